@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cxp/: the chunk exchange protocol. One framing for every link (application,
+ * trader, container), an io_uring event loop that knows nothing of message
+ * meanings, and codecs for the message payloads. The wire specification is
+ * man cxp(7); keep the two in step.
+ *
+ * Frame (16-byte header, little-endian, then `len` payload bytes):
+ *
+ *   0   u8[2] magic    'C' 'X'
+ *   2   u8    version  CXP_VERSION
+ *   3   u8    type     enum cxp_type
+ *   4   u32   len      payload length, <= CXP_MAX_PAYLOAD
+ *   8   u64   reqid    request id; a reply carries the id of its request
+ *
+ * A frame with a bad magic, version or type, or len > CXP_MAX_PAYLOAD, is a
+ * protocol error: the loop logs it (peer address and what was wrong), closes
+ * that connection only, and reports it through on_close(-EPROTO).
+ */
+#ifndef TL_CXP_H
+#define TL_CXP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CXP_MAGIC0       'C'
+#define CXP_MAGIC1       'X'
+#define CXP_VERSION      1
+#define CXP_HDR_SIZE     16
+#define CXP_MAX_PAYLOAD  (4u << 20)
+#define CXP_ADDR_MAX     63 /* "HOST:PORT" */
+#define CXP_NAME_MAX     31
+
+enum cxp_type {
+	CXP_MSG_ERROR = 1,      /* any -> any: struct cxp_error; reqid = the failed request */
+	CXP_MSG_REGISTER = 2,   /* container -> trader: struct cxp_register */
+	CXP_MSG_REGISTERED = 3, /* trader -> container: u64 container id */
+	CXP_MSG_SUBMIT = 4,     /* application -> trader: a signature (vm_sig_encode) */
+	CXP_MSG_ASSIGNED = 5,   /* trader -> application: struct cxp_assigned */
+	CXP_MSG_ASSIGN = 6,     /* trader -> container: a signature */
+	CXP_MSG_FETCH = 7,      /* container -> application: struct cxp_fetch */
+	CXP_MSG_CHUNKS = 8,     /* application -> container: u64 tasklet, u32 n, n encoded chunks */
+	CXP_MSG_RESULT = 9,     /* container -> application: struct cxp_result */
+	CXP_MSG_DONE = 10,      /* container -> trader: u64 tasklet id (load accounting) */
+	CXP_MSG_TYPE_MAX = CXP_MSG_DONE,
+};
+
+/* Error codes carried by CXP_MSG_ERROR. */
+enum cxp_ecode {
+	CXP_E_BADMSG = 1,   /* payload could not be decoded */
+	CXP_E_NOMATCH = 2,  /* the trader found no container for the QoS */
+	CXP_E_NOTFOUND = 3, /* unknown tasklet or chunk id */
+	CXP_E_BUSY = 4,     /* queue full */
+	CXP_E_INTERNAL = 5,
+	CXP_E_LOST = 6,     /* the container that held the Tasklet went away */
+};
+
+const char *cxp_type_name(unsigned type);
+const char *cxp_ecode_name(unsigned code);
+
+struct cxp_hdr {
+	uint8_t type;
+	uint32_t len;
+	uint64_t reqid;
+};
+
+void cxp_hdr_encode(const struct cxp_hdr *h, uint8_t out[CXP_HDR_SIZE]);
+/* 0, or -EPROTO with what is wrong in err ("bad magic 0x4745", "length 9999999 > 4194304", ...). */
+int cxp_hdr_decode(const uint8_t in[CXP_HDR_SIZE], struct cxp_hdr *h, char *err, size_t errlen);
+
+/* ---- Payload buffers (bounds-checked, little-endian) ------------------ */
+
+struct cxp_wbuf {
+	uint8_t *p;
+	size_t len, cap;
+	int err; /* sticky -ENOMEM */
+};
+void cxp_wbuf_init(struct cxp_wbuf *w);
+void cxp_wbuf_free(struct cxp_wbuf *w);
+void cxp_put_u8(struct cxp_wbuf *w, uint8_t v);
+void cxp_put_u32(struct cxp_wbuf *w, uint32_t v);
+void cxp_put_u64(struct cxp_wbuf *w, uint64_t v);
+void cxp_put_bytes(struct cxp_wbuf *w, const void *p, size_t n);
+void cxp_put_str(struct cxp_wbuf *w, const char *s); /* u32 length + bytes, no NUL */
+
+struct cxp_rbuf {
+	const uint8_t *p;
+	size_t len, off;
+	int err; /* sticky -EBADMSG on overrun / bad string */
+};
+void cxp_rbuf_init(struct cxp_rbuf *r, const void *p, size_t len);
+uint8_t cxp_get_u8(struct cxp_rbuf *r);
+uint32_t cxp_get_u32(struct cxp_rbuf *r);
+uint64_t cxp_get_u64(struct cxp_rbuf *r);
+const uint8_t *cxp_get_bytes(struct cxp_rbuf *r, size_t n);
+/* Copy a string into dst (cap bytes incl. NUL); -EBADMSG sticky if longer or embeds NUL. */
+void cxp_get_str(struct cxp_rbuf *r, char *dst, size_t cap);
+/* A string that may be long: pointer into the buffer and its length (not NUL-terminated). */
+const char *cxp_get_strn(struct cxp_rbuf *r, size_t *n);
+
+/* ---- Message payloads ---------------------------------------------------- */
+
+#define CXP_CAP_PRIORITY 0x1u /* the container keeps a priority queue */
+#define CXP_CAP_TLS      0x2u
+
+struct cxp_register {
+	char name[CXP_NAME_MAX + 1];
+	char addr[CXP_ADDR_MAX + 1]; /* the container's own CXP endpoint ("" when none) */
+	uint32_t workers;
+	uint32_t speed;  /* speed units measured at start-up */
+	uint32_t price;  /* per million fuel */
+	uint32_t flags;  /* CXP_CAP_* */
+};
+
+struct cxp_assigned {
+	uint64_t tasklet_id;
+	uint64_t container_id;
+	char container[CXP_NAME_MAX + 1];
+};
+
+struct cxp_error {
+	uint32_t code; /* enum cxp_ecode */
+	char msg[256];
+};
+
+#define CXP_FETCH_MAX 4096 /* ids per FETCH */
+struct cxp_fetch {
+	uint64_t tasklet_id;
+	uint32_t n;
+	uint64_t ids[CXP_FETCH_MAX];
+};
+
+/* Decoded RESULT: strings point into the frame payload (valid during the handler). */
+struct cxp_result {
+	uint64_t tasklet_id;
+	char container[CXP_NAME_MAX + 1];
+	uint32_t status;    /* enum vm_status, or 100 + enum cxp_ecode for a failure before the run */
+	uint64_t fuel_used;
+	uint64_t run_ns;
+	const char *output; size_t output_len;
+	const char *value;  size_t value_len;
+	const char *error;  size_t error_len;
+};
+
+/* Each encoder appends the payload to w; each decoder returns 0 or -EBADMSG
+ * (with what was wrong in err) and never reads past len. */
+void cxp_register_encode(struct cxp_wbuf *w, const struct cxp_register *m);
+int cxp_register_decode(const void *p, size_t len, struct cxp_register *m, char *err, size_t errlen);
+void cxp_assigned_encode(struct cxp_wbuf *w, const struct cxp_assigned *m);
+int cxp_assigned_decode(const void *p, size_t len, struct cxp_assigned *m, char *err, size_t errlen);
+void cxp_error_encode(struct cxp_wbuf *w, const struct cxp_error *m);
+int cxp_error_decode(const void *p, size_t len, struct cxp_error *m, char *err, size_t errlen);
+void cxp_fetch_encode(struct cxp_wbuf *w, const struct cxp_fetch *m);
+int cxp_fetch_decode(const void *p, size_t len, struct cxp_fetch *m, char *err, size_t errlen);
+void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m);
+int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err, size_t errlen);
+
+/* ---- Addresses -------------------------------------------------------- */
+
+struct sockaddr_storage;
+/* Parse "HOST:PORT" / "[V6]:PORT" (numeric hosts and "localhost"). 0 or -EINVAL. */
+int cxp_addr_parse(const char *s, struct sockaddr_storage *ss, unsigned *sslen);
+/* Format as "HOST:PORT" into buf. */
+void cxp_addr_format(const struct sockaddr_storage *ss, char *buf, size_t cap);
+
+/* ---- The event loop ---------------------------------------------------------
+ *
+ * One io_uring per loop, driven by one thread (cxp_loop_run). Every function
+ * below except cxp_loop_post and cxp_loop_stop must be called on that thread
+ * (or before cxp_loop_run starts). Handlers are called with whole frames.
+ *
+ * Completions are routed by a documented user_data encoding (the owning
+ * object's pointer with the operation in its low bits), see cxp/loop.c.
+ */
+struct cxp_loop;
+struct cxp_conn;
+
+struct cxp_handlers {
+	/* A connection accepted on a listener (handlers of the listener are inherited). */
+	void (*on_accept)(struct cxp_conn *c, void *ud);
+	/* An outbound connect finished: res 0 or -errno (on failure on_close follows). */
+	void (*on_connect)(struct cxp_conn *c, int res, void *ud);
+	/* A whole frame. Returning < 0 closes the connection (a protocol error of the peer). */
+	int (*on_frame)(struct cxp_conn *c, const struct cxp_hdr *h, const uint8_t *payload, void *ud);
+	/* The connection is gone: reason 0 (peer closed / cxp_close(c, 0)) or -errno / -EPROTO.
+	 * After this returns the cxp_conn is freed. */
+	void (*on_close)(struct cxp_conn *c, int reason, void *ud);
+};
+
+/* A loop; NULL + errno on failure (e.g. io_uring not available). */
+struct cxp_loop *cxp_loop_new(void);
+/* Closes every connection (on_close is called) and frees the loop. */
+void cxp_loop_free(struct cxp_loop *l);
+
+/* Listen on "HOST:PORT" (port 0 = ephemeral). Returns 0 and the bound
+ * address (as "HOST:PORT") in bound, or -errno. */
+int cxp_listen(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h, void *ud,
+	       char *bound, size_t boundcap);
+
+/* Start connecting to "HOST:PORT"; the result arrives through on_connect.
+ * Returns the connection (usable for cxp_send at once: frames are queued
+ * until connected) or NULL + errno. */
+struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h,
+			     void *ud);
+
+/* Queue one frame (payload copied). 0, -ENOTCONN if closing, -EMSGSIZE, -ENOMEM. */
+int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len);
+/* Send a CXP_MSG_ERROR frame. */
+int cxp_send_error(struct cxp_conn *c, uint64_t reqid, uint32_t code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Close after the queued frames are written (reason passed to on_close). */
+void cxp_close(struct cxp_conn *c, int reason);
+
+void cxp_conn_set_data(struct cxp_conn *c, void *data);
+void *cxp_conn_data(const struct cxp_conn *c);
+const char *cxp_conn_peer(const struct cxp_conn *c); /* "HOST:PORT" for logs */
+struct cxp_loop *cxp_conn_loop(const struct cxp_conn *c);
+
+/* Run until cxp_loop_stop. Returns 0, or -errno on a fatal ring error. */
+int cxp_loop_run(struct cxp_loop *l);
+/* Thread-safe: make cxp_loop_run return soon. */
+void cxp_loop_stop(struct cxp_loop *l);
+/* Thread-safe: run fn(arg) on the loop thread soon (FIFO). 0 or -ENOMEM. */
+int cxp_loop_post(struct cxp_loop *l, void (*fn)(void *arg), void *arg);
+/* Loop thread: call fn(arg) once after ms milliseconds. 0 or -errno. */
+int cxp_loop_timer(struct cxp_loop *l, uint64_t ms, void (*fn)(void *arg), void *arg);
+
+/* Logging used by every daemon: "tasklet[role]: message" to stderr, with a
+ * monotonic timestamp. cxp_log_role sets the prefix for this thread. */
+void cxp_log_role(const char *role);
+void cxp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vm/: the public face of chunks, the JSLite compiler, the interpreter,
+ * QoS requirements and Tasklet signatures. Nothing here knows of sockets.
+ */
+#ifndef TL_VM_H
+#define TL_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vm/chunk.h"
+
+/* ---- QoS ------------------------------------------------------------- */
+
+/* QoS categories, as stored in slot 0 of a QoS chunk. Values are wire ABI. */
+enum vm_qos_cat {
+	VM_QOS_PRIORITY = 1,        /* Priority('True'|'False') */
+	VM_QOS_SPEED_MINIMUM = 2,   /* SpeedMinimum(n) | SpeedMinimum(n, 'relative') */
+	VM_QOS_COST_LIMIT = 3,      /* CostLimit(n) */
+	VM_QOS_FAULT_TOLERANCE = 4, /* FaultTolerance(k) | FaultTolerance('local') */
+	VM_QOS_PRIVACY = 5,         /* Privacy('TLS', 'ca-name') */
+	VM_QOS_DEADLINE = 6,        /* Deadline(ms) */
+	VM_QOS_RELIABILITY = 7,     /* Reliability(p), p an integer percent 1..100 or a string '0.99' */
+	VM_QOS_CAT_MAX = VM_QOS_RELIABILITY,
+};
+
+#define VM_QOS_MAX_PARAMS 4  /* per requirement */
+#define VM_QOS_MAX        16 /* requirements per Tasklet */
+#define VM_QOS_STR_MAX    63 /* longest string parameter, bytes */
+
+enum vm_qos_ptype { VM_QOS_P_INT = 1, VM_QOS_P_STR = 2 };
+
+struct vm_qos_param {
+	uint8_t type; /* enum vm_qos_ptype */
+	int64_t i;
+	char s[VM_QOS_STR_MAX + 1];
+};
+
+struct vm_qos {
+	uint8_t cat; /* enum vm_qos_cat */
+	uint8_t nparams;
+	struct vm_qos_param p[VM_QOS_MAX_PARAMS];
+};
+
+/* "Priority", ... or NULL for an unknown value. */
+const char *vm_qos_name(unsigned cat);
+/* The category of a name, or -ENOENT. */
+int vm_qos_lookup(const char *name, size_t len);
+/* Render "Priority('True')" into buf; returns the length snprintf would. */
+int vm_qos_format(const struct vm_qos *q, char *buf, size_t cap);
+/* True when the list asks for Priority('True'). */
+int vm_qos_is_priority(const struct vm_qos *q, size_t n);
+
+/*
+ * Read the QoS chain of a compiled Tasklet (root -> first QoS chunk -> ...),
+ * in source order. Returns the count (0..max), or -EINVAL / -ENOENT with a
+ * message in err when a QoS chunk is malformed or missing.
+ */
+int vm_qos_read(const struct vm_store *st, uint64_t root, struct vm_qos *out, size_t max,
+		char *err, size_t errlen);
+
+/* ---- Root chunk layout ------------------------------------------------ */
+/*
+ * s[0] INT   VM_ROOT_MAGIC
+ * s[1] INT   format version (VM_ROOT_VERSION)
+ * s[2] LINK  first QoS chunk, or EMPTY when the program has no @QOS
+ * s[3] LINK  the main function's FUNC chunk
+ * s[4..] owned by the compiler (documented in man tasklet-chunks(7))
+ */
+#define VM_ROOT_MAGIC   0x4b534c54 /* "TLSK" */
+#define VM_ROOT_VERSION 1
+#define VM_ROOT_S_MAGIC 0
+#define VM_ROOT_S_VER   1
+#define VM_ROOT_S_QOS   2
+#define VM_ROOT_S_MAIN  3
+/* QoS chunk: s[0] INT category, s[1..14] parameters (INT, or LINK to a DATA
+ * string chunk), s[15] LINK next QoS chunk or EMPTY. */
+#define VM_QOS_S_NEXT (VM_CHUNK_SLOTS - 1)
+
+/*
+ * String chunks (kind DATA): s[0] INT total byte length (first chunk only;
+ * continuation chunks hold the remaining length), s[1..14] BYTES, 8 bytes
+ * each (the last one may be shorter), s[15] LINK to the continuation chunk
+ * or EMPTY. Strings are bytes (UTF-8 by convention) and may hold NULs.
+ */
+#define VM_STR_MAX (16u << 20)
+/* Store n bytes as a string chain; 0 and the first chunk's id in *id, or -errno. */
+int vm_str_store(struct vm_store *st, const void *s, size_t n, uint64_t *id);
+/* Length of the string chain at id, or -EINVAL (not a string chunk / corrupt) / -ENOENT. */
+int64_t vm_str_len(const struct vm_store *st, uint64_t id);
+/* Copy the string at id into buf (at most cap bytes; no NUL added);
+ * returns the full length (like vm_str_len), or -errno. */
+int64_t vm_str_load(const struct vm_store *st, uint64_t id, void *buf, size_t cap);
+
+/* ---- Compiler ---------------------------------------------------------- */
+
+/*
+ * Compile JSLite source into chunks in st. On success returns 0 and the
+ * root chunk id in *root. On a compile error returns -EINVAL and writes
+ * "file:line:col: message" into err (NUL-terminated, truncated to errlen).
+ * The chunks of a failed compile may stay in the store (unreachable).
+ */
+int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t len,
+		uint64_t *root, char *err, size_t errlen);
+
+/* Write a human-readable listing of the compiled program (functions, constants,
+ * bytecode) to out. Returns 0 or a negative errno. */
+int vm_disasm(const struct vm_store *st, uint64_t root, FILE *out);
+
+/* ---- Interpreter ------------------------------------------------------- */
+
+struct vm_limits {
+	uint64_t fuel;        /* instructions; 0 = VM_DEFAULT_FUEL */
+	size_t heap_bytes;    /* VM heap bound; 0 = VM_DEFAULT_HEAP */
+	size_t output_bytes;  /* console.log bound; 0 = VM_DEFAULT_OUTPUT */
+	uint64_t seed;        /* for deterministic Math.random (later) */
+};
+#define VM_DEFAULT_FUEL   (1ull << 32)
+#define VM_DEFAULT_HEAP   (64u << 20)
+#define VM_DEFAULT_OUTPUT (1u << 20)
+
+enum vm_status {
+	VM_OK = 0,
+	VM_ERR_RUNTIME = 1, /* TypeError, ReferenceError, ... (message in error) */
+	VM_ERR_FUEL = 2,    /* fuel exhausted */
+	VM_ERR_MEMORY = 3,  /* heap bound reached */
+	VM_ERR_LOAD = 4,    /* the chunk graph is not a valid program */
+};
+
+struct vm_result {
+	int status;        /* enum vm_status */
+	char *output;      /* everything console.log printed, '\n'-terminated lines; malloc'd, NUL-terminated */
+	size_t output_len;
+	char *value;       /* the completion value (as node's util.inspect would print it); malloc'd */
+	char error[256];   /* for status != VM_OK: "file:line: message" */
+	uint64_t fuel_used;
+};
+
+/*
+ * Load and run the Tasklet rooted at root. Always fills res (free it with
+ * vm_result_free) and returns 0, or a negative errno only for failures of
+ * the host (e.g. -ENOMEM before anything ran). A program's own error is
+ * res->status != VM_OK, not a negative return.
+ */
+int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
+	   struct vm_result *res);
+void vm_result_free(struct vm_result *res);
+
+/* ---- Signature ---------------------------------------------------------- */
+/*
+ * What the application sends to the trader and the trader forwards to a
+ * container: enough to find, fetch and run the Tasklet deterministically,
+ * and the QoS to match it. Encoded with vm_sig_encode (man cxp(7)).
+ */
+#define VM_SIG_ADDR_MAX 63
+
+struct vm_sig {
+	uint64_t tasklet_id;
+	char app_addr[VM_SIG_ADDR_MAX + 1]; /* "HOST:PORT" of the application's CXP endpoint */
+	uint64_t root;                      /* root chunk id */
+	uint64_t seed;
+	uint64_t start_ns; /* wall-clock start the Tasklet sees (deterministic time) */
+	uint32_t nqos;
+	struct vm_qos qos[VM_QOS_MAX];
+};
+
+/*
+ * Encoding (little-endian; str = u32 length + bytes, no NUL):
+ *   u64 tasklet_id, str app_addr (<= 63), u64 root, u64 seed, u64 start_ns,
+ *   u32 nqos (<= VM_QOS_MAX), then per requirement:
+ *     u8 cat (1..VM_QOS_CAT_MAX), u8 nparams (<= VM_QOS_MAX_PARAMS), then per
+ *     parameter: u8 type (VM_QOS_P_INT: i64 | VM_QOS_P_STR: str <= 63 bytes)
+ * Trailing bytes after the last requirement are an error.
+ */
+/* Encode into buf; returns the length, or -ENOSPC. */
+int vm_sig_encode(const struct vm_sig *s, uint8_t *buf, size_t cap);
+/* Decode and validate; returns bytes consumed, or -EINVAL with a message in err. */
+int vm_sig_decode(const uint8_t *buf, size_t len, struct vm_sig *s, char *err, size_t errlen);
+
+#endif
