@@ -229,5 +229,7 @@ int cxp_loop_timer(struct cxp_loop *l, uint64_t ms, void (*fn)(void *arg), void 
  * monotonic timestamp. cxp_log_role sets the prefix for this thread. */
 void cxp_log_role(const char *role);
 void cxp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Process-wide: 1 silences cxp_log (for the embedded default of `tasklet run`). */
+void cxp_log_quiet(int quiet);
 
 #endif

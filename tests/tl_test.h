@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Test registry shared by every suite: each tests/{unit,integration}/*.c file
+ * Test registry shared by every suite: each file of tests/unit/ and tests/integration/
  * registers its CUnit suite with TL_SUITE(); tests/main.c runs them all with
  * CUnit's basic interface and closes with CUnit's run summary.
  *

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define VM_CHUNK_SLOTS     16
-#define VM_SLOT_BYTES      8
+#define VM_SLOT_PAYLOAD    8 /* bytes of payload per slot */
 #define VM_CHUNK_HDR_SIZE  16
 #define VM_SLOT_WIRE_SIZE  16
 #define VM_CHUNK_WIRE_SIZE (VM_CHUNK_HDR_SIZE + VM_CHUNK_SLOTS * VM_SLOT_WIRE_SIZE)
@@ -58,7 +58,7 @@ struct vm_slot {
 	union {
 		int64_t i;
 		double f;
-		uint8_t b[VM_SLOT_BYTES];
+		uint8_t b[VM_SLOT_PAYLOAD];
 		uint64_t link;
 	} v;
 };

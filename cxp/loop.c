@@ -1,0 +1,1228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CXP event loop: one io_uring per loop, driven by one thread. It moves
+ * whole frames and knows nothing of what they mean.
+ *
+ * user_data encoding. Every SQE whose completion matters carries the
+ * address of the object that owns it with the operation in the low 3 bits
+ * (objects come from malloc, so at least 8-byte aligned):
+ *
+ *   OP_ACCEPT   struct listener   (multishot when the kernel has it)
+ *   OP_CONNECT  struct cxp_conn
+ *   OP_RECV     struct cxp_conn
+ *   OP_SEND     struct cxp_conn
+ *   OP_CTIMER   struct cxp_conn   bound on flushing output at cxp_close
+ *   OP_TIMER    struct ltimer     cxp_loop_timer
+ *   OP_WAKE     struct cxp_loop   poll on the eventfd of post/stop
+ *
+ * user_data 0 marks requests whose completion is ignored (cancellations).
+ *
+ * Lifetime. A connection holds one reference for its owner (dropped when
+ * on_close has run) and one per SQE in flight (dropped when its CQE is
+ * reaped); the memory, and the file descriptor, go only when the count
+ * reaches 0, so no completion can point at freed memory and no fd number
+ * is reused while the kernel still works on it. Closing a connection
+ * cancels its SQEs by user_data; the cancelled CQEs then drain the refs.
+ * l->inflight counts every SQE with a non-zero user_data still pending, so
+ * cxp_loop_free can wait until the kernel holds nothing of ours.
+ *
+ * Receive: plain IORING_OP_RECV straight into the connection's frame buffer
+ * (one in flight per connection), so a frame is never copied: on_frame
+ * gets a pointer into that buffer. A header is validated as soon as its 16
+ * bytes are in; the buffer grows to the frame's size only after that.
+ * Send: cxp_send appends to a pending buffer; one IORING_OP_SEND
+ * (MSG_NOSIGNAL) per connection is in flight on the other buffer, and the
+ * two swap when it completes, so frames queued meanwhile leave in one batch.
+ *
+ * Kernel features are probed at cxp_loop_new; multishot accept and
+ * multishot poll fall back to their one-shot forms when the kernel
+ * rejects them (-EINVAL).
+ */
+#include <errno.h>
+#include <liburing.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cxp/cxp.h"
+
+enum {
+	OP_ACCEPT = 0,
+	OP_CONNECT = 1,
+	OP_RECV = 2,
+	OP_SEND = 3,
+	OP_CTIMER = 4,
+	OP_TIMER = 5,
+	OP_WAKE = 6,
+	OP_MASK = 7,
+};
+
+#define RING_ENTRIES   256
+#define CQ_ENTRIES     4096
+#define RBUF_INIT      (64u << 10)
+#define RBUF_KEEP      (1u << 20)  /* a larger, empty receive buffer is given back */
+#define OBUF_KEEP      (1u << 20)  /* a larger, empty send buffer is given back */
+#define OUT_MAX        (64u << 20) /* queued output per connection; past it -ENOBUFS */
+#define CLOSE_FLUSH_MS 2000        /* how long cxp_close waits for queued output */
+#define ACCEPT_RETRY_MS 100        /* back-off after EMFILE and friends */
+#define DRAIN_MS       5000        /* cxp_loop_free's bound on waiting for the kernel */
+
+struct dlist {
+	struct dlist *prev, *next;
+};
+
+static void dlist_init(struct dlist *h)
+{
+	h->prev = h->next = h;
+}
+
+static int dlist_empty(const struct dlist *h)
+{
+	return h->next == h;
+}
+
+static void dlist_add_tail(struct dlist *h, struct dlist *n)
+{
+	n->prev = h->prev;
+	n->next = h;
+	h->prev->next = n;
+	h->prev = n;
+}
+
+static void dlist_del(struct dlist *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	n->prev = n->next = n;
+}
+
+#define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+
+struct obuf {
+	uint8_t *p;
+	size_t len, cap, off; /* bytes [off, len) still to send */
+};
+
+struct cxp_conn {
+	struct cxp_loop *l;
+	struct dlist link; /* l->conns while not dead */
+	struct dlist fq;   /* l->flushq while queued (fq_on) */
+	int fd;
+	unsigned refs;     /* owner + SQEs in flight */
+	unsigned ops;      /* bit per OP_* in flight */
+	unsigned fq_on : 1, connected : 1, closing : 1, dead : 1;
+	int close_reason;
+	struct cxp_handlers h;
+	void *ud, *data;
+	uint8_t *rb;       /* received bytes [0, rlen) */
+	size_t rlen, rcap;
+	struct obuf snd, pend;
+	struct sockaddr_storage ss; /* connect target: the kernel reads it until OP_CONNECT completes */
+	unsigned sslen;
+	struct __kernel_timespec cts;
+	char peer[CXP_ADDR_MAX + 1];
+};
+
+struct listener {
+	struct listener *next;
+	struct cxp_loop *l;
+	int fd;
+	int armed; /* an accept SQE is pending */
+	int off;   /* stopped after an unrecoverable error */
+	struct cxp_handlers h;
+	void *ud;
+	char addr[CXP_ADDR_MAX + 1];
+};
+
+struct ltimer {
+	struct dlist link; /* l->timers */
+	struct __kernel_timespec ts;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+struct post {
+	struct post *next;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+struct cxp_loop {
+	struct io_uring ring;
+	int efd;
+	unsigned inflight;
+	int freeing;
+	int wake_armed;
+	int accept_multishot, poll_multishot;
+	atomic_int stop;
+	struct dlist conns, flushq, timers;
+	struct listener *listeners;
+	pthread_mutex_t post_mu;
+	struct post *post_head, **post_tail;
+};
+
+static uint64_t ud_make(const void *p, unsigned op)
+{
+	return (uint64_t)(uintptr_t)p | op;
+}
+
+/*
+ * A free SQE. A full submission queue is submitted and the request retried;
+ * NULL only when the ring refuses submissions for good.
+ */
+static struct io_uring_sqe *get_sqe(struct cxp_loop *l)
+{
+	struct io_uring_sqe *sqe;
+
+	for (int tries = 0; tries < 64; tries++) {
+		sqe = io_uring_get_sqe(&l->ring);
+		if (sqe)
+			return sqe;
+		int ret = io_uring_submit(&l->ring);
+
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
+			cxp_log("cxp loop: io_uring_submit failed: %s", strerror(-ret));
+			return NULL;
+		}
+	}
+	cxp_log("cxp loop: submission queue stays full");
+	return NULL;
+}
+
+/* Queue a request to cancel the SQE with user_data ud; its own CQE is ignored. */
+static int cancel_ud(struct cxp_loop *l, uint64_t ud, int timeout)
+{
+	struct io_uring_sqe *sqe = get_sqe(l);
+
+	if (!sqe)
+		return -EBUSY;
+	if (timeout)
+		io_uring_prep_timeout_remove(sqe, ud, 0);
+	else
+		io_uring_prep_cancel64(sqe, ud, 0);
+	io_uring_sqe_set_data64(sqe, 0);
+	return 0;
+}
+
+/* ---- Connections ------------------------------------------------------ */
+
+static int has_output(const struct cxp_conn *c)
+{
+	return c->snd.off < c->snd.len || c->pend.len > 0;
+}
+
+static void conn_arm(struct cxp_conn *c, struct io_uring_sqe *sqe, unsigned op)
+{
+	io_uring_sqe_set_data64(sqe, ud_make(c, op));
+	c->ops |= 1u << op;
+	c->refs++;
+	c->l->inflight++;
+}
+
+static void conn_put(struct cxp_conn *c)
+{
+	if (--c->refs)
+		return;
+	if (c->fq_on)
+		dlist_del(&c->fq);
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->rb);
+	free(c->snd.p);
+	free(c->pend.p);
+	free(c);
+}
+
+/*
+ * The one way a connection ends: cancel what is in flight, tell the owner
+ * (on_close, exactly once), drop the owner's reference. The memory stays
+ * until the cancelled CQEs have been reaped.
+ */
+static void conn_finish(struct cxp_conn *c, int reason)
+{
+	struct cxp_loop *l = c->l;
+
+	if (c->dead)
+		return;
+	c->dead = 1;
+	dlist_del(&c->link);
+	if (c->fq_on) {
+		dlist_del(&c->fq);
+		c->fq_on = 0;
+	}
+	for (unsigned op = OP_CONNECT; op <= OP_CTIMER; op++)
+		if (c->ops & (1u << op))
+			cancel_ud(l, ud_make(c, op), op == OP_CTIMER);
+	/*
+	 * Also shut the socket down: it ends a pending recv, send or connect
+	 * even where a cancel raced with the request's issue (or found no SQE).
+	 */
+	shutdown(c->fd, SHUT_RDWR);
+	if (c->h.on_close)
+		c->h.on_close(c, reason, c->ud);
+	conn_put(c);
+}
+
+static void queue_flush(struct cxp_conn *c)
+{
+	if (c->fq_on || c->dead)
+		return;
+	c->fq_on = 1;
+	dlist_add_tail(&c->l->flushq, &c->fq);
+}
+
+static struct cxp_conn *conn_new(struct cxp_loop *l, int fd, const struct cxp_handlers *h,
+				 void *ud)
+{
+	struct cxp_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->l = l;
+	c->fd = fd;
+	c->refs = 1;
+	if (h)
+		c->h = *h;
+	c->ud = ud;
+	dlist_init(&c->fq);
+	dlist_add_tail(&l->conns, &c->link);
+	return c;
+}
+
+static void set_nodelay(int fd)
+{
+	int one = 1;
+
+	/* We batch frames ourselves; Nagle would only add latency to replies. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static int arm_recv(struct cxp_conn *c)
+{
+	struct io_uring_sqe *sqe;
+
+	if (!c->rb) {
+		c->rb = malloc(RBUF_INIT);
+		if (!c->rb)
+			return -ENOMEM;
+		c->rcap = RBUF_INIT;
+	}
+	sqe = get_sqe(c->l);
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_recv(sqe, c->fd, c->rb + c->rlen, c->rcap - c->rlen, 0);
+	conn_arm(c, sqe, OP_RECV);
+	return 0;
+}
+
+/* Start the next send when none is in flight. 0 or -errno (the caller ends the connection). */
+static int start_send(struct cxp_conn *c)
+{
+	struct io_uring_sqe *sqe;
+
+	if (c->dead || !c->connected || (c->ops & (1u << OP_SEND)))
+		return 0;
+	if (c->snd.off == c->snd.len) {
+		struct obuf t = c->snd;
+
+		if (!c->pend.len)
+			return 0;
+		t.len = t.off = 0;
+		c->snd = c->pend;
+		c->pend = t;
+	}
+	sqe = get_sqe(c->l);
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_send(sqe, c->fd, c->snd.p + c->snd.off, c->snd.len - c->snd.off,
+			   MSG_NOSIGNAL);
+	conn_arm(c, sqe, OP_SEND);
+	return 0;
+}
+
+static const char *proto_hint(const uint8_t *hdr)
+{
+	if (hdr[0] != CXP_MAGIC0 || hdr[1] != CXP_MAGIC1)
+		return " (not a CXP peer?)";
+	if (hdr[2] != CXP_VERSION)
+		return " (peer speaks another CXP version)";
+	return "";
+}
+
+/* Make room for a frame of need bytes (the partial frame is at the buffer's start). */
+static int rbuf_fit(struct cxp_conn *c, size_t need)
+{
+	uint8_t *p;
+	size_t ncap;
+
+	if (need <= c->rcap) {
+		/* Give back a large buffer once it is empty again. */
+		if (c->rlen == 0 && c->rcap > RBUF_KEEP) {
+			p = realloc(c->rb, RBUF_INIT);
+			if (p) {
+				c->rb = p;
+				c->rcap = RBUF_INIT;
+			}
+		}
+		return 0;
+	}
+	ncap = (need + RBUF_INIT - 1) / RBUF_INIT * RBUF_INIT;
+	p = realloc(c->rb, ncap);
+	if (!p)
+		return -ENOMEM;
+	c->rb = p;
+	c->rcap = ncap;
+	return 0;
+}
+
+/*
+ * Deliver the whole frames in the receive buffer. Returns 0 to go on
+ * receiving, or < 0 when the connection was ended (or is closing).
+ */
+static int deliver_frames(struct cxp_conn *c)
+{
+	size_t off = 0, need = CXP_HDR_SIZE;
+	int ret = 0;
+
+	c->refs++; /* handlers may close us; keep the memory until we are done */
+	while (!c->dead && !c->closing) {
+		size_t avail = c->rlen - off;
+		struct cxp_hdr h;
+		char err[96];
+		int r;
+
+		need = CXP_HDR_SIZE;
+		if (avail < CXP_HDR_SIZE)
+			break;
+		if (cxp_hdr_decode(c->rb + off, &h, err, sizeof(err)) < 0) {
+			cxp_log("%s: protocol error: %s%s", c->peer, err, proto_hint(c->rb + off));
+			conn_finish(c, -EPROTO);
+			break;
+		}
+		need = CXP_HDR_SIZE + (size_t)h.len;
+		if (avail < need)
+			break;
+		r = c->h.on_frame ? c->h.on_frame(c, &h, c->rb + off + CXP_HDR_SIZE, c->ud) : 0;
+		off += need;
+		need = CXP_HDR_SIZE;
+		if (r < 0 && !c->dead) {
+			cxp_log("%s: closing connection: the handler rejected a %s frame "
+				"(reqid %llu, %u bytes): %s",
+				c->peer, cxp_type_name(h.type), (unsigned long long)h.reqid, h.len,
+				strerror(r < -4095 ? EPROTO : -r));
+			conn_finish(c, -EPROTO);
+		}
+	}
+	if (c->dead || c->closing) {
+		ret = -ECONNABORTED;
+		goto out;
+	}
+	if (off) {
+		memmove(c->rb, c->rb + off, c->rlen - off);
+		c->rlen -= off;
+	}
+	if (rbuf_fit(c, need) < 0) {
+		cxp_log("%s: out of memory for a %zu-byte frame", c->peer, need);
+		conn_finish(c, -ENOMEM);
+		ret = -ENOMEM;
+	}
+out:
+	conn_put(c);
+	return ret;
+}
+
+static void on_recv(struct cxp_conn *c, int res)
+{
+	if (c->dead)
+		return;
+	if (res == -EINTR || res == -EAGAIN || res == -ENOBUFS) {
+		res = 0;
+		goto rearm;
+	}
+	if (res < 0) {
+		if (res != -ECONNRESET)
+			cxp_log("%s: receive failed: %s", c->peer, strerror(-res));
+		conn_finish(c, res);
+		return;
+	}
+	if (res == 0) {
+		size_t want = CXP_HDR_SIZE;
+		struct cxp_hdr h;
+
+		if (c->rlen == 0) {
+			conn_finish(c, 0);
+			return;
+		}
+		if (c->rlen >= CXP_HDR_SIZE && !cxp_hdr_decode(c->rb, &h, NULL, 0))
+			want += h.len;
+		cxp_log("%s: protocol error: truncated frame (got %zu of %zu bytes)", c->peer,
+			c->rlen, want);
+		conn_finish(c, -EPROTO);
+		return;
+	}
+	c->rlen += (size_t)res;
+	if (deliver_frames(c) < 0)
+		return;
+rearm:
+	if (!c->dead && !c->closing) {
+		res = arm_recv(c);
+		if (res < 0)
+			conn_finish(c, res);
+	}
+}
+
+static void on_send(struct cxp_conn *c, int res)
+{
+	if (c->dead)
+		return;
+	if (res == -EINTR || res == -EAGAIN)
+		res = 0;
+	else if (res <= 0) {
+		res = res ? res : -EPIPE;
+		if (res != -EPIPE && res != -ECONNRESET)
+			cxp_log("%s: send failed: %s", c->peer, strerror(-res));
+		conn_finish(c, res);
+		return;
+	}
+	c->snd.off += (size_t)res;
+	if (c->snd.off == c->snd.len) {
+		c->snd.off = c->snd.len = 0;
+		if (c->snd.cap > OBUF_KEEP) {
+			free(c->snd.p);
+			c->snd.p = NULL;
+			c->snd.cap = 0;
+		}
+	}
+	res = start_send(c);
+	if (res < 0)
+		conn_finish(c, res);
+	else if (c->closing && !(c->ops & (1u << OP_SEND)))
+		conn_finish(c, c->close_reason);
+}
+
+static void on_connect(struct cxp_conn *c, int res)
+{
+	if (c->dead)
+		return;
+	if (res < 0) {
+		if (!c->closing && c->h.on_connect)
+			c->h.on_connect(c, res, c->ud);
+		conn_finish(c, res);
+		return;
+	}
+	c->connected = 1;
+	if (!c->closing && c->h.on_connect)
+		c->h.on_connect(c, 0, c->ud);
+	if (c->dead)
+		return;
+	if (!c->closing) {
+		res = arm_recv(c);
+		if (res < 0) {
+			conn_finish(c, res);
+			return;
+		}
+	}
+	queue_flush(c);
+}
+
+static void on_ctimer(struct cxp_conn *c, int res)
+{
+	if (c->dead || res != -ETIME)
+		return;
+	cxp_log("%s: closing: %zu bytes of output not sent after %d ms, dropped", c->peer,
+		(c->snd.len - c->snd.off) + c->pend.len, CLOSE_FLUSH_MS);
+	conn_finish(c, -ETIMEDOUT);
+}
+
+static void conn_cqe(struct cxp_conn *c, unsigned op, int res)
+{
+	c->ops &= ~(1u << op);
+	c->l->inflight--;
+	switch (op) {
+	case OP_CONNECT:
+		on_connect(c, res);
+		break;
+	case OP_RECV:
+		on_recv(c, res);
+		break;
+	case OP_SEND:
+		on_send(c, res);
+		break;
+	case OP_CTIMER:
+		on_ctimer(c, res);
+		break;
+	}
+	conn_put(c);
+}
+
+/* Start sends and finish closes queued since the last submission. */
+static void flush(struct cxp_loop *l)
+{
+	while (!dlist_empty(&l->flushq)) {
+		struct cxp_conn *c = container_of(l->flushq.next, struct cxp_conn, fq);
+		int ret;
+
+		dlist_del(&c->fq);
+		c->fq_on = 0;
+		if (c->dead)
+			continue;
+		if (c->closing && !has_output(c) && !(c->ops & (1u << OP_SEND))) {
+			conn_finish(c, c->close_reason);
+			continue;
+		}
+		ret = start_send(c);
+		if (ret < 0)
+			conn_finish(c, ret);
+	}
+}
+
+/* ---- Listeners -------------------------------------------------------- */
+
+static int arm_accept(struct listener *ls)
+{
+	struct cxp_loop *l = ls->l;
+	struct io_uring_sqe *sqe = get_sqe(l);
+
+	if (!sqe)
+		return -EBUSY;
+	if (l->accept_multishot)
+		io_uring_prep_multishot_accept(sqe, ls->fd, NULL, NULL, SOCK_CLOEXEC);
+	else
+		io_uring_prep_accept(sqe, ls->fd, NULL, NULL, SOCK_CLOEXEC);
+	io_uring_sqe_set_data64(sqe, ud_make(ls, OP_ACCEPT));
+	ls->armed = 1;
+	l->inflight++;
+	return 0;
+}
+
+static void accept_retry(void *arg)
+{
+	struct listener *ls = arg;
+
+	if (!ls->armed && !ls->l->freeing && arm_accept(ls) < 0)
+		cxp_log("%s: cannot re-arm accept; no longer accepting", ls->addr);
+}
+
+static void new_conn(struct listener *ls, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct cxp_conn *c = conn_new(ls->l, fd, &ls->h, ls->ud);
+	int ret;
+
+	if (!c) {
+		cxp_log("%s: out of memory for a new connection; closed it", ls->addr);
+		close(fd);
+		return;
+	}
+	c->connected = 1;
+	set_nodelay(fd);
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+		cxp_addr_format(&ss, c->peer, sizeof(c->peer));
+	else
+		snprintf(c->peer, sizeof(c->peer), "fd %d", fd);
+	c->refs++; /* across on_accept */
+	if (c->h.on_accept)
+		c->h.on_accept(c, c->ud);
+	if (!c->dead && !c->closing) {
+		ret = arm_recv(c);
+		if (ret < 0)
+			conn_finish(c, ret);
+	}
+	conn_put(c);
+}
+
+static void accept_cqe(struct listener *ls, int res, unsigned flags)
+{
+	struct cxp_loop *l = ls->l;
+	int more = flags & IORING_CQE_F_MORE;
+
+	if (!more) {
+		ls->armed = 0;
+		l->inflight--;
+	}
+	if (res >= 0) {
+		if (l->freeing)
+			close(res);
+		else
+			new_conn(ls, res);
+	} else if (res == -ECANCELED) {
+		return;
+	} else if (res == -EINVAL && l->accept_multishot) {
+		cxp_log("cxp loop: kernel rejects multishot accept; using one-shot accept");
+		l->accept_multishot = 0;
+	} else if (res == -EMFILE || res == -ENFILE || res == -ENOMEM || res == -ENOBUFS) {
+		cxp_log("%s: accept failed: %s; retrying in %d ms", ls->addr, strerror(-res),
+			ACCEPT_RETRY_MS);
+		if (!more && !l->freeing && cxp_loop_timer(l, ACCEPT_RETRY_MS, accept_retry, ls) < 0)
+			cxp_log("%s: cannot schedule the accept retry; no longer accepting",
+				ls->addr);
+		return;
+	} else if (res != -EINTR && res != -EAGAIN && res != -ECONNABORTED && res != -EPERM &&
+		   res != -EPROTO) {
+		cxp_log("%s: accept failed: %s; no longer accepting", ls->addr, strerror(-res));
+		ls->off = 1;
+		return;
+	}
+	if (!ls->armed && !ls->off && !l->freeing && arm_accept(ls) < 0) {
+		cxp_log("%s: cannot re-arm accept; no longer accepting", ls->addr);
+		ls->off = 1;
+	}
+}
+
+int cxp_listen(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h, void *ud,
+	       char *bound, size_t boundcap)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	unsigned sslen;
+	struct listener *ls = NULL;
+	int fd = -1, one = 1, ret;
+
+	if (l->freeing)
+		return -ESHUTDOWN;
+	ret = cxp_addr_parse(addr, &ss, &sslen);
+	if (ret < 0)
+		return ret;
+	ls = calloc(1, sizeof(*ls));
+	if (!ls)
+		return -ENOMEM;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss, sslen) < 0 || listen(fd, SOMAXCONN) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	sl = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ls->l = l;
+	ls->fd = fd;
+	if (h)
+		ls->h = *h;
+	ls->ud = ud;
+	cxp_addr_format(&ss, ls->addr, sizeof(ls->addr));
+	ret = arm_accept(ls);
+	if (ret < 0)
+		goto fail;
+	ls->next = l->listeners;
+	l->listeners = ls;
+	if (bound && boundcap)
+		snprintf(bound, boundcap, "%s", ls->addr);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(ls);
+	return ret;
+}
+
+struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h,
+			     void *ud)
+{
+	struct sockaddr_storage ss;
+	struct io_uring_sqe *sqe;
+	struct cxp_conn *c;
+	unsigned sslen;
+	int fd, ret;
+
+	if (l->freeing) {
+		errno = ESHUTDOWN;
+		return NULL;
+	}
+	ret = cxp_addr_parse(addr, &ss, &sslen);
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	set_nodelay(fd);
+	sqe = get_sqe(l);
+	c = sqe ? conn_new(l, fd, h, ud) : NULL;
+	if (!c) {
+		close(fd);
+		errno = sqe ? ENOMEM : EBUSY;
+		if (sqe) { /* give the SQE back as a no-op */
+			io_uring_prep_nop(sqe);
+			io_uring_sqe_set_data64(sqe, 0);
+		}
+		return NULL;
+	}
+	c->ss = ss;
+	c->sslen = sslen;
+	cxp_addr_format(&ss, c->peer, sizeof(c->peer));
+	io_uring_prep_connect(sqe, fd, (struct sockaddr *)&c->ss, c->sslen);
+	conn_arm(c, sqe, OP_CONNECT);
+	return c;
+}
+
+/* ---- Sending and closing ---------------------------------------------- */
+
+int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len)
+{
+	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
+	struct obuf *b = &c->pend;
+	size_t queued, need;
+
+	if (c->dead || c->closing)
+		return -ENOTCONN;
+	if (len > CXP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (type == 0 || type > CXP_MSG_TYPE_MAX)
+		return -EINVAL;
+	queued = (c->snd.len - c->snd.off) + b->len;
+	need = CXP_HDR_SIZE + len;
+	if (queued + need > OUT_MAX)
+		return -ENOBUFS;
+	if (b->len + need > b->cap) {
+		size_t ncap = b->cap ? b->cap : 64u << 10;
+		uint8_t *p;
+
+		while (ncap < b->len + need)
+			ncap *= 2;
+		p = realloc(b->p, ncap);
+		if (!p)
+			return -ENOMEM;
+		b->p = p;
+		b->cap = ncap;
+	}
+	cxp_hdr_encode(&h, b->p + b->len);
+	if (len)
+		memcpy(b->p + b->len + CXP_HDR_SIZE, payload, len);
+	b->len += need;
+	queue_flush(c);
+	return 0;
+}
+
+int cxp_send_error(struct cxp_conn *c, uint64_t reqid, uint32_t code, const char *fmt, ...)
+{
+	struct cxp_error e = { .code = code };
+	struct cxp_wbuf w;
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	cxp_wbuf_init(&w);
+	cxp_error_encode(&w, &e);
+	ret = w.err ? w.err : cxp_send(c, CXP_MSG_ERROR, reqid, w.p, w.len);
+	cxp_wbuf_free(&w);
+	return ret;
+}
+
+void cxp_close(struct cxp_conn *c, int reason)
+{
+	struct io_uring_sqe *sqe;
+
+	if (c->dead || c->closing)
+		return;
+	c->closing = 1;
+	c->close_reason = reason;
+	if (has_output(c) || (c->ops & (1u << OP_SEND))) {
+		/* Bound the flush: a peer that stops reading must not hold us forever. */
+		sqe = get_sqe(c->l);
+		if (sqe) {
+			c->cts.tv_sec = CLOSE_FLUSH_MS / 1000;
+			c->cts.tv_nsec = (CLOSE_FLUSH_MS % 1000) * 1000000LL;
+			io_uring_prep_timeout(sqe, &c->cts, 0, 0);
+			conn_arm(c, sqe, OP_CTIMER);
+		} else {
+			c->pend.len = 0; /* cannot bound it: do not wait */
+		}
+	}
+	queue_flush(c);
+}
+
+void cxp_conn_set_data(struct cxp_conn *c, void *data)
+{
+	c->data = data;
+}
+
+void *cxp_conn_data(const struct cxp_conn *c)
+{
+	return c->data;
+}
+
+const char *cxp_conn_peer(const struct cxp_conn *c)
+{
+	return c->peer;
+}
+
+struct cxp_loop *cxp_conn_loop(const struct cxp_conn *c)
+{
+	return c->l;
+}
+
+/* ---- Timers, post, stop ----------------------------------------------- */
+
+int cxp_loop_timer(struct cxp_loop *l, uint64_t ms, void (*fn)(void *arg), void *arg)
+{
+	struct io_uring_sqe *sqe;
+	struct ltimer *t;
+
+	if (l->freeing)
+		return -ESHUTDOWN;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	sqe = get_sqe(l);
+	if (!sqe) {
+		free(t);
+		return -EBUSY;
+	}
+	t->ts.tv_sec = (long long)(ms / 1000);
+	t->ts.tv_nsec = (long long)(ms % 1000) * 1000000LL;
+	t->fn = fn;
+	t->arg = arg;
+	io_uring_prep_timeout(sqe, &t->ts, 0, 0);
+	io_uring_sqe_set_data64(sqe, ud_make(t, OP_TIMER));
+	dlist_add_tail(&l->timers, &t->link);
+	l->inflight++;
+	return 0;
+}
+
+static void timer_cqe(struct cxp_loop *l, struct ltimer *t, int res)
+{
+	l->inflight--;
+	dlist_del(&t->link);
+	/* Only an expiry runs the callback; a cancelled timer (cxp_loop_free) does not. */
+	if (res == -ETIME && !l->freeing && t->fn)
+		t->fn(t->arg);
+	free(t);
+}
+
+static void run_posts(struct cxp_loop *l)
+{
+	struct post *p, *next;
+
+	pthread_mutex_lock(&l->post_mu);
+	p = l->post_head;
+	l->post_head = NULL;
+	l->post_tail = &l->post_head;
+	pthread_mutex_unlock(&l->post_mu);
+	for (; p; p = next) {
+		next = p->next;
+		p->fn(p->arg);
+		free(p);
+	}
+}
+
+static void wake(struct cxp_loop *l)
+{
+	uint64_t one = 1;
+
+	/* Cannot fail short of a counter overflow; the next poll sees the value anyway. */
+	if (write(l->efd, &one, sizeof(one)) < 0) {
+		/* nothing to do */
+	}
+}
+
+int cxp_loop_post(struct cxp_loop *l, void (*fn)(void *arg), void *arg)
+{
+	struct post *p = malloc(sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->next = NULL;
+	p->fn = fn;
+	p->arg = arg;
+	pthread_mutex_lock(&l->post_mu);
+	*l->post_tail = p;
+	l->post_tail = &p->next;
+	pthread_mutex_unlock(&l->post_mu);
+	wake(l);
+	return 0;
+}
+
+void cxp_loop_stop(struct cxp_loop *l)
+{
+	atomic_store(&l->stop, 1);
+	wake(l);
+}
+
+static int arm_wake(struct cxp_loop *l)
+{
+	struct io_uring_sqe *sqe = get_sqe(l);
+
+	if (!sqe)
+		return -EBUSY;
+	if (l->poll_multishot)
+		io_uring_prep_poll_multishot(sqe, l->efd, POLLIN);
+	else
+		io_uring_prep_poll_add(sqe, l->efd, POLLIN);
+	io_uring_sqe_set_data64(sqe, ud_make(l, OP_WAKE));
+	l->wake_armed = 1;
+	l->inflight++;
+	return 0;
+}
+
+static void wake_cqe(struct cxp_loop *l, int res, unsigned flags)
+{
+	uint64_t v;
+
+	if (!(flags & IORING_CQE_F_MORE)) {
+		l->wake_armed = 0;
+		l->inflight--;
+	}
+	if (res == -EINVAL && l->poll_multishot) {
+		cxp_log("cxp loop: kernel rejects multishot poll; using one-shot poll");
+		l->poll_multishot = 0;
+	}
+	if (l->freeing)
+		return;
+	if (read(l->efd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: already drained */
+	}
+	run_posts(l);
+	if (!l->wake_armed && arm_wake(l) < 0)
+		cxp_log("cxp loop: cannot re-arm the wake-up poll");
+}
+
+/* ---- The loop ---------------------------------------------------------- */
+
+static void dispatch(struct cxp_loop *l, const struct io_uring_cqe *cqe)
+{
+	uint64_t ud = io_uring_cqe_get_data64(cqe);
+	void *p = (void *)(uintptr_t)(ud & ~(uint64_t)OP_MASK);
+	unsigned op = (unsigned)(ud & OP_MASK);
+
+	if (!ud || ud == LIBURING_UDATA_TIMEOUT)
+		return; /* a cancellation, or liburing's own wait timeout */
+	switch (op) {
+	case OP_ACCEPT:
+		accept_cqe(p, cqe->res, cqe->flags);
+		break;
+	case OP_TIMER:
+		timer_cqe(l, p, cqe->res);
+		break;
+	case OP_WAKE:
+		wake_cqe(l, cqe->res, cqe->flags);
+		break;
+	case OP_CONNECT:
+	case OP_RECV:
+	case OP_SEND:
+	case OP_CTIMER:
+		conn_cqe(p, op, cqe->res);
+		break;
+	default:
+		cxp_log("cxp loop: completion with unknown user_data 0x%llx ignored",
+			(unsigned long long)ud);
+		break;
+	}
+}
+
+/* Walk the completions that are there, then advance the CQ once. */
+static void reap(struct cxp_loop *l)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, n = 0;
+
+	io_uring_for_each_cqe(&l->ring, head, cqe) {
+		n++;
+		dispatch(l, cqe);
+	}
+	io_uring_cq_advance(&l->ring, n);
+}
+
+int cxp_loop_run(struct cxp_loop *l)
+{
+	int ret = 0;
+
+	while (!atomic_load(&l->stop)) {
+		flush(l);
+		if (atomic_load(&l->stop))
+			break;
+		ret = io_uring_submit_and_wait(&l->ring, 1);
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY &&
+		    ret != -ETIME) {
+			cxp_log("cxp loop: io_uring_submit_and_wait failed: %s", strerror(-ret));
+			break;
+		}
+		ret = 0;
+		reap(l);
+	}
+	flush(l);
+	io_uring_submit(&l->ring);
+	atomic_store(&l->stop, 0);
+	return ret;
+}
+
+static const struct {
+	unsigned op;
+	const char *name;
+} needed_ops[] = {
+	{ IORING_OP_ACCEPT, "ACCEPT" },   { IORING_OP_CONNECT, "CONNECT" },
+	{ IORING_OP_RECV, "RECV" },       { IORING_OP_SEND, "SEND" },
+	{ IORING_OP_TIMEOUT, "TIMEOUT" }, { IORING_OP_TIMEOUT_REMOVE, "TIMEOUT_REMOVE" },
+	{ IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL" }, { IORING_OP_POLL_ADD, "POLL_ADD" },
+};
+
+/* Check the kernel has every opcode we use; 0 or -ENOSYS with a log line. */
+static int probe_ops(struct cxp_loop *l)
+{
+	struct io_uring_probe *pr = io_uring_get_probe_ring(&l->ring);
+	int ret = 0;
+
+	if (!pr) {
+		cxp_log("cxp loop: cannot probe io_uring opcodes (kernel older than 5.6?)");
+		return -ENOSYS;
+	}
+	for (size_t i = 0; i < sizeof(needed_ops) / sizeof(needed_ops[0]); i++) {
+		if (!io_uring_opcode_supported(pr, (int)needed_ops[i].op)) {
+			cxp_log("cxp loop: the kernel lacks io_uring operation %s (needs Linux >= 5.6)",
+				needed_ops[i].name);
+			ret = -ENOSYS;
+		}
+	}
+	io_uring_free_probe(pr);
+	return ret;
+}
+
+struct cxp_loop *cxp_loop_new(void)
+{
+	static const unsigned try_flags[] = {
+		IORING_SETUP_CQSIZE | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SUBMIT_ALL,
+		IORING_SETUP_CQSIZE,
+		0,
+	};
+	struct io_uring_params p;
+	struct cxp_loop *l;
+	int ret = -EINVAL, err;
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	/* Newer setup flags first; an older kernel rejects them with -EINVAL. */
+	for (size_t i = 0; i < sizeof(try_flags) / sizeof(try_flags[0]) && ret == -EINVAL; i++) {
+		memset(&p, 0, sizeof(p));
+		p.flags = try_flags[i];
+		p.cq_entries = CQ_ENTRIES;
+		ret = io_uring_queue_init_params(RING_ENTRIES, &l->ring, &p);
+	}
+	if (ret < 0) {
+		cxp_log("cxp loop: io_uring_queue_init failed: %s (%s)", strerror(-ret),
+			ret == -ENOSYS ? "kernel without io_uring" :
+			ret == -EPERM ? "io_uring disabled: see /proc/sys/kernel/io_uring_disabled "
+					"or the seccomp policy" :
+			ret == -ENOMEM ? "RLIMIT_MEMLOCK too low? try ulimit -l" :
+					 "is io_uring available here?");
+		err = -ret;
+		goto fail_free;
+	}
+	if (!(p.features & IORING_FEAT_NODROP)) {
+		cxp_log("cxp loop: kernel io_uring lacks IORING_FEAT_NODROP (needs Linux >= 5.5)");
+		err = ENOSYS;
+		goto fail_ring;
+	}
+	ret = probe_ops(l);
+	if (ret < 0) {
+		err = -ret;
+		goto fail_ring;
+	}
+	l->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (l->efd < 0) {
+		err = errno;
+		cxp_log("cxp loop: eventfd failed: %s", strerror(err));
+		goto fail_ring;
+	}
+	l->accept_multishot = 1;
+	l->poll_multishot = 1;
+	dlist_init(&l->conns);
+	dlist_init(&l->flushq);
+	dlist_init(&l->timers);
+	pthread_mutex_init(&l->post_mu, NULL);
+	l->post_tail = &l->post_head;
+	atomic_init(&l->stop, 0);
+	if (arm_wake(l) < 0) {
+		err = EBUSY;
+		goto fail_efd;
+	}
+	return l;
+fail_efd:
+	pthread_mutex_destroy(&l->post_mu);
+	close(l->efd);
+fail_ring:
+	io_uring_queue_exit(&l->ring);
+fail_free:
+	free(l);
+	errno = err;
+	return NULL;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Posted functions still queued run first (their arguments may own memory);
+ * then every connection is closed with on_close(c, 0), pending timers are
+ * dropped without running, and we wait for the kernel to give back every
+ * request before freeing what they point at.
+ */
+void cxp_loop_free(struct cxp_loop *l)
+{
+	struct listener *ls, *next;
+	struct post *p, *pn;
+	uint64_t deadline;
+
+	if (!l)
+		return;
+	run_posts(l);
+	l->freeing = 1;
+	while (!dlist_empty(&l->conns))
+		conn_finish(container_of(l->conns.next, struct cxp_conn, link), 0);
+	run_posts(l);
+	for (ls = l->listeners; ls; ls = ls->next)
+		if (ls->armed)
+			cancel_ud(l, ud_make(ls, OP_ACCEPT), 0);
+	for (struct dlist *d = l->timers.next; d != &l->timers; d = d->next)
+		cancel_ud(l, ud_make(container_of(d, struct ltimer, link), OP_TIMER), 1);
+	if (l->wake_armed)
+		cancel_ud(l, ud_make(l, OP_WAKE), 0);
+	deadline = now_ms() + DRAIN_MS;
+	while (l->inflight && now_ms() < deadline) {
+		struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+		struct io_uring_cqe *cqe;
+		int ret = io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, &ts, NULL);
+
+		if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
+			break;
+		reap(l);
+	}
+	if (l->inflight)
+		cxp_log("cxp loop: %u io_uring requests still pending at exit; "
+			"leaking what they point at", l->inflight);
+	io_uring_queue_exit(&l->ring);
+	for (ls = l->listeners; ls; ls = next) {
+		next = ls->next;
+		close(ls->fd);
+		if (!ls->armed)
+			free(ls);
+	}
+	for (p = l->post_head; p; p = pn) {
+		pn = p->next;
+		free(p);
+	}
+	close(l->efd);
+	pthread_mutex_destroy(&l->post_mu);
+	free(l);
+}

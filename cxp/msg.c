@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Payload codecs of the CXP messages that carry structures (man cxp(7)).
+ * Strings are u32 length + bytes, no NUL; every integer is little-endian.
+ * A decoder reads field by field through a bounds-checked cxp_rbuf, rejects
+ * trailing bytes, and on failure names the message, the field and the byte
+ * offset in err.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cxp/cxp.h"
+
+/* Report a decode failure of field `what` of message `msg`; returns -EBADMSG. */
+static int bad(const struct cxp_rbuf *r, const char *msg, const char *what, char *err,
+	       size_t errlen)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s payload: bad or truncated field '%s' at byte %zu of %zu",
+			 msg, what, r->off, r->len);
+	return -EBADMSG;
+}
+
+static int trailing(const struct cxp_rbuf *r, const char *msg, char *err, size_t errlen)
+{
+	if (r->off == r->len)
+		return 0;
+	if (err && errlen)
+		snprintf(err, errlen, "%s payload: %zu trailing bytes after byte %zu", msg,
+			 r->len - r->off, r->off);
+	return -EBADMSG;
+}
+
+/* Append a string of at most max bytes (longer ones are cut: the decoder would reject them). */
+static void put_str_max(struct cxp_wbuf *w, const char *s, size_t max)
+{
+	size_t n = s ? strnlen(s, max) : 0;
+
+	cxp_put_u32(w, (uint32_t)n);
+	cxp_put_bytes(w, s, n);
+}
+
+static void put_strn(struct cxp_wbuf *w, const char *s, size_t n)
+{
+	if (!s || n > UINT32_MAX)
+		n = 0;
+	cxp_put_u32(w, (uint32_t)n);
+	cxp_put_bytes(w, s, n);
+}
+
+#define FIELD(expr, name)                                          \
+	do {                                                       \
+		expr;                                              \
+		if (r.err)                                         \
+			return bad(&r, MSG, name, err, errlen);    \
+	} while (0)
+
+/* ---- REGISTER: str name, str addr, u32 workers, u32 speed, u32 price, u32 flags ---- */
+
+void cxp_register_encode(struct cxp_wbuf *w, const struct cxp_register *m)
+{
+	put_str_max(w, m->name, CXP_NAME_MAX);
+	put_str_max(w, m->addr, CXP_ADDR_MAX);
+	cxp_put_u32(w, m->workers);
+	cxp_put_u32(w, m->speed);
+	cxp_put_u32(w, m->price);
+	cxp_put_u32(w, m->flags);
+}
+
+#define MSG "REGISTER"
+int cxp_register_decode(const void *p, size_t len, struct cxp_register *m, char *err,
+			size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(cxp_get_str(&r, m->name, sizeof(m->name)), "name");
+	FIELD(cxp_get_str(&r, m->addr, sizeof(m->addr)), "addr");
+	FIELD(m->workers = cxp_get_u32(&r), "workers");
+	FIELD(m->speed = cxp_get_u32(&r), "speed");
+	FIELD(m->price = cxp_get_u32(&r), "price");
+	FIELD(m->flags = cxp_get_u32(&r), "flags");
+	return trailing(&r, MSG, err, errlen);
+}
+#undef MSG
+
+/* ---- ASSIGNED: u64 tasklet_id, u64 container_id, str container ---- */
+
+void cxp_assigned_encode(struct cxp_wbuf *w, const struct cxp_assigned *m)
+{
+	cxp_put_u64(w, m->tasklet_id);
+	cxp_put_u64(w, m->container_id);
+	put_str_max(w, m->container, CXP_NAME_MAX);
+}
+
+#define MSG "ASSIGNED"
+int cxp_assigned_decode(const void *p, size_t len, struct cxp_assigned *m, char *err,
+			size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->tasklet_id = cxp_get_u64(&r), "tasklet_id");
+	FIELD(m->container_id = cxp_get_u64(&r), "container_id");
+	FIELD(cxp_get_str(&r, m->container, sizeof(m->container)), "container");
+	return trailing(&r, MSG, err, errlen);
+}
+#undef MSG
+
+/* ---- ERROR: u32 code, str msg (<= 255 bytes) ---- */
+
+void cxp_error_encode(struct cxp_wbuf *w, const struct cxp_error *m)
+{
+	cxp_put_u32(w, m->code);
+	put_str_max(w, m->msg, sizeof(m->msg) - 1);
+}
+
+#define MSG "ERROR"
+int cxp_error_decode(const void *p, size_t len, struct cxp_error *m, char *err, size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->code = cxp_get_u32(&r), "code");
+	FIELD(cxp_get_str(&r, m->msg, sizeof(m->msg)), "msg");
+	return trailing(&r, MSG, err, errlen);
+}
+#undef MSG
+
+/* ---- FETCH: u64 tasklet_id, u32 n (<= CXP_FETCH_MAX), u64 ids[n] ---- */
+
+void cxp_fetch_encode(struct cxp_wbuf *w, const struct cxp_fetch *m)
+{
+	uint32_t n = m->n > CXP_FETCH_MAX ? CXP_FETCH_MAX : m->n;
+
+	cxp_put_u64(w, m->tasklet_id);
+	cxp_put_u32(w, n);
+	for (uint32_t i = 0; i < n; i++)
+		cxp_put_u64(w, m->ids[i]);
+}
+
+#define MSG "FETCH"
+int cxp_fetch_decode(const void *p, size_t len, struct cxp_fetch *m, char *err, size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	m->tasklet_id = 0;
+	m->n = 0;
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->tasklet_id = cxp_get_u64(&r), "tasklet_id");
+	FIELD(m->n = cxp_get_u32(&r), "n");
+	if (m->n > CXP_FETCH_MAX) {
+		if (err && errlen)
+			snprintf(err, errlen, "FETCH payload: %u ids > %u", m->n, CXP_FETCH_MAX);
+		m->n = 0;
+		return -EBADMSG;
+	}
+	for (uint32_t i = 0; i < m->n; i++)
+		FIELD(m->ids[i] = cxp_get_u64(&r), "ids");
+	return trailing(&r, MSG, err, errlen);
+}
+#undef MSG
+
+/* ---- RESULT: u64 tasklet_id, str container, u32 status, u64 fuel_used, u64 run_ns,
+ *      str output, str value, str error ---- */
+
+void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m)
+{
+	cxp_put_u64(w, m->tasklet_id);
+	put_str_max(w, m->container, CXP_NAME_MAX);
+	cxp_put_u32(w, m->status);
+	cxp_put_u64(w, m->fuel_used);
+	cxp_put_u64(w, m->run_ns);
+	put_strn(w, m->output, m->output_len);
+	put_strn(w, m->value, m->value_len);
+	put_strn(w, m->error, m->error_len);
+}
+
+#define MSG "RESULT"
+int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err, size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->tasklet_id = cxp_get_u64(&r), "tasklet_id");
+	FIELD(cxp_get_str(&r, m->container, sizeof(m->container)), "container");
+	FIELD(m->status = cxp_get_u32(&r), "status");
+	FIELD(m->fuel_used = cxp_get_u64(&r), "fuel_used");
+	FIELD(m->run_ns = cxp_get_u64(&r), "run_ns");
+	FIELD(m->output = cxp_get_strn(&r, &m->output_len), "output");
+	FIELD(m->value = cxp_get_strn(&r, &m->value_len), "value");
+	FIELD(m->error = cxp_get_strn(&r, &m->error_len), "error");
+	return trailing(&r, MSG, err, errlen);
+}
+#undef MSG

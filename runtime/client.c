@@ -1,0 +1,731 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The application side (tasklet.h). One I/O thread per client runs a
+ * cxp_loop with the trader link and the application's CXP endpoint, where
+ * containers fetch chunks and deliver results. Submitting threads compile,
+ * then hand the signature to the I/O thread with cxp_loop_post; waiting
+ * threads sleep on the client's condition variable.
+ *
+ * A task's chunk store is written only before it is published to the I/O
+ * thread and only read afterwards, so serving chunks needs no lock.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cxp/cxp.h"
+#include "runtime/container.h"
+#include "runtime/rt_int.h"
+#include "runtime/tasklet.h"
+#include "trader/trader.h"
+#include "vm/vm.h"
+
+struct task {
+	struct tl_client *c;
+	uint64_t id;
+	struct vm_store *st;
+	struct vm_sig sig;
+	uint64_t t_submit_ns;
+	int done;      /* under c->mu */
+	int collected; /* tl_wait took it */
+	int assigned;  /* I/O thread */
+	struct tl_result res;
+	struct task *next;
+};
+
+struct tl_client {
+	struct cxp_loop *loop;
+	pthread_t io;
+	int io_started;
+	struct cxp_conn *tconn; /* I/O thread */
+	char trader[CXP_ADDR_MAX + 1];
+	char app_addr[CXP_ADDR_MAX + 1];
+	uint64_t seed;
+
+	pthread_mutex_t mu; /* tasks, done flags, connect state */
+	pthread_cond_t cv;
+	struct task *tasks;
+	uint64_t next_id;
+	int connect_res; /* 1 = pending, 0 = connected, < 0 = failed */
+	int trader_gone;
+
+	struct cxp_fetch *scratch; /* I/O thread */
+
+	/* embedded default */
+	struct cxp_loop *tloop;
+	pthread_t tthread;
+	int tthread_started;
+	struct trd_trader *tr;
+	struct rt_container **conts;
+	unsigned nconts;
+};
+
+const char *tl_status_name(int status)
+{
+	switch (status) {
+	case TL_OK: return "ok";
+	case TL_ERR_RUNTIME: return "runtime error";
+	case TL_ERR_FUEL: return "out of fuel";
+	case TL_ERR_MEMORY: return "out of memory";
+	case TL_ERR_LOAD: return "bad program";
+	case TL_ERR_BADMSG: return "rejected message";
+	case TL_ERR_NOMATCH: return "no matching container";
+	case TL_ERR_NOTFOUND: return "not found";
+	case TL_ERR_BUSY: return "container busy";
+	case TL_ERR_INTERNAL: return "internal error";
+	case TL_ERR_LOST: return "container lost";
+	case TL_ERR_TIMEOUT: return "timed out";
+	case TL_ERR_DISCONNECTED: return "trader disconnected";
+	default: return "error";
+	}
+}
+
+static struct task *task_find(struct tl_client *c, uint64_t id)
+{
+	for (struct task *t = c->tasks; t; t = t->next)
+		if (t->id == id)
+			return t;
+	return NULL;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+/* Complete t once (first answer wins), waking waiters. Caller holds no lock. */
+static void task_complete(struct tl_client *c, struct task *t, int status, const char *container,
+			  const char *error)
+{
+	pthread_mutex_lock(&c->mu);
+	if (!t->done) {
+		t->res.status = status;
+		if (container)
+			snprintf(t->res.container, sizeof(t->res.container), "%s", container);
+		if (error && !t->res.error)
+			t->res.error = strdup(error);
+		t->res.latency_ns = rt_now_ns() - t->t_submit_ns;
+		t->done = 1;
+		pthread_cond_broadcast(&c->cv);
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
+static struct task *task_lookup(struct tl_client *c, uint64_t id)
+{
+	struct task *t;
+
+	pthread_mutex_lock(&c->mu);
+	t = task_find(c, id);
+	pthread_mutex_unlock(&c->mu);
+	return t;
+}
+
+/* ---- Trader link (I/O thread) -------------------------------------------------- */
+
+static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
+			void *ud)
+{
+	struct tl_client *c = ud;
+	struct cxp_assigned a;
+	struct cxp_error e;
+	struct task *t;
+	char err[200];
+
+	switch (h->type) {
+	case CXP_MSG_ASSIGNED:
+		if (cxp_assigned_decode(payload, h->len, &a, err, sizeof(err)) < 0) {
+			cxp_log("trader %s: bad ASSIGNED: %s", c->trader, err);
+			return -EPROTO;
+		}
+		t = task_lookup(c, a.tasklet_id);
+		if (t) {
+			t->assigned = 1;
+			pthread_mutex_lock(&c->mu);
+			if (!t->done)
+				snprintf(t->res.container, sizeof(t->res.container), "%s",
+					 a.container);
+			pthread_mutex_unlock(&c->mu);
+		}
+		return 0;
+	case CXP_MSG_ERROR:
+		if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0) {
+			cxp_log("trader %s: bad ERROR: %s", c->trader, err);
+			return -EPROTO;
+		}
+		t = task_lookup(c, h->reqid);
+		if (!t) {
+			cxp_log("trader %s: error for unknown request %llu: %s", c->trader,
+				(unsigned long long)h->reqid, e.msg);
+			return 0;
+		}
+		task_complete(c, t, 100 + (int)e.code, NULL, e.msg);
+		return 0;
+	default:
+		cxp_log("trader %s: unexpected %s frame", c->trader, cxp_type_name(h->type));
+		return -EPROTO;
+	}
+}
+
+static void trader_connected(struct cxp_conn *conn, int res, void *ud)
+{
+	struct tl_client *c = ud;
+
+	pthread_mutex_lock(&c->mu);
+	c->connect_res = res;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
+{
+	struct tl_client *c = ud;
+	char msg[160];
+
+	c->tconn = NULL;
+	snprintf(msg, sizeof(msg), "lost the connection to trader %s before assignment (%s)",
+		 c->trader, reason ? strerror(-reason) : "closed by the trader");
+	pthread_mutex_lock(&c->mu);
+	c->trader_gone = 1;
+	if (c->connect_res == 1)
+		c->connect_res = reason ? reason : -ECONNRESET;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	/* Assigned Tasklets still reach us from their containers; the others cannot. */
+	for (struct task *t = c->tasks; t; t = t->next)
+		if (!t->assigned)
+			task_complete(c, t, TL_ERR_DISCONNECTED, NULL, msg);
+}
+
+static const struct cxp_handlers trader_handlers = {
+	.on_connect = trader_connected,
+	.on_frame = trader_frame,
+	.on_close = trader_closed,
+};
+
+/* ---- The application endpoint: FETCH and RESULT from containers (I/O thread) ---- */
+
+struct chunk_out {
+	struct cxp_wbuf *w;
+	uint32_t n;
+};
+
+static int put_chunk(const struct vm_chunk *ch, void *arg)
+{
+	struct chunk_out *o = arg;
+	uint8_t tmp[VM_CHUNK_WIRE_SIZE];
+
+	vm_chunk_encode(ch, tmp);
+	cxp_put_bytes(o->w, tmp, sizeof(tmp));
+	o->n++;
+	return 0;
+}
+
+/*
+ * FETCH: answer with the chunks asked for. A request for the root alone is
+ * answered with the whole graph when it fits one frame (one round trip for
+ * the common small Tasklet); the container asks for what is still missing.
+ */
+static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
+		       const uint8_t *payload)
+{
+	struct cxp_fetch *f = c->scratch;
+	struct chunk_out o;
+	struct cxp_wbuf w;
+	struct task *t;
+	char err[200];
+	size_t npos;
+	int rc = 0;
+
+	if (cxp_fetch_decode(payload, h->len, f, err, sizeof(err)) < 0) {
+		cxp_log("%s: bad FETCH: %s", cxp_conn_peer(conn), err);
+		cxp_send_error(conn, h->reqid, CXP_E_BADMSG, "bad FETCH: %s", err);
+		return -EPROTO;
+	}
+	t = task_lookup(c, f->tasklet_id);
+	if (!t) {
+		cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND, "unknown tasklet %llu",
+			       (unsigned long long)f->tasklet_id);
+		return 0;
+	}
+	cxp_wbuf_init(&w);
+	cxp_put_u64(&w, t->id);
+	npos = w.len;
+	cxp_put_u32(&w, 0);
+	o.w = &w;
+	o.n = 0;
+	if (f->n == 1 && f->ids[0] == t->sig.root)
+		rc = vm_store_walk(t->st, t->sig.root, CXP_FETCH_MAX, put_chunk, &o, NULL);
+	if (o.n == 0 || rc < 0) {
+		w.len = npos + 4;
+		o.n = 0;
+		for (uint32_t i = 0; i < f->n; i++) {
+			const struct vm_chunk *ch = vm_store_get(t->st, f->ids[i]);
+
+			if (!ch) {
+				cxp_wbuf_free(&w);
+				cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
+					       "chunk %llu is not part of tasklet %llu",
+					       (unsigned long long)f->ids[i],
+					       (unsigned long long)t->id);
+				return 0;
+			}
+			put_chunk(ch, &o);
+		}
+	}
+	if (!w.err) {
+		for (int i = 0; i < 4; i++)
+			w.p[npos + i] = (uint8_t)(o.n >> (8 * i));
+		rc = cxp_send(conn, CXP_MSG_CHUNKS, h->reqid, w.p, w.len);
+	} else {
+		rc = w.err;
+	}
+	cxp_wbuf_free(&w);
+	if (rc < 0)
+		cxp_log("%s: cannot answer FETCH: %s", cxp_conn_peer(conn), strerror(-rc));
+	return 0;
+}
+
+static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
+		       const uint8_t *payload)
+{
+	struct cxp_result r;
+	struct task *t;
+	char err[200];
+
+	if (cxp_result_decode(payload, h->len, &r, err, sizeof(err)) < 0) {
+		cxp_log("%s: bad RESULT: %s", cxp_conn_peer(conn), err);
+		return -EPROTO;
+	}
+	t = task_lookup(c, r.tasklet_id);
+	if (!t) {
+		cxp_log("%s: result for unknown tasklet %llu (ignored)", cxp_conn_peer(conn),
+			(unsigned long long)r.tasklet_id);
+		return 0;
+	}
+	pthread_mutex_lock(&c->mu);
+	if (!t->done) {
+		t->res.output = dupn(r.output, r.output_len);
+		t->res.output_len = r.output_len;
+		t->res.value = dupn(r.value, r.value_len);
+		if (r.status != TL_OK)
+			t->res.error = dupn(r.error, r.error_len);
+		t->res.fuel_used = r.fuel_used;
+		t->res.run_ns = r.run_ns;
+	}
+	pthread_mutex_unlock(&c->mu);
+	task_complete(c, t, (int)r.status, r.container, NULL);
+	return 0;
+}
+
+static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
+		     void *ud)
+{
+	struct tl_client *c = ud;
+
+	switch (h->type) {
+	case CXP_MSG_FETCH:
+		return serve_fetch(c, conn, h, payload);
+	case CXP_MSG_RESULT:
+		return take_result(c, conn, h, payload);
+	default:
+		cxp_log("%s: unexpected %s frame on the application endpoint", cxp_conn_peer(conn),
+			cxp_type_name(h->type));
+		cxp_send_error(conn, h->reqid, CXP_E_BADMSG,
+			       "an application endpoint takes FETCH and RESULT only");
+		return -EPROTO;
+	}
+}
+
+static const struct cxp_handlers app_handlers = {
+	.on_frame = app_frame,
+};
+
+/* ---- Submission ------------------------------------------------------------------- */
+
+static void submit_cb(void *arg)
+{
+	struct task *t = arg;
+	struct tl_client *c = t->c;
+	uint8_t *buf;
+	int n;
+
+	buf = malloc(65536);
+	if (!buf) {
+		task_complete(c, t, TL_ERR_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	n = vm_sig_encode(&t->sig, buf, 65536);
+	if (n < 0)
+		task_complete(c, t, TL_ERR_INTERNAL, NULL, "signature does not fit");
+	else if (!c->tconn)
+		task_complete(c, t, TL_ERR_DISCONNECTED, NULL, "not connected to a trader");
+	else if (cxp_send(c->tconn, CXP_MSG_SUBMIT, t->id, buf, (size_t)n) < 0)
+		task_complete(c, t, TL_ERR_DISCONNECTED, NULL, "cannot send to the trader");
+	free(buf);
+}
+
+int tl_submit_source(struct tl_client *c, const char *name, const char *src, size_t len,
+		     uint64_t *id, char *err, size_t errlen)
+{
+	struct task *t = calloc(1, sizeof(*t));
+	uint64_t root;
+	int rc;
+
+	if (!t)
+		return -ENOMEM;
+	t->c = c;
+	t->st = vm_store_new(0);
+	if (!t->st) {
+		rc = -ENOMEM;
+		goto err;
+	}
+	rc = jsl_compile(t->st, name, src, len, &root, err, errlen);
+	if (rc < 0)
+		goto err;
+	rc = vm_qos_read(t->st, root, t->sig.qos, VM_QOS_MAX, err, errlen);
+	if (rc < 0)
+		goto err;
+	t->sig.nqos = (uint32_t)rc;
+	t->res.priority = vm_qos_is_priority(t->sig.qos, t->sig.nqos);
+	t->sig.root = root;
+	snprintf(t->sig.app_addr, sizeof(t->sig.app_addr), "%s", c->app_addr);
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		t->sig.start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	}
+	pthread_mutex_lock(&c->mu);
+	t->id = c->next_id++;
+	t->sig.tasklet_id = t->id;
+	t->sig.seed = c->seed ^ (t->id * 0x9e3779b97f4a7c15ull);
+	t->res.id = t->id;
+	t->t_submit_ns = rt_now_ns();
+	t->next = c->tasks;
+	c->tasks = t;
+	pthread_mutex_unlock(&c->mu);
+	*id = t->id;
+	rc = cxp_loop_post(c->loop, submit_cb, t);
+	if (rc < 0) {
+		task_complete(c, t, TL_ERR_INTERNAL, NULL, "out of memory");
+	}
+	return 0;
+err:
+	if (t->st)
+		vm_store_free(t->st);
+	free(t);
+	return rc;
+}
+
+int tl_submit_file(struct tl_client *c, const char *path, uint64_t *id, char *err, size_t errlen)
+{
+	char *src = NULL;
+	size_t len = 0;
+	int rc = rt_read_file(path, &src, &len);
+
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
+		return rc;
+	}
+	rc = tl_submit_source(c, path, src, len, id, err, errlen);
+	free(src);
+	return rc;
+}
+
+int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout_ms)
+{
+	struct timespec ts;
+	struct task *t;
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->id = id;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (timeout_ms >= 0) {
+		ts.tv_sec += timeout_ms / 1000;
+		ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+	}
+	pthread_mutex_lock(&c->mu);
+	t = task_find(c, id);
+	if (!t || t->collected) {
+		pthread_mutex_unlock(&c->mu);
+		return -ENOENT;
+	}
+	while (!t->done && rc == 0)
+		rc = timeout_ms < 0 ? pthread_cond_wait(&c->cv, &c->mu)
+				    : pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+	if (!t->done) {
+		res->status = TL_ERR_TIMEOUT;
+		res->priority = t->res.priority;
+		snprintf(res->container, sizeof(res->container), "%s", t->res.container);
+		pthread_mutex_unlock(&c->mu);
+		return -ETIMEDOUT;
+	}
+	*res = t->res;
+	memset(&t->res, 0, sizeof(t->res));
+	t->collected = 1;
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+void tl_result_free(struct tl_result *res)
+{
+	free(res->output);
+	free(res->value);
+	free(res->error);
+	res->output = res->value = res->error = NULL;
+}
+
+/* ---- Set-up and tear-down ------------------------------------------------------------ */
+
+static void *io_main(void *arg)
+{
+	struct tl_client *c = arg;
+	int rc;
+
+	cxp_log_role("app");
+	rc = cxp_loop_run(c->loop);
+	if (rc < 0)
+		cxp_log("application event loop failed: %s", strerror(-rc));
+	return NULL;
+}
+
+static void *trader_main(void *arg)
+{
+	struct tl_client *c = arg;
+
+	cxp_log_role("trader");
+	cxp_loop_run(c->tloop);
+	return NULL;
+}
+
+static int is_loopback(const char *addr)
+{
+	return !strncmp(addr, "127.", 4) || !strncmp(addr, "localhost:", 10) ||
+	       !strncmp(addr, "[::1]", 5);
+}
+
+/*
+ * The address containers should use to reach us: the bound one, unless it is
+ * a wildcard; then the local address the kernel would use towards the
+ * trader (a UDP connect sends nothing).
+ */
+static void advertised_addr(const char *bound, const char *trader, char *out, size_t cap)
+{
+	struct sockaddr_storage ss, ts;
+	socklen_t sl = sizeof(ss);
+	unsigned tl;
+	int fd;
+
+	snprintf(out, cap, "%s", bound);
+	if (strncmp(bound, "0.0.0.0:", 8))
+		return;
+	if (cxp_addr_parse(trader, &ts, &tl) < 0 || ts.ss_family != AF_INET)
+		return;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (connect(fd, (struct sockaddr *)&ts, tl) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+		char ip[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, ip, sizeof(ip));
+		snprintf(out, cap, "%s:%s", ip, bound + 8);
+	}
+	close(fd);
+}
+
+static int start_embedded(struct tl_client *c, const struct tl_options *o, char *err,
+			  size_t errlen)
+{
+	struct trd_config tc = { .listen = "127.0.0.1:0" };
+	unsigned n = o->containers ? o->containers : 2;
+	int rc;
+
+	c->tloop = cxp_loop_new();
+	if (!c->tloop) {
+		snprintf(err, errlen, "cannot create an event loop: %s", strerror(errno));
+		return -errno;
+	}
+	c->tr = trd_new(c->tloop, &tc, c->trader, sizeof(c->trader));
+	if (!c->tr) {
+		snprintf(err, errlen, "cannot start the embedded trader: %s", strerror(errno));
+		return -errno;
+	}
+	rc = -pthread_create(&c->tthread, NULL, trader_main, c);
+	if (rc) {
+		snprintf(err, errlen, "cannot start a thread: %s", strerror(-rc));
+		return rc;
+	}
+	c->tthread_started = 1;
+	c->conts = calloc(n, sizeof(*c->conts));
+	if (!c->conts)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		struct rt_container_config cc = { .workers = o->workers ? o->workers : 1 };
+
+		snprintf(cc.trader, sizeof(cc.trader), "%s", c->trader);
+		snprintf(cc.name, sizeof(cc.name), "embedded-%u", i + 1);
+		c->conts[i] = rt_container_start(&cc);
+		if (!c->conts[i]) {
+			snprintf(err, errlen, "cannot start embedded container %u: %s", i + 1,
+				 strerror(errno));
+			return -errno;
+		}
+		c->nconts = i + 1;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (rt_container_wait_registered(c->conts[i], 5000) < 0) {
+			snprintf(err, errlen, "embedded container %u did not register in 5 s",
+				 i + 1);
+			return -ETIMEDOUT;
+		}
+	}
+	return 0;
+}
+
+struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t errlen)
+{
+	struct tl_options def = { 0 };
+	struct tl_client *c = calloc(1, sizeof(*c));
+	char bound[CXP_ADDR_MAX + 1];
+	const char *listen;
+	int rc;
+
+	if (!o)
+		o = &def;
+	if (!c || !(c->scratch = malloc(sizeof(*c->scratch)))) {
+		snprintf(err, errlen, "out of memory");
+		free(c);
+		return NULL;
+	}
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	c->connect_res = 1;
+	if (o->seed) {
+		c->seed = o->seed;
+	} else if (getrandom(&c->seed, sizeof(c->seed), 0) != sizeof(c->seed)) {
+		c->seed = (uint64_t)rt_now_ns() ^ (uint64_t)getpid();
+	}
+	/* Tasklet ids: unique across applications sharing a trader. */
+	if (getrandom(&c->next_id, sizeof(c->next_id), 0) != sizeof(c->next_id))
+		c->next_id = rt_now_ns() ^ ((uint64_t)getpid() << 32);
+	c->next_id = (c->next_id & 0x7fffffffffff0000ull) | 1;
+
+	if (o->trader) {
+		snprintf(c->trader, sizeof(c->trader), "%s", o->trader);
+	} else if (start_embedded(c, o, err, errlen) < 0) {
+		goto fail;
+	}
+	c->loop = cxp_loop_new();
+	if (!c->loop) {
+		snprintf(err, errlen, "cannot create an event loop: %s", strerror(errno));
+		goto fail;
+	}
+	listen = o->listen ? o->listen : is_loopback(c->trader) ? "127.0.0.1:0" : "0.0.0.0:0";
+	rc = cxp_listen(c->loop, listen, &app_handlers, c, bound, sizeof(bound));
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", listen, strerror(-rc));
+		goto fail;
+	}
+	advertised_addr(bound, c->trader, c->app_addr, sizeof(c->app_addr));
+	c->tconn = cxp_connect(c->loop, c->trader, &trader_handlers, c);
+	if (!c->tconn) {
+		snprintf(err, errlen, "cannot connect to trader %s: %s", c->trader,
+			 strerror(errno));
+		goto fail;
+	}
+	rc = -pthread_create(&c->io, NULL, io_main, c);
+	if (rc) {
+		snprintf(err, errlen, "cannot start a thread: %s", strerror(-rc));
+		goto fail;
+	}
+	c->io_started = 1;
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 5;
+		pthread_mutex_lock(&c->mu);
+		rc = 0;
+		while (c->connect_res == 1 && rc == 0)
+			rc = pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+		rc = c->connect_res;
+		pthread_mutex_unlock(&c->mu);
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot connect to trader %s: %s", c->trader,
+			 rc == 1 ? "timed out" : strerror(-rc));
+		goto fail;
+	}
+	return c;
+fail:
+	tl_client_free(c);
+	return NULL;
+}
+
+const char *tl_client_trader(const struct tl_client *c)
+{
+	return c->trader;
+}
+
+static void stop_cb(void *arg)
+{
+	cxp_loop_stop(arg);
+}
+
+void tl_client_free(struct tl_client *c)
+{
+	if (!c)
+		return;
+	if (c->loop) {
+		if (c->io_started) {
+			if (cxp_loop_post(c->loop, stop_cb, c->loop) < 0)
+				cxp_loop_stop(c->loop);
+			pthread_join(c->io, NULL);
+		}
+		cxp_loop_free(c->loop);
+	}
+	for (unsigned i = 0; i < c->nconts; i++)
+		rt_container_stop(c->conts[i]);
+	free(c->conts);
+	if (c->tloop) {
+		if (c->tthread_started) {
+			cxp_loop_stop(c->tloop);
+			pthread_join(c->tthread, NULL);
+		}
+		cxp_loop_free(c->tloop);
+		trd_free(c->tr);
+	}
+	while (c->tasks) {
+		struct task *t = c->tasks;
+
+		c->tasks = t->next;
+		vm_store_free(t->st);
+		tl_result_free(&t->res);
+		free(t);
+	}
+	free(c->scratch);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	free(c);
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/* tasklet trader / tasklet container: the two daemons (man tasklet-trader(8),
+ * tasklet-container(8)). Each runs until SIGINT, SIGTERM or SIGHUP. */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cxp/cxp.h"
+#include "runtime/cmd.h"
+#include "runtime/container.h"
+#include "trader/trader.h"
+
+static void *loop_main(void *arg)
+{
+	int rc;
+
+	cxp_log_role("trader");
+	rc = cxp_loop_run(arg);
+	if (rc < 0) {
+		cxp_log("event loop failed: %s", strerror(-rc));
+		kill(0, SIGTERM);
+	}
+	return NULL;
+}
+
+static void copy_addr(char *dst, size_t cap, const char *opt, const char *val)
+{
+	if (strlen(val) >= cap) {
+		fprintf(stderr, "tasklet: %s: address '%s' is too long\n", opt, val);
+		exit(RT_EXIT_USAGE);
+	}
+	snprintf(dst, cap, "%s", val);
+}
+
+int rt_cmd_trader(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "hold-ms", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"usage: tasklet trader --listen ADDR:PORT [--hold-ms MS]\n";
+	struct trd_config cfg = { .listen = "" };
+	char bound[CXP_ADDR_MAX + 1];
+	struct trd_trader *t;
+	struct cxp_loop *l;
+	pthread_t th;
+	int opt, sig;
+
+	while ((opt = getopt_long(argc, argv, "l:H:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
+		case 'H': cfg.hold_ms = (uint32_t)rt_opt_num("--hold-ms", optarg, 3600000); break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return RT_EXIT_USAGE;
+		}
+	}
+	if (!cfg.listen[0] || optind != argc) {
+		fputs(usage, stderr);
+		return RT_EXIT_USAGE;
+	}
+	cxp_log_role("trader");
+	rt_signals_block();
+	l = cxp_loop_new();
+	if (!l) {
+		cxp_log("cannot create the event loop: %s", strerror(errno));
+		return 1;
+	}
+	t = trd_new(l, &cfg, bound, sizeof(bound));
+	if (!t) {
+		cxp_loop_free(l);
+		return 1;
+	}
+	cxp_log("listening on %s%s", bound, cfg.hold_ms ? "" : " (no match: answered at once)");
+	/* Scripts read the bound address from stdout (useful with port 0). */
+	printf("%s\n", bound);
+	fflush(stdout);
+	if (pthread_create(&th, NULL, loop_main, l)) {
+		cxp_loop_free(l);
+		trd_free(t);
+		return 1;
+	}
+	sig = rt_signals_wait();
+	cxp_log("%s: shutting down", strsignal(sig));
+	cxp_loop_stop(l);
+	pthread_join(th, NULL);
+	cxp_loop_free(l);
+	trd_free(t);
+	return 0;
+}
+
+int rt_cmd_container(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "trader", required_argument, NULL, 't' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "price", required_argument, NULL, 'p' },
+		{ "speed", required_argument, NULL, 's' },
+		{ "no-priority", no_argument, NULL, 'P' },
+		{ "fuel", required_argument, NULL, 'f' },
+		{ "queue", required_argument, NULL, 'Q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char usage[] =
+		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--workers N]\n"
+		"                         [--name NAME] [--price N] [--speed MIPS] [--no-priority]\n"
+		"                         [--fuel N] [--queue N]\n";
+	struct rt_container_config cfg = { 0 };
+	struct rt_container *c;
+	int opt, sig;
+
+	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
+		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
+		case 'w': cfg.workers = (unsigned)rt_opt_num("--workers", optarg, 1024); break;
+		case 'n': copy_addr(cfg.name, sizeof(cfg.name), "--name", optarg); break;
+		case 'p': cfg.price = (uint32_t)rt_opt_num("--price", optarg, UINT32_MAX); break;
+		case 's': cfg.speed = (uint32_t)rt_opt_num("--speed", optarg, UINT32_MAX); break;
+		case 'P': cfg.no_priority = 1; break;
+		case 'f': cfg.fuel = rt_opt_num("--fuel", optarg, ~0ull); break;
+		case 'Q': cfg.queue_max = (unsigned)rt_opt_num("--queue", optarg, 1u << 24); break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return RT_EXIT_USAGE;
+		}
+	}
+	if (!cfg.trader[0] || optind != argc) {
+		fputs(usage, stderr);
+		return RT_EXIT_USAGE;
+	}
+	rt_signals_block();
+	c = rt_container_start(&cfg);
+	if (!c)
+		return 1;
+	if (rt_container_listen_addr(c)[0]) {
+		printf("%s\n", rt_container_listen_addr(c));
+		fflush(stdout);
+	}
+	sig = rt_signals_wait();
+	cxp_log_role(cfg.name[0] ? cfg.name : "container");
+	cxp_log("%s: shutting down", strsignal(sig));
+	rt_container_stop(c);
+	return 0;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* tasklet run: the application side from the command line (man tasklet(1)). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cxp/cxp.h"
+#include "runtime/cmd.h"
+#include "runtime/tasklet.h"
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tasklet run [--trader ADDR:PORT] [--listen ADDR:PORT] [--containers N]\n"
+		"                   [--workers N] [--repeat N] [--timeout SEC] [-v] [-q] FILE.jsl...\n"
+		"Compile each FILE, submit it to the trader, print its output and result.\n"
+		"Without --trader, an embedded trader and N (default 2) containers start on\n"
+		"loopback inside this process.\n");
+}
+
+/* Print one finished Tasklet. Returns 0 when it ran to completion. */
+static int report(const char *file, const struct tl_result *r, int many, int verbose)
+{
+	if (many)
+		printf("== %s: %s on %s (%s) ==\n", file, tl_status_name(r->status),
+		       r->container[0] ? r->container : "-", r->priority ? "priority" : "economy");
+	if (r->output)
+		fwrite(r->output, 1, r->output_len, stdout);
+	if (r->status == TL_OK) {
+		printf("=> %s\n", r->value ? r->value : "undefined");
+	} else {
+		fflush(stdout);
+		fprintf(stderr, "tasklet: %s: %s: %s\n", file, tl_status_name(r->status),
+			r->error && r->error[0] ? r->error : "(no message)");
+	}
+	if (verbose)
+		fprintf(stderr,
+			"tasklet: %s: tasklet %016llx ran on %s (%s): fuel %llu, vm %.3f ms, round "
+			"trip %.3f ms\n",
+			file, (unsigned long long)r->id, r->container[0] ? r->container : "-",
+			r->priority ? "priority" : "economy", (unsigned long long)r->fuel_used,
+			(double)r->run_ns / 1e6, (double)r->latency_ns / 1e6);
+	fflush(stdout);
+	return r->status == TL_OK ? 0 : 1;
+}
+
+int rt_cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "trader", required_argument, NULL, 't' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "containers", required_argument, NULL, 'c' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct tl_options o = { 0 };
+	unsigned long long repeat = 1, timeout_s = 60;
+	int verbose = 0, quiet = 0, opt, nfiles, failed = 0, rc = 0;
+	struct tl_client *c;
+	uint64_t *ids;
+	char err[512];
+
+	while ((opt = getopt_long(argc, argv, "t:l:c:w:r:T:s:vqh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't': o.trader = optarg; break;
+		case 'l': o.listen = optarg; break;
+		case 'c': o.containers = (unsigned)rt_opt_num("--containers", optarg, 64); break;
+		case 'w': o.workers = (unsigned)rt_opt_num("--workers", optarg, 1024); break;
+		case 'r': repeat = rt_opt_num("--repeat", optarg, 1000000); break;
+		case 'T': timeout_s = rt_opt_num("--timeout", optarg, 86400); break;
+		case 's': o.seed = rt_opt_num("--seed", optarg, ~0ull); break;
+		case 'v': verbose = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': run_usage(stdout); return 0;
+		default: run_usage(stderr); return RT_EXIT_USAGE;
+		}
+	}
+	nfiles = argc - optind;
+	if (nfiles < 1 || repeat < 1) {
+		run_usage(stderr);
+		return RT_EXIT_USAGE;
+	}
+	/* The embedded daemons talk only with -v; a remote trader's errors still show. */
+	if (quiet || (!o.trader && !verbose))
+		cxp_log_quiet(1);
+	cxp_log_role("app");
+	c = tl_client_new(&o, err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "tasklet: %s\n", err);
+		return RT_EXIT_USAGE;
+	}
+	if (verbose)
+		fprintf(stderr, "tasklet: using trader %s%s\n", tl_client_trader(c),
+			o.trader ? "" : " (embedded default)");
+	ids = calloc((size_t)nfiles * repeat, sizeof(*ids));
+	if (!ids) {
+		tl_client_free(c);
+		return 1;
+	}
+	/* Submit everything first, so Tasklets run concurrently, then collect in order. */
+	for (unsigned long long k = 0; k < repeat; k++) {
+		for (int i = 0; i < nfiles; i++) {
+			int r = tl_submit_file(c, argv[optind + i], &ids[k * nfiles + i], err,
+					       sizeof(err));
+
+			if (r < 0) {
+				fprintf(stderr, "%s\n", err);
+				rc = RT_EXIT_USAGE;
+				goto out;
+			}
+		}
+	}
+	for (unsigned long long k = 0; k < (unsigned long long)nfiles * repeat; k++) {
+		const char *file = argv[optind + (int)(k % (unsigned long long)nfiles)];
+		struct tl_result r;
+
+		if (tl_wait(c, ids[k], &r, (int)(timeout_s * 1000)) < 0) {
+			fprintf(stderr, "tasklet: %s: no result within %llu s (assigned to %s)\n",
+				file, timeout_s, r.container[0] ? r.container : "no container yet");
+			failed++;
+			continue;
+		}
+		failed += report(file, &r, nfiles * repeat > 1, verbose);
+		tl_result_free(&r);
+	}
+	rc = failed ? 1 : 0;
+out:
+	free(ids);
+	tl_client_free(c);
+	return rc;
+}

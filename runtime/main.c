@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* The multi-call `tasklet` binary: tasklet COMMAND [ARGS...] (man tasklet(1)). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/cmd.h"
+
+#define TASKLET_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} cmds[] = {
+	{ "run", rt_cmd_run, "compile FILE.jsl, submit it to a trader, print output and result" },
+	{ "exec", rt_cmd_exec, "run FILE.jsl in the local VM, no network" },
+	{ "compile", rt_cmd_compile, "compile FILE.jsl and report errors (--disasm: listing)" },
+	{ "trader", rt_cmd_trader, "run a trader daemon" },
+	{ "container", rt_cmd_container, "run a container daemon" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: tasklet COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "  %-10s %s\n", "version", "print the version");
+	fprintf(f, "\n'tasklet COMMAND --help' describes each; see also man tasklet(1).\n");
+}
+
+void rt_signals_block(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int rt_signals_wait(void)
+{
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigwait(&set, &sig);
+	return sig;
+}
+
+unsigned long long rt_opt_num(const char *opt, const char *val, unsigned long long max)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (errno || end == val || *end || val[0] == '-' || v > max) {
+		fprintf(stderr, "tasklet: option %s: '%s' is not a number in 0..%llu\n", opt, val,
+			max);
+		exit(RT_EXIT_USAGE);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	/* Writes to a closed peer must fail with EPIPE, not kill a daemon. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2) {
+		usage(stderr);
+		return RT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("tasklet %s\n", TASKLET_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "tasklet: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return RT_EXIT_USAGE;
+}

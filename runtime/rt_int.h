@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Private helpers shared by runtime/ files. */
+#ifndef TL_RT_INT_H
+#define TL_RT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+static inline uint64_t rt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t rt_now_ms(void)
+{
+	return rt_now_ns() / 1000000;
+}
+
+static inline uint64_t rt_get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static inline void rt_put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Read a whole file into a malloc'd, NUL-terminated buffer: 0 or -errno. */
+int rt_read_file(const char *path, char **buf, size_t *len);
+
+#endif

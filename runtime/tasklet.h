@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libtasklet: the application side of the Tasklet runtime, for programs
+ * written in C. Link with build/libtasklet.a (-luring -ljemalloc -lpthread -lm).
+ *
+ *   struct tl_options o = { .trader = "127.0.0.1:7000" };   // NULL: embedded
+ *   struct tl_client *c = tl_client_new(&o, err, sizeof(err));
+ *   uint64_t id;
+ *   tl_submit_file(c, "examples/hello.jsl", &id, err, sizeof(err));
+ *   struct tl_result r;
+ *   tl_wait(c, id, &r, 30000);
+ *   fputs(r.output, stdout);
+ *   tl_result_free(&r);
+ *   tl_client_free(c);
+ *
+ * The client compiles a Tasklet into its own chunk store, submits its
+ * signature to the trader, serves its chunks to the container the trader
+ * chose, and collects the result. Every submitted Tasklet ends in exactly
+ * one result: the program's, or an error status saying why there is none.
+ * Thread-safe: any thread may submit and wait.
+ */
+#ifndef TASKLET_H
+#define TASKLET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tl_options {
+	const char *trader;  /* "HOST:PORT" of a trader; NULL = embedded default */
+	const char *listen;  /* this application's CXP endpoint; NULL = automatic */
+	unsigned containers; /* embedded default: containers to start (0 = 2) */
+	unsigned workers;    /* embedded default: workers per container (0 = 1) */
+	uint64_t seed;       /* Tasklet seeds; 0 = random */
+};
+
+enum tl_status {
+	TL_OK = 0,
+	TL_ERR_RUNTIME = 1,  /* the program threw (message in error) */
+	TL_ERR_FUEL = 2,     /* it ran out of fuel */
+	TL_ERR_MEMORY = 3,   /* it hit the VM heap bound */
+	TL_ERR_LOAD = 4,     /* the container rejected the chunk graph */
+	TL_ERR_BADMSG = 101, /* a peer rejected a message */
+	TL_ERR_NOMATCH = 102, /* the trader found no container for the QoS */
+	TL_ERR_NOTFOUND = 103,
+	TL_ERR_BUSY = 104,   /* the chosen container's queue was full */
+	TL_ERR_INTERNAL = 105,
+	TL_ERR_LOST = 106,   /* the container went away before answering */
+	TL_ERR_TIMEOUT = 200, /* no answer within the wait */
+	TL_ERR_DISCONNECTED = 201, /* the link to the trader broke before assignment */
+};
+
+struct tl_result {
+	uint64_t id;
+	int status;         /* enum tl_status */
+	char container[32]; /* where it ran ("" if it never reached one) */
+	int priority;       /* it asked for Priority('True') */
+	char *output;       /* console.log output (malloc'd, NUL-terminated) */
+	size_t output_len;
+	char *value;        /* completion value as node prints it (malloc'd) */
+	char *error;        /* for status != TL_OK (malloc'd) */
+	uint64_t fuel_used;
+	uint64_t run_ns;     /* time in the VM */
+	uint64_t latency_ns; /* submit to result, seen by the application */
+};
+
+struct tl_client;
+
+/* NULL with a message in err on failure (e.g. the trader cannot be reached). */
+struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t errlen);
+/* The trader this client uses (for the embedded default: its ephemeral address). */
+const char *tl_client_trader(const struct tl_client *c);
+
+/* Compile and submit. 0 and the Tasklet id, or -EINVAL with
+ * "file:line:col: message" in err for a compile error, or another -errno. */
+int tl_submit_source(struct tl_client *c, const char *name, const char *src, size_t len,
+		     uint64_t *id, char *err, size_t errlen);
+int tl_submit_file(struct tl_client *c, const char *path, uint64_t *id, char *err, size_t errlen);
+
+/* Wait for the result of id (timeout_ms < 0: forever). 0 with *res filled
+ * (free with tl_result_free); -ETIMEDOUT (res->status = TL_ERR_TIMEOUT);
+ * -ENOENT for an unknown or already collected id. */
+int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout_ms);
+void tl_result_free(struct tl_result *res);
+const char *tl_status_name(int status);
+
+void tl_client_free(struct tl_client *c);
+
+#endif

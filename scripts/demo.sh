@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Description: `make demo`: a real trader and two real container processes on
+# loopback, a handful of example Tasklets (priority and economy) submitted by
+# `tasklet run`, each result printed with the container it ran on, then
+# everything that was started is stopped.
+set -eu
+
+BIN=${1:-build/tasklet}
+EX=examples
+tmp=$(mktemp -d /tmp/tasklet-demo.XXXXXX)
+pids=""
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+
+# wait_for FILE PATTERN: until PATTERN shows up in FILE (5 s at most).
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "demo: timed out waiting for '$2' in $1:" >&2
+			cat "$1" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+}
+
+say "1. A trader on 127.0.0.1 (ephemeral port)"
+"$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
+pids="$pids $!"
+wait_for "$tmp/trader.addr" ':'
+TRADER=$(head -n 1 "$tmp/trader.addr")
+echo "trader listening on $TRADER"
+
+say "2. Two containers register with it"
+echo "   c1: priority + economy queues, 2 workers, price 20"
+echo "   c2: economy queue only,         1 worker,  price 10 (cheaper)"
+"$BIN" container --trader "$TRADER" --name c1 --workers 2 --price 20 2>"$tmp/c1.log" &
+pids="$pids $!"
+"$BIN" container --trader "$TRADER" --name c2 --workers 1 --price 10 --no-priority \
+	2>"$tmp/c2.log" &
+pids="$pids $!"
+wait_for "$tmp/trader.log" 'container c1 registered'
+wait_for "$tmp/trader.log" 'container c2 registered'
+grep 'registered' "$tmp/trader.log" | sed 's/^/   /'
+
+say "3. An application submits example Tasklets through the trader"
+echo "   Priority('True') Tasklets can only go to c1; economy ones go to the cheaper c2."
+set -- "$EX/hello.jsl" "$EX/priority.jsl" "$EX/fib.jsl" "$EX/economy.jsl" \
+	"$EX/primes.jsl" "$EX/strings.jsl"
+for f in "$@"; do
+	printf '   %-24s %s\n' "$f" "$(grep -m1 '^@QOS' "$f" || echo '(no @QOS: economy)')"
+done
+echo
+status=0
+"$BIN" run --trader "$TRADER" -v "$@" || status=$?
+
+say "4. What the trader decided"
+grep -E 'tasklet .* -> container|no registered container' "$tmp/trader.log" | sed 's/^/   /'
+
+say "5. What the containers did"
+grep -hE 'queued|ran|failed' "$tmp/c1.log" "$tmp/c2.log" | sed 's/^/   /'
+
+say "6. A Tasklet whose QoS no container offers is answered, not lost"
+cat >"$tmp/private.jsl" <<'JSL'
+@QOS Privacy('TLS', 'demo-ca');
+console.log("secret");
+JSL
+"$BIN" run --trader "$TRADER" "$tmp/private.jsl" || true
+
+say "Stopping the trader and the containers"
+exit $status

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* Description: real trader + container processes on loopback, driven by `tasklet run`. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/proc.h"
+#include "tests/tl_test.h"
+
+static char dir[128];
+static struct tp_proc trader, c1, c2;
+static char taddr[128];
+
+static void write_file(const char *name, const char *text, char *path, size_t cap)
+{
+	FILE *f;
+
+	snprintf(path, cap, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* One trader, c1 (priority queue, 2 workers, price 20), c2 (economy only, price 10). */
+static int setup(void)
+{
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+
+	if (tp_tmpdir(dir, sizeof(dir)) < 0)
+		return -1;
+	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 5000) < 0)
+		return -1;
+	snprintf(taddr, sizeof(taddr), "%s", trader.line);
+	{
+		char *a1[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--name",
+			       "c1", "--workers", "2", "--price", "20", NULL };
+		char *a2[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--name",
+			       "c2", "--price", "10", "--no-priority", NULL };
+
+		if (tp_start(&c1, dir, "c1", NULL, a1) < 0 || tp_start(&c2, dir, "c2", NULL, a2) < 0)
+			return -1;
+	}
+	if (tp_wait_log(&trader, "container c1 registered", 5000) < 0 ||
+	    tp_wait_log(&trader, "container c2 registered", 5000) < 0)
+		return -1;
+	return 0;
+}
+
+static int teardown(void)
+{
+	tp_stop(&c1, SIGTERM, 3000);
+	tp_stop(&c2, SIGTERM, 3000);
+	tp_stop(&trader, SIGTERM, 3000);
+	tp_rmdir(dir);
+	return 0;
+}
+
+static char out[1 << 16], err[1 << 16];
+
+static int run(char *const argv[])
+{
+	int rc = tp_run(argv, NULL, out, sizeof(out), err, sizeof(err), 30000);
+
+	if (rc != 0)
+		fprintf(stderr, "\n[%s exited %d]\nstdout:\n%s\nstderr:\n%s\n", argv[1], rc, out,
+			err);
+	return rc;
+}
+
+static void test_priority_and_economy(void)
+{
+	char prio[256], econ[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", "--trader", taddr, prio, econ, NULL };
+
+	write_file("prio.jsl",
+		   "@QOS Priority('True');\n"
+		   "function sq(x) { return x * x; }\n"
+		   "console.log('urgent', sq(12));\n"
+		   "sq(3) + 1;\n",
+		   prio, sizeof(prio));
+	write_file("econ.jsl",
+		   "let s = 0; let i = 0;\n"
+		   "while (i < 1000) { s = s + i; i = i + 1; }\n"
+		   "console.log('sum', s);\n"
+		   "s;\n",
+		   econ, sizeof(econ));
+	CU_ASSERT_EQUAL(run(argv), 0);
+	/* Priority('True') can only go to c1; economy goes to the cheaper c2. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "prio.jsl: ok on c1 (priority) ==\nurgent 144\n=> 10\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "econ.jsl: ok on c2 (economy) ==\nsum 499500\n=> 499500\n"));
+	CU_ASSERT_EQUAL(tp_wait_log(&c1, "(priority)", 2000), 0);
+	CU_ASSERT_TRUE(tp_alive(&trader) && tp_alive(&c1) && tp_alive(&c2));
+}
+
+static void test_example_hello(void)
+{
+	char path[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", "--trader", taddr, path, NULL };
+
+	snprintf(path, sizeof(path), "%s/examples/hello.jsl", tl_test_src());
+	CU_ASSERT_EQUAL(run(argv), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Hello"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "=> "));
+}
+
+static void test_many_concurrent(void)
+{
+	char prog[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", "--trader", taddr, "--repeat", "40", prog, NULL };
+	int oks = 0;
+
+	write_file("many.jsl",
+		   "function fib(n) { if (n < 2) { return n; } return fib(n - 1) + fib(n - 2); }\n"
+		   "fib(15);\n",
+		   prog, sizeof(prog));
+	CU_ASSERT_EQUAL(run(argv), 0);
+	for (char *s = out; (s = strstr(s, "=> 610\n")); s++)
+		oks++;
+	CU_ASSERT_EQUAL(oks, 40);
+}
+
+static void test_no_match_is_answered(void)
+{
+	char prog[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", "--trader", taddr, prog, NULL };
+
+	write_file("private.jsl", "@QOS Privacy('TLS', 'test-ca');\nconsole.log('x');\n", prog,
+		   sizeof(prog));
+	CU_ASSERT_EQUAL(tp_run(argv, NULL, out, sizeof(out), err, sizeof(err), 30000), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no matching container"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Privacy('TLS', 'test-ca')"));
+	CU_ASSERT_PTR_NULL(strstr(out, "x\n"));
+}
+
+static void test_runtime_error_reported(void)
+{
+	char prog[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", "--trader", taddr, prog, NULL };
+
+	write_file("loop.jsl", "console.log('start');\nwhile (true) { }\n", prog, sizeof(prog));
+	/* Container default fuel is large; a 0-fuel container is not what we run, so
+	 * use exec's bound instead: the network path must carry the fuel error. */
+	{
+		char *eargv[] = { (char *)tl_test_bin(), "exec", "--fuel", "100000", prog, NULL };
+
+		CU_ASSERT_EQUAL(tp_run(eargv, NULL, out, sizeof(out), err, sizeof(err), 30000), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "start\n"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "fuel"));
+	}
+	write_file("throw.jsl", "let x = null;\nconsole.log('before');\nx.y;\n", prog,
+		   sizeof(prog));
+	CU_ASSERT_EQUAL(tp_run(argv, NULL, out, sizeof(out), err, sizeof(err), 30000), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "before\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "runtime error"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "throw.jsl:3"));
+}
+
+static void test_compile_error_local(void)
+{
+	char prog[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", "--trader", taddr, prog, NULL };
+
+	write_file("bad.jsl", "@QOS Speed(3);\nconsole.log(1);\n", prog, sizeof(prog));
+	CU_ASSERT_EQUAL(tp_run(argv, NULL, out, sizeof(out), err, sizeof(err), 30000), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad.jsl:1:6: unknown QoS category 'Speed'"));
+}
+
+/* A container that dies with a Tasklet in hand: the application hears of it. */
+static void test_container_lost(void)
+{
+	char prog[256];
+	struct tp_proc t2, c9;
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+
+	write_file("forever.jsl", "let i = 0;\nwhile (true) { i = i + 1; }\n", prog, sizeof(prog));
+	CU_ASSERT_FATAL(tp_start(&t2, dir, "trader2", NULL, targv) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t2, 5000) == 0);
+	{
+		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", t2.line, "--name",
+				  "doomed", "--fuel", "1000000000000", NULL };
+		char *rargv[] = { (char *)tl_test_bin(), "run", "--trader", t2.line, "--timeout",
+				  "20", prog, NULL };
+
+		CU_ASSERT_FATAL(tp_start(&c9, dir, "doomed", NULL, cargv) == 0);
+		CU_ASSERT_FATAL(tp_wait_log(&t2, "container doomed registered", 5000) == 0);
+		pid_t killer = fork();
+
+		if (killer == 0) {
+			/* Kill the container once it is running the Tasklet. */
+			for (int i = 0; i < 500 && !tp_log_count(&c9, "queued"); i++)
+				usleep(10000);
+			usleep(200000);
+			kill(c9.pid, SIGKILL);
+			_exit(0);
+		}
+		CU_ASSERT_EQUAL(tp_run(rargv, NULL, out, sizeof(out), err, sizeof(err), 25000), 1);
+		if (killer > 0)
+			waitpid(killer, NULL, 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "container lost"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "doomed"));
+	}
+	tp_stop(&c9, SIGKILL, 1000);
+	CU_ASSERT_TRUE(tp_alive(&t2));
+	tp_stop(&t2, SIGTERM, 3000);
+}
+
+static void test_embedded_default(void)
+{
+	char path[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", path, NULL };
+
+	snprintf(path, sizeof(path), "%s/examples/hello.jsl", tl_test_src());
+	CU_ASSERT_EQUAL(run(argv), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "Hello"));
+	/* Quiet by default: the embedded daemons do not log. */
+	CU_ASSERT_PTR_NULL(strstr(err, "tasklet["));
+}
+
+TL_SUITE(x_loopback, setup, teardown,
+	 { "priority to c1, economy to the cheaper c2", test_priority_and_economy },
+	 { "examples/hello.jsl through trader and container", test_example_hello },
+	 { "40 concurrent Tasklets all answered", test_many_concurrent },
+	 { "no matching container: answered with the QoS named", test_no_match_is_answered },
+	 { "runtime errors reach the application", test_runtime_error_reported },
+	 { "compile errors stay local with file:line:col", test_compile_error_local },
+	 { "container killed mid-run: application told 'container lost'", test_container_lost },
+	 { "embedded default: tasklet run FILE with no trader", test_embedded_default })

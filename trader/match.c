@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * QoS matching: a pure function of the container store and a QoS list, so
+ * that it can be tested, benchmarked and later replaced by an index without
+ * touching the protocol code.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trader/trader.h"
+
+/* Does container c satisfy requirement r? Categories the trader does not
+ * enforce (yet, or ever: those the container or application enforce) pass. */
+static int satisfies(const struct trd_cand *c, const struct vm_qos *r)
+{
+	switch (r->cat) {
+	case VM_QOS_PRIORITY:
+		return !vm_qos_is_priority(r, 1) || (c->flags & CXP_CAP_PRIORITY);
+	case VM_QOS_SPEED_MINIMUM:
+		/* 'relative' is resolved by the application against its own speed
+		 * before submission; an unresolved relative minimum passes here. */
+		if (r->nparams >= 2 && r->p[1].type == VM_QOS_P_STR)
+			return 1;
+		return r->nparams >= 1 && r->p[0].type == VM_QOS_P_INT &&
+		       (int64_t)c->speed >= r->p[0].i;
+	case VM_QOS_PRIVACY:
+		return (c->flags & CXP_CAP_TLS) != 0;
+	default:
+		return 1;
+	}
+}
+
+/* Order: price, then load per worker (compared without division), then id. */
+static int better(const struct trd_cand *a, const struct trd_cand *b)
+{
+	uint64_t la, lb;
+
+	if (a->price != b->price)
+		return a->price < b->price;
+	la = (uint64_t)a->load * b->workers;
+	lb = (uint64_t)b->load * a->workers;
+	if (la != lb)
+		return la < lb;
+	return a->id < b->id;
+}
+
+int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
+	      size_t whycap)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < nq; j++)
+			if (!satisfies(&cs[i], &q[j]))
+				break;
+		if (j < nq)
+			continue;
+		if (best < 0 || better(&cs[i], &cs[best]))
+			best = (int)i;
+	}
+	if (best >= 0)
+		return best;
+
+	if (why && whycap) {
+		char req[128];
+		size_t j, left = n;
+
+		if (n == 0) {
+			snprintf(why, whycap, "no container is registered");
+			return -ENOENT;
+		}
+		/* Name the first requirement (in source order) that leaves nobody. */
+		for (j = 0; j < nq; j++) {
+			size_t k, m = 0;
+
+			for (k = 0; k < n; k++) {
+				size_t r;
+
+				for (r = 0; r <= j; r++)
+					if (!satisfies(&cs[k], &q[r]))
+						break;
+				m += r > j;
+			}
+			if (m == 0)
+				break;
+			left = m;
+		}
+		if (j == nq)
+			j = nq - 1;
+		vm_qos_format(&q[j], req, sizeof(req));
+		snprintf(why, whycap,
+			 "no registered container satisfies %s (%zu registered, %zu left before it)",
+			 req, n, left);
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The trader daemon: keeps the containers that registered (the container
+ * store), takes signatures from applications, matches them and forwards
+ * each to the chosen container. It remembers every Tasklet it forwarded
+ * until the container reports it done (the Tasklet store), so that when a
+ * container goes away the applications hear of each Tasklet it held.
+ *
+ * Everything here runs on the loop thread of the cxp_loop given to trd_new.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trader/trader.h"
+#include "trader/trader_int.h"
+
+/* Per-connection role, set once the first message tells who the peer is. */
+enum peer_kind { PEER_UNKNOWN = 0, PEER_CONTAINER, PEER_APP };
+
+struct peer {
+	enum peer_kind kind;
+	struct cxp_conn *conn;
+	struct trd_trader *t;
+	size_t cidx; /* PEER_CONTAINER: index into t->cont */
+};
+
+/* A Tasklet forwarded to a container and not yet done, or held unmatched. */
+struct pending {
+	uint64_t tasklet_id;
+	uint64_t reqid;       /* the application's SUBMIT request id */
+	struct peer *app;     /* NULL once the application went away */
+	uint64_t container;   /* 0 while held */
+	uint64_t deadline_ms; /* held: when to give up */
+	uint8_t *sig;         /* held: the signature bytes to forward */
+	size_t siglen;
+	struct vm_qos qos[VM_QOS_MAX];
+	uint32_t nqos;
+	struct pending *next;
+};
+
+struct trd_trader {
+	struct cxp_loop *loop;
+	struct trd_config cfg;
+	/* Container store: candidates (what matching sees) + their peers, same index. */
+	struct trd_cand *cont;
+	struct peer **cpeer;
+	size_t ncont, capcont;
+	uint64_t next_cid;
+	struct pending *pend; /* the Tasklet store (a list: fine at this scale) */
+	uint64_t matched, nomatch;
+	int hold_armed; /* a hold_tick timer is pending */
+};
+
+static struct pending *pending_find(struct trd_trader *t, uint64_t tid, uint64_t cid)
+{
+	for (struct pending *p = t->pend; p; p = p->next)
+		if (p->tasklet_id == tid && p->container == cid)
+			return p;
+	return NULL;
+}
+
+static void pending_unlink(struct trd_trader *t, struct pending *p)
+{
+	for (struct pending **pp = &t->pend; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			free(p->sig);
+			free(p);
+			return;
+		}
+	}
+}
+
+static int send_assigned(struct peer *app, uint64_t reqid, uint64_t tid, const struct trd_cand *c)
+{
+	struct cxp_assigned a = { .tasklet_id = tid, .container_id = c->id };
+	struct cxp_wbuf w;
+	int rc;
+
+	snprintf(a.container, sizeof(a.container), "%s", c->name);
+	cxp_wbuf_init(&w);
+	cxp_assigned_encode(&w, &a);
+	rc = w.err ? w.err : cxp_send(app->conn, CXP_MSG_ASSIGNED, reqid, w.p, w.len);
+	cxp_wbuf_free(&w);
+	return rc;
+}
+
+/*
+ * Try to place p. Returns 0 when forwarded, -ENOENT when nothing matches
+ * (why filled), or another -errno.
+ */
+static int place(struct trd_trader *t, struct pending *p, char *why, size_t whycap)
+{
+	int i = trd_match(t->cont, t->ncont, p->qos, p->nqos, why, whycap);
+	struct trd_cand *c;
+	int rc;
+
+	if (i < 0)
+		return i;
+	c = &t->cont[i];
+	rc = cxp_send(t->cpeer[i]->conn, CXP_MSG_ASSIGN, p->tasklet_id, p->sig, p->siglen);
+	if (rc < 0) {
+		snprintf(why, whycap, "forwarding to container %s failed: %s", c->name,
+			 strerror(-rc));
+		return rc;
+	}
+	c->load++;
+	p->container = c->id;
+	free(p->sig);
+	p->sig = NULL;
+	t->matched++;
+	cxp_log("tasklet %llu -> container %s (id %llu, load %u)",
+		(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id, c->load);
+	if (p->app)
+		send_assigned(p->app, p->reqid, p->tasklet_id, c);
+	return 0;
+}
+
+static void fail_pending(struct trd_trader *t, struct pending *p, uint32_t code, const char *msg)
+{
+	if (p->app)
+		cxp_send_error(p->app->conn, p->reqid, code, "tasklet %llu: %s",
+			       (unsigned long long)p->tasklet_id, msg);
+	pending_unlink(t, p);
+}
+
+/* Held signatures: retried when a container registers, failed at their deadline. */
+static void retry_held(struct trd_trader *t, uint64_t now)
+{
+	struct pending *p = t->pend, *next;
+	char why[256];
+
+	for (; p; p = next) {
+		next = p->next;
+		if (p->container)
+			continue;
+		if (place(t, p, why, sizeof(why)) == 0)
+			continue;
+		if (now >= p->deadline_ms) {
+			t->nomatch++;
+			cxp_log("tasklet %llu: %s (held %u ms)", (unsigned long long)p->tasklet_id,
+				why, t->cfg.hold_ms);
+			fail_pending(t, p, CXP_E_NOMATCH, why);
+		}
+	}
+}
+
+static void arm_hold(struct trd_trader *t);
+
+static void hold_tick(void *arg)
+{
+	struct trd_trader *t = arg;
+
+	t->hold_armed = 0;
+	retry_held(t, trd_now_ms());
+	arm_hold(t);
+}
+
+/* Keep one 50 ms tick running while any signature is held. */
+static void arm_hold(struct trd_trader *t)
+{
+	if (t->hold_armed)
+		return;
+	for (struct pending *p = t->pend; p; p = p->next)
+		if (!p->container) {
+			t->hold_armed = cxp_loop_timer(t->loop, 50, hold_tick, t) == 0;
+			return;
+		}
+}
+
+static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct trd_trader *t = pe->t;
+	struct pending *p;
+	struct vm_sig *sig;
+	char err[256], why[256];
+	int rc;
+
+	if (pe->kind == PEER_CONTAINER) {
+		cxp_log("%s: container sent SUBMIT", cxp_conn_peer(pe->conn));
+		return -EPROTO;
+	}
+	pe->kind = PEER_APP;
+	sig = malloc(sizeof(*sig));
+	if (!sig)
+		return cxp_send_error(pe->conn, h->reqid, CXP_E_INTERNAL, "out of memory");
+	rc = vm_sig_decode(payload, h->len, sig, err, sizeof(err));
+	if (rc < 0) {
+		/* A bad request, not a bad connection: answer it, keep serving. */
+		cxp_log("%s: rejected SUBMIT: %s", cxp_conn_peer(pe->conn), err);
+		free(sig);
+		return cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "bad signature: %s", err);
+	}
+	p = calloc(1, sizeof(*p));
+	if (p)
+		p->sig = malloc(h->len ? h->len : 1);
+	if (!p || !p->sig) {
+		free(p);
+		free(sig);
+		return cxp_send_error(pe->conn, h->reqid, CXP_E_INTERNAL, "out of memory");
+	}
+	memcpy(p->sig, payload, h->len);
+	p->siglen = h->len;
+	p->tasklet_id = sig->tasklet_id;
+	p->reqid = h->reqid;
+	p->app = pe;
+	p->nqos = sig->nqos;
+	memcpy(p->qos, sig->qos, sizeof(p->qos));
+	free(sig);
+	p->next = t->pend;
+	t->pend = p;
+
+	rc = place(t, p, why, sizeof(why));
+	if (rc == 0)
+		return 0;
+	if (rc == -ENOENT && t->cfg.hold_ms) {
+		p->deadline_ms = trd_now_ms() + t->cfg.hold_ms;
+		cxp_log("tasklet %llu held: %s", (unsigned long long)p->tasklet_id, why);
+		arm_hold(t);
+		return 0;
+	}
+	t->nomatch++;
+	cxp_log("tasklet %llu: %s", (unsigned long long)p->tasklet_id, why);
+	fail_pending(t, p, rc == -ENOENT ? CXP_E_NOMATCH : CXP_E_INTERNAL, why);
+	return 0;
+}
+
+static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct trd_trader *t = pe->t;
+	struct cxp_register r;
+	struct trd_cand *c;
+	char err[256];
+	uint8_t idbuf[8];
+	uint64_t id;
+
+	if (pe->kind != PEER_UNKNOWN) {
+		cxp_log("%s: REGISTER on a connection that is already a %s",
+			cxp_conn_peer(pe->conn), pe->kind == PEER_APP ? "application" : "container");
+		return -EPROTO;
+	}
+	if (cxp_register_decode(payload, h->len, &r, err, sizeof(err)) < 0) {
+		cxp_log("%s: rejected REGISTER: %s", cxp_conn_peer(pe->conn), err);
+		cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "bad REGISTER: %s", err);
+		return -EPROTO;
+	}
+	if (t->ncont == t->capcont) {
+		size_t ncap = t->capcont ? 2 * t->capcont : 8;
+		struct trd_cand *nc = realloc(t->cont, ncap * sizeof(*nc));
+		struct peer **np;
+
+		if (!nc)
+			return -ENOMEM;
+		t->cont = nc;
+		np = realloc(t->cpeer, ncap * sizeof(*np));
+		if (!np)
+			return -ENOMEM;
+		t->cpeer = np;
+		t->capcont = ncap;
+	}
+	id = ++t->next_cid;
+	c = &t->cont[t->ncont];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	snprintf(c->name, sizeof(c->name), "%s", r.name[0] ? r.name : cxp_conn_peer(pe->conn));
+	c->speed = r.speed;
+	c->price = r.price;
+	c->flags = r.flags;
+	c->workers = r.workers ? r.workers : 1;
+	t->cpeer[t->ncont] = pe;
+	pe->kind = PEER_CONTAINER;
+	pe->cidx = t->ncont++;
+	cxp_log("container %s registered from %s: id %llu, %u workers, speed %u, price %u%s",
+		c->name, cxp_conn_peer(pe->conn), (unsigned long long)id, c->workers, c->speed,
+		c->price, (c->flags & CXP_CAP_PRIORITY) ? ", priority queue" : "");
+	for (int i = 0; i < 8; i++)
+		idbuf[i] = (uint8_t)(id >> (8 * i));
+	cxp_send(pe->conn, CXP_MSG_REGISTERED, h->reqid, idbuf, sizeof(idbuf));
+	retry_held(t, trd_now_ms());
+	return 0;
+}
+
+static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct trd_trader *t = pe->t;
+	struct trd_cand *c;
+	struct pending *p;
+	uint64_t tid = 0;
+
+	if (pe->kind != PEER_CONTAINER || h->len != 8) {
+		cxp_log("%s: unexpected DONE (%s, %u bytes)", cxp_conn_peer(pe->conn),
+			pe->kind == PEER_CONTAINER ? "container" : "not a container", h->len);
+		return -EPROTO;
+	}
+	for (int i = 0; i < 8; i++)
+		tid |= (uint64_t)payload[i] << (8 * i);
+	c = &t->cont[pe->cidx];
+	p = pending_find(t, tid, c->id);
+	if (!p) {
+		cxp_log("container %s: DONE for unknown tasklet %llu (ignored)", c->name,
+			(unsigned long long)tid);
+		return 0;
+	}
+	if (c->load)
+		c->load--;
+	pending_unlink(t, p);
+	return 0;
+}
+
+/* A container reports it could not take an ASSIGN (queue full, ...): tell the app. */
+static int on_container_error(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct trd_trader *t = pe->t;
+	struct trd_cand *c = &t->cont[pe->cidx];
+	struct cxp_error e;
+	struct pending *p;
+	char err[256];
+
+	if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0) {
+		cxp_log("container %s: bad ERROR frame: %s", c->name, err);
+		return -EPROTO;
+	}
+	p = pending_find(t, h->reqid, c->id);
+	cxp_log("container %s: error for tasklet %llu: %s", c->name, (unsigned long long)h->reqid,
+		e.msg);
+	if (p) {
+		if (c->load)
+			c->load--;
+		fail_pending(t, p, e.code, e.msg);
+	}
+	return 0;
+}
+
+static int on_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
+		    void *ud)
+{
+	struct peer *pe = cxp_conn_data(conn);
+
+	switch (h->type) {
+	case CXP_MSG_REGISTER:
+		return on_register(pe, h, payload);
+	case CXP_MSG_SUBMIT:
+		return on_submit(pe, h, payload);
+	case CXP_MSG_DONE:
+		return on_done(pe, h, payload);
+	case CXP_MSG_ERROR:
+		if (pe->kind == PEER_CONTAINER)
+			return on_container_error(pe, h, payload);
+		break;
+	default:
+		break;
+	}
+	cxp_log("%s: unexpected %s frame for a trader", cxp_conn_peer(conn), cxp_type_name(h->type));
+	cxp_send_error(conn, h->reqid, CXP_E_BADMSG, "a trader does not take %s frames",
+		       cxp_type_name(h->type));
+	return -EPROTO;
+}
+
+static void on_accept(struct cxp_conn *conn, void *ud)
+{
+	struct peer *pe = calloc(1, sizeof(*pe));
+
+	if (!pe) {
+		cxp_close(conn, -ENOMEM);
+		return;
+	}
+	pe->t = ud;
+	pe->conn = conn;
+	cxp_conn_set_data(conn, pe);
+}
+
+static void remove_container(struct trd_trader *t, size_t i)
+{
+	struct trd_cand *c = &t->cont[i];
+	struct pending *p = t->pend, *next;
+	char msg[160];
+	unsigned lost = 0;
+
+	snprintf(msg, sizeof(msg), "container %s went away before returning a result", c->name);
+	for (; p; p = next) {
+		next = p->next;
+		if (p->container == c->id) {
+			lost++;
+			fail_pending(t, p, CXP_E_LOST, msg);
+		}
+	}
+	cxp_log("container %s (id %llu) unregistered; %u tasklet%s reported lost to their "
+		"applications",
+		c->name, (unsigned long long)c->id, lost, lost == 1 ? "" : "s");
+	/* Keep the store dense: move the last container into the hole. */
+	t->ncont--;
+	if (i != t->ncont) {
+		t->cont[i] = t->cont[t->ncont];
+		t->cpeer[i] = t->cpeer[t->ncont];
+		t->cpeer[i]->cidx = i;
+	}
+}
+
+static void on_close(struct cxp_conn *conn, int reason, void *ud)
+{
+	struct peer *pe = cxp_conn_data(conn);
+	struct trd_trader *t = ud;
+
+	if (!pe)
+		return;
+	if (pe->kind == PEER_CONTAINER) {
+		remove_container(t, pe->cidx);
+	} else if (pe->kind == PEER_APP) {
+		for (struct pending *p = t->pend, *next; p; p = next) {
+			next = p->next;
+			if (p->app != pe)
+				continue;
+			p->app = NULL;
+			if (!p->container) /* held for an app that left: drop it */
+				pending_unlink(t, p);
+		}
+	}
+	free(pe);
+}
+
+static const struct cxp_handlers trader_handlers = {
+	.on_accept = on_accept,
+	.on_frame = on_frame,
+	.on_close = on_close,
+};
+
+struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, char *bound,
+			   size_t boundcap)
+{
+	struct trd_trader *t = calloc(1, sizeof(*t));
+	int rc;
+
+	if (!t)
+		return NULL;
+	t->loop = l;
+	t->cfg = *cfg;
+	rc = cxp_listen(l, cfg->listen, &trader_handlers, t, bound, boundcap);
+	if (rc < 0) {
+		cxp_log("cannot listen on %s: %s", cfg->listen, strerror(-rc));
+		free(t);
+		errno = -rc;
+		return NULL;
+	}
+	return t;
+}
+
+void trd_free(struct trd_trader *t)
+{
+	if (!t)
+		return;
+	while (t->pend)
+		pending_unlink(t, t->pend);
+	free(t->cont);
+	free(t->cpeer);
+	free(t);
+}

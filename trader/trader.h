@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trader/: the container store, the pending-Tasklet store and QoS matching.
+ * The trader has neither a chunk store nor a VM: it sees signatures only.
+ */
+#ifndef TL_TRADER_H
+#define TL_TRADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cxp/cxp.h"
+#include "vm/vm.h"
+
+/* What the trader knows of one registered container. */
+struct trd_cand {
+	uint64_t id;
+	char name[CXP_NAME_MAX + 1];
+	uint32_t speed;
+	uint32_t price;
+	uint32_t flags;   /* CXP_CAP_* */
+	uint32_t workers; /* >= 1 */
+	uint32_t load;    /* Tasklets assigned and not yet reported done */
+};
+
+/*
+ * Pick a container for the QoS list q[0..nq). The requirements narrow the
+ * set in source order; among the survivors the cheapest wins, ties broken by
+ * load per worker, then by registration order. Returns the index into cs, or
+ * -ENOENT with the first requirement that emptied the set described in why
+ * ("no registered container satisfies Priority('True') (2 registered, 0 with a
+ * priority queue)").
+ */
+int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
+	      size_t whycap);
+
+struct trd_config {
+	char listen[CXP_ADDR_MAX + 1]; /* "HOST:PORT" */
+	uint32_t hold_ms;              /* hold an unmatched signature this long; 0 = answer at once */
+};
+
+struct trd_trader;
+
+/* Start a trader on loop l (which the caller runs). bound receives the real
+ * listen address. NULL + errno on failure (message logged). */
+struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, char *bound,
+			   size_t boundcap);
+/* After cxp_loop_free of its loop (which closes the connections it uses). */
+void trd_free(struct trd_trader *t);
+
+#endif

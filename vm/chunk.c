@@ -1,0 +1,665 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Chunks: slot setters, the wire codec and the chunk store (vm/chunk.h,
+ * man tasklet-chunks(7)).
+ *
+ * The store is an open-addressing hash table (linear probing, power-of-two
+ * size, at most 5/8 full) of (id, chunk pointer) pairs; id 0 marks a free
+ * entry, which is why no chunk may have id 0. Chunks live in slabs that are
+ * never moved or freed before the store is, so pointers handed out stay
+ * valid. Slabs come from jemalloc (mallocx/dallocx) in normal builds and
+ * from libc in sanitizer builds (TL_NO_JEMALLOC), where ASan owns malloc.
+ * A lookup allocates nothing and touches one table entry per probe.
+ */
+#include <assert.h>
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef TL_NO_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+#include "vm/chunk.h"
+
+/* ---- memory ------------------------------------------------------------- */
+
+/* NULL + errno = ENOMEM on failure; n is never 0 here. */
+static void *mem_alloc(size_t n, bool zero)
+{
+	void *p;
+
+#ifdef TL_NO_JEMALLOC
+	p = zero ? calloc(1, n) : malloc(n);
+#else
+	p = mallocx(n, zero ? MALLOCX_ZERO : 0);
+#endif
+	if (!p)
+		errno = ENOMEM;
+	return p;
+}
+
+static void mem_free(void *p)
+{
+	if (!p)
+		return;
+#ifdef TL_NO_JEMALLOC
+	free(p);
+#else
+	dallocx(p, 0);
+#endif
+}
+
+/* ---- slots -------------------------------------------------------------- */
+
+void vm_slot_set_empty(struct vm_chunk *c, unsigned idx)
+{
+	assert(idx < VM_CHUNK_SLOTS);
+	memset(&c->s[idx], 0, sizeof(c->s[idx]));
+}
+
+void vm_slot_set_int(struct vm_chunk *c, unsigned idx, int64_t v)
+{
+	vm_slot_set_empty(c, idx);
+	c->s[idx].type = VM_SLOT_INT;
+	c->s[idx].v.i = v;
+}
+
+void vm_slot_set_float(struct vm_chunk *c, unsigned idx, double v)
+{
+	vm_slot_set_empty(c, idx);
+	c->s[idx].type = VM_SLOT_FLOAT;
+	c->s[idx].v.f = v;
+}
+
+void vm_slot_set_bytes(struct vm_chunk *c, unsigned idx, const void *p, size_t n)
+{
+	assert(n <= VM_SLOT_PAYLOAD);
+	vm_slot_set_empty(c, idx);
+	c->s[idx].type = VM_SLOT_BYTES;
+	c->s[idx].len = (uint8_t)n;
+	if (n)
+		memcpy(c->s[idx].v.b, p, n);
+}
+
+void vm_slot_set_link(struct vm_chunk *c, unsigned idx, uint64_t id)
+{
+	assert(id != 0);
+	vm_slot_set_empty(c, idx);
+	c->s[idx].type = VM_SLOT_LINK;
+	c->s[idx].v.link = id;
+}
+
+/* Names as used in messages and listings; "unknown" (never NULL) for other values. */
+const char *vm_slot_type_name(unsigned type)
+{
+	static const char *const names[] = {"EMPTY", "INT", "FLOAT", "BYTES", "LINK"};
+
+	return type <= VM_SLOT_TYPE_MAX ? names[type] : "unknown";
+}
+
+const char *vm_chunk_kind_name(unsigned kind)
+{
+	static const char *const names[] = {NULL, "ROOT", "QOS", "CODE", "DATA", "FUNC"};
+
+	return kind >= 1 && kind <= VM_CHUNK_KIND_MAX ? names[kind] : "unknown";
+}
+
+/* ---- wire codec ---------------------------------------------------------- */
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, 8);
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return le64toh(v);
+}
+
+/*
+ * Writes the canonical form: reserved bytes and padding zero, len only for
+ * BYTES, BYTES payload zero padded past len, EMPTY payload zero. An in-memory
+ * chunk with an invalid type or length is written as is, so that decoding it
+ * fails rather than silently repairing it.
+ */
+void vm_chunk_encode(const struct vm_chunk *c, uint8_t out[VM_CHUNK_WIRE_SIZE])
+{
+	memset(out, 0, VM_CHUNK_WIRE_SIZE);
+	put64(out, c->id);
+	out[8] = c->kind;
+	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
+		const struct vm_slot *s = &c->s[i];
+		uint8_t *p = out + VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
+
+		p[0] = s->type;
+		switch (s->type) {
+		case VM_SLOT_EMPTY:
+			break;
+		case VM_SLOT_BYTES:
+			p[1] = s->len;
+			memcpy(p + 8, s->v.b, s->len < VM_SLOT_PAYLOAD ? s->len : VM_SLOT_PAYLOAD);
+			break;
+		default: /* INT, FLOAT, LINK and invalid tags: the raw 64 bits */
+			put64(p + 8, s->v.link);
+			break;
+		}
+	}
+}
+
+__attribute__((format(printf, 3, 4))) static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* Index of the first nonzero byte of p[0..n), or -1. */
+static int first_nonzero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return (int)i;
+	return -1;
+}
+
+static int decode_slot(const uint8_t *in, unsigned i, uint64_t id, struct vm_slot *s, char *err,
+		       size_t errlen)
+{
+	size_t off = VM_CHUNK_HDR_SIZE + (size_t)i * VM_SLOT_WIRE_SIZE;
+	const uint8_t *p = in + off;
+	uint64_t payload = get64(p + 8);
+	int nz;
+
+	if (p[0] > VM_SLOT_TYPE_MAX)
+		return bad(err, errlen,
+			   "chunk 0x%" PRIx64 ": slot %u (offset %zu): bad type tag %u", id, i, off,
+			   p[0]);
+	nz = first_nonzero(p + 2, 6);
+	if (nz >= 0)
+		return bad(err, errlen,
+			   "chunk 0x%" PRIx64
+			   ": slot %u (offset %zu): reserved byte at offset %zu is "
+			   "0x%02x, want 0",
+			   id, i, off, off + 2 + (size_t)nz, p[2 + nz]);
+	if (p[0] == VM_SLOT_BYTES ? p[1] > VM_SLOT_PAYLOAD : p[1] != 0)
+		return bad(
+		    err, errlen,
+		    "chunk 0x%" PRIx64 ": slot %u (offset %zu): len %u in a %s slot (want %s)", id,
+		    i, off, p[1], vm_slot_type_name(p[0]), p[0] == VM_SLOT_BYTES ? "0..8" : "0");
+	memset(s, 0, sizeof(*s));
+	s->type = p[0];
+	switch (p[0]) {
+	case VM_SLOT_EMPTY:
+		if (payload)
+			return bad(err, errlen,
+				   "chunk 0x%" PRIx64 ": slot %u (offset %zu): EMPTY slot with "
+				   "nonzero payload at offset %zu",
+				   id, i, off, off + 8);
+		break;
+	case VM_SLOT_BYTES:
+		nz = first_nonzero(p + 8 + p[1], VM_SLOT_PAYLOAD - p[1]);
+		if (nz >= 0)
+			return bad(err, errlen,
+				   "chunk 0x%" PRIx64 ": slot %u (offset %zu): BYTES padding at "
+				   "offset %zu is 0x%02x, want 0 (len %u)",
+				   id, i, off, off + 8 + p[1] + (size_t)nz, p[8 + p[1] + nz], p[1]);
+		s->len = p[1];
+		memcpy(s->v.b, p + 8, p[1]);
+		break;
+	case VM_SLOT_LINK:
+		if (!payload)
+			return bad(err, errlen,
+				   "chunk 0x%" PRIx64 ": slot %u (offset %zu): LINK to chunk id 0",
+				   id, i, off);
+		s->v.link = payload;
+		break;
+	default: /* INT, FLOAT: any 64 bits */
+		s->v.link = payload;
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Checks in wire order, so the first error reported is the first bad byte:
+ * size, id, kind, header reserved bytes, then each slot's type tag, reserved
+ * bytes, len and payload. *out is only written on success.
+ */
+int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *err, size_t errlen)
+{
+	struct vm_chunk c;
+	int nz, rc;
+
+	if (!in || len != VM_CHUNK_WIRE_SIZE)
+		return bad(err, errlen, "chunk: %zu bytes, want %d", in ? len : 0,
+			   VM_CHUNK_WIRE_SIZE);
+	memset(&c, 0, sizeof(c));
+	c.id = get64(in);
+	if (!c.id)
+		return bad(err, errlen, "chunk at offset 0: id is 0 (ids start at 1)");
+	c.kind = in[8];
+	if (c.kind < 1 || c.kind > VM_CHUNK_KIND_MAX)
+		return bad(err, errlen, "chunk 0x%" PRIx64 ": offset 8: bad kind %u (want 1..%d)",
+			   c.id, c.kind, VM_CHUNK_KIND_MAX);
+	nz = first_nonzero(in + 9, 7);
+	if (nz >= 0)
+		return bad(err, errlen,
+			   "chunk 0x%" PRIx64
+			   ": header reserved byte at offset %d is 0x%02x, want 0",
+			   c.id, 9 + nz, in[9 + nz]);
+	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
+		rc = decode_slot(in, i, c.id, &c.s[i], err, errlen);
+		if (rc)
+			return rc;
+	}
+	if (out)
+		*out = c;
+	return 0;
+}
+
+/* ---- the store ----------------------------------------------------------- */
+
+struct store_ent {
+	uint64_t id; /* 0: free */
+	struct vm_chunk *c;
+};
+
+/* Chunks are carved from slabs; a slab is freed only with the store. */
+struct slab {
+	struct slab *next;
+	size_t cap, used;
+	struct vm_chunk c[];
+};
+
+#define SLAB_MIN   32
+#define SLAB_MAX   4096 /* chunks: about 1.1 MB */
+#define TABLE_MIN  64
+#define ID_SET_MIN 64
+
+struct vm_store {
+	struct store_ent *tab;
+	size_t mask; /* table size - 1 */
+	size_t count;
+	uint64_t last_id;   /* vm_store_alloc hands out last_id + 1 next */
+	struct slab *slabs; /* newest first */
+};
+
+/* The murmur3 64-bit finalizer: sequential ids spread over the whole table. */
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+struct vm_store *vm_store_new(uint64_t id_base)
+{
+	struct vm_store *st = mem_alloc(sizeof(*st), true);
+
+	if (!st)
+		return NULL;
+	st->tab = mem_alloc(TABLE_MIN * sizeof(*st->tab), true);
+	if (!st->tab) {
+		mem_free(st);
+		return NULL;
+	}
+	st->mask = TABLE_MIN - 1;
+	st->last_id = id_base;
+	return st;
+}
+
+void vm_store_free(struct vm_store *st)
+{
+	struct slab *s, *next;
+
+	if (!st)
+		return;
+	for (s = st->slabs; s; s = next) {
+		next = s->next;
+		mem_free(s);
+	}
+	mem_free(st->tab);
+	mem_free(st);
+}
+
+/* The entry holding id, or the free entry where it would go. id != 0. */
+static inline struct store_ent *find(const struct vm_store *st, uint64_t id)
+{
+	size_t i = (size_t)mix64(id) & st->mask;
+
+	for (;;) {
+		struct store_ent *e = &st->tab[i];
+
+		if (e->id == id || !e->id)
+			return e;
+		i = (i + 1) & st->mask;
+	}
+}
+
+static int grow_table(struct vm_store *st)
+{
+	size_t ncap = (st->mask + 1) * 2;
+	struct store_ent *old = st->tab, *nt;
+	size_t ocap = st->mask + 1;
+
+	nt = mem_alloc(ncap * sizeof(*nt), true);
+	if (!nt)
+		return -ENOMEM;
+	st->tab = nt;
+	st->mask = ncap - 1;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].id)
+			*find(st, old[i].id) = old[i];
+	mem_free(old);
+	return 0;
+}
+
+/* A fresh, uninitialised chunk from the newest slab; NULL on ENOMEM. */
+static struct vm_chunk *slab_take(struct vm_store *st)
+{
+	struct slab *s = st->slabs;
+
+	if (!s || s->used == s->cap) {
+		size_t cap = s ? s->cap * 2 : SLAB_MIN;
+
+		if (cap > SLAB_MAX)
+			cap = SLAB_MAX;
+		s = mem_alloc(sizeof(*s) + cap * sizeof(s->c[0]), false);
+		if (!s)
+			return NULL;
+		s->cap = cap;
+		s->used = 0;
+		s->next = st->slabs;
+		st->slabs = s;
+	}
+	return &s->c[s->used++];
+}
+
+/*
+ * Inserts a new chunk with this id (not yet present, != 0), all slots empty.
+ * NULL on ENOMEM, with the store unchanged.
+ */
+static struct vm_chunk *insert(struct vm_store *st, uint64_t id)
+{
+	struct store_ent *e;
+	struct vm_chunk *c;
+
+	if ((st->count + 1) * 8 > (st->mask + 1) * 5 && grow_table(st))
+		return NULL;
+	c = slab_take(st);
+	if (!c)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	e = find(st, id);
+	e->id = id;
+	e->c = c;
+	st->count++;
+	return c;
+}
+
+struct vm_chunk *vm_store_alloc(struct vm_store *st, uint8_t kind)
+{
+	struct vm_chunk *c;
+	uint64_t id = st->last_id;
+
+	/* Skip ids already taken by vm_store_put (and 0 after wrapping). */
+	do {
+		id++;
+	} while (!id || find(st, id)->id);
+	c = insert(st, id);
+	if (!c)
+		return NULL;
+	st->last_id = id;
+	c->kind = kind;
+	return c;
+}
+
+/* Equal as their wire forms would be (ignores padding and unused payload bytes). */
+static bool chunk_equal(const struct vm_chunk *a, const struct vm_chunk *b)
+{
+	if (a->id != b->id || a->kind != b->kind)
+		return false;
+	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
+		const struct vm_slot *x = &a->s[i], *y = &b->s[i];
+
+		if (x->type != y->type)
+			return false;
+		switch (x->type) {
+		case VM_SLOT_EMPTY:
+			break;
+		case VM_SLOT_BYTES:
+			if (x->len != y->len ||
+			    memcmp(x->v.b, y->v.b,
+				   x->len < VM_SLOT_PAYLOAD ? x->len : VM_SLOT_PAYLOAD))
+				return false;
+			break;
+		default:
+			if (x->v.link != y->v.link)
+				return false;
+			break;
+		}
+	}
+	return true;
+}
+
+/* Also -EINVAL for id 0, which no chunk may have. */
+int vm_store_put(struct vm_store *st, const struct vm_chunk *c)
+{
+	struct store_ent *e;
+	struct vm_chunk *n;
+
+	if (!c->id)
+		return -EINVAL;
+	e = find(st, c->id);
+	if (e->id)
+		return chunk_equal(e->c, c) ? 0 : -EEXIST;
+	n = insert(st, c->id);
+	if (!n)
+		return -ENOMEM;
+	*n = *c;
+	return 0;
+}
+
+const struct vm_chunk *vm_store_get(const struct vm_store *st, uint64_t id)
+{
+	const struct store_ent *e;
+
+	if (!id)
+		return NULL;
+	e = find(st, id);
+	return e->id ? e->c : NULL;
+}
+
+struct vm_chunk *vm_store_get_mut(struct vm_store *st, uint64_t id)
+{
+	struct store_ent *e;
+
+	if (!id)
+		return NULL;
+	e = find(st, id);
+	return e->id ? e->c : NULL;
+}
+
+size_t vm_store_count(const struct vm_store *st)
+{
+	return st->count;
+}
+
+/* ---- graph walks ---------------------------------------------------------- */
+
+/* A set of nonzero ids (open addressing, at most half full), private to one walk. */
+struct id_set {
+	uint64_t *tab;
+	size_t mask, n;
+};
+
+/* 1 when added, 0 when already there, -ENOMEM. */
+static int id_set_add(struct id_set *s, uint64_t id)
+{
+	size_t i;
+
+	if ((s->n + 1) * 2 > s->mask + 1) {
+		size_t ocap = s->tab ? s->mask + 1 : 0, ncap = ocap ? ocap * 2 : ID_SET_MIN;
+		uint64_t *nt = mem_alloc(ncap * sizeof(*nt), true);
+
+		if (!nt)
+			return -ENOMEM;
+		for (size_t j = 0; j < ocap; j++) {
+			if (!s->tab[j])
+				continue;
+			for (i = (size_t)mix64(s->tab[j]) & (ncap - 1); nt[i];
+			     i = (i + 1) & (ncap - 1))
+				;
+			nt[i] = s->tab[j];
+		}
+		mem_free(s->tab);
+		s->tab = nt;
+		s->mask = ncap - 1;
+	}
+	for (i = (size_t)mix64(id) & s->mask; s->tab[i]; i = (i + 1) & s->mask)
+		if (s->tab[i] == id)
+			return 0;
+	s->tab[i] = id;
+	s->n++;
+	return 1;
+}
+
+struct bfs {
+	const struct vm_store *st;
+	size_t max;
+	struct id_set seen;	   /* every id met: chunks and dangling ids */
+	const struct vm_chunk **q; /* present chunks in BFS order */
+	size_t qn, qcap;
+	bool collect;  /* vm_store_missing: gather dangling ids */
+	uint64_t *out; /* dangling ids (collect): the first cap found */
+	size_t nfound, cap;
+	uint64_t dangling; /* the first dangling id (walk) */
+};
+
+/* Meets a link to id: 0 or -errno; enqueues present chunks once. */
+static int bfs_meet(struct bfs *b, uint64_t id)
+{
+	const struct vm_chunk *c;
+	int rc;
+
+	if (!id) { /* only from a hand-edited chunk: the wire cannot hold it */
+		b->dangling = 0;
+		return b->collect ? -EINVAL : -ENOENT;
+	}
+	rc = id_set_add(&b->seen, id);
+	if (rc <= 0)
+		return rc;
+	if (b->seen.n > b->max)
+		return -E2BIG;
+	c = vm_store_get(b->st, id);
+	if (!c) {
+		b->dangling = id;
+		if (!b->collect)
+			return -ENOENT;
+		if (b->nfound < b->cap)
+			b->out[b->nfound] = id;
+		b->nfound++;
+		return 0;
+	}
+	if (b->qn == b->qcap) {
+		size_t ncap = b->qcap ? b->qcap * 2 : 64;
+		const struct vm_chunk **nq = mem_alloc(ncap * sizeof(*nq), false);
+
+		if (!nq)
+			return -ENOMEM;
+		if (b->qn)
+			memcpy(nq, b->q, b->qn * sizeof(*nq));
+		mem_free(b->q);
+		b->q = nq;
+		b->qcap = ncap;
+	}
+	b->q[b->qn++] = c;
+	return 0;
+}
+
+/* Breadth first from root; fn (may be NULL) sees each present chunk once. */
+static int bfs_run(struct bfs *b, uint64_t root, int (*fn)(const struct vm_chunk *c, void *arg),
+		   void *arg)
+{
+	size_t head = 0;
+	int rc;
+
+	if (b->max > INT_MAX)
+		b->max = INT_MAX;
+	rc = bfs_meet(b, root);
+	while (!rc && head < b->qn) {
+		const struct vm_chunk *c = b->q[head++];
+
+		if (fn) {
+			rc = fn(c, arg);
+			if (rc)
+				break;
+		}
+		for (unsigned i = 0; i < VM_CHUNK_SLOTS && !rc; i++)
+			if (c->s[i].type == VM_SLOT_LINK)
+				rc = bfs_meet(b, c->s[i].v.link);
+		if (b->collect && b->cap && b->nfound >= b->cap)
+			break; /* out is full: the caller fetches these first */
+	}
+	mem_free(b->q);
+	mem_free(b->seen.tab);
+	return rc;
+}
+
+int vm_store_walk(const struct vm_store *st, uint64_t root, size_t max,
+		  int (*fn)(const struct vm_chunk *c, void *arg), void *arg, uint64_t *missing)
+{
+	struct bfs b = {.st = st, .max = max};
+	size_t visited;
+	int rc;
+
+	rc = bfs_run(&b, root, fn, arg);
+	visited = b.qn;
+	if (rc == -ENOENT && missing)
+		*missing = b.dangling;
+	return rc ? rc : (int)visited;
+}
+
+/*
+ * Returns how many ids it wrote to out (at most cap; the walk stops once out
+ * is full), 0 when the graph is complete, -E2BIG past max ids (present or
+ * missing), -EINVAL for root 0 or a LINK 0 in a stored chunk, -ENOMEM.
+ * With cap 0 (out may be NULL) it writes nothing and counts every missing id.
+ * A missing root is reported as missing (out[0] == root). Ids come in BFS
+ * order, so a fetcher asks for the nearest chunks first.
+ */
+int vm_store_missing(const struct vm_store *st, uint64_t root, size_t max, uint64_t *out,
+		     size_t cap)
+{
+	struct bfs b = {.st = st, .max = max, .collect = true, .out = out, .cap = cap};
+	int rc;
+
+	if (!root)
+		return -EINVAL;
+	if (!out)
+		b.cap = 0;
+	rc = bfs_run(&b, root, NULL, NULL);
+	if (rc)
+		return rc;
+	return (int)(b.cap && b.nfound > b.cap ? b.cap : b.nfound);
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSLite front end: tokens (lex.c), the syntax tree (parse.c) and the
+ * compile context they share with the code generator (compile.c). Private
+ * to vm/.
+ *
+ * Memory: every token string and tree node comes from the context's arena
+ * and dies with it. Errors unwind with longjmp to jsl_compile, which frees
+ * the arena and the code generator's buffers (all reachable from the context).
+ */
+#ifndef TL_VM_JSL_AST_H
+#define TL_VM_JSL_AST_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm/jsl_int.h"
+
+/* Tokens: id, the text used in messages. Keywords follow T_KW_FIRST. */
+#define JSL_TOKENS(T)                                                                              \
+	T(EOF, "end of input")                                                                     \
+	T(NUM, "number")                                                                           \
+	T(STR, "string")                                                                           \
+	T(IDENT, "identifier")                                                                     \
+	T(ATQOS, "@QOS")                                                                           \
+	T(LET, "let")                                                                              \
+	T(CONST, "const")                                                                          \
+	T(IF, "if")                                                                                \
+	T(ELSE, "else")                                                                            \
+	T(WHILE, "while")                                                                          \
+	T(DO, "do")                                                                                \
+	T(FOR, "for")                                                                              \
+	T(BREAK, "break")                                                                          \
+	T(CONTINUE, "continue")                                                                    \
+	T(FUNCTION, "function")                                                                    \
+	T(RETURN, "return")                                                                        \
+	T(TRUE, "true")                                                                            \
+	T(FALSE, "false")                                                                          \
+	T(NULL, "null")                                                                            \
+	T(TYPEOF, "typeof")                                                                        \
+	T(RESERVED, "reserved word")                                                               \
+	T(LBRACE, "{")                                                                             \
+	T(RBRACE, "}")                                                                             \
+	T(LPAREN, "(")                                                                             \
+	T(RPAREN, ")")                                                                             \
+	T(LBRACK, "[")                                                                             \
+	T(RBRACK, "]")                                                                             \
+	T(SEMI, ";")                                                                               \
+	T(COMMA, ",")                                                                              \
+	T(DOT, ".")                                                                                \
+	T(QUESTION, "?")                                                                           \
+	T(COLON, ":")                                                                              \
+	T(TILDE, "~")                                                                              \
+	T(NOT, "!")                                                                                \
+	T(NE, "!=")                                                                                \
+	T(SNE, "!==")                                                                              \
+	T(ASSIGN, "=")                                                                             \
+	T(EQ, "==")                                                                                \
+	T(SEQ, "===")                                                                              \
+	T(ARROW, "=>")                                                                             \
+	T(LT, "<")                                                                                 \
+	T(LE, "<=")                                                                                \
+	T(SHL, "<<")                                                                               \
+	T(SHL_ASSIGN, "<<=")                                                                       \
+	T(GT, ">")                                                                                 \
+	T(GE, ">=")                                                                                \
+	T(SHR, ">>")                                                                               \
+	T(SHR_ASSIGN, ">>=")                                                                       \
+	T(USHR, ">>>")                                                                             \
+	T(USHR_ASSIGN, ">>>=")                                                                     \
+	T(PLUS, "+")                                                                               \
+	T(INC, "++")                                                                               \
+	T(ADD_ASSIGN, "+=")                                                                        \
+	T(MINUS, "-")                                                                              \
+	T(DEC, "--")                                                                               \
+	T(SUB_ASSIGN, "-=")                                                                        \
+	T(STAR, "*")                                                                               \
+	T(POW, "**")                                                                               \
+	T(MUL_ASSIGN, "*=")                                                                        \
+	T(POW_ASSIGN, "**=")                                                                       \
+	T(SLASH, "/")                                                                              \
+	T(DIV_ASSIGN, "/=")                                                                        \
+	T(PERCENT, "%")                                                                            \
+	T(MOD_ASSIGN, "%=")                                                                        \
+	T(AMP, "&")                                                                                \
+	T(AND, "&&")                                                                               \
+	T(AND_ASSIGN, "&=")                                                                        \
+	T(PIPE, "|")                                                                               \
+	T(OR, "||")                                                                                \
+	T(OR_ASSIGN, "|=")                                                                         \
+	T(CARET, "^")                                                                              \
+	T(XOR_ASSIGN, "^=")                                                                        \
+	T(NULLISH, "??")                                                                           \
+	T(OPTCHAIN, "?.")                                                                          \
+	T(ELLIPSIS, "...")                                                                         \
+	T(BACKTICK, "`")
+
+enum jsl_tok {
+#define T(id, text) JSL_T_##id,
+	JSL_TOKENS(T)
+#undef T
+	JSL_T_COUNT
+};
+
+extern const char *const jsl_tok_text[JSL_T_COUNT];
+
+struct jsl_token {
+	uint8_t type;     /* enum jsl_tok */
+	bool nl_before;   /* a line break between the previous token and this one */
+	uint32_t line, col;
+	uint32_t off, len; /* the source text of the token */
+	double num;        /* NUM */
+	char *str;         /* STR: the decoded bytes (arena, NUL-terminated); IDENT/RESERVED: the name */
+	uint32_t slen;
+};
+
+/* Syntax tree. One node type; which fields matter depends on kind. */
+enum jsl_node_kind {
+	/* expressions */
+	JSL_N_NUM = 1, /* num */
+	JSL_N_STR,     /* s, len */
+	JSL_N_TRUE,
+	JSL_N_FALSE,
+	JSL_N_NULL,
+	JSL_N_IDENT,   /* s, len */
+	JSL_N_UNARY,   /* op (token) a */
+	JSL_N_BINARY,  /* op a b */
+	JSL_N_LOGICAL, /* op (AND/OR) a b */
+	JSL_N_COND,    /* a ? b : c */
+	JSL_N_ASSIGN,  /* op (ASSIGN or X_ASSIGN) a (target) b */
+	JSL_N_UPDATE,  /* op (INC/DEC) a, flag: prefix */
+	JSL_N_CALL,    /* a (callee) list (args) n */
+	JSL_N_MEMBER,  /* a . s/len */
+	JSL_N_INDEX,   /* a [ b ] */
+	JSL_N_SEQ,     /* a , b */
+	/* statements */
+	JSL_N_LET,     /* flag: const; list of DECL */
+	JSL_N_DECL,    /* s/len name, a init or NULL */
+	JSL_N_EXPR,    /* a */
+	JSL_N_IF,      /* a cond, b then, c else */
+	JSL_N_WHILE,   /* a cond, b body */
+	JSL_N_DOWHILE, /* a cond, b body */
+	JSL_N_FOR,     /* a init (LET or EXPR or NULL), b cond, c update, d body */
+	JSL_N_BREAK,
+	JSL_N_CONTINUE,
+	JSL_N_RETURN,  /* a or NULL */
+	JSL_N_BLOCK,   /* list */
+	JSL_N_FUNC,    /* s/len name, list (params: IDENT), n params, b body (BLOCK) */
+	JSL_N_EMPTY,
+};
+
+#define JSL_NF_PREFIX 1 /* UPDATE: ++x rather than x++ */
+#define JSL_NF_CONST  1 /* LET: const */
+#define JSL_NF_PAREN  2 /* expression was parenthesised */
+
+struct jsl_node {
+	uint8_t kind; /* enum jsl_node_kind */
+	uint8_t op;   /* enum jsl_tok */
+	uint8_t flag;
+	uint32_t line, col;
+	struct jsl_node *a, *b, *c, *d;
+	struct jsl_node *list; /* first child of a list (linked by next) */
+	struct jsl_node *next;
+	uint32_t n;
+	double num;
+	const char *s;
+	uint32_t len;
+};
+
+struct jsl_arena_blk;
+
+/* The compile context: lexer state, parser results, error exit. */
+struct jsl_cc {
+	const char *file;
+	const char *src;
+	size_t len;
+	/* lexer */
+	size_t pos;
+	uint32_t line, col;
+	struct jsl_token tok;  /* current token */
+	uint32_t prev_line, prev_col; /* end of the previous token (for "missing ;" messages) */
+	/* results */
+	struct vm_qos qos[VM_QOS_MAX];
+	size_t nqos;
+	struct jsl_node *prog; /* BLOCK of the top-level statements */
+	/* errors */
+	char *err;
+	size_t errlen;
+	int rc;                /* -EINVAL (syntax/semantics) or -ENOMEM */
+	jmp_buf jb;
+	struct jsl_arena_blk *arena;
+	void *cg;              /* the code generator's state (compile.c) */
+};
+
+/* Report an error at line:col and unwind to jsl_compile. */
+__attribute__((noreturn, format(printf, 4, 5))) void jsl_error_at(struct jsl_cc *C, uint32_t line,
+								    uint32_t col, const char *fmt,
+								    ...);
+__attribute__((noreturn)) void jsl_nomem(struct jsl_cc *C);
+void *jsl_alloc(struct jsl_cc *C, size_t n); /* zeroed; never NULL (unwinds) */
+
+void jsl_lex_init(struct jsl_cc *C);
+void jsl_lex_next(struct jsl_cc *C);
+/* Describe the current token for "expected X, got Y" messages into buf. */
+const char *jsl_tok_describe(const struct jsl_token *t, char *buf, size_t cap);
+
+/* Parse the whole source into C->prog and C->qos. */
+void jsl_parse_program(struct jsl_cc *C);
+
+#endif

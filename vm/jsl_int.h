@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSLite internals shared by the compiler (lex.c, parse.c, compile.c), the
+ * loader (load.c), the values layer (value.c), the interpreter (interp.c)
+ * and the disassembler (disasm.c). Nothing outside vm/ includes this.
+ */
+#ifndef TL_VM_JSL_INT_H
+#define TL_VM_JSL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vm/vm.h"
+
+#define jsl_likely(x)   __builtin_expect(!!(x), 1)
+#define jsl_unlikely(x) __builtin_expect(!!(x), 0)
+
+/* ---- instructions (vm/opcodes.def has the table and the bit diagram) ---- */
+
+enum jsl_op {
+#define X(name, fmt, a, b, c, desc) JSL_OP_##name,
+#include "vm/opcodes.def"
+#undef X
+	JSL_OP_COUNT
+};
+
+#define JSL_I_OP(i)  ((unsigned)(i) & 0xffu)
+#define JSL_I_A(i)   (((unsigned)(i) >> 8) & 0xffu)
+#define JSL_I_B(i)   (((unsigned)(i) >> 16) & 0xffu)
+#define JSL_I_C(i)   ((unsigned)(i) >> 24)
+#define JSL_I_SB(i)  ((int)(int8_t)JSL_I_B(i))
+#define JSL_I_SC(i)  ((int)(int8_t)JSL_I_C(i))
+#define JSL_I_BX(i)  ((unsigned)(i) >> 16)
+#define JSL_I_SBX(i) ((int)(int16_t)((uint32_t)(i) >> 16))
+#define JSL_I_SJ(i)  ((int32_t)(uint32_t)(i) >> 8)
+
+#define JSL_ABC(op, a, b, c)                                                                       \
+	((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(uint8_t)(b) << 16) |                \
+	 ((uint32_t)(uint8_t)(c) << 24))
+#define JSL_ABX(op, a, bx) ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(uint16_t)(bx) << 16))
+#define JSL_SJ(op, sj)     ((uint32_t)(op) | ((uint32_t)(sj) << 8))
+
+#define JSL_MAX_REGS  255         /* registers per function (8-bit operands) */
+#define JSL_MAX_BX    65535       /* constants and globals reachable by ABx */
+#define JSL_SJ_MAX    ((1 << 23) - 1)
+#define JSL_MAX_CODE  (1u << 22)  /* instructions per function */
+#define JSL_MAX_ARGS  254         /* arguments per call */
+
+extern const char *const jsl_op_names[JSL_OP_COUNT];
+
+/*
+ * Built-in functions reachable through NCALL, named by the compiler as
+ * `obj.name(...)` (obj NULL for plain globals such as parseInt). Their
+ * numbers are wire ABI: append only.
+ */
+#define JSL_NATIVES(N)                                                                             \
+	N(LOG, "console", "log")                                                                   \
+	N(FLOOR, "Math", "floor")                                                                  \
+	N(CEIL, "Math", "ceil")                                                                    \
+	N(ROUND, "Math", "round")                                                                  \
+	N(TRUNC, "Math", "trunc")                                                                  \
+	N(SQRT, "Math", "sqrt")                                                                    \
+	N(ABS, "Math", "abs")                                                                      \
+	N(MIN, "Math", "min")                                                                      \
+	N(MAX, "Math", "max")                                                                      \
+	N(MPOW, "Math", "pow")                                                                     \
+	N(SIGN, "Math", "sign")                                                                    \
+	N(MLOG, "Math", "log")                                                                     \
+	N(EXP, "Math", "exp")                                                                      \
+	N(SIN, "Math", "sin")                                                                      \
+	N(COS, "Math", "cos")                                                                      \
+	N(TAN, "Math", "tan")                                                                      \
+	N(ATAN, "Math", "atan")                                                                    \
+	N(ATAN2, "Math", "atan2")                                                                  \
+	N(RANDOM, "Math", "random")                                                                \
+	N(STRING, NULL, "String")                                                                  \
+	N(NUMBER, NULL, "Number")                                                                  \
+	N(PARSEINT, NULL, "parseInt")                                                              \
+	N(PARSEFLOAT, NULL, "parseFloat")                                                          \
+	N(ISNAN, NULL, "isNaN")                                                                    \
+	N(ISFINITE, NULL, "isFinite")                                                              \
+	N(FROMCHARCODE, "String", "fromCharCode")                                                  \
+	N(ISINTEGER, "Number", "isInteger")                                                        \
+	N(BOOLEAN, NULL, "Boolean")
+
+enum jsl_native {
+#define N(id, obj, name) JSL_NAT_##id,
+	JSL_NATIVES(N)
+#undef N
+	JSL_NAT_COUNT
+};
+
+/* Methods of primitive values reachable through INVOKE (wire ABI: append only). */
+#define JSL_METHODS(M)                                                                             \
+	M(CHARAT, "charAt")                                                                        \
+	M(CHARCODEAT, "charCodeAt")                                                                \
+	M(INDEXOF, "indexOf")                                                                      \
+	M(SLICE, "slice")                                                                          \
+	M(SUBSTRING, "substring")                                                                  \
+	M(TOUPPER, "toUpperCase")                                                                  \
+	M(TOLOWER, "toLowerCase")                                                                  \
+	M(INCLUDES, "includes")                                                                    \
+	M(STARTSWITH, "startsWith")                                                                \
+	M(ENDSWITH, "endsWith")                                                                    \
+	M(TRIM, "trim")                                                                            \
+	M(REPEAT, "repeat")                                                                        \
+	M(TOSTRING, "toString")                                                                    \
+	M(TOFIXED, "toFixed")                                                                      \
+	M(PADSTART, "padStart")                                                                    \
+	M(PADEND, "padEnd")
+
+enum jsl_method {
+#define M(id, name) JSL_M_##id,
+	JSL_METHODS(M)
+#undef M
+	JSL_M_COUNT
+};
+
+struct jsl_native_info {
+	const char *obj, *name;
+};
+extern const struct jsl_native_info jsl_natives[JSL_NAT_COUNT];
+extern const char *const jsl_method_names[JSL_M_COUNT];
+
+/* ---- chunk layout owned by the compiler (man jslite(7)) ---------------- */
+/*
+ * Root chunk, after the VM_ROOT_S_* slots of vm.h:
+ *   s[4]  LINK  source file name (string chain)
+ *   s[5]  INT   number of constants      s[6]  LINK constant table or EMPTY
+ *   s[7]  INT   number of functions      s[8]  LINK function table
+ *   s[9]  INT   number of global slots   s[10] LINK global name table or EMPTY
+ * Tables (kind DATA): s[0..14] entries, s[15] LINK next table chunk or EMPTY.
+ *   constants: FLOAT or INT (a number) or LINK (a string chain)
+ *   functions: LINK to a FUNC chunk; entry 0 is main and equals root s[3]
+ *   global names: LINK to a string chain
+ * FUNC chunk:
+ *   s[0] INT parameters   s[1] INT registers   s[2] INT instructions
+ *   s[3] LINK first CODE chunk   s[4] LINK name (string) or EMPTY for main
+ *   s[5] INT line entries  s[6] LINK line table (DATA, INT (pc << 32 | line)) or EMPTY
+ *   s[7] INT line of the declaration
+ * CODE chunk: s[0..14] BYTES, two instructions (8 bytes, little-endian)
+ *   per slot, the very last slot of a function may hold one (4 bytes);
+ *   s[15] LINK next CODE chunk or EMPTY.
+ */
+#define JSL_ROOT_S_FILE     4
+#define JSL_ROOT_S_NCONST   5
+#define JSL_ROOT_S_CONST    6
+#define JSL_ROOT_S_NFUNC    7
+#define JSL_ROOT_S_FUNC     8
+#define JSL_ROOT_S_NGLOBAL  9
+#define JSL_ROOT_S_GLOBAL   10
+#define JSL_FUNC_S_NPARAMS  0
+#define JSL_FUNC_S_NREGS    1
+#define JSL_FUNC_S_NCODE    2
+#define JSL_FUNC_S_CODE     3
+#define JSL_FUNC_S_NAME     4
+#define JSL_FUNC_S_NLINES   5
+#define JSL_FUNC_S_LINES    6
+#define JSL_FUNC_S_LINE     7
+#define JSL_TABLE_PER_CHUNK (VM_CHUNK_SLOTS - 1)
+#define JSL_CODE_PER_CHUNK  (2 * (VM_CHUNK_SLOTS - 1))
+#define JSL_S_NEXT          (VM_CHUNK_SLOTS - 1)
+
+/* ---- values ---------------------------------------------------------------- */
+/*
+ * NaN boxing. A value is 64 bits: any double whose bits are below
+ * JV_BOXED is a number (NaNs are kept canonical: 0x7ff8... or 0xfff8...0,
+ * the two that hardware produces from non-NaN operands and propagates from
+ * these). Everything else carries a 3-bit tag in bits 48..50 and a 48-bit
+ * payload (a pointer, a function index, a boolean).
+ */
+typedef uint64_t jv;
+
+#define JV_BOXED   0xfff9000000000000ull
+#define JV_TAGBASE 0xfff8000000000000ull
+#define JV_PAYLOAD 0x0000ffffffffffffull
+enum jv_tag {
+	JV_T_UNDEF = 1,
+	JV_T_NULL = 2,
+	JV_T_BOOL = 3,
+	JV_T_STR = 4,
+	JV_T_FUNC = 5,
+	JV_T_HOLE = 6, /* an uninitialised let/const binding (never visible to programs) */
+	JV_T_OBJ = 7,  /* reserved for objects and arrays */
+};
+#define JV_BOX(t, p) (JV_TAGBASE | ((uint64_t)(t) << 48) | (uint64_t)(p))
+#define JV_UNDEF     JV_BOX(JV_T_UNDEF, 0)
+#define JV_NULL      JV_BOX(JV_T_NULL, 0)
+#define JV_FALSE     JV_BOX(JV_T_BOOL, 0)
+#define JV_TRUE      JV_BOX(JV_T_BOOL, 1)
+#define JV_HOLE      JV_BOX(JV_T_HOLE, 0)
+#define JV_NAN_BITS  0x7ff8000000000000ull
+
+static inline bool jv_is_num(jv v)
+{
+	return v < JV_BOXED;
+}
+static inline unsigned jv_tag(jv v)
+{
+	return (unsigned)((v >> 48) & 7);
+}
+/* One compare: tags 1..7 put 0xfff9..0xffff into the top 16 bits, numbers never do. */
+static inline bool jv_is(jv v, unsigned tag)
+{
+	return (v >> 48) == (0xfff8u | tag);
+}
+static inline double jv_num(jv v)
+{
+	double d;
+
+	memcpy(&d, &v, sizeof(d));
+	return d;
+}
+/* A number from a result of hardware arithmetic on numbers (no NaN check needed). */
+static inline jv jv_from_num_raw(double d)
+{
+	jv v;
+
+	memcpy(&v, &d, sizeof(v));
+	return v;
+}
+/* A number from anywhere (libm, strtod, a chunk): NaNs made canonical. */
+static inline jv jv_from_num(double d)
+{
+	return d != d ? JV_NAN_BITS : jv_from_num_raw(d);
+}
+static inline jv jv_bool(bool b)
+{
+	return b ? JV_TRUE : JV_FALSE;
+}
+static inline uint64_t jv_payload(jv v)
+{
+	return v & JV_PAYLOAD;
+}
+
+/* ---- heap ------------------------------------------------------------------ */
+/*
+ * Every heap value starts with struct jsl_obj and sits on one list per run;
+ * the collector (value.c) is mark and sweep with the register stack, the
+ * globals and the constants as roots. used counts the bytes of live objects
+ * against limit (vm_limits.heap_bytes).
+ */
+enum jsl_obj_type { JSL_OBJ_STR = 1 };
+
+struct jsl_obj {
+	struct jsl_obj *next;
+	uint32_t size;  /* bytes charged to the heap */
+	uint8_t type;   /* enum jsl_obj_type */
+	uint8_t mark;
+	uint8_t fixed;  /* constants: never collected */
+};
+
+struct jsl_str {
+	struct jsl_obj h;
+	uint32_t len;   /* bytes (UTF-8) */
+	uint32_t ulen;  /* length in UTF-16 code units, as .length reports it */
+	uint8_t ascii;  /* every byte < 0x80: byte index == UTF-16 index */
+	char s[];       /* len bytes + NUL */
+};
+
+struct jsl_heap {
+	struct jsl_obj *objs;
+	size_t used, limit, threshold;
+	bool oom; /* the bound was hit: the run ends with VM_ERR_MEMORY */
+};
+
+static inline struct jsl_str *jv_str(jv v)
+{
+	return (struct jsl_str *)(uintptr_t)jv_payload(v);
+}
+static inline jv jv_from_str(const struct jsl_str *s)
+{
+	return JV_BOX(JV_T_STR, (uintptr_t)s);
+}
+
+/* A new string of len bytes (copied from p when p != NULL), or NULL with h->oom set. */
+struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len);
+void jsl_heap_free_all(struct jsl_heap *h);
+
+/* ---- conversions and formatting (value.c) ------------------------------- */
+
+#define JSL_NUMBUF 40
+/* Number::toString(10) of d into buf (NUL-terminated); returns the length. */
+int jsl_num_format(double d, char buf[JSL_NUMBUF]);
+/* ToNumber of a string's contents (StringToNumber: trims, hex/octal/binary, Infinity). */
+double jsl_str_to_num(const char *s, size_t len);
+bool jsl_truthy(jv v);
+const char *jsl_typeof(jv v);
+bool jsl_strict_eq(jv a, jv b);
+
+/* A growable byte buffer (malloc); ok goes false on allocation failure or past cap. */
+struct jsl_buf {
+	char *p;
+	size_t len, cap, limit;
+	bool ok;
+};
+void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n);
+void jsl_buf_putc(struct jsl_buf *b, char c);
+void jsl_buf_puts(struct jsl_buf *b, const char *s);
+
+struct jsl_prog;
+/* Append ToString(v) (as String(v) gives it) / util.inspect(v) to b. */
+void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b);
+void jsl_inspect_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b);
+
+/* ---- loaded program (load.c) ------------------------------------------- */
+
+struct jsl_func {
+	const uint32_t *code; /* into jsl_prog.code */
+	uint32_t ncode;
+	uint16_t nregs;
+	uint8_t nparams;
+	uint32_t line;
+	char *name;           /* "" for main */
+	uint64_t *lines;      /* (pc << 32 | line), pc ascending */
+	uint32_t nlines;
+};
+
+struct jsl_prog {
+	char *file;
+	jv *consts;
+	uint32_t nconsts;
+	struct jsl_func *funcs;
+	uint32_t nfuncs;
+	char **gnames;
+	uint32_t nglobals;
+	uint32_t *code; /* all functions, one block */
+	size_t ncode;
+};
+
+/*
+ * Load and validate the program rooted at root: every chunk kind, link,
+ * count and operand (see opcodes.def). String constants become heap
+ * strings in h (fixed, never collected). Returns 0 and *out, or -EINVAL
+ * (bad graph, message in err), -ENOENT (missing chunk), -ENOMEM.
+ */
+int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
+		  struct jsl_prog **out, char *err, size_t errlen);
+void jsl_prog_free(struct jsl_prog *p);
+/* Source line of instruction pc of f (0 when unknown). */
+uint32_t jsl_func_line(const struct jsl_func *f, uint32_t pc);
+
+#endif

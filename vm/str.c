@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * String chunks (vm/vm.h, man tasklet-chunks(7)): a chain of DATA chunks,
+ * each holding the length still to come in s[0], up to 112 bytes in
+ * s[1..14] (8 per BYTES slot, only the last one shorter) and a LINK to the
+ * rest in s[15] exactly when more than 112 bytes are still to come.
+ *
+ * Because every chunk must state the remaining length, and that length falls
+ * by 112 at each hop, a chain can neither loop nor run longer than
+ * VM_STR_MAX / 112 + 1 chunks: the length check is the cycle check.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vm/qos_int.h"
+#include "vm/vm.h"
+
+#define STR_S_LEN   0
+#define STR_S_FIRST 1
+#define STR_NSLOTS  14
+#define STR_S_NEXT  (VM_CHUNK_SLOTS - 1)
+#define STR_CHUNK   (STR_NSLOTS * VM_SLOT_PAYLOAD) /* 112 bytes per chunk */
+
+_Static_assert(STR_S_FIRST + STR_NSLOTS == STR_S_NEXT, "string slots fill the chunk");
+
+int vm_str_store(struct vm_store *st, const void *s, size_t n, uint64_t *id)
+{
+	const uint8_t *p = s;
+	struct vm_chunk *c, *prev = NULL;
+	size_t off = 0;
+
+	if (n > VM_STR_MAX)
+		return -E2BIG;
+	if (n && !s)
+		return -EINVAL;
+	do {
+		size_t rem = n - off, take = rem < STR_CHUNK ? rem : STR_CHUNK;
+
+		c = vm_store_alloc(st, VM_CHUNK_DATA);
+		if (!c)
+			return -ENOMEM; /* chunks made so far stay, unreachable */
+		if (prev)
+			vm_slot_set_link(prev, STR_S_NEXT, c->id);
+		else
+			*id = c->id;
+		vm_slot_set_int(c, STR_S_LEN, (int64_t)rem);
+		for (size_t k = 0; k * VM_SLOT_PAYLOAD < take; k++) {
+			size_t m = take - k * VM_SLOT_PAYLOAD;
+
+			vm_slot_set_bytes(c, STR_S_FIRST + (unsigned)k,
+					  p + off + k * VM_SLOT_PAYLOAD,
+					  m < VM_SLOT_PAYLOAD ? m : VM_SLOT_PAYLOAD);
+		}
+		off += take;
+		prev = c;
+	} while (off < n);
+	return 0;
+}
+
+__attribute__((format(printf, 4, 5))) static int fail(int rc, char *err, size_t errlen,
+						      const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* Checks one chunk of a chain that has rem bytes still to come, copying its bytes. */
+static int check_chunk(const struct vm_chunk *c, int64_t rem, size_t off, uint8_t *buf, size_t cap,
+		       char *err, size_t errlen)
+{
+	size_t take = rem < STR_CHUNK ? (size_t)rem : STR_CHUNK;
+	size_t nslots = (take + VM_SLOT_PAYLOAD - 1) / VM_SLOT_PAYLOAD;
+
+	for (unsigned k = 0; k < STR_NSLOTS; k++) {
+		const struct vm_slot *s = &c->s[STR_S_FIRST + k];
+		size_t want = k < nslots
+				  ? (k + 1 < nslots ? VM_SLOT_PAYLOAD : take - k * VM_SLOT_PAYLOAD)
+				  : 0;
+		size_t at = off + k * VM_SLOT_PAYLOAD;
+
+		if (k >= nslots) {
+			if (s->type != VM_SLOT_EMPTY)
+				return fail(-EINVAL, err, errlen,
+					    "string chunk 0x%" PRIx64 ": slot %u is %s, want EMPTY "
+					    "(only %zu bytes left)",
+					    c->id, STR_S_FIRST + k, vm_slot_type_name(s->type),
+					    take);
+			continue;
+		}
+		if (s->type != VM_SLOT_BYTES || s->len != want)
+			return fail(-EINVAL, err, errlen,
+				    "string chunk 0x%" PRIx64 ": slot %u is %s of length %u, want "
+				    "BYTES of length %zu",
+				    c->id, STR_S_FIRST + k, vm_slot_type_name(s->type),
+				    s->type == VM_SLOT_BYTES ? s->len : 0, want);
+		if (at < cap)
+			memcpy(buf + at, s->v.b, cap - at < want ? cap - at : want);
+	}
+	return 0;
+}
+
+int64_t vm_str_read(const struct vm_store *st, uint64_t id, void *buf, size_t cap, char *err,
+		    size_t errlen)
+{
+	const struct vm_chunk *c = vm_store_get(st, id);
+	int64_t total = 0;
+	size_t off = 0;
+	int rc;
+
+	if (!buf)
+		cap = 0;
+	for (;;) {
+		const struct vm_slot *len, *next;
+		int64_t rem;
+
+		if (!c)
+			return fail(-ENOENT, err, errlen,
+				    "string chunk 0x%" PRIx64 " (at byte %zu) is not in the store",
+				    id, off);
+		if (c->kind != VM_CHUNK_DATA)
+			return fail(-EINVAL, err, errlen,
+				    "string chunk 0x%" PRIx64 ": kind %s, want DATA", c->id,
+				    vm_chunk_kind_name(c->kind));
+		len = &c->s[STR_S_LEN];
+		if (len->type != VM_SLOT_INT)
+			return fail(-EINVAL, err, errlen,
+				    "string chunk 0x%" PRIx64 ": slot 0 is %s, want the INT length",
+				    c->id, vm_slot_type_name(len->type));
+		rem = len->v.i;
+		if (!off) {
+			if (rem < 0 || rem > (int64_t)VM_STR_MAX)
+				return fail(-EINVAL, err, errlen,
+					    "string chunk 0x%" PRIx64 ": length %" PRId64
+					    " outside 0..%u",
+					    c->id, rem, VM_STR_MAX);
+			total = rem;
+		} else if (rem != total - (int64_t)off) {
+			return fail(-EINVAL, err, errlen,
+				    "string chunk 0x%" PRIx64 ": says %" PRId64
+				    " bytes remain, want %" PRId64 " (%" PRId64 " - %zu)",
+				    c->id, rem, total - (int64_t)off, total, off);
+		}
+		rc = check_chunk(c, rem, off, buf, cap, err, errlen);
+		if (rc)
+			return rc;
+		next = &c->s[STR_S_NEXT];
+		if (rem <= (int64_t)STR_CHUNK) {
+			if (next->type != VM_SLOT_EMPTY)
+				return fail(-EINVAL, err, errlen,
+					    "string chunk 0x%" PRIx64
+					    ": slot 15 is %s after the last "
+					    "bytes, want EMPTY",
+					    c->id, vm_slot_type_name(next->type));
+			return total;
+		}
+		if (next->type != VM_SLOT_LINK)
+			return fail(-EINVAL, err, errlen,
+				    "string chunk 0x%" PRIx64 ": slot 15 is %s, want a LINK to the "
+				    "remaining %" PRId64 " bytes",
+				    c->id, vm_slot_type_name(next->type), rem - (int64_t)STR_CHUNK);
+		off += STR_CHUNK;
+		id = next->v.link;
+		c = vm_store_get(st, id);
+	}
+}
+
+int64_t vm_str_len(const struct vm_store *st, uint64_t id)
+{
+	return vm_str_read(st, id, NULL, 0, NULL, 0);
+}
+
+int64_t vm_str_load(const struct vm_store *st, uint64_t id, void *buf, size_t cap)
+{
+	return vm_str_read(st, id, buf, cap, NULL, 0);
+}
