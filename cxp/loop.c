@@ -73,7 +73,7 @@ enum {
 #define RBUF_KEEP      (1u << 20)  /* a larger, empty receive buffer is given back */
 #define OBUF_KEEP      (1u << 20)  /* a larger, empty send buffer is given back */
 #define OUT_MAX        (64u << 20) /* queued output per connection; past it -ENOBUFS */
-#define CLOSE_FLUSH_MS 2000        /* how long cxp_close waits for queued output */
+#define CLOSE_FLUSH_MS 2000        /* how long cxp_close waits for queued output (and lingers) */
 #define ACCEPT_RETRY_MS 100        /* back-off after EMFILE and friends */
 #define DRAIN_MS       5000        /* cxp_loop_free's bound on waiting for the kernel */
 
@@ -115,12 +115,12 @@ struct obuf {
 
 struct cxp_conn {
 	struct cxp_loop *l;
-	struct dlist link; /* l->conns while not dead */
+	struct dlist link; /* l->conns while not dead, l->lingering while lingering */
 	struct dlist fq;   /* l->flushq while queued (fq_on) */
 	int fd;
 	unsigned refs;     /* owner + SQEs in flight */
 	unsigned ops;      /* bit per OP_* in flight */
-	unsigned fq_on : 1, connected : 1, closing : 1, dead : 1;
+	unsigned fq_on : 1, connected : 1, closing : 1, dead : 1, linger : 1;
 	int close_reason;
 	struct cxp_handlers h;
 	void *ud, *data;
@@ -165,7 +165,7 @@ struct cxp_loop {
 	int wake_armed;
 	int accept_multishot, poll_multishot;
 	atomic_int stop;
-	struct dlist conns, flushq, timers;
+	struct dlist conns, lingering, flushq, timers;
 	struct listener *listeners;
 	pthread_mutex_t post_mu;
 	struct post *post_head, **post_tail;
@@ -243,15 +243,27 @@ static void conn_put(struct cxp_conn *c)
 	free(c);
 }
 
+/* Cancel every SQE of c in flight; their CQEs then drop c's references. */
+static void cancel_ops(struct cxp_conn *c)
+{
+	for (unsigned op = OP_CONNECT; op <= OP_CTIMER; op++)
+		if (c->ops & (1u << op))
+			cancel_ud(c->l, ud_make(c, op), op == OP_CTIMER);
+	/*
+	 * Also shut the socket down: it ends a pending recv, send or connect
+	 * even where a cancel raced with the request's issue (or found no SQE).
+	 */
+	shutdown(c->fd, SHUT_RDWR);
+}
+
 /*
- * The one way a connection ends: cancel what is in flight, tell the owner
- * (on_close, exactly once), drop the owner's reference. The memory stays
- * until the cancelled CQEs have been reaped.
+ * The abortive end of a connection (errors, bad peers, cxp_loop_free):
+ * cancel what is in flight, tell the owner (on_close, exactly once), drop
+ * the owner's reference. The memory stays until the cancelled CQEs have
+ * been reaped.
  */
 static void conn_finish(struct cxp_conn *c, int reason)
 {
-	struct cxp_loop *l = c->l;
-
 	if (c->dead)
 		return;
 	c->dead = 1;
@@ -260,17 +272,66 @@ static void conn_finish(struct cxp_conn *c, int reason)
 		dlist_del(&c->fq);
 		c->fq_on = 0;
 	}
-	for (unsigned op = OP_CONNECT; op <= OP_CTIMER; op++)
-		if (c->ops & (1u << op))
-			cancel_ud(l, ud_make(c, op), op == OP_CTIMER);
-	/*
-	 * Also shut the socket down: it ends a pending recv, send or connect
-	 * even where a cancel raced with the request's issue (or found no SQE).
-	 */
-	shutdown(c->fd, SHUT_RDWR);
+	cancel_ops(c);
 	if (c->h.on_close)
 		c->h.on_close(c, reason, c->ud);
 	conn_put(c);
+}
+
+/* The end of a lingering close: stop draining and let the memory go. */
+static void linger_end(struct cxp_conn *c)
+{
+	if (!c->linger)
+		return;
+	c->linger = 0;
+	dlist_del(&c->link);
+	cancel_ops(c);
+	conn_put(c);
+}
+
+static int arm_recv(struct cxp_conn *c);
+
+/*
+ * An orderly close once every queued frame has been handed to the kernel:
+ * send FIN after the data, tell the owner (on_close), then keep reading and
+ * discarding until the peer closes too or the close bound expires. Closing
+ * the socket with unread input at once would make the kernel send RST and
+ * throw away output the peer has not read yet (a "lingering close").
+ */
+static void conn_finish_graceful(struct cxp_conn *c, int reason)
+{
+	struct cxp_loop *l = c->l;
+	struct io_uring_sqe *sqe;
+
+	if (!c->connected || l->freeing) {
+		conn_finish(c, reason);
+		return;
+	}
+	shutdown(c->fd, SHUT_WR);
+	c->dead = 1;
+	c->linger = 1;
+	dlist_del(&c->link);
+	dlist_add_tail(&l->lingering, &c->link);
+	if (c->fq_on) {
+		dlist_del(&c->fq);
+		c->fq_on = 0;
+	}
+	if (c->h.on_close)
+		c->h.on_close(c, reason, c->ud);
+	if (!(c->ops & (1u << OP_CTIMER))) {
+		sqe = get_sqe(l);
+		if (!sqe) {
+			linger_end(c);
+			return;
+		}
+		c->cts.tv_sec = CLOSE_FLUSH_MS / 1000;
+		c->cts.tv_nsec = (CLOSE_FLUSH_MS % 1000) * 1000000LL;
+		io_uring_prep_timeout(sqe, &c->cts, 0, 0);
+		conn_arm(c, sqe, OP_CTIMER);
+	}
+	c->rlen = 0;
+	if (!(c->ops & (1u << OP_RECV)) && arm_recv(c) < 0)
+		linger_end(c);
 }
 
 static void queue_flush(struct cxp_conn *c)
@@ -443,6 +504,17 @@ out:
 
 static void on_recv(struct cxp_conn *c, int res)
 {
+	if (c->linger) {
+		/* Draining after an orderly close: discard until EOF or error. */
+		c->rlen = 0;
+		if (res > 0 || res == -EINTR || res == -EAGAIN) {
+			if (arm_recv(c) < 0)
+				linger_end(c);
+		} else if (res != -ECANCELED) {
+			linger_end(c);
+		}
+		return;
+	}
 	if (c->dead)
 		return;
 	if (res == -EINTR || res == -EAGAIN || res == -ENOBUFS) {
@@ -460,7 +532,12 @@ static void on_recv(struct cxp_conn *c, int res)
 		struct cxp_hdr h;
 
 		if (c->rlen == 0) {
-			conn_finish(c, 0);
+			/* A clean end. A peer that only shut down its sending side
+			 * still gets the replies already queued for it. */
+			if (has_output(c) || (c->ops & (1u << OP_SEND)))
+				cxp_close(c, 0);
+			else
+				conn_finish(c, 0);
 			return;
 		}
 		if (c->rlen >= CXP_HDR_SIZE && !cxp_hdr_decode(c->rb, &h, NULL, 0))
@@ -491,7 +568,8 @@ static void on_send(struct cxp_conn *c, int res)
 		res = res ? res : -EPIPE;
 		if (res != -EPIPE && res != -ECONNRESET)
 			cxp_log("%s: send failed: %s", c->peer, strerror(-res));
-		conn_finish(c, res);
+		/* While closing, the owner asked for the end already: keep its reason. */
+		conn_finish(c, c->closing ? c->close_reason : res);
 		return;
 	}
 	c->snd.off += (size_t)res;
@@ -507,7 +585,7 @@ static void on_send(struct cxp_conn *c, int res)
 	if (res < 0)
 		conn_finish(c, res);
 	else if (c->closing && !(c->ops & (1u << OP_SEND)))
-		conn_finish(c, c->close_reason);
+		conn_finish_graceful(c, c->close_reason);
 }
 
 static void on_connect(struct cxp_conn *c, int res)
@@ -537,7 +615,13 @@ static void on_connect(struct cxp_conn *c, int res)
 
 static void on_ctimer(struct cxp_conn *c, int res)
 {
-	if (c->dead || res != -ETIME)
+	if (res != -ETIME)
+		return;
+	if (c->linger) {
+		linger_end(c);
+		return;
+	}
+	if (c->dead)
 		return;
 	cxp_log("%s: closing: %zu bytes of output not sent after %d ms, dropped", c->peer,
 		(c->snd.len - c->snd.off) + c->pend.len, CLOSE_FLUSH_MS);
@@ -577,7 +661,7 @@ static void flush(struct cxp_loop *l)
 		if (c->dead)
 			continue;
 		if (c->closing && !has_output(c) && !(c->ops & (1u << OP_SEND))) {
-			conn_finish(c, c->close_reason);
+			conn_finish_graceful(c, c->close_reason);
 			continue;
 		}
 		ret = start_send(c);
@@ -1143,6 +1227,7 @@ struct cxp_loop *cxp_loop_new(void)
 	l->accept_multishot = 1;
 	l->poll_multishot = 1;
 	dlist_init(&l->conns);
+	dlist_init(&l->lingering);
 	dlist_init(&l->flushq);
 	dlist_init(&l->timers);
 	pthread_mutex_init(&l->post_mu, NULL);
@@ -1190,6 +1275,8 @@ void cxp_loop_free(struct cxp_loop *l)
 	l->freeing = 1;
 	while (!dlist_empty(&l->conns))
 		conn_finish(container_of(l->conns.next, struct cxp_conn, link), 0);
+	while (!dlist_empty(&l->lingering))
+		linger_end(container_of(l->lingering.next, struct cxp_conn, link));
 	run_posts(l);
 	for (ls = l->listeners; ls; ls = ls->next)
 		if (ls->armed)

@@ -548,8 +548,10 @@ static void advertised_addr(const char *bound, const char *trader, char *out, si
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
 		char ip[INET_ADDRSTRLEN];
 
+		unsigned port = (unsigned)atoi(bound + 8);
+
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, ip, sizeof(ip));
-		snprintf(out, cap, "%s:%s", ip, bound + 8);
+		snprintf(out, cap, "%s:%u", ip, port);
 	}
 	close(fd);
 }

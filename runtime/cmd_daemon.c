@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cxp/cxp.h"
 #include "runtime/cmd.h"
 #include "runtime/container.h"
 #include "trader/trader.h"
+
+static int loop_rc; /* the trader loop's exit status, read after the join */
 
 static void *loop_main(void *arg)
 {
@@ -20,9 +23,10 @@ static void *loop_main(void *arg)
 
 	cxp_log_role("trader");
 	rc = cxp_loop_run(arg);
+	loop_rc = rc;
 	if (rc < 0) {
 		cxp_log("event loop failed: %s", strerror(-rc));
-		kill(0, SIGTERM);
+		kill(getpid(), SIGTERM); /* wake the main thread's sigwait */
 	}
 	return NULL;
 }
@@ -30,7 +34,8 @@ static void *loop_main(void *arg)
 static void copy_addr(char *dst, size_t cap, const char *opt, const char *val)
 {
 	if (strlen(val) >= cap) {
-		fprintf(stderr, "tasklet: %s: address '%s' is too long\n", opt, val);
+		fprintf(stderr, "tasklet: %s: '%s' is too long (at most %zu characters)\n", opt,
+			val, cap - 1);
 		exit(RT_EXIT_USAGE);
 	}
 	snprintf(dst, cap, "%s", val);
@@ -92,7 +97,7 @@ int rt_cmd_trader(int argc, char **argv)
 	pthread_join(th, NULL);
 	cxp_loop_free(l);
 	trd_free(t);
-	return 0;
+	return loop_rc < 0 ? 1 : 0;
 }
 
 int rt_cmd_container(int argc, char **argv)

@@ -14,7 +14,8 @@ static void run_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tasklet run [--trader ADDR:PORT] [--listen ADDR:PORT] [--containers N]\n"
-		"                   [--workers N] [--repeat N] [--timeout SEC] [-v] [-q] FILE.jsl...\n"
+		"                   [--workers N] [--repeat N] [--timeout SEC] [--seed N] [-v] [-q]\n"
+		"                   FILE.jsl...\n"
 		"Compile each FILE, submit it to the trader, print its output and result.\n"
 		"Without --trader, an embedded trader and N (default 2) containers start on\n"
 		"loopback inside this process.\n");

@@ -503,8 +503,8 @@ static void io_tick(void *arg)
 			j->app = NULL;
 		}
 	}
-	if (!stopping)
-		cxp_loop_timer(c->loop, 100, io_tick, c);
+	/* Keep ticking while stopping too: a fetch that starts late must still end. */
+	cxp_loop_timer(c->loop, 100, io_tick, c);
 }
 
 /* ---- Workers --------------------------------------------------------------------- */

@@ -14,7 +14,7 @@ int rt_queue_init(struct rt_queue *q, size_t cap)
 	*q = (struct rt_queue){ 0 };
 	for (int k = 0; k < 2; k++) {
 		q->q[k].cap = c;
-		q->q[k].items = calloc(c, sizeof(void *));
+		q->q[k].items = calloc(c, sizeof(struct rt_item));
 		if (!q->q[k].items) {
 			free(q->q[0].items);
 			return -ENOMEM;
@@ -44,7 +44,7 @@ int rt_queue_push(struct rt_queue *q, void *item, enum rt_qclass cls, uint64_t i
 	} else if (r->tail - r->head == r->cap) {
 		rc = -EBUSY;
 	} else {
-		r->items[r->tail++ & (r->cap - 1)] = item;
+		r->items[r->tail++ & (r->cap - 1)] = (struct rt_item){ item, id };
 		q->pushed[cls]++;
 		RT_PROBE4(enqueue, 0, cls, r->tail - r->head, id);
 		pthread_cond_signal(&q->cv);
@@ -64,10 +64,12 @@ void *rt_queue_pop(struct rt_queue *q, unsigned core, enum rt_qclass *cls)
 
 			if (r->tail == r->head)
 				continue;
-			item = r->items[r->head++ & (r->cap - 1)];
+			struct rt_item *it = &r->items[r->head++ & (r->cap - 1)];
+
+			item = it->item;
 			q->popped[k]++;
 			*cls = (enum rt_qclass)k;
-			RT_PROBE4(dequeue, core, k, r->tail - r->head, (uintptr_t)item);
+			RT_PROBE4(dequeue, core, k, r->tail - r->head, it->id);
 			goto out;
 		}
 		if (q->closed)

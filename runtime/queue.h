@@ -20,8 +20,13 @@
 
 enum rt_qclass { RT_Q_PRIO = 0, RT_Q_ECON = 1 };
 
+struct rt_item {
+	void *item;
+	uint64_t id; /* for the probes */
+};
+
 struct rt_ring {
-	void **items;
+	struct rt_item *items;
 	size_t head, tail, cap; /* tail - head = depth; cap a power of two */
 };
 

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -188,10 +189,45 @@ static int raw_connect(const char *addr)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
-		close(fd);
-		return -1;
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		int err = 0;
+		socklen_t el = sizeof(err);
+
+		/* interrupted (see recv_retry): the connect goes on; wait for its end */
+		if (errno != EINTR || poll(&pfd, 1, WAIT_MS) != 1 ||
+		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0 || err) {
+			close(fd);
+			return -1;
+		}
 	}
 	return fd;
+}
+
+/*
+ * recv with EINTR retried: a thread that created or freed an io_uring may see
+ * its blocking socket calls interrupted by the kernel's task work (with
+ * SO_RCVTIMEO set, recv then fails with EINTR instead of restarting).
+ */
+static ssize_t recv_retry(int fd, void *buf, size_t n)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+	ssize_t r;
+
+	do
+		r = recv(fd, buf, n, 0);
+	while (r < 0 && errno == EINTR && now_ms() < end);
+	return r;
+}
+
+static ssize_t send_retry(int fd, const void *buf, size_t n)
+{
+	uint64_t end = now_ms() + WAIT_MS;
+	ssize_t r;
+
+	do
+		r = send(fd, buf, n, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR && now_ms() < end);
+	return r;
 }
 
 static int read_full(int fd, void *buf, size_t n)
@@ -199,10 +235,12 @@ static int read_full(int fd, void *buf, size_t n)
 	size_t got = 0;
 
 	while (got < n) {
-		ssize_t r = recv(fd, (char *)buf + got, n - got, 0);
+		ssize_t r = recv_retry(fd, (char *)buf + got, n - got);
 
-		if (r <= 0)
+		if (r <= 0) {
+			fprintf(stderr, "\nread_full: recv: %s\n", r ? strerror(errno) : "EOF");
 			return -1;
+		}
 		got += (size_t)r;
 	}
 	return 0;
@@ -214,12 +252,14 @@ static int wait_eof(int fd)
 	char b[256];
 
 	for (;;) {
-		ssize_t r = recv(fd, b, sizeof(b), 0);
+		ssize_t r = recv_retry(fd, b, sizeof(b));
 
 		if (r == 0 || (r < 0 && errno == ECONNRESET))
 			return 0;
-		if (r < 0)
+		if (r < 0) {
+			fprintf(stderr, "\nwait_eof: recv: %s\n", strerror(errno));
 			return -1;
+		}
 	}
 }
 
@@ -233,7 +273,7 @@ static void check_serves(const char *addr)
 	CU_ASSERT_FATAL(fd >= 0);
 	cxp_hdr_encode(&h, b);
 	memcpy(b + CXP_HDR_SIZE, "ping", 4);
-	CU_ASSERT_EQUAL(send(fd, b, sizeof(b), MSG_NOSIGNAL), (ssize_t)sizeof(b));
+	CU_ASSERT_EQUAL(send_retry(fd, b, sizeof(b)), (ssize_t)sizeof(b));
 	memset(b, 0, sizeof(b));
 	CU_ASSERT_EQUAL(read_full(fd, b, sizeof(b)), 0);
 	CU_ASSERT_EQUAL(cxp_hdr_decode(b, &o, NULL, 0), 0);
@@ -426,7 +466,7 @@ static void test_garbage_peer(void)
 	capture_start();
 	fd = raw_connect(s->addr);
 	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_EQUAL(send(fd, http, sizeof(http) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(http) - 1);
+	CU_ASSERT_EQUAL(send_retry(fd, http, sizeof(http) - 1), (ssize_t)sizeof(http) - 1);
 	CU_ASSERT_EQUAL(wait_eof(fd), 0); /* the server hung up on us */
 	close(fd);
 	CU_ASSERT(wait_for(&s->eproto, 1));
@@ -453,7 +493,7 @@ static void test_oversized_header(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	cxp_hdr_encode(&h, b);
 	t0 = now_ms();
-	CU_ASSERT_EQUAL(send(fd, b, sizeof(b), MSG_NOSIGNAL), (ssize_t)sizeof(b));
+	CU_ASSERT_EQUAL(send_retry(fd, b, sizeof(b)), (ssize_t)sizeof(b));
 	/* closed without waiting for a body that never comes */
 	CU_ASSERT_EQUAL(wait_eof(fd), 0);
 	CU_ASSERT(now_ms() - t0 < 2000);
@@ -478,7 +518,7 @@ static void test_truncated_frame(void)
 	fd = raw_connect(s->addr);
 	CU_ASSERT_FATAL(fd >= 0);
 	cxp_hdr_encode(&h, b);
-	CU_ASSERT_EQUAL(send(fd, b, CXP_HDR_SIZE + 10, MSG_NOSIGNAL), CXP_HDR_SIZE + 10);
+	CU_ASSERT_EQUAL(send_retry(fd, b, CXP_HDR_SIZE + 10), CXP_HDR_SIZE + 10);
 	close(fd);
 	CU_ASSERT(wait_for(&s->eproto, 1));
 	log = capture_end();
@@ -488,7 +528,7 @@ static void test_truncated_frame(void)
 	/* a whole frame then EOF is a clean close (reason 0), after the frame was delivered */
 	fd = raw_connect(s->addr);
 	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_EQUAL(send(fd, b, sizeof(b), MSG_NOSIGNAL), (ssize_t)sizeof(b));
+	CU_ASSERT_EQUAL(send_retry(fd, b, sizeof(b)), (ssize_t)sizeof(b));
 	shutdown(fd, SHUT_WR);
 	CU_ASSERT(wait_for(&s->clean, 1));
 	CU_ASSERT_EQUAL(atomic_load(&s->frames), 1);

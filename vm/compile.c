@@ -1,0 +1,1772 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSLite code generator: syntax tree to register bytecode, then the
+ * bytecode, constants and QoS requirements to chunks (layout in jsl_int.h
+ * and man jslite(7)).
+ *
+ * Registers: a function's parameters take registers 0..n-1, each block's
+ * let/const bindings the next ones (allocated when the block is entered,
+ * so a use before the declaration finds the binding and throws the
+ * ReferenceError JavaScript throws), temporaries the ones above. main keeps
+ * the program's completion value (what node's eval would return) in
+ * register 0. Top-level bindings that no function mentions live in main's
+ * registers; the others, and every function, are global slots.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vm/jsl.h"
+#include "vm/jsl_ast.h"
+#include "vm/qos_int.h"
+
+#define NO_JUMP (-1)
+
+struct cg_local {
+	const char *name;
+	uint32_t len;
+	uint8_t reg;
+	bool is_const;
+	bool ready; /* declaration compiled: uses after it are not in the TDZ */
+};
+
+struct cg_global {
+	const char *name;
+	uint32_t len;
+	bool is_const;
+	bool is_func;
+};
+
+struct cg_loop {
+	struct cg_loop *up;
+	int brk, cont; /* pending jump lists */
+};
+
+struct cg_func {
+	uint32_t *code;
+	uint32_t ncode, capcode;
+	uint64_t *lines;
+	uint32_t nlines, caplines;
+	struct cg_local *locals;
+	uint32_t nlocals, caplocals;
+	uint32_t scope_first; /* first local of the innermost scope */
+	int freereg, maxreg, vartop;
+	int creg;             /* completion register (main) or -1 */
+	struct cg_loop *loop;
+	const char *name;
+	uint32_t namelen, nparams, line;
+	struct jsl_node *node;
+};
+
+struct cg_const {
+	bool is_str;
+	double num;
+	const char *s;
+	uint32_t len;
+};
+
+struct cg {
+	struct jsl_cc *C;
+	struct cg_func *funcs;
+	uint32_t nfuncs;
+	struct cg_func *fs;
+	struct cg_global *globals;
+	uint32_t nglobals, capglobals;
+	struct cg_const *k;
+	uint32_t nk, capk;
+	int32_t *khash; /* open addressing: constant index or -1 */
+	uint32_t khcap;
+	const char **fnames; /* names mentioned inside function bodies */
+	uint32_t *fnlens;
+	uint32_t nfn, capfn;
+	uint32_t line, col;  /* position for errors */
+};
+
+/* ---- buffers ------------------------------------------------------------------ */
+
+static void *grow(struct cg *g, void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint32_t nc;
+	void *q;
+
+	if (need <= *cap)
+		return p;
+	nc = *cap ? *cap : 16;
+	while (nc < need)
+		nc *= 2;
+	q = realloc(p, (size_t)nc * elem);
+	if (!q)
+		jsl_nomem(g->C);
+	*cap = nc;
+	return q;
+}
+
+static void cg_free(struct cg *g)
+{
+	for (uint32_t i = 0; i < g->nfuncs; i++) {
+		free(g->funcs[i].code);
+		free(g->funcs[i].lines);
+		free(g->funcs[i].locals);
+	}
+	free(g->funcs);
+	free(g->globals);
+	free(g->k);
+	free(g->khash);
+	free(g->fnames);
+	free(g->fnlens);
+}
+
+__attribute__((noreturn, format(printf, 3, 4))) static void cg_error(struct cg *g,
+								     const struct jsl_node *n,
+								     const char *fmt, ...);
+
+static void cg_error(struct cg *g, const struct jsl_node *n, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	jsl_error_at(g->C, n ? n->line : g->line, n ? n->col : g->col, "%s", msg);
+}
+
+/* ---- emitting ---------------------------------------------------------------- */
+
+static int emit(struct cg *g, uint32_t ins)
+{
+	struct cg_func *fs = g->fs;
+
+	if (fs->ncode >= JSL_MAX_CODE)
+		cg_error(g, NULL, "function too large (more than %u instructions)", JSL_MAX_CODE);
+	fs->code = grow(g, fs->code, &fs->capcode, fs->ncode + 1, sizeof(*fs->code));
+	if (!fs->nlines || (uint32_t)fs->lines[fs->nlines - 1] != g->line) {
+		fs->lines = grow(g, fs->lines, &fs->caplines, fs->nlines + 1, sizeof(*fs->lines));
+		fs->lines[fs->nlines++] = (uint64_t)fs->ncode << 32 | g->line;
+	}
+	fs->code[fs->ncode] = ins;
+	return (int)fs->ncode++;
+}
+
+static void emit_abc(struct cg *g, unsigned op, int a, int b, int c)
+{
+	emit(g, JSL_ABC(op, a, b, c));
+}
+
+static void emit_abx(struct cg *g, unsigned op, int a, unsigned bx)
+{
+	emit(g, JSL_ABX(op, a, bx));
+}
+
+static void emit_move(struct cg *g, int dst, int src)
+{
+	if (dst != src)
+		emit_abc(g, JSL_OP_MOVE, dst, src, 0);
+}
+
+static int here(struct cg *g)
+{
+	return (int)g->fs->ncode;
+}
+
+/* A JMP whose target is not known yet; pending jumps chain through the sJ field (next + 1). */
+static int emit_jump(struct cg *g)
+{
+	return emit(g, JSL_SJ(JSL_OP_JMP, 0));
+}
+
+static int jump_next(struct cg *g, int j)
+{
+	return JSL_I_SJ(g->fs->code[j]) - 1;
+}
+
+static void set_jump(struct cg *g, int j, int target)
+{
+	int off = target - (j + 1);
+
+	if (off > JSL_SJ_MAX || off < -JSL_SJ_MAX)
+		cg_error(g, NULL, "jump too long");
+	g->fs->code[j] = JSL_SJ(JSL_OP_JMP, (uint32_t)off & 0xffffff);
+}
+
+static void concat(struct cg *g, int *list, int j)
+{
+	int l;
+
+	if (j == NO_JUMP)
+		return;
+	if (*list == NO_JUMP) {
+		*list = j;
+		return;
+	}
+	for (l = *list; jump_next(g, l) != NO_JUMP; l = jump_next(g, l))
+		;
+	g->fs->code[l] = JSL_SJ(JSL_OP_JMP, (uint32_t)(j + 1));
+}
+
+static void patch(struct cg *g, int list, int target)
+{
+	while (list != NO_JUMP) {
+		int nx = jump_next(g, list);
+
+		set_jump(g, list, target);
+		list = nx;
+	}
+}
+
+static void patch_here(struct cg *g, int list)
+{
+	patch(g, list, here(g));
+}
+
+/* ---- registers ---------------------------------------------------------------- */
+
+static int reg_alloc(struct cg *g, int n)
+{
+	struct cg_func *fs = g->fs;
+	int r = fs->freereg;
+
+	fs->freereg += n;
+	if (fs->freereg > JSL_MAX_REGS)
+		cg_error(g, NULL,
+			 "function needs more than %d registers (too many variables or an "
+			 "expression nested too deeply)",
+			 JSL_MAX_REGS);
+	if (fs->freereg > fs->maxreg)
+		fs->maxreg = fs->freereg;
+	return r;
+}
+
+/* A register holding a binding (not a temporary, not the completion value). */
+static bool is_var_reg(struct cg *g, int r)
+{
+	return r < g->fs->vartop && r != g->fs->creg;
+}
+
+/* ---- constants ----------------------------------------------------------------- */
+
+static uint32_t hash_bytes(const void *p, size_t n, uint32_t h)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 16777619u;
+	return h;
+}
+
+static bool const_eq(const struct cg_const *a, const struct cg_const *b)
+{
+	if (a->is_str != b->is_str)
+		return false;
+	if (a->is_str)
+		return a->len == b->len && !memcmp(a->s, b->s, a->len);
+	return !memcmp(&a->num, &b->num, sizeof(double));
+}
+
+static uint32_t const_hash(const struct cg_const *c)
+{
+	return c->is_str ? hash_bytes(c->s, c->len, 2166136261u)
+			 : hash_bytes(&c->num, sizeof(c->num), 0x9e3779b9u);
+}
+
+static int add_const(struct cg *g, const struct cg_const *c)
+{
+	uint32_t h, i;
+
+	if (g->nk * 2 >= g->khcap) {
+		uint32_t ncap = g->khcap ? g->khcap * 2 : 64;
+		int32_t *t = malloc(ncap * sizeof(*t));
+
+		if (!t)
+			jsl_nomem(g->C);
+		memset(t, 0xff, ncap * sizeof(*t));
+		for (uint32_t k = 0; k < g->nk; k++) {
+			for (i = const_hash(&g->k[k]) & (ncap - 1); t[i] >= 0; i = (i + 1) & (ncap - 1))
+				;
+			t[i] = (int32_t)k;
+		}
+		free(g->khash);
+		g->khash = t;
+		g->khcap = ncap;
+	}
+	h = const_hash(c);
+	for (i = h & (g->khcap - 1); g->khash[i] >= 0; i = (i + 1) & (g->khcap - 1))
+		if (const_eq(&g->k[g->khash[i]], c))
+			return g->khash[i];
+	if (g->nk > JSL_MAX_BX)
+		cg_error(g, NULL, "more than %d distinct constants", JSL_MAX_BX + 1);
+	g->k = grow(g, g->k, &g->capk, g->nk + 1, sizeof(*g->k));
+	g->k[g->nk] = *c;
+	g->khash[i] = (int32_t)g->nk;
+	return (int)g->nk++;
+}
+
+static int const_num(struct cg *g, double d)
+{
+	struct cg_const c = { .num = d };
+
+	if (d != d)
+		c.num = NAN; /* one NaN constant */
+	return add_const(g, &c);
+}
+
+static int const_str(struct cg *g, const char *s, uint32_t len)
+{
+	struct cg_const c = { .is_str = true, .s = s, .len = len };
+
+	return add_const(g, &c);
+}
+
+static int const_cstr(struct cg *g, const char *s)
+{
+	size_t n = strlen(s);
+	char *p = jsl_alloc(g->C, n + 1);
+
+	memcpy(p, s, n + 1);
+	return const_str(g, p, (uint32_t)n);
+}
+
+static bool is_small_int(double d, int lo, int hi)
+{
+	return d >= lo && d <= hi && d == (int)d && !(d == 0 && signbit(d));
+}
+
+static void load_num(struct cg *g, int dst, double d)
+{
+	if (is_small_int(d, -32768, 32767))
+		emit_abx(g, JSL_OP_LOADI, dst, (uint16_t)(int16_t)d);
+	else
+		emit_abx(g, JSL_OP_LOADK, dst, (unsigned)const_num(g, d));
+}
+
+/* Emit a throw of a fixed error text (node's wording). */
+static void emit_throw(struct cg *g, const char *fmt, const char *name, uint32_t len)
+{
+	char msg[200];
+
+	snprintf(msg, sizeof(msg), fmt, (int)(len > 60 ? 60 : len), name);
+	emit_abx(g, JSL_OP_THROWK, 0, (unsigned)const_cstr(g, msg));
+}
+
+/* ---- names -------------------------------------------------------------------- */
+
+enum var_kind { V_NONE, V_LOCAL, V_GLOBAL };
+
+struct var {
+	enum var_kind kind;
+	int idx; /* register or global slot */
+	struct cg_local *lo;
+	struct cg_global *gl;
+};
+
+static bool name_eq(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	return alen == blen && !memcmp(a, b, alen);
+}
+
+static struct var resolve(struct cg *g, const char *s, uint32_t len)
+{
+	struct cg_func *fs = g->fs;
+	struct var v = { V_NONE, -1, NULL, NULL };
+
+	for (uint32_t i = fs->nlocals; i-- > 0;) {
+		if (name_eq(fs->locals[i].name, fs->locals[i].len, s, len)) {
+			v.kind = V_LOCAL;
+			v.lo = &fs->locals[i];
+			v.idx = fs->locals[i].reg;
+			return v;
+		}
+	}
+	for (uint32_t i = 0; i < g->nglobals; i++) {
+		if (name_eq(g->globals[i].name, g->globals[i].len, s, len)) {
+			v.kind = V_GLOBAL;
+			v.gl = &g->globals[i];
+			v.idx = (int)i;
+			return v;
+		}
+	}
+	return v;
+}
+
+static bool is_builtin_ns(const char *s, uint32_t len)
+{
+	return name_eq(s, len, "console", 7) || name_eq(s, len, "Math", 4) ||
+	       name_eq(s, len, "String", 6) || name_eq(s, len, "Number", 6) ||
+	       name_eq(s, len, "JSON", 4) || name_eq(s, len, "Object", 6) ||
+	       name_eq(s, len, "Array", 5);
+}
+
+static bool is_reserved_global(const char *s, uint32_t len)
+{
+	return name_eq(s, len, "undefined", 9) || name_eq(s, len, "NaN", 3) ||
+	       name_eq(s, len, "Infinity", 8);
+}
+
+/* Declare a binding in the innermost scope (registers) of the current function. */
+static struct cg_local *declare_local(struct cg *g, struct jsl_node *at, const char *s,
+				      uint32_t len, bool is_const, bool ready)
+{
+	struct cg_func *fs = g->fs;
+	struct cg_local *lo;
+
+	for (uint32_t i = fs->scope_first; i < fs->nlocals; i++)
+		if (name_eq(fs->locals[i].name, fs->locals[i].len, s, len))
+			cg_error(g, at, "Identifier '%.*s' has already been declared", (int)len, s);
+	fs->locals = grow(g, fs->locals, &fs->caplocals, fs->nlocals + 1, sizeof(*fs->locals));
+	lo = &fs->locals[fs->nlocals++];
+	lo->name = s;
+	lo->len = len;
+	lo->is_const = is_const;
+	lo->ready = ready;
+	lo->reg = (uint8_t)reg_alloc(g, 1);
+	fs->vartop = fs->freereg;
+	return lo;
+}
+
+struct scope_save {
+	uint32_t nlocals, scope_first;
+	int freereg, vartop;
+};
+
+static struct scope_save enter_scope(struct cg *g)
+{
+	struct cg_func *fs = g->fs;
+	struct scope_save s = { fs->nlocals, fs->scope_first, fs->freereg, fs->vartop };
+
+	fs->scope_first = fs->nlocals;
+	return s;
+}
+
+static void leave_scope(struct cg *g, struct scope_save s)
+{
+	struct cg_func *fs = g->fs;
+
+	fs->nlocals = s.nlocals;
+	fs->scope_first = s.scope_first;
+	fs->freereg = s.freereg;
+	fs->vartop = s.vartop;
+}
+
+/* Allocate the let/const bindings of a statement list before its code (TDZ). */
+static void predeclare(struct cg *g, struct jsl_node *list)
+{
+	for (struct jsl_node *n = list; n; n = n->next) {
+		if (n->kind != JSL_N_LET)
+			continue;
+		for (struct jsl_node *d = n->list; d; d = d->next)
+			declare_local(g, d, d->s, d->len, n->flag & JSL_NF_CONST, false);
+	}
+}
+
+/* ---- expressions ---------------------------------------------------------------- */
+
+static void expr_to(struct cg *g, struct jsl_node *e, int dst);
+static int expr_any(struct cg *g, struct jsl_node *e);
+static void expr_effect(struct cg *g, struct jsl_node *e);
+static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list);
+
+static void at_node(struct cg *g, const struct jsl_node *n)
+{
+	g->line = n->line;
+	g->col = n->col;
+}
+
+/* Does evaluating e assign to a binding (so an operand read before it must be copied)? */
+static bool has_assign(const struct jsl_node *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == JSL_N_ASSIGN || e->kind == JSL_N_UPDATE)
+		return true;
+	if (has_assign(e->a) || has_assign(e->b) || has_assign(e->c))
+		return true;
+	if (e->kind == JSL_N_CALL)
+		for (const struct jsl_node *a = e->list; a; a = a->next)
+			if (has_assign(a))
+				return true;
+	return false;
+}
+
+/* Evaluate a then b into registers, keeping a's value even if b reassigns a binding. */
+static void operands(struct cg *g, struct jsl_node *a, struct jsl_node *b, int *ra, int *rb)
+{
+	*ra = expr_any(g, a);
+	if (is_var_reg(g, *ra) && has_assign(b)) {
+		int t = reg_alloc(g, 1);
+
+		emit_move(g, t, *ra);
+		*ra = t;
+	}
+	*rb = expr_any(g, b);
+}
+
+static void undefined_name(struct cg *g, struct jsl_node *e)
+{
+	if (is_builtin_ns(e->s, e->len))
+		cg_error(g, e, "'%.*s' can only be used to call its functions in JSLite (e.g. %s)",
+			 (int)e->len, e->s,
+			 e->s[0] == 'c' ? "console.log(...)" : "Math.floor(x)");
+	cg_error(g, e, "'%.*s' is not defined", (int)e->len, e->s);
+}
+
+static void tdz_throw(struct cg *g, const char *s, uint32_t len)
+{
+	emit_throw(g, "ReferenceError: Cannot access '%.*s' before initialization", s, len);
+}
+
+static void load_ident(struct cg *g, struct jsl_node *e, int dst)
+{
+	struct var v = resolve(g, e->s, e->len);
+
+	switch (v.kind) {
+	case V_LOCAL:
+		if (!v.lo->ready) {
+			tdz_throw(g, e->s, e->len);
+			emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+			return;
+		}
+		emit_move(g, dst, v.idx);
+		return;
+	case V_GLOBAL:
+		emit_abx(g, v.gl->is_func ? JSL_OP_GETG : JSL_OP_GETGC, dst, (unsigned)v.idx);
+		return;
+	case V_NONE:
+		break;
+	}
+	if (name_eq(e->s, e->len, "undefined", 9))
+		emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+	else if (name_eq(e->s, e->len, "NaN", 3))
+		load_num(g, dst, NAN);
+	else if (name_eq(e->s, e->len, "Infinity", 8))
+		load_num(g, dst, INFINITY);
+	else
+		undefined_name(g, e);
+}
+
+static unsigned arith_op(unsigned tok)
+{
+	switch (tok) {
+	case JSL_T_PLUS: case JSL_T_ADD_ASSIGN: return JSL_OP_ADD;
+	case JSL_T_MINUS: case JSL_T_SUB_ASSIGN: return JSL_OP_SUB;
+	case JSL_T_STAR: case JSL_T_MUL_ASSIGN: return JSL_OP_MUL;
+	case JSL_T_SLASH: case JSL_T_DIV_ASSIGN: return JSL_OP_DIV;
+	case JSL_T_PERCENT: case JSL_T_MOD_ASSIGN: return JSL_OP_MOD;
+	case JSL_T_POW: case JSL_T_POW_ASSIGN: return JSL_OP_POW;
+	case JSL_T_AMP: case JSL_T_AND_ASSIGN: return JSL_OP_BAND;
+	case JSL_T_PIPE: case JSL_T_OR_ASSIGN: return JSL_OP_BOR;
+	case JSL_T_CARET: case JSL_T_XOR_ASSIGN: return JSL_OP_BXOR;
+	case JSL_T_SHL: case JSL_T_SHL_ASSIGN: return JSL_OP_SHL;
+	case JSL_T_SHR: case JSL_T_SHR_ASSIGN: return JSL_OP_SHR;
+	case JSL_T_USHR: case JSL_T_USHR_ASSIGN: return JSL_OP_USHR;
+	default: return 0;
+	}
+}
+
+/* R[dst] := R[rb] op e2, using ADDI/SUBI for small integer literals. */
+static void arith(struct cg *g, unsigned op, int dst, int rb, struct jsl_node *e2)
+{
+	int rc;
+
+	if ((op == JSL_OP_ADD || op == JSL_OP_SUB) && e2->kind == JSL_N_NUM &&
+	    is_small_int(e2->num, -128, 127)) {
+		emit_abc(g, op == JSL_OP_ADD ? JSL_OP_ADDI : JSL_OP_SUBI, dst, rb, (int)e2->num);
+		return;
+	}
+	rc = expr_any(g, e2);
+	emit_abc(g, op, dst, rb, rc);
+}
+
+static bool fold(unsigned op, double a, double b, double *r)
+{
+	switch (op) {
+	case JSL_T_PLUS: *r = a + b; return true;
+	case JSL_T_MINUS: *r = a - b; return true;
+	case JSL_T_STAR: *r = a * b; return true;
+	case JSL_T_SLASH: *r = a / b; return true;
+	default: return false;
+	}
+}
+
+static void binary(struct cg *g, struct jsl_node *e, int dst)
+{
+	int save = g->fs->freereg, ra, rb;
+	unsigned op;
+	double folded;
+
+	if (e->a->kind == JSL_N_NUM && e->b->kind == JSL_N_NUM &&
+	    fold(e->op, e->a->num, e->b->num, &folded)) {
+		load_num(g, dst, folded);
+		return;
+	}
+	switch (e->op) {
+	case JSL_T_SEQ: op = JSL_OP_SEQ; break;
+	case JSL_T_SNE: op = JSL_OP_SNE; break;
+	case JSL_T_EQ: op = JSL_OP_EQ; break;
+	case JSL_T_NE: op = JSL_OP_NE; break;
+	case JSL_T_LT: op = JSL_OP_LT; break;
+	case JSL_T_LE: op = JSL_OP_LE; break;
+	case JSL_T_GT: op = JSL_OP_LT; break;
+	case JSL_T_GE: op = JSL_OP_LE; break;
+	default:
+		op = arith_op(e->op);
+		ra = expr_any(g, e->a);
+		if (is_var_reg(g, ra) && has_assign(e->b)) {
+			int t = reg_alloc(g, 1);
+
+			emit_move(g, t, ra);
+			ra = t;
+		}
+		at_node(g, e);
+		arith(g, op, dst, ra, e->b);
+		g->fs->freereg = save;
+		return;
+	}
+	operands(g, e->a, e->b, &ra, &rb);
+	at_node(g, e);
+	if (e->op == JSL_T_GT || e->op == JSL_T_GE)
+		emit_abc(g, op, dst, rb, ra);
+	else
+		emit_abc(g, op, dst, ra, rb);
+	g->fs->freereg = save;
+}
+
+static void unary(struct cg *g, struct jsl_node *e, int dst)
+{
+	int save = g->fs->freereg, r;
+	unsigned op;
+
+	if (e->op == JSL_T_MINUS && e->a->kind == JSL_N_NUM) {
+		load_num(g, dst, -e->a->num);
+		return;
+	}
+	if (e->op == JSL_T_TYPEOF && e->a->kind == JSL_N_IDENT &&
+	    resolve(g, e->a->s, e->a->len).kind == V_NONE && !is_reserved_global(e->a->s, e->a->len)) {
+		/* typeof of an undeclared name is not an error in JavaScript. */
+		emit_abx(g, JSL_OP_LOADK, dst,
+			 (unsigned)const_cstr(g, is_builtin_ns(e->a->s, e->a->len) ? "object"
+										   : "undefined"));
+		return;
+	}
+	switch (e->op) {
+	case JSL_T_MINUS: op = JSL_OP_NEG; break;
+	case JSL_T_PLUS: op = JSL_OP_TONUM; break;
+	case JSL_T_NOT: op = JSL_OP_NOT; break;
+	case JSL_T_TILDE: op = JSL_OP_BNOT; break;
+	default: op = JSL_OP_TYPEOF; break;
+	}
+	r = expr_any(g, e->a);
+	at_node(g, e);
+	emit_abc(g, op, dst, r, 0);
+	g->fs->freereg = save;
+}
+
+static void logical(struct cg *g, struct jsl_node *e, int dst)
+{
+	int j;
+
+	expr_to(g, e->a, dst);
+	at_node(g, e);
+	emit_abc(g, JSL_OP_TEST, dst, 0, e->op == JSL_T_OR ? 1 : 0);
+	j = emit_jump(g);
+	expr_to(g, e->b, dst);
+	patch_here(g, j);
+}
+
+static void conditional(struct cg *g, struct jsl_node *e, int dst)
+{
+	int jf = NO_JUMP, jend;
+
+	cond_jump(g, e->a, false, &jf);
+	expr_to(g, e->b, dst);
+	jend = emit_jump(g);
+	patch_here(g, jf);
+	expr_to(g, e->c, dst);
+	patch_here(g, jend);
+}
+
+/* x = e, x op= e; dst < 0 when the value is not needed. */
+static void assign(struct cg *g, struct jsl_node *e, int dst)
+{
+	struct jsl_node *t = e->a;
+	struct var v = resolve(g, t->s, t->len);
+	int save = g->fs->freereg, r;
+	unsigned op = arith_op(e->op);
+
+	if (v.kind == V_NONE) {
+		if (is_reserved_global(t->s, t->len))
+			cg_error(g, t, "cannot assign to '%.*s'", (int)t->len, t->s);
+		undefined_name(g, t);
+	}
+	if (v.kind == V_LOCAL && (!v.lo->ready || v.lo->is_const)) {
+		if (!v.lo->ready && op)
+			tdz_throw(g, t->s, t->len);
+		expr_effect(g, e->b);
+		at_node(g, e);
+		if (!v.lo->ready)
+			tdz_throw(g, t->s, t->len);
+		else
+			emit_throw(g, "TypeError: Assignment to constant variable.%.*s", "", 0);
+		if (dst >= 0)
+			emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+		return;
+	}
+	if (v.kind == V_LOCAL) {
+		if (!op) {
+			expr_to(g, e->b, v.idx);
+		} else {
+			int rb = v.idx;
+
+			if (has_assign(e->b)) {
+				rb = reg_alloc(g, 1);
+				emit_move(g, rb, v.idx);
+			}
+			at_node(g, e);
+			arith(g, op, v.idx, rb, e->b);
+		}
+		g->fs->freereg = save;
+		if (dst >= 0)
+			emit_move(g, dst, v.idx);
+		return;
+	}
+	/* global */
+	r = dst >= 0 && !is_var_reg(g, dst) ? dst : reg_alloc(g, 1);
+	if (!op) {
+		expr_to(g, e->b, r);
+	} else {
+		emit_abx(g, JSL_OP_GETGC, r, (unsigned)v.idx);
+		arith(g, op, r, r, e->b);
+	}
+	at_node(g, e);
+	if (v.gl->is_const)
+		emit_throw(g, "TypeError: Assignment to constant variable.%.*s", "", 0);
+	else
+		emit_abx(g, JSL_OP_SETG, r, (unsigned)v.idx);
+	if (dst >= 0)
+		emit_move(g, dst, r);
+	g->fs->freereg = save;
+}
+
+/* ++x, x++, --x, x--: x := ToNumber(x) -/+ 1 via SUBI (always numeric). */
+static void update(struct cg *g, struct jsl_node *e, int dst)
+{
+	struct jsl_node *t = e->a;
+	struct var v = resolve(g, t->s, t->len);
+	int delta = e->op == JSL_T_INC ? -1 : 1, save = g->fs->freereg, r;
+	bool post = !(e->flag & JSL_NF_PREFIX) && dst >= 0;
+
+	if (v.kind == V_NONE) {
+		if (is_reserved_global(t->s, t->len))
+			cg_error(g, t, "cannot assign to '%.*s'", (int)t->len, t->s);
+		undefined_name(g, t);
+	}
+	at_node(g, e);
+	if (v.kind == V_LOCAL) {
+		if (!v.lo->ready || v.lo->is_const) {
+			if (!v.lo->ready)
+				tdz_throw(g, t->s, t->len);
+			else
+				emit_throw(g, "TypeError: Assignment to constant variable.%.*s", "", 0);
+			if (dst >= 0)
+				emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+			return;
+		}
+		if (post) {
+			emit_abc(g, JSL_OP_TONUM, dst, v.idx, 0);
+			emit_abc(g, JSL_OP_SUBI, v.idx, dst, delta);
+		} else {
+			emit_abc(g, JSL_OP_SUBI, v.idx, v.idx, delta);
+			if (dst >= 0)
+				emit_move(g, dst, v.idx);
+		}
+		return;
+	}
+	r = reg_alloc(g, 1);
+	emit_abx(g, v.gl->is_func ? JSL_OP_GETG : JSL_OP_GETGC, r, (unsigned)v.idx);
+	if (post) {
+		emit_abc(g, JSL_OP_TONUM, dst, r, 0);
+		emit_abc(g, JSL_OP_SUBI, r, dst, delta);
+	} else {
+		emit_abc(g, JSL_OP_SUBI, r, r, delta);
+	}
+	if (v.gl->is_const)
+		emit_throw(g, "TypeError: Assignment to constant variable.%.*s", "", 0);
+	else
+		emit_abx(g, JSL_OP_SETG, r, (unsigned)v.idx);
+	if (dst >= 0 && !post)
+		emit_move(g, dst, r);
+	g->fs->freereg = save;
+}
+
+static int find_native(const char *obj, uint32_t objlen, const char *name, uint32_t len)
+{
+	for (int i = 0; i < JSL_NAT_COUNT; i++) {
+		const struct jsl_native_info *n = &jsl_natives[i];
+
+		if (!name_eq(n->name, (uint32_t)strlen(n->name), name, len))
+			continue;
+		if (!obj && !n->obj)
+			return i;
+		if (obj && n->obj && name_eq(n->obj, (uint32_t)strlen(n->obj), obj, objlen))
+			return i;
+	}
+	return -1;
+}
+
+static int find_method(const char *name, uint32_t len)
+{
+	for (int i = 0; i < JSL_M_COUNT; i++)
+		if (name_eq(jsl_method_names[i], (uint32_t)strlen(jsl_method_names[i]), name, len))
+			return i;
+	return -1;
+}
+
+/* Compile the arguments of e into base+1.. and return their count. */
+static int call_args(struct cg *g, struct jsl_node *e, int base)
+{
+	int n = 0;
+
+	for (struct jsl_node *a = e->list; a; a = a->next, n++) {
+		int r = reg_alloc(g, 1);
+
+		if (r != base + 1 + n)
+			cg_error(g, a, "internal error: argument registers out of order");
+		expr_to(g, a, r);
+	}
+	return n;
+}
+
+static void call(struct cg *g, struct jsl_node *e, int dst)
+{
+	struct cg_func *fs = g->fs;
+	struct jsl_node *f = e->a;
+	int save = fs->freereg, base, nargs, nat = -1, meth = -1;
+
+	/* The result register doubles as the call's base when it is the top temporary. */
+	if (dst >= 0 && dst == fs->freereg - 1 && !is_var_reg(g, dst))
+		base = dst;
+	else
+		base = reg_alloc(g, 1);
+	if (f->kind == JSL_N_IDENT && resolve(g, f->s, f->len).kind == V_NONE) {
+		nat = find_native(NULL, 0, f->s, f->len);
+		if (nat < 0 && !is_reserved_global(f->s, f->len))
+			undefined_name(g, f);
+	} else if (f->kind == JSL_N_MEMBER && f->a->kind == JSL_N_IDENT &&
+		   is_builtin_ns(f->a->s, f->a->len) &&
+		   resolve(g, f->a->s, f->a->len).kind == V_NONE) {
+		nat = find_native(f->a->s, f->a->len, f->s, f->len);
+		if (nat < 0)
+			cg_error(g, f, "'%.*s.%.*s' is not supported in JSLite", (int)f->a->len,
+				 f->a->s, (int)f->len, f->s);
+	} else if (f->kind == JSL_N_MEMBER) {
+		meth = find_method(f->s, f->len);
+		if (meth < 0)
+			cg_error(g, f,
+				 "method '%.*s' is not supported in JSLite (no objects yet; strings "
+				 "have charAt, charCodeAt, indexOf, slice, substring, toUpperCase, ...)",
+				 (int)f->len, f->s);
+	}
+	if (nat >= 0) {
+		nargs = call_args(g, e, base);
+		at_node(g, e);
+		emit_abc(g, JSL_OP_NCALL, base, nargs, nat);
+	} else if (meth >= 0) {
+		expr_to(g, f->a, base);
+		nargs = call_args(g, e, base);
+		at_node(g, e);
+		emit_abc(g, JSL_OP_INVOKE, base, nargs, meth);
+	} else {
+		expr_to(g, f, base);
+		nargs = call_args(g, e, base);
+		at_node(g, e);
+		emit_abc(g, JSL_OP_CALL, base, nargs, 0);
+	}
+	fs->freereg = save;
+	if (dst >= 0 && base != dst)
+		emit_move(g, dst, base);
+	else if (dst < 0)
+		return;
+	if (base == dst)
+		fs->freereg = save; /* dst was reserved by the caller */
+}
+
+static const struct {
+	const char *obj, *name;
+	double v;
+} builtin_consts[] = {
+	{ "Math", "PI", M_PI },
+	{ "Math", "E", M_E },
+	{ "Math", "LN2", M_LN2 },
+	{ "Math", "LN10", M_LN10 },
+	{ "Math", "LOG2E", M_LOG2E },
+	{ "Math", "LOG10E", M_LOG10E },
+	{ "Math", "SQRT2", M_SQRT2 },
+	{ "Math", "SQRT1_2", M_SQRT1_2 },
+	{ "Number", "MAX_SAFE_INTEGER", 9007199254740991.0 },
+	{ "Number", "MIN_SAFE_INTEGER", -9007199254740991.0 },
+	{ "Number", "EPSILON", 2.220446049250313e-16 },
+	{ "Number", "MAX_VALUE", 1.7976931348623157e308 },
+	{ "Number", "MIN_VALUE", 5e-324 },
+	{ "Number", "POSITIVE_INFINITY", INFINITY },
+	{ "Number", "NEGATIVE_INFINITY", -INFINITY },
+	{ "Number", "NaN", NAN },
+};
+
+static void member(struct cg *g, struct jsl_node *e, int dst)
+{
+	int save = g->fs->freereg, r;
+
+	if (e->a->kind == JSL_N_IDENT && is_builtin_ns(e->a->s, e->a->len) &&
+	    resolve(g, e->a->s, e->a->len).kind == V_NONE) {
+		for (size_t i = 0; i < sizeof(builtin_consts) / sizeof(builtin_consts[0]); i++) {
+			if (name_eq(builtin_consts[i].obj, (uint32_t)strlen(builtin_consts[i].obj),
+				    e->a->s, e->a->len) &&
+			    name_eq(builtin_consts[i].name, (uint32_t)strlen(builtin_consts[i].name),
+				    e->s, e->len)) {
+				load_num(g, dst, builtin_consts[i].v);
+				return;
+			}
+		}
+		cg_error(g, e, "'%.*s.%.*s' is not supported in JSLite", (int)e->a->len, e->a->s,
+			 (int)e->len, e->s);
+	}
+	if (!name_eq(e->s, e->len, "length", 6))
+		cg_error(g, e,
+			 "property '%.*s' is not supported in JSLite yet (no objects; strings have "
+			 ".length)",
+			 (int)e->len, e->s);
+	r = expr_any(g, e->a);
+	at_node(g, e);
+	emit_abc(g, JSL_OP_GETLEN, dst, r, 0);
+	g->fs->freereg = save;
+}
+
+static void expr_to(struct cg *g, struct jsl_node *e, int dst)
+{
+	int save = g->fs->freereg, ra, rb;
+
+	at_node(g, e);
+	/* These write dst before they are done reading: never aim them at a binding. */
+	if ((e->kind == JSL_N_LOGICAL || e->kind == JSL_N_COND ||
+	     (e->kind == JSL_N_UPDATE && !(e->flag & JSL_NF_PREFIX))) &&
+	    is_var_reg(g, dst)) {
+		int t = reg_alloc(g, 1);
+
+		expr_to(g, e, t);
+		emit_move(g, dst, t);
+		g->fs->freereg = save;
+		return;
+	}
+	switch (e->kind) {
+	case JSL_N_NUM:
+		load_num(g, dst, e->num);
+		break;
+	case JSL_N_STR:
+		emit_abx(g, JSL_OP_LOADK, dst, (unsigned)const_str(g, e->s, e->len));
+		break;
+	case JSL_N_TRUE:
+	case JSL_N_FALSE:
+		emit_abc(g, JSL_OP_LOADB, dst, e->kind == JSL_N_TRUE, 0);
+		break;
+	case JSL_N_NULL:
+		emit_abc(g, JSL_OP_LOADNULL, dst, 0, 0);
+		break;
+	case JSL_N_IDENT:
+		load_ident(g, e, dst);
+		break;
+	case JSL_N_UNARY:
+		unary(g, e, dst);
+		break;
+	case JSL_N_BINARY:
+		binary(g, e, dst);
+		break;
+	case JSL_N_LOGICAL:
+		logical(g, e, dst);
+		break;
+	case JSL_N_COND:
+		conditional(g, e, dst);
+		break;
+	case JSL_N_ASSIGN:
+		assign(g, e, dst);
+		break;
+	case JSL_N_UPDATE:
+		update(g, e, dst);
+		break;
+	case JSL_N_CALL:
+		call(g, e, dst);
+		break;
+	case JSL_N_MEMBER:
+		member(g, e, dst);
+		break;
+	case JSL_N_INDEX:
+		operands(g, e->a, e->b, &ra, &rb);
+		at_node(g, e);
+		emit_abc(g, JSL_OP_GETIDX, dst, ra, rb);
+		break;
+	case JSL_N_SEQ:
+		expr_effect(g, e->a);
+		expr_to(g, e->b, dst);
+		break;
+	default:
+		cg_error(g, e, "internal error: unexpected node %d in an expression", e->kind);
+	}
+	g->fs->freereg = save;
+}
+
+/* A register holding e's value: a binding's own register, or a new temporary. */
+static int expr_any(struct cg *g, struct jsl_node *e)
+{
+	int r;
+
+	if (e->kind == JSL_N_IDENT) {
+		struct var v = resolve(g, e->s, e->len);
+
+		if (v.kind == V_LOCAL && v.lo->ready)
+			return v.idx;
+	}
+	r = reg_alloc(g, 1);
+	expr_to(g, e, r);
+	return r;
+}
+
+static void expr_effect(struct cg *g, struct jsl_node *e)
+{
+	int save = g->fs->freereg;
+
+	at_node(g, e);
+	switch (e->kind) {
+	case JSL_N_ASSIGN:
+		assign(g, e, -1);
+		break;
+	case JSL_N_UPDATE:
+		update(g, e, -1);
+		break;
+	case JSL_N_CALL:
+		call(g, e, -1);
+		break;
+	case JSL_N_SEQ:
+		expr_effect(g, e->a);
+		expr_effect(g, e->b);
+		break;
+	default:
+		expr_any(g, e);
+		break;
+	}
+	g->fs->freereg = save;
+}
+
+static int const_truth(const struct jsl_node *e)
+{
+	switch (e->kind) {
+	case JSL_N_TRUE: return 1;
+	case JSL_N_FALSE: case JSL_N_NULL: return 0;
+	case JSL_N_NUM: return e->num != 0 && e->num == e->num;
+	case JSL_N_STR: return e->len > 0;
+	default: return -1;
+	}
+}
+
+/* Emit code that jumps (jumps added to *list) when truthy(e) == jump_if, else falls through. */
+static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list)
+{
+	int save = g->fs->freereg, ra, rb, truth = const_truth(e);
+	struct jsl_node *a = e->a, *b = e->b;
+	unsigned op = 0;
+	bool k = jump_if;
+
+	at_node(g, e);
+	if (truth >= 0) {
+		if (truth == (int)jump_if)
+			concat(g, list, emit_jump(g));
+		return;
+	}
+	if (e->kind == JSL_N_UNARY && e->op == JSL_T_NOT) {
+		cond_jump(g, a, !jump_if, list);
+		return;
+	}
+	if (e->kind == JSL_N_LOGICAL) {
+		bool is_and = e->op == JSL_T_AND;
+
+		if (is_and != jump_if) {
+			/* && jumping on false, || jumping on true: either operand decides. */
+			cond_jump(g, a, jump_if, list);
+			cond_jump(g, b, jump_if, list);
+		} else {
+			int skip = NO_JUMP;
+
+			cond_jump(g, a, !jump_if, &skip);
+			cond_jump(g, b, jump_if, list);
+			patch_here(g, skip);
+		}
+		return;
+	}
+	if (e->kind == JSL_N_BINARY) {
+		unsigned imm_op = 0;
+		bool swap = false;
+
+		switch (e->op) {
+		case JSL_T_LT: op = JSL_OP_JLT; imm_op = JSL_OP_JLTI; break;
+		case JSL_T_LE: op = JSL_OP_JLE; imm_op = JSL_OP_JLEI; break;
+		case JSL_T_GT: op = JSL_OP_JLT; imm_op = JSL_OP_JGTI; swap = true; break;
+		case JSL_T_GE: op = JSL_OP_JLE; imm_op = JSL_OP_JGEI; swap = true; break;
+		case JSL_T_SEQ: op = JSL_OP_JSEQ; break;
+		case JSL_T_SNE: op = JSL_OP_JSEQ; k = !jump_if; break;
+		case JSL_T_EQ: op = JSL_OP_JEQ; break;
+		case JSL_T_NE: op = JSL_OP_JEQ; k = !jump_if; break;
+		default: break;
+		}
+		if (imm_op && b->kind == JSL_N_NUM && is_small_int(b->num, -128, 127)) {
+			ra = expr_any(g, a);
+			at_node(g, e);
+			emit_abc(g, imm_op, ra, (int)b->num, k);
+		} else if (op == JSL_OP_JSEQ && (b->kind == JSL_N_NUM || b->kind == JSL_N_STR)) {
+			int kidx = b->kind == JSL_N_NUM ? const_num(g, b->num)
+							: const_str(g, b->s, b->len);
+
+			ra = expr_any(g, a);
+			at_node(g, e);
+			if (kidx <= 255) {
+				emit_abc(g, JSL_OP_JSEQK, ra, kidx, k);
+			} else {
+				rb = reg_alloc(g, 1);
+				expr_to(g, b, rb);
+				emit_abc(g, JSL_OP_JSEQ, ra, rb, k);
+			}
+		} else if (op) {
+			operands(g, a, b, &ra, &rb);
+			at_node(g, e);
+			if (swap)
+				emit_abc(g, op, rb, ra, k);
+			else
+				emit_abc(g, op, ra, rb, k);
+		}
+		if (op || imm_op) {
+			concat(g, list, emit_jump(g));
+			g->fs->freereg = save;
+			return;
+		}
+	}
+	ra = expr_any(g, e);
+	at_node(g, e);
+	emit_abc(g, JSL_OP_TEST, ra, 0, jump_if);
+	concat(g, list, emit_jump(g));
+	g->fs->freereg = save;
+}
+
+/* ---- statements ------------------------------------------------------------------ */
+
+static void statement(struct cg *g, struct jsl_node *n);
+
+static void statements(struct cg *g, struct jsl_node *list)
+{
+	for (struct jsl_node *n = list; n; n = n->next)
+		statement(g, n);
+}
+
+static void block(struct cg *g, struct jsl_node *list)
+{
+	struct scope_save s = enter_scope(g);
+
+	predeclare(g, list);
+	statements(g, list);
+	leave_scope(g, s);
+}
+
+static void declaration(struct cg *g, struct jsl_node *n)
+{
+	for (struct jsl_node *d = n->list; d; d = d->next) {
+		struct var v = resolve(g, d->s, d->len);
+		int save = g->fs->freereg, r;
+
+		at_node(g, d);
+		if (v.kind == V_LOCAL) {
+			if (d->a)
+				expr_to(g, d->a, v.idx);
+			else
+				emit_abc(g, JSL_OP_LOADU, v.idx, 0, 0);
+			v.lo->ready = true;
+		} else if (v.kind == V_GLOBAL) {
+			if (d->a) {
+				r = expr_any(g, d->a);
+			} else {
+				r = reg_alloc(g, 1);
+				emit_abc(g, JSL_OP_LOADU, r, 0, 0);
+			}
+			at_node(g, d);
+			emit_abx(g, JSL_OP_DEFG, r, (unsigned)v.idx);
+		} else {
+			cg_error(g, d, "internal error: declaration of '%.*s' not found", (int)d->len,
+				 d->s);
+		}
+		g->fs->freereg = save;
+	}
+}
+
+static void loop_begin(struct cg *g, struct cg_loop *l)
+{
+	l->up = g->fs->loop;
+	l->brk = l->cont = NO_JUMP;
+	g->fs->loop = l;
+}
+
+static void loop_end(struct cg *g, struct cg_loop *l, int cont_target)
+{
+	patch(g, l->cont, cont_target);
+	patch_here(g, l->brk);
+	g->fs->loop = l->up;
+}
+
+/* A loop or if resets the completion value (node: UpdateEmpty(..., undefined)). */
+static void reset_completion(struct cg *g)
+{
+	if (g->fs->creg >= 0)
+		emit_abc(g, JSL_OP_LOADU, g->fs->creg, 0, 0);
+}
+
+static void statement(struct cg *g, struct jsl_node *n)
+{
+	struct cg_func *fs = g->fs;
+	struct cg_loop loop;
+	int jf = NO_JUMP, jend, top, back = NO_JUMP, cont;
+
+	at_node(g, n);
+	switch (n->kind) {
+	case JSL_N_EXPR:
+		if (fs->creg >= 0)
+			expr_to(g, n->a, fs->creg);
+		else
+			expr_effect(g, n->a);
+		break;
+	case JSL_N_LET:
+		declaration(g, n);
+		break;
+	case JSL_N_IF:
+		reset_completion(g);
+		cond_jump(g, n->a, false, &jf);
+		statement(g, n->b);
+		if (n->c) {
+			jend = emit_jump(g);
+			patch_here(g, jf);
+			statement(g, n->c);
+			patch_here(g, jend);
+		} else {
+			patch_here(g, jf);
+		}
+		break;
+	case JSL_N_WHILE:
+		reset_completion(g);
+		jf = emit_jump(g); /* to the test at the bottom */
+		top = here(g);
+		loop_begin(g, &loop);
+		statement(g, n->b);
+		cont = here(g);
+		patch_here(g, jf);
+		at_node(g, n);
+		cond_jump(g, n->a, true, &back);
+		patch(g, back, top);
+		loop_end(g, &loop, cont);
+		break;
+	case JSL_N_DOWHILE:
+		reset_completion(g);
+		top = here(g);
+		loop_begin(g, &loop);
+		statement(g, n->b);
+		cont = here(g);
+		at_node(g, n);
+		cond_jump(g, n->a, true, &back);
+		patch(g, back, top);
+		loop_end(g, &loop, cont);
+		break;
+	case JSL_N_FOR: {
+		struct scope_save s = enter_scope(g);
+
+		if (n->a && n->a->kind == JSL_N_LET) {
+			predeclare(g, n->a);
+			declaration(g, n->a);
+		} else if (n->a) {
+			expr_effect(g, n->a->a);
+		}
+		reset_completion(g);
+		jf = n->b ? emit_jump(g) : NO_JUMP;
+		top = here(g);
+		loop_begin(g, &loop);
+		statement(g, n->d);
+		cont = here(g);
+		if (n->c)
+			expr_effect(g, n->c);
+		patch_here(g, jf);
+		at_node(g, n);
+		if (n->b)
+			cond_jump(g, n->b, true, &back);
+		else
+			back = emit_jump(g);
+		patch(g, back, top);
+		loop_end(g, &loop, cont);
+		leave_scope(g, s);
+		break;
+	}
+	case JSL_N_BREAK:
+		concat(g, &fs->loop->brk, emit_jump(g));
+		break;
+	case JSL_N_CONTINUE:
+		concat(g, &fs->loop->cont, emit_jump(g));
+		break;
+	case JSL_N_RETURN:
+		if (n->a) {
+			int save = fs->freereg, r = expr_any(g, n->a);
+
+			at_node(g, n);
+			emit_abc(g, JSL_OP_RET, r, 0, 0);
+			fs->freereg = save;
+		} else {
+			emit_abc(g, JSL_OP_RETU, 0, 0, 0);
+		}
+		break;
+	case JSL_N_BLOCK:
+		block(g, n->list);
+		break;
+	case JSL_N_FUNC: /* hoisted: bound at the start of main */
+	case JSL_N_EMPTY:
+		break;
+	default:
+		cg_error(g, n, "internal error: unexpected node %d in a statement", n->kind);
+	}
+}
+
+/* ---- functions and the program ---------------------------------------------------- */
+
+static void note_fname(struct cg *g, const char *s, uint32_t len)
+{
+	for (uint32_t i = 0; i < g->nfn; i++)
+		if (name_eq(g->fnames[i], g->fnlens[i], s, len))
+			return;
+	{
+		uint32_t cap = g->capfn;
+
+		g->fnames = grow(g, g->fnames, &cap, g->nfn + 1, sizeof(*g->fnames));
+		cap = g->capfn;
+		g->fnlens = grow(g, g->fnlens, &cap, g->nfn + 1, sizeof(*g->fnlens));
+		g->capfn = cap;
+	}
+	g->fnames[g->nfn] = s;
+	g->fnlens[g->nfn++] = len;
+}
+
+/* Every identifier mentioned in a function body (the globals it may need). */
+static void collect_names(struct cg *g, const struct jsl_node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == JSL_N_IDENT)
+			note_fname(g, n->s, n->len);
+		collect_names(g, n->a);
+		collect_names(g, n->b);
+		collect_names(g, n->c);
+		collect_names(g, n->d);
+		if (n->kind != JSL_N_FUNC)
+			collect_names(g, n->list);
+	}
+}
+
+static bool mentioned_in_functions(struct cg *g, const char *s, uint32_t len)
+{
+	for (uint32_t i = 0; i < g->nfn; i++)
+		if (name_eq(g->fnames[i], g->fnlens[i], s, len))
+			return true;
+	return false;
+}
+
+static struct cg_global *add_global(struct cg *g, struct jsl_node *at, const char *s, uint32_t len)
+{
+	struct cg_global *gl;
+
+	if (g->nglobals > JSL_MAX_BX)
+		cg_error(g, at, "more than %d global bindings", JSL_MAX_BX + 1);
+	g->globals = grow(g, g->globals, &g->capglobals, g->nglobals + 1, sizeof(*g->globals));
+	gl = &g->globals[g->nglobals++];
+	memset(gl, 0, sizeof(*gl));
+	gl->name = s;
+	gl->len = len;
+	return gl;
+}
+
+static struct cg_func *new_func(struct cg *g)
+{
+	struct cg_func *fs;
+	uint32_t cap = g->nfuncs;
+
+	/* funcs grows one at a time; cap == count keeps grow() reallocating exactly. */
+	g->funcs = grow(g, g->funcs, &cap, g->nfuncs + 1, sizeof(*g->funcs));
+	fs = &g->funcs[g->nfuncs++];
+	memset(fs, 0, sizeof(*fs));
+	fs->creg = -1;
+	return fs;
+}
+
+/* The top level: declarations, hoisted functions, then the statements. */
+static void compile_main(struct cg *g, uint32_t nfuncs_total)
+{
+	struct jsl_node *prog = g->C->prog;
+	struct cg_func *fs = &g->funcs[0];
+	uint32_t fidx = 1;
+	int r;
+
+	g->fs = fs;
+	fs->creg = reg_alloc(g, 1);
+	fs->vartop = fs->freereg;
+	g->line = 1;
+	emit_abc(g, JSL_OP_LOADU, fs->creg, 0, 0);
+	/* Top-level bindings: duplicates, then registers or global slots. */
+	for (struct jsl_node *n = prog->list; n; n = n->next) {
+		struct jsl_node *d = n->kind == JSL_N_LET ? n->list : n->kind == JSL_N_FUNC ? n : NULL;
+
+		for (; d; d = n->kind == JSL_N_LET ? d->next : NULL) {
+			if (is_reserved_global(d->s, d->len) || resolve(g, d->s, d->len).kind != V_NONE)
+				cg_error(g, d, "Identifier '%.*s' has already been declared", (int)d->len,
+					 d->s);
+			if (n->kind == JSL_N_FUNC) {
+				add_global(g, d, d->s, d->len)->is_func = true;
+			} else if (mentioned_in_functions(g, d->s, d->len) ||
+				   fs->freereg >= JSL_MAX_REGS - 64) {
+				add_global(g, d, d->s, d->len)->is_const = n->flag & JSL_NF_CONST;
+			} else {
+				declare_local(g, d, d->s, d->len, n->flag & JSL_NF_CONST, false);
+			}
+		}
+	}
+	/* Function declarations are bound before the first statement runs. */
+	for (struct jsl_node *n = prog->list; n; n = n->next) {
+		if (n->kind != JSL_N_FUNC)
+			continue;
+		at_node(g, n);
+		r = reg_alloc(g, 1);
+		emit_abx(g, JSL_OP_LOADFN, r, fidx++);
+		emit_abx(g, JSL_OP_DEFG, r, (unsigned)resolve(g, n->s, n->len).idx);
+		fs->freereg--;
+	}
+	(void)nfuncs_total;
+	statements(g, prog->list);
+	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
+}
+
+static void compile_function(struct cg *g, struct jsl_node *f)
+{
+	struct cg_func *fs = new_func(g);
+
+	g->fs = fs;
+	fs->name = f->s;
+	fs->namelen = f->len;
+	fs->nparams = f->n;
+	fs->line = f->line;
+	fs->node = f;
+	for (struct jsl_node *p = f->list; p; p = p->next)
+		declare_local(g, p, p->s, p->len, false, true);
+	predeclare(g, f->b->list);
+	statements(g, f->b->list);
+	g->line = f->b->line;
+	emit_abc(g, JSL_OP_RETU, 0, 0, 0);
+}
+
+/* ---- chunks ------------------------------------------------------------------------ */
+
+/* Write n table entries as a chain of DATA chunks; *first = 0 when n == 0. */
+static int store_table(struct vm_store *st, const struct vm_slot *e, uint32_t n, uint64_t *first)
+{
+	struct vm_chunk *c = NULL, *prev = NULL;
+
+	*first = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (i % JSL_TABLE_PER_CHUNK == 0) {
+			c = vm_store_alloc(st, VM_CHUNK_DATA);
+			if (!c)
+				return -ENOMEM;
+			if (prev)
+				vm_slot_set_link(prev, JSL_S_NEXT, c->id);
+			else
+				*first = c->id;
+			prev = c;
+		}
+		c->s[i % JSL_TABLE_PER_CHUNK] = e[i];
+	}
+	return 0;
+}
+
+static int store_code(struct vm_store *st, const uint32_t *code, uint32_t n, uint64_t *first)
+{
+	struct vm_chunk *c = NULL, *prev = NULL;
+
+	*first = 0;
+	for (uint32_t i = 0; i < n; i += 2) {
+		uint8_t b[8];
+		unsigned k = (i / 2) % (VM_CHUNK_SLOTS - 1), m = n - i >= 2 ? 2 : 1;
+
+		if (k == 0) {
+			c = vm_store_alloc(st, VM_CHUNK_CODE);
+			if (!c)
+				return -ENOMEM;
+			if (prev)
+				vm_slot_set_link(prev, JSL_S_NEXT, c->id);
+			else
+				*first = c->id;
+			prev = c;
+		}
+		for (unsigned j = 0; j < m; j++) {
+			uint32_t w = code[i + j];
+
+			b[4 * j] = (uint8_t)w;
+			b[4 * j + 1] = (uint8_t)(w >> 8);
+			b[4 * j + 2] = (uint8_t)(w >> 16);
+			b[4 * j + 3] = (uint8_t)(w >> 24);
+		}
+		vm_slot_set_bytes(c, k, b, 4 * m);
+	}
+	return 0;
+}
+
+static int store_func(struct cg *g, struct vm_store *st, struct cg_func *fs, uint64_t *id)
+{
+	struct vm_chunk *c;
+	uint64_t code, lines = 0, name = 0;
+	struct vm_slot *ls;
+	int rc;
+
+	rc = store_code(st, fs->code, fs->ncode, &code);
+	if (rc)
+		return rc;
+	ls = calloc(fs->nlines ? fs->nlines : 1, sizeof(*ls));
+	if (!ls)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < fs->nlines; i++) {
+		ls[i].type = VM_SLOT_INT;
+		ls[i].v.i = (int64_t)fs->lines[i];
+	}
+	rc = store_table(st, ls, fs->nlines, &lines);
+	free(ls);
+	if (rc)
+		return rc;
+	if (fs->name) {
+		rc = vm_str_store(st, fs->name, fs->namelen, &name);
+		if (rc)
+			return rc;
+	}
+	c = vm_store_alloc(st, VM_CHUNK_FUNC);
+	if (!c)
+		return -ENOMEM;
+	vm_slot_set_int(c, JSL_FUNC_S_NPARAMS, fs->nparams);
+	vm_slot_set_int(c, JSL_FUNC_S_NREGS, fs->maxreg ? fs->maxreg : 1);
+	vm_slot_set_int(c, JSL_FUNC_S_NCODE, fs->ncode);
+	vm_slot_set_link(c, JSL_FUNC_S_CODE, code);
+	if (name)
+		vm_slot_set_link(c, JSL_FUNC_S_NAME, name);
+	vm_slot_set_int(c, JSL_FUNC_S_NLINES, fs->nlines);
+	if (lines)
+		vm_slot_set_link(c, JSL_FUNC_S_LINES, lines);
+	vm_slot_set_int(c, JSL_FUNC_S_LINE, fs->line);
+	*id = c->id;
+	(void)g;
+	return 0;
+}
+
+static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
+{
+	struct jsl_cc *C = g->C;
+	uint32_t nslots = g->nk > g->nfuncs ? g->nk : g->nfuncs;
+	struct vm_slot *e;
+	uint64_t qos = 0, file, consts, funcs, gnames;
+	struct vm_chunk *r;
+	int rc;
+
+	if (nslots < g->nglobals)
+		nslots = g->nglobals;
+	e = calloc(nslots ? nslots : 1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	if (C->nqos) {
+		rc = vm_qos_store(st, C->qos, C->nqos, &qos);
+		if (rc)
+			goto out;
+	}
+	rc = vm_str_store(st, C->file, strlen(C->file), &file);
+	if (rc)
+		goto out;
+	for (uint32_t i = 0; i < g->nk; i++) {
+		memset(&e[i], 0, sizeof(e[i]));
+		if (g->k[i].is_str) {
+			e[i].type = VM_SLOT_LINK;
+			rc = vm_str_store(st, g->k[i].s, g->k[i].len, &e[i].v.link);
+			if (rc)
+				goto out;
+		} else {
+			e[i].type = VM_SLOT_FLOAT;
+			e[i].v.f = g->k[i].num;
+		}
+	}
+	rc = store_table(st, e, g->nk, &consts);
+	if (rc)
+		goto out;
+	for (uint32_t i = 0; i < g->nfuncs; i++) {
+		memset(&e[i], 0, sizeof(e[i]));
+		e[i].type = VM_SLOT_LINK;
+		rc = store_func(g, st, &g->funcs[i], &e[i].v.link);
+		if (rc)
+			goto out;
+	}
+	rc = store_table(st, e, g->nfuncs, &funcs);
+	if (rc)
+		goto out;
+	for (uint32_t i = 0; i < g->nglobals; i++) {
+		memset(&e[i], 0, sizeof(e[i]));
+		e[i].type = VM_SLOT_LINK;
+		rc = vm_str_store(st, g->globals[i].name, g->globals[i].len, &e[i].v.link);
+		if (rc)
+			goto out;
+	}
+	rc = store_table(st, e, g->nglobals, &gnames);
+	if (rc)
+		goto out;
+	r = vm_store_alloc(st, VM_CHUNK_ROOT);
+	if (!r) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	vm_slot_set_int(r, VM_ROOT_S_MAGIC, VM_ROOT_MAGIC);
+	vm_slot_set_int(r, VM_ROOT_S_VER, VM_ROOT_VERSION);
+	if (qos)
+		vm_slot_set_link(r, VM_ROOT_S_QOS, qos);
+	vm_slot_set_link(r, VM_ROOT_S_MAIN, e[0].v.link == 0 ? 1 : 0); /* placeholder, below */
+	vm_slot_set_link(r, JSL_ROOT_S_FILE, file);
+	vm_slot_set_int(r, JSL_ROOT_S_NCONST, g->nk);
+	if (consts)
+		vm_slot_set_link(r, JSL_ROOT_S_CONST, consts);
+	vm_slot_set_int(r, JSL_ROOT_S_NFUNC, g->nfuncs);
+	vm_slot_set_link(r, JSL_ROOT_S_FUNC, funcs);
+	vm_slot_set_int(r, JSL_ROOT_S_NGLOBAL, g->nglobals);
+	if (gnames)
+		vm_slot_set_link(r, JSL_ROOT_S_GLOBAL, gnames);
+	/* main is function 0 of the table */
+	vm_slot_set_link(r, VM_ROOT_S_MAIN, vm_store_get(st, funcs)->s[0].v.link);
+	*root = r->id;
+out:
+	free(e);
+	return rc;
+}
+
+int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t len,
+		uint64_t *root, char *err, size_t errlen)
+{
+	struct jsl_cc *C;
+	struct cg *g;
+	int rc;
+	volatile uint32_t nfuncs = 0;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!st || !src || !root)
+		return -EINVAL;
+	C = calloc(1, sizeof(*C));
+	g = calloc(1, sizeof(*g));
+	if (!C || !g) {
+		free(C);
+		free(g);
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory while compiling", file ? file : "?");
+		return -ENOMEM;
+	}
+	C->file = file ? file : "<input>";
+	C->src = src;
+	C->len = len;
+	C->err = err;
+	C->errlen = errlen;
+	C->cg = g;
+	g->C = C;
+	if (setjmp(C->jb)) {
+		rc = C->rc ? C->rc : -EINVAL;
+		goto out;
+	}
+	if (len > INT32_MAX)
+		jsl_error_at(C, 1, 1, "source larger than 2 GiB");
+	jsl_parse_program(C);
+	for (struct jsl_node *n = C->prog->list; n; n = n->next) {
+		if (n->kind == JSL_N_FUNC) {
+			collect_names(g, n->list);
+			collect_names(g, n->b);
+			nfuncs++;
+		}
+	}
+	if (nfuncs + 1 > JSL_MAX_BX)
+		jsl_error_at(C, 1, 1, "more than %d functions", JSL_MAX_BX);
+	new_func(g);
+	compile_main(g, nfuncs + 1);
+	for (struct jsl_node *n = C->prog->list; n; n = n->next)
+		if (n->kind == JSL_N_FUNC)
+			compile_function(g, n);
+	rc = store_program(g, st, root);
+	if (rc < 0 && err && errlen)
+		snprintf(err, errlen, "%s: storing the compiled program failed: %s", C->file,
+			 strerror(-rc));
+out:
+	cg_free(g);
+	jsl_arena_free(C);
+	free(g);
+	free(C);
+	return rc;
+}
+
+int jsl_compile_file(struct vm_store *st, const char *path, uint64_t *root, char *err,
+		     size_t errlen)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return rc;
+	}
+	if (fstat(fd, &sb) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		rc = -EINVAL;
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if (sb.st_size > 64 << 20) {
+		rc = -EFBIG;
+		snprintf(err, errlen, "%s: source larger than 64 MiB", path);
+		goto out;
+	}
+	buf = malloc((size_t)sb.st_size + 1);
+	if (!buf) {
+		rc = -ENOMEM;
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	while (got < (size_t)sb.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			snprintf(err, errlen, "%s: read failed: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	rc = jsl_compile(st, path, buf, got, root, err, errlen);
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}

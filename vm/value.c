@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSLite values: the string heap, conversions (ToNumber, ToString) and the
+ * two ways node prints a value: String(v) and util.inspect(v).
+ *
+ * Numbers print as JavaScript's Number::toString does: the shortest digit
+ * string that reads back as the same double, laid out by the ECMAScript
+ * rules (plain up to 1e21, exponent form outside 1e-7..1e21).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/jsl_int.h"
+
+/* ---- heap ---------------------------------------------------------------------- */
+
+struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
+{
+	size_t size = sizeof(struct jsl_str) + len + 1;
+	struct jsl_str *s;
+	uint32_t ulen = 0;
+	bool ascii = true;
+
+	if (len > VM_STR_MAX || h->used + size > h->limit) {
+		h->oom = true;
+		return NULL;
+	}
+	s = malloc(size);
+	if (!s) {
+		h->oom = true;
+		return NULL;
+	}
+	if ((uintptr_t)s > JV_PAYLOAD) { /* cannot box a pointer above 2^48 */
+		free(s);
+		h->oom = true;
+		return NULL;
+	}
+	if (p)
+		memcpy(s->s, p, len);
+	s->s[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s->s[i];
+
+		if (c >= 0x80)
+			ascii = false;
+		/* UTF-16 length: one unit per lead byte, two for 4-byte sequences. */
+		if ((c & 0xc0) != 0x80)
+			ulen += c >= 0xf0 ? 2 : 1;
+	}
+	s->h.next = h->objs;
+	s->h.size = (uint32_t)size;
+	s->h.type = JSL_OBJ_STR;
+	s->h.mark = 0;
+	s->h.fixed = 0;
+	s->len = (uint32_t)len;
+	s->ulen = ulen;
+	s->ascii = ascii;
+	h->objs = &s->h;
+	h->used += size;
+	return s;
+}
+
+void jsl_heap_free_all(struct jsl_heap *h)
+{
+	while (h->objs) {
+		struct jsl_obj *n = h->objs->next;
+
+		free(h->objs);
+		h->objs = n;
+	}
+	h->used = 0;
+}
+
+/* ---- buffers -------------------------------------------------------------------- */
+
+void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n)
+{
+	if (!b->ok)
+		return;
+	if (b->limit && b->len + n > b->limit) {
+		b->ok = false;
+		return;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t nc = b->cap ? b->cap : 64;
+		char *q;
+
+		while (nc < b->len + n + 1)
+			nc *= 2;
+		q = realloc(b->p, nc);
+		if (!q) {
+			b->ok = false;
+			return;
+		}
+		b->p = q;
+		b->cap = nc;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void jsl_buf_putc(struct jsl_buf *b, char c)
+{
+	jsl_buf_put(b, &c, 1);
+}
+
+void jsl_buf_puts(struct jsl_buf *b, const char *s)
+{
+	jsl_buf_put(b, s, strlen(s));
+}
+
+/* ---- numbers -------------------------------------------------------------------- */
+
+/* The shortest "%.*e" rendering of d that reads back as d: digits (no dot) and exponent. */
+static int shortest_digits(double d, char digits[24], int *exp10)
+{
+	char buf[40], *e;
+	int lo = 1, hi = 17, n = 0;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		snprintf(buf, sizeof(buf), "%.*e", mid - 1, d);
+		if (strtod(buf, NULL) == d)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	snprintf(buf, sizeof(buf), "%.*e", lo - 1, d);
+	e = strchr(buf, 'e');
+	*exp10 = atoi(e + 1);
+	for (char *p = buf; p < e; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[n++] = *p;
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	return n;
+}
+
+int jsl_num_format(double d, char buf[JSL_NUMBUF])
+{
+	char digits[24];
+	int k, n, len = 0, e;
+
+	if (d != d)
+		return snprintf(buf, JSL_NUMBUF, "NaN");
+	if (d == 0)
+		return snprintf(buf, JSL_NUMBUF, "0");
+	if (isinf(d))
+		return snprintf(buf, JSL_NUMBUF, d < 0 ? "-Infinity" : "Infinity");
+	if (fabs(d) < 9007199254740992.0 && d == (double)(int64_t)d)
+		return snprintf(buf, JSL_NUMBUF, "%lld", (long long)d);
+	if (d < 0) {
+		buf[len++] = '-';
+		d = -d;
+	}
+	k = shortest_digits(d, digits, &e);
+	n = e + 1; /* the value is 0.digits * 10^n */
+	if (k <= n && n <= 21) {
+		memcpy(buf + len, digits, (size_t)k);
+		len += k;
+		for (int i = 0; i < n - k; i++)
+			buf[len++] = '0';
+	} else if (0 < n && n <= 21) {
+		memcpy(buf + len, digits, (size_t)n);
+		len += n;
+		buf[len++] = '.';
+		memcpy(buf + len, digits + n, (size_t)(k - n));
+		len += k - n;
+	} else if (-6 < n && n <= 0) {
+		buf[len++] = '0';
+		buf[len++] = '.';
+		for (int i = 0; i < -n; i++)
+			buf[len++] = '0';
+		memcpy(buf + len, digits, (size_t)k);
+		len += k;
+	} else {
+		buf[len++] = digits[0];
+		if (k > 1) {
+			buf[len++] = '.';
+			memcpy(buf + len, digits + 1, (size_t)(k - 1));
+			len += k - 1;
+		}
+		len += snprintf(buf + len, (size_t)(JSL_NUMBUF - len), "e%c%d", n - 1 >= 0 ? '+' : '-',
+				abs(n - 1));
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+static bool js_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+double jsl_str_to_num(const char *s, size_t len)
+{
+	size_t i = 0, j = len, k;
+	char buf[512];
+	bool neg = false;
+
+	while (i < j && js_space((unsigned char)s[i]))
+		i++;
+	while (j > i && js_space((unsigned char)s[j - 1]))
+		j--;
+	if (i == j)
+		return 0;
+	if (j - i > 2 && s[i] == '0' && strchr("xXoObB", s[i + 1])) {
+		int base = (s[i + 1] | 0x20) == 'x' ? 16 : (s[i + 1] | 0x20) == 'o' ? 8 : 2;
+		double v = 0;
+
+		for (k = i + 2; k < j; k++) {
+			int c = (unsigned char)s[k], dv;
+
+			if (c >= '0' && c <= '9')
+				dv = c - '0';
+			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+				dv = (c | 0x20) - 'a' + 10;
+			else
+				return NAN;
+			if (dv >= base)
+				return NAN;
+			v = v * base + dv;
+		}
+		return v;
+	}
+	k = i;
+	if (s[k] == '+' || s[k] == '-')
+		neg = s[k++] == '-';
+	if (j - k == 8 && !memcmp(s + k, "Infinity", 8))
+		return neg ? -INFINITY : INFINITY;
+	/* StrDecimalLiteral: digits [. digits] [e [+-] digits], at least one digit */
+	{
+		size_t p = k, nd = 0;
+
+		while (p < j && s[p] >= '0' && s[p] <= '9')
+			p++, nd++;
+		if (p < j && s[p] == '.') {
+			p++;
+			while (p < j && s[p] >= '0' && s[p] <= '9')
+				p++, nd++;
+		}
+		if (!nd)
+			return NAN;
+		if (p < j && (s[p] | 0x20) == 'e') {
+			size_t ne = 0;
+
+			p++;
+			if (p < j && (s[p] == '+' || s[p] == '-'))
+				p++;
+			while (p < j && s[p] >= '0' && s[p] <= '9')
+				p++, ne++;
+			if (!ne)
+				return NAN;
+		}
+		if (p != j)
+			return NAN;
+	}
+	if (j - i >= sizeof(buf))
+		return NAN;
+	memcpy(buf, s + i, j - i);
+	buf[j - i] = '\0';
+	return strtod(buf, NULL);
+}
+
+/* ---- predicates ----------------------------------------------------------------- */
+
+bool jsl_truthy(jv v)
+{
+	if (jv_is_num(v)) {
+		double d = jv_num(v);
+
+		return d == d && d != 0;
+	}
+	switch (jv_tag(v)) {
+	case JV_T_BOOL:
+		return jv_payload(v) != 0;
+	case JV_T_STR:
+		return jv_str(v)->len != 0;
+	case JV_T_UNDEF:
+	case JV_T_NULL:
+		return false;
+	default:
+		return true;
+	}
+}
+
+const char *jsl_typeof(jv v)
+{
+	if (jv_is_num(v))
+		return "number";
+	switch (jv_tag(v)) {
+	case JV_T_UNDEF: return "undefined";
+	case JV_T_NULL: return "object";
+	case JV_T_BOOL: return "boolean";
+	case JV_T_STR: return "string";
+	case JV_T_FUNC: return "function";
+	default: return "object";
+	}
+}
+
+bool jsl_strict_eq(jv a, jv b)
+{
+	if (jv_is_num(a) && jv_is_num(b))
+		return jv_num(a) == jv_num(b);
+	if (jv_is(a, JV_T_STR) && jv_is(b, JV_T_STR)) {
+		const struct jsl_str *x = jv_str(a), *y = jv_str(b);
+
+		return x == y || (x->len == y->len && !memcmp(x->s, y->s, x->len));
+	}
+	return a == b;
+}
+
+/* ---- printing ------------------------------------------------------------------- */
+
+static void put_func(const struct jsl_prog *p, jv v, struct jsl_buf *b, bool inspect)
+{
+	uint64_t i = jv_payload(v);
+	const char *name = p && i < p->nfuncs ? p->funcs[i].name : "";
+
+	if (inspect) {
+		jsl_buf_puts(b, name[0] ? "[Function: " : "[Function (anonymous)");
+		jsl_buf_puts(b, name);
+		jsl_buf_puts(b, "]");
+	} else {
+		/* JavaScript would print the source text, which the chunks do not carry. */
+		jsl_buf_puts(b, "function ");
+		jsl_buf_puts(b, name);
+		jsl_buf_puts(b, "() { [bytecode] }");
+	}
+}
+
+void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
+{
+	char num[JSL_NUMBUF];
+
+	if (jv_is_num(v)) {
+		jsl_buf_put(b, num, (size_t)jsl_num_format(jv_num(v), num));
+		return;
+	}
+	switch (jv_tag(v)) {
+	case JV_T_UNDEF: jsl_buf_puts(b, "undefined"); break;
+	case JV_T_NULL: jsl_buf_puts(b, "null"); break;
+	case JV_T_BOOL: jsl_buf_puts(b, jv_payload(v) ? "true" : "false"); break;
+	case JV_T_STR: jsl_buf_put(b, jv_str(v)->s, jv_str(v)->len); break;
+	case JV_T_FUNC: put_func(p, v, b, false); break;
+	default: jsl_buf_puts(b, "[object Object]"); break;
+	}
+}
+
+/* util.inspect's quoting: ' unless the text has ' and lacks ", then ", then `. */
+static void inspect_piece(const char *s, size_t n, struct jsl_buf *b)
+{
+	char q = '\'';
+
+	if (memchr(s, '\'', n)) {
+		if (!memchr(s, '"', n))
+			q = '"';
+		else if (!memchr(s, '`', n) && !memmem(s, n, "${", 2))
+			q = '`';
+	}
+	jsl_buf_putc(b, q);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[16];
+
+		if (c == (unsigned char)q || c == '\\') {
+			jsl_buf_putc(b, '\\');
+			jsl_buf_putc(b, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\b': jsl_buf_puts(b, "\\b"); break;
+			case '\t': jsl_buf_puts(b, "\\t"); break;
+			case '\n': jsl_buf_puts(b, "\\n"); break;
+			case '\f': jsl_buf_puts(b, "\\f"); break;
+			case '\r': jsl_buf_puts(b, "\\r"); break;
+			default:
+				snprintf(esc, sizeof(esc), "\\x%02X", c);
+				jsl_buf_puts(b, esc);
+			}
+		} else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+			   (unsigned char)s[i + 1] <= 0x9f) {
+			/* C1 controls U+0080..U+009F */
+			snprintf(esc, sizeof(esc), "\\x%02X", (unsigned char)s[i + 1]);
+			jsl_buf_puts(b, esc);
+			i++;
+		} else if (c == 0xed && i + 2 < n && (unsigned char)s[i + 1] >= 0xa0) {
+			/* a lone surrogate (kept as WTF-8) */
+			unsigned u = 0xd000 | ((unsigned)(s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3f);
+
+			snprintf(esc, sizeof(esc), "\\u%04x", u);
+			jsl_buf_puts(b, esc);
+			i += 2;
+		} else {
+			jsl_buf_putc(b, (char)c);
+		}
+	}
+	jsl_buf_putc(b, q);
+}
+
+void jsl_inspect_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
+{
+	if (jv_is_num(v) && jv_num(v) == 0 && signbit(jv_num(v))) {
+		jsl_buf_puts(b, "-0");
+		return;
+	}
+	if (jv_is(v, JV_T_STR)) {
+		const struct jsl_str *s = jv_str(v);
+		size_t start = 0;
+
+		/* Long strings print one line per piece, joined with " +\n  " (breakLength 80). */
+		if (s->ulen <= 16 || s->ulen <= 76) {
+			inspect_piece(s->s, s->len, b);
+			return;
+		}
+		for (size_t i = 0; i <= s->len; i++) {
+			if (i == s->len || s->s[i] == '\n') {
+				size_t end = i < s->len ? i + 1 : i;
+
+				if (end == start)
+					break;
+				if (start)
+					jsl_buf_puts(b, " +\n  ");
+				inspect_piece(s->s + start, end - start, b);
+				start = end;
+			}
+		}
+		return;
+	}
+	if (jv_is(v, JV_T_FUNC)) {
+		put_func(p, v, b, true);
+		return;
+	}
+	jsl_to_string_buf(p, v, b);
+}
