@@ -17,6 +17,12 @@
 #define LINE_MAX_BYTES 2048
 
 static __thread char log_role[ROLE_MAX];
+static int log_quiet; /* process-wide; set once before threads start */
+
+void cxp_log_quiet(int quiet)
+{
+	__atomic_store_n(&log_quiet, quiet, __ATOMIC_RELAXED);
+}
 
 /* Set this thread's role (e.g. "trader", "container/io"); NULL or "" resets
  * it to the program's name. */
@@ -36,6 +42,8 @@ void cxp_log(const char *fmt, ...)
 	va_list ap;
 	int k;
 
+	if (__atomic_load_n(&log_quiet, __ATOMIC_RELAXED))
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	k = snprintf(line, sizeof(line), "tasklet[%s] %lld.%06ld: ",
 		     log_role[0] ? log_role : program_invocation_short_name,

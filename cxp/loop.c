@@ -70,6 +70,7 @@ enum {
 #define RING_ENTRIES   256
 #define CQ_ENTRIES     4096
 #define RBUF_INIT      (64u << 10)
+#define RBUF_BURST     (512u << 10) /* a busy connection's receive buffer grows to this */
 #define RBUF_KEEP      (1u << 20)  /* a larger, empty receive buffer is given back */
 #define OBUF_KEEP      (1u << 20)  /* a larger, empty send buffer is given back */
 #define OUT_MAX        (64u << 20) /* queued output per connection; past it -ENOBUFS */
@@ -504,6 +505,8 @@ out:
 
 static void on_recv(struct cxp_conn *c, int res)
 {
+	int filled;
+
 	if (c->linger) {
 		/* Draining after an orderly close: discard until EOF or error. */
 		c->rlen = 0;
@@ -547,9 +550,19 @@ static void on_recv(struct cxp_conn *c, int res)
 		conn_finish(c, -EPROTO);
 		return;
 	}
+	filled = (size_t)res == c->rcap - c->rlen;
 	c->rlen += (size_t)res;
 	if (deliver_frames(c) < 0)
 		return;
+	if (filled && c->rcap < RBUF_BURST) {
+		/* The peer sends faster than one buffer per recv: read more per syscall. */
+		uint8_t *p = realloc(c->rb, c->rcap * 2);
+
+		if (p) {
+			c->rb = p;
+			c->rcap *= 2;
+		}
+	}
 rearm:
 	if (!c->dead && !c->closing) {
 		res = arm_recv(c);

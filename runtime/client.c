@@ -258,7 +258,7 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 	}
 	t = task_lookup(c, f->tasklet_id);
 	if (!t) {
-		cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND, "unknown tasklet %llu",
+		cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND, "unknown tasklet %016llx",
 			       (unsigned long long)f->tasklet_id);
 		return 0;
 	}
@@ -279,7 +279,7 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 			if (!ch) {
 				cxp_wbuf_free(&w);
 				cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
-					       "chunk %llu is not part of tasklet %llu",
+					       "chunk %llu is not part of tasklet %016llx",
 					       (unsigned long long)f->ids[i],
 					       (unsigned long long)t->id);
 				return 0;
@@ -313,7 +313,7 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 	}
 	t = task_lookup(c, r.tasklet_id);
 	if (!t) {
-		cxp_log("%s: result for unknown tasklet %llu (ignored)", cxp_conn_peer(conn),
+		cxp_log("%s: result for unknown tasklet %016llx (ignored)", cxp_conn_peer(conn),
 			(unsigned long long)r.tasklet_id);
 		return 0;
 	}

@@ -212,7 +212,7 @@ static void handle_assign(struct rt_container *c, struct cxp_conn *from, const s
 	pthread_cond_init(&j->cv, NULL);
 	rc = rt_queue_push(&c->q, j, j->cls, j->sig.tasklet_id);
 	if (rc < 0) {
-		cxp_log("tasklet %llu refused: %s queue %s", (unsigned long long)j->sig.tasklet_id,
+		cxp_log("tasklet %016llx refused: %s queue %s", (unsigned long long)j->sig.tasklet_id,
 			j->cls == RT_Q_PRIO ? "priority" : "economy",
 			rc == -EBUSY ? "full" : "closed");
 		cxp_send_error(from, h->reqid, CXP_E_BUSY, "container %s: %s queue %s",
@@ -221,7 +221,7 @@ static void handle_assign(struct rt_container *c, struct cxp_conn *from, const s
 		job_free(j);
 		return;
 	}
-	cxp_log("tasklet %llu queued (%s) from %s", (unsigned long long)j->sig.tasklet_id,
+	cxp_log("tasklet %016llx queued (%s) from %s", (unsigned long long)j->sig.tasklet_id,
 		j->cls == RT_Q_PRIO ? "priority" : "economy", j->sig.app_addr);
 }
 
@@ -303,7 +303,7 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 	n = cxp_get_u32(&r);
 	if (r.err || tid != j->sig.tasklet_id || (size_t)n * VM_CHUNK_WIRE_SIZE != h->len - r.off) {
 		fetch_finish(j, J_FAILED, CXP_E_BADMSG,
-			     "bad CHUNKS frame from application %s (tasklet %llu, %u chunks, %u "
+			     "bad CHUNKS frame from application %s (tasklet %016llx, %u chunks, %u "
 			     "bytes)",
 			     j->sig.app_addr, (unsigned long long)tid, n, h->len);
 		return -EPROTO;
@@ -423,12 +423,13 @@ static void fetch_start(void *arg)
 	j->fprev = &c->fetching;
 	c->fetching = j;
 	j->fetch_deadline_ms = rt_now_ms() + (c->cfg.fetch_timeout_ms ? c->cfg.fetch_timeout_ms : 10000);
-	j->app = cxp_connect(c->loop, j->sig.app_addr, &app_handlers, j);
+	j->app = cxp_connect(c->loop, j->sig.app_addr, &app_handlers, NULL);
 	if (!j->app) {
 		fetch_finish(j, J_FAILED, CXP_E_NOTFOUND, "cannot connect to application %s: %s",
 			     j->sig.app_addr, strerror(errno));
 		return;
 	}
+	cxp_conn_set_data(j->app, j);
 	if (send_fetch(j, &root, 1) < 0)
 		fetch_finish(j, J_FAILED, CXP_E_INTERNAL, "cannot send FETCH to %s",
 			     j->sig.app_addr);
@@ -462,12 +463,12 @@ static void result_send(void *arg)
 		cxp_wbuf_init(&w);
 		cxp_result_encode(&w, &r);
 		if (w.err || cxp_send(j->app, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) < 0)
-			cxp_log("tasklet %llu: cannot send the result to %s",
+			cxp_log("tasklet %016llx: cannot send the result to %s",
 				(unsigned long long)j->sig.tasklet_id, j->sig.app_addr);
 		cxp_wbuf_free(&w);
 		cxp_close(j->app, 0);
 	} else {
-		cxp_log("tasklet %llu: cannot reach application %s for the result: %s",
+		cxp_log("tasklet %016llx: cannot reach application %s for the result: %s",
 			(unsigned long long)j->sig.tasklet_id, j->sig.app_addr, strerror(errno));
 	}
 	if (j->from_trader && c->tconn) {
@@ -562,7 +563,7 @@ static void *worker_main(void *arg)
 		} else {
 			run_job(c, j);
 		}
-		cxp_log("tasklet %llu %s (%s) in %.3f ms, fuel %llu",
+		cxp_log("tasklet %016llx %s (%s) in %.3f ms, fuel %llu",
 			(unsigned long long)j->sig.tasklet_id,
 			j->status == 0 ? "ran" : "failed", cls == RT_Q_PRIO ? "priority" : "economy",
 			(double)j->run_ns / 1e6, (unsigned long long)j->res.fuel_used);

@@ -111,7 +111,7 @@ static int place(struct trd_trader *t, struct pending *p, char *why, size_t whyc
 	free(p->sig);
 	p->sig = NULL;
 	t->matched++;
-	cxp_log("tasklet %llu -> container %s (id %llu, load %u)",
+	cxp_log("tasklet %016llx -> container %s (id %llu, load %u)",
 		(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id, c->load);
 	if (p->app)
 		send_assigned(p->app, p->reqid, p->tasklet_id, c);
@@ -121,7 +121,7 @@ static int place(struct trd_trader *t, struct pending *p, char *why, size_t whyc
 static void fail_pending(struct trd_trader *t, struct pending *p, uint32_t code, const char *msg)
 {
 	if (p->app)
-		cxp_send_error(p->app->conn, p->reqid, code, "tasklet %llu: %s",
+		cxp_send_error(p->app->conn, p->reqid, code, "tasklet %016llx: %s",
 			       (unsigned long long)p->tasklet_id, msg);
 	pending_unlink(t, p);
 }
@@ -140,7 +140,7 @@ static void retry_held(struct trd_trader *t, uint64_t now)
 			continue;
 		if (now >= p->deadline_ms) {
 			t->nomatch++;
-			cxp_log("tasklet %llu: %s (held %u ms)", (unsigned long long)p->tasklet_id,
+			cxp_log("tasklet %016llx: %s (held %u ms)", (unsigned long long)p->tasklet_id,
 				why, t->cfg.hold_ms);
 			fail_pending(t, p, CXP_E_NOMATCH, why);
 		}
@@ -217,12 +217,12 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 		return 0;
 	if (rc == -ENOENT && t->cfg.hold_ms) {
 		p->deadline_ms = trd_now_ms() + t->cfg.hold_ms;
-		cxp_log("tasklet %llu held: %s", (unsigned long long)p->tasklet_id, why);
+		cxp_log("tasklet %016llx held: %s", (unsigned long long)p->tasklet_id, why);
 		arm_hold(t);
 		return 0;
 	}
 	t->nomatch++;
-	cxp_log("tasklet %llu: %s", (unsigned long long)p->tasklet_id, why);
+	cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, why);
 	fail_pending(t, p, rc == -ENOENT ? CXP_E_NOMATCH : CXP_E_INTERNAL, why);
 	return 0;
 }
@@ -299,7 +299,7 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 	c = &t->cont[pe->cidx];
 	p = pending_find(t, tid, c->id);
 	if (!p) {
-		cxp_log("container %s: DONE for unknown tasklet %llu (ignored)", c->name,
+		cxp_log("container %s: DONE for unknown tasklet %016llx (ignored)", c->name,
 			(unsigned long long)tid);
 		return 0;
 	}
@@ -323,7 +323,7 @@ static int on_container_error(struct peer *pe, const struct cxp_hdr *h, const ui
 		return -EPROTO;
 	}
 	p = pending_find(t, h->reqid, c->id);
-	cxp_log("container %s: error for tasklet %llu: %s", c->name, (unsigned long long)h->reqid,
+	cxp_log("container %s: error for tasklet %016llx: %s", c->name, (unsigned long long)h->reqid,
 		e.msg);
 	if (p) {
 		if (c->load)

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,8 @@ struct cg_func {
 	uint32_t nlines, caplines;
 	struct cg_local *locals;
 	uint32_t nlocals, caplocals;
+	uint64_t *cnames; /* (pc << 32 | constant): callee names of calls through locals */
+	uint32_t ncnames, capcnames;
 	uint32_t scope_first; /* first local of the innermost scope */
 	int freereg, maxreg, vartop;
 	int creg;             /* completion register (main) or -1 */
@@ -112,6 +115,7 @@ static void cg_free(struct cg *g)
 		free(g->funcs[i].code);
 		free(g->funcs[i].lines);
 		free(g->funcs[i].locals);
+		free(g->funcs[i].cnames);
 	}
 	free(g->funcs);
 	free(g->globals);
@@ -345,11 +349,8 @@ static void load_num(struct cg *g, int dst, double d)
 }
 
 /* Emit a throw of a fixed error text (node's wording). */
-static void emit_throw(struct cg *g, const char *fmt, const char *name, uint32_t len)
+static void emit_throw(struct cg *g, const char *msg)
 {
-	char msg[200];
-
-	snprintf(msg, sizeof(msg), fmt, (int)(len > 60 ? 60 : len), name);
 	emit_abx(g, JSL_OP_THROWK, 0, (unsigned)const_cstr(g, msg));
 }
 
@@ -516,7 +517,11 @@ static void undefined_name(struct cg *g, struct jsl_node *e)
 
 static void tdz_throw(struct cg *g, const char *s, uint32_t len)
 {
-	emit_throw(g, "ReferenceError: Cannot access '%.*s' before initialization", s, len);
+	char msg[200];
+
+	snprintf(msg, sizeof(msg), "ReferenceError: Cannot access '%.*s' before initialization",
+		 (int)(len > 60 ? 60 : len), s);
+	emit_throw(g, msg);
 }
 
 static void load_ident(struct cg *g, struct jsl_node *e, int dst)
@@ -567,7 +572,11 @@ static unsigned arith_op(unsigned tok)
 	}
 }
 
-/* R[dst] := R[rb] op e2, using ADDI/SUBI for small integer literals. */
+_Static_assert(JSL_OP_MODK - JSL_OP_ADDK == JSL_OP_MOD - JSL_OP_ADD &&
+		       JSL_OP_SUB - JSL_OP_ADD == 1 && JSL_OP_SUBK - JSL_OP_ADDK == 1,
+	       "ADD..MOD and ADDK..MODK are in the same order");
+
+/* R[dst] := R[rb] op e2, using ADDI/SUBI for small integers and xxxK for other literals. */
 static void arith(struct cg *g, unsigned op, int dst, int rb, struct jsl_node *e2)
 {
 	int rc;
@@ -576,6 +585,14 @@ static void arith(struct cg *g, unsigned op, int dst, int rb, struct jsl_node *e
 	    is_small_int(e2->num, -128, 127)) {
 		emit_abc(g, op == JSL_OP_ADD ? JSL_OP_ADDI : JSL_OP_SUBI, dst, rb, (int)e2->num);
 		return;
+	}
+	if (e2->kind == JSL_N_NUM && op >= JSL_OP_ADD && op <= JSL_OP_MOD) {
+		int k = const_num(g, e2->num);
+
+		if (k <= 255) {
+			emit_abc(g, JSL_OP_ADDK + (op - JSL_OP_ADD), dst, rb, k);
+			return;
+		}
 	}
 	rc = expr_any(g, e2);
 	emit_abc(g, op, dst, rb, rc);
@@ -710,7 +727,7 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 		if (!v.lo->ready)
 			tdz_throw(g, t->s, t->len);
 		else
-			emit_throw(g, "TypeError: Assignment to constant variable.%.*s", "", 0);
+			emit_throw(g, "TypeError: Assignment to constant variable.");
 		if (dst >= 0)
 			emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
 		return;
@@ -743,7 +760,7 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 	}
 	at_node(g, e);
 	if (v.gl->is_const)
-		emit_throw(g, "TypeError: Assignment to constant variable.%.*s", "", 0);
+		emit_throw(g, "TypeError: Assignment to constant variable.");
 	else
 		emit_abx(g, JSL_OP_SETG, r, (unsigned)v.idx);
 	if (dst >= 0)
@@ -770,7 +787,7 @@ static void update(struct cg *g, struct jsl_node *e, int dst)
 			if (!v.lo->ready)
 				tdz_throw(g, t->s, t->len);
 			else
-				emit_throw(g, "TypeError: Assignment to constant variable.%.*s", "", 0);
+				emit_throw(g, "TypeError: Assignment to constant variable.");
 			if (dst >= 0)
 				emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
 			return;
@@ -794,7 +811,7 @@ static void update(struct cg *g, struct jsl_node *e, int dst)
 		emit_abc(g, JSL_OP_SUBI, r, r, delta);
 	}
 	if (v.gl->is_const)
-		emit_throw(g, "TypeError: Assignment to constant variable.%.*s", "", 0);
+		emit_throw(g, "TypeError: Assignment to constant variable.");
 	else
 		emit_abx(g, JSL_OP_SETG, r, (unsigned)v.idx);
 	if (dst >= 0 && !post)
@@ -823,6 +840,19 @@ static int find_method(const char *name, uint32_t len)
 		if (name_eq(jsl_method_names[i], (uint32_t)strlen(jsl_method_names[i]), name, len))
 			return i;
 	return -1;
+}
+
+/* Record the source name of the callee of the CALL/INVOKE at pc (for error messages). */
+static void add_cname(struct cg *g, int pc, const char *name, uint32_t len)
+{
+	struct cg_func *fs = g->fs;
+	char *copy = jsl_alloc(g->C, len + 1); /* name may be on the caller's stack */
+	int k;
+
+	memcpy(copy, name, len);
+	k = const_str(g, copy, len);
+	fs->cnames = grow(g, fs->cnames, &fs->capcnames, fs->ncnames + 1, sizeof(*fs->cnames));
+	fs->cnames[fs->ncnames++] = (uint64_t)pc << 32 | (uint32_t)k;
 }
 
 /* Compile the arguments of e into base+1.. and return their count. */
@@ -875,15 +905,29 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 		at_node(g, e);
 		emit_abc(g, JSL_OP_NCALL, base, nargs, nat);
 	} else if (meth >= 0) {
+		int pc;
+
 		expr_to(g, f->a, base);
 		nargs = call_args(g, e, base);
 		at_node(g, e);
-		emit_abc(g, JSL_OP_INVOKE, base, nargs, meth);
+		pc = emit(g, JSL_ABC(JSL_OP_INVOKE, base, nargs, meth));
+		if (f->a->kind == JSL_N_IDENT) {
+			char name[140];
+
+			snprintf(name, sizeof(name), "%.*s.%.*s", (int)(f->a->len > 60 ? 60 : f->a->len),
+				 f->a->s, (int)(f->len > 60 ? 60 : f->len), f->s);
+			add_cname(g, pc, name, (uint32_t)strlen(name));
+		}
 	} else {
+		int pc;
+
 		expr_to(g, f, base);
 		nargs = call_args(g, e, base);
 		at_node(g, e);
-		emit_abc(g, JSL_OP_CALL, base, nargs, 0);
+		pc = emit(g, JSL_ABC(JSL_OP_CALL, base, nargs, 0));
+		/* for "x is not a function": locals have no names at run time */
+		if (f->kind == JSL_N_IDENT && resolve(g, f->s, f->len).kind == V_LOCAL)
+			add_cname(g, pc, f->s, f->len);
 	}
 	fs->freereg = save;
 	if (dst >= 0 && base != dst)
@@ -1529,7 +1573,7 @@ static int store_code(struct vm_store *st, const uint32_t *code, uint32_t n, uin
 static int store_func(struct cg *g, struct vm_store *st, struct cg_func *fs, uint64_t *id)
 {
 	struct vm_chunk *c;
-	uint64_t code, lines = 0, name = 0;
+	uint64_t code, lines = 0, name = 0, cnames = 0;
 	struct vm_slot *ls;
 	int rc;
 
@@ -1544,6 +1588,17 @@ static int store_func(struct cg *g, struct vm_store *st, struct cg_func *fs, uin
 		ls[i].v.i = (int64_t)fs->lines[i];
 	}
 	rc = store_table(st, ls, fs->nlines, &lines);
+	free(ls);
+	if (rc)
+		return rc;
+	ls = calloc(fs->ncnames ? fs->ncnames : 1, sizeof(*ls));
+	if (!ls)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < fs->ncnames; i++) {
+		ls[i].type = VM_SLOT_INT;
+		ls[i].v.i = (int64_t)fs->cnames[i];
+	}
+	rc = store_table(st, ls, fs->ncnames, &cnames);
 	free(ls);
 	if (rc)
 		return rc;
@@ -1565,6 +1620,9 @@ static int store_func(struct cg *g, struct vm_store *st, struct cg_func *fs, uin
 	if (lines)
 		vm_slot_set_link(c, JSL_FUNC_S_LINES, lines);
 	vm_slot_set_int(c, JSL_FUNC_S_LINE, fs->line);
+	vm_slot_set_int(c, JSL_FUNC_S_NCNAMES, fs->ncnames);
+	if (cnames)
+		vm_slot_set_link(c, JSL_FUNC_S_CNAMES, cnames);
 	*id = c->id;
 	(void)g;
 	return 0;
@@ -1636,7 +1694,6 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 	vm_slot_set_int(r, VM_ROOT_S_VER, VM_ROOT_VERSION);
 	if (qos)
 		vm_slot_set_link(r, VM_ROOT_S_QOS, qos);
-	vm_slot_set_link(r, VM_ROOT_S_MAIN, e[0].v.link == 0 ? 1 : 0); /* placeholder, below */
 	vm_slot_set_link(r, JSL_ROOT_S_FILE, file);
 	vm_slot_set_int(r, JSL_ROOT_S_NCONST, g->nk);
 	if (consts)

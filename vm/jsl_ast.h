@@ -199,6 +199,7 @@ __attribute__((noreturn, format(printf, 4, 5))) void jsl_error_at(struct jsl_cc 
 								    ...);
 __attribute__((noreturn)) void jsl_nomem(struct jsl_cc *C);
 void *jsl_alloc(struct jsl_cc *C, size_t n); /* zeroed; never NULL (unwinds) */
+void jsl_arena_free(struct jsl_cc *C);
 
 void jsl_lex_init(struct jsl_cc *C);
 void jsl_lex_next(struct jsl_cc *C);

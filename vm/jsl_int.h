@@ -50,6 +50,14 @@ enum jsl_op {
 
 extern const char *const jsl_op_names[JSL_OP_COUNT];
 
+/* Operand layout and kinds of each opcode, from opcodes.def (load.c checks them). */
+enum jsl_fmt { JSL_FMT_ABC, JSL_FMT_ABx, JSL_FMT_AsBx, JSL_FMT_sJ };
+struct jsl_opinfo {
+	uint8_t fmt; /* enum jsl_fmt */
+	char a, b, c; /* operand kinds: '_' 'R' 'K' 'G' 'F' 'N' 'M' 'I' 'k' 'J' 'n' */
+};
+extern const struct jsl_opinfo jsl_opinfo[JSL_OP_COUNT];
+
 /*
  * Built-in functions reachable through NCALL, named by the compiler as
  * `obj.name(...)` (obj NULL for plain globals such as parseInt). Their
@@ -140,6 +148,9 @@ extern const char *const jsl_method_names[JSL_M_COUNT];
  *   s[3] LINK first CODE chunk   s[4] LINK name (string) or EMPTY for main
  *   s[5] INT line entries  s[6] LINK line table (DATA, INT (pc << 32 | line)) or EMPTY
  *   s[7] INT line of the declaration
+ *   s[8] INT call-name entries  s[9] LINK call-name table (DATA, INT
+ *        (pc << 32 | constant index): the source name of the callee of the
+ *        CALL or INVOKE at pc, for "x is not a function") or EMPTY
  * CODE chunk: s[0..14] BYTES, two instructions (8 bytes, little-endian)
  *   per slot, the very last slot of a function may hold one (4 bytes);
  *   s[15] LINK next CODE chunk or EMPTY.
@@ -159,6 +170,8 @@ extern const char *const jsl_method_names[JSL_M_COUNT];
 #define JSL_FUNC_S_NLINES   5
 #define JSL_FUNC_S_LINES    6
 #define JSL_FUNC_S_LINE     7
+#define JSL_FUNC_S_NCNAMES  8
+#define JSL_FUNC_S_CNAMES   9
 #define JSL_TABLE_PER_CHUNK (VM_CHUNK_SLOTS - 1)
 #define JSL_CODE_PER_CHUNK  (2 * (VM_CHUNK_SLOTS - 1))
 #define JSL_S_NEXT          (VM_CHUNK_SLOTS - 1)
@@ -260,10 +273,18 @@ struct jsl_str {
 	char s[];       /* len bytes + NUL */
 };
 
+/*
+ * The collector runs inside jsl_str_new (through collect) once used passes
+ * threshold. Hence the rule for every slow path and native: values that
+ * must survive an allocation live in registers (the roots), and a slow
+ * path allocates at most once, at its end, storing the result at once.
+ */
 struct jsl_heap {
 	struct jsl_obj *objs;
 	size_t used, limit, threshold;
 	bool oom; /* the bound was hit: the run ends with VM_ERR_MEMORY */
+	void (*collect)(struct jsl_heap *h, void *ctx);
+	void *ctx;
 };
 
 static inline struct jsl_str *jv_str(jv v)
@@ -275,8 +296,13 @@ static inline jv jv_from_str(const struct jsl_str *s)
 	return JV_BOX(JV_T_STR, (uintptr_t)s);
 }
 
-/* A new string of len bytes (copied from p when p != NULL), or NULL with h->oom set. */
+/*
+ * A new string of len bytes copied from p, or NULL with h->oom set. With
+ * p == NULL the caller fills s->s and then calls jsl_str_measure (or sets
+ * ulen and ascii itself).
+ */
 struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len);
+void jsl_str_measure(struct jsl_str *s);
 void jsl_heap_free_all(struct jsl_heap *h);
 
 /* ---- conversions and formatting (value.c) ------------------------------- */
@@ -305,6 +331,13 @@ struct jsl_prog;
 void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b);
 void jsl_inspect_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b);
 
+double jsl_to_num(jv v);
+int32_t jsl_to_int32(double d);
+double jsl_pow(double x, double y);
+/* *out := the character at UTF-16 index d of string str (undefined outside it). */
+struct jsl_vm;
+int jsl_char_at(struct jsl_vm *vm, jv str, double d, jv *out);
+
 /* ---- loaded program (load.c) ------------------------------------------- */
 
 struct jsl_func {
@@ -316,6 +349,8 @@ struct jsl_func {
 	char *name;           /* "" for main */
 	uint64_t *lines;      /* (pc << 32 | line), pc ascending */
 	uint32_t nlines;
+	uint64_t *cnames;     /* (pc << 32 | string constant): callee names of CALLs */
+	uint32_t ncnames;
 };
 
 struct jsl_prog {
@@ -341,5 +376,45 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 void jsl_prog_free(struct jsl_prog *p);
 /* Source line of instruction pc of f (0 when unknown). */
 uint32_t jsl_func_line(const struct jsl_func *f, uint32_t pc);
+
+/* ---- the running VM (interp.c, builtins.c) ---------------------------------- */
+
+struct jsl_ci {
+	const uint32_t *pc; /* next instruction; saved on calls and before slow paths */
+	jv *base;
+	const struct jsl_func *fn;
+};
+
+struct jsl_vm {
+	const struct jsl_prog *prog;
+	struct jsl_heap heap;
+	jv *stack, *stack_end, *hwm; /* hwm: registers above it were never used */
+	struct jsl_ci *cis, *ci, *ci_end;
+	jv *globals;
+	struct jsl_buf out;
+	uint64_t rng;
+	int status;   /* enum vm_status */
+	char error[256];
+	jv chars[128]; /* one-character ASCII strings (fixed) */
+	jv empty;      /* '' */
+	jv types[6];   /* typeof results (fixed) */
+};
+
+/* End the run with a runtime error "file:line: <message>"; returns -1. */
+__attribute__((format(printf, 2, 3))) int jsl_throw(struct jsl_vm *vm, const char *fmt, ...);
+/* End the run with VM_ERR_MEMORY; returns -1. */
+int jsl_oom(struct jsl_vm *vm, const char *what);
+/* *out := a new string of n bytes from p; 0, or -1 when the heap bound is hit. */
+int jsl_new_str(struct jsl_vm *vm, const char *p, size_t n, jv *out);
+/* *out := the one string of the bytes of b (consumes b). */
+int jsl_buf_to_str(struct jsl_vm *vm, struct jsl_buf *b, jv *out);
+
+/* The source name recorded for the CALL/INVOKE being executed ("x", "s.charAt"), or NULL. */
+const char *jsl_call_name(const struct jsl_vm *vm);
+
+typedef int (*jsl_native_fn)(struct jsl_vm *vm, jv *args, unsigned nargs, jv *ret);
+extern const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT];
+/* recv[0] is the receiver, recv[1..nargs] the arguments; result into *ret. */
+int jsl_invoke(struct jsl_vm *vm, unsigned method, jv *recv, unsigned nargs, jv *ret);
 
 #endif

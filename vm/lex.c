@@ -52,7 +52,6 @@ void *jsl_alloc(struct jsl_cc *C, size_t n)
 	return p;
 }
 
-void jsl_arena_free(struct jsl_cc *C);
 void jsl_arena_free(struct jsl_cc *C)
 {
 	while (C->arena) {

@@ -65,13 +65,14 @@ static bool accept(struct parser *P, unsigned type)
 	return true;
 }
 
-__attribute__((noreturn)) static void error_here(struct parser *P, const char *fmt, const char *a)
+/* Fail at the current token with "expected WHAT, got <token>". */
+__attribute__((noreturn)) static void error_here(struct parser *P, const char *what)
 {
 	char got[64];
 	struct jsl_token *t = tok(P);
 
 	jsl_tok_describe(t, got, sizeof(got));
-	jsl_error_at(P->C, t->line, t->col, fmt, a, got);
+	jsl_error_at(P->C, t->line, t->col, "expected %s, got %s", what, got);
 }
 
 /* Consume a token of the given type or fail with "expected 'X' WHERE, got Y". */
@@ -83,7 +84,7 @@ static void expect(struct parser *P, unsigned type, const char *where)
 		return;
 	snprintf(what, sizeof(what), "'%s'%s%s", jsl_tok_text[type], where ? " " : "",
 		 where ? where : "");
-	error_here(P, "expected %s, got %s", what);
+	error_here(P, what);
 }
 
 /* terminator := ';' | (before '}' or end of input or a line break) */
@@ -91,9 +92,12 @@ static void terminator(struct parser *P, const char *after)
 {
 	if (accept(P, JSL_T_SEMI))
 		return;
+	char what[80];
+
 	if (at(P, JSL_T_RBRACE) || at(P, JSL_T_EOF) || tok(P)->nl_before)
 		return;
-	error_here(P, "expected ';' after %s, got %s", after);
+	snprintf(what, sizeof(what), "';' after %s", after);
+	error_here(P, what);
 }
 
 static void enter(struct parser *P)
@@ -257,7 +261,7 @@ static void parse_qos_param(struct parser *P, struct vm_qos_param *p, struct qos
 	if (accept(P, JSL_T_MINUS))
 		neg = true;
 	if (!at(P, JSL_T_NUM))
-		error_here(P, "expected a QoS parameter (a string or an integer)%s, got %s", "");
+		error_here(P, "a QoS parameter (a string or an integer)");
 	if (t->num != floor(t->num) || t->num > 9007199254740991.0)
 		jsl_error_at(P->C, t->line, t->col,
 			     "QoS parameters are strings or integers up to 2^53-1; got %.17g", t->num);
@@ -276,7 +280,7 @@ static void parse_single_qos(struct parser *P)
 	int c;
 
 	if (!at(P, JSL_T_IDENT))
-		error_here(P, "expected a QoS category%s, got %s", "");
+		error_here(P, "a QoS category");
 	c = vm_qos_lookup(t->str, t->slen);
 	if (c < 0) {
 		char known[256];
@@ -397,7 +401,7 @@ static struct jsl_node *parse_primary(struct parser *P)
 		jsl_error_at(P->C, t->line, t->col, "object literals are not supported in JSLite yet");
 	default:
 		unsupported_token(P);
-		error_here(P, "expected an expression%s, got %s", "");
+		error_here(P, "an expression");
 	}
 	next(P);
 	return n;
@@ -420,7 +424,7 @@ static struct jsl_node *parse_call_member(struct parser *P)
 			next(P);
 			t = tok(P);
 			if (t->type != JSL_T_IDENT && !(t->type >= JSL_T_LET && t->type <= JSL_T_RESERVED))
-				error_here(P, "expected a property name after '.'%s, got %s", "");
+				error_here(P, "a property name after '.'");
 			n = new_node(P, JSL_N_MEMBER, t->line, t->col);
 			n->a = e;
 			n->s = t->str;
@@ -552,7 +556,7 @@ static struct jsl_node *parse_binary(struct parser *P, int minprec)
 		left = n;
 	}
 	if (at(P, JSL_T_NULLISH))
-		jsl_error_at(P->C, tok(P)->line, tok(P)->col, "'??' is not supported in JSLite yet");
+		jsl_error_at(P->C, tok(P)->line, tok(P)->col, "'?\?' is not supported in JSLite yet");
 	return left;
 }
 
@@ -663,8 +667,8 @@ static struct jsl_node *parse_declaration(struct parser *P)
 			if (at(P, JSL_T_LBRACE) || at(P, JSL_T_LBRACK))
 				jsl_error_at(P->C, t->line, t->col,
 					     "destructuring is not supported in JSLite yet");
-			error_here(P, "expected a variable name after '%s', got %s",
-				   is_const ? "const" : "let");
+			error_here(P, is_const ? "a variable name after 'const'"
+					       : "a variable name after 'let'");
 		}
 		d = new_node(P, JSL_N_DECL, t->line, t->col);
 		d->s = t->str;
@@ -689,7 +693,7 @@ static struct jsl_node *parse_function(struct parser *P)
 
 	next(P);
 	if (!at(P, JSL_T_IDENT))
-		error_here(P, "expected a function name after 'function'%s, got %s", "");
+		error_here(P, "a function name after 'function'");
 	f->s = tok(P)->str;
 	f->len = tok(P)->slen;
 	next(P);
@@ -702,7 +706,7 @@ static struct jsl_node *parse_function(struct parser *P)
 			if (at(P, JSL_T_ELLIPSIS) || at(P, JSL_T_LBRACE) || at(P, JSL_T_LBRACK))
 				jsl_error_at(P->C, t->line, t->col,
 					     "only plain parameter names are supported in JSLite");
-			error_here(P, "expected a parameter name%s, got %s", "");
+			error_here(P, "a parameter name");
 		}
 		for (p = f->list; p; p = p->next)
 			if (p->len == t->slen && !memcmp(p->s, t->str, p->len))
@@ -724,7 +728,7 @@ static struct jsl_node *parse_function(struct parser *P)
 	}
 	expect(P, JSL_T_RPAREN, "after the parameters");
 	if (!at(P, JSL_T_LBRACE))
-		error_here(P, "expected '{' before the function body%s, got %s", "");
+		error_here(P, "'{' before the function body");
 	P->in_func = true;
 	P->loops = 0;
 	f->b = parse_block(P);

@@ -17,13 +17,31 @@
 
 /* ---- heap ---------------------------------------------------------------------- */
 
+void jsl_str_measure(struct jsl_str *s)
+{
+	uint32_t ulen = 0;
+	uint8_t ascii = 1;
+
+	for (uint32_t i = 0; i < s->len; i++) {
+		unsigned char c = (unsigned char)s->s[i];
+
+		if (c >= 0x80)
+			ascii = 0;
+		/* UTF-16 length: one unit per lead byte, two for 4-byte sequences. */
+		if ((c & 0xc0) != 0x80)
+			ulen += c >= 0xf0 ? 2 : 1;
+	}
+	s->ulen = ulen;
+	s->ascii = ascii;
+}
+
 struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 {
 	size_t size = sizeof(struct jsl_str) + len + 1;
 	struct jsl_str *s;
-	uint32_t ulen = 0;
-	bool ascii = true;
 
+	if (h->collect && h->used + size > h->threshold)
+		h->collect(h, h->ctx);
 	if (len > VM_STR_MAX || h->used + size > h->limit) {
 		h->oom = true;
 		return NULL;
@@ -41,23 +59,16 @@ struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 	if (p)
 		memcpy(s->s, p, len);
 	s->s[len] = '\0';
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s->s[i];
-
-		if (c >= 0x80)
-			ascii = false;
-		/* UTF-16 length: one unit per lead byte, two for 4-byte sequences. */
-		if ((c & 0xc0) != 0x80)
-			ulen += c >= 0xf0 ? 2 : 1;
-	}
+	s->len = (uint32_t)len;
+	s->ulen = 0;
+	s->ascii = 1;
+	if (p)
+		jsl_str_measure(s);
 	s->h.next = h->objs;
 	s->h.size = (uint32_t)size;
 	s->h.type = JSL_OBJ_STR;
 	s->h.mark = 0;
 	s->h.fixed = 0;
-	s->len = (uint32_t)len;
-	s->ulen = ulen;
-	s->ascii = ascii;
 	h->objs = &s->h;
 	h->used += size;
 	return s;
@@ -437,4 +448,41 @@ void jsl_inspect_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 		return;
 	}
 	jsl_to_string_buf(p, v, b);
+}
+
+/* ---- conversions ------------------------------------------------------------------ */
+
+double jsl_to_num(jv v)
+{
+	if (jv_is_num(v))
+		return jv_num(v);
+	switch (jv_tag(v)) {
+	case JV_T_NULL: return 0;
+	case JV_T_BOOL: return (double)jv_payload(v);
+	case JV_T_STR: return jsl_str_to_num(jv_str(v)->s, jv_str(v)->len);
+	default: return NAN;
+	}
+}
+
+/* ECMAScript ToInt32: modulo 2^32, NaN and infinities to 0. */
+int32_t jsl_to_int32(double d)
+{
+	double m;
+
+	if (d >= -2147483648.0 && d <= 2147483647.0)
+		return (int32_t)d; /* truncates toward zero, as ToInt32 does */
+	if (d != d || isinf(d))
+		return 0;
+	m = fmod(trunc(d), 4294967296.0);
+	if (m < 0)
+		m += 4294967296.0;
+	return (int32_t)(uint32_t)m;
+}
+
+/* x ** y: C's pow except that 1 ** NaN and (+-1) ** (+-Infinity) are NaN in JavaScript. */
+double jsl_pow(double x, double y)
+{
+	if (y != y || ((x == 1 || x == -1) && isinf(y)))
+		return NAN;
+	return pow(x, y);
 }

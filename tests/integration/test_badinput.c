@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Description: bad input to a real trader and container: a clear error, only the offending connection or request fails, the daemons keep serving. */
+/* Description: bad input to real daemons: a clear error, only that peer fails, daemons keep on. */
 /*
  * The test code plays the misbehaving peer over plain blocking sockets: an
  * HTTP client, a peer that lies about lengths or hangs up mid-frame, an
@@ -62,7 +62,8 @@ static int setup(void)
 				  "--listen", "127.0.0.1:0", "--name", "cbad", "--workers", "2",
 				  NULL };
 
-		if (tp_start(&cont, dir, "cbad", NULL, cargv) < 0 || tp_first_line(&cont, 10000) < 0)
+		if (tp_start(&cont, dir, "cbad", NULL, cargv) < 0 ||
+		    tp_first_line(&cont, 10000) < 0)
 			return -1;
 	}
 	snprintf(caddr, sizeof(caddr), "%s", cont.line);
@@ -288,8 +289,8 @@ static int expect_error(int fd, uint64_t reqid, struct cxp_error *e)
 	}
 	rc = -1;
 	if (f.h.type != CXP_MSG_ERROR || f.h.reqid != reqid)
-		fprintf(stderr, "\n  reply to request %" PRIu64 ": %s frame for request %" PRIu64 "\n",
-			reqid, cxp_type_name(f.h.type), f.h.reqid);
+		fprintf(stderr, "\n  reply to request %" PRIu64 ": %s frame for request %" PRIu64
+				"\n", reqid, cxp_type_name(f.h.type), f.h.reqid);
 	else if (cxp_error_decode(f.p, f.h.len, e, why, sizeof(why)) < 0)
 		fprintf(stderr, "\n  reply to request %" PRIu64 ": %s\n", reqid, why);
 	else
@@ -400,7 +401,8 @@ struct got_result {
 
 static int fake_app_open(struct fake_app *a)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 
@@ -474,8 +476,8 @@ static int await_fetch(struct fake_app *a, uint64_t tid, uint64_t *reqid)
 	int fd = accept_within(a->lfd, REPLY_WAIT_MS), rc;
 
 	if (fd < 0) {
-		fprintf(stderr, "\n  container did not connect to the application for tasklet %" PRIu64
-				"\n", tid);
+		fprintf(stderr, "\n  container did not connect to the application (tasklet %"
+				PRIu64 ")\n", tid);
 		return -1;
 	}
 	rc = read_frame(fd, &f, REPLY_WAIT_MS);
@@ -545,7 +547,7 @@ static int await_result(struct fake_app *a, int conn, uint64_t tid, struct got_r
 				continue;
 			rc = read_frame(fds[i], &f, REPLY_WAIT_MS);
 			if (rc <= 0) {
-				/* Closed: forget it (the fetch connection's fd stays the caller's). */
+				/* Closed: forget it (the fetch connection stays the caller's). */
 				if (fds[i] != conn)
 					close(fds[i]);
 				fds[i] = fds[--nfd];
@@ -588,8 +590,8 @@ static void test_trader_http_garbage(void)
 	CU_ASSERT_EQUAL(send_all(fd, http_get, sizeof(http_get) - 1), 0);
 	CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, NULL), 0);
 	/* 'G' 'E' read as the magic: the log names the peer, the bytes and a hint. */
-	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd,
-				      "protocol error: bad magic 0x4745 (not a CXP peer?)", 2000), 0);
+	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, "protocol error: bad magic 0x4745 "
+				      "(not a CXP peer?)", 2000), 0);
 	close(fd);
 	CU_ASSERT_TRUE(tp_alive(&trader));
 }
@@ -633,9 +635,8 @@ static void test_trader_truncated_frame(void)
 	CU_ASSERT_EQUAL(send_all(fd, buf, sizeof(buf)), 0);
 	shutdown(fd, SHUT_WR);
 	CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, NULL), 0);
-	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd,
-				      "protocol error: truncated frame (got 26 of 116 bytes)", 2000),
-			0);
+	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, "protocol error: truncated frame "
+				      "(got 26 of 116 bytes)", 2000), 0);
 	close(fd);
 
 	/* Less than a header, then gone for good. */
@@ -644,8 +645,8 @@ static void test_trader_truncated_frame(void)
 	CU_ASSERT_EQUAL(send_all(fd, "CX\1", 3), 0);
 	shutdown(fd, SHUT_WR);
 	CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, NULL), 0);
-	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd,
-				      "protocol error: truncated frame (got 3 of 16 bytes)", 2000), 0);
+	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, "protocol error: truncated frame "
+				      "(got 3 of 16 bytes)", 2000), 0);
 	close(fd);
 	CU_ASSERT_TRUE(tp_alive(&trader));
 }
@@ -683,7 +684,10 @@ static void test_trader_bad_type_and_version(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL(send_chunks(fd, 5, 1, NULL, 0, 0), 0);
 	CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, &e), 0);
-	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, "unexpected CHUNKS frame for a trader", 2000), 0);
+	CU_ASSERT_EQUAL(e.code, CXP_E_BADMSG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "a trader does not take CHUNKS frames"));
+	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, "unexpected CHUNKS frame for a trader", 2000),
+			0);
 	close(fd);
 
 	/* DONE is for containers only. */
@@ -773,8 +777,9 @@ static void test_trader_bad_register(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL(send_frame(fd, CXP_MSG_REGISTER, 1, "\x05garbage", 8), 0);
 	CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, &e), 0);
-	if (e.code)
-		CU_ASSERT_EQUAL(e.code, CXP_E_BADMSG);
+	/* The would-be container is told why before the trader hangs up. */
+	CU_ASSERT_EQUAL(e.code, CXP_E_BADMSG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "bad REGISTER: "));
 	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, "rejected REGISTER: REGISTER payload", 2000), 0);
 	close(fd);
 
@@ -789,8 +794,8 @@ static void test_trader_bad_register(void)
 	CU_ASSERT_EQUAL(send_frame(fd, CXP_MSG_REGISTER, 1, w.p, w.len), 0);
 	cxp_wbuf_free(&w);
 	CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, NULL), 0);
-	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, "rejected REGISTER: REGISTER payload: 4 trailing "
-				      "bytes", 2000), 0);
+	CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, "rejected REGISTER: REGISTER payload: "
+				      "4 trailing bytes", 2000), 0);
 	close(fd);
 
 	/* A name of 200 bytes (the limit is 31). */
@@ -962,7 +967,9 @@ static void test_container_bad_assign(void)
 	CU_ASSERT_EQUAL(wait_peer_log(&cont, fd, "rejected ASSIGN: ", 2000), 0);
 	/* The endpoint takes ASSIGN only: anything else closes the connection. */
 	CU_ASSERT_EQUAL(send_frame(fd, CXP_MSG_FETCH, 23, NULL, 0), 0);
-	CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, NULL), 0);
+	CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, &e), 0);
+	CU_ASSERT_EQUAL(e.code, CXP_E_BADMSG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "takes ASSIGN only"));
 	CU_ASSERT_EQUAL(wait_peer_log(&cont, fd, "unexpected FETCH frame on the container endpoint",
 				      2000), 0);
 	close(fd);
@@ -975,9 +982,9 @@ static void test_container_bad_assign(void)
  * fetch connection (it may close it: it returns the fd still open or -1),
  * then collect the RESULT.
  */
-static int fetch_round(uint64_t tid, uint64_t root, int (*answer)(int fd, uint64_t reqid, uint64_t tid,
-								  uint64_t root),
-		       struct got_result *r)
+typedef int answer_fn(int fd, uint64_t reqid, uint64_t tid, uint64_t root);
+
+static int fetch_round(uint64_t tid, uint64_t root, answer_fn *answer, struct got_result *r)
 {
 	struct fake_app a;
 	uint64_t reqid = 0;
@@ -992,8 +999,9 @@ static int fetch_round(uint64_t tid, uint64_t root, int (*answer)(int fd, uint64
 	if (afd < 0)
 		goto out_assign;
 	if (fetch.n < 1 || fetch.ids[0] != root) {
-		fprintf(stderr, "\n  first FETCH asks for %u ids, first %" PRIu64 ", want root %" PRIu64
-				"\n", fetch.n, fetch.n ? fetch.ids[0] : 0, root);
+		fprintf(stderr, "\n  first FETCH asks for %u ids, first %" PRIu64
+				", want root %" PRIu64 "\n",
+			fetch.n, fetch.n ? fetch.ids[0] : 0, root);
 		close(afd);
 		goto out_assign;
 	}
@@ -1114,7 +1122,8 @@ static void test_container_invalid_program(void)
 	CU_ASSERT_EQUAL(r.status, VM_ERR_LOAD);
 	CU_ASSERT(strlen(r.error) > 0);
 	if (r.status != VM_ERR_LOAD || !r.error[0])
-		fprintf(stderr, "\n  wrong-magic root: status %u, error \"%s\"\n", r.status, r.error);
+		fprintf(stderr, "\n  wrong-magic root: status %u, error \"%s\"\n", r.status,
+			r.error);
 
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3005, 1000, answer_bad_main, &r), 0);
 	CU_ASSERT_EQUAL(r.status, VM_ERR_LOAD);
@@ -1177,6 +1186,20 @@ static void test_container_app_hangs_up(void)
 	CU_ASSERT_TRUE(tp_alive(&cont));
 }
 
+/* (d) a signature naming an application nobody listens at: the job fails, logged. */
+static void test_container_unreachable_app(void)
+{
+	char what[64];
+	int fd = assign_direct(0x3010, "127.0.0.1:1", 1000);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	snprintf(what, sizeof(what), "tasklet %llu failed", 0x3010ull);
+	CU_ASSERT_EQUAL(tp_wait_log(&cont, what, RESULT_WAIT_MS), 0);
+	CU_ASSERT_TRUE(still_open(fd, 100));
+	close(fd);
+	CU_ASSERT_TRUE(tp_alive(&cont));
+}
+
 /* ---- Afterwards: both daemons still serve, and stop cleanly ------------------------ */
 
 static void write_file(const char *name, const char *text, char *path, size_t cap)
@@ -1208,8 +1231,8 @@ static void test_still_serving(void)
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(run_out, "still serving 42\n=> 43\n"));
 	if (rc != 0 || !strstr(run_out, "still serving 42\n=> 43\n"))
-		fprintf(stderr, "\n  tasklet run exited %d\n  stdout: %s\n  stderr: %s\n", rc, run_out,
-			run_err);
+		fprintf(stderr, "\n  tasklet run exited %d\n  stdout: %s\n  stderr: %s\n", rc,
+			run_out, run_err);
 	/* It went to the real container, not to one of the dropped fakes. */
 	CU_ASSERT_EQUAL(tp_log_count(&trader, "-> container cbad"), before + 1);
 	CU_ASSERT_EQUAL(tp_log_count(&trader, "-> container evil"), 0);
@@ -1232,7 +1255,8 @@ static void test_clean_shutdown(void)
 
 TL_SUITE(x_badinput, setup, teardown,
 	 { "trader: HTTP request -> closed, 'bad magic 0x4745' logged", test_trader_http_garbage },
-	 { "trader: length > CXP_MAX_PAYLOAD -> closed before any body", test_trader_oversized_length },
+	 { "trader: length > CXP_MAX_PAYLOAD -> closed before any body",
+	   test_trader_oversized_length },
 	 { "trader: truncated frames -> logged, closed", test_trader_truncated_frame },
 	 { "trader: bad type / version / frame kind -> closed", test_trader_bad_type_and_version },
 	 { "trader: bad SUBMITs answered BADMSG, connection keeps serving",
@@ -1252,5 +1276,7 @@ TL_SUITE(x_badinput, setup, teardown,
 	   test_container_invalid_program },
 	 { "container: application hangs up / garbage / ERROR during fetch",
 	   test_container_app_hangs_up },
+	 { "container: application unreachable -> job fails, logged",
+	   test_container_unreachable_app },
 	 { "afterwards: tasklet run through the same trader and container", test_still_serving },
 	 { "afterwards: both daemons stop cleanly on SIGTERM", test_clean_shutdown })

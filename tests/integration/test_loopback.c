@@ -152,12 +152,12 @@ static void test_runtime_error_reported(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, "start\n"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, "fuel"));
 	}
-	write_file("throw.jsl", "let x = null;\nconsole.log('before');\nx.y;\n", prog,
+	write_file("throw.jsl", "let f = 3;\nconsole.log('before');\nf(1);\n", prog,
 		   sizeof(prog));
 	CU_ASSERT_EQUAL(tp_run(argv, NULL, out, sizeof(out), err, sizeof(err), 30000), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "before\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "runtime error"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "throw.jsl:3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "throw.jsl:3: TypeError: f is not a function"));
 }
 
 static void test_compile_error_local(void)

@@ -530,6 +530,12 @@ static void test_truncated_frame(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL(send_retry(fd, b, sizeof(b)), (ssize_t)sizeof(b));
 	shutdown(fd, SHUT_WR);
+	/* a peer that only shut down its sending side still gets its reply, then EOF */
+	memset(b, 0xee, sizeof(b));
+	CU_ASSERT_EQUAL(read_full(fd, b, sizeof(b)), 0);
+	CU_ASSERT_EQUAL(b[0], 'C');
+	CU_ASSERT_EQUAL(b[CXP_HDR_SIZE + 99], 0);
+	CU_ASSERT_EQUAL(wait_eof(fd), 0);
 	CU_ASSERT(wait_for(&s->clean, 1));
 	CU_ASSERT_EQUAL(atomic_load(&s->frames), 1);
 	CU_ASSERT_EQUAL(atomic_load(&s->eproto), 1);
@@ -884,7 +890,8 @@ TL_SUITE(u_cxp_loop, NULL, NULL,
 	 { "connect to a closed port: on_connect and on_close report it", test_connect_refused },
 	 { "garbage peer is cut off with a log line; server keeps serving", test_garbage_peer },
 	 { "oversized length is rejected without waiting for the body", test_oversized_header },
-	 { "truncated frame then EOF is a protocol error; whole frame is clean", test_truncated_frame },
+	 { "truncated frame then EOF is a protocol error; half-close after a frame is clean",
+	   test_truncated_frame },
 	 { "on_frame returning < 0 closes the connection", test_handler_rejects },
 	 { "cxp_close flushes queued frames first", test_close_flushes },
 	 { "send limits: EMSGSIZE, EINVAL, ENOBUFS past 64 MiB", test_send_limits },

@@ -1,0 +1,1135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSLite interpreter: a register machine over the instructions of
+ * opcodes.def, dispatched by computed goto (GCC) or a switch.
+ *
+ * Frames: a call puts the callee's registers right after the caller's
+ * function register (CALL A: callee R[0] is caller R[A+1]), so arguments
+ * are never copied and the result goes to callee base[-1] = caller R[A].
+ * Frames are bounded by JSL_MAX_DEPTH and the register stack size; passing
+ * either is node's "RangeError: Maximum call stack size exceeded".
+ *
+ * Fuel: each executed instruction costs one unit (a test and its JMP are
+ * one instruction); the run stops with VM_ERR_FUEL before the instruction
+ * that would exceed the limit. fuel_used counts executed instructions.
+ *
+ * Opcode bodies do the common case inline; everything else is a noinline
+ * slow path, called after the pc is saved (for the error line) — the
+ * interpreter's version of Lua's Protect().
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/jsl_int.h"
+
+#define JSL_MAX_DEPTH   10000
+#define JSL_STACK_SLOTS (1u << 19) /* at most 4 MiB of registers */
+#define STACK_START     1024       /* registers allocated at the start; doubled on demand */
+#define FRAMES_START    64
+/*
+ * Registers past stack_end that are allocated anyway: a frame check
+ * computes nb + nregs (at most 2 * 255 past a valid frame) before it knows
+ * whether that fits, and the pointer must stay inside the allocation.
+ */
+#define STACK_SLACK     (2 * JSL_MAX_REGS + 2)
+#define GC_MIN          (1u << 20)
+
+#define NOINLINE __attribute__((noinline))
+
+/* ---- errors ------------------------------------------------------------------- */
+
+static uint32_t cur_line(const struct jsl_vm *vm)
+{
+	const struct jsl_ci *ci = vm->ci;
+	uint32_t pc = (uint32_t)(ci->pc - ci->fn->code);
+
+	return jsl_func_line(ci->fn, pc ? pc - 1 : 0);
+}
+
+int jsl_throw(struct jsl_vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (vm->status != VM_OK)
+		return -1;
+	vm->status = VM_ERR_RUNTIME;
+	n = snprintf(vm->error, sizeof(vm->error), "%s:%u: ", vm->prog->file, cur_line(vm));
+	if (n >= 0 && (size_t)n < sizeof(vm->error)) {
+		va_start(ap, fmt);
+		vsnprintf(vm->error + n, sizeof(vm->error) - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+int jsl_oom(struct jsl_vm *vm, const char *what)
+{
+	if (vm->status != VM_OK)
+		return -1;
+	vm->status = VM_ERR_MEMORY;
+	snprintf(vm->error, sizeof(vm->error), "%s:%u: %s", vm->prog->file, cur_line(vm), what);
+	return -1;
+}
+
+int jsl_new_str(struct jsl_vm *vm, const char *p, size_t n, jv *out)
+{
+	struct jsl_str *s = jsl_str_new(&vm->heap, p, n);
+
+	if (!s) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "heap limit of %zu bytes reached", vm->heap.limit);
+		return jsl_oom(vm, msg);
+	}
+	*out = jv_from_str(s);
+	return 0;
+}
+
+int jsl_buf_to_str(struct jsl_vm *vm, struct jsl_buf *b, jv *out)
+{
+	int rc;
+
+	if (!b->ok) {
+		free(b->p);
+		return jsl_oom(vm, "out of memory building a string");
+	}
+	rc = jsl_new_str(vm, b->p ? b->p : "", b->len, out);
+	free(b->p);
+	return rc;
+}
+
+/* ---- garbage collection ---------------------------------------------------------- */
+
+static void mark(jv v)
+{
+	if (jv_is(v, JV_T_STR))
+		jv_str(v)->h.mark = 1;
+}
+
+/* Mark from the registers of live frames and the globals, then sweep. */
+static void collect(struct jsl_heap *h, void *ctx)
+{
+	struct jsl_vm *vm = ctx;
+	jv *top = vm->ci->base + vm->ci->fn->nregs;
+	struct jsl_obj **pp = &h->objs;
+
+	for (jv *p = vm->stack; p < top; p++)
+		mark(*p);
+	/* Registers above the live frames may hold values about to be freed: clear them. */
+	for (jv *p = top; p < vm->hwm; p++)
+		*p = JV_UNDEF;
+	vm->hwm = top;
+	for (uint32_t i = 0; i < vm->prog->nglobals; i++)
+		mark(vm->globals[i]);
+	while (*pp) {
+		struct jsl_obj *o = *pp;
+
+		if (o->mark || o->fixed) {
+			o->mark = 0;
+			pp = &o->next;
+		} else {
+			*pp = o->next;
+			h->used -= o->size;
+			free(o);
+		}
+	}
+	h->threshold = h->used * 2 > GC_MIN ? h->used * 2 : GC_MIN;
+	if (h->threshold > h->limit)
+		h->threshold = h->limit;
+}
+
+/* ---- slow paths ------------------------------------------------------------------- */
+
+struct piece {
+	const char *p;
+	size_t len;
+	uint32_t ulen;
+	bool ascii;
+	char buf[JSL_NUMBUF];
+	char *heap; /* a function's text (malloc) */
+};
+
+static void piece_of(const struct jsl_vm *vm, jv v, struct piece *pc)
+{
+	pc->heap = NULL;
+	if (jv_is(v, JV_T_STR)) {
+		pc->p = jv_str(v)->s;
+		pc->len = jv_str(v)->len;
+		pc->ulen = jv_str(v)->ulen;
+		pc->ascii = jv_str(v)->ascii;
+		return;
+	}
+	if (jv_is_num(v)) {
+		pc->len = (size_t)jsl_num_format(jv_num(v), pc->buf);
+		pc->p = pc->buf;
+	} else if (jv_is(v, JV_T_FUNC)) {
+		struct jsl_buf b = { .ok = true };
+
+		jsl_to_string_buf(vm->prog, v, &b);
+		pc->heap = b.p;
+		pc->p = b.ok && b.p ? b.p : "";
+		pc->len = b.ok ? b.len : 0;
+	} else {
+		pc->p = jv_is(v, JV_T_BOOL) ? (jv_payload(v) ? "true" : "false")
+		      : jv_is(v, JV_T_NULL) ? "null" : "undefined";
+		pc->len = strlen(pc->p);
+	}
+	pc->ulen = (uint32_t)pc->len;
+	pc->ascii = true;
+}
+
+/* R[A] := ToString(b) + ToString(c), one allocation (b and c stay rooted in registers). */
+static int concat(struct jsl_vm *vm, jv *ra, jv b, jv c)
+{
+	struct piece x, y;
+	struct jsl_str *s;
+	int rc = 0;
+
+	piece_of(vm, b, &x);
+	piece_of(vm, c, &y);
+	if (!y.len && jv_is(b, JV_T_STR)) {
+		*ra = b;
+		goto out;
+	}
+	if (!x.len && jv_is(c, JV_T_STR)) {
+		*ra = c;
+		goto out;
+	}
+	if (x.len + y.len > VM_STR_MAX) {
+		rc = jsl_throw(vm, "RangeError: Invalid string length");
+		goto out;
+	}
+	s = jsl_str_new(&vm->heap, NULL, x.len + y.len);
+	if (!s) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "heap limit of %zu bytes reached", vm->heap.limit);
+		rc = jsl_oom(vm, msg);
+		goto out;
+	}
+	memcpy(s->s, x.p, x.len);
+	memcpy(s->s + x.len, y.p, y.len);
+	s->s[x.len + y.len] = '\0';
+	s->ulen = x.ulen + y.ulen;
+	s->ascii = x.ascii && y.ascii;
+	*ra = jv_from_str(s);
+out:
+	free(x.heap);
+	free(y.heap);
+	return rc;
+}
+
+static inline double js_mod(double a, double b)
+{
+	if (a >= 0 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
+	    b == (int32_t)b)
+		return (double)((int32_t)a % (int32_t)b);
+	return fmod(a, b);
+}
+
+
+static double arith_num(unsigned op, double x, double y)
+{
+	switch (op) {
+	case JSL_OP_ADD: return x + y;
+	case JSL_OP_SUB: return x - y;
+	case JSL_OP_MUL: return x * y;
+	case JSL_OP_DIV: return x / y;
+	case JSL_OP_MOD: return js_mod(x, y);
+	case JSL_OP_POW: return jsl_pow(x, y);
+	case JSL_OP_BAND: return (double)(jsl_to_int32(x) & jsl_to_int32(y));
+	case JSL_OP_BOR: return (double)(jsl_to_int32(x) | jsl_to_int32(y));
+	case JSL_OP_BXOR: return (double)(jsl_to_int32(x) ^ jsl_to_int32(y));
+	case JSL_OP_SHL: return (double)(int32_t)((uint32_t)jsl_to_int32(x) << (jsl_to_int32(y) & 31));
+	case JSL_OP_SHR: return (double)(jsl_to_int32(x) >> (jsl_to_int32(y) & 31));
+	case JSL_OP_USHR: return (double)((uint32_t)jsl_to_int32(x) >> (jsl_to_int32(y) & 31));
+	default: return NAN;
+	}
+}
+
+static NOINLINE int arith_slow(struct jsl_vm *vm, unsigned op, jv *ra, jv b, jv c)
+{
+	if (op == JSL_OP_ADD && (jv_is(b, JV_T_STR) || jv_is(c, JV_T_STR) || jv_is(b, JV_T_FUNC) ||
+				 jv_is(c, JV_T_FUNC)))
+		return concat(vm, ra, b, c);
+	*ra = jv_from_num(arith_num(op, jsl_to_num(b), jsl_to_num(c)));
+	return 0;
+}
+
+static NOINLINE void unary_slow(unsigned op, jv *ra, jv b)
+{
+	double d = jsl_to_num(b);
+
+	if (op == JSL_OP_NEG)
+		d = -d;
+	else if (op == JSL_OP_BNOT)
+		d = (double)~jsl_to_int32(d);
+	*ra = jv_from_num(d);
+}
+
+static int str_cmp(const struct jsl_str *a, const struct jsl_str *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->s, b->s, n);
+
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* a < b (or a <= b) for anything that is not two numbers. */
+static NOINLINE bool less_slow(jv a, jv b, bool or_equal)
+{
+	double x, y;
+
+	if (jv_is(a, JV_T_STR) && jv_is(b, JV_T_STR)) {
+		int c = str_cmp(jv_str(a), jv_str(b));
+
+		return or_equal ? c <= 0 : c < 0;
+	}
+	x = jsl_to_num(a);
+	y = jsl_to_num(b);
+	return or_equal ? x <= y : x < y;
+}
+
+/* == : strict equality across types after the ECMAScript coercions. */
+static NOINLINE bool loose_eq(jv a, jv b)
+{
+	bool an = jv_is_num(a), bn = jv_is_num(b);
+	unsigned ta = an ? 0 : jv_tag(a), tb = bn ? 0 : jv_tag(b);
+
+	if (ta == tb)
+		return jsl_strict_eq(a, b);
+	if ((ta == JV_T_UNDEF || ta == JV_T_NULL) && (tb == JV_T_UNDEF || tb == JV_T_NULL))
+		return true;
+	if (ta == JV_T_UNDEF || ta == JV_T_NULL || tb == JV_T_UNDEF || tb == JV_T_NULL)
+		return false;
+	if (ta == JV_T_FUNC || tb == JV_T_FUNC)
+		return false;
+	/* numbers, strings and booleans compare as numbers */
+	return jsl_to_num(a) == jsl_to_num(b);
+}
+
+static inline bool truthy(jv v)
+{
+	if (v == JV_TRUE)
+		return true;
+	if (v == JV_FALSE)
+		return false;
+	return jsl_truthy(v);
+}
+
+static NOINLINE int getlen_slow(struct jsl_vm *vm, jv *ra, jv b)
+{
+	if (jv_is(b, JV_T_UNDEF) || jv_is(b, JV_T_NULL))
+		return jsl_throw(vm, "TypeError: Cannot read properties of %s (reading 'length')",
+				 jv_is(b, JV_T_NULL) ? "null" : "undefined");
+	if (jv_is(b, JV_T_FUNC))
+		*ra = jv_from_num(vm->prog->funcs[jv_payload(b)].nparams);
+	else
+		*ra = JV_UNDEF;
+	return 0;
+}
+
+/* The UTF-8 bytes of UTF-16 code unit idx of s (a lone surrogate becomes WTF-8). */
+static int code_unit_at(const struct jsl_str *s, uint32_t idx, char out[4], uint32_t *unit)
+{
+	uint32_t u = 0;
+
+	for (uint32_t i = 0; i < s->len;) {
+		unsigned char c = (unsigned char)s->s[i];
+		uint32_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4, cp;
+
+		if (i + n > s->len)
+			n = s->len - i;
+		if (n == 1)
+			cp = c;
+		else if (n == 2)
+			cp = (c & 0x1fu) << 6 | (s->s[i + 1] & 0x3fu);
+		else if (n == 3)
+			cp = (c & 0x0fu) << 12 | (s->s[i + 1] & 0x3fu) << 6 | (s->s[i + 2] & 0x3fu);
+		else
+			cp = (c & 0x07u) << 18 | (s->s[i + 1] & 0x3fu) << 12 |
+			     (s->s[i + 2] & 0x3fu) << 6 | (s->s[i + 3] & 0x3fu);
+		if (n == 4 && (u == idx || u + 1 == idx)) {
+			uint32_t half = u == idx ? 0xd800 + ((cp - 0x10000) >> 10)
+						 : 0xdc00 + ((cp - 0x10000) & 0x3ff);
+
+			out[0] = (char)(0xe0 | (half >> 12));
+			out[1] = (char)(0x80 | ((half >> 6) & 0x3f));
+			out[2] = (char)(0x80 | (half & 0x3f));
+			*unit = half;
+			return 3;
+		}
+		if (u == idx) {
+			memcpy(out, s->s + i, n);
+			*unit = cp;
+			return (int)n;
+		}
+		u += n == 4 ? 2 : 1;
+		i += n;
+	}
+	return 0;
+}
+
+int jsl_char_at(struct jsl_vm *vm, jv str, double d, jv *out)
+{
+	const struct jsl_str *s = jv_str(str);
+	char buf[4];
+	uint32_t unit;
+	int n;
+
+	if (!(d >= 0 && d < s->ulen && d == floor(d))) {
+		*out = JV_UNDEF;
+		return 0;
+	}
+	if (s->ascii) {
+		*out = vm->chars[(unsigned char)s->s[(uint32_t)d]];
+		return 0;
+	}
+	n = code_unit_at(s, (uint32_t)d, buf, &unit);
+	if (n == 1) {
+		*out = vm->chars[(unsigned char)buf[0]];
+		return 0;
+	}
+	return jsl_new_str(vm, buf, (size_t)n, out);
+}
+
+static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
+{
+	if (jv_is(b, JV_T_UNDEF) || jv_is(b, JV_T_NULL)) {
+		struct jsl_buf kb = { .ok = true };
+		int rc;
+
+		jsl_to_string_buf(vm->prog, c, &kb);
+		rc = jsl_throw(vm, "TypeError: Cannot read properties of %s (reading '%.60s')",
+			       jv_is(b, JV_T_NULL) ? "null" : "undefined", kb.ok && kb.p ? kb.p : "");
+		free(kb.p);
+		return rc;
+	}
+	if (jv_is(b, JV_T_STR)) {
+		double d;
+
+		if (jv_is(c, JV_T_STR) && jv_str(c)->len == 6 && !memcmp(jv_str(c)->s, "length", 6)) {
+			*ra = jv_from_num(jv_str(b)->ulen);
+			return 0;
+		}
+		d = jv_is_num(c) ? jv_num(c) : jsl_to_num(c);
+		/* only canonical index strings ("3", not "03") name characters */
+		if (jv_is(c, JV_T_STR)) {
+			char nb[JSL_NUMBUF];
+
+			if (d != d || (size_t)jsl_num_format(d, nb) != jv_str(c)->len ||
+			    memcmp(nb, jv_str(c)->s, jv_str(c)->len)) {
+				*ra = JV_UNDEF;
+				return 0;
+			}
+		}
+		return jsl_char_at(vm, b, d, ra);
+	}
+	*ra = JV_UNDEF;
+	return 0;
+}
+
+const char *jsl_call_name(const struct jsl_vm *vm)
+{
+	const struct jsl_func *f = vm->ci->fn;
+	uint64_t pc = (uint64_t)(vm->ci->pc - f->code) - 1;
+
+	for (uint32_t k = 0; k < f->ncnames; k++)
+		if (f->cnames[k] >> 32 == pc)
+			return jv_str(vm->prog->consts[(uint32_t)f->cnames[k]])->s;
+	return NULL;
+}
+
+/* The name of what R[a] was loaded from, for "x is not a function". */
+static void callee_name(const struct jsl_vm *vm, const uint32_t *call, unsigned a, char *buf,
+			size_t cap, jv v)
+{
+	const struct jsl_func *f = vm->ci->fn;
+	uint64_t pc = (uint64_t)(call - f->code);
+
+	for (uint32_t k = 0; k < f->ncnames; k++) {
+		if (f->cnames[k] >> 32 == pc) {
+			const struct jsl_str *s = jv_str(vm->prog->consts[(uint32_t)f->cnames[k]]);
+
+			snprintf(buf, cap, "%.60s", s->s);
+			return;
+		}
+	}
+	for (const uint32_t *p = call; p-- > f->code;) {
+		unsigned op = JSL_I_OP(*p);
+
+		if (JSL_I_A(*p) != a || jsl_opinfo[op].a != 'R' || op == JSL_OP_CALL ||
+		    jsl_opinfo[op].c == 'k')
+			continue;
+		if (op == JSL_OP_GETG || op == JSL_OP_GETGC) {
+			snprintf(buf, cap, "%s", vm->prog->gnames[JSL_I_BX(*p)]);
+			return;
+		}
+		break;
+	}
+	{
+		struct jsl_buf b = { .ok = true };
+
+		jsl_inspect_buf(vm->prog, v, &b);
+		snprintf(buf, cap, "%.60s", b.ok && b.p ? b.p : "value");
+		free(b.p);
+	}
+}
+
+static NOINLINE int not_callable(struct jsl_vm *vm, const uint32_t *pc, unsigned a, jv v)
+{
+	char name[80];
+
+	callee_name(vm, pc - 1, a, name, sizeof(name), v);
+	return jsl_throw(vm, "TypeError: %s is not a function", name);
+}
+
+static NOINLINE int stack_overflow(struct jsl_vm *vm)
+{
+	return jsl_throw(vm, "RangeError: Maximum call stack size exceeded");
+}
+
+/*
+ * Make room for a frame reaching up to need (a register pointer) and for one
+ * more call frame: double the register stack and/or the frame array, up to
+ * JSL_STACK_SLOTS and JSL_MAX_DEPTH (past those: RangeError). Frames' base
+ * pointers move with the registers; new registers are zero (the number 0),
+ * which keeps every register below hwm a valid value for the collector.
+ */
+static NOINLINE int grow_stack(struct jsl_vm *vm, const jv *need)
+{
+	size_t size = (size_t)(vm->stack_end - vm->stack), used = (size_t)(need - vm->stack);
+	size_t depth = (size_t)(vm->ci - vm->cis), nframes = (size_t)(vm->ci_end - vm->cis);
+
+	if (used > size) {
+		size_t nsize = size * 2 > used ? size * 2 : used;
+		jv *ns;
+
+		if (used > JSL_STACK_SLOTS)
+			return stack_overflow(vm);
+		if (nsize > JSL_STACK_SLOTS)
+			nsize = JSL_STACK_SLOTS;
+		ns = calloc(nsize + STACK_SLACK, sizeof(*ns));
+		if (!ns)
+			return jsl_oom(vm, "out of memory growing the register stack");
+		memcpy(ns, vm->stack, (size + STACK_SLACK) * sizeof(*ns));
+		for (struct jsl_ci *c = vm->cis; c <= vm->ci; c++)
+			c->base = ns + (c->base - vm->stack);
+		vm->hwm = ns + (vm->hwm - vm->stack);
+		free(vm->stack);
+		vm->stack = ns;
+		vm->stack_end = ns + nsize;
+	}
+	if (depth + 1 >= nframes) {
+		size_t n = nframes * 2 < JSL_MAX_DEPTH ? nframes * 2 : JSL_MAX_DEPTH;
+		struct jsl_ci *nc;
+
+		if (nframes >= JSL_MAX_DEPTH)
+			return stack_overflow(vm);
+		nc = realloc(vm->cis, n * sizeof(*nc));
+		if (!nc)
+			return jsl_oom(vm, "out of memory growing the call stack");
+		vm->cis = nc;
+		vm->ci = nc + depth;
+		vm->ci_end = nc + n;
+	}
+	return 0;
+}
+
+static NOINLINE int tdz(struct jsl_vm *vm, unsigned g)
+{
+	return jsl_throw(vm, "ReferenceError: Cannot access '%s' before initialization",
+			 vm->prog->gnames[g]);
+}
+
+static unsigned typeof_index(jv v)
+{
+	if (jv_is_num(v))
+		return 3;
+	switch (jv_tag(v)) {
+	case JV_T_UNDEF: return 0;
+	case JV_T_BOOL: return 2;
+	case JV_T_STR: return 4;
+	case JV_T_FUNC: return 5;
+	default: return 1;
+	}
+}
+
+/* ---- the dispatch loop ----------------------------------------------------------------- */
+
+#if defined(__GNUC__) && !defined(JSL_SWITCH_DISPATCH)
+#define JSL_COMPUTED_GOTO 1
+#endif
+
+/*
+ * Run from vm->ci until main returns (0, result in *result) or the run fails
+ * (-1, vm->status and vm->error set). *fuel is the budget left, updated.
+ */
+static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
+{
+#ifdef JSL_COMPUTED_GOTO
+	static const void *const disp[JSL_OP_COUNT] = {
+#define X(name, fmt, a, b, c, desc) &&L_##name,
+#include "vm/opcodes.def"
+#undef X
+	};
+#endif
+	const struct jsl_func *funcs = vm->prog->funcs;
+	const jv *K = vm->prog->consts;
+	jv *G = vm->globals;
+	struct jsl_ci *ci = vm->ci;
+	const uint32_t *pc = ci->pc;
+	jv *base = ci->base;
+	int64_t fuel = *fuel_io;
+	uint32_t i;
+	int rc = 0;
+
+#define RA (base + JSL_I_A(i))
+#define RB (base + JSL_I_B(i))
+#define RC (base + JSL_I_C(i))
+#define SAVEPC() (ci->pc = pc)
+#define PROTECT(call)                                                                              \
+	do {                                                                                       \
+		SAVEPC();                                                                          \
+		if (jsl_unlikely((call) < 0))                                                      \
+			goto fail;                                                                 \
+	} while (0)
+#define TAKE_IF(cond)                                                                              \
+	do {                                                                                       \
+		if ((cond) == (bool)JSL_I_C(i))                                                    \
+			pc += JSL_I_SJ(*pc) + 1;                                                   \
+		else                                                                               \
+			pc++;                                                                      \
+	} while (0)
+#define VM_FETCH()                                                                                 \
+	do {                                                                                       \
+		if (jsl_unlikely(--fuel < 0))                                                      \
+			goto out_of_fuel;                                                          \
+		i = *pc++;                                                                         \
+	} while (0)
+#ifdef JSL_COMPUTED_GOTO
+#define VM_DISPATCH(x) goto *disp[JSL_I_OP(x)];
+#define VM_CASE(name)  L_##name:
+#define VM_NEXT                                                                                    \
+	do {                                                                                       \
+		VM_FETCH();                                                                        \
+		goto *disp[JSL_I_OP(i)];                                                           \
+	} while (0)
+#else
+#define VM_DISPATCH(x) switch (JSL_I_OP(x))
+#define VM_CASE(name)  case JSL_OP_##name:
+#define VM_NEXT        continue
+#endif
+#define ARITH(op, expr)                                                                            \
+	{                                                                                          \
+		jv b = *RB, c = *RC;                                                               \
+		if (jsl_likely(jv_is_num(b) & jv_is_num(c))) {                                     \
+			double x = jv_num(b), y = jv_num(c);                                       \
+			*RA = jv_from_num_raw(expr);                                               \
+		} else {                                                                           \
+			PROTECT(arith_slow(vm, op, RA, b, c));                                     \
+		}                                                                                  \
+		VM_NEXT;                                                                           \
+	}
+#define ARITHK(op, expr)                                                                           \
+	{                                                                                          \
+		jv b = *RB, c = K[JSL_I_C(i)];                                                     \
+		if (jsl_likely(jv_is_num(b) & jv_is_num(c))) {                                     \
+			double x = jv_num(b), y = jv_num(c);                                       \
+			*RA = jv_from_num_raw(expr);                                               \
+		} else {                                                                           \
+			PROTECT(arith_slow(vm, op, RA, b, c));                                     \
+		}                                                                                  \
+		VM_NEXT;                                                                           \
+	}
+#define ARITH_SLOWONLY(op)                                                                         \
+	{                                                                                          \
+		jv b = *RB, c = *RC;                                                               \
+		if (jsl_likely(jv_is_num(b) & jv_is_num(c)))                                       \
+			*RA = jv_from_num(arith_num(op, jv_num(b), jv_num(c)));                    \
+		else                                                                               \
+			PROTECT(arith_slow(vm, op, RA, b, c));                                     \
+		VM_NEXT;                                                                           \
+	}
+#define CMPJ(numexpr, slowexpr)                                                                    \
+	{                                                                                          \
+		jv a = *RA, b = *RB;                                                               \
+		bool r;                                                                            \
+		if (jsl_likely(jv_is_num(a) & jv_is_num(b)))                                       \
+			r = numexpr;                                                               \
+		else                                                                               \
+			r = slowexpr;                                                              \
+		TAKE_IF(r);                                                                        \
+		VM_NEXT;                                                                           \
+	}
+#define CMPJI(cmp)                                                                                 \
+	{                                                                                          \
+		jv a = *RA;                                                                        \
+		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
+		TAKE_IF(x cmp (double)JSL_I_SB(i));                                                \
+		VM_NEXT;                                                                           \
+	}
+
+	for (;;) {
+		VM_FETCH();
+		VM_DISPATCH(i)
+		{
+		VM_CASE(MOVE) {
+			*RA = *RB;
+			VM_NEXT;
+		}
+		VM_CASE(LOADK) {
+			*RA = K[JSL_I_BX(i)];
+			VM_NEXT;
+		}
+		VM_CASE(LOADI) {
+			*RA = jv_from_num_raw((double)JSL_I_SBX(i));
+			VM_NEXT;
+		}
+		VM_CASE(LOADU) {
+			*RA = JV_UNDEF;
+			VM_NEXT;
+		}
+		VM_CASE(LOADNULL) {
+			*RA = JV_NULL;
+			VM_NEXT;
+		}
+		VM_CASE(LOADB) {
+			*RA = jv_bool(JSL_I_B(i));
+			VM_NEXT;
+		}
+		VM_CASE(LOADFN) {
+			*RA = JV_BOX(JV_T_FUNC, JSL_I_BX(i));
+			VM_NEXT;
+		}
+		VM_CASE(GETG) {
+			*RA = G[JSL_I_BX(i)];
+			VM_NEXT;
+		}
+		VM_CASE(GETGC) {
+			jv v = G[JSL_I_BX(i)];
+
+			if (jsl_unlikely(v == JV_HOLE))
+				PROTECT(tdz(vm, JSL_I_BX(i)));
+			*RA = v;
+			VM_NEXT;
+		}
+		VM_CASE(SETG) {
+			if (jsl_unlikely(G[JSL_I_BX(i)] == JV_HOLE))
+				PROTECT(tdz(vm, JSL_I_BX(i)));
+			G[JSL_I_BX(i)] = *RA;
+			VM_NEXT;
+		}
+		VM_CASE(DEFG) {
+			G[JSL_I_BX(i)] = *RA;
+			VM_NEXT;
+		}
+		VM_CASE(ADD) ARITH(JSL_OP_ADD, x + y)
+		VM_CASE(SUB) ARITH(JSL_OP_SUB, x - y)
+		VM_CASE(MUL) ARITH(JSL_OP_MUL, x * y)
+		VM_CASE(DIV) ARITH(JSL_OP_DIV, x / y)
+		VM_CASE(MOD) ARITH(JSL_OP_MOD, js_mod(x, y))
+		VM_CASE(POW) ARITH_SLOWONLY(JSL_OP_POW)
+		VM_CASE(ADDI) {
+			jv b = *RB;
+
+			if (jsl_likely(jv_is_num(b)))
+				*RA = jv_from_num_raw(jv_num(b) + JSL_I_SC(i));
+			else
+				PROTECT(arith_slow(vm, JSL_OP_ADD, RA, b,
+						   jv_from_num_raw((double)JSL_I_SC(i))));
+			VM_NEXT;
+		}
+		VM_CASE(SUBI) {
+			jv b = *RB;
+
+			if (jsl_likely(jv_is_num(b)))
+				*RA = jv_from_num_raw(jv_num(b) - JSL_I_SC(i));
+			else
+				PROTECT(arith_slow(vm, JSL_OP_SUB, RA, b,
+						   jv_from_num_raw((double)JSL_I_SC(i))));
+			VM_NEXT;
+		}
+		VM_CASE(BAND) ARITH_SLOWONLY(JSL_OP_BAND)
+		VM_CASE(BOR) ARITH_SLOWONLY(JSL_OP_BOR)
+		VM_CASE(BXOR) ARITH_SLOWONLY(JSL_OP_BXOR)
+		VM_CASE(SHL) ARITH_SLOWONLY(JSL_OP_SHL)
+		VM_CASE(SHR) ARITH_SLOWONLY(JSL_OP_SHR)
+		VM_CASE(USHR) ARITH_SLOWONLY(JSL_OP_USHR)
+		VM_CASE(NEG) {
+			jv b = *RB;
+
+			if (jsl_likely(jv_is_num(b)))
+				*RA = jv_from_num_raw(-jv_num(b));
+			else
+				unary_slow(JSL_OP_NEG, RA, b);
+			VM_NEXT;
+		}
+		VM_CASE(TONUM) {
+			jv b = *RB;
+
+			if (jsl_likely(jv_is_num(b)))
+				*RA = b;
+			else
+				unary_slow(JSL_OP_TONUM, RA, b);
+			VM_NEXT;
+		}
+		VM_CASE(NOT) {
+			*RA = jv_bool(!truthy(*RB));
+			VM_NEXT;
+		}
+		VM_CASE(BNOT) {
+			unary_slow(JSL_OP_BNOT, RA, *RB);
+			VM_NEXT;
+		}
+		VM_CASE(TYPEOF) {
+			*RA = vm->types[typeof_index(*RB)];
+			VM_NEXT;
+		}
+		VM_CASE(SEQ) {
+			*RA = jv_bool(jsl_strict_eq(*RB, *RC));
+			VM_NEXT;
+		}
+		VM_CASE(SNE) {
+			*RA = jv_bool(!jsl_strict_eq(*RB, *RC));
+			VM_NEXT;
+		}
+		VM_CASE(EQ) {
+			*RA = jv_bool(loose_eq(*RB, *RC));
+			VM_NEXT;
+		}
+		VM_CASE(NE) {
+			*RA = jv_bool(!loose_eq(*RB, *RC));
+			VM_NEXT;
+		}
+		VM_CASE(LT) {
+			jv b = *RB, c = *RC;
+
+			*RA = jv_bool(jv_is_num(b) & jv_is_num(c) ? jv_num(b) < jv_num(c)
+								   : less_slow(b, c, false));
+			VM_NEXT;
+		}
+		VM_CASE(LE) {
+			jv b = *RB, c = *RC;
+
+			*RA = jv_bool(jv_is_num(b) & jv_is_num(c) ? jv_num(b) <= jv_num(c)
+								   : less_slow(b, c, true));
+			VM_NEXT;
+		}
+		VM_CASE(JSEQ) {
+			TAKE_IF(jsl_strict_eq(*RA, *RB));
+			VM_NEXT;
+		}
+		VM_CASE(JEQ) {
+			TAKE_IF(loose_eq(*RA, *RB));
+			VM_NEXT;
+		}
+		VM_CASE(JLT) CMPJ(jv_num(a) < jv_num(b), less_slow(a, b, false))
+		VM_CASE(JLE) CMPJ(jv_num(a) <= jv_num(b), less_slow(a, b, true))
+		VM_CASE(JLTI) CMPJI(<)
+		VM_CASE(JLEI) CMPJI(<=)
+		VM_CASE(JGTI) CMPJI(>)
+		VM_CASE(JGEI) CMPJI(>=)
+		VM_CASE(JSEQK) {
+			TAKE_IF(jsl_strict_eq(*RA, K[JSL_I_B(i)]));
+			VM_NEXT;
+		}
+		VM_CASE(TEST) {
+			TAKE_IF(truthy(*RA));
+			VM_NEXT;
+		}
+		VM_CASE(JMP) {
+			pc += JSL_I_SJ(i);
+			VM_NEXT;
+		}
+		VM_CASE(CALL) {
+			jv *ra = RA, f = *ra;
+			const struct jsl_func *fn;
+			jv *nb = ra + 1;
+
+			if (jsl_unlikely(!jv_is(f, JV_T_FUNC))) {
+				SAVEPC();
+				not_callable(vm, pc, JSL_I_A(i), f);
+				goto fail;
+			}
+			fn = &funcs[jv_payload(f)];
+			if (jsl_unlikely(nb + fn->nregs > vm->stack_end || ci + 1 == vm->ci_end)) {
+				ptrdiff_t off = nb - vm->stack;
+
+				SAVEPC();
+				if (grow_stack(vm, nb + fn->nregs) < 0)
+					goto fail;
+				ci = vm->ci;
+				base = ci->base;
+				nb = vm->stack + off;
+			}
+			for (unsigned k = JSL_I_B(i); k < fn->nparams; k++)
+				nb[k] = JV_UNDEF;
+			if (nb + fn->nregs > vm->hwm)
+				vm->hwm = nb + fn->nregs;
+			SAVEPC();
+			ci++;
+			ci->fn = fn;
+			ci->base = nb;
+			vm->ci = ci;
+			base = nb;
+			pc = fn->code;
+			VM_NEXT;
+		}
+		VM_CASE(NCALL) {
+			PROTECT(jsl_native_fns[JSL_I_C(i)](vm, RA + 1, JSL_I_B(i), RA));
+			VM_NEXT;
+		}
+		VM_CASE(INVOKE) {
+			PROTECT(jsl_invoke(vm, JSL_I_C(i), RA, JSL_I_B(i), RA));
+			VM_NEXT;
+		}
+		VM_CASE(GETLEN) {
+			jv b = *RB;
+
+			if (jsl_likely(jv_is(b, JV_T_STR)))
+				*RA = jv_from_num_raw((double)jv_str(b)->ulen);
+			else
+				PROTECT(getlen_slow(vm, RA, b));
+			VM_NEXT;
+		}
+		VM_CASE(GETIDX) {
+			jv b = *RB, c = *RC;
+
+			if (jv_is(b, JV_T_STR) && jv_is_num(c)) {
+				const struct jsl_str *s = jv_str(b);
+				double d = jv_num(c);
+
+				if (s->ascii && d >= 0 && d < s->len && d == (double)(uint32_t)d) {
+					*RA = vm->chars[(unsigned char)s->s[(uint32_t)d]];
+					VM_NEXT;
+				}
+			}
+			PROTECT(getidx_slow(vm, RA, b, c));
+			VM_NEXT;
+		}
+		VM_CASE(THROWK) {
+			SAVEPC();
+			jsl_throw(vm, "%s", jv_str(K[JSL_I_BX(i)])->s);
+			goto fail;
+		}
+		VM_CASE(RET) {
+			jv v = *RA;
+
+			if (jsl_unlikely(ci == vm->cis)) {
+				*result = v;
+				goto done;
+			}
+			base[-1] = v;
+			ci--;
+			vm->ci = ci;
+			base = ci->base;
+			pc = ci->pc;
+			VM_NEXT;
+		}
+		VM_CASE(ADDK) ARITHK(JSL_OP_ADD, x + y)
+		VM_CASE(SUBK) ARITHK(JSL_OP_SUB, x - y)
+		VM_CASE(MULK) ARITHK(JSL_OP_MUL, x * y)
+		VM_CASE(DIVK) ARITHK(JSL_OP_DIV, x / y)
+		VM_CASE(MODK) ARITHK(JSL_OP_MOD, js_mod(x, y))
+		VM_CASE(RETU) {
+			if (jsl_unlikely(ci == vm->cis)) {
+				*result = JV_UNDEF;
+				goto done;
+			}
+			base[-1] = JV_UNDEF;
+			ci--;
+			vm->ci = ci;
+			base = ci->base;
+			pc = ci->pc;
+			VM_NEXT;
+		}
+		}
+	}
+out_of_fuel:
+	fuel = 0;
+	SAVEPC();
+	vm->status = VM_ERR_FUEL;
+	snprintf(vm->error, sizeof(vm->error), "%s:%u: fuel exhausted after %lld instructions",
+		 vm->prog->file, cur_line(vm), (long long)*fuel_io);
+	rc = -1;
+	goto out;
+fail:
+	rc = -1; /* the failing instruction counts as executed */
+	goto out;
+done:
+	rc = 0;
+out:
+	*fuel_io = fuel;
+	return rc;
+#undef RA
+#undef RB
+#undef RC
+}
+
+/* ---- running a Tasklet ------------------------------------------------------------------- */
+
+static void vm_free(struct jsl_vm *vm)
+{
+	jsl_heap_free_all(&vm->heap);
+	jsl_prog_free((struct jsl_prog *)vm->prog);
+	free(vm->stack);
+	free(vm->cis);
+	free(vm->globals);
+	free(vm->out.p);
+	free(vm);
+}
+
+static int fixed_str(struct jsl_vm *vm, const char *s, size_t n, jv *out)
+{
+	struct jsl_str *str = jsl_str_new(&vm->heap, s, n);
+
+	if (!str)
+		return -ENOMEM;
+	str->h.fixed = 1;
+	*out = jv_from_str(str);
+	return 0;
+}
+
+static char *dup_or_empty(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (!s)
+		return NULL;
+	if (n)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
+	   struct vm_result *res)
+{
+	static const char *const types[6] = { "undefined", "object",  "boolean",
+					      "number",    "string",  "function" };
+	struct jsl_prog *prog = NULL;
+	struct jsl_vm *vm;
+	uint64_t fuel0;
+	int64_t fuel;
+	jv result = JV_UNDEF;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	vm = calloc(1, sizeof(*vm));
+	if (!vm) {
+		snprintf(res->error, sizeof(res->error), "out of memory starting the VM");
+		res->status = VM_ERR_MEMORY;
+		return -ENOMEM;
+	}
+	vm->heap.limit = lim && lim->heap_bytes ? lim->heap_bytes : VM_DEFAULT_HEAP;
+	vm->heap.threshold = vm->heap.limit;
+	vm->out.ok = true;
+	vm->out.limit = lim && lim->output_bytes ? lim->output_bytes : VM_DEFAULT_OUTPUT;
+	vm->rng = lim && lim->seed ? lim->seed : 0x9e3779b97f4a7c15ull;
+	fuel0 = lim && lim->fuel ? lim->fuel : VM_DEFAULT_FUEL;
+	fuel = fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0;
+
+	rc = jsl_prog_load(st, root, &vm->heap, &prog, res->error, sizeof(res->error));
+	if (rc < 0) {
+		if (vm->heap.oom) {
+			res->status = VM_ERR_MEMORY;
+			rc = 0;
+		} else if (rc == -ENOMEM) {
+			res->status = VM_ERR_LOAD;
+		} else {
+			res->status = VM_ERR_LOAD;
+			rc = 0;
+		}
+		goto out;
+	}
+	vm->prog = prog;
+	vm->stack = calloc(STACK_START + STACK_SLACK, sizeof(*vm->stack));
+	vm->cis = calloc(FRAMES_START, sizeof(*vm->cis));
+	vm->globals = malloc(((size_t)prog->nglobals + 1) * sizeof(*vm->globals));
+	if (!vm->stack || !vm->cis || !vm->globals) {
+		rc = -ENOMEM;
+		snprintf(res->error, sizeof(res->error), "out of memory starting the VM");
+		res->status = VM_ERR_MEMORY;
+		goto out;
+	}
+	vm->stack_end = vm->stack + STACK_START;
+	vm->ci_end = vm->cis + FRAMES_START;
+	for (uint32_t i = 0; i < prog->nglobals; i++)
+		vm->globals[i] = JV_HOLE;
+	rc = fixed_str(vm, "", 0, &vm->empty);
+	for (unsigned c = 0; !rc && c < 128; c++) {
+		char ch = (char)c;
+
+		rc = fixed_str(vm, &ch, 1, &vm->chars[c]);
+	}
+	for (unsigned t = 0; !rc && t < 6; t++)
+		rc = fixed_str(vm, types[t], strlen(types[t]), &vm->types[t]);
+	if (rc) {
+		res->status = VM_ERR_MEMORY;
+		snprintf(res->error, sizeof(res->error), "%s: heap limit of %zu bytes too small",
+			 prog->file, vm->heap.limit);
+		rc = 0;
+		goto out;
+	}
+	vm->heap.threshold = vm->heap.used + GC_MIN < vm->heap.limit ? vm->heap.used + GC_MIN
+								  : vm->heap.limit;
+	vm->heap.collect = collect;
+	vm->heap.ctx = vm;
+	vm->ci = vm->cis;
+	vm->ci->fn = &prog->funcs[0];
+	vm->ci->base = vm->stack;
+	vm->ci->pc = prog->funcs[0].code;
+	vm->hwm = vm->stack + prog->funcs[0].nregs;
+
+	if (execute(vm, &fuel, &result) < 0) {
+		res->status = vm->status;
+		memcpy(res->error, vm->error, sizeof(res->error));
+	}
+	res->fuel_used = (uint64_t)((fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0) - fuel);
+	rc = 0;
+	if (res->status == VM_OK) {
+		struct jsl_buf b = { .ok = true };
+
+		jsl_inspect_buf(prog, result, &b);
+		if (!b.ok) {
+			free(b.p);
+			res->status = VM_ERR_MEMORY;
+			snprintf(res->error, sizeof(res->error), "out of memory rendering the result");
+		} else {
+			res->value = b.p;
+		}
+	}
+out:
+	res->output = dup_or_empty(vm->out.p, vm->out.p ? vm->out.len : 0);
+	if (!res->value)
+		res->value = dup_or_empty(NULL, 0);
+	if (!res->output || !res->value) {
+		vm_result_free(res);
+		rc = -ENOMEM;
+	} else {
+		res->output_len = vm->out.p ? vm->out.len : 0;
+	}
+	if (!vm->prog)
+		jsl_prog_free(prog);
+	vm_free(vm);
+	return rc;
+}
+
+void vm_result_free(struct vm_result *res)
+{
+	if (!res)
+		return;
+	free(res->output);
+	free(res->value);
+	res->output = NULL;
+	res->value = NULL;
+	res->output_len = 0;
+}

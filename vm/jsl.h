@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSLite helpers for front ends (the `tasklet` command): compile a source
+ * file into a chunk store. The language and its chunk layout: man jslite(7).
+ */
+#ifndef TL_VM_JSL_H
+#define TL_VM_JSL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/vm.h"
+
+/*
+ * Read the file at path and jsl_compile it (the file name in messages is
+ * path). Returns 0 and the root chunk id in *root; -errno with
+ * "path: cannot open: <strerror>" (or the like) in err when the file cannot
+ * be read; -EINVAL with "path:line:col: message" on a compile error.
+ */
+int jsl_compile_file(struct vm_store *st, const char *path, uint64_t *root, char *err,
+		     size_t errlen);
+
+#endif

@@ -1,0 +1,693 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Loading a compiled Tasklet: from the chunk graph (which may come from
+ * anywhere, e.g. over the network) to the executable form the interpreter
+ * runs — every function's code copied into one array, constants decoded.
+ *
+ * Nothing is trusted: kinds, slot types, counts, chain lengths, every
+ * instruction's opcode and operands (register < register count, constant <
+ * constants, jump target inside the function, test followed by JMP, code
+ * ending in a return/jump/throw) are checked here, so the interpreter's hot
+ * path can index without checks. A bad graph is -EINVAL/-ENOENT with a
+ * message naming the chunk; it never crashes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/jsl_int.h"
+#include "vm/qos_int.h"
+
+#define MAX_NAME   1024        /* function, global and file names */
+#define MAX_TOTAL  (1u << 23)  /* instructions in a program */
+#define MAX_TABLE  (1u << 20)  /* entries of a table */
+
+const struct jsl_opinfo jsl_opinfo[JSL_OP_COUNT] = {
+#define X(name, fmt, a, b, c, desc) { JSL_FMT_##fmt, #a[0], #b[0], #c[0] },
+#include "vm/opcodes.def"
+#undef X
+};
+
+__attribute__((format(printf, 4, 5))) static int fail(int rc, char *err, size_t errlen,
+						      const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+static const struct vm_chunk *get(const struct vm_store *st, uint64_t id, uint8_t kind,
+				  const char *what, int *rc, char *err, size_t errlen)
+{
+	const struct vm_chunk *c = vm_store_get(st, id);
+
+	if (!c) {
+		*rc = fail(-ENOENT, err, errlen, "%s: chunk 0x%" PRIx64 " is not in the store", what,
+			   id);
+		return NULL;
+	}
+	if (c->kind != kind) {
+		*rc = fail(-EINVAL, err, errlen, "%s: chunk 0x%" PRIx64 " is kind %s, want %s", what,
+			   id, vm_chunk_kind_name(c->kind), vm_chunk_kind_name(kind));
+		return NULL;
+	}
+	return c;
+}
+
+static int want_int(const struct vm_chunk *c, unsigned s, int64_t lo, int64_t hi, int64_t *out,
+		    const char *what, char *err, size_t errlen)
+{
+	if (c->s[s].type != VM_SLOT_INT)
+		return fail(-EINVAL, err, errlen, "%s chunk 0x%" PRIx64 ": slot %u is %s, want INT",
+			    what, c->id, s, vm_slot_type_name(c->s[s].type));
+	if (c->s[s].v.i < lo || c->s[s].v.i > hi)
+		return fail(-EINVAL, err, errlen,
+			    "%s chunk 0x%" PRIx64 ": slot %u is %" PRId64 ", want %" PRId64
+			    "..%" PRId64,
+			    what, c->id, s, c->s[s].v.i, lo, hi);
+	*out = c->s[s].v.i;
+	return 0;
+}
+
+/* A LINK slot (or EMPTY when may_be_empty): the id, 0 for EMPTY. */
+static int want_link(const struct vm_chunk *c, unsigned s, bool may_be_empty, uint64_t *out,
+		     const char *what, char *err, size_t errlen)
+{
+	*out = 0;
+	if (c->s[s].type == VM_SLOT_LINK) {
+		*out = c->s[s].v.link;
+		return 0;
+	}
+	if (c->s[s].type == VM_SLOT_EMPTY && may_be_empty)
+		return 0;
+	return fail(-EINVAL, err, errlen, "%s chunk 0x%" PRIx64 ": slot %u is %s, want %s", what,
+		    c->id, s, vm_slot_type_name(c->s[s].type), may_be_empty ? "LINK or EMPTY" : "LINK");
+}
+
+static int want_empty(const struct vm_chunk *c, unsigned from, unsigned to, const char *what,
+		      char *err, size_t errlen)
+{
+	for (unsigned s = from; s < to; s++)
+		if (c->s[s].type != VM_SLOT_EMPTY)
+			return fail(-EINVAL, err, errlen,
+				    "%s chunk 0x%" PRIx64 ": slot %u is %s, want EMPTY (reserved)",
+				    what, c->id, s, vm_slot_type_name(c->s[s].type));
+	return 0;
+}
+
+/*
+ * Read n entries of a table chain (DATA chunks, 15 entries each, s[15] next)
+ * starting at first (0 when n == 0) into out.
+ */
+static int read_table(const struct vm_store *st, uint64_t first, uint32_t n, struct vm_slot *out,
+		      const char *what, char *err, size_t errlen)
+{
+	uint64_t id = first;
+	int rc = 0;
+
+	if (!n) {
+		if (first)
+			return fail(-EINVAL, err, errlen, "%s: table is linked but has 0 entries",
+				    what);
+		return 0;
+	}
+	for (uint32_t i = 0; i < n; i += JSL_TABLE_PER_CHUNK) {
+		const struct vm_chunk *c;
+		uint32_t m = n - i < JSL_TABLE_PER_CHUNK ? n - i : JSL_TABLE_PER_CHUNK;
+
+		if (!id)
+			return fail(-EINVAL, err, errlen, "%s: table ends after %u of %u entries",
+				    what, i, n);
+		c = get(st, id, VM_CHUNK_DATA, what, &rc, err, errlen);
+		if (!c)
+			return rc;
+		memcpy(out + i, c->s, m * sizeof(*out));
+		rc = want_empty(c, m, JSL_TABLE_PER_CHUNK, what, err, errlen);
+		if (rc)
+			return rc;
+		rc = want_link(c, JSL_S_NEXT, true, &id, what, err, errlen);
+		if (rc)
+			return rc;
+		if (i + m == n && id)
+			return fail(-EINVAL, err, errlen,
+				    "%s chunk 0x%" PRIx64 ": links more entries than the %u counted",
+				    what, c->id, n);
+	}
+	return 0;
+}
+
+/* A string chain into a new NUL-terminated malloc'd buffer of at most max bytes. */
+static int read_name(const struct vm_store *st, uint64_t id, size_t max, char **out,
+		     const char *what, char *err, size_t errlen)
+{
+	char sub[200];
+	int64_t n = vm_str_read(st, id, NULL, 0, sub, sizeof(sub));
+	char *p;
+
+	if (n < 0)
+		return fail((int)n, err, errlen, "%s: %s", what, sub);
+	if ((size_t)n > max)
+		return fail(-EINVAL, err, errlen, "%s: name of %" PRId64 " bytes, limit %zu", what, n,
+			    max);
+	p = malloc((size_t)n + 1);
+	if (!p)
+		return -ENOMEM;
+	if (vm_str_read(st, id, p, (size_t)n, NULL, 0) != n) {
+		free(p);
+		return fail(-EINVAL, err, errlen, "%s: string changed while reading", what);
+	}
+	p[n] = '\0';
+	if (strlen(p) != (size_t)n) {
+		free(p);
+		return fail(-EINVAL, err, errlen, "%s: name contains a NUL byte", what);
+	}
+	*out = p;
+	return 0;
+}
+
+static int load_const(const struct vm_store *st, struct jsl_heap *h, const struct vm_slot *s,
+		      uint32_t i, jv *out, char *err, size_t errlen)
+{
+	char sub[200];
+	struct jsl_str *str;
+	int64_t n;
+
+	switch (s->type) {
+	case VM_SLOT_FLOAT:
+		*out = jv_from_num(s->v.f);
+		return 0;
+	case VM_SLOT_INT:
+		*out = jv_from_num((double)s->v.i);
+		return 0;
+	case VM_SLOT_LINK:
+		n = vm_str_read(st, s->v.link, NULL, 0, sub, sizeof(sub));
+		if (n < 0)
+			return fail((int)n, err, errlen, "constant %u: %s", i, sub);
+		str = jsl_str_new(h, NULL, (size_t)n);
+		if (!str)
+			return fail(-ENOMEM, err, errlen,
+				    "constant %u: string of %" PRId64 " bytes exceeds the heap", i, n);
+		str->h.fixed = 1;
+		if (vm_str_read(st, s->v.link, str->s, (size_t)n, NULL, 0) != n)
+			return fail(-EINVAL, err, errlen, "constant %u: string changed", i);
+		jsl_str_measure(str);
+		*out = jv_from_str(str);
+		return 0;
+	default:
+		return fail(-EINVAL, err, errlen, "constant %u: slot is %s, want FLOAT, INT or LINK",
+			    i, vm_slot_type_name(s->type));
+	}
+}
+
+struct fhead {
+	uint64_t id, code, lines, name, cnames;
+	int64_t nparams, nregs, ncode, nlines, line, ncnames;
+};
+
+static int read_fhead(const struct vm_store *st, uint64_t id, uint32_t idx, struct fhead *f,
+		      char *err, size_t errlen)
+{
+	const struct vm_chunk *c;
+	char what[48];
+	int rc = 0;
+
+	snprintf(what, sizeof(what), "function %u", idx);
+	c = get(st, id, VM_CHUNK_FUNC, what, &rc, err, errlen);
+	if (!c)
+		return rc;
+	f->id = id;
+	if ((rc = want_int(c, JSL_FUNC_S_NPARAMS, 0, JSL_MAX_REGS, &f->nparams, what, err, errlen)) ||
+	    (rc = want_int(c, JSL_FUNC_S_NREGS, 1, JSL_MAX_REGS, &f->nregs, what, err, errlen)) ||
+	    (rc = want_int(c, JSL_FUNC_S_NCODE, 1, JSL_MAX_CODE, &f->ncode, what, err, errlen)) ||
+	    (rc = want_link(c, JSL_FUNC_S_CODE, false, &f->code, what, err, errlen)) ||
+	    (rc = want_link(c, JSL_FUNC_S_NAME, true, &f->name, what, err, errlen)) ||
+	    (rc = want_int(c, JSL_FUNC_S_NLINES, 0, JSL_MAX_CODE, &f->nlines, what, err, errlen)) ||
+	    (rc = want_link(c, JSL_FUNC_S_LINES, true, &f->lines, what, err, errlen)) ||
+	    (rc = want_int(c, JSL_FUNC_S_LINE, 0, UINT32_MAX, &f->line, what, err, errlen)) ||
+	    (rc = want_int(c, JSL_FUNC_S_NCNAMES, 0, JSL_MAX_CODE, &f->ncnames, what, err,
+			   errlen)) ||
+	    (rc = want_link(c, JSL_FUNC_S_CNAMES, true, &f->cnames, what, err, errlen)) ||
+	    (rc = want_empty(c, JSL_FUNC_S_CNAMES + 1, VM_CHUNK_SLOTS, what, err, errlen)))
+		return rc;
+	if (f->nparams > f->nregs)
+		return fail(-EINVAL, err, errlen,
+			    "function %u chunk 0x%" PRIx64 ": %" PRId64 " parameters but %" PRId64
+			    " registers",
+			    idx, id, f->nparams, f->nregs);
+	if (f->nlines > f->ncode || f->ncnames > f->ncode)
+		return fail(-EINVAL, err, errlen,
+			    "function %u chunk 0x%" PRIx64
+			    ": more line or call-name entries than instructions",
+			    idx, id);
+	return 0;
+}
+
+static int read_code(const struct vm_store *st, const struct fhead *f, uint32_t idx, uint32_t *out,
+		     char *err, size_t errlen)
+{
+	uint64_t id = f->code;
+	uint32_t n = (uint32_t)f->ncode, got = 0;
+	char what[48];
+	int rc = 0;
+
+	snprintf(what, sizeof(what), "function %u code", idx);
+	while (got < n) {
+		const struct vm_chunk *c;
+		unsigned s;
+
+		if (!id)
+			return fail(-EINVAL, err, errlen, "%s: ends after %u of %u instructions", what,
+				    got, n);
+		c = get(st, id, VM_CHUNK_CODE, what, &rc, err, errlen);
+		if (!c)
+			return rc;
+		for (s = 0; s < VM_CHUNK_SLOTS - 1 && got < n; s++) {
+			const struct vm_slot *sl = &c->s[s];
+			unsigned want = n - got >= 2 ? 8 : 4;
+
+			if (sl->type != VM_SLOT_BYTES || sl->len != want)
+				return fail(-EINVAL, err, errlen,
+					    "%s chunk 0x%" PRIx64 ": slot %u is %s of %u bytes, want "
+					    "BYTES of %u",
+					    what, c->id, s, vm_slot_type_name(sl->type),
+					    sl->type == VM_SLOT_BYTES ? sl->len : 0, want);
+			for (unsigned k = 0; k < want / 4; k++) {
+				const uint8_t *b = sl->v.b + 4 * k;
+
+				out[got++] = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
+					     (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+			}
+		}
+		rc = want_empty(c, s, VM_CHUNK_SLOTS - 1, what, err, errlen);
+		if (rc)
+			return rc;
+		rc = want_link(c, JSL_S_NEXT, true, &id, what, err, errlen);
+		if (rc)
+			return rc;
+		if (got == n && id)
+			return fail(-EINVAL, err, errlen,
+				    "%s chunk 0x%" PRIx64 ": links more code after the %u instructions",
+				    what, c->id, n);
+	}
+	return 0;
+}
+
+static bool is_test(unsigned op)
+{
+	return jsl_opinfo[op].c == 'k';
+}
+
+/* Check one operand value v of kind k; field is 'A', 'B' or 'C' for messages. */
+static int check_operand(const struct jsl_prog *p, const struct jsl_func *f, uint32_t pc,
+			 uint32_t ins, char kind, char field, int64_t v, const char *fname,
+			 char *err, size_t errlen)
+{
+	const char *why = NULL;
+	int64_t lim = 0;
+
+	switch (kind) {
+	case '_': if (v) why = "must be 0"; break;
+	case 'R': lim = f->nregs; if (v >= lim) why = "register out of range"; break;
+	case 'K': lim = p->nconsts; if (v >= lim) why = "constant out of range"; break;
+	case 'G': lim = p->nglobals; if (v >= lim) why = "global out of range"; break;
+	case 'F': lim = p->nfuncs; if (v >= lim) why = "function out of range"; break;
+	case 'N': lim = JSL_NAT_COUNT; if (v >= lim) why = "unknown native function"; break;
+	case 'M': lim = JSL_M_COUNT; if (v >= lim) why = "unknown method"; break;
+	case 'k': if (v > 1) why = "flag must be 0 or 1"; break;
+	case 'n': lim = f->nregs; if (JSL_I_A(ins) + v >= lim) why = "arguments run past the registers"; break;
+	case 'J': {
+		int64_t t = (int64_t)pc + 1 + v;
+
+		lim = f->ncode;
+		if (t < 0 || t >= lim)
+			why = "jump target outside the function";
+		break;
+	}
+	default: break; /* 'I': any value */
+	}
+	if (!why)
+		return 0;
+	return fail(-EINVAL, err, errlen,
+		    "function %s, instruction %u (%s): operand %c = %" PRId64 ": %s (limit %" PRId64
+		    ")",
+		    fname, pc, jsl_op_names[JSL_I_OP(ins)], field, v, why, lim);
+}
+
+static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32_t idx,
+		      char *err, size_t errlen)
+{
+	char fname[80];
+	int rc;
+
+	snprintf(fname, sizeof(fname), "%u (%.40s)", idx, f->name[0] ? f->name : "main");
+	for (uint32_t pc = 0; pc < f->ncode; pc++) {
+		uint32_t ins = f->code[pc];
+		unsigned op = JSL_I_OP(ins);
+		const struct jsl_opinfo *oi;
+
+		if (op >= JSL_OP_COUNT)
+			return fail(-EINVAL, err, errlen,
+				    "function %s, instruction %u: unknown opcode %u", fname, pc, op);
+		oi = &jsl_opinfo[op];
+		switch (oi->fmt) {
+		case JSL_FMT_ABC:
+			rc = check_operand(p, f, pc, ins, oi->a, 'A', JSL_I_A(ins), fname, err, errlen);
+			if (!rc)
+				rc = check_operand(p, f, pc, ins, oi->b, 'B',
+						   oi->b == 'I' ? (int64_t)JSL_I_SB(ins) : (int64_t)JSL_I_B(ins), fname,
+						   err, errlen);
+			if (!rc)
+				rc = check_operand(p, f, pc, ins, oi->c, 'C',
+						   oi->c == 'I' ? (int64_t)JSL_I_SC(ins) : (int64_t)JSL_I_C(ins), fname,
+						   err, errlen);
+			break;
+		case JSL_FMT_ABx:
+		case JSL_FMT_AsBx:
+			rc = check_operand(p, f, pc, ins, oi->a, 'A', JSL_I_A(ins), fname, err, errlen);
+			if (!rc)
+				rc = check_operand(p, f, pc, ins, oi->b, 'B',
+						   oi->fmt == JSL_FMT_AsBx ? (int64_t)JSL_I_SBX(ins)
+									   : (int64_t)JSL_I_BX(ins),
+						   fname, err, errlen);
+			break;
+		default: /* sJ */
+			rc = check_operand(p, f, pc, ins, oi->a, 'J', JSL_I_SJ(ins), fname, err, errlen);
+			break;
+		}
+		if (rc)
+			return rc;
+		if (op == JSL_OP_THROWK && !jv_is(p->consts[JSL_I_BX(ins)], JV_T_STR))
+			return fail(-EINVAL, err, errlen,
+				    "function %s, instruction %u (THROWK): constant is not a string",
+				    fname, pc);
+		if (is_test(op) && (pc + 2 >= f->ncode || JSL_I_OP(f->code[pc + 1]) != JSL_OP_JMP))
+			return fail(-EINVAL, err, errlen,
+				    "function %s, instruction %u (%s): a test must be followed by a "
+				    "JMP and more code",
+				    fname, pc, jsl_op_names[op]);
+	}
+	switch (JSL_I_OP(f->code[f->ncode - 1])) {
+	case JSL_OP_RET: case JSL_OP_RETU: case JSL_OP_JMP: case JSL_OP_THROWK:
+		return 0;
+	default:
+		return fail(-EINVAL, err, errlen,
+			    "function %s: the last instruction (%s) would run off the end", fname,
+			    jsl_op_names[JSL_I_OP(f->code[f->ncode - 1])]);
+	}
+}
+
+static int read_lines(const struct vm_store *st, const struct fhead *fh, uint32_t idx,
+		      struct jsl_func *f, char *err, size_t errlen)
+{
+	struct vm_slot *s;
+	char what[48];
+	int rc;
+
+	if (!fh->nlines) {
+		if (fh->lines)
+			return fail(-EINVAL, err, errlen, "function %u: line table without entries",
+				    idx);
+		return 0;
+	}
+	snprintf(what, sizeof(what), "function %u lines", idx);
+	s = malloc((size_t)fh->nlines * sizeof(*s));
+	f->lines = malloc((size_t)fh->nlines * sizeof(*f->lines));
+	if (!s || !f->lines) {
+		free(s);
+		return -ENOMEM;
+	}
+	rc = read_table(st, fh->lines, (uint32_t)fh->nlines, s, what, err, errlen);
+	for (uint32_t i = 0; !rc && i < fh->nlines; i++) {
+		uint64_t e = (uint64_t)s[i].v.i, pc = e >> 32;
+
+		if (s[i].type != VM_SLOT_INT || pc >= f->ncode ||
+		    (i && pc <= f->lines[i - 1] >> 32) || (!i && pc))
+			rc = fail(-EINVAL, err, errlen,
+				  "%s: entry %u is not an INT (pc << 32 | line) with pc ascending "
+				  "from 0 inside the function",
+				  what, i);
+		f->lines[i] = e;
+	}
+	f->nlines = (uint32_t)fh->nlines;
+	free(s);
+	return rc;
+}
+
+/* The call-name table: each entry a CALL's pc and a string constant. */
+static int read_cnames(const struct vm_store *st, const struct jsl_prog *p, const struct fhead *fh,
+		       uint32_t idx, struct jsl_func *f, char *err, size_t errlen)
+{
+	struct vm_slot *s;
+	char what[48];
+	int rc;
+
+	if (!fh->ncnames) {
+		if (fh->cnames)
+			return fail(-EINVAL, err, errlen,
+				    "function %u: call-name table without entries", idx);
+		return 0;
+	}
+	snprintf(what, sizeof(what), "function %u call names", idx);
+	s = malloc((size_t)fh->ncnames * sizeof(*s));
+	f->cnames = malloc((size_t)fh->ncnames * sizeof(*f->cnames));
+	if (!s || !f->cnames) {
+		free(s);
+		return -ENOMEM;
+	}
+	rc = read_table(st, fh->cnames, (uint32_t)fh->ncnames, s, what, err, errlen);
+	for (uint32_t i = 0; !rc && i < fh->ncnames; i++) {
+		uint64_t e = (uint64_t)s[i].v.i, pc = e >> 32, k = (uint32_t)e;
+
+		if (s[i].type != VM_SLOT_INT || pc >= f->ncode ||
+		    (JSL_I_OP(f->code[pc]) != JSL_OP_CALL && JSL_I_OP(f->code[pc]) != JSL_OP_INVOKE) ||
+		    k >= p->nconsts ||
+		    !jv_is(p->consts[k], JV_T_STR))
+			rc = fail(-EINVAL, err, errlen,
+				  "%s: entry %u is not an INT (pc << 32 | constant) naming a CALL or INVOKE "
+				  "and a string constant",
+				  what, i);
+		f->cnames[i] = e;
+	}
+	f->ncnames = (uint32_t)fh->ncnames;
+	free(s);
+	return rc;
+}
+
+void jsl_prog_free(struct jsl_prog *p)
+{
+	if (!p)
+		return;
+	for (uint32_t i = 0; p->funcs && i < p->nfuncs; i++) {
+		free(p->funcs[i].name);
+		free(p->funcs[i].lines);
+		free(p->funcs[i].cnames);
+	}
+	for (uint32_t i = 0; p->gnames && i < p->nglobals; i++)
+		free(p->gnames[i]);
+	free(p->funcs);
+	free(p->gnames);
+	free(p->consts);
+	free(p->code);
+	free(p->file);
+	free(p);
+}
+
+int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
+		  struct jsl_prog **out, char *err, size_t errlen)
+{
+	const struct vm_chunk *r;
+	struct jsl_prog *p = NULL;
+	struct vm_slot *tab = NULL;
+	struct fhead *fh = NULL;
+	uint64_t main_id, file_id, cid, fid, gid, qid;
+	int64_t nconst, nfunc, nglob, v;
+	size_t total = 0;
+	int rc = 0;
+
+	*out = NULL;
+	r = get(st, root, VM_CHUNK_ROOT, "root", &rc, err, errlen);
+	if (!r)
+		return rc;
+	if ((rc = want_int(r, VM_ROOT_S_MAGIC, VM_ROOT_MAGIC, VM_ROOT_MAGIC, &v, "root", err,
+			   errlen)) ||
+	    (rc = want_int(r, VM_ROOT_S_VER, VM_ROOT_VERSION, VM_ROOT_VERSION, &v, "root", err,
+			   errlen)) ||
+	    (rc = want_link(r, VM_ROOT_S_QOS, true, &qid, "root", err, errlen)) ||
+	    (rc = want_link(r, VM_ROOT_S_MAIN, false, &main_id, "root", err, errlen)) ||
+	    (rc = want_link(r, JSL_ROOT_S_FILE, false, &file_id, "root", err, errlen)) ||
+	    (rc = want_int(r, JSL_ROOT_S_NCONST, 0, MAX_TABLE, &nconst, "root", err, errlen)) ||
+	    (rc = want_link(r, JSL_ROOT_S_CONST, true, &cid, "root", err, errlen)) ||
+	    (rc = want_int(r, JSL_ROOT_S_NFUNC, 1, MAX_TABLE, &nfunc, "root", err, errlen)) ||
+	    (rc = want_link(r, JSL_ROOT_S_FUNC, false, &fid, "root", err, errlen)) ||
+	    (rc = want_int(r, JSL_ROOT_S_NGLOBAL, 0, MAX_TABLE, &nglob, "root", err, errlen)) ||
+	    (rc = want_link(r, JSL_ROOT_S_GLOBAL, true, &gid, "root", err, errlen)) ||
+	    (rc = want_empty(r, JSL_ROOT_S_GLOBAL + 1, VM_CHUNK_SLOTS, "root", err, errlen)))
+		return rc;
+	if (qid) {
+		struct vm_qos q[VM_QOS_MAX];
+		char sub[200];
+
+		rc = vm_qos_read(st, root, q, VM_QOS_MAX, sub, sizeof(sub));
+		if (rc < 0)
+			return fail(rc, err, errlen, "QoS: %s", sub);
+	}
+	p = calloc(1, sizeof(*p));
+	tab = calloc((size_t)(nconst > nfunc ? (nconst > nglob ? nconst : nglob)
+					     : (nfunc > nglob ? nfunc : nglob)) + 1,
+		     sizeof(*tab));
+	if (!p || !tab) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = read_name(st, file_id, MAX_NAME, &p->file, "source file name", err, errlen);
+	if (rc)
+		goto out;
+	/* constants */
+	p->consts = calloc((size_t)nconst + 1, sizeof(*p->consts));
+	if (!p->consts) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = read_table(st, cid, (uint32_t)nconst, tab, "constant table", err, errlen);
+	if (rc)
+		goto out;
+	for (uint32_t i = 0; i < nconst; i++) {
+		rc = load_const(st, h, &tab[i], i, &p->consts[i], err, errlen);
+		if (rc)
+			goto out;
+		p->nconsts++;
+	}
+	/* global names */
+	p->gnames = calloc((size_t)nglob + 1, sizeof(*p->gnames));
+	if (!p->gnames) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = read_table(st, gid, (uint32_t)nglob, tab, "global name table", err, errlen);
+	if (rc)
+		goto out;
+	for (uint32_t i = 0; i < nglob; i++) {
+		char what[40];
+
+		snprintf(what, sizeof(what), "global %u name", i);
+		if (tab[i].type != VM_SLOT_LINK) {
+			rc = fail(-EINVAL, err, errlen, "global name table: entry %u is %s, want LINK",
+				  i, vm_slot_type_name(tab[i].type));
+			goto out;
+		}
+		rc = read_name(st, tab[i].v.link, MAX_NAME, &p->gnames[i], what, err, errlen);
+		if (rc)
+			goto out;
+		p->nglobals++;
+	}
+	/* functions: headers first (to size the code array), then code */
+	rc = read_table(st, fid, (uint32_t)nfunc, tab, "function table", err, errlen);
+	if (rc)
+		goto out;
+	fh = calloc((size_t)nfunc, sizeof(*fh));
+	p->funcs = calloc((size_t)nfunc, sizeof(*p->funcs));
+	if (!fh || !p->funcs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < nfunc; i++) {
+		if (tab[i].type != VM_SLOT_LINK) {
+			rc = fail(-EINVAL, err, errlen, "function table: entry %u is %s, want LINK", i,
+				  vm_slot_type_name(tab[i].type));
+			goto out;
+		}
+		rc = read_fhead(st, tab[i].v.link, i, &fh[i], err, errlen);
+		if (rc)
+			goto out;
+		total += (size_t)fh[i].ncode;
+		if (total > MAX_TOTAL) {
+			rc = fail(-EINVAL, err, errlen, "more than %u instructions in the program",
+				  MAX_TOTAL);
+			goto out;
+		}
+	}
+	if (tab[0].v.link != main_id) {
+		rc = fail(-EINVAL, err, errlen,
+			  "root: main function 0x%" PRIx64 " is not entry 0 of the function table",
+			  main_id);
+		goto out;
+	}
+	p->code = malloc(total * sizeof(*p->code));
+	if (!p->code) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	p->nfuncs = (uint32_t)nfunc;
+	total = 0;
+	for (uint32_t i = 0; i < nfunc; i++) {
+		struct jsl_func *f = &p->funcs[i];
+
+		f->code = p->code + total;
+		f->ncode = (uint32_t)fh[i].ncode;
+		f->nregs = (uint16_t)fh[i].nregs;
+		f->nparams = (uint8_t)fh[i].nparams;
+		f->line = (uint32_t)fh[i].line;
+		rc = read_code(st, &fh[i], i, p->code + total, err, errlen);
+		if (rc)
+			goto out;
+		total += f->ncode;
+		if (fh[i].name) {
+			char what[40];
+
+			snprintf(what, sizeof(what), "function %u name", i);
+			rc = read_name(st, fh[i].name, MAX_NAME, &f->name, what, err, errlen);
+		} else {
+			f->name = calloc(1, 1);
+			if (!f->name)
+				rc = -ENOMEM;
+		}
+		if (rc)
+			goto out;
+		rc = read_lines(st, &fh[i], i, f, err, errlen);
+		if (!rc)
+			rc = read_cnames(st, p, &fh[i], i, f, err, errlen);
+		if (rc)
+			goto out;
+	}
+	p->ncode = total;
+	for (uint32_t i = 0; i < nfunc; i++) {
+		rc = check_code(p, &p->funcs[i], i, err, errlen);
+		if (rc)
+			goto out;
+	}
+	*out = p;
+	p = NULL;
+out:
+	if (rc == -ENOMEM && err && errlen)
+		snprintf(err, errlen, "out of memory loading the program");
+	jsl_prog_free(p);
+	free(tab);
+	free(fh);
+	return rc;
+}
+
+uint32_t jsl_func_line(const struct jsl_func *f, uint32_t pc)
+{
+	uint32_t lo = 0, hi = f->nlines;
+
+	if (!hi)
+		return f->line;
+	/* the last entry whose pc <= pc */
+	while (hi - lo > 1) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if ((f->lines[mid] >> 32) <= pc)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (uint32_t)f->lines[lo];
+}
