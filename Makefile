@@ -32,7 +32,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wno-unused-parameter
 
 CFLAGS_BASE := -std=gnu11 -O2 -g -fno-strict-aliasing -D_GNU_SOURCE -I. $(WARNINGS)
-LDLIBS      := -luring -lpthread -lm
+LDLIBS      := -luring
 TEST_LDLIBS := -lcunit
 
 ifeq ($(SAN),1)
@@ -43,6 +43,7 @@ LDFLAGS     += -fsanitize=address,undefined
 else
 LDLIBS      += -ljemalloc
 endif
+LDLIBS      += -lpthread -lm -ldl
 ifeq ($(STATIC),1)
 LDFLAGS     += -static
 endif

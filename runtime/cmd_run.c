@@ -36,6 +36,7 @@ static int report(const char *file, const struct tl_result *r, int many, int ver
 		fprintf(stderr, "tasklet: %s: %s: %s\n", file, tl_status_name(r->status),
 			r->error && r->error[0] ? r->error : "(no message)");
 	}
+	fflush(stdout); /* keep stdout and stderr in order on a shared terminal */
 	if (verbose)
 		fprintf(stderr,
 			"tasklet: %s: tasklet %016llx ran on %s (%s): fuel %llu, vm %.3f ms, round "

@@ -22,7 +22,11 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+	say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+else
+	say() { printf '\n%s\n' "$*"; }
+fi
 
 # wait_for FILE PATTERN: until PATTERN shows up in FILE (5 s at most).
 wait_for() {
