@@ -180,7 +180,9 @@ struct cxp_handlers {
 	void (*on_accept)(struct cxp_conn *c, void *ud);
 	/* An outbound connect finished: res 0 or -errno (on failure on_close follows). */
 	void (*on_connect)(struct cxp_conn *c, int res, void *ud);
-	/* A whole frame. Returning < 0 closes the connection (a protocol error of the peer). */
+	/* A whole frame. Returning < 0 closes the connection at once, dropping its queued
+	 * output (a protocol error of the peer). To answer with an ERROR first, call
+	 * cxp_send_error, then cxp_close(c, -EPROTO), and return 0. */
 	int (*on_frame)(struct cxp_conn *c, const struct cxp_hdr *h, const uint8_t *payload, void *ud);
 	/* The connection is gone: reason 0 (peer closed / cxp_close(c, 0)) or -errno / -EPROTO.
 	 * After this returns the cxp_conn is freed. */
@@ -203,7 +205,8 @@ int cxp_listen(struct cxp_loop *l, const char *addr, const struct cxp_handlers *
 struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h,
 			     void *ud);
 
-/* Queue one frame (payload copied). 0, -ENOTCONN if closing, -EMSGSIZE, -ENOMEM. */
+/* Queue one frame (payload copied). 0, -ENOTCONN if closing, -EMSGSIZE, -ENOMEM,
+ * -ENOBUFS past the per-connection output bound (64 MiB), -EINVAL for a bad type. */
 int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len);
 /* Send a CXP_MSG_ERROR frame. */
 int cxp_send_error(struct cxp_conn *c, uint64_t reqid, uint32_t code, const char *fmt, ...)

@@ -128,7 +128,7 @@ struct cxp_conn {
 	uint8_t *rb;       /* received bytes [0, rlen) */
 	size_t rlen, rcap;
 	struct obuf snd, pend;
-	struct sockaddr_storage ss; /* connect target: the kernel reads it until OP_CONNECT completes */
+	struct sockaddr_storage ss; /* connect target: read by the kernel until OP_CONNECT ends */
 	unsigned sslen;
 	struct __kernel_timespec cts;
 	char peer[CXP_ADDR_MAX + 1];
@@ -761,7 +761,8 @@ static void accept_cqe(struct listener *ls, int res, unsigned flags)
 	} else if (res == -EMFILE || res == -ENFILE || res == -ENOMEM || res == -ENOBUFS) {
 		cxp_log("%s: accept failed: %s; retrying in %d ms", ls->addr, strerror(-res),
 			ACCEPT_RETRY_MS);
-		if (!more && !l->freeing && cxp_loop_timer(l, ACCEPT_RETRY_MS, accept_retry, ls) < 0)
+		if (!more && !l->freeing &&
+		    cxp_loop_timer(l, ACCEPT_RETRY_MS, accept_retry, ls) < 0)
 			cxp_log("%s: cannot schedule the accept retry; no longer accepting",
 				ls->addr);
 		return;
@@ -1181,8 +1182,8 @@ static int probe_ops(struct cxp_loop *l)
 	}
 	for (size_t i = 0; i < sizeof(needed_ops) / sizeof(needed_ops[0]); i++) {
 		if (!io_uring_opcode_supported(pr, (int)needed_ops[i].op)) {
-			cxp_log("cxp loop: the kernel lacks io_uring operation %s (needs Linux >= 5.6)",
-				needed_ops[i].name);
+			cxp_log("cxp loop: the kernel lacks io_uring operation %s "
+				"(needs Linux >= 5.6)", needed_ops[i].name);
 			ret = -ENOSYS;
 		}
 	}
@@ -1275,6 +1276,10 @@ static uint64_t now_ms(void)
  * then every connection is closed with on_close(c, 0), pending timers are
  * dropped without running, and we wait for the kernel to give back every
  * request before freeing what they point at.
+ *
+ * Note: tearing a ring down makes the kernel queue task work on each thread
+ * that submitted to it, so the next blocking system call of such a thread
+ * that has a timeout (SO_RCVTIMEO, ...) may fail once with EINTR.
  */
 void cxp_loop_free(struct cxp_loop *l)
 {

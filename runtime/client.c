@@ -254,7 +254,8 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 	if (cxp_fetch_decode(payload, h->len, f, err, sizeof(err)) < 0) {
 		cxp_log("%s: bad FETCH: %s", cxp_conn_peer(conn), err);
 		cxp_send_error(conn, h->reqid, CXP_E_BADMSG, "bad FETCH: %s", err);
-		return -EPROTO;
+		cxp_close(conn, -EPROTO); /* after the error is sent */
+		return 0;
 	}
 	t = task_lookup(c, f->tasklet_id);
 	if (!t) {
@@ -347,7 +348,8 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 			cxp_type_name(h->type));
 		cxp_send_error(conn, h->reqid, CXP_E_BADMSG,
 			       "an application endpoint takes FETCH and RESULT only");
-		return -EPROTO;
+		cxp_close(conn, -EPROTO); /* after the error is sent */
+		return 0;
 	}
 }
 

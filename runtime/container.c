@@ -236,7 +236,8 @@ static int direct_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 	cxp_log("%s: unexpected %s frame on the container endpoint", cxp_conn_peer(conn),
 		cxp_type_name(h->type));
 	cxp_send_error(conn, h->reqid, CXP_E_BADMSG, "a container endpoint takes ASSIGN only");
-	return -EPROTO;
+	cxp_close(conn, -EPROTO); /* after the error is sent */
+	return 0;
 }
 
 static const struct cxp_handlers direct_handlers = {

@@ -244,7 +244,8 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	if (cxp_register_decode(payload, h->len, &r, err, sizeof(err)) < 0) {
 		cxp_log("%s: rejected REGISTER: %s", cxp_conn_peer(pe->conn), err);
 		cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "bad REGISTER: %s", err);
-		return -EPROTO;
+		cxp_close(pe->conn, -EPROTO); /* after the error is sent */
+		return 0;
 	}
 	if (t->ncont == t->capcont) {
 		size_t ncap = t->capcont ? 2 * t->capcont : 8;
@@ -355,7 +356,8 @@ static int on_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_
 	cxp_log("%s: unexpected %s frame for a trader", cxp_conn_peer(conn), cxp_type_name(h->type));
 	cxp_send_error(conn, h->reqid, CXP_E_BADMSG, "a trader does not take %s frames",
 		       cxp_type_name(h->type));
-	return -EPROTO;
+	cxp_close(conn, -EPROTO); /* after the error is sent */
+	return 0;
 }
 
 static void on_accept(struct cxp_conn *conn, void *ud)

@@ -13,9 +13,10 @@
  *
  * Every wait is bounded (poll deadlines plus SO_RCVTIMEO/SO_SNDTIMEO as a
  * backstop), so a daemon that hangs fails a test instead of hanging the run.
+ * With TL_TEST_VERBOSE=1 in the environment, both daemons' logs go to stderr
+ * at the end when a test failed.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -46,32 +47,6 @@ static char run_out[1 << 16], run_err[1 << 16];
 
 /* ---- Process setup -------------------------------------------------------------- */
 
-/* One trader, one container "cbad" registered with it and listening for direct ASSIGNs. */
-static int setup(void)
-{
-	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
-
-	signal(SIGPIPE, SIG_IGN);
-	if (tp_tmpdir(dir, sizeof(dir)) < 0)
-		return -1;
-	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 5000) < 0)
-		return -1;
-	snprintf(taddr, sizeof(taddr), "%s", trader.line);
-	{
-		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", taddr,
-				  "--listen", "127.0.0.1:0", "--name", "cbad", "--workers", "2",
-				  NULL };
-
-		if (tp_start(&cont, dir, "cbad", NULL, cargv) < 0 ||
-		    tp_first_line(&cont, 10000) < 0)
-			return -1;
-	}
-	snprintf(caddr, sizeof(caddr), "%s", cont.line);
-	if (tp_wait_log(&trader, "container cbad registered", 5000) < 0)
-		return -1;
-	return 0;
-}
-
 static void dump_log(const struct tp_proc *p, const char *name)
 {
 	char line[512];
@@ -94,8 +69,41 @@ static int teardown(void)
 	}
 	tp_stop(&cont, SIGTERM, 5000);
 	tp_stop(&trader, SIGTERM, 5000);
-	tp_rmdir(dir);
+	if (dir[0])
+		tp_rmdir(dir);
+	dir[0] = 0;
 	return 0;
+}
+
+/* One trader, one container "cbad" registered with it and listening for direct ASSIGNs.
+ * CUnit does not call the clean function when this fails: it cleans up itself. */
+static int setup(void)
+{
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+	char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--listen",
+			  "127.0.0.1:0", "--name", "cbad", "--workers", "2", NULL };
+
+	signal(SIGPIPE, SIG_IGN);
+	if (tp_tmpdir(dir, sizeof(dir)) < 0) {
+		dir[0] = 0;
+		return -1;
+	}
+	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 5000) < 0)
+		goto fail;
+	snprintf(taddr, sizeof(taddr), "%s", trader.line);
+	if (tp_start(&cont, dir, "cbad", NULL, cargv) < 0 || tp_first_line(&cont, 10000) < 0)
+		goto fail;
+	snprintf(caddr, sizeof(caddr), "%s", cont.line);
+	if (tp_wait_log(&trader, "container cbad registered", 5000) < 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "x_badinput: cannot start %s trader and container (logs in %s)\n",
+		tl_test_bin(), dir);
+	dump_log(&trader, "trader");
+	dump_log(&cont, "container cbad");
+	teardown();
+	return -1;
 }
 
 /* ---- Plain-socket peer helpers -------------------------------------------------- */
@@ -396,6 +404,8 @@ struct got_result {
 	uint32_t status;
 	char container[CXP_NAME_MAX + 1];
 	char error[512];
+	char output[256];
+	char value[64];
 	int on_fetch_conn; /* came back on the connection the FETCH came on */
 };
 
@@ -563,6 +573,10 @@ static int await_result(struct fake_app *a, int conn, uint64_t tid, struct got_r
 				snprintf(r->container, sizeof(r->container), "%s", res.container);
 				snprintf(r->error, sizeof(r->error), "%.*s", (int)res.error_len,
 					 res.error);
+				snprintf(r->output, sizeof(r->output), "%.*s",
+					 (int)res.output_len, res.output);
+				snprintf(r->value, sizeof(r->value), "%.*s", (int)res.value_len,
+					 res.value);
 				r->on_fetch_conn = fds[i] == conn;
 				ret = 0;
 			}
@@ -1037,7 +1051,7 @@ static void test_container_corrupt_chunk(void)
 	CU_ASSERT_STRING_EQUAL(r.container, "cbad");
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "chunk 1 of 1 from 127.0.0.1:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "slot 3 (offset 64): bad type tag 9"));
-	snprintf(what, sizeof(what), "tasklet %llu failed", 0x3001ull);
+	snprintf(what, sizeof(what), "tasklet %016llx failed", 0x3001ull);
 	CU_ASSERT_EQUAL(tp_wait_log(&cont, what, 2000), 0);
 	CU_ASSERT_TRUE(tp_alive(&cont));
 }
@@ -1087,24 +1101,7 @@ static int answer_bad_magic(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
 	return fd;
 }
 
-/* (b') a root whose main function is a DATA chunk, not a FUNC. */
-static int answer_bad_main(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
-{
-	uint8_t ch[2 * VM_CHUNK_WIRE_SIZE];
-	struct vm_chunk d;
-
-	make_root(ch, root, VM_ROOT_MAGIC, root + 1);
-	memset(&d, 0, sizeof(d));
-	d.id = root + 1;
-	d.kind = VM_CHUNK_DATA;
-	vm_slot_set_int(&d, 0, 3);
-	vm_slot_set_bytes(&d, 1, "abc", 3);
-	vm_chunk_encode(&d, ch + VM_CHUNK_WIRE_SIZE);
-	send_chunks(fd, reqid, tid, ch, 2, 2);
-	return fd;
-}
-
-/* (b'') chunks, but not the root that was asked for. */
+/* (b') chunks, but not the root that was asked for. */
 static int answer_no_root(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
 {
 	uint8_t ch[VM_CHUNK_WIRE_SIZE];
@@ -1114,26 +1111,125 @@ static int answer_no_root(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
 	return fd;
 }
 
+/*
+ * A real compiled program, served whole (as the application library does
+ * for a FETCH of the root), optionally with one chunk altered first: the
+ * first chunk of kind `kind` gets `mutate` applied.
+ */
+static struct {
+	uint8_t *wire;
+	uint32_t n;
+	uint8_t kind;
+	void (*mutate)(struct vm_chunk *c);
+	int mutated;
+} served;
+
+static int put_prog_chunk(const struct vm_chunk *c, void *arg)
+{
+	struct vm_chunk copy = *c;
+
+	if (served.mutate && !served.mutated && c->kind == served.kind) {
+		served.mutate(&copy);
+		served.mutated = 1;
+	}
+	vm_chunk_encode(&copy, served.wire + (size_t)served.n * VM_CHUNK_WIRE_SIZE);
+	served.n++;
+	return 0;
+}
+
+/* Compile src and encode its graph into `served`; the root id, or 0 on failure. */
+static uint64_t prog_build(const char *src, uint8_t kind, void (*mutate)(struct vm_chunk *c))
+{
+	struct vm_store *st = vm_store_new(0x70000);
+	uint64_t root = 0;
+	char cerr[256];
+	int n;
+
+	free(served.wire);
+	memset(&served, 0, sizeof(served));
+	served.kind = kind;
+	served.mutate = mutate;
+	if (!st)
+		return 0;
+	if (jsl_compile(st, "served.jsl", src, strlen(src), &root, cerr, sizeof(cerr)) < 0) {
+		fprintf(stderr, "\n  compile: %s\n", cerr);
+		root = 0;
+		goto out;
+	}
+	served.wire = malloc(vm_store_count(st) * VM_CHUNK_WIRE_SIZE);
+	n = served.wire ? vm_store_walk(st, root, CXP_FETCH_MAX, put_prog_chunk, NULL, NULL) : -1;
+	if (n <= 0 || (mutate && !served.mutated))
+		root = 0;
+out:
+	vm_store_free(st);
+	return root;
+}
+
+static int answer_prog(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
+{
+	send_chunks(fd, reqid, tid, served.wire, served.n, served.n);
+	return fd;
+}
+
+/* The main function's descriptor relabelled as a DATA chunk. */
+static void func_as_data(struct vm_chunk *c)
+{
+	c->kind = VM_CHUNK_DATA;
+}
+
+/* The first two instructions overwritten with all-ones bits (8 bytes of a BYTES slot). */
+static void trash_code(struct vm_chunk *c)
+{
+	static const uint8_t ones[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	vm_slot_set_bytes(c, 0, ones, sizeof(ones));
+}
+
+static const char served_src[] = "let x = 40;\nconsole.log('served', x + 2);\nx + 3;\n";
+
 static void test_container_invalid_program(void)
 {
 	struct got_result r;
+	uint64_t root;
+
+	/* Control: the fake application serving a valid graph gets the program's answer. */
+	root = prog_build(served_src, 0, NULL);
+	CU_ASSERT_FATAL(root != 0);
+	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3020, root, answer_prog, &r), 0);
+	CU_ASSERT_EQUAL(r.status, VM_OK);
+	CU_ASSERT_STRING_EQUAL(r.output, "served 42\n");
+	CU_ASSERT_STRING_EQUAL(r.value, "43");
+	CU_ASSERT_STRING_EQUAL(r.error, "");
 
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3004, 1000, answer_bad_magic, &r), 0);
 	CU_ASSERT_EQUAL(r.status, VM_ERR_LOAD);
-	CU_ASSERT(strlen(r.error) > 0);
-	if (r.status != VM_ERR_LOAD || !r.error[0])
+	/* The loader names the chunk and the slot it rejected. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "root chunk 0x3e8: slot 0"));
+	if (r.status != VM_ERR_LOAD || !strstr(r.error, "root chunk 0x3e8: slot 0"))
 		fprintf(stderr, "\n  wrong-magic root: status %u, error \"%s\"\n", r.status,
 			r.error);
 
-	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3005, 1000, answer_bad_main, &r), 0);
+	root = prog_build(served_src, VM_CHUNK_FUNC, func_as_data);
+	CU_ASSERT_FATAL(root != 0);
+	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3005, root, answer_prog, &r), 0);
 	CU_ASSERT_EQUAL(r.status, VM_ERR_LOAD);
-	CU_ASSERT(strlen(r.error) > 0);
-	if (r.status != VM_ERR_LOAD || !r.error[0])
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "FUNC"));
+	if (r.status != VM_ERR_LOAD || !strstr(r.error, "FUNC"))
 		fprintf(stderr, "\n  DATA as main: status %u, error \"%s\"\n", r.status, r.error);
+
+	root = prog_build(served_src, VM_CHUNK_CODE, trash_code);
+	CU_ASSERT_FATAL(root != 0);
+	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3011, root, answer_prog, &r), 0);
+	CU_ASSERT_EQUAL(r.status, VM_ERR_LOAD);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "instruction 0"));
+	if (r.status != VM_ERR_LOAD || !strstr(r.error, "instruction 0"))
+		fprintf(stderr, "\n  trashed code: status %u, error \"%s\"\n", r.status, r.error);
 
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3006, 1000, answer_no_root, &r), 0);
 	CU_ASSERT_EQUAL(r.status, 100 + CXP_E_NOTFOUND);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "did not send root chunk 1000"));
+	free(served.wire);
+	memset(&served, 0, sizeof(served));
 	CU_ASSERT_TRUE(tp_alive(&cont));
 }
 
@@ -1193,7 +1289,7 @@ static void test_container_unreachable_app(void)
 	int fd = assign_direct(0x3010, "127.0.0.1:1", 1000);
 
 	CU_ASSERT_FATAL(fd >= 0);
-	snprintf(what, sizeof(what), "tasklet %llu failed", 0x3010ull);
+	snprintf(what, sizeof(what), "tasklet %016llx failed", 0x3010ull);
 	CU_ASSERT_EQUAL(tp_wait_log(&cont, what, RESULT_WAIT_MS), 0);
 	CU_ASSERT_TRUE(still_open(fd, 100));
 	close(fd);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Description: CXP frame header codec, payload buffers and message codecs, addresses, log format. */
+/* Description: CXP header codec, payload buffers, message codecs, addresses, log format. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -46,7 +46,8 @@ static char *capture_end(void)
 
 static void test_hdr_roundtrip(void)
 {
-	struct cxp_hdr h = { .type = CXP_MSG_FETCH, .len = 1234567, .reqid = 0x0102030405060708ull };
+	struct cxp_hdr h = { .type = CXP_MSG_FETCH, .len = 1234567,
+			     .reqid = 0x0102030405060708ull };
 	struct cxp_hdr o;
 	uint8_t b[CXP_HDR_SIZE];
 	char err[128] = "";
@@ -261,7 +262,8 @@ static void test_register(void)
 	for (int i = 0; i < 4; i++)
 		cxp_put_u32(&w, 0);
 	CU_ASSERT_EQUAL(cxp_register_decode(w.p, w.len, &o, err, sizeof(err)), -EBADMSG);
-	CU_ASSERT_STRING_EQUAL(err, "REGISTER payload: bad or truncated field 'name' at byte 0 of 56");
+	CU_ASSERT_STRING_EQUAL(err,
+			       "REGISTER payload: bad or truncated field 'name' at byte 0 of 56");
 	cxp_wbuf_free(&w);
 }
 
@@ -351,7 +353,8 @@ static void test_result(void)
 				.fuel_used = 123456789, .run_ns = 42000,
 				.output = out, .output_len = sizeof(out) - 1,
 				.value = "undefined", .value_len = 9,
-				.error = "prog.jsl:3: TypeError: x is not a function", .error_len = 42 };
+				.error = "prog.jsl:3: TypeError: x is not a function",
+				.error_len = 42 };
 	struct cxp_result o;
 	struct cxp_wbuf w;
 	char err[160] = "";
@@ -450,7 +453,8 @@ static void test_log(void)
 	cxp_log_role(NULL);
 	s = capture_end();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_EQUAL(sscanf(s, "tasklet[tester] %lu.%6lu: %63[^\n]\n%n", &sec, &usec, tail, &n), 3);
+	CU_ASSERT_EQUAL(sscanf(s, "tasklet[tester] %lu.%6lu: %63[^\n]\n%n", &sec, &usec, tail, &n),
+			3);
 	CU_ASSERT_STRING_EQUAL(tail, "hello 42");
 	/* six digits of microseconds, then exactly one newline per line */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, ": hello 42\ntasklet[tester] "));
