@@ -65,12 +65,14 @@ DEPFILES  := $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
 TASKLET   := $(BUILD)/tasklet
 LIBTL     := $(BUILD)/libtasklet.a
+PUBHDR    := $(BUILD)/include/tasklet.h
+EXAMPLES  := $(BUILD)/examples/client
 TESTBIN   := $(BUILD)/tests/runner
 FLAGSTAMP := $(BUILD)/cflags.stamp
 
 .PHONY: all deps demo check bench clean install-hdr FORCE
 
-all: $(TASKLET) $(LIBTL)
+all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES)
 
 deps:
 	$(Q)sh scripts/deps.sh
@@ -95,6 +97,18 @@ $(TASKLET): $(CMD_OBJS) $(LIBTL)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBTL) $(LDLIBS)
 
+# The public header for applications written in C (tl_* API).
+$(PUBHDR): runtime/tasklet.h
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+
+# Example applications, built as an outside program would be: only the
+# public header and the library.
+$(BUILD)/examples/%: examples/%.c $(PUBHDR) $(LIBTL) $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(filter-out -I.,$(ALL_CFLAGS)) -I$(BUILD)/include $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
+
 $(TESTBIN): $(TEST_OBJS) $(LIBTL)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  LD      $@')
@@ -105,8 +119,8 @@ demo: $(TASKLET)
 
 # One CUnit runner holds every suite (unit and integration); it closes with
 # CUnit's run summary and exits non-zero on any failure.
-check: $(TASKLET) $(TESTBIN)
-	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
+check: all $(TESTBIN)
+	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
 
 bench: $(TASKLET)
 	$(Q)sh bench/run.sh $(TASKLET)

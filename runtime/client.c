@@ -637,8 +637,12 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 
 	if (o->trader) {
 		snprintf(c->trader, sizeof(c->trader), "%s", o->trader);
-	} else if (start_embedded(c, o, err, errlen) < 0) {
-		goto fail;
+	} else {
+		/* The embedded daemons are part of this program: silent unless asked. */
+		if (!o->verbose)
+			cxp_log_quiet(1);
+		if (start_embedded(c, o, err, errlen) < 0)
+			goto fail;
 	}
 	c->loop = cxp_loop_new();
 	if (!c->loop) {

@@ -79,7 +79,7 @@ int rt_cmd_run(int argc, char **argv)
 		case 'r': repeat = rt_opt_num("--repeat", optarg, 1000000); break;
 		case 'T': timeout_s = rt_opt_num("--timeout", optarg, 86400); break;
 		case 's': o.seed = rt_opt_num("--seed", optarg, ~0ull); break;
-		case 'v': verbose = 1; break;
+		case 'v': verbose = o.verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return RT_EXIT_USAGE;

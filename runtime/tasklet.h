@@ -31,6 +31,7 @@ struct tl_options {
 	unsigned containers; /* embedded default: containers to start (0 = 2) */
 	unsigned workers;    /* embedded default: workers per container (0 = 1) */
 	uint64_t seed;       /* Tasklet seeds; 0 = random */
+	int verbose;         /* embedded default: let its daemons log to stderr */
 };
 
 enum tl_status {

@@ -43,6 +43,13 @@ const char *tl_test_src(void)
 	return p && *p ? p : ".";
 }
 
+const char *tl_test_build(void)
+{
+	const char *p = getenv("TASKLET_BUILD");
+
+	return p && *p ? p : "build";
+}
+
 static int by_name(const void *a, const void *b)
 {
 	const struct tl_test_suite *x = *(const struct tl_test_suite *const *)a;

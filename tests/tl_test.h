@@ -50,5 +50,6 @@ void tl_test_skip(const char *file, int line, const char *reason);
 /* Paths handed in by `make check`: the tasklet binary and the source tree. */
 const char *tl_test_bin(void);
 const char *tl_test_src(void);
+const char *tl_test_build(void); /* the build directory (examples/, include/) */
 
 #endif

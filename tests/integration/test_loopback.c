@@ -221,6 +221,21 @@ static void test_embedded_default(void)
 	CU_ASSERT_PTR_NULL(strstr(err, "tasklet["));
 }
 
+/* The C API, used as an outside program would: build/examples/client. */
+static void test_c_client_example(void)
+{
+	char bin[256], f1[256], f2[256];
+	char *argv[] = { bin, "--trader", taddr, f1, f2, NULL };
+
+	snprintf(bin, sizeof(bin), "%s/examples/client", tl_test_build());
+	snprintf(f1, sizeof(f1), "%s/examples/hello.jsl", tl_test_src());
+	write_file("sq.jsl", "@QOS Priority('True');\nfunction sq(x) { return x * x; }\nsq(9);\n",
+		   f2, sizeof(f2));
+	CU_ASSERT_EQUAL(run(argv), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hello.jsl: ok on c2, result 'Hello from a Tasklet'\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sq.jsl: ok on c1, result 81\n"));
+}
+
 TL_SUITE(x_loopback, setup, teardown,
 	 { "priority to c1, economy to the cheaper c2", test_priority_and_economy },
 	 { "examples/hello.jsl through trader and container", test_example_hello },
@@ -229,4 +244,5 @@ TL_SUITE(x_loopback, setup, teardown,
 	 { "runtime errors reach the application", test_runtime_error_reported },
 	 { "compile errors stay local with file:line:col", test_compile_error_local },
 	 { "container killed mid-run: application told 'container lost'", test_container_lost },
-	 { "embedded default: tasklet run FILE with no trader", test_embedded_default })
+	 { "embedded default: tasklet run FILE with no trader", test_embedded_default },
+	 { "C API example program through the trader", test_c_client_example })
