@@ -457,21 +457,35 @@ static void result_send(void *arg)
 	r.error = j->status ? (j->fail_msg[0] ? j->fail_msg : j->res.error) : "";
 	r.error_len = strlen(r.error);
 
-	if (!j->app)
-		j->app = cxp_connect(c->loop, j->sig.app_addr, &app_handlers, NULL);
-	if (j->app) {
-		cxp_conn_set_data(j->app, NULL);
-		cxp_wbuf_init(&w);
-		cxp_result_encode(&w, &r);
-		if (w.err || cxp_send(j->app, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) < 0)
-			cxp_log("tasklet %016llx: cannot send the result to %s",
-				(unsigned long long)j->sig.tasklet_id, j->sig.app_addr);
-		cxp_wbuf_free(&w);
-		cxp_close(j->app, 0);
+	cxp_wbuf_init(&w);
+	cxp_result_encode(&w, &r);
+	if (w.err) {
+		cxp_log("tasklet %016llx: cannot encode the result: %s",
+			(unsigned long long)j->sig.tasklet_id, strerror(-w.err));
 	} else {
-		cxp_log("tasklet %016llx: cannot reach application %s for the result: %s",
-			(unsigned long long)j->sig.tasklet_id, j->sig.app_addr, strerror(errno));
+		/* The fetch connection if it still takes frames, else a fresh one. */
+		if (j->app) {
+			cxp_conn_set_data(j->app, NULL);
+			if (cxp_send(j->app, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) == 0) {
+				cxp_close(j->app, 0);
+				goto sent;
+			}
+			j->app = NULL;
+		}
+		j->app = cxp_connect(c->loop, j->sig.app_addr, &app_handlers, NULL);
+		if (!j->app ||
+		    cxp_send(j->app, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) < 0) {
+			cxp_log("tasklet %016llx: cannot send the result to %s: %s",
+				(unsigned long long)j->sig.tasklet_id, j->sig.app_addr,
+				strerror(errno));
+			if (j->app)
+				cxp_close(j->app, 0);
+		} else {
+			cxp_close(j->app, 0);
+		}
 	}
+sent:
+	cxp_wbuf_free(&w);
 	if (j->from_trader && c->tconn) {
 		rt_put_le64(tid, j->sig.tasklet_id);
 		cxp_send(c->tconn, CXP_MSG_DONE, j->sig.tasklet_id, tid, sizeof(tid));
