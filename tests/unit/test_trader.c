@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* Description: QoS matching of the trader (trd_match) over a container store. */
+#include <errno.h>
+#include <string.h>
+
+#include "tests/tl_test.h"
+#include "trader/trader.h"
+
+static struct vm_qos prio(const char *v)
+{
+	struct vm_qos q = { .cat = VM_QOS_PRIORITY, .nparams = 1 };
+
+	q.p[0].type = VM_QOS_P_STR;
+	strcpy(q.p[0].s, v);
+	return q;
+}
+
+static struct vm_qos speed(int64_t n)
+{
+	struct vm_qos q = { .cat = VM_QOS_SPEED_MINIMUM, .nparams = 1 };
+
+	q.p[0].type = VM_QOS_P_INT;
+	q.p[0].i = n;
+	return q;
+}
+
+static const struct trd_cand store[] = {
+	{ .id = 1, .name = "fast-prio", .speed = 900, .price = 30, .flags = CXP_CAP_PRIORITY, .workers = 4 },
+	{ .id = 2, .name = "cheap", .speed = 100, .price = 5, .flags = 0, .workers = 1 },
+	{ .id = 3, .name = "mid-prio", .speed = 400, .price = 10, .flags = CXP_CAP_PRIORITY, .workers = 2 },
+};
+
+static void test_no_qos_cheapest(void)
+{
+	CU_ASSERT_EQUAL(trd_match(store, 3, NULL, 0, NULL, 0), 1);
+}
+
+static void test_priority_needs_queue(void)
+{
+	struct vm_qos q[] = { prio("True") };
+
+	/* cheap has no priority queue: the cheapest with one wins. */
+	CU_ASSERT_EQUAL(trd_match(store, 3, q, 1, NULL, 0), 2);
+	q[0] = prio("False");
+	CU_ASSERT_EQUAL(trd_match(store, 3, q, 1, NULL, 0), 1);
+}
+
+static void test_speed_then_priority(void)
+{
+	struct vm_qos q[] = { speed(500), prio("True") };
+
+	CU_ASSERT_EQUAL(trd_match(store, 3, q, 2, NULL, 0), 0);
+	q[0] = speed(400); /* inclusive */
+	CU_ASSERT_EQUAL(trd_match(store, 3, q, 2, NULL, 0), 2);
+}
+
+static void test_load_breaks_price_ties(void)
+{
+	struct trd_cand s[] = {
+		{ .id = 1, .name = "a", .price = 10, .workers = 1, .load = 3 },
+		{ .id = 2, .name = "b", .price = 10, .workers = 4, .load = 8 }, /* 2 per worker */
+		{ .id = 3, .name = "c", .price = 10, .workers = 2, .load = 4 }, /* 2 per worker */
+	};
+
+	CU_ASSERT_EQUAL(trd_match(s, 3, NULL, 0, NULL, 0), 1); /* equal load: lower id */
+	s[1].load = 9;
+	CU_ASSERT_EQUAL(trd_match(s, 3, NULL, 0, NULL, 0), 2);
+}
+
+static void test_no_match_explained(void)
+{
+	struct vm_qos q[] = { speed(300), prio("True"), speed(2000) };
+	char why[256];
+
+	CU_ASSERT_EQUAL(trd_match(store, 3, q, 3, why, sizeof(why)), -ENOENT);
+	/* The requirement that emptied the set is named, with the count before it. */
+	CU_ASSERT_STRING_EQUAL(why, "no registered container satisfies SpeedMinimum(2000) "
+				    "(3 registered, 2 left before it)");
+	CU_ASSERT_EQUAL(trd_match(store, 0, q, 1, why, sizeof(why)), -ENOENT);
+	CU_ASSERT_STRING_EQUAL(why, "no container is registered");
+}
+
+static void test_privacy_needs_tls(void)
+{
+	struct vm_qos q = { .cat = VM_QOS_PRIVACY, .nparams = 2 };
+	struct trd_cand s[] = { { .id = 7, .name = "tls", .price = 50, .flags = CXP_CAP_TLS, .workers = 1 } };
+
+	q.p[0].type = q.p[1].type = VM_QOS_P_STR;
+	strcpy(q.p[0].s, "TLS");
+	strcpy(q.p[1].s, "ca");
+	CU_ASSERT_EQUAL(trd_match(store, 3, &q, 1, NULL, 0), -ENOENT);
+	CU_ASSERT_EQUAL(trd_match(s, 1, &q, 1, NULL, 0), 0);
+}
+
+TL_SUITE(u_trader, NULL, NULL,
+	 { "no QoS: the cheapest container", test_no_qos_cheapest },
+	 { "Priority('True') needs a priority queue", test_priority_needs_queue },
+	 { "requirements narrow in source order", test_speed_then_priority },
+	 { "load per worker breaks price ties", test_load_breaks_price_ties },
+	 { "no match names the requirement that emptied the set", test_no_match_explained },
+	 { "Privacy needs a TLS-capable container", test_privacy_needs_tls })
