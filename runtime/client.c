@@ -457,15 +457,7 @@ int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout
 
 	memset(res, 0, sizeof(*res));
 	res->id = id;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (timeout_ms >= 0) {
-		ts.tv_sec += timeout_ms / 1000;
-		ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-	}
+	ts = rt_deadline(timeout_ms >= 0 ? timeout_ms : 0);
 	pthread_mutex_lock(&c->mu);
 	t = task_find(c, id);
 	if (!t || t->collected) {
@@ -669,10 +661,8 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	}
 	c->io_started = 1;
 	{
-		struct timespec ts;
+		struct timespec ts = rt_deadline(5000);
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 5;
 		pthread_mutex_lock(&c->mu);
 		rc = 0;
 		while (c->connect_res == 1 && rc == 0)

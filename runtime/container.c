@@ -687,16 +687,9 @@ err_free:
 
 int rt_container_wait_registered(struct rt_container *c, int timeout_ms)
 {
-	struct timespec ts;
+	struct timespec ts = rt_deadline(timeout_ms);
 	int rc = 0;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&c->mu);
 	while (!c->registered && rc == 0)
 		rc = pthread_cond_timedwait(&c->cv, &c->mu, &ts);

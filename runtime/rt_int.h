@@ -20,6 +20,21 @@ static inline uint64_t rt_now_ms(void)
 	return rt_now_ns() / 1000000;
 }
 
+/* The CLOCK_REALTIME instant ms milliseconds from now, for pthread_cond_timedwait. */
+static inline struct timespec rt_deadline(int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
 static inline uint64_t rt_get_le64(const uint8_t *p)
 {
 	uint64_t v = 0;
