@@ -221,6 +221,42 @@ static void test_embedded_default(void)
 	CU_ASSERT_PTR_NULL(strstr(err, "tasklet["));
 }
 
+/* A full queue refuses work: every refused Tasklet is answered "container busy". */
+static void test_busy_container_answers(void)
+{
+	char prog[256];
+	struct tp_proc t3, c3;
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+	int ok = 0, busy = 0;
+
+	write_file("slow.jsl",
+		   "let i = 0;\nwhile (i < 2000000) { i = i + 1; }\ni;\n", prog, sizeof(prog));
+	CU_ASSERT_FATAL(tp_start(&t3, dir, "trader3", NULL, targv) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t3, 5000) == 0);
+	{
+		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", t3.line, "--name",
+				  "tiny", "--queue", "1", NULL };
+		char *rargv[] = { (char *)tl_test_bin(), "run", "--trader", t3.line, "--repeat",
+				  "12", prog, NULL };
+
+		CU_ASSERT_FATAL(tp_start(&c3, dir, "tiny", NULL, cargv) == 0);
+		CU_ASSERT_FATAL(tp_wait_log(&t3, "container tiny registered", 5000) == 0);
+		CU_ASSERT_EQUAL(tp_run(rargv, NULL, out, sizeof(out), err, sizeof(err), 60000), 1);
+	}
+	for (char *s = out; (s = strstr(s, "ok on tiny")); s++)
+		ok++;
+	for (char *s = err; (s = strstr(s, "container busy")); s++)
+		busy++;
+	/* Twelve submitted, twelve answered: some ran, the rest were refused. */
+	CU_ASSERT_TRUE(ok >= 1);
+	CU_ASSERT_TRUE(busy >= 1);
+	CU_ASSERT_EQUAL(ok + busy, 12);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "economy queue full"));
+	CU_ASSERT_TRUE(tp_alive(&c3) && tp_alive(&t3));
+	tp_stop(&c3, SIGTERM, 3000);
+	tp_stop(&t3, SIGTERM, 3000);
+}
+
 /* The C API, used as an outside program would: build/examples/client. */
 static void test_c_client_example(void)
 {
@@ -245,4 +281,5 @@ TL_SUITE(x_loopback, setup, teardown,
 	 { "compile errors stay local with file:line:col", test_compile_error_local },
 	 { "container killed mid-run: application told 'container lost'", test_container_lost },
 	 { "embedded default: tasklet run FILE with no trader", test_embedded_default },
-	 { "C API example program through the trader", test_c_client_example })
+	 { "C API example program through the trader", test_c_client_example },
+	 { "full queue: refused Tasklets answered 'container busy'", test_busy_container_answers })
