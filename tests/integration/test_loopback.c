@@ -257,6 +257,37 @@ static void test_busy_container_answers(void)
 	tp_stop(&t3, SIGTERM, 3000);
 }
 
+/* A trader that restarts: its containers register again by themselves. */
+static void test_trader_restart(void)
+{
+	char prog[256];
+	struct tp_proc t4, t5, c4;
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+
+	write_file("after.jsl", "console.log('after restart');\n7 * 6;\n", prog, sizeof(prog));
+	CU_ASSERT_FATAL(tp_start(&t4, dir, "trader4", NULL, targv) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t4, 5000) == 0);
+	{
+		char addr[128];
+		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", addr, "--name",
+				  "phoenix", NULL };
+		char *t5argv[] = { (char *)tl_test_bin(), "trader", "--listen", addr, NULL };
+		char *rargv[] = { (char *)tl_test_bin(), "run", "--trader", addr, prog, NULL };
+
+		snprintf(addr, sizeof(addr), "%s", t4.line);
+		CU_ASSERT_FATAL(tp_start(&c4, dir, "phoenix", NULL, cargv) == 0);
+		CU_ASSERT_FATAL(tp_wait_log(&t4, "container phoenix registered", 5000) == 0);
+		CU_ASSERT_EQUAL(WIFEXITED(tp_stop(&t4, SIGTERM, 3000)), 1);
+		CU_ASSERT_EQUAL(tp_wait_log(&c4, "lost trader", 3000), 0);
+		CU_ASSERT_FATAL(tp_start(&t5, dir, "trader5", NULL, t5argv) == 0);
+		CU_ASSERT_EQUAL(tp_wait_log(&t5, "container phoenix registered", 5000), 0);
+		CU_ASSERT_EQUAL(run(rargv), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "after restart\n=> 42\n"));
+	}
+	tp_stop(&c4, SIGTERM, 3000);
+	tp_stop(&t5, SIGTERM, 3000);
+}
+
 /* The C API, used as an outside program would: build/examples/client. */
 static void test_c_client_example(void)
 {
@@ -282,4 +313,5 @@ TL_SUITE(x_loopback, setup, teardown,
 	 { "container killed mid-run: application told 'container lost'", test_container_lost },
 	 { "embedded default: tasklet run FILE with no trader", test_embedded_default },
 	 { "C API example program through the trader", test_c_client_example },
-	 { "full queue: refused Tasklets answered 'container busy'", test_busy_container_answers })
+	 { "full queue: refused Tasklets answered 'container busy'", test_busy_container_answers },
+	 { "trader restart: containers register again", test_trader_restart })
