@@ -18,14 +18,14 @@
 #include "vm/jsl_int.h"
 
 const struct jsl_native_info jsl_natives[JSL_NAT_COUNT] = {
-#define N(id, obj, name) [JSL_NAT_##id] = { obj, name },
-	JSL_NATIVES(N)
+#define N(id, obj, name) [JSL_NAT_##id] = {obj, name},
+    JSL_NATIVES(N)
 #undef N
 };
 
 const char *const jsl_method_names[JSL_M_COUNT] = {
 #define M(id, name) [JSL_M_##id] = name,
-	JSL_METHODS(M)
+    JSL_METHODS(M)
 #undef M
 };
 
@@ -75,13 +75,27 @@ static void put_json_str(struct jsl_buf *b, const struct jsl_str *s)
 		char esc[8];
 
 		switch (c) {
-		case '"': jsl_buf_puts(b, "\\\""); break;
-		case '\\': jsl_buf_puts(b, "\\\\"); break;
-		case '\n': jsl_buf_puts(b, "\\n"); break;
-		case '\r': jsl_buf_puts(b, "\\r"); break;
-		case '\t': jsl_buf_puts(b, "\\t"); break;
-		case '\b': jsl_buf_puts(b, "\\b"); break;
-		case '\f': jsl_buf_puts(b, "\\f"); break;
+		case '"':
+			jsl_buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			jsl_buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			jsl_buf_puts(b, "\\n");
+			break;
+		case '\r':
+			jsl_buf_puts(b, "\\r");
+			break;
+		case '\t':
+			jsl_buf_puts(b, "\\t");
+			break;
+		case '\b':
+			jsl_buf_puts(b, "\\b");
+			break;
+		case '\f':
+			jsl_buf_puts(b, "\\f");
+			break;
 		default:
 			if (c < 0x20) {
 				snprintf(esc, sizeof(esc), "\\u%04x", c);
@@ -143,10 +157,10 @@ static unsigned put_format(const struct jsl_vm *vm, struct jsl_buf *b, const jv 
 			break;
 		case 'i':
 		case 'f': {
-			struct jsl_buf t = { .ok = true };
+			struct jsl_buf t = {.ok = true};
 
 			jsl_to_string_buf(vm->prog, a, &t);
-			put_num(b, !t.ok ? NAN
+			put_num(b, !t.ok      ? NAN
 				   : d == 'i' ? parse_int(t.p ? t.p : "", t.len, 10)
 					      : parse_float(t.p ? t.p : "", t.len));
 			free(t.p);
@@ -224,20 +238,48 @@ static int nat_math1(struct jsl_vm *vm, unsigned id, jv *args, unsigned n, jv *r
 
 	(void)vm;
 	switch (id) {
-	case JSL_NAT_FLOOR: r = floor(x); break;
-	case JSL_NAT_CEIL: r = ceil(x); break;
-	case JSL_NAT_ROUND: r = js_round(x); break;
-	case JSL_NAT_TRUNC: r = trunc(x); break;
-	case JSL_NAT_SQRT: r = sqrt(x); break;
-	case JSL_NAT_ABS: r = fabs(x); break;
-	case JSL_NAT_SIGN: r = x != x ? x : x > 0 ? 1 : x < 0 ? -1 : x; break;
-	case JSL_NAT_MLOG: r = log(x); break;
-	case JSL_NAT_EXP: r = exp(x); break;
-	case JSL_NAT_SIN: r = sin(x); break;
-	case JSL_NAT_COS: r = cos(x); break;
-	case JSL_NAT_TAN: r = tan(x); break;
-	case JSL_NAT_ATAN: r = atan(x); break;
-	default: r = NAN; break;
+	case JSL_NAT_FLOOR:
+		r = floor(x);
+		break;
+	case JSL_NAT_CEIL:
+		r = ceil(x);
+		break;
+	case JSL_NAT_ROUND:
+		r = js_round(x);
+		break;
+	case JSL_NAT_TRUNC:
+		r = trunc(x);
+		break;
+	case JSL_NAT_SQRT:
+		r = sqrt(x);
+		break;
+	case JSL_NAT_ABS:
+		r = fabs(x);
+		break;
+	case JSL_NAT_SIGN:
+		r = x != x ? x : x > 0 ? 1 : x < 0 ? -1 : x;
+		break;
+	case JSL_NAT_MLOG:
+		r = log(x);
+		break;
+	case JSL_NAT_EXP:
+		r = exp(x);
+		break;
+	case JSL_NAT_SIN:
+		r = sin(x);
+		break;
+	case JSL_NAT_COS:
+		r = cos(x);
+		break;
+	case JSL_NAT_TAN:
+		r = tan(x);
+		break;
+	case JSL_NAT_ATAN:
+		r = atan(x);
+		break;
+	default:
+		r = NAN;
+		break;
 	}
 	return ret_num(ret, r);
 }
@@ -320,7 +362,7 @@ static int nat_RANDOM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 
 static int to_string_value(struct jsl_vm *vm, jv v, jv *ret)
 {
-	struct jsl_buf b = { .ok = true };
+	struct jsl_buf b = {.ok = true};
 
 	if (jv_is(v, JV_T_STR)) {
 		*ret = v;
@@ -436,7 +478,7 @@ static double parse_float(const char *s, size_t len)
 /* Run f on ToString(v) without allocating: strings directly, the rest via a C buffer. */
 static double on_string(struct jsl_vm *vm, jv v, double (*f)(const char *, size_t, int), int x)
 {
-	struct jsl_buf b = { .ok = true };
+	struct jsl_buf b = {.ok = true};
 	double r;
 
 	if (jv_is(v, JV_T_STR))
@@ -520,7 +562,7 @@ static void put_cp(struct jsl_buf *b, uint32_t cp)
 
 static int nat_FROMCHARCODE(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
-	struct jsl_buf b = { .ok = true };
+	struct jsl_buf b = {.ok = true};
 
 	if (n == 1) {
 		uint32_t u = (uint16_t)jsl_to_int32(jsl_to_num(args[0]));
@@ -549,11 +591,34 @@ static int nat_FROMCHARCODE(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 
 #define NAT(id) [JSL_NAT_##id] = nat_##id
 const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT] = {
-	[JSL_NAT_LOG] = nat_log, NAT(FLOOR), NAT(CEIL), NAT(ROUND), NAT(TRUNC), NAT(SQRT),
-	NAT(ABS), NAT(MIN), NAT(MAX), NAT(MPOW), NAT(SIGN), NAT(MLOG), NAT(EXP), NAT(SIN),
-	NAT(COS), NAT(TAN), NAT(ATAN), NAT(ATAN2), NAT(RANDOM), NAT(STRING), NAT(NUMBER),
-	NAT(PARSEINT), NAT(PARSEFLOAT), NAT(ISNAN), NAT(ISFINITE), NAT(FROMCHARCODE),
-	NAT(ISINTEGER), NAT(BOOLEAN),
+    [JSL_NAT_LOG] = nat_log,
+    NAT(FLOOR),
+    NAT(CEIL),
+    NAT(ROUND),
+    NAT(TRUNC),
+    NAT(SQRT),
+    NAT(ABS),
+    NAT(MIN),
+    NAT(MAX),
+    NAT(MPOW),
+    NAT(SIGN),
+    NAT(MLOG),
+    NAT(EXP),
+    NAT(SIN),
+    NAT(COS),
+    NAT(TAN),
+    NAT(ATAN),
+    NAT(ATAN2),
+    NAT(RANDOM),
+    NAT(STRING),
+    NAT(NUMBER),
+    NAT(PARSEINT),
+    NAT(PARSEFLOAT),
+    NAT(ISNAN),
+    NAT(ISFINITE),
+    NAT(FROMCHARCODE),
+    NAT(ISINTEGER),
+    NAT(BOOLEAN),
 };
 
 /* ---- methods ------------------------------------------------------------------------------ */
@@ -626,7 +691,7 @@ static uint32_t clamp_index(double d, uint32_t len)
 /* ToString of an argument without allocating: a string's bytes or a C buffer (free *tmp). */
 static const char *str_arg(struct jsl_vm *vm, jv v, size_t *len, char **tmp)
 {
-	struct jsl_buf b = { .ok = true };
+	struct jsl_buf b = {.ok = true};
 
 	*tmp = NULL;
 	if (jv_is(v, JV_T_STR)) {
@@ -650,8 +715,8 @@ static int index_of(struct jsl_vm *vm, jv *recv, unsigned n, jv *ret, unsigned m
 	bool found = false;
 
 	if (m == JSL_M_ENDSWITH) {
-		uint32_t end = n > 1 && !jv_is(recv[2], JV_T_UNDEF) ? clamp_index(pos, s->ulen)
-								     : s->ulen;
+		uint32_t end =
+		    n > 1 && !jv_is(recv[2], JV_T_UNDEF) ? clamp_index(pos, s->ulen) : s->ulen;
 		uint32_t eb = byte_at(s, end);
 
 		found = nlen <= eb && !memcmp(s->s + eb - nlen, needle, nlen);
@@ -715,7 +780,8 @@ static int str_trim(struct jsl_vm *vm, jv str, jv *ret)
 	for (;;) {
 		if (a < b && js_space((unsigned char)s->s[a]))
 			a++;
-		else if (a + 1 < b && (unsigned char)s->s[a] == 0xc2 && (unsigned char)s->s[a + 1] == 0xa0)
+		else if (a + 1 < b && (unsigned char)s->s[a] == 0xc2 &&
+			 (unsigned char)s->s[a + 1] == 0xa0)
 			a += 2;
 		else
 			break;
@@ -767,11 +833,11 @@ static int str_pad(struct jsl_vm *vm, jv *recv, unsigned n, bool at_start, jv *r
 {
 	const struct jsl_str *s = jv_str(recv[0]);
 	double target = int_arg(recv + 1, n, 0);
-	struct jsl_buf b = { .ok = true };
+	struct jsl_buf b = {.ok = true};
 	size_t flen;
 	char *tmp = NULL;
-	const char *fill = n > 1 && !jv_is(recv[2], JV_T_UNDEF) ? str_arg(vm, recv[2], &flen, &tmp)
-								 : " ";
+	const char *fill =
+	    n > 1 && !jv_is(recv[2], JV_T_UNDEF) ? str_arg(vm, recv[2], &flen, &tmp) : " ";
 	uint32_t need;
 
 	if (!(n > 1 && !jv_is(recv[2], JV_T_UNDEF)))
@@ -785,7 +851,8 @@ static int str_pad(struct jsl_vm *vm, jv *recv, unsigned n, bool at_start, jv *r
 		free(tmp);
 		return jsl_throw(vm, "RangeError: Invalid string length");
 	}
-	need = (uint32_t)target - s->ulen; /* in code units; the filler is counted in bytes (ASCII) */
+	need =
+	    (uint32_t)target - s->ulen; /* in code units; the filler is counted in bytes (ASCII) */
 	if (!at_start)
 		jsl_buf_put(&b, s->s, s->len);
 	for (uint32_t k = 0; k < need; k++)
@@ -864,7 +931,7 @@ static int num_to_string(struct jsl_vm *vm, jv *recv, unsigned n, jv *ret)
 {
 	double d = jv_num(recv[0]);
 	double r = n && !jv_is(recv[1], JV_T_UNDEF) ? int_arg(recv + 1, n, 0) : 10;
-	struct jsl_buf b = { .ok = true };
+	struct jsl_buf b = {.ok = true};
 	char nb[JSL_NUMBUF];
 
 	if (r < 2 || r > 36)
@@ -883,14 +950,15 @@ static int num_to_string(struct jsl_vm *vm, jv *recv, unsigned n, jv *ret)
 static int num_to_fixed(struct jsl_vm *vm, jv *recv, unsigned n, jv *ret)
 {
 	double x = jv_num(recv[0]), f = int_arg(recv + 1, n, 0);
-	struct jsl_buf b = { .ok = true };
+	struct jsl_buf b = {.ok = true};
 	char *full = NULL, *dot;
 	size_t keep;
 	int digits;
 	bool up;
 
 	if (f < 0 || f > 100)
-		return jsl_throw(vm, "RangeError: toFixed() digits argument must be between 0 and 100");
+		return jsl_throw(vm,
+				 "RangeError: toFixed() digits argument must be between 0 and 100");
 	digits = (int)f;
 	if (x != x || fabs(x) >= 1e21) {
 		char nb[JSL_NUMBUF];
@@ -960,35 +1028,17 @@ int jsl_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 			}
 			return jsl_char_at(vm, self, d, ret);
 		case JSL_M_CHARCODEAT: {
-			uint32_t b;
+			char bytes[4];
+			uint32_t unit;
 
 			d = int_arg(args, n, 0);
 			if (d < 0 || d >= s->ulen)
 				return ret_num(ret, NAN);
 			if (s->ascii)
 				return ret_num(ret, (unsigned char)s->s[(uint32_t)d]);
-			/* decode the code point at that index; halves of astral ones as surrogates */
-			b = byte_at(s, (uint32_t)d);
-			{
-				unsigned char c = (unsigned char)s->s[b];
-				uint32_t cp;
-
-				if (c < 0x80)
-					cp = c;
-				else if (c < 0xe0)
-					cp = (c & 0x1fu) << 6 | (s->s[b + 1] & 0x3fu);
-				else if (c < 0xf0)
-					cp = (c & 0x0fu) << 12 | (s->s[b + 1] & 0x3fu) << 6 |
-					     (s->s[b + 2] & 0x3fu);
-				else {
-					cp = (c & 0x07u) << 18 | (s->s[b + 1] & 0x3fu) << 12 |
-					     (s->s[b + 2] & 0x3fu) << 6 | (s->s[b + 3] & 0x3fu);
-					cp = unit_of(s, b) == (uint32_t)d
-						     ? 0xd800 + ((cp - 0x10000) >> 10)
-						     : 0xdc00 + ((cp - 0x10000) & 0x3ff);
-				}
-				return ret_num(ret, cp);
-			}
+			if (!jsl_code_unit_at(s, (uint32_t)d, bytes, &unit))
+				return ret_num(ret, NAN);
+			return ret_num(ret, unit);
 		}
 		case JSL_M_INDEXOF:
 		case JSL_M_INCLUDES:
@@ -998,16 +1048,16 @@ int jsl_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 		case JSL_M_SLICE: {
 			uint32_t a = rel_index(int_arg(args, n, 0), s->ulen);
 			uint32_t e = n > 1 && !jv_is(args[1], JV_T_UNDEF)
-					     ? rel_index(int_arg(args, n, 1), s->ulen)
-					     : s->ulen;
+					 ? rel_index(int_arg(args, n, 1), s->ulen)
+					 : s->ulen;
 
 			return substr(vm, self, a, e, ret);
 		}
 		case JSL_M_SUBSTRING: {
 			uint32_t a = clamp_index(int_arg(args, n, 0), s->ulen);
 			uint32_t e = n > 1 && !jv_is(args[1], JV_T_UNDEF)
-					     ? clamp_index(int_arg(args, n, 1), s->ulen)
-					     : s->ulen;
+					 ? clamp_index(int_arg(args, n, 1), s->ulen)
+					 : s->ulen;
 
 			return a <= e ? substr(vm, self, a, e, ret) : substr(vm, self, e, a, ret);
 		}

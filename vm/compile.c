@@ -59,7 +59,7 @@ struct cg_func {
 	uint32_t ncnames, capcnames;
 	uint32_t scope_first; /* first local of the innermost scope */
 	int freereg, maxreg, vartop;
-	int creg;             /* completion register (main) or -1 */
+	int creg; /* completion register (main) or -1 */
 	struct cg_loop *loop;
 	const char *name;
 	uint32_t namelen, nparams, line;
@@ -87,7 +87,7 @@ struct cg {
 	const char **fnames; /* names mentioned inside function bodies */
 	uint32_t *fnlens;
 	uint32_t nfn, capfn;
-	uint32_t line, col;  /* position for errors */
+	uint32_t line, col; /* position for errors */
 };
 
 /* ---- buffers ------------------------------------------------------------------ */
@@ -125,9 +125,8 @@ static void cg_free(struct cg *g)
 	free(g->fnlens);
 }
 
-__attribute__((noreturn, format(printf, 3, 4))) static void cg_error(struct cg *g,
-								     const struct jsl_node *n,
-								     const char *fmt, ...);
+__attribute__((noreturn, format(printf, 3, 4))) static void
+cg_error(struct cg *g, const struct jsl_node *n, const char *fmt, ...);
 
 static void cg_error(struct cg *g, const struct jsl_node *n, const char *fmt, ...)
 {
@@ -290,7 +289,8 @@ static int add_const(struct cg *g, const struct cg_const *c)
 			jsl_nomem(g->C);
 		memset(t, 0xff, ncap * sizeof(*t));
 		for (uint32_t k = 0; k < g->nk; k++) {
-			for (i = const_hash(&g->k[k]) & (ncap - 1); t[i] >= 0; i = (i + 1) & (ncap - 1))
+			for (i = const_hash(&g->k[k]) & (ncap - 1); t[i] >= 0;
+			     i = (i + 1) & (ncap - 1))
 				;
 			t[i] = (int32_t)k;
 		}
@@ -312,7 +312,7 @@ static int add_const(struct cg *g, const struct cg_const *c)
 
 static int const_num(struct cg *g, double d)
 {
-	struct cg_const c = { .num = d };
+	struct cg_const c = {.num = d};
 
 	if (d != d)
 		c.num = NAN; /* one NaN constant */
@@ -321,7 +321,7 @@ static int const_num(struct cg *g, double d)
 
 static int const_str(struct cg *g, const char *s, uint32_t len)
 {
-	struct cg_const c = { .is_str = true, .s = s, .len = len };
+	struct cg_const c = {.is_str = true, .s = s, .len = len};
 
 	return add_const(g, &c);
 }
@@ -373,7 +373,7 @@ static bool name_eq(const char *a, uint32_t alen, const char *b, uint32_t blen)
 static struct var resolve(struct cg *g, const char *s, uint32_t len)
 {
 	struct cg_func *fs = g->fs;
-	struct var v = { V_NONE, -1, NULL, NULL };
+	struct var v = {V_NONE, -1, NULL, NULL};
 
 	for (uint32_t i = fs->nlocals; i-- > 0;) {
 		if (name_eq(fs->locals[i].name, fs->locals[i].len, s, len)) {
@@ -437,7 +437,7 @@ struct scope_save {
 static struct scope_save enter_scope(struct cg *g)
 {
 	struct cg_func *fs = g->fs;
-	struct scope_save s = { fs->nlocals, fs->scope_first, fs->freereg, fs->vartop };
+	struct scope_save s = {fs->nlocals, fs->scope_first, fs->freereg, fs->vartop};
 
 	fs->scope_first = fs->nlocals;
 	return s;
@@ -506,12 +506,21 @@ static void operands(struct cg *g, struct jsl_node *a, struct jsl_node *b, int *
 	*rb = expr_any(g, b);
 }
 
+static bool is_ready_local(struct cg *g, const struct jsl_node *e)
+{
+	struct var v;
+
+	if (e->kind != JSL_N_IDENT)
+		return false;
+	v = resolve(g, e->s, e->len);
+	return v.kind == V_LOCAL && v.lo->ready;
+}
+
 static void undefined_name(struct cg *g, struct jsl_node *e)
 {
 	if (is_builtin_ns(e->s, e->len))
 		cg_error(g, e, "'%.*s' can only be used to call its functions in JSLite (e.g. %s)",
-			 (int)e->len, e->s,
-			 e->s[0] == 'c' ? "console.log(...)" : "Math.floor(x)");
+			 (int)e->len, e->s, e->s[0] == 'c' ? "console.log(...)" : "Math.floor(x)");
 	cg_error(g, e, "'%.*s' is not defined", (int)e->len, e->s);
 }
 
@@ -556,24 +565,49 @@ static void load_ident(struct cg *g, struct jsl_node *e, int dst)
 static unsigned arith_op(unsigned tok)
 {
 	switch (tok) {
-	case JSL_T_PLUS: case JSL_T_ADD_ASSIGN: return JSL_OP_ADD;
-	case JSL_T_MINUS: case JSL_T_SUB_ASSIGN: return JSL_OP_SUB;
-	case JSL_T_STAR: case JSL_T_MUL_ASSIGN: return JSL_OP_MUL;
-	case JSL_T_SLASH: case JSL_T_DIV_ASSIGN: return JSL_OP_DIV;
-	case JSL_T_PERCENT: case JSL_T_MOD_ASSIGN: return JSL_OP_MOD;
-	case JSL_T_POW: case JSL_T_POW_ASSIGN: return JSL_OP_POW;
-	case JSL_T_AMP: case JSL_T_AND_ASSIGN: return JSL_OP_BAND;
-	case JSL_T_PIPE: case JSL_T_OR_ASSIGN: return JSL_OP_BOR;
-	case JSL_T_CARET: case JSL_T_XOR_ASSIGN: return JSL_OP_BXOR;
-	case JSL_T_SHL: case JSL_T_SHL_ASSIGN: return JSL_OP_SHL;
-	case JSL_T_SHR: case JSL_T_SHR_ASSIGN: return JSL_OP_SHR;
-	case JSL_T_USHR: case JSL_T_USHR_ASSIGN: return JSL_OP_USHR;
-	default: return 0;
+	case JSL_T_PLUS:
+	case JSL_T_ADD_ASSIGN:
+		return JSL_OP_ADD;
+	case JSL_T_MINUS:
+	case JSL_T_SUB_ASSIGN:
+		return JSL_OP_SUB;
+	case JSL_T_STAR:
+	case JSL_T_MUL_ASSIGN:
+		return JSL_OP_MUL;
+	case JSL_T_SLASH:
+	case JSL_T_DIV_ASSIGN:
+		return JSL_OP_DIV;
+	case JSL_T_PERCENT:
+	case JSL_T_MOD_ASSIGN:
+		return JSL_OP_MOD;
+	case JSL_T_POW:
+	case JSL_T_POW_ASSIGN:
+		return JSL_OP_POW;
+	case JSL_T_AMP:
+	case JSL_T_AND_ASSIGN:
+		return JSL_OP_BAND;
+	case JSL_T_PIPE:
+	case JSL_T_OR_ASSIGN:
+		return JSL_OP_BOR;
+	case JSL_T_CARET:
+	case JSL_T_XOR_ASSIGN:
+		return JSL_OP_BXOR;
+	case JSL_T_SHL:
+	case JSL_T_SHL_ASSIGN:
+		return JSL_OP_SHL;
+	case JSL_T_SHR:
+	case JSL_T_SHR_ASSIGN:
+		return JSL_OP_SHR;
+	case JSL_T_USHR:
+	case JSL_T_USHR_ASSIGN:
+		return JSL_OP_USHR;
+	default:
+		return 0;
 	}
 }
 
 _Static_assert(JSL_OP_MODK - JSL_OP_ADDK == JSL_OP_MOD - JSL_OP_ADD &&
-		       JSL_OP_SUB - JSL_OP_ADD == 1 && JSL_OP_SUBK - JSL_OP_ADDK == 1,
+		   JSL_OP_SUB - JSL_OP_ADD == 1 && JSL_OP_SUBK - JSL_OP_ADDK == 1,
 	       "ADD..MOD and ADDK..MODK are in the same order");
 
 /* R[dst] := R[rb] op e2, using ADDI/SUBI for small integers and xxxK for other literals. */
@@ -601,11 +635,20 @@ static void arith(struct cg *g, unsigned op, int dst, int rb, struct jsl_node *e
 static bool fold(unsigned op, double a, double b, double *r)
 {
 	switch (op) {
-	case JSL_T_PLUS: *r = a + b; return true;
-	case JSL_T_MINUS: *r = a - b; return true;
-	case JSL_T_STAR: *r = a * b; return true;
-	case JSL_T_SLASH: *r = a / b; return true;
-	default: return false;
+	case JSL_T_PLUS:
+		*r = a + b;
+		return true;
+	case JSL_T_MINUS:
+		*r = a - b;
+		return true;
+	case JSL_T_STAR:
+		*r = a * b;
+		return true;
+	case JSL_T_SLASH:
+		*r = a / b;
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -621,17 +664,40 @@ static void binary(struct cg *g, struct jsl_node *e, int dst)
 		return;
 	}
 	switch (e->op) {
-	case JSL_T_SEQ: op = JSL_OP_SEQ; break;
-	case JSL_T_SNE: op = JSL_OP_SNE; break;
-	case JSL_T_EQ: op = JSL_OP_EQ; break;
-	case JSL_T_NE: op = JSL_OP_NE; break;
-	case JSL_T_LT: op = JSL_OP_LT; break;
-	case JSL_T_LE: op = JSL_OP_LE; break;
-	case JSL_T_GT: op = JSL_OP_LT; break;
-	case JSL_T_GE: op = JSL_OP_LE; break;
+	case JSL_T_SEQ:
+		op = JSL_OP_SEQ;
+		break;
+	case JSL_T_SNE:
+		op = JSL_OP_SNE;
+		break;
+	case JSL_T_EQ:
+		op = JSL_OP_EQ;
+		break;
+	case JSL_T_NE:
+		op = JSL_OP_NE;
+		break;
+	case JSL_T_LT:
+		op = JSL_OP_LT;
+		break;
+	case JSL_T_LE:
+		op = JSL_OP_LE;
+		break;
+	case JSL_T_GT:
+		op = JSL_OP_LT;
+		break;
+	case JSL_T_GE:
+		op = JSL_OP_LE;
+		break;
 	default:
 		op = arith_op(e->op);
-		ra = expr_any(g, e->a);
+		if (!is_var_reg(g, dst) && !is_ready_local(g, e->a)) {
+			/* a temporary dst can hold the left operand: long chains reuse one register
+			 */
+			expr_to(g, e->a, dst);
+			ra = dst;
+		} else {
+			ra = expr_any(g, e->a);
+		}
 		if (is_var_reg(g, ra) && has_assign(e->b)) {
 			int t = reg_alloc(g, 1);
 
@@ -662,7 +728,8 @@ static void unary(struct cg *g, struct jsl_node *e, int dst)
 		return;
 	}
 	if (e->op == JSL_T_TYPEOF && e->a->kind == JSL_N_IDENT &&
-	    resolve(g, e->a->s, e->a->len).kind == V_NONE && !is_reserved_global(e->a->s, e->a->len)) {
+	    resolve(g, e->a->s, e->a->len).kind == V_NONE &&
+	    !is_reserved_global(e->a->s, e->a->len)) {
 		/* typeof of an undeclared name is not an error in JavaScript. */
 		emit_abx(g, JSL_OP_LOADK, dst,
 			 (unsigned)const_cstr(g, is_builtin_ns(e->a->s, e->a->len) ? "object"
@@ -670,11 +737,21 @@ static void unary(struct cg *g, struct jsl_node *e, int dst)
 		return;
 	}
 	switch (e->op) {
-	case JSL_T_MINUS: op = JSL_OP_NEG; break;
-	case JSL_T_PLUS: op = JSL_OP_TONUM; break;
-	case JSL_T_NOT: op = JSL_OP_NOT; break;
-	case JSL_T_TILDE: op = JSL_OP_BNOT; break;
-	default: op = JSL_OP_TYPEOF; break;
+	case JSL_T_MINUS:
+		op = JSL_OP_NEG;
+		break;
+	case JSL_T_PLUS:
+		op = JSL_OP_TONUM;
+		break;
+	case JSL_T_NOT:
+		op = JSL_OP_NOT;
+		break;
+	case JSL_T_TILDE:
+		op = JSL_OP_BNOT;
+		break;
+	default:
+		op = JSL_OP_TYPEOF;
+		break;
 	}
 	r = expr_any(g, e->a);
 	at_node(g, e);
@@ -895,10 +972,11 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 	} else if (f->kind == JSL_N_MEMBER) {
 		meth = find_method(f->s, f->len);
 		if (meth < 0)
-			cg_error(g, f,
-				 "method '%.*s' is not supported in JSLite (no objects yet; strings "
-				 "have charAt, charCodeAt, indexOf, slice, substring, toUpperCase, ...)",
-				 (int)f->len, f->s);
+			cg_error(
+			    g, f,
+			    "method '%.*s' is not supported in JSLite (no objects yet; strings "
+			    "have charAt, charCodeAt, indexOf, slice, substring, toUpperCase, ...)",
+			    (int)f->len, f->s);
 	}
 	if (nat >= 0) {
 		nargs = call_args(g, e, base);
@@ -914,8 +992,9 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 		if (f->a->kind == JSL_N_IDENT) {
 			char name[140];
 
-			snprintf(name, sizeof(name), "%.*s.%.*s", (int)(f->a->len > 60 ? 60 : f->a->len),
-				 f->a->s, (int)(f->len > 60 ? 60 : f->len), f->s);
+			snprintf(name, sizeof(name), "%.*s.%.*s",
+				 (int)(f->a->len > 60 ? 60 : f->a->len), f->a->s,
+				 (int)(f->len > 60 ? 60 : f->len), f->s);
 			add_cname(g, pc, name, (uint32_t)strlen(name));
 		}
 	} else {
@@ -942,22 +1021,22 @@ static const struct {
 	const char *obj, *name;
 	double v;
 } builtin_consts[] = {
-	{ "Math", "PI", M_PI },
-	{ "Math", "E", M_E },
-	{ "Math", "LN2", M_LN2 },
-	{ "Math", "LN10", M_LN10 },
-	{ "Math", "LOG2E", M_LOG2E },
-	{ "Math", "LOG10E", M_LOG10E },
-	{ "Math", "SQRT2", M_SQRT2 },
-	{ "Math", "SQRT1_2", M_SQRT1_2 },
-	{ "Number", "MAX_SAFE_INTEGER", 9007199254740991.0 },
-	{ "Number", "MIN_SAFE_INTEGER", -9007199254740991.0 },
-	{ "Number", "EPSILON", 2.220446049250313e-16 },
-	{ "Number", "MAX_VALUE", 1.7976931348623157e308 },
-	{ "Number", "MIN_VALUE", 5e-324 },
-	{ "Number", "POSITIVE_INFINITY", INFINITY },
-	{ "Number", "NEGATIVE_INFINITY", -INFINITY },
-	{ "Number", "NaN", NAN },
+    {"Math", "PI", M_PI},
+    {"Math", "E", M_E},
+    {"Math", "LN2", M_LN2},
+    {"Math", "LN10", M_LN10},
+    {"Math", "LOG2E", M_LOG2E},
+    {"Math", "LOG10E", M_LOG10E},
+    {"Math", "SQRT2", M_SQRT2},
+    {"Math", "SQRT1_2", M_SQRT1_2},
+    {"Number", "MAX_SAFE_INTEGER", 9007199254740991.0},
+    {"Number", "MIN_SAFE_INTEGER", -9007199254740991.0},
+    {"Number", "EPSILON", 2.220446049250313e-16},
+    {"Number", "MAX_VALUE", 1.7976931348623157e308},
+    {"Number", "MIN_VALUE", 5e-324},
+    {"Number", "POSITIVE_INFINITY", INFINITY},
+    {"Number", "NEGATIVE_INFINITY", -INFINITY},
+    {"Number", "NaN", NAN},
 };
 
 static void member(struct cg *g, struct jsl_node *e, int dst)
@@ -969,8 +1048,8 @@ static void member(struct cg *g, struct jsl_node *e, int dst)
 		for (size_t i = 0; i < sizeof(builtin_consts) / sizeof(builtin_consts[0]); i++) {
 			if (name_eq(builtin_consts[i].obj, (uint32_t)strlen(builtin_consts[i].obj),
 				    e->a->s, e->a->len) &&
-			    name_eq(builtin_consts[i].name, (uint32_t)strlen(builtin_consts[i].name),
-				    e->s, e->len)) {
+			    name_eq(builtin_consts[i].name,
+				    (uint32_t)strlen(builtin_consts[i].name), e->s, e->len)) {
 				load_num(g, dst, builtin_consts[i].v);
 				return;
 			}
@@ -1106,11 +1185,17 @@ static void expr_effect(struct cg *g, struct jsl_node *e)
 static int const_truth(const struct jsl_node *e)
 {
 	switch (e->kind) {
-	case JSL_N_TRUE: return 1;
-	case JSL_N_FALSE: case JSL_N_NULL: return 0;
-	case JSL_N_NUM: return e->num != 0 && e->num == e->num;
-	case JSL_N_STR: return e->len > 0;
-	default: return -1;
+	case JSL_N_TRUE:
+		return 1;
+	case JSL_N_FALSE:
+	case JSL_N_NULL:
+		return 0;
+	case JSL_N_NUM:
+		return e->num != 0 && e->num == e->num;
+	case JSL_N_STR:
+		return e->len > 0;
+	default:
+		return -1;
 	}
 }
 
@@ -1153,15 +1238,40 @@ static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list)
 		bool swap = false;
 
 		switch (e->op) {
-		case JSL_T_LT: op = JSL_OP_JLT; imm_op = JSL_OP_JLTI; break;
-		case JSL_T_LE: op = JSL_OP_JLE; imm_op = JSL_OP_JLEI; break;
-		case JSL_T_GT: op = JSL_OP_JLT; imm_op = JSL_OP_JGTI; swap = true; break;
-		case JSL_T_GE: op = JSL_OP_JLE; imm_op = JSL_OP_JGEI; swap = true; break;
-		case JSL_T_SEQ: op = JSL_OP_JSEQ; break;
-		case JSL_T_SNE: op = JSL_OP_JSEQ; k = !jump_if; break;
-		case JSL_T_EQ: op = JSL_OP_JEQ; break;
-		case JSL_T_NE: op = JSL_OP_JEQ; k = !jump_if; break;
-		default: break;
+		case JSL_T_LT:
+			op = JSL_OP_JLT;
+			imm_op = JSL_OP_JLTI;
+			break;
+		case JSL_T_LE:
+			op = JSL_OP_JLE;
+			imm_op = JSL_OP_JLEI;
+			break;
+		case JSL_T_GT:
+			op = JSL_OP_JLT;
+			imm_op = JSL_OP_JGTI;
+			swap = true;
+			break;
+		case JSL_T_GE:
+			op = JSL_OP_JLE;
+			imm_op = JSL_OP_JGEI;
+			swap = true;
+			break;
+		case JSL_T_SEQ:
+			op = JSL_OP_JSEQ;
+			break;
+		case JSL_T_SNE:
+			op = JSL_OP_JSEQ;
+			k = !jump_if;
+			break;
+		case JSL_T_EQ:
+			op = JSL_OP_JEQ;
+			break;
+		case JSL_T_NE:
+			op = JSL_OP_JEQ;
+			k = !jump_if;
+			break;
+		default:
+			break;
 		}
 		if (imm_op && b->kind == JSL_N_NUM && is_small_int(b->num, -128, 127)) {
 			ra = expr_any(g, a);
@@ -1243,8 +1353,8 @@ static void declaration(struct cg *g, struct jsl_node *n)
 			at_node(g, d);
 			emit_abx(g, JSL_OP_DEFG, r, (unsigned)v.idx);
 		} else {
-			cg_error(g, d, "internal error: declaration of '%.*s' not found", (int)d->len,
-				 d->s);
+			cg_error(g, d, "internal error: declaration of '%.*s' not found",
+				 (int)d->len, d->s);
 		}
 		g->fs->freereg = save;
 	}
@@ -1451,7 +1561,7 @@ static struct cg_func *new_func(struct cg *g)
 }
 
 /* The top level: declarations, hoisted functions, then the statements. */
-static void compile_main(struct cg *g, uint32_t nfuncs_total)
+static void compile_main(struct cg *g)
 {
 	struct jsl_node *prog = g->C->prog;
 	struct cg_func *fs = &g->funcs[0];
@@ -1465,12 +1575,15 @@ static void compile_main(struct cg *g, uint32_t nfuncs_total)
 	emit_abc(g, JSL_OP_LOADU, fs->creg, 0, 0);
 	/* Top-level bindings: duplicates, then registers or global slots. */
 	for (struct jsl_node *n = prog->list; n; n = n->next) {
-		struct jsl_node *d = n->kind == JSL_N_LET ? n->list : n->kind == JSL_N_FUNC ? n : NULL;
+		struct jsl_node *d = n->kind == JSL_N_LET    ? n->list
+				     : n->kind == JSL_N_FUNC ? n
+							     : NULL;
 
 		for (; d; d = n->kind == JSL_N_LET ? d->next : NULL) {
-			if (is_reserved_global(d->s, d->len) || resolve(g, d->s, d->len).kind != V_NONE)
-				cg_error(g, d, "Identifier '%.*s' has already been declared", (int)d->len,
-					 d->s);
+			if (is_reserved_global(d->s, d->len) ||
+			    resolve(g, d->s, d->len).kind != V_NONE)
+				cg_error(g, d, "Identifier '%.*s' has already been declared",
+					 (int)d->len, d->s);
 			if (n->kind == JSL_N_FUNC) {
 				add_global(g, d, d->s, d->len)->is_func = true;
 			} else if (mentioned_in_functions(g, d->s, d->len) ||
@@ -1491,7 +1604,6 @@ static void compile_main(struct cg *g, uint32_t nfuncs_total)
 		emit_abx(g, JSL_OP_DEFG, r, (unsigned)resolve(g, n->s, n->len).idx);
 		fs->freereg--;
 	}
-	(void)nfuncs_total;
 	statements(g, prog->list);
 	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
 }
@@ -1570,7 +1682,7 @@ static int store_code(struct vm_store *st, const uint32_t *code, uint32_t n, uin
 	return 0;
 }
 
-static int store_func(struct cg *g, struct vm_store *st, struct cg_func *fs, uint64_t *id)
+static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *id)
 {
 	struct vm_chunk *c;
 	uint64_t code, lines = 0, name = 0, cnames = 0;
@@ -1624,7 +1736,6 @@ static int store_func(struct cg *g, struct vm_store *st, struct cg_func *fs, uin
 	if (cnames)
 		vm_slot_set_link(c, JSL_FUNC_S_CNAMES, cnames);
 	*id = c->id;
-	(void)g;
 	return 0;
 }
 
@@ -1668,7 +1779,7 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 	for (uint32_t i = 0; i < g->nfuncs; i++) {
 		memset(&e[i], 0, sizeof(e[i]));
 		e[i].type = VM_SLOT_LINK;
-		rc = store_func(g, st, &g->funcs[i], &e[i].v.link);
+		rc = store_func(st, &g->funcs[i], &e[i].v.link);
 		if (rc)
 			goto out;
 	}
@@ -1711,8 +1822,8 @@ out:
 	return rc;
 }
 
-int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t len,
-		uint64_t *root, char *err, size_t errlen)
+int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t len, uint64_t *root,
+		char *err, size_t errlen)
 {
 	struct jsl_cc *C;
 	struct cg *g;
@@ -1729,7 +1840,8 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 		free(C);
 		free(g);
 		if (err && errlen)
-			snprintf(err, errlen, "%s: out of memory while compiling", file ? file : "?");
+			snprintf(err, errlen, "%s: out of memory while compiling",
+				 file ? file : "?");
 		return -ENOMEM;
 	}
 	C->file = file ? file : "<input>";
@@ -1756,7 +1868,7 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 	if (nfuncs + 1 > JSL_MAX_BX)
 		jsl_error_at(C, 1, 1, "more than %d functions", JSL_MAX_BX);
 	new_func(g);
-	compile_main(g, nfuncs + 1);
+	compile_main(g);
 	for (struct jsl_node *n = C->prog->list; n; n = n->next)
 		if (n->kind == JSL_N_FUNC)
 			compile_function(g, n);

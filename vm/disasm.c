@@ -26,7 +26,7 @@ static const char *const op_desc[JSL_OP_COUNT] = {
 
 static void put_value(FILE *out, const struct jsl_prog *p, jv v)
 {
-	struct jsl_buf b = { .ok = true };
+	struct jsl_buf b = {.ok = true};
 
 	jsl_inspect_buf(p, v, &b);
 	if (b.ok && b.p)
@@ -42,16 +42,36 @@ static void put_operand(FILE *out, const struct jsl_prog *p, uint32_t pc, char k
 		return;
 	fputs(first ? "" : " ", out);
 	switch (k) {
-	case 'R': fprintf(out, "R%lld", (long long)v); break;
-	case 'K': fprintf(out, "K%lld", (long long)v); break;
-	case 'G': fprintf(out, "G%lld", (long long)v); break;
-	case 'F': fprintf(out, "F%lld", (long long)v); break;
-	case 'N': fprintf(out, "N%lld", (long long)v); break;
-	case 'M': fprintf(out, "M%lld", (long long)v); break;
-	case 'J': fprintf(out, "->%lld", (long long)(pc + 1 + v)); break;
-	case 'k': fprintf(out, "k=%lld", (long long)v); break;
-	case 'n': fprintf(out, "n=%lld", (long long)v); break;
-	default: fprintf(out, "%lld", (long long)v); break;
+	case 'R':
+		fprintf(out, "R%lld", (long long)v);
+		break;
+	case 'K':
+		fprintf(out, "K%lld", (long long)v);
+		break;
+	case 'G':
+		fprintf(out, "G%lld", (long long)v);
+		break;
+	case 'F':
+		fprintf(out, "F%lld", (long long)v);
+		break;
+	case 'N':
+		fprintf(out, "N%lld", (long long)v);
+		break;
+	case 'M':
+		fprintf(out, "M%lld", (long long)v);
+		break;
+	case 'J':
+		fprintf(out, "->%lld", (long long)(pc + 1 + v));
+		break;
+	case 'k':
+		fprintf(out, "k=%lld", (long long)v);
+		break;
+	case 'n':
+		fprintf(out, "n=%lld", (long long)v);
+		break;
+	default:
+		fprintf(out, "%lld", (long long)v);
+		break;
 	}
 }
 
@@ -63,14 +83,21 @@ static void put_note(FILE *out, const struct jsl_prog *p, char k, int64_t v)
 		fputs(" ", out);
 		put_value(out, p, p->consts[v]);
 		break;
-	case 'G': fprintf(out, " %s", p->gnames[v]); break;
-	case 'F': fprintf(out, " %s", p->funcs[v].name[0] ? p->funcs[v].name : "<main>"); break;
+	case 'G':
+		fprintf(out, " %s", p->gnames[v]);
+		break;
+	case 'F':
+		fprintf(out, " %s", p->funcs[v].name[0] ? p->funcs[v].name : "<main>");
+		break;
 	case 'N':
 		fprintf(out, " %s%s%s", jsl_natives[v].obj ? jsl_natives[v].obj : "",
 			jsl_natives[v].obj ? "." : "", jsl_natives[v].name);
 		break;
-	case 'M': fprintf(out, " .%s", jsl_method_names[v]); break;
-	default: break;
+	case 'M':
+		fprintf(out, " .%s", jsl_method_names[v]);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -92,9 +119,16 @@ static void disasm_func(FILE *out, const struct jsl_prog *p, uint32_t idx)
 			b = oi->b == 'I' ? (int64_t)JSL_I_SB(ins) : (int64_t)JSL_I_B(ins);
 			c = oi->c == 'I' ? (int64_t)JSL_I_SC(ins) : (int64_t)JSL_I_C(ins);
 			break;
-		case JSL_FMT_ABx: b = JSL_I_BX(ins); break;
-		case JSL_FMT_AsBx: b = JSL_I_SBX(ins); break;
-		default: a = JSL_I_SJ(ins); b = 0; break;
+		case JSL_FMT_ABx:
+			b = JSL_I_BX(ins);
+			break;
+		case JSL_FMT_AsBx:
+			b = JSL_I_SBX(ins);
+			break;
+		default:
+			a = JSL_I_SJ(ins);
+			b = 0;
+			break;
 		}
 		memset(ops, 0, sizeof(ops));
 		m = fmemopen(ops, sizeof(ops) - 1, "w");
@@ -122,7 +156,7 @@ static void disasm_func(FILE *out, const struct jsl_prog *p, uint32_t idx)
 
 int vm_disasm(const struct vm_store *st, uint64_t root, FILE *out)
 {
-	struct jsl_heap h = { .limit = (size_t)1 << 30 };
+	struct jsl_heap h = {.limit = (size_t)1 << 30};
 	struct jsl_prog *p = NULL;
 	struct vm_qos q[VM_QOS_MAX];
 	char err[256];
@@ -133,8 +167,8 @@ int vm_disasm(const struct vm_store *st, uint64_t root, FILE *out)
 		fprintf(out, "; cannot load the program: %s\n", err);
 		goto out;
 	}
-	fprintf(out, "; %s: %u function%s, %u constant%s, %u global%s, %zu instructions\n",
-		p->file, p->nfuncs, p->nfuncs == 1 ? "" : "s", p->nconsts, p->nconsts == 1 ? "" : "s",
+	fprintf(out, "; %s: %u function%s, %u constant%s, %u global%s, %zu instructions\n", p->file,
+		p->nfuncs, p->nfuncs == 1 ? "" : "s", p->nconsts, p->nconsts == 1 ? "" : "s",
 		p->nglobals, p->nglobals == 1 ? "" : "s", p->ncode);
 	nq = vm_qos_read(st, root, q, VM_QOS_MAX, err, sizeof(err));
 	if (nq > 0) {

@@ -10,8 +10,9 @@
  * either is node's "RangeError: Maximum call stack size exceeded".
  *
  * Fuel: each executed instruction costs one unit (a test and its JMP are
- * one instruction); the run stops with VM_ERR_FUEL before the instruction
- * that would exceed the limit. fuel_used counts executed instructions.
+ * one instruction), and each garbage collection one unit plus one per 16
+ * registers and objects it visits; the run stops with VM_ERR_FUEL before
+ * the instruction that would exceed the limit. fuel_used counts the units.
  *
  * Opcode bodies do the common case inline; everything else is a noinline
  * slow path, called after the pc is saved (for the error line) — the
@@ -26,17 +27,18 @@
 
 #include "vm/jsl_int.h"
 
-#define JSL_MAX_DEPTH   10000
+#define JSL_MAX_DEPTH	10000
 #define JSL_STACK_SLOTS (1u << 19) /* at most 4 MiB of registers */
-#define STACK_START     1024       /* registers allocated at the start; doubled on demand */
-#define FRAMES_START    64
+#define STACK_START	1024	   /* registers allocated at the start; doubled on demand */
+#define FRAMES_START	64
 /*
  * Registers past stack_end that are allocated anyway: a frame check
  * computes nb + nregs (at most 2 * 255 past a valid frame) before it knows
  * whether that fits, and the pointer must stay inside the allocation.
  */
-#define STACK_SLACK     (2 * JSL_MAX_REGS + 2)
-#define GC_MIN          (1u << 20)
+#define STACK_SLACK	 (2 * JSL_MAX_REGS + 2)
+#define GC_MIN		 (1u << 20)
+#define GC_WORK_PER_FUEL 16 /* registers and objects the collector visits per unit of fuel */
 
 #define NOINLINE __attribute__((noinline))
 
@@ -117,6 +119,7 @@ static void collect(struct jsl_heap *h, void *ctx)
 	struct jsl_vm *vm = ctx;
 	jv *top = vm->ci->base + vm->ci->fn->nregs;
 	struct jsl_obj **pp = &h->objs;
+	uint64_t work = (uint64_t)(vm->hwm - vm->stack) + vm->prog->nglobals;
 
 	for (jv *p = vm->stack; p < top; p++)
 		mark(*p);
@@ -129,6 +132,7 @@ static void collect(struct jsl_heap *h, void *ctx)
 	while (*pp) {
 		struct jsl_obj *o = *pp;
 
+		work++;
 		if (o->mark || o->fixed) {
 			o->mark = 0;
 			pp = &o->next;
@@ -141,6 +145,8 @@ static void collect(struct jsl_heap *h, void *ctx)
 	h->threshold = h->used * 2 > GC_MIN ? h->used * 2 : GC_MIN;
 	if (h->threshold > h->limit)
 		h->threshold = h->limit;
+	/* Collections cost fuel, so a heap kept near its bound cannot make a run unbounded. */
+	vm->gc_fuel += work / GC_WORK_PER_FUEL + 1;
 }
 
 /* ---- slow paths ------------------------------------------------------------------- */
@@ -168,15 +174,16 @@ static void piece_of(const struct jsl_vm *vm, jv v, struct piece *pc)
 		pc->len = (size_t)jsl_num_format(jv_num(v), pc->buf);
 		pc->p = pc->buf;
 	} else if (jv_is(v, JV_T_FUNC)) {
-		struct jsl_buf b = { .ok = true };
+		struct jsl_buf b = {.ok = true};
 
 		jsl_to_string_buf(vm->prog, v, &b);
 		pc->heap = b.p;
 		pc->p = b.ok && b.p ? b.p : "";
 		pc->len = b.ok ? b.len : 0;
 	} else {
-		pc->p = jv_is(v, JV_T_BOOL) ? (jv_payload(v) ? "true" : "false")
-		      : jv_is(v, JV_T_NULL) ? "null" : "undefined";
+		pc->p = jv_is(v, JV_T_BOOL)   ? (jv_payload(v) ? "true" : "false")
+			: jv_is(v, JV_T_NULL) ? "null"
+					      : "undefined";
 		pc->len = strlen(pc->p);
 	}
 	pc->ulen = (uint32_t)pc->len;
@@ -232,23 +239,35 @@ static inline double js_mod(double a, double b)
 	return fmod(a, b);
 }
 
-
 static double arith_num(unsigned op, double x, double y)
 {
 	switch (op) {
-	case JSL_OP_ADD: return x + y;
-	case JSL_OP_SUB: return x - y;
-	case JSL_OP_MUL: return x * y;
-	case JSL_OP_DIV: return x / y;
-	case JSL_OP_MOD: return js_mod(x, y);
-	case JSL_OP_POW: return jsl_pow(x, y);
-	case JSL_OP_BAND: return (double)(jsl_to_int32(x) & jsl_to_int32(y));
-	case JSL_OP_BOR: return (double)(jsl_to_int32(x) | jsl_to_int32(y));
-	case JSL_OP_BXOR: return (double)(jsl_to_int32(x) ^ jsl_to_int32(y));
-	case JSL_OP_SHL: return (double)(int32_t)((uint32_t)jsl_to_int32(x) << (jsl_to_int32(y) & 31));
-	case JSL_OP_SHR: return (double)(jsl_to_int32(x) >> (jsl_to_int32(y) & 31));
-	case JSL_OP_USHR: return (double)((uint32_t)jsl_to_int32(x) >> (jsl_to_int32(y) & 31));
-	default: return NAN;
+	case JSL_OP_ADD:
+		return x + y;
+	case JSL_OP_SUB:
+		return x - y;
+	case JSL_OP_MUL:
+		return x * y;
+	case JSL_OP_DIV:
+		return x / y;
+	case JSL_OP_MOD:
+		return js_mod(x, y);
+	case JSL_OP_POW:
+		return jsl_pow(x, y);
+	case JSL_OP_BAND:
+		return (double)(jsl_to_int32(x) & jsl_to_int32(y));
+	case JSL_OP_BOR:
+		return (double)(jsl_to_int32(x) | jsl_to_int32(y));
+	case JSL_OP_BXOR:
+		return (double)(jsl_to_int32(x) ^ jsl_to_int32(y));
+	case JSL_OP_SHL:
+		return (double)(int32_t)((uint32_t)jsl_to_int32(x) << (jsl_to_int32(y) & 31));
+	case JSL_OP_SHR:
+		return (double)(jsl_to_int32(x) >> (jsl_to_int32(y) & 31));
+	case JSL_OP_USHR:
+		return (double)((uint32_t)jsl_to_int32(x) >> (jsl_to_int32(y) & 31));
+	default:
+		return NAN;
 	}
 }
 
@@ -337,7 +356,7 @@ static NOINLINE int getlen_slow(struct jsl_vm *vm, jv *ra, jv b)
 }
 
 /* The UTF-8 bytes of UTF-16 code unit idx of s (a lone surrogate becomes WTF-8). */
-static int code_unit_at(const struct jsl_str *s, uint32_t idx, char out[4], uint32_t *unit)
+int jsl_code_unit_at(const struct jsl_str *s, uint32_t idx, char out[4], uint32_t *unit)
 {
 	uint32_t u = 0;
 
@@ -392,8 +411,8 @@ int jsl_char_at(struct jsl_vm *vm, jv str, double d, jv *out)
 		*out = vm->chars[(unsigned char)s->s[(uint32_t)d]];
 		return 0;
 	}
-	n = code_unit_at(s, (uint32_t)d, buf, &unit);
-	if (n == 1) {
+	n = jsl_code_unit_at(s, (uint32_t)d, buf, &unit);
+	if (n == 1 && (unsigned char)buf[0] < 0x80) {
 		*out = vm->chars[(unsigned char)buf[0]];
 		return 0;
 	}
@@ -403,19 +422,21 @@ int jsl_char_at(struct jsl_vm *vm, jv str, double d, jv *out)
 static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
 {
 	if (jv_is(b, JV_T_UNDEF) || jv_is(b, JV_T_NULL)) {
-		struct jsl_buf kb = { .ok = true };
+		struct jsl_buf kb = {.ok = true};
 		int rc;
 
 		jsl_to_string_buf(vm->prog, c, &kb);
 		rc = jsl_throw(vm, "TypeError: Cannot read properties of %s (reading '%.60s')",
-			       jv_is(b, JV_T_NULL) ? "null" : "undefined", kb.ok && kb.p ? kb.p : "");
+			       jv_is(b, JV_T_NULL) ? "null" : "undefined",
+			       kb.ok && kb.p ? kb.p : "");
 		free(kb.p);
 		return rc;
 	}
 	if (jv_is(b, JV_T_STR)) {
 		double d;
 
-		if (jv_is(c, JV_T_STR) && jv_str(c)->len == 6 && !memcmp(jv_str(c)->s, "length", 6)) {
+		if (jv_is(c, JV_T_STR) && jv_str(c)->len == 6 &&
+		    !memcmp(jv_str(c)->s, "length", 6)) {
 			*ra = jv_from_num(jv_str(b)->ulen);
 			return 0;
 		}
@@ -475,7 +496,7 @@ static void callee_name(const struct jsl_vm *vm, const uint32_t *call, unsigned 
 		break;
 	}
 	{
-		struct jsl_buf b = { .ok = true };
+		struct jsl_buf b = {.ok = true};
 
 		jsl_inspect_buf(vm->prog, v, &b);
 		snprintf(buf, cap, "%.60s", b.ok && b.p ? b.p : "value");
@@ -554,11 +575,16 @@ static unsigned typeof_index(jv v)
 	if (jv_is_num(v))
 		return 3;
 	switch (jv_tag(v)) {
-	case JV_T_UNDEF: return 0;
-	case JV_T_BOOL: return 2;
-	case JV_T_STR: return 4;
-	case JV_T_FUNC: return 5;
-	default: return 1;
+	case JV_T_UNDEF:
+		return 0;
+	case JV_T_BOOL:
+		return 2;
+	case JV_T_STR:
+		return 4;
+	case JV_T_FUNC:
+		return 5;
+	default:
+		return 1;
 	}
 }
 
@@ -591,15 +617,21 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 	uint32_t i;
 	int rc = 0;
 
-#define RA (base + JSL_I_A(i))
-#define RB (base + JSL_I_B(i))
-#define RC (base + JSL_I_C(i))
+#define RA	 (base + JSL_I_A(i))
+#define RB	 (base + JSL_I_B(i))
+#define RC	 (base + JSL_I_C(i))
 #define SAVEPC() (ci->pc = pc)
 #define PROTECT(call)                                                                              \
 	do {                                                                                       \
 		SAVEPC();                                                                          \
 		if (jsl_unlikely((call) < 0))                                                      \
 			goto fail;                                                                 \
+		if (jsl_unlikely(vm->gc_fuel)) {                                                   \
+			fuel -= (int64_t)vm->gc_fuel;                                              \
+			vm->gc_fuel = 0;                                                           \
+			if (fuel < 0)                                                              \
+				goto out_of_fuel;                                                  \
+		}                                                                                  \
 	} while (0)
 #define TAKE_IF(cond)                                                                              \
 	do {                                                                                       \
@@ -625,7 +657,7 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 #else
 #define VM_DISPATCH(x) switch (JSL_I_OP(x))
 #define VM_CASE(name)  case JSL_OP_##name:
-#define VM_NEXT        continue
+#define VM_NEXT	       continue
 #endif
 #define ARITH(op, expr)                                                                            \
 	{                                                                                          \
@@ -673,7 +705,7 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 	{                                                                                          \
 		jv a = *RA;                                                                        \
 		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
-		TAKE_IF(x cmp (double)JSL_I_SB(i));                                                \
+		TAKE_IF(x cmp(double) JSL_I_SB(i));                                                \
 		VM_NEXT;                                                                           \
 	}
 
@@ -681,283 +713,317 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 		VM_FETCH();
 		VM_DISPATCH(i)
 		{
-		VM_CASE(MOVE) {
-			*RA = *RB;
-			VM_NEXT;
-		}
-		VM_CASE(LOADK) {
-			*RA = K[JSL_I_BX(i)];
-			VM_NEXT;
-		}
-		VM_CASE(LOADI) {
-			*RA = jv_from_num_raw((double)JSL_I_SBX(i));
-			VM_NEXT;
-		}
-		VM_CASE(LOADU) {
-			*RA = JV_UNDEF;
-			VM_NEXT;
-		}
-		VM_CASE(LOADNULL) {
-			*RA = JV_NULL;
-			VM_NEXT;
-		}
-		VM_CASE(LOADB) {
-			*RA = jv_bool(JSL_I_B(i));
-			VM_NEXT;
-		}
-		VM_CASE(LOADFN) {
-			*RA = JV_BOX(JV_T_FUNC, JSL_I_BX(i));
-			VM_NEXT;
-		}
-		VM_CASE(GETG) {
-			*RA = G[JSL_I_BX(i)];
-			VM_NEXT;
-		}
-		VM_CASE(GETGC) {
-			jv v = G[JSL_I_BX(i)];
+			VM_CASE(MOVE)
+			{
+				*RA = *RB;
+				VM_NEXT;
+			}
+			VM_CASE(LOADK)
+			{
+				*RA = K[JSL_I_BX(i)];
+				VM_NEXT;
+			}
+			VM_CASE(LOADI)
+			{
+				*RA = jv_from_num_raw((double)JSL_I_SBX(i));
+				VM_NEXT;
+			}
+			VM_CASE(LOADU)
+			{
+				*RA = JV_UNDEF;
+				VM_NEXT;
+			}
+			VM_CASE(LOADNULL)
+			{
+				*RA = JV_NULL;
+				VM_NEXT;
+			}
+			VM_CASE(LOADB)
+			{
+				*RA = jv_bool(JSL_I_B(i));
+				VM_NEXT;
+			}
+			VM_CASE(LOADFN)
+			{
+				*RA = JV_BOX(JV_T_FUNC, JSL_I_BX(i));
+				VM_NEXT;
+			}
+			VM_CASE(GETG)
+			{
+				*RA = G[JSL_I_BX(i)];
+				VM_NEXT;
+			}
+			VM_CASE(GETGC)
+			{
+				jv v = G[JSL_I_BX(i)];
 
-			if (jsl_unlikely(v == JV_HOLE))
-				PROTECT(tdz(vm, JSL_I_BX(i)));
-			*RA = v;
-			VM_NEXT;
-		}
-		VM_CASE(SETG) {
-			if (jsl_unlikely(G[JSL_I_BX(i)] == JV_HOLE))
-				PROTECT(tdz(vm, JSL_I_BX(i)));
-			G[JSL_I_BX(i)] = *RA;
-			VM_NEXT;
-		}
-		VM_CASE(DEFG) {
-			G[JSL_I_BX(i)] = *RA;
-			VM_NEXT;
-		}
-		VM_CASE(ADD) ARITH(JSL_OP_ADD, x + y)
-		VM_CASE(SUB) ARITH(JSL_OP_SUB, x - y)
-		VM_CASE(MUL) ARITH(JSL_OP_MUL, x * y)
-		VM_CASE(DIV) ARITH(JSL_OP_DIV, x / y)
-		VM_CASE(MOD) ARITH(JSL_OP_MOD, js_mod(x, y))
-		VM_CASE(POW) ARITH_SLOWONLY(JSL_OP_POW)
-		VM_CASE(ADDI) {
-			jv b = *RB;
+				if (jsl_unlikely(v == JV_HOLE))
+					PROTECT(tdz(vm, JSL_I_BX(i)));
+				*RA = v;
+				VM_NEXT;
+			}
+			VM_CASE(SETG)
+			{
+				if (jsl_unlikely(G[JSL_I_BX(i)] == JV_HOLE))
+					PROTECT(tdz(vm, JSL_I_BX(i)));
+				G[JSL_I_BX(i)] = *RA;
+				VM_NEXT;
+			}
+			VM_CASE(DEFG)
+			{
+				G[JSL_I_BX(i)] = *RA;
+				VM_NEXT;
+			}
+			VM_CASE(ADD)
+			ARITH(JSL_OP_ADD, x + y)
+			VM_CASE(SUB) ARITH(JSL_OP_SUB, x - y) VM_CASE(MUL) ARITH(JSL_OP_MUL, x * y)
+			    VM_CASE(DIV) ARITH(JSL_OP_DIV, x / y) VM_CASE(MOD)
+				ARITH(JSL_OP_MOD, js_mod(x, y)) VM_CASE(POW)
+				    ARITH_SLOWONLY(JSL_OP_POW) VM_CASE(ADDI)
+			{
+				jv b = *RB;
 
-			if (jsl_likely(jv_is_num(b)))
-				*RA = jv_from_num_raw(jv_num(b) + JSL_I_SC(i));
-			else
-				PROTECT(arith_slow(vm, JSL_OP_ADD, RA, b,
-						   jv_from_num_raw((double)JSL_I_SC(i))));
-			VM_NEXT;
-		}
-		VM_CASE(SUBI) {
-			jv b = *RB;
+				if (jsl_likely(jv_is_num(b)))
+					*RA = jv_from_num_raw(jv_num(b) + JSL_I_SC(i));
+				else
+					PROTECT(arith_slow(vm, JSL_OP_ADD, RA, b,
+							   jv_from_num_raw((double)JSL_I_SC(i))));
+				VM_NEXT;
+			}
+			VM_CASE(SUBI)
+			{
+				jv b = *RB;
 
-			if (jsl_likely(jv_is_num(b)))
-				*RA = jv_from_num_raw(jv_num(b) - JSL_I_SC(i));
-			else
-				PROTECT(arith_slow(vm, JSL_OP_SUB, RA, b,
-						   jv_from_num_raw((double)JSL_I_SC(i))));
-			VM_NEXT;
-		}
-		VM_CASE(BAND) ARITH_SLOWONLY(JSL_OP_BAND)
-		VM_CASE(BOR) ARITH_SLOWONLY(JSL_OP_BOR)
-		VM_CASE(BXOR) ARITH_SLOWONLY(JSL_OP_BXOR)
-		VM_CASE(SHL) ARITH_SLOWONLY(JSL_OP_SHL)
-		VM_CASE(SHR) ARITH_SLOWONLY(JSL_OP_SHR)
-		VM_CASE(USHR) ARITH_SLOWONLY(JSL_OP_USHR)
-		VM_CASE(NEG) {
-			jv b = *RB;
+				if (jsl_likely(jv_is_num(b)))
+					*RA = jv_from_num_raw(jv_num(b) - JSL_I_SC(i));
+				else
+					PROTECT(arith_slow(vm, JSL_OP_SUB, RA, b,
+							   jv_from_num_raw((double)JSL_I_SC(i))));
+				VM_NEXT;
+			}
+			VM_CASE(BAND)
+			ARITH_SLOWONLY(JSL_OP_BAND)
+			VM_CASE(BOR) ARITH_SLOWONLY(JSL_OP_BOR) VM_CASE(BXOR)
+			    ARITH_SLOWONLY(JSL_OP_BXOR) VM_CASE(SHL) ARITH_SLOWONLY(JSL_OP_SHL)
+				VM_CASE(SHR) ARITH_SLOWONLY(JSL_OP_SHR) VM_CASE(USHR)
+				    ARITH_SLOWONLY(JSL_OP_USHR) VM_CASE(NEG)
+			{
+				jv b = *RB;
 
-			if (jsl_likely(jv_is_num(b)))
-				*RA = jv_from_num_raw(-jv_num(b));
-			else
-				unary_slow(JSL_OP_NEG, RA, b);
-			VM_NEXT;
-		}
-		VM_CASE(TONUM) {
-			jv b = *RB;
+				if (jsl_likely(jv_is_num(b)))
+					*RA = jv_from_num_raw(-jv_num(b));
+				else
+					unary_slow(JSL_OP_NEG, RA, b);
+				VM_NEXT;
+			}
+			VM_CASE(TONUM)
+			{
+				jv b = *RB;
 
-			if (jsl_likely(jv_is_num(b)))
-				*RA = b;
-			else
-				unary_slow(JSL_OP_TONUM, RA, b);
-			VM_NEXT;
-		}
-		VM_CASE(NOT) {
-			*RA = jv_bool(!truthy(*RB));
-			VM_NEXT;
-		}
-		VM_CASE(BNOT) {
-			unary_slow(JSL_OP_BNOT, RA, *RB);
-			VM_NEXT;
-		}
-		VM_CASE(TYPEOF) {
-			*RA = vm->types[typeof_index(*RB)];
-			VM_NEXT;
-		}
-		VM_CASE(SEQ) {
-			*RA = jv_bool(jsl_strict_eq(*RB, *RC));
-			VM_NEXT;
-		}
-		VM_CASE(SNE) {
-			*RA = jv_bool(!jsl_strict_eq(*RB, *RC));
-			VM_NEXT;
-		}
-		VM_CASE(EQ) {
-			*RA = jv_bool(loose_eq(*RB, *RC));
-			VM_NEXT;
-		}
-		VM_CASE(NE) {
-			*RA = jv_bool(!loose_eq(*RB, *RC));
-			VM_NEXT;
-		}
-		VM_CASE(LT) {
-			jv b = *RB, c = *RC;
+				if (jsl_likely(jv_is_num(b)))
+					*RA = b;
+				else
+					unary_slow(JSL_OP_TONUM, RA, b);
+				VM_NEXT;
+			}
+			VM_CASE(NOT)
+			{
+				*RA = jv_bool(!truthy(*RB));
+				VM_NEXT;
+			}
+			VM_CASE(BNOT)
+			{
+				unary_slow(JSL_OP_BNOT, RA, *RB);
+				VM_NEXT;
+			}
+			VM_CASE(TYPEOF)
+			{
+				*RA = vm->types[typeof_index(*RB)];
+				VM_NEXT;
+			}
+			VM_CASE(SEQ)
+			{
+				*RA = jv_bool(jsl_strict_eq(*RB, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(SNE)
+			{
+				*RA = jv_bool(!jsl_strict_eq(*RB, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(EQ)
+			{
+				*RA = jv_bool(loose_eq(*RB, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(NE)
+			{
+				*RA = jv_bool(!loose_eq(*RB, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(LT)
+			{
+				jv b = *RB, c = *RC;
 
-			*RA = jv_bool(jv_is_num(b) & jv_is_num(c) ? jv_num(b) < jv_num(c)
-								   : less_slow(b, c, false));
-			VM_NEXT;
-		}
-		VM_CASE(LE) {
-			jv b = *RB, c = *RC;
+				*RA = jv_bool(jv_is_num(b) & jv_is_num(c) ? jv_num(b) < jv_num(c)
+									  : less_slow(b, c, false));
+				VM_NEXT;
+			}
+			VM_CASE(LE)
+			{
+				jv b = *RB, c = *RC;
 
-			*RA = jv_bool(jv_is_num(b) & jv_is_num(c) ? jv_num(b) <= jv_num(c)
-								   : less_slow(b, c, true));
-			VM_NEXT;
-		}
-		VM_CASE(JSEQ) {
-			TAKE_IF(jsl_strict_eq(*RA, *RB));
-			VM_NEXT;
-		}
-		VM_CASE(JEQ) {
-			TAKE_IF(loose_eq(*RA, *RB));
-			VM_NEXT;
-		}
-		VM_CASE(JLT) CMPJ(jv_num(a) < jv_num(b), less_slow(a, b, false))
-		VM_CASE(JLE) CMPJ(jv_num(a) <= jv_num(b), less_slow(a, b, true))
-		VM_CASE(JLTI) CMPJI(<)
-		VM_CASE(JLEI) CMPJI(<=)
-		VM_CASE(JGTI) CMPJI(>)
-		VM_CASE(JGEI) CMPJI(>=)
-		VM_CASE(JSEQK) {
-			TAKE_IF(jsl_strict_eq(*RA, K[JSL_I_B(i)]));
-			VM_NEXT;
-		}
-		VM_CASE(TEST) {
-			TAKE_IF(truthy(*RA));
-			VM_NEXT;
-		}
-		VM_CASE(JMP) {
-			pc += JSL_I_SJ(i);
-			VM_NEXT;
-		}
-		VM_CASE(CALL) {
-			jv *ra = RA, f = *ra;
-			const struct jsl_func *fn;
-			jv *nb = ra + 1;
+				*RA = jv_bool(jv_is_num(b) & jv_is_num(c) ? jv_num(b) <= jv_num(c)
+									  : less_slow(b, c, true));
+				VM_NEXT;
+			}
+			VM_CASE(JSEQ)
+			{
+				TAKE_IF(jsl_strict_eq(*RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(JEQ)
+			{
+				TAKE_IF(loose_eq(*RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(JLT)
+			CMPJ(jv_num(a) < jv_num(b), less_slow(a, b, false))
+			VM_CASE(JLE) CMPJ(jv_num(a) <= jv_num(b), less_slow(a, b, true))
+			    VM_CASE(JLTI) CMPJI(<) VM_CASE(JLEI) CMPJI(<=) VM_CASE(JGTI) CMPJI(>)
+				VM_CASE(JGEI) CMPJI(>=) VM_CASE(JSEQK)
+			{
+				TAKE_IF(jsl_strict_eq(*RA, K[JSL_I_B(i)]));
+				VM_NEXT;
+			}
+			VM_CASE(TEST)
+			{
+				TAKE_IF(truthy(*RA));
+				VM_NEXT;
+			}
+			VM_CASE(JMP)
+			{
+				pc += JSL_I_SJ(i);
+				VM_NEXT;
+			}
+			VM_CASE(CALL)
+			{
+				jv *ra = RA, f = *ra;
+				const struct jsl_func *fn;
+				jv *nb = ra + 1;
 
-			if (jsl_unlikely(!jv_is(f, JV_T_FUNC))) {
+				if (jsl_unlikely(!jv_is(f, JV_T_FUNC))) {
+					SAVEPC();
+					not_callable(vm, pc, JSL_I_A(i), f);
+					goto fail;
+				}
+				fn = &funcs[jv_payload(f)];
+				if (jsl_unlikely(nb + fn->nregs > vm->stack_end ||
+						 ci + 1 == vm->ci_end)) {
+					ptrdiff_t off = nb - vm->stack;
+
+					SAVEPC();
+					if (grow_stack(vm, nb + fn->nregs) < 0)
+						goto fail;
+					ci = vm->ci;
+					base = ci->base;
+					nb = vm->stack + off;
+				}
+				for (unsigned k = JSL_I_B(i); k < fn->nparams; k++)
+					nb[k] = JV_UNDEF;
+				if (nb + fn->nregs > vm->hwm)
+					vm->hwm = nb + fn->nregs;
 				SAVEPC();
-				not_callable(vm, pc, JSL_I_A(i), f);
+				ci++;
+				ci->fn = fn;
+				ci->base = nb;
+				vm->ci = ci;
+				base = nb;
+				pc = fn->code;
+				VM_NEXT;
+			}
+			VM_CASE(NCALL)
+			{
+				PROTECT(jsl_native_fns[JSL_I_C(i)](vm, RA + 1, JSL_I_B(i), RA));
+				VM_NEXT;
+			}
+			VM_CASE(INVOKE)
+			{
+				PROTECT(jsl_invoke(vm, JSL_I_C(i), RA, JSL_I_B(i), RA));
+				VM_NEXT;
+			}
+			VM_CASE(GETLEN)
+			{
+				jv b = *RB;
+
+				if (jsl_likely(jv_is(b, JV_T_STR)))
+					*RA = jv_from_num_raw((double)jv_str(b)->ulen);
+				else
+					PROTECT(getlen_slow(vm, RA, b));
+				VM_NEXT;
+			}
+			VM_CASE(GETIDX)
+			{
+				jv b = *RB, c = *RC;
+
+				if (jv_is(b, JV_T_STR) && jv_is_num(c)) {
+					const struct jsl_str *s = jv_str(b);
+					double d = jv_num(c);
+
+					if (s->ascii && d >= 0 && d < s->len &&
+					    d == (double)(uint32_t)d) {
+						*RA = vm->chars[(unsigned char)s->s[(uint32_t)d]];
+						VM_NEXT;
+					}
+				}
+				PROTECT(getidx_slow(vm, RA, b, c));
+				VM_NEXT;
+			}
+			VM_CASE(THROWK)
+			{
+				SAVEPC();
+				jsl_throw(vm, "%s", jv_str(K[JSL_I_BX(i)])->s);
 				goto fail;
 			}
-			fn = &funcs[jv_payload(f)];
-			if (jsl_unlikely(nb + fn->nregs > vm->stack_end || ci + 1 == vm->ci_end)) {
-				ptrdiff_t off = nb - vm->stack;
+			VM_CASE(RET)
+			{
+				jv v = *RA;
 
-				SAVEPC();
-				if (grow_stack(vm, nb + fn->nregs) < 0)
-					goto fail;
-				ci = vm->ci;
-				base = ci->base;
-				nb = vm->stack + off;
-			}
-			for (unsigned k = JSL_I_B(i); k < fn->nparams; k++)
-				nb[k] = JV_UNDEF;
-			if (nb + fn->nregs > vm->hwm)
-				vm->hwm = nb + fn->nregs;
-			SAVEPC();
-			ci++;
-			ci->fn = fn;
-			ci->base = nb;
-			vm->ci = ci;
-			base = nb;
-			pc = fn->code;
-			VM_NEXT;
-		}
-		VM_CASE(NCALL) {
-			PROTECT(jsl_native_fns[JSL_I_C(i)](vm, RA + 1, JSL_I_B(i), RA));
-			VM_NEXT;
-		}
-		VM_CASE(INVOKE) {
-			PROTECT(jsl_invoke(vm, JSL_I_C(i), RA, JSL_I_B(i), RA));
-			VM_NEXT;
-		}
-		VM_CASE(GETLEN) {
-			jv b = *RB;
-
-			if (jsl_likely(jv_is(b, JV_T_STR)))
-				*RA = jv_from_num_raw((double)jv_str(b)->ulen);
-			else
-				PROTECT(getlen_slow(vm, RA, b));
-			VM_NEXT;
-		}
-		VM_CASE(GETIDX) {
-			jv b = *RB, c = *RC;
-
-			if (jv_is(b, JV_T_STR) && jv_is_num(c)) {
-				const struct jsl_str *s = jv_str(b);
-				double d = jv_num(c);
-
-				if (s->ascii && d >= 0 && d < s->len && d == (double)(uint32_t)d) {
-					*RA = vm->chars[(unsigned char)s->s[(uint32_t)d]];
-					VM_NEXT;
+				if (jsl_unlikely(ci == vm->cis)) {
+					*result = v;
+					goto done;
 				}
+				base[-1] = v;
+				ci--;
+				vm->ci = ci;
+				base = ci->base;
+				pc = ci->pc;
+				VM_NEXT;
 			}
-			PROTECT(getidx_slow(vm, RA, b, c));
-			VM_NEXT;
-		}
-		VM_CASE(THROWK) {
-			SAVEPC();
-			jsl_throw(vm, "%s", jv_str(K[JSL_I_BX(i)])->s);
-			goto fail;
-		}
-		VM_CASE(RET) {
-			jv v = *RA;
-
-			if (jsl_unlikely(ci == vm->cis)) {
-				*result = v;
-				goto done;
+			VM_CASE(ADDK)
+			ARITHK(JSL_OP_ADD, x + y)
+			VM_CASE(SUBK) ARITHK(JSL_OP_SUB, x - y) VM_CASE(MULK)
+			    ARITHK(JSL_OP_MUL, x * y) VM_CASE(DIVK) ARITHK(JSL_OP_DIV, x / y)
+				VM_CASE(MODK) ARITHK(JSL_OP_MOD, js_mod(x, y)) VM_CASE(RETU)
+			{
+				if (jsl_unlikely(ci == vm->cis)) {
+					*result = JV_UNDEF;
+					goto done;
+				}
+				base[-1] = JV_UNDEF;
+				ci--;
+				vm->ci = ci;
+				base = ci->base;
+				pc = ci->pc;
+				VM_NEXT;
 			}
-			base[-1] = v;
-			ci--;
-			vm->ci = ci;
-			base = ci->base;
-			pc = ci->pc;
-			VM_NEXT;
-		}
-		VM_CASE(ADDK) ARITHK(JSL_OP_ADD, x + y)
-		VM_CASE(SUBK) ARITHK(JSL_OP_SUB, x - y)
-		VM_CASE(MULK) ARITHK(JSL_OP_MUL, x * y)
-		VM_CASE(DIVK) ARITHK(JSL_OP_DIV, x / y)
-		VM_CASE(MODK) ARITHK(JSL_OP_MOD, js_mod(x, y))
-		VM_CASE(RETU) {
-			if (jsl_unlikely(ci == vm->cis)) {
-				*result = JV_UNDEF;
-				goto done;
-			}
-			base[-1] = JV_UNDEF;
-			ci--;
-			vm->ci = ci;
-			base = ci->base;
-			pc = ci->pc;
-			VM_NEXT;
-		}
 		}
 	}
 out_of_fuel:
 	fuel = 0;
 	SAVEPC();
 	vm->status = VM_ERR_FUEL;
-	snprintf(vm->error, sizeof(vm->error), "%s:%u: fuel exhausted after %lld instructions",
+	snprintf(vm->error, sizeof(vm->error), "%s:%u: fuel limit of %lld exhausted",
 		 vm->prog->file, cur_line(vm), (long long)*fuel_io);
 	rc = -1;
 	goto out;
@@ -1013,8 +1079,8 @@ static char *dup_or_empty(const char *p, size_t n)
 int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
 	   struct vm_result *res)
 {
-	static const char *const types[6] = { "undefined", "object",  "boolean",
-					      "number",    "string",  "function" };
+	static const char *const types[6] = {"undefined", "object", "boolean",
+					     "number",	  "string", "function"};
 	struct jsl_prog *prog = NULL;
 	struct jsl_vm *vm;
 	uint64_t fuel0;
@@ -1079,8 +1145,8 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 		rc = 0;
 		goto out;
 	}
-	vm->heap.threshold = vm->heap.used + GC_MIN < vm->heap.limit ? vm->heap.used + GC_MIN
-								  : vm->heap.limit;
+	vm->heap.threshold =
+	    vm->heap.used + GC_MIN < vm->heap.limit ? vm->heap.used + GC_MIN : vm->heap.limit;
 	vm->heap.collect = collect;
 	vm->heap.ctx = vm;
 	vm->ci = vm->cis;
@@ -1093,16 +1159,18 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 		res->status = vm->status;
 		memcpy(res->error, vm->error, sizeof(res->error));
 	}
-	res->fuel_used = (uint64_t)((fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0) - fuel);
+	res->fuel_used =
+	    (uint64_t)((fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0) - fuel);
 	rc = 0;
 	if (res->status == VM_OK) {
-		struct jsl_buf b = { .ok = true };
+		struct jsl_buf b = {.ok = true};
 
 		jsl_inspect_buf(prog, result, &b);
 		if (!b.ok) {
 			free(b.p);
 			res->status = VM_ERR_MEMORY;
-			snprintf(res->error, sizeof(res->error), "out of memory rendering the result");
+			snprintf(res->error, sizeof(res->error),
+				 "out of memory rendering the result");
 		} else {
 			res->value = b.p;
 		}

@@ -100,18 +100,18 @@ enum jsl_tok {
 #define T(id, text) JSL_T_##id,
 	JSL_TOKENS(T)
 #undef T
-	JSL_T_COUNT
+	    JSL_T_COUNT
 };
 
 extern const char *const jsl_tok_text[JSL_T_COUNT];
 
 struct jsl_token {
-	uint8_t type;     /* enum jsl_tok */
-	bool nl_before;   /* a line break between the previous token and this one */
+	uint8_t type;	/* enum jsl_tok */
+	bool nl_before; /* a line break between the previous token and this one */
 	uint32_t line, col;
 	uint32_t off, len; /* the source text of the token */
-	double num;        /* NUM */
-	char *str;         /* STR: the decoded bytes (arena, NUL-terminated); IDENT/RESERVED: the name */
+	double num;	   /* NUM */
+	char *str; /* STR: the decoded bytes (arena, NUL-terminated); IDENT/RESERVED: the name */
 	uint32_t slen;
 };
 
@@ -144,9 +144,9 @@ enum jsl_node_kind {
 	JSL_N_FOR,     /* a init (LET or EXPR or NULL), b cond, c update, d body */
 	JSL_N_BREAK,
 	JSL_N_CONTINUE,
-	JSL_N_RETURN,  /* a or NULL */
-	JSL_N_BLOCK,   /* list */
-	JSL_N_FUNC,    /* s/len name, list (params: IDENT), n params, b body (BLOCK) */
+	JSL_N_RETURN, /* a or NULL */
+	JSL_N_BLOCK,  /* list */
+	JSL_N_FUNC,   /* s/len name, list (params: IDENT), n params, b body (BLOCK) */
 	JSL_N_EMPTY,
 };
 
@@ -178,7 +178,7 @@ struct jsl_cc {
 	/* lexer */
 	size_t pos;
 	uint32_t line, col;
-	struct jsl_token tok;  /* current token */
+	struct jsl_token tok;	      /* current token */
 	uint32_t prev_line, prev_col; /* end of the previous token (for "missing ;" messages) */
 	/* results */
 	struct vm_qos qos[VM_QOS_MAX];
@@ -187,16 +187,15 @@ struct jsl_cc {
 	/* errors */
 	char *err;
 	size_t errlen;
-	int rc;                /* -EINVAL (syntax/semantics) or -ENOMEM */
+	int rc; /* -EINVAL (syntax/semantics) or -ENOMEM */
 	jmp_buf jb;
 	struct jsl_arena_blk *arena;
-	void *cg;              /* the code generator's state (compile.c) */
+	void *cg; /* the code generator's state (compile.c) */
 };
 
 /* Report an error at line:col and unwind to jsl_compile. */
-__attribute__((noreturn, format(printf, 4, 5))) void jsl_error_at(struct jsl_cc *C, uint32_t line,
-								    uint32_t col, const char *fmt,
-								    ...);
+__attribute__((noreturn, format(printf, 4, 5))) void
+jsl_error_at(struct jsl_cc *C, uint32_t line, uint32_t col, const char *fmt, ...);
 __attribute__((noreturn)) void jsl_nomem(struct jsl_cc *C);
 void *jsl_alloc(struct jsl_cc *C, size_t n); /* zeroed; never NULL (unwinds) */
 void jsl_arena_free(struct jsl_cc *C);

@@ -14,7 +14,7 @@
 
 #include "vm/vm.h"
 
-#define jsl_likely(x)   __builtin_expect(!!(x), 1)
+#define jsl_likely(x)	__builtin_expect(!!(x), 1)
 #define jsl_unlikely(x) __builtin_expect(!!(x), 0)
 
 /* ---- instructions (vm/opcodes.def has the table and the bit diagram) ---- */
@@ -26,7 +26,7 @@ enum jsl_op {
 	JSL_OP_COUNT
 };
 
-#define JSL_I_OP(i)  ((unsigned)(i) & 0xffu)
+#define JSL_I_OP(i)  ((unsigned)(i)&0xffu)
 #define JSL_I_A(i)   (((unsigned)(i) >> 8) & 0xffu)
 #define JSL_I_B(i)   (((unsigned)(i) >> 16) & 0xffu)
 #define JSL_I_C(i)   ((unsigned)(i) >> 24)
@@ -37,23 +37,24 @@ enum jsl_op {
 #define JSL_I_SJ(i)  ((int32_t)(uint32_t)(i) >> 8)
 
 #define JSL_ABC(op, a, b, c)                                                                       \
-	((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(uint8_t)(b) << 16) |                \
+	((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(uint8_t)(b) << 16) |                  \
 	 ((uint32_t)(uint8_t)(c) << 24))
-#define JSL_ABX(op, a, bx) ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(uint16_t)(bx) << 16))
-#define JSL_SJ(op, sj)     ((uint32_t)(op) | ((uint32_t)(sj) << 8))
+#define JSL_ABX(op, a, bx)                                                                         \
+	((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(uint16_t)(bx) << 16))
+#define JSL_SJ(op, sj) ((uint32_t)(op) | ((uint32_t)(sj) << 8))
 
-#define JSL_MAX_REGS  255         /* registers per function (8-bit operands) */
-#define JSL_MAX_BX    65535       /* constants and globals reachable by ABx */
-#define JSL_SJ_MAX    ((1 << 23) - 1)
-#define JSL_MAX_CODE  (1u << 22)  /* instructions per function */
-#define JSL_MAX_ARGS  254         /* arguments per call */
+#define JSL_MAX_REGS 255   /* registers per function (8-bit operands) */
+#define JSL_MAX_BX   65535 /* constants and globals reachable by ABx */
+#define JSL_SJ_MAX   ((1 << 23) - 1)
+#define JSL_MAX_CODE (1u << 22) /* instructions per function */
+#define JSL_MAX_ARGS 254	/* arguments per call */
 
 extern const char *const jsl_op_names[JSL_OP_COUNT];
 
 /* Operand layout and kinds of each opcode, from opcodes.def (load.c checks them). */
 enum jsl_fmt { JSL_FMT_ABC, JSL_FMT_ABx, JSL_FMT_AsBx, JSL_FMT_sJ };
 struct jsl_opinfo {
-	uint8_t fmt; /* enum jsl_fmt */
+	uint8_t fmt;  /* enum jsl_fmt */
 	char a, b, c; /* operand kinds: '_' 'R' 'K' 'G' 'F' 'N' 'M' 'I' 'k' 'J' 'n' */
 };
 extern const struct jsl_opinfo jsl_opinfo[JSL_OP_COUNT];
@@ -97,7 +98,7 @@ enum jsl_native {
 #define N(id, obj, name) JSL_NAT_##id,
 	JSL_NATIVES(N)
 #undef N
-	JSL_NAT_COUNT
+	    JSL_NAT_COUNT
 };
 
 /* Methods of primitive values reachable through INVOKE (wire ABI: append only). */
@@ -123,7 +124,7 @@ enum jsl_method {
 #define M(id, name) JSL_M_##id,
 	JSL_METHODS(M)
 #undef M
-	JSL_M_COUNT
+	    JSL_M_COUNT
 };
 
 struct jsl_native_info {
@@ -155,26 +156,26 @@ extern const char *const jsl_method_names[JSL_M_COUNT];
  *   per slot, the very last slot of a function may hold one (4 bytes);
  *   s[15] LINK next CODE chunk or EMPTY.
  */
-#define JSL_ROOT_S_FILE     4
+#define JSL_ROOT_S_FILE	    4
 #define JSL_ROOT_S_NCONST   5
 #define JSL_ROOT_S_CONST    6
 #define JSL_ROOT_S_NFUNC    7
-#define JSL_ROOT_S_FUNC     8
+#define JSL_ROOT_S_FUNC	    8
 #define JSL_ROOT_S_NGLOBAL  9
 #define JSL_ROOT_S_GLOBAL   10
 #define JSL_FUNC_S_NPARAMS  0
 #define JSL_FUNC_S_NREGS    1
 #define JSL_FUNC_S_NCODE    2
-#define JSL_FUNC_S_CODE     3
-#define JSL_FUNC_S_NAME     4
+#define JSL_FUNC_S_CODE	    3
+#define JSL_FUNC_S_NAME	    4
 #define JSL_FUNC_S_NLINES   5
 #define JSL_FUNC_S_LINES    6
-#define JSL_FUNC_S_LINE     7
+#define JSL_FUNC_S_LINE	    7
 #define JSL_FUNC_S_NCNAMES  8
 #define JSL_FUNC_S_CNAMES   9
 #define JSL_TABLE_PER_CHUNK (VM_CHUNK_SLOTS - 1)
 #define JSL_CODE_PER_CHUNK  (2 * (VM_CHUNK_SLOTS - 1))
-#define JSL_S_NEXT          (VM_CHUNK_SLOTS - 1)
+#define JSL_S_NEXT	    (VM_CHUNK_SLOTS - 1)
 
 /* ---- values ---------------------------------------------------------------- */
 /*
@@ -200,10 +201,10 @@ enum jv_tag {
 };
 #define JV_BOX(t, p) (JV_TAGBASE | ((uint64_t)(t) << 48) | (uint64_t)(p))
 #define JV_UNDEF     JV_BOX(JV_T_UNDEF, 0)
-#define JV_NULL      JV_BOX(JV_T_NULL, 0)
+#define JV_NULL	     JV_BOX(JV_T_NULL, 0)
 #define JV_FALSE     JV_BOX(JV_T_BOOL, 0)
-#define JV_TRUE      JV_BOX(JV_T_BOOL, 1)
-#define JV_HOLE      JV_BOX(JV_T_HOLE, 0)
+#define JV_TRUE	     JV_BOX(JV_T_BOOL, 1)
+#define JV_HOLE	     JV_BOX(JV_T_HOLE, 0)
 #define JV_NAN_BITS  0x7ff8000000000000ull
 
 static inline bool jv_is_num(jv v)
@@ -259,18 +260,18 @@ enum jsl_obj_type { JSL_OBJ_STR = 1 };
 
 struct jsl_obj {
 	struct jsl_obj *next;
-	uint32_t size;  /* bytes charged to the heap */
-	uint8_t type;   /* enum jsl_obj_type */
+	uint32_t size; /* bytes charged to the heap */
+	uint8_t type;  /* enum jsl_obj_type */
 	uint8_t mark;
-	uint8_t fixed;  /* constants: never collected */
+	uint8_t fixed; /* constants: never collected */
 };
 
 struct jsl_str {
 	struct jsl_obj h;
-	uint32_t len;   /* bytes (UTF-8) */
-	uint32_t ulen;  /* length in UTF-16 code units, as .length reports it */
-	uint8_t ascii;  /* every byte < 0x80: byte index == UTF-16 index */
-	char s[];       /* len bytes + NUL */
+	uint32_t len;  /* bytes (UTF-8) */
+	uint32_t ulen; /* length in UTF-16 code units, as .length reports it */
+	uint8_t ascii; /* every byte < 0x80: byte index == UTF-16 index */
+	char s[];      /* len bytes + NUL */
 };
 
 /*
@@ -337,6 +338,12 @@ double jsl_pow(double x, double y);
 /* *out := the character at UTF-16 index d of string str (undefined outside it). */
 struct jsl_vm;
 int jsl_char_at(struct jsl_vm *vm, jv str, double d, jv *out);
+/*
+ * The UTF-8 bytes (into out, WTF-8 for half of an astral character) and the
+ * value of UTF-16 code unit idx of s; returns the byte count, 0 when idx is
+ * past the end. Safe on malformed UTF-8.
+ */
+int jsl_code_unit_at(const struct jsl_str *s, uint32_t idx, char out[4], uint32_t *unit);
 
 /* ---- loaded program (load.c) ------------------------------------------- */
 
@@ -346,10 +353,10 @@ struct jsl_func {
 	uint16_t nregs;
 	uint8_t nparams;
 	uint32_t line;
-	char *name;           /* "" for main */
-	uint64_t *lines;      /* (pc << 32 | line), pc ascending */
+	char *name;	 /* "" for main */
+	uint64_t *lines; /* (pc << 32 | line), pc ascending */
 	uint32_t nlines;
-	uint64_t *cnames;     /* (pc << 32 | string constant): callee names of CALLs */
+	uint64_t *cnames; /* (pc << 32 | string constant): callee names of CALLs */
 	uint32_t ncnames;
 };
 
@@ -393,11 +400,12 @@ struct jsl_vm {
 	jv *globals;
 	struct jsl_buf out;
 	uint64_t rng;
-	int status;   /* enum vm_status */
+	int status; /* enum vm_status */
 	char error[256];
-	jv chars[128]; /* one-character ASCII strings (fixed) */
-	jv empty;      /* '' */
-	jv types[6];   /* typeof results (fixed) */
+	jv chars[128];	  /* one-character ASCII strings (fixed) */
+	jv empty;	  /* '' */
+	jv types[6];	  /* typeof results (fixed) */
+	uint64_t gc_fuel; /* collector work not yet charged to the run's fuel */
 };
 
 /* End the run with a runtime error "file:line: <message>"; returns -1. */

@@ -19,7 +19,7 @@
 
 const char *const jsl_tok_text[JSL_T_COUNT] = {
 #define T(id, text) [JSL_T_##id] = text,
-	JSL_TOKENS(T)
+    JSL_TOKENS(T)
 #undef T
 };
 
@@ -212,7 +212,8 @@ static uint32_t lex_uescape(struct jsl_cc *C, uint32_t line, uint32_t col)
 		for (i = 0; (d = hexval(peekc(C, 0))) >= 0; i++) {
 			v = v * 16 + (uint32_t)d;
 			if (v > 0x10ffff)
-				jsl_error_at(C, line, col, "code point in \\u{...} escape is above 10FFFF");
+				jsl_error_at(C, line, col,
+					     "code point in \\u{...} escape is above 10FFFF");
 			advance(C);
 		}
 		if (!i || peekc(C, 0) != '}')
@@ -274,18 +275,32 @@ static void lex_string(struct jsl_cc *C, struct jsl_token *t)
 			jsl_error_at(C, t->line, t->col, "unterminated string literal");
 		advance(C);
 		switch (c) {
-		case 'n': out[n++] = '\n'; break;
-		case 't': out[n++] = '\t'; break;
-		case 'r': out[n++] = '\r'; break;
-		case 'b': out[n++] = '\b'; break;
-		case 'f': out[n++] = '\f'; break;
-		case 'v': out[n++] = '\v'; break;
+		case 'n':
+			out[n++] = '\n';
+			break;
+		case 't':
+			out[n++] = '\t';
+			break;
+		case 'r':
+			out[n++] = '\r';
+			break;
+		case 'b':
+			out[n++] = '\b';
+			break;
+		case 'f':
+			out[n++] = '\f';
+			break;
+		case 'v':
+			out[n++] = '\v';
+			break;
 		case '0':
 			if (peekc(C, 0) >= '0' && peekc(C, 0) <= '9')
-				jsl_error_at(C, eline, ecol, "octal escape sequences are not allowed");
+				jsl_error_at(C, eline, ecol,
+					     "octal escape sequences are not allowed");
 			out[n++] = '\0';
 			break;
-		case '\n': break; /* line continuation */
+		case '\n':
+			break; /* line continuation */
 		case '\r':
 			if (peekc(C, 0) == '\n')
 				advance(C);
@@ -304,7 +319,8 @@ static void lex_string(struct jsl_cc *C, struct jsl_token *t)
 			uint32_t cp = lex_uescape(C, eline, ecol);
 
 			/* A surrogate pair written as two escapes is one code point. */
-			if (cp >= 0xd800 && cp <= 0xdbff && peekc(C, 0) == '\\' && peekc(C, 1) == 'u') {
+			if (cp >= 0xd800 && cp <= 0xdbff && peekc(C, 0) == '\\' &&
+			    peekc(C, 1) == 'u') {
 				size_t save = C->pos;
 				uint32_t sl = C->line, sc = C->col, lo;
 
@@ -324,7 +340,8 @@ static void lex_string(struct jsl_cc *C, struct jsl_token *t)
 		}
 		default:
 			if (c >= '1' && c <= '9')
-				jsl_error_at(C, eline, ecol, "octal escape sequences are not allowed");
+				jsl_error_at(C, eline, ecol,
+					     "octal escape sequences are not allowed");
 			out[n++] = (char)c; /* \\ \' \" and identity escapes */
 			break;
 		}
@@ -398,34 +415,62 @@ static const struct {
 	const char *word;
 	uint8_t tok;
 } keywords[] = {
-	{ "let", JSL_T_LET },         { "const", JSL_T_CONST },   { "if", JSL_T_IF },
-	{ "else", JSL_T_ELSE },       { "while", JSL_T_WHILE },   { "do", JSL_T_DO },
-	{ "for", JSL_T_FOR },         { "break", JSL_T_BREAK },   { "continue", JSL_T_CONTINUE },
-	{ "function", JSL_T_FUNCTION }, { "return", JSL_T_RETURN }, { "true", JSL_T_TRUE },
-	{ "false", JSL_T_FALSE },     { "null", JSL_T_NULL },     { "typeof", JSL_T_TYPEOF },
-	/* JavaScript words JSLite does not (yet) give a meaning: */
-	{ "var", JSL_T_RESERVED },    { "new", JSL_T_RESERVED },  { "this", JSL_T_RESERVED },
-	{ "class", JSL_T_RESERVED },  { "switch", JSL_T_RESERVED }, { "case", JSL_T_RESERVED },
-	{ "default", JSL_T_RESERVED }, { "try", JSL_T_RESERVED }, { "catch", JSL_T_RESERVED },
-	{ "finally", JSL_T_RESERVED }, { "throw", JSL_T_RESERVED }, { "delete", JSL_T_RESERVED },
-	{ "in", JSL_T_RESERVED },     { "instanceof", JSL_T_RESERVED }, { "void", JSL_T_RESERVED },
-	{ "yield", JSL_T_RESERVED },  { "async", JSL_T_RESERVED }, { "await", JSL_T_RESERVED },
-	{ "import", JSL_T_RESERVED }, { "export", JSL_T_RESERVED }, { "with", JSL_T_RESERVED },
-	{ "debugger", JSL_T_RESERVED }, { "extends", JSL_T_RESERVED }, { "super", JSL_T_RESERVED },
-	{ "enum", JSL_T_RESERVED },
+    {"let", JSL_T_LET},
+    {"const", JSL_T_CONST},
+    {"if", JSL_T_IF},
+    {"else", JSL_T_ELSE},
+    {"while", JSL_T_WHILE},
+    {"do", JSL_T_DO},
+    {"for", JSL_T_FOR},
+    {"break", JSL_T_BREAK},
+    {"continue", JSL_T_CONTINUE},
+    {"function", JSL_T_FUNCTION},
+    {"return", JSL_T_RETURN},
+    {"true", JSL_T_TRUE},
+    {"false", JSL_T_FALSE},
+    {"null", JSL_T_NULL},
+    {"typeof", JSL_T_TYPEOF},
+    /* JavaScript words JSLite does not (yet) give a meaning: */
+    {"var", JSL_T_RESERVED},
+    {"new", JSL_T_RESERVED},
+    {"this", JSL_T_RESERVED},
+    {"class", JSL_T_RESERVED},
+    {"switch", JSL_T_RESERVED},
+    {"case", JSL_T_RESERVED},
+    {"default", JSL_T_RESERVED},
+    {"try", JSL_T_RESERVED},
+    {"catch", JSL_T_RESERVED},
+    {"finally", JSL_T_RESERVED},
+    {"throw", JSL_T_RESERVED},
+    {"delete", JSL_T_RESERVED},
+    {"in", JSL_T_RESERVED},
+    {"instanceof", JSL_T_RESERVED},
+    {"void", JSL_T_RESERVED},
+    {"yield", JSL_T_RESERVED},
+    {"async", JSL_T_RESERVED},
+    {"await", JSL_T_RESERVED},
+    {"import", JSL_T_RESERVED},
+    {"export", JSL_T_RESERVED},
+    {"with", JSL_T_RESERVED},
+    {"debugger", JSL_T_RESERVED},
+    {"extends", JSL_T_RESERVED},
+    {"super", JSL_T_RESERVED},
+    {"enum", JSL_T_RESERVED},
 };
 
 /* Punctuators, longest first so the first match is the longest one. */
 static const uint8_t puncts[] = {
-	JSL_T_USHR_ASSIGN, JSL_T_SNE, JSL_T_SEQ, JSL_T_SHL_ASSIGN, JSL_T_SHR_ASSIGN, JSL_T_USHR,
-	JSL_T_POW_ASSIGN, JSL_T_ELLIPSIS, JSL_T_NE, JSL_T_EQ, JSL_T_ARROW, JSL_T_LE, JSL_T_SHL,
-	JSL_T_GE, JSL_T_SHR, JSL_T_INC, JSL_T_ADD_ASSIGN, JSL_T_DEC, JSL_T_SUB_ASSIGN, JSL_T_POW,
-	JSL_T_MUL_ASSIGN, JSL_T_DIV_ASSIGN, JSL_T_MOD_ASSIGN, JSL_T_AND, JSL_T_AND_ASSIGN, JSL_T_OR,
-	JSL_T_OR_ASSIGN, JSL_T_XOR_ASSIGN, JSL_T_NULLISH, JSL_T_OPTCHAIN, JSL_T_LBRACE, JSL_T_RBRACE,
-	JSL_T_LPAREN, JSL_T_RPAREN, JSL_T_LBRACK, JSL_T_RBRACK, JSL_T_SEMI, JSL_T_COMMA, JSL_T_DOT,
-	JSL_T_QUESTION, JSL_T_COLON, JSL_T_TILDE, JSL_T_NOT, JSL_T_ASSIGN, JSL_T_LT, JSL_T_GT,
-	JSL_T_PLUS, JSL_T_MINUS, JSL_T_STAR, JSL_T_SLASH, JSL_T_PERCENT, JSL_T_AMP, JSL_T_PIPE,
-	JSL_T_CARET, JSL_T_BACKTICK,
+    JSL_T_USHR_ASSIGN, JSL_T_SNE,	 JSL_T_SEQ,	   JSL_T_SHL_ASSIGN, JSL_T_SHR_ASSIGN,
+    JSL_T_USHR,	       JSL_T_POW_ASSIGN, JSL_T_ELLIPSIS,   JSL_T_NE,	     JSL_T_EQ,
+    JSL_T_ARROW,       JSL_T_LE,	 JSL_T_SHL,	   JSL_T_GE,	     JSL_T_SHR,
+    JSL_T_INC,	       JSL_T_ADD_ASSIGN, JSL_T_DEC,	   JSL_T_SUB_ASSIGN, JSL_T_POW,
+    JSL_T_MUL_ASSIGN,  JSL_T_DIV_ASSIGN, JSL_T_MOD_ASSIGN, JSL_T_AND,	     JSL_T_AND_ASSIGN,
+    JSL_T_OR,	       JSL_T_OR_ASSIGN,	 JSL_T_XOR_ASSIGN, JSL_T_NULLISH,    JSL_T_OPTCHAIN,
+    JSL_T_LBRACE,      JSL_T_RBRACE,	 JSL_T_LPAREN,	   JSL_T_RPAREN,     JSL_T_LBRACK,
+    JSL_T_RBRACK,      JSL_T_SEMI,	 JSL_T_COMMA,	   JSL_T_DOT,	     JSL_T_QUESTION,
+    JSL_T_COLON,       JSL_T_TILDE,	 JSL_T_NOT,	   JSL_T_ASSIGN,     JSL_T_LT,
+    JSL_T_GT,	       JSL_T_PLUS,	 JSL_T_MINUS,	   JSL_T_STAR,	     JSL_T_SLASH,
+    JSL_T_PERCENT,     JSL_T_AMP,	 JSL_T_PIPE,	   JSL_T_CARET,	     JSL_T_BACKTICK,
 };
 
 void jsl_lex_next(struct jsl_cc *C)
@@ -461,7 +506,8 @@ void jsl_lex_next(struct jsl_cc *C)
 		}
 		t->str = jsl_alloc(C, t->slen + 1);
 		memcpy(t->str, C->src + start, t->slen);
-	} else if ((c >= '0' && c <= '9') || (c == '.' && peekc(C, 1) >= '0' && peekc(C, 1) <= '9')) {
+	} else if ((c >= '0' && c <= '9') ||
+		   (c == '.' && peekc(C, 1) >= '0' && peekc(C, 1) <= '9')) {
 		lex_number(C, t);
 	} else if (c == '"' || c == '\'') {
 		lex_string(C, t);
@@ -472,7 +518,8 @@ void jsl_lex_next(struct jsl_cc *C)
 				advance(C);
 			t->type = JSL_T_ATQOS;
 		} else {
-			jsl_error_at(C, t->line, t->col, "unexpected character '@' (only @QOS is known)");
+			jsl_error_at(C, t->line, t->col,
+				     "unexpected character '@' (only @QOS is known)");
 		}
 	} else {
 		size_t i;

@@ -21,12 +21,12 @@
 #include "vm/jsl_int.h"
 #include "vm/qos_int.h"
 
-#define MAX_NAME   1024        /* function, global and file names */
-#define MAX_TOTAL  (1u << 23)  /* instructions in a program */
-#define MAX_TABLE  (1u << 20)  /* entries of a table */
+#define MAX_NAME  1024	     /* function, global and file names */
+#define MAX_TOTAL (1u << 23) /* instructions in a program */
+#define MAX_TABLE (1u << 20) /* entries of a table */
 
 const struct jsl_opinfo jsl_opinfo[JSL_OP_COUNT] = {
-#define X(name, fmt, a, b, c, desc) { JSL_FMT_##fmt, #a[0], #b[0], #c[0] },
+#define X(name, fmt, a, b, c, desc) {JSL_FMT_##fmt, #a[0], #b[0], #c[0]},
 #include "vm/opcodes.def"
 #undef X
 };
@@ -50,13 +50,13 @@ static const struct vm_chunk *get(const struct vm_store *st, uint64_t id, uint8_
 	const struct vm_chunk *c = vm_store_get(st, id);
 
 	if (!c) {
-		*rc = fail(-ENOENT, err, errlen, "%s: chunk 0x%" PRIx64 " is not in the store", what,
-			   id);
+		*rc = fail(-ENOENT, err, errlen, "%s: chunk 0x%" PRIx64 " is not in the store",
+			   what, id);
 		return NULL;
 	}
 	if (c->kind != kind) {
-		*rc = fail(-EINVAL, err, errlen, "%s: chunk 0x%" PRIx64 " is kind %s, want %s", what,
-			   id, vm_chunk_kind_name(c->kind), vm_chunk_kind_name(kind));
+		*rc = fail(-EINVAL, err, errlen, "%s: chunk 0x%" PRIx64 " is kind %s, want %s",
+			   what, id, vm_chunk_kind_name(c->kind), vm_chunk_kind_name(kind));
 		return NULL;
 	}
 	return c;
@@ -89,7 +89,8 @@ static int want_link(const struct vm_chunk *c, unsigned s, bool may_be_empty, ui
 	if (c->s[s].type == VM_SLOT_EMPTY && may_be_empty)
 		return 0;
 	return fail(-EINVAL, err, errlen, "%s chunk 0x%" PRIx64 ": slot %u is %s, want %s", what,
-		    c->id, s, vm_slot_type_name(c->s[s].type), may_be_empty ? "LINK or EMPTY" : "LINK");
+		    c->id, s, vm_slot_type_name(c->s[s].type),
+		    may_be_empty ? "LINK or EMPTY" : "LINK");
 }
 
 static int want_empty(const struct vm_chunk *c, unsigned from, unsigned to, const char *what,
@@ -138,7 +139,8 @@ static int read_table(const struct vm_store *st, uint64_t first, uint32_t n, str
 			return rc;
 		if (i + m == n && id)
 			return fail(-EINVAL, err, errlen,
-				    "%s chunk 0x%" PRIx64 ": links more entries than the %u counted",
+				    "%s chunk 0x%" PRIx64
+				    ": links more entries than the %u counted",
 				    what, c->id, n);
 	}
 	return 0;
@@ -155,8 +157,8 @@ static int read_name(const struct vm_store *st, uint64_t id, size_t max, char **
 	if (n < 0)
 		return fail((int)n, err, errlen, "%s: %s", what, sub);
 	if ((size_t)n > max)
-		return fail(-EINVAL, err, errlen, "%s: name of %" PRId64 " bytes, limit %zu", what, n,
-			    max);
+		return fail(-EINVAL, err, errlen, "%s: name of %" PRId64 " bytes, limit %zu", what,
+			    n, max);
 	p = malloc((size_t)n + 1);
 	if (!p)
 		return -ENOMEM;
@@ -194,7 +196,8 @@ static int load_const(const struct vm_store *st, struct jsl_heap *h, const struc
 		str = jsl_str_new(h, NULL, (size_t)n);
 		if (!str)
 			return fail(-ENOMEM, err, errlen,
-				    "constant %u: string of %" PRId64 " bytes exceeds the heap", i, n);
+				    "constant %u: string of %" PRId64 " bytes exceeds the heap", i,
+				    n);
 		str->h.fixed = 1;
 		if (vm_str_read(st, s->v.link, str->s, (size_t)n, NULL, 0) != n)
 			return fail(-EINVAL, err, errlen, "constant %u: string changed", i);
@@ -202,8 +205,9 @@ static int load_const(const struct vm_store *st, struct jsl_heap *h, const struc
 		*out = jv_from_str(str);
 		return 0;
 	default:
-		return fail(-EINVAL, err, errlen, "constant %u: slot is %s, want FLOAT, INT or LINK",
-			    i, vm_slot_type_name(s->type));
+		return fail(-EINVAL, err, errlen,
+			    "constant %u: slot is %s, want FLOAT, INT or LINK", i,
+			    vm_slot_type_name(s->type));
 	}
 }
 
@@ -224,7 +228,8 @@ static int read_fhead(const struct vm_store *st, uint64_t id, uint32_t idx, stru
 	if (!c)
 		return rc;
 	f->id = id;
-	if ((rc = want_int(c, JSL_FUNC_S_NPARAMS, 0, JSL_MAX_REGS, &f->nparams, what, err, errlen)) ||
+	if ((rc = want_int(c, JSL_FUNC_S_NPARAMS, 0, JSL_MAX_REGS, &f->nparams, what, err,
+			   errlen)) ||
 	    (rc = want_int(c, JSL_FUNC_S_NREGS, 1, JSL_MAX_REGS, &f->nregs, what, err, errlen)) ||
 	    (rc = want_int(c, JSL_FUNC_S_NCODE, 1, JSL_MAX_CODE, &f->ncode, what, err, errlen)) ||
 	    (rc = want_link(c, JSL_FUNC_S_CODE, false, &f->code, what, err, errlen)) ||
@@ -264,8 +269,8 @@ static int read_code(const struct vm_store *st, const struct fhead *f, uint32_t 
 		unsigned s;
 
 		if (!id)
-			return fail(-EINVAL, err, errlen, "%s: ends after %u of %u instructions", what,
-				    got, n);
+			return fail(-EINVAL, err, errlen, "%s: ends after %u of %u instructions",
+				    what, got, n);
 		c = get(st, id, VM_CHUNK_CODE, what, &rc, err, errlen);
 		if (!c)
 			return rc;
@@ -275,7 +280,8 @@ static int read_code(const struct vm_store *st, const struct fhead *f, uint32_t 
 
 			if (sl->type != VM_SLOT_BYTES || sl->len != want)
 				return fail(-EINVAL, err, errlen,
-					    "%s chunk 0x%" PRIx64 ": slot %u is %s of %u bytes, want "
+					    "%s chunk 0x%" PRIx64
+					    ": slot %u is %s of %u bytes, want "
 					    "BYTES of %u",
 					    what, c->id, s, vm_slot_type_name(sl->type),
 					    sl->type == VM_SLOT_BYTES ? sl->len : 0, want);
@@ -294,7 +300,8 @@ static int read_code(const struct vm_store *st, const struct fhead *f, uint32_t 
 			return rc;
 		if (got == n && id)
 			return fail(-EINVAL, err, errlen,
-				    "%s chunk 0x%" PRIx64 ": links more code after the %u instructions",
+				    "%s chunk 0x%" PRIx64
+				    ": links more code after the %u instructions",
 				    what, c->id, n);
 	}
 	return 0;
@@ -314,15 +321,49 @@ static int check_operand(const struct jsl_prog *p, const struct jsl_func *f, uin
 	int64_t lim = 0;
 
 	switch (kind) {
-	case '_': if (v) why = "must be 0"; break;
-	case 'R': lim = f->nregs; if (v >= lim) why = "register out of range"; break;
-	case 'K': lim = p->nconsts; if (v >= lim) why = "constant out of range"; break;
-	case 'G': lim = p->nglobals; if (v >= lim) why = "global out of range"; break;
-	case 'F': lim = p->nfuncs; if (v >= lim) why = "function out of range"; break;
-	case 'N': lim = JSL_NAT_COUNT; if (v >= lim) why = "unknown native function"; break;
-	case 'M': lim = JSL_M_COUNT; if (v >= lim) why = "unknown method"; break;
-	case 'k': if (v > 1) why = "flag must be 0 or 1"; break;
-	case 'n': lim = f->nregs; if (JSL_I_A(ins) + v >= lim) why = "arguments run past the registers"; break;
+	case '_':
+		if (v)
+			why = "must be 0";
+		break;
+	case 'R':
+		lim = f->nregs;
+		if (v >= lim)
+			why = "register out of range";
+		break;
+	case 'K':
+		lim = p->nconsts;
+		if (v >= lim)
+			why = "constant out of range";
+		break;
+	case 'G':
+		lim = p->nglobals;
+		if (v >= lim)
+			why = "global out of range";
+		break;
+	case 'F':
+		lim = p->nfuncs;
+		if (v >= lim)
+			why = "function out of range";
+		break;
+	case 'N':
+		lim = JSL_NAT_COUNT;
+		if (v >= lim)
+			why = "unknown native function";
+		break;
+	case 'M':
+		lim = JSL_M_COUNT;
+		if (v >= lim)
+			why = "unknown method";
+		break;
+	case 'k':
+		if (v > 1)
+			why = "flag must be 0 or 1";
+		break;
+	case 'n':
+		lim = f->nregs;
+		if (JSL_I_A(ins) + v >= lim)
+			why = "arguments run past the registers";
+		break;
 	case 'J': {
 		int64_t t = (int64_t)pc + 1 + v;
 
@@ -331,7 +372,8 @@ static int check_operand(const struct jsl_prog *p, const struct jsl_func *f, uin
 			why = "jump target outside the function";
 		break;
 	}
-	default: break; /* 'I': any value */
+	default:
+		break; /* 'I': any value */
 	}
 	if (!why)
 		return 0;
@@ -341,8 +383,8 @@ static int check_operand(const struct jsl_prog *p, const struct jsl_func *f, uin
 		    fname, pc, jsl_op_names[JSL_I_OP(ins)], field, v, why, lim);
 }
 
-static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32_t idx,
-		      char *err, size_t errlen)
+static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32_t idx, char *err,
+		      size_t errlen)
 {
 	char fname[80];
 	int rc;
@@ -355,23 +397,28 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 
 		if (op >= JSL_OP_COUNT)
 			return fail(-EINVAL, err, errlen,
-				    "function %s, instruction %u: unknown opcode %u", fname, pc, op);
+				    "function %s, instruction %u: unknown opcode %u", fname, pc,
+				    op);
 		oi = &jsl_opinfo[op];
 		switch (oi->fmt) {
 		case JSL_FMT_ABC:
-			rc = check_operand(p, f, pc, ins, oi->a, 'A', JSL_I_A(ins), fname, err, errlen);
+			rc = check_operand(p, f, pc, ins, oi->a, 'A', JSL_I_A(ins), fname, err,
+					   errlen);
 			if (!rc)
 				rc = check_operand(p, f, pc, ins, oi->b, 'B',
-						   oi->b == 'I' ? (int64_t)JSL_I_SB(ins) : (int64_t)JSL_I_B(ins), fname,
-						   err, errlen);
+						   oi->b == 'I' ? (int64_t)JSL_I_SB(ins)
+								: (int64_t)JSL_I_B(ins),
+						   fname, err, errlen);
 			if (!rc)
 				rc = check_operand(p, f, pc, ins, oi->c, 'C',
-						   oi->c == 'I' ? (int64_t)JSL_I_SC(ins) : (int64_t)JSL_I_C(ins), fname,
-						   err, errlen);
+						   oi->c == 'I' ? (int64_t)JSL_I_SC(ins)
+								: (int64_t)JSL_I_C(ins),
+						   fname, err, errlen);
 			break;
 		case JSL_FMT_ABx:
 		case JSL_FMT_AsBx:
-			rc = check_operand(p, f, pc, ins, oi->a, 'A', JSL_I_A(ins), fname, err, errlen);
+			rc = check_operand(p, f, pc, ins, oi->a, 'A', JSL_I_A(ins), fname, err,
+					   errlen);
 			if (!rc)
 				rc = check_operand(p, f, pc, ins, oi->b, 'B',
 						   oi->fmt == JSL_FMT_AsBx ? (int64_t)JSL_I_SBX(ins)
@@ -379,23 +426,29 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 						   fname, err, errlen);
 			break;
 		default: /* sJ */
-			rc = check_operand(p, f, pc, ins, oi->a, 'J', JSL_I_SJ(ins), fname, err, errlen);
+			rc = check_operand(p, f, pc, ins, oi->a, 'J', JSL_I_SJ(ins), fname, err,
+					   errlen);
 			break;
 		}
 		if (rc)
 			return rc;
 		if (op == JSL_OP_THROWK && !jv_is(p->consts[JSL_I_BX(ins)], JV_T_STR))
-			return fail(-EINVAL, err, errlen,
-				    "function %s, instruction %u (THROWK): constant is not a string",
-				    fname, pc);
+			return fail(
+			    -EINVAL, err, errlen,
+			    "function %s, instruction %u (THROWK): constant is not a string", fname,
+			    pc);
 		if (is_test(op) && (pc + 2 >= f->ncode || JSL_I_OP(f->code[pc + 1]) != JSL_OP_JMP))
-			return fail(-EINVAL, err, errlen,
-				    "function %s, instruction %u (%s): a test must be followed by a "
-				    "JMP and more code",
-				    fname, pc, jsl_op_names[op]);
+			return fail(
+			    -EINVAL, err, errlen,
+			    "function %s, instruction %u (%s): a test must be followed by a "
+			    "JMP and more code",
+			    fname, pc, jsl_op_names[op]);
 	}
 	switch (JSL_I_OP(f->code[f->ncode - 1])) {
-	case JSL_OP_RET: case JSL_OP_RETU: case JSL_OP_JMP: case JSL_OP_THROWK:
+	case JSL_OP_RET:
+	case JSL_OP_RETU:
+	case JSL_OP_JMP:
+	case JSL_OP_THROWK:
 		return 0;
 	default:
 		return fail(-EINVAL, err, errlen,
@@ -467,11 +520,12 @@ static int read_cnames(const struct vm_store *st, const struct jsl_prog *p, cons
 		uint64_t e = (uint64_t)s[i].v.i, pc = e >> 32, k = (uint32_t)e;
 
 		if (s[i].type != VM_SLOT_INT || pc >= f->ncode ||
-		    (JSL_I_OP(f->code[pc]) != JSL_OP_CALL && JSL_I_OP(f->code[pc]) != JSL_OP_INVOKE) ||
-		    k >= p->nconsts ||
-		    !jv_is(p->consts[k], JV_T_STR))
+		    (JSL_I_OP(f->code[pc]) != JSL_OP_CALL &&
+		     JSL_I_OP(f->code[pc]) != JSL_OP_INVOKE) ||
+		    k >= p->nconsts || !jv_is(p->consts[k], JV_T_STR))
 			rc = fail(-EINVAL, err, errlen,
-				  "%s: entry %u is not an INT (pc << 32 | constant) naming a CALL or INVOKE "
+				  "%s: entry %u is not an INT (pc << 32 | constant) naming a CALL "
+				  "or INVOKE "
 				  "and a string constant",
 				  what, i);
 		f->cnames[i] = e;
@@ -541,7 +595,8 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 	}
 	p = calloc(1, sizeof(*p));
 	tab = calloc((size_t)(nconst > nfunc ? (nconst > nglob ? nconst : nglob)
-					     : (nfunc > nglob ? nfunc : nglob)) + 1,
+					     : (nfunc > nglob ? nfunc : nglob)) +
+			 1,
 		     sizeof(*tab));
 	if (!p || !tab) {
 		rc = -ENOMEM;
@@ -579,8 +634,9 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 
 		snprintf(what, sizeof(what), "global %u name", i);
 		if (tab[i].type != VM_SLOT_LINK) {
-			rc = fail(-EINVAL, err, errlen, "global name table: entry %u is %s, want LINK",
-				  i, vm_slot_type_name(tab[i].type));
+			rc = fail(-EINVAL, err, errlen,
+				  "global name table: entry %u is %s, want LINK", i,
+				  vm_slot_type_name(tab[i].type));
 			goto out;
 		}
 		rc = read_name(st, tab[i].v.link, MAX_NAME, &p->gnames[i], what, err, errlen);
@@ -600,8 +656,8 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 	}
 	for (uint32_t i = 0; i < nfunc; i++) {
 		if (tab[i].type != VM_SLOT_LINK) {
-			rc = fail(-EINVAL, err, errlen, "function table: entry %u is %s, want LINK", i,
-				  vm_slot_type_name(tab[i].type));
+			rc = fail(-EINVAL, err, errlen, "function table: entry %u is %s, want LINK",
+				  i, vm_slot_type_name(tab[i].type));
 			goto out;
 		}
 		rc = read_fhead(st, tab[i].v.link, i, &fh[i], err, errlen);

@@ -17,12 +17,17 @@
 
 #include "vm/jsl_ast.h"
 
-#define MAX_DEPTH 400 /* nesting of statements and expressions (C stack bound) */
+/*
+ * Nesting of statements and expressions, left-deep chains (a + b + c, f()()
+ * , a, b) included: the code generator recurses over the tree, so this
+ * bounds its C stack too.
+ */
+#define MAX_DEPTH 1000
 
 struct parser {
 	struct jsl_cc *C;
-	int loops;     /* enclosing loops of the current function */
-	bool in_func;  /* inside a function body */
+	int loops;    /* enclosing loops of the current function */
+	bool in_func; /* inside a function body */
 	int depth;
 };
 
@@ -118,9 +123,11 @@ static void unsupported_token(struct parser *P)
 				     "'var' is not supported in JSLite; use 'let' or 'const'");
 		jsl_error_at(P->C, t->line, t->col, "'%s' is not supported in JSLite yet", t->str);
 	case JSL_T_BACKTICK:
-		jsl_error_at(P->C, t->line, t->col, "template literals are not supported in JSLite yet");
+		jsl_error_at(P->C, t->line, t->col,
+			     "template literals are not supported in JSLite yet");
 	case JSL_T_LBRACK:
-		jsl_error_at(P->C, t->line, t->col, "array literals are not supported in JSLite yet");
+		jsl_error_at(P->C, t->line, t->col,
+			     "array literals are not supported in JSLite yet");
 	case JSL_T_ATQOS:
 		jsl_error_at(P->C, t->line, t->col,
 			     "@QOS must come before the first statement of the program");
@@ -177,7 +184,8 @@ static void qos_check(struct parser *P, const struct vm_qos *q, const struct qos
 			return;
 		break;
 	case VM_QOS_SPEED_MINIMUM:
-		want = "a speed n > 0 and optionally 'relative': SpeedMinimum(n) or SpeedMinimum(n, 'relative')";
+		want = "a speed n > 0 and optionally 'relative': SpeedMinimum(n) or "
+		       "SpeedMinimum(n, 'relative')";
 		if (n < 1 || n > 2)
 			break;
 		if (!is_int(&p[0]) || p[0].i <= 0)
@@ -195,7 +203,8 @@ static void qos_check(struct parser *P, const struct vm_qos *q, const struct qos
 			return;
 		break;
 	case VM_QOS_FAULT_TOLERANCE:
-		want = "a replica count k >= 1 or 'local': FaultTolerance(k) or FaultTolerance('local')";
+		want = "a replica count k >= 1 or 'local': FaultTolerance(k) or "
+		       "FaultTolerance('local')";
 		if (n == 1 && !((is_int(&p[0]) && p[0].i >= 1) || is_str(&p[0], "local")))
 			bad = 0;
 		else if (n == 1)
@@ -231,8 +240,8 @@ static void qos_check(struct parser *P, const struct vm_qos *q, const struct qos
 		return;
 	}
 	if (bad < 0)
-		jsl_error_at(C, cat->line, cat->col, "%s expects %s; got %u parameter%s", name, want,
-			     n, n == 1 ? "" : "s");
+		jsl_error_at(C, cat->line, cat->col, "%s expects %s; got %u parameter%s", name,
+			     want, n, n == 1 ? "" : "s");
 	if (p[bad].type == VM_QOS_P_INT)
 		jsl_error_at(C, pp[bad].line, pp[bad].col, "%s expects %s; got %lld", name, want,
 			     (long long)p[bad].i);
@@ -252,7 +261,8 @@ static void parse_qos_param(struct parser *P, struct vm_qos_param *p, struct qos
 			jsl_error_at(P->C, t->line, t->col,
 				     "QoS string parameter longer than %d bytes", VM_QOS_STR_MAX);
 		if (memchr(t->str, '\0', t->slen))
-			jsl_error_at(P->C, t->line, t->col, "QoS string parameter contains a NUL byte");
+			jsl_error_at(P->C, t->line, t->col,
+				     "QoS string parameter contains a NUL byte");
 		p->type = VM_QOS_P_STR;
 		memcpy(p->s, t->str, t->slen + 1);
 		next(P);
@@ -264,7 +274,8 @@ static void parse_qos_param(struct parser *P, struct vm_qos_param *p, struct qos
 		error_here(P, "a QoS parameter (a string or an integer)");
 	if (t->num != floor(t->num) || t->num > 9007199254740991.0)
 		jsl_error_at(P->C, t->line, t->col,
-			     "QoS parameters are strings or integers up to 2^53-1; got %.17g", t->num);
+			     "QoS parameters are strings or integers up to 2^53-1; got %.17g",
+			     t->num);
 	p->type = VM_QOS_P_INT;
 	p->i = (int64_t)t->num * (neg ? -1 : 1);
 	next(P);
@@ -275,7 +286,7 @@ static void parse_single_qos(struct parser *P)
 {
 	struct jsl_cc *C = P->C;
 	struct jsl_token *t = tok(P);
-	struct qos_pos cat = { t->line, t->col }, pp[VM_QOS_MAX_PARAMS];
+	struct qos_pos cat = {t->line, t->col}, pp[VM_QOS_MAX_PARAMS];
 	struct vm_qos *q;
 	int c;
 
@@ -398,7 +409,8 @@ static struct jsl_node *parse_primary(struct parser *P)
 		jsl_error_at(P->C, t->line, t->col,
 			     "function expressions are not supported in JSLite yet (closures)");
 	case JSL_T_LBRACE:
-		jsl_error_at(P->C, t->line, t->col, "object literals are not supported in JSLite yet");
+		jsl_error_at(P->C, t->line, t->col,
+			     "object literals are not supported in JSLite yet");
 	default:
 		unsupported_token(P);
 		error_here(P, "an expression");
@@ -411,10 +423,15 @@ static struct jsl_node *parse_primary(struct parser *P)
 static struct jsl_node *parse_call_member(struct parser *P)
 {
 	struct jsl_node *e = parse_primary(P), *n;
+	int chain = 0;
 
 	for (;;) {
 		struct jsl_token *t = tok(P);
 
+		if (at(P, JSL_T_LPAREN) || at(P, JSL_T_DOT) || at(P, JSL_T_LBRACK)) {
+			enter(P);
+			chain++;
+		}
 		if (at(P, JSL_T_LPAREN)) {
 			n = new_node(P, JSL_N_CALL, t->line, t->col);
 			n->a = e;
@@ -423,7 +440,8 @@ static struct jsl_node *parse_call_member(struct parser *P)
 		} else if (at(P, JSL_T_DOT)) {
 			next(P);
 			t = tok(P);
-			if (t->type != JSL_T_IDENT && !(t->type >= JSL_T_LET && t->type <= JSL_T_RESERVED))
+			if (t->type != JSL_T_IDENT &&
+			    !(t->type >= JSL_T_LET && t->type <= JSL_T_RESERVED))
 				error_here(P, "a property name after '.'");
 			n = new_node(P, JSL_N_MEMBER, t->line, t->col);
 			n->a = e;
@@ -440,6 +458,7 @@ static struct jsl_node *parse_call_member(struct parser *P)
 			jsl_error_at(P->C, t->line, t->col,
 				     "optional chaining '?.' is not supported in JSLite yet");
 		} else {
+			P->depth -= chain;
 			return e;
 		}
 		e = n;
@@ -516,18 +535,41 @@ static struct jsl_node *parse_unary(struct parser *P)
 static int binary_prec(unsigned type)
 {
 	switch (type) {
-	case JSL_T_OR: return 1;
-	case JSL_T_AND: return 2;
-	case JSL_T_PIPE: return 3;
-	case JSL_T_CARET: return 4;
-	case JSL_T_AMP: return 5;
-	case JSL_T_EQ: case JSL_T_NE: case JSL_T_SEQ: case JSL_T_SNE: return 6;
-	case JSL_T_LT: case JSL_T_GT: case JSL_T_LE: case JSL_T_GE: return 7;
-	case JSL_T_SHL: case JSL_T_SHR: case JSL_T_USHR: return 8;
-	case JSL_T_PLUS: case JSL_T_MINUS: return 9;
-	case JSL_T_STAR: case JSL_T_SLASH: case JSL_T_PERCENT: return 10;
-	case JSL_T_POW: return 11;
-	default: return 0;
+	case JSL_T_OR:
+		return 1;
+	case JSL_T_AND:
+		return 2;
+	case JSL_T_PIPE:
+		return 3;
+	case JSL_T_CARET:
+		return 4;
+	case JSL_T_AMP:
+		return 5;
+	case JSL_T_EQ:
+	case JSL_T_NE:
+	case JSL_T_SEQ:
+	case JSL_T_SNE:
+		return 6;
+	case JSL_T_LT:
+	case JSL_T_GT:
+	case JSL_T_LE:
+	case JSL_T_GE:
+		return 7;
+	case JSL_T_SHL:
+	case JSL_T_SHR:
+	case JSL_T_USHR:
+		return 8;
+	case JSL_T_PLUS:
+	case JSL_T_MINUS:
+		return 9;
+	case JSL_T_STAR:
+	case JSL_T_SLASH:
+	case JSL_T_PERCENT:
+		return 10;
+	case JSL_T_POW:
+		return 11;
+	default:
+		return 0;
 	}
 }
 
@@ -535,7 +577,7 @@ static int binary_prec(unsigned type)
 static struct jsl_node *parse_binary(struct parser *P, int minprec)
 {
 	struct jsl_node *left = parse_unary(P);
-	int prec;
+	int prec, chain = 0;
 
 	while ((prec = binary_prec(tok(P)->type)) >= minprec && prec > 0) {
 		struct jsl_token *t = tok(P);
@@ -549,14 +591,16 @@ static struct jsl_node *parse_binary(struct parser *P, int minprec)
 			     t->line, t->col);
 		n->op = op;
 		next(P);
-		enter(P);
+		enter(P); /* the tree grows one level per operator, left-deep or not */
+		chain++;
 		n->a = left;
 		n->b = parse_binary(P, op == JSL_T_POW ? prec : prec + 1);
-		P->depth--;
 		left = n;
 	}
+	P->depth -= chain;
 	if (at(P, JSL_T_NULLISH))
-		jsl_error_at(P->C, tok(P)->line, tok(P)->col, "'?\?' is not supported in JSLite yet");
+		jsl_error_at(P->C, tok(P)->line, tok(P)->col,
+			     "'?\?' is not supported in JSLite yet");
 	return left;
 }
 
@@ -582,9 +626,18 @@ static struct jsl_node *parse_conditional(struct parser *P)
 static bool is_assign_op(unsigned type)
 {
 	switch (type) {
-	case JSL_T_ASSIGN: case JSL_T_ADD_ASSIGN: case JSL_T_SUB_ASSIGN: case JSL_T_MUL_ASSIGN:
-	case JSL_T_DIV_ASSIGN: case JSL_T_MOD_ASSIGN: case JSL_T_POW_ASSIGN: case JSL_T_SHL_ASSIGN:
-	case JSL_T_SHR_ASSIGN: case JSL_T_USHR_ASSIGN: case JSL_T_AND_ASSIGN: case JSL_T_OR_ASSIGN:
+	case JSL_T_ASSIGN:
+	case JSL_T_ADD_ASSIGN:
+	case JSL_T_SUB_ASSIGN:
+	case JSL_T_MUL_ASSIGN:
+	case JSL_T_DIV_ASSIGN:
+	case JSL_T_MOD_ASSIGN:
+	case JSL_T_POW_ASSIGN:
+	case JSL_T_SHL_ASSIGN:
+	case JSL_T_SHR_ASSIGN:
+	case JSL_T_USHR_ASSIGN:
+	case JSL_T_AND_ASSIGN:
+	case JSL_T_OR_ASSIGN:
 	case JSL_T_XOR_ASSIGN:
 		return true;
 	default:
@@ -618,15 +671,19 @@ static struct jsl_node *parse_assignment(struct parser *P)
 static struct jsl_node *parse_expression(struct parser *P)
 {
 	struct jsl_node *e = parse_assignment(P);
+	int chain = 0;
 
 	while (at(P, JSL_T_COMMA)) {
 		struct jsl_node *n = new_node(P, JSL_N_SEQ, tok(P)->line, tok(P)->col);
 
 		next(P);
+		enter(P);
+		chain++;
 		n->a = e;
 		n->b = parse_assignment(P);
 		e = n;
 	}
+	P->depth -= chain;
 	return e;
 }
 
@@ -677,7 +734,8 @@ static struct jsl_node *parse_declaration(struct parser *P)
 		if (accept(P, JSL_T_ASSIGN))
 			d->a = parse_assignment(P);
 		else if (is_const)
-			jsl_error_at(P->C, d->line, d->col, "missing initializer in const declaration");
+			jsl_error_at(P->C, d->line, d->col,
+				     "missing initializer in const declaration");
 		*tail = d;
 		tail = &d->next;
 	} while (accept(P, JSL_T_COMMA));
@@ -767,8 +825,9 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 	case JSL_T_LET:
 	case JSL_T_CONST:
 		if (single)
-			jsl_error_at(P->C, line, col,
-				     "lexical declaration cannot appear in a single-statement context");
+			jsl_error_at(
+			    P->C, line, col,
+			    "lexical declaration cannot appear in a single-statement context");
 		n = parse_declaration(P);
 		terminator(P, "the declaration");
 		break;
@@ -810,7 +869,8 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 		expect(P, JSL_T_RPAREN, "after the while condition");
 		accept(P, JSL_T_SEMI);
 		break;
-	/* for := 'for' '(' (declaration | expression)? ';' expression? ';' expression? ')' statement */
+	/* for := 'for' '(' (declaration | expression)? ';' expression? ';' expression? ')'
+	 * statement */
 	case JSL_T_FOR:
 		n = new_node(P, JSL_N_FOR, line, col);
 		next(P);
@@ -878,7 +938,7 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 /* program := qos? statement* EOF */
 void jsl_parse_program(struct jsl_cc *C)
 {
-	struct parser P = { .C = C };
+	struct parser P = {.C = C};
 	struct jsl_node **tail;
 
 	jsl_lex_init(C);

@@ -197,8 +197,8 @@ int jsl_num_format(double d, char buf[JSL_NUMBUF])
 			memcpy(buf + len, digits + 1, (size_t)(k - 1));
 			len += k - 1;
 		}
-		len += snprintf(buf + len, (size_t)(JSL_NUMBUF - len), "e%c%d", n - 1 >= 0 ? '+' : '-',
-				abs(n - 1));
+		len += snprintf(buf + len, (size_t)(JSL_NUMBUF - len), "e%c%d",
+				n - 1 >= 0 ? '+' : '-', abs(n - 1));
 	}
 	buf[len] = '\0';
 	return len;
@@ -306,12 +306,18 @@ const char *jsl_typeof(jv v)
 	if (jv_is_num(v))
 		return "number";
 	switch (jv_tag(v)) {
-	case JV_T_UNDEF: return "undefined";
-	case JV_T_NULL: return "object";
-	case JV_T_BOOL: return "boolean";
-	case JV_T_STR: return "string";
-	case JV_T_FUNC: return "function";
-	default: return "object";
+	case JV_T_UNDEF:
+		return "undefined";
+	case JV_T_NULL:
+		return "object";
+	case JV_T_BOOL:
+		return "boolean";
+	case JV_T_STR:
+		return "string";
+	case JV_T_FUNC:
+		return "function";
+	default:
+		return "object";
 	}
 }
 
@@ -355,12 +361,24 @@ void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 		return;
 	}
 	switch (jv_tag(v)) {
-	case JV_T_UNDEF: jsl_buf_puts(b, "undefined"); break;
-	case JV_T_NULL: jsl_buf_puts(b, "null"); break;
-	case JV_T_BOOL: jsl_buf_puts(b, jv_payload(v) ? "true" : "false"); break;
-	case JV_T_STR: jsl_buf_put(b, jv_str(v)->s, jv_str(v)->len); break;
-	case JV_T_FUNC: put_func(p, v, b, false); break;
-	default: jsl_buf_puts(b, "[object Object]"); break;
+	case JV_T_UNDEF:
+		jsl_buf_puts(b, "undefined");
+		break;
+	case JV_T_NULL:
+		jsl_buf_puts(b, "null");
+		break;
+	case JV_T_BOOL:
+		jsl_buf_puts(b, jv_payload(v) ? "true" : "false");
+		break;
+	case JV_T_STR:
+		jsl_buf_put(b, jv_str(v)->s, jv_str(v)->len);
+		break;
+	case JV_T_FUNC:
+		put_func(p, v, b, false);
+		break;
+	default:
+		jsl_buf_puts(b, "[object Object]");
+		break;
 	}
 }
 
@@ -385,11 +403,21 @@ static void inspect_piece(const char *s, size_t n, struct jsl_buf *b)
 			jsl_buf_putc(b, (char)c);
 		} else if (c < 0x20 || c == 0x7f) {
 			switch (c) {
-			case '\b': jsl_buf_puts(b, "\\b"); break;
-			case '\t': jsl_buf_puts(b, "\\t"); break;
-			case '\n': jsl_buf_puts(b, "\\n"); break;
-			case '\f': jsl_buf_puts(b, "\\f"); break;
-			case '\r': jsl_buf_puts(b, "\\r"); break;
+			case '\b':
+				jsl_buf_puts(b, "\\b");
+				break;
+			case '\t':
+				jsl_buf_puts(b, "\\t");
+				break;
+			case '\n':
+				jsl_buf_puts(b, "\\n");
+				break;
+			case '\f':
+				jsl_buf_puts(b, "\\f");
+				break;
+			case '\r':
+				jsl_buf_puts(b, "\\r");
+				break;
 			default:
 				snprintf(esc, sizeof(esc), "\\x%02X", c);
 				jsl_buf_puts(b, esc);
@@ -402,7 +430,8 @@ static void inspect_piece(const char *s, size_t n, struct jsl_buf *b)
 			i++;
 		} else if (c == 0xed && i + 2 < n && (unsigned char)s[i + 1] >= 0xa0) {
 			/* a lone surrogate (kept as WTF-8) */
-			unsigned u = 0xd000 | ((unsigned)(s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3f);
+			unsigned u =
+			    0xd000 | ((unsigned)(s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3f);
 
 			snprintf(esc, sizeof(esc), "\\u%04x", u);
 			jsl_buf_puts(b, esc);
@@ -457,10 +486,14 @@ double jsl_to_num(jv v)
 	if (jv_is_num(v))
 		return jv_num(v);
 	switch (jv_tag(v)) {
-	case JV_T_NULL: return 0;
-	case JV_T_BOOL: return (double)jv_payload(v);
-	case JV_T_STR: return jsl_str_to_num(jv_str(v)->s, jv_str(v)->len);
-	default: return NAN;
+	case JV_T_NULL:
+		return 0;
+	case JV_T_BOOL:
+		return (double)jv_payload(v);
+	case JV_T_STR:
+		return jsl_str_to_num(jv_str(v)->s, jv_str(v)->len);
+	default:
+		return NAN;
 	}
 }
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Description: the JSLite interpreter: programs' console.log output and result value against node's, runtime errors with lines, fuel, stack and heap bounds, rejection of corrupt chunk graphs, running chunks that went through the wire codec. */
+/* Description: the JSLite interpreter: programs' console.log output and result value against
+ * node's, runtime errors with lines, fuel, stack and heap bounds, rejection of corrupt chunk
+ * graphs, running chunks that went through the wire codec. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,239 +26,249 @@ struct prog_case {
 };
 
 static const struct prog_case programs[] = {
-	{ "hello",
-	  "console.log(\"Hello, world!\")\n"
-	  "\"done\"",
-	  "Hello, world!\n",
-	  VM_OK, "'done'", "" },
-	{ "numbers",
-	  "console.log(1 / 3, 2 / 3, 0.1 + 0.2, 1e21, 1e-7, 123456789012345680000, -0, 0, NaN, Infinity, -Infinity)\n"
-	  "console.log(5e-324, 1.7976931348623157e308, 2 ** 53, 2 ** 53 + 1, 100 / 7, 1.5e300 * 1e10, 0.000001, 1234.5e-10)\n"
-	  "-0",
-	  "0.3333333333333333 0.6666666666666666 0.30000000000000004 1e+21 1e-7 123456789012345680000 -0 0 NaN Infinity -Infinity\n"
-	  "5e-324 1.7976931348623157e+308 9007199254740992 9007199254740992 14.285714285714286 Infinity 0.000001 1.2345e-7\n",
-	  VM_OK, "NaN", "" },
-	{ "arith",
-	  "console.log(7 % 3, -7 % 3, 7 % -3, 5.5 % 2, 2 ** 10, 2 ** 0.5, (-8) ** (1 / 3), 10 / 4, 1 / 0, -1 / 0, 0 / 0)\n"
-	  "console.log(5 & 3, 5 | 3, 5 ^ 3, ~5, 1 << 31, -1 >>> 0, -16 >> 2, 2 ** 32 + 5 | 0, 1.9 | 0, -1.9 | 0)\n"
-	  "let x = 17; x += 3; x -= 1; x *= 2; x /= 4; x %= 5; x **= 3; x",
-	  "1 -1 1 1.5 1024 1.4142135623730951 NaN 2.5 Infinity -Infinity NaN\n"
-	  "1 7 6 -6 -2147483648 4294967295 -4 5 1 -1\n",
-	  VM_OK, "91.125", "" },
-	{ "coercion",
-	  "console.log(\"x\" + 1 + 2, 1 + 2 + \"x\", \"5\" - 2, \"5\" * \"2\", \"6\" / \"2\", true + 1, null + 1, undefined + 1, \"a\" + null, \"b\" + undefined, \"c\" + true)\n"
-	  "console.log(\"\" - 1, \" 12 \" * 1, \"0x10\" * 1, \"1e3\" * 1, \"abc\" * 1, +\"\", +\"  \", +\"3.5\", -\"2\", +true, +null)\n"
-	  "console.log(1 == \"1\", 0 == \"\", null == undefined, null == 0, undefined == 0, NaN == NaN, \"1\" === 1, true == 1, false == \"0\")\n"
-	  "console.log(1 < 2, \"a\" < \"b\", \"B\" < \"a\", \"10\" < \"9\", 10 < \"9\", \"abc\" <= \"abc\", null < 1, undefined < 1, 2 >= 2, 3 > \"2\")",
-	  "x12 3x 3 10 3 2 1 NaN anull bundefined ctrue\n"
-	  "-1 12 16 1000 NaN 0 0 3.5 -2 1 0\n"
-	  "true true true false false false false true true\n"
-	  "true true true true false true true false true true\n",
-	  VM_OK, "undefined", "" },
-	{ "strings",
-	  "let s = \"Hello, Tasklet\"\n"
-	  "console.log(s.length, s[0], s[7], s[100], s.charAt(4), s.charAt(99) + \"|\", s.charCodeAt(1), s.indexOf(\"Task\"), s.indexOf(\"x\"))\n"
-	  "console.log(s.slice(7), s.slice(-3), s.slice(2, 5), s.substring(5, 2), s.toUpperCase(), s.toLowerCase())\n"
-	  "console.log(s.includes(\"let\"), s.startsWith(\"Hell\"), s.endsWith(\"let\"), \"  pad \".trim() + \"|\", \"ab\".repeat(3), \"7\".padStart(3, \"0\"), \"x\".padEnd(4, \"-\") + \"|\")\n"
-	  "console.log(\"caf\\u00e9\".length, \"\\u{1F600}\".length, \"na\\u00efve\".toUpperCase(), \"tab\\there\", \"q\\\"uote\", 'it\\'s', \"back\\\\slash\")\n"
-	  "console.log(String(12.5), String(-0), String(null), String(true), (255).toString(16), (255).toString(2), (3.14159).toFixed(2), (2.5).toFixed(0), (-1.005).toFixed(2))\n"
-	  "s + \"!\"",
-	  "14 H T undefined o | 101 7 -1\n"
-	  "Tasklet let llo llo HELLO, TASKLET hello, tasklet\n"
-	  "true true true pad| ababab 007 x---|\n"
-	  "4 2 NA\xc3""\x8f""VE tab\there q\"uote it's back\\slash\n"
-	  "12.5 0 null true ff 11111111 3.14 3 -1.00\n",
-	  VM_OK, "'Hello, Tasklet!'", "" },
-	{ "inspect",
-	  "console.log(\"a\", 1, true, null, undefined, -0, \"it's\")\n"
-	  "\"it's \\\"quoted\\\"\\n\"",
-	  "a 1 true null undefined -0 it's\n",
-	  VM_OK, "`it's \"quoted\"\\n`", "" },
-	{ "inspect2",
-	  "'say \"hi\"' ",
-	  "",
-	  VM_OK, "'say \"hi\"'", "" },
-	{ "longstr",
-	  "\"first line of the text\\nsecond line of the text\\nthird line, which is the longest one of all\\n\"",
-	  "",
-	  VM_OK, "'first line of the text\\n' +\n"
-	  "  'second line of the text\\n' +\n"
-	  "  'third line, which is the longest one of all\\n'", "" },
-	{ "format",
-	  "console.log(\"%s is %d years and %i days, %f%%\", \"Bob\", 42.5, 3.9, \"2.25\", \"extra\", 7)\n"
-	  "console.log(\"100%\", \"sure\")\n"
-	  "console.log(\"%s|%s\", \"only one\")\n"
-	  "console.log(\"%o and %j\", \"str\", \"json\")",
-	  "Bob is 42.5 years and 3 days, 2.25% extra 7\n"
-	  "100% sure\n"
-	  "only one|%s\n"
-	  "'str' and \"json\"\n",
-	  VM_OK, "undefined", "" },
-	{ "logical",
-	  "console.log(true && \"yes\", false && \"no\", null || \"fallback\", 0 || \"\" || \"last\", \"first\" || \"second\", !0, !\"\", !\"x\", !null)\n"
-	  "let n = 0\n"
-	  "function bump() { n++; return true }\n"
-	  "false && bump()\n"
-	  "true || bump()\n"
-	  "console.log(n, 1 ? \"a\" : \"b\", 0 ? \"a\" : \"b\")\n"
-	  "n",
-	  "yes false fallback last first true true false true\n"
-	  "0 a b\n",
-	  VM_OK, "0", "" },
-	{ "typeof",
-	  "function f() {}\n"
-	  "console.log(typeof 1, typeof \"s\", typeof true, typeof undefined, typeof null, typeof f, typeof undeclared, typeof NaN)\n"
-	  "typeof f",
-	  "number string boolean undefined object function undefined number\n",
-	  VM_OK, "'function'", "" },
-	{ "control",
-	  "let out = \"\"\n"
-	  "for (let i = 0; i < 20; i++) {\n"
-	  "\tif (i % 2 == 0) continue\n"
-	  "\tif (i > 13) break\n"
-	  "\tout += i + \" \"\n"
-	  "}\n"
-	  "let j = 10\n"
-	  "while (j > 0) j -= 3\n"
-	  "let k = 0\n"
-	  "do { k++ } while (k < 5)\n"
-	  "console.log(out, j, k)\n"
-	  "if (k == 5) { \"five\" } else { \"other\" }",
-	  "1 3 5 7 9 11 13  -2 5\n",
-	  VM_OK, "'five'", "" },
-	{ "completion",
-	  "let a = 1\n"
-	  "a + 1\n"
-	  "let b = 2",
-	  "",
-	  VM_OK, "2", "" },
-	{ "completion2",
-	  "let i = 0\n"
-	  "while (i < 3) { i++ }",
-	  "",
-	  VM_OK, "2", "" },
-	{ "completion3",
-	  "let i = 0\n"
-	  "while (true) { i += 10; if (i > 25) break }",
-	  "",
-	  VM_OK, "undefined", "" },
-	{ "completion4",
-	  "1\n"
-	  "if (false) { 2 }",
-	  "",
-	  VM_OK, "undefined", "" },
-	{ "functions",
-	  "function add(a, b) { return a + b }\n"
-	  "function noret() { }\n"
-	  "function early(x) { if (x) return \"early\"; return \"late\" }\n"
-	  "function fact(n) { return n <= 1 ? 1 : n * fact(n - 1) }\n"
-	  "console.log(add(1, 2), add(\"a\", \"b\"), add(1), add(1, 2, 3), noret(), early(1), early(0), fact(20), fact(25))\n"
-	  "console.log(add, typeof add, add.length)\n"
-	  "const f = add\n"
-	  "f(20, 22)",
-	  "3 ab NaN 3 undefined early late 2432902008176640000 1.5511210043330986e+25\n"
-	  "[Function: add] function 2\n",
-	  VM_OK, "42", "" },
-	{ "recursion",
-	  "function fib(n) { if (n < 2) return n; return fib(n - 1) + fib(n - 2) }\n"
-	  "function ack(m, n) {\n"
-	  "\tif (m == 0) return n + 1\n"
-	  "\tif (n == 0) return ack(m - 1, 1)\n"
-	  "\treturn ack(m - 1, ack(m, n - 1))\n"
-	  "}\n"
-	  "console.log(fib(20), ack(2, 3))\n"
-	  "fib(25)",
-	  "6765 9\n",
-	  VM_OK, "75025", "" },
-	{ "globals",
-	  "let counter = 0\n"
-	  "const step = 5\n"
-	  "function tick() { counter += step; return counter }\n"
-	  "tick(); tick()\n"
-	  "console.log(counter)\n"
-	  "tick()",
-	  "10\n",
-	  VM_OK, "15", "" },
-	{ "scopes",
-	  "let x = \"outer\"\n"
-	  "{\n"
-	  "\tlet x = \"inner\"\n"
-	  "\tconsole.log(x)\n"
-	  "\t{ let x = \"innermost\"; console.log(x) }\n"
-	  "\tconsole.log(x)\n"
-	  "}\n"
-	  "for (let x = 0; x < 2; x++) console.log(\"loop\", x)\n"
-	  "x",
-	  "inner\n"
-	  "innermost\n"
-	  "inner\n"
-	  "loop 0\n"
-	  "loop 1\n",
-	  VM_OK, "'outer'", "" },
-	{ "math",
-	  "console.log(Math.floor(-2.5), Math.ceil(-2.5), Math.round(-2.5), Math.round(2.5), Math.round(-0.4), Math.trunc(-4.7), Math.abs(-3), Math.sign(-2))\n"
-	  "console.log(Math.sqrt(2), Math.max(1, 5, 3), Math.min(1, 5, 3), Math.max(), Math.min(), Math.max(1, NaN), Math.pow(2, 10), Math.PI, Math.E)\n"
-	  "console.log(parseInt(\"42px\"), parseInt(\"0x1f\"), parseInt(\"-12.9\"), parseInt(\"z\", 36), parseInt(\"abc\"), parseFloat(\"3.25e2x\"), parseFloat(\".5\"), parseFloat(\"-Infinity\"))\n"
-	  "console.log(isNaN(\"abc\"), isNaN(\"12\"), isFinite(\"1e400\"), Number(\"  42  \"), Number(\"\"), Number(\"1,2\"), Number.isInteger(5), Number.isInteger(5.5), String.fromCharCode(72, 105))\n"
-	  "Math.abs(-7.5)",
-	  "-3 -2 -2 3 -0 -4 3 -1\n"
-	  "1.4142135623730951 5 1 -Infinity Infinity NaN 1024 3.141592653589793 2.718281828459045\n"
-	  "42 31 -12 35 NaN 325 0.5 -Infinity\n"
-	  "true false false 42 0 NaN true false Hi\n",
-	  VM_OK, "7.5", "" },
-	{ "update",
-	  "let i = 5\n"
-	  "let a = i++\n"
-	  "let b = ++i\n"
-	  "let c = i--\n"
-	  "let d = --i\n"
-	  "let s = \"5\"\n"
-	  "s++\n"
-	  "console.log(a, b, c, d, i, s, typeof s)\n"
-	  "let g = 1\n"
-	  "g = g + (g = 10)\n"
-	  "g",
-	  "5 7 7 5 5 6 number\n",
-	  VM_OK, "11", "" },
-	{ "tdz_runtime",
-	  "function early() { return late }\n"
-	  "early()\n"
-	  "let late = 1",
-	  "",
-	  VM_ERR_RUNTIME, "", "prog.jsl:1: ReferenceError: Cannot access 'late' before initialization" },
-	{ "const_assign",
-	  "const c = 1\n"
-	  "console.log(\"before\")\n"
-	  "c = 2\n"
-	  "console.log(\"after\")",
-	  "before\n",
-	  VM_ERR_RUNTIME, "", "prog.jsl:3: TypeError: Assignment to constant variable." },
-	{ "not_function",
-	  "let notfn = 42\n"
-	  "function call(f) { return f() }\n"
-	  "console.log(\"start\")\n"
-	  "call(notfn)",
-	  "start\n",
-	  VM_ERR_RUNTIME, "", "prog.jsl:2: TypeError: f is not a function" },
-	{ "undefined_prop",
-	  "let u\n"
-	  "console.log(u.length)",
-	  "",
-	  VM_ERR_RUNTIME, "", "prog.jsl:2: TypeError: Cannot read properties of undefined (reading 'length')" },
-	{ "undefined_index",
-	  "let u = null\n"
-	  "u[0]",
-	  "",
-	  VM_ERR_RUNTIME, "", "prog.jsl:2: TypeError: Cannot read properties of null (reading '0')" },
-	{ "bad_method",
-	  "let n = 5\n"
-	  "n.charAt(0)",
-	  "",
-	  VM_ERR_RUNTIME, "", "prog.jsl:2: TypeError: n.charAt is not a function" },
-	{ "repeat_range",
-	  "\"ab\".repeat(-1)",
-	  "",
-	  VM_ERR_RUNTIME, "", "prog.jsl:1: RangeError: Invalid count value: -1" },
+    {"hello",
+     "console.log(\"Hello, world!\")\n"
+     "\"done\"",
+     "Hello, world!\n", VM_OK, "'done'", ""},
+    {"numbers",
+     "console.log(1 / 3, 2 / 3, 0.1 + 0.2, 1e21, 1e-7, 123456789012345680000, -0, 0, NaN, "
+     "Infinity, -Infinity)\n"
+     "console.log(5e-324, 1.7976931348623157e308, 2 ** 53, 2 ** 53 + 1, 100 / 7, 1.5e300 * 1e10, "
+     "0.000001, 1234.5e-10)\n"
+     "-0",
+     "0.3333333333333333 0.6666666666666666 0.30000000000000004 1e+21 1e-7 123456789012345680000 "
+     "-0 0 NaN Infinity -Infinity\n"
+     "5e-324 1.7976931348623157e+308 9007199254740992 9007199254740992 14.285714285714286 Infinity "
+     "0.000001 1.2345e-7\n",
+     VM_OK, "NaN", ""},
+    {"arith",
+     "console.log(7 % 3, -7 % 3, 7 % -3, 5.5 % 2, 2 ** 10, 2 ** 0.5, (-8) ** (1 / 3), 10 / 4, 1 / "
+     "0, -1 / 0, 0 / 0)\n"
+     "console.log(5 & 3, 5 | 3, 5 ^ 3, ~5, 1 << 31, -1 >>> 0, -16 >> 2, 2 ** 32 + 5 | 0, 1.9 | 0, "
+     "-1.9 | 0)\n"
+     "let x = 17; x += 3; x -= 1; x *= 2; x /= 4; x %= 5; x **= 3; x",
+     "1 -1 1 1.5 1024 1.4142135623730951 NaN 2.5 Infinity -Infinity NaN\n"
+     "1 7 6 -6 -2147483648 4294967295 -4 5 1 -1\n",
+     VM_OK, "91.125", ""},
+    {"coercion",
+     "console.log(\"x\" + 1 + 2, 1 + 2 + \"x\", \"5\" - 2, \"5\" * \"2\", \"6\" / \"2\", true + 1, "
+     "null + 1, undefined + 1, \"a\" + null, \"b\" + undefined, \"c\" + true)\n"
+     "console.log(\"\" - 1, \" 12 \" * 1, \"0x10\" * 1, \"1e3\" * 1, \"abc\" * 1, +\"\", +\"  \", "
+     "+\"3.5\", -\"2\", +true, +null)\n"
+     "console.log(1 == \"1\", 0 == \"\", null == undefined, null == 0, undefined == 0, NaN == NaN, "
+     "\"1\" === 1, true == 1, false == \"0\")\n"
+     "console.log(1 < 2, \"a\" < \"b\", \"B\" < \"a\", \"10\" < \"9\", 10 < \"9\", \"abc\" <= "
+     "\"abc\", null < 1, undefined < 1, 2 >= 2, 3 > \"2\")",
+     "x12 3x 3 10 3 2 1 NaN anull bundefined ctrue\n"
+     "-1 12 16 1000 NaN 0 0 3.5 -2 1 0\n"
+     "true true true false false false false true true\n"
+     "true true true true false true true false true true\n",
+     VM_OK, "undefined", ""},
+    {"strings",
+     "let s = \"Hello, Tasklet\"\n"
+     "console.log(s.length, s[0], s[7], s[100], s.charAt(4), s.charAt(99) + \"|\", "
+     "s.charCodeAt(1), s.indexOf(\"Task\"), s.indexOf(\"x\"))\n"
+     "console.log(s.slice(7), s.slice(-3), s.slice(2, 5), s.substring(5, 2), s.toUpperCase(), "
+     "s.toLowerCase())\n"
+     "console.log(s.includes(\"let\"), s.startsWith(\"Hell\"), s.endsWith(\"let\"), \"  pad "
+     "\".trim() + \"|\", \"ab\".repeat(3), \"7\".padStart(3, \"0\"), \"x\".padEnd(4, \"-\") + "
+     "\"|\")\n"
+     "console.log(\"caf\\u00e9\".length, \"\\u{1F600}\".length, \"na\\u00efve\".toUpperCase(), "
+     "\"tab\\there\", \"q\\\"uote\", 'it\\'s', \"back\\\\slash\")\n"
+     "console.log(String(12.5), String(-0), String(null), String(true), (255).toString(16), "
+     "(255).toString(2), (3.14159).toFixed(2), (2.5).toFixed(0), (-1.005).toFixed(2))\n"
+     "s + \"!\"",
+     "14 H T undefined o | 101 7 -1\n"
+     "Tasklet let llo llo HELLO, TASKLET hello, tasklet\n"
+     "true true true pad| ababab 007 x---|\n"
+     "4 2 NA\xc3"
+     "\x8f"
+     "VE tab\there q\"uote it's back\\slash\n"
+     "12.5 0 null true ff 11111111 3.14 3 -1.00\n",
+     VM_OK, "'Hello, Tasklet!'", ""},
+    {"inspect",
+     "console.log(\"a\", 1, true, null, undefined, -0, \"it's\")\n"
+     "\"it's \\\"quoted\\\"\\n\"",
+     "a 1 true null undefined -0 it's\n", VM_OK, "`it's \"quoted\"\\n`", ""},
+    {"inspect2", "'say \"hi\"' ", "", VM_OK, "'say \"hi\"'", ""},
+    {"longstr",
+     "\"first line of the text\\nsecond line of the text\\nthird line, which is the longest one of "
+     "all\\n\"",
+     "", VM_OK,
+     "'first line of the text\\n' +\n"
+     "  'second line of the text\\n' +\n"
+     "  'third line, which is the longest one of all\\n'",
+     ""},
+    {"format",
+     "console.log(\"%s is %d years and %i days, %f%%\", \"Bob\", 42.5, 3.9, \"2.25\", \"extra\", "
+     "7)\n"
+     "console.log(\"100%\", \"sure\")\n"
+     "console.log(\"%s|%s\", \"only one\")\n"
+     "console.log(\"%o and %j\", \"str\", \"json\")",
+     "Bob is 42.5 years and 3 days, 2.25% extra 7\n"
+     "100% sure\n"
+     "only one|%s\n"
+     "'str' and \"json\"\n",
+     VM_OK, "undefined", ""},
+    {"logical",
+     "console.log(true && \"yes\", false && \"no\", null || \"fallback\", 0 || \"\" || \"last\", "
+     "\"first\" || \"second\", !0, !\"\", !\"x\", !null)\n"
+     "let n = 0\n"
+     "function bump() { n++; return true }\n"
+     "false && bump()\n"
+     "true || bump()\n"
+     "console.log(n, 1 ? \"a\" : \"b\", 0 ? \"a\" : \"b\")\n"
+     "n",
+     "yes false fallback last first true true false true\n"
+     "0 a b\n",
+     VM_OK, "0", ""},
+    {"typeof",
+     "function f() {}\n"
+     "console.log(typeof 1, typeof \"s\", typeof true, typeof undefined, typeof null, typeof f, "
+     "typeof undeclared, typeof NaN)\n"
+     "typeof f",
+     "number string boolean undefined object function undefined number\n", VM_OK, "'function'", ""},
+    {"control",
+     "let out = \"\"\n"
+     "for (let i = 0; i < 20; i++) {\n"
+     "\tif (i % 2 == 0) continue\n"
+     "\tif (i > 13) break\n"
+     "\tout += i + \" \"\n"
+     "}\n"
+     "let j = 10\n"
+     "while (j > 0) j -= 3\n"
+     "let k = 0\n"
+     "do { k++ } while (k < 5)\n"
+     "console.log(out, j, k)\n"
+     "if (k == 5) { \"five\" } else { \"other\" }",
+     "1 3 5 7 9 11 13  -2 5\n", VM_OK, "'five'", ""},
+    {"completion",
+     "let a = 1\n"
+     "a + 1\n"
+     "let b = 2",
+     "", VM_OK, "2", ""},
+    {"completion2",
+     "let i = 0\n"
+     "while (i < 3) { i++ }",
+     "", VM_OK, "2", ""},
+    {"completion3",
+     "let i = 0\n"
+     "while (true) { i += 10; if (i > 25) break }",
+     "", VM_OK, "undefined", ""},
+    {"completion4",
+     "1\n"
+     "if (false) { 2 }",
+     "", VM_OK, "undefined", ""},
+    {"functions",
+     "function add(a, b) { return a + b }\n"
+     "function noret() { }\n"
+     "function early(x) { if (x) return \"early\"; return \"late\" }\n"
+     "function fact(n) { return n <= 1 ? 1 : n * fact(n - 1) }\n"
+     "console.log(add(1, 2), add(\"a\", \"b\"), add(1), add(1, 2, 3), noret(), early(1), early(0), "
+     "fact(20), fact(25))\n"
+     "console.log(add, typeof add, add.length)\n"
+     "const f = add\n"
+     "f(20, 22)",
+     "3 ab NaN 3 undefined early late 2432902008176640000 1.5511210043330986e+25\n"
+     "[Function: add] function 2\n",
+     VM_OK, "42", ""},
+    {"recursion",
+     "function fib(n) { if (n < 2) return n; return fib(n - 1) + fib(n - 2) }\n"
+     "function ack(m, n) {\n"
+     "\tif (m == 0) return n + 1\n"
+     "\tif (n == 0) return ack(m - 1, 1)\n"
+     "\treturn ack(m - 1, ack(m, n - 1))\n"
+     "}\n"
+     "console.log(fib(20), ack(2, 3))\n"
+     "fib(25)",
+     "6765 9\n", VM_OK, "75025", ""},
+    {"globals",
+     "let counter = 0\n"
+     "const step = 5\n"
+     "function tick() { counter += step; return counter }\n"
+     "tick(); tick()\n"
+     "console.log(counter)\n"
+     "tick()",
+     "10\n", VM_OK, "15", ""},
+    {"scopes",
+     "let x = \"outer\"\n"
+     "{\n"
+     "\tlet x = \"inner\"\n"
+     "\tconsole.log(x)\n"
+     "\t{ let x = \"innermost\"; console.log(x) }\n"
+     "\tconsole.log(x)\n"
+     "}\n"
+     "for (let x = 0; x < 2; x++) console.log(\"loop\", x)\n"
+     "x",
+     "inner\n"
+     "innermost\n"
+     "inner\n"
+     "loop 0\n"
+     "loop 1\n",
+     VM_OK, "'outer'", ""},
+    {"math",
+     "console.log(Math.floor(-2.5), Math.ceil(-2.5), Math.round(-2.5), Math.round(2.5), "
+     "Math.round(-0.4), Math.trunc(-4.7), Math.abs(-3), Math.sign(-2))\n"
+     "console.log(Math.sqrt(2), Math.max(1, 5, 3), Math.min(1, 5, 3), Math.max(), Math.min(), "
+     "Math.max(1, NaN), Math.pow(2, 10), Math.PI, Math.E)\n"
+     "console.log(parseInt(\"42px\"), parseInt(\"0x1f\"), parseInt(\"-12.9\"), parseInt(\"z\", "
+     "36), parseInt(\"abc\"), parseFloat(\"3.25e2x\"), parseFloat(\".5\"), "
+     "parseFloat(\"-Infinity\"))\n"
+     "console.log(isNaN(\"abc\"), isNaN(\"12\"), isFinite(\"1e400\"), Number(\"  42  \"), "
+     "Number(\"\"), Number(\"1,2\"), Number.isInteger(5), Number.isInteger(5.5), "
+     "String.fromCharCode(72, 105))\n"
+     "Math.abs(-7.5)",
+     "-3 -2 -2 3 -0 -4 3 -1\n"
+     "1.4142135623730951 5 1 -Infinity Infinity NaN 1024 3.141592653589793 2.718281828459045\n"
+     "42 31 -12 35 NaN 325 0.5 -Infinity\n"
+     "true false false 42 0 NaN true false Hi\n",
+     VM_OK, "7.5", ""},
+    {"update",
+     "let i = 5\n"
+     "let a = i++\n"
+     "let b = ++i\n"
+     "let c = i--\n"
+     "let d = --i\n"
+     "let s = \"5\"\n"
+     "s++\n"
+     "console.log(a, b, c, d, i, s, typeof s)\n"
+     "let g = 1\n"
+     "g = g + (g = 10)\n"
+     "g",
+     "5 7 7 5 5 6 number\n", VM_OK, "11", ""},
+    {"tdz_runtime",
+     "function early() { return late }\n"
+     "early()\n"
+     "let late = 1",
+     "", VM_ERR_RUNTIME, "",
+     "prog.jsl:1: ReferenceError: Cannot access 'late' before initialization"},
+    {"const_assign",
+     "const c = 1\n"
+     "console.log(\"before\")\n"
+     "c = 2\n"
+     "console.log(\"after\")",
+     "before\n", VM_ERR_RUNTIME, "", "prog.jsl:3: TypeError: Assignment to constant variable."},
+    {"not_function",
+     "let notfn = 42\n"
+     "function call(f) { return f() }\n"
+     "console.log(\"start\")\n"
+     "call(notfn)",
+     "start\n", VM_ERR_RUNTIME, "", "prog.jsl:2: TypeError: f is not a function"},
+    {"undefined_prop",
+     "let u\n"
+     "console.log(u.length)",
+     "", VM_ERR_RUNTIME, "",
+     "prog.jsl:2: TypeError: Cannot read properties of undefined (reading 'length')"},
+    {"undefined_index",
+     "let u = null\n"
+     "u[0]",
+     "", VM_ERR_RUNTIME, "", "prog.jsl:2: TypeError: Cannot read properties of null (reading '0')"},
+    {"bad_method",
+     "let n = 5\n"
+     "n.charAt(0)",
+     "", VM_ERR_RUNTIME, "", "prog.jsl:2: TypeError: n.charAt is not a function"},
+    {"repeat_range", "\"ab\".repeat(-1)", "", VM_ERR_RUNTIME, "",
+     "prog.jsl:1: RangeError: Invalid count value: -1"},
 };
 
 /* Compile src as prog.jsl into a new store; the store and root, or a test failure. */
@@ -280,7 +292,7 @@ static struct vm_store *build(const char *src, uint64_t *root)
 static int run(const struct vm_store *st, uint64_t root, uint64_t fuel, size_t heap, size_t out,
 	       struct vm_result *res)
 {
-	struct vm_limits lim = { .fuel = fuel, .heap_bytes = heap, .output_bytes = out, .seed = 1 };
+	struct vm_limits lim = {.fuel = fuel, .heap_bytes = heap, .output_bytes = out, .seed = 1};
 
 	return vm_run(st, root, &lim, res);
 }
@@ -305,8 +317,8 @@ static void test_programs(void)
 		CU_ASSERT_EQUAL(run(st, root, 0, 0, 0, &res), 0);
 		CU_ASSERT_EQUAL(res.status, c->status);
 		if (res.status != c->status)
-			printf("\n    %s: status %d (%s), want %d\n", c->name, res.status, res.error,
-			       c->status);
+			printf("\n    %s: status %d (%s), want %d\n", c->name, res.status,
+			       res.error, c->status);
 		expect_str("output", c->name, res.output, c->output);
 		CU_ASSERT_EQUAL(res.output_len, strlen(c->output));
 		if (c->status == VM_OK)
@@ -329,7 +341,7 @@ static void test_fuel(void)
 	CU_ASSERT_EQUAL(res.status, VM_ERR_FUEL);
 	CU_ASSERT_EQUAL(res.fuel_used, 100000);
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "prog.jsl:"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "fuel exhausted after 100000 instructions"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "prog.jsl:3: fuel limit of 100000 exhausted"));
 	vm_result_free(&res);
 	vm_store_free(st);
 
@@ -356,12 +368,14 @@ static void test_stack_overflow(void)
 {
 	struct vm_result res;
 	uint64_t root;
-	struct vm_store *st = build("function down(n) {\n  return down(n + 1) + 1\n}\ndown(0)", &root);
+	struct vm_store *st =
+	    build("function down(n) {\n  return down(n + 1) + 1\n}\ndown(0)", &root);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	CU_ASSERT_EQUAL(run(st, root, 0, 0, 0, &res), 0);
 	CU_ASSERT_EQUAL(res.status, VM_ERR_RUNTIME);
-	CU_ASSERT_STRING_EQUAL(res.error, "prog.jsl:2: RangeError: Maximum call stack size exceeded");
+	CU_ASSERT_STRING_EQUAL(res.error,
+			       "prog.jsl:2: RangeError: Maximum call stack size exceeded");
 	vm_result_free(&res);
 	vm_store_free(st);
 	/* recursion of a few thousand frames is fine */
@@ -385,7 +399,8 @@ static void test_heap_and_output_bounds(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	CU_ASSERT_EQUAL(run(st, root, 0, 1 << 20, 0, &res), 0);
 	CU_ASSERT_EQUAL(res.status, VM_ERR_MEMORY);
-	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "prog.jsl:3: heap limit of 1048576 bytes reached"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(res.error, "prog.jsl:3: heap limit of 1048576 bytes reached"));
 	vm_result_free(&res);
 	vm_store_free(st);
 
@@ -416,10 +431,12 @@ static void test_heap_and_output_bounds(void)
 
 static void test_random_is_seeded(void)
 {
-	struct vm_limits lim = { .seed = 42 };
+	struct vm_limits lim = {.seed = 42};
 	struct vm_result a, b, c;
 	uint64_t root;
-	struct vm_store *st = build("let s = ''\nfor (let i = 0; i < 5; i++) s += Math.floor(Math.random() * 1000) + ' '\ns", &root);
+	struct vm_store *st = build("let s = ''\nfor (let i = 0; i < 5; i++) s += "
+				    "Math.floor(Math.random() * 1000) + ' '\ns",
+				    &root);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	CU_ASSERT_EQUAL(vm_run(st, root, &lim, &a), 0);
@@ -463,7 +480,7 @@ static void test_transfer(void)
 			  "console.log('fib', fib(15), 'pi', Math.PI)\n'done ' + fib(10)";
 	struct vm_result r1, r2;
 	struct vm_qos q[VM_QOS_MAX];
-	struct copy cp = { NULL, 0 };
+	struct copy cp = {NULL, 0};
 	char err[256];
 	uint64_t root;
 	struct vm_store *st = build(src, &root);
@@ -525,8 +542,8 @@ static void expect_load_error(struct vm_store *st, uint64_t root, const char *wh
 	CU_ASSERT_EQUAL(run(st, root, 0, 0, 0, &res), 0);
 	CU_ASSERT_EQUAL(res.status, VM_ERR_LOAD);
 	if (res.status != VM_ERR_LOAD || !strstr(res.error, want)) {
-		printf("\n    %s: status %d, error \"%s\", want \"%s\"\n", what, res.status, res.error,
-		       want);
+		printf("\n    %s: status %d, error \"%s\", want \"%s\"\n", what, res.status,
+		       res.error, want);
 		CU_FAIL("corrupt graph not rejected as expected");
 	}
 	CU_ASSERT_STRING_EQUAL(res.output, "");
@@ -574,7 +591,8 @@ static void test_corrupt_code(void)
 
 	/* the code of main: LOADU R0 ... ; bad NCALL native number */
 	c = code_chunk(st, root, 0);
-	for (unsigned k = 0; k < 2 * (VM_CHUNK_SLOTS - 1) && c->s[k / 2].type == VM_SLOT_BYTES; k++) {
+	for (unsigned k = 0; k < 2 * (VM_CHUNK_SLOTS - 1) && c->s[k / 2].type == VM_SLOT_BYTES;
+	     k++) {
 		if (ins(c, k)[0] == JSL_OP_NCALL) {
 			ins(c, k)[3] = 250;
 			expect_load_error(st, root, "native", "unknown native function");
@@ -660,6 +678,41 @@ static void test_corrupt_graph(void)
 	vm_store_free(st);
 }
 
+/* Strings in chunks are bytes: malformed UTF-8 in a constant is handled, not trusted. */
+static void test_malformed_utf8(void)
+{
+	uint64_t root;
+	struct vm_store *st =
+	    build("let s = 'abcd'\nconsole.log(s.length, s.charCodeAt(3), s.charAt(3).length, "
+		  "s.slice(1).length, s.indexOf('d'), s[3] === undefined)\n"
+		  "s.toUpperCase().length + s.substring(2, 9).length",
+		  &root);
+	const struct vm_chunk *r, *t;
+	struct vm_chunk *c;
+	struct vm_result res;
+	bool found = false;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	r = vm_store_get(st, root);
+	t = vm_store_get(st, r->s[JSL_ROOT_S_CONST].v.link);
+	for (unsigned k = 0; k < JSL_TABLE_PER_CHUNK && !found; k++) {
+		if (t->s[k].type != VM_SLOT_LINK)
+			continue;
+		c = vm_store_get_mut(st, t->s[k].v.link);
+		if (c->s[1].type == VM_SLOT_BYTES && c->s[1].len == 4 &&
+		    !memcmp(c->s[1].v.b, "abcd", 4)) {
+			c->s[1].v.b[3] = 0xf0; /* a lead byte with nothing after it */
+			found = true;
+		}
+	}
+	CU_ASSERT_FATAL(found);
+	CU_ASSERT_EQUAL(run(st, root, 0, 0, 0, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.output, "5 240 2 4 -1 false"));
+	vm_result_free(&res);
+	vm_store_free(st);
+}
+
 /* Random bit flips anywhere in the graph: every run ends with a status, never a crash. */
 static void test_mutations(void)
 {
@@ -705,13 +758,13 @@ static void test_mutations(void)
 	CU_ASSERT(loaded > 0);
 }
 
-TL_SUITE(u_interp, NULL, NULL,
-	 { "programs print and return what node does", test_programs },
-	 { "fuel bounds a run, counted per instruction", test_fuel },
-	 { "runaway recursion is a RangeError", test_stack_overflow },
-	 { "heap and output bounds, garbage collection", test_heap_and_output_bounds },
-	 { "Math.random follows the seed", test_random_is_seeded },
-	 { "chunks through encode/decode run in a fresh store", test_transfer },
-	 { "corrupt code is rejected at load", test_corrupt_code },
-	 { "corrupt links, kinds and counts are rejected", test_corrupt_graph },
-	 { "random mutations never crash the VM", test_mutations })
+TL_SUITE(u_interp, NULL, NULL, {"programs print and return what node does", test_programs},
+	 {"fuel bounds a run, counted per instruction", test_fuel},
+	 {"runaway recursion is a RangeError", test_stack_overflow},
+	 {"heap and output bounds, garbage collection", test_heap_and_output_bounds},
+	 {"Math.random follows the seed", test_random_is_seeded},
+	 {"chunks through encode/decode run in a fresh store", test_transfer},
+	 {"corrupt code is rejected at load", test_corrupt_code},
+	 {"corrupt links, kinds and counts are rejected", test_corrupt_graph},
+	 {"malformed UTF-8 in string constants is safe", test_malformed_utf8},
+	 {"random mutations never crash the VM", test_mutations})

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Description: the JSLite compiler: error messages with file:line:col, the @QOS header and its QoS chunks, the chunk layout of code, jsl_compile_file, the disassembler. */
+/* Description: the JSLite compiler: error messages with file:line:col, the @QOS header and its QoS
+ * chunks, the chunk layout of code, jsl_compile_file, the disassembler. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,8 @@ static void check_errors(const struct err_case *c, size_t n)
 		rc = compile(st, c[i].src, &root, err, sizeof(err));
 		CU_ASSERT_EQUAL(rc, -EINVAL);
 		if (rc != -EINVAL || strcmp(err, c[i].msg)) {
-			printf("\n    source: %s\n    want:   %s\n    got:    %s (rc %d)\n", c[i].src,
-			       c[i].msg, rc ? err : "(compiled)", rc);
+			printf("\n    source: %s\n    want:   %s\n    got:    %s (rc %d)\n",
+			       c[i].src, c[i].msg, rc ? err : "(compiled)", rc);
 			CU_FAIL("wrong compile error");
 		}
 		vm_store_free(st);
@@ -45,34 +46,36 @@ static void check_errors(const struct err_case *c, size_t n)
 static void test_syntax_errors(void)
 {
 	static const struct err_case cases[] = {
-		{ "console.log(1, 2;", "prog.jsl:1:17: expected ')' after arguments, got ';'" },
-		{ "let x = 1\nlet y = 2\nfoo(x, (y;\n",
-		  "prog.jsl:3:10: expected ')' after the parenthesised expression, got ';'" },
-		{ "let s = 'abc\nlet t = 1", "prog.jsl:1:9: unterminated string literal" },
-		{ "let s = \"ok\"\n  let t = \"abc", "prog.jsl:2:11: unterminated string literal" },
-		{ "/* never closed\nlet x", "prog.jsl:1:1: unterminated comment" },
-		{ "let x = 1 2", "prog.jsl:1:11: expected ';' after the declaration, got number" },
-		{ "if (x", "prog.jsl:1:6: expected ')' after the if condition, got end of input" },
-		{ "while (true) { x = 1", "prog.jsl:1:14: '{' is never closed (expected '}')" },
-		{ "1 +", "prog.jsl:1:4: expected an expression, got end of input" },
-		{ "let 5 = 3", "prog.jsl:1:5: expected a variable name after 'let', got number" },
-		{ "x # y", "prog.jsl:1:3: unexpected character '#'" },
-		{ "'\\u12'", "prog.jsl:1:2: invalid Unicode escape sequence" },
-		{ "let n = 012", "prog.jsl:1:9: numbers with a leading zero (legacy octal) are not allowed" },
-		{ "let n = 3in", "prog.jsl:1:10: identifier starts immediately after numeric literal" },
-		{ "break", "prog.jsl:1:1: 'break' outside of a loop" },
-		{ "return 1", "prog.jsl:1:1: 'return' outside of a function" },
-		{ "if (1) let y = 2", "prog.jsl:1:8: lexical declaration cannot appear in a single-statement context" },
-		{ "const c", "prog.jsl:1:7: missing initializer in const declaration" },
-		{ "var v = 1", "prog.jsl:1:1: 'var' is not supported in JSLite; use 'let' or 'const'" },
-		{ "let a = [1, 2]", "prog.jsl:1:9: array literals are not supported in JSLite yet" },
-		{ "function f() {\n  function g() {}\n}",
-		  "prog.jsl:2:3: function declarations are only supported at the top level of the "
-		  "program in JSLite (no closures yet)" },
-		{ "let y = 1\n(y) = 2", "prog.jsl:2:5: invalid assignment target before '='" },
-		{ "-2 ** 2", "prog.jsl:1:4: unary operator before '**' needs parentheses" },
-		{ "1\n@QOS Priority('True')",
-		  "prog.jsl:2:1: @QOS must come before the first statement of the program" },
+	    {"console.log(1, 2;", "prog.jsl:1:17: expected ')' after arguments, got ';'"},
+	    {"let x = 1\nlet y = 2\nfoo(x, (y;\n",
+	     "prog.jsl:3:10: expected ')' after the parenthesised expression, got ';'"},
+	    {"let s = 'abc\nlet t = 1", "prog.jsl:1:9: unterminated string literal"},
+	    {"let s = \"ok\"\n  let t = \"abc", "prog.jsl:2:11: unterminated string literal"},
+	    {"/* never closed\nlet x", "prog.jsl:1:1: unterminated comment"},
+	    {"let x = 1 2", "prog.jsl:1:11: expected ';' after the declaration, got number"},
+	    {"if (x", "prog.jsl:1:6: expected ')' after the if condition, got end of input"},
+	    {"while (true) { x = 1", "prog.jsl:1:14: '{' is never closed (expected '}')"},
+	    {"1 +", "prog.jsl:1:4: expected an expression, got end of input"},
+	    {"let 5 = 3", "prog.jsl:1:5: expected a variable name after 'let', got number"},
+	    {"x # y", "prog.jsl:1:3: unexpected character '#'"},
+	    {"'\\u12'", "prog.jsl:1:2: invalid Unicode escape sequence"},
+	    {"let n = 012",
+	     "prog.jsl:1:9: numbers with a leading zero (legacy octal) are not allowed"},
+	    {"let n = 3in", "prog.jsl:1:10: identifier starts immediately after numeric literal"},
+	    {"break", "prog.jsl:1:1: 'break' outside of a loop"},
+	    {"return 1", "prog.jsl:1:1: 'return' outside of a function"},
+	    {"if (1) let y = 2",
+	     "prog.jsl:1:8: lexical declaration cannot appear in a single-statement context"},
+	    {"const c", "prog.jsl:1:7: missing initializer in const declaration"},
+	    {"var v = 1", "prog.jsl:1:1: 'var' is not supported in JSLite; use 'let' or 'const'"},
+	    {"let a = [1, 2]", "prog.jsl:1:9: array literals are not supported in JSLite yet"},
+	    {"function f() {\n  function g() {}\n}",
+	     "prog.jsl:2:3: function declarations are only supported at the top level of the "
+	     "program in JSLite (no closures yet)"},
+	    {"let y = 1\n(y) = 2", "prog.jsl:2:5: invalid assignment target before '='"},
+	    {"-2 ** 2", "prog.jsl:1:4: unary operator before '**' needs parentheses"},
+	    {"1\n@QOS Priority('True')",
+	     "prog.jsl:2:1: @QOS must come before the first statement of the program"},
 	};
 
 	check_errors(cases, sizeof(cases) / sizeof(cases[0]));
@@ -81,18 +84,21 @@ static void test_syntax_errors(void)
 static void test_semantic_errors(void)
 {
 	static const struct err_case cases[] = {
-		{ "let x = 1\nconsole.log(y)", "prog.jsl:2:13: 'y' is not defined" },
-		{ "let x = 1\nlet x = 2", "prog.jsl:2:5: Identifier 'x' has already been declared" },
-		{ "function f() {}\nlet f = 1", "prog.jsl:2:5: Identifier 'f' has already been declared" },
-		{ "{ let a; { let a; } let a }", "prog.jsl:1:25: Identifier 'a' has already been declared" },
-		{ "function f(a) { let a = 1 }", "prog.jsl:1:21: Identifier 'a' has already been declared" },
-		{ "function f(a, a) {}", "prog.jsl:1:15: duplicate parameter name 'a'" },
-		{ "undefined = 1", "prog.jsl:1:1: cannot assign to 'undefined'" },
-		{ "let v = console", "prog.jsl:1:9: 'console' can only be used to call its functions in "
-				  "JSLite (e.g. console.log(...))" },
-		{ "Math.cube(2)", "prog.jsl:1:6: 'Math.cube' is not supported in JSLite" },
-		{ "let s = 'a'\ns.x", "prog.jsl:2:3: property 'x' is not supported in JSLite yet (no "
-				   "objects; strings have .length)" },
+	    {"let x = 1\nconsole.log(y)", "prog.jsl:2:13: 'y' is not defined"},
+	    {"let x = 1\nlet x = 2", "prog.jsl:2:5: Identifier 'x' has already been declared"},
+	    {"function f() {}\nlet f = 1",
+	     "prog.jsl:2:5: Identifier 'f' has already been declared"},
+	    {"{ let a; { let a; } let a }",
+	     "prog.jsl:1:25: Identifier 'a' has already been declared"},
+	    {"function f(a) { let a = 1 }",
+	     "prog.jsl:1:21: Identifier 'a' has already been declared"},
+	    {"function f(a, a) {}", "prog.jsl:1:15: duplicate parameter name 'a'"},
+	    {"undefined = 1", "prog.jsl:1:1: cannot assign to 'undefined'"},
+	    {"let v = console", "prog.jsl:1:9: 'console' can only be used to call its functions in "
+				"JSLite (e.g. console.log(...))"},
+	    {"Math.cube(2)", "prog.jsl:1:6: 'Math.cube' is not supported in JSLite"},
+	    {"let s = 'a'\ns.x", "prog.jsl:2:3: property 'x' is not supported in JSLite yet (no "
+				 "objects; strings have .length)"},
 	};
 
 	check_errors(cases, sizeof(cases) / sizeof(cases[0]));
@@ -101,47 +107,48 @@ static void test_semantic_errors(void)
 static void test_qos_errors(void)
 {
 	static const struct err_case cases[] = {
-		{ "@QOS Speed(1)\n1",
-		  "prog.jsl:1:6: unknown QoS category 'Speed' (known: Priority, SpeedMinimum, "
-		  "CostLimit, FaultTolerance, Privacy, Deadline, Reliability)" },
-		{ "\n// comment\n@QOS Priority('True'), Prio('x')",
-		  "prog.jsl:3:24: unknown QoS category 'Prio' (known: Priority, SpeedMinimum, "
-		  "CostLimit, FaultTolerance, Privacy, Deadline, Reliability)" },
-		{ "@QOS Priority('yes')",
-		  "prog.jsl:1:15: Priority expects one parameter, 'True' or 'False'; got 'yes'" },
-		{ "@QOS Priority(1)",
-		  "prog.jsl:1:15: Priority expects one parameter, 'True' or 'False'; got 1" },
-		{ "@QOS Priority('True', 'False')",
-		  "prog.jsl:1:6: Priority expects one parameter, 'True' or 'False'; got 2 parameters" },
-		{ "@QOS SpeedMinimum(0)",
-		  "prog.jsl:1:19: SpeedMinimum expects a speed n > 0 and optionally 'relative': "
-		  "SpeedMinimum(n) or SpeedMinimum(n, 'relative'); got 0" },
-		{ "@QOS SpeedMinimum(5, 'absolute')",
-		  "prog.jsl:1:22: SpeedMinimum expects a speed n > 0 and optionally 'relative': "
-		  "SpeedMinimum(n) or SpeedMinimum(n, 'relative'); got 'absolute'" },
-		{ "@QOS CostLimit(-3)",
-		  "prog.jsl:1:16: CostLimit expects one integer parameter >= 0: CostLimit(n); got -3" },
-		{ "@QOS CostLimit(1.5)",
-		  "prog.jsl:1:16: QoS parameters are strings or integers up to 2^53-1; got 1.5" },
-		{ "@QOS FaultTolerance(0)",
-		  "prog.jsl:1:21: FaultTolerance expects a replica count k >= 1 or 'local': "
-		  "FaultTolerance(k) or FaultTolerance('local'); got 0" },
-		{ "@QOS Privacy('SSH', 'corp-ca')",
-		  "prog.jsl:1:14: Privacy expects 'TLS' and the name of a certificate authority: "
-		  "Privacy('TLS', 'ca-name'); got 'SSH'" },
-		{ "@QOS Deadline(10, 20)",
-		  "prog.jsl:1:6: Deadline expects one parameter, milliseconds > 0: Deadline(ms); got "
-		  "2 parameters" },
-		{ "@QOS Reliability(101)",
-		  "prog.jsl:1:18: Reliability expects a percentage 1..100 or a probability string "
-		  "such as '0.99': Reliability(p); got 101" },
-		{ "@QOS Priority()",
-		  "prog.jsl:1:15: expected a QoS parameter (a string or an integer), got ')'" },
-		{ "@QOS Priority('True') let x = 1",
-		  "prog.jsl:1:23: expected ';' after the @QOS header, got 'let'" },
-		{ "@QOS Deadline(5), Deadline(6)", "prog.jsl:1:19: QoS category 'Deadline' given twice" },
-		{ "@QOS Privacy('TLS', 'a-very-long-certificate-authority-name-that-is-longer-than-63-bytes')",
-		  "prog.jsl:1:21: QoS string parameter longer than 63 bytes" },
+	    {"@QOS Speed(1)\n1",
+	     "prog.jsl:1:6: unknown QoS category 'Speed' (known: Priority, SpeedMinimum, "
+	     "CostLimit, FaultTolerance, Privacy, Deadline, Reliability)"},
+	    {"\n// comment\n@QOS Priority('True'), Prio('x')",
+	     "prog.jsl:3:24: unknown QoS category 'Prio' (known: Priority, SpeedMinimum, "
+	     "CostLimit, FaultTolerance, Privacy, Deadline, Reliability)"},
+	    {"@QOS Priority('yes')",
+	     "prog.jsl:1:15: Priority expects one parameter, 'True' or 'False'; got 'yes'"},
+	    {"@QOS Priority(1)",
+	     "prog.jsl:1:15: Priority expects one parameter, 'True' or 'False'; got 1"},
+	    {"@QOS Priority('True', 'False')",
+	     "prog.jsl:1:6: Priority expects one parameter, 'True' or 'False'; got 2 parameters"},
+	    {"@QOS SpeedMinimum(0)",
+	     "prog.jsl:1:19: SpeedMinimum expects a speed n > 0 and optionally 'relative': "
+	     "SpeedMinimum(n) or SpeedMinimum(n, 'relative'); got 0"},
+	    {"@QOS SpeedMinimum(5, 'absolute')",
+	     "prog.jsl:1:22: SpeedMinimum expects a speed n > 0 and optionally 'relative': "
+	     "SpeedMinimum(n) or SpeedMinimum(n, 'relative'); got 'absolute'"},
+	    {"@QOS CostLimit(-3)",
+	     "prog.jsl:1:16: CostLimit expects one integer parameter >= 0: CostLimit(n); got -3"},
+	    {"@QOS CostLimit(1.5)",
+	     "prog.jsl:1:16: QoS parameters are strings or integers up to 2^53-1; got 1.5"},
+	    {"@QOS FaultTolerance(0)",
+	     "prog.jsl:1:21: FaultTolerance expects a replica count k >= 1 or 'local': "
+	     "FaultTolerance(k) or FaultTolerance('local'); got 0"},
+	    {"@QOS Privacy('SSH', 'corp-ca')",
+	     "prog.jsl:1:14: Privacy expects 'TLS' and the name of a certificate authority: "
+	     "Privacy('TLS', 'ca-name'); got 'SSH'"},
+	    {"@QOS Deadline(10, 20)",
+	     "prog.jsl:1:6: Deadline expects one parameter, milliseconds > 0: Deadline(ms); got "
+	     "2 parameters"},
+	    {"@QOS Reliability(101)",
+	     "prog.jsl:1:18: Reliability expects a percentage 1..100 or a probability string "
+	     "such as '0.99': Reliability(p); got 101"},
+	    {"@QOS Priority()",
+	     "prog.jsl:1:15: expected a QoS parameter (a string or an integer), got ')'"},
+	    {"@QOS Priority('True') let x = 1",
+	     "prog.jsl:1:23: expected ';' after the @QOS header, got 'let'"},
+	    {"@QOS Deadline(5), Deadline(6)", "prog.jsl:1:19: QoS category 'Deadline' given twice"},
+	    {"@QOS Privacy('TLS', "
+	     "'a-very-long-certificate-authority-name-that-is-longer-than-63-bytes')",
+	     "prog.jsl:1:21: QoS string parameter longer than 63 bytes"},
 	};
 
 	check_errors(cases, sizeof(cases) / sizeof(cases[0]));
@@ -157,13 +164,14 @@ static void test_qos_chunks(void)
 	int n;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL_FATAL(compile(st,
-				      "// header comes after comments\n\n"
-				      "@QOS Priority('True'), SpeedMinimum(3, \"relative\"), "
-				      "CostLimit(250),\n  FaultTolerance('local'), Privacy('TLS', 'corp-ca'), "
-				      "Deadline(1500), Reliability(99);\nconsole.log('x')\n",
-				      &root, err, sizeof(err)),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+	    compile(st,
+		    "// header comes after comments\n\n"
+		    "@QOS Priority('True'), SpeedMinimum(3, \"relative\"), "
+		    "CostLimit(250),\n  FaultTolerance('local'), Privacy('TLS', 'corp-ca'), "
+		    "Deadline(1500), Reliability(99);\nconsole.log('x')\n",
+		    &root, err, sizeof(err)),
+	    0);
 	n = vm_qos_read(st, root, q, VM_QOS_MAX, err, sizeof(err));
 	CU_ASSERT_EQUAL_FATAL(n, 7);
 	CU_ASSERT_EQUAL(q[0].cat, VM_QOS_PRIORITY);
@@ -202,9 +210,9 @@ static void test_qos_chunks(void)
 	CU_ASSERT_EQUAL_FATAL(compile(st, "1 + 1", &root, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vm_store_get(st, root)->s[VM_ROOT_S_QOS].type, VM_SLOT_EMPTY);
 	CU_ASSERT_EQUAL(vm_qos_read(st, root, q, VM_QOS_MAX, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(compile(st, "@QOS Reliability('0.99'), FaultTolerance(2)\n1", &root,
-				      err, sizeof(err)),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+	    compile(st, "@QOS Reliability('0.99'), FaultTolerance(2)\n1", &root, err, sizeof(err)),
+	    0);
 	CU_ASSERT_EQUAL_FATAL(vm_qos_read(st, root, q, VM_QOS_MAX, err, sizeof(err)), 2);
 	CU_ASSERT_STRING_EQUAL(q[0].p[0].s, "0.99");
 	CU_ASSERT_EQUAL(q[1].p[0].i, 2);
@@ -280,9 +288,8 @@ static void test_code_chain(void)
 		n += (size_t)snprintf(src + n, sizeof(src) - n, "  x = x * 3 + %d\n", i);
 	snprintf(src + n, sizeof(src) - n, "  return x\n}\nf(1)\n");
 	CU_ASSERT_EQUAL_FATAL(compile(st, src, &root, err, sizeof(err)), 0);
-	fn = vm_store_get(st, vm_store_get(st, vm_store_get(st, root)->s[JSL_ROOT_S_FUNC].v.link)
-					  ->s[1]
-					  .v.link);
+	fn = vm_store_get(
+	    st, vm_store_get(st, vm_store_get(st, root)->s[JSL_ROOT_S_FUNC].v.link)->s[1].v.link);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fn);
 	CU_ASSERT(fn->s[JSL_FUNC_S_NCODE].v.i > JSL_CODE_PER_CHUNK * 2);
 	for (id = fn->s[JSL_FUNC_S_CODE].v.link; id;) {
@@ -291,10 +298,11 @@ static void test_code_chain(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 		CU_ASSERT_EQUAL(c->kind, VM_CHUNK_CODE);
 		chunks++;
-		id = c->s[VM_CHUNK_SLOTS - 1].type == VM_SLOT_LINK ? c->s[VM_CHUNK_SLOTS - 1].v.link : 0;
+		id = c->s[VM_CHUNK_SLOTS - 1].type == VM_SLOT_LINK ? c->s[VM_CHUNK_SLOTS - 1].v.link
+								   : 0;
 	}
 	CU_ASSERT_EQUAL(chunks, (fn->s[JSL_FUNC_S_NCODE].v.i + JSL_CODE_PER_CHUNK - 1) /
-					JSL_CODE_PER_CHUNK);
+				    JSL_CODE_PER_CHUNK);
 	vm_store_free(st);
 }
 
@@ -302,17 +310,18 @@ static void test_code_chain(void)
 static void test_asi(void)
 {
 	static const char *const ok[] = {
-		"let a = 1\nlet b = 2\na + b",
-		"let a = 1\nlet b = a\n+ 2",          /* continues: b = a + 2 */
-		"function f() {\n  return\n}\nf()", /* return; then a block end */
-		"let i = 0\nwhile (i < 3) i++\ni",
-		"let x = 1; if (x) { x = 2 } else x = 3\nx",
-		"let s = 'a'\n;(s)",
-		"do { } while (false) let z = 1",
+	    "let a = 1\nlet b = 2\na + b",
+	    "let a = 1\nlet b = a\n+ 2",	/* continues: b = a + 2 */
+	    "function f() {\n  return\n}\nf()", /* return; then a block end */
+	    "let i = 0\nwhile (i < 3) i++\ni",
+	    "let x = 1; if (x) { x = 2 } else x = 3\nx",
+	    "let s = 'a'\n;(s)",
+	    "do { } while (false) let z = 1",
 	};
 	static const struct err_case bad[] = {
-		{ "let a = 1 let b = 2", "prog.jsl:1:11: expected ';' after the declaration, got 'let'" },
-		{ "let a = 1\na b", "prog.jsl:2:3: expected ';' after the expression, got identifier 'b'" },
+	    {"let a = 1 let b = 2", "prog.jsl:1:11: expected ';' after the declaration, got 'let'"},
+	    {"let a = 1\na b",
+	     "prog.jsl:2:3: expected ';' after the expression, got identifier 'b'"},
 	};
 	char err[256];
 
@@ -340,7 +349,8 @@ static void test_compile_file(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	CU_ASSERT_EQUAL(jsl_compile_file(st, "/nonexistent/dir/prog.jsl", &root, err, sizeof(err)),
 			-ENOENT);
-	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/dir/prog.jsl: cannot open: No such file or directory");
+	CU_ASSERT_STRING_EQUAL(err,
+			       "/nonexistent/dir/prog.jsl: cannot open: No such file or directory");
 	fd = mkstemp(path);
 	CU_ASSERT_FATAL(fd >= 0);
 	f = fdopen(fd, "w");
@@ -371,11 +381,12 @@ static void test_disasm(void)
 	FILE *m;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL_FATAL(compile(st,
-				      "@QOS Priority('True')\nfunction fib(n) {\n  if (n < 2) return n\n"
-				      "  return fib(n - 1) + fib(n - 2)\n}\nfib(10)\n",
-				      &root, err, sizeof(err)),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+	    compile(st,
+		    "@QOS Priority('True')\nfunction fib(n) {\n  if (n < 2) return n\n"
+		    "  return fib(n - 1) + fib(n - 2)\n}\nfib(10)\n",
+		    &root, err, sizeof(err)),
+	    0);
 	m = open_memstream(&text, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_EQUAL(vm_disasm(st, root, m), 0);
@@ -423,18 +434,35 @@ static void test_limits(void)
 	src[n] = '\0';
 	CU_ASSERT_EQUAL(compile(st, src, &root, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nested too deeply"));
+	/* left-deep chains are nesting too: 1+1+...+1, f()()(), a,b,c */
+	for (int kind = 0; kind < 3; kind++) {
+		static const char *const piece[] = {"+1", "()", ",1"};
+
+		n = (size_t)snprintf(src, cap, "function f() { return f }\n1");
+		for (int i = 0; i < 50000; i++)
+			n += (size_t)snprintf(src + n, cap - n, "%s", piece[kind]);
+		CU_ASSERT_EQUAL(compile(st, src, &root, err, sizeof(err)), -EINVAL);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "nested too deeply"));
+	}
+	/* 300 else-ifs and 300-term sums are fine */
+	n = (size_t)snprintf(src, cap, "let x = 5\nlet y = 0\nif (x == 0) y = 0\n");
+	for (int i = 1; i < 300; i++)
+		n += (size_t)snprintf(src + n, cap - n, "else if (x == %d) y = %d\n", i, i * 2);
+	n += (size_t)snprintf(src + n, cap - n, "y = y");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(src + n, cap - n, " + 1");
+	CU_ASSERT_EQUAL(compile(st, src, &root, err, sizeof(err)), 0);
 	free(src);
 	vm_store_free(st);
 }
 
-TL_SUITE(u_jsl, NULL, NULL,
-	 { "syntax errors name file:line:col", test_syntax_errors },
-	 { "semantic errors name file:line:col", test_semantic_errors },
-	 { "bad @QOS headers are compile errors", test_qos_errors },
-	 { "@QOS requirements become QoS chunks", test_qos_chunks },
-	 { "root, FUNC and CODE chunk layout", test_chunk_layout },
-	 { "long functions chain CODE chunks", test_code_chain },
-	 { "automatic semicolon insertion", test_asi },
-	 { "jsl_compile_file reads files and names them", test_compile_file },
-	 { "vm_disasm lists QoS, functions and code", test_disasm },
-	 { "large and deeply nested sources", test_limits })
+TL_SUITE(u_jsl, NULL, NULL, {"syntax errors name file:line:col", test_syntax_errors},
+	 {"semantic errors name file:line:col", test_semantic_errors},
+	 {"bad @QOS headers are compile errors", test_qos_errors},
+	 {"@QOS requirements become QoS chunks", test_qos_chunks},
+	 {"root, FUNC and CODE chunk layout", test_chunk_layout},
+	 {"long functions chain CODE chunks", test_code_chain},
+	 {"automatic semicolon insertion", test_asi},
+	 {"jsl_compile_file reads files and names them", test_compile_file},
+	 {"vm_disasm lists QoS, functions and code", test_disasm},
+	 {"large and deeply nested sources", test_limits})
