@@ -41,7 +41,7 @@ enum cxp_type {
 	CXP_MSG_FETCH = 7,      /* container -> application: struct cxp_fetch */
 	CXP_MSG_CHUNKS = 8,     /* application -> container: u64 tasklet, u32 n, n encoded chunks */
 	CXP_MSG_RESULT = 9,     /* container -> application: struct cxp_result */
-	CXP_MSG_DONE = 10,      /* container -> trader: u64 tasklet id (load accounting) */
+	CXP_MSG_DONE = 10,      /* container -> trader: u64 tasklet id, once the result is delivered */
 	CXP_MSG_TYPE_MAX = CXP_MSG_DONE,
 };
 
@@ -53,6 +53,7 @@ enum cxp_ecode {
 	CXP_E_BUSY = 4,     /* queue full */
 	CXP_E_INTERNAL = 5,
 	CXP_E_LOST = 6,     /* the container that held the Tasklet went away */
+	CXP_E_UNDELIVERED = 7, /* the container could not deliver the result to the application */
 };
 
 const char *cxp_type_name(unsigned type);

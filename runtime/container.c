@@ -23,7 +23,12 @@
 
 enum job_state { J_QUEUED, J_FETCHING, J_FETCHED, J_FAILED };
 
+/* What an application connection's data points at: the first member of
+ * struct job and struct delivery. */
+enum app_conn_role { ROLE_FETCH = 1, ROLE_DELIVERY = 2 };
+
 struct job {
+	enum app_conn_role role; /* ROLE_FETCH */
 	struct rt_container *c;
 	struct vm_sig sig;
 	int from_trader;
@@ -204,6 +209,7 @@ static void handle_assign(struct rt_container *c, struct cxp_conn *from, const s
 		free(j);
 		return;
 	}
+	j->role = ROLE_FETCH;
 	j->c = c;
 	j->from_trader = from_trader;
 	j->cls = (!c->cfg.no_priority && vm_qos_is_priority(j->sig.qos, j->sig.nqos)) ? RT_Q_PRIO
@@ -363,7 +369,7 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 	struct cxp_error e;
 	char err[200];
 
-	if (!j || j->state != J_FETCHING) {
+	if (!j || j->role != ROLE_FETCH || j->state != J_FETCHING) {
 		cxp_log("%s: unexpected %s frame after the fetch", cxp_conn_peer(conn),
 			cxp_type_name(h->type));
 		return 0;
@@ -384,10 +390,16 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 	}
 }
 
+static void delivery_closed(struct cxp_conn *conn, int reason, void *ud);
+
 static void app_closed(struct cxp_conn *conn, int reason, void *ud)
 {
 	struct job *j = cxp_conn_data(conn);
 
+	if (j && j->role == ROLE_DELIVERY) {
+		delivery_closed(conn, reason, ud);
+		return;
+	}
 	if (!j)
 		return;
 	j->app = NULL;
@@ -436,14 +448,58 @@ static void fetch_start(void *arg)
 			     j->sig.app_addr);
 }
 
-/* Posted by a worker: deliver j's result to its application, tell the trader, free j. */
+/*
+ * A result on its way to the application. The trader hears DONE only once
+ * the frame left (the connection closed cleanly after flushing); when the
+ * application cannot be reached, the trader hears an ERROR instead and
+ * passes it on over the application's trader link, so the Tasklet still
+ * ends in an answer the application sees.
+ */
+struct delivery {
+	enum app_conn_role role; /* ROLE_DELIVERY */
+	struct rt_container *c;
+	uint64_t tasklet_id;
+	int from_trader;
+	char app[VM_SIG_ADDR_MAX + 1];
+	char why[200]; /* the run's own error, for the report */
+};
+
+static void delivery_closed(struct cxp_conn *conn, int reason, void *ud)
+{
+	struct delivery *d = cxp_conn_data(conn);
+	struct rt_container *c;
+	uint8_t tid[8];
+
+	if (!d)
+		return;
+	c = d->c;
+	if (reason == 0) {
+		if (d->from_trader && c->tconn) {
+			rt_put_le64(tid, d->tasklet_id);
+			cxp_send(c->tconn, CXP_MSG_DONE, d->tasklet_id, tid, sizeof(tid));
+		}
+	} else {
+		cxp_log("tasklet %016llx: cannot deliver the result to %s: %s",
+			(unsigned long long)d->tasklet_id, d->app, strerror(-reason));
+		if (d->from_trader && c->tconn)
+			cxp_send_error(c->tconn, d->tasklet_id, CXP_E_UNDELIVERED,
+				       "container %s could not deliver the result to %s (%s)%s%s",
+				       c->cfg.name, d->app, strerror(-reason),
+				       d->why[0] ? "; the run had failed: " : "", d->why);
+	}
+	free(d);
+}
+
+/* Posted by a worker: deliver j's result to its application, free j. */
 static void result_send(void *arg)
 {
 	struct job *j = arg;
 	struct rt_container *c = j->c;
 	struct cxp_result r = { 0 };
+	struct delivery *d = calloc(1, sizeof(*d));
+	struct cxp_conn *conn = NULL;
 	struct cxp_wbuf w;
-	uint8_t tid[8];
+	int rc = -ENOMEM;
 
 	r.tasklet_id = j->sig.tasklet_id;
 	snprintf(r.container, sizeof(r.container), "%s", c->cfg.name);
@@ -459,37 +515,50 @@ static void result_send(void *arg)
 
 	cxp_wbuf_init(&w);
 	cxp_result_encode(&w, &r);
-	if (w.err) {
-		cxp_log("tasklet %016llx: cannot encode the result: %s",
-			(unsigned long long)j->sig.tasklet_id, strerror(-w.err));
-	} else {
-		/* The fetch connection if it still takes frames, else a fresh one. */
-		if (j->app) {
-			cxp_conn_set_data(j->app, NULL);
-			if (cxp_send(j->app, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) == 0) {
-				cxp_close(j->app, 0);
-				goto sent;
-			}
-			j->app = NULL;
+	if (!d || w.err)
+		goto out;
+	d->role = ROLE_DELIVERY;
+	d->c = c;
+	d->tasklet_id = j->sig.tasklet_id;
+	d->from_trader = j->from_trader;
+	snprintf(d->app, sizeof(d->app), "%s", j->sig.app_addr);
+	snprintf(d->why, sizeof(d->why), "%s", r.error);
+	/* The fetch connection if it still takes frames, else a fresh one. */
+	if (j->app) {
+		cxp_conn_set_data(j->app, NULL);
+		if (cxp_send(j->app, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) == 0)
+			conn = j->app;
+		j->app = NULL;
+	}
+	if (!conn) {
+		conn = cxp_connect(c->loop, j->sig.app_addr, &app_handlers, NULL);
+		if (!conn) {
+			rc = -errno;
+			goto out;
 		}
-		j->app = cxp_connect(c->loop, j->sig.app_addr, &app_handlers, NULL);
-		if (!j->app ||
-		    cxp_send(j->app, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) < 0) {
-			cxp_log("tasklet %016llx: cannot send the result to %s: %s",
-				(unsigned long long)j->sig.tasklet_id, j->sig.app_addr,
-				strerror(errno));
-			if (j->app)
-				cxp_close(j->app, 0);
-		} else {
-			cxp_close(j->app, 0);
+		if (cxp_send(conn, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) < 0) {
+			cxp_close(conn, -EIO);
+			conn = NULL;
+			rc = -EIO;
+			goto out;
 		}
 	}
-sent:
+	/* app_closed routes the close of a ROLE_DELIVERY connection to delivery_closed. */
+	cxp_conn_set_data(conn, d);
+	cxp_close(conn, 0);
+	d = NULL;
+	rc = 0;
+out:
+	if (rc < 0 && d) {
+		cxp_log("tasklet %016llx: cannot send the result to %s: %s",
+			(unsigned long long)j->sig.tasklet_id, j->sig.app_addr, strerror(-rc));
+		if (d->from_trader && c->tconn)
+			cxp_send_error(c->tconn, d->tasklet_id, CXP_E_UNDELIVERED,
+				       "container %s could not send the result to %s (%s)",
+				       c->cfg.name, d->app, strerror(-rc));
+	}
+	free(d);
 	cxp_wbuf_free(&w);
-	if (j->from_trader && c->tconn) {
-		rt_put_le64(tid, j->sig.tasklet_id);
-		cxp_send(c->tconn, CXP_MSG_DONE, j->sig.tasklet_id, tid, sizeof(tid));
-	}
 	job_free(j);
 }
 

@@ -42,6 +42,9 @@ int tp_stop(struct tp_proc *p, int sig, int timeout_ms);
 int tp_run(char *const argv[], const char *netns, char *out, size_t outcap, char *err,
 	   size_t errcap, int timeout_ms);
 
+/* Write text to dir/name; the path goes to path. 0 or -errno. */
+int tp_write_file(const char *dir, const char *name, const char *text, char *path, size_t cap);
+
 /* A fresh temporary directory for logs (mkdtemp under /tmp). */
 int tp_tmpdir(char *buf, size_t cap);
 void tp_rmdir(const char *dir);

@@ -251,6 +251,22 @@ int tp_run(char *const argv[], const char *netns, char *out, size_t outcap, char
 	return 128 + WTERMSIG(st);
 }
 
+int tp_write_file(const char *dir, const char *name, const char *text, char *path, size_t cap)
+{
+	FILE *f;
+	int rc = 0;
+
+	snprintf(path, cap, "%s/%s", dir, name);
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	if (fputs(text, f) < 0)
+		rc = -EIO;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
 int tp_tmpdir(char *buf, size_t cap)
 {
 	snprintf(buf, cap, "/tmp/tasklet-test.XXXXXX");

@@ -1300,14 +1300,7 @@ static void test_container_unreachable_app(void)
 
 static void write_file(const char *name, const char *text, char *path, size_t cap)
 {
-	FILE *f;
-
-	snprintf(path, cap, "%s/%s", dir, name);
-	f = fopen(path, "we");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
+	CU_ASSERT_FATAL(tp_write_file(dir, name, text, path, cap) == 0);
 }
 
 static void test_still_serving(void)

@@ -16,14 +16,7 @@ static char taddr[128];
 
 static void write_file(const char *name, const char *text, char *path, size_t cap)
 {
-	FILE *f;
-
-	snprintf(path, cap, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
+	CU_ASSERT_FATAL(tp_write_file(dir, name, text, path, cap) == 0);
 }
 
 /* One trader, c1 (priority queue, 2 workers, price 20), c2 (economy only, price 10). */

@@ -120,23 +120,18 @@ static void test_four_hosts(void)
 	char prio[256], econ[256];
 	char *rargv[] = { (char *)tl_test_bin(), "run", "--trader", "10.123.0.1:7000", "-v",
 			  prio, econ, NULL };
-	FILE *f;
 	int rc;
 
 	if (skip_reason) {
 		TL_SKIP(skip_reason);
 		return;
 	}
-	snprintf(prio, sizeof(prio), "%s/prio.jsl", dir);
-	snprintf(econ, sizeof(econ), "%s/econ.jsl", dir);
-	f = fopen(prio, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs("@QOS Priority('True');\nconsole.log('across hosts');\n6 * 7;\n", f);
-	fclose(f);
-	f = fopen(econ, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs("let s = 'net';\nconsole.log(s + 'ns');\ns.length;\n", f);
-	fclose(f);
+	CU_ASSERT_FATAL(tp_write_file(dir, "prio.jsl",
+				      "@QOS Priority('True');\nconsole.log('across hosts');\n6 * 7;\n",
+				      prio, sizeof(prio)) == 0);
+	CU_ASSERT_FATAL(tp_write_file(dir, "econ.jsl",
+				      "let s = 'net';\nconsole.log(s + 'ns');\ns.length;\n", econ,
+				      sizeof(econ)) == 0);
 
 	CU_ASSERT_FATAL(tp_start(&trader, dir, "trader", ns[0], targv) == 0);
 	CU_ASSERT_FATAL(tp_first_line(&trader, 5000) == 0);
@@ -157,13 +152,13 @@ static void test_four_hosts(void)
 	CU_ASSERT_EQUAL(tp_wait_log(&c1, "from 10.123.0.4:", 2000), 0);
 }
 
-/* The application cannot be reached from the containers: the Tasklet still ends. */
+/* The application cannot be reached from the containers: the Tasklet still ends,
+ * with an error that says why. */
 static void test_unreachable_app_times_out_cleanly(void)
 {
 	char prog[256];
 	char *rargv[] = { (char *)tl_test_bin(), "run", "--trader", "10.123.0.1:7000",
 			  "--listen", "127.0.0.1:0", "--timeout", "5", prog, NULL };
-	FILE *f;
 	int rc;
 
 	if (skip_reason) {
@@ -171,15 +166,16 @@ static void test_unreachable_app_times_out_cleanly(void)
 		return;
 	}
 	CU_ASSERT_FATAL(tp_alive(&trader));
-	snprintf(prog, sizeof(prog), "%s/lonely.jsl", dir);
-	f = fopen(prog, "w");
-	CU_ASSERT_FATAL(f != NULL);
-	fputs("1 + 1;\n", f);
-	fclose(f);
+	CU_ASSERT_FATAL(tp_write_file(dir, "lonely.jsl", "1 + 1;\n", prog, sizeof(prog)) == 0);
 	/* The app advertises 127.0.0.1 of its own namespace: the container cannot fetch. */
 	rc = tp_run(rargv, ns[3], out, sizeof(out), err, sizeof(err), 15000);
 	CU_ASSERT_EQUAL(rc, 1);
 	CU_ASSERT_PTR_NULL(strstr(out, "=> 2"));
+	/* Not a silent time-out: the container's report reaches the application
+	 * over its trader link, naming the address that could not be reached. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "result undeliverable"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "could not deliver the result to 127.0.0.1:"));
+	CU_ASSERT_PTR_NULL(strstr(err, "no result within"));
 	CU_ASSERT_TRUE(tp_alive(&c1) && tp_alive(&c2) && tp_alive(&trader));
 }
 
