@@ -296,6 +296,22 @@ static void test_c_client_example(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sq.jsl: ok on c1, result 81\n"));
 }
 
+/* Last: the daemons stop on SIGTERM with status 0 and said nothing alarming
+ * (in a SAN=1 build a leak or memory error would show here). */
+static void test_daemons_stop_cleanly(void)
+{
+	struct tp_proc *ps[] = { &c1, &c2, &trader };
+
+	for (int i = 0; i < 3; i++) {
+		int st = tp_stop(ps[i], SIGTERM, 5000);
+
+		CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		CU_ASSERT_EQUAL(tp_log_count(ps[i], "Sanitizer"), 0);
+		CU_ASSERT_EQUAL(tp_log_count(ps[i], "runtime error"), 0);
+	}
+	CU_ASSERT_EQUAL(tp_log_count(&trader, "shutting down"), 1);
+}
+
 TL_SUITE(x_loopback, setup, teardown,
 	 { "priority to c1, economy to the cheaper c2", test_priority_and_economy },
 	 { "examples/hello.jsl through trader and container", test_example_hello },
@@ -307,4 +323,5 @@ TL_SUITE(x_loopback, setup, teardown,
 	 { "embedded default: tasklet run FILE with no trader", test_embedded_default },
 	 { "C API example program through the trader", test_c_client_example },
 	 { "full queue: refused Tasklets answered 'container busy'", test_busy_container_answers },
-	 { "trader restart: containers register again", test_trader_restart })
+	 { "trader restart: containers register again", test_trader_restart },
+	 { "daemons stop on SIGTERM with status 0", test_daemons_stop_cleanly })
