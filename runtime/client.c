@@ -108,21 +108,28 @@ static char *dupn(const char *s, size_t n)
 	return p;
 }
 
+/* Complete t once (first answer wins). Caller holds c->mu and broadcasts c->cv. */
+static void task_complete_locked(struct tl_client *c, struct task *t, int status,
+				 const char *container, const char *error)
+{
+	if (t->done)
+		return;
+	t->res.status = status;
+	if (container)
+		snprintf(t->res.container, sizeof(t->res.container), "%s", container);
+	if (error && !t->res.error)
+		t->res.error = strdup(error);
+	t->res.latency_ns = rt_now_ns() - t->t_submit_ns;
+	t->done = 1;
+}
+
 /* Complete t once (first answer wins), waking waiters. Caller holds no lock. */
 static void task_complete(struct tl_client *c, struct task *t, int status, const char *container,
 			  const char *error)
 {
 	pthread_mutex_lock(&c->mu);
-	if (!t->done) {
-		t->res.status = status;
-		if (container)
-			snprintf(t->res.container, sizeof(t->res.container), "%s", container);
-		if (error && !t->res.error)
-			t->res.error = strdup(error);
-		t->res.latency_ns = rt_now_ns() - t->t_submit_ns;
-		t->done = 1;
-		pthread_cond_broadcast(&c->cv);
-	}
+	task_complete_locked(c, t, status, container, error);
+	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -204,12 +211,12 @@ static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 	c->trader_gone = 1;
 	if (c->connect_res == 1)
 		c->connect_res = reason ? reason : -ECONNRESET;
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
 	/* Assigned Tasklets still reach us from their containers; the others cannot. */
 	for (struct task *t = c->tasks; t; t = t->next)
 		if (!t->assigned)
-			task_complete(c, t, TL_ERR_DISCONNECTED, NULL, msg);
+			task_complete_locked(c, t, TL_ERR_DISCONNECTED, NULL, msg);
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
 }
 
 static const struct cxp_handlers trader_handlers = {
@@ -450,6 +457,28 @@ int tl_submit_file(struct tl_client *c, const char *path, uint64_t *id, char *er
 	return rc;
 }
 
+/*
+ * Loop thread: forget a collected task. Freeing on the loop thread means no
+ * FETCH being served (also on the loop thread) can see the store go away.
+ */
+static void task_forget(void *arg)
+{
+	struct task *t = arg;
+	struct tl_client *c = t->c;
+
+	pthread_mutex_lock(&c->mu);
+	for (struct task **pp = &c->tasks; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+	vm_store_free(t->st);
+	tl_result_free(&t->res);
+	free(t);
+}
+
 int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout_ms)
 {
 	struct timespec ts;
@@ -479,6 +508,8 @@ int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout
 	memset(&t->res, 0, sizeof(t->res));
 	t->collected = 1;
 	pthread_mutex_unlock(&c->mu);
+	/* If the post fails (no memory), tl_client_free frees it. */
+	cxp_loop_post(c->loop, task_forget, t);
 	return 0;
 }
 
