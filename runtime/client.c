@@ -26,6 +26,7 @@
 #include "runtime/rt_int.h"
 #include "runtime/tasklet.h"
 #include "trader/trader.h"
+#include "vm/jsl.h"
 #include "vm/vm.h"
 
 struct task {
@@ -446,12 +447,10 @@ int tl_submit_file(struct tl_client *c, const char *path, uint64_t *id, char *er
 {
 	char *src = NULL;
 	size_t len = 0;
-	int rc = rt_read_file(path, &src, &len);
+	int rc = jsl_read_file(path, &src, &len, err, errlen);
 
-	if (rc < 0) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-rc));
+	if (rc < 0)
 		return rc;
-	}
 	rc = tl_submit_source(c, path, src, len, id, err, errlen);
 	free(src);
 	return rc;

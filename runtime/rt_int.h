@@ -50,7 +50,4 @@ static inline void rt_put_le64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Read a whole file into a malloc'd, NUL-terminated buffer: 0 or -errno. */
-int rt_read_file(const char *path, char **buf, size_t *len);
-
 #endif

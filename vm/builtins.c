@@ -72,37 +72,19 @@ static void put_json_str(struct jsl_buf *b, const struct jsl_str *s)
 	jsl_buf_putc(b, '"');
 	for (uint32_t i = 0; i < s->len; i++) {
 		unsigned char c = (unsigned char)s->s[i];
+		const char *ctl = jsl_ctl_escape(c);
 		char esc[8];
 
-		switch (c) {
-		case '"':
-			jsl_buf_puts(b, "\\\"");
-			break;
-		case '\\':
-			jsl_buf_puts(b, "\\\\");
-			break;
-		case '\n':
-			jsl_buf_puts(b, "\\n");
-			break;
-		case '\r':
-			jsl_buf_puts(b, "\\r");
-			break;
-		case '\t':
-			jsl_buf_puts(b, "\\t");
-			break;
-		case '\b':
-			jsl_buf_puts(b, "\\b");
-			break;
-		case '\f':
-			jsl_buf_puts(b, "\\f");
-			break;
-		default:
-			if (c < 0x20) {
-				snprintf(esc, sizeof(esc), "\\u%04x", c);
-				jsl_buf_puts(b, esc);
-			} else {
-				jsl_buf_putc(b, (char)c);
-			}
+		if (c == '"' || c == '\\') {
+			jsl_buf_putc(b, '\\');
+			jsl_buf_putc(b, (char)c);
+		} else if (ctl) {
+			jsl_buf_puts(b, ctl);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			jsl_buf_puts(b, esc);
+		} else {
+			jsl_buf_putc(b, (char)c);
 		}
 	}
 	jsl_buf_putc(b, '"');
@@ -394,11 +376,6 @@ static int nat_BOOLEAN(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	return 0;
 }
 
-static bool js_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static double parse_int(const char *s, size_t len, int radix)
 {
 	size_t i = 0;
@@ -406,7 +383,7 @@ static double parse_int(const char *s, size_t len, int radix)
 	double v = 0;
 	int nd = 0;
 
-	while (i < len && js_space((unsigned char)s[i]))
+	while (i < len && jsl_is_space((unsigned char)s[i]))
 		i++;
 	if (i < len && (s[i] == '+' || s[i] == '-'))
 		neg = s[i++] == '-';
@@ -419,14 +396,8 @@ static double parse_int(const char *s, size_t len, int radix)
 	if (radix < 2 || radix > 36)
 		return NAN;
 	for (; i < len; i++, nd++) {
-		int c = (unsigned char)s[i], d;
+		int d = jsl_digit((unsigned char)s[i]);
 
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-			d = (c | 0x20) - 'a' + 10;
-		else
-			break;
 		if (d >= radix)
 			break;
 		v = v * radix + d;
@@ -438,36 +409,21 @@ static double parse_int(const char *s, size_t len, int radix)
 
 static double parse_float(const char *s, size_t len)
 {
-	size_t i = 0, p, nd = 0;
+	size_t i = 0, p, n;
 	char buf[512];
 	bool neg = false;
 
-	while (i < len && js_space((unsigned char)s[i]))
+	while (i < len && jsl_is_space((unsigned char)s[i]))
 		i++;
 	p = i;
 	if (p < len && (s[p] == '+' || s[p] == '-'))
 		neg = s[p++] == '-';
 	if (len - p >= 8 && !memcmp(s + p, "Infinity", 8))
 		return neg ? -INFINITY : INFINITY;
-	while (p < len && s[p] >= '0' && s[p] <= '9')
-		p++, nd++;
-	if (p < len && s[p] == '.') {
-		p++;
-		while (p < len && s[p] >= '0' && s[p] <= '9')
-			p++, nd++;
-	}
-	if (!nd)
+	n = jsl_scan_decimal(s + p, len - p);
+	if (!n)
 		return NAN;
-	if (p < len && (s[p] | 0x20) == 'e') {
-		size_t q = p + 1, ne = 0;
-
-		if (q < len && (s[q] == '+' || s[q] == '-'))
-			q++;
-		while (q < len && s[q] >= '0' && s[q] <= '9')
-			q++, ne++;
-		if (ne)
-			p = q;
-	}
+	p += n;
 	if (p - i >= sizeof(buf))
 		p = i + sizeof(buf) - 1;
 	memcpy(buf, s + i, p - i);
@@ -778,7 +734,7 @@ static int str_trim(struct jsl_vm *vm, jv str, jv *ret)
 	uint32_t a = 0, b = s->len;
 
 	for (;;) {
-		if (a < b && js_space((unsigned char)s->s[a]))
+		if (a < b && jsl_is_space((unsigned char)s->s[a]))
 			a++;
 		else if (a + 1 < b && (unsigned char)s->s[a] == 0xc2 &&
 			 (unsigned char)s->s[a + 1] == 0xa0)
@@ -787,7 +743,7 @@ static int str_trim(struct jsl_vm *vm, jv str, jv *ret)
 			break;
 	}
 	for (;;) {
-		if (b > a && js_space((unsigned char)s->s[b - 1]))
+		if (b > a && jsl_is_space((unsigned char)s->s[b - 1]))
 			b--;
 		else if (b >= a + 2 && (unsigned char)s->s[b - 2] == 0xc2 &&
 			 (unsigned char)s->s[b - 1] == 0xa0)

@@ -27,6 +27,7 @@
 #endif
 
 #include "vm/chunk.h"
+#include "vm/chunk_int.h"
 
 /* ---- memory ------------------------------------------------------------- */
 
@@ -157,16 +158,21 @@ void vm_chunk_encode(const struct vm_chunk *c, uint8_t out[VM_CHUNK_WIRE_SIZE])
 	}
 }
 
-__attribute__((format(printf, 3, 4))) static int bad(char *err, size_t errlen, const char *fmt, ...)
+int vm_vfail(int rc, char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	return rc;
+}
+
+int vm_fail(int rc, char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
+	va_start(ap, fmt);
+	rc = vm_vfail(rc, err, errlen, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* Index of the first nonzero byte of p[0..n), or -1. */
@@ -187,19 +193,19 @@ static int decode_slot(const uint8_t *in, unsigned i, uint64_t id, struct vm_slo
 	int nz;
 
 	if (p[0] > VM_SLOT_TYPE_MAX)
-		return bad(err, errlen,
-			   "chunk 0x%" PRIx64 ": slot %u (offset %zu): bad type tag %u", id, i, off,
-			   p[0]);
+		return vm_fail(-EINVAL, err, errlen,
+			       "chunk 0x%" PRIx64 ": slot %u (offset %zu): bad type tag %u", id, i,
+			       off, p[0]);
 	nz = first_nonzero(p + 2, 6);
 	if (nz >= 0)
-		return bad(err, errlen,
-			   "chunk 0x%" PRIx64
-			   ": slot %u (offset %zu): reserved byte at offset %zu is "
-			   "0x%02x, want 0",
-			   id, i, off, off + 2 + (size_t)nz, p[2 + nz]);
+		return vm_fail(-EINVAL, err, errlen,
+			       "chunk 0x%" PRIx64
+			       ": slot %u (offset %zu): reserved byte at offset %zu is "
+			       "0x%02x, want 0",
+			       id, i, off, off + 2 + (size_t)nz, p[2 + nz]);
 	if (p[0] == VM_SLOT_BYTES ? p[1] > VM_SLOT_PAYLOAD : p[1] != 0)
-		return bad(
-		    err, errlen,
+		return vm_fail(
+		    -EINVAL, err, errlen,
 		    "chunk 0x%" PRIx64 ": slot %u (offset %zu): len %u in a %s slot (want %s)", id,
 		    i, off, p[1], vm_slot_type_name(p[0]), p[0] == VM_SLOT_BYTES ? "0..8" : "0");
 	memset(s, 0, sizeof(*s));
@@ -207,26 +213,28 @@ static int decode_slot(const uint8_t *in, unsigned i, uint64_t id, struct vm_slo
 	switch (p[0]) {
 	case VM_SLOT_EMPTY:
 		if (payload)
-			return bad(err, errlen,
-				   "chunk 0x%" PRIx64 ": slot %u (offset %zu): EMPTY slot with "
-				   "nonzero payload at offset %zu",
-				   id, i, off, off + 8);
+			return vm_fail(-EINVAL, err, errlen,
+				       "chunk 0x%" PRIx64 ": slot %u (offset %zu): EMPTY slot with "
+				       "nonzero payload at offset %zu",
+				       id, i, off, off + 8);
 		break;
 	case VM_SLOT_BYTES:
 		nz = first_nonzero(p + 8 + p[1], VM_SLOT_PAYLOAD - p[1]);
 		if (nz >= 0)
-			return bad(err, errlen,
-				   "chunk 0x%" PRIx64 ": slot %u (offset %zu): BYTES padding at "
-				   "offset %zu is 0x%02x, want 0 (len %u)",
-				   id, i, off, off + 8 + p[1] + (size_t)nz, p[8 + p[1] + nz], p[1]);
+			return vm_fail(
+			    -EINVAL, err, errlen,
+			    "chunk 0x%" PRIx64 ": slot %u (offset %zu): BYTES padding at "
+			    "offset %zu is 0x%02x, want 0 (len %u)",
+			    id, i, off, off + 8 + p[1] + (size_t)nz, p[8 + p[1] + nz], p[1]);
 		s->len = p[1];
 		memcpy(s->v.b, p + 8, p[1]);
 		break;
 	case VM_SLOT_LINK:
 		if (!payload)
-			return bad(err, errlen,
-				   "chunk 0x%" PRIx64 ": slot %u (offset %zu): LINK to chunk id 0",
-				   id, i, off);
+			return vm_fail(-EINVAL, err, errlen,
+				       "chunk 0x%" PRIx64
+				       ": slot %u (offset %zu): LINK to chunk id 0",
+				       id, i, off);
 		s->v.link = payload;
 		break;
 	default: /* INT, FLOAT: any 64 bits */
@@ -247,22 +255,23 @@ int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *e
 	int nz, rc;
 
 	if (!in || len != VM_CHUNK_WIRE_SIZE)
-		return bad(err, errlen, "chunk: %zu bytes, want %d", in ? len : 0,
-			   VM_CHUNK_WIRE_SIZE);
+		return vm_fail(-EINVAL, err, errlen, "chunk: %zu bytes, want %d", in ? len : 0,
+			       VM_CHUNK_WIRE_SIZE);
 	memset(&c, 0, sizeof(c));
 	c.id = get64(in);
 	if (!c.id)
-		return bad(err, errlen, "chunk at offset 0: id is 0 (ids start at 1)");
+		return vm_fail(-EINVAL, err, errlen, "chunk at offset 0: id is 0 (ids start at 1)");
 	c.kind = in[8];
 	if (c.kind < 1 || c.kind > VM_CHUNK_KIND_MAX)
-		return bad(err, errlen, "chunk 0x%" PRIx64 ": offset 8: bad kind %u (want 1..%d)",
-			   c.id, c.kind, VM_CHUNK_KIND_MAX);
+		return vm_fail(-EINVAL, err, errlen,
+			       "chunk 0x%" PRIx64 ": offset 8: bad kind %u (want 1..%d)", c.id,
+			       c.kind, VM_CHUNK_KIND_MAX);
 	nz = first_nonzero(in + 9, 7);
 	if (nz >= 0)
-		return bad(err, errlen,
-			   "chunk 0x%" PRIx64
-			   ": header reserved byte at offset %d is 0x%02x, want 0",
-			   c.id, 9 + nz, in[9 + nz]);
+		return vm_fail(-EINVAL, err, errlen,
+			       "chunk 0x%" PRIx64
+			       ": header reserved byte at offset %d is 0x%02x, want 0",
+			       c.id, 9 + nz, in[9 + nz]);
 	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
 		rc = decode_slot(in, i, c.id, &c.s[i], err, errlen);
 		if (rc)
@@ -431,6 +440,21 @@ struct vm_chunk *vm_store_alloc(struct vm_store *st, uint8_t kind)
 		return NULL;
 	st->last_id = id;
 	c->kind = kind;
+	return c;
+}
+
+struct vm_chunk *vm_chain_add(struct vm_store *st, uint8_t kind, unsigned next_slot,
+			      struct vm_chunk **prev, uint64_t *first)
+{
+	struct vm_chunk *c = vm_store_alloc(st, kind);
+
+	if (!c)
+		return NULL;
+	if (*prev)
+		vm_slot_set_link(*prev, next_slot, c->id);
+	else
+		*first = c->id;
+	*prev = c;
 	return c;
 }
 

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vm/chunk_int.h"
 #include "vm/jsl.h"
 #include "vm/jsl_ast.h"
 #include "vm/qos_int.h"
@@ -783,30 +784,58 @@ static void conditional(struct cg *g, struct jsl_node *e, int dst)
 	patch_here(g, jend);
 }
 
-/* x = e, x op= e; dst < 0 when the value is not needed. */
-static void assign(struct cg *g, struct jsl_node *e, int dst)
+/* The binding that an assignment or ++/-- targets: a compile error when there is none. */
+static struct var assign_target(struct cg *g, struct jsl_node *t)
 {
-	struct jsl_node *t = e->a;
 	struct var v = resolve(g, t->s, t->len);
-	int save = g->fs->freereg, r;
-	unsigned op = arith_op(e->op);
 
 	if (v.kind == V_NONE) {
 		if (is_reserved_global(t->s, t->len))
 			cg_error(g, t, "cannot assign to '%.*s'", (int)t->len, t->s);
 		undefined_name(g, t);
 	}
+	return v;
+}
+
+static void const_assign_throw(struct cg *g)
+{
+	emit_throw(g, "TypeError: Assignment to constant variable.");
+}
+
+/* A store to local t that is not ready (TDZ) or const throws; dst (if >= 0) gets undefined. */
+static void bad_local_store(struct cg *g, const struct jsl_node *t, struct var v, int dst)
+{
+	if (!v.lo->ready)
+		tdz_throw(g, t->s, t->len);
+	else
+		const_assign_throw(g);
+	if (dst >= 0)
+		emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+}
+
+/* G[v] := R[r], or a throw when global v is const. */
+static void store_global(struct cg *g, struct var v, int r)
+{
+	if (v.gl->is_const)
+		const_assign_throw(g);
+	else
+		emit_abx(g, JSL_OP_SETG, r, (unsigned)v.idx);
+}
+
+/* x = e, x op= e; dst < 0 when the value is not needed. */
+static void assign(struct cg *g, struct jsl_node *e, int dst)
+{
+	struct jsl_node *t = e->a;
+	struct var v = assign_target(g, t);
+	int save = g->fs->freereg, r;
+	unsigned op = arith_op(e->op);
+
 	if (v.kind == V_LOCAL && (!v.lo->ready || v.lo->is_const)) {
 		if (!v.lo->ready && op)
 			tdz_throw(g, t->s, t->len);
 		expr_effect(g, e->b);
 		at_node(g, e);
-		if (!v.lo->ready)
-			tdz_throw(g, t->s, t->len);
-		else
-			emit_throw(g, "TypeError: Assignment to constant variable.");
-		if (dst >= 0)
-			emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+		bad_local_store(g, t, v, dst);
 		return;
 	}
 	if (v.kind == V_LOCAL) {
@@ -836,10 +865,7 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 		arith(g, op, r, r, e->b);
 	}
 	at_node(g, e);
-	if (v.gl->is_const)
-		emit_throw(g, "TypeError: Assignment to constant variable.");
-	else
-		emit_abx(g, JSL_OP_SETG, r, (unsigned)v.idx);
+	store_global(g, v, r);
 	if (dst >= 0)
 		emit_move(g, dst, r);
 	g->fs->freereg = save;
@@ -849,24 +875,14 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 static void update(struct cg *g, struct jsl_node *e, int dst)
 {
 	struct jsl_node *t = e->a;
-	struct var v = resolve(g, t->s, t->len);
+	struct var v = assign_target(g, t);
 	int delta = e->op == JSL_T_INC ? -1 : 1, save = g->fs->freereg, r;
 	bool post = !(e->flag & JSL_NF_PREFIX) && dst >= 0;
 
-	if (v.kind == V_NONE) {
-		if (is_reserved_global(t->s, t->len))
-			cg_error(g, t, "cannot assign to '%.*s'", (int)t->len, t->s);
-		undefined_name(g, t);
-	}
 	at_node(g, e);
 	if (v.kind == V_LOCAL) {
 		if (!v.lo->ready || v.lo->is_const) {
-			if (!v.lo->ready)
-				tdz_throw(g, t->s, t->len);
-			else
-				emit_throw(g, "TypeError: Assignment to constant variable.");
-			if (dst >= 0)
-				emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+			bad_local_store(g, t, v, dst);
 			return;
 		}
 		if (post) {
@@ -887,10 +903,7 @@ static void update(struct cg *g, struct jsl_node *e, int dst)
 	} else {
 		emit_abc(g, JSL_OP_SUBI, r, r, delta);
 	}
-	if (v.gl->is_const)
-		emit_throw(g, "TypeError: Assignment to constant variable.");
-	else
-		emit_abx(g, JSL_OP_SETG, r, (unsigned)v.idx);
+	store_global(g, v, r);
 	if (dst >= 0 && !post)
 		emit_move(g, dst, r);
 	g->fs->freereg = save;
@@ -1636,14 +1649,9 @@ static int store_table(struct vm_store *st, const struct vm_slot *e, uint32_t n,
 	*first = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (i % JSL_TABLE_PER_CHUNK == 0) {
-			c = vm_store_alloc(st, VM_CHUNK_DATA);
+			c = vm_chain_add(st, VM_CHUNK_DATA, JSL_S_NEXT, &prev, first);
 			if (!c)
 				return -ENOMEM;
-			if (prev)
-				vm_slot_set_link(prev, JSL_S_NEXT, c->id);
-			else
-				*first = c->id;
-			prev = c;
 		}
 		c->s[i % JSL_TABLE_PER_CHUNK] = e[i];
 	}
@@ -1660,14 +1668,9 @@ static int store_code(struct vm_store *st, const uint32_t *code, uint32_t n, uin
 		unsigned k = (i / 2) % (VM_CHUNK_SLOTS - 1), m = n - i >= 2 ? 2 : 1;
 
 		if (k == 0) {
-			c = vm_store_alloc(st, VM_CHUNK_CODE);
+			c = vm_chain_add(st, VM_CHUNK_CODE, JSL_S_NEXT, &prev, first);
 			if (!c)
 				return -ENOMEM;
-			if (prev)
-				vm_slot_set_link(prev, JSL_S_NEXT, c->id);
-			else
-				*first = c->id;
-			prev = c;
 		}
 		for (unsigned j = 0; j < m; j++) {
 			uint32_t w = code[i + j];
@@ -1682,36 +1685,34 @@ static int store_code(struct vm_store *st, const uint32_t *code, uint32_t n, uin
 	return 0;
 }
 
+/* A function's (pc << 32 | x) table (lines, call names) as a table of INT entries. */
+static int store_pc_table(struct vm_store *st, const uint64_t *t, uint32_t n, uint64_t *first)
+{
+	struct vm_slot *e = calloc(n ? n : 1, sizeof(*e));
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		e[i].type = VM_SLOT_INT;
+		e[i].v.i = (int64_t)t[i];
+	}
+	rc = store_table(st, e, n, first);
+	free(e);
+	return rc;
+}
+
 static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *id)
 {
 	struct vm_chunk *c;
 	uint64_t code, lines = 0, name = 0, cnames = 0;
-	struct vm_slot *ls;
 	int rc;
 
 	rc = store_code(st, fs->code, fs->ncode, &code);
-	if (rc)
-		return rc;
-	ls = calloc(fs->nlines ? fs->nlines : 1, sizeof(*ls));
-	if (!ls)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < fs->nlines; i++) {
-		ls[i].type = VM_SLOT_INT;
-		ls[i].v.i = (int64_t)fs->lines[i];
-	}
-	rc = store_table(st, ls, fs->nlines, &lines);
-	free(ls);
-	if (rc)
-		return rc;
-	ls = calloc(fs->ncnames ? fs->ncnames : 1, sizeof(*ls));
-	if (!ls)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < fs->ncnames; i++) {
-		ls[i].type = VM_SLOT_INT;
-		ls[i].v.i = (int64_t)fs->cnames[i];
-	}
-	rc = store_table(st, ls, fs->ncnames, &cnames);
-	free(ls);
+	if (!rc)
+		rc = store_pc_table(st, fs->lines, fs->nlines, &lines);
+	if (!rc)
+		rc = store_pc_table(st, fs->cnames, fs->ncnames, &cnames);
 	if (rc)
 		return rc;
 	if (fs->name) {
@@ -1884,8 +1885,7 @@ out:
 	return rc;
 }
 
-int jsl_compile_file(struct vm_store *st, const char *path, uint64_t *root, char *err,
-		     size_t errlen)
+int jsl_read_file(const char *path, char **src, size_t *len, char *err, size_t errlen)
 {
 	struct stat sb;
 	char *buf = NULL;
@@ -1933,9 +1933,27 @@ int jsl_compile_file(struct vm_store *st, const char *path, uint64_t *root, char
 			break;
 		got += (size_t)n;
 	}
-	rc = jsl_compile(st, path, buf, got, root, err, errlen);
+	buf[got] = 0;
+	*src = buf;
+	*len = got;
+	buf = NULL;
+	rc = 0;
 out:
 	free(buf);
 	close(fd);
+	return rc;
+}
+
+int jsl_compile_file(struct vm_store *st, const char *path, uint64_t *root, char *err,
+		     size_t errlen)
+{
+	char *src;
+	size_t len;
+	int rc = jsl_read_file(path, &src, &len, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	rc = jsl_compile(st, path, src, len, root, err, errlen);
+	free(src);
 	return rc;
 }

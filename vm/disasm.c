@@ -42,23 +42,13 @@ static void put_operand(FILE *out, const struct jsl_prog *p, uint32_t pc, char k
 		return;
 	fputs(first ? "" : " ", out);
 	switch (k) {
-	case 'R':
-		fprintf(out, "R%lld", (long long)v);
-		break;
+	case 'R': /* register, constant, global, function, native, method: R3, K0, ... */
 	case 'K':
-		fprintf(out, "K%lld", (long long)v);
-		break;
 	case 'G':
-		fprintf(out, "G%lld", (long long)v);
-		break;
 	case 'F':
-		fprintf(out, "F%lld", (long long)v);
-		break;
 	case 'N':
-		fprintf(out, "N%lld", (long long)v);
-		break;
 	case 'M':
-		fprintf(out, "M%lld", (long long)v);
+		fprintf(out, "%c%lld", k, (long long)v);
 		break;
 	case 'J':
 		fprintf(out, "->%lld", (long long)(pc + 1 + v));
@@ -110,46 +100,27 @@ static void disasm_func(FILE *out, const struct jsl_prog *p, uint32_t idx)
 	for (uint32_t pc = 0; pc < f->ncode; pc++) {
 		uint32_t ins = f->code[pc];
 		const struct jsl_opinfo *oi = &jsl_opinfo[JSL_I_OP(ins)];
-		int64_t a = JSL_I_A(ins), b, c = 0;
+		const char kind[3] = {oi->a, oi->b, oi->c};
+		int64_t v[3];
+		unsigned n = jsl_ins_operands(ins, oi, v);
 		char ops[64];
 		FILE *m;
 
-		switch (oi->fmt) {
-		case JSL_FMT_ABC:
-			b = oi->b == 'I' ? (int64_t)JSL_I_SB(ins) : (int64_t)JSL_I_B(ins);
-			c = oi->c == 'I' ? (int64_t)JSL_I_SC(ins) : (int64_t)JSL_I_C(ins);
-			break;
-		case JSL_FMT_ABx:
-			b = JSL_I_BX(ins);
-			break;
-		case JSL_FMT_AsBx:
-			b = JSL_I_SBX(ins);
-			break;
-		default:
-			a = JSL_I_SJ(ins);
-			b = 0;
-			break;
-		}
 		memset(ops, 0, sizeof(ops));
 		m = fmemopen(ops, sizeof(ops) - 1, "w");
 		if (m) {
-			put_operand(m, p, pc, oi->a, a, true);
-			if (oi->fmt != JSL_FMT_sJ) {
-				put_operand(m, p, pc, oi->b, b, oi->a == '_');
-				if (oi->fmt == JSL_FMT_ABC)
-					put_operand(m, p, pc, oi->c, c, false);
-			}
+			/* B is first when A is unused ('_'); C never is */
+			for (unsigned k = 0; k < n; k++)
+				put_operand(m, p, pc, kind[k], v[k],
+					    k == 0 || (k == 1 && oi->a == '_'));
 			fclose(m);
 		} else {
 			ops[0] = '\0';
 		}
 		fprintf(out, "  %5u  [%4u]  %-8s %-16s ;", pc, jsl_func_line(f, pc),
 			jsl_op_names[JSL_I_OP(ins)], ops);
-		put_note(out, p, oi->a, a);
-		if (oi->fmt != JSL_FMT_sJ)
-			put_note(out, p, oi->b, b);
-		if (oi->fmt == JSL_FMT_ABC)
-			put_note(out, p, oi->c, c);
+		for (unsigned k = 0; k < n; k++)
+			put_note(out, p, kind[k], v[k]);
 		fprintf(out, "  %s\n", op_desc[JSL_I_OP(ins)]);
 	}
 }

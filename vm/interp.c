@@ -659,9 +659,10 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 #define VM_CASE(name)  case JSL_OP_##name:
 #define VM_NEXT	       continue
 #endif
-#define ARITH(op, expr)                                                                            \
+/* R[A] := R[B] op cval: expr of the numbers x and y inline, anything else in arith_slow. */
+#define ARITH_WITH(op, expr, cval)                                                                 \
 	{                                                                                          \
-		jv b = *RB, c = *RC;                                                               \
+		jv b = *RB, c = (cval);                                                            \
 		if (jsl_likely(jv_is_num(b) & jv_is_num(c))) {                                     \
 			double x = jv_num(b), y = jv_num(c);                                       \
 			*RA = jv_from_num_raw(expr);                                               \
@@ -670,15 +671,33 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 		}                                                                                  \
 		VM_NEXT;                                                                           \
 	}
-#define ARITHK(op, expr)                                                                           \
+#define ARITH(op, expr)	 ARITH_WITH(op, expr, *RC)
+#define ARITHK(op, expr) ARITH_WITH(op, expr, K[JSL_I_C(i)])
+/* R[A] := R[B] op sC: as ARITH, the immediate y = sC always a number. */
+#define ARITHI(op, expr)                                                                           \
 	{                                                                                          \
-		jv b = *RB, c = K[JSL_I_C(i)];                                                     \
-		if (jsl_likely(jv_is_num(b) & jv_is_num(c))) {                                     \
-			double x = jv_num(b), y = jv_num(c);                                       \
+		jv b = *RB;                                                                        \
+		if (jsl_likely(jv_is_num(b))) {                                                    \
+			double x = jv_num(b), y = JSL_I_SC(i);                                     \
 			*RA = jv_from_num_raw(expr);                                               \
 		} else {                                                                           \
-			PROTECT(arith_slow(vm, op, RA, b, c));                                     \
+			PROTECT(arith_slow(vm, op, RA, b, jv_from_num_raw((double)JSL_I_SC(i))));  \
 		}                                                                                  \
+		VM_NEXT;                                                                           \
+	}
+/* Pop the frame, handing v to the caller's result register, or end the run at main's return. */
+#define RETURN(v)                                                                                  \
+	{                                                                                          \
+		jv rv = (v);                                                                       \
+		if (jsl_unlikely(ci == vm->cis)) {                                                 \
+			*result = rv;                                                              \
+			goto done;                                                                 \
+		}                                                                                  \
+		base[-1] = rv;                                                                     \
+		ci--;                                                                              \
+		vm->ci = ci;                                                                       \
+		base = ci->base;                                                                   \
+		pc = ci->pc;                                                                       \
 		VM_NEXT;                                                                           \
 	}
 #define ARITH_SLOWONLY(op)                                                                         \
@@ -774,39 +793,24 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 				G[JSL_I_BX(i)] = *RA;
 				VM_NEXT;
 			}
-			VM_CASE(ADD)
-			ARITH(JSL_OP_ADD, x + y)
-			VM_CASE(SUB) ARITH(JSL_OP_SUB, x - y) VM_CASE(MUL) ARITH(JSL_OP_MUL, x * y)
-			    VM_CASE(DIV) ARITH(JSL_OP_DIV, x / y) VM_CASE(MOD)
-				ARITH(JSL_OP_MOD, js_mod(x, y)) VM_CASE(POW)
-				    ARITH_SLOWONLY(JSL_OP_POW) VM_CASE(ADDI)
-			{
-				jv b = *RB;
-
-				if (jsl_likely(jv_is_num(b)))
-					*RA = jv_from_num_raw(jv_num(b) + JSL_I_SC(i));
-				else
-					PROTECT(arith_slow(vm, JSL_OP_ADD, RA, b,
-							   jv_from_num_raw((double)JSL_I_SC(i))));
-				VM_NEXT;
-			}
-			VM_CASE(SUBI)
-			{
-				jv b = *RB;
-
-				if (jsl_likely(jv_is_num(b)))
-					*RA = jv_from_num_raw(jv_num(b) - JSL_I_SC(i));
-				else
-					PROTECT(arith_slow(vm, JSL_OP_SUB, RA, b,
-							   jv_from_num_raw((double)JSL_I_SC(i))));
-				VM_NEXT;
-			}
-			VM_CASE(BAND)
-			ARITH_SLOWONLY(JSL_OP_BAND)
-			VM_CASE(BOR) ARITH_SLOWONLY(JSL_OP_BOR) VM_CASE(BXOR)
-			    ARITH_SLOWONLY(JSL_OP_BXOR) VM_CASE(SHL) ARITH_SLOWONLY(JSL_OP_SHL)
-				VM_CASE(SHR) ARITH_SLOWONLY(JSL_OP_SHR) VM_CASE(USHR)
-				    ARITH_SLOWONLY(JSL_OP_USHR) VM_CASE(NEG)
+			/* one opcode a line: the bodies are macros, which clang-format mangles */
+			/* clang-format off */
+			VM_CASE(ADD)  ARITH(JSL_OP_ADD, x + y)
+			VM_CASE(SUB)  ARITH(JSL_OP_SUB, x - y)
+			VM_CASE(MUL)  ARITH(JSL_OP_MUL, x * y)
+			VM_CASE(DIV)  ARITH(JSL_OP_DIV, x / y)
+			VM_CASE(MOD)  ARITH(JSL_OP_MOD, js_mod(x, y))
+			VM_CASE(POW)  ARITH_SLOWONLY(JSL_OP_POW)
+			VM_CASE(ADDI) ARITHI(JSL_OP_ADD, x + y)
+			VM_CASE(SUBI) ARITHI(JSL_OP_SUB, x - y)
+			VM_CASE(BAND) ARITH_SLOWONLY(JSL_OP_BAND)
+			VM_CASE(BOR)  ARITH_SLOWONLY(JSL_OP_BOR)
+			VM_CASE(BXOR) ARITH_SLOWONLY(JSL_OP_BXOR)
+			VM_CASE(SHL)  ARITH_SLOWONLY(JSL_OP_SHL)
+			VM_CASE(SHR)  ARITH_SLOWONLY(JSL_OP_SHR)
+			VM_CASE(USHR) ARITH_SLOWONLY(JSL_OP_USHR)
+			VM_CASE(NEG)
+			/* clang-format on */
 			{
 				jv b = *RB;
 
@@ -887,11 +891,16 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 				TAKE_IF(loose_eq(*RA, *RB));
 				VM_NEXT;
 			}
-			VM_CASE(JLT)
-			CMPJ(jv_num(a) < jv_num(b), less_slow(a, b, false))
-			VM_CASE(JLE) CMPJ(jv_num(a) <= jv_num(b), less_slow(a, b, true))
-			    VM_CASE(JLTI) CMPJI(<) VM_CASE(JLEI) CMPJI(<=) VM_CASE(JGTI) CMPJI(>)
-				VM_CASE(JGEI) CMPJI(>=) VM_CASE(JSEQK)
+			/* one opcode a line: the bodies are macros, which clang-format mangles */
+			/* clang-format off */
+			VM_CASE(JLT)  CMPJ(jv_num(a) < jv_num(b), less_slow(a, b, false))
+			VM_CASE(JLE)  CMPJ(jv_num(a) <= jv_num(b), less_slow(a, b, true))
+			VM_CASE(JLTI) CMPJI(<)
+			VM_CASE(JLEI) CMPJI(<=)
+			VM_CASE(JGTI) CMPJI(>)
+			VM_CASE(JGEI) CMPJI(>=)
+			VM_CASE(JSEQK)
+			/* clang-format on */
 			{
 				TAKE_IF(jsl_strict_eq(*RA, K[JSL_I_B(i)]));
 				VM_NEXT;
@@ -985,38 +994,16 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 				jsl_throw(vm, "%s", jv_str(K[JSL_I_BX(i)])->s);
 				goto fail;
 			}
-			VM_CASE(RET)
-			{
-				jv v = *RA;
-
-				if (jsl_unlikely(ci == vm->cis)) {
-					*result = v;
-					goto done;
-				}
-				base[-1] = v;
-				ci--;
-				vm->ci = ci;
-				base = ci->base;
-				pc = ci->pc;
-				VM_NEXT;
-			}
-			VM_CASE(ADDK)
-			ARITHK(JSL_OP_ADD, x + y)
-			VM_CASE(SUBK) ARITHK(JSL_OP_SUB, x - y) VM_CASE(MULK)
-			    ARITHK(JSL_OP_MUL, x * y) VM_CASE(DIVK) ARITHK(JSL_OP_DIV, x / y)
-				VM_CASE(MODK) ARITHK(JSL_OP_MOD, js_mod(x, y)) VM_CASE(RETU)
-			{
-				if (jsl_unlikely(ci == vm->cis)) {
-					*result = JV_UNDEF;
-					goto done;
-				}
-				base[-1] = JV_UNDEF;
-				ci--;
-				vm->ci = ci;
-				base = ci->base;
-				pc = ci->pc;
-				VM_NEXT;
-			}
+			/* one opcode a line: the bodies are macros, which clang-format mangles */
+			/* clang-format off */
+			VM_CASE(RET)  RETURN(*RA)
+			VM_CASE(ADDK) ARITHK(JSL_OP_ADD, x + y)
+			VM_CASE(SUBK) ARITHK(JSL_OP_SUB, x - y)
+			VM_CASE(MULK) ARITHK(JSL_OP_MUL, x * y)
+			VM_CASE(DIVK) ARITHK(JSL_OP_DIV, x / y)
+			VM_CASE(MODK) ARITHK(JSL_OP_MOD, js_mod(x, y))
+			VM_CASE(RETU) RETURN(JV_UNDEF)
+			/* clang-format on */
 		}
 	}
 out_of_fuel:

@@ -12,6 +12,13 @@
 #include "vm/vm.h"
 
 /*
+ * Read a source file (at most 64 MiB, a regular file) into a malloc'd,
+ * NUL-terminated buffer. 0, or -errno with "path: cannot open: <strerror>"
+ * (or the like) in err.
+ */
+int jsl_read_file(const char *path, char **src, size_t *len, char *err, size_t errlen);
+
+/*
  * Read the file at path and jsl_compile it (the file name in messages is
  * path). Returns 0 and the root chunk id in *root; -errno with
  * "path: cannot open: <strerror>" (or the like) in err when the file cannot

@@ -60,6 +60,31 @@ struct jsl_opinfo {
 extern const struct jsl_opinfo jsl_opinfo[JSL_OP_COUNT];
 
 /*
+ * The operand values of instruction ins, whose opinfo is oi, into v[0..n);
+ * returns n. ABC: A, B, C (B and C sign-extended where their kind is 'I');
+ * ABx: A, Bx; AsBx: A, sBx; sJ: the jump offset sJ alone (kind oi->a). The
+ * loader checks, and the disassembler prints, exactly these.
+ */
+static inline unsigned jsl_ins_operands(uint32_t ins, const struct jsl_opinfo *oi, int64_t v[3])
+{
+	switch (oi->fmt) {
+	case JSL_FMT_ABC:
+		v[0] = JSL_I_A(ins);
+		v[1] = oi->b == 'I' ? (int64_t)JSL_I_SB(ins) : (int64_t)JSL_I_B(ins);
+		v[2] = oi->c == 'I' ? (int64_t)JSL_I_SC(ins) : (int64_t)JSL_I_C(ins);
+		return 3;
+	case JSL_FMT_ABx:
+	case JSL_FMT_AsBx:
+		v[0] = JSL_I_A(ins);
+		v[1] = oi->fmt == JSL_FMT_AsBx ? (int64_t)JSL_I_SBX(ins) : (int64_t)JSL_I_BX(ins);
+		return 2;
+	default: /* sJ */
+		v[0] = JSL_I_SJ(ins);
+		return 1;
+	}
+}
+
+/*
  * Built-in functions reachable through NCALL, named by the compiler as
  * `obj.name(...)` (obj NULL for plain globals such as parseInt). Their
  * numbers are wire ABI: append only.
@@ -313,6 +338,28 @@ void jsl_heap_free_all(struct jsl_heap *h);
 int jsl_num_format(double d, char buf[JSL_NUMBUF]);
 /* ToNumber of a string's contents (StringToNumber: trims, hex/octal/binary, Infinity). */
 double jsl_str_to_num(const char *s, size_t len);
+/*
+ * The length of the longest prefix of s[0..n) that is an unsigned decimal
+ * literal, digits [. digits] [e [+-] digits], taking the exponent only when
+ * it has digits; 0 when the mantissa has no digit.
+ */
+size_t jsl_scan_decimal(const char *s, size_t n);
+/* The value of c as a digit of base 2..36 ('a'/'A' is 10), or 36 for any other byte. */
+static inline int jsl_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+		return (c | 0x20) - 'a' + 10;
+	return 36;
+}
+/* The white space that ToNumber, parseInt/parseFloat and trim skip (ASCII part). */
+static inline bool jsl_is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+/* The two-character escape (\b \t \n \f \r) that JSON and JS share for control byte c, or NULL. */
+const char *jsl_ctl_escape(unsigned char c);
 bool jsl_truthy(jv v);
 const char *jsl_typeof(jv v);
 bool jsl_strict_eq(jv a, jv b);

@@ -13,11 +13,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/chunk_int.h"
 #include "vm/jsl_int.h"
 #include "vm/qos_int.h"
 
@@ -31,32 +31,19 @@ const struct jsl_opinfo jsl_opinfo[JSL_OP_COUNT] = {
 #undef X
 };
 
-__attribute__((format(printf, 4, 5))) static int fail(int rc, char *err, size_t errlen,
-						      const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 static const struct vm_chunk *get(const struct vm_store *st, uint64_t id, uint8_t kind,
 				  const char *what, int *rc, char *err, size_t errlen)
 {
 	const struct vm_chunk *c = vm_store_get(st, id);
 
 	if (!c) {
-		*rc = fail(-ENOENT, err, errlen, "%s: chunk 0x%" PRIx64 " is not in the store",
-			   what, id);
+		*rc = vm_fail(-ENOENT, err, errlen, "%s: chunk 0x%" PRIx64 " is not in the store",
+			      what, id);
 		return NULL;
 	}
 	if (c->kind != kind) {
-		*rc = fail(-EINVAL, err, errlen, "%s: chunk 0x%" PRIx64 " is kind %s, want %s",
-			   what, id, vm_chunk_kind_name(c->kind), vm_chunk_kind_name(kind));
+		*rc = vm_fail(-EINVAL, err, errlen, "%s: chunk 0x%" PRIx64 " is kind %s, want %s",
+			      what, id, vm_chunk_kind_name(c->kind), vm_chunk_kind_name(kind));
 		return NULL;
 	}
 	return c;
@@ -66,13 +53,14 @@ static int want_int(const struct vm_chunk *c, unsigned s, int64_t lo, int64_t hi
 		    const char *what, char *err, size_t errlen)
 {
 	if (c->s[s].type != VM_SLOT_INT)
-		return fail(-EINVAL, err, errlen, "%s chunk 0x%" PRIx64 ": slot %u is %s, want INT",
-			    what, c->id, s, vm_slot_type_name(c->s[s].type));
+		return vm_fail(-EINVAL, err, errlen,
+			       "%s chunk 0x%" PRIx64 ": slot %u is %s, want INT", what, c->id, s,
+			       vm_slot_type_name(c->s[s].type));
 	if (c->s[s].v.i < lo || c->s[s].v.i > hi)
-		return fail(-EINVAL, err, errlen,
-			    "%s chunk 0x%" PRIx64 ": slot %u is %" PRId64 ", want %" PRId64
-			    "..%" PRId64,
-			    what, c->id, s, c->s[s].v.i, lo, hi);
+		return vm_fail(-EINVAL, err, errlen,
+			       "%s chunk 0x%" PRIx64 ": slot %u is %" PRId64 ", want %" PRId64
+			       "..%" PRId64,
+			       what, c->id, s, c->s[s].v.i, lo, hi);
 	*out = c->s[s].v.i;
 	return 0;
 }
@@ -88,9 +76,9 @@ static int want_link(const struct vm_chunk *c, unsigned s, bool may_be_empty, ui
 	}
 	if (c->s[s].type == VM_SLOT_EMPTY && may_be_empty)
 		return 0;
-	return fail(-EINVAL, err, errlen, "%s chunk 0x%" PRIx64 ": slot %u is %s, want %s", what,
-		    c->id, s, vm_slot_type_name(c->s[s].type),
-		    may_be_empty ? "LINK or EMPTY" : "LINK");
+	return vm_fail(-EINVAL, err, errlen, "%s chunk 0x%" PRIx64 ": slot %u is %s, want %s", what,
+		       c->id, s, vm_slot_type_name(c->s[s].type),
+		       may_be_empty ? "LINK or EMPTY" : "LINK");
 }
 
 static int want_empty(const struct vm_chunk *c, unsigned from, unsigned to, const char *what,
@@ -98,9 +86,10 @@ static int want_empty(const struct vm_chunk *c, unsigned from, unsigned to, cons
 {
 	for (unsigned s = from; s < to; s++)
 		if (c->s[s].type != VM_SLOT_EMPTY)
-			return fail(-EINVAL, err, errlen,
-				    "%s chunk 0x%" PRIx64 ": slot %u is %s, want EMPTY (reserved)",
-				    what, c->id, s, vm_slot_type_name(c->s[s].type));
+			return vm_fail(-EINVAL, err, errlen,
+				       "%s chunk 0x%" PRIx64
+				       ": slot %u is %s, want EMPTY (reserved)",
+				       what, c->id, s, vm_slot_type_name(c->s[s].type));
 	return 0;
 }
 
@@ -116,8 +105,8 @@ static int read_table(const struct vm_store *st, uint64_t first, uint32_t n, str
 
 	if (!n) {
 		if (first)
-			return fail(-EINVAL, err, errlen, "%s: table is linked but has 0 entries",
-				    what);
+			return vm_fail(-EINVAL, err, errlen,
+				       "%s: table is linked but has 0 entries", what);
 		return 0;
 	}
 	for (uint32_t i = 0; i < n; i += JSL_TABLE_PER_CHUNK) {
@@ -125,8 +114,8 @@ static int read_table(const struct vm_store *st, uint64_t first, uint32_t n, str
 		uint32_t m = n - i < JSL_TABLE_PER_CHUNK ? n - i : JSL_TABLE_PER_CHUNK;
 
 		if (!id)
-			return fail(-EINVAL, err, errlen, "%s: table ends after %u of %u entries",
-				    what, i, n);
+			return vm_fail(-EINVAL, err, errlen,
+				       "%s: table ends after %u of %u entries", what, i, n);
 		c = get(st, id, VM_CHUNK_DATA, what, &rc, err, errlen);
 		if (!c)
 			return rc;
@@ -138,10 +127,10 @@ static int read_table(const struct vm_store *st, uint64_t first, uint32_t n, str
 		if (rc)
 			return rc;
 		if (i + m == n && id)
-			return fail(-EINVAL, err, errlen,
-				    "%s chunk 0x%" PRIx64
-				    ": links more entries than the %u counted",
-				    what, c->id, n);
+			return vm_fail(-EINVAL, err, errlen,
+				       "%s chunk 0x%" PRIx64
+				       ": links more entries than the %u counted",
+				       what, c->id, n);
 	}
 	return 0;
 }
@@ -155,21 +144,21 @@ static int read_name(const struct vm_store *st, uint64_t id, size_t max, char **
 	char *p;
 
 	if (n < 0)
-		return fail((int)n, err, errlen, "%s: %s", what, sub);
+		return vm_fail((int)n, err, errlen, "%s: %s", what, sub);
 	if ((size_t)n > max)
-		return fail(-EINVAL, err, errlen, "%s: name of %" PRId64 " bytes, limit %zu", what,
-			    n, max);
+		return vm_fail(-EINVAL, err, errlen, "%s: name of %" PRId64 " bytes, limit %zu",
+			       what, n, max);
 	p = malloc((size_t)n + 1);
 	if (!p)
 		return -ENOMEM;
 	if (vm_str_read(st, id, p, (size_t)n, NULL, 0) != n) {
 		free(p);
-		return fail(-EINVAL, err, errlen, "%s: string changed while reading", what);
+		return vm_fail(-EINVAL, err, errlen, "%s: string changed while reading", what);
 	}
 	p[n] = '\0';
 	if (strlen(p) != (size_t)n) {
 		free(p);
-		return fail(-EINVAL, err, errlen, "%s: name contains a NUL byte", what);
+		return vm_fail(-EINVAL, err, errlen, "%s: name contains a NUL byte", what);
 	}
 	*out = p;
 	return 0;
@@ -192,22 +181,22 @@ static int load_const(const struct vm_store *st, struct jsl_heap *h, const struc
 	case VM_SLOT_LINK:
 		n = vm_str_read(st, s->v.link, NULL, 0, sub, sizeof(sub));
 		if (n < 0)
-			return fail((int)n, err, errlen, "constant %u: %s", i, sub);
+			return vm_fail((int)n, err, errlen, "constant %u: %s", i, sub);
 		str = jsl_str_new(h, NULL, (size_t)n);
 		if (!str)
-			return fail(-ENOMEM, err, errlen,
-				    "constant %u: string of %" PRId64 " bytes exceeds the heap", i,
-				    n);
+			return vm_fail(-ENOMEM, err, errlen,
+				       "constant %u: string of %" PRId64 " bytes exceeds the heap",
+				       i, n);
 		str->h.fixed = 1;
 		if (vm_str_read(st, s->v.link, str->s, (size_t)n, NULL, 0) != n)
-			return fail(-EINVAL, err, errlen, "constant %u: string changed", i);
+			return vm_fail(-EINVAL, err, errlen, "constant %u: string changed", i);
 		jsl_str_measure(str);
 		*out = jv_from_str(str);
 		return 0;
 	default:
-		return fail(-EINVAL, err, errlen,
-			    "constant %u: slot is %s, want FLOAT, INT or LINK", i,
-			    vm_slot_type_name(s->type));
+		return vm_fail(-EINVAL, err, errlen,
+			       "constant %u: slot is %s, want FLOAT, INT or LINK", i,
+			       vm_slot_type_name(s->type));
 	}
 }
 
@@ -243,15 +232,15 @@ static int read_fhead(const struct vm_store *st, uint64_t id, uint32_t idx, stru
 	    (rc = want_empty(c, JSL_FUNC_S_CNAMES + 1, VM_CHUNK_SLOTS, what, err, errlen)))
 		return rc;
 	if (f->nparams > f->nregs)
-		return fail(-EINVAL, err, errlen,
-			    "function %u chunk 0x%" PRIx64 ": %" PRId64 " parameters but %" PRId64
-			    " registers",
-			    idx, id, f->nparams, f->nregs);
+		return vm_fail(-EINVAL, err, errlen,
+			       "function %u chunk 0x%" PRIx64 ": %" PRId64
+			       " parameters but %" PRId64 " registers",
+			       idx, id, f->nparams, f->nregs);
 	if (f->nlines > f->ncode || f->ncnames > f->ncode)
-		return fail(-EINVAL, err, errlen,
-			    "function %u chunk 0x%" PRIx64
-			    ": more line or call-name entries than instructions",
-			    idx, id);
+		return vm_fail(-EINVAL, err, errlen,
+			       "function %u chunk 0x%" PRIx64
+			       ": more line or call-name entries than instructions",
+			       idx, id);
 	return 0;
 }
 
@@ -269,8 +258,8 @@ static int read_code(const struct vm_store *st, const struct fhead *f, uint32_t 
 		unsigned s;
 
 		if (!id)
-			return fail(-EINVAL, err, errlen, "%s: ends after %u of %u instructions",
-				    what, got, n);
+			return vm_fail(-EINVAL, err, errlen, "%s: ends after %u of %u instructions",
+				       what, got, n);
 		c = get(st, id, VM_CHUNK_CODE, what, &rc, err, errlen);
 		if (!c)
 			return rc;
@@ -279,12 +268,12 @@ static int read_code(const struct vm_store *st, const struct fhead *f, uint32_t 
 			unsigned want = n - got >= 2 ? 8 : 4;
 
 			if (sl->type != VM_SLOT_BYTES || sl->len != want)
-				return fail(-EINVAL, err, errlen,
-					    "%s chunk 0x%" PRIx64
-					    ": slot %u is %s of %u bytes, want "
-					    "BYTES of %u",
-					    what, c->id, s, vm_slot_type_name(sl->type),
-					    sl->type == VM_SLOT_BYTES ? sl->len : 0, want);
+				return vm_fail(-EINVAL, err, errlen,
+					       "%s chunk 0x%" PRIx64
+					       ": slot %u is %s of %u bytes, want "
+					       "BYTES of %u",
+					       what, c->id, s, vm_slot_type_name(sl->type),
+					       sl->type == VM_SLOT_BYTES ? sl->len : 0, want);
 			for (unsigned k = 0; k < want / 4; k++) {
 				const uint8_t *b = sl->v.b + 4 * k;
 
@@ -299,10 +288,10 @@ static int read_code(const struct vm_store *st, const struct fhead *f, uint32_t 
 		if (rc)
 			return rc;
 		if (got == n && id)
-			return fail(-EINVAL, err, errlen,
-				    "%s chunk 0x%" PRIx64
-				    ": links more code after the %u instructions",
-				    what, c->id, n);
+			return vm_fail(-EINVAL, err, errlen,
+				       "%s chunk 0x%" PRIx64
+				       ": links more code after the %u instructions",
+				       what, c->id, n);
 	}
 	return 0;
 }
@@ -377,10 +366,10 @@ static int check_operand(const struct jsl_prog *p, const struct jsl_func *f, uin
 	}
 	if (!why)
 		return 0;
-	return fail(-EINVAL, err, errlen,
-		    "function %s, instruction %u (%s): operand %c = %" PRId64 ": %s (limit %" PRId64
-		    ")",
-		    fname, pc, jsl_op_names[JSL_I_OP(ins)], field, v, why, lim);
+	return vm_fail(-EINVAL, err, errlen,
+		       "function %s, instruction %u (%s): operand %c = %" PRId64
+		       ": %s (limit %" PRId64 ")",
+		       fname, pc, jsl_op_names[JSL_I_OP(ins)], field, v, why, lim);
 }
 
 static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32_t idx, char *err,
@@ -392,53 +381,33 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 	snprintf(fname, sizeof(fname), "%u (%.40s)", idx, f->name[0] ? f->name : "main");
 	for (uint32_t pc = 0; pc < f->ncode; pc++) {
 		uint32_t ins = f->code[pc];
-		unsigned op = JSL_I_OP(ins);
+		unsigned op = JSL_I_OP(ins), n;
 		const struct jsl_opinfo *oi;
+		int64_t v[3];
 
 		if (op >= JSL_OP_COUNT)
-			return fail(-EINVAL, err, errlen,
-				    "function %s, instruction %u: unknown opcode %u", fname, pc,
-				    op);
+			return vm_fail(-EINVAL, err, errlen,
+				       "function %s, instruction %u: unknown opcode %u", fname, pc,
+				       op);
 		oi = &jsl_opinfo[op];
-		switch (oi->fmt) {
-		case JSL_FMT_ABC:
-			rc = check_operand(p, f, pc, ins, oi->a, 'A', JSL_I_A(ins), fname, err,
+		n = jsl_ins_operands(ins, oi, v);
+		rc = 0;
+		for (unsigned k = 0; !rc && k < n; k++) {
+			const char kind[3] = {oi->a, oi->b, oi->c};
+
+			rc = check_operand(p, f, pc, ins, kind[k],
+					   oi->fmt == JSL_FMT_sJ ? 'J' : "ABC"[k], v[k], fname, err,
 					   errlen);
-			if (!rc)
-				rc = check_operand(p, f, pc, ins, oi->b, 'B',
-						   oi->b == 'I' ? (int64_t)JSL_I_SB(ins)
-								: (int64_t)JSL_I_B(ins),
-						   fname, err, errlen);
-			if (!rc)
-				rc = check_operand(p, f, pc, ins, oi->c, 'C',
-						   oi->c == 'I' ? (int64_t)JSL_I_SC(ins)
-								: (int64_t)JSL_I_C(ins),
-						   fname, err, errlen);
-			break;
-		case JSL_FMT_ABx:
-		case JSL_FMT_AsBx:
-			rc = check_operand(p, f, pc, ins, oi->a, 'A', JSL_I_A(ins), fname, err,
-					   errlen);
-			if (!rc)
-				rc = check_operand(p, f, pc, ins, oi->b, 'B',
-						   oi->fmt == JSL_FMT_AsBx ? (int64_t)JSL_I_SBX(ins)
-									   : (int64_t)JSL_I_BX(ins),
-						   fname, err, errlen);
-			break;
-		default: /* sJ */
-			rc = check_operand(p, f, pc, ins, oi->a, 'J', JSL_I_SJ(ins), fname, err,
-					   errlen);
-			break;
 		}
 		if (rc)
 			return rc;
 		if (op == JSL_OP_THROWK && !jv_is(p->consts[JSL_I_BX(ins)], JV_T_STR))
-			return fail(
+			return vm_fail(
 			    -EINVAL, err, errlen,
 			    "function %s, instruction %u (THROWK): constant is not a string", fname,
 			    pc);
 		if (is_test(op) && (pc + 2 >= f->ncode || JSL_I_OP(f->code[pc + 1]) != JSL_OP_JMP))
-			return fail(
+			return vm_fail(
 			    -EINVAL, err, errlen,
 			    "function %s, instruction %u (%s): a test must be followed by a "
 			    "JMP and more code",
@@ -451,86 +420,84 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 	case JSL_OP_THROWK:
 		return 0;
 	default:
-		return fail(-EINVAL, err, errlen,
-			    "function %s: the last instruction (%s) would run off the end", fname,
-			    jsl_op_names[JSL_I_OP(f->code[f->ncode - 1])]);
+		return vm_fail(-EINVAL, err, errlen,
+			       "function %s: the last instruction (%s) would run off the end",
+			       fname, jsl_op_names[JSL_I_OP(f->code[f->ncode - 1])]);
 	}
 }
 
-static int read_lines(const struct vm_store *st, const struct fhead *fh, uint32_t idx,
-		      struct jsl_func *f, char *err, size_t errlen)
+/*
+ * A function's table of INT entries pc << 32 | x (its lines, its call names):
+ * how messages name it, and what makes entry t[i] valid, given t[0..i).
+ */
+struct pc_table {
+	const char *table;   /* "function 3: <table> table without entries" */
+	const char *entries; /* "function 3 <entries>: entry 2 is not an INT <entry>" */
+	const char *entry;
+	bool (*ok)(const struct jsl_prog *p, const struct jsl_func *f, const uint64_t *t,
+		   uint32_t i);
+};
+
+/* Lines: pc ascending from 0, inside the function. */
+static bool line_ok(const struct jsl_prog *p, const struct jsl_func *f, const uint64_t *t,
+		    uint32_t i)
+{
+	uint64_t pc = t[i] >> 32;
+
+	return pc < f->ncode && (i ? pc > t[i - 1] >> 32 : pc == 0);
+}
+
+/* Call names: the pc of a CALL or INVOKE, and a string constant. */
+static bool cname_ok(const struct jsl_prog *p, const struct jsl_func *f, const uint64_t *t,
+		     uint32_t i)
+{
+	uint64_t pc = t[i] >> 32, k = (uint32_t)t[i];
+
+	return pc < f->ncode &&
+	       (JSL_I_OP(f->code[pc]) == JSL_OP_CALL || JSL_I_OP(f->code[pc]) == JSL_OP_INVOKE) &&
+	       k < p->nconsts && jv_is(p->consts[k], JV_T_STR);
+}
+
+static const struct pc_table line_table = {
+    "line", "lines", "(pc << 32 | line) with pc ascending from 0 inside the function", line_ok};
+static const struct pc_table cname_table = {
+    "call-name", "call names",
+    "(pc << 32 | constant) naming a CALL or INVOKE and a string constant", cname_ok};
+
+/*
+ * Read the n-entry table of kind tk linked at first (fhead fields) of function idx (its code
+ * already read into f) into a new array *out, owned by f whether or not this succeeds;
+ * *nout = n once it is allocated.
+ */
+static int read_pc_table(const struct vm_store *st, const struct jsl_prog *p, struct jsl_func *f,
+			 uint32_t idx, uint64_t first, int64_t n, const struct pc_table *tk,
+			 uint64_t **out, uint32_t *nout, char *err, size_t errlen)
 {
 	struct vm_slot *s;
 	char what[48];
 	int rc;
 
-	if (!fh->nlines) {
-		if (fh->lines)
-			return fail(-EINVAL, err, errlen, "function %u: line table without entries",
-				    idx);
+	if (!n) {
+		if (first)
+			return vm_fail(-EINVAL, err, errlen,
+				       "function %u: %s table without entries", idx, tk->table);
 		return 0;
 	}
-	snprintf(what, sizeof(what), "function %u lines", idx);
-	s = malloc((size_t)fh->nlines * sizeof(*s));
-	f->lines = malloc((size_t)fh->nlines * sizeof(*f->lines));
-	if (!s || !f->lines) {
+	snprintf(what, sizeof(what), "function %u %s", idx, tk->entries);
+	s = malloc((size_t)n * sizeof(*s));
+	*out = malloc((size_t)n * sizeof(**out));
+	if (!s || !*out) {
 		free(s);
 		return -ENOMEM;
 	}
-	rc = read_table(st, fh->lines, (uint32_t)fh->nlines, s, what, err, errlen);
-	for (uint32_t i = 0; !rc && i < fh->nlines; i++) {
-		uint64_t e = (uint64_t)s[i].v.i, pc = e >> 32;
-
-		if (s[i].type != VM_SLOT_INT || pc >= f->ncode ||
-		    (i && pc <= f->lines[i - 1] >> 32) || (!i && pc))
-			rc = fail(-EINVAL, err, errlen,
-				  "%s: entry %u is not an INT (pc << 32 | line) with pc ascending "
-				  "from 0 inside the function",
-				  what, i);
-		f->lines[i] = e;
+	rc = read_table(st, first, (uint32_t)n, s, what, err, errlen);
+	for (uint32_t i = 0; !rc && i < n; i++) {
+		(*out)[i] = (uint64_t)s[i].v.i;
+		if (s[i].type != VM_SLOT_INT || !tk->ok(p, f, *out, i))
+			rc = vm_fail(-EINVAL, err, errlen, "%s: entry %u is not an INT %s", what, i,
+				     tk->entry);
 	}
-	f->nlines = (uint32_t)fh->nlines;
-	free(s);
-	return rc;
-}
-
-/* The call-name table: each entry a CALL's pc and a string constant. */
-static int read_cnames(const struct vm_store *st, const struct jsl_prog *p, const struct fhead *fh,
-		       uint32_t idx, struct jsl_func *f, char *err, size_t errlen)
-{
-	struct vm_slot *s;
-	char what[48];
-	int rc;
-
-	if (!fh->ncnames) {
-		if (fh->cnames)
-			return fail(-EINVAL, err, errlen,
-				    "function %u: call-name table without entries", idx);
-		return 0;
-	}
-	snprintf(what, sizeof(what), "function %u call names", idx);
-	s = malloc((size_t)fh->ncnames * sizeof(*s));
-	f->cnames = malloc((size_t)fh->ncnames * sizeof(*f->cnames));
-	if (!s || !f->cnames) {
-		free(s);
-		return -ENOMEM;
-	}
-	rc = read_table(st, fh->cnames, (uint32_t)fh->ncnames, s, what, err, errlen);
-	for (uint32_t i = 0; !rc && i < fh->ncnames; i++) {
-		uint64_t e = (uint64_t)s[i].v.i, pc = e >> 32, k = (uint32_t)e;
-
-		if (s[i].type != VM_SLOT_INT || pc >= f->ncode ||
-		    (JSL_I_OP(f->code[pc]) != JSL_OP_CALL &&
-		     JSL_I_OP(f->code[pc]) != JSL_OP_INVOKE) ||
-		    k >= p->nconsts || !jv_is(p->consts[k], JV_T_STR))
-			rc = fail(-EINVAL, err, errlen,
-				  "%s: entry %u is not an INT (pc << 32 | constant) naming a CALL "
-				  "or INVOKE "
-				  "and a string constant",
-				  what, i);
-		f->cnames[i] = e;
-	}
-	f->ncnames = (uint32_t)fh->ncnames;
+	*nout = (uint32_t)n;
 	free(s);
 	return rc;
 }
@@ -591,7 +558,7 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 
 		rc = vm_qos_read(st, root, q, VM_QOS_MAX, sub, sizeof(sub));
 		if (rc < 0)
-			return fail(rc, err, errlen, "QoS: %s", sub);
+			return vm_fail(rc, err, errlen, "QoS: %s", sub);
 	}
 	p = calloc(1, sizeof(*p));
 	tab = calloc((size_t)(nconst > nfunc ? (nconst > nglob ? nconst : nglob)
@@ -634,9 +601,9 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 
 		snprintf(what, sizeof(what), "global %u name", i);
 		if (tab[i].type != VM_SLOT_LINK) {
-			rc = fail(-EINVAL, err, errlen,
-				  "global name table: entry %u is %s, want LINK", i,
-				  vm_slot_type_name(tab[i].type));
+			rc = vm_fail(-EINVAL, err, errlen,
+				     "global name table: entry %u is %s, want LINK", i,
+				     vm_slot_type_name(tab[i].type));
 			goto out;
 		}
 		rc = read_name(st, tab[i].v.link, MAX_NAME, &p->gnames[i], what, err, errlen);
@@ -656,8 +623,9 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 	}
 	for (uint32_t i = 0; i < nfunc; i++) {
 		if (tab[i].type != VM_SLOT_LINK) {
-			rc = fail(-EINVAL, err, errlen, "function table: entry %u is %s, want LINK",
-				  i, vm_slot_type_name(tab[i].type));
+			rc = vm_fail(-EINVAL, err, errlen,
+				     "function table: entry %u is %s, want LINK", i,
+				     vm_slot_type_name(tab[i].type));
 			goto out;
 		}
 		rc = read_fhead(st, tab[i].v.link, i, &fh[i], err, errlen);
@@ -665,15 +633,16 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 			goto out;
 		total += (size_t)fh[i].ncode;
 		if (total > MAX_TOTAL) {
-			rc = fail(-EINVAL, err, errlen, "more than %u instructions in the program",
-				  MAX_TOTAL);
+			rc = vm_fail(-EINVAL, err, errlen,
+				     "more than %u instructions in the program", MAX_TOTAL);
 			goto out;
 		}
 	}
 	if (tab[0].v.link != main_id) {
-		rc = fail(-EINVAL, err, errlen,
-			  "root: main function 0x%" PRIx64 " is not entry 0 of the function table",
-			  main_id);
+		rc = vm_fail(-EINVAL, err, errlen,
+			     "root: main function 0x%" PRIx64
+			     " is not entry 0 of the function table",
+			     main_id);
 		goto out;
 	}
 	p->code = malloc(total * sizeof(*p->code));
@@ -707,9 +676,11 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 		}
 		if (rc)
 			goto out;
-		rc = read_lines(st, &fh[i], i, f, err, errlen);
+		rc = read_pc_table(st, p, f, i, fh[i].lines, fh[i].nlines, &line_table, &f->lines,
+				   &f->nlines, err, errlen);
 		if (!rc)
-			rc = read_cnames(st, p, &fh[i], i, f, err, errlen);
+			rc = read_pc_table(st, p, f, i, fh[i].cnames, fh[i].ncnames, &cname_table,
+					   &f->cnames, &f->ncnames, err, errlen);
 		if (rc)
 			goto out;
 	}

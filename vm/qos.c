@@ -7,10 +7,10 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "vm/chunk_int.h"
 #include "vm/qos_int.h"
 #include "vm/vm.h"
 
@@ -138,19 +138,6 @@ int vm_qos_is_priority(const struct vm_qos *q, size_t n)
 
 /* ---- chunk form ------------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5))) static int fail(int rc, char *err, size_t errlen,
-						      const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 static int check_qos(const struct vm_qos *q)
 {
 	if (q->cat < 1 || q->cat > VM_QOS_CAT_MAX || q->nparams > VM_QOS_MAX_PARAMS)
@@ -178,13 +165,9 @@ int vm_qos_store(struct vm_store *st, const struct vm_qos *q, size_t n, uint64_t
 			return -EINVAL;
 	*first = 0;
 	for (size_t i = 0; i < n; i++) {
-		c = vm_store_alloc(st, VM_CHUNK_QOS);
+		c = vm_chain_add(st, VM_CHUNK_QOS, VM_QOS_S_NEXT, &prev, first);
 		if (!c)
 			return -ENOMEM;
-		if (prev)
-			vm_slot_set_link(prev, VM_QOS_S_NEXT, c->id);
-		else
-			*first = c->id;
 		vm_slot_set_int(c, QOS_S_CAT, q[i].cat);
 		for (unsigned k = 0; k < q[i].nparams; k++) {
 			const struct vm_qos_param *p = &q[i].p[k];
@@ -199,7 +182,6 @@ int vm_qos_store(struct vm_store *st, const struct vm_qos *q, size_t n, uint64_t
 				return rc;
 			vm_slot_set_link(c, QOS_S_PARAM + k, sid);
 		}
-		prev = c;
 	}
 	return 0;
 }
@@ -215,17 +197,19 @@ static int read_one(const struct vm_store *st, const struct vm_chunk *c, size_t 
 
 	memset(q, 0, sizeof(*q));
 	if (c->kind != VM_CHUNK_QOS)
-		return fail(-EINVAL, err, errlen,
-			    "QoS requirement %zu: chunk 0x%" PRIx64 " is kind %s, want QOS",
-			    idx + 1, c->id, vm_chunk_kind_name(c->kind));
+		return vm_fail(-EINVAL, err, errlen,
+			       "QoS requirement %zu: chunk 0x%" PRIx64 " is kind %s, want QOS",
+			       idx + 1, c->id, vm_chunk_kind_name(c->kind));
 	if (cat->type != VM_SLOT_INT || cat->v.i < 1 || cat->v.i > VM_QOS_CAT_MAX) {
 		if (cat->type != VM_SLOT_INT)
-			return fail(-EINVAL, err, errlen,
-				    "QoS chunk 0x%" PRIx64 ": slot 0 is %s, want the INT category",
-				    c->id, vm_slot_type_name(cat->type));
-		return fail(-EINVAL, err, errlen,
-			    "QoS chunk 0x%" PRIx64 ": unknown category %" PRId64 " (known: 1..%d)",
-			    c->id, cat->v.i, VM_QOS_CAT_MAX);
+			return vm_fail(-EINVAL, err, errlen,
+				       "QoS chunk 0x%" PRIx64
+				       ": slot 0 is %s, want the INT category",
+				       c->id, vm_slot_type_name(cat->type));
+		return vm_fail(-EINVAL, err, errlen,
+			       "QoS chunk 0x%" PRIx64 ": unknown category %" PRId64
+			       " (known: 1..%d)",
+			       c->id, cat->v.i, VM_QOS_CAT_MAX);
 	}
 	q->cat = (uint8_t)cat->v.i;
 	for (unsigned i = QOS_S_PARAM; i < VM_QOS_S_NEXT; i++) {
@@ -238,15 +222,15 @@ static int read_one(const struct vm_store *st, const struct vm_chunk *c, size_t 
 			continue;
 		}
 		if (end != VM_QOS_S_NEXT)
-			return fail(-EINVAL, err, errlen,
-				    "QoS chunk 0x%" PRIx64
-				    ": slot %u is %s after the EMPTY slot %u "
-				    "that ended the parameters",
-				    c->id, i, vm_slot_type_name(s->type), end);
+			return vm_fail(-EINVAL, err, errlen,
+				       "QoS chunk 0x%" PRIx64
+				       ": slot %u is %s after the EMPTY slot %u "
+				       "that ended the parameters",
+				       c->id, i, vm_slot_type_name(s->type), end);
 		if (q->nparams == VM_QOS_MAX_PARAMS)
-			return fail(-EINVAL, err, errlen,
-				    "QoS chunk 0x%" PRIx64 " (%s): more than %d parameters", c->id,
-				    vm_qos_name(q->cat), VM_QOS_MAX_PARAMS);
+			return vm_fail(-EINVAL, err, errlen,
+				       "QoS chunk 0x%" PRIx64 " (%s): more than %d parameters",
+				       c->id, vm_qos_name(q->cat), VM_QOS_MAX_PARAMS);
 		p = &q->p[q->nparams++];
 		if (s->type == VM_SLOT_INT) {
 			p->type = VM_QOS_P_INT;
@@ -254,7 +238,7 @@ static int read_one(const struct vm_store *st, const struct vm_chunk *c, size_t 
 			continue;
 		}
 		if (s->type != VM_SLOT_LINK)
-			return fail(
+			return vm_fail(
 			    -EINVAL, err, errlen,
 			    "QoS chunk 0x%" PRIx64 " (%s): parameter %u (slot %u) is %s, want "
 			    "INT or a LINK to a string",
@@ -262,19 +246,20 @@ static int read_one(const struct vm_store *st, const struct vm_chunk *c, size_t 
 		p->type = VM_QOS_P_STR;
 		len = vm_str_read(st, s->v.link, p->s, VM_QOS_STR_MAX, sub, sizeof(sub));
 		if (len < 0)
-			return fail((int)len, err, errlen,
-				    "QoS chunk 0x%" PRIx64 " (%s): parameter %u: %s", c->id,
-				    vm_qos_name(q->cat), q->nparams, sub);
+			return vm_fail((int)len, err, errlen,
+				       "QoS chunk 0x%" PRIx64 " (%s): parameter %u: %s", c->id,
+				       vm_qos_name(q->cat), q->nparams, sub);
 		if (len > VM_QOS_STR_MAX)
-			return fail(-EINVAL, err, errlen,
-				    "QoS chunk 0x%" PRIx64
-				    " (%s): parameter %u is a string of %" PRId64
-				    " bytes (at most %d)",
-				    c->id, vm_qos_name(q->cat), q->nparams, len, VM_QOS_STR_MAX);
+			return vm_fail(-EINVAL, err, errlen,
+				       "QoS chunk 0x%" PRIx64
+				       " (%s): parameter %u is a string of %" PRId64
+				       " bytes (at most %d)",
+				       c->id, vm_qos_name(q->cat), q->nparams, len, VM_QOS_STR_MAX);
 		if (memchr(p->s, '\0', (size_t)len))
-			return fail(-EINVAL, err, errlen,
-				    "QoS chunk 0x%" PRIx64 " (%s): parameter %u holds a NUL byte",
-				    c->id, vm_qos_name(q->cat), q->nparams);
+			return vm_fail(-EINVAL, err, errlen,
+				       "QoS chunk 0x%" PRIx64
+				       " (%s): parameter %u holds a NUL byte",
+				       c->id, vm_qos_name(q->cat), q->nparams);
 		p->s[len] = '\0';
 	}
 	return 0;
@@ -295,48 +280,49 @@ int vm_qos_read(const struct vm_store *st, uint64_t root, struct vm_qos *out, si
 	int rc;
 
 	if (!r)
-		return fail(-ENOENT, err, errlen, "root chunk 0x%" PRIx64 " is not in the store",
-			    root);
+		return vm_fail(-ENOENT, err, errlen, "root chunk 0x%" PRIx64 " is not in the store",
+			       root);
 	if (r->kind != VM_CHUNK_ROOT)
-		return fail(-EINVAL, err, errlen, "root chunk 0x%" PRIx64 ": kind %s, want ROOT",
-			    root, vm_chunk_kind_name(r->kind));
+		return vm_fail(-EINVAL, err, errlen, "root chunk 0x%" PRIx64 ": kind %s, want ROOT",
+			       root, vm_chunk_kind_name(r->kind));
 	s = &r->s[VM_ROOT_S_MAGIC];
 	if (s->type != VM_SLOT_INT || s->v.i != VM_ROOT_MAGIC)
-		return fail(-EINVAL, err, errlen,
-			    "root chunk 0x%" PRIx64 ": slot %d does not hold the magic INT 0x%x",
-			    root, VM_ROOT_S_MAGIC, VM_ROOT_MAGIC);
+		return vm_fail(-EINVAL, err, errlen,
+			       "root chunk 0x%" PRIx64 ": slot %d does not hold the magic INT 0x%x",
+			       root, VM_ROOT_S_MAGIC, VM_ROOT_MAGIC);
 	s = &r->s[VM_ROOT_S_VER];
 	if (s->type != VM_SLOT_INT || s->v.i != VM_ROOT_VERSION)
-		return fail(-EINVAL, err, errlen,
-			    "root chunk 0x%" PRIx64 ": slot %d: format version %s%" PRId64
-			    ", want INT %d",
-			    root, VM_ROOT_S_VER, s->type == VM_SLOT_INT ? "" : "(not INT) ",
-			    s->type == VM_SLOT_INT ? s->v.i : 0, VM_ROOT_VERSION);
+		return vm_fail(-EINVAL, err, errlen,
+			       "root chunk 0x%" PRIx64 ": slot %d: format version %s%" PRId64
+			       ", want INT %d",
+			       root, VM_ROOT_S_VER, s->type == VM_SLOT_INT ? "" : "(not INT) ",
+			       s->type == VM_SLOT_INT ? s->v.i : 0, VM_ROOT_VERSION);
 	s = &r->s[VM_ROOT_S_QOS];
 	if (s->type == VM_SLOT_EMPTY)
 		return 0;
 	if (s->type != VM_SLOT_LINK)
-		return fail(-EINVAL, err, errlen,
-			    "root chunk 0x%" PRIx64 ": slot %d (QoS) is %s, want LINK or EMPTY",
-			    root, VM_ROOT_S_QOS, vm_slot_type_name(s->type));
+		return vm_fail(-EINVAL, err, errlen,
+			       "root chunk 0x%" PRIx64 ": slot %d (QoS) is %s, want LINK or EMPTY",
+			       root, VM_ROOT_S_QOS, vm_slot_type_name(s->type));
 	for (id = s->v.link;;) {
 		for (size_t j = 0; j < n; j++)
 			if (seen[j] == id)
-				return fail(-EINVAL, err, errlen,
-					    "QoS chunk 0x%" PRIx64
-					    " links back to QoS chunk 0x%" PRIx64
-					    " (requirement %zu): the chain loops",
-					    seen[n - 1], id, j + 1);
+				return vm_fail(-EINVAL, err, errlen,
+					       "QoS chunk 0x%" PRIx64
+					       " links back to QoS chunk 0x%" PRIx64
+					       " (requirement %zu): the chain loops",
+					       seen[n - 1], id, j + 1);
 		if (n == lim)
-			return fail(-EINVAL, err, errlen,
-				    "more than %zu QoS requirements (chunk 0x%" PRIx64
-				    " is one more)",
-				    lim, id);
+			return vm_fail(-EINVAL, err, errlen,
+				       "more than %zu QoS requirements (chunk 0x%" PRIx64
+				       " is one more)",
+				       lim, id);
 		c = vm_store_get(st, id);
 		if (!c)
-			return fail(-ENOENT, err, errlen,
-				    "QoS requirement %zu: chunk 0x%" PRIx64 " is not in the store",
-				    n + 1, id);
+			return vm_fail(-ENOENT, err, errlen,
+				       "QoS requirement %zu: chunk 0x%" PRIx64
+				       " is not in the store",
+				       n + 1, id);
 		rc = read_one(st, c, n, &out[n], err, errlen);
 		if (rc)
 			return rc;
@@ -345,10 +331,11 @@ int vm_qos_read(const struct vm_store *st, uint64_t root, struct vm_qos *out, si
 		if (s->type == VM_SLOT_EMPTY)
 			break;
 		if (s->type != VM_SLOT_LINK)
-			return fail(-EINVAL, err, errlen,
-				    "QoS chunk 0x%" PRIx64 ": slot %d is %s, want LINK to the next "
-				    "requirement or EMPTY",
-				    id, VM_QOS_S_NEXT, vm_slot_type_name(s->type));
+			return vm_fail(-EINVAL, err, errlen,
+				       "QoS chunk 0x%" PRIx64
+				       ": slot %d is %s, want LINK to the next "
+				       "requirement or EMPTY",
+				       id, VM_QOS_S_NEXT, vm_slot_type_name(s->type));
 		id = s->v.link;
 	}
 	return (int)n;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vm/chunk_int.h"
 #include "vm/vm.h"
 
 /* ---- encode ----------------------------------------------------------------- */
@@ -110,13 +111,12 @@ struct rd {
 __attribute__((format(printf, 2, 3))) static int bad(struct rd *r, const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	if (r->err && r->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(r->err, r->errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
+	va_start(ap, fmt);
+	rc = vm_vfail(-EINVAL, r->err, r->errlen, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 static int need(struct rd *r, size_t n, const char *what)

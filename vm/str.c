@@ -11,10 +11,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "vm/chunk_int.h"
 #include "vm/qos_int.h"
 #include "vm/vm.h"
 
@@ -39,13 +38,9 @@ int vm_str_store(struct vm_store *st, const void *s, size_t n, uint64_t *id)
 	do {
 		size_t rem = n - off, take = rem < STR_CHUNK ? rem : STR_CHUNK;
 
-		c = vm_store_alloc(st, VM_CHUNK_DATA);
+		c = vm_chain_add(st, VM_CHUNK_DATA, STR_S_NEXT, &prev, id);
 		if (!c)
 			return -ENOMEM; /* chunks made so far stay, unreachable */
-		if (prev)
-			vm_slot_set_link(prev, STR_S_NEXT, c->id);
-		else
-			*id = c->id;
 		vm_slot_set_int(c, STR_S_LEN, (int64_t)rem);
 		for (size_t k = 0; k * VM_SLOT_PAYLOAD < take; k++) {
 			size_t m = take - k * VM_SLOT_PAYLOAD;
@@ -55,22 +50,8 @@ int vm_str_store(struct vm_store *st, const void *s, size_t n, uint64_t *id)
 					  m < VM_SLOT_PAYLOAD ? m : VM_SLOT_PAYLOAD);
 		}
 		off += take;
-		prev = c;
 	} while (off < n);
 	return 0;
-}
-
-__attribute__((format(printf, 4, 5))) static int fail(int rc, char *err, size_t errlen,
-						      const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
 }
 
 /* Checks one chunk of a chain that has rem bytes still to come, copying its bytes. */
@@ -89,19 +70,20 @@ static int check_chunk(const struct vm_chunk *c, int64_t rem, size_t off, uint8_
 
 		if (k >= nslots) {
 			if (s->type != VM_SLOT_EMPTY)
-				return fail(-EINVAL, err, errlen,
-					    "string chunk 0x%" PRIx64 ": slot %u is %s, want EMPTY "
-					    "(only %zu bytes left)",
-					    c->id, STR_S_FIRST + k, vm_slot_type_name(s->type),
-					    take);
+				return vm_fail(
+				    -EINVAL, err, errlen,
+				    "string chunk 0x%" PRIx64 ": slot %u is %s, want EMPTY "
+				    "(only %zu bytes left)",
+				    c->id, STR_S_FIRST + k, vm_slot_type_name(s->type), take);
 			continue;
 		}
 		if (s->type != VM_SLOT_BYTES || s->len != want)
-			return fail(-EINVAL, err, errlen,
-				    "string chunk 0x%" PRIx64 ": slot %u is %s of length %u, want "
-				    "BYTES of length %zu",
-				    c->id, STR_S_FIRST + k, vm_slot_type_name(s->type),
-				    s->type == VM_SLOT_BYTES ? s->len : 0, want);
+			return vm_fail(-EINVAL, err, errlen,
+				       "string chunk 0x%" PRIx64
+				       ": slot %u is %s of length %u, want "
+				       "BYTES of length %zu",
+				       c->id, STR_S_FIRST + k, vm_slot_type_name(s->type),
+				       s->type == VM_SLOT_BYTES ? s->len : 0, want);
 		if (at < cap)
 			memcpy(buf + at, s->v.b, cap - at < want ? cap - at : want);
 	}
@@ -123,31 +105,33 @@ int64_t vm_str_read(const struct vm_store *st, uint64_t id, void *buf, size_t ca
 		int64_t rem;
 
 		if (!c)
-			return fail(-ENOENT, err, errlen,
-				    "string chunk 0x%" PRIx64 " (at byte %zu) is not in the store",
-				    id, off);
+			return vm_fail(-ENOENT, err, errlen,
+				       "string chunk 0x%" PRIx64
+				       " (at byte %zu) is not in the store",
+				       id, off);
 		if (c->kind != VM_CHUNK_DATA)
-			return fail(-EINVAL, err, errlen,
-				    "string chunk 0x%" PRIx64 ": kind %s, want DATA", c->id,
-				    vm_chunk_kind_name(c->kind));
+			return vm_fail(-EINVAL, err, errlen,
+				       "string chunk 0x%" PRIx64 ": kind %s, want DATA", c->id,
+				       vm_chunk_kind_name(c->kind));
 		len = &c->s[STR_S_LEN];
 		if (len->type != VM_SLOT_INT)
-			return fail(-EINVAL, err, errlen,
-				    "string chunk 0x%" PRIx64 ": slot 0 is %s, want the INT length",
-				    c->id, vm_slot_type_name(len->type));
+			return vm_fail(-EINVAL, err, errlen,
+				       "string chunk 0x%" PRIx64
+				       ": slot 0 is %s, want the INT length",
+				       c->id, vm_slot_type_name(len->type));
 		rem = len->v.i;
 		if (!off) {
 			if (rem < 0 || rem > (int64_t)VM_STR_MAX)
-				return fail(-EINVAL, err, errlen,
-					    "string chunk 0x%" PRIx64 ": length %" PRId64
-					    " outside 0..%u",
-					    c->id, rem, VM_STR_MAX);
+				return vm_fail(-EINVAL, err, errlen,
+					       "string chunk 0x%" PRIx64 ": length %" PRId64
+					       " outside 0..%u",
+					       c->id, rem, VM_STR_MAX);
 			total = rem;
 		} else if (rem != total - (int64_t)off) {
-			return fail(-EINVAL, err, errlen,
-				    "string chunk 0x%" PRIx64 ": says %" PRId64
-				    " bytes remain, want %" PRId64 " (%" PRId64 " - %zu)",
-				    c->id, rem, total - (int64_t)off, total, off);
+			return vm_fail(-EINVAL, err, errlen,
+				       "string chunk 0x%" PRIx64 ": says %" PRId64
+				       " bytes remain, want %" PRId64 " (%" PRId64 " - %zu)",
+				       c->id, rem, total - (int64_t)off, total, off);
 		}
 		rc = check_chunk(c, rem, off, buf, cap, err, errlen);
 		if (rc)
@@ -155,18 +139,19 @@ int64_t vm_str_read(const struct vm_store *st, uint64_t id, void *buf, size_t ca
 		next = &c->s[STR_S_NEXT];
 		if (rem <= (int64_t)STR_CHUNK) {
 			if (next->type != VM_SLOT_EMPTY)
-				return fail(-EINVAL, err, errlen,
-					    "string chunk 0x%" PRIx64
-					    ": slot 15 is %s after the last "
-					    "bytes, want EMPTY",
-					    c->id, vm_slot_type_name(next->type));
+				return vm_fail(-EINVAL, err, errlen,
+					       "string chunk 0x%" PRIx64
+					       ": slot 15 is %s after the last "
+					       "bytes, want EMPTY",
+					       c->id, vm_slot_type_name(next->type));
 			return total;
 		}
 		if (next->type != VM_SLOT_LINK)
-			return fail(-EINVAL, err, errlen,
-				    "string chunk 0x%" PRIx64 ": slot 15 is %s, want a LINK to the "
-				    "remaining %" PRId64 " bytes",
-				    c->id, vm_slot_type_name(next->type), rem - (int64_t)STR_CHUNK);
+			return vm_fail(
+			    -EINVAL, err, errlen,
+			    "string chunk 0x%" PRIx64 ": slot 15 is %s, want a LINK to the "
+			    "remaining %" PRId64 " bytes",
+			    c->id, vm_slot_type_name(next->type), rem - (int64_t)STR_CHUNK);
 		off += STR_CHUNK;
 		id = next->v.link;
 		c = vm_store_get(st, id);

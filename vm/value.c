@@ -204,36 +204,51 @@ int jsl_num_format(double d, char buf[JSL_NUMBUF])
 	return len;
 }
 
-static bool js_space(unsigned char c)
+size_t jsl_scan_decimal(const char *s, size_t n)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+	size_t p = 0, nd = 0;
+
+	while (p < n && s[p] >= '0' && s[p] <= '9')
+		p++, nd++;
+	if (p < n && s[p] == '.') {
+		p++;
+		while (p < n && s[p] >= '0' && s[p] <= '9')
+			p++, nd++;
+	}
+	if (!nd)
+		return 0;
+	if (p < n && (s[p] | 0x20) == 'e') {
+		size_t q = p + 1, ne = 0;
+
+		if (q < n && (s[q] == '+' || s[q] == '-'))
+			q++;
+		while (q < n && s[q] >= '0' && s[q] <= '9')
+			q++, ne++;
+		if (ne)
+			p = q;
+	}
+	return p;
 }
 
 double jsl_str_to_num(const char *s, size_t len)
 {
-	size_t i = 0, j = len, k;
+	size_t i = 0, j = len, k, n;
 	char buf[512];
 	bool neg = false;
 
-	while (i < j && js_space((unsigned char)s[i]))
+	while (i < j && jsl_is_space((unsigned char)s[i]))
 		i++;
-	while (j > i && js_space((unsigned char)s[j - 1]))
+	while (j > i && jsl_is_space((unsigned char)s[j - 1]))
 		j--;
 	if (i == j)
 		return 0;
-	if (j - i > 2 && s[i] == '0' && strchr("xXoObB", s[i + 1])) {
+	if (j - i > 2 && s[i] == '0' && s[i + 1] && strchr("xXoObB", s[i + 1])) {
 		int base = (s[i + 1] | 0x20) == 'x' ? 16 : (s[i + 1] | 0x20) == 'o' ? 8 : 2;
 		double v = 0;
 
 		for (k = i + 2; k < j; k++) {
-			int c = (unsigned char)s[k], dv;
+			int dv = jsl_digit((unsigned char)s[k]);
 
-			if (c >= '0' && c <= '9')
-				dv = c - '0';
-			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-				dv = (c | 0x20) - 'a' + 10;
-			else
-				return NAN;
 			if (dv >= base)
 				return NAN;
 			v = v * base + dv;
@@ -245,33 +260,10 @@ double jsl_str_to_num(const char *s, size_t len)
 		neg = s[k++] == '-';
 	if (j - k == 8 && !memcmp(s + k, "Infinity", 8))
 		return neg ? -INFINITY : INFINITY;
-	/* StrDecimalLiteral: digits [. digits] [e [+-] digits], at least one digit */
-	{
-		size_t p = k, nd = 0;
-
-		while (p < j && s[p] >= '0' && s[p] <= '9')
-			p++, nd++;
-		if (p < j && s[p] == '.') {
-			p++;
-			while (p < j && s[p] >= '0' && s[p] <= '9')
-				p++, nd++;
-		}
-		if (!nd)
-			return NAN;
-		if (p < j && (s[p] | 0x20) == 'e') {
-			size_t ne = 0;
-
-			p++;
-			if (p < j && (s[p] == '+' || s[p] == '-'))
-				p++;
-			while (p < j && s[p] >= '0' && s[p] <= '9')
-				p++, ne++;
-			if (!ne)
-				return NAN;
-		}
-		if (p != j)
-			return NAN;
-	}
+	/* StrDecimalLiteral: all of s[k..j) (an exponent without digits is not) */
+	n = jsl_scan_decimal(s + k, j - k);
+	if (!n || k + n != j)
+		return NAN;
 	if (j - i >= sizeof(buf))
 		return NAN;
 	memcpy(buf, s + i, j - i);
@@ -382,6 +374,24 @@ void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 	}
 }
 
+const char *jsl_ctl_escape(unsigned char c)
+{
+	switch (c) {
+	case '\b':
+		return "\\b";
+	case '\t':
+		return "\\t";
+	case '\n':
+		return "\\n";
+	case '\f':
+		return "\\f";
+	case '\r':
+		return "\\r";
+	default:
+		return NULL;
+	}
+}
+
 /* util.inspect's quoting: ' unless the text has ' and lacks ", then ", then `. */
 static void inspect_piece(const char *s, size_t n, struct jsl_buf *b)
 {
@@ -396,29 +406,16 @@ static void inspect_piece(const char *s, size_t n, struct jsl_buf *b)
 	jsl_buf_putc(b, q);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		const char *ctl = jsl_ctl_escape(c);
 		char esc[16];
 
 		if (c == (unsigned char)q || c == '\\') {
 			jsl_buf_putc(b, '\\');
 			jsl_buf_putc(b, (char)c);
 		} else if (c < 0x20 || c == 0x7f) {
-			switch (c) {
-			case '\b':
-				jsl_buf_puts(b, "\\b");
-				break;
-			case '\t':
-				jsl_buf_puts(b, "\\t");
-				break;
-			case '\n':
-				jsl_buf_puts(b, "\\n");
-				break;
-			case '\f':
-				jsl_buf_puts(b, "\\f");
-				break;
-			case '\r':
-				jsl_buf_puts(b, "\\r");
-				break;
-			default:
+			if (ctl) {
+				jsl_buf_puts(b, ctl);
+			} else {
 				snprintf(esc, sizeof(esc), "\\x%02X", c);
 				jsl_buf_puts(b, esc);
 			}

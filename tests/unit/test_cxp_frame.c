@@ -6,41 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cxp/cxp.h"
 #include "tests/tl_test.h"
-
-/* ---- stderr capture (for log lines) ---------------------------------- */
-
-static int cap_fd = -1, cap_saved = -1;
-
-static void capture_start(void)
-{
-	fflush(stderr);
-	cap_fd = memfd_create("cxp-log", 0);
-	cap_saved = dup(STDERR_FILENO);
-	dup2(cap_fd, STDERR_FILENO);
-}
-
-/* Stop capturing; returns what was written (malloc'd, NUL-terminated). */
-static char *capture_end(void)
-{
-	off_t n;
-	char *s;
-
-	fflush(stderr);
-	dup2(cap_saved, STDERR_FILENO);
-	close(cap_saved);
-	n = lseek(cap_fd, 0, SEEK_END);
-	s = calloc(1, (size_t)n + 1);
-	if (s && n > 0 && pread(cap_fd, s, (size_t)n, 0) != n)
-		s[0] = '\0';
-	close(cap_fd);
-	return s;
-}
+#include "tests/unit/cxp_test_util.h"
 
 /* ---- Header ------------------------------------------------------------ */
 
@@ -131,7 +102,8 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(CXP_E_NOMATCH), "NOMATCH");
 	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(CXP_E_LOST), "LOST");
 	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(0), "UNKNOWN");
-	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(7), "UNKNOWN");
+	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(CXP_E_UNDELIVERED), "UNDELIVERED");
+	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(8), "UNKNOWN");
 }
 
 /* ---- Buffers ----------------------------------------------------------- */
@@ -451,7 +423,7 @@ static void test_log(void)
 	cxp_log("hello %d", 42);
 	cxp_log("already terminated\n");
 	cxp_log_role(NULL);
-	s = capture_end();
+	s = capture_end(false);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(sscanf(s, "tasklet[tester] %lu.%6lu: %63[^\n]\n%n", &sec, &usec, tail, &n),
 			3);
@@ -470,7 +442,7 @@ static void test_log(void)
 		big[9999] = '\0';
 		capture_start();
 		cxp_log("%s", big);
-		s = capture_end();
+		s = capture_end(false);
 		CU_ASSERT_PTR_NOT_NULL(strstr(s, "yyy...\n"));
 		CU_ASSERT_PTR_EQUAL(strchr(s, '\n'), s + strlen(s) - 1);
 		free(s);

@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cxp/cxp.h"
 #include "tests/tl_test.h"
+#include "tests/unit/cxp_test_util.h"
 
 #define WAIT_MS 10000 /* every wait is bounded: a bug fails the test instead of hanging it */
 
@@ -38,37 +38,6 @@ static int wait_for(atomic_int *v, int want)
 		usleep(1000);
 	}
 	return 1;
-}
-
-/* ---- stderr capture ---------------------------------------------------- */
-
-static int cap_fd = -1, cap_saved = -1;
-
-static void capture_start(void)
-{
-	fflush(stderr);
-	cap_fd = memfd_create("cxp-log", 0);
-	cap_saved = dup(STDERR_FILENO);
-	dup2(cap_fd, STDERR_FILENO);
-}
-
-static char *capture_end(void)
-{
-	off_t n;
-	char *s;
-
-	fflush(stderr);
-	dup2(cap_saved, STDERR_FILENO);
-	close(cap_saved);
-	n = lseek(cap_fd, 0, SEEK_END);
-	s = calloc(1, (size_t)n + 1);
-	if (s && n > 0 && pread(cap_fd, s, (size_t)n, 0) != n)
-		s[0] = '\0';
-	close(cap_fd);
-	/* keep the lines visible in the test output */
-	if (s && *s)
-		fprintf(stderr, "%s", s);
-	return s;
 }
 
 /* ---- Running a loop with a bound --------------------------------------- */
@@ -479,24 +448,42 @@ static void test_connect_refused(void)
 
 /* ---- Bad peers ------------------------------------------------------------ */
 
-static void test_garbage_peer(void)
+/* Start capturing the log, then connect a raw client to s (the test stops if it cannot). */
+static int bad_peer_connect(struct srv *s)
 {
-	static const char http[] = "GET / HTTP/1.1\r\n\r\n";
-	struct srv *s = srv_start(0);
-	char *log;
 	int fd;
 
 	capture_start();
 	fd = raw_connect(s->addr);
 	CU_ASSERT_FATAL(fd >= 0);
+	return fd;
+}
+
+/*
+ * s closed a connection for a protocol error (on_close with -EPROTO), and the
+ * log captured since capture_start() names the peer and says want.
+ */
+static void expect_proto_close(struct srv *s, const char *want)
+{
+	char *log;
+
+	CU_ASSERT(wait_for(&s->eproto, 1));
+	log = capture_end(true);
+	CU_ASSERT_PTR_NOT_NULL(strstr(log, "127.0.0.1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(log, want));
+	free(log);
+}
+
+static void test_garbage_peer(void)
+{
+	static const char http[] = "GET / HTTP/1.1\r\n\r\n";
+	struct srv *s = srv_start(0);
+	int fd = bad_peer_connect(s);
+
 	CU_ASSERT_EQUAL(send_retry(fd, http, sizeof(http) - 1), (ssize_t)sizeof(http) - 1);
 	CU_ASSERT_EQUAL(wait_eof(fd), 0); /* the server hung up on us */
 	close(fd);
-	CU_ASSERT(wait_for(&s->eproto, 1));
-	log = capture_end();
-	CU_ASSERT_PTR_NOT_NULL(strstr(log, "127.0.0.1:"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(log, ": protocol error: bad magic 0x4745 (not a CXP peer?)"));
-	free(log);
+	expect_proto_close(s, ": protocol error: bad magic 0x4745 (not a CXP peer?)");
 	CU_ASSERT_EQUAL(atomic_load(&s->frames), 0);
 	check_serves(s->addr);
 	srv_stop(s);
@@ -508,12 +495,8 @@ static void test_oversized_header(void)
 	struct srv *s = srv_start(0);
 	uint8_t b[CXP_HDR_SIZE];
 	uint64_t t0;
-	char *log;
-	int fd;
+	int fd = bad_peer_connect(s);
 
-	capture_start();
-	fd = raw_connect(s->addr);
-	CU_ASSERT_FATAL(fd >= 0);
 	cxp_hdr_encode(&h, b);
 	t0 = now_ms();
 	CU_ASSERT_EQUAL(send_retry(fd, b, sizeof(b)), (ssize_t)sizeof(b));
@@ -521,10 +504,7 @@ static void test_oversized_header(void)
 	CU_ASSERT_EQUAL(wait_eof(fd), 0);
 	CU_ASSERT(now_ms() - t0 < 2000);
 	close(fd);
-	CU_ASSERT(wait_for(&s->eproto, 1));
-	log = capture_end();
-	CU_ASSERT_PTR_NOT_NULL(strstr(log, ": protocol error: length 4194305 > 4194304"));
-	free(log);
+	expect_proto_close(s, ": protocol error: length 4194305 > 4194304");
 	check_serves(s->addr);
 	srv_stop(s);
 }
@@ -534,20 +514,12 @@ static void test_truncated_frame(void)
 	struct cxp_hdr h = { .type = CXP_MSG_CHUNKS, .len = 100, .reqid = 1 };
 	struct srv *s = srv_start(0);
 	uint8_t b[CXP_HDR_SIZE + 100] = { 0 };
-	char *log;
-	int fd;
+	int fd = bad_peer_connect(s);
 
-	capture_start();
-	fd = raw_connect(s->addr);
-	CU_ASSERT_FATAL(fd >= 0);
 	cxp_hdr_encode(&h, b);
 	CU_ASSERT_EQUAL(send_retry(fd, b, CXP_HDR_SIZE + 10), CXP_HDR_SIZE + 10);
 	close(fd);
-	CU_ASSERT(wait_for(&s->eproto, 1));
-	log = capture_end();
-	CU_ASSERT_PTR_NOT_NULL(
-		strstr(log, ": protocol error: truncated frame (got 26 of 116 bytes)"));
-	free(log);
+	expect_proto_close(s, ": protocol error: truncated frame (got 26 of 116 bytes)");
 
 	/* a whole frame then EOF is a clean close (reason 0), after the frame was delivered */
 	fd = raw_connect(s->addr);
@@ -572,7 +544,6 @@ static void test_handler_rejects(void)
 	struct srv *s = srv_start(CXP_MSG_DONE);
 	struct conn_rec r = { 0 };
 	struct cxp_conn *c;
-	char *log;
 
 	r.l = cxp_loop_new();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r.l);
@@ -581,11 +552,7 @@ static void test_handler_rejects(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(cxp_send(c, CXP_MSG_DONE, 99, "x", 1), 0);
 	run_bounded(r.l); /* stops at on_close: the server hung up */
-	CU_ASSERT(wait_for(&s->eproto, 1));
-	log = capture_end();
-	CU_ASSERT_PTR_NOT_NULL(
-		strstr(log, "the handler rejected a DONE frame (reqid 99, 1 bytes)"));
-	free(log);
+	expect_proto_close(s, "the handler rejected a DONE frame (reqid 99, 1 bytes)");
 	CU_ASSERT_EQUAL(r.nconnect, 1);
 	CU_ASSERT_EQUAL(r.connect_res, 0);
 	CU_ASSERT_EQUAL(r.nclose, 1);

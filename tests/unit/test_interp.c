@@ -217,11 +217,13 @@ static const struct prog_case programs[] = {
      "console.log(isNaN(\"abc\"), isNaN(\"12\"), isFinite(\"1e400\"), Number(\"  42  \"), "
      "Number(\"\"), Number(\"1,2\"), Number.isInteger(5), Number.isInteger(5.5), "
      "String.fromCharCode(72, 105))\n"
+     "console.log(+\"0x1f\", +\"0\\u00001\", +\"0b101\", +\" 0o17 \")\n"
      "Math.abs(-7.5)",
      "-3 -2 -2 3 -0 -4 3 -1\n"
      "1.4142135623730951 5 1 -Infinity Infinity NaN 1024 3.141592653589793 2.718281828459045\n"
      "42 31 -12 35 NaN 325 0.5 -Infinity\n"
-     "true false false 42 0 NaN true false Hi\n",
+     "true false false 42 0 NaN true false Hi\n"
+     "31 NaN 5 15\n",
      VM_OK, "7.5", ""},
     {"update",
      "let i = 5\n"
@@ -297,6 +299,17 @@ static int run(const struct vm_store *st, uint64_t root, uint64_t fuel, size_t h
 	return vm_run(st, root, &lim, res);
 }
 
+/* Compile src and run it once under the given limits (0: the default) into *res. */
+static void run_src(const char *src, uint64_t fuel, size_t heap, size_t out, struct vm_result *res)
+{
+	uint64_t root;
+	struct vm_store *st = build(src, &root);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL(run(st, root, fuel, heap, out, res), 0);
+	vm_store_free(st);
+}
+
 static void expect_str(const char *what, const char *name, const char *got, const char *want)
 {
 	if (strcmp(got ? got : "(null)", want)) {
@@ -310,11 +323,8 @@ static void test_programs(void)
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
 		const struct prog_case *c = &programs[i];
 		struct vm_result res;
-		uint64_t root;
-		struct vm_store *st = build(c->src, &root);
 
-		CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-		CU_ASSERT_EQUAL(run(st, root, 0, 0, 0, &res), 0);
+		run_src(c->src, 0, 0, 0, &res);
 		CU_ASSERT_EQUAL(res.status, c->status);
 		if (res.status != c->status)
 			printf("\n    %s: status %d (%s), want %d\n", c->name, res.status,
@@ -326,7 +336,6 @@ static void test_programs(void)
 		else
 			expect_str("error", c->name, res.error, c->error);
 		vm_result_free(&res);
-		vm_store_free(st);
 	}
 }
 
@@ -334,16 +343,14 @@ static void test_fuel(void)
 {
 	struct vm_result res;
 	uint64_t root, used;
-	struct vm_store *st = build("let i = 0\nwhile (true) {\n  i++\n}\n", &root);
+	struct vm_store *st;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(run(st, root, 100000, 0, 0, &res), 0);
+	run_src("let i = 0\nwhile (true) {\n  i++\n}\n", 100000, 0, 0, &res);
 	CU_ASSERT_EQUAL(res.status, VM_ERR_FUEL);
 	CU_ASSERT_EQUAL(res.fuel_used, 100000);
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "prog.jsl:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "prog.jsl:3: fuel limit of 100000 exhausted"));
 	vm_result_free(&res);
-	vm_store_free(st);
 
 	/* fuel counts instructions exactly: a run fits in its own count, not in one less */
 	st = build("function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2) }\nf(15)", &root);
@@ -367,58 +374,40 @@ static void test_fuel(void)
 static void test_stack_overflow(void)
 {
 	struct vm_result res;
-	uint64_t root;
-	struct vm_store *st =
-	    build("function down(n) {\n  return down(n + 1) + 1\n}\ndown(0)", &root);
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(run(st, root, 0, 0, 0, &res), 0);
+	run_src("function down(n) {\n  return down(n + 1) + 1\n}\ndown(0)", 0, 0, 0, &res);
 	CU_ASSERT_EQUAL(res.status, VM_ERR_RUNTIME);
 	CU_ASSERT_STRING_EQUAL(res.error,
 			       "prog.jsl:2: RangeError: Maximum call stack size exceeded");
 	vm_result_free(&res);
-	vm_store_free(st);
 	/* recursion of a few thousand frames is fine */
-	st = build("function sum(n) { return n == 0 ? 0 : n + sum(n - 1) }\nsum(5000)", &root);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(run(st, root, 0, 0, 0, &res), 0);
+	run_src("function sum(n) { return n == 0 ? 0 : n + sum(n - 1) }\nsum(5000)", 0, 0, 0, &res);
 	CU_ASSERT_EQUAL(res.status, VM_OK);
 	CU_ASSERT_STRING_EQUAL(res.value, "12502500");
 	vm_result_free(&res);
-	vm_store_free(st);
 }
 
 static void test_heap_and_output_bounds(void)
 {
 	struct vm_result res;
-	uint64_t root;
-	struct vm_store *st;
 
 	/* a string that doubles forever hits the heap bound */
-	st = build("let s = 'x'\nwhile (true) {\n  s = s + s\n}", &root);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(run(st, root, 0, 1 << 20, 0, &res), 0);
+	run_src("let s = 'x'\nwhile (true) {\n  s = s + s\n}", 0, 1 << 20, 0, &res);
 	CU_ASSERT_EQUAL(res.status, VM_ERR_MEMORY);
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(res.error, "prog.jsl:3: heap limit of 1048576 bytes reached"));
 	vm_result_free(&res);
-	vm_store_free(st);
 
 	/* garbage is collected: 300000 short-lived strings fit in 256 KiB */
-	st = build("let n = 0\nfor (let i = 0; i < 300000; i++) {\n  let s = 'item ' + i\n"
-		   "  n += s.length\n}\nn",
-		   &root);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(run(st, root, 0, 256 << 10, 0, &res), 0);
+	run_src("let n = 0\nfor (let i = 0; i < 300000; i++) {\n  let s = 'item ' + i\n"
+		"  n += s.length\n}\nn",
+		0, 256 << 10, 0, &res);
 	CU_ASSERT_EQUAL(res.status, VM_OK);
 	CU_ASSERT_STRING_EQUAL(res.value, "3188890");
 	vm_result_free(&res);
-	vm_store_free(st);
 
 	/* console.log output stops at its bound, keeping whole lines */
-	st = build("for (let i = 0; ; i++) console.log('line', i)", &root);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(run(st, root, 0, 0, 100, &res), 0);
+	run_src("for (let i = 0; ; i++) console.log('line', i)", 0, 0, 100, &res);
 	CU_ASSERT_EQUAL(res.status, VM_ERR_MEMORY);
 	CU_ASSERT_STRING_EQUAL(res.error,
 			       "prog.jsl:1: console.log output exceeds the limit of 100 bytes");
@@ -426,7 +415,6 @@ static void test_heap_and_output_bounds(void)
 	CU_ASSERT_EQUAL(strncmp(res.output, "line 0\nline 1\n", 14), 0);
 	CU_ASSERT_EQUAL(res.output[res.output_len - 1], '\n');
 	vm_result_free(&res);
-	vm_store_free(st);
 }
 
 static void test_random_is_seeded(void)

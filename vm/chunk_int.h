@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vm/ internals shared by every reader and writer of chunk graphs (the chunk
+ * codec, strings, QoS, signatures, the loader and the compiler). Defined in
+ * vm/chunk.c; not part of the public face (vm/vm.h, vm/chunk.h).
+ */
+#ifndef TL_VM_CHUNK_INT_H
+#define TL_VM_CHUNK_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/chunk.h"
+
+/*
+ * Write the message fmt... into err[0..errlen) (nothing when err is NULL or
+ * errlen is 0) and return rc: the one way a decoder or loader of vm/ reports
+ * why it refused its input.
+ */
+__attribute__((format(printf, 4, 5))) int vm_fail(int rc, char *err, size_t errlen,
+						  const char *fmt, ...);
+__attribute__((format(printf, 4, 0))) int vm_vfail(int rc, char *err, size_t errlen,
+						   const char *fmt, va_list ap);
+
+/*
+ * Append a new chunk of kind to a chain: *prev (NULL for the first chunk)
+ * gets a LINK to it in slot next_slot, or *first gets its id when it is the
+ * first; *prev becomes the new chunk, which is returned. NULL (errno =
+ * ENOMEM) when the store cannot allocate; the chain is then unchanged.
+ */
+struct vm_chunk *vm_chain_add(struct vm_store *st, uint8_t kind, unsigned next_slot,
+			      struct vm_chunk **prev, uint64_t *first);
+
+#endif
