@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Description: real trader + container processes on loopback, driven by `tasklet run`. */
+#include <fcntl.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +283,81 @@ static void test_trader_restart(void)
 	tp_stop(&t5, SIGTERM, 3000);
 }
 
+/* --hold-ms: an unmatched Tasklet waits for a container that fits, or gives up. */
+static void test_hold_until_container_registers(void)
+{
+	char prog[256];
+	struct tp_proc t6, c6;
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0",
+			  "--hold-ms", "4000", NULL };
+
+	write_file("held.jsl", "@QOS Priority('True');\nconsole.log('held');\n1;\n", prog,
+		   sizeof(prog));
+	CU_ASSERT_FATAL(tp_start(&t6, dir, "trader6", NULL, targv) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t6, 5000) == 0);
+	{
+		char *rargv[] = { (char *)tl_test_bin(), "run", "--trader", t6.line, prog, NULL };
+		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", t6.line, "--name",
+				  "late", NULL };
+		pid_t late = fork();
+
+		memset(&c6, 0, sizeof(c6));
+		snprintf(c6.log, sizeof(c6.log), "%s/late.log", dir);
+		if (late == 0) {
+			int fd = open(c6.log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			/* The container arrives after the Tasklet was submitted and held. */
+			for (int i = 0; i < 300 && !tp_log_count(&t6, "held:"); i++)
+				usleep(10000);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			execv(cargv[0], cargv);
+			_exit(127);
+		}
+		c6.pid = late;
+		c6.out_fd = -1;
+		CU_ASSERT_EQUAL(run(rargv), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "held\n=> 1\n"));
+		CU_ASSERT_EQUAL(tp_log_count(&t6, "held: no container is registered"), 1);
+		tp_stop(&c6, SIGTERM, 3000);
+	}
+	/* Nobody with a priority queue comes: answered after the hold, not before. */
+	{
+		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", t6.line, "--name",
+				  "econ-only", "--no-priority", NULL };
+		char *rargv[] = { (char *)tl_test_bin(), "run", "--trader", t6.line, prog, NULL };
+		struct timespec a, b;
+		double secs;
+
+		CU_ASSERT_FATAL(tp_start(&c6, dir, "econ-only", NULL, cargv) == 0);
+		CU_ASSERT_FATAL(tp_wait_log(&t6, "container econ-only registered", 5000) == 0);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		CU_ASSERT_EQUAL(tp_run(rargv, NULL, out, sizeof(out), err, sizeof(err), 20000), 1);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+		CU_ASSERT_TRUE(secs >= 3.9);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "no matching container"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "Priority('True')"));
+		tp_stop(&c6, SIGTERM, 3000);
+	}
+	tp_stop(&t6, SIGTERM, 3000);
+}
+
+/* SpeedMinimum filters on the speed containers measured at start-up. */
+static void test_speed_minimum(void)
+{
+	char fast[256], slow[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", "--trader", taddr, fast, NULL };
+
+	write_file("fast.jsl", "@QOS SpeedMinimum(1);\n'quick';\n", fast, sizeof(fast));
+	write_file("slow.jsl", "@QOS SpeedMinimum(4000000000);\n'never';\n", slow, sizeof(slow));
+	CU_ASSERT_EQUAL(run(argv), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "=> 'quick'\n"));
+	argv[4] = slow;
+	CU_ASSERT_EQUAL(tp_run(argv, NULL, out, sizeof(out), err, sizeof(err), 30000), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no registered container satisfies SpeedMinimum(4000000000)"));
+}
+
 /* The C API, used as an outside program would: build/examples/client. */
 static void test_c_client_example(void)
 {
@@ -324,4 +401,6 @@ TL_SUITE(x_loopback, setup, teardown,
 	 { "C API example program through the trader", test_c_client_example },
 	 { "full queue: refused Tasklets answered 'container busy'", test_busy_container_answers },
 	 { "trader restart: containers register again", test_trader_restart },
+	 { "--hold-ms: held until a container registers, else answered", test_hold_until_container_registers },
+	 { "SpeedMinimum filters on measured speed", test_speed_minimum },
 	 { "daemons stop on SIGTERM with status 0", test_daemons_stop_cleanly })
