@@ -6,6 +6,7 @@
 #   make check      every test (CUnit unit suites + integration with real processes)
 #   make bench      the bench/ suites
 #   make SAN=1 ...  AddressSanitizer + UndefinedBehaviorSanitizer build
+#   make TSAN=1 ... ThreadSanitizer build (data races between the runtime's threads)
 #   make STATIC=1   statically linked build/tasklet (for machines without our libraries)
 #   make V=1        show the commands
 
@@ -20,6 +21,7 @@ CC      := gcc
 endif
 V       ?= 0
 SAN     ?= 0
+TSAN    ?= 0
 STATIC  ?= 0
 ifeq ($(V),1)
 Q :=
@@ -40,6 +42,9 @@ ifeq ($(SAN),1)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-DTL_NO_JEMALLOC
 LDFLAGS     += -fsanitize=address,undefined
+else ifeq ($(TSAN),1)
+CFLAGS_BASE += -fsanitize=thread -fno-omit-frame-pointer -DTL_NO_JEMALLOC
+LDFLAGS     += -fsanitize=thread
 else
 LDLIBS      += -ljemalloc
 endif
