@@ -659,6 +659,16 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	c->next_id = (c->next_id & 0x7fffffffffff0000ull) | 1;
 
 	if (o->trader) {
+		struct sockaddr_storage ss;
+		unsigned sl;
+
+		if (strlen(o->trader) >= sizeof(c->trader) ||
+		    cxp_addr_parse(o->trader, &ss, &sl) < 0) {
+			snprintf(err, errlen,
+				 "bad trader address '%s' (want HOST:PORT, e.g. 127.0.0.1:7000)",
+				 o->trader);
+			goto fail;
+		}
 		snprintf(c->trader, sizeof(c->trader), "%s", o->trader);
 	} else {
 		/* The embedded daemons are part of this program: silent unless asked. */

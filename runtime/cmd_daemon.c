@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cxp/cxp.h"
@@ -31,7 +32,7 @@ static void *loop_main(void *arg)
 	return NULL;
 }
 
-static void copy_addr(char *dst, size_t cap, const char *opt, const char *val)
+static void copy_str(char *dst, size_t cap, const char *opt, const char *val)
 {
 	if (strlen(val) >= cap) {
 		fprintf(stderr, "tasklet: %s: '%s' is too long (at most %zu characters)\n", opt,
@@ -39,6 +40,22 @@ static void copy_addr(char *dst, size_t cap, const char *opt, const char *val)
 		exit(RT_EXIT_USAGE);
 	}
 	snprintf(dst, cap, "%s", val);
+}
+
+/* An address option must parse as HOST:PORT now, not fail later in a retry loop. */
+static void copy_addr(char *dst, size_t cap, const char *opt, const char *val)
+{
+	struct sockaddr_storage ss;
+	unsigned sl;
+
+	copy_str(dst, cap, opt, val);
+	if (cxp_addr_parse(val, &ss, &sl) < 0) {
+		fprintf(stderr,
+			"tasklet: %s: '%s' is not an address (want HOST:PORT with a numeric "
+			"host or localhost, e.g. 127.0.0.1:7000 or [::1]:7000)\n",
+			opt, val);
+		exit(RT_EXIT_USAGE);
+	}
 }
 
 int rt_cmd_trader(int argc, char **argv)
@@ -128,7 +145,7 @@ int rt_cmd_container(int argc, char **argv)
 		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
 		case 'w': cfg.workers = (unsigned)rt_opt_num("--workers", optarg, 1024); break;
-		case 'n': copy_addr(cfg.name, sizeof(cfg.name), "--name", optarg); break;
+		case 'n': copy_str(cfg.name, sizeof(cfg.name), "--name", optarg); break;
 		case 'p': cfg.price = (uint32_t)rt_opt_num("--price", optarg, UINT32_MAX); break;
 		case 's': cfg.speed = (uint32_t)rt_opt_num("--speed", optarg, UINT32_MAX); break;
 		case 'P': cfg.no_priority = 1; break;

@@ -373,6 +373,39 @@ static void test_c_client_example(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sq.jsl: ok on c1, result 81\n"));
 }
 
+/* Bad command lines are usage errors (exit 2) that say what is wrong. */
+static void test_bad_options(void)
+{
+	static const struct {
+		const char *argv[6];
+		const char *msg;
+	} cases[] = {
+		{ { "container", "--trader", "1.2.3:x" }, "'1.2.3:x' is not an address" },
+		{ { "container", "--trader", "127.0.0.1:7000", "--workers", "many" },
+		  "--workers: 'many' is not a number" },
+		{ { "container" }, "usage: tasklet container" },
+		{ { "trader", "--listen", "nowhere" }, "'nowhere' is not an address" },
+		{ { "trader", "--listen", "127.0.0.1:0", "--hold-ms", "-5" }, "--hold-ms" },
+		{ { "run", "--trader", "bogus", "x.jsl" }, "bad trader address 'bogus'" },
+		{ { "run" }, "usage: tasklet run" },
+		{ { "exec", "/nonexistent.jsl" }, "/nonexistent.jsl: cannot open" },
+		{ { "frobnicate" }, "unknown command 'frobnicate'" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[8] = { (char *)tl_test_bin() };
+		int rc;
+
+		for (int k = 0; k < 6 && cases[i].argv[k]; k++)
+			argv[k + 1] = (char *)cases[i].argv[k];
+		rc = tp_run(argv, NULL, out, sizeof(out), err, sizeof(err), 10000);
+		CU_ASSERT_EQUAL(rc, 2);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[i].msg));
+		if (rc != 2 || !strstr(err, cases[i].msg))
+			fprintf(stderr, "\ncase %zu: exit %d, stderr: %s\n", i, rc, err);
+	}
+}
+
 /* Last: the daemons stop on SIGTERM with status 0 and said nothing alarming
  * (in a SAN=1 build a leak or memory error would show here). */
 static void test_daemons_stop_cleanly(void)
@@ -403,4 +436,5 @@ TL_SUITE(x_loopback, setup, teardown,
 	 { "trader restart: containers register again", test_trader_restart },
 	 { "--hold-ms: held until a container registers, else answered", test_hold_until_container_registers },
 	 { "SpeedMinimum filters on measured speed", test_speed_minimum },
+	 { "bad command lines: exit 2 with a message", test_bad_options },
 	 { "daemons stop on SIGTERM with status 0", test_daemons_stop_cleanly })
