@@ -74,10 +74,11 @@ PUBHDR    := $(BUILD)/include/tasklet.h
 EXAMPLES  := $(BUILD)/examples/client
 TESTBIN   := $(BUILD)/tests/runner
 FLAGSTAMP := $(BUILD)/cflags.stamp
+BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench
 
 .PHONY: all deps demo check bench clean install-hdr FORCE
 
-all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES)
+all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES)
 
 deps:
 	$(Q)sh scripts/deps.sh
@@ -114,6 +115,13 @@ $(BUILD)/examples/%: examples/%.c $(PUBHDR) $(LIBTL) $(FLAGSTAMP)
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(filter-out -I.,$(ALL_CFLAGS)) -I$(BUILD)/include $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
 
+# Bench programs (bench/*.c), built in `all` so they cannot rot unseen; -I. (in
+# ALL_CFLAGS) because a bench may time internal interfaces such as cxp/cxp.h.
+$(BUILD)/bench/%: bench/%.c $(LIBTL) $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
+
 $(TESTBIN): $(TEST_OBJS) $(LIBTL)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  LD      $@')
@@ -127,8 +135,8 @@ demo: $(TASKLET)
 check: all $(TESTBIN)
 	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
 
-bench: $(TASKLET)
-	$(Q)sh bench/run.sh $(TASKLET)
+bench: $(TASKLET) $(BENCHES)
+	$(Q)sh bench/run.sh $(TASKLET) $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,13 @@
 # Description: `make bench`: every bench suite, each printing its table.
 set -eu
 BIN=${1:-build/tasklet}
+BUILD=${2:-build}
 here=$(dirname "$0")
 echo "== VM: JSLite interpreter vs lua5.4 / luajit -joff / node --jitless =="
 sh "$here/vm.sh" "$BIN"
+echo
+echo "== CXP: event loop throughput and round trips vs iperf3 / plain TCP sockets =="
+sh "$here/cxp.sh" "$BIN" "$BUILD"
+echo
+echo "== End to end: Tasklets through trader + containers vs local execution =="
+sh "$here/e2e.sh" "$BIN" "$BUILD"

@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Description: end to end: N small Tasklets (one in five Priority('True'))
+# through a real `tasklet trader` and two real `tasklet container --workers 1`
+# processes on 127.0.0.1, submitted with the C API in batches, and N_SEQ of
+# them one at a time (unloaded latency); then the C API's embedded default;
+# against the anchor of the same Tasklets compiled and run in-process
+# (jsl_compile + vm_run). Prints the median over RUNS runs
+# of Tasklets/s and of the median and 99th-percentile latency, and each row's
+# throughput as a ratio of the local anchor's (higher is better for us; the
+# gap is what distribution costs). Every result is checked: a wrong or
+# missing one fails the bench.
+set -eu
+BIN=${1:-build/tasklet}
+BUILD=${2:-build}
+RUNS=${RUNS:-5}
+N=${N:-2000}
+BATCH=${BATCH:-100}
+N_SEQ=${N_SEQ:-500}
+E2E="$BUILD/bench/e2e_bench"
+
+tmp=$(mktemp -d /tmp/tasklet-bench-e2e.XXXXXX)
+pids=""
+cur="" # the e2e_bench running now: in the background, so a signal ends it too
+cleanup() {
+	for p in $cur $pids; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $cur $pids; do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# wait_for FILE PATTERN: until PATTERN shows up in FILE (10 s at most).
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 200 ]; then
+			echo "e2e: timed out waiting for '$2' in $1:" >&2
+			cat "$1" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+}
+
+"$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
+pids="$pids $!"
+wait_for "$tmp/trader.addr" ':'
+TRADER=$(head -n 1 "$tmp/trader.addr")
+for c in c1 c2; do
+	"$BIN" container --trader "$TRADER" --name "$c" --workers 1 2>"$tmp/$c.log" &
+	pids="$pids $!"
+done
+wait_for "$tmp/trader.log" 'container c1 registered'
+wait_for "$tmp/trader.log" 'container c2 registered'
+
+# run_mode NAME COUNT BATCH ARGS...: RUNS runs of e2e_bench, one result line per run in $tmp/NAME.
+run_mode() {
+	name=$1 count=$2 batch=$3
+	shift 3
+	: >"$tmp/$name"
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		"$E2E" -n "$count" -b "$batch" "$@" >>"$tmp/$name" 2>"$tmp/$name.err" &
+		cur=$!
+		if ! wait "$cur"; then
+			cur=""
+			echo "e2e: $name run $((r + 1)) failed:" >&2
+			tail -n 20 "$tmp/$name.err" >&2
+			exit 1
+		fi
+		cur=""
+		r=$((r + 1))
+	done
+}
+
+# median NAME FIELD: the median of FIELD (2 = tps, 4 = p50, 6 = p99) over the runs.
+median() {
+	awk -v f="$2" '{ print $f }' "$tmp/$1" | sort -g |
+		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+run_mode local "$N" 1 --local
+run_mode trader "$N" "$BATCH" --trader "$TRADER"
+run_mode seq "$N_SEQ" 1 --trader "$TRADER"
+run_mode embedded "$N" "$BATCH" --embedded
+
+anchor=$(median local 2)
+printf '%-34s %10s %10s %10s %9s\n' "N=$N, batches of $BATCH" "Tasklets/s" "p50 us" \
+	"p99 us" "vs local"
+for m in trader seq embedded local; do
+	case $m in
+	trader) label="trader + 2 containers (processes)" ;;
+	seq) label="  same, one at a time (N=$N_SEQ)" ;;
+	embedded) label="embedded default (in-process)" ;;
+	local) label="local: jsl_compile + vm_run" ;;
+	esac
+	awk -v l="$label" -v t="$(median $m 2)" -v p="$(median $m 4)" -v q="$(median $m 6)" \
+		-v a="$anchor" 'BEGIN {
+		printf "%-34s %10s %10s %10s %9s\n", l, t, p, q,
+			(a + 0 > 0) ? sprintf("%.3fx", t / a) : "-" }'
+done
+echo "(median of $RUNS runs each; 20% Priority('True'); latency = submit to result," \
+	"local = compile + run; ratio = Tasklets/s ours / local)"
