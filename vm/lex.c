@@ -40,16 +40,20 @@ void *jsl_alloc(struct jsl_cc *C, size_t n)
 	if (!b || b->cap - b->used < n) {
 		size_t cap = n > 32768 ? n : 32768;
 
-		b = calloc(1, sizeof(*b) + cap);
+		/* malloc, not calloc: zeroing each piece as it is handed out touches
+		 * only what a small compile uses (bench/e2e: calloc's fresh pages were
+		 * a third of a small Tasklet's compile-and-run time). */
+		b = malloc(sizeof(*b) + cap);
 		if (!b)
 			jsl_nomem(C);
+		b->used = 0;
 		b->cap = cap;
 		b->next = C->arena;
 		C->arena = b;
 	}
 	p = (char *)b->data + b->used;
 	b->used += n;
-	return p;
+	return memset(p, 0, n);
 }
 
 void jsl_arena_free(struct jsl_cc *C)
