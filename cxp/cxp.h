@@ -42,7 +42,8 @@ enum cxp_type {
 	CXP_MSG_CHUNKS = 8,     /* application -> container: u64 tasklet, u32 n, n encoded chunks */
 	CXP_MSG_RESULT = 9,     /* container -> application: struct cxp_result */
 	CXP_MSG_DONE = 10,      /* container -> trader: u64 tasklet id, once the result is delivered */
-	CXP_MSG_TYPE_MAX = CXP_MSG_DONE,
+	CXP_MSG_RESULT_ACK = 11, /* application -> container: u64 tasklet id, RESULT received */
+	CXP_MSG_TYPE_MAX = CXP_MSG_RESULT_ACK,
 };
 
 /* Error codes carried by CXP_MSG_ERROR. */

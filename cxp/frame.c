@@ -17,6 +17,7 @@ static const char *const type_names[] = {
 	[CXP_MSG_ASSIGNED] = "ASSIGNED", [CXP_MSG_ASSIGN] = "ASSIGN",
 	[CXP_MSG_FETCH] = "FETCH",   [CXP_MSG_CHUNKS] = "CHUNKS",
 	[CXP_MSG_RESULT] = "RESULT", [CXP_MSG_DONE] = "DONE",
+	[CXP_MSG_RESULT_ACK] = "RESULT_ACK",
 };
 
 static const char *const ecode_names[] = {

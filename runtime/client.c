@@ -310,6 +310,16 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 	return 0;
 }
 
+/* Acknowledge a RESULT: only then does the container tell the trader DONE. */
+static void ack_result(struct cxp_conn *conn, uint64_t tid)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(tid >> (8 * i));
+	cxp_send(conn, CXP_MSG_RESULT_ACK, tid, b, sizeof(b));
+}
+
 static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
 		       const uint8_t *payload)
 {
@@ -321,6 +331,8 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 		cxp_log("%s: bad RESULT: %s", cxp_conn_peer(conn), err);
 		return -EPROTO;
 	}
+	/* Acknowledged even when unknown (e.g. a duplicate): the sender may let go. */
+	ack_result(conn, r.tasklet_id);
 	t = task_lookup(c, r.tasklet_id);
 	if (!t) {
 		cxp_log("%s: result for unknown tasklet %016llx (ignored)", cxp_conn_peer(conn),
@@ -341,6 +353,7 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 	task_complete(c, t, (int)r.status, r.container, NULL);
 	return 0;
 }
+
 
 static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
 		     void *ud)

@@ -23,18 +23,15 @@
 
 enum job_state { J_QUEUED, J_FETCHING, J_FETCHED, J_FAILED };
 
-/* What an application connection's data points at: the first member of
- * struct job and struct delivery. */
-enum app_conn_role { ROLE_FETCH = 1, ROLE_DELIVERY = 2 };
+struct app_link;
 
 struct job {
-	enum app_conn_role role; /* ROLE_FETCH */
 	struct rt_container *c;
 	struct vm_sig sig;
 	int from_trader;
 	enum rt_qclass cls;
 	struct vm_store *st;
-	struct cxp_conn *app; /* I/O thread only */
+	struct app_link *link; /* while fetching (I/O thread only) */
 	uint64_t fetch_deadline_ms;
 	unsigned fetch_rounds;
 	struct job *fnext, **fprev; /* in-flight fetch list (I/O thread only) */
@@ -63,7 +60,8 @@ struct rt_container {
 	struct cxp_conn *tconn;
 	uint64_t next_connect_ms;
 	int trader_warned;
-	struct job *fetching;
+	struct job *fetching;    /* fetches in flight (at most one per worker) */
+	struct app_link *links;  /* one connection per application address */
 	struct cxp_fetch scratch;
 	char listen_bound[CXP_ADDR_MAX + 1];
 
@@ -209,7 +207,6 @@ static void handle_assign(struct rt_container *c, struct cxp_conn *from, const s
 		free(j);
 		return;
 	}
-	j->role = ROLE_FETCH;
 	j->c = c;
 	j->from_trader = from_trader;
 	j->cls = (!c->cfg.no_priority && vm_qos_is_priority(j->sig.qos, j->sig.nqos)) ? RT_Q_PRIO
@@ -250,7 +247,67 @@ static const struct cxp_handlers direct_handlers = {
 	.on_frame = direct_frame,
 };
 
-/* ---- Fetching chunks from the application (I/O thread) -------------------------- */
+/* ---- Links to applications (I/O thread) ------------------------------------------ */
+/*
+ * One connection per application address, shared by every Tasklet of that
+ * application: FETCH/CHUNKS and RESULT/RESULT_ACK are matched by tasklet
+ * id, so a busy application costs one TCP connection, not one per Tasklet
+ * (which left a TIME-WAIT socket per Tasklet). A link with no fetch and no
+ * unacknowledged result closes after LINK_IDLE_MS.
+ *
+ * A result counts as delivered when the application acknowledges it
+ * (RESULT_ACK); only then does the trader hear DONE. A result that cannot be
+ * sent, or whose link breaks before the acknowledgement, or that is not
+ * acknowledged within ACK_TIMEOUT_MS, is reported to the trader as
+ * UNDELIVERED, and the trader passes that on to the application.
+ */
+#define LINK_IDLE_MS   2000
+#define ACK_TIMEOUT_MS 10000
+
+struct delivery {
+	uint64_t tasklet_id;
+	int from_trader;
+	uint64_t sent_ms;
+	char why[200]; /* the run's own error, for the report */
+	struct delivery *next;
+};
+
+struct app_link {
+	struct rt_container *c;
+	char addr[VM_SIG_ADDR_MAX + 1];
+	struct cxp_conn *conn;
+	int closing;               /* cxp_close called: not for new work */
+	unsigned fetches;          /* jobs fetching over this link */
+	struct delivery *unacked;  /* RESULTs sent, not acknowledged yet */
+	uint64_t idle_since_ms;
+	struct app_link *next;
+};
+
+static void report_undelivered(struct rt_container *c, const struct delivery *d, const char *app,
+			       const char *reason)
+{
+	cxp_log("tasklet %016llx: result not delivered to %s: %s",
+		(unsigned long long)d->tasklet_id, app, reason);
+	if (d->from_trader && c->tconn)
+		cxp_send_error(c->tconn, d->tasklet_id, CXP_E_UNDELIVERED,
+			       "container %s could not deliver the result to %s (%s)%s%s",
+			       c->cfg.name, app, reason,
+			       d->why[0] ? "; the run had failed: " : "", d->why);
+}
+
+static void link_idle_check(struct app_link *k)
+{
+	if (!k->fetches && !k->unacked)
+		k->idle_since_ms = rt_now_ms();
+}
+
+static void link_close(struct app_link *k)
+{
+	if (k->closing)
+		return;
+	k->closing = 1;
+	cxp_close(k->conn, 0);
+}
 
 static void fetch_finish(struct job *j, enum job_state st, uint32_t code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -266,6 +323,11 @@ static void fetch_finish(struct job *j, enum job_state st, uint32_t code, const 
 		j->fprev = NULL;
 		j->fnext = NULL;
 	}
+	if (j->link) {
+		j->link->fetches--;
+		link_idle_check(j->link);
+		j->link = NULL;
+	}
 	pthread_mutex_lock(&j->mu);
 	j->state = st;
 	j->fail_code = code;
@@ -276,6 +338,15 @@ static void fetch_finish(struct job *j, enum job_state st, uint32_t code, const 
 	}
 	pthread_cond_signal(&j->cv);
 	pthread_mutex_unlock(&j->mu);
+}
+
+/* The job fetching tasklet tid over link k, or NULL (e.g. it timed out). */
+static struct job *link_job(struct app_link *k, uint64_t tid)
+{
+	for (struct job *j = k->c->fetching; j; j = j->fnext)
+		if (j->link == k && j->sig.tasklet_id == tid)
+			return j;
+	return NULL;
 }
 
 static int send_fetch(struct job *j, const uint64_t *ids, uint32_t n)
@@ -289,13 +360,17 @@ static int send_fetch(struct job *j, const uint64_t *ids, uint32_t n)
 	memcpy(c->scratch.ids, ids, n * sizeof(ids[0]));
 	cxp_wbuf_init(&w);
 	cxp_fetch_encode(&w, &c->scratch);
-	rc = w.err ? w.err : cxp_send(j->app, CXP_MSG_FETCH, j->sig.tasklet_id, w.p, w.len);
+	rc = w.err ? w.err
+		   : cxp_send(j->link->conn, CXP_MSG_FETCH, j->sig.tasklet_id, w.p, w.len);
 	cxp_wbuf_free(&w);
 	j->fetch_rounds++;
 	return rc;
 }
 
-/* CHUNKS: u64 tasklet id, u32 n, then n encoded chunks. */
+/*
+ * CHUNKS: u64 tasklet id, u32 n, then n encoded chunks. Returns < 0 when the
+ * application sent something malformed: that closes its link.
+ */
 static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payload)
 {
 	struct rt_container *c = j->c;
@@ -362,58 +437,139 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 	}
 }
 
+static int on_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct rt_container *c = k->c;
+	struct delivery **pp, *d;
+	uint64_t tid;
+	uint8_t tb[8];
+
+	if (h->len != 8) {
+		cxp_log("%s: RESULT_ACK with %u bytes (want 8)", k->addr, h->len);
+		return -EPROTO;
+	}
+	tid = rt_get_le64(payload);
+	for (pp = &k->unacked; (d = *pp); pp = &d->next)
+		if (d->tasklet_id == tid)
+			break;
+	if (!d) {
+		cxp_log("%s: RESULT_ACK for tasklet %016llx, which it was not sent (ignored)",
+			k->addr, (unsigned long long)tid);
+		return 0;
+	}
+	*pp = d->next;
+	if (d->from_trader && c->tconn) {
+		rt_put_le64(tb, tid);
+		cxp_send(c->tconn, CXP_MSG_DONE, tid, tb, sizeof(tb));
+	}
+	free(d);
+	link_idle_check(k);
+	return 0;
+}
+
 static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
 		     void *ud)
 {
-	struct job *j = cxp_conn_data(conn);
+	struct app_link *k = cxp_conn_data(conn);
 	struct cxp_error e;
 	char err[200];
+	struct job *j;
 
-	if (!j || j->role != ROLE_FETCH || j->state != J_FETCHING) {
-		cxp_log("%s: unexpected %s frame after the fetch", cxp_conn_peer(conn),
-			cxp_type_name(h->type));
-		return 0;
-	}
 	switch (h->type) {
 	case CXP_MSG_CHUNKS:
+		/* A reply: routed by the FETCH's reqid (the tasklet id); on_chunks then
+		 * checks that the payload speaks of the same Tasklet. */
+		j = link_job(k, h->reqid);
+		if (!j) {
+			cxp_log("%s: CHUNKS for tasklet %016llx, which is not being fetched (late?)",
+				k->addr, (unsigned long long)h->reqid);
+			return 0;
+		}
 		return on_chunks(j, h, payload);
 	case CXP_MSG_ERROR:
 		if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0)
 			snprintf(e.msg, sizeof(e.msg), "(undecodable: %s)", err);
+		j = link_job(k, h->reqid);
+		if (!j) {
+			cxp_log("%s: error: %s", k->addr, e.msg);
+			return 0;
+		}
 		fetch_finish(j, J_FAILED, CXP_E_NOTFOUND, "application %s: %s", j->sig.app_addr,
 			     e.msg);
 		return 0;
+	case CXP_MSG_RESULT_ACK:
+		return on_result_ack(k, h, payload);
 	default:
-		fetch_finish(j, J_FAILED, CXP_E_BADMSG, "application %s sent %s during fetch",
-			     j->sig.app_addr, cxp_type_name(h->type));
+		cxp_log("%s: application sent %s", k->addr, cxp_type_name(h->type));
 		return -EPROTO;
 	}
 }
 
-static void delivery_closed(struct cxp_conn *conn, int reason, void *ud);
-
+/* The link is gone: its fetches fail, its unacknowledged results are reported. */
 static void app_closed(struct cxp_conn *conn, int reason, void *ud)
 {
-	struct job *j = cxp_conn_data(conn);
+	struct app_link *k = cxp_conn_data(conn);
+	struct rt_container *c;
+	char why[160];
 
-	if (j && j->role == ROLE_DELIVERY) {
-		delivery_closed(conn, reason, ud);
+	if (!k)
 		return;
+	c = k->c;
+	snprintf(why, sizeof(why), "connection %s: %s",
+		 k->closing ? "closed" : "failed", reason ? strerror(-reason) : "closed by the peer");
+	for (struct job *j = c->fetching, *next; j; j = next) {
+		next = j->fnext;
+		if (j->link == k)
+			fetch_finish(j, J_FAILED, CXP_E_NOTFOUND,
+				     "connection to application %s %s during fetch: %s",
+				     j->sig.app_addr, reason == 0 ? "closed" : "failed",
+				     reason == 0 ? "peer closed" : strerror(-reason));
 	}
-	if (!j)
-		return;
-	j->app = NULL;
-	if (j->state == J_FETCHING)
-		fetch_finish(j, J_FAILED, CXP_E_NOTFOUND,
-			     "connection to application %s %s during fetch: %s", j->sig.app_addr,
-			     reason == 0 ? "closed" : "failed",
-			     reason == 0 ? "peer closed" : strerror(-reason));
+	while (k->unacked) {
+		struct delivery *d = k->unacked;
+
+		k->unacked = d->next;
+		report_undelivered(c, d, k->addr, why);
+		free(d);
+	}
+	for (struct app_link **pp = &c->links; *pp; pp = &(*pp)->next) {
+		if (*pp == k) {
+			*pp = k->next;
+			break;
+		}
+	}
+	free(k);
 }
 
 static const struct cxp_handlers app_handlers = {
 	.on_frame = app_frame,
 	.on_close = app_closed,
 };
+
+/* The open link to addr, connecting one if there is none. NULL + errno. */
+static struct app_link *link_get(struct rt_container *c, const char *addr)
+{
+	struct app_link *k;
+
+	for (k = c->links; k; k = k->next)
+		if (!k->closing && !strcmp(k->addr, addr))
+			return k;
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return NULL;
+	k->c = c;
+	snprintf(k->addr, sizeof(k->addr), "%s", addr);
+	k->conn = cxp_connect(c->loop, addr, &app_handlers, NULL);
+	if (!k->conn) {
+		free(k);
+		return NULL;
+	}
+	cxp_conn_set_data(k->conn, k);
+	k->idle_since_ms = rt_now_ms();
+	k->next = c->links;
+	c->links = k;
+	return k;
+}
 
 /* Posted by a worker: start fetching j's graph. */
 static void fetch_start(void *arg)
@@ -436,68 +592,26 @@ static void fetch_start(void *arg)
 	j->fprev = &c->fetching;
 	c->fetching = j;
 	j->fetch_deadline_ms = rt_now_ms() + (c->cfg.fetch_timeout_ms ? c->cfg.fetch_timeout_ms : 10000);
-	j->app = cxp_connect(c->loop, j->sig.app_addr, &app_handlers, NULL);
-	if (!j->app) {
+	j->link = link_get(c, j->sig.app_addr);
+	if (!j->link) {
 		fetch_finish(j, J_FAILED, CXP_E_NOTFOUND, "cannot connect to application %s: %s",
 			     j->sig.app_addr, strerror(errno));
 		return;
 	}
-	cxp_conn_set_data(j->app, j);
+	j->link->fetches++;
 	if (send_fetch(j, &root, 1) < 0)
 		fetch_finish(j, J_FAILED, CXP_E_INTERNAL, "cannot send FETCH to %s",
 			     j->sig.app_addr);
 }
 
-/*
- * A result on its way to the application. The trader hears DONE only once
- * the frame left (the connection closed cleanly after flushing); when the
- * application cannot be reached, the trader hears an ERROR instead and
- * passes it on over the application's trader link, so the Tasklet still
- * ends in an answer the application sees.
- */
-struct delivery {
-	enum app_conn_role role; /* ROLE_DELIVERY */
-	struct rt_container *c;
-	uint64_t tasklet_id;
-	int from_trader;
-	char app[VM_SIG_ADDR_MAX + 1];
-	char why[200]; /* the run's own error, for the report */
-};
-
-static void delivery_closed(struct cxp_conn *conn, int reason, void *ud)
-{
-	struct delivery *d = cxp_conn_data(conn);
-	struct rt_container *c;
-	uint8_t tid[8];
-
-	if (!d)
-		return;
-	c = d->c;
-	if (reason == 0) {
-		if (d->from_trader && c->tconn) {
-			rt_put_le64(tid, d->tasklet_id);
-			cxp_send(c->tconn, CXP_MSG_DONE, d->tasklet_id, tid, sizeof(tid));
-		}
-	} else {
-		cxp_log("tasklet %016llx: cannot deliver the result to %s: %s",
-			(unsigned long long)d->tasklet_id, d->app, strerror(-reason));
-		if (d->from_trader && c->tconn)
-			cxp_send_error(c->tconn, d->tasklet_id, CXP_E_UNDELIVERED,
-				       "container %s could not deliver the result to %s (%s)%s%s",
-				       c->cfg.name, d->app, strerror(-reason),
-				       d->why[0] ? "; the run had failed: " : "", d->why);
-	}
-	free(d);
-}
-
-/* Posted by a worker: deliver j's result to its application, free j. */
+/* Posted by a worker: send j's result to its application, free j. */
 static void result_send(void *arg)
 {
 	struct job *j = arg;
 	struct rt_container *c = j->c;
 	struct cxp_result r = { 0 };
 	struct delivery *d = calloc(1, sizeof(*d));
-	struct cxp_conn *conn = NULL;
+	struct app_link *k = NULL;
 	struct cxp_wbuf w;
 	int rc = -ENOMEM;
 
@@ -517,52 +631,31 @@ static void result_send(void *arg)
 	cxp_result_encode(&w, &r);
 	if (!d || w.err)
 		goto out;
-	d->role = ROLE_DELIVERY;
-	d->c = c;
 	d->tasklet_id = j->sig.tasklet_id;
 	d->from_trader = j->from_trader;
-	snprintf(d->app, sizeof(d->app), "%s", j->sig.app_addr);
+	d->sent_ms = rt_now_ms();
 	snprintf(d->why, sizeof(d->why), "%s", r.error);
-	/* The fetch connection if it still takes frames, else a fresh one. */
-	if (j->app) {
-		cxp_conn_set_data(j->app, NULL);
-		if (cxp_send(j->app, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) == 0)
-			conn = j->app;
-		j->app = NULL;
+	k = link_get(c, j->sig.app_addr);
+	if (!k) {
+		rc = -errno;
+		goto out;
 	}
-	if (!conn) {
-		conn = cxp_connect(c->loop, j->sig.app_addr, &app_handlers, NULL);
-		if (!conn) {
-			rc = -errno;
-			goto out;
-		}
-		if (cxp_send(conn, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len) < 0) {
-			cxp_close(conn, -EIO);
-			conn = NULL;
-			rc = -EIO;
-			goto out;
-		}
-	}
-	/* app_closed routes the close of a ROLE_DELIVERY connection to delivery_closed. */
-	cxp_conn_set_data(conn, d);
-	cxp_close(conn, 0);
+	rc = cxp_send(k->conn, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len);
+	if (rc < 0)
+		goto out;
+	d->next = k->unacked;
+	k->unacked = d;
 	d = NULL;
-	rc = 0;
 out:
-	if (rc < 0 && d) {
-		cxp_log("tasklet %016llx: cannot send the result to %s: %s",
-			(unsigned long long)j->sig.tasklet_id, j->sig.app_addr, strerror(-rc));
-		if (d->from_trader && c->tconn)
-			cxp_send_error(c->tconn, d->tasklet_id, CXP_E_UNDELIVERED,
-				       "container %s could not send the result to %s (%s)",
-				       c->cfg.name, d->app, strerror(-rc));
-	}
+	if (rc < 0 && d)
+		report_undelivered(c, d, j->sig.app_addr, strerror(-rc));
 	free(d);
 	cxp_wbuf_free(&w);
 	job_free(j);
 }
 
-/* Every 100 ms on the I/O thread: reconnect to the trader, expire fetches. */
+/* Every 100 ms on the I/O thread: reconnect to the trader, expire fetches,
+ * unacknowledged results and idle links. */
 static void io_tick(void *arg)
 {
 	struct rt_container *c = arg;
@@ -580,13 +673,20 @@ static void io_tick(void *arg)
 			fetch_finish(j, J_FAILED, CXP_E_NOTFOUND,
 				     "timed out fetching chunks from application %s",
 				     j->sig.app_addr);
-		else
-			continue;
-		if (j->app) {
-			cxp_conn_set_data(j->app, NULL);
-			cxp_close(j->app, -ETIMEDOUT);
-			j->app = NULL;
+	}
+	for (struct app_link *k = c->links; k; k = k->next) {
+		for (struct delivery **pp = &k->unacked, *d; (d = *pp);) {
+			if (now - d->sent_ms < ACK_TIMEOUT_MS) {
+				pp = &d->next;
+				continue;
+			}
+			*pp = d->next;
+			report_undelivered(c, d, k->addr, "no acknowledgement within 10 s");
+			free(d);
+			link_idle_check(k);
 		}
+		if (!k->fetches && !k->unacked && now - k->idle_since_ms >= LINK_IDLE_MS)
+			link_close(k);
 	}
 	/* Keep ticking while stopping too: a fetch that starts late must still end. */
 	cxp_loop_timer(c->loop, 100, io_tick, c);
@@ -781,6 +881,10 @@ static void close_links(void *arg)
 {
 	struct rt_container *c = arg;
 
+	/* Unacknowledged results are reported to the trader as the links close,
+	 * so the trader link goes last. */
+	for (struct app_link *k = c->links; k; k = k->next)
+		link_close(k);
 	if (c->tconn)
 		cxp_close(c->tconn, 0);
 	/* Let queued results and DONE frames drain before the loop stops. */

@@ -80,7 +80,7 @@ static void test_hdr_rejects(void)
 	b[3] = 0;
 	expect_reject(b, "unknown message type 0");
 	b[3] = CXP_MSG_TYPE_MAX + 1;
-	expect_reject(b, "unknown message type 11");
+	expect_reject(b, "unknown message type 12");
 	b[3] = 255;
 	expect_reject(b, "unknown message type 255");
 
