@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
 #include "cxp/cxp.h"
 
 #define WINDOW_BYTES (4u << 20) /* default unacknowledged stream bytes, like tcp_wmem's max */
@@ -243,34 +244,15 @@ static void *loop_thread(void *arg)
 	return NULL;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The q-quantile (0..1) of sorted v[0..n), n > 0, by the nearest-rank rule. */
-static double quantile(const uint64_t *v, size_t n, double q)
-{
-	size_t i = (size_t)(q * (double)n + 0.999999);
-
-	if (i < 1)
-		i = 1;
-	if (i > n)
-		i = n;
-	return (double)v[i - 1];
-}
-
 static int print_rr(uint64_t *lat, size_t n, uint64_t elapsed_ns)
 {
 	if (!n || !elapsed_ns) {
 		fprintf(stderr, "cxp_bench: no round trips measured\n");
 		return -1;
 	}
-	qsort(lat, n, sizeof(*lat), cmp_u64);
+	qsort(lat, n, sizeof(*lat), bench_cmp_u64);
 	printf("rtps %.0f p50_us %.1f p99_us %.1f\n", (double)n * 1e9 / (double)elapsed_ns,
-	       quantile(lat, n, 0.50) / 1e3, quantile(lat, n, 0.99) / 1e3);
+	       bench_quantile(lat, n, 0.50) / 1e3, bench_quantile(lat, n, 0.99) / 1e3);
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "runtime/tasklet.h"
 #include "vm/vm.h"
 
@@ -50,24 +51,6 @@ static size_t tasklet_src(unsigned i, char *buf, size_t cap, char *want, size_t 
 
 	snprintf(want, wantcap, "%lld", k * k);
 	return (size_t)n;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double quantile(const uint64_t *v, size_t n, double q)
-{
-	size_t i = (size_t)(q * (double)n + 0.999999);
-
-	if (i < 1)
-		i = 1;
-	if (i > n)
-		i = n;
-	return (double)v[i - 1];
 }
 
 /* The anchor: compile and run each Tasklet here. Returns the count of bad results. */
@@ -240,9 +223,9 @@ int main(int argc, char **argv)
 		free(lat);
 		return 1;
 	}
-	qsort(lat, n, sizeof(*lat), cmp_u64);
+	qsort(lat, n, sizeof(*lat), bench_cmp_u64);
 	printf("tps %.0f p50_us %.1f p99_us %.1f\n", (double)n * 1e9 / (double)(t1 - t0),
-	       quantile(lat, n, 0.50) / 1e3, quantile(lat, n, 0.99) / 1e3);
+	       bench_quantile(lat, n, 0.50) / 1e3, bench_quantile(lat, n, 0.99) / 1e3);
 	free(lat);
 	return 0;
 }
