@@ -37,8 +37,7 @@ trap 'exit 130' INT TERM
 # figure, - if it failed) to $tmp/iperf3. Not in a subshell, so that the
 # EXIT trap sees $ipid.
 iperf3_run() {
-	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+	port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 30000) }')
 	iperf3 -s -1 -B 127.0.0.1 -p "$port" --forceflush >"$tmp/iperf3-s.log" 2>&1 &
 	ipid=$!
 	# Connecting before the server listens would fail the client.
@@ -50,9 +49,7 @@ print(s.getsockname()[1])')
 	done
 	if iperf3 -c 127.0.0.1 -p "$port" -t "$SECS" -l "$IPERF_LEN" -J >"$tmp/iperf3.json" 2>&1
 	then
-		python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print("gbps %.2f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))' \
+		jq -r '"gbps \(.end.sum_received.bits_per_second / 1e9 * 100 | round / 100)"' \
 			"$tmp/iperf3.json" >>"$tmp/iperf3"
 	else
 		echo "cxp: iperf3 failed: $(head -c 300 "$tmp/iperf3.json")" >&2
@@ -84,7 +81,7 @@ one_run() {
 }
 
 have_iperf3=0
-command -v iperf3 >/dev/null && command -v python3 >/dev/null && have_iperf3=1
+command -v iperf3 >/dev/null && command -v jq >/dev/null && have_iperf3=1
 : >"$tmp/iperf3"
 r=0
 while [ $r -lt "$RUNS" ]; do
