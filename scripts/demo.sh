@@ -78,7 +78,27 @@ grep -E 'tasklet .* -> container|no registered container' "$tmp/trader.log" | se
 say "5. What the containers did"
 grep -hE 'queued|ran|failed' "$tmp/c1.log" "$tmp/c2.log" | sed 's/^/   /'
 
-say "6. A Tasklet whose QoS no container offers is answered, not lost"
+say "6. Overload: 8 slow economy Tasklets and 2 priority ones submitted together"
+echo "   The economy queue of c2 builds up; priority Tasklets do not wait behind it."
+cat >"$tmp/slow.jsl" <<'JSL'
+let i = 0; let s = 0;
+while (i < 3000000) { s = s + i % 7; i = i + 1; }
+s;
+JSL
+cat >"$tmp/urgent.jsl" <<'JSL'
+@QOS Priority('True');
+"answered at once";
+JSL
+"$BIN" run --trader "$TRADER" -v "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+	"$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+	"$tmp/urgent.jsl" "$tmp/urgent.jsl" >/dev/null 2>"$tmp/overload.log" || status=$?
+printf '   %-12s %-10s %-9s %s\n' tasklet container class "round trip"
+sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet [0-9a-f]* ran on \([^ ]*\) (\([a-z]*\)).*round trip \(.*\)$/\1 \2 \3 \4/p' \
+	"$tmp/overload.log" | while read -r f c k t; do
+	printf '   %-12s %-10s %-9s %s\n' "$f" "$c" "$k" "$t"
+done
+
+say "7. A Tasklet whose QoS no container offers is answered, not lost"
 cat >"$tmp/private.jsl" <<'JSL'
 @QOS Privacy('TLS', 'demo-ca');
 console.log("secret");
