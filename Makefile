@@ -76,7 +76,7 @@ TESTBIN   := $(BUILD)/tests/runner
 FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench
 
-.PHONY: all deps demo check bench clean install-hdr FORCE
+.PHONY: all deps demo check bench clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES)
 
