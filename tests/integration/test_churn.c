@@ -108,7 +108,7 @@ static void test_churn_nothing_lost(void)
 	/* Errors only where a container was killed with work in hand. */
 	CU_ASSERT_TRUE(ok >= NAPPS * PER_APP / 2);
 	if (failed)
-		CU_ASSERT_TRUE(count(tr.log, "tasklets reported lost") > 0);
+		CU_ASSERT_TRUE(count(tr.log, "reported lost to their applications") > 0);
 	CU_ASSERT_TRUE(tp_alive(&tr) && tp_alive(&k[0]) && tp_alive(&k[2]));
 	for (int i = 0; i < 4; i++)
 		tp_stop(&k[i], SIGTERM, 3000);
