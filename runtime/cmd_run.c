@@ -14,11 +14,12 @@ static void run_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tasklet run [--trader ADDR:PORT] [--listen ADDR:PORT] [--containers N]\n"
-		"                   [--workers N] [--repeat N] [--timeout SEC] [--seed N] [-v] [-q]\n"
-		"                   FILE.jsl...\n"
+		"                   [--workers N] [--repeat N] [--timeout SEC] [--seed N]\n"
+		"                   [--local-fallback] [-v] [-q] FILE.jsl...\n"
 		"Compile each FILE, submit it to the trader, print its output and result.\n"
 		"Without --trader, an embedded trader and N (default 2) containers start on\n"
-		"loopback inside this process.\n");
+		"loopback inside this process. With --local-fallback, a Tasklet no container\n"
+		"matches runs in this process instead.\n");
 }
 
 /* Print one finished Tasklet. Returns 0 when it ran to completion. */
@@ -58,6 +59,7 @@ int rt_cmd_run(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "local-fallback", no_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -70,7 +72,7 @@ int rt_cmd_run(int argc, char **argv)
 	uint64_t *ids;
 	char err[512];
 
-	while ((opt = getopt_long(argc, argv, "t:l:c:w:r:T:s:vqh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:c:w:r:T:s:Lvqh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': o.trader = optarg; break;
 		case 'l': o.listen = optarg; break;
@@ -79,6 +81,7 @@ int rt_cmd_run(int argc, char **argv)
 		case 'r': repeat = rt_opt_num("--repeat", optarg, 1000000); break;
 		case 'T': timeout_s = rt_opt_num("--timeout", optarg, 86400); break;
 		case 's': o.seed = rt_opt_num("--seed", optarg, ~0ull); break;
+		case 'L': o.local_fallback = 1; break;
 		case 'v': verbose = o.verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': run_usage(stdout); return 0;

@@ -32,6 +32,8 @@ struct tl_options {
 	unsigned workers;    /* embedded default: workers per container (0 = 1) */
 	uint64_t seed;       /* Tasklet seeds; 0 = random */
 	int verbose;         /* embedded default: let its daemons log to stderr */
+	int local_fallback;  /* run a Tasklet no container matches in this process
+			      * (tl_result.container is then "local") */
 };
 
 enum tl_status {

@@ -104,6 +104,8 @@ cat >"$tmp/private.jsl" <<'JSL'
 console.log("secret");
 JSL
 "$BIN" run --trader "$TRADER" "$tmp/private.jsl" || true
+echo "   ... and with --local-fallback the application runs it itself:"
+"$BIN" run --trader "$TRADER" --local-fallback "$tmp/private.jsl" | sed 's/^/   /'
 
 say "Stopping the trader and the containers"
 exit $status

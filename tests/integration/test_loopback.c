@@ -132,6 +132,22 @@ static void test_no_match_is_answered(void)
 	CU_ASSERT_PTR_NULL(strstr(out, "x\n"));
 }
 
+/* --local-fallback: what no container matches runs in the application. */
+static void test_local_fallback(void)
+{
+	char prog[256], plain[256];
+	char *argv[] = { (char *)tl_test_bin(), "run", "--trader", taddr, "--local-fallback",
+			 prog, plain, NULL };
+
+	write_file("private2.jsl", "@QOS Privacy('TLS', 'test-ca');\nconsole.log('kept home');\n2 ** 0 + 41;\n",
+		   prog, sizeof(prog));
+	write_file("plain.jsl", "'remote';\n", plain, sizeof(plain));
+	CU_ASSERT_EQUAL(run(argv), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "private2.jsl: ok on local (economy) ==\nkept home\n=> 42\n"));
+	/* Only the unmatched one stays home. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "plain.jsl: ok on c2 (economy) ==\n=> 'remote'\n"));
+}
+
 static void test_runtime_error_reported(void)
 {
 	char prog[256];
@@ -431,6 +447,7 @@ TL_SUITE(x_loopback, setup, teardown,
 	 { "examples/hello.jsl through trader and container", test_example_hello },
 	 { "40 concurrent Tasklets all answered", test_many_concurrent },
 	 { "no matching container: answered with the QoS named", test_no_match_is_answered },
+	 { "--local-fallback runs an unmatched Tasklet in the application", test_local_fallback },
 	 { "runtime errors reach the application", test_runtime_error_reported },
 	 { "compile errors stay local with file:line:col", test_compile_error_local },
 	 { "container killed mid-run: application told 'container lost'", test_container_lost },
