@@ -34,19 +34,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# wait_for FILE PATTERN: until PATTERN shows up in FILE (10 s at most).
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 200 ]; then
-			echo "e2e: timed out waiting for '$2' in $1:" >&2
-			cat "$1" >&2
-			exit 1
-		fi
-		sleep 0.05
-	done
-}
+WHO=e2e
+. "$(dirname "$0")/../scripts/lib.sh"
 
 "$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
 pids="$pids $!"

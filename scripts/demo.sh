@@ -28,19 +28,8 @@ else
 	say() { printf '\n%s\n' "$*"; }
 fi
 
-# wait_for FILE PATTERN: until PATTERN shows up in FILE (5 s at most).
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ]; then
-			echo "demo: timed out waiting for '$2' in $1:" >&2
-			cat "$1" >&2
-			exit 1
-		fi
-		sleep 0.05
-	done
-}
+WHO=demo
+. "$(dirname "$0")/lib.sh"
 
 say "1. A trader on 127.0.0.1 (ephemeral port)"
 "$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
