@@ -57,7 +57,6 @@ struct tl_client {
 	struct task *tasks;
 	uint64_t next_id;
 	int connect_res; /* 1 = pending, 0 = connected, < 0 = failed */
-	int trader_gone;
 
 	struct cxp_fetch *scratch; /* I/O thread */
 
@@ -162,15 +161,15 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 			cxp_log("trader %s: bad ASSIGNED: %s", c->trader, err);
 			return -EPROTO;
 		}
-		t = task_lookup(c, a.tasklet_id);
+		pthread_mutex_lock(&c->mu);
+		t = task_find(c, a.tasklet_id);
 		if (t) {
 			t->assigned = 1;
-			pthread_mutex_lock(&c->mu);
 			if (!t->done)
 				snprintf(t->res.container, sizeof(t->res.container), "%s",
 					 a.container);
-			pthread_mutex_unlock(&c->mu);
 		}
+		pthread_mutex_unlock(&c->mu);
 		return 0;
 	case CXP_MSG_ERROR:
 		if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0) {
@@ -210,7 +209,6 @@ static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 	snprintf(msg, sizeof(msg), "lost the connection to trader %s before assignment (%s)",
 		 c->trader, reason ? strerror(-reason) : "closed by the trader");
 	pthread_mutex_lock(&c->mu);
-	c->trader_gone = 1;
 	if (c->connect_res == 1)
 		c->connect_res = reason ? reason : -ECONNRESET;
 	/* Assigned Tasklets still reach us from their containers; the others cannot. */
@@ -386,22 +384,16 @@ static void submit_cb(void *arg)
 {
 	struct task *t = arg;
 	struct tl_client *c = t->c;
-	uint8_t *buf;
+	uint8_t buf[VM_SIG_MAX_ENCODED];
 	int n;
 
-	buf = malloc(65536);
-	if (!buf) {
-		task_complete(c, t, TL_ERR_INTERNAL, NULL, "out of memory");
-		return;
-	}
-	n = vm_sig_encode(&t->sig, buf, 65536);
+	n = vm_sig_encode(&t->sig, buf, sizeof(buf));
 	if (n < 0)
 		task_complete(c, t, TL_ERR_INTERNAL, NULL, "signature does not fit");
 	else if (!c->tconn)
 		task_complete(c, t, TL_ERR_DISCONNECTED, NULL, "not connected to a trader");
 	else if (cxp_send(c->tconn, CXP_MSG_SUBMIT, t->id, buf, (size_t)n) < 0)
 		task_complete(c, t, TL_ERR_DISCONNECTED, NULL, "cannot send to the trader");
-	free(buf);
 }
 
 int tl_submit_source(struct tl_client *c, const char *name, const char *src, size_t len,

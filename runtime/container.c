@@ -29,7 +29,6 @@ struct job {
 	struct rt_container *c;
 	struct vm_sig sig;
 	int from_trader;
-	enum rt_qclass cls;
 	struct vm_store *st;
 	struct app_link *link; /* while fetching (I/O thread only) */
 	uint64_t fetch_deadline_ms;
@@ -191,6 +190,8 @@ static void handle_assign(struct rt_container *c, struct cxp_conn *from, const s
 			  const uint8_t *payload, int from_trader)
 {
 	struct job *j = calloc(1, sizeof(*j));
+	const char *qname;
+	enum rt_qclass cls;
 	char err[256];
 	int rc;
 
@@ -209,23 +210,22 @@ static void handle_assign(struct rt_container *c, struct cxp_conn *from, const s
 	}
 	j->c = c;
 	j->from_trader = from_trader;
-	j->cls = (!c->cfg.no_priority && vm_qos_is_priority(j->sig.qos, j->sig.nqos)) ? RT_Q_PRIO
-										     : RT_Q_ECON;
+	cls = (!c->cfg.no_priority && vm_qos_is_priority(j->sig.qos, j->sig.nqos)) ? RT_Q_PRIO
+										   : RT_Q_ECON;
+	qname = cls == RT_Q_PRIO ? "priority" : "economy";
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
-	rc = rt_queue_push(&c->q, j, j->cls, j->sig.tasklet_id);
+	rc = rt_queue_push(&c->q, j, cls, j->sig.tasklet_id);
 	if (rc < 0) {
 		cxp_log("tasklet %016llx refused: %s queue %s", (unsigned long long)j->sig.tasklet_id,
-			j->cls == RT_Q_PRIO ? "priority" : "economy",
-			rc == -EBUSY ? "full" : "closed");
+			qname, rc == -EBUSY ? "full" : "closed");
 		cxp_send_error(from, h->reqid, CXP_E_BUSY, "container %s: %s queue %s",
-			       c->cfg.name, j->cls == RT_Q_PRIO ? "priority" : "economy",
-			       rc == -EBUSY ? "full" : "shutting down");
+			       c->cfg.name, qname, rc == -EBUSY ? "full" : "shutting down");
 		job_free(j);
 		return;
 	}
 	cxp_log("tasklet %016llx queued (%s) from %s", (unsigned long long)j->sig.tasklet_id,
-		j->cls == RT_Q_PRIO ? "priority" : "economy", j->sig.app_addr);
+		qname, j->sig.app_addr);
 }
 
 /* The optional direct endpoint takes ASSIGN frames only. */

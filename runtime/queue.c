@@ -45,7 +45,6 @@ int rt_queue_push(struct rt_queue *q, void *item, enum rt_qclass cls, uint64_t i
 		rc = -EBUSY;
 	} else {
 		r->items[r->tail++ & (r->cap - 1)] = (struct rt_item){ item, id };
-		q->pushed[cls]++;
 		RT_PROBE4(enqueue, 0, cls, r->tail - r->head, id);
 		pthread_cond_signal(&q->cv);
 	}
@@ -67,7 +66,6 @@ void *rt_queue_pop(struct rt_queue *q, unsigned core, enum rt_qclass *cls)
 			struct rt_item *it = &r->items[r->head++ & (r->cap - 1)];
 
 			item = it->item;
-			q->popped[k]++;
 			*cls = (enum rt_qclass)k;
 			RT_PROBE4(dequeue, core, k, r->tail - r->head, it->id);
 			goto out;

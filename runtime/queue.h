@@ -35,7 +35,6 @@ struct rt_queue {
 	pthread_cond_t cv;
 	struct rt_ring q[2];
 	int closed;
-	uint64_t pushed[2], popped[2];
 };
 
 /* Bound: at most cap items per class (rounded up to a power of two). 0 or -ENOMEM. */

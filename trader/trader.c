@@ -49,7 +49,6 @@ struct trd_trader {
 	size_t ncont, capcont;
 	uint64_t next_cid;
 	struct pending *pend; /* the Tasklet store (a list: fine at this scale) */
-	uint64_t matched, nomatch;
 	int hold_armed; /* a hold_tick timer is pending */
 };
 
@@ -110,7 +109,6 @@ static int place(struct trd_trader *t, struct pending *p, char *why, size_t whyc
 	p->container = c->id;
 	free(p->sig);
 	p->sig = NULL;
-	t->matched++;
 	cxp_log("tasklet %016llx -> container %s (id %llu, load %u)",
 		(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id, c->load);
 	if (p->app)
@@ -139,7 +137,6 @@ static void retry_held(struct trd_trader *t, uint64_t now)
 		if (place(t, p, why, sizeof(why)) == 0)
 			continue;
 		if (now >= p->deadline_ms) {
-			t->nomatch++;
 			cxp_log("tasklet %016llx: %s (held %u ms)", (unsigned long long)p->tasklet_id,
 				why, t->cfg.hold_ms);
 			fail_pending(t, p, CXP_E_NOMATCH, why);
@@ -221,7 +218,6 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 		arm_hold(t);
 		return 0;
 	}
-	t->nomatch++;
 	cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, why);
 	fail_pending(t, p, rc == -ENOENT ? CXP_E_NOMATCH : CXP_E_INTERNAL, why);
 	return 0;

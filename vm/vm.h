@@ -174,6 +174,11 @@ struct vm_sig {
  *     parameter: u8 type (VM_QOS_P_INT: i64 | VM_QOS_P_STR: str <= 63 bytes)
  * Trailing bytes after the last requirement are an error.
  */
+/* The largest encoding of a valid signature: a buffer this big always fits. */
+#define VM_SIG_MAX_ENCODED                                                              \
+	(8 + 4 + VM_SIG_ADDR_MAX + 3 * 8 + 4 +                                          \
+	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)))
+
 /* Encode into buf; returns the length, or -ENOSPC. */
 int vm_sig_encode(const struct vm_sig *s, uint8_t *buf, size_t cap);
 /* Decode and validate; returns bytes consumed, or -EINVAL with a message in err. */

@@ -111,6 +111,8 @@ static void test_round_trip(void)
 	}
 	n = enc(&s, buf, sizeof(buf));
 	CU_ASSERT_EQUAL(n, 40 + 63 + 16 * (2 + 4 * (1 + 4 + 63)));
+	/* VM_SIG_MAX_ENCODED is exactly that bound: callers size buffers by it. */
+	CU_ASSERT_EQUAL(n, VM_SIG_MAX_ENCODED);
 	CU_ASSERT_EQUAL(vm_sig_decode(buf, (size_t)n, &d, err, sizeof(err)), n);
 	CU_ASSERT_EQUAL(memcmp(d.qos, s.qos, sizeof(s.qos)), 0);
 }
