@@ -42,69 +42,6 @@
 
 #define NOINLINE __attribute__((noinline))
 
-/* ---- errors ------------------------------------------------------------------- */
-
-static uint32_t cur_line(const struct jsl_vm *vm)
-{
-	const struct jsl_ci *ci = vm->ci;
-	uint32_t pc = (uint32_t)(ci->pc - ci->fn->code);
-
-	return jsl_func_line(ci->fn, pc ? pc - 1 : 0);
-}
-
-int jsl_throw(struct jsl_vm *vm, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (vm->status != VM_OK)
-		return -1;
-	vm->status = VM_ERR_RUNTIME;
-	n = snprintf(vm->error, sizeof(vm->error), "%s:%u: ", vm->prog->file, cur_line(vm));
-	if (n >= 0 && (size_t)n < sizeof(vm->error)) {
-		va_start(ap, fmt);
-		vsnprintf(vm->error + n, sizeof(vm->error) - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-int jsl_oom(struct jsl_vm *vm, const char *what)
-{
-	if (vm->status != VM_OK)
-		return -1;
-	vm->status = VM_ERR_MEMORY;
-	snprintf(vm->error, sizeof(vm->error), "%s:%u: %s", vm->prog->file, cur_line(vm), what);
-	return -1;
-}
-
-int jsl_new_str(struct jsl_vm *vm, const char *p, size_t n, jv *out)
-{
-	struct jsl_str *s = jsl_str_new(&vm->heap, p, n);
-
-	if (!s) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "heap limit of %zu bytes reached", vm->heap.limit);
-		return jsl_oom(vm, msg);
-	}
-	*out = jv_from_str(s);
-	return 0;
-}
-
-int jsl_buf_to_str(struct jsl_vm *vm, struct jsl_buf *b, jv *out)
-{
-	int rc;
-
-	if (!b->ok) {
-		free(b->p);
-		return jsl_oom(vm, "out of memory building a string");
-	}
-	rc = jsl_new_str(vm, b->p ? b->p : "", b->len, out);
-	free(b->p);
-	return rc;
-}
-
 /* ---- garbage collection ---------------------------------------------------------- */
 
 static void mark(jv v)
@@ -355,70 +292,6 @@ static NOINLINE int getlen_slow(struct jsl_vm *vm, jv *ra, jv b)
 	return 0;
 }
 
-/* The UTF-8 bytes of UTF-16 code unit idx of s (a lone surrogate becomes WTF-8). */
-int jsl_code_unit_at(const struct jsl_str *s, uint32_t idx, char out[4], uint32_t *unit)
-{
-	uint32_t u = 0;
-
-	for (uint32_t i = 0; i < s->len;) {
-		unsigned char c = (unsigned char)s->s[i];
-		uint32_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4, cp;
-
-		if (i + n > s->len)
-			n = s->len - i;
-		if (n == 1)
-			cp = c;
-		else if (n == 2)
-			cp = (c & 0x1fu) << 6 | (s->s[i + 1] & 0x3fu);
-		else if (n == 3)
-			cp = (c & 0x0fu) << 12 | (s->s[i + 1] & 0x3fu) << 6 | (s->s[i + 2] & 0x3fu);
-		else
-			cp = (c & 0x07u) << 18 | (s->s[i + 1] & 0x3fu) << 12 |
-			     (s->s[i + 2] & 0x3fu) << 6 | (s->s[i + 3] & 0x3fu);
-		if (n == 4 && (u == idx || u + 1 == idx)) {
-			uint32_t half = u == idx ? 0xd800 + ((cp - 0x10000) >> 10)
-						 : 0xdc00 + ((cp - 0x10000) & 0x3ff);
-
-			out[0] = (char)(0xe0 | (half >> 12));
-			out[1] = (char)(0x80 | ((half >> 6) & 0x3f));
-			out[2] = (char)(0x80 | (half & 0x3f));
-			*unit = half;
-			return 3;
-		}
-		if (u == idx) {
-			memcpy(out, s->s + i, n);
-			*unit = cp;
-			return (int)n;
-		}
-		u += n == 4 ? 2 : 1;
-		i += n;
-	}
-	return 0;
-}
-
-int jsl_char_at(struct jsl_vm *vm, jv str, double d, jv *out)
-{
-	const struct jsl_str *s = jv_str(str);
-	char buf[4];
-	uint32_t unit;
-	int n;
-
-	if (!(d >= 0 && d < s->ulen && d == floor(d))) {
-		*out = JV_UNDEF;
-		return 0;
-	}
-	if (s->ascii) {
-		*out = vm->chars[(unsigned char)s->s[(uint32_t)d]];
-		return 0;
-	}
-	n = jsl_code_unit_at(s, (uint32_t)d, buf, &unit);
-	if (n == 1 && (unsigned char)buf[0] < 0x80) {
-		*out = vm->chars[(unsigned char)buf[0]];
-		return 0;
-	}
-	return jsl_new_str(vm, buf, (size_t)n, out);
-}
-
 static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
 {
 	if (jv_is(b, JV_T_UNDEF) || jv_is(b, JV_T_NULL)) {
@@ -455,17 +328,6 @@ static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
 	}
 	*ra = JV_UNDEF;
 	return 0;
-}
-
-const char *jsl_call_name(const struct jsl_vm *vm)
-{
-	const struct jsl_func *f = vm->ci->fn;
-	uint64_t pc = (uint64_t)(vm->ci->pc - f->code) - 1;
-
-	for (uint32_t k = 0; k < f->ncnames; k++)
-		if (f->cnames[k] >> 32 == pc)
-			return jv_str(vm->prog->consts[(uint32_t)f->cnames[k]])->s;
-	return NULL;
 }
 
 /* The name of what R[a] was loaded from, for "x is not a function". */
@@ -1011,7 +873,7 @@ out_of_fuel:
 	SAVEPC();
 	vm->status = VM_ERR_FUEL;
 	snprintf(vm->error, sizeof(vm->error), "%s:%u: fuel limit of %lld exhausted",
-		 vm->prog->file, cur_line(vm), (long long)*fuel_io);
+		 vm->prog->file, jsl_cur_line(vm), (long long)*fuel_io);
 	rc = -1;
 	goto out;
 fail:

@@ -456,6 +456,8 @@ struct jsl_vm {
 };
 
 /* End the run with a runtime error "file:line: <message>"; returns -1. */
+/* The source line of the instruction vm is executing (vm/throw.c). */
+uint32_t jsl_cur_line(const struct jsl_vm *vm);
 __attribute__((format(printf, 2, 3))) int jsl_throw(struct jsl_vm *vm, const char *fmt, ...);
 /* End the run with VM_ERR_MEMORY; returns -1. */
 int jsl_oom(struct jsl_vm *vm, const char *what);

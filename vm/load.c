@@ -700,21 +700,3 @@ out:
 	free(fh);
 	return rc;
 }
-
-uint32_t jsl_func_line(const struct jsl_func *f, uint32_t pc)
-{
-	uint32_t lo = 0, hi = f->nlines;
-
-	if (!hi)
-		return f->line;
-	/* the last entry whose pc <= pc */
-	while (hi - lo > 1) {
-		uint32_t mid = (lo + hi) / 2;
-
-		if ((f->lines[mid] >> 32) <= pc)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (uint32_t)f->lines[lo];
-}
