@@ -56,17 +56,22 @@ endif
 CFLAGS  ?=
 ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
 
-# Library sources: every module of vm/, cxp/, trader/, runtime/ except the
-# command-line front end (runtime/main.c and runtime/cmd_*.c).
-LIB_SRCS  := $(sort $(wildcard vm/*.c cxp/*.c trader/*.c runtime/*.c))
-CMD_SRCS  := $(sort runtime/main.c $(wildcard runtime/cmd_*.c))
-LIB_SRCS  := $(filter-out $(CMD_SRCS),$(LIB_SRCS))
+# Sources, by room:
+#   libtasklet.a  the application library (runtime/app/) and what it stands on:
+#                 vm/ (chunks, compiler, VM), cxp/ (frames, codecs, event loop)
+#   NODE          the daemons: trader/, runtime/container/, and the embedded
+#                 default (runtime/cli/embedded.c) that starts them in-process
+#   CMD           the `tasklet` command line (runtime/cli/main.c, cmd_*.c)
+LIB_SRCS  := $(sort $(wildcard vm/*.c cxp/*.c runtime/app/*.c))
+NODE_SRCS := $(sort $(wildcard trader/*.c runtime/container/*.c)) runtime/cli/embedded.c
+CMD_SRCS  := $(sort runtime/cli/main.c $(wildcard runtime/cli/cmd_*.c))
 TEST_SRCS := tests/main.c $(sort $(wildcard tests/unit/*.c tests/integration/*.c))
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+NODE_OBJS := $(NODE_SRCS:%.c=$(BUILD)/obj/%.o)
 CMD_OBJS  := $(CMD_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
-DEPFILES  := $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+DEPFILES  := $(LIB_OBJS:.o=.d) $(NODE_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
 TASKLET   := $(BUILD)/tasklet
 LIBTL     := $(BUILD)/libtasklet.a
@@ -99,12 +104,12 @@ $(LIBTL): $(LIB_OBJS)
 	@$(if $(Q),echo '  AR      $@')
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(TASKLET): $(CMD_OBJS) $(LIBTL)
+$(TASKLET): $(CMD_OBJS) $(NODE_OBJS) $(LIBTL)
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBTL) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJS) $(NODE_OBJS) $(LIBTL) $(LDLIBS)
 
 # The public header for applications written in C (tl_* API).
-$(PUBHDR): runtime/tasklet.h
+$(PUBHDR): runtime/app/tasklet.h
 	@mkdir -p $(@D)
 	$(Q)cp $< $@
 
@@ -122,10 +127,10 @@ $(BUILD)/bench/%: bench/%.c $(LIBTL) $(FLAGSTAMP)
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
 
-$(TESTBIN): $(TEST_OBJS) $(LIBTL)
+$(TESTBIN): $(TEST_OBJS) $(NODE_OBJS) $(LIBTL)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIBTL) $(TEST_LDLIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(NODE_OBJS) $(LIBTL) $(TEST_LDLIBS) $(LDLIBS)
 
 demo: $(TASKLET)
 	$(Q)sh scripts/demo.sh $(TASKLET)

@@ -27,7 +27,7 @@
 #include <time.h>
 
 #include "bench/bench_util.h"
-#include "runtime/tasklet.h"
+#include "runtime/app/tasklet.h"
 #include "vm/vm.h"
 
 #define K_BASE     1000

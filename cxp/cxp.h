@@ -35,11 +35,11 @@ enum cxp_type {
 	CXP_MSG_ERROR = 1,      /* any -> any: struct cxp_error; reqid = the failed request */
 	CXP_MSG_REGISTER = 2,   /* container -> trader: struct cxp_register */
 	CXP_MSG_REGISTERED = 3, /* trader -> container: u64 container id */
-	CXP_MSG_SUBMIT = 4,     /* application -> trader: a signature (vm_sig_encode) */
+	CXP_MSG_SUBMIT = 4,     /* application -> trader: a signature (cxp_sig_encode) */
 	CXP_MSG_ASSIGNED = 5,   /* trader -> application: struct cxp_assigned */
 	CXP_MSG_ASSIGN = 6,     /* trader -> container: a signature */
 	CXP_MSG_FETCH = 7,      /* container -> application: struct cxp_fetch */
-	CXP_MSG_CHUNKS = 8,     /* application -> container: u64 tasklet, u32 n, n encoded chunks */
+	CXP_MSG_CHUNKS = 8,     /* application -> container: struct cxp_chunks */
 	CXP_MSG_RESULT = 9,     /* container -> application: struct cxp_result */
 	CXP_MSG_DONE = 10,      /* container -> trader: u64 tasklet id, once the result is delivered */
 	CXP_MSG_RESULT_ACK = 11, /* application -> container: u64 tasklet id, RESULT received */
@@ -60,6 +60,18 @@ enum cxp_ecode {
 const char *cxp_type_name(unsigned type);
 const char *cxp_ecode_name(unsigned code);
 
+/*
+ * The status of a RESULT (and of tl_result.status, which mirrors it): a
+ * vm_status (0 = ok, 1..99) when the Tasklet ran, or this base plus an
+ * enum cxp_ecode when it failed before or around the run. The one place
+ * that mapping is written.
+ */
+#define CXP_STATUS_ECODE_BASE 100
+static inline uint32_t cxp_ecode_status(uint32_t ecode)
+{
+	return CXP_STATUS_ECODE_BASE + ecode;
+}
+
 struct cxp_hdr {
 	uint8_t type;
 	uint32_t len;
@@ -75,9 +87,12 @@ int cxp_hdr_decode(const uint8_t in[CXP_HDR_SIZE], struct cxp_hdr *h, char *err,
 struct cxp_wbuf {
 	uint8_t *p;
 	size_t len, cap;
-	int err; /* sticky -ENOMEM */
+	int err;   /* sticky -ENOMEM (or -ENOSPC for a fixed buffer) */
+	int fixed; /* p is the caller's buffer of cap bytes: never grown or freed */
 };
 void cxp_wbuf_init(struct cxp_wbuf *w);
+/* Write into the caller's buf of cap bytes (e.g. on the stack); overflow is -ENOSPC. */
+void cxp_wbuf_init_fixed(struct cxp_wbuf *w, void *buf, size_t cap);
 void cxp_wbuf_free(struct cxp_wbuf *w);
 void cxp_put_u8(struct cxp_wbuf *w, uint8_t v);
 void cxp_put_u32(struct cxp_wbuf *w, uint32_t v);
@@ -136,12 +151,20 @@ struct cxp_fetch {
 struct cxp_result {
 	uint64_t tasklet_id;
 	char container[CXP_NAME_MAX + 1];
-	uint32_t status;    /* enum vm_status, or 100 + enum cxp_ecode for a failure before the run */
+	uint32_t status;    /* enum vm_status, or cxp_ecode_status(enum cxp_ecode) */
 	uint64_t fuel_used;
 	uint64_t run_ns;
 	const char *output; size_t output_len;
 	const char *value;  size_t value_len;
 	const char *error;  size_t error_len;
+};
+
+/* CHUNKS: u64 tasklet id, u32 n, then n chunks of VM_CHUNK_WIRE_SIZE bytes each
+ * (decoded one by one with vm_chunk_decode). */
+struct cxp_chunks {
+	uint64_t tasklet_id;
+	uint32_t n;
+	const uint8_t *chunks; /* decoded: n * wire_size bytes inside the payload */
 };
 
 /* Each encoder appends the payload to w; each decoder returns 0 or -EBADMSG
@@ -156,6 +179,34 @@ void cxp_fetch_encode(struct cxp_wbuf *w, const struct cxp_fetch *m);
 int cxp_fetch_decode(const void *p, size_t len, struct cxp_fetch *m, char *err, size_t errlen);
 void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m);
 int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err, size_t errlen);
+/* CHUNKS: the header only; the caller appends n chunks with vm_chunk_encode. */
+void cxp_chunks_encode_header(struct cxp_wbuf *w, uint64_t tasklet_id, uint32_t n);
+/* Checks that exactly n records of wire_size bytes follow the header. */
+int cxp_chunks_decode(const void *p, size_t len, size_t wire_size, struct cxp_chunks *m, char *err,
+		      size_t errlen);
+/* REGISTERED (the container id), DONE and RESULT_ACK (the tasklet id): one u64. */
+void cxp_id_encode(struct cxp_wbuf *w, uint64_t id);
+int cxp_id_decode(unsigned type, const void *p, size_t len, uint64_t *id, char *err, size_t errlen);
+
+
+/* ---- Signatures (SUBMIT, ASSIGN) -------------------------------------------
+ *
+ *   u64 tasklet_id, str app_addr (<= 63), u64 root, u64 seed, u64 start_ns,
+ *   u32 nqos (<= VM_QOS_MAX), then per requirement:
+ *     u8 cat (1..VM_QOS_CAT_MAX), u8 nparams (<= VM_QOS_MAX_PARAMS), then per
+ *     parameter: u8 type (VM_QOS_P_INT: i64 | VM_QOS_P_STR: str <= 63 bytes)
+ * Trailing bytes after the last requirement are an error. The struct is
+ * vm_sig (vm/vm.h); cxp/ only moves it, it does not interpret the QoS.
+ */
+struct vm_sig;
+/* The largest encoding of a valid signature: a buffer this big always fits. */
+#define CXP_SIG_MAX_ENCODED                                                              \
+	(8 + 4 + VM_SIG_ADDR_MAX + 3 * 8 + 4 +                                          \
+	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)))
+/* Append s to w; the encoded length, -EINVAL for an invalid signature, or w's error. */
+int cxp_sig_encode(struct cxp_wbuf *w, const struct vm_sig *s);
+/* Decode and validate; bytes consumed, or -EINVAL with a message in err. */
+int cxp_sig_decode(const void *buf, size_t len, struct vm_sig *s, char *err, size_t errlen);
 
 /* ---- Addresses -------------------------------------------------------- */
 
@@ -210,6 +261,16 @@ struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct 
 /* Queue one frame (payload copied). 0, -ENOTCONN if closing, -EMSGSIZE, -ENOMEM,
  * -ENOBUFS past the per-connection output bound (64 MiB), -EINVAL for a bad type. */
 int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len);
+/* Send REGISTERED, DONE or RESULT_ACK: one u64 (cxp_send's return value). */
+static inline int cxp_send_id(struct cxp_conn *c, uint8_t type, uint64_t reqid, uint64_t id)
+{
+	uint8_t b[8];
+	struct cxp_wbuf w;
+
+	cxp_wbuf_init_fixed(&w, b, sizeof(b));
+	cxp_id_encode(&w, id);
+	return cxp_send(c, type, reqid, w.p, w.len);
+}
 /* Send a CXP_MSG_ERROR frame. */
 int cxp_send_error(struct cxp_conn *c, uint64_t reqid, uint32_t code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "cxp/cxp.h"
 
 static const char *const type_names[] = {
@@ -43,38 +44,14 @@ const char *cxp_ecode_name(unsigned code)
 	return "UNKNOWN";
 }
 
-static inline void st_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static inline void st_le64(uint8_t *p, uint64_t v)
-{
-	st_le32(p, (uint32_t)v);
-	st_le32(p + 4, (uint32_t)(v >> 32));
-}
-
-static inline uint32_t ld_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t ld_le64(const uint8_t *p)
-{
-	return (uint64_t)ld_le32(p) | (uint64_t)ld_le32(p + 4) << 32;
-}
-
 void cxp_hdr_encode(const struct cxp_hdr *h, uint8_t out[CXP_HDR_SIZE])
 {
 	out[0] = CXP_MAGIC0;
 	out[1] = CXP_MAGIC1;
 	out[2] = CXP_VERSION;
 	out[3] = h->type;
-	st_le32(out + 4, h->len);
-	st_le64(out + 8, h->reqid);
+	le32_store(out + 4, h->len);
+	le64_store(out + 8, h->reqid);
 }
 
 /*
@@ -100,7 +77,7 @@ int cxp_hdr_decode(const uint8_t in[CXP_HDR_SIZE], struct cxp_hdr *h, char *err,
 			snprintf(err, errlen, "unknown message type %u", in[3]);
 		return -EPROTO;
 	}
-	len = ld_le32(in + 4);
+	len = le32_load(in + 4);
 	if (len > CXP_MAX_PAYLOAD) {
 		if (err && errlen)
 			snprintf(err, errlen, "length %u > %u", len, CXP_MAX_PAYLOAD);
@@ -108,7 +85,7 @@ int cxp_hdr_decode(const uint8_t in[CXP_HDR_SIZE], struct cxp_hdr *h, char *err,
 	}
 	h->type = in[3];
 	h->len = len;
-	h->reqid = ld_le64(in + 8);
+	h->reqid = le64_load(in + 8);
 	return 0;
 }
 
@@ -116,15 +93,18 @@ int cxp_hdr_decode(const uint8_t in[CXP_HDR_SIZE], struct cxp_hdr *h, char *err,
 
 void cxp_wbuf_init(struct cxp_wbuf *w)
 {
-	w->p = NULL;
-	w->len = 0;
-	w->cap = 0;
-	w->err = 0;
+	*w = (struct cxp_wbuf){ 0 };
+}
+
+void cxp_wbuf_init_fixed(struct cxp_wbuf *w, void *buf, size_t cap)
+{
+	*w = (struct cxp_wbuf){ .p = buf, .cap = cap, .fixed = 1 };
 }
 
 void cxp_wbuf_free(struct cxp_wbuf *w)
 {
-	free(w->p);
+	if (!w->fixed)
+		free(w->p);
 	cxp_wbuf_init(w);
 }
 
@@ -136,6 +116,14 @@ static uint8_t *wbuf_reserve(struct cxp_wbuf *w, size_t n)
 
 	if (w->err)
 		return NULL;
+	if (w->fixed) {
+		if (n > w->cap - w->len) {
+			w->err = -ENOSPC;
+			return NULL;
+		}
+		w->len += n;
+		return w->p + w->len - n;
+	}
 	if (n > SIZE_MAX / 2 - w->len) {
 		w->err = -ENOMEM;
 		return NULL;
@@ -170,7 +158,7 @@ void cxp_put_u32(struct cxp_wbuf *w, uint32_t v)
 	uint8_t *p = wbuf_reserve(w, 4);
 
 	if (p)
-		st_le32(p, v);
+		le32_store(p, v);
 }
 
 void cxp_put_u64(struct cxp_wbuf *w, uint64_t v)
@@ -178,7 +166,7 @@ void cxp_put_u64(struct cxp_wbuf *w, uint64_t v)
 	uint8_t *p = wbuf_reserve(w, 8);
 
 	if (p)
-		st_le64(p, v);
+		le64_store(p, v);
 }
 
 void cxp_put_bytes(struct cxp_wbuf *w, const void *src, size_t n)
@@ -243,14 +231,14 @@ uint32_t cxp_get_u32(struct cxp_rbuf *r)
 {
 	const uint8_t *p = rbuf_take(r, 4);
 
-	return p ? ld_le32(p) : 0;
+	return p ? le32_load(p) : 0;
 }
 
 uint64_t cxp_get_u64(struct cxp_rbuf *r)
 {
 	const uint8_t *p = rbuf_take(r, 8);
 
-	return p ? ld_le64(p) : 0;
+	return p ? le64_load(p) : 0;
 }
 
 const uint8_t *cxp_get_bytes(struct cxp_rbuf *r, size_t n)

@@ -198,3 +198,51 @@ int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err
 	return trailing(&r, MSG, err, errlen);
 }
 #undef MSG
+
+/* ---- CHUNKS: u64 tasklet_id, u32 n, n x chunk (wire_size bytes each) ---- */
+
+void cxp_chunks_encode_header(struct cxp_wbuf *w, uint64_t tasklet_id, uint32_t n)
+{
+	cxp_put_u64(w, tasklet_id);
+	cxp_put_u32(w, n);
+}
+
+#define MSG "CHUNKS"
+int cxp_chunks_decode(const void *p, size_t len, size_t wire_size, struct cxp_chunks *m, char *err,
+		      size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->tasklet_id = cxp_get_u64(&r), "tasklet_id");
+	FIELD(m->n = cxp_get_u32(&r), "n");
+	if ((uint64_t)m->n * wire_size != len - r.off) {
+		if (err && errlen)
+			snprintf(err, errlen,
+				 "CHUNKS payload: %u chunks of %zu bytes announced, %zu bytes follow",
+				 m->n, wire_size, len - r.off);
+		return -EBADMSG;
+	}
+	m->chunks = (const uint8_t *)p + r.off;
+	return 0;
+}
+#undef MSG
+
+/* ---- REGISTERED, DONE, RESULT_ACK: u64 id ---- */
+
+void cxp_id_encode(struct cxp_wbuf *w, uint64_t id)
+{
+	cxp_put_u64(w, id);
+}
+
+int cxp_id_decode(unsigned type, const void *p, size_t len, uint64_t *id, char *err, size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	cxp_rbuf_init(&r, p, len);
+	*id = cxp_get_u64(&r);
+	if (r.err)
+		return bad(&r, cxp_type_name(type), "id", err, errlen);
+	return trailing(&r, cxp_type_name(type), err, errlen);
+}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A C application using libtasklet: submit JSLite Tasklets through a trader
- * (or the embedded default) and print their results.
+ * and print their results.
  *
- *   build/examples/client [--trader ADDR:PORT] FILE.jsl...
+ *   build/examples/client --trader ADDR:PORT FILE.jsl...
  *
  * Built by `make` against build/libtasklet.a and build/include/tasklet.h.
  */
@@ -25,8 +25,8 @@ int main(int argc, char **argv)
 		o.trader = argv[2];
 		first = 3;
 	}
-	if (first >= argc || argc - first > 64) {
-		fprintf(stderr, "usage: %s [--trader ADDR:PORT] FILE.jsl... (at most 64)\n", argv[0]);
+	if (!o.trader || first >= argc || argc - first > 64) {
+		fprintf(stderr, "usage: %s --trader ADDR:PORT FILE.jsl... (at most 64)\n", argv[0]);
 		return 2;
 	}
 	c = tl_client_new(&o, err, sizeof(err));

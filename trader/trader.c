@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uthash.h>
+
+#include "common/clock.h"
 #include "trader/trader.h"
-#include "trader/trader_int.h"
 
 /* Per-connection role, set once the first message tells who the peer is. */
 enum peer_kind { PEER_UNKNOWN = 0, PEER_CONTAINER, PEER_APP };
@@ -37,7 +39,7 @@ struct pending {
 	size_t siglen;
 	struct vm_qos qos[VM_QOS_MAX];
 	uint32_t nqos;
-	struct pending *next;
+	UT_hash_handle hh; /* in t->pend, keyed by tasklet_id */
 };
 
 struct trd_trader {
@@ -48,28 +50,24 @@ struct trd_trader {
 	struct peer **cpeer;
 	size_t ncont, capcont;
 	uint64_t next_cid;
-	struct pending *pend; /* the Tasklet store (a list: fine at this scale) */
+	struct pending *pend; /* the Tasklet store: a hash by tasklet id (uthash) */
 	int hold_armed; /* a hold_tick timer is pending */
 };
 
+/* The Tasklet tid if it is placed on container cid (0: held), else NULL. */
 static struct pending *pending_find(struct trd_trader *t, uint64_t tid, uint64_t cid)
 {
-	for (struct pending *p = t->pend; p; p = p->next)
-		if (p->tasklet_id == tid && p->container == cid)
-			return p;
-	return NULL;
+	struct pending *p;
+
+	HASH_FIND(hh, t->pend, &tid, sizeof(tid), p);
+	return p && p->container == cid ? p : NULL;
 }
 
 static void pending_unlink(struct trd_trader *t, struct pending *p)
 {
-	for (struct pending **pp = &t->pend; *pp; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			free(p->sig);
-			free(p);
-			return;
-		}
-	}
+	HASH_DEL(t->pend, p);
+	free(p->sig);
+	free(p);
 }
 
 static int send_assigned(struct peer *app, uint64_t reqid, uint64_t tid, const struct trd_cand *c)
@@ -127,11 +125,10 @@ static void fail_pending(struct trd_trader *t, struct pending *p, uint32_t code,
 /* Held signatures: retried when a container registers, failed at their deadline. */
 static void retry_held(struct trd_trader *t, uint64_t now)
 {
-	struct pending *p = t->pend, *next;
+	struct pending *p, *next;
 	char why[256];
 
-	for (; p; p = next) {
-		next = p->next;
+	HASH_ITER(hh, t->pend, p, next) {
 		if (p->container)
 			continue;
 		if (place(t, p, why, sizeof(why)) == 0)
@@ -151,7 +148,7 @@ static void hold_tick(void *arg)
 	struct trd_trader *t = arg;
 
 	t->hold_armed = 0;
-	retry_held(t, trd_now_ms());
+	retry_held(t, clock_now_ms());
 	arm_hold(t);
 }
 
@@ -160,11 +157,14 @@ static void arm_hold(struct trd_trader *t)
 {
 	if (t->hold_armed)
 		return;
-	for (struct pending *p = t->pend; p; p = p->next)
+	struct pending *p, *next;
+
+	HASH_ITER(hh, t->pend, p, next) {
 		if (!p->container) {
 			t->hold_armed = cxp_loop_timer(t->loop, 50, hold_tick, t) == 0;
 			return;
 		}
+	}
 }
 
 static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
@@ -183,12 +183,22 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 	sig = malloc(sizeof(*sig));
 	if (!sig)
 		return cxp_send_error(pe->conn, h->reqid, CXP_E_INTERNAL, "out of memory");
-	rc = vm_sig_decode(payload, h->len, sig, err, sizeof(err));
+	rc = cxp_sig_decode(payload, h->len, sig, err, sizeof(err));
 	if (rc < 0) {
 		/* A bad request, not a bad connection: answer it, keep serving. */
 		cxp_log("%s: rejected SUBMIT: %s", cxp_conn_peer(pe->conn), err);
 		free(sig);
 		return cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "bad signature: %s", err);
+	}
+	HASH_FIND(hh, t->pend, &sig->tasklet_id, sizeof(sig->tasklet_id), p);
+	if (p) {
+		uint64_t tid = sig->tasklet_id;
+
+		free(sig);
+		cxp_log("%s: rejected SUBMIT: tasklet %016llx is already pending",
+			cxp_conn_peer(pe->conn), (unsigned long long)tid);
+		return cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG,
+				      "tasklet %016llx is already pending", (unsigned long long)tid);
 	}
 	p = calloc(1, sizeof(*p));
 	if (p)
@@ -206,14 +216,13 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 	p->nqos = sig->nqos;
 	memcpy(p->qos, sig->qos, sizeof(p->qos));
 	free(sig);
-	p->next = t->pend;
-	t->pend = p;
+	HASH_ADD(hh, t->pend, tasklet_id, sizeof(p->tasklet_id), p);
 
 	rc = place(t, p, why, sizeof(why));
 	if (rc == 0)
 		return 0;
 	if (rc == -ENOENT && t->cfg.hold_ms) {
-		p->deadline_ms = trd_now_ms() + t->cfg.hold_ms;
+		p->deadline_ms = clock_now_ms() + t->cfg.hold_ms;
 		cxp_log("tasklet %016llx held: %s", (unsigned long long)p->tasklet_id, why);
 		arm_hold(t);
 		return 0;
@@ -229,7 +238,6 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	struct cxp_register r;
 	struct trd_cand *c;
 	char err[256];
-	uint8_t idbuf[8];
 	uint64_t id;
 
 	if (pe->kind != PEER_UNKNOWN) {
@@ -272,10 +280,8 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	cxp_log("container %s registered from %s: id %llu, %u workers, speed %u, price %u%s",
 		c->name, cxp_conn_peer(pe->conn), (unsigned long long)id, c->workers, c->speed,
 		c->price, (c->flags & CXP_CAP_PRIORITY) ? ", priority queue" : "");
-	for (int i = 0; i < 8; i++)
-		idbuf[i] = (uint8_t)(id >> (8 * i));
-	cxp_send(pe->conn, CXP_MSG_REGISTERED, h->reqid, idbuf, sizeof(idbuf));
-	retry_held(t, trd_now_ms());
+	cxp_send_id(pe->conn, CXP_MSG_REGISTERED, h->reqid, id);
+	retry_held(t, clock_now_ms());
 	return 0;
 }
 
@@ -285,14 +291,17 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 	struct trd_cand *c;
 	struct pending *p;
 	uint64_t tid = 0;
+	char err[160];
 
-	if (pe->kind != PEER_CONTAINER || h->len != 8) {
-		cxp_log("%s: unexpected DONE (%s, %u bytes)", cxp_conn_peer(pe->conn),
-			pe->kind == PEER_CONTAINER ? "container" : "not a container", h->len);
+	if (pe->kind != PEER_CONTAINER) {
+		cxp_log("%s: unexpected DONE (not a container, %u bytes)", cxp_conn_peer(pe->conn),
+			h->len);
 		return -EPROTO;
 	}
-	for (int i = 0; i < 8; i++)
-		tid |= (uint64_t)payload[i] << (8 * i);
+	if (cxp_id_decode(h->type, payload, h->len, &tid, err, sizeof(err)) < 0) {
+		cxp_log("%s: %s", cxp_conn_peer(pe->conn), err);
+		return -EPROTO;
+	}
 	c = &t->cont[pe->cidx];
 	p = pending_find(t, tid, c->id);
 	if (!p) {
@@ -372,13 +381,12 @@ static void on_accept(struct cxp_conn *conn, void *ud)
 static void remove_container(struct trd_trader *t, size_t i)
 {
 	struct trd_cand *c = &t->cont[i];
-	struct pending *p = t->pend, *next;
+	struct pending *p, *next;
 	char msg[160];
 	unsigned lost = 0;
 
 	snprintf(msg, sizeof(msg), "container %s went away before returning a result", c->name);
-	for (; p; p = next) {
-		next = p->next;
+	HASH_ITER(hh, t->pend, p, next) {
 		if (p->container == c->id) {
 			lost++;
 			fail_pending(t, p, CXP_E_LOST, msg);
@@ -406,8 +414,9 @@ static void on_close(struct cxp_conn *conn, int reason, void *ud)
 	if (pe->kind == PEER_CONTAINER) {
 		remove_container(t, pe->cidx);
 	} else if (pe->kind == PEER_APP) {
-		for (struct pending *p = t->pend, *next; p; p = next) {
-			next = p->next;
+		struct pending *p, *next;
+
+		HASH_ITER(hh, t->pend, p, next) {
 			if (p->app != pe)
 				continue;
 			p->app = NULL;

@@ -26,6 +26,7 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
+#include "common/le.h"
 #include "vm/chunk.h"
 #include "vm/chunk_int.h"
 
@@ -114,20 +115,6 @@ const char *vm_chunk_kind_name(unsigned kind)
 
 /* ---- wire codec ---------------------------------------------------------- */
 
-static void put64(uint8_t *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, 8);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return le64toh(v);
-}
-
 /*
  * Writes the canonical form: reserved bytes and padding zero, len only for
  * BYTES, BYTES payload zero padded past len, EMPTY payload zero. An in-memory
@@ -137,7 +124,7 @@ static uint64_t get64(const uint8_t *p)
 void vm_chunk_encode(const struct vm_chunk *c, uint8_t out[VM_CHUNK_WIRE_SIZE])
 {
 	memset(out, 0, VM_CHUNK_WIRE_SIZE);
-	put64(out, c->id);
+	le64_store(out, c->id);
 	out[8] = c->kind;
 	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
 		const struct vm_slot *s = &c->s[i];
@@ -152,7 +139,7 @@ void vm_chunk_encode(const struct vm_chunk *c, uint8_t out[VM_CHUNK_WIRE_SIZE])
 			memcpy(p + 8, s->v.b, s->len < VM_SLOT_PAYLOAD ? s->len : VM_SLOT_PAYLOAD);
 			break;
 		default: /* INT, FLOAT, LINK and invalid tags: the raw 64 bits */
-			put64(p + 8, s->v.link);
+			le64_store(p + 8, s->v.link);
 			break;
 		}
 	}
@@ -189,7 +176,7 @@ static int decode_slot(const uint8_t *in, unsigned i, uint64_t id, struct vm_slo
 {
 	size_t off = VM_CHUNK_HDR_SIZE + (size_t)i * VM_SLOT_WIRE_SIZE;
 	const uint8_t *p = in + off;
-	uint64_t payload = get64(p + 8);
+	uint64_t payload = le64_load(p + 8);
 	int nz;
 
 	if (p[0] > VM_SLOT_TYPE_MAX)
@@ -258,7 +245,7 @@ int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *e
 		return vm_fail(-EINVAL, err, errlen, "chunk: %zu bytes, want %d", in ? len : 0,
 			       VM_CHUNK_WIRE_SIZE);
 	memset(&c, 0, sizeof(c));
-	c.id = get64(in);
+	c.id = le64_load(in);
 	if (!c.id)
 		return vm_fail(-EINVAL, err, errlen, "chunk at offset 0: id is 0 (ids start at 1)");
 	c.kind = in[8];

@@ -152,7 +152,7 @@ void vm_result_free(struct vm_result *res);
 /*
  * What the application sends to the trader and the trader forwards to a
  * container: enough to find, fetch and run the Tasklet deterministically,
- * and the QoS to match it. Encoded with vm_sig_encode (man cxp(7)).
+ * and the QoS to match it.
  */
 #define VM_SIG_ADDR_MAX 63
 
@@ -166,22 +166,6 @@ struct vm_sig {
 	struct vm_qos qos[VM_QOS_MAX];
 };
 
-/*
- * Encoding (little-endian; str = u32 length + bytes, no NUL):
- *   u64 tasklet_id, str app_addr (<= 63), u64 root, u64 seed, u64 start_ns,
- *   u32 nqos (<= VM_QOS_MAX), then per requirement:
- *     u8 cat (1..VM_QOS_CAT_MAX), u8 nparams (<= VM_QOS_MAX_PARAMS), then per
- *     parameter: u8 type (VM_QOS_P_INT: i64 | VM_QOS_P_STR: str <= 63 bytes)
- * Trailing bytes after the last requirement are an error.
- */
-/* The largest encoding of a valid signature: a buffer this big always fits. */
-#define VM_SIG_MAX_ENCODED                                                              \
-	(8 + 4 + VM_SIG_ADDR_MAX + 3 * 8 + 4 +                                          \
-	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)))
-
-/* Encode into buf; returns the length, or -ENOSPC. */
-int vm_sig_encode(const struct vm_sig *s, uint8_t *buf, size_t cap);
-/* Decode and validate; returns bytes consumed, or -EINVAL with a message in err. */
-int vm_sig_decode(const uint8_t *buf, size_t len, struct vm_sig *s, char *err, size_t errlen);
+/* Its wire encoding (SUBMIT, ASSIGN) is cxp_sig_encode / cxp_sig_decode in cxp/. */
 
 #endif

@@ -358,7 +358,12 @@ static int make_sig(uint8_t *buf, size_t cap, uint64_t tid, const char *app, uin
 		s.qos[0].p[1].type = VM_QOS_P_STR;
 		snprintf(s.qos[0].p[1].s, sizeof(s.qos[0].p[1].s), "test-ca");
 	}
-	return vm_sig_encode(&s, buf, cap);
+	{
+		struct cxp_wbuf w;
+
+		cxp_wbuf_init_fixed(&w, buf, cap);
+		return cxp_sig_encode(&w, &s);
+	}
 }
 
 /* A root chunk with the given magic and links (0 = none) to a QoS and a main chunk. */
@@ -1047,7 +1052,7 @@ static void test_container_corrupt_chunk(void)
 	char what[64];
 
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3001, 1000, answer_bad_tag, &r), 0);
-	CU_ASSERT_EQUAL(r.status, 100 + CXP_E_BADMSG);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_BADMSG));
 	CU_ASSERT_STRING_EQUAL(r.container, "cbad");
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "chunk 1 of 1 from 127.0.0.1:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "slot 3 (offset 64): bad type tag 9"));
@@ -1081,12 +1086,12 @@ static void test_container_bad_chunks_frame(void)
 	struct got_result r;
 
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3002, 1000, answer_bad_count, &r), 0);
-	CU_ASSERT_EQUAL(r.status, 100 + CXP_E_BADMSG);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_BADMSG));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "bad CHUNKS frame from application 127.0.0.1:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "3 chunks"));
 
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3003, 1000, answer_wrong_tasklet, &r), 0);
-	CU_ASSERT_EQUAL(r.status, 100 + CXP_E_BADMSG);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_BADMSG));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "bad CHUNKS frame"));
 	CU_ASSERT_TRUE(tp_alive(&cont));
 }
@@ -1226,7 +1231,7 @@ static void test_container_invalid_program(void)
 		fprintf(stderr, "\n  trashed code: status %u, error \"%s\"\n", r.status, r.error);
 
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3006, 1000, answer_no_root, &r), 0);
-	CU_ASSERT_EQUAL(r.status, 100 + CXP_E_NOTFOUND);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_NOTFOUND));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "did not send root chunk 1000"));
 	free(served.wire);
 	memset(&served, 0, sizeof(served));
@@ -1267,7 +1272,7 @@ static void test_container_app_hangs_up(void)
 	struct got_result r;
 
 	CU_ASSERT_EQUAL(fetch_round(0x3007, 1000, answer_hang_up, &r), 0);
-	CU_ASSERT_EQUAL(r.status, 100 + CXP_E_NOTFOUND);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_NOTFOUND));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "during fetch"));
 	CU_ASSERT_TRUE(tp_alive(&cont));
 
@@ -1277,7 +1282,7 @@ static void test_container_app_hangs_up(void)
 	CU_ASSERT_TRUE(tp_alive(&cont));
 
 	CU_ASSERT_EQUAL(fetch_round(0x3009, 1000, answer_error, &r), 0);
-	CU_ASSERT_EQUAL(r.status, 100 + CXP_E_NOTFOUND);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_NOTFOUND));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "no such chunk here, sorry"));
 	CU_ASSERT_TRUE(tp_alive(&cont));
 }
@@ -1357,9 +1362,9 @@ TL_SUITE(x_badinput, setup, teardown,
 	   test_trader_misbehaving_container_dropped },
 	 { "container: garbage and oversized frames -> closed", test_container_garbage },
 	 { "container: bad ASSIGN answered BADMSG, other frames close", test_container_bad_assign },
-	 { "container: corrupt chunk -> RESULT 100+BADMSG naming the slot",
+	 { "container: corrupt chunk -> RESULT ecode_status(BADMSG) naming the slot",
 	   test_container_corrupt_chunk },
-	 { "container: inconsistent CHUNKS frames -> RESULT 100+BADMSG",
+	 { "container: inconsistent CHUNKS frames -> RESULT ecode_status(BADMSG)",
 	   test_container_bad_chunks_frame },
 	 { "container: chunks that are not a program -> RESULT VM_ERR_LOAD / NOTFOUND",
 	   test_container_invalid_program },

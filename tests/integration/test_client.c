@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: MIT */
-/* Description: the C API (tasklet.h) in-process, on its embedded default trader and containers. */
+/* Description: the C API (tasklet.h) in-process, against the embedded default trader and containers. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/tasklet.h"
+#include "runtime/app/tasklet.h"
+#include "runtime/cli/embedded.h"
 #include "tests/tl_test.h"
 
+static struct rt_embedded *emb;
 static struct tl_client *cl;
 
 static int setup(void)
 {
-	struct tl_options o = { .containers = 2, .workers = 2 };
+	struct rt_embedded_config ec = { .containers = 2, .workers = 2 };
+	struct tl_options o = { 0 };
 	char err[256];
 
+	emb = rt_embedded_start(&ec, err, sizeof(err));
+	if (!emb) {
+		fprintf(stderr, "rt_embedded_start: %s\n", err);
+		return -1;
+	}
+	o.trader = rt_embedded_trader(emb);
 	cl = tl_client_new(&o, err, sizeof(err));
 	if (!cl)
 		fprintf(stderr, "tl_client_new: %s\n", err);
@@ -23,6 +32,7 @@ static int setup(void)
 static int teardown(void)
 {
 	tl_client_free(cl);
+	rt_embedded_stop(emb);
 	return 0;
 }
 

@@ -6,7 +6,7 @@
 #include <sched.h>
 #include <unistd.h>
 
-#include "runtime/queue.h"
+#include "runtime/container/queue.h"
 #include "tests/tl_test.h"
 
 static void test_priority_first_fifo_within(void)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cxp/cxp.h"
 #include "tests/tl_test.h"
 #include "vm/vm.h"
 
@@ -51,7 +52,10 @@ static void sample(struct vm_sig *s)
 
 static int enc(const struct vm_sig *s, uint8_t *buf, size_t cap)
 {
-	return vm_sig_encode(s, buf, cap);
+	struct cxp_wbuf w;
+
+	cxp_wbuf_init_fixed(&w, buf, buf ? cap : 0);
+	return cxp_sig_encode(&w, s);
 }
 
 static void test_round_trip(void)
@@ -75,7 +79,7 @@ static void test_round_trip(void)
 	CU_ASSERT_EQUAL(buf[OFF_Q0 + 2], VM_QOS_P_STR);
 
 	memset(&d, 0x77, sizeof(d));
-	CU_ASSERT_EQUAL_FATAL(vm_sig_decode(buf, (size_t)n, &d, err, sizeof(err)), n);
+	CU_ASSERT_EQUAL_FATAL(cxp_sig_decode(buf, (size_t)n, &d, err, sizeof(err)), n);
 	CU_ASSERT_EQUAL(d.tasklet_id, s.tasklet_id);
 	CU_ASSERT_STRING_EQUAL(d.app_addr, ADDR);
 	CU_ASSERT_EQUAL(d.root, 42);
@@ -93,7 +97,7 @@ static void test_round_trip(void)
 	/* Empty strings and no QoS at all. */
 	memset(&s, 0, sizeof(s));
 	CU_ASSERT_EQUAL(enc(&s, buf, sizeof(buf)), 40);
-	CU_ASSERT_EQUAL(vm_sig_decode(buf, 40, &d, err, sizeof(err)), 40);
+	CU_ASSERT_EQUAL(cxp_sig_decode(buf, 40, &d, err, sizeof(err)), 40);
 	CU_ASSERT_STRING_EQUAL(d.app_addr, "");
 	CU_ASSERT_EQUAL(d.nqos, 0);
 
@@ -111,9 +115,9 @@ static void test_round_trip(void)
 	}
 	n = enc(&s, buf, sizeof(buf));
 	CU_ASSERT_EQUAL(n, 40 + 63 + 16 * (2 + 4 * (1 + 4 + 63)));
-	/* VM_SIG_MAX_ENCODED is exactly that bound: callers size buffers by it. */
-	CU_ASSERT_EQUAL(n, VM_SIG_MAX_ENCODED);
-	CU_ASSERT_EQUAL(vm_sig_decode(buf, (size_t)n, &d, err, sizeof(err)), n);
+	/* CXP_SIG_MAX_ENCODED is exactly that bound: callers size buffers by it. */
+	CU_ASSERT_EQUAL(n, CXP_SIG_MAX_ENCODED);
+	CU_ASSERT_EQUAL(cxp_sig_decode(buf, (size_t)n, &d, err, sizeof(err)), n);
 	CU_ASSERT_EQUAL(memcmp(d.qos, s.qos, sizeof(s.qos)), 0);
 }
 
@@ -165,18 +169,18 @@ static void test_truncation(void)
 	CU_ASSERT_EQUAL_FATAL(n, SAMPLE_LEN);
 	for (int len = 0; len < n; len++) {
 		err[0] = '\0';
-		if (vm_sig_decode(buf, (size_t)len, &d, err, sizeof(err)) != -EINVAL)
+		if (cxp_sig_decode(buf, (size_t)len, &d, err, sizeof(err)) != -EINVAL)
 			accepted++;
 		else if (!strstr(err, "truncated at offset"))
 			unclear++;
 	}
 	CU_ASSERT_EQUAL(accepted, 0);
 	CU_ASSERT_EQUAL(unclear, 0);
-	CU_ASSERT_EQUAL(vm_sig_decode(NULL, 0, &d, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(cxp_sig_decode(NULL, 0, &d, err, sizeof(err)), -EINVAL);
 	expect_msg(err, "truncated at offset 0: tasklet_id needs 8 bytes, 0 left");
-	CU_ASSERT_EQUAL(vm_sig_decode(buf, 20, &d, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(cxp_sig_decode(buf, 20, &d, err, sizeof(err)), -EINVAL);
 	expect_msg(err, "truncated at offset 12: app_addr needs 13 bytes, 8 left");
-	CU_ASSERT_EQUAL(vm_sig_decode(buf, OFF_Q0 + 5, &d, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(cxp_sig_decode(buf, OFF_Q0 + 5, &d, err, sizeof(err)), -EINVAL);
 	expect_msg(err,
 		   "truncated at offset 56: QoS requirement 1 parameter 1 needs 4 bytes, 2 left");
 }
@@ -192,7 +196,7 @@ static void expect_bad(size_t off, uint8_t val, size_t len_delta, const char *wa
 	sample(&s);
 	n = enc(&s, buf, sizeof(buf));
 	buf[off] = val;
-	CU_ASSERT_EQUAL(vm_sig_decode(buf, (size_t)n + len_delta, &d, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(cxp_sig_decode(buf, (size_t)n + len_delta, &d, err, sizeof(err)), -EINVAL);
 	expect_msg(err, want);
 }
 

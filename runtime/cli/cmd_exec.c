@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/cmd.h"
+#include "runtime/cli/cmd.h"
 #include "vm/jsl.h"
 #include "vm/vm.h"
 

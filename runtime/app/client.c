@@ -21,11 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <uthash.h>
+
 #include "cxp/cxp.h"
-#include "runtime/container.h"
-#include "runtime/rt_int.h"
-#include "runtime/tasklet.h"
-#include "trader/trader.h"
+#include "common/clock.h"
+#include "common/le.h"
+#include "runtime/app/tasklet.h"
 #include "vm/jsl.h"
 #include "vm/vm.h"
 
@@ -39,7 +40,7 @@ struct task {
 	int collected; /* tl_wait took it */
 	int assigned;  /* I/O thread */
 	struct tl_result res;
-	struct task *next;
+	UT_hash_handle hh; /* in c->tasks, keyed by id */
 };
 
 struct tl_client {
@@ -60,13 +61,6 @@ struct tl_client {
 
 	struct cxp_fetch *scratch; /* I/O thread */
 
-	/* embedded default */
-	struct cxp_loop *tloop;
-	pthread_t tthread;
-	int tthread_started;
-	struct trd_trader *tr;
-	struct rt_container **conts;
-	unsigned nconts;
 };
 
 const char *tl_status_name(int status)
@@ -92,10 +86,10 @@ const char *tl_status_name(int status)
 
 static struct task *task_find(struct tl_client *c, uint64_t id)
 {
-	for (struct task *t = c->tasks; t; t = t->next)
-		if (t->id == id)
-			return t;
-	return NULL;
+	struct task *t;
+
+	HASH_FIND(hh, c->tasks, &id, sizeof(id), t);
+	return t;
 }
 
 static char *dupn(const char *s, size_t n)
@@ -120,7 +114,7 @@ static void task_complete_locked(struct tl_client *c, struct task *t, int status
 		snprintf(t->res.container, sizeof(t->res.container), "%s", container);
 	if (error && !t->res.error)
 		t->res.error = strdup(error);
-	t->res.latency_ns = rt_now_ns() - t->t_submit_ns;
+	t->res.latency_ns = clock_now_ns() - t->t_submit_ns;
 	t->done = 1;
 }
 
@@ -182,7 +176,7 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 				(unsigned long long)h->reqid, e.msg);
 			return 0;
 		}
-		task_complete(c, t, 100 + (int)e.code, NULL, e.msg);
+		task_complete(c, t, (int)cxp_ecode_status(e.code), NULL, e.msg);
 		return 0;
 	default:
 		cxp_log("trader %s: unexpected %s frame", c->trader, cxp_type_name(h->type));
@@ -203,6 +197,7 @@ static void trader_connected(struct cxp_conn *conn, int res, void *ud)
 static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 {
 	struct tl_client *c = ud;
+	struct task *t, *tmp;
 	char msg[160];
 
 	c->tconn = NULL;
@@ -212,7 +207,7 @@ static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 	if (c->connect_res == 1)
 		c->connect_res = reason ? reason : -ECONNRESET;
 	/* Assigned Tasklets still reach us from their containers; the others cannot. */
-	for (struct task *t = c->tasks; t; t = t->next)
+	HASH_ITER(hh, c->tasks, t, tmp)
 		if (!t->assigned)
 			task_complete_locked(c, t, TL_ERR_DISCONNECTED, NULL, msg);
 	pthread_cond_broadcast(&c->cv);
@@ -272,9 +267,8 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 		return 0;
 	}
 	cxp_wbuf_init(&w);
-	cxp_put_u64(&w, t->id);
-	npos = w.len;
-	cxp_put_u32(&w, 0);
+	cxp_chunks_encode_header(&w, t->id, 0);
+	npos = w.len - 4; /* n, patched below */
 	o.w = &w;
 	o.n = 0;
 	if (f->n == 1 && f->ids[0] == t->sig.root)
@@ -297,8 +291,7 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 		}
 	}
 	if (!w.err) {
-		for (int i = 0; i < 4; i++)
-			w.p[npos + i] = (uint8_t)(o.n >> (8 * i));
+		le32_store(w.p + npos, o.n);
 		rc = cxp_send(conn, CXP_MSG_CHUNKS, h->reqid, w.p, w.len);
 	} else {
 		rc = w.err;
@@ -312,11 +305,7 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 /* Acknowledge a RESULT: only then does the container tell the trader DONE. */
 static void ack_result(struct cxp_conn *conn, uint64_t tid)
 {
-	uint8_t b[8];
-
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(tid >> (8 * i));
-	cxp_send(conn, CXP_MSG_RESULT_ACK, tid, b, sizeof(b));
+	cxp_send_id(conn, CXP_MSG_RESULT_ACK, tid, tid);
 }
 
 static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
@@ -384,10 +373,12 @@ static void submit_cb(void *arg)
 {
 	struct task *t = arg;
 	struct tl_client *c = t->c;
-	uint8_t buf[VM_SIG_MAX_ENCODED];
+	uint8_t buf[CXP_SIG_MAX_ENCODED];
+	struct cxp_wbuf w;
 	int n;
 
-	n = vm_sig_encode(&t->sig, buf, sizeof(buf));
+	cxp_wbuf_init_fixed(&w, buf, sizeof(buf));
+	n = cxp_sig_encode(&w, &t->sig);
 	if (n < 0)
 		task_complete(c, t, TL_ERR_INTERNAL, NULL, "signature does not fit");
 	else if (!c->tconn)
@@ -432,9 +423,8 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	t->sig.tasklet_id = t->id;
 	t->sig.seed = c->seed ^ (t->id * 0x9e3779b97f4a7c15ull);
 	t->res.id = t->id;
-	t->t_submit_ns = rt_now_ns();
-	t->next = c->tasks;
-	c->tasks = t;
+	t->t_submit_ns = clock_now_ns();
+	HASH_ADD(hh, c->tasks, id, sizeof(t->id), t);
 	pthread_mutex_unlock(&c->mu);
 	*id = t->id;
 	rc = cxp_loop_post(c->loop, submit_cb, t);
@@ -472,12 +462,7 @@ static void task_forget(void *arg)
 	struct tl_client *c = t->c;
 
 	pthread_mutex_lock(&c->mu);
-	for (struct task **pp = &c->tasks; *pp; pp = &(*pp)->next) {
-		if (*pp == t) {
-			*pp = t->next;
-			break;
-		}
-	}
+	HASH_DEL(c->tasks, t);
 	pthread_mutex_unlock(&c->mu);
 	vm_store_free(t->st);
 	tl_result_free(&t->res);
@@ -489,7 +474,7 @@ static void run_locally(struct task *t, struct tl_result *res)
 {
 	struct vm_limits lim = { .seed = t->sig.seed };
 	struct vm_result vr = { 0 };
-	uint64_t t0 = rt_now_ns();
+	uint64_t t0 = clock_now_ns();
 
 	tl_result_free(res);
 	snprintf(res->container, sizeof(res->container), "local");
@@ -498,7 +483,7 @@ static void run_locally(struct task *t, struct tl_result *res)
 		res->error = strdup("no container matched and the local VM could not start");
 		return;
 	}
-	res->run_ns = rt_now_ns() - t0;
+	res->run_ns = clock_now_ns() - t0;
 	res->latency_ns += res->run_ns;
 	res->status = vr.status;
 	res->fuel_used = vr.fuel_used;
@@ -519,7 +504,7 @@ int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout
 
 	memset(res, 0, sizeof(*res));
 	res->id = id;
-	ts = rt_deadline(timeout_ms >= 0 ? timeout_ms : 0);
+	ts = clock_deadline(timeout_ms >= 0 ? timeout_ms : 0);
 	pthread_mutex_lock(&c->mu);
 	t = task_find(c, id);
 	if (!t || t->collected) {
@@ -571,15 +556,6 @@ static void *io_main(void *arg)
 	return NULL;
 }
 
-static void *trader_main(void *arg)
-{
-	struct tl_client *c = arg;
-
-	cxp_log_role("trader");
-	cxp_loop_run(c->tloop);
-	return NULL;
-}
-
 static int is_loopback(const char *addr)
 {
 	return !strncmp(addr, "127.", 4) || !strncmp(addr, "localhost:", 10) ||
@@ -618,55 +594,6 @@ static void advertised_addr(const char *bound, const char *trader, char *out, si
 	close(fd);
 }
 
-static int start_embedded(struct tl_client *c, const struct tl_options *o, char *err,
-			  size_t errlen)
-{
-	struct trd_config tc = { .listen = "127.0.0.1:0" };
-	unsigned n = o->containers ? o->containers : 2;
-	int rc;
-
-	c->tloop = cxp_loop_new();
-	if (!c->tloop) {
-		snprintf(err, errlen, "cannot create an event loop: %s", strerror(errno));
-		return -errno;
-	}
-	c->tr = trd_new(c->tloop, &tc, c->trader, sizeof(c->trader));
-	if (!c->tr) {
-		snprintf(err, errlen, "cannot start the embedded trader: %s", strerror(errno));
-		return -errno;
-	}
-	rc = -pthread_create(&c->tthread, NULL, trader_main, c);
-	if (rc) {
-		snprintf(err, errlen, "cannot start a thread: %s", strerror(-rc));
-		return rc;
-	}
-	c->tthread_started = 1;
-	c->conts = calloc(n, sizeof(*c->conts));
-	if (!c->conts)
-		return -ENOMEM;
-	for (unsigned i = 0; i < n; i++) {
-		struct rt_container_config cc = { .workers = o->workers ? o->workers : 1 };
-
-		snprintf(cc.trader, sizeof(cc.trader), "%s", c->trader);
-		snprintf(cc.name, sizeof(cc.name), "embedded-%u", i + 1);
-		c->conts[i] = rt_container_start(&cc);
-		if (!c->conts[i]) {
-			snprintf(err, errlen, "cannot start embedded container %u: %s", i + 1,
-				 strerror(errno));
-			return -errno;
-		}
-		c->nconts = i + 1;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		if (rt_container_wait_registered(c->conts[i], 5000) < 0) {
-			snprintf(err, errlen, "embedded container %u did not register in 5 s",
-				 i + 1);
-			return -ETIMEDOUT;
-		}
-	}
-	return 0;
-}
-
 struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t errlen)
 {
 	struct tl_options def = { 0 };
@@ -689,14 +616,17 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	if (o->seed) {
 		c->seed = o->seed;
 	} else if (getrandom(&c->seed, sizeof(c->seed), 0) != sizeof(c->seed)) {
-		c->seed = (uint64_t)rt_now_ns() ^ (uint64_t)getpid();
+		c->seed = (uint64_t)clock_now_ns() ^ (uint64_t)getpid();
 	}
 	/* Tasklet ids: unique across applications sharing a trader. */
 	if (getrandom(&c->next_id, sizeof(c->next_id), 0) != sizeof(c->next_id))
-		c->next_id = rt_now_ns() ^ ((uint64_t)getpid() << 32);
+		c->next_id = clock_now_ns() ^ ((uint64_t)getpid() << 32);
 	c->next_id = (c->next_id & 0x7fffffffffff0000ull) | 1;
 
-	if (o->trader) {
+	if (!o->trader) {
+		snprintf(err, errlen, "no trader address given (tl_options.trader, HOST:PORT)");
+		goto fail;
+	} else {
 		struct sockaddr_storage ss;
 		unsigned sl;
 
@@ -708,12 +638,6 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 			goto fail;
 		}
 		snprintf(c->trader, sizeof(c->trader), "%s", o->trader);
-	} else {
-		/* The embedded daemons are part of this program: silent unless asked. */
-		if (!o->verbose)
-			cxp_log_quiet(1);
-		if (start_embedded(c, o, err, errlen) < 0)
-			goto fail;
 	}
 	c->loop = cxp_loop_new();
 	if (!c->loop) {
@@ -740,7 +664,7 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	}
 	c->io_started = 1;
 	{
-		struct timespec ts = rt_deadline(5000);
+		struct timespec ts = clock_deadline(5000);
 
 		pthread_mutex_lock(&c->mu);
 		rc = 0;
@@ -772,6 +696,8 @@ static void stop_cb(void *arg)
 
 void tl_client_free(struct tl_client *c)
 {
+	struct task *t, *tmp;
+
 	if (!c)
 		return;
 	if (c->loop) {
@@ -782,21 +708,8 @@ void tl_client_free(struct tl_client *c)
 		}
 		cxp_loop_free(c->loop);
 	}
-	for (unsigned i = 0; i < c->nconts; i++)
-		rt_container_stop(c->conts[i]);
-	free(c->conts);
-	if (c->tloop) {
-		if (c->tthread_started) {
-			cxp_loop_stop(c->tloop);
-			pthread_join(c->tthread, NULL);
-		}
-		cxp_loop_free(c->tloop);
-		trd_free(c->tr);
-	}
-	while (c->tasks) {
-		struct task *t = c->tasks;
-
-		c->tasks = t->next;
+	HASH_ITER(hh, c->tasks, t, tmp) {
+		HASH_DEL(c->tasks, t);
 		vm_store_free(t->st);
 		tl_result_free(&t->res);
 		free(t);

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "cxp/cxp.h"
-#include "runtime/cmd.h"
-#include "runtime/container.h"
+#include "runtime/cli/cmd.h"
+#include "runtime/container/container.h"
 #include "trader/trader.h"
 
 static int loop_rc; /* the trader loop's exit status, read after the join */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/cmd.h"
+#include "runtime/cli/cmd.h"
 
 #define TASKLET_VERSION "0.1.0"
 

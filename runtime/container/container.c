@@ -16,9 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/container.h"
-#include "runtime/queue.h"
-#include "runtime/rt_int.h"
+#include "runtime/container/container.h"
+#include "runtime/container/queue.h"
+#include "common/clock.h"
+#include "common/le.h"
 #include "vm/vm.h"
 
 enum job_state { J_QUEUED, J_FETCHING, J_FETCHED, J_FAILED };
@@ -92,15 +93,16 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 	struct rt_container *c = ud;
 	struct cxp_error e;
 	char err[200];
+	uint64_t id;
 
 	switch (h->type) {
 	case CXP_MSG_REGISTERED:
-		if (h->len != 8) {
-			cxp_log("trader %s: REGISTERED with %u bytes (want 8)", c->cfg.trader, h->len);
+		if (cxp_id_decode(h->type, payload, h->len, &id, err, sizeof(err)) < 0) {
+			cxp_log("trader %s: %s", c->cfg.trader, err);
 			return -EPROTO;
 		}
 		pthread_mutex_lock(&c->mu);
-		c->id = rt_get_le64(payload);
+		c->id = id;
 		c->registered = 1;
 		pthread_cond_broadcast(&c->cv);
 		pthread_mutex_unlock(&c->mu);
@@ -148,7 +150,7 @@ static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 	if (was && !atomic_load(&c->stopping))
 		cxp_log("lost trader %s (%s); reconnecting", c->cfg.trader,
 			reason ? strerror(-reason) : "closed");
-	c->next_connect_ms = rt_now_ms() + 1000;
+	c->next_connect_ms = clock_now_ms() + 1000;
 }
 
 static const struct cxp_handlers trader_handlers = {
@@ -168,7 +170,7 @@ static void connect_trader(struct rt_container *c)
 			cxp_log("cannot connect to trader %s: %s; retrying every second",
 				c->cfg.trader, strerror(errno));
 		c->trader_warned = 1;
-		c->next_connect_ms = rt_now_ms() + 1000;
+		c->next_connect_ms = clock_now_ms() + 1000;
 		return;
 	}
 	snprintf(r.name, sizeof(r.name), "%s", c->cfg.name);
@@ -200,7 +202,7 @@ static void handle_assign(struct rt_container *c, struct cxp_conn *from, const s
 			       c->cfg.name);
 		return;
 	}
-	rc = vm_sig_decode(payload, h->len, &j->sig, err, sizeof(err));
+	rc = cxp_sig_decode(payload, h->len, &j->sig, err, sizeof(err));
 	if (rc < 0) {
 		cxp_log("%s: rejected ASSIGN: %s", cxp_conn_peer(from), err);
 		cxp_send_error(from, h->reqid, CXP_E_BADMSG, "container %s: bad signature: %s",
@@ -298,7 +300,7 @@ static void report_undelivered(struct rt_container *c, const struct delivery *d,
 static void link_idle_check(struct app_link *k)
 {
 	if (!k->fetches && !k->unacked)
-		k->idle_since_ms = rt_now_ms();
+		k->idle_since_ms = clock_now_ms();
 }
 
 static void link_close(struct app_link *k)
@@ -374,26 +376,24 @@ static int send_fetch(struct job *j, const uint64_t *ids, uint32_t n)
 static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payload)
 {
 	struct rt_container *c = j->c;
-	struct cxp_rbuf r;
-	uint64_t tid;
+	struct cxp_chunks m;
 	uint32_t n;
 	char err[256];
 	int rc;
 
-	cxp_rbuf_init(&r, payload, h->len);
-	tid = cxp_get_u64(&r);
-	n = cxp_get_u32(&r);
-	if (r.err || tid != j->sig.tasklet_id || (size_t)n * VM_CHUNK_WIRE_SIZE != h->len - r.off) {
+	rc = cxp_chunks_decode(payload, h->len, VM_CHUNK_WIRE_SIZE, &m, err, sizeof(err));
+	if (rc < 0 || m.tasklet_id != j->sig.tasklet_id) {
 		fetch_finish(j, J_FAILED, CXP_E_BADMSG,
-			     "bad CHUNKS frame from application %s (tasklet %016llx, %u chunks, %u "
-			     "bytes)",
-			     j->sig.app_addr, (unsigned long long)tid, n, h->len);
+			     "bad CHUNKS frame from application %s (tasklet %016llx, %u bytes): %s",
+			     j->sig.app_addr, (unsigned long long)m.tasklet_id, h->len,
+			     rc < 0 ? err : "for another tasklet");
 		return -EPROTO;
 	}
+	n = m.n;
 	for (uint32_t i = 0; i < n; i++) {
 		struct vm_chunk ch;
 
-		rc = vm_chunk_decode(payload + r.off + (size_t)i * VM_CHUNK_WIRE_SIZE,
+		rc = vm_chunk_decode(m.chunks + (size_t)i * VM_CHUNK_WIRE_SIZE,
 				     VM_CHUNK_WIRE_SIZE, &ch, err, sizeof(err));
 		if (rc == 0)
 			rc = vm_store_put(j->st, &ch);
@@ -442,13 +442,12 @@ static int on_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint
 	struct rt_container *c = k->c;
 	struct delivery **pp, *d;
 	uint64_t tid;
-	uint8_t tb[8];
+	char err[160];
 
-	if (h->len != 8) {
-		cxp_log("%s: RESULT_ACK with %u bytes (want 8)", k->addr, h->len);
+	if (cxp_id_decode(h->type, payload, h->len, &tid, err, sizeof(err)) < 0) {
+		cxp_log("%s: %s", k->addr, err);
 		return -EPROTO;
 	}
-	tid = rt_get_le64(payload);
 	for (pp = &k->unacked; (d = *pp); pp = &d->next)
 		if (d->tasklet_id == tid)
 			break;
@@ -459,8 +458,7 @@ static int on_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint
 	}
 	*pp = d->next;
 	if (d->from_trader && c->tconn) {
-		rt_put_le64(tb, tid);
-		cxp_send(c->tconn, CXP_MSG_DONE, tid, tb, sizeof(tb));
+		cxp_send_id(c->tconn, CXP_MSG_DONE, tid, tid);
 	}
 	free(d);
 	link_idle_check(k);
@@ -565,7 +563,7 @@ static struct app_link *link_get(struct rt_container *c, const char *addr)
 		return NULL;
 	}
 	cxp_conn_set_data(k->conn, k);
-	k->idle_since_ms = rt_now_ms();
+	k->idle_since_ms = clock_now_ms();
 	k->next = c->links;
 	c->links = k;
 	return k;
@@ -591,7 +589,7 @@ static void fetch_start(void *arg)
 		c->fetching->fprev = &j->fnext;
 	j->fprev = &c->fetching;
 	c->fetching = j;
-	j->fetch_deadline_ms = rt_now_ms() + (c->cfg.fetch_timeout_ms ? c->cfg.fetch_timeout_ms : 10000);
+	j->fetch_deadline_ms = clock_now_ms() + (c->cfg.fetch_timeout_ms ? c->cfg.fetch_timeout_ms : 10000);
 	j->link = link_get(c, j->sig.app_addr);
 	if (!j->link) {
 		fetch_finish(j, J_FAILED, CXP_E_NOTFOUND, "cannot connect to application %s: %s",
@@ -633,7 +631,7 @@ static void result_send(void *arg)
 		goto out;
 	d->tasklet_id = j->sig.tasklet_id;
 	d->from_trader = j->from_trader;
-	d->sent_ms = rt_now_ms();
+	d->sent_ms = clock_now_ms();
 	snprintf(d->why, sizeof(d->why), "%s", r.error);
 	k = link_get(c, j->sig.app_addr);
 	if (!k) {
@@ -659,7 +657,7 @@ out:
 static void io_tick(void *arg)
 {
 	struct rt_container *c = arg;
-	uint64_t now = rt_now_ms();
+	uint64_t now = clock_now_ms();
 	int stopping = atomic_load(&c->stopping);
 
 	if (!c->tconn && !stopping && now >= c->next_connect_ms)
@@ -709,12 +707,12 @@ static void run_job(struct rt_container *c, struct job *j)
 		pthread_cond_wait(&j->cv, &j->mu);
 	pthread_mutex_unlock(&j->mu);
 	if (j->state == J_FAILED) {
-		j->status = 100 + j->fail_code;
+		j->status = cxp_ecode_status(j->fail_code);
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (vm_run(j->st, j->sig.root, &lim, &j->res) < 0) {
-		j->status = 100 + CXP_E_INTERNAL;
+		j->status = cxp_ecode_status(CXP_E_INTERNAL);
 		snprintf(j->fail_msg, sizeof(j->fail_msg), "container %s: VM could not start",
 			 c->cfg.name);
 		return;
@@ -737,11 +735,11 @@ static void *worker_main(void *arg)
 	cxp_log_role(role);
 	while ((j = rt_queue_pop(&c->q, wa->idx, &cls))) {
 		if (atomic_load(&c->stopping)) {
-			j->status = 100 + CXP_E_LOST;
+			j->status = cxp_ecode_status(CXP_E_LOST);
 			snprintf(j->fail_msg, sizeof(j->fail_msg),
 				 "container %s shut down before running the tasklet", c->cfg.name);
 		} else if (cxp_loop_post(c->loop, fetch_start, j) < 0) {
-			j->status = 100 + CXP_E_INTERNAL;
+			j->status = cxp_ecode_status(CXP_E_INTERNAL);
 			snprintf(j->fail_msg, sizeof(j->fail_msg), "container %s: out of memory",
 				 c->cfg.name);
 		} else {
@@ -856,7 +854,7 @@ err_free:
 
 int rt_container_wait_registered(struct rt_container *c, int timeout_ms)
 {
-	struct timespec ts = rt_deadline(timeout_ms);
+	struct timespec ts = clock_deadline(timeout_ms);
 	int rc = 0;
 
 	pthread_mutex_lock(&c->mu);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tasklet signatures on the wire (vm/vm.h, man cxp(7)):
+ * Tasklet signatures on the wire, the payload of SUBMIT and ASSIGN (man cxp(7)):
  *
  *   u64 tasklet_id, str app_addr, u64 root, u64 seed, u64 start_ns, u32 nqos,
  *   nqos x { u8 cat, u8 nparams, nparams x { u8 type, i64 | str } }
@@ -9,101 +9,73 @@
  * nothing: every length is checked against what is left before it is used,
  * and a message names the field and its byte offset.
  */
-#include <endian.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "vm/chunk_int.h"
+#include "cxp/cxp.h"
 #include "vm/vm.h"
 
 /* ---- encode ----------------------------------------------------------------- */
 
-struct wr {
-	uint8_t *p;
-	size_t cap, n;
-};
-
-static void w_bytes(struct wr *w, const void *p, size_t n)
-{
-	if (w->n <= w->cap && n <= w->cap - w->n && n)
-		memcpy(w->p + w->n, p, n);
-	w->n += n;
-}
-
-static void w_u8(struct wr *w, uint8_t v)
-{
-	w_bytes(w, &v, 1);
-}
-
-static void w_u32(struct wr *w, uint32_t v)
-{
-	v = htole32(v);
-	w_bytes(w, &v, 4);
-}
-
-static void w_u64(struct wr *w, uint64_t v)
-{
-	v = htole64(v);
-	w_bytes(w, &v, 8);
-}
-
 /* s must hold a NUL within max + 1 bytes; -EINVAL otherwise. */
-static int w_str(struct wr *w, const char *s, size_t max)
+static int put_str(struct cxp_wbuf *w, const char *s, size_t max)
 {
 	const char *nul = memchr(s, '\0', max + 1);
 
 	if (!nul)
 		return -EINVAL;
-	w_u32(w, (uint32_t)(nul - s));
-	w_bytes(w, s, (size_t)(nul - s));
+	cxp_put_u32(w, (uint32_t)(nul - s));
+	cxp_put_bytes(w, s, (size_t)(nul - s));
 	return 0;
 }
 
 /*
- * Also -EINVAL for a signature that could not be decoded: app_addr or a
- * string parameter without a NUL within 64 bytes, nqos > VM_QOS_MAX, a bad
- * category, parameter count or type. Nothing is written past cap.
+ * Appends the encoding to w (whose sticky error reports -ENOMEM, or -ENOSPC
+ * for a fixed buffer). Returns the encoded length, or -EINVAL for a
+ * signature that could not be decoded: app_addr or a string parameter
+ * without a NUL within 64 bytes, nqos > VM_QOS_MAX, a bad category,
+ * parameter count or type.
  */
-int vm_sig_encode(const struct vm_sig *s, uint8_t *buf, size_t cap)
+int cxp_sig_encode(struct cxp_wbuf *w, const struct vm_sig *s)
 {
-	struct wr w = {buf, buf ? cap : 0, 0};
+	size_t start = w->len;
 
-	w_u64(&w, s->tasklet_id);
-	if (w_str(&w, s->app_addr, VM_SIG_ADDR_MAX))
+	cxp_put_u64(w, s->tasklet_id);
+	if (put_str(w, s->app_addr, VM_SIG_ADDR_MAX))
 		return -EINVAL;
-	w_u64(&w, s->root);
-	w_u64(&w, s->seed);
-	w_u64(&w, s->start_ns);
+	cxp_put_u64(w, s->root);
+	cxp_put_u64(w, s->seed);
+	cxp_put_u64(w, s->start_ns);
 	if (s->nqos > VM_QOS_MAX)
 		return -EINVAL;
-	w_u32(&w, s->nqos);
+	cxp_put_u32(w, s->nqos);
 	for (uint32_t i = 0; i < s->nqos; i++) {
 		const struct vm_qos *q = &s->qos[i];
 
 		if (q->cat < 1 || q->cat > VM_QOS_CAT_MAX || q->nparams > VM_QOS_MAX_PARAMS)
 			return -EINVAL;
-		w_u8(&w, q->cat);
-		w_u8(&w, q->nparams);
+		cxp_put_u8(w, q->cat);
+		cxp_put_u8(w, q->nparams);
 		for (unsigned k = 0; k < q->nparams; k++) {
 			const struct vm_qos_param *p = &q->p[k];
 
-			w_u8(&w, p->type);
+			cxp_put_u8(w, p->type);
 			if (p->type == VM_QOS_P_INT)
-				w_u64(&w, (uint64_t)p->i);
-			else if (p->type != VM_QOS_P_STR || w_str(&w, p->s, VM_QOS_STR_MAX))
+				cxp_put_u64(w, (uint64_t)p->i);
+			else if (p->type != VM_QOS_P_STR || put_str(w, p->s, VM_QOS_STR_MAX))
 				return -EINVAL;
 		}
 	}
-	return w.n > w.cap ? -ENOSPC : (int)w.n;
+	return w->err ? w->err : (int)(w->len - start);
 }
 
 /* ---- decode ----------------------------------------------------------------- */
 
+/* A cxp_rbuf plus where to put the message; every field is checked with need() first. */
 struct rd {
-	const uint8_t *p;
-	size_t len, off;
+	struct cxp_rbuf b;
 	char *err;
 	size_t errlen;
 };
@@ -111,27 +83,27 @@ struct rd {
 __attribute__((format(printf, 2, 3))) static int bad(struct rd *r, const char *fmt, ...)
 {
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
-	rc = vm_vfail(-EINVAL, r->err, r->errlen, fmt, ap);
+	if (r->err && r->errlen)
+		vsnprintf(r->err, r->errlen, fmt, ap);
 	va_end(ap);
-	return rc;
+	return -EINVAL;
 }
 
 static int need(struct rd *r, size_t n, const char *what)
 {
-	if (r->len - r->off >= n)
+	if (r->b.len - r->b.off >= n)
 		return 0;
-	return bad(r, "signature: truncated at offset %zu: %s needs %zu bytes, %zu left", r->off,
-		   what, n, r->len - r->off);
+	return bad(r, "signature: truncated at offset %zu: %s needs %zu bytes, %zu left", r->b.off,
+		   what, n, r->b.len - r->b.off);
 }
 
 static int r_u8(struct rd *r, uint8_t *v, const char *what)
 {
 	if (need(r, 1, what))
 		return -EINVAL;
-	*v = r->p[r->off++];
+	*v = cxp_get_u8(&r->b);
 	return 0;
 }
 
@@ -139,9 +111,7 @@ static int r_u32(struct rd *r, uint32_t *v, const char *what)
 {
 	if (need(r, 4, what))
 		return -EINVAL;
-	memcpy(v, r->p + r->off, 4);
-	*v = le32toh(*v);
-	r->off += 4;
+	*v = cxp_get_u32(&r->b);
 	return 0;
 }
 
@@ -149,16 +119,14 @@ static int r_u64(struct rd *r, uint64_t *v, const char *what)
 {
 	if (need(r, 8, what))
 		return -EINVAL;
-	memcpy(v, r->p + r->off, 8);
-	*v = le64toh(*v);
-	r->off += 8;
+	*v = cxp_get_u64(&r->b);
 	return 0;
 }
 
 /* A str of at most max bytes into dst[max + 1], NUL-terminated; a NUL inside is refused. */
 static int r_str(struct rd *r, char *dst, size_t max, const char *what)
 {
-	size_t at = r->off;
+	size_t at = r->b.off;
 	uint32_t n;
 	const uint8_t *nul;
 
@@ -169,20 +137,20 @@ static int r_str(struct rd *r, char *dst, size_t max, const char *what)
 			   n, max);
 	if (need(r, n, what))
 		return -EINVAL;
-	nul = memchr(r->p + r->off, '\0', n);
+	nul = memchr(r->b.p + r->b.off, '\0', n);
 	if (nul)
-		return bad(r, "signature: offset %zu: %s holds a NUL byte", (size_t)(nul - r->p),
+		return bad(r, "signature: offset %zu: %s holds a NUL byte", (size_t)(nul - r->b.p),
 			   what);
-	memcpy(dst, r->p + r->off, n);
+	memcpy(dst, r->b.p + r->b.off, n);
 	dst[n] = '\0';
-	r->off += n;
+	r->b.off += n;
 	return 0;
 }
 
 static int r_qos(struct rd *r, uint32_t i, struct vm_qos *q)
 {
 	char what[64];
-	size_t at = r->off;
+	size_t at = r->b.off;
 
 	snprintf(what, sizeof(what), "QoS requirement %u category", i + 1);
 	if (r_u8(r, &q->cat, what))
@@ -192,7 +160,7 @@ static int r_qos(struct rd *r, uint32_t i, struct vm_qos *q)
 			   "signature: offset %zu: QoS requirement %u: unknown category %u "
 			   "(known: 1..%d)",
 			   at, i + 1, q->cat, VM_QOS_CAT_MAX);
-	at = r->off;
+	at = r->b.off;
 	snprintf(what, sizeof(what), "QoS requirement %u parameter count", i + 1);
 	if (r_u8(r, &q->nparams, what))
 		return -EINVAL;
@@ -204,7 +172,7 @@ static int r_qos(struct rd *r, uint32_t i, struct vm_qos *q)
 	for (unsigned k = 0; k < q->nparams; k++) {
 		struct vm_qos_param *p = &q->p[k];
 
-		at = r->off;
+		at = r->b.off;
 		snprintf(what, sizeof(what), "QoS requirement %u parameter %u", i + 1, k + 1);
 		if (r_u8(r, &p->type, what))
 			return -EINVAL;
@@ -227,19 +195,20 @@ static int r_qos(struct rd *r, uint32_t i, struct vm_qos *q)
 }
 
 /* *s is zeroed first, so unused entries read as zero; on error it holds a partial decode. */
-int vm_sig_decode(const uint8_t *buf, size_t len, struct vm_sig *s, char *err, size_t errlen)
+int cxp_sig_decode(const void *buf, size_t len, struct vm_sig *s, char *err, size_t errlen)
 {
-	struct rd r = {buf, buf ? len : 0, 0, err, errlen};
+	struct rd r = {.err = err, .errlen = errlen};
 	size_t at;
 
+	cxp_rbuf_init(&r.b, buf, buf ? len : 0);
 	memset(s, 0, sizeof(*s));
-	if (r.len > INT32_MAX)
+	if (r.b.len > INT32_MAX)
 		return bad(&r, "signature: %zu bytes, too long", len);
 	if (r_u64(&r, &s->tasklet_id, "tasklet_id") ||
 	    r_str(&r, s->app_addr, VM_SIG_ADDR_MAX, "app_addr") || r_u64(&r, &s->root, "root") ||
 	    r_u64(&r, &s->seed, "seed") || r_u64(&r, &s->start_ns, "start_ns"))
 		return -EINVAL;
-	at = r.off;
+	at = r.b.off;
 	if (r_u32(&r, &s->nqos, "nqos"))
 		return -EINVAL;
 	if (s->nqos > VM_QOS_MAX)
@@ -248,10 +217,10 @@ int vm_sig_decode(const uint8_t *buf, size_t len, struct vm_sig *s, char *err, s
 	for (uint32_t i = 0; i < s->nqos; i++)
 		if (r_qos(&r, i, &s->qos[i]))
 			return -EINVAL;
-	if (r.off != r.len)
+	if (r.b.off != r.b.len)
 		return bad(&r,
 			   "signature: %zu trailing bytes at offset %zu after the last QoS "
 			   "requirement",
-			   r.len - r.off, r.off);
-	return (int)r.off;
+			   r.b.len - r.b.off, r.b.off);
+	return (int)r.b.off;
 }

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "runtime/queue.h"
+#include "runtime/container/queue.h"
 #include "runtime/probes.h"
 
 int rt_queue_init(struct rt_queue *q, size_t cap)

@@ -3,7 +3,7 @@
  * libtasklet: the application side of the Tasklet runtime, for programs
  * written in C. Link with build/libtasklet.a (-luring -ljemalloc -lpthread -lm).
  *
- *   struct tl_options o = { .trader = "127.0.0.1:7000" };   // NULL: embedded
+ *   struct tl_options o = { .trader = "127.0.0.1:7000" };
  *   struct tl_client *c = tl_client_new(&o, err, sizeof(err));
  *   uint64_t id;
  *   tl_submit_file(c, "examples/hello.jsl", &id, err, sizeof(err));
@@ -26,12 +26,9 @@
 #include <stdint.h>
 
 struct tl_options {
-	const char *trader;  /* "HOST:PORT" of a trader; NULL = embedded default */
+	const char *trader;  /* "HOST:PORT" of a trader (required) */
 	const char *listen;  /* this application's CXP endpoint; NULL = automatic */
-	unsigned containers; /* embedded default: containers to start (0 = 2) */
-	unsigned workers;    /* embedded default: workers per container (0 = 1) */
 	uint64_t seed;       /* Tasklet seeds; 0 = random */
-	int verbose;         /* embedded default: let its daemons log to stderr */
 	int local_fallback;  /* run a Tasklet no container matches in this process
 			      * (tl_result.container is then "local") */
 };
@@ -71,7 +68,7 @@ struct tl_client;
 
 /* NULL with a message in err on failure (e.g. the trader cannot be reached). */
 struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t errlen);
-/* The trader this client uses (for the embedded default: its ephemeral address). */
+/* The trader this client uses (as given in tl_options.trader). */
 const char *tl_client_trader(const struct tl_client *c);
 
 /* Compile and submit. 0 and the Tasklet id, or -EINVAL with

@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "cxp/cxp.h"
-#include "runtime/cmd.h"
-#include "runtime/tasklet.h"
+#include "runtime/cli/cmd.h"
+#include "runtime/cli/embedded.h"
+#include "runtime/app/tasklet.h"
 
 static void run_usage(FILE *f)
 {
@@ -66,6 +67,8 @@ int rt_cmd_run(int argc, char **argv)
 		{ 0 },
 	};
 	struct tl_options o = { 0 };
+	struct rt_embedded_config ec = { 0 };
+	struct rt_embedded *emb = NULL;
 	unsigned long long repeat = 1, timeout_s = 60;
 	int verbose = 0, quiet = 0, opt, nfiles, failed = 0, rc = 0;
 	struct tl_client *c;
@@ -76,13 +79,13 @@ int rt_cmd_run(int argc, char **argv)
 		switch (opt) {
 		case 't': o.trader = optarg; break;
 		case 'l': o.listen = optarg; break;
-		case 'c': o.containers = (unsigned)rt_opt_num("--containers", optarg, 64); break;
-		case 'w': o.workers = (unsigned)rt_opt_num("--workers", optarg, 1024); break;
+		case 'c': ec.containers = (unsigned)rt_opt_num("--containers", optarg, 64); break;
+		case 'w': ec.workers = (unsigned)rt_opt_num("--workers", optarg, 1024); break;
 		case 'r': repeat = rt_opt_num("--repeat", optarg, 1000000); break;
 		case 'T': timeout_s = rt_opt_num("--timeout", optarg, 86400); break;
 		case 's': o.seed = rt_opt_num("--seed", optarg, ~0ull); break;
 		case 'L': o.local_fallback = 1; break;
-		case 'v': verbose = o.verbose = 1; break;
+		case 'v': verbose = ec.verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return RT_EXIT_USAGE;
@@ -97,17 +100,27 @@ int rt_cmd_run(int argc, char **argv)
 	if (quiet || (!o.trader && !verbose))
 		cxp_log_quiet(1);
 	cxp_log_role("app");
+	if (!o.trader) {
+		emb = rt_embedded_start(&ec, err, sizeof(err));
+		if (!emb) {
+			fprintf(stderr, "tasklet: %s\n", err);
+			return 1;
+		}
+		o.trader = rt_embedded_trader(emb);
+	}
 	c = tl_client_new(&o, err, sizeof(err));
 	if (!c) {
 		fprintf(stderr, "tasklet: %s\n", err);
+		rt_embedded_stop(emb);
 		return RT_EXIT_USAGE;
 	}
 	if (verbose)
 		fprintf(stderr, "tasklet: using trader %s%s\n", tl_client_trader(c),
-			o.trader ? "" : " (embedded default)");
+			emb ? " (embedded default)" : "");
 	ids = calloc((size_t)nfiles * repeat, sizeof(*ids));
 	if (!ids) {
 		tl_client_free(c);
+		rt_embedded_stop(emb);
 		return 1;
 	}
 	/* Submit everything first, so Tasklets run concurrently, then collect in order. */
@@ -140,5 +153,6 @@ int rt_cmd_run(int argc, char **argv)
 out:
 	free(ids);
 	tl_client_free(c);
+	rt_embedded_stop(emb);
 	return rc;
 }
