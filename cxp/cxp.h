@@ -25,7 +25,7 @@
 
 #define CXP_MAGIC0       'C'
 #define CXP_MAGIC1       'X'
-#define CXP_VERSION      1
+#define CXP_VERSION      2 /* 2: REGISTER carries capacity; HEARTBEAT, HANDBACK, DRAINING */
 #define CXP_HDR_SIZE     16
 #define CXP_MAX_PAYLOAD  (4u << 20)
 #define CXP_ADDR_MAX     63 /* "HOST:PORT" */
@@ -43,7 +43,10 @@ enum cxp_type {
 	CXP_MSG_RESULT = 9,     /* container -> application: struct cxp_result */
 	CXP_MSG_DONE = 10,      /* container -> trader: u64 tasklet id, once the result is delivered */
 	CXP_MSG_RESULT_ACK = 11, /* application -> container: u64 tasklet id, RESULT received */
-	CXP_MSG_TYPE_MAX = CXP_MSG_RESULT_ACK,
+	CXP_MSG_HEARTBEAT = 12, /* container -> trader: struct cxp_heartbeat, about once a second */
+	CXP_MSG_HANDBACK = 13,  /* container -> trader: u64 tasklet id it gives back unrun */
+	CXP_MSG_DRAINING = 14,  /* container -> trader: u64 container id; offer it no more work */
+	CXP_MSG_TYPE_MAX = CXP_MSG_DRAINING,
 };
 
 /* Error codes carried by CXP_MSG_ERROR. */
@@ -127,7 +130,21 @@ struct cxp_register {
 	uint32_t speed;  /* speed units measured at start-up */
 	uint32_t price;  /* per million fuel */
 	uint32_t flags;  /* CXP_CAP_* */
+	/* Tasklets it holds at once (fetching, queued or running), per class
+	 * (0 priority, 1 economy): the trader offers no more than that. */
+	uint32_t capacity[2];
 };
+
+/* HEARTBEAT: the container's state now. */
+struct cxp_heartbeat {
+	uint32_t depth[2];   /* queued, per class (summed over workers) */
+	uint32_t running;    /* Tasklets in the VM */
+	uint32_t held[2];    /* admitted and not yet finished, per class */
+	uint32_t capacity[2];
+	uint32_t speed;      /* speed units, as in REGISTER */
+	uint32_t flags;      /* CXP_HB_* */
+};
+#define CXP_HB_DRAINING 0x1u
 
 struct cxp_assigned {
 	uint64_t tasklet_id;
@@ -179,12 +196,16 @@ void cxp_fetch_encode(struct cxp_wbuf *w, const struct cxp_fetch *m);
 int cxp_fetch_decode(const void *p, size_t len, struct cxp_fetch *m, char *err, size_t errlen);
 void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m);
 int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err, size_t errlen);
+void cxp_heartbeat_encode(struct cxp_wbuf *w, const struct cxp_heartbeat *m);
+int cxp_heartbeat_decode(const void *p, size_t len, struct cxp_heartbeat *m, char *err,
+			 size_t errlen);
 /* CHUNKS: the header only; the caller appends n chunks with vm_chunk_encode. */
 void cxp_chunks_encode_header(struct cxp_wbuf *w, uint64_t tasklet_id, uint32_t n);
 /* Checks that exactly n records of wire_size bytes follow the header. */
 int cxp_chunks_decode(const void *p, size_t len, size_t wire_size, struct cxp_chunks *m, char *err,
 		      size_t errlen);
-/* REGISTERED (the container id), DONE and RESULT_ACK (the tasklet id): one u64. */
+/* REGISTERED and DRAINING (the container id), DONE, RESULT_ACK and HANDBACK (the
+ * tasklet id): one u64. */
 void cxp_id_encode(struct cxp_wbuf *w, uint64_t id);
 int cxp_id_decode(unsigned type, const void *p, size_t len, uint64_t *id, char *err, size_t errlen);
 

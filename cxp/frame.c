@@ -18,7 +18,8 @@ static const char *const type_names[] = {
 	[CXP_MSG_ASSIGNED] = "ASSIGNED", [CXP_MSG_ASSIGN] = "ASSIGN",
 	[CXP_MSG_FETCH] = "FETCH",   [CXP_MSG_CHUNKS] = "CHUNKS",
 	[CXP_MSG_RESULT] = "RESULT", [CXP_MSG_DONE] = "DONE",
-	[CXP_MSG_RESULT_ACK] = "RESULT_ACK",
+	[CXP_MSG_RESULT_ACK] = "RESULT_ACK", [CXP_MSG_HEARTBEAT] = "HEARTBEAT",
+	[CXP_MSG_HANDBACK] = "HANDBACK", [CXP_MSG_DRAINING] = "DRAINING",
 };
 
 static const char *const ecode_names[] = {

@@ -66,6 +66,8 @@ void cxp_register_encode(struct cxp_wbuf *w, const struct cxp_register *m)
 	cxp_put_u32(w, m->speed);
 	cxp_put_u32(w, m->price);
 	cxp_put_u32(w, m->flags);
+	cxp_put_u32(w, m->capacity[0]);
+	cxp_put_u32(w, m->capacity[1]);
 }
 
 #define MSG "REGISTER"
@@ -82,6 +84,8 @@ int cxp_register_decode(const void *p, size_t len, struct cxp_register *m, char 
 	FIELD(m->speed = cxp_get_u32(&r), "speed");
 	FIELD(m->price = cxp_get_u32(&r), "price");
 	FIELD(m->flags = cxp_get_u32(&r), "flags");
+	FIELD(m->capacity[0] = cxp_get_u32(&r), "capacity[priority]");
+	FIELD(m->capacity[1] = cxp_get_u32(&r), "capacity[economy]");
 	return trailing(&r, MSG, err, errlen);
 }
 #undef MSG
@@ -229,7 +233,44 @@ int cxp_chunks_decode(const void *p, size_t len, size_t wire_size, struct cxp_ch
 }
 #undef MSG
 
-/* ---- REGISTERED, DONE, RESULT_ACK: u64 id ---- */
+/* ---- HEARTBEAT: u32 depth[2], u32 running, u32 held[2], u32 capacity[2], u32 speed,
+ *      u32 flags ---- */
+
+void cxp_heartbeat_encode(struct cxp_wbuf *w, const struct cxp_heartbeat *m)
+{
+	cxp_put_u32(w, m->depth[0]);
+	cxp_put_u32(w, m->depth[1]);
+	cxp_put_u32(w, m->running);
+	cxp_put_u32(w, m->held[0]);
+	cxp_put_u32(w, m->held[1]);
+	cxp_put_u32(w, m->capacity[0]);
+	cxp_put_u32(w, m->capacity[1]);
+	cxp_put_u32(w, m->speed);
+	cxp_put_u32(w, m->flags);
+}
+
+#define MSG "HEARTBEAT"
+int cxp_heartbeat_decode(const void *p, size_t len, struct cxp_heartbeat *m, char *err,
+			 size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->depth[0] = cxp_get_u32(&r), "depth[priority]");
+	FIELD(m->depth[1] = cxp_get_u32(&r), "depth[economy]");
+	FIELD(m->running = cxp_get_u32(&r), "running");
+	FIELD(m->held[0] = cxp_get_u32(&r), "held[priority]");
+	FIELD(m->held[1] = cxp_get_u32(&r), "held[economy]");
+	FIELD(m->capacity[0] = cxp_get_u32(&r), "capacity[priority]");
+	FIELD(m->capacity[1] = cxp_get_u32(&r), "capacity[economy]");
+	FIELD(m->speed = cxp_get_u32(&r), "speed");
+	FIELD(m->flags = cxp_get_u32(&r), "flags");
+	return trailing(&r, MSG, err, errlen);
+}
+#undef MSG
+
+/* ---- REGISTERED, DRAINING, DONE, RESULT_ACK, HANDBACK: u64 id ---- */
 
 void cxp_id_encode(struct cxp_wbuf *w, uint64_t id)
 {

@@ -48,6 +48,8 @@ static int better(const struct trd_cand *a, const struct trd_cand *b)
 int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
 	      size_t whycap)
 {
+	unsigned cls = trd_class(q, nq);
+	size_t full = 0;
 	int best = -1;
 
 	for (size_t i = 0; i < n; i++) {
@@ -58,11 +60,23 @@ int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_
 				break;
 		if (j < nq)
 			continue;
+		if (cs[i].draining || (cs[i].capacity[cls] && cs[i].held[cls] >= cs[i].capacity[cls])) {
+			full++;
+			continue;
+		}
 		if (best < 0 || better(&cs[i], &cs[best]))
 			best = (int)i;
 	}
 	if (best >= 0)
 		return best;
+	if (full) {
+		if (why && whycap)
+			snprintf(why, whycap,
+				 "every container that satisfies the QoS is full or draining (%zu of "
+				 "%zu registered)",
+				 full, n);
+		return -EBUSY;
+	}
 
 	if (why && whycap) {
 		char req[128];

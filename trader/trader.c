@@ -35,10 +35,11 @@ struct pending {
 	struct peer *app;     /* NULL once the application went away */
 	uint64_t container;   /* 0 while held */
 	uint64_t deadline_ms; /* held: when to give up */
-	uint8_t *sig;         /* held: the signature bytes to forward */
+	uint8_t *sig;         /* the signature bytes to forward (kept to place it again) */
 	size_t siglen;
 	struct vm_qos qos[VM_QOS_MAX];
 	uint32_t nqos;
+	unsigned cls;         /* capacity class (trd_class) */
 	UT_hash_handle hh; /* in t->pend, keyed by tasklet_id */
 };
 
@@ -52,6 +53,7 @@ struct trd_trader {
 	uint64_t next_cid;
 	struct pending *pend; /* the Tasklet store: a hash by tasklet id (uthash) */
 	int hold_armed; /* a hold_tick timer is pending */
+	size_t nheld;   /* pending Tasklets held unplaced (container 0) */
 };
 
 /* The Tasklet tid if it is placed on container cid (0: held), else NULL. */
@@ -104,9 +106,8 @@ static int place(struct trd_trader *t, struct pending *p, char *why, size_t whyc
 		return rc;
 	}
 	c->load++;
+	c->held[p->cls]++;
 	p->container = c->id;
-	free(p->sig);
-	p->sig = NULL;
 	cxp_log("tasklet %016llx -> container %s (id %llu, load %u)",
 		(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id, c->load);
 	if (p->app)
@@ -122,6 +123,41 @@ static void fail_pending(struct trd_trader *t, struct pending *p, uint32_t code,
 	pending_unlink(t, p);
 }
 
+static void arm_hold(struct trd_trader *t);
+
+/*
+ * Place p (new, or given back by a container): at once if a container can
+ * take it; else held until one can (--hold-ms), or answered with the reason:
+ * "no matching container" or, when every match is full, "container busy".
+ */
+static void place_or_hold(struct trd_trader *t, struct pending *p)
+{
+	char why[256];
+	int rc = place(t, p, why, sizeof(why));
+
+	if (rc == 0)
+		return;
+	if ((rc == -ENOENT || rc == -EBUSY) && t->cfg.hold_ms) {
+		p->deadline_ms = clock_now_ms() + t->cfg.hold_ms;
+		cxp_log("tasklet %016llx held: %s", (unsigned long long)p->tasklet_id, why);
+		t->nheld++;
+		arm_hold(t);
+		return;
+	}
+	cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, why);
+	fail_pending(t, p, rc == -ENOENT ? CXP_E_NOMATCH : rc == -EBUSY ? CXP_E_BUSY : CXP_E_INTERNAL,
+		     why);
+}
+
+/* A container no longer holds p (done, failed, given back): free its slot. */
+static void release_slot(struct trd_cand *c, struct pending *p)
+{
+	if (c->load)
+		c->load--;
+	if (c->held[p->cls])
+		c->held[p->cls]--;
+}
+
 /* Held signatures: retried when a container registers, failed at their deadline. */
 static void retry_held(struct trd_trader *t, uint64_t now)
 {
@@ -129,19 +165,23 @@ static void retry_held(struct trd_trader *t, uint64_t now)
 	char why[256];
 
 	HASH_ITER(hh, t->pend, p, next) {
+		int rc;
+
 		if (p->container)
 			continue;
-		if (place(t, p, why, sizeof(why)) == 0)
+		rc = place(t, p, why, sizeof(why));
+		if (rc == 0) {
+			t->nheld--;
 			continue;
+		}
 		if (now >= p->deadline_ms) {
 			cxp_log("tasklet %016llx: %s (held %u ms)", (unsigned long long)p->tasklet_id,
 				why, t->cfg.hold_ms);
-			fail_pending(t, p, CXP_E_NOMATCH, why);
+			t->nheld--;
+			fail_pending(t, p, rc == -EBUSY ? CXP_E_BUSY : CXP_E_NOMATCH, why);
 		}
 	}
 }
-
-static void arm_hold(struct trd_trader *t);
 
 static void hold_tick(void *arg)
 {
@@ -155,16 +195,8 @@ static void hold_tick(void *arg)
 /* Keep one 50 ms tick running while any signature is held. */
 static void arm_hold(struct trd_trader *t)
 {
-	if (t->hold_armed)
-		return;
-	struct pending *p, *next;
-
-	HASH_ITER(hh, t->pend, p, next) {
-		if (!p->container) {
-			t->hold_armed = cxp_loop_timer(t->loop, 50, hold_tick, t) == 0;
-			return;
-		}
-	}
+	if (!t->hold_armed && t->nheld)
+		t->hold_armed = cxp_loop_timer(t->loop, 50, hold_tick, t) == 0;
 }
 
 static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
@@ -172,7 +204,7 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 	struct trd_trader *t = pe->t;
 	struct pending *p;
 	struct vm_sig *sig;
-	char err[256], why[256];
+	char err[256];
 	int rc;
 
 	if (pe->kind == PEER_CONTAINER) {
@@ -215,20 +247,10 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 	p->app = pe;
 	p->nqos = sig->nqos;
 	memcpy(p->qos, sig->qos, sizeof(p->qos));
+	p->cls = trd_class(sig->qos, sig->nqos);
 	free(sig);
 	HASH_ADD(hh, t->pend, tasklet_id, sizeof(p->tasklet_id), p);
-
-	rc = place(t, p, why, sizeof(why));
-	if (rc == 0)
-		return 0;
-	if (rc == -ENOENT && t->cfg.hold_ms) {
-		p->deadline_ms = clock_now_ms() + t->cfg.hold_ms;
-		cxp_log("tasklet %016llx held: %s", (unsigned long long)p->tasklet_id, why);
-		arm_hold(t);
-		return 0;
-	}
-	cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, why);
-	fail_pending(t, p, rc == -ENOENT ? CXP_E_NOMATCH : CXP_E_INTERNAL, why);
+	place_or_hold(t, p);
 	return 0;
 }
 
@@ -274,6 +296,8 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	c->price = r.price;
 	c->flags = r.flags;
 	c->workers = r.workers ? r.workers : 1;
+	c->capacity[0] = r.capacity[0];
+	c->capacity[1] = r.capacity[1];
 	t->cpeer[t->ncont] = pe;
 	pe->kind = PEER_CONTAINER;
 	pe->cidx = t->ncont++;
@@ -309,9 +333,85 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 			(unsigned long long)tid);
 		return 0;
 	}
-	if (c->load)
-		c->load--;
+	release_slot(c, p);
 	pending_unlink(t, p);
+	if (t->nheld)
+		retry_held(t, clock_now_ms());
+	return 0;
+}
+
+/* The container of pe, after checking that the frame came from one; NULL + logged otherwise. */
+static struct trd_cand *container_of(struct peer *pe, const struct cxp_hdr *h)
+{
+	if (pe->kind == PEER_CONTAINER)
+		return &pe->t->cont[pe->cidx];
+	cxp_log("%s: unexpected %s (not a container)", cxp_conn_peer(pe->conn),
+		cxp_type_name(h->type));
+	return NULL;
+}
+
+/* HANDBACK: a draining container gives back a Tasklet it has not run: place it again. */
+static int on_handback(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct trd_trader *t = pe->t;
+	struct trd_cand *c = container_of(pe, h);
+	struct pending *p;
+	uint64_t tid;
+	char err[160];
+
+	if (!c)
+		return -EPROTO;
+	if (cxp_id_decode(h->type, payload, h->len, &tid, err, sizeof(err)) < 0) {
+		cxp_log("container %s: %s", c->name, err);
+		return -EPROTO;
+	}
+	p = pending_find(t, tid, c->id);
+	if (!p) {
+		cxp_log("container %s: HANDBACK of unknown tasklet %016llx (ignored)", c->name,
+			(unsigned long long)tid);
+		return 0;
+	}
+	release_slot(c, p);
+	p->container = 0;
+	cxp_log("tasklet %016llx handed back by container %s; placing it again",
+		(unsigned long long)tid, c->name);
+	place_or_hold(t, p);
+	return 0;
+}
+
+/* DRAINING: the container is shutting down; it gets no new work. */
+static int on_draining(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct trd_cand *c = container_of(pe, h);
+	uint64_t id;
+	char err[160];
+
+	if (!c)
+		return -EPROTO;
+	if (cxp_id_decode(h->type, payload, h->len, &id, err, sizeof(err)) < 0) {
+		cxp_log("container %s: %s", c->name, err);
+		return -EPROTO;
+	}
+	c->draining = 1;
+	cxp_log("container %s (id %llu) is draining: no more work for it", c->name,
+		(unsigned long long)c->id);
+	return 0;
+}
+
+static int on_heartbeat(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct trd_cand *c = container_of(pe, h);
+	char err[160];
+
+	if (!c)
+		return -EPROTO;
+	if (cxp_heartbeat_decode(payload, h->len, &c->hb, err, sizeof(err)) < 0) {
+		cxp_log("container %s: %s", c->name, err);
+		return -EPROTO;
+	}
+	c->last_hb_ms = clock_now_ms();
+	if (c->hb.speed)
+		c->speed = c->hb.speed;
 	return 0;
 }
 
@@ -332,9 +432,10 @@ static int on_container_error(struct peer *pe, const struct cxp_hdr *h, const ui
 	cxp_log("container %s: error for tasklet %016llx: %s", c->name, (unsigned long long)h->reqid,
 		e.msg);
 	if (p) {
-		if (c->load)
-			c->load--;
+		release_slot(c, p);
 		fail_pending(t, p, e.code, e.msg);
+		if (t->nheld)
+			retry_held(t, clock_now_ms());
 	}
 	return 0;
 }
@@ -351,6 +452,12 @@ static int on_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_
 		return on_submit(pe, h, payload);
 	case CXP_MSG_DONE:
 		return on_done(pe, h, payload);
+	case CXP_MSG_HANDBACK:
+		return on_handback(pe, h, payload);
+	case CXP_MSG_DRAINING:
+		return on_draining(pe, h, payload);
+	case CXP_MSG_HEARTBEAT:
+		return on_heartbeat(pe, h, payload);
 	case CXP_MSG_ERROR:
 		if (pe->kind == PEER_CONTAINER)
 			return on_container_error(pe, h, payload);
@@ -420,8 +527,10 @@ static void on_close(struct cxp_conn *conn, int reason, void *ud)
 			if (p->app != pe)
 				continue;
 			p->app = NULL;
-			if (!p->container) /* held for an app that left: drop it */
+			if (!p->container) { /* held for an app that left: drop it */
+				t->nheld--;
 				pending_unlink(t, p);
+			}
 		}
 	}
 	free(pe);

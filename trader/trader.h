@@ -21,15 +21,29 @@ struct trd_cand {
 	uint32_t flags;   /* CXP_CAP_* */
 	uint32_t workers; /* >= 1 */
 	uint32_t load;    /* Tasklets assigned and not yet reported done */
+	uint32_t held[2];     /* of those, per class (0 priority, 1 economy) */
+	uint32_t capacity[2]; /* per class, from REGISTER; 0 = not limited */
+	int draining;         /* said DRAINING: offer it nothing */
+	uint64_t last_hb_ms;  /* when its last HEARTBEAT arrived (0: none yet) */
+	struct cxp_heartbeat hb;
 };
+
+/* The capacity class a Tasklet with QoS q[0..nq) occupies: 0 priority, 1 economy. */
+static inline unsigned trd_class(const struct vm_qos *q, size_t nq)
+{
+	return vm_qos_is_priority(q, nq) ? 0 : 1;
+}
 
 /*
  * Pick a container for the QoS list q[0..nq). The requirements narrow the
- * set in source order; among the survivors the cheapest wins, ties broken by
- * load per worker, then by registration order. Returns the index into cs, or
- * -ENOENT with the first requirement that emptied the set described in why
- * ("no registered container satisfies Priority('True') (2 registered, 0 with a
- * priority queue)").
+ * set in source order; a container that is draining, or holds as many
+ * Tasklets of this class as its capacity, is not offered more; among the
+ * rest the cheapest wins, ties broken by load per worker, then by
+ * registration order. Returns the index into cs; -ENOENT with the first
+ * requirement that emptied the set described in why ("no registered
+ * container satisfies Priority('True') (2 registered, 0 left before it)");
+ * or -EBUSY when containers satisfy the QoS but every one is full or
+ * draining.
  */
 int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
 	      size_t whycap);

@@ -13,6 +13,7 @@ int rt_cmd_container(int argc, char **argv);
  * threads, so they inherit the mask), and later wait for one of them. */
 void rt_signals_block(void);
 int rt_signals_wait(void);
+int rt_signals_poll(void);
 
 /* Parse an unsigned decimal option value; exits with status 2 and a message on error. */
 unsigned long long rt_opt_num(const char *opt, const char *val, unsigned long long max);

@@ -129,18 +129,24 @@ int rt_cmd_container(int argc, char **argv)
 		{ "no-priority", no_argument, NULL, 'P' },
 		{ "fuel", required_argument, NULL, 'f' },
 		{ "queue", required_argument, NULL, 'Q' },
+		{ "cpus", required_argument, NULL, 'C' },
+		{ "economy-share", required_argument, NULL, 'E' },
+		{ "drain-timeout", required_argument, NULL, 'D' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--workers N]\n"
-		"                         [--name NAME] [--price N] [--speed MIPS] [--no-priority]\n"
-		"                         [--fuel N] [--queue N]\n";
+		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--name NAME]\n"
+		"                         [--workers N] [--cpus LIST] [--queue N]\n"
+		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
+		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
+		"                         [--verbose]\n";
 	struct rt_container_config cfg = { 0 };
 	struct rt_container *c;
-	int opt, sig;
+	int opt, sig, cpus[RT_MAX_WORKERS];
 
-	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
@@ -151,6 +157,21 @@ int rt_cmd_container(int argc, char **argv)
 		case 'P': cfg.no_priority = 1; break;
 		case 'f': cfg.fuel = rt_opt_num("--fuel", optarg, ~0ull); break;
 		case 'Q': cfg.queue_max = (unsigned)rt_opt_num("--queue", optarg, 1u << 24); break;
+		case 'C':
+			copy_str(cfg.cpus, sizeof(cfg.cpus), "--cpus", optarg);
+			if (rt_parse_cpus(optarg, cpus, RT_MAX_WORKERS) < 0) {
+				fprintf(stderr, "tasklet: --cpus: '%s' is not a CPU list (e.g. 0-3,6)\n",
+					optarg);
+				return RT_EXIT_USAGE;
+			}
+			break;
+		case 'E':
+			cfg.economy_share = (unsigned)rt_opt_num("--economy-share", optarg, 100);
+			break;
+		case 'D':
+			cfg.drain_timeout_ms = (unsigned)rt_opt_num("--drain-timeout", optarg, 86400000);
+			break;
+		case 'v': cfg.verbose = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}
@@ -169,7 +190,16 @@ int rt_cmd_container(int argc, char **argv)
 	}
 	sig = rt_signals_wait();
 	cxp_log_role(cfg.name[0] ? cfg.name : "container");
-	cxp_log("%s: shutting down", strsignal(sig));
+	/* First signal: drain (nothing queued is lost); a second one: exit at once. */
+	cxp_log("%s: draining (a second signal exits at once)", strsignal(sig));
+	rt_container_drain(c);
+	while (rt_container_wait_drained(c, 100) < 0) {
+		if (rt_signals_poll()) {
+			cxp_log("second signal: exiting without waiting");
+			_exit(1);
+		}
+	}
 	rt_container_stop(c);
+	cxp_log("stopped");
 	return 0;
 }

@@ -63,7 +63,8 @@ struct rt_embedded *rt_embedded_start(const struct rt_embedded_config *cfg, char
 	}
 	e->tthread_started = 1;
 	for (unsigned i = 0; i < n; i++) {
-		struct rt_container_config cc = { .workers = cfg->workers ? cfg->workers : 1 };
+		struct rt_container_config cc = { .workers = cfg->workers ? cfg->workers : 1,
+						    .no_pin = 1 };
 
 		snprintf(cc.trader, sizeof(cc.trader), "%s", e->trader);
 		snprintf(cc.name, sizeof(cc.name), "embedded-%u", i + 1);

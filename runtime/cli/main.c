@@ -42,6 +42,19 @@ void rt_signals_block(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+/* One of them is pending: take it and return 1; else 0 at once. */
+int rt_signals_poll(void)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	return sigtimedwait(&set, NULL, &zero) > 0;
+}
+
 int rt_signals_wait(void)
 {
 	sigset_t set;

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The container: registers with a trader, takes signatures, queues them
- * (priority / economy), and for each one a worker dequeues, fetches the
- * Tasklet's chunks from the application over CXP, runs the VM and sends the
- * result straight to the application.
- *
- * Threads: one I/O thread runs the cxp_loop (trader link, fetch and result
- * connections, the optional listener); N worker threads run the VM. Workers
- * hand work to the I/O thread with cxp_loop_post; the I/O thread hands
- * fetched graphs back through the job's condition variable.
+ * The container daemon (man tasklet-container(8)): registers with a
+ * trader, takes the Tasklets it is assigned, fetches each one's chunks from
+ * its application at once, and queues it on a worker only when the graph is
+ * whole; each worker thread is pinned to a core and owns a priority and an
+ * economy queue (lock-free, runtime/container/dq.h). Results go straight to
+ * the application. The inside is described in container_int.h.
  */
 #ifndef TL_RT_CONTAINER_H
 #define TL_RT_CONTAINER_H
@@ -17,32 +14,51 @@
 
 #include "cxp/cxp.h"
 
+#define RT_MAX_WORKERS 1024
+
 struct rt_container_config {
 	char trader[CXP_ADDR_MAX + 1]; /* required */
 	char listen[CXP_ADDR_MAX + 1]; /* optional direct endpoint ("" = none) */
 	char name[CXP_NAME_MAX + 1];   /* "" = host:pid */
-	unsigned workers;              /* 0 = 1 */
+	unsigned workers;              /* 0 = one per CPU in cpus (all online CPUs) */
+	char cpus[256];                /* CPU list "0-3,6" to pin workers to; "" = all online */
+	int no_pin;                    /* do not pin (e.g. the embedded default) */
 	uint32_t price;                /* per million fuel */
 	uint32_t speed;                /* 0 = measure at start-up */
 	int no_priority;               /* register without a priority queue */
 	uint64_t fuel;                 /* per-Tasklet fuel bound; 0 = VM default */
-	unsigned queue_max;            /* per class; 0 = 1024 */
+	unsigned queue_max;            /* per worker and class; 0 = 1024 */
+	unsigned economy_share;        /* % of starts guaranteed to economy (0 = strict priority) */
 	unsigned fetch_timeout_ms;     /* 0 = 10000 */
+	unsigned drain_timeout_ms;     /* SIGTERM: wait this long for running Tasklets; 0 = 30000 */
+	int verbose;                   /* log every Tasklet (admitted, ran) */
 };
 
 struct rt_container;
 
 /* Start the I/O thread and the workers; connects to the trader in the
  * background (retrying every second while it is unreachable). NULL + errno
- * (message logged) when the set-up itself fails. */
+ * (message logged) when the set-up itself fails (e.g. a bad CPU list). */
 struct rt_container *rt_container_start(const struct rt_container_config *cfg);
 /* Wait until the trader acknowledged the registration: 0, or -ETIMEDOUT. */
 int rt_container_wait_registered(struct rt_container *c, int timeout_ms);
 /* The direct listen address actually bound ("" when none). */
 const char *rt_container_listen_addr(const struct rt_container *c);
-/* Stop everything, join the threads, free. Queued Tasklets are answered
- * with an error to their applications before the links close. */
+/*
+ * Begin a graceful drain (thread-safe, returns at once): tell the trader to
+ * offer nothing more, hand every queued or fetching Tasklet back to it, let
+ * running ones finish and deliver, and hand back those still running after
+ * drain_timeout_ms. rt_container_wait_drained says when that is over.
+ */
+void rt_container_drain(struct rt_container *c);
+/* 0 once drained, -ETIMEDOUT if not within timeout_ms. */
+int rt_container_wait_drained(struct rt_container *c, int timeout_ms);
+/* Stop everything, join the threads, free. Without a drain first, queued
+ * Tasklets are answered with an error to their applications. */
 void rt_container_stop(struct rt_container *c);
+
+/* Parse a CPU list ("0-3,6"): fills cpus (at most max), returns the count or -EINVAL. */
+int rt_parse_cpus(const char *list, int *cpus, int max);
 
 /* Measure this host's VM speed in million instructions per second. */
 uint32_t rt_measure_speed(void);

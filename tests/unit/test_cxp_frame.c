@@ -73,14 +73,14 @@ static void test_hdr_rejects(void)
 	expect_reject(b, "bad magic 0x4359");
 
 	cxp_hdr_encode(&h, b);
-	b[2] = 2;
-	expect_reject(b, "bad version 2 (expected 1)");
+	b[2] = 1;
+	expect_reject(b, "bad version 1 (expected 2)");
 
 	cxp_hdr_encode(&h, b);
 	b[3] = 0;
 	expect_reject(b, "unknown message type 0");
 	b[3] = CXP_MSG_TYPE_MAX + 1;
-	expect_reject(b, "unknown message type 12");
+	expect_reject(b, "unknown message type 15");
 	b[3] = 255;
 	expect_reject(b, "unknown message type 255");
 
@@ -216,7 +216,7 @@ static void test_register(void)
 	cxp_wbuf_init(&w);
 	cxp_register_encode(&w, &m);
 	CU_ASSERT_EQUAL(w.err, 0);
-	CU_ASSERT_EQUAL(w.len, 4 + 2 + 4 + 14 + 16);
+	CU_ASSERT_EQUAL(w.len, 4 + 2 + 4 + 14 + 16 + 8);
 	CU_ASSERT_EQUAL(cxp_register_decode(w.p, w.len, &o, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(o.name, "c1");
 	CU_ASSERT_STRING_EQUAL(o.addr, "127.0.0.1:7001");

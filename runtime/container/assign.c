@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ASSIGN: a signature from the trader (or from a peer on the optional
+ * direct endpoint) becomes a job. Admission is by capacity per class: the
+ * trader knows the capacity from REGISTER and offers no more than that, so
+ * a refusal here ("container busy") means the trader's view was stale, not
+ * that the container is loaded. An admitted job starts fetching at once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/container/container_int.h"
+
+void rt_job_free(struct job *j)
+{
+	if (j->st)
+		vm_store_free(j->st);
+	vm_result_free(&j->res);
+	free(j);
+}
+
+void rt_job_release(struct rt_container *c, struct job *j)
+{
+	HASH_DEL(c->jobs, j);
+	if (c->held[j->cls])
+		c->held[j->cls]--;
+}
+
+void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_hdr *h,
+	       const uint8_t *payload, int from_trader)
+{
+	struct job *j = calloc(1, sizeof(*j)), *dup;
+	const char *qname;
+	char err[256];
+	int rc;
+
+	if (!j) {
+		cxp_send_error(from, h->reqid, CXP_E_INTERNAL, "container %s: out of memory",
+			       c->cfg.name);
+		return;
+	}
+	rc = cxp_sig_decode(payload, h->len, &j->sig, err, sizeof(err));
+	if (rc < 0) {
+		cxp_log("%s: rejected ASSIGN: %s", cxp_conn_peer(from), err);
+		cxp_send_error(from, h->reqid, CXP_E_BADMSG, "container %s: bad signature: %s",
+			       c->cfg.name, err);
+		free(j);
+		return;
+	}
+	j->c = c;
+	j->from_trader = from_trader;
+	j->cls = (!c->cfg.no_priority && vm_qos_is_priority(j->sig.qos, j->sig.nqos)) ? RT_DQ_PRIO
+										     : RT_DQ_ECON;
+	qname = j->cls == RT_DQ_PRIO ? "priority" : "economy";
+	HASH_FIND(hh, c->jobs, &j->sig.tasklet_id, sizeof(j->sig.tasklet_id), dup);
+	if (dup) {
+		cxp_log("%s: rejected ASSIGN: tasklet %016llx is already here",
+			cxp_conn_peer(from), (unsigned long long)j->sig.tasklet_id);
+		cxp_send_error(from, h->reqid, CXP_E_BADMSG,
+			       "container %s: tasklet %016llx is already here", c->cfg.name,
+			       (unsigned long long)j->sig.tasklet_id);
+		free(j);
+		return;
+	}
+	if (c->draining || atomic_load(&c->stopping) || c->held[j->cls] >= c->capacity[j->cls]) {
+		const char *why = c->draining || atomic_load(&c->stopping) ? "shutting down" : "full";
+
+		cxp_log("tasklet %016llx refused: %s (%s: %u of %u held)",
+			(unsigned long long)j->sig.tasklet_id, why, qname, c->held[j->cls],
+			c->capacity[j->cls]);
+		cxp_send_error(from, h->reqid, CXP_E_BUSY, "container %s: %s queues %s",
+			       c->cfg.name, qname, why);
+		free(j);
+		return;
+	}
+	c->held[j->cls]++;
+	HASH_ADD(hh, c->jobs, sig.tasklet_id, sizeof(j->sig.tasklet_id), j);
+	cxp_log("tasklet %016llx admitted (%s) from %s", (unsigned long long)j->sig.tasklet_id,
+		qname, j->sig.app_addr);
+	rt_fetch_start(c, j);
+}
+
+/* The optional direct endpoint takes ASSIGN frames only. */
+static int direct_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
+			void *ud)
+{
+	if (h->type == CXP_MSG_ASSIGN) {
+		rt_assign(ud, conn, h, payload, 0);
+		return 0;
+	}
+	cxp_log("%s: unexpected %s frame on the container endpoint", cxp_conn_peer(conn),
+		cxp_type_name(h->type));
+	cxp_send_error(conn, h->reqid, CXP_E_BADMSG, "a container endpoint takes ASSIGN only");
+	cxp_close(conn, -EPROTO); /* after the error is sent */
+	return 0;
+}
+
+const struct cxp_handlers rt_direct_handlers = {
+	.on_frame = direct_frame,
+};

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private parts of the container daemon, shared by the files of
+ * runtime/container/:
+ *
+ *   container.c    start, stop, drain, the I/O thread's tick
+ *   trader_link.c  REGISTER, reconnects, HEARTBEAT, DRAINING, HANDBACK, DONE
+ *   assign.c       ASSIGN from the trader (or the direct endpoint): admission
+ *   fetch.c        links to applications, FETCH / CHUNKS until the graph is whole
+ *   sched.c        placing ready Tasklets on workers; what a worker takes next
+ *   worker.c       the pinned worker threads: pop, steal, park, run the VM
+ *   deliver.c      RESULT to the application, RESULT_ACK, undelivered reports
+ *   speed.c        the VM speed measurement
+ *
+ * Life of a job (one Tasklet in this container):
+ *
+ *   ASSIGN --admit--> FETCHING --chunks whole--> QUEUED (a worker's dq)
+ *       --pop/steal--> RUNNING --> DELIVERING --RESULT_ACK--> DONE (freed)
+ *
+ * A fetch that fails skips the queue and is delivered as an error; a queued
+ * job is handed back to the trader when the container drains. Threads: the
+ * I/O thread owns everything but the queues and the run itself; a worker
+ * owns the job from its dequeue until it posts the finished job back to the
+ * I/O thread (cxp_loop_post). Nothing a worker does waits on the network.
+ */
+#ifndef TL_RT_CONTAINER_INT_H
+#define TL_RT_CONTAINER_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <uthash.h>
+
+#include "cxp/cxp.h"
+#include "runtime/container/container.h"
+#include "runtime/container/dq.h"
+#include "runtime/container/probes.h"
+#include "vm/vm.h"
+
+enum job_state {
+	J_FETCHING,   /* I/O thread: chunks on their way */
+	J_QUEUED,     /* in a worker's queue */
+	J_RUNNING,    /* a worker runs it */
+	J_DELIVERING, /* I/O thread: result sent, waiting for RESULT_ACK */
+};
+
+/*
+ * One connection per application address, shared by every Tasklet of that
+ * application: FETCH/CHUNKS and RESULT/RESULT_ACK are matched by tasklet
+ * id. A link with no fetch and no unacknowledged result closes after
+ * RT_LINK_IDLE_MS. (fetch.c owns links; deliver.c their deliveries.)
+ */
+#define RT_LINK_IDLE_MS   2000
+#define RT_ACK_TIMEOUT_MS 10000
+
+struct delivery {
+	uint64_t tasklet_id;
+	int from_trader;
+	uint64_t sent_ms;
+	char why[200]; /* the run's own error, for the report */
+	struct delivery *next;
+};
+
+struct app_link {
+	struct rt_container *c;
+	char addr[VM_SIG_ADDR_MAX + 1];
+	struct cxp_conn *conn;
+	int closing;               /* cxp_close called: not for new work, not in c->links */
+	unsigned fetches;          /* jobs fetching over this link */
+	struct delivery *unacked;  /* RESULTs sent, not acknowledged yet */
+	uint64_t idle_since_ms;
+	UT_hash_handle hh;         /* c->links, keyed by addr */
+};
+
+struct job {
+	struct rt_container *c;
+	struct vm_sig sig;
+	int from_trader;     /* answer the trader (DONE, HANDBACK), not only the app */
+	enum rt_dq_class cls;
+	_Atomic int state;   /* enum job_state */
+	UT_hash_handle hh;   /* c->jobs, keyed by sig.tasklet_id (I/O thread) */
+
+	/* fetch (I/O thread) */
+	struct vm_store *st;
+	struct app_link *link;
+	uint64_t fetch_deadline_ms;
+	unsigned fetch_rounds;
+
+	/* queue and run */
+	unsigned worker;     /* the worker whose queue it was placed on */
+	uint64_t t_ready_ns; /* entered the queue */
+	uint64_t wait_ns;    /* time queued, set at dequeue */
+	unsigned ran_on;     /* the worker that ran it */
+	_Atomic int handed_back; /* drain gave it back: its result is not sent */
+
+	/* outcome (worker, then I/O thread) */
+	struct vm_result res;
+	uint32_t status;     /* vm_status or cxp_ecode_status() */
+	uint64_t run_ns;
+	char fail_msg[256];
+};
+
+struct worker {
+	struct rt_container *c;
+	unsigned idx;
+	int cpu;                /* pinned to this CPU, or -1 */
+	pthread_t th;
+	int started;
+	struct rt_dq q;         /* its priority and economy queues, and its park */
+	_Atomic unsigned running; /* 1 while in the VM (for load and heartbeats) */
+	/* --economy-share bookkeeping (the worker's own) */
+	int64_t share_debt;
+	/* starts per class, for tests and the bench (relaxed counters) */
+	_Atomic uint64_t started_cls[2];
+	_Atomic uint64_t stolen;
+};
+
+struct rt_container {
+	struct rt_container_config cfg;
+	struct cxp_loop *loop;
+	pthread_t io;
+	struct worker *w;
+	unsigned nworkers;
+	_Atomic int stopping;   /* stop: workers exit once their queues are empty */
+	_Atomic unsigned parked; /* workers asleep in their park */
+	unsigned place_rr;      /* placement tie-break (I/O thread) */
+
+	/* I/O thread only */
+	struct cxp_conn *tconn;
+	uint64_t next_connect_ms;
+	uint64_t next_hb_ms;
+	int trader_warned;
+	struct job *jobs;            /* every admitted job, by tasklet id */
+	unsigned held[2];            /* admitted per class (capacity accounting) */
+	unsigned capacity[2];        /* per class */
+	struct app_link *links;      /* by application address */
+	struct cxp_fetch scratch;
+	char listen_bound[CXP_ADDR_MAX + 1];
+	int draining;                /* drain started (I/O thread's view) */
+	uint64_t drain_deadline_ms;
+
+	pthread_mutex_t mu; /* guards registered, drained */
+	pthread_cond_t cv;
+	int registered;
+	int drained;        /* drain finished: nothing left to run or deliver */
+	uint64_t id;
+};
+
+/* trader_link.c */
+void rt_trader_connect(struct rt_container *c);
+void rt_trader_tick(struct rt_container *c, uint64_t now_ms);
+void rt_trader_handback(struct rt_container *c, struct job *j);
+void rt_trader_draining(struct rt_container *c);
+
+/* assign.c */
+void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_hdr *h,
+	       const uint8_t *payload, int from_trader);
+extern const struct cxp_handlers rt_direct_handlers;
+/* Forget a job that leaves the container (I/O thread): its capacity slot is free. */
+void rt_job_release(struct rt_container *c, struct job *j);
+
+/* fetch.c */
+void rt_fetch_start(struct rt_container *c, struct job *j);
+void rt_fetch_tick(struct rt_container *c, uint64_t now_ms);
+/* Stop fetching j (the drain gives it back): its link forgets it. */
+void rt_fetch_cancel(struct job *j);
+void rt_links_tick(struct rt_container *c, uint64_t now_ms);
+void rt_links_close(struct rt_container *c);
+/* The open link to addr, connecting one if there is none (NULL + errno). */
+struct app_link *rt_link_get(struct rt_container *c, const char *addr);
+void rt_link_idle_check(struct app_link *k);
+
+/* sched.c */
+/* I/O thread: put a ready job on the least-loaded worker's queue and wake a worker. */
+void rt_sched_place(struct rt_container *c, struct job *j);
+/* Worker w: the next job to run (own priority, then economy under the
+ * economy share, then stolen), or NULL when there is none right now. */
+struct job *rt_sched_next(struct worker *w);
+/* I/O thread: take every queued job out of the queues (drain). */
+unsigned rt_sched_take_all(struct rt_container *c, struct job **out, unsigned max);
+unsigned rt_sched_depth(const struct rt_container *c, enum rt_dq_class cls);
+unsigned rt_sched_running(const struct rt_container *c);
+
+/* worker.c */
+int rt_workers_start(struct rt_container *c);
+void rt_workers_stop(struct rt_container *c);
+
+/* deliver.c */
+/* A link is gone: report its unacknowledged results as undelivered. */
+void rt_deliveries_lost(struct rt_container *c, struct app_link *k, const char *why);
+/* Expire deliveries not acknowledged in time. */
+void rt_deliveries_tick(struct rt_container *c, struct app_link *k, uint64_t now_ms);
+/* RESULT_ACK from link k. < 0: a malformed frame (close the link). */
+int rt_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *payload);
+/* I/O thread: send j's result (or error) to its application; frees j in the end. */
+void rt_deliver(struct rt_container *c, struct job *j);
+/* I/O thread: fail j before it ran, with code and message, and deliver that. */
+void rt_deliver_error(struct rt_container *c, struct job *j, uint32_t code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void rt_job_free(struct job *j);
+
+#endif

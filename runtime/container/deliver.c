@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Results, on the I/O thread. A result counts as delivered when the
+ * application acknowledges it (RESULT_ACK); only then does the trader hear
+ * DONE. A result that cannot be sent, whose link breaks before the
+ * acknowledgement, or that is not acknowledged within RT_ACK_TIMEOUT_MS, is
+ * reported to the trader as UNDELIVERED, and the trader passes that on to
+ * the application. Either way the job leaves the container here.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "runtime/container/container_int.h"
+
+static void report_undelivered(struct rt_container *c, const struct delivery *d, const char *app,
+			       const char *reason)
+{
+	cxp_log("tasklet %016llx: result not delivered to %s: %s",
+		(unsigned long long)d->tasklet_id, app, reason);
+	if (d->from_trader && c->tconn)
+		cxp_send_error(c->tconn, d->tasklet_id, CXP_E_UNDELIVERED,
+			       "container %s could not deliver the result to %s (%s)%s%s",
+			       c->cfg.name, app, reason,
+			       d->why[0] ? "; the run had failed: " : "", d->why);
+}
+
+void rt_deliveries_lost(struct rt_container *c, struct app_link *k, const char *why)
+{
+	while (k->unacked) {
+		struct delivery *d = k->unacked;
+
+		k->unacked = d->next;
+		report_undelivered(c, d, k->addr, why);
+		free(d);
+	}
+}
+
+void rt_deliveries_tick(struct rt_container *c, struct app_link *k, uint64_t now_ms)
+{
+	for (struct delivery **pp = &k->unacked, *d; (d = *pp);) {
+		if (now_ms - d->sent_ms < RT_ACK_TIMEOUT_MS) {
+			pp = &d->next;
+			continue;
+		}
+		*pp = d->next;
+		report_undelivered(c, d, k->addr, "no acknowledgement within 10 s");
+		free(d);
+		rt_link_idle_check(k);
+	}
+}
+
+int rt_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct rt_container *c = k->c;
+	struct delivery **pp, *d;
+	uint64_t tid;
+	char err[160];
+
+	if (cxp_id_decode(h->type, payload, h->len, &tid, err, sizeof(err)) < 0) {
+		cxp_log("%s: %s", k->addr, err);
+		return -EPROTO;
+	}
+	for (pp = &k->unacked; (d = *pp); pp = &d->next)
+		if (d->tasklet_id == tid)
+			break;
+	if (!d) {
+		cxp_log("%s: RESULT_ACK for tasklet %016llx, which it was not sent (ignored)",
+			k->addr, (unsigned long long)tid);
+		return 0;
+	}
+	*pp = d->next;
+	if (d->from_trader && c->tconn)
+		cxp_send_id(c->tconn, CXP_MSG_DONE, tid, tid);
+	free(d);
+	rt_link_idle_check(k);
+	return 0;
+}
+
+void rt_deliver(struct rt_container *c, struct job *j)
+{
+	struct cxp_result r = { 0 };
+	struct delivery *d = calloc(1, sizeof(*d));
+	struct app_link *k = NULL;
+	struct cxp_wbuf w;
+	int rc = -ENOMEM;
+
+	atomic_store_explicit(&j->state, J_DELIVERING, memory_order_relaxed);
+	r.tasklet_id = j->sig.tasklet_id;
+	snprintf(r.container, sizeof(r.container), "%s", c->cfg.name);
+	r.status = j->status;
+	r.fuel_used = j->res.fuel_used;
+	r.run_ns = j->run_ns;
+	r.output = j->res.output ? j->res.output : "";
+	r.output_len = j->res.output ? j->res.output_len : 0;
+	r.value = j->res.value ? j->res.value : "";
+	r.value_len = strlen(r.value);
+	r.error = j->status ? (j->fail_msg[0] ? j->fail_msg : j->res.error) : "";
+	if (!r.error)
+		r.error = "";
+	r.error_len = strlen(r.error);
+
+	cxp_wbuf_init(&w);
+	cxp_result_encode(&w, &r);
+	if (!d || w.err)
+		goto out;
+	d->tasklet_id = j->sig.tasklet_id;
+	d->from_trader = j->from_trader;
+	d->sent_ms = clock_now_ms();
+	snprintf(d->why, sizeof(d->why), "%s", r.error);
+	k = rt_link_get(c, j->sig.app_addr);
+	if (!k) {
+		rc = -errno;
+		goto out;
+	}
+	rc = cxp_send(k->conn, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len);
+	if (rc < 0)
+		goto out;
+	d->next = k->unacked;
+	k->unacked = d;
+	d = NULL;
+out:
+	if (rc < 0 && d)
+		report_undelivered(c, d, j->sig.app_addr, strerror(-rc));
+	free(d);
+	cxp_wbuf_free(&w);
+	rt_job_release(c, j);
+	rt_job_free(j);
+}
+
+void rt_deliver_error(struct rt_container *c, struct job *j, uint32_t code, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->status = cxp_ecode_status(code);
+	va_start(ap, fmt);
+	vsnprintf(j->fail_msg, sizeof(j->fail_msg), fmt, ap);
+	va_end(ap);
+	cxp_log("tasklet %016llx failed before running: %s", (unsigned long long)j->sig.tasklet_id,
+		j->fail_msg);
+	rt_deliver(c, j);
+}

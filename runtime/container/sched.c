@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scheduling inside a container.
+ *
+ * Placement (I/O thread): a ready Tasklet goes to the worker where it would
+ * start soonest: the fewest Tasklets ahead of it, counting the one running
+ * (priority: running + queued priority; economy: running + both queues), ties
+ * broken round-robin. An idle worker has nothing ahead, so it is always
+ * chosen over a busy one, and its push wakes it.
+ *
+ * What a worker takes next (rt_sched_next): its own priority queue, then
+ * its own economy queue (the paper's strict priority, §V-A.3), FIFO within
+ * a class; with --economy-share P, economy goes first whenever economy has
+ * had less than P% of the starts taken while it had work waiting. With
+ * nothing of its own it steals from the other workers, priority first:
+ * a priority Tasklet queued behind another worker's long run starts at once
+ * on an idle one (bench/README.md measures the difference).
+ *
+ * Queues are rt_dq rings with batch 1: every queued item can be stolen at
+ * any time (also by the I/O thread when the container drains).
+ */
+#include <errno.h>
+
+#include "common/clock.h"
+#include "runtime/container/container_int.h"
+
+static unsigned load_of(const struct worker *w, enum rt_dq_class cls)
+{
+	unsigned l = atomic_load_explicit(&w->running, memory_order_relaxed) +
+		     (unsigned)rt_dq_depth(&w->q, RT_DQ_PRIO);
+
+	if (cls == RT_DQ_ECON)
+		l += (unsigned)rt_dq_depth(&w->q, RT_DQ_ECON);
+	return l;
+}
+
+/* A worker is busy and another sleeps: wake the sleeper, so it can steal. */
+static void wake_a_thief(struct rt_container *c, const struct worker *busy)
+{
+	if (!atomic_load_explicit(&c->parked, memory_order_relaxed))
+		return;
+	for (unsigned i = 0; i < c->nworkers; i++) {
+		struct worker *w = &c->w[(busy->idx + 1 + i) % c->nworkers];
+
+		if (w != busy && atomic_load_explicit(&w->q.park.waiters, memory_order_relaxed)) {
+			rt_park_notify(&w->q.park);
+			return;
+		}
+	}
+}
+
+void rt_sched_place(struct rt_container *c, struct job *j)
+{
+	struct worker *best = NULL;
+	unsigned best_load = 0;
+
+	if (c->draining) {
+		rt_trader_handback(c, j);
+		return;
+	}
+	for (unsigned k = 0; k < c->nworkers; k++) {
+		struct worker *w = &c->w[(c->place_rr + k) % c->nworkers];
+		unsigned l;
+
+		if (rt_dq_depth(&w->q, j->cls) >= rt_ring_cap(&w->q.q[j->cls]))
+			continue;
+		l = load_of(w, j->cls);
+		if (!best || l < best_load) {
+			best = w;
+			best_load = l;
+		}
+	}
+	c->place_rr++;
+	if (!best) { /* cannot happen: admission keeps held <= room in the queues */
+		rt_deliver_error(c, j, CXP_E_BUSY, "container %s: every %s queue is full",
+				 c->cfg.name, j->cls == RT_DQ_PRIO ? "priority" : "economy");
+		return;
+	}
+	j->worker = best->idx;
+	j->t_ready_ns = clock_now_ns();
+	atomic_store_explicit(&j->state, J_QUEUED, memory_order_relaxed);
+	/* rt_dq_push publishes j (release) and wakes the worker if it sleeps. */
+	if (rt_dq_push(&best->q, j, j->cls) < 0) {
+		rt_deliver_error(c, j, CXP_E_BUSY, "container %s: queue full", c->cfg.name);
+		return;
+	}
+	RT_PROBE_ENQUEUE(best->idx, j->cls, rt_dq_depth(&best->q, j->cls), j->sig.tasklet_id);
+	if (atomic_load_explicit(&best->running, memory_order_relaxed))
+		wake_a_thief(c, best);
+}
+
+/* Account for a dequeue from victim's queue: the probe, the waiting time. */
+static struct job *took(struct worker *victim, struct job *j, enum rt_dq_class cls)
+{
+	j->wait_ns = clock_now_ns() - j->t_ready_ns;
+	RT_PROBE_DEQUEUE(victim->idx, cls, rt_dq_depth(&victim->q, cls), j->sig.tasklet_id,
+			 j->wait_ns);
+	return j;
+}
+
+static struct job *pop_class(struct worker *w, enum rt_dq_class cls)
+{
+	struct job *j = rt_ring_pop(&w->q.q[cls]);
+
+	return j ? took(w, j, cls) : NULL;
+}
+
+/* Keep --economy-share: debt > 0 means economy is owed starts. */
+#define SHARE_DEBT_MAX 10000
+
+static void share_account(struct worker *w, enum rt_dq_class cls, int econ_waiting)
+{
+	unsigned share = w->c->cfg.economy_share;
+
+	if (!share)
+		return;
+	if (cls == RT_DQ_PRIO && econ_waiting)
+		w->share_debt += share;
+	else if (cls == RT_DQ_ECON)
+		w->share_debt -= 100 - share;
+	if (w->share_debt > SHARE_DEBT_MAX)
+		w->share_debt = SHARE_DEBT_MAX;
+	if (w->share_debt < -SHARE_DEBT_MAX)
+		w->share_debt = -SHARE_DEBT_MAX;
+}
+
+static struct job *steal(struct worker *w)
+{
+	struct rt_container *c = w->c;
+
+	for (unsigned k = 1; k < c->nworkers; k++) {
+		struct worker *v = &c->w[(w->idx + k) % c->nworkers];
+		enum rt_dq_class cls;
+		struct job *j;
+
+		if (!rt_dq_depth(&v->q, RT_DQ_PRIO) && !rt_dq_depth(&v->q, RT_DQ_ECON))
+			continue;
+		j = rt_dq_steal(&v->q, RT_DQ_STEAL_PRIO | RT_DQ_STEAL_ECON, &cls);
+		if (j) {
+			atomic_fetch_add_explicit(&w->stolen, 1, memory_order_relaxed);
+			return took(v, j, cls);
+		}
+	}
+	return NULL;
+}
+
+struct job *rt_sched_next(struct worker *w)
+{
+	int econ_waiting = rt_dq_depth(&w->q, RT_DQ_ECON) != 0;
+	struct job *j = NULL;
+
+	if (w->c->cfg.economy_share && w->share_debt > 0 && econ_waiting)
+		j = pop_class(w, RT_DQ_ECON);
+	if (!j)
+		j = pop_class(w, RT_DQ_PRIO);
+	if (!j)
+		j = pop_class(w, RT_DQ_ECON);
+	if (!j)
+		j = steal(w);
+	if (j) {
+		share_account(w, j->cls, econ_waiting);
+		atomic_fetch_add_explicit(&w->started_cls[j->cls], 1, memory_order_relaxed);
+	}
+	return j;
+}
+
+unsigned rt_sched_take_all(struct rt_container *c, struct job **out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < c->nworkers && n < max; i++) {
+		struct worker *v = &c->w[i];
+		enum rt_dq_class cls;
+		struct job *j;
+
+		while (n < max &&
+		       (j = rt_dq_steal(&v->q, RT_DQ_STEAL_PRIO | RT_DQ_STEAL_ECON, &cls)))
+			out[n++] = took(v, j, cls);
+	}
+	return n;
+}
+
+unsigned rt_sched_depth(const struct rt_container *c, enum rt_dq_class cls)
+{
+	unsigned d = 0;
+
+	for (unsigned i = 0; i < c->nworkers; i++)
+		d += (unsigned)rt_dq_depth(&c->w[i].q, cls);
+	return d;
+}
+
+unsigned rt_sched_running(const struct rt_container *c)
+{
+	unsigned r = 0;
+
+	for (unsigned i = 0; i < c->nworkers; i++)
+		r += atomic_load_explicit(&c->w[i].running, memory_order_relaxed);
+	return r;
+}

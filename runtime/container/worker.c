@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The worker threads: one per CPU of the container's CPU list, each pinned
+ * to its CPU and named "tl-w<N>" (so `ps -L` and tests can find them). A
+ * worker takes its next Tasklet (sched.c), runs it in the VM and posts the
+ * finished job to the I/O thread, which delivers the result. With nothing
+ * to take it parks on its queue's futex eventcount (dq.h): no spinning, and
+ * a push wakes it within microseconds.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "runtime/container/container_int.h"
+
+/* I/O thread: a worker finished j. */
+static void finished(void *arg)
+{
+	struct job *j = arg;
+
+	if (atomic_load(&j->handed_back)) {
+		/* The drain gave it back to the trader while it ran; it was
+		 * released then, and its result must not reach anyone. */
+		rt_job_free(j);
+		return;
+	}
+	rt_deliver(j->c, j);
+}
+
+static void run_job(struct worker *w, struct job *j)
+{
+	struct rt_container *c = w->c;
+	struct vm_limits lim = { .fuel = c->cfg.fuel, .seed = j->sig.seed };
+	uint64_t t0;
+
+	atomic_store_explicit(&j->state, J_RUNNING, memory_order_relaxed);
+	j->ran_on = w->idx;
+	atomic_store_explicit(&w->running, 1, memory_order_relaxed);
+	RT_PROBE_RUN_START(w->idx, j->cls, j->sig.tasklet_id);
+	t0 = clock_now_ns();
+	if (vm_run(j->st, j->sig.root, &lim, &j->res) < 0) {
+		j->status = cxp_ecode_status(CXP_E_INTERNAL);
+		snprintf(j->fail_msg, sizeof(j->fail_msg), "container %s: VM could not start",
+			 c->cfg.name);
+	} else {
+		j->status = (uint32_t)j->res.status;
+	}
+	j->run_ns = clock_now_ns() - t0;
+	atomic_store_explicit(&w->running, 0, memory_order_relaxed);
+	RT_PROBE_RUN_END(w->idx, j->cls, j->sig.tasklet_id, j->status, j->run_ns);
+	if (c->cfg.verbose)
+		cxp_log("tasklet %016llx %s (%s) in %.3f ms after %.3f ms queued, fuel %llu",
+			(unsigned long long)j->sig.tasklet_id, j->status == 0 ? "ran" : "failed",
+			j->cls == RT_DQ_PRIO ? "priority" : "economy", (double)j->run_ns / 1e6,
+			(double)j->wait_ns / 1e6, (unsigned long long)j->res.fuel_used);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rt_container *c = w->c;
+	char role[48];
+	struct job *j;
+
+	snprintf(role, sizeof(role), "%s/w%u", c->cfg.name, w->idx);
+	cxp_log_role(role);
+	while (!atomic_load(&c->stopping)) {
+		j = rt_sched_next(w);
+		if (!j) {
+			uint32_t key;
+
+			if (atomic_load(&c->stopping))
+				break;
+			/* Announce, re-check everything, then sleep (dq.h's protocol). */
+			key = rt_park_prepare(&w->q.park);
+			atomic_fetch_add(&c->parked, 1);
+			j = rt_sched_next(w);
+			if (!j && !atomic_load(&c->stopping))
+				rt_park_wait(&w->q.park, key, NULL);
+			else
+				rt_park_cancel(&w->q.park);
+			atomic_fetch_sub(&c->parked, 1);
+			if (!j)
+				continue;
+		}
+		run_job(w, j);
+		if (cxp_loop_post(c->loop, finished, j) < 0)
+			rt_job_free(j); /* ENOMEM: the trader reports it lost when we go */
+	}
+	return NULL;
+}
+
+/* The CPUs this process may run on, in order. */
+static int allowed_cpus(int *cpus, int max)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return -errno;
+	for (int i = 0; i < CPU_SETSIZE && n < max; i++)
+		if (CPU_ISSET(i, &set))
+			cpus[n++] = i;
+	return n;
+}
+
+int rt_parse_cpus(const char *list, int *cpus, int max)
+{
+	const char *p = list;
+	int n = 0;
+
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+
+		if (end == p || a < 0 || a >= CPU_SETSIZE)
+			return -EINVAL;
+		b = a;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1 || b < a || b >= CPU_SETSIZE)
+				return -EINVAL;
+			p = end;
+		}
+		for (long i = a; i <= b; i++) {
+			if (n == max)
+				return -EINVAL;
+			cpus[n++] = (int)i;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -EINVAL;
+	}
+	return n ? n : -EINVAL;
+}
+
+int rt_workers_start(struct rt_container *c)
+{
+	int *cpus = calloc(CPU_SETSIZE, sizeof(int));
+	int ncpus, rc = 0;
+
+	if (!cpus)
+		return -ENOMEM;
+	ncpus = c->cfg.cpus[0] ? rt_parse_cpus(c->cfg.cpus, cpus, CPU_SETSIZE)
+			       : allowed_cpus(cpus, CPU_SETSIZE);
+	if (ncpus <= 0) {
+		cxp_log("bad CPU list '%s' (want e.g. 0-3,6)", c->cfg.cpus);
+		free(cpus);
+		return -EINVAL;
+	}
+	c->nworkers = c->cfg.workers ? c->cfg.workers : (unsigned)ncpus;
+	if (c->nworkers > RT_MAX_WORKERS)
+		c->nworkers = RT_MAX_WORKERS;
+	c->w = calloc(c->nworkers, sizeof(*c->w));
+	if (!c->w) {
+		free(cpus);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < c->nworkers; i++) {
+		struct worker *w = &c->w[i];
+
+		w->c = c;
+		w->idx = i;
+		w->cpu = c->cfg.no_pin ? -1 : cpus[i % (unsigned)ncpus];
+		rc = rt_dq_init(&w->q, c->cfg.queue_max, 1);
+		if (rc < 0)
+			goto fail;
+	}
+	for (unsigned i = 0; i < c->nworkers; i++) {
+		struct worker *w = &c->w[i];
+		pthread_attr_t at;
+		char name[16];
+
+		pthread_attr_init(&at);
+		if (w->cpu >= 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(w->cpu, &set);
+			pthread_attr_setaffinity_np(&at, sizeof(set), &set);
+		}
+		rc = -pthread_create(&w->th, &at, worker_main, w);
+		pthread_attr_destroy(&at);
+		if (rc) {
+			cxp_log("cannot start worker %u%s: %s", i,
+				w->cpu >= 0 ? " (pinned to a CPU outside this process's set?)" : "",
+				strerror(-rc));
+			goto fail;
+		}
+		w->started = 1;
+		snprintf(name, sizeof(name), "tl-w%u", i);
+		pthread_setname_np(w->th, name);
+	}
+	free(cpus);
+	return 0;
+fail:
+	free(cpus);
+	rt_workers_stop(c);
+	return rc;
+}
+
+void rt_workers_stop(struct rt_container *c)
+{
+	atomic_store(&c->stopping, 1);
+	for (unsigned i = 0; i < c->nworkers; i++)
+		rt_park_notify(&c->w[i].q.park);
+	for (unsigned i = 0; i < c->nworkers; i++) {
+		if (c->w[i].started)
+			pthread_join(c->w[i].th, NULL);
+		c->w[i].started = 0;
+	}
+}
