@@ -14,7 +14,7 @@
 .SUFFIXES:
 .DEFAULT_GOAL := all
 
-BUILD   := build
+BUILD   ?= build
 CC      ?= gcc
 ifeq ($(CC),cc)
 CC      := gcc

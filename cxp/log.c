@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Daemon logging: "tasklet[ROLE] SECS.USECS: message\n" on stderr, SECS from
- * CLOCK_MONOTONIC. Each line leaves in a single write(2) so lines written by
- * several threads (or processes sharing the terminal) never interleave.
+ * Daemon logging: "YYYY-MM-DDTHH:MM:SS.UUUUUUZ tasklet[ROLE]: message\n" on
+ * stderr, the time in UTC from CLOCK_REALTIME. Each line leaves in a single
+ * write(2) so lines written by several threads (or processes sharing the
+ * terminal) never interleave.
+ *
+ * Messages carry names and text that came from the network (container
+ * names, error messages, addresses): every control byte of the message
+ * (below 0x20, and 0x7f) is written as \xNN, so a name holding ESC
+ * sequences or newlines cannot rewrite the terminal or forge a log line.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -35,8 +41,9 @@ void cxp_log_role(const char *role)
 
 void cxp_log(const char *fmt, ...)
 {
-	char line[LINE_MAX_BYTES];
+	char line[LINE_MAX_BYTES], msg[LINE_MAX_BYTES];
 	struct timespec ts;
+	struct tm tm;
 	int saved = errno;
 	size_t n, off = 0;
 	va_list ap;
@@ -44,28 +51,39 @@ void cxp_log(const char *fmt, ...)
 
 	if (__atomic_load_n(&log_quiet, __ATOMIC_RELAXED))
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	k = snprintf(line, sizeof(line), "tasklet[%s] %lld.%06ld: ",
-		     log_role[0] ? log_role : program_invocation_short_name,
-		     (long long)ts.tv_sec, ts.tv_nsec / 1000);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	k = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ tasklet[%s]: ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		     tm.tm_sec, ts.tv_nsec / 1000,
+		     log_role[0] ? log_role : program_invocation_short_name);
 	n = k < 0 ? 0 : (size_t)k;
 	if (n >= sizeof(line))
 		n = sizeof(line) - 1;
 	va_start(ap, fmt);
-	k = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	k = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (k < 0)
 		k = 0;
-	if ((size_t)k >= sizeof(line) - n) {
-		/* Too long: cut, and say so, keeping room for the newline. */
-		n = sizeof(line) - 5;
-		memcpy(line + n, "...", 3);
-		n += 3;
-	} else {
-		n += (size_t)k;
+	if ((size_t)k >= sizeof(msg))
+		k = (int)sizeof(msg) - 1;
+	if (k > 0 && msg[k - 1] == '\n') /* a message may end in one newline of its own */
+		k--;
+	/* Copy, escaping control bytes; cut with "..." when the line is full. */
+	for (size_t i = 0; i < (size_t)k; i++) {
+		unsigned char ch = (unsigned char)msg[i];
+
+		if (n + 8 >= sizeof(line)) {
+			memcpy(line + n, "...", 3);
+			n += 3;
+			break;
+		}
+		if (ch < 0x20 || ch == 0x7f)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "\\x%02x", ch);
+		else
+			line[n++] = (char)ch;
 	}
-	if (n == 0 || line[n - 1] != '\n')
-		line[n++] = '\n';
+	line[n++] = '\n';
 	while (off < n) {
 		ssize_t w = write(STDERR_FILENO, line + off, n - off);
 

@@ -414,7 +414,8 @@ static void test_addr(void)
 static void test_log(void)
 {
 	char *s;
-	unsigned long sec, usec;
+	unsigned y, mo, d, h, mi, se;
+	unsigned long usec;
 	char tail[64] = "";
 	int n = 0;
 
@@ -425,13 +426,25 @@ static void test_log(void)
 	cxp_log_role(NULL);
 	s = capture_end(false);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_EQUAL(sscanf(s, "tasklet[tester] %lu.%6lu: %63[^\n]\n%n", &sec, &usec, tail, &n),
-			3);
+	CU_ASSERT_EQUAL(sscanf(s, "%4u-%2u-%2uT%2u:%2u:%2u.%6luZ tasklet[tester]: %63[^\n]\n%n",
+			       &y, &mo, &d, &h, &mi, &se, &usec, tail, &n),
+			8);
+	CU_ASSERT(y >= 2024 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60);
 	CU_ASSERT_STRING_EQUAL(tail, "hello 42");
-	/* six digits of microseconds, then exactly one newline per line */
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, ": hello 42\ntasklet[tester] "));
+	/* an ISO 8601 UTC timestamp, then exactly one newline per line */
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, ": hello 42\n2"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, ": already terminated\n"));
 	CU_ASSERT_PTR_NULL(strstr(s, "\n\n"));
+	free(s);
+
+	/* names from the network: control bytes are escaped, never written raw */
+	capture_start();
+	cxp_log("container %s registered", "evil\x1b[2J\nforged line\x7f");
+	s = capture_end(false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "container evil\\x1b[2J\\x0aforged line\\x7f registered\n"));
+	CU_ASSERT_PTR_NULL(strchr(s, 0x1b));
+	CU_ASSERT_EQUAL(strchr(s, '\n'), s + strlen(s) - 1);
 	free(s);
 
 	/* a very long message is cut, still one line */
@@ -461,4 +474,4 @@ TL_SUITE(u_cxp_frame, NULL, NULL,
 	 { "FETCH round trip, truncation, count bound", test_fetch },
 	 { "RESULT round trip (binary strings) and truncation", test_result },
 	 { "address parse/format and garbage rejected", test_addr },
-	 { "log line format: role, monotonic time, one line", test_log })
+	 { "log line format: UTC timestamp, role, one line, control bytes escaped", test_log })
