@@ -8,6 +8,7 @@
 #   make SAN=1 ...  AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ... ThreadSanitizer build (data races between the runtime's threads)
 #   make STATIC=1   statically linked build/tasklet (for machines without our libraries)
+#   make install    binary, library, header, man pages, systemd units (PREFIX, DESTDIR)
 #   make V=1        show the commands
 
 .DELETE_ON_ERROR:
@@ -81,7 +82,7 @@ TESTBIN   := $(BUILD)/tests/runner
 FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench
 
-.PHONY: all deps demo check bench clean FORCE
+.PHONY: all deps demo check bench install clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES)
 
@@ -142,6 +143,32 @@ check: all $(TESTBIN)
 
 bench: $(TASKLET) $(BENCHES)
 	$(Q)sh bench/run.sh $(TASKLET) $(BUILD)
+
+# Install (DESTDIR for packaging): the binary, the application library and
+# its header, the man pages, the systemd units (man tasklet-container(8)),
+# and the BPF object when it was built.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+MANPAGES   := $(sort $(wildcard man/*.[1-8]))
+UNITS      := $(sort $(wildcard dist/systemd/*.service))
+
+install: $(TASKLET) $(LIBTL) $(PUBHDR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 $(TASKLET) $(DESTDIR)$(BINDIR)/tasklet
+	install -m 644 $(LIBTL) $(DESTDIR)$(LIBDIR)/libtasklet.a
+	install -m 644 $(PUBHDR) $(DESTDIR)$(INCLUDEDIR)/tasklet.h
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+	for u in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
+	done
+	$(if $(BPFOBJ),install -d $(DESTDIR)$(LIBDIR)/tasklet && install -m 644 $(BPFOBJ) $(DESTDIR)$(LIBDIR)/tasklet/)
 
 clean:
 	rm -rf $(BUILD)

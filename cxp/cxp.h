@@ -164,6 +164,9 @@ struct cxp_fetch {
 	uint64_t ids[CXP_FETCH_MAX];
 };
 
+#define CXP_RESULT_STOLEN 0x1u /* run by another worker than the one it was queued on */
+#define CXP_RESULT_RAN    0x2u /* it reached the VM (queue_ns, start_seq, worker are set) */
+
 /* Decoded RESULT: strings point into the frame payload (valid during the handler). */
 struct cxp_result {
 	uint64_t tasklet_id;
@@ -171,6 +174,10 @@ struct cxp_result {
 	uint32_t status;    /* enum vm_status, or cxp_ecode_status(enum cxp_ecode) */
 	uint64_t fuel_used;
 	uint64_t run_ns;
+	uint64_t queue_ns;  /* time queued in the container (ready to dequeued) */
+	uint64_t start_seq; /* the container's count of Tasklets started, at this start (1, 2, ...) */
+	uint32_t worker;    /* the worker that ran it */
+	uint32_t flags;     /* CXP_RESULT_* */
 	const char *output; size_t output_len;
 	const char *value;  size_t value_len;
 	const char *error;  size_t error_len;

@@ -336,6 +336,10 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 			t->res.error = dupn(r.error, r.error_len);
 		t->res.fuel_used = r.fuel_used;
 		t->res.run_ns = r.run_ns;
+		t->res.queue_ns = r.queue_ns;
+		t->res.start_seq = (r.flags & CXP_RESULT_RAN) ? r.start_seq : 0;
+		t->res.worker = r.worker;
+		t->res.stolen = !!(r.flags & CXP_RESULT_STOLEN);
 	}
 	pthread_mutex_unlock(&c->mu);
 	task_complete(c, t, (int)r.status, r.container, NULL);

@@ -61,6 +61,10 @@ struct tl_result {
 	char *error;        /* for status != TL_OK (malloc'd) */
 	uint64_t fuel_used;
 	uint64_t run_ns;     /* time in the VM */
+	uint64_t queue_ns;   /* time queued in the container, ready to run */
+	uint64_t start_seq;  /* it was the container's start_seq-th start (0: it never ran there) */
+	unsigned worker;     /* the container's worker that ran it */
+	int stolen;          /* that worker stole it from another's queue */
 	uint64_t latency_ns; /* submit to result, seen by the application */
 };
 

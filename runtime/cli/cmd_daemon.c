@@ -132,6 +132,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'C' },
 		{ "economy-share", required_argument, NULL, 'E' },
 		{ "drain-timeout", required_argument, NULL, 'D' },
+		{ "fetch-timeout", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -140,13 +141,14 @@ int rt_cmd_container(int argc, char **argv)
 		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--name NAME]\n"
 		"                         [--workers N] [--cpus LIST] [--queue N]\n"
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
+		"                         [--fetch-timeout MS]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
 		"                         [--verbose]\n";
 	struct rt_container_config cfg = { 0 };
 	struct rt_container *c;
 	int opt, sig, cpus[RT_MAX_WORKERS];
 
-	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:F:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
@@ -170,6 +172,9 @@ int rt_cmd_container(int argc, char **argv)
 			break;
 		case 'D':
 			cfg.drain_timeout_ms = (unsigned)rt_opt_num("--drain-timeout", optarg, 86400000);
+			break;
+		case 'F':
+			cfg.fetch_timeout_ms = (unsigned)rt_opt_num("--fetch-timeout", optarg, 3600000);
 			break;
 		case 'v': cfg.verbose = 1; break;
 		case 'h': fputs(usage, stdout); return 0;

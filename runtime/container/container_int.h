@@ -92,6 +92,7 @@ struct job {
 	uint64_t t_ready_ns; /* entered the queue */
 	uint64_t wait_ns;    /* time queued, set at dequeue */
 	unsigned ran_on;     /* the worker that ran it */
+	uint64_t start_seq;  /* c->starts when it started (0: never ran) */
 	_Atomic int handed_back; /* drain gave it back: its result is not sent */
 
 	/* outcome (worker, then I/O thread) */
@@ -124,6 +125,7 @@ struct rt_container {
 	unsigned nworkers;
 	_Atomic int stopping;   /* stop: workers exit once their queues are empty */
 	_Atomic unsigned parked; /* workers asleep in their park */
+	_Atomic uint64_t starts; /* Tasklets started by any worker */
 	unsigned place_rr;      /* placement tie-break (I/O thread) */
 
 	/* I/O thread only */

@@ -94,6 +94,11 @@ void rt_deliver(struct rt_container *c, struct job *j)
 	r.status = j->status;
 	r.fuel_used = j->res.fuel_used;
 	r.run_ns = j->run_ns;
+	r.queue_ns = j->wait_ns;
+	r.start_seq = j->start_seq;
+	r.worker = j->ran_on;
+	r.flags = (j->start_seq ? CXP_RESULT_RAN : 0) |
+		  (j->start_seq && j->ran_on != j->worker ? CXP_RESULT_STOLEN : 0);
 	r.output = j->res.output ? j->res.output : "";
 	r.output_len = j->res.output ? j->res.output_len : 0;
 	r.value = j->res.value ? j->res.value : "";

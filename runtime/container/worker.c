@@ -39,6 +39,7 @@ static void run_job(struct worker *w, struct job *j)
 
 	atomic_store_explicit(&j->state, J_RUNNING, memory_order_relaxed);
 	j->ran_on = w->idx;
+	j->start_seq = atomic_fetch_add_explicit(&c->starts, 1, memory_order_relaxed) + 1;
 	atomic_store_explicit(&w->running, 1, memory_order_relaxed);
 	RT_PROBE_RUN_START(w->idx, j->cls, j->sig.tasklet_id);
 	t0 = clock_now_ns();

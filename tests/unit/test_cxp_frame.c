@@ -322,8 +322,9 @@ static void test_result(void)
 {
 	static const char out[] = "line 1\nline\0 2\n";
 	struct cxp_result m = { .tasklet_id = 77, .container = "c2", .status = 1,
-				.fuel_used = 123456789, .run_ns = 42000,
-				.output = out, .output_len = sizeof(out) - 1,
+				.fuel_used = 123456789, .run_ns = 42000, .queue_ns = 7,
+				.start_seq = 1ull << 40, .worker = 3,
+				.flags = CXP_RESULT_RAN | CXP_RESULT_STOLEN, .output = out, .output_len = sizeof(out) - 1,
 				.value = "undefined", .value_len = 9,
 				.error = "prog.jsl:3: TypeError: x is not a function",
 				.error_len = 42 };
@@ -339,6 +340,10 @@ static void test_result(void)
 	CU_ASSERT_EQUAL(o.status, 1);
 	CU_ASSERT_EQUAL(o.fuel_used, 123456789);
 	CU_ASSERT_EQUAL(o.run_ns, 42000);
+	CU_ASSERT_EQUAL(o.queue_ns, 7);
+	CU_ASSERT_EQUAL(o.start_seq, 1ull << 40);
+	CU_ASSERT_EQUAL(o.worker, 3);
+	CU_ASSERT_EQUAL(o.flags, CXP_RESULT_RAN | CXP_RESULT_STOLEN);
 	CU_ASSERT_EQUAL(o.output_len, sizeof(out) - 1);
 	CU_ASSERT_EQUAL(memcmp(o.output, out, o.output_len), 0); /* NULs survive */
 	CU_ASSERT_EQUAL(o.value_len, 9);

@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: MIT */
+/* Description: the container daemon's workers and queues, with real trader and container processes: priority order, stalled fetches, stealing, capacity, drain on SIGTERM, pinning. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "cxp/cxp.h"
+#include "runtime/app/tasklet.h"
+#include "tests/proc.h"
+#include "tests/tl_test.h"
+#include "vm/vm.h"
+
+static char dir[128];
+
+static int suite_init(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	return tp_tmpdir(dir, sizeof(dir));
+}
+
+static int suite_clean(void)
+{
+	tp_rmdir(dir);
+	return 0;
+}
+
+/* A trader on an ephemeral port; its address in p->line. */
+static int start_trader(struct tp_proc *p, const char *name)
+{
+	char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+
+	if (tp_start(p, dir, name, NULL, argv) < 0 || tp_first_line(p, 5000) < 0)
+		return -1;
+	return 0;
+}
+
+/* A container registered with trader t: extra options in opts (NULL-terminated). */
+static int start_container(struct tp_proc *p, struct tp_proc *t, const char *name,
+			   const char *const *opts)
+{
+	char *argv[32] = { (char *)tl_test_bin(), "container", "--trader", t->line, "--name",
+			   (char *)name };
+	char pat[96];
+	int n = 6;
+
+	for (; opts && *opts && n < 30; opts++)
+		argv[n++] = (char *)*opts;
+	argv[n] = NULL;
+	if (tp_start(p, dir, name, NULL, argv) < 0)
+		return -1;
+	snprintf(pat, sizeof(pat), "container %s registered", name);
+	return tp_wait_log(t, pat, 10000);
+}
+
+static struct tl_client *client(const struct tp_proc *t)
+{
+	struct tl_options o = { .trader = t->line };
+	char err[256];
+	struct tl_client *c = tl_client_new(&o, err, sizeof(err));
+
+	if (!c)
+		fprintf(stderr, "\ntl_client_new: %s\n", err);
+	return c;
+}
+
+/* A Tasklet that loops n times and returns tag. */
+static int submit_loop(struct tl_client *c, int prio, long n, int tag, uint64_t *id)
+{
+	char src[256], err[256];
+	int rc;
+
+	snprintf(src, sizeof(src),
+		 "%slet i = 0;\nwhile (i < %ld) { i = i + 1; }\n%d;\n",
+		 prio ? "@QOS Priority('True');\n" : "", n, tag);
+	rc = tl_submit_source(c, "loop.jsl", src, strlen(src), id, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "\nsubmit: %s\n", err);
+	return rc;
+}
+
+/* How many loop iterations take about ms milliseconds here (measured once). */
+static long iters_for_ms(int ms)
+{
+	static double per_ms;
+
+	if (!per_ms) {
+		struct vm_store *st = vm_store_new(0);
+		static const char src[] = "let i = 0;\nwhile (i < 2000000) { i = i + 1; }\ni;\n";
+		struct vm_limits lim = { 0 };
+		struct vm_result r = { 0 };
+		char err[256];
+		uint64_t root, t0;
+
+		if (!st || jsl_compile(st, "cal.jsl", src, sizeof(src) - 1, &root, err, sizeof(err)))
+			return 100000L * ms;
+		t0 = clock_now_ns();
+		vm_run(st, root, &lim, &r);
+		per_ms = 2000000.0 / ((double)(clock_now_ns() - t0) / 1e6);
+		vm_result_free(&r);
+		vm_store_free(st);
+	}
+	return (long)(per_ms * ms) + 1;
+}
+
+static int stop_ok(struct tp_proc *p)
+{
+	int st = tp_stop(p, SIGTERM, 10000);
+
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && tp_log_count(p, "Sanitizer") == 0;
+}
+
+/*
+ * Priority within one container under an economy flood: one worker; twelve
+ * economy Tasklets queue, then three priority ones arrive. Once a priority
+ * Tasklet is queued, the worker starts no economy Tasklet until the priority
+ * queue is empty: the three priority ones start right after the economy one
+ * that was running (start_seq, from the container itself).
+ */
+static void test_priority_overtakes_in_one_container(void)
+{
+	enum { NE = 12, NP = 3 };
+	struct tp_proc t, c;
+	const char *opts[] = { "--workers", "1", "--cpus", "0", NULL };
+	uint64_t eid[NE], pid[NP], pmin = ~0ull, pmax = 0;
+	struct tl_client *cl;
+	long n = iters_for_ms(60);
+	int later_econ = 0;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-prio") == 0);
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-prio", opts) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < NE; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, n, i, &eid[i]), 0);
+	/* Let the flood reach the queue, then send the priority ones. */
+	{
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL(tl_wait(cl, eid[0], &r, 20000), 0);
+		CU_ASSERT_EQUAL(r.status, TL_OK);
+		tl_result_free(&r);
+	}
+	for (int i = 0; i < NP; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 1, n / 4, 100 + i, &pid[i]), 0);
+	for (int i = 0; i < NP; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, pid[i], &r, 20000), 0);
+		CU_ASSERT_EQUAL(r.status, TL_OK);
+		CU_ASSERT_STRING_EQUAL(r.container, "c-prio");
+		CU_ASSERT_TRUE(r.priority);
+		if (r.start_seq < pmin)
+			pmin = r.start_seq;
+		if (r.start_seq > pmax)
+			pmax = r.start_seq;
+		tl_result_free(&r);
+	}
+	/* The priority starts are consecutive... */
+	CU_ASSERT_EQUAL(pmax - pmin, NP - 1);
+	/* ...and came before most of the flood: economy Tasklets started after them. */
+	for (int i = 1; i < NE; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, eid[i], &r, 30000), 0);
+		CU_ASSERT_EQUAL(r.status, TL_OK);
+		later_econ += r.start_seq > pmax;
+		tl_result_free(&r);
+	}
+	CU_ASSERT_TRUE(later_econ >= NE / 2);
+	if (later_econ < NE / 2)
+		fprintf(stderr, "\nonly %d economy Tasklets started after the priority ones (%llu..%llu)\n",
+			later_econ, (unsigned long long)pmin, (unsigned long long)pmax);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&c));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/* ---- a stalled application ---------------------------------------------------------- */
+
+static int listen_any(char *addr, size_t cap)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(addr, cap, "127.0.0.1:%u", ntohs(sa.sin_port));
+	return fd;
+}
+
+static int send_frame(int fd, uint8_t type, uint64_t reqid, const void *p, size_t len)
+{
+	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
+	uint8_t hb[CXP_HDR_SIZE];
+
+	cxp_hdr_encode(&h, hb);
+	if (write(fd, hb, sizeof(hb)) != (ssize_t)sizeof(hb))
+		return -1;
+	return len && write(fd, p, len) != (ssize_t)len ? -1 : 0;
+}
+
+/*
+ * An application that never answers its container's FETCH must not hold up
+ * anybody else's Tasklets: the stalled Tasklet waits in the fetch (on the
+ * I/O thread), not on the only worker.
+ */
+static void test_stalled_fetch_blocks_no_worker(void)
+{
+	struct tp_proc t, c;
+	const char *opts[] = { "--workers", "1", "--fetch-timeout", "3000", NULL };
+	char app[64];
+	int lfd, tfd, afd;
+	struct tl_client *cl;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-stall") == 0);
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-stall", opts) == 0);
+	lfd = listen_any(app, sizeof(app));
+	CU_ASSERT_FATAL(lfd >= 0);
+	/* SUBMIT a Tasklet whose application (us, on lfd) will stall. */
+	{
+		struct vm_sig s = { .tasklet_id = 0x5a11, .root = 77, .seed = 1 };
+		uint8_t buf[CXP_SIG_MAX_ENCODED];
+		struct cxp_wbuf w;
+		struct sockaddr_storage ss;
+		unsigned sl;
+		int n;
+
+		snprintf(s.app_addr, sizeof(s.app_addr), "%s", app);
+		cxp_wbuf_init_fixed(&w, buf, sizeof(buf));
+		n = cxp_sig_encode(&w, &s);
+		CU_ASSERT_FATAL(n > 0);
+		CU_ASSERT_FATAL(cxp_addr_parse(t.line, &ss, &sl) == 0);
+		tfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		CU_ASSERT_FATAL(tfd >= 0 && connect(tfd, (struct sockaddr *)&ss, sl) == 0);
+		CU_ASSERT_FATAL(send_frame(tfd, CXP_MSG_SUBMIT, 0x5a11, buf, (size_t)n) == 0);
+	}
+	/* The container connects to us and asks for chunks; we say nothing. */
+	afd = accept(lfd, NULL, NULL);
+	CU_ASSERT_FATAL(afd >= 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < 5; i++) {
+		struct tl_result r;
+		uint64_t id;
+
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, 1000, i, &id), 0);
+		/* Well within the stalled fetch's 3 s timeout. */
+		CU_ASSERT_EQUAL(tl_wait(cl, id, &r, 2000), 0);
+		CU_ASSERT_EQUAL(r.status, TL_OK);
+		CU_ASSERT_STRING_EQUAL(r.container, "c-stall");
+		tl_result_free(&r);
+	}
+	/* The stalled Tasklet ends with its fetch timeout: the trader hears it. */
+	CU_ASSERT_EQUAL(tp_wait_log(&c, "timed out fetching chunks", 8000), 0);
+	tl_client_free(cl);
+	close(afd);
+	close(tfd);
+	close(lfd);
+	CU_ASSERT_TRUE(stop_ok(&c));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/*
+ * Stealing: two workers; a long Tasklet occupies one, short ones queue on
+ * both; the other worker steals what waits behind the long run, so no short
+ * Tasklet waits for it.
+ */
+static void test_idle_worker_steals(void)
+{
+	enum { NS = 12 };
+	struct tp_proc t, c;
+	const char *opts[] = { "--workers", "2", NULL };
+	struct tl_client *cl;
+	uint64_t lid, sid[NS];
+	struct tl_result lr;
+	uint64_t worst = 0;
+	int stolen = 0;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-steal") == 0);
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-steal", opts) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(1500), 1, &lid), 0);
+	for (int i = 0; i < NS; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(20), 2, &sid[i]), 0);
+	for (int i = 0; i < NS; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, sid[i], &r, 20000), 0);
+		CU_ASSERT_EQUAL(r.status, TL_OK);
+		if (r.latency_ns > worst)
+			worst = r.latency_ns;
+		stolen += r.stolen;
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, lid, &lr, 20000), 0);
+	/* Every short one finished well before the long one. */
+	CU_ASSERT_TRUE(worst < lr.latency_ns);
+	if (worst >= lr.latency_ns)
+		fprintf(stderr, "\nslowest short %.0f ms, long %.0f ms, %d stolen\n", worst / 1e6,
+			lr.latency_ns / 1e6, stolen);
+	tl_result_free(&lr);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&c));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/*
+ * Capacity: the cheap container holds one Tasklet at a time; the trader
+ * offers it no more and sends the rest to the other one: no 'container
+ * busy' while a container has room.
+ */
+static void test_full_container_gets_no_more(void)
+{
+	enum { N = 12 };
+	struct tp_proc t, small, big;
+	const char *so[] = { "--workers", "1", "--queue", "1", "--price", "1", NULL };
+	const char *bo[] = { "--workers", "1", "--queue", "64", "--price", "50", NULL };
+	struct tl_client *cl;
+	uint64_t id[N];
+	int on_small = 0, on_big = 0, ok = 0;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-cap") == 0);
+	CU_ASSERT_FATAL(start_container(&small, &t, "c-small", so) == 0);
+	CU_ASSERT_FATAL(start_container(&big, &t, "c-big", bo) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(50), i, &id[i]), 0);
+	for (int i = 0; i < N; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
+		ok += r.status == TL_OK;
+		on_small += !strcmp(r.container, "c-small");
+		on_big += !strcmp(r.container, "c-big");
+		if (r.status != TL_OK)
+			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, N);
+	CU_ASSERT_TRUE(on_small >= 1);
+	CU_ASSERT_TRUE(on_big >= 1);
+	CU_ASSERT_EQUAL(on_small + on_big, N);
+	CU_ASSERT_EQUAL(tp_log_count(&small, "refused"), 0);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&small));
+	CU_ASSERT_TRUE(stop_ok(&big));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/*
+ * SIGTERM with queued work: the cheap container takes all ten; SIGTERM
+ * makes it hand the queued ones back, the trader places them on the other
+ * container, the running one finishes; every Tasklet has exactly one good
+ * result, and the drained container exits 0.
+ */
+static void test_sigterm_drains_nothing_lost(void)
+{
+	enum { N = 10 };
+	struct tp_proc t, a, b;
+	const char *ao[] = { "--workers", "1", "--price", "1", NULL };
+	const char *bo[] = { "--workers", "1", "--price", "50", NULL };
+	struct tl_client *cl;
+	uint64_t id[N];
+	int ok = 0, on_a = 0, on_b = 0, st;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-drain") == 0);
+	CU_ASSERT_FATAL(start_container(&a, &t, "c-a", ao) == 0);
+	CU_ASSERT_FATAL(start_container(&b, &t, "c-b", bo) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(300), i, &id[i]), 0);
+	/* All ten went to the cheap one; once its first runs, drain it. */
+	CU_ASSERT_EQUAL(tp_wait_log(&t, "load 10)", 5000), 0);
+	kill(a.pid, SIGTERM);
+	for (int i = 0; i < N; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
+		ok += r.status == TL_OK;
+		on_a += !strcmp(r.container, "c-a");
+		on_b += !strcmp(r.container, "c-b");
+		if (r.status != TL_OK)
+			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, N);
+	CU_ASSERT_TRUE(on_a >= 1 && on_a <= 2); /* what was running (or starting) finished there */
+	CU_ASSERT_EQUAL(on_a + on_b, N);
+	CU_ASSERT_TRUE(tp_log_count(&t, "handed back by container c-a") >= N - 2);
+	st = tp_stop(&a, SIGTERM, 10000); /* it exits by itself once drained */
+	CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&b));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/* Worker threads are pinned: affinity read back from /proc. */
+static int thread_cpus(pid_t pid, const char *comm, char *cpus, size_t cap)
+{
+	char path[512], buf[4096];
+	struct dirent *e;
+	DIR *d;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while (!found && (e = readdir(d))) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid, e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		buf[0] = 0;
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+		buf[strcspn(buf, "\n")] = 0;
+		if (strcmp(buf, comm))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status", (int)pid, e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(buf, sizeof(buf), f))
+			if (!strncmp(buf, "Cpus_allowed_list:", 18)) {
+				snprintf(cpus, cap, "%s", buf + 18 + strspn(buf + 18, " \t"));
+				cpus[strcspn(cpus, "\n")] = 0;
+				found = 1;
+			}
+		fclose(f);
+	}
+	closedir(d);
+	return found ? 0 : -1;
+}
+
+static void test_workers_pinned(void)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct tp_proc t, c, c2;
+	const char *opts[] = { "--cpus", "0-1", NULL };
+	const char *opts2[] = { "--workers", "3", "--cpus", "1", NULL };
+	char cpus[64];
+
+	if (ncpu < 2) {
+		TL_SKIP("needs 2 online CPUs");
+		return;
+	}
+	CU_ASSERT_FATAL(start_trader(&t, "t-pin") == 0);
+	/* One worker per listed CPU, each pinned to its own. */
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-pin", opts) == 0);
+	CU_ASSERT_EQUAL(thread_cpus(c.pid, "tl-w0", cpus, sizeof(cpus)), 0);
+	CU_ASSERT_STRING_EQUAL(cpus, "0");
+	CU_ASSERT_EQUAL(thread_cpus(c.pid, "tl-w1", cpus, sizeof(cpus)), 0);
+	CU_ASSERT_STRING_EQUAL(cpus, "1");
+	CU_ASSERT_NOT_EQUAL(thread_cpus(c.pid, "tl-w2", cpus, sizeof(cpus)), 0);
+	/* More workers than CPUs: they share the list round-robin. */
+	CU_ASSERT_FATAL(start_container(&c2, &t, "c-pin2", opts2) == 0);
+	for (int i = 0; i < 3; i++) {
+		char comm[16];
+
+		snprintf(comm, sizeof(comm), "tl-w%d", i);
+		CU_ASSERT_EQUAL(thread_cpus(c2.pid, comm, cpus, sizeof(cpus)), 0);
+		CU_ASSERT_STRING_EQUAL(cpus, "1");
+	}
+	CU_ASSERT_TRUE(stop_ok(&c));
+	CU_ASSERT_TRUE(stop_ok(&c2));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/* `make install DESTDIR=...` installs what the man pages name. */
+static void test_make_install(void)
+{
+	char dest[160], path[512], out[4096], err[8192];
+	char *argv[] = { "/usr/bin/make", "-s", "-C", (char *)tl_test_src(), NULL, NULL, NULL };
+	char dd[200], bd[300];
+	const char *want[] = {
+		"usr/local/bin/tasklet",
+		"usr/local/lib/libtasklet.a",
+		"usr/local/include/tasklet.h",
+		"usr/local/share/man/man1/tasklet.1",
+		"usr/local/share/man/man8/tasklet-container.8",
+		"usr/local/share/man/man8/tasklet-trader.8",
+		"usr/local/share/man/man7/cxp.7",
+		"usr/local/share/man/man7/jslite.7",
+		"usr/local/share/man/man7/tasklet-qos.7",
+		"usr/local/lib/systemd/system/tasklet-trader.service",
+		"usr/local/lib/systemd/system/tasklet-container@.service",
+	};
+	struct stat sb;
+
+	CU_ASSERT_FATAL(tp_tmpdir(dest, sizeof(dest)) == 0);
+	snprintf(dd, sizeof(dd), "DESTDIR=%s", dest);
+	snprintf(bd, sizeof(bd), "BUILD=%s", tl_test_build());
+	argv[4] = "install";
+	argv[5] = dd;
+	argv[6] = bd;
+	{
+		char *a[] = { argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], argv[6], NULL };
+		int rc = tp_run(a, NULL, out, sizeof(out), err, sizeof(err), 120000);
+
+		CU_ASSERT_EQUAL(rc, 0);
+		if (rc)
+			fprintf(stderr, "\nmake install: %d\n%s\n", rc, err);
+	}
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dest, want[i]);
+		CU_ASSERT_EQUAL(stat(path, &sb), 0);
+		if (stat(path, &sb))
+			fprintf(stderr, "\nnot installed: %s\n", want[i]);
+	}
+	/* The installed binary runs, and the unit points at it. */
+	snprintf(path, sizeof(path), "%s/usr/local/bin/tasklet", dest);
+	{
+		char *a[] = { path, "version", NULL };
+
+		CU_ASSERT_EQUAL(tp_run(a, NULL, out, sizeof(out), err, sizeof(err), 5000), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "tasklet "));
+	}
+	snprintf(path, sizeof(path), "%s/usr/local/lib/systemd/system/tasklet-container@.service",
+		 dest);
+	{
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(out, 1, sizeof(out) - 1, f) : 0;
+
+		out[n] = 0;
+		if (f)
+			fclose(f);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "ExecStart=/usr/local/bin/tasklet container"));
+		CU_ASSERT_PTR_NULL(strstr(out, "@BINDIR@"));
+	}
+	tp_rmdir(dest);
+}
+
+TL_SUITE(x_container, suite_init, suite_clean,
+	 { "priority overtakes queued economy in one container", test_priority_overtakes_in_one_container },
+	 { "a stalled fetch blocks no worker", test_stalled_fetch_blocks_no_worker },
+	 { "an idle worker steals what waits behind a long run", test_idle_worker_steals },
+	 { "a full container is offered nothing: no 'busy' while another has room", test_full_container_gets_no_more },
+	 { "SIGTERM with queued work: handed back, nothing lost, exit 0", test_sigterm_drains_nothing_lost },
+	 { "workers pinned to their CPUs (from /proc)", test_workers_pinned },
+	 { "make install DESTDIR= installs binary, library, header, man pages, units", test_make_install })
