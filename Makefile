@@ -80,7 +80,7 @@ PUBHDR    := $(BUILD)/include/tasklet.h
 EXAMPLES  := $(BUILD)/examples/client
 TESTBIN   := $(BUILD)/tests/runner
 FLAGSTAMP := $(BUILD)/cflags.stamp
-BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench
+BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench
 
 .PHONY: all deps demo check bench install clean FORCE
 
@@ -122,11 +122,12 @@ $(BUILD)/examples/%: examples/%.c $(PUBHDR) $(LIBTL) $(FLAGSTAMP)
 	$(Q)$(CC) $(filter-out -I.,$(ALL_CFLAGS)) -I$(BUILD)/include $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
 
 # Bench programs (bench/*.c), built in `all` so they cannot rot unseen; -I. (in
-# ALL_CFLAGS) because a bench may time internal interfaces such as cxp/cxp.h.
-$(BUILD)/bench/%: bench/%.c $(LIBTL) $(FLAGSTAMP)
+# ALL_CFLAGS) because a bench may time internal interfaces such as cxp/cxp.h,
+# and linked with the daemons' objects (the embedded default, the container).
+$(BUILD)/bench/%: bench/%.c $(NODE_OBJS) $(LIBTL) $(FLAGSTAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  CC      $@')
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(NODE_OBJS) $(LIBTL) $(LDLIBS)
 
 $(TESTBIN): $(TEST_OBJS) $(NODE_OBJS) $(LIBTL)
 	@mkdir -p $(@D)

@@ -6,7 +6,7 @@
  *
  *   e2e_bench --trader ADDR   through a real trader and real containers (the
  *                             script starts them), via the C API (tasklet.h)
- *   e2e_bench --embedded      the C API's embedded default (tl_client_new with
+ *   e2e_bench --embedded      the embedded default (runtime/cli/embedded.c: a
  *                             no trader: trader and containers in-process)
  *   e2e_bench --local         the anchor: each Tasklet compiled and run
  *                             in-process with jsl_compile + vm_run, one after
@@ -28,6 +28,7 @@
 
 #include "bench/bench_util.h"
 #include "runtime/app/tasklet.h"
+#include "runtime/cli/embedded.h"
 #include "vm/vm.h"
 
 #define K_BASE     1000
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 	unsigned long n = 2000, b = 100;
 	int opt, mode = 0; /* 't', 'e' or 'L' */
 	struct tl_client *c = NULL;
+	struct rt_embedded *emb = NULL;
 	unsigned bad, prio = 0;
 	uint64_t *lat, t0, t1;
 	char *end, err[256];
@@ -201,6 +203,17 @@ int main(int argc, char **argv)
 	lat = calloc(n, sizeof(*lat));
 	if (!lat)
 		return 1;
+	if (mode == 'e') {
+		struct rt_embedded_config ec = { 0 };
+
+		emb = rt_embedded_start(&ec, err, sizeof(err));
+		if (!emb) {
+			fprintf(stderr, "e2e_bench: cannot start the embedded default: %s\n", err);
+			free(lat);
+			return 1;
+		}
+		trader = rt_embedded_trader(emb);
+	}
 	if (mode != 'L') {
 		struct tl_options o = { .trader = trader, .seed = 42 };
 
@@ -217,6 +230,7 @@ int main(int argc, char **argv)
 	t1 = now_ns();
 	if (c)
 		tl_client_free(c);
+	rt_embedded_stop(emb);
 	if (bad) {
 		fprintf(stderr, "e2e_bench: %u of %lu Tasklets had a wrong or missing result\n",
 			bad, n);

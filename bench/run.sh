@@ -13,3 +13,6 @@ sh "$here/cxp.sh" "$BIN" "$BUILD"
 echo
 echo "== End to end: Tasklets through trader + containers vs local execution =="
 sh "$here/e2e.sh" "$BIN" "$BUILD"
+echo
+echo "== Container fed locally: workers and queues vs the VM alone; priority under an economy flood =="
+sh "$here/container.sh" "$BIN" "$BUILD"

@@ -1036,6 +1036,7 @@ static void wake(struct cxp_loop *l)
 int cxp_loop_post(struct cxp_loop *l, void (*fn)(void *arg), void *arg)
 {
 	struct post *p = malloc(sizeof(*p));
+	int was_empty;
 
 	if (!p)
 		return -ENOMEM;
@@ -1043,10 +1044,14 @@ int cxp_loop_post(struct cxp_loop *l, void (*fn)(void *arg), void *arg)
 	p->fn = fn;
 	p->arg = arg;
 	pthread_mutex_lock(&l->post_mu);
+	was_empty = l->post_head == NULL;
 	*l->post_tail = p;
 	l->post_tail = &p->next;
 	pthread_mutex_unlock(&l->post_mu);
-	wake(l);
+	/* One wake-up per batch: the loop reads the eventfd and then takes the
+	 * whole list, so a post that finds the list non-empty is taken with it. */
+	if (was_empty)
+		wake(l);
 	return 0;
 }
 

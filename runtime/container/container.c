@@ -216,6 +216,42 @@ int rt_container_wait_drained(struct rt_container *c, int timeout_ms)
 	return rc;
 }
 
+static void local_place(void *arg)
+{
+	struct job *j = arg;
+	struct rt_container *c = j->c;
+
+	HASH_ADD(hh, c->jobs, sig.tasklet_id, sizeof(j->sig.tasklet_id), j);
+	c->held[j->cls]++;
+	rt_sched_place(c, j);
+}
+
+int rt_container_run_local(struct rt_container *c, const struct vm_store *st, uint64_t root,
+			   int priority, void (*done)(void *arg, const struct rt_local_result *r),
+			   void *arg)
+{
+	static _Atomic uint64_t next_id = 1ull << 63; /* apart from the trader's ids */
+	struct job *j;
+
+	if (atomic_load(&c->stopping))
+		return -ESHUTDOWN;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	j->c = c;
+	j->sig.tasklet_id = atomic_fetch_add(&next_id, 1);
+	j->sig.root = root;
+	j->cls = priority && !c->cfg.no_priority ? RT_DQ_PRIO : RT_DQ_ECON;
+	j->local_st = st;
+	j->local_done = done;
+	j->local_arg = arg;
+	if (cxp_loop_post(c->loop, local_place, j) < 0) {
+		free(j);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static void stop_loop(void *arg)
 {
 	cxp_loop_stop(arg);

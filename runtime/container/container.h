@@ -32,9 +32,11 @@ struct rt_container_config {
 	unsigned fetch_timeout_ms;     /* 0 = 10000 */
 	unsigned drain_timeout_ms;     /* SIGTERM: wait this long for running Tasklets; 0 = 30000 */
 	int verbose;                   /* log every Tasklet (admitted, ran) */
+	int no_steal_priority;         /* idle workers steal economy work only (for the bench) */
 };
 
 struct rt_container;
+struct vm_store;
 
 /* Start the I/O thread and the workers; connects to the trader in the
  * background (retrying every second while it is unreachable). NULL + errno
@@ -56,6 +58,27 @@ int rt_container_wait_drained(struct rt_container *c, int timeout_ms);
 /* Stop everything, join the threads, free. Without a drain first, queued
  * Tasklets are answered with an error to their applications. */
 void rt_container_stop(struct rt_container *c);
+
+/* What rt_container_run_local reports for one Tasklet. */
+struct rt_local_result {
+	uint32_t status;   /* vm_status */
+	uint64_t fuel_used;
+	uint64_t run_ns;   /* in the VM */
+	uint64_t queue_ns; /* queued, ready to run */
+	unsigned worker;
+	int stolen;
+};
+
+/*
+ * In-process use (benches, embedding): run the Tasklet at root of st on
+ * this container's workers, with no trader and no network: it is queued at
+ * once (priority ring if priority), and done(arg, result) is called on the
+ * container's I/O thread when it finished. st is read only, and must live
+ * until then. Thread-safe. 0, or -ENOMEM / -ESHUTDOWN.
+ */
+int rt_container_run_local(struct rt_container *c, const struct vm_store *st, uint64_t root,
+			   int priority, void (*done)(void *arg, const struct rt_local_result *r),
+			   void *arg);
 
 /* Parse a CPU list ("0-3,6"): fills cpus (at most max), returns the count or -EINVAL. */
 int rt_parse_cpus(const char *list, int *cpus, int max);

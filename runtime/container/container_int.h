@@ -95,6 +95,11 @@ struct job {
 	uint64_t start_seq;  /* c->starts when it started (0: never ran) */
 	_Atomic int handed_back; /* drain gave it back: its result is not sent */
 
+	/* rt_container_run_local: the store is the caller's; done instead of a RESULT */
+	const struct vm_store *local_st;
+	void (*local_done)(void *arg, const struct rt_local_result *r);
+	void *local_arg;
+
 	/* outcome (worker, then I/O thread) */
 	struct vm_result res;
 	uint32_t status;     /* vm_status or cxp_ecode_status() */

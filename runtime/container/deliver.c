@@ -88,6 +88,19 @@ void rt_deliver(struct rt_container *c, struct job *j)
 	struct cxp_wbuf w;
 	int rc = -ENOMEM;
 
+	if (j->local_done) {
+		struct rt_local_result lr = {
+			.status = j->status, .fuel_used = j->res.fuel_used, .run_ns = j->run_ns,
+			.queue_ns = j->wait_ns, .worker = j->ran_on,
+			.stolen = j->start_seq && j->ran_on != j->worker,
+		};
+
+		j->local_done(j->local_arg, &lr);
+		rt_job_release(c, j);
+		rt_job_free(j);
+		free(d);
+		return;
+	}
 	atomic_store_explicit(&j->state, J_DELIVERING, memory_order_relaxed);
 	r.tasklet_id = j->sig.tasklet_id;
 	snprintf(r.container, sizeof(r.container), "%s", c->cfg.name);

@@ -135,7 +135,9 @@ static struct job *steal(struct worker *w)
 
 		if (!rt_dq_depth(&v->q, RT_DQ_PRIO) && !rt_dq_depth(&v->q, RT_DQ_ECON))
 			continue;
-		j = rt_dq_steal(&v->q, RT_DQ_STEAL_PRIO | RT_DQ_STEAL_ECON, &cls);
+		j = rt_dq_steal(&v->q,
+				(c->cfg.no_steal_priority ? 0 : RT_DQ_STEAL_PRIO) | RT_DQ_STEAL_ECON,
+				&cls);
 		if (j) {
 			atomic_fetch_add_explicit(&w->stolen, 1, memory_order_relaxed);
 			return took(v, j, cls);

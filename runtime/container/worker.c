@@ -43,7 +43,7 @@ static void run_job(struct worker *w, struct job *j)
 	atomic_store_explicit(&w->running, 1, memory_order_relaxed);
 	RT_PROBE_RUN_START(w->idx, j->cls, j->sig.tasklet_id);
 	t0 = clock_now_ns();
-	if (vm_run(j->st, j->sig.root, &lim, &j->res) < 0) {
+	if (vm_run(j->local_st ? j->local_st : j->st, j->sig.root, &lim, &j->res) < 0) {
 		j->status = cxp_ecode_status(CXP_E_INTERNAL);
 		snprintf(j->fail_msg, sizeof(j->fail_msg), "container %s: VM could not start",
 			 c->cfg.name);

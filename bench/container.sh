@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Description: the container fed locally (bench/container_bench.c): no-op
+# Tasklets through a real container's workers with no network, against the
+# anchor of the VM running the same Tasklet alone in one thread, for 1, 2, ...
+# workers up to the CPUs here; then priority waiting time while economy is
+# flooded, with and without idle workers stealing priority work. Medians of
+# RUNS runs.
+set -eu
+BUILD=${2:-build}
+RUNS=${RUNS:-5}
+N=${N:-100000}
+NFLOOD=${NFLOOD:-400}
+CB="$BUILD/bench/container_bench"
+CPUS=$(nproc)
+
+tmp=$(mktemp -d /tmp/tasklet-bench-container.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# runs NAME ARGS...: RUNS runs, one output line each, into $tmp/NAME.
+runs() {
+	name=$1
+	shift
+	: >"$tmp/$name"
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		"$CB" "$@" >>"$tmp/$name" || { echo "container: $name failed" >&2; exit 1; }
+		r=$((r + 1))
+	done
+}
+
+median() {
+	awk -v f="$2" '{ print $f }' "$tmp/$1" | sort -g |
+		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
+ws="1"
+w=2
+while [ $w -le "$CPUS" ]; do
+	ws="$ws $w"
+	w=$((w * 2))
+done
+# Interleave the anchor with ours, so a noisy moment hurts both.
+r=0
+: >"$tmp/vm"
+for w in $ws; do : >"$tmp/w$w"; done
+while [ $r -lt "$RUNS" ]; do
+	"$CB" --vm -n "$N" >>"$tmp/vm"
+	for w in $ws; do "$CB" --workers "$w" -n "$N" >>"$tmp/w$w"; done
+	r=$((r + 1))
+done
+vm_ns=$(median vm 4)
+printf '%-34s %12s %12s %14s %10s\n' "no-op Tasklets, N=$N" "Tasklets/s" "per worker" \
+	"ns/Tasklet" "vs VM"
+awk -v t="$(median vm 2)" -v n="$vm_ns" 'BEGIN {
+	printf "%-34s %12.0f %12.0f %14.0f %10s\n", "VM alone (vm_run loop, 1 thread)", t, t, n, "1.00x" }'
+for w in $ws; do
+	awk -v w="$w" -v t="$(median "w$w" 2)" -v v="$(median vm 2)" 'BEGIN {
+		printf "%-34s %12.0f %12.0f %14.0f %10s\n", "container, " w " worker" (w > 1 ? "s" : ""),
+			t, t / w, 1e9 / t, sprintf("%.2fx", t / v) }'
+done
+awk -v o="$(median w1 4)" -v n="$vm_ns" 'BEGIN {
+	printf "container cost per Tasklet at 1 worker: %.0f ns (its time per Tasklet minus the VM'"'"'s)\n", o - n }'
+echo
+
+runs flood --flood --workers "$CPUS" -n "$NFLOOD"
+runs flood_nosteal --flood --workers "$CPUS" -n "$NFLOOD" --no-steal-priority
+printf '%-44s %12s %12s %14s\n' "economy flood, $CPUS workers, prio every 2 ms" "prio p50 us" \
+	"prio p99 us" "econ p50 us"
+for m in flood flood_nosteal; do
+	case $m in
+	flood) label="idle workers steal priority first" ;;
+	flood_nosteal) label="idle workers steal economy only" ;;
+	esac
+	printf '%-44s %12s %12s %14s\n' "$label" "$(median $m 2)" "$(median $m 4)" "$(median $m 6)"
+done
+echo "(median of $RUNS runs each; queue times measured by the container: ready to dequeued;" \
+	"economy Tasklets of ~20k loop iterations, 64 queued per worker)"
