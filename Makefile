@@ -80,7 +80,8 @@ PUBHDR    := $(BUILD)/include/tasklet.h
 EXAMPLES  := $(BUILD)/examples/client
 TESTBIN   := $(BUILD)/tests/runner
 FLAGSTAMP := $(BUILD)/cflags.stamp
-BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench
+BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench \
+	$(BUILD)/bench/prio_flood
 
 .PHONY: all deps demo check bench install clean FORCE
 
@@ -128,6 +129,12 @@ $(BUILD)/bench/%: bench/%.c $(NODE_OBJS) $(LIBTL) $(FLAGSTAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(NODE_OBJS) $(LIBTL) $(LDLIBS)
+
+# prio_flood uses the public header only (it also builds against older libraries).
+$(BUILD)/bench/prio_flood: bench/prio_flood.c $(PUBHDR) $(LIBTL) $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(filter-out -I.,$(ALL_CFLAGS)) -I$(BUILD)/include $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
 
 $(TESTBIN): $(TEST_OBJS) $(NODE_OBJS) $(LIBTL)
 	@mkdir -p $(@D)

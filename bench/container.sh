@@ -7,6 +7,7 @@
 # flooded, with and without idle workers stealing priority work. Medians of
 # RUNS runs.
 set -eu
+BIN=${1:-build/tasklet}
 BUILD=${2:-build}
 RUNS=${RUNS:-5}
 N=${N:-100000}
@@ -15,7 +16,16 @@ CB="$BUILD/bench/container_bench"
 CPUS=$(nproc)
 
 tmp=$(mktemp -d /tmp/tasklet-bench-container.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	for p in $pids; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+WHO=container
+. "$(dirname "$0")/../scripts/lib.sh"
 
 # runs NAME ARGS...: RUNS runs, one output line each, into $tmp/NAME.
 runs() {
@@ -76,3 +86,26 @@ for m in flood flood_nosteal; do
 done
 echo "(median of $RUNS runs each; queue times measured by the container: ready to dequeued;" \
 	"economy Tasklets of ~20k loop iterations, 64 queued per worker)"
+echo
+
+# End to end, through a real trader and a container of $CPUS workers: what the
+# application sees (submit to result) for priority no-ops every 20 ms while
+# 16 economy Tasklets of ~200k iterations are always outstanding.
+"$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
+pids="$pids $!"
+wait_for "$tmp/trader.addr" ':'
+TRADER=$(head -n 1 "$tmp/trader.addr")
+"$BIN" container --trader "$TRADER" --name flood --workers "$CPUS" 2>"$tmp/c.log" &
+pids="$pids $!"
+wait_for "$tmp/trader.log" 'container flood registered'
+: >"$tmp/pf"
+r=0
+while [ $r -lt "$RUNS" ]; do
+	"$BUILD/bench/prio_flood" -t "$TRADER" -s 5 -o 16 -p 20 >>"$tmp/pf"
+	r=$((r + 1))
+done
+printf '%-44s %12s %12s %14s\n' "end to end, trader + container, $CPUS workers" "prio p50 us" \
+	"prio p99 us" "econ p50 us"
+printf '%-44s %12s %12s %14s\n' "submit to result (bench/prio_flood.c)" "$(median pf 2)" \
+	"$(median pf 4)" "$(median pf 6)"
+echo "(median of $RUNS runs of 5 s; the figures before the per-worker queues are in bench/README.md)"
