@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Description: `make demo`: a real trader and two real container processes on
+# Description: `make demo`: a real trader and real container processes on
 # loopback, a handful of example Tasklets (priority and economy) submitted by
-# `tasklet run`, each result printed with the container it ran on, then
-# everything that was started is stopped.
+# `tasklet run`, each result printed with the container it ran on; an
+# overload routed around; priority overtaking economy inside one container;
+# a container drained by SIGTERM handing its queue back; then everything that
+# was started is stopped.
 set -eu
 
 BIN=${1:-build/tasklet}
@@ -41,9 +43,10 @@ echo "trader listening on $TRADER"
 say "2. Two containers register with it"
 echo "   c1: priority + economy queues, 2 workers, price 20"
 echo "   c2: economy queue only,         1 worker,  price 10 (cheaper)"
-"$BIN" container --trader "$TRADER" --name c1 --workers 2 --price 20 2>"$tmp/c1.log" &
+"$BIN" container --trader "$TRADER" --name c1 --workers 2 --price 20 --verbose \
+	2>"$tmp/c1.log" &
 pids="$pids $!"
-"$BIN" container --trader "$TRADER" --name c2 --workers 1 --price 10 --no-priority \
+"$BIN" container --trader "$TRADER" --name c2 --workers 1 --price 10 --no-priority --verbose \
 	2>"$tmp/c2.log" &
 pids="$pids $!"
 wait_for "$tmp/trader.log" 'container c1 registered'
@@ -65,10 +68,10 @@ say "4. What the trader decided"
 grep -E 'tasklet .* -> container|no registered container' "$tmp/trader.log" | sed 's/^/   /'
 
 say "5. What the containers did"
-grep -hE 'queued|ran|failed' "$tmp/c1.log" "$tmp/c2.log" | sed 's/^/   /'
+grep -hE 'admitted|ran|failed' "$tmp/c1.log" "$tmp/c2.log" | sed 's/^[^ ]* /   /'
 
 say "6. Overload: 8 slow economy Tasklets and 2 priority ones submitted together"
-echo "   The economy queue of c2 builds up; priority Tasklets do not wait behind it."
+echo "   The economy queue of c2 builds up; priority Tasklets go to c1 and do not wait behind it."
 cat >"$tmp/slow.jsl" <<'JSL'
 let i = 0; let s = 0;
 while (i < 3000000) { s = s + i % 7; i = i + 1; }
@@ -87,7 +90,47 @@ sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet [0-9a-f]* ran on \([^ ]*\) (\([
 	printf '   %-12s %-10s %-9s %s\n' "$f" "$c" "$k" "$t"
 done
 
-say "7. A Tasklet whose QoS no container offers is answered, not lost"
+say "7. One container, two queues: priority overtakes queued economy work"
+echo "   c3: priority + economy queues, 1 worker, price 1 (now the cheapest): 6 slow economy"
+echo "   Tasklets, then 2 priority ones; its one worker starts the priority ones next."
+"$BIN" container --trader "$TRADER" --name c3 --workers 1 --price 1 --verbose \
+	2>"$tmp/c3.log" &
+C3=$!
+pids="$pids $C3"
+wait_for "$tmp/trader.log" 'container c3 registered'
+"$BIN" run --trader "$TRADER" -v "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+	"$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+	"$tmp/urgent.jsl" "$tmp/urgent.jsl" >/dev/null 2>"$tmp/same.log" || status=$?
+echo "   c3's worker, in the order it ran them:"
+grep -E 'ran \(' "$tmp/c3.log" | sed 's/^.*tasklet \([0-9a-f]*\) ran (\([a-z]*\)) in \([0-9.]*\) ms after \([0-9.]*\) ms queued.*/   \2 Tasklet \1: queued \4 ms, ran \3 ms/'
+
+say "8. SIGTERM drains a container: its queued Tasklets go back to the trader"
+echo "   8 slow Tasklets go to c3 (the cheapest); c3 gets SIGTERM with most still queued;"
+echo "   it hands them back, the trader places them on c2, c3 finishes what runs and exits 0."
+n0=$(wc -l <"$tmp/trader.log")
+"$BIN" run --trader "$TRADER" -v "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+	"$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+	>/dev/null 2>"$tmp/drain.log" &
+RUN=$!
+# until all eight were assigned to c3 (counting only this step's lines)
+i=0
+while [ "$(tail -n +$((n0 + 1)) "$tmp/trader.log" | grep -c -- '-> container c3')" -lt 8 ]; do
+	i=$((i + 1))
+	[ $i -gt 200 ] && { echo "demo: c3 was not assigned the Tasklets" >&2; exit 1; }
+	sleep 0.05
+done
+kill -TERM "$C3"
+wait "$RUN" || status=$?
+c3st=0
+wait "$C3" || c3st=$?
+pids=$(echo "$pids" | sed "s/ $C3//")
+sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet \([0-9a-f]*\) ran on \([^ ]*\) (\([a-z]*\)).*round trip \(.*\)$/   \1 \2 ran on \3, round trip \5/p' \
+	"$tmp/drain.log"
+echo "   the trader: $(grep -c 'handed back by container c3' "$tmp/trader.log") handed back and placed again;" \
+	"c3 exited with status $c3st"
+grep -hE 'draining:|drained:' "$tmp/c3.log" | sed 's/^[^ ]* /   /'
+
+say "9. A Tasklet whose QoS no container offers is answered, not lost"
 cat >"$tmp/private.jsl" <<'JSL'
 @QOS Privacy('TLS', 'demo-ca');
 console.log("secret");
