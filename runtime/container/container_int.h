@@ -59,7 +59,7 @@ struct delivery {
 	int from_trader;
 	uint64_t sent_ms;
 	char why[200]; /* the run's own error, for the report */
-	struct delivery *next;
+	UT_hash_handle hh; /* in its link's unacked, keyed by tasklet_id */
 };
 
 struct app_link {
@@ -68,7 +68,7 @@ struct app_link {
 	struct cxp_conn *conn;
 	int closing;               /* cxp_close called: not for new work, not in c->links */
 	unsigned fetches;          /* jobs fetching over this link */
-	struct delivery *unacked;  /* RESULTs sent, not acknowledged yet */
+	struct delivery *unacked;  /* RESULTs sent, not acknowledged yet (by tasklet id) */
 	uint64_t idle_since_ms;
 	UT_hash_handle hh;         /* c->links, keyed by addr */
 };

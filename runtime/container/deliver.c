@@ -30,10 +30,10 @@ static void report_undelivered(struct rt_container *c, const struct delivery *d,
 
 void rt_deliveries_lost(struct rt_container *c, struct app_link *k, const char *why)
 {
-	while (k->unacked) {
-		struct delivery *d = k->unacked;
+	struct delivery *d, *tmp;
 
-		k->unacked = d->next;
+	HASH_ITER(hh, k->unacked, d, tmp) {
+		HASH_DEL(k->unacked, d);
 		report_undelivered(c, d, k->addr, why);
 		free(d);
 	}
@@ -41,12 +41,12 @@ void rt_deliveries_lost(struct rt_container *c, struct app_link *k, const char *
 
 void rt_deliveries_tick(struct rt_container *c, struct app_link *k, uint64_t now_ms)
 {
-	for (struct delivery **pp = &k->unacked, *d; (d = *pp);) {
-		if (now_ms - d->sent_ms < RT_ACK_TIMEOUT_MS) {
-			pp = &d->next;
+	struct delivery *d, *tmp;
+
+	HASH_ITER(hh, k->unacked, d, tmp) {
+		if (now_ms - d->sent_ms < RT_ACK_TIMEOUT_MS)
 			continue;
-		}
-		*pp = d->next;
+		HASH_DEL(k->unacked, d);
 		report_undelivered(c, d, k->addr, "no acknowledgement within 10 s");
 		free(d);
 		rt_link_idle_check(k);
@@ -56,7 +56,7 @@ void rt_deliveries_tick(struct rt_container *c, struct app_link *k, uint64_t now
 int rt_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *payload)
 {
 	struct rt_container *c = k->c;
-	struct delivery **pp, *d;
+	struct delivery *d;
 	uint64_t tid;
 	char err[160];
 
@@ -64,15 +64,13 @@ int rt_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *pa
 		cxp_log("%s: %s", k->addr, err);
 		return -EPROTO;
 	}
-	for (pp = &k->unacked; (d = *pp); pp = &d->next)
-		if (d->tasklet_id == tid)
-			break;
+	HASH_FIND(hh, k->unacked, &tid, sizeof(tid), d);
 	if (!d) {
 		cxp_log("%s: RESULT_ACK for tasklet %016llx, which it was not sent (ignored)",
 			k->addr, (unsigned long long)tid);
 		return 0;
 	}
-	*pp = d->next;
+	HASH_DEL(k->unacked, d);
 	if (d->from_trader && c->tconn)
 		cxp_send_id(c->tconn, CXP_MSG_DONE, tid, tid);
 	free(d);
@@ -137,8 +135,18 @@ void rt_deliver(struct rt_container *c, struct job *j)
 	rc = cxp_send(k->conn, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len);
 	if (rc < 0)
 		goto out;
-	d->next = k->unacked;
-	k->unacked = d;
+	{
+		struct delivery *old;
+
+		/* A Tasklet id is admitted once at a time, so a second RESULT for it
+		 * on this link replaces a stale entry rather than adding one. */
+		HASH_FIND(hh, k->unacked, &d->tasklet_id, sizeof(d->tasklet_id), old);
+		if (old) {
+			HASH_DEL(k->unacked, old);
+			free(old);
+		}
+	}
+	HASH_ADD(hh, k->unacked, tasklet_id, sizeof(d->tasklet_id), d);
 	d = NULL;
 out:
 	if (rc < 0 && d)

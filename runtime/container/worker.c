@@ -42,6 +42,11 @@ static void run_job(struct worker *w, struct job *j)
 	j->start_seq = atomic_fetch_add_explicit(&c->starts, 1, memory_order_relaxed) + 1;
 	atomic_store_explicit(&w->running, 1, memory_order_relaxed);
 	RT_PROBE_RUN_START(w->idx, j->cls, j->sig.tasklet_id);
+	if (c->cfg.verbose)
+		cxp_log("tasklet %016llx started (%s) after %.3f ms queued%s",
+			(unsigned long long)j->sig.tasklet_id,
+			j->cls == RT_DQ_PRIO ? "priority" : "economy", (double)j->wait_ns / 1e6,
+			j->worker != w->idx ? ", stolen" : "");
 	t0 = clock_now_ns();
 	if (vm_run(j->local_st ? j->local_st : j->st, j->sig.root, &lim, &j->res) < 0) {
 		j->status = cxp_ecode_status(CXP_E_INTERNAL);

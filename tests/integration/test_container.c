@@ -412,6 +412,94 @@ static void test_sigterm_drains_nothing_lost(void)
 	CU_ASSERT_TRUE(stop_ok(&t));
 }
 
+/*
+ * --economy-share 50: while both classes wait, the worker alternates; under
+ * the default strict priority every queued priority Tasklet goes first.
+ */
+static void share_run(const char *share, int *econ_early)
+{
+	enum { N = 6 };
+	struct tp_proc t, c;
+	const char *opts[] = { "--workers", "1", "--economy-share", share, "--verbose", NULL };
+	struct tl_client *cl;
+	uint64_t blocker, eid[N], pid[N];
+	struct tl_result r;
+
+	*econ_early = -1;
+	CU_ASSERT_FATAL(start_trader(&t, "t-share") == 0);
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-share", opts) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(400), 0, &blocker), 0);
+	/* The rest queue behind the blocker once it runs. */
+	CU_ASSERT_EQUAL(tp_wait_log(&c, "started (economy)", 5000), 0);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, 1000, i, &eid[i]), 0);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 1, 1000, i, &pid[i]), 0);
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, blocker, &r, 20000), 0);
+	CU_ASSERT_EQUAL(r.start_seq, 1);
+	if (r.start_seq != 1)
+		fprintf(stderr, "\nblocker: start %llu, status %d, %s\n", (unsigned long long)r.start_seq,
+			r.status, r.error ? r.error : "");
+	tl_result_free(&r);
+	*econ_early = 0;
+	/* Of the N starts right after the blocker, how many were economy? */
+	for (int i = 0; i < N; i++) {
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, eid[i], &r, 20000), 0);
+		*econ_early += r.start_seq >= 2 && r.start_seq < 2 + N;
+		tl_result_free(&r);
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, pid[i], &r, 20000), 0);
+		tl_result_free(&r);
+	}
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&c));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+static void test_economy_share(void)
+{
+	int strict, half;
+
+	share_run("0", &strict);
+	share_run("50", &half);
+	CU_ASSERT_EQUAL(strict, 0);
+	CU_ASSERT_TRUE(half >= 2 && half <= 4);
+	if (strict != 0 || half < 2 || half > 4)
+		fprintf(stderr, "\neconomy starts among the first 6: strict %d, share 50 %d\n", strict,
+			half);
+}
+
+/* A second signal during a drain exits at once, with status 1. */
+static void test_second_signal_exits_at_once(void)
+{
+	struct tp_proc t, c;
+	const char *opts[] = { "--workers", "1", NULL };
+	struct tl_client *cl;
+	struct tl_result r;
+	uint64_t id, t0;
+	int st;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-sig2") == 0);
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-sig2", opts) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(5000), 0, &id), 0);
+	CU_ASSERT_EQUAL(tp_wait_log(&t, "-> container c-sig2", 5000), 0);
+	kill(c.pid, SIGTERM);
+	CU_ASSERT_EQUAL(tp_wait_log(&c, "draining:", 5000), 0);
+	t0 = clock_now_ms();
+	st = tp_stop(&c, SIGTERM, 5000);
+	CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	CU_ASSERT_TRUE(clock_now_ms() - t0 < 2000);
+	/* The application hears of it, not nothing. */
+	CU_ASSERT_EQUAL(tl_wait(cl, id, &r, 10000), 0);
+	CU_ASSERT_EQUAL(r.status, TL_ERR_LOST);
+	tl_result_free(&r);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
 /* Worker threads are pinned: affinity read back from /proc. */
 static int thread_cpus(pid_t pid, const char *comm, char *cpus, size_t cap)
 {
@@ -560,5 +648,7 @@ TL_SUITE(x_container, suite_init, suite_clean,
 	 { "an idle worker steals what waits behind a long run", test_idle_worker_steals },
 	 { "a full container is offered nothing: no 'busy' while another has room", test_full_container_gets_no_more },
 	 { "SIGTERM with queued work: handed back, nothing lost, exit 0", test_sigterm_drains_nothing_lost },
+	 { "--economy-share 50 alternates the classes; 0 is strict priority", test_economy_share },
+	 { "a second signal during a drain exits at once (status 1)", test_second_signal_exits_at_once },
 	 { "workers pinned to their CPUs (from /proc)", test_workers_pinned },
 	 { "make install DESTDIR= installs binary, library, header, man pages, units", test_make_install })
