@@ -41,7 +41,7 @@ enum cxp_type {
 	CXP_MSG_FETCH = 7,      /* container -> application: struct cxp_fetch */
 	CXP_MSG_CHUNKS = 8,     /* application -> container: struct cxp_chunks */
 	CXP_MSG_RESULT = 9,     /* container -> application: struct cxp_result */
-	CXP_MSG_DONE = 10,      /* container -> trader: u64 tasklet id, once the result is delivered */
+	CXP_MSG_DONE = 10,      /* container -> trader: struct cxp_done, once the result is delivered */
 	CXP_MSG_RESULT_ACK = 11, /* application -> container: u64 tasklet id, RESULT received */
 	CXP_MSG_HEARTBEAT = 12, /* container -> trader: struct cxp_heartbeat, about once a second */
 	CXP_MSG_HANDBACK = 13,  /* container -> trader: u64 tasklet id it gives back unrun */
@@ -178,9 +178,17 @@ struct cxp_result {
 	uint64_t start_seq; /* the container's count of Tasklets started, at this start (1, 2, ...) */
 	uint32_t worker;    /* the worker that ran it */
 	uint32_t flags;     /* CXP_RESULT_* */
+	uint32_t attempt;   /* the placement it answers (the signature's attempt) */
 	const char *output; size_t output_len;
 	const char *value;  size_t value_len;
 	const char *error;  size_t error_len;
+};
+
+/* DONE: the application acknowledged the result of this placement. */
+struct cxp_done {
+	uint64_t tasklet_id;
+	uint32_t attempt;
+	uint64_t fuel_used;
 };
 
 /* CHUNKS: u64 tasklet id, u32 n, then n chunks of VM_CHUNK_WIRE_SIZE bytes each
@@ -203,6 +211,8 @@ void cxp_fetch_encode(struct cxp_wbuf *w, const struct cxp_fetch *m);
 int cxp_fetch_decode(const void *p, size_t len, struct cxp_fetch *m, char *err, size_t errlen);
 void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m);
 int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err, size_t errlen);
+void cxp_done_encode(struct cxp_wbuf *w, const struct cxp_done *m);
+int cxp_done_decode(const void *p, size_t len, struct cxp_done *m, char *err, size_t errlen);
 void cxp_heartbeat_encode(struct cxp_wbuf *w, const struct cxp_heartbeat *m);
 int cxp_heartbeat_decode(const void *p, size_t len, struct cxp_heartbeat *m, char *err,
 			 size_t errlen);
@@ -211,7 +221,7 @@ void cxp_chunks_encode_header(struct cxp_wbuf *w, uint64_t tasklet_id, uint32_t 
 /* Checks that exactly n records of wire_size bytes follow the header. */
 int cxp_chunks_decode(const void *p, size_t len, size_t wire_size, struct cxp_chunks *m, char *err,
 		      size_t errlen);
-/* REGISTERED and DRAINING (the container id), DONE, RESULT_ACK and HANDBACK (the
+/* REGISTERED and DRAINING (the container id), RESULT_ACK and HANDBACK (the
  * tasklet id): one u64. */
 void cxp_id_encode(struct cxp_wbuf *w, uint64_t id);
 int cxp_id_decode(unsigned type, const void *p, size_t len, uint64_t *id, char *err, size_t errlen);
@@ -223,14 +233,15 @@ int cxp_id_decode(unsigned type, const void *p, size_t len, uint64_t *id, char *
  *   u32 nqos (<= VM_QOS_MAX), then per requirement:
  *     u8 cat (1..VM_QOS_CAT_MAX), u8 nparams (<= VM_QOS_MAX_PARAMS), then per
  *     parameter: u8 type (VM_QOS_P_INT: i64 | VM_QOS_P_STR: str <= 63 bytes)
- * Trailing bytes after the last requirement are an error. The struct is
+ * then u32 attempt (0 from the application; the trader numbers its placements
+1, 2, ... by rewriting these last four bytes). Trailing bytes are an error. The struct is
  * vm_sig (vm/vm.h); cxp/ only moves it, it does not interpret the QoS.
  */
 struct vm_sig;
 /* The largest encoding of a valid signature: a buffer this big always fits. */
 #define CXP_SIG_MAX_ENCODED                                                              \
 	(8 + 4 + VM_SIG_ADDR_MAX + 3 * 8 + 4 +                                          \
-	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)))
+	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)) + 4)
 /* Append s to w; the encoded length, -EINVAL for an invalid signature, or w's error. */
 int cxp_sig_encode(struct cxp_wbuf *w, const struct vm_sig *s);
 /* Decode and validate; bytes consumed, or -EINVAL with a message in err. */

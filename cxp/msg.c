@@ -170,7 +170,7 @@ int cxp_fetch_decode(const void *p, size_t len, struct cxp_fetch *m, char *err, 
 #undef MSG
 
 /* ---- RESULT: u64 tasklet_id, str container, u32 status, u64 fuel_used, u64 run_ns,
- *      u64 queue_ns, u64 start_seq, u32 worker, u32 flags,
+ *      u64 queue_ns, u64 start_seq, u32 worker, u32 flags, u32 attempt,
  *      str output, str value, str error ---- */
 
 void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m)
@@ -184,6 +184,7 @@ void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m)
 	cxp_put_u64(w, m->start_seq);
 	cxp_put_u32(w, m->worker);
 	cxp_put_u32(w, m->flags);
+	cxp_put_u32(w, m->attempt);
 	put_strn(w, m->output, m->output_len);
 	put_strn(w, m->value, m->value_len);
 	put_strn(w, m->error, m->error_len);
@@ -205,6 +206,7 @@ int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err
 	FIELD(m->start_seq = cxp_get_u64(&r), "start_seq");
 	FIELD(m->worker = cxp_get_u32(&r), "worker");
 	FIELD(m->flags = cxp_get_u32(&r), "flags");
+	FIELD(m->attempt = cxp_get_u32(&r), "attempt");
 	FIELD(m->output = cxp_get_strn(&r, &m->output_len), "output");
 	FIELD(m->value = cxp_get_strn(&r, &m->value_len), "value");
 	FIELD(m->error = cxp_get_strn(&r, &m->error_len), "error");
@@ -239,6 +241,29 @@ int cxp_chunks_decode(const void *p, size_t len, size_t wire_size, struct cxp_ch
 	}
 	m->chunks = (const uint8_t *)p + r.off;
 	return 0;
+}
+#undef MSG
+
+/* ---- DONE: u64 tasklet_id, u32 attempt, u64 fuel_used ---- */
+
+void cxp_done_encode(struct cxp_wbuf *w, const struct cxp_done *m)
+{
+	cxp_put_u64(w, m->tasklet_id);
+	cxp_put_u32(w, m->attempt);
+	cxp_put_u64(w, m->fuel_used);
+}
+
+#define MSG "DONE"
+int cxp_done_decode(const void *p, size_t len, struct cxp_done *m, char *err, size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->tasklet_id = cxp_get_u64(&r), "tasklet_id");
+	FIELD(m->attempt = cxp_get_u32(&r), "attempt");
+	FIELD(m->fuel_used = cxp_get_u64(&r), "fuel_used");
+	return trailing(&r, MSG, err, errlen);
 }
 #undef MSG
 
@@ -279,7 +304,7 @@ int cxp_heartbeat_decode(const void *p, size_t len, struct cxp_heartbeat *m, cha
 }
 #undef MSG
 
-/* ---- REGISTERED, DRAINING, DONE, RESULT_ACK, HANDBACK: u64 id ---- */
+/* ---- REGISTERED, DRAINING, RESULT_ACK, HANDBACK: u64 id ---- */
 
 void cxp_id_encode(struct cxp_wbuf *w, uint64_t id)
 {

@@ -71,7 +71,9 @@ say "5. What the containers did"
 grep -hE 'admitted|ran|failed' "$tmp/c1.log" "$tmp/c2.log" | sed 's/^[^ ]* /   /'
 
 say "6. Overload: 8 slow economy Tasklets and 2 priority ones submitted together"
-echo "   The economy queue of c2 builds up; priority Tasklets go to c1 and do not wait behind it."
+echo "   An idle container is never passed over for a busy one: the economy flood spreads over"
+echo "   c2 and c1; priority Tasklets go to c1 and take the first free worker there, ahead of"
+echo "   its queued economy work (a run in progress is not interrupted)."
 cat >"$tmp/slow.jsl" <<'JSL'
 let i = 0; let s = 0;
 while (i < 3000000) { s = s + i % 7; i = i + 1; }
@@ -91,34 +93,41 @@ sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet [0-9a-f]* ran on \([^ ]*\) (\([
 done
 
 say "7. One container, two queues: priority overtakes queued economy work"
-echo "   c3: priority + economy queues, 1 worker, price 1 (now the cheapest): 6 slow economy"
-echo "   Tasklets, then 2 priority ones; its one worker starts the priority ones next."
-"$BIN" container --trader "$TRADER" --name c3 --workers 1 --price 1 --verbose \
-	2>"$tmp/c3.log" &
+echo "   A second trader with one container, c3 (1 worker): 6 slow economy Tasklets, then"
+echo "   2 priority ones, submitted last: its worker runs them before the queued economy ones."
+"$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader2.addr" 2>"$tmp/trader2.log" &
+pids="$pids $!"
+wait_for "$tmp/trader2.addr" ':'
+TRADER2=$(head -n 1 "$tmp/trader2.addr")
+"$BIN" container --trader "$TRADER2" --name c3 --workers 1 --verbose 2>"$tmp/c3.log" &
 C3=$!
 pids="$pids $C3"
-wait_for "$tmp/trader.log" 'container c3 registered'
-"$BIN" run --trader "$TRADER" -v "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+wait_for "$tmp/trader2.log" 'container c3 registered'
+"$BIN" run --trader "$TRADER2" -v "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
 	"$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
 	"$tmp/urgent.jsl" "$tmp/urgent.jsl" >/dev/null 2>"$tmp/same.log" || status=$?
 echo "   c3's worker, in the order it ran them:"
 grep -E 'ran \(' "$tmp/c3.log" | sed 's/^.*tasklet \([0-9a-f]*\) ran (\([a-z]*\)) in \([0-9.]*\) ms after \([0-9.]*\) ms queued.*/   \2 Tasklet \1: queued \4 ms, ran \3 ms/'
 
 say "8. SIGTERM drains a container: its queued Tasklets go back to the trader"
-echo "   8 slow Tasklets go to c3 (the cheapest); c3 gets SIGTERM with most still queued;"
-echo "   it hands them back, the trader places them on c2, c3 finishes what runs and exits 0."
-n0=$(wc -l <"$tmp/trader.log")
-"$BIN" run --trader "$TRADER" -v "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+echo "   8 slow Tasklets go to c3, the only container; c4 joins; c3 gets SIGTERM with most"
+echo "   still queued: it hands them back, the trader places them on c4, c3 finishes what"
+echo "   runs and exits 0."
+n0=$(wc -l <"$tmp/trader2.log")
+"$BIN" run --trader "$TRADER2" -v "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
 	"$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
 	>/dev/null 2>"$tmp/drain.log" &
 RUN=$!
 # until all eight were assigned to c3 (counting only this step's lines)
 i=0
-while [ "$(tail -n +$((n0 + 1)) "$tmp/trader.log" | grep -c -- '-> container c3')" -lt 8 ]; do
+while [ "$(tail -n +$((n0 + 1)) "$tmp/trader2.log" | grep -c -- '-> container c3')" -lt 8 ]; do
 	i=$((i + 1))
 	[ $i -gt 200 ] && { echo "demo: c3 was not assigned the Tasklets" >&2; exit 1; }
 	sleep 0.05
 done
+"$BIN" container --trader "$TRADER2" --name c4 --workers 2 2>"$tmp/c4.log" &
+pids="$pids $!"
+wait_for "$tmp/trader2.log" 'container c4 registered'
 kill -TERM "$C3"
 wait "$RUN" || status=$?
 c3st=0
@@ -126,7 +135,7 @@ wait "$C3" || c3st=$?
 pids=$(echo "$pids" | sed "s/ $C3//")
 sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet \([0-9a-f]*\) ran on \([^ ]*\) (\([a-z]*\)).*round trip \(.*\)$/   \1 \2 ran on \3, round trip \5/p' \
 	"$tmp/drain.log"
-echo "   the trader: $(grep -c 'handed back by container c3' "$tmp/trader.log") handed back and placed again;" \
+echo "   the trader: $(grep -c 'handed back by container c3' "$tmp/trader2.log") handed back and placed again;" \
 	"c3 exited with status $c3st"
 grep -hE 'draining:|drained:' "$tmp/c3.log" | sed 's/^[^ ]* /   /'
 

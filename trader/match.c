@@ -31,17 +31,30 @@ static int satisfies(const struct trd_cand *c, const struct vm_qos *r)
 	}
 }
 
-/* Order: price, then load per worker (compared without division), then id. */
+/* Busy: every worker has a Tasklet (the trader's count: assigned, not done). */
+static int busy(const struct trd_cand *c)
+{
+	return c->load >= c->workers;
+}
+
+/*
+ * Order: a container with an idle worker before a busy one (an idle
+ * container is never passed over for a busy one); among idle ones the
+ * cheapest, then the lower load per worker; among busy ones the lower load
+ * per worker (the sooner start), then the cheapest; then the older id.
+ */
 static int better(const struct trd_cand *a, const struct trd_cand *b)
 {
-	uint64_t la, lb;
+	uint64_t la = (uint64_t)a->load * b->workers, lb = (uint64_t)b->load * a->workers;
 
-	if (a->price != b->price)
+	if (busy(a) != busy(b))
+		return !busy(a);
+	if (!busy(a) && a->price != b->price)
 		return a->price < b->price;
-	la = (uint64_t)a->load * b->workers;
-	lb = (uint64_t)b->load * a->workers;
 	if (la != lb)
 		return la < lb;
+	if (a->price != b->price)
+		return a->price < b->price;
 	return a->id < b->id;
 }
 
@@ -60,7 +73,8 @@ int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_
 				break;
 		if (j < nq)
 			continue;
-		if (cs[i].draining || (cs[i].capacity[cls] && cs[i].held[cls] >= cs[i].capacity[cls])) {
+		if (cs[i].draining || cs[i].suspected ||
+		    (cs[i].capacity[cls] && cs[i].held[cls] >= cs[i].capacity[cls])) {
 			full++;
 			continue;
 		}
@@ -72,8 +86,8 @@ int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_
 	if (full) {
 		if (why && whycap)
 			snprintf(why, whycap,
-				 "every container that satisfies the QoS is full or draining (%zu of "
-				 "%zu registered)",
+				 "every container that satisfies the QoS is full, draining or suspected "
+				 "(%zu of %zu registered)",
 				 full, n);
 		return -EBUSY;
 	}

@@ -16,6 +16,7 @@
 #include <uthash.h>
 
 #include "common/clock.h"
+#include "common/le.h"
 #include "trader/trader.h"
 
 /* Per-connection role, set once the first message tells who the peer is. */
@@ -40,6 +41,7 @@ struct pending {
 	struct vm_qos qos[VM_QOS_MAX];
 	uint32_t nqos;
 	unsigned cls;         /* capacity class (trd_class) */
+	uint32_t attempt;     /* placements so far (the last four bytes of sig) */
 	UT_hash_handle hh; /* in t->pend, keyed by tasklet_id */
 };
 
@@ -99,17 +101,22 @@ static int place(struct trd_trader *t, struct pending *p, char *why, size_t whyc
 	if (i < 0)
 		return i;
 	c = &t->cont[i];
+	/* Number the placement in the signature's last field, so that what a
+	 * container reports of an earlier placement is recognised and dropped. */
+	le32_store(p->sig + p->siglen - 4, p->attempt + 1);
 	rc = cxp_send(t->cpeer[i]->conn, CXP_MSG_ASSIGN, p->tasklet_id, p->sig, p->siglen);
 	if (rc < 0) {
 		snprintf(why, whycap, "forwarding to container %s failed: %s", c->name,
 			 strerror(-rc));
 		return rc;
 	}
+	p->attempt++;
 	c->load++;
 	c->held[p->cls]++;
 	p->container = c->id;
-	cxp_log("tasklet %016llx -> container %s (id %llu, load %u)",
-		(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id, c->load);
+	cxp_log("tasklet %016llx -> container %s (id %llu, load %u)%s",
+		(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id, c->load,
+		p->attempt > 1 ? ", placed again" : "");
 	if (p->app)
 		send_assigned(p->app, p->reqid, p->tasklet_id, c);
 	return 0;
@@ -130,23 +137,58 @@ static void arm_hold(struct trd_trader *t);
  * take it; else held until one can (--hold-ms), or answered with the reason:
  * "no matching container" or, when every match is full, "container busy".
  */
-static void place_or_hold(struct trd_trader *t, struct pending *p)
+/* 1 when placed or held; 0 when answered with an error (p is freed then). */
+static int place_or_hold_lost(struct trd_trader *t, struct pending *p, const char *lost)
 {
-	char why[256];
+	char why[256], msg[448];
 	int rc = place(t, p, why, sizeof(why));
 
 	if (rc == 0)
-		return;
+		return 1;
 	if ((rc == -ENOENT || rc == -EBUSY) && t->cfg.hold_ms) {
 		p->deadline_ms = clock_now_ms() + t->cfg.hold_ms;
 		cxp_log("tasklet %016llx held: %s", (unsigned long long)p->tasklet_id, why);
 		t->nheld++;
 		arm_hold(t);
-		return;
+		return 1;
+	}
+	if (lost) {
+		/* Its container is gone and no other can take it: say both. */
+		snprintf(msg, sizeof(msg), "%s; no other container can take it: %s", lost, why);
+		cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, msg);
+		fail_pending(t, p, CXP_E_LOST, msg);
+		return 0;
 	}
 	cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, why);
 	fail_pending(t, p, rc == -ENOENT ? CXP_E_NOMATCH : rc == -EBUSY ? CXP_E_BUSY : CXP_E_INTERNAL,
 		     why);
+	return 0;
+}
+
+static void place_or_hold(struct trd_trader *t, struct pending *p)
+{
+	(void)place_or_hold_lost(t, p, NULL);
+}
+
+/*
+ * p's container is gone or suspected: place p again (attempt + 1), unless it
+ * was placed TRD_MAX_ATTEMPTS times already; then its application hears
+ * "container lost". Returns 1 when placed again (or held), 0 when failed.
+ */
+static int replace_lost(struct trd_trader *t, struct pending *p, const char *why)
+{
+	char msg[256];
+
+	p->container = 0;
+	if (p->attempt >= TRD_MAX_ATTEMPTS) {
+		snprintf(msg, sizeof(msg), "%s (after %u attempts)", why, p->attempt);
+		cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, msg);
+		fail_pending(t, p, CXP_E_LOST, msg);
+		return 0;
+	}
+	cxp_log("tasklet %016llx: %s; placing it again (attempt %u)",
+		(unsigned long long)p->tasklet_id, why, p->attempt + 1);
+	return place_or_hold_lost(t, p, why);
 }
 
 /* A container no longer holds p (done, failed, given back): free its slot. */
@@ -298,6 +340,7 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	c->workers = r.workers ? r.workers : 1;
 	c->capacity[0] = r.capacity[0];
 	c->capacity[1] = r.capacity[1];
+	c->last_hb_ms = clock_now_ms(); /* registration counts as the first heartbeat */
 	t->cpeer[t->ncont] = pe;
 	pe->kind = PEER_CONTAINER;
 	pe->cidx = t->ncont++;
@@ -315,6 +358,7 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 	struct trd_cand *c;
 	struct pending *p;
 	uint64_t tid = 0;
+	struct cxp_done d;
 	char err[160];
 
 	if (pe->kind != PEER_CONTAINER) {
@@ -322,15 +366,19 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 			h->len);
 		return -EPROTO;
 	}
-	if (cxp_id_decode(h->type, payload, h->len, &tid, err, sizeof(err)) < 0) {
+	if (cxp_done_decode(payload, h->len, &d, err, sizeof(err)) < 0) {
 		cxp_log("%s: %s", cxp_conn_peer(pe->conn), err);
 		return -EPROTO;
 	}
+	tid = d.tasklet_id;
 	c = &t->cont[pe->cidx];
 	p = pending_find(t, tid, c->id);
-	if (!p) {
-		cxp_log("container %s: DONE for unknown tasklet %016llx (ignored)", c->name,
-			(unsigned long long)tid);
+	if (!p || p->attempt != d.attempt) {
+		/* e.g. a container that came back after it was suspected finishes
+		 * a Tasklet that was placed elsewhere meanwhile */
+		cxp_log("container %s: DONE for tasklet %016llx attempt %u, which it does not "
+			"hold (ignored)",
+			c->name, (unsigned long long)tid, d.attempt);
 		return 0;
 	}
 	release_slot(c, p);
@@ -412,6 +460,11 @@ static int on_heartbeat(struct peer *pe, const struct cxp_hdr *h, const uint8_t 
 	c->last_hb_ms = clock_now_ms();
 	if (c->hb.speed)
 		c->speed = c->hb.speed;
+	if (c->suspected) {
+		c->suspected = 0;
+		cxp_log("container %s (id %llu) is heard from again: no longer suspected", c->name,
+			(unsigned long long)c->id);
+	}
 	return 0;
 }
 
@@ -485,30 +538,66 @@ static void on_accept(struct cxp_conn *conn, void *ud)
 	cxp_conn_set_data(conn, pe);
 }
 
+/* Place again (or fail) every Tasklet held by container cid, which is gone or suspected. */
+static void replace_all(struct trd_trader *t, struct trd_cand *c, uint64_t cid, const char *name,
+			const char *what)
+{
+	struct pending *p, *next;
+	unsigned again = 0, lost = 0;
+	char why[160];
+
+	snprintf(why, sizeof(why), "container %s %s before returning a result", name, what);
+	HASH_ITER(hh, t->pend, p, next) {
+		if (p->container != cid)
+			continue;
+		if (c)
+			release_slot(c, p);
+		if (replace_lost(t, p, why))
+			again++;
+		else
+			lost++;
+	}
+	if (again || lost)
+		cxp_log("container %s %s: %u tasklet%s placed again, %u reported lost", name, what,
+			again, again == 1 ? "" : "s", lost);
+}
+
 static void remove_container(struct trd_trader *t, size_t i)
 {
-	struct trd_cand *c = &t->cont[i];
-	struct pending *p, *next;
-	char msg[160];
-	unsigned lost = 0;
+	struct trd_cand c = t->cont[i];
 
-	snprintf(msg, sizeof(msg), "container %s went away before returning a result", c->name);
-	HASH_ITER(hh, t->pend, p, next) {
-		if (p->container == c->id) {
-			lost++;
-			fail_pending(t, p, CXP_E_LOST, msg);
-		}
-	}
-	cxp_log("container %s (id %llu) unregistered; %u tasklet%s reported lost to their "
-		"applications",
-		c->name, (unsigned long long)c->id, lost, lost == 1 ? "" : "s");
-	/* Keep the store dense: move the last container into the hole. */
+	/* Out of the store first, so that its Tasklets go to other containers. */
 	t->ncont--;
 	if (i != t->ncont) {
 		t->cont[i] = t->cont[t->ncont];
 		t->cpeer[i] = t->cpeer[t->ncont];
 		t->cpeer[i]->cidx = i;
 	}
+	cxp_log("container %s (id %llu) unregistered", c.name, (unsigned long long)c.id);
+	replace_all(t, NULL, c.id, c.name, "went away");
+}
+
+/*
+ * Every TRD_TICK_MS: a container whose last HEARTBEAT (or registration) is
+ * older than suspect_ms is suspected: it is offered no more work and what it
+ * holds is placed again. A heartbeat clears the suspicion.
+ */
+static void suspect_tick(void *arg)
+{
+	struct trd_trader *t = arg;
+	uint64_t now = clock_now_ms();
+
+	for (size_t i = 0; i < t->ncont; i++) {
+		struct trd_cand *c = &t->cont[i];
+
+		if (c->suspected || now - c->last_hb_ms < t->cfg.suspect_ms)
+			continue;
+		c->suspected = 1;
+		cxp_log("container %s (id %llu): no heartbeat for %llu ms: suspected", c->name,
+			(unsigned long long)c->id, (unsigned long long)(now - c->last_hb_ms));
+		replace_all(t, c, c->id, c->name, "is suspected (no heartbeat)");
+	}
+	cxp_loop_timer(t->loop, TRD_TICK_MS, suspect_tick, t);
 }
 
 static void on_close(struct cxp_conn *conn, int reason, void *ud)
@@ -552,6 +641,14 @@ struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, cha
 		return NULL;
 	t->loop = l;
 	t->cfg = *cfg;
+	if (!t->cfg.suspect_ms)
+		t->cfg.suspect_ms = TRD_SUSPECT_MS;
+	rc = cxp_loop_timer(l, TRD_TICK_MS, suspect_tick, t);
+	if (rc < 0) {
+		free(t);
+		errno = -rc;
+		return NULL;
+	}
 	rc = cxp_listen(l, cfg->listen, &trader_handlers, t, bound, boundcap);
 	if (rc < 0) {
 		cxp_log("cannot listen on %s: %s", cfg->listen, strerror(-rc));

@@ -24,6 +24,7 @@ struct trd_cand {
 	uint32_t held[2];     /* of those, per class (0 priority, 1 economy) */
 	uint32_t capacity[2]; /* per class, from REGISTER; 0 = not limited */
 	int draining;         /* said DRAINING: offer it nothing */
+	int suspected;        /* no HEARTBEAT for suspect_ms: offer it nothing */
 	uint64_t last_hb_ms;  /* when its last HEARTBEAT arrived (0: none yet) */
 	struct cxp_heartbeat hb;
 };
@@ -48,9 +49,16 @@ static inline unsigned trd_class(const struct vm_qos *q, size_t nq)
 int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
 	      size_t whycap);
 
+/* A Tasklet is placed at most this many times (its container lost or suspected). */
+#define TRD_MAX_ATTEMPTS 3
+/* A container silent this long (no HEARTBEAT; they come every second) is suspected. */
+#define TRD_SUSPECT_MS 3000
+#define TRD_TICK_MS 250
+
 struct trd_config {
 	char listen[CXP_ADDR_MAX + 1]; /* "HOST:PORT" */
 	uint32_t hold_ms;              /* hold an unmatched signature this long; 0 = answer at once */
+	uint32_t suspect_ms;           /* 0 = TRD_SUSPECT_MS */
 };
 
 struct trd_trader;

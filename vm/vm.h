@@ -164,6 +164,7 @@ struct vm_sig {
 	uint64_t start_ns; /* wall-clock start the Tasklet sees (deterministic time) */
 	uint32_t nqos;
 	struct vm_qos qos[VM_QOS_MAX];
+	uint32_t attempt; /* placement number (the trader's; 0 as submitted) */
 };
 
 /* Its wire encoding (SUBMIT, ASSIGN) is cxp_sig_encode / cxp_sig_decode in cxp/. */

@@ -57,7 +57,9 @@ struct tl_client {
 	pthread_cond_t cv;
 	struct task *tasks;
 	uint64_t next_id;
+	uint64_t first_id; /* ids [first_id, next_id) are this client's */
 	int connect_res; /* 1 = pending, 0 = connected, < 0 = failed */
+	struct tl_stats stats; /* under mu */
 
 	struct cxp_fetch *scratch; /* I/O thread */
 
@@ -107,8 +109,11 @@ static char *dupn(const char *s, size_t n)
 static void task_complete_locked(struct tl_client *c, struct task *t, int status,
 				 const char *container, const char *error)
 {
-	if (t->done)
+	if (t->done) {
+		c->stats.duplicates++;
 		return;
+	}
+	c->stats.answered++;
 	t->res.status = status;
 	if (container)
 		snprintf(t->res.container, sizeof(t->res.container), "%s", container);
@@ -323,6 +328,11 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 	ack_result(conn, r.tasklet_id);
 	t = task_lookup(c, r.tasklet_id);
 	if (!t) {
+		pthread_mutex_lock(&c->mu);
+		/* One of ours, collected already: a late second answer. */
+		if (r.tasklet_id >= c->first_id && r.tasklet_id < c->next_id)
+			c->stats.duplicates++;
+		pthread_mutex_unlock(&c->mu);
 		cxp_log("%s: result for unknown tasklet %016llx (ignored)", cxp_conn_peer(conn),
 			(unsigned long long)r.tasklet_id);
 		return 0;
@@ -429,6 +439,7 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	t->res.id = t->id;
 	t->t_submit_ns = clock_now_ns();
 	HASH_ADD(hh, c->tasks, id, sizeof(t->id), t);
+	c->stats.submitted++;
 	pthread_mutex_unlock(&c->mu);
 	*id = t->id;
 	rc = cxp_loop_post(c->loop, submit_cb, t);
@@ -626,6 +637,7 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	if (getrandom(&c->next_id, sizeof(c->next_id), 0) != sizeof(c->next_id))
 		c->next_id = clock_now_ns() ^ ((uint64_t)getpid() << 32);
 	c->next_id = (c->next_id & 0x7fffffffffff0000ull) | 1;
+	c->first_id = c->next_id;
 
 	if (!o->trader) {
 		snprintf(err, errlen, "no trader address given (tl_options.trader, HOST:PORT)");
@@ -686,6 +698,13 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 fail:
 	tl_client_free(c);
 	return NULL;
+}
+
+void tl_client_stats(struct tl_client *c, struct tl_stats *st)
+{
+	pthread_mutex_lock(&c->mu);
+	*st = c->stats;
+	pthread_mutex_unlock(&c->mu);
 }
 
 const char *tl_client_trader(const struct tl_client *c)

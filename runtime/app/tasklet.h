@@ -88,6 +88,15 @@ int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout
 void tl_result_free(struct tl_result *res);
 const char *tl_status_name(int status);
 
+/* What this client has seen so far. */
+struct tl_stats {
+	uint64_t submitted;  /* Tasklets submitted */
+	uint64_t answered;   /* of those, ended with a result or an error */
+	uint64_t duplicates; /* answers that came for a Tasklet already answered: ignored
+			      * (e.g. a container that was suspected and finished after all) */
+};
+void tl_client_stats(struct tl_client *c, struct tl_stats *st);
+
 void tl_client_free(struct tl_client *c);
 
 #endif

@@ -55,6 +55,15 @@ void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_h
 										     : RT_DQ_ECON;
 	qname = j->cls == RT_DQ_PRIO ? "priority" : "economy";
 	HASH_FIND(hh, c->jobs, &j->sig.tasklet_id, sizeof(j->sig.tasklet_id), dup);
+	if (dup && from_trader && dup->from_trader && j->sig.attempt > dup->sig.attempt) {
+		/* The trader placed it again (it suspected us) and chose us again:
+		 * the run we have answers the newer placement. */
+		cxp_log("tasklet %016llx: attempt %u replaces attempt %u here",
+			(unsigned long long)j->sig.tasklet_id, j->sig.attempt, dup->sig.attempt);
+		dup->sig.attempt = j->sig.attempt;
+		free(j);
+		return;
+	}
 	if (dup) {
 		cxp_log("%s: rejected ASSIGN: tasklet %016llx is already here",
 			cxp_conn_peer(from), (unsigned long long)j->sig.tasklet_id);

@@ -56,6 +56,8 @@ enum job_state {
 
 struct delivery {
 	uint64_t tasklet_id;
+	uint32_t attempt;
+	uint64_t fuel_used;
 	int from_trader;
 	uint64_t sent_ms;
 	char why[200]; /* the run's own error, for the report */

@@ -71,8 +71,16 @@ int rt_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *pa
 		return 0;
 	}
 	HASH_DEL(k->unacked, d);
-	if (d->from_trader && c->tconn)
-		cxp_send_id(c->tconn, CXP_MSG_DONE, tid, tid);
+	if (d->from_trader && c->tconn) {
+		struct cxp_done done = { .tasklet_id = tid, .attempt = d->attempt,
+					 .fuel_used = d->fuel_used };
+		uint8_t b[32];
+		struct cxp_wbuf w;
+
+		cxp_wbuf_init_fixed(&w, b, sizeof(b));
+		cxp_done_encode(&w, &done);
+		cxp_send(c->tconn, CXP_MSG_DONE, tid, w.p, w.len);
+	}
 	free(d);
 	rt_link_idle_check(k);
 	return 0;
@@ -110,6 +118,7 @@ void rt_deliver(struct rt_container *c, struct job *j)
 	r.worker = j->ran_on;
 	r.flags = (j->start_seq ? CXP_RESULT_RAN : 0) |
 		  (j->start_seq && j->ran_on != j->worker ? CXP_RESULT_STOLEN : 0);
+	r.attempt = j->sig.attempt;
 	r.output = j->res.output ? j->res.output : "";
 	r.output_len = j->res.output ? j->res.output_len : 0;
 	r.value = j->res.value ? j->res.value : "";
@@ -124,6 +133,8 @@ void rt_deliver(struct rt_container *c, struct job *j)
 	if (!d || w.err)
 		goto out;
 	d->tasklet_id = j->sig.tasklet_id;
+	d->attempt = j->sig.attempt;
+	d->fuel_used = j->res.fuel_used;
 	d->from_trader = j->from_trader;
 	d->sent_ms = clock_now_ms();
 	snprintf(d->why, sizeof(d->why), "%s", r.error);

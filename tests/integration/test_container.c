@@ -365,10 +365,10 @@ static void test_full_container_gets_no_more(void)
 }
 
 /*
- * SIGTERM with queued work: the cheap container takes all ten; SIGTERM
- * makes it hand the queued ones back, the trader places them on the other
- * container, the running one finishes; every Tasklet has exactly one good
- * result, and the drained container exits 0.
+ * SIGTERM with queued work: the only container takes all ten; a second one
+ * registers; SIGTERM makes the first hand the queued ones back, the trader
+ * places them on the second, the running one finishes; every Tasklet has
+ * exactly one good result, and the drained container exits 0.
  */
 static void test_sigterm_drains_nothing_lost(void)
 {
@@ -382,13 +382,13 @@ static void test_sigterm_drains_nothing_lost(void)
 
 	CU_ASSERT_FATAL(start_trader(&t, "t-drain") == 0);
 	CU_ASSERT_FATAL(start_container(&a, &t, "c-a", ao) == 0);
-	CU_ASSERT_FATAL(start_container(&b, &t, "c-b", bo) == 0);
 	cl = client(&t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
 	for (int i = 0; i < N; i++)
 		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(300), i, &id[i]), 0);
-	/* All ten went to the cheap one; once its first runs, drain it. */
+	/* All ten went to the only container; then another joins and the first drains. */
 	CU_ASSERT_EQUAL(tp_wait_log(&t, "load 10)", 5000), 0);
+	CU_ASSERT_FATAL(start_container(&b, &t, "c-b", bo) == 0);
 	kill(a.pid, SIGTERM);
 	for (int i = 0; i < N; i++) {
 		struct tl_result r;
@@ -497,6 +497,109 @@ static void test_second_signal_exits_at_once(void)
 	CU_ASSERT_EQUAL(r.status, TL_ERR_LOST);
 	tl_result_free(&r);
 	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/*
+ * No Tasklet lost: a container SIGKILLed with Tasklets queued and running;
+ * the trader places them again on the other one; each Tasklet ends in
+ * exactly one good result.
+ */
+static void test_killed_container_tasklets_placed_again(void)
+{
+	enum { N = 8 };
+	struct tp_proc t, a, b;
+	const char *ao[] = { "--workers", "1", "--verbose", NULL };
+	const char *bo[] = { "--workers", "1", NULL };
+	struct tl_client *cl;
+	struct tl_stats st;
+	uint64_t id[N];
+	int ok = 0, on_b = 0;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-kill") == 0);
+	CU_ASSERT_FATAL(start_container(&a, &t, "c-kill", ao) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(200), i, &id[i]), 0);
+	/* Once the only container runs one and holds the rest, kill it and add another. */
+	CU_ASSERT_EQUAL(tp_wait_log(&a, "started (economy)", 5000), 0);
+	CU_ASSERT_FATAL(start_container(&b, &t, "c-after", bo) == 0);
+	kill(a.pid, SIGKILL);
+	for (int i = 0; i < N; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
+		ok += r.status == TL_OK;
+		on_b += !strcmp(r.container, "c-after");
+		if (r.status != TL_OK)
+			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, N);
+	CU_ASSERT_TRUE(on_b >= N - 1); /* c-kill may have delivered the one it ran */
+	tl_client_stats(cl, &st);
+	CU_ASSERT_EQUAL(st.answered, N);
+	CU_ASSERT_TRUE(tp_log_count(&t, "placing it again") >= 1);
+	tl_client_free(cl);
+	tp_stop(&a, SIGKILL, 1000);
+	CU_ASSERT_TRUE(stop_ok(&b));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/*
+ * A hung container (SIGSTOP) misses heartbeats, is suspected, and its
+ * Tasklets are placed again; when it comes back (SIGCONT) and finishes
+ * them too, the application still has exactly one answer per Tasklet: the
+ * late ones are recognised and dropped.
+ */
+static void test_hung_container_suspected(void)
+{
+	enum { N = 6 };
+	struct tp_proc t, a, b;
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0",
+			  "--suspect-ms", "1500", NULL };
+	const char *ao[] = { "--workers", "1", "--price", "1", "--verbose", NULL };
+	const char *bo[] = { "--workers", "2", "--price", "50", NULL };
+	struct tl_client *cl;
+	struct tl_stats st;
+	uint64_t id[N], t0;
+	int ok = 0;
+
+	CU_ASSERT_FATAL(tp_start(&t, dir, "t-hung", NULL, targv) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t, 5000) == 0);
+	CU_ASSERT_FATAL(start_container(&a, &t, "c-hung", ao) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(300), i, &id[i]), 0);
+	CU_ASSERT_EQUAL(tp_wait_log(&a, "started (economy)", 5000), 0);
+	CU_ASSERT_FATAL(start_container(&b, &t, "c-ok", bo) == 0);
+	kill(a.pid, SIGSTOP);
+	t0 = clock_now_ms();
+	for (int i = 0; i < N; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
+		ok += r.status == TL_OK && !strcmp(r.container, "c-ok");
+		if (r.status != TL_OK)
+			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
+		tl_result_free(&r);
+	}
+	/* All answered by c-ok, after the suspicion (1.5 s) and not much later. */
+	CU_ASSERT_EQUAL(ok, N);
+	CU_ASSERT_TRUE(clock_now_ms() - t0 < 15000);
+	CU_ASSERT_EQUAL(tp_log_count(&t, "c-hung (id 1): no heartbeat"), 1);
+	/* Back from the stop: it finishes what it had; nothing reaches the application twice. */
+	kill(a.pid, SIGCONT);
+	CU_ASSERT_EQUAL(tp_wait_log(&t, "c-hung (id 1) is heard from again", 10000), 0);
+	CU_ASSERT_EQUAL(tp_wait_log(&t, "which it does not hold (ignored)", 10000), 0);
+	tl_client_stats(cl, &st);
+	CU_ASSERT_EQUAL(st.submitted, N);
+	CU_ASSERT_EQUAL(st.answered, N);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&a));
+	CU_ASSERT_TRUE(stop_ok(&b));
 	CU_ASSERT_TRUE(stop_ok(&t));
 }
 
@@ -650,5 +753,7 @@ TL_SUITE(x_container, suite_init, suite_clean,
 	 { "SIGTERM with queued work: handed back, nothing lost, exit 0", test_sigterm_drains_nothing_lost },
 	 { "--economy-share 50 alternates the classes; 0 is strict priority", test_economy_share },
 	 { "a second signal during a drain exits at once (status 1)", test_second_signal_exits_at_once },
+	 { "a killed container's Tasklets are placed again: one result each", test_killed_container_tasklets_placed_again },
+	 { "a hung (SIGSTOPped) container is suspected; late results dropped", test_hung_container_suspected },
 	 { "workers pinned to their CPUs (from /proc)", test_workers_pinned },
 	 { "make install DESTDIR= installs binary, library, header, man pages, units", test_make_install })

@@ -67,6 +67,47 @@ static void test_load_breaks_price_ties(void)
 	CU_ASSERT_EQUAL(trd_match(s, 3, NULL, 0, NULL, 0), 2);
 }
 
+static void test_idle_before_busy(void)
+{
+	struct trd_cand s[] = {
+		{ .id = 1, .name = "cheap", .price = 1, .workers = 1, .load = 1 },   /* busy */
+		{ .id = 2, .name = "dear", .price = 90, .workers = 2, .load = 1 },   /* one idle worker */
+		{ .id = 3, .name = "dearer", .price = 95, .workers = 1, .load = 0 }, /* idle */
+	};
+
+	/* An idle container is never passed over for a busy one; among idle, the cheapest. */
+	CU_ASSERT_EQUAL(trd_match(s, 3, NULL, 0, NULL, 0), 1);
+	/* All busy: the lowest load per worker (the sooner start), not the price. */
+	s[1].load = 4;
+	s[2].load = 2;
+	CU_ASSERT_EQUAL(trd_match(s, 3, NULL, 0, NULL, 0), 0);
+	s[0].load = 3;
+	CU_ASSERT_EQUAL(trd_match(s, 3, NULL, 0, NULL, 0), 1); /* 2 per worker vs 3 and 2: price */
+}
+
+static void test_full_draining_suspected_skipped(void)
+{
+	struct trd_cand s[] = {
+		{ .id = 1, .name = "full", .workers = 1, .capacity = { 4, 4 }, .held = { 0, 4 }, .load = 4 },
+		{ .id = 2, .name = "draining", .workers = 1, .draining = 1 },
+		{ .id = 3, .name = "suspected", .workers = 1, .suspected = 1 },
+	};
+	char why[256];
+
+	CU_ASSERT_EQUAL(trd_match(s, 3, NULL, 0, why, sizeof(why)), -EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "full, draining or suspected (3 of 3 registered)"));
+	s[2].suspected = 0;
+	CU_ASSERT_EQUAL(trd_match(s, 3, NULL, 0, why, sizeof(why)), 2);
+	/* A priority Tasklet counts against the priority capacity only. */
+	{
+		struct vm_qos q = prio("True");
+
+		s[0].flags = CXP_CAP_PRIORITY;
+		s[2].suspected = 1;
+		CU_ASSERT_EQUAL(trd_match(s, 3, &q, 1, why, sizeof(why)), 0);
+	}
+}
+
 static void test_no_match_explained(void)
 {
 	struct vm_qos q[] = { speed(300), prio("True"), speed(2000) };
@@ -97,5 +138,7 @@ TL_SUITE(u_trader, NULL, NULL,
 	 { "Priority('True') needs a priority queue", test_priority_needs_queue },
 	 { "requirements narrow in source order", test_speed_then_priority },
 	 { "load per worker breaks price ties", test_load_breaks_price_ties },
+	 { "an idle container before a busy one, whatever the price", test_idle_before_busy },
+	 { "full, draining and suspected containers are offered nothing", test_full_draining_suspected_skipped },
 	 { "no match names the requirement that emptied the set", test_no_match_explained },
 	 { "Privacy needs a TLS-capable container", test_privacy_needs_tls })
