@@ -48,7 +48,7 @@ LDFLAGS     += -fsanitize=thread
 else
 LDLIBS      += -ljemalloc
 endif
-LDLIBS      += -lpthread -lm -ldl
+LDLIBS      += -lmbedtls -lmbedx509 -lmbedcrypto -lpthread -lm -ldl
 ifeq ($(STATIC),1)
 LDFLAGS     += -static
 endif
@@ -59,7 +59,7 @@ ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
 # Library sources: every module of vm/, cxp/, trader/, runtime/ except the
 # command-line front end (runtime/main.c and runtime/cmd_*.c).
 LIB_SRCS  := $(sort $(wildcard vm/*.c cxp/*.c trader/*.c runtime/*.c))
-CMD_SRCS  := $(sort runtime/main.c $(wildcard runtime/cmd_*.c))
+CMD_SRCS  := $(sort runtime/main.c $(wildcard runtime/cmd_*.c runtime/cli/*.c))
 LIB_SRCS  := $(filter-out $(CMD_SRCS),$(LIB_SRCS))
 TEST_SRCS := tests/main.c $(sort $(wildcard tests/unit/*.c tests/integration/*.c))
 
