@@ -428,6 +428,9 @@ static void conn_finish(struct cxp_conn *c, int reason)
 		c->fq_on = 0;
 	}
 	cancel_ops(c);
+	/* an outbound connection whose transport set-up failed: on_connect hears it first */
+	if (!c->accepted && !c->ready && c->connected && !c->closing && c->h.on_connect)
+		c->h.on_connect(c, reason ? reason : -ECONNABORTED, c->ud);
 	if (c->h.on_close && (c->ready || !c->accepted))
 		c->h.on_close(c, reason, c->ud);
 	conn_put(c);

@@ -54,6 +54,7 @@ struct tls_conn {
 	int server, done, any_in;
 	uint8_t first[2];      /* the first two bytes the peer sent (for error hints) */
 	int top_depth;         /* depth of the chain's top seen by the verify callback */
+	uint32_t vflags;       /* verification flags of the whole chain (MBEDTLS_X509_BADCERT_*) */
 	char cn[CN_MAX], ca_cn[CN_MAX];
 	int has_peer;
 };
@@ -167,13 +168,17 @@ struct cxp_tls *cxp_tls_new(const struct cxp_tls_config *cfg, char *err, size_t 
 		ret = load_crt(&t->own, "certificate", cfg->cert_file, err, errlen);
 		if (ret < 0)
 			goto fail;
-		if (mbedtls_x509_time_is_past(&t->own.valid_to)) {
-			snprintf(err, errlen, "%s: the certificate expired on %04d-%02d-%02d",
-				 cfg->cert_file, t->own.valid_to.year, t->own.valid_to.mon,
-				 t->own.valid_to.day);
-			ret = -EKEYEXPIRED;
-			goto fail;
-		}
+		/* Only a warning: the peers refuse it with a logged reason, and a
+		 * test of exactly that needs to be able to present one. */
+		if (mbedtls_x509_time_is_past(&t->own.valid_to))
+			cxp_log("warning: %s: the certificate expired on %04d-%02d-%02d; peers "
+				"will refuse it", cfg->cert_file, t->own.valid_to.year,
+				t->own.valid_to.mon, t->own.valid_to.day);
+		else if (mbedtls_x509_time_is_future(&t->own.valid_from))
+			cxp_log("warning: %s: the certificate is not valid before "
+				"%04d-%02d-%02d; peers will refuse it until then", cfg->cert_file,
+				t->own.valid_from.year, t->own.valid_from.mon,
+				t->own.valid_from.day);
 		if (access(cfg->key_file, R_OK) < 0) {
 			ret = -errno;
 			snprintf(err, errlen, "%s: cannot read the private key: %s", cfg->key_file,
@@ -275,10 +280,17 @@ static int verify_cb(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flag
 		s->top_depth = depth;
 		subject_cn(crt, s->ca_cn, sizeof(s->ca_cn));
 	}
+	s->vflags |= *flags;
 	if (depth == 0) {
 		subject_cn(crt, s->cn, sizeof(s->cn));
 		if (s->top_depth == 0) /* the peer's certificate is itself a trusted one */
 			snprintf(s->ca_cn, sizeof(s->ca_cn), "%s", s->cn);
+		/* Fail the handshake itself, also where the client certificate is
+		 * optional (mbedTLS would let a bad one pass and leave the check to
+		 * us): the peer then hears a fatal alert instead of a finished
+		 * handshake followed by a close. */
+		if (s->vflags)
+			return MBEDTLS_ERR_X509_FATAL_ERROR;
 	}
 	return 0;
 }
@@ -366,7 +378,10 @@ static int hs_fail(struct cxp_conn *c, int ret)
 	uint32_t flags = mbedtls_ssl_get_verify_result(&s->ssl);
 	int err = -EPROTO;
 
-	if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && flags && flags != (uint32_t)-1) {
+	if (s->vflags)
+		flags = s->vflags;
+	if ((ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || ret == MBEDTLS_ERR_X509_FATAL_ERROR) &&
+	    flags && flags != (uint32_t)-1) {
 		char info[256], *p;
 
 		mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags);
