@@ -1221,11 +1221,16 @@ static void refuse_waiting(struct listener *ls, int res)
 	struct cxp_loop *l = ls->l;
 	char why[96];
 
+	int fl = fcntl(ls->fd, F_GETFL);
+
 	snprintf(why, sizeof(why), "out of file descriptors (%s)", strerror(-res));
 	if (l->spare_fd >= 0) {
 		close(l->spare_fd);
 		l->spare_fd = -1;
 	}
+	/* never block the loop in accept4, whatever else happens to the backlog */
+	if (fl >= 0)
+		fcntl(ls->fd, F_SETFL, fl | O_NONBLOCK);
 	for (int i = 0; i < 256; i++) {
 		struct pollfd pfd = { .fd = ls->fd, .events = POLLIN };
 		int fd;
@@ -1237,6 +1242,8 @@ static void refuse_waiting(struct listener *ls, int res)
 			break;
 		refuse(ls, fd, "a client", why);
 	}
+	if (fl >= 0)
+		fcntl(ls->fd, F_SETFL, fl);
 	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 

@@ -321,6 +321,23 @@ static void test_refusals(void)
 	/* the server is not the one the client expects */
 	expect_refused(s, c1, "c7", -EKEYREJECTED, "Common Name (CN) does not match");
 	nsrv_stop(s);
+	/* a server whose certificate expired: the client says so (EKEYEXPIRED) */
+	{
+		struct cxp_tls *oldsrv = creds("old", "clusterCA", 1);
+		struct tcli t;
+		char *log;
+
+		s = nsrv_start(oldsrv, NULL);
+		capture_start();
+		CU_ASSERT_EQUAL(tls_attempt(s->addr, c1, NULL, 1, &t), -EKEYEXPIRED);
+		log = capture_end(true);
+		CU_ASSERT_PTR_NOT_NULL(strstr(log, "the peer's certificate for old is refused: The "
+						   "certificate validity has expired"));
+		free(log);
+		CU_ASSERT_EQUAL(atomic_load(&s->accepted), 0);
+		nsrv_stop(s);
+		cxp_tls_free(oldsrv);
+	}
 	cxp_tls_free(c1);
 	cxp_tls_free(wrongca);
 	cxp_tls_free(nocert);
@@ -614,8 +631,8 @@ static void test_cert_command_(void)
 TL_SUITE(u_cxp_tls, suite_init, suite_clean,
 	 { "mutual TLS: frames of 0 B .. 4 MiB round trip; both sides see CN and CA CN",
 	   test_round_trip_ },
-	 { "refused: foreign CA, expired, no client cert, untrusted server, wrong CN; "
-	   "server serves on", test_refusals_ },
+	 { "refused: foreign CA, expired, no client cert, untrusted or expired server, "
+	   "wrong CN; server serves on", test_refusals_ },
 	 { "optional client certificate: none is accepted (ENOKEY), a bad one refused",
 	   test_optional_client_cert_ },
 	 { "plain CXP to a TLS port and TLS to a plain port: closed with the reason",
