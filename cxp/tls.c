@@ -15,6 +15,7 @@
  * TIN_CAP of ciphertext in, at most TOUT_BATCH (+ one record) out.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +45,18 @@ struct cxp_tls {
 	mbedtls_x509_crt cas;
 	mbedtls_ssl_config srv, cli;
 	int has_own;
+	/* Held across each handshake step. mbedTLS 2.28 computes an EC group's
+	 * fixed-point table lazily, on the first multiplication with its base
+	 * point, and stores it in the group: the own key's and the CAs' keys'
+	 * groups are shared by every loop using these credentials, so two
+	 * threads' first handshakes would race on it. Records (the bulk of the
+	 * work) run on per-connection state, outside the lock. */
+	pthread_mutex_t hs_mu;
 };
 
 struct tls_conn {
 	mbedtls_ssl_context ssl;
+	struct cxp_tls *t;
 	uint8_t *in;
 	size_t in_off, in_len; /* ciphertext [in_off, in_len) not yet read by mbedTLS */
 	struct cxp_obuf out;   /* ciphertext to send */
@@ -151,6 +160,7 @@ struct cxp_tls *cxp_tls_new(const struct cxp_tls_config *cfg, char *err, size_t 
 	mbedtls_x509_crt_init(&t->cas);
 	mbedtls_ssl_config_init(&t->srv);
 	mbedtls_ssl_config_init(&t->cli);
+	pthread_mutex_init(&t->hs_mu, NULL);
 	ret = mbedtls_ctr_drbg_seed(&t->drbg, mbedtls_entropy_func, &t->entropy,
 				    (const unsigned char *)"tasklet-cxp-tls", 15);
 	if (ret) {
@@ -235,6 +245,7 @@ void cxp_tls_free(struct cxp_tls *t)
 	mbedtls_x509_crt_free(&t->own);
 	mbedtls_ctr_drbg_free(&t->drbg);
 	mbedtls_entropy_free(&t->entropy);
+	pthread_mutex_destroy(&t->hs_mu);
 	free(t);
 }
 
@@ -349,6 +360,7 @@ int cxp_tls_attach(struct cxp_conn *c, struct cxp_tls *t, int server, const char
 		return -ENOMEM;
 	}
 	s->server = server;
+	s->t = t;
 	s->top_depth = -1;
 	mbedtls_ssl_set_bio(&s->ssl, c, bio_send, bio_recv, NULL);
 	mbedtls_ssl_set_verify(&s->ssl, verify_cb, s);
@@ -446,7 +458,11 @@ static int handshake(struct cxp_conn *c)
 {
 	struct tls_conn *s = c->tpd;
 	const mbedtls_x509_crt *peer;
-	int ret = mbedtls_ssl_handshake(&s->ssl);
+	int ret;
+
+	pthread_mutex_lock(&s->t->hs_mu);
+	ret = mbedtls_ssl_handshake(&s->ssl);
+	pthread_mutex_unlock(&s->t->hs_mu);
 
 	if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return 0;
