@@ -45,7 +45,7 @@
  * handshake) is older than the read timeout, and an idle accepted one.
  * Accepts over the total or per-address cap are closed at once (with a
  * CXP ERROR frame on plain listeners). Receive buffers beyond each
- * connection's first RBUF_INIT bytes are counted in l->rmem, and grow only
+ * connection's first RBUF_INIT bytes are counted in l->st.rx_mem, and grow only
  * as bytes arrive (never to a frame's announced size at once); growing past
  * the budget closes the connection holding the largest partial frame. On
  * EMFILE/ENFILE a listener closes its spare descriptor, accepts and closes
@@ -251,10 +251,8 @@ void cxp_limits_default(struct cxp_limits *lim)
 	struct rlimit rl;
 	uint64_t n = 1024;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		n = rl.rlim_cur;
-	else if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		n = 65536 + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		n = rl.rlim_cur == RLIM_INFINITY ? 65536 + 64 : (uint64_t)rl.rlim_cur;
 	n = n > 128 ? n - 64 : 64;
 	if (n > 65536)
 		n = 65536;
@@ -334,7 +332,7 @@ static size_t rb_counted(size_t cap)
 	return cap > RBUF_INIT ? cap - RBUF_INIT : 0;
 }
 
-/* Replace c's receive buffer (realloc'd already), keeping l->rmem in step. */
+/* Replace c's receive buffer (realloc'd already), keeping l->st.rx_mem in step. */
 static void rb_set(struct cxp_conn *c, uint8_t *p, size_t cap)
 {
 	struct cxp_loop *l = c->l;
