@@ -281,24 +281,26 @@ static void test_memory_budget(void)
 static void test_emfile(void)
 {
 	struct rlimit old, rl;
-	struct nsrv *s = nsrv_start(NULL, NULL);
+	struct nsrv *s;
 	int *fill = calloc(4096, sizeof(int)), nfill = 0, fd, probe;
 	char msg[256], *log;
 	uint64_t t0;
 
 	CU_ASSERT_FATAL(getrlimit(RLIMIT_NOFILE, &old) == 0);
-	/* a low limit just above what is open now, then fill the table */
+	/* A low limit just above what is open now, set before the server starts:
+	 * io_uring takes the limit for an accept when the request is prepared. */
 	probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	rl = old;
 	rl.rlim_cur = (rlim_t)probe + 64;
 	close(probe);
 	if (rl.rlim_cur > old.rlim_cur || setrlimit(RLIMIT_NOFILE, &rl) < 0) {
 		TL_SKIP("cannot lower RLIMIT_NOFILE here");
-		nsrv_stop(s);
 		free(fill);
 		return;
 	}
+	s = nsrv_start(NULL, NULL);
 	capture_start();
+	/* then fill the table */
 	while (nfill < 4096) {
 		int f = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
