@@ -442,6 +442,68 @@ static void test_silent_peer(void)
 	cxp_tls_free(st);
 }
 
+/* ---- Credentials shared by loops on several threads ------------------------ */
+
+#define THREADS 4
+
+struct par {
+	struct cxp_tls *cli;
+	const char *addr;
+	struct tcli t;
+	struct guard g;
+};
+
+static void *par_main(void *arg)
+{
+	struct par *p = arg;
+	struct cxp_conn *c;
+
+	p->t.want = 2;
+	p->t.buf = malloc(CXP_MAX_PAYLOAD);
+	p->t.l = cxp_loop_new();
+	p->g.l = p->t.l;
+	if (!p->t.l || cxp_loop_timer(p->t.l, NET_WAIT_MS, guard_fire, &p->g) < 0)
+		return NULL;
+	c = cxp_connect_tls(p->t.l, p->addr, p->cli, "trader", &tcli_handlers, &p->t);
+	for (int i = 0; c && i < 2; i++) {
+		fill(p->t.buf, sizes[i], (unsigned)i);
+		cxp_send(c, CXP_MSG_CHUNKS, (uint64_t)i, p->t.buf, sizes[i]);
+	}
+	cxp_loop_run(p->t.l);
+	cxp_loop_free(p->t.l);
+	free(p->t.buf);
+	return NULL;
+}
+
+/* One struct cxp_tls, several client loops on their own threads at once
+ * (the handshakes share key contexts: run under TSAN=1 too). */
+static void test_shared_credentials(void)
+{
+	struct cxp_tls *st = creds("trader", "clusterCA", 1), *ct = creds("c1", "clusterCA", 0);
+	struct nsrv *s = nsrv_start(st, NULL);
+	static struct par p[THREADS];
+	pthread_t th[THREADS];
+
+	for (int i = 0; i < THREADS; i++) {
+		memset(&p[i], 0, sizeof(p[i]));
+		p[i].cli = ct;
+		p[i].addr = s->addr;
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, par_main, &p[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(th[i], NULL);
+		CU_ASSERT_EQUAL(p[i].t.connect_res, 0);
+		CU_ASSERT_EQUAL(p[i].t.got, 2);
+		CU_ASSERT_EQUAL(p[i].t.bad, 0);
+		CU_ASSERT_EQUAL(p[i].g.fired, 0);
+		CU_ASSERT_STRING_EQUAL(p[i].t.cn, "trader");
+	}
+	CU_ASSERT(net_wait_for(&s->accepted, THREADS));
+	nsrv_stop(s);
+	cxp_tls_free(ct);
+	cxp_tls_free(st);
+}
+
 static void test_config_errors(void)
 {
 	struct cxp_tls_config cfg = { .nca = 1 };
@@ -616,6 +678,12 @@ static void test_silent_peer_(void)
 		test_silent_peer();
 }
 
+static void test_shared_credentials_(void)
+{
+	if (net_uring_ok())
+		test_shared_credentials();
+}
+
 static void test_config_errors_(void)
 {
 	if (net_uring_ok())
@@ -638,6 +706,8 @@ TL_SUITE(u_cxp_tls, suite_init, suite_clean,
 	 { "plain CXP to a TLS port and TLS to a plain port: closed with the reason",
 	   test_plain_vs_tls_ },
 	 { "a silent peer on a TLS port is cut at the read timeout", test_silent_peer_ },
+	 { "one set of credentials shared by client loops on four threads",
+	   test_shared_credentials_ },
 	 { "configuration errors name the file and the problem", test_config_errors_ },
 	 { "tasklet cert: files, modes, chain, refusals, and a handshake with them",
 	   test_cert_command_ })
