@@ -5,6 +5,8 @@
 #   make demo       trader + two containers on loopback running examples/
 #   make check      every test (CUnit unit suites + integration with real processes)
 #   make bench      the bench/ suites
+#   make fuzz       every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (30) each
+#   make fuzz-smoke the same for FUZZ_SMOKE_SECONDS (3) each (for `make check`)
 #   make SAN=1 ...  AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ... ThreadSanitizer build (data races between the runtime's threads)
 #   make STATIC=1   statically linked build/tasklet (for machines without our libraries)
@@ -49,7 +51,7 @@ LDFLAGS     += -fsanitize=thread
 else
 LDLIBS      += -ljemalloc
 endif
-LDLIBS      += -lpthread -lm -ldl
+LDLIBS      += -lmbedtls -lmbedx509 -lmbedcrypto -lpthread -lm -ldl
 ifeq ($(STATIC),1)
 LDFLAGS     += -static
 endif
@@ -83,7 +85,7 @@ FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench \
 	$(BUILD)/bench/prio_flood
 
-.PHONY: all deps demo check bench install clean FORCE
+.PHONY: all deps demo check bench install fuzz fuzz-smoke clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES)
 
@@ -177,6 +179,41 @@ install: $(TASKLET) $(LIBTL) $(PUBHDR)
 		sed 's|@BINDIR@|$(BINDIR)|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
 	done
 	$(if $(BPFOBJ),install -d $(DESTDIR)$(LIBDIR)/tasklet && install -m 644 $(BPFOBJ) $(DESTDIR)$(LIBDIR)/tasklet/)
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang straight from the
+# sources they exercise (the library is built with $(CC) and no coverage).
+# The corpus grows under build/fuzz/corpus/; a crash leaves its input as
+# build/fuzz/crash-* and fails the target: make it a regression test.
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 30
+FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_SRCS    := cxp/frame.c cxp/msg.c
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-strict-aliasing -D_GNU_SOURCE -I. $(WARNINGS) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) cxp/cxp.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  FUZZCC  $@')
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS)
+
+define run_fuzz
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		n=$$(basename $$t); mkdir -p $(BUILD)/fuzz/corpus/$$n; \
+		echo "  FUZZ    $$n ($(1) s)"; \
+		$$t -max_total_time=$(1) -max_len=65536 -print_final_stats=0 \
+			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus/$$n \
+			> $(BUILD)/fuzz/$$n.log 2>&1 || \
+			{ tail -n 40 $(BUILD)/fuzz/$$n.log; echo "fuzz: $$n failed; see $(BUILD)/fuzz/$$n.log"; exit 1; }; \
+		tail -n 1 $(BUILD)/fuzz/$$n.log; \
+	done
+endef
+
+fuzz: $(FUZZ_TARGETS)
+	$(call run_fuzz,$(FUZZ_SECONDS))
+
+fuzz-smoke: $(FUZZ_TARGETS)
+	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
 
 clean:
 	rm -rf $(BUILD)

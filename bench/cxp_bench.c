@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "bench/bench_util.h"
 #include "cxp/cxp.h"
 
@@ -62,14 +63,6 @@ struct bench {
 	size_t nlat, caplat;
 	uint64_t rr_done;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void finish(struct bench *b, int failed)
 {
@@ -104,7 +97,7 @@ static int cli_send(struct bench *b)
 	int rc;
 
 	if (b->mode == M_RR)
-		b->t_req = now_ns();
+		b->t_req = clock_now_ns();
 	rc = cxp_send(b->conn, CXP_MSG_CHUNKS, b->sent, b->payload, b->size);
 	if (rc < 0) {
 		fprintf(stderr, "cxp_bench: cxp_send of %zu bytes failed: %s\n", b->size,
@@ -132,7 +125,7 @@ static int lat_push(struct bench *b, uint64_t ns)
 
 static int cli_frame_stream(struct bench *b, const struct cxp_hdr *h)
 {
-	uint64_t t = now_ns();
+	uint64_t t = clock_now_ns();
 
 	if (h->type != CXP_MSG_DONE || h->len != 8) {
 		fprintf(stderr, "cxp_bench: unexpected %s frame of %u bytes from the server\n",
@@ -157,7 +150,7 @@ static int cli_frame_stream(struct bench *b, const struct cxp_hdr *h)
 
 static int cli_frame_rr(struct bench *b, const struct cxp_hdr *h)
 {
-	uint64_t t = now_ns();
+	uint64_t t = clock_now_ns();
 
 	if (h->type != CXP_MSG_CHUNKS || h->len != b->size || h->reqid != b->sent - 1) {
 		fprintf(stderr, "cxp_bench: bad echo: %s frame, %u bytes, reqid %llu (want %llu)\n",
@@ -222,7 +215,7 @@ static void cli_start(void *arg)
 	struct bench *b = arg;
 	size_t n = 1;
 
-	b->t0 = now_ns();
+	b->t0 = clock_now_ns();
 	if (b->mode == M_STREAM) {
 		n = b->window / b->size;
 		if (n < 2)
@@ -395,7 +388,7 @@ static int run_tcp(size_t size, uint64_t dur_ns)
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	for (;;) {
-		uint64_t t0 = now_ns(), t;
+		uint64_t t0 = clock_now_ns(), t;
 
 		h.reqid = done;
 		cxp_hdr_encode(&h, req);
@@ -403,7 +396,7 @@ static int run_tcp(size_t size, uint64_t dur_ns)
 			fprintf(stderr, "cxp_bench: echo over TCP failed: %s\n", strerror(errno));
 			goto out;
 		}
-		t = now_ns();
+		t = clock_now_ns();
 		if (memcmp(req, rsp, n)) {
 			fprintf(stderr, "cxp_bench: the TCP echo differs from the request\n");
 			goto out;

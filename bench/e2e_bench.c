@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "bench/bench_util.h"
 #include "runtime/app/tasklet.h"
 #include "runtime/cli/embedded.h"
@@ -34,14 +35,6 @@
 #define K_BASE     1000
 #define WAIT_MS    30000
 #define SRC_MAX    128
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Tasklet i: its source in buf, and the value it must print. */
 static size_t tasklet_src(unsigned i, char *buf, size_t cap, char *want, size_t wantcap)
@@ -61,7 +54,7 @@ static unsigned run_local(unsigned n, uint64_t *lat)
 	unsigned bad = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t t0 = now_ns(), root;
+		uint64_t t0 = clock_now_ns(), root;
 		size_t len = tasklet_src(i, src, sizeof(src), want, sizeof(want));
 		struct vm_store *st = vm_store_new(0);
 		struct vm_result r = { 0 };
@@ -87,7 +80,7 @@ static unsigned run_local(unsigned n, uint64_t *lat)
 		if (rc >= 0)
 			vm_result_free(&r);
 		vm_store_free(st);
-		lat[i] = now_ns() - t0;
+		lat[i] = clock_now_ns() - t0;
 	}
 	return bad;
 }
@@ -224,10 +217,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	t0 = now_ns();
+	t0 = clock_now_ns();
 	bad = mode == 'L' ? run_local((unsigned)n, lat)
 			  : run_client(c, (unsigned)n, (unsigned)b, lat, &prio);
-	t1 = now_ns();
+	t1 = clock_now_ns();
 	if (c)
 		tl_client_free(c);
 	rt_embedded_stop(emb);

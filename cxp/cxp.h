@@ -337,4 +337,123 @@ void cxp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Process-wide: 1 silences cxp_log (for the embedded default of `tasklet run`). */
 void cxp_log_quiet(int quiet);
 
+/* ==== Transport security and limits (issue 7) ===============================
+ *
+ * Everything below is additive: the functions above keep their behaviour
+ * (cxp_listen / cxp_connect are plain TCP). A TLS connection carries the
+ * same frames to the same handlers; only the functions here tell the two
+ * apart. man cxp(7) (Transport, Limits) and tasklet-security(7).
+ */
+#include <time.h>
+
+struct cxp_tls; /* loaded credentials, shared read-only by any number of loops/threads */
+
+#define CXP_TLS_CA_MAX 8
+
+struct cxp_tls_config {
+	const char *cert_file; /* own certificate (PEM or DER; may hold a chain); NULL: none */
+	const char *key_file;  /* its private key; with cert_file */
+	const char *ca_files[CXP_TLS_CA_MAX]; /* trusted CA certificates (at least one) */
+	unsigned nca;
+	int require_peer_cert; /* server: a client without a valid certificate is refused */
+};
+
+/*
+ * Load and check a TLS configuration once (files read, key matched to the
+ * certificate, CAs parsed). Returns the credentials, or NULL with errno set
+ * and err saying which file and what is wrong, e.g.
+ * "certs/c1.key: not a private key (PK - Invalid key tag or value)".
+ * TLS 1.2 only, AEAD suites only (ECDHE with AES-GCM or ChaCha20-Poly1305).
+ */
+struct cxp_tls *cxp_tls_new(const struct cxp_tls_config *cfg, char *err, size_t errlen);
+/* Free credentials; every connection using them must be gone. NULL is a no-op. */
+void cxp_tls_free(struct cxp_tls *t);
+
+/*
+ * cxp_listen over TLS: each accepted connection does the TLS handshake
+ * first; on_accept is called only once it succeeded (cxp_conn_peer_cert
+ * works there). A connection whose handshake fails is closed with a logged
+ * reason (untrusted or expired certificate, no certificate when one is
+ * required, a plain-TCP peer, a timeout, ...) and never reaches the
+ * handlers. Needs a configuration with an own certificate (-EINVAL).
+ */
+int cxp_listen_tls(struct cxp_loop *l, const char *addr, struct cxp_tls *tls,
+		   const struct cxp_handlers *h, void *ud, char *bound, size_t boundcap);
+/*
+ * cxp_connect over TLS. The server's certificate must chain to a trusted
+ * CA and, when peer_cn is not NULL, carry that common name. on_connect
+ * comes after the handshake: 0, or -ECONNREFUSED & co., -EKEYREJECTED
+ * (certificate not trusted, wrong CN), -EKEYEXPIRED, -EPROTO (the peer
+ * refused us or does not speak TLS), -ETIMEDOUT. Frames may be queued at once.
+ */
+struct cxp_conn *cxp_connect_tls(struct cxp_loop *l, const char *addr, struct cxp_tls *tls,
+				 const char *peer_cn, const struct cxp_handlers *h, void *ud);
+/*
+ * The verified peer certificate of a TLS connection: its subject common
+ * name, and the common name of the trusted CA it chains to. 0; -ENOTSUP
+ * on a plain connection; -ENOTCONN before the handshake finished; -ENOKEY
+ * when the peer presented no certificate (a server not requiring one).
+ * Either buffer may be NULL.
+ */
+int cxp_conn_peer_cert(const struct cxp_conn *c, char *cn, size_t cncap, char *ca_cn,
+		       size_t cacap);
+/* "tcp" or "tls" (for logs). */
+const char *cxp_conn_transport(const struct cxp_conn *c);
+
+/*
+ * Limits against abusive peers, per loop; 0 in a field turns that limit off.
+ * Defaults (cxp_limits_default) in brackets:
+ */
+struct cxp_limits {
+	uint32_t read_timeout_ms; /* a frame, once its first byte is in, and a TLS
+				   * handshake must complete within this [30000] */
+	uint32_t idle_timeout_ms; /* an accepted connection with no frame in or out for
+				   * this long is closed [300000]; see cxp_conn_set_idle_timeout */
+	uint32_t max_conns;       /* accepted connections at once [RLIMIT_NOFILE - 64,
+				   * at least 64, at most 65536] */
+	uint32_t max_conns_per_addr; /* accepted connections from one IP address [256] */
+	uint64_t rx_budget;       /* bytes of receive buffers beyond each connection's first
+				   * 64 KiB (partial frames) [256 MiB]; over it, the connection
+				   * holding the largest partial frame is closed */
+};
+void cxp_limits_default(struct cxp_limits *lim);
+/* Loop thread (or before cxp_loop_run): replace the limits. 0 or -EINVAL. */
+int cxp_loop_set_limits(struct cxp_loop *l, const struct cxp_limits *lim);
+void cxp_loop_get_limits(const struct cxp_loop *l, struct cxp_limits *lim);
+/* Loop thread: this connection's idle timeout (0: never idle-closed), e.g. for
+ * a registered container or an application waiting on a long Tasklet. */
+void cxp_conn_set_idle_timeout(struct cxp_conn *c, uint32_t ms);
+
+struct cxp_loop_stats {
+	uint32_t conns;          /* open connections (accepted and outbound) */
+	uint32_t accepted;       /* open accepted connections */
+	uint64_t rx_mem;         /* bytes counted against rx_budget */
+	uint64_t refused;        /* connections refused at accept (caps, no descriptors) */
+	uint64_t timeouts;       /* closed by the read or idle timeout */
+	uint64_t budget_closes;  /* closed by the receive-memory budget */
+	uint64_t tls_failures;   /* TLS handshakes that failed */
+};
+/* Loop thread: a snapshot of the counters. */
+void cxp_loop_stats(const struct cxp_loop *l, struct cxp_loop_stats *st);
+
+/* ---- Certificates (cert.c; used by `tasklet cert`) ------------------------ */
+
+struct cxp_cert_spec {
+	const char *name;    /* subject CN, also the files' base name: [A-Za-z0-9._-], 1..63,
+			      * not starting with '.' or '-' */
+	const char *out_dir; /* writes OUT_DIR/NAME.crt and OUT_DIR/NAME.key (never overwrites) */
+	const char *ca;      /* "DIR/NAME" of the issuing CA (DIR/NAME.crt + .key);
+			      * NULL: a self-signed CA */
+	time_t not_before;   /* 0: now - 1 hour */
+	time_t not_after;    /* 0: not_before + 10 years (CA) or 825 days (issued) */
+};
+/*
+ * Make an EC P-256 key and an X.509 v3 certificate (SHA-256, random 127-bit
+ * serial) for it. 0, or -errno with err naming the file and the problem.
+ * Keys are written with mode 0600.
+ */
+int cxp_cert_make(const struct cxp_cert_spec *s, char *err, size_t errlen);
+/* Whether NAME is acceptable as a certificate name (see cxp_cert_spec). */
+int cxp_cert_name_ok(const char *name);
+
 #endif

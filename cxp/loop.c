@@ -7,7 +7,8 @@
  * address of the object that owns it with the operation in the low 3 bits
  * (objects come from malloc, so at least 8-byte aligned):
  *
- *   OP_ACCEPT   struct listener   (multishot when the kernel has it)
+ *   OP_ACCEPT   struct listener   (multishot when the kernel has it; or, after
+ *                                  EMFILE, a poll for the next client)
  *   OP_CONNECT  struct cxp_conn
  *   OP_RECV     struct cxp_conn
  *   OP_SEND     struct cxp_conn
@@ -34,11 +35,29 @@
  * (MSG_NOSIGNAL) per connection is in flight on the other buffer, and the
  * two swap when it completes, so frames queued meanwhile leave in one batch.
  *
+ * Transports. The bytes between the framing and the socket go through
+ * c->tp (cxp/cxp_int.h): plain TCP here (receive straight into the frame
+ * buffer, send straight from the queue), TLS in tls.c. Nothing above this
+ * file's transport calls knows which one a connection is on.
+ *
+ * Limits (struct cxp_limits, man cxp(7)). A sweep timer, armed while there
+ * are connections, closes a connection whose partial frame (or TLS
+ * handshake) is older than the read timeout, and an idle accepted one.
+ * Accepts over the total or per-address cap are closed at once (with a
+ * CXP ERROR frame on plain listeners). Receive buffers beyond each
+ * connection's first RBUF_INIT bytes are counted in l->st.rx_mem, and grow only
+ * as bytes arrive (never to a frame's announced size at once); growing past
+ * the budget closes the connection holding the largest partial frame. On
+ * EMFILE/ENFILE a listener closes its spare descriptor, accepts and closes
+ * what is pending (so clients see an immediate close, not a hang), reopens
+ * the spare, and polls the listening socket until the next client comes.
+ *
  * Kernel features are probed at cxp_loop_new; multishot accept and
  * multishot poll fall back to their one-shot forms when the kernel
  * rejects them (-EINVAL).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <liburing.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -50,11 +69,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "cxp/cxp.h"
+#include "cxp/cxp_int.h"
 
 enum {
 	OP_ACCEPT = 0,
@@ -75,12 +97,18 @@ enum {
 #define OBUF_KEEP      (1u << 20)  /* a larger, empty send buffer is given back */
 #define OUT_MAX        (64u << 20) /* queued output per connection; past it -ENOBUFS */
 #define CLOSE_FLUSH_MS 2000        /* how long cxp_close waits for queued output (and lingers) */
-#define ACCEPT_RETRY_MS 100        /* back-off after EMFILE and friends */
+#define ACCEPT_RETRY_MS 100        /* back-off after ENOMEM and friends */
 #define DRAIN_MS       5000        /* cxp_loop_free's bound on waiting for the kernel */
+#define PTAB_SIZE      1024        /* buckets of the per-address connection counts */
+#define SWEEP_MAX_MS   1000        /* the limits' sweep runs at least this often */
+#define REFUSE_LOG_MS  1000        /* at most one "refused" log line per second */
 
-struct dlist {
-	struct dlist *prev, *next;
-};
+#define DEF_READ_MS    30000u
+#define DEF_IDLE_MS    300000u
+#define DEF_PER_ADDR   256u
+#define DEF_RX_BUDGET  (256ull << 20)
+
+#define dlist cxp_dlist
 
 static void dlist_init(struct dlist *h)
 {
@@ -109,40 +137,26 @@ static void dlist_del(struct dlist *n)
 
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
-struct obuf {
-	uint8_t *p;
-	size_t len, cap, off; /* bytes [off, len) still to send */
-};
-
-struct cxp_conn {
-	struct cxp_loop *l;
-	struct dlist link; /* l->conns while not dead, l->lingering while lingering */
-	struct dlist fq;   /* l->flushq while queued (fq_on) */
-	int fd;
-	unsigned refs;     /* owner + SQEs in flight */
-	unsigned ops;      /* bit per OP_* in flight */
-	unsigned fq_on : 1, connected : 1, closing : 1, dead : 1, linger : 1;
-	int close_reason;
-	struct cxp_handlers h;
-	void *ud, *data;
-	uint8_t *rb;       /* received bytes [0, rlen) */
-	size_t rlen, rcap;
-	struct obuf snd, pend;
-	struct sockaddr_storage ss; /* connect target: read by the kernel until OP_CONNECT ends */
-	unsigned sslen;
-	struct __kernel_timespec cts;
-	char peer[CXP_ADDR_MAX + 1];
-};
+#define obuf cxp_obuf
 
 struct listener {
 	struct listener *next;
 	struct cxp_loop *l;
 	int fd;
-	int armed; /* an accept SQE is pending */
-	int off;   /* stopped after an unrecoverable error */
+	int armed;   /* an accept (or, when polling, a poll) SQE is pending */
+	int polling; /* out of descriptors: waiting for a client to refuse */
+	int off;     /* stopped after an unrecoverable error */
 	struct cxp_handlers h;
 	void *ud;
+	struct cxp_tls *tls; /* NULL: plain TCP */
 	char addr[CXP_ADDR_MAX + 1];
+};
+
+/* Accepted connections open from one IP address. */
+struct cxp_peer_count {
+	struct cxp_peer_count *next;
+	uint8_t key[17]; /* family byte + address */
+	unsigned n, bucket;
 };
 
 struct ltimer {
@@ -161,13 +175,21 @@ struct post {
 struct cxp_loop {
 	struct io_uring ring;
 	int efd;
+	int spare_fd; /* kept for accept-and-close when descriptors run out; -1: none */
 	unsigned inflight;
 	int freeing;
 	int wake_armed;
+	int sweep_armed;
 	int accept_multishot, poll_multishot;
 	atomic_int stop;
 	struct dlist conns, lingering, flushq, timers;
 	struct listener *listeners;
+	struct cxp_limits lim;
+	struct cxp_loop_stats st; /* conns, accepted, rx_mem kept live; the rest are counters */
+	uint64_t now;             /* CLOCK_MONOTONIC ms, refreshed once per ring wait */
+	uint64_t refuse_log_at;   /* when the last "refused" line was logged */
+	uint64_t refuse_quiet;    /* refusals not logged since */
+	struct cxp_peer_count *ptab[PTAB_SIZE];
 	pthread_mutex_t post_mu;
 	struct post *post_head, **post_tail;
 };
@@ -215,11 +237,112 @@ static int cancel_ud(struct cxp_loop *l, uint64_t ud, int timeout)
 	return 0;
 }
 
+/* ---- Limits: defaults, per-address counts, the receive budget ------------ */
+
+void cxp_limits_default(struct cxp_limits *lim)
+{
+	struct rlimit rl;
+	uint64_t n = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		n = rl.rlim_cur == RLIM_INFINITY ? 65536 + 64 : (uint64_t)rl.rlim_cur;
+	n = n > 128 ? n - 64 : 64;
+	if (n > 65536)
+		n = 65536;
+	lim->read_timeout_ms = DEF_READ_MS;
+	lim->idle_timeout_ms = DEF_IDLE_MS;
+	lim->max_conns = (uint32_t)n;
+	lim->max_conns_per_addr = DEF_PER_ADDR;
+	lim->rx_budget = DEF_RX_BUDGET;
+}
+
+static void arm_sweep(struct cxp_loop *l);
+
+int cxp_loop_set_limits(struct cxp_loop *l, const struct cxp_limits *lim)
+{
+	if (!lim)
+		return -EINVAL;
+	l->lim = *lim;
+	/* a shorter timeout takes effect at the next sweep; re-arming is idempotent */
+	arm_sweep(l);
+	return 0;
+}
+
+void cxp_loop_get_limits(const struct cxp_loop *l, struct cxp_limits *lim)
+{
+	*lim = l->lim;
+}
+
+void cxp_loop_stats(const struct cxp_loop *l, struct cxp_loop_stats *st)
+{
+	*st = l->st;
+}
+
+/* The count entry for the IP address (not the port) of ss, created at 0; NULL: out of memory. */
+static struct cxp_peer_count *peer_count(struct cxp_loop *l, const struct sockaddr_storage *ss)
+{
+	uint8_t key[17] = { 0 };
+	struct cxp_peer_count *pc;
+	uint32_t hash = 2166136261u;
+
+	key[0] = (uint8_t)ss->ss_family;
+	if (ss->ss_family == AF_INET)
+		memcpy(key + 1, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	else if (ss->ss_family == AF_INET6)
+		memcpy(key + 1, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	for (size_t i = 0; i < sizeof(key); i++)
+		hash = (hash ^ key[i]) * 16777619u;
+	for (pc = l->ptab[hash % PTAB_SIZE]; pc; pc = pc->next)
+		if (!memcmp(pc->key, key, sizeof(key)))
+			return pc;
+	pc = calloc(1, sizeof(*pc));
+	if (!pc)
+		return NULL;
+	memcpy(pc->key, key, sizeof(key));
+	pc->bucket = hash % PTAB_SIZE;
+	pc->next = l->ptab[hash % PTAB_SIZE];
+	l->ptab[hash % PTAB_SIZE] = pc;
+	return pc;
+}
+
+static void peer_count_drop(struct cxp_loop *l, struct cxp_peer_count *pc)
+{
+	struct cxp_peer_count **pp;
+
+	if (--pc->n)
+		return;
+	for (pp = &l->ptab[pc->bucket]; *pp; pp = &(*pp)->next)
+		if (*pp == pc) {
+			*pp = pc->next;
+			free(pc);
+			return;
+		}
+}
+
+/* Bytes of a receive buffer of cap bytes counted against the budget. */
+static size_t rb_counted(size_t cap)
+{
+	return cap > RBUF_INIT ? cap - RBUF_INIT : 0;
+}
+
+/* Replace c's receive buffer (realloc'd already), keeping l->st.rx_mem in step. */
+static void rb_set(struct cxp_conn *c, uint8_t *p, size_t cap)
+{
+	struct cxp_loop *l = c->l;
+
+	if (!c->dead)
+		l->st.rx_mem -= rb_counted(c->rcap);
+	c->rb = p;
+	c->rcap = cap;
+	if (!c->dead)
+		l->st.rx_mem += rb_counted(cap);
+}
+
 /* ---- Connections ------------------------------------------------------ */
 
 static int has_output(const struct cxp_conn *c)
 {
-	return c->snd.off < c->snd.len || c->pend.len > 0;
+	return c->snd.off < c->snd.len || c->pend.len > 0 || c->tp->tx_held(c) > 0;
 }
 
 static void conn_arm(struct cxp_conn *c, struct io_uring_sqe *sqe, unsigned op)
@@ -238,6 +361,7 @@ static void conn_put(struct cxp_conn *c)
 		dlist_del(&c->fq);
 	if (c->fd >= 0)
 		close(c->fd);
+	c->tp->free(c);
 	free(c->rb);
 	free(c->snd.p);
 	free(c->pend.p);
@@ -258,15 +382,36 @@ static void cancel_ops(struct cxp_conn *c)
 }
 
 /*
+ * c stops counting: against the caps, and its receive buffer against the
+ * budget (logically released now; the memory goes when the last CQE of c
+ * is reaped, within this turn of the loop or the next).
+ */
+static void conn_uncount(struct cxp_conn *c)
+{
+	struct cxp_loop *l = c->l;
+
+	l->st.conns--;
+	l->st.rx_mem -= rb_counted(c->rcap);
+	if (c->accepted) {
+		l->st.accepted--;
+		if (c->pc)
+			peer_count_drop(l, c->pc);
+		c->pc = NULL;
+	}
+}
+
+/*
  * The abortive end of a connection (errors, bad peers, cxp_loop_free):
  * cancel what is in flight, tell the owner (on_close, exactly once), drop
  * the owner's reference. The memory stays until the cancelled CQEs have
- * been reaped.
+ * been reaped. An accepted connection that never became ready (its TLS
+ * handshake failed) was never shown to the owner: no on_close.
  */
 static void conn_finish(struct cxp_conn *c, int reason)
 {
 	if (c->dead)
 		return;
+	conn_uncount(c);
 	c->dead = 1;
 	dlist_del(&c->link);
 	if (c->fq_on) {
@@ -274,7 +419,10 @@ static void conn_finish(struct cxp_conn *c, int reason)
 		c->fq_on = 0;
 	}
 	cancel_ops(c);
-	if (c->h.on_close)
+	/* an outbound connection whose transport set-up failed: on_connect hears it first */
+	if (!c->accepted && !c->ready && c->connected && !c->closing && c->h.on_connect)
+		c->h.on_connect(c, reason ? reason : -ECONNABORTED, c->ud);
+	if (c->h.on_close && (c->ready || !c->accepted))
 		c->h.on_close(c, reason, c->ud);
 	conn_put(c);
 }
@@ -308,6 +456,7 @@ static void conn_finish_graceful(struct cxp_conn *c, int reason)
 		conn_finish(c, reason);
 		return;
 	}
+	conn_uncount(c);
 	shutdown(c->fd, SHUT_WR);
 	c->dead = 1;
 	c->linger = 1;
@@ -317,7 +466,7 @@ static void conn_finish_graceful(struct cxp_conn *c, int reason)
 		dlist_del(&c->fq);
 		c->fq_on = 0;
 	}
-	if (c->h.on_close)
+	if (c->h.on_close && (c->ready || !c->accepted))
 		c->h.on_close(c, reason, c->ud);
 	if (!(c->ops & (1u << OP_CTIMER))) {
 		sqe = get_sqe(l);
@@ -356,8 +505,12 @@ static struct cxp_conn *conn_new(struct cxp_loop *l, int fd, const struct cxp_ha
 	if (h)
 		c->h = *h;
 	c->ud = ud;
+	c->tp = &cxp_tcp_transport;
+	c->active_ms = l->now ? l->now : clock_now_ms();
 	dlist_init(&c->fq);
 	dlist_add_tail(&l->conns, &c->link);
+	l->st.conns++;
+	arm_sweep(l);
 	return c;
 }
 
@@ -372,17 +525,29 @@ static void set_nodelay(int fd)
 static int arm_recv(struct cxp_conn *c)
 {
 	struct io_uring_sqe *sqe;
+	uint8_t *p;
+	size_t n;
+	int ret;
 
 	if (!c->rb) {
-		c->rb = malloc(RBUF_INIT);
-		if (!c->rb)
+		p = malloc(RBUF_INIT);
+		if (!p)
 			return -ENOMEM;
-		c->rcap = RBUF_INIT;
+		rb_set(c, p, RBUF_INIT);
+	}
+	if (c->linger) {
+		/* draining after an orderly close: the bytes are discarded */
+		p = c->rb;
+		n = c->rcap;
+	} else {
+		ret = c->tp->rx_area(c, &p, &n);
+		if (ret < 0)
+			return ret;
 	}
 	sqe = get_sqe(c->l);
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_recv(sqe, c->fd, c->rb + c->rlen, c->rcap - c->rlen, 0);
+	io_uring_prep_recv(sqe, c->fd, p, n, 0);
 	conn_arm(c, sqe, OP_RECV);
 	return 0;
 }
@@ -391,9 +556,35 @@ static int arm_recv(struct cxp_conn *c)
 static int start_send(struct cxp_conn *c)
 {
 	struct io_uring_sqe *sqe;
+	const uint8_t *p;
+	size_t n;
+	int ret;
 
 	if (c->dead || !c->connected || (c->ops & (1u << OP_SEND)))
 		return 0;
+	ret = c->tp->tx_next(c, &p, &n);
+	if (ret < 0 || !n)
+		return ret;
+	sqe = get_sqe(c->l);
+	if (!sqe)
+		return -EBUSY;
+	io_uring_prep_send(sqe, c->fd, p, n, MSG_NOSIGNAL);
+	conn_arm(c, sqe, OP_SEND);
+	return 0;
+}
+
+int cxp_conn_send_busy(const struct cxp_conn *c)
+{
+	return !!(c->ops & (1u << OP_SEND));
+}
+
+void cxp_loop_count_tls_failure(struct cxp_loop *l)
+{
+	l->st.tls_failures++;
+}
+
+size_t cxp_conn_plain_out(struct cxp_conn *c, const uint8_t **p)
+{
 	if (c->snd.off == c->snd.len) {
 		struct obuf t = c->snd;
 
@@ -403,17 +594,30 @@ static int start_send(struct cxp_conn *c)
 		c->snd = c->pend;
 		c->pend = t;
 	}
-	sqe = get_sqe(c->l);
-	if (!sqe)
-		return -EBUSY;
-	io_uring_prep_send(sqe, c->fd, c->snd.p + c->snd.off, c->snd.len - c->snd.off,
-			   MSG_NOSIGNAL);
-	conn_arm(c, sqe, OP_SEND);
-	return 0;
+	*p = c->snd.p + c->snd.off;
+	return c->snd.len - c->snd.off;
+}
+
+void cxp_conn_plain_done(struct cxp_conn *c, size_t n)
+{
+	c->snd.off += n;
+	if (c->snd.off == c->snd.len) {
+		c->snd.off = c->snd.len = 0;
+		/* Give a large buffer back only when the connection goes idle: while
+		 * frames keep coming, freeing it makes the allocator fault fresh pages
+		 * in for every swap (measured: 4x slower streaming with a deep queue). */
+		if (c->snd.cap > OBUF_KEEP && !c->pend.len) {
+			free(c->snd.p);
+			c->snd.p = NULL;
+			c->snd.cap = 0;
+		}
+	}
 }
 
 static const char *proto_hint(const uint8_t *hdr)
 {
+	if (hdr[0] == 0x16 && hdr[1] == 0x03)
+		return " (a TLS client on a plain CXP port?)";
 	if (hdr[0] != CXP_MAGIC0 || hdr[1] != CXP_MAGIC1)
 		return " (not a CXP peer?)";
 	if (hdr[2] != CXP_VERSION)
@@ -421,30 +625,94 @@ static const char *proto_hint(const uint8_t *hdr)
 	return "";
 }
 
-/* Make room for a frame of need bytes (the partial frame is at the buffer's start). */
-static int rbuf_fit(struct cxp_conn *c, size_t need)
+/*
+ * The connection holding the largest partial frame (the most bytes
+ * received and not yet delivered), or NULL when none holds any.
+ */
+static struct cxp_conn *largest_partial(struct cxp_loop *l)
 {
-	uint8_t *p;
-	size_t ncap;
+	struct cxp_conn *best = NULL;
 
-	if (need <= c->rcap) {
-		/* Give back a large buffer once it is empty again. */
-		if (c->rlen == 0 && c->rcap > RBUF_KEEP) {
-			p = realloc(c->rb, RBUF_INIT);
-			if (p) {
-				c->rb = p;
-				c->rcap = RBUF_INIT;
-			}
-		}
-		return 0;
+	for (struct dlist *d = l->conns.next; d != &l->conns; d = d->next) {
+		struct cxp_conn *x = container_of(d, struct cxp_conn, link);
+
+		if (x->rlen && (!best || x->rlen > best->rlen))
+			best = x;
 	}
-	ncap = (need + RBUF_INIT - 1) / RBUF_INIT * RBUF_INIT;
+	return best;
+}
+
+/*
+ * Grow c's receive buffer to ncap within the budget: while the growth
+ * would pass it, close the connection with the largest partial frame; when
+ * that is c itself, fail with -ENOBUFS (logged).
+ */
+static int rb_grow(struct cxp_conn *c, size_t ncap)
+{
+	struct cxp_loop *l = c->l;
+	uint64_t budget = l->lim.rx_budget;
+	uint8_t *p;
+
+	while (budget && l->st.rx_mem - rb_counted(c->rcap) + rb_counted(ncap) > budget) {
+		struct cxp_conn *v = largest_partial(l);
+
+		if (!v || v == c || v->rlen <= c->rlen) {
+			v = c;
+		}
+		cxp_log("%s: closing: the receive-memory budget (%llu bytes) is spent and this "
+			"connection holds the largest partial frame (%zu bytes)",
+			v->peer, (unsigned long long)budget, v->rlen);
+		l->st.budget_closes++;
+		if (v == c)
+			return -ENOBUFS;
+		conn_finish(v, -ENOBUFS);
+	}
 	p = realloc(c->rb, ncap);
 	if (!p)
 		return -ENOMEM;
-	c->rb = p;
-	c->rcap = ncap;
+	rb_set(c, p, ncap);
 	return 0;
+}
+
+int cxp_conn_rb_reserve(struct cxp_conn *c, size_t min)
+{
+	size_t ncap = c->rcap ? c->rcap : RBUF_INIT;
+	int ret;
+
+	if (c->rcap - c->rlen >= min)
+		return 0;
+	while (ncap - c->rlen < min)
+		ncap *= 2;
+	ret = rb_grow(c, ncap);
+	if (ret == -ENOMEM)
+		cxp_log("%s: out of memory for a %zu-byte receive buffer", c->peer, ncap);
+	return ret;
+}
+
+/*
+ * After a delivery: fit the buffer to a partial frame of need bytes (the
+ * partial frame is at the buffer's start). The buffer grows only as bytes
+ * arrive (doubling when full, up to need), so a peer that announces a
+ * large frame and sends little holds little; an empty large buffer is
+ * given back.
+ */
+static int rbuf_fit(struct cxp_conn *c, size_t need)
+{
+	size_t ncap;
+	uint8_t *p;
+
+	if (need <= c->rcap || c->rlen < c->rcap) {
+		if (c->rlen == 0 && c->rcap > RBUF_KEEP) {
+			p = realloc(c->rb, RBUF_INIT);
+			if (p)
+				rb_set(c, p, RBUF_INIT);
+		}
+		return 0;
+	}
+	ncap = c->rcap * 2;
+	if (ncap > need)
+		ncap = (need + RBUF_INIT - 1) / RBUF_INIT * RBUF_INIT;
+	return rb_grow(c, ncap);
 }
 
 /*
@@ -457,7 +725,7 @@ static int deliver_frames(struct cxp_conn *c)
 	int ret = 0;
 
 	c->refs++; /* handlers may close us; keep the memory until we are done */
-	while (!c->dead && !c->closing) {
+	while (c->ready && !c->dead && !c->closing) {
 		size_t avail = c->rlen - off;
 		struct cxp_hdr h;
 		char err[96];
@@ -474,6 +742,7 @@ static int deliver_frames(struct cxp_conn *c)
 		need = CXP_HDR_SIZE + (size_t)h.len;
 		if (avail < need)
 			break;
+		c->active_ms = c->l->now;
 		r = c->h.on_frame ? c->h.on_frame(c, &h, c->rb + off + CXP_HDR_SIZE, c->ud) : 0;
 		off += need;
 		need = CXP_HDR_SIZE;
@@ -489,18 +758,42 @@ static int deliver_frames(struct cxp_conn *c)
 		ret = -ECONNABORTED;
 		goto out;
 	}
+	if (!c->ready)
+		goto out; /* a handshake in progress: its own deadline runs */
 	if (off) {
 		memmove(c->rb, c->rb + off, c->rlen - off);
 		c->rlen -= off;
+		c->frame_start_ms = c->rlen ? c->l->now : 0;
+	} else if (c->rlen && !c->frame_start_ms) {
+		c->frame_start_ms = c->l->now;
 	}
-	if (rbuf_fit(c, need) < 0) {
-		cxp_log("%s: out of memory for a %zu-byte frame", c->peer, need);
-		conn_finish(c, -ENOMEM);
-		ret = -ENOMEM;
+	ret = rbuf_fit(c, need);
+	if (ret < 0) {
+		if (ret == -ENOMEM)
+			cxp_log("%s: out of memory for a %zu-byte frame", c->peer, need);
+		conn_finish(c, ret);
 	}
 out:
 	conn_put(c);
 	return ret;
+}
+
+int cxp_conn_ready(struct cxp_conn *c)
+{
+	c->ready = 1;
+	c->frame_start_ms = 0;
+	c->active_ms = c->l->now;
+	c->refs++;
+	if (c->accepted) {
+		if (c->h.on_accept)
+			c->h.on_accept(c, c->ud);
+	} else if (!c->closing && c->h.on_connect) {
+		c->h.on_connect(c, 0, c->ud);
+	}
+	if (!c->dead)
+		queue_flush(c);
+	conn_put(c);
+	return c->dead ? -ECONNABORTED : 0;
 }
 
 static void on_recv(struct cxp_conn *c, int res)
@@ -525,8 +818,9 @@ static void on_recv(struct cxp_conn *c, int res)
 		goto rearm;
 	}
 	if (res < 0) {
-		if (res != -ECONNRESET)
-			cxp_log("%s: receive failed: %s", c->peer, strerror(-res));
+		if (res != -ECONNRESET || !c->ready)
+			cxp_log("%s: receive failed%s: %s", c->peer,
+				c->ready ? "" : " during the transport set-up", strerror(-res));
 		conn_finish(c, res);
 		return;
 	}
@@ -534,6 +828,11 @@ static void on_recv(struct cxp_conn *c, int res)
 		size_t want = CXP_HDR_SIZE;
 		struct cxp_hdr h;
 
+		res = c->tp->rx_eof(c);
+		if (res < 0) {
+			conn_finish(c, res);
+			return;
+		}
 		if (c->rlen == 0) {
 			/* A clean end. A peer that only shut down its sending side
 			 * still gets the replies already queued for it. */
@@ -550,21 +849,28 @@ static void on_recv(struct cxp_conn *c, int res)
 		conn_finish(c, -EPROTO);
 		return;
 	}
-	filled = (size_t)res == c->rcap - c->rlen;
-	c->rlen += (size_t)res;
+	filled = c->tp == &cxp_tcp_transport && (size_t)res == c->rcap - c->rlen;
+	res = c->tp->rx(c, (size_t)res);
+	if (res < 0) {
+		if (!c->dead)
+			conn_finish(c, res);
+		return;
+	}
+	if (c->dead)
+		return;
+	if (c->tp->tx_held(c))
+		queue_flush(c); /* the transport has something to say (a handshake) */
 	if (deliver_frames(c) < 0)
 		return;
 	if (filled && c->rcap < RBUF_BURST) {
 		/* The peer sends faster than one buffer per recv: read more per syscall. */
-		uint8_t *p = realloc(c->rb, c->rcap * 2);
-
-		if (p) {
-			c->rb = p;
-			c->rcap *= 2;
+		if (rb_grow(c, c->rcap * 2) == -ENOBUFS) {
+			conn_finish(c, -ENOBUFS);
+			return;
 		}
 	}
 rearm:
-	if (!c->dead && !c->closing) {
+	if (!c->dead && (!c->closing || !c->ready)) {
 		res = arm_recv(c);
 		if (res < 0)
 			conn_finish(c, res);
@@ -585,23 +891,35 @@ static void on_send(struct cxp_conn *c, int res)
 		conn_finish(c, c->closing ? c->close_reason : res);
 		return;
 	}
-	c->snd.off += (size_t)res;
-	if (c->snd.off == c->snd.len) {
-		c->snd.off = c->snd.len = 0;
-		/* Give a large buffer back only when the connection goes idle: while
-		 * frames keep coming, freeing it makes the allocator fault fresh pages
-		 * in for every swap (measured: 4x slower streaming with a deep queue). */
-		if (c->snd.cap > OBUF_KEEP && !c->pend.len) {
-			free(c->snd.p);
-			c->snd.p = NULL;
-			c->snd.cap = 0;
-		}
+	if (res > 0) {
+		c->tp->tx_done(c, (size_t)res);
+		if (c->ready)
+			c->active_ms = c->l->now;
 	}
 	res = start_send(c);
 	if (res < 0)
 		conn_finish(c, res);
-	else if (c->closing && !(c->ops & (1u << OP_SEND)))
+	else if (c->closing && !(c->ops & (1u << OP_SEND)) && !has_output(c))
 		conn_finish_graceful(c, c->close_reason);
+}
+
+/* TCP is up (either side): the transport starts, then frames may flow. */
+static int conn_established(struct cxp_conn *c)
+{
+	int ret;
+
+	c->connected = 1;
+	c->frame_start_ms = c->l->now ? c->l->now : clock_now_ms(); /* the set-up's deadline */
+	ret = c->tp->start(c);
+	if (ret < 0 || c->dead)
+		return ret < 0 ? ret : -ECONNABORTED;
+	if (!c->closing || !c->ready) {
+		ret = arm_recv(c);
+		if (ret < 0)
+			return ret;
+	}
+	queue_flush(c);
+	return 0;
 }
 
 static void on_connect(struct cxp_conn *c, int res)
@@ -614,19 +932,9 @@ static void on_connect(struct cxp_conn *c, int res)
 		conn_finish(c, res);
 		return;
 	}
-	c->connected = 1;
-	if (!c->closing && c->h.on_connect)
-		c->h.on_connect(c, 0, c->ud);
-	if (c->dead)
-		return;
-	if (!c->closing) {
-		res = arm_recv(c);
-		if (res < 0) {
-			conn_finish(c, res);
-			return;
-		}
-	}
-	queue_flush(c);
+	res = conn_established(c);
+	if (res < 0 && !c->dead)
+		conn_finish(c, res);
 }
 
 static void on_ctimer(struct cxp_conn *c, int res)
@@ -640,7 +948,7 @@ static void on_ctimer(struct cxp_conn *c, int res)
 	if (c->dead)
 		return;
 	cxp_log("%s: closing: %zu bytes of output not sent after %d ms, dropped", c->peer,
-		(c->snd.len - c->snd.off) + c->pend.len, CLOSE_FLUSH_MS);
+		(c->snd.len - c->snd.off) + c->pend.len + c->tp->tx_held(c), CLOSE_FLUSH_MS);
 	conn_finish(c, -ETIMEDOUT);
 }
 
@@ -676,14 +984,149 @@ static void flush(struct cxp_loop *l)
 		c->fq_on = 0;
 		if (c->dead)
 			continue;
-		if (c->closing && !has_output(c) && !(c->ops & (1u << OP_SEND))) {
-			conn_finish_graceful(c, c->close_reason);
+		ret = start_send(c);
+		if (ret < 0) {
+			conn_finish(c, ret);
 			continue;
 		}
-		ret = start_send(c);
-		if (ret < 0)
-			conn_finish(c, ret);
+		if (c->closing && !has_output(c) && !(c->ops & (1u << OP_SEND)))
+			conn_finish_graceful(c, c->close_reason);
 	}
+}
+
+/* ---- The plain TCP transport ------------------------------------------- */
+
+static int tcp_start(struct cxp_conn *c)
+{
+	return cxp_conn_ready(c);
+}
+
+static int tcp_rx_area(struct cxp_conn *c, uint8_t **p, size_t *n)
+{
+	int ret = cxp_conn_rb_reserve(c, 1);
+
+	if (ret < 0)
+		return ret;
+	*p = c->rb + c->rlen;
+	*n = c->rcap - c->rlen;
+	return 0;
+}
+
+static int tcp_rx(struct cxp_conn *c, size_t n)
+{
+	c->rlen += n;
+	return 0;
+}
+
+static int tcp_rx_eof(struct cxp_conn *c)
+{
+	return 0;
+}
+
+static int tcp_tx_next(struct cxp_conn *c, const uint8_t **p, size_t *n)
+{
+	*n = c->ready ? cxp_conn_plain_out(c, p) : 0;
+	return 0;
+}
+
+static void tcp_tx_done(struct cxp_conn *c, size_t n)
+{
+	cxp_conn_plain_done(c, n);
+}
+
+static size_t tcp_tx_held(const struct cxp_conn *c)
+{
+	return 0;
+}
+
+static void tcp_free(struct cxp_conn *c)
+{
+}
+
+const struct cxp_transport cxp_tcp_transport = {
+	.name = "tcp",
+	.start = tcp_start,
+	.rx_area = tcp_rx_area,
+	.rx = tcp_rx,
+	.rx_eof = tcp_rx_eof,
+	.tx_next = tcp_tx_next,
+	.tx_done = tcp_tx_done,
+	.tx_held = tcp_tx_held,
+	.free = tcp_free,
+};
+
+/* ---- The limits' sweep ------------------------------------------------------ */
+
+static uint32_t sweep_period(const struct cxp_loop *l)
+{
+	uint32_t m = SWEEP_MAX_MS * 4;
+
+	if (l->lim.read_timeout_ms && l->lim.read_timeout_ms < m)
+		m = l->lim.read_timeout_ms;
+	if (l->lim.idle_timeout_ms && l->lim.idle_timeout_ms < m)
+		m = l->lim.idle_timeout_ms;
+	m /= 4;
+	return m < 5 ? 5 : m;
+}
+
+/* Close what has overrun the read timeout or idled past its idle timeout. */
+static void sweep(void *arg)
+{
+	struct cxp_loop *l = arg;
+	struct dlist todo;
+	uint64_t now = clock_now_ms();
+
+	l->sweep_armed = 0;
+	l->now = now;
+	/* Walk a detached list: closing one connection may close others. */
+	dlist_init(&todo);
+	if (!dlist_empty(&l->conns)) {
+		todo.next = l->conns.next;
+		todo.prev = l->conns.prev;
+		todo.next->prev = &todo;
+		todo.prev->next = &todo;
+		dlist_init(&l->conns);
+	}
+	while (!dlist_empty(&todo)) {
+		struct cxp_conn *c = container_of(todo.next, struct cxp_conn, link);
+		uint32_t rt = l->lim.read_timeout_ms;
+
+		dlist_del(&c->link);
+		dlist_add_tail(&l->conns, &c->link);
+		if (c->closing || !c->connected)
+			continue;
+		if (rt && c->frame_start_ms && now - c->frame_start_ms > rt) {
+			l->st.timeouts++;
+			if (!c->ready)
+				cxp_log("%s: closing: the %s set-up (handshake) did not complete "
+					"within %u ms", c->peer, c->tp->name, rt);
+			else
+				cxp_log("%s: closing: a frame did not complete within %u ms "
+					"(%zu bytes of it in)", c->peer, rt, c->rlen);
+			conn_finish(c, -ETIMEDOUT);
+		} else if (c->idle_ms && c->ready && !c->rlen && !has_output(c) &&
+			   !(c->ops & (1u << OP_SEND)) && now - c->active_ms > c->idle_ms) {
+			l->st.timeouts++;
+			cxp_log("%s: closing: idle for %u ms", c->peer, c->idle_ms);
+			cxp_close(c, -ETIMEDOUT);
+		}
+	}
+	arm_sweep(l);
+}
+
+/* Keep the sweep armed while there are connections and a timeout to enforce. */
+static void arm_sweep(struct cxp_loop *l)
+{
+	if (l->sweep_armed || l->freeing || dlist_empty(&l->conns))
+		return;
+	if (!l->lim.read_timeout_ms && !l->lim.idle_timeout_ms)
+		return;
+	l->sweep_armed = cxp_loop_timer(l, sweep_period(l), sweep, l) == 0;
+}
+
+void cxp_conn_set_idle_timeout(struct cxp_conn *c, uint32_t ms)
+{
+	c->idle_ms = ms;
 }
 
 /* ---- Listeners -------------------------------------------------------- */
@@ -695,7 +1138,9 @@ static int arm_accept(struct listener *ls)
 
 	if (!sqe)
 		return -EBUSY;
-	if (l->accept_multishot)
+	if (ls->polling)
+		io_uring_prep_poll_add(sqe, ls->fd, POLLIN);
+	else if (l->accept_multishot)
 		io_uring_prep_multishot_accept(sqe, ls->fd, NULL, NULL, SOCK_CLOEXEC);
 	else
 		io_uring_prep_accept(sqe, ls->fd, NULL, NULL, SOCK_CLOEXEC);
@@ -713,33 +1158,146 @@ static void accept_retry(void *arg)
 		cxp_log("%s: cannot re-arm accept; no longer accepting", ls->addr);
 }
 
+/*
+ * Turn away an accepted socket at once: a plain listener first writes a
+ * CXP ERROR (BUSY) frame saying why, so that a client fails with a clear
+ * message instead of a bare close. Logged at most once a second.
+ */
+static void refuse(struct listener *ls, int fd, const char *peer, const char *why)
+{
+	struct cxp_loop *l = ls->l;
+	uint64_t now = clock_now_ms();
+
+	l->st.refused++;
+	if (!ls->tls) {
+		struct cxp_error e = { .code = CXP_E_BUSY };
+		struct cxp_hdr h = { .type = CXP_MSG_ERROR, .reqid = 0 };
+		uint8_t buf[CXP_HDR_SIZE + 4 + 4 + sizeof(e.msg)];
+		struct cxp_wbuf w;
+
+		snprintf(e.msg, sizeof(e.msg), "%s refuses the connection: %s", ls->addr, why);
+		cxp_wbuf_init(&w);
+		cxp_error_encode(&w, &e);
+		if (!w.err && w.len <= sizeof(buf) - CXP_HDR_SIZE) {
+			h.len = (uint32_t)w.len;
+			cxp_hdr_encode(&h, buf);
+			memcpy(buf + CXP_HDR_SIZE, w.p, w.len);
+			if (send(fd, buf, CXP_HDR_SIZE + w.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+				/* the peer is gone already; the close says the rest */
+			}
+		}
+		cxp_wbuf_free(&w);
+	}
+	close(fd);
+	if (now - l->refuse_log_at >= REFUSE_LOG_MS) {
+		if (l->refuse_quiet)
+			cxp_log("%s: refused %s: %s (and %llu more refused since the last line)",
+				ls->addr, peer, why, (unsigned long long)l->refuse_quiet);
+		else
+			cxp_log("%s: refused %s: %s", ls->addr, peer, why);
+		l->refuse_log_at = now;
+		l->refuse_quiet = 0;
+	} else {
+		l->refuse_quiet++;
+	}
+}
+
+/*
+ * Out of descriptors: give the spare one up, accept and close every client
+ * waiting, take the spare back. Without this the clients would sit in the
+ * backlog until they time out.
+ */
+static void refuse_waiting(struct listener *ls, int res)
+{
+	struct cxp_loop *l = ls->l;
+	char why[96];
+
+	int fl = fcntl(ls->fd, F_GETFL);
+
+	snprintf(why, sizeof(why), "out of file descriptors (%s)", strerror(-res));
+	if (l->spare_fd >= 0) {
+		close(l->spare_fd);
+		l->spare_fd = -1;
+	}
+	/* never block the loop in accept4, whatever else happens to the backlog */
+	if (fl >= 0)
+		fcntl(ls->fd, F_SETFL, fl | O_NONBLOCK);
+	for (int i = 0; i < 256; i++) {
+		struct pollfd pfd = { .fd = ls->fd, .events = POLLIN };
+		int fd;
+
+		if (poll(&pfd, 1, 0) != 1)
+			break;
+		fd = accept4(ls->fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0)
+			break;
+		refuse(ls, fd, "a client", why);
+	}
+	if (fl >= 0)
+		fcntl(ls->fd, F_SETFL, fl);
+	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 static void new_conn(struct listener *ls, int fd)
 {
+	struct cxp_loop *l = ls->l;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	struct cxp_conn *c = conn_new(ls->l, fd, &ls->h, ls->ud);
+	struct cxp_peer_count *pc = NULL;
+	char peer[CXP_ADDR_MAX + 1], why[96];
+	struct cxp_conn *c;
 	int ret;
 
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0) {
+		cxp_addr_format(&ss, peer, sizeof(peer));
+		pc = peer_count(l, &ss);
+	} else {
+		snprintf(peer, sizeof(peer), "fd %d", fd);
+	}
+	if (l->lim.max_conns && l->st.accepted >= l->lim.max_conns) {
+		snprintf(why, sizeof(why), "%u connections open (the limit)", l->st.accepted);
+		goto refuse;
+	}
+	if (pc && l->lim.max_conns_per_addr && pc->n >= l->lim.max_conns_per_addr) {
+		snprintf(why, sizeof(why), "%u connections open from that address (the limit)",
+			 pc->n);
+		goto refuse;
+	}
+	c = conn_new(l, fd, &ls->h, ls->ud);
 	if (!c) {
 		cxp_log("%s: out of memory for a new connection; closed it", ls->addr);
-		close(fd);
+		goto drop;
+	}
+	c->accepted = 1;
+	c->idle_ms = l->lim.idle_timeout_ms;
+	l->st.accepted++;
+	if (pc) {
+		pc->n++;
+		c->pc = pc;
+	}
+	memcpy(c->peer, peer, sizeof(peer));
+	set_nodelay(fd);
+	if (ls->tls && cxp_tls_attach(c, ls->tls, 1, NULL) < 0) {
+		cxp_log("%s: out of memory for a TLS connection; closed it", ls->addr);
+		conn_finish(c, -ENOMEM);
 		return;
 	}
-	c->connected = 1;
-	set_nodelay(fd);
-	if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
-		cxp_addr_format(&ss, c->peer, sizeof(c->peer));
-	else
-		snprintf(c->peer, sizeof(c->peer), "fd %d", fd);
-	c->refs++; /* across on_accept */
-	if (c->h.on_accept)
-		c->h.on_accept(c, c->ud);
-	if (!c->dead && !c->closing) {
-		ret = arm_recv(c);
-		if (ret < 0)
-			conn_finish(c, ret);
-	}
+	c->refs++; /* across the transport's start and on_accept */
+	ret = conn_established(c);
+	if (ret < 0 && !c->dead)
+		conn_finish(c, ret);
 	conn_put(c);
+	return;
+refuse:
+	refuse(ls, fd, peer, why);
+	fd = -1;
+drop:
+	if (fd >= 0)
+		close(fd);
+	if (pc && !pc->n) {
+		pc->n = 1;
+		peer_count_drop(l, pc);
+	}
 }
 
 static void accept_cqe(struct listener *ls, int res, unsigned flags)
@@ -747,6 +1305,15 @@ static void accept_cqe(struct listener *ls, int res, unsigned flags)
 	struct cxp_loop *l = ls->l;
 	int more = flags & IORING_CQE_F_MORE;
 
+	if (ls->polling) {
+		/* the poll after EMFILE: a client is waiting (or the poll ended) */
+		ls->armed = 0;
+		l->inflight--;
+		if (res == -ECANCELED || l->freeing)
+			return;
+		ls->polling = 0;
+		goto rearm;
+	}
 	if (!more) {
 		ls->armed = 0;
 		l->inflight--;
@@ -761,7 +1328,21 @@ static void accept_cqe(struct listener *ls, int res, unsigned flags)
 	} else if (res == -EINVAL && l->accept_multishot) {
 		cxp_log("cxp loop: kernel rejects multishot accept; using one-shot accept");
 		l->accept_multishot = 0;
-	} else if (res == -EMFILE || res == -ENFILE || res == -ENOMEM || res == -ENOBUFS) {
+	} else if (res == -EMFILE || res == -ENFILE) {
+		refuse_waiting(ls, res);
+		if (!more && !l->freeing) {
+			/* Accepting fails at once while descriptors are short: wait for
+			 * the next client instead of spinning, and refuse it too. */
+			ls->polling = 1;
+			if (arm_accept(ls) < 0) {
+				ls->polling = 0;
+				if (cxp_loop_timer(l, ACCEPT_RETRY_MS, accept_retry, ls) < 0)
+					cxp_log("%s: cannot schedule the accept retry; no longer "
+						"accepting", ls->addr);
+			}
+		}
+		return;
+	} else if (res == -ENOMEM || res == -ENOBUFS) {
 		cxp_log("%s: accept failed: %s; retrying in %d ms", ls->addr, strerror(-res),
 			ACCEPT_RETRY_MS);
 		if (!more && !l->freeing &&
@@ -775,14 +1356,15 @@ static void accept_cqe(struct listener *ls, int res, unsigned flags)
 		ls->off = 1;
 		return;
 	}
+rearm:
 	if (!ls->armed && !ls->off && !l->freeing && arm_accept(ls) < 0) {
 		cxp_log("%s: cannot re-arm accept; no longer accepting", ls->addr);
 		ls->off = 1;
 	}
 }
 
-int cxp_listen(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h, void *ud,
-	       char *bound, size_t boundcap)
+static int listen_on(struct cxp_loop *l, const char *addr, struct cxp_tls *tls,
+		     const struct cxp_handlers *h, void *ud, char *bound, size_t boundcap)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -809,11 +1391,14 @@ int cxp_listen(struct cxp_loop *l, const char *addr, const struct cxp_handlers *
 		ret = -errno;
 		goto fail;
 	}
+	if (l->spare_fd < 0)
+		l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	ls->l = l;
 	ls->fd = fd;
 	if (h)
 		ls->h = *h;
 	ls->ud = ud;
+	ls->tls = tls;
 	cxp_addr_format(&ss, ls->addr, sizeof(ls->addr));
 	ret = arm_accept(ls);
 	if (ret < 0)
@@ -830,8 +1415,22 @@ fail:
 	return ret;
 }
 
-struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h,
-			     void *ud)
+int cxp_listen(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h, void *ud,
+	       char *bound, size_t boundcap)
+{
+	return listen_on(l, addr, NULL, h, ud, bound, boundcap);
+}
+
+int cxp_listen_tls(struct cxp_loop *l, const char *addr, struct cxp_tls *tls,
+		   const struct cxp_handlers *h, void *ud, char *bound, size_t boundcap)
+{
+	if (!tls || !cxp_tls_can_serve(tls))
+		return -EINVAL;
+	return listen_on(l, addr, tls, h, ud, bound, boundcap);
+}
+
+static struct cxp_conn *connect_to(struct cxp_loop *l, const char *addr, struct cxp_tls *tls,
+				   const char *peer_cn, const struct cxp_handlers *h, void *ud)
 {
 	struct sockaddr_storage ss;
 	struct io_uring_sqe *sqe;
@@ -854,6 +1453,13 @@ struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct 
 	set_nodelay(fd);
 	sqe = get_sqe(l);
 	c = sqe ? conn_new(l, fd, h, ud) : NULL;
+	if (c && tls && cxp_tls_attach(c, tls, 0, peer_cn) < 0) {
+		/* never shown to the owner: no on_close */
+		c->h.on_close = NULL;
+		c->fd = -1;
+		conn_finish(c, -ENOMEM);
+		c = NULL;
+	}
 	if (!c) {
 		close(fd);
 		errno = sqe ? ENOMEM : EBUSY;
@@ -869,6 +1475,41 @@ struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct 
 	io_uring_prep_connect(sqe, fd, (struct sockaddr *)&c->ss, c->sslen);
 	conn_arm(c, sqe, OP_CONNECT);
 	return c;
+}
+
+struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct cxp_handlers *h,
+			     void *ud)
+{
+	return connect_to(l, addr, NULL, NULL, h, ud);
+}
+
+struct cxp_conn *cxp_connect_tls(struct cxp_loop *l, const char *addr, struct cxp_tls *tls,
+				 const char *peer_cn, const struct cxp_handlers *h, void *ud)
+{
+	if (!tls) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return connect_to(l, addr, tls, peer_cn, h, ud);
+}
+
+int cxp_conn_peer_cert(const struct cxp_conn *c, char *cn, size_t cncap, char *ca_cn,
+		       size_t cacap)
+{
+	if (cn && cncap)
+		cn[0] = '\0';
+	if (ca_cn && cacap)
+		ca_cn[0] = '\0';
+	if (c->tp != &cxp_tls_transport)
+		return -ENOTSUP;
+	if (!c->ready)
+		return -ENOTCONN;
+	return cxp_tls_peer_cert(c, cn, cncap, ca_cn, cacap);
+}
+
+const char *cxp_conn_transport(const struct cxp_conn *c)
+{
+	return c->tp->name;
 }
 
 /* ---- Sending and closing ---------------------------------------------- */
@@ -1160,6 +1801,7 @@ int cxp_loop_run(struct cxp_loop *l)
 			break;
 		}
 		ret = 0;
+		l->now = clock_now_ms();
 		reap(l);
 	}
 	flush(l);
@@ -1248,6 +1890,9 @@ struct cxp_loop *cxp_loop_new(void)
 	}
 	l->accept_multishot = 1;
 	l->poll_multishot = 1;
+	l->spare_fd = -1;
+	l->now = clock_now_ms();
+	cxp_limits_default(&l->lim);
 	dlist_init(&l->conns);
 	dlist_init(&l->lingering);
 	dlist_init(&l->flushq);
@@ -1269,14 +1914,6 @@ fail_free:
 	free(l);
 	errno = err;
 	return NULL;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /*
@@ -1311,8 +1948,8 @@ void cxp_loop_free(struct cxp_loop *l)
 		cancel_ud(l, ud_make(container_of(d, struct ltimer, link), OP_TIMER), 1);
 	if (l->wake_armed)
 		cancel_ud(l, ud_make(l, OP_WAKE), 0);
-	deadline = now_ms() + DRAIN_MS;
-	while (l->inflight && now_ms() < deadline) {
+	deadline = clock_now_ms() + DRAIN_MS;
+	while (l->inflight && clock_now_ms() < deadline) {
 		struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
 		struct io_uring_cqe *cqe;
 		int ret = io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, &ts, NULL);
@@ -1336,6 +1973,15 @@ void cxp_loop_free(struct cxp_loop *l)
 		free(p);
 	}
 	close(l->efd);
+	if (l->spare_fd >= 0)
+		close(l->spare_fd);
+	for (size_t b = 0; b < PTAB_SIZE; b++)
+		while (l->ptab[b]) {
+			struct cxp_peer_count *pc = l->ptab[b];
+
+			l->ptab[b] = pc->next;
+			free(pc);
+		}
 	pthread_mutex_destroy(&l->post_mu);
 	free(l);
 }

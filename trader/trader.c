@@ -253,6 +253,10 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 		cxp_log("%s: container sent SUBMIT", cxp_conn_peer(pe->conn));
 		return -EPROTO;
 	}
+	if (pe->kind != PEER_APP)
+		/* An application may wait long for a result without a word on
+		 * this link: identified peers are exempt from the idle timeout. */
+		cxp_conn_set_idle_timeout(pe->conn, 0);
 	pe->kind = PEER_APP;
 	sig = malloc(sizeof(*sig));
 	if (!sig)
@@ -344,6 +348,7 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	t->cpeer[t->ncont] = pe;
 	pe->kind = PEER_CONTAINER;
 	pe->cidx = t->ncont++;
+	cxp_conn_set_idle_timeout(pe->conn, 0); /* heartbeats and suspicion watch it */
 	cxp_log("container %s registered from %s: id %llu, %u workers, speed %u, price %u%s",
 		c->name, cxp_conn_peer(pe->conn), (unsigned long long)id, c->workers, c->speed,
 		c->price, (c->flags & CXP_CAP_PRIORITY) ? ", priority queue" : "");

@@ -660,6 +660,16 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 		snprintf(err, errlen, "cannot create an event loop: %s", strerror(errno));
 		goto fail;
 	}
+	{
+		/* Containers hold their link to us while a Tasklet runs, however
+		 * long: no idle timeout on this endpoint (the frame read timeout and
+		 * the connection caps still apply). */
+		struct cxp_limits lim;
+
+		cxp_loop_get_limits(c->loop, &lim);
+		lim.idle_timeout_ms = 0;
+		cxp_loop_set_limits(c->loop, &lim);
+	}
 	listen = o->listen ? o->listen : is_loopback(c->trader) ? "127.0.0.1:0" : "0.0.0.0:0";
 	rc = cxp_listen(c->loop, listen, &app_handlers, c, bound, sizeof(bound));
 	if (rc < 0) {

@@ -20,6 +20,7 @@ static const struct {
 	{ "compile", rt_cmd_compile, "compile FILE.jsl and report errors (--disasm: listing)" },
 	{ "trader", rt_cmd_trader, "run a trader daemon" },
 	{ "container", rt_cmd_container, "run a container daemon" },
+	{ "cert", rt_cmd_cert, "make a cluster CA and issue certificates (man tasklet-cert(1))" },
 };
 
 static void usage(FILE *f)

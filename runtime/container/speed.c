@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "runtime/container/container.h"
 #include "vm/jsl.h"
 #include "vm/vm.h"
@@ -15,8 +16,7 @@ uint32_t rt_measure_speed(void)
 	struct vm_store *st = vm_store_new(0);
 	struct vm_result res = { 0 };
 	struct vm_limits lim = { 0 };
-	struct timespec t0, t1;
-	uint64_t root, ns;
+	uint64_t root, ns, t0;
 	char err[256];
 	uint32_t mips = 1;
 
@@ -24,12 +24,10 @@ uint32_t rt_measure_speed(void)
 		return 1;
 	if (jsl_compile(st, "<speed>", prog, sizeof(prog) - 1, &root, err, sizeof(err)) < 0)
 		goto out;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_now_ns();
 	if (vm_run(st, root, &lim, &res) < 0 || res.status != VM_OK)
 		goto out;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec -
-	     (uint64_t)t0.tv_nsec;
+	ns = clock_now_ns() - t0;
 	if (ns)
 		mips = (uint32_t)(res.fuel_used * 1000 / ns);
 	if (!mips)

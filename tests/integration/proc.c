@@ -11,15 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "tests/proc.h"
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static void exec_child(const char *netns, char *const argv[])
 {
@@ -76,12 +69,12 @@ int tp_start(struct tp_proc *p, const char *dir, const char *name, const char *n
 
 int tp_first_line(struct tp_proc *p, int timeout_ms)
 {
-	long end = now_ms() + timeout_ms;
+	long end = (long)clock_now_ms() + timeout_ms;
 	size_t n = 0;
 
 	while (n < sizeof(p->line) - 1) {
 		struct pollfd pf = { .fd = p->out_fd, .events = POLLIN };
-		long left = end - now_ms();
+		long left = end - (long)clock_now_ms();
 		ssize_t r;
 
 		if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
@@ -133,9 +126,9 @@ int tp_log_count(const struct tp_proc *p, const char *pattern)
 
 int tp_wait_log(const struct tp_proc *p, const char *pattern, int timeout_ms)
 {
-	long end = now_ms() + timeout_ms;
+	long end = (long)clock_now_ms() + timeout_ms;
 
-	while (now_ms() < end) {
+	while ((long)clock_now_ms() < end) {
 		if (tp_log_count(p, pattern) > 0)
 			return 0;
 		usleep(20000);
@@ -154,14 +147,14 @@ int tp_alive(struct tp_proc *p)
 
 int tp_stop(struct tp_proc *p, int sig, int timeout_ms)
 {
-	long end = now_ms() + timeout_ms;
+	long end = (long)clock_now_ms() + timeout_ms;
 	int st = -1;
 
 	if (p->pid <= 0)
 		return -1;
 	kill(p->pid, sig);
 	while (waitpid(p->pid, &st, WNOHANG) == 0) {
-		if (now_ms() > end) {
+		if ((long)clock_now_ms() > end) {
 			kill(p->pid, SIGKILL);
 			waitpid(p->pid, &st, 0);
 			break;
@@ -196,7 +189,7 @@ int tp_run(char *const argv[], const char *netns, char *out, size_t outcap, char
 	   size_t errcap, int timeout_ms)
 {
 	int po[2], pe[2], st = 0;
-	long end = now_ms() + timeout_ms;
+	long end = (long)clock_now_ms() + timeout_ms;
 	size_t n[2] = { 0, 0 };
 	struct pollfd pf[2];
 	char *bufs[2] = { out, err };
@@ -221,7 +214,7 @@ int tp_run(char *const argv[], const char *netns, char *out, size_t outcap, char
 	pf[0] = (struct pollfd){ .fd = po[0], .events = POLLIN };
 	pf[1] = (struct pollfd){ .fd = pe[0], .events = POLLIN };
 	while (pid > 0 && (pf[0].fd >= 0 || pf[1].fd >= 0)) {
-		long left = end - now_ms();
+		long left = end - (long)clock_now_ms();
 
 		if (left <= 0)
 			break;
@@ -239,7 +232,7 @@ int tp_run(char *const argv[], const char *netns, char *out, size_t outcap, char
 	if (pid < 0)
 		return -1;
 	while (waitpid(pid, &st, WNOHANG) == 0) {
-		if (now_ms() > end) {
+		if ((long)clock_now_ms() > end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
 			return -1;

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "cxp/cxp.h"
 #include "tests/proc.h"
 #include "tests/tl_test.h"
@@ -107,14 +108,6 @@ fail:
 }
 
 /* ---- Plain-socket peer helpers -------------------------------------------------- */
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static void set_timeouts(int fd)
 {
@@ -196,7 +189,7 @@ static int read_full(int fd, void *buf, size_t n, long deadline)
 
 	while (n) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		long left = deadline - now_ms();
+		long left = deadline - (long)clock_now_ms();
 		ssize_t r;
 
 		if (left <= 0)
@@ -229,7 +222,7 @@ struct frame {
 /* One frame from fd: 1 (free f->p), 0 the peer closed, -ETIMEDOUT, -EPROTO (bad header). */
 static int read_frame(int fd, struct frame *f, int timeout_ms)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = (long)clock_now_ms() + timeout_ms;
 	uint8_t hdr[CXP_HDR_SIZE];
 	int rc;
 
@@ -257,7 +250,7 @@ static int read_frame(int fd, struct frame *f, int timeout_ms)
  */
 static int expect_closed(int fd, int timeout_ms, struct cxp_error *e)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = (long)clock_now_ms() + timeout_ms;
 	struct cxp_error dummy;
 
 	if (!e)
@@ -265,7 +258,7 @@ static int expect_closed(int fd, int timeout_ms, struct cxp_error *e)
 	memset(e, 0, sizeof(*e));
 	for (;;) {
 		struct frame f;
-		long left = deadline - now_ms();
+		long left = deadline - (long)clock_now_ms();
 		int rc = read_frame(fd, &f, left > 0 ? (int)left : 0);
 
 		if (rc == 0 || rc == -EPROTO)
@@ -530,15 +523,15 @@ static int await_result(struct fake_app *a, int conn, uint64_t tid, struct got_r
 			int timeout_ms)
 {
 	enum { MAXC = 8 };
-	long deadline = now_ms() + timeout_ms;
+	long deadline = (long)clock_now_ms() + timeout_ms;
 	int fds[MAXC], nfd = 0, ret = -ETIMEDOUT;
 
 	memset(r, 0, sizeof(*r));
 	if (conn >= 0)
 		fds[nfd++] = conn;
-	while (ret == -ETIMEDOUT && now_ms() < deadline) {
+	while (ret == -ETIMEDOUT && (long)clock_now_ms() < deadline) {
 		struct pollfd pf[MAXC + 1];
-		long left = deadline - now_ms();
+		long left = deadline - (long)clock_now_ms();
 
 		pf[0] = (struct pollfd){ .fd = a->lfd, .events = POLLIN };
 		for (int i = 0; i < nfd; i++)
@@ -630,9 +623,9 @@ static void test_trader_oversized_length(void)
 		cxp_hdr_encode(&h, hdr);
 		/* The header alone: the trader must not wait for a body it would refuse. */
 		CU_ASSERT_EQUAL(send_all(fd, hdr, sizeof(hdr)), 0);
-		t0 = now_ms();
+		t0 = (long)clock_now_ms();
 		CU_ASSERT_EQUAL(expect_closed(fd, CLOSE_WAIT_MS, NULL), 0);
-		CU_ASSERT(now_ms() - t0 < CLOSE_WAIT_MS);
+		CU_ASSERT((long)clock_now_ms() - t0 < CLOSE_WAIT_MS);
 		snprintf(what, sizeof(what), "protocol error: length %u > %u", lens[i],
 			 CXP_MAX_PAYLOAD);
 		CU_ASSERT_EQUAL(wait_peer_log(&trader, fd, what, 2000), 0);
@@ -852,11 +845,11 @@ static void test_trader_stalled_peer_isolated(void)
 	CU_ASSERT_FATAL(n > 0);
 	fd = peer_connect(taddr);
 	CU_ASSERT_FATAL(fd >= 0);
-	t0 = now_ms();
+	t0 = (long)clock_now_ms();
 	CU_ASSERT_EQUAL(send_frame(fd, CXP_MSG_SUBMIT, 200, sig, (size_t)n), 0);
 	CU_ASSERT_EQUAL(expect_error(fd, 200, &e), 0);
 	CU_ASSERT_EQUAL(e.code, CXP_E_NOMATCH);
-	CU_ASSERT(now_ms() - t0 < 1000);
+	CU_ASSERT((long)clock_now_ms() - t0 < 1000);
 	close(fd);
 	/* The stalled peer is still waited for, not dropped for another's sake. */
 	CU_ASSERT_TRUE(still_open(stalled, 100));

@@ -13,27 +13,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "cxp/cxp.h"
 #include "tests/tl_test.h"
 #include "tests/unit/cxp_test_util.h"
 
 #define WAIT_MS 10000 /* every wait is bounded: a bug fails the test instead of hanging it */
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Poll until *v >= want or the time is up; returns whether it got there. */
 static int wait_for(atomic_int *v, int want)
 {
-	uint64_t end = now_ms() + WAIT_MS;
+	uint64_t end = clock_now_ms() + WAIT_MS;
 
 	while (atomic_load(v) < want) {
-		if (now_ms() > end)
+		if (clock_now_ms() > end)
 			return 0;
 		usleep(1000);
 	}
@@ -202,23 +195,23 @@ static int raw_connect(const char *addr)
  */
 static ssize_t recv_retry(int fd, void *buf, size_t n)
 {
-	uint64_t end = now_ms() + WAIT_MS;
+	uint64_t end = clock_now_ms() + WAIT_MS;
 	ssize_t r;
 
 	do
 		r = recv(fd, buf, n, 0);
-	while (r < 0 && errno == EINTR && now_ms() < end);
+	while (r < 0 && errno == EINTR && clock_now_ms() < end);
 	return r;
 }
 
 static ssize_t send_retry(int fd, const void *buf, size_t n)
 {
-	uint64_t end = now_ms() + WAIT_MS;
+	uint64_t end = clock_now_ms() + WAIT_MS;
 	ssize_t r;
 
 	do
 		r = send(fd, buf, n, MSG_NOSIGNAL);
-	while (r < 0 && errno == EINTR && now_ms() < end);
+	while (r < 0 && errno == EINTR && clock_now_ms() < end);
 	return r;
 }
 
@@ -498,11 +491,11 @@ static void test_oversized_header(void)
 	int fd = bad_peer_connect(s);
 
 	cxp_hdr_encode(&h, b);
-	t0 = now_ms();
+	t0 = clock_now_ms();
 	CU_ASSERT_EQUAL(send_retry(fd, b, sizeof(b)), (ssize_t)sizeof(b));
 	/* closed without waiting for a body that never comes */
 	CU_ASSERT_EQUAL(wait_eof(fd), 0);
-	CU_ASSERT(now_ms() - t0 < 2000);
+	CU_ASSERT(clock_now_ms() - t0 < 2000);
 	close(fd);
 	expect_proto_close(s, ": protocol error: length 4194305 > 4194304");
 	check_serves(s->addr);
@@ -774,7 +767,7 @@ static void timer_fn(void *arg)
 	struct timer_arg *a = arg;
 	struct timer_st *st = a->st;
 
-	st->at[st->n] = now_ms() - st->t0;
+	st->at[st->n] = clock_now_ms() - st->t0;
 	st->order[st->n++] = a->id;
 	if (st->n == 3)
 		cxp_loop_stop(st->l);
@@ -788,7 +781,7 @@ static void test_timers(void)
 
 	st.l = cxp_loop_new();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st.l);
-	st.t0 = now_ms();
+	st.t0 = clock_now_ms();
 	for (int i = 0; i < 3; i++)
 		CU_ASSERT_EQUAL(cxp_loop_timer(st.l, (uint64_t)a[i].id, timer_fn, &a[i]), 0);
 	/* a timer far in the future is dropped by cxp_loop_free without running */
