@@ -85,6 +85,14 @@ FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench \
 	$(BUILD)/bench/prio_flood
 
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 30
+FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_SRCS    := cxp/frame.c cxp/msg.c
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-strict-aliasing -D_GNU_SOURCE -I. $(WARNINGS) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
 .PHONY: all deps demo check bench install fuzz fuzz-smoke clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES)
@@ -148,8 +156,10 @@ demo: $(TASKLET)
 
 # One CUnit runner holds every suite (unit and integration); it closes with
 # CUnit's run summary and exits non-zero on any failure.
-check: all $(TESTBIN)
+check: all $(TESTBIN) $(FUZZ_TARGETS)
 	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
+	@echo "fuzz-smoke: every libFuzzer target for $(FUZZ_SMOKE_SECONDS) s"
+	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
 
 bench: $(TASKLET) $(BENCHES)
 	$(Q)sh bench/run.sh $(TASKLET) $(BUILD)
@@ -184,14 +194,6 @@ install: $(TASKLET) $(LIBTL) $(PUBHDR)
 # sources they exercise (the library is built with $(CC) and no coverage).
 # The corpus grows under build/fuzz/corpus/; a crash leaves its input as
 # build/fuzz/crash-* and fails the target: make it a regression test.
-FUZZ_CC            ?= clang
-FUZZ_SECONDS       ?= 30
-FUZZ_SMOKE_SECONDS ?= 3
-FUZZ_SRCS    := cxp/frame.c cxp/msg.c
-FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
-FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-strict-aliasing -D_GNU_SOURCE -I. $(WARNINGS) \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) cxp/cxp.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  FUZZCC  $@')

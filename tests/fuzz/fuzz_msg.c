@@ -39,9 +39,36 @@ ROUNDTRIP(assigned, struct cxp_assigned)
 ROUNDTRIP(error, struct cxp_error)
 ROUNDTRIP(fetch, struct cxp_fetch)
 ROUNDTRIP(result, struct cxp_result)
+ROUNDTRIP(heartbeat, struct cxp_heartbeat)
+ROUNDTRIP(done, struct cxp_done)
+
+/* REGISTERED, DRAINING, RESULT_ACK, HANDBACK: one u64. */
+static int rt_id(const uint8_t *p, size_t n, struct cxp_wbuf *w, char *err, size_t errlen)
+{
+	uint64_t id;
+	int ret = cxp_id_decode(CXP_MSG_HANDBACK, p, n, &id, err, errlen);
+
+	if (ret == 0)
+		cxp_id_encode(w, id);
+	return ret;
+}
+
+/* CHUNKS: the header; the records are checked for count and size only. */
+static int rt_chunks(const uint8_t *p, size_t n, struct cxp_wbuf *w, char *err, size_t errlen)
+{
+	struct cxp_chunks m;
+	int ret = cxp_chunks_decode(p, n, 272, &m, err, errlen);
+
+	if (ret == 0) {
+		cxp_chunks_encode_header(w, m.tasklet_id, m.n);
+		cxp_put_bytes(w, m.chunks, (size_t)m.n * 272);
+	}
+	return ret;
+}
 
 static const roundtrip_fn decoders[] = {
-	rt_register, rt_assigned, rt_error, rt_fetch, rt_result,
+	rt_register, rt_assigned, rt_error, rt_fetch, rt_result, rt_heartbeat, rt_done, rt_id,
+	rt_chunks,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
