@@ -8,6 +8,7 @@
 #   make SAN=1 ...  AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ... ThreadSanitizer build (data races between the runtime's threads)
 #   make STATIC=1   statically linked build/tasklet (for machines without our libraries)
+#   make bpf-cost   the cost of the USDT probes, unattached and attached (root; bpf/README.md)
 #   make V=1        show the commands
 
 .DELETE_ON_ERROR:
@@ -57,9 +58,9 @@ CFLAGS  ?=
 ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
 
 # Library sources: every module of vm/, cxp/, trader/, runtime/ except the
-# command-line front end (runtime/main.c and runtime/cmd_*.c).
-LIB_SRCS  := $(sort $(wildcard vm/*.c cxp/*.c trader/*.c runtime/*.c))
-CMD_SRCS  := $(sort runtime/main.c $(wildcard runtime/cmd_*.c))
+# command-line front end (runtime/main.c, runtime/cmd_*.c, runtime/cli/).
+LIB_SRCS  := $(sort $(wildcard vm/*.c cxp/*.c trader/*.c runtime/*.c runtime/container/*.c))
+CMD_SRCS  := $(sort runtime/main.c $(wildcard runtime/cmd_*.c runtime/cli/*.c))
 LIB_SRCS  := $(filter-out $(CMD_SRCS),$(LIB_SRCS))
 TEST_SRCS := tests/main.c $(sort $(wildcard tests/unit/*.c tests/integration/*.c))
 
@@ -73,12 +74,27 @@ LIBTL     := $(BUILD)/libtasklet.a
 PUBHDR    := $(BUILD)/include/tasklet.h
 EXAMPLES  := $(BUILD)/examples/client
 TESTBIN   := $(BUILD)/tests/runner
+# Fires the container's probes on command (tests/bpf_driver.c); _noprobes: -DRT_NO_PROBES.
+DRIVERS   := $(BUILD)/tests/bpf_driver $(BUILD)/tests/bpf_driver_noprobes
 FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench
 
-.PHONY: all deps demo check bench clean FORCE
+# BPF (bpf/): clang compiles bpf/tasklet.bpf.c into an object `make install` can
+# ship; bpftool generates its skeleton for `tasklet top` (runtime/cli/cmd_top.c).
+# The programs read no kernel struct, so no vmlinux.h is needed; -idirafter
+# finds <asm/errno.h> (pulled in by <bpf/usdt.bpf.h>) in the multiarch folder.
+BPF_CLANG   ?= clang
+BPFTOOL     ?= bpftool
+BPF_ARCH    := $(subst x86_64,x86,$(subst aarch64,arm64,$(shell uname -m)))
+BPF_CFLAGS  := -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -mcpu=v3 -g -O2 -Wall -Werror -I. \
+	-idirafter /usr/include/$(shell $(CC) -dumpmachine)
+BPF_OBJ     := $(BUILD)/bpf/tasklet.bpf.o
+BPF_SKEL    := $(BUILD)/bpf/tasklet.skel.h
+BPF_LDLIBS  := -lbpf -lelf -lz
 
-all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES)
+.PHONY: all deps demo check bench bpf-cost clean FORCE
+
+all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES) $(BPF_OBJ)
 
 deps:
 	$(Q)sh scripts/deps.sh
@@ -101,7 +117,20 @@ $(LIBTL): $(LIB_OBJS)
 
 $(TASKLET): $(CMD_OBJS) $(LIBTL)
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBTL) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBTL) $(BPF_LDLIBS) $(LDLIBS)
+
+$(BPF_OBJ): bpf/tasklet.bpf.c bpf/tasklet.h | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  BPF     $@')
+	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BPF_SKEL): $(BPF_OBJ)
+	@$(if $(Q),echo '  GEN     $@')
+	$(Q)$(BPFTOOL) gen skeleton $< name tasklet_bpf > $@
+
+# cmd_top.c includes the generated skeleton: it must exist before the first compile.
+$(BUILD)/obj/runtime/cli/cmd_top.o: $(BPF_SKEL)
+$(BUILD)/obj/runtime/cli/cmd_top.o: ALL_CFLAGS += -I$(BUILD)/bpf
 
 # The public header for applications written in C (tl_* API).
 $(PUBHDR): runtime/tasklet.h
@@ -127,16 +156,29 @@ $(TESTBIN): $(TEST_OBJS) $(LIBTL)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIBTL) $(TEST_LDLIBS) $(LDLIBS)
 
+$(BUILD)/tests/bpf_driver: tests/bpf_driver.c $(LIBTL) $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
+
+$(BUILD)/tests/bpf_driver_noprobes: tests/bpf_driver.c runtime/container/probes.c $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(ALL_CFLAGS) -DRT_NO_PROBES $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+
 demo: $(TASKLET)
 	$(Q)sh scripts/demo.sh $(TASKLET)
 
 # One CUnit runner holds every suite (unit and integration); it closes with
 # CUnit's run summary and exits non-zero on any failure.
-check: all $(TESTBIN)
+check: all $(TESTBIN) $(DRIVERS)
 	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
 
 bench: $(TASKLET) $(BENCHES)
 	$(Q)sh bench/run.sh $(TASKLET) $(BUILD)
+
+bpf-cost: $(TASKLET) $(DRIVERS)
+	$(Q)sh bpf/cost.sh $(TASKLET) $(BUILD)/tests
 
 clean:
 	rm -rf $(BUILD)

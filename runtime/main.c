@@ -20,6 +20,7 @@ static const struct {
 	{ "compile", rt_cmd_compile, "compile FILE.jsl and report errors (--disasm: listing)" },
 	{ "trader", rt_cmd_trader, "run a trader daemon" },
 	{ "container", rt_cmd_container, "run a container daemon" },
+	{ "top", rt_cmd_top, "queue depths and waiting times of a running container (BPF, root)" },
 };
 
 static void usage(FILE *f)

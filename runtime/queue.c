@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "runtime/queue.h"
-#include "runtime/probes.h"
+#include "runtime/container/probes.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 int rt_queue_init(struct rt_queue *q, size_t cap)
 {
@@ -44,8 +53,10 @@ int rt_queue_push(struct rt_queue *q, void *item, enum rt_qclass cls, uint64_t i
 	} else if (r->tail - r->head == r->cap) {
 		rc = -EBUSY;
 	} else {
-		r->items[r->tail++ & (r->cap - 1)] = (struct rt_item){ item, id };
-		RT_PROBE4(enqueue, 0, cls, r->tail - r->head, id);
+		r->items[r->tail++ & (r->cap - 1)] =
+			(struct rt_item){ item, id, RT_PROBE_ENABLED(dequeue) ? now_ns() : 0 };
+		/* One queue pair shared by every worker: reported as worker 0's. */
+		RT_PROBE_ENQUEUE(0, cls, r->tail - r->head, id);
 		pthread_cond_signal(&q->cv);
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -67,7 +78,8 @@ void *rt_queue_pop(struct rt_queue *q, unsigned core, enum rt_qclass *cls)
 
 			item = it->item;
 			*cls = (enum rt_qclass)k;
-			RT_PROBE4(dequeue, core, k, r->tail - r->head, it->id);
+			RT_PROBE_DEQUEUE(0, k, r->tail - r->head, it->id,
+					 it->t_ns ? now_ns() - it->t_ns : 0);
 			goto out;
 		}
 		if (q->closed)
@@ -97,7 +109,3 @@ size_t rt_queue_depth(struct rt_queue *q, enum rt_qclass cls)
 	return d;
 }
 
-#ifdef RT_HAVE_SDT
-__attribute__((section(".probes"), used)) volatile unsigned short tasklet_enqueue_semaphore,
-	tasklet_dequeue_semaphore;
-#endif

@@ -8,8 +8,9 @@
  * interface (push / pop / close / depth) is what the per-core lock-free dual
  * queues will implement, so callers do not change when they arrive.
  * Every push and pop passes a USDT probe site (tasklet:enqueue / tasklet:dequeue,
- * arguments: core, class, depth after the operation, item id), a no-op until
- * a probe attaches.
+ * runtime/container/probes.h: worker 0, class, depth after the operation,
+ * item id, and for dequeue the time spent queued), a no-op until a probe
+ * attaches.
  */
 #ifndef TL_RT_QUEUE_H
 #define TL_RT_QUEUE_H
@@ -22,7 +23,8 @@ enum rt_qclass { RT_Q_PRIO = 0, RT_Q_ECON = 1 };
 
 struct rt_item {
 	void *item;
-	uint64_t id; /* for the probes */
+	uint64_t id;   /* for the probes */
+	uint64_t t_ns; /* enqueue time, stamped only while tasklet:dequeue is attached */
 };
 
 struct rt_ring {
