@@ -26,6 +26,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Settings, written by the loader before load. */
 const volatile bool tl_histogram = true; /* record wait_ns into the log2 histogram */
+const volatile __u32 tl_max_workers = TL_MAX_WORKERS; /* = the maps' max_entries (/2) */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -69,7 +70,8 @@ static __always_inline void raise_to(__u32 *p, __u32 v)
 	}
 }
 
-/* The queue (worker, cls), or NULL (counted as dropped) when out of range. */
+/* The queue (worker, cls), or NULL (counted as dropped) when out of range.
+ * The loader sizes the maps (set_max_entries) to match tl_max_workers. */
 static __always_inline struct tl_queue *queue(__u32 worker, __u32 cls)
 {
 	struct tl_meta *m = meta();
@@ -78,7 +80,7 @@ static __always_inline struct tl_queue *queue(__u32 worker, __u32 cls)
 
 	if (!m)
 		return NULL;
-	if (worker >= TL_MAX_WORKERS || cls > TL_ECONOMY) {
+	if (worker >= tl_max_workers || cls > TL_ECONOMY) {
 		__sync_fetch_and_add(&m->dropped, 1);
 		return NULL;
 	}
@@ -152,7 +154,7 @@ static __always_inline struct tl_worker *worker_of(__u32 worker)
 
 	if (!m)
 		return NULL;
-	if (worker >= TL_MAX_WORKERS) {
+	if (worker >= tl_max_workers) {
 		__sync_fetch_and_add(&m->dropped, 1);
 		return NULL;
 	}

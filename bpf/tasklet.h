@@ -6,11 +6,15 @@
  * `bpftool map dump pinned ...` prints these field names.
  *
  * Maps (all BPF_MAP_TYPE_ARRAY, so dumps come out in index order):
- *   tl_queues   index worker*2 + cls   struct tl_queue   TL_MAX_WORKERS*2 entries
- *   tl_workers  index worker           struct tl_worker  TL_MAX_WORKERS entries
+ *   tl_queues   index worker*2 + cls   struct tl_queue   2 * max_workers entries
+ *   tl_workers  index worker           struct tl_worker  max_workers entries
  *   tl_meta     index 0                struct tl_meta    1 entry
- * Workers numbered TL_MAX_WORKERS or above are not recorded (tl_meta.dropped
- * counts their events); 1024 matches the container's --workers limit.
+ * max_workers (tl_meta.max_workers) is chosen by the loader before load: by
+ * default the number of threads the container has when `tasklet top`
+ * attaches (every worker is a thread, so it bounds the workers and keeps a
+ * dump short), at most TL_MAX_WORKERS = 1024, the container's --workers
+ * limit. Events of workers numbered max_workers or above are not recorded;
+ * tl_meta.dropped counts them.
  * Changing a layout here breaks the reuse of maps left pinned by an older
  * `tasklet top --keep`: the loader then says so; remove the folder.
  */
@@ -55,6 +59,8 @@ struct tl_meta {
 	__u32 target_pid;     /* the container attached to */
 	__u32 owner_pid;      /* the `tasklet top` holding the attachment */
 	__u32 histogram;      /* 1 when wait times are recorded */
+	__u32 max_workers;    /* the maps' capacity: workers 0..max_workers-1 */
+	__u32 pad;
 	__u64 attached_ns;    /* CLOCK_MONOTONIC when the probes were attached */
 	__u64 events;         /* probe hits recorded */
 	__u64 dropped;        /* probe hits for workers >= TL_MAX_WORKERS or cls > 1 */

@@ -68,6 +68,7 @@ struct opts {
 	pid_t pid;
 	bool once, json, keep, histogram, verbose;
 	unsigned interval_ms;
+	unsigned max_workers; /* 0: the target's thread count */
 };
 
 struct target {
@@ -300,6 +301,24 @@ static void pin_path(char *buf, size_t cap, const struct session *s, const char 
 
 static const char *const map_names[] = { "tl_queues", "tl_workers", "tl_meta" };
 
+/* The number of threads of pid, which bounds its workers; 1..TL_MAX_WORKERS. */
+static unsigned count_threads(pid_t pid)
+{
+	char path[64];
+	unsigned n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return TL_MAX_WORKERS;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n < 1 ? 1 : n > TL_MAX_WORKERS ? TL_MAX_WORKERS : n;
+}
+
 /* Remove what an earlier, finished owner left pinned; says so once. */
 static void remove_stale(const struct session *s)
 {
@@ -319,20 +338,22 @@ static void remove_stale(const struct session *s)
 
 /* Write the index fields of every entry, so that a dump of untouched
  * entries still names each one's worker and class. */
-static int prefill(struct session *s, const struct target *t, const struct opts *o)
+static int prefill(struct session *s, const struct target *t, const struct opts *o,
+		   unsigned maxw)
 {
 	struct tl_meta m = { .target_pid = (__u32)t->pid,
 			     .owner_pid = (__u32)getpid(),
-			     .histogram = o->histogram };
+			     .histogram = o->histogram,
+			     .max_workers = maxw };
 	__u32 zero = 0;
 
-	for (__u32 i = 0; i < TL_MAX_WORKERS * 2; i++) {
+	for (__u32 i = 0; i < maxw * 2; i++) {
 		struct tl_queue q = { .worker = i / 2, .cls = (enum tl_class)(i % 2) };
 
 		if (bpf_map_update_elem(s->fd_queues, &i, &q, BPF_ANY) < 0)
 			return -errno;
 	}
-	for (__u32 i = 0; i < TL_MAX_WORKERS; i++) {
+	for (__u32 i = 0; i < maxw; i++) {
 		struct tl_worker w = { .worker = i };
 
 		if (bpf_map_update_elem(s->fd_workers, &i, &w, BPF_ANY) < 0)
@@ -352,6 +373,7 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 	struct bpf_link **links[NPROBES];
 	struct tl_meta m;
 	__u32 zero = 0;
+	unsigned maxw;
 	int n = 0, err;
 
 	remove_stale(s);
@@ -360,7 +382,11 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 		fprintf(stderr, "tasklet top: cannot open the BPF object: %s\n", strerror(errno));
 		return TOP_EXIT_FAIL;
 	}
+	maxw = o->max_workers ? o->max_workers : count_threads(t->pid);
 	s->skel->rodata->tl_histogram = o->histogram;
+	s->skel->rodata->tl_max_workers = maxw;
+	bpf_map__set_max_entries(s->skel->maps.tl_queues, maxw * 2);
+	bpf_map__set_max_entries(s->skel->maps.tl_workers, maxw);
 	err = tasklet_bpf__load(s->skel);
 	if (err) {
 		fprintf(stderr, "tasklet top: cannot load the BPF programs: %s%s\n", strerror(-err),
@@ -371,7 +397,7 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 	s->fd_queues = bpf_map__fd(s->skel->maps.tl_queues);
 	s->fd_workers = bpf_map__fd(s->skel->maps.tl_workers);
 	s->fd_meta = bpf_map__fd(s->skel->maps.tl_meta);
-	err = prefill(s, t, o);
+	err = prefill(s, t, o, maxw);
 	if (err) {
 		fprintf(stderr, "tasklet top: cannot initialise the maps: %s\n", strerror(-err));
 		return TOP_EXIT_FAIL;
@@ -554,7 +580,10 @@ static int read_snap(const struct session *s, struct snap *sn)
 
 	if (bpf_map_lookup_elem(s->fd_meta, &zero, &sn->meta) < 0)
 		return -errno;
-	sn->nworkers = sn->meta.workers > TL_MAX_WORKERS ? TL_MAX_WORKERS : sn->meta.workers;
+	sn->nworkers = sn->meta.workers > sn->meta.max_workers ? sn->meta.max_workers :
+								   sn->meta.workers;
+	if (sn->nworkers > TL_MAX_WORKERS)
+		sn->nworkers = TL_MAX_WORKERS;
 	for (__u32 i = 0; i < sn->nworkers * 2; i++)
 		if (bpf_map_lookup_elem(s->fd_queues, &i, &sn->q[i]) < 0)
 			return -errno;
@@ -656,6 +685,9 @@ static void print_table(FILE *f, const struct target *t, const struct session *s
 	}
 	if (!sn->nworkers)
 		fprintf(f, "(no probe has fired yet)\n");
+	if (sn->meta.dropped)
+		fprintf(f, "(%llu events of workers numbered %u or above not recorded: --max-workers)\n",
+			(unsigned long long)sn->meta.dropped, sn->meta.max_workers);
 }
 
 static void json_queue(FILE *f, const struct tl_queue *q)
@@ -684,11 +716,13 @@ static void print_json(FILE *f, const struct target *t, const struct session *s,
 	}
 	fprintf(f,
 		"\",\"pid\":%d,\"complete\":%s,\"histogram\":%s,\"viewer\":%s,"
-		"\"attached_ns\":%llu,\"events\":%llu,\"dropped\":%llu,\"probes\":[",
+		"\"attached_ns\":%llu,\"events\":%llu,\"dropped\":%llu,\"max_workers\":%u,"
+		"\"probes\":[",
 		(int)t->pid, complete ? "true" : "false", sn->meta.histogram ? "true" : "false",
 		s->skel ? "false" : "true",
 		(unsigned long long)(sn->meta.attached_ns ? sn->at_ns - sn->meta.attached_ns : 0),
-		(unsigned long long)sn->meta.events, (unsigned long long)sn->meta.dropped);
+		(unsigned long long)sn->meta.events, (unsigned long long)sn->meta.dropped,
+		sn->meta.max_workers);
 	for (size_t i = 0, k = 0; i < NPROBES; i++)
 		if (!s->probes_known || s->attached[i])
 			fprintf(f, "%s\"%s\"", k++ ? "," : "", probe_names[i]);
@@ -824,7 +858,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tasklet top [--container NAME | --pid PID] [--once] [--json]\n"
-		"                   [--interval MS] [--keep] [--no-histogram] [--verbose]\n"
+		"                   [--interval MS] [--keep] [--no-histogram] [--max-workers N]\n"
+		"                   [--verbose]\n"
 		"Queue depth, waiting time and running Tasklet per worker of a running\n"
 		"container, from its USDT probes (root; see man tasklet-top(1)).\n"
 		"Exit status: 0 ok, 1 failure, 2 usage, 77 cannot watch here (the message says why).\n");
@@ -840,6 +875,7 @@ int rt_cmd_top(int argc, char **argv)
 		{ "interval", required_argument, NULL, 'i' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "no-histogram", no_argument, NULL, 'H' },
+		{ "max-workers", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -850,7 +886,7 @@ int rt_cmd_top(int argc, char **argv)
 	sigset_t sigs;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:p:1ji:kHvh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:p:1ji:kHm:vh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.container = optarg; break;
 		case 'p': o.pid = (pid_t)rt_opt_num("--pid", optarg, INT_MAX); break;
@@ -859,6 +895,7 @@ int rt_cmd_top(int argc, char **argv)
 		case 'i': o.interval_ms = (unsigned)rt_opt_num("--interval", optarg, 3600000); break;
 		case 'k': o.keep = true; break;
 		case 'H': o.histogram = false; break;
+		case 'm': o.max_workers = (unsigned)rt_opt_num("--max-workers", optarg, TL_MAX_WORKERS); break;
 		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return RT_EXIT_USAGE;
