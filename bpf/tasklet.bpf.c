@@ -177,6 +177,7 @@ int BPF_USDT(tl_run_start, __u32 worker, __u32 cls, __u64 id)
 	w->cls = cls;
 	w->since_ns = bpf_ktime_get_ns();
 	w->running = 1;
+	w->known = 1;
 	return 0;
 }
 
@@ -188,6 +189,7 @@ int BPF_USDT(tl_run_end, __u32 worker, __u32 cls, __u64 id, __u32 status, __u64 
 	if (!w)
 		return 0;
 	w->running = 0;
+	w->known = 1;
 	w->task = id;
 	w->cls = cls;
 	w->last_status = status;

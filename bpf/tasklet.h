@@ -44,7 +44,9 @@ struct tl_queue {
 /* One worker thread. */
 struct tl_worker {
 	__u32 worker;
+	__u32 known;          /* 1 once a run_start or run_end was seen since attach */
 	__u32 running;        /* 1 between run_start and run_end */
+	__u32 pad;
 	__u64 task;           /* the running (else last) Tasklet id */
 	enum tl_class cls;    /* its class */
 	__u32 last_status;    /* status of the last run_end */

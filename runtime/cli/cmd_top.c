@@ -670,7 +670,9 @@ static void print_table(FILE *f, const struct target *t, const struct session *s
 			if (c == 0 && show_running(s)) {
 				const struct tl_worker *wk = &sn->w[w];
 
-				if (wk->running)
+				if (!wk->known)
+					snprintf(run, sizeof(run), "? (no run started or ended since attach)");
+				else if (wk->running)
 					snprintf(run, sizeof(run), "%016llx %s %s",
 						 (unsigned long long)wk->task, cls_name(wk->cls),
 						 fmt_ns(b[4], sizeof(b[4]), sn->at_ns - wk->since_ns));
@@ -737,7 +739,7 @@ static void print_json(FILE *f, const struct target *t, const struct session *s,
 		fprintf(f,
 			",\"running\":%s,\"tasklet\":\"%016llx\",\"class\":\"%s\",\"running_ns\":%llu,"
 			"\"last_status\":%u,\"runs\":%llu,\"run_ns\":%llu,\"snapshots\":%llu}",
-			wk->running ? "true" : "false", (unsigned long long)wk->task,
+			!wk->known ? "null" : wk->running ? "true" : "false", (unsigned long long)wk->task,
 			cls_name(wk->cls),
 			(unsigned long long)(wk->running ? sn->at_ns - wk->since_ns : 0),
 			wk->last_status, (unsigned long long)wk->runs,
