@@ -596,8 +596,8 @@ static int read_snap(const struct session *s, struct snap *sn)
 
 /*
  * The p-th percentile (0..100) of a log2 histogram, as the upper edge of the
- * slot that holds it: the true value is at most this and more than half of
- * it (at least half of it). 0 when the histogram is empty.
+ * slot that holds it: the true value is at most this and at least half of
+ * it. 0 when the histogram is empty.
  */
 static uint64_t percentile(const struct tl_queue *q, unsigned p)
 {
