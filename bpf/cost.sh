@@ -6,7 +6,11 @@
 #  2. attached by `tasklet top`: ns per probe hit with and without the wait-time
 #     histogram, and the BPF programs' own run time (kernel.bpf_stats_enabled);
 #  3. a real trader + container (--workers 1) fed N no-op Tasklets by
-#     build/bench/e2e_bench: Tasklets/s without and with `tasklet top` attached.
+#     build/bench/e2e_bench: Tasklets/s and the container's CPU time per Tasklet
+#     (all its threads, from /proc/PID/task/*/schedstat, so the kernel's uprobe
+#     work counts) without and with `tasklet top` attached. At full load a
+#     container's throughput is 1 / its CPU time per Tasklet; the CPU figure
+#     is steadier than Tasklets/s on a shared machine.
 # Parts 2 and 3 need root and bpffs; they are skipped with the reason otherwise.
 set -eu
 BIN=${1:-build/tasklet}
@@ -106,25 +110,41 @@ pids="$!"
 wait_for "$tmp/trader.addr" ':'
 TRADER=$(head -n 1 "$tmp/trader.addr")
 "$BIN" container --trader "$TRADER" --name bpfcost --workers 1 2>"$tmp/c.log" &
-pids="$pids $!"
+cpid=$!
+pids="$pids $cpid"
 wait_for "$tmp/trader.log" 'container bpfcost registered'
+cpu_ns() { cat /proc/"$cpid"/task/*/schedstat | awk '{ s += $1 } END { printf "%.0f", s }'; }
+# one LABEL: one e2e_bench run; Tasklets/s to $tmp/LABEL, container CPU us/Tasklet to $tmp/LABEL.cpu
+one() {
+	c0=$(cpu_ns)
+	"$BUILD/bench/e2e_bench" -n "$N" -b 100 --trader "$TRADER" | awk '{ print $2 }' >>"$tmp/$1"
+	c1=$(cpu_ns)
+	awk -v a="$c0" -v b="$c1" -v n="$N" 'BEGIN { printf "%.1f\n", (b - a) / n / 1000 }' >>"$tmp/$1.cpu"
+}
 : >"$tmp/off"
 : >"$tmp/on"
+: >"$tmp/off.cpu"
+: >"$tmp/on.cpu"
 r=0
 while [ $r -lt "$RUNS" ]; do
-	"$BUILD/bench/e2e_bench" -n "$N" -b 100 --trader "$TRADER" | awk '{ print $2 }' >>"$tmp/off"
+	one off
 	"$BIN" top --container bpfcost --interval 1000 >/dev/null 2>"$tmp/top.err" &
 	t=$!
 	sleep 1
-	"$BUILD/bench/e2e_bench" -n "$N" -b 100 --trader "$TRADER" | awk '{ print $2 }' >>"$tmp/on"
+	one on
 	kill "$t"
 	wait "$t" || true
 	r=$((r + 1))
 done
 off=$(med "$tmp/off")
 on=$(med "$tmp/on")
+offc=$(med "$tmp/off.cpu")
+onc=$(med "$tmp/on.cpu")
 probes=$(readelf -n "$BIN" | grep -A1 'Provider: tasklet' | awk '/Name:/ { print $2 }' | sort -u | tr '\n' ' ')
 printf '%-44s %8s Tasklets/s (runs: %s)\n' "not attached" "$off" "$(tr '\n' ' ' <"$tmp/off")"
 printf '%-44s %8s Tasklets/s (runs: %s)\n' "tasklet top attached" "$on" "$(tr '\n' ' ' <"$tmp/on")"
 awk -v a="$off" -v b="$on" 'BEGIN { printf "%-44s %+8.1f%%\n", "change", (b - a) * 100 / a }'
+printf '%-44s %8s us CPU/Tasklet (runs: %s)\n' "container CPU, not attached" "$offc" "$(tr '\n' ' ' <"$tmp/off.cpu")"
+printf '%-44s %8s us CPU/Tasklet (runs: %s)\n' "container CPU, attached" "$onc" "$(tr '\n' ' ' <"$tmp/on.cpu")"
+awk -v a="$offc" -v b="$onc" 'BEGIN { printf "%-44s %+8.1f%% (full-load throughput: %+.1f%%)\n", "change", (b - a) * 100 / a, (a / b - 1) * 100 }'
 echo "(probes in $BIN: $probes)"

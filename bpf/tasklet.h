@@ -62,7 +62,8 @@ struct tl_meta {
 	__u32 owner_pid;      /* the `tasklet top` holding the attachment */
 	__u32 histogram;      /* 1 when wait times are recorded */
 	__u32 max_workers;    /* the maps' capacity: workers 0..max_workers-1 */
-	__u32 pad;
+	__u32 probes;         /* bit i set: probe i attached, in the order enqueue, dequeue,
+			       * run_start, run_end, depth */
 	__u64 attached_ns;    /* CLOCK_MONOTONIC when the probes were attached */
 	__u64 events;         /* probe hits recorded */
 	__u64 dropped;        /* probe hits for workers >= TL_MAX_WORKERS or cls > 1 */

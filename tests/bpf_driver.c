@@ -88,26 +88,40 @@ static unsigned sem(int k)
 static struct {
 	uint64_t id[RING], t_ns[RING];
 	unsigned head, tail;
+	uint64_t sum;
 } ring;
 
-/* Push 8, then pop 8, like a worker that drains bursts. noinline: the loop
- * around it cannot be folded away in the build without probes. */
+/*
+ * Push 8, then pop 8, like a worker that drains bursts, through a
+ * single-producer single-consumer ring whose indices are atomics (as in the
+ * container's lock-free queues, so neither build can merge the 8 updates).
+ * noinline: the loop around it cannot be folded away without probes.
+ */
 __attribute__((noinline)) static void burst(uint64_t base)
 {
 	for (unsigned i = 0; i < 8; i++) {
-		unsigned slot = ring.tail++ & (RING - 1);
+		unsigned tail = __atomic_load_n(&ring.tail, __ATOMIC_RELAXED);
+		unsigned slot = tail & (RING - 1);
 
 		ring.id[slot] = base + i;
 		ring.t_ns[slot] = RT_PROBE_ENABLED(dequeue) ? now_ns() : 0;
-		RT_PROBE_ENQUEUE(0, 1, ring.tail - ring.head, base + i);
+		__atomic_store_n(&ring.tail, tail + 1, __ATOMIC_RELEASE);
+		RT_PROBE_ENQUEUE(0, 1, tail + 1 - __atomic_load_n(&ring.head, __ATOMIC_RELAXED),
+				 base + i);
 	}
 	for (unsigned i = 0; i < 8; i++) {
-		unsigned slot = ring.head++ & (RING - 1);
+		unsigned head = __atomic_load_n(&ring.head, __ATOMIC_RELAXED);
+		unsigned tail = __atomic_load_n(&ring.tail, __ATOMIC_ACQUIRE);
+		unsigned slot = head & (RING - 1);
+		uint64_t id = ring.id[slot];
 		uint64_t t __attribute__((unused)) = ring.t_ns[slot];
 
-		RT_PROBE_DEQUEUE(0, 1, ring.tail - ring.head, ring.id[slot], t ? now_ns() - t : 0);
+		if (head == tail)
+			break;
+		__atomic_store_n(&ring.head, head + 1, __ATOMIC_RELEASE);
+		ring.sum += id; /* the consumer's work */
+		RT_PROBE_DEQUEUE(0, 1, tail - head - 1, id, t ? now_ns() - t : 0);
 	}
-	__asm__ volatile("" ::: "memory");
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -66,7 +66,7 @@ enum { P_ENQUEUE, P_DEQUEUE, P_RUN_START, P_RUN_END, P_DEPTH };
 struct opts {
 	const char *container;
 	pid_t pid;
-	bool once, json, keep, histogram, verbose;
+	bool once, json, keep, histogram, verbose, depth_only;
 	unsigned interval_ms;
 	unsigned max_workers; /* 0: the target's thread count */
 };
@@ -85,9 +85,9 @@ struct session {
 	int lock_fd;
 	int fd_queues, fd_workers, fd_meta;
 	char dir[96]; /* PIN_BASE "/" pin */
-	bool attached[NPROBES];
-	bool probes_known; /* attached[] is meaningful (owner only) */
 };
+
+#define HAS(sn, p) (((sn)->meta.probes >> (p)) & 1)
 
 static bool verbose;
 
@@ -372,7 +372,7 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 	struct bpf_program *progs[NPROBES];
 	struct bpf_link **links[NPROBES];
 	struct tl_meta m;
-	__u32 zero = 0;
+	__u32 zero = 0, mask = 0;
 	unsigned maxw;
 	int n = 0, err;
 
@@ -413,8 +413,12 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 	links[P_RUN_END] = &s->skel->links.tl_run_end;
 	links[P_DEPTH] = &s->skel->links.tl_depth;
 	for (size_t i = 0; i < NPROBES; i++) {
-		struct bpf_link *l = bpf_program__attach_usdt(progs[i], t->pid, t->exe, "tasklet",
-							       probe_names[i], NULL);
+		struct bpf_link *l;
+
+		if (o->depth_only && i != P_DEPTH)
+			continue;
+		l = bpf_program__attach_usdt(progs[i], t->pid, t->exe, "tasklet", probe_names[i],
+					     NULL);
 
 		if (!l) {
 			err = -errno;
@@ -426,10 +430,15 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 			continue;
 		}
 		*links[i] = l;
-		s->attached[i] = true;
+		mask |= 1u << i;
 		n++;
 	}
-	s->probes_known = true;
+	if (n == 0 && o->depth_only) {
+		fprintf(stderr, "tasklet top: %s (pid %d) has no tasklet:depth probe, which "
+				"--depth-only reads\n",
+			t->exe, (int)t->pid);
+		return TOP_EXIT_SKIP;
+	}
 	if (n == 0) {
 		fprintf(stderr,
 			"tasklet top: %s (pid %d) has no tasklet USDT probes: it was built without "
@@ -438,17 +447,18 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 			t->exe, (int)t->pid, t->exe);
 		return TOP_EXIT_SKIP;
 	}
-	if (n < (int)NPROBES) {
+	if (n < (int)NPROBES && !o->depth_only) {
 		fprintf(stderr, "tasklet top: note: %s lacks", t->exe);
 		for (size_t i = 0; i < NPROBES; i++)
-			if (!s->attached[i])
+			if (!(mask >> i & 1))
 				fprintf(stderr, " tasklet:%s", probe_names[i]);
 		fprintf(stderr, "; %s\n",
-			s->attached[P_DEPTH] ? "those columns stay empty" :
-					       "without tasklet:depth a depth shows only after that "
-					       "queue's next enqueue or dequeue");
+			mask >> P_DEPTH & 1 ? "those columns stay empty" :
+					      "without tasklet:depth a depth shows only after that "
+					      "queue's next enqueue or dequeue");
 	}
 	if (bpf_map_lookup_elem(s->fd_meta, &zero, &m) == 0) {
+		m.probes = mask;
 		m.attached_ns = now_ns();
 		bpf_map_update_elem(s->fd_meta, &zero, &m, BPF_ANY);
 	}
@@ -636,9 +646,9 @@ static const char *cls_name(unsigned c)
 	return c == TL_PRIORITY ? "priority" : c == TL_ECONOMY ? "economy" : "?";
 }
 
-static bool show_running(const struct session *s)
+static bool show_running(const struct snap *sn)
 {
-	return !s->probes_known || s->attached[P_RUN_START];
+	return HAS(sn, P_RUN_START) || HAS(sn, P_RUN_END);
 }
 
 static void print_table(FILE *f, const struct target *t, const struct session *s,
@@ -650,7 +660,10 @@ static void print_table(FILE *f, const struct target *t, const struct session *s
 		t->name, (int)t->pid, sn->nworkers, sn->nworkers == 1 ? "" : "s",
 		sn->meta.attached_ns ? fmt_ns(b[0], sizeof(b[0]), sn->at_ns - sn->meta.attached_ns) :
 				       "-",
-		sn->meta.histogram ? "" : ", no wait histogram", s->skel ? "" : " (viewer)");
+		sn->meta.probes == 1u << P_DEPTH ? ", depth only (100 ms samples)" :
+		sn->meta.histogram		 ? "" :
+						   ", no wait histogram",
+		s->skel ? "" : " (viewer)");
 	fprintf(f, "%6s %-8s %7s %7s %10s %10s %9s %9s %9s  %s\n", "WORKER", "CLASS", "DEPTH",
 		"MAX", "ENQUEUED", "DEQUEUED", "WAIT p50", "p90", "p99", "RUNNING");
 	for (unsigned w = 0; w < sn->nworkers; w++) {
@@ -667,7 +680,7 @@ static void print_table(FILE *f, const struct target *t, const struct session *s
 				strcpy(b[2], "-");
 				strcpy(b[3], "-");
 			}
-			if (c == 0 && show_running(s)) {
+			if (c == 0 && show_running(sn)) {
 				const struct tl_worker *wk = &sn->w[w];
 
 				if (!wk->known)
@@ -680,9 +693,16 @@ static void print_table(FILE *f, const struct target *t, const struct session *s
 					snprintf(run, sizeof(run), "idle (%llu run%s)",
 						 (unsigned long long)wk->runs, wk->runs == 1 ? "" : "s");
 			}
-			fprintf(f, "%6u %-8s %7u %7u %10llu %10llu %9s %9s %9s  %s\n", w, cls_name(c),
-				q->depth, q->max_depth, (unsigned long long)q->enqueued,
-				(unsigned long long)q->dequeued, b[1], b[2], b[3], run);
+			if (HAS(sn, P_ENQUEUE))
+				snprintf(b[4], sizeof(b[4]), "%llu", (unsigned long long)q->enqueued);
+			else
+				strcpy(b[4], "-");
+			if (HAS(sn, P_DEQUEUE))
+				snprintf(b[5], sizeof(b[5]), "%llu", (unsigned long long)q->dequeued);
+			else
+				strcpy(b[5], "-");
+			fprintf(f, "%6u %-8s %7u %7u %10s %10s %9s %9s %9s  %s\n", w, cls_name(c),
+				q->depth, q->max_depth, b[4], b[5], b[1], b[2], b[3], run);
 		}
 	}
 	if (!sn->nworkers)
@@ -726,7 +746,7 @@ static void print_json(FILE *f, const struct target *t, const struct session *s,
 		(unsigned long long)sn->meta.events, (unsigned long long)sn->meta.dropped,
 		sn->meta.max_workers);
 	for (size_t i = 0, k = 0; i < NPROBES; i++)
-		if (!s->probes_known || s->attached[i])
+		if (HAS(sn, i))
 			fprintf(f, "%s\"%s\"", k++ ? "," : "", probe_names[i]);
 	fprintf(f, "],\"workers\":[");
 	for (unsigned w = 0; w < sn->nworkers; w++) {
@@ -753,9 +773,11 @@ static void print_json(FILE *f, const struct target *t, const struct session *s,
  * fires tasklet:depth for workers 0..N-1 in one sweep every 100 ms, so once
  * worker 0 has two snapshots, the whole sweep between them was seen.
  */
-static bool snapshot_complete(const struct session *s, const struct snap *sn)
+static bool snapshot_complete(const struct snap *sn)
 {
-	if (s->probes_known && !s->attached[P_DEPTH])
+	if (!sn->meta.attached_ns) /* the owner is still attaching */
+		return false;
+	if (!HAS(sn, P_DEPTH))
 		return true;
 	return sn->nworkers > 0 && sn->w[0].snapshots >= 2;
 }
@@ -796,7 +818,7 @@ static int session(const struct opts *o, const struct target *t, const sigset_t 
 				rc = TOP_EXIT_FAIL;
 				goto out;
 			}
-			complete = snapshot_complete(&s, sn);
+			complete = snapshot_complete(sn);
 			if ((el >= ONCE_MIN_MS && complete) || el >= ONCE_TIMEOUT_MS)
 				break;
 			if (wait_signal(sigs, 20)) {
@@ -825,7 +847,7 @@ static int session(const struct opts *o, const struct target *t, const sigset_t 
 			goto out;
 		}
 		if (o->json) {
-			print_json(stdout, t, &s, sn, snapshot_complete(&s, sn));
+			print_json(stdout, t, &s, sn, snapshot_complete(sn));
 		} else {
 			if (tty)
 				fputs("\033[H\033[2J", stdout);
@@ -860,8 +882,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tasklet top [--container NAME | --pid PID] [--once] [--json]\n"
-		"                   [--interval MS] [--keep] [--no-histogram] [--max-workers N]\n"
-		"                   [--verbose]\n"
+		"                   [--interval MS] [--keep] [--no-histogram] [--depth-only]\n"
+		"                   [--max-workers N] [--verbose]\n"
 		"Queue depth, waiting time and running Tasklet per worker of a running\n"
 		"container, from its USDT probes (root; see man tasklet-top(1)).\n"
 		"Exit status: 0 ok, 1 failure, 2 usage, 77 cannot watch here (the message says why).\n");
@@ -878,6 +900,7 @@ int rt_cmd_top(int argc, char **argv)
 		{ "keep", no_argument, NULL, 'k' },
 		{ "no-histogram", no_argument, NULL, 'H' },
 		{ "max-workers", required_argument, NULL, 'm' },
+		{ "depth-only", no_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -888,7 +911,7 @@ int rt_cmd_top(int argc, char **argv)
 	sigset_t sigs;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:p:1ji:kHm:vh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:p:1ji:kHm:dvh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.container = optarg; break;
 		case 'p': o.pid = (pid_t)rt_opt_num("--pid", optarg, INT_MAX); break;
@@ -898,6 +921,7 @@ int rt_cmd_top(int argc, char **argv)
 		case 'k': o.keep = true; break;
 		case 'H': o.histogram = false; break;
 		case 'm': o.max_workers = (unsigned)rt_opt_num("--max-workers", optarg, TL_MAX_WORKERS); break;
+		case 'd': o.depth_only = true; break;
 		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return RT_EXIT_USAGE;

@@ -361,6 +361,16 @@ static void test_attach_running(void)
 	CU_ASSERT_FALSE(pin_dir_exists(d.name));
 	CU_ASSERT_EQUAL(wait_sems(&d, 0), 0);
 
+	/* --depth-only: only the 100 ms snapshots, no per-event probe. */
+	CU_ASSERT_EQUAL(top("--once", "--json", "--depth-only", "--max-workers", "4", "--pid", d.pid,
+			    NULL),
+			0);
+	CHECK_JQ(out, "[.probes,.complete,[.workers[]|.priority.depth,.economy.depth]]",
+		 "[[\"depth\"],true,[0,7,0,0,4,0]]");
+	CU_ASSERT_EQUAL(top("--once", "--depth-only", "--max-workers", "4", "--pid", d.pid, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "depth only (100 ms samples)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "     0 economy        7       7          -          -"));
+
 	/* Sized by default to the process's threads (2 here): worker 2 is dropped. */
 	CU_ASSERT_EQUAL(top("--once", "--json", "--pid", d.pid, NULL), 0);
 	CHECK_JQ(out, "[(.workers|length),.max_workers,.dropped>0]", "[2,2,true]");
