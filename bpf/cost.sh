@@ -123,28 +123,42 @@ one() {
 }
 : >"$tmp/off"
 : >"$tmp/on"
+: >"$tmp/dep"
 : >"$tmp/off.cpu"
 : >"$tmp/on.cpu"
+: >"$tmp/dep.cpu"
+# under LABEL TOPFLAGS...: one run with tasklet top attached
+under() {
+	label=$1
+	shift
+	"$BIN" top --container bpfcost --interval 1000 "$@" >/dev/null 2>"$tmp/top.err" &
+	t=$!
+	sleep 1
+	one "$label"
+	kill "$t"
+	wait "$t" || true
+}
 r=0
 while [ $r -lt "$RUNS" ]; do
 	one off
-	"$BIN" top --container bpfcost --interval 1000 >/dev/null 2>"$tmp/top.err" &
-	t=$!
-	sleep 1
-	one on
-	kill "$t"
-	wait "$t" || true
+	under on
+	under dep --depth-only
 	r=$((r + 1))
 done
 off=$(med "$tmp/off")
 on=$(med "$tmp/on")
+dep=$(med "$tmp/dep")
 offc=$(med "$tmp/off.cpu")
 onc=$(med "$tmp/on.cpu")
+depc=$(med "$tmp/dep.cpu")
 probes=$(readelf -n "$BIN" | grep -A1 'Provider: tasklet' | awk '/Name:/ { print $2 }' | sort -u | tr '\n' ' ')
 printf '%-44s %8s Tasklets/s (runs: %s)\n' "not attached" "$off" "$(tr '\n' ' ' <"$tmp/off")"
 printf '%-44s %8s Tasklets/s (runs: %s)\n' "tasklet top attached" "$on" "$(tr '\n' ' ' <"$tmp/on")"
-awk -v a="$off" -v b="$on" 'BEGIN { printf "%-44s %+8.1f%%\n", "change", (b - a) * 100 / a }'
+printf '%-44s %8s Tasklets/s (runs: %s)\n' "tasklet top --depth-only attached" "$dep" "$(tr '\n' ' ' <"$tmp/dep")"
 printf '%-44s %8s us CPU/Tasklet (runs: %s)\n' "container CPU, not attached" "$offc" "$(tr '\n' ' ' <"$tmp/off.cpu")"
-printf '%-44s %8s us CPU/Tasklet (runs: %s)\n' "container CPU, attached" "$onc" "$(tr '\n' ' ' <"$tmp/on.cpu")"
-awk -v a="$offc" -v b="$onc" 'BEGIN { printf "%-44s %+8.1f%% (full-load throughput: %+.1f%%)\n", "change", (b - a) * 100 / a, (a / b - 1) * 100 }'
+printf '%-44s %8s us CPU/Tasklet (runs: %s)\n' "container CPU, tasklet top" "$onc" "$(tr '\n' ' ' <"$tmp/on.cpu")"
+printf '%-44s %8s us CPU/Tasklet (runs: %s)\n' "container CPU, tasklet top --depth-only" "$depc" "$(tr '\n' ' ' <"$tmp/dep.cpu")"
+awk -v a="$offc" -v b="$onc" -v c="$depc" 'BEGIN {
+	printf "%-44s %+8.1f us/Tasklet: full-load throughput %+.1f%%\n", "cost, tasklet top", b - a, (a / b - 1) * 100
+	printf "%-44s %+8.1f us/Tasklet: full-load throughput %+.1f%%\n", "cost, tasklet top --depth-only", c - a, (a / c - 1) * 100 }'
 echo "(probes in $BIN: $probes)"

@@ -84,7 +84,6 @@ static __always_inline struct tl_queue *queue(__u32 worker, __u32 cls)
 		__sync_fetch_and_add(&m->dropped, 1);
 		return NULL;
 	}
-	__sync_fetch_and_add(&m->events, 1);
 	raise_to(&m->workers, worker + 1);
 	idx = worker * 2 + cls;
 	q = bpf_map_lookup_elem(&tl_queues, &idx);
@@ -158,7 +157,6 @@ static __always_inline struct tl_worker *worker_of(__u32 worker)
 		__sync_fetch_and_add(&m->dropped, 1);
 		return NULL;
 	}
-	__sync_fetch_and_add(&m->events, 1);
 	raise_to(&m->workers, worker + 1);
 	w = bpf_map_lookup_elem(&tl_workers, &worker);
 	if (w)

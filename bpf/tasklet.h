@@ -65,8 +65,9 @@ struct tl_meta {
 	__u32 probes;         /* bit i set: probe i attached, in the order enqueue, dequeue,
 			       * run_start, run_end, depth */
 	__u64 attached_ns;    /* CLOCK_MONOTONIC when the probes were attached */
-	__u64 events;         /* probe hits recorded */
-	__u64 dropped;        /* probe hits for workers >= TL_MAX_WORKERS or cls > 1 */
+	__u64 dropped;        /* probe hits for workers >= max_workers or cls > 1 (rare:
+			       * no counter here is touched by every event, so that
+			       * workers on different cores share no cache line) */
 };
 
 #endif

@@ -738,12 +738,12 @@ static void print_json(FILE *f, const struct target *t, const struct session *s,
 	}
 	fprintf(f,
 		"\",\"pid\":%d,\"complete\":%s,\"histogram\":%s,\"viewer\":%s,"
-		"\"attached_ns\":%llu,\"events\":%llu,\"dropped\":%llu,\"max_workers\":%u,"
+		"\"attached_ns\":%llu,\"dropped\":%llu,\"max_workers\":%u,"
 		"\"probes\":[",
 		(int)t->pid, complete ? "true" : "false", sn->meta.histogram ? "true" : "false",
 		s->skel ? "false" : "true",
 		(unsigned long long)(sn->meta.attached_ns ? sn->at_ns - sn->meta.attached_ns : 0),
-		(unsigned long long)sn->meta.events, (unsigned long long)sn->meta.dropped,
+		(unsigned long long)sn->meta.dropped,
 		sn->meta.max_workers);
 	for (size_t i = 0, k = 0; i < NPROBES; i++)
 		if (HAS(sn, i))
