@@ -12,10 +12,12 @@
  * Depths are the runtime's own numbers, passed as arguments: never counted
  * here, so they are right even when attached to a container mid-run.
  */
-#include <linux/types.h>
+/* The kernel's UAPI types first: libbpf's headers build on them. */
 #include <linux/bpf.h>
 #include <linux/ptrace.h>
+#include <linux/types.h>
 #include <stdbool.h>
+
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/usdt.bpf.h>
@@ -25,7 +27,7 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Settings, written by the loader before load. */
-const volatile bool tl_histogram = true; /* record wait_ns into the log2 histogram */
+const volatile bool tl_histogram = true;	      /* record wait_ns into the log2 histogram */
 const volatile __u32 tl_max_workers = TL_MAX_WORKERS; /* = the maps' max_entries (/2) */
 
 struct {
@@ -105,11 +107,21 @@ static __always_inline __u32 slot(__u64 v)
 {
 	__u32 r = 0, s;
 
-	s = (v > 0xFFFFFFFFull) << 5; v >>= s; r |= s;
-	s = (v > 0xFFFFull) << 4; v >>= s; r |= s;
-	s = (v > 0xFFull) << 3; v >>= s; r |= s;
-	s = (v > 0xFull) << 2; v >>= s; r |= s;
-	s = (v > 0x3ull) << 1; v >>= s; r |= s;
+	s = (v > 0xFFFFFFFFull) << 5;
+	v >>= s;
+	r |= s;
+	s = (v > 0xFFFFull) << 4;
+	v >>= s;
+	r |= s;
+	s = (v > 0xFFull) << 3;
+	v >>= s;
+	r |= s;
+	s = (v > 0xFull) << 2;
+	v >>= s;
+	r |= s;
+	s = (v > 0x3ull) << 1;
+	v >>= s;
+	r |= s;
 	r |= (__u32)(v >> 1);
 	return r < TL_LOG2_SLOTS ? r : TL_LOG2_SLOTS - 1;
 }

@@ -71,9 +71,9 @@ static void *ticker(void *arg)
 static unsigned sem(int k)
 {
 #ifdef RT_HAVE_SDT
-	volatile unsigned short *s[] = { &tasklet_enqueue_semaphore, &tasklet_dequeue_semaphore,
-					 &tasklet_run_start_semaphore, &tasklet_run_end_semaphore,
-					 &tasklet_depth_semaphore };
+	volatile unsigned short *s[] = {&tasklet_enqueue_semaphore, &tasklet_dequeue_semaphore,
+					&tasklet_run_start_semaphore, &tasklet_run_end_semaphore,
+					&tasklet_depth_semaphore};
 
 	return *s[k];
 #else
@@ -139,7 +139,8 @@ static int bench(unsigned long long n, int runs, int wait_attached)
 		for (int i = 0; i < 1000 && !(sem(0) && sem(1)); i++)
 			usleep(10000);
 		if (!(sem(0) && sem(1))) {
-			fprintf(stderr, "bpf_driver: tasklet:enqueue/dequeue not attached after 10 s\n");
+			fprintf(stderr,
+				"bpf_driver: tasklet:enqueue/dequeue not attached after 10 s\n");
 			return 1;
 		}
 	}

@@ -52,14 +52,14 @@
 #include "runtime/cmd.h"
 #include "tasklet.skel.h"
 
-#define TOP_EXIT_FAIL 1
-#define TOP_EXIT_SKIP 77
-#define PIN_BASE "/sys/fs/bpf/tasklet"
-#define ONCE_MIN_MS 150   /* > the 100 ms depth-snapshot period */
+#define TOP_EXIT_FAIL	1
+#define TOP_EXIT_SKIP	77
+#define PIN_BASE	"/sys/fs/bpf/tasklet"
+#define ONCE_MIN_MS	150 /* > the 100 ms depth-snapshot period */
 #define ONCE_TIMEOUT_MS 2000
-#define TOP_TAKEOVER 1000 /* session(): the owner left; attach ourselves */
+#define TOP_TAKEOVER	1000 /* session(): the owner left; attach ourselves */
 
-static const char *const probe_names[] = { "enqueue", "dequeue", "run_start", "run_end", "depth" };
+static const char *const probe_names[] = {"enqueue", "dequeue", "run_start", "run_end", "depth"};
 #define NPROBES (sizeof(probe_names) / sizeof(probe_names[0]))
 enum { P_ENQUEUE, P_DEQUEUE, P_RUN_START, P_RUN_END, P_DEPTH };
 
@@ -122,18 +122,19 @@ static ssize_t read_small(const char *path, char *buf, size_t cap)
 	return (ssize_t)n;
 }
 
+static bool file_name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == '-' || c == ':';
+}
+
+/* src as a file name under PIN_BASE: other bytes become '_'; never . or .. */
 static void safe_name(char *dst, size_t cap, const char *src, pid_t pid)
 {
 	size_t i;
 
-	for (i = 0; src[i] && i < cap - 1; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		dst[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-					 c == '.' || c == '_' || c == '-' || c == ':' ?
-				 (char)c :
-				 '_';
-	}
+	for (i = 0; src[i] && i < cap - 1; i++)
+		dst[i] = file_name_char((unsigned char)src[i]) ? src[i] : '_';
 	dst[i] = 0;
 	if (!dst[0] || !strcmp(dst, ".") || !strcmp(dst, ".."))
 		snprintf(dst, cap, "pid-%d", (int)pid);
@@ -183,6 +184,9 @@ static int describe(pid_t pid, struct target *t)
 	} else {
 		snprintf(t->name, sizeof(t->name), "pid-%d", (int)pid);
 	}
+	for (char *p = t->name; *p; p++) /* shown on terminals: no control characters */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	safe_name(t->pin, sizeof(t->pin), t->name, pid);
 	return 0;
 }
@@ -263,7 +267,7 @@ static int find_target(const struct opts *o, struct target *t)
 /* Can this process load tracing programs? Root, or CAP_BPF and CAP_PERFMON. */
 static bool privileged(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct c[2];
 	const unsigned bpf = 39, perfmon = 38; /* CAP_BPF, CAP_PERFMON (Linux 5.8) */
 
@@ -299,7 +303,7 @@ static void pin_path(char *buf, size_t cap, const struct session *s, const char 
 	snprintf(buf, cap, "%s/%s", s->dir, map);
 }
 
-static const char *const map_names[] = { "tl_queues", "tl_workers", "tl_meta" };
+static const char *const map_names[] = {"tl_queues", "tl_workers", "tl_meta"};
 
 /* The number of threads of pid, which bounds its workers; 1..TL_MAX_WORKERS. */
 static unsigned count_threads(pid_t pid)
@@ -331,30 +335,30 @@ static void remove_stale(const struct session *s)
 		removed += unlink(p) == 0;
 	}
 	if (removed)
-		fprintf(stderr, "tasklet top: removed the maps a finished tasklet top left in %s "
-				"(--keep); counting starts afresh\n",
+		fprintf(stderr,
+			"tasklet top: removed the maps a finished tasklet top left in %s "
+			"(--keep); counting starts afresh\n",
 			s->dir);
 }
 
 /* Write the index fields of every entry, so that a dump of untouched
  * entries still names each one's worker and class. */
-static int prefill(struct session *s, const struct target *t, const struct opts *o,
-		   unsigned maxw)
+static int prefill(struct session *s, const struct target *t, const struct opts *o, unsigned maxw)
 {
-	struct tl_meta m = { .target_pid = (__u32)t->pid,
-			     .owner_pid = (__u32)getpid(),
-			     .histogram = o->histogram,
-			     .max_workers = maxw };
+	struct tl_meta m = {.target_pid = (__u32)t->pid,
+			    .owner_pid = (__u32)getpid(),
+			    .histogram = o->histogram,
+			    .max_workers = maxw};
 	__u32 zero = 0;
 
 	for (__u32 i = 0; i < maxw * 2; i++) {
-		struct tl_queue q = { .worker = i / 2, .cls = (enum tl_class)(i % 2) };
+		struct tl_queue q = {.worker = i / 2, .cls = (enum tl_class)(i % 2)};
 
 		if (bpf_map_update_elem(s->fd_queues, &i, &q, BPF_ANY) < 0)
 			return -errno;
 	}
 	for (__u32 i = 0; i < maxw; i++) {
-		struct tl_worker w = { .worker = i };
+		struct tl_worker w = {.worker = i};
 
 		if (bpf_map_update_elem(s->fd_workers, &i, &w, BPF_ANY) < 0)
 			return -errno;
@@ -390,8 +394,8 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 	err = tasklet_bpf__load(s->skel);
 	if (err) {
 		fprintf(stderr, "tasklet top: cannot load the BPF programs: %s%s\n", strerror(-err),
-			err == -EPERM ? " (kernel lockdown, or missing CAP_BPF/CAP_PERFMON?)" :
-					" (run with --verbose for the verifier's log)");
+			err == -EPERM ? " (kernel lockdown, or missing CAP_BPF/CAP_PERFMON?)"
+				      : " (run with --verbose for the verifier's log)");
 		return err == -EPERM ? TOP_EXIT_SKIP : TOP_EXIT_FAIL;
 	}
 	s->fd_queues = bpf_map__fd(s->skel->maps.tl_queues);
@@ -423,8 +427,10 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 		if (!l) {
 			err = -errno;
 			if (err != -ENOENT) {
-				fprintf(stderr, "tasklet top: cannot attach to tasklet:%s in %s (pid %d): %s\n",
-					probe_names[i], t->exe, (int)t->pid, strerror(-err));
+				fprintf(
+				    stderr,
+				    "tasklet top: cannot attach to tasklet:%s in %s (pid %d): %s\n",
+				    probe_names[i], t->exe, (int)t->pid, strerror(-err));
 				return TOP_EXIT_FAIL;
 			}
 			continue;
@@ -434,17 +440,19 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 		n++;
 	}
 	if (n == 0 && o->depth_only) {
-		fprintf(stderr, "tasklet top: %s (pid %d) has no tasklet:depth probe, which "
-				"--depth-only reads\n",
+		fprintf(stderr,
+			"tasklet top: %s (pid %d) has no tasklet:depth probe, which "
+			"--depth-only reads\n",
 			t->exe, (int)t->pid);
 		return TOP_EXIT_SKIP;
 	}
 	if (n == 0) {
-		fprintf(stderr,
-			"tasklet top: %s (pid %d) has no tasklet USDT probes: it was built without "
-			"<sys/sdt.h> (Debian: systemtap-sdt-dev) or with -DRT_NO_PROBES; check with "
-			"readelf -n %s | grep -A3 tasklet\n",
-			t->exe, (int)t->pid, t->exe);
+		fprintf(
+		    stderr,
+		    "tasklet top: %s (pid %d) has no tasklet USDT probes: it was built without "
+		    "<sys/sdt.h> (Debian: systemtap-sdt-dev) or with -DRT_NO_PROBES; check with "
+		    "readelf -n %s | grep -A3 tasklet\n",
+		    t->exe, (int)t->pid, t->exe);
 		return TOP_EXIT_SKIP;
 	}
 	if (n < (int)NPROBES && !o->depth_only) {
@@ -453,8 +461,8 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 			if (!(mask >> i & 1))
 				fprintf(stderr, " tasklet:%s", probe_names[i]);
 		fprintf(stderr, "; %s\n",
-			mask >> P_DEPTH & 1 ? "those columns stay empty" :
-					      "without tasklet:depth a depth shows only after that "
+			mask >> P_DEPTH & 1 ? "those columns stay empty"
+					    : "without tasklet:depth a depth shows only after that "
 					      "queue's next enqueue or dequeue");
 	}
 	if (bpf_map_lookup_elem(s->fd_meta, &zero, &m) == 0) {
@@ -468,7 +476,7 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 /* Read-only use of a live owner's maps. 0 or an exit status. */
 static int view(struct session *s, const struct target *t)
 {
-	int *fds[] = { &s->fd_queues, &s->fd_workers, &s->fd_meta };
+	int *fds[] = {&s->fd_queues, &s->fd_workers, &s->fd_meta};
 	struct tl_meta m;
 	__u32 zero = 0;
 
@@ -479,13 +487,15 @@ static int view(struct session *s, const struct target *t)
 		*fds[i] = bpf_obj_get(p);
 		if (*fds[i] < 0) {
 			if (errno == ENOENT)
-				return TOP_TAKEOVER; /* the owner is still setting up or just left */
+				return TOP_TAKEOVER; /* the owner is still setting up or just left
+						      */
 			fprintf(stderr, "tasklet top: cannot open %s: %s\n", p, strerror(errno));
 			return TOP_EXIT_FAIL;
 		}
 	}
 	if (bpf_map_lookup_elem(s->fd_meta, &zero, &m) < 0) {
-		fprintf(stderr, "tasklet top: cannot read %s/tl_meta: %s\n", s->dir, strerror(errno));
+		fprintf(stderr, "tasklet top: cannot read %s/tl_meta: %s\n", s->dir,
+			strerror(errno));
 		return TOP_EXIT_FAIL;
 	}
 	if (m.target_pid != (__u32)t->pid) {
@@ -535,20 +545,23 @@ static int take_folder(struct session *s, const struct target *t)
 
 		if ((mkdir(PIN_BASE, 0755) < 0 && errno != EEXIST) ||
 		    (mkdir(s->dir, 0755) < 0 && errno != EEXIST)) {
-			fprintf(stderr, "tasklet top: cannot create %s: %s\n", s->dir, strerror(errno));
+			fprintf(stderr, "tasklet top: cannot create %s: %s\n", s->dir,
+				strerror(errno));
 			return -1;
 		}
 		s->lock_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (s->lock_fd < 0) {
 			if (errno == ENOENT)
 				continue; /* an owner removed it just now */
-			fprintf(stderr, "tasklet top: cannot open %s: %s\n", s->dir, strerror(errno));
+			fprintf(stderr, "tasklet top: cannot open %s: %s\n", s->dir,
+				strerror(errno));
 			return -1;
 		}
 		if (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 			if (errno == EWOULDBLOCK)
 				return 0;
-			fprintf(stderr, "tasklet top: cannot lock %s: %s\n", s->dir, strerror(errno));
+			fprintf(stderr, "tasklet top: cannot lock %s: %s\n", s->dir,
+				strerror(errno));
 			return -1;
 		}
 		/* A departing owner may have removed the folder we locked: lock the one
@@ -590,8 +603,8 @@ static int read_snap(const struct session *s, struct snap *sn)
 
 	if (bpf_map_lookup_elem(s->fd_meta, &zero, &sn->meta) < 0)
 		return -errno;
-	sn->nworkers = sn->meta.workers > sn->meta.max_workers ? sn->meta.max_workers :
-								   sn->meta.workers;
+	sn->nworkers =
+	    sn->meta.workers > sn->meta.max_workers ? sn->meta.max_workers : sn->meta.workers;
 	if (sn->nworkers > TL_MAX_WORKERS)
 		sn->nworkers = TL_MAX_WORKERS;
 	for (__u32 i = 0; i < sn->nworkers * 2; i++)
@@ -658,11 +671,11 @@ static void print_table(FILE *f, const struct target *t, const struct session *s
 
 	fprintf(f, "tasklet top - container %s (pid %d), %u worker%s, attached %s ago%s%s\n",
 		t->name, (int)t->pid, sn->nworkers, sn->nworkers == 1 ? "" : "s",
-		sn->meta.attached_ns ? fmt_ns(b[0], sizeof(b[0]), sn->at_ns - sn->meta.attached_ns) :
-				       "-",
-		sn->meta.probes == 1u << P_DEPTH ? ", depth only (100 ms samples)" :
-		sn->meta.histogram		 ? "" :
-						   ", no wait histogram",
+		sn->meta.attached_ns ? fmt_ns(b[0], sizeof(b[0]), sn->at_ns - sn->meta.attached_ns)
+				     : "-",
+		sn->meta.probes == 1u << P_DEPTH ? ", depth only (100 ms samples)"
+		: sn->meta.histogram		 ? ""
+						 : ", no wait histogram",
 		s->skel ? "" : " (viewer)");
 	fprintf(f, "%6s %-8s %7s %7s %10s %10s %9s %9s %9s  %s\n", "WORKER", "CLASS", "DEPTH",
 		"MAX", "ENQUEUED", "DEQUEUED", "WAIT p50", "p90", "p99", "RUNNING");
@@ -684,21 +697,26 @@ static void print_table(FILE *f, const struct target *t, const struct session *s
 				const struct tl_worker *wk = &sn->w[w];
 
 				if (!wk->known)
-					snprintf(run, sizeof(run), "? (no run started or ended since attach)");
+					snprintf(run, sizeof(run),
+						 "? (no run started or ended since attach)");
 				else if (wk->running)
-					snprintf(run, sizeof(run), "%016llx %s %s",
-						 (unsigned long long)wk->task, cls_name(wk->cls),
-						 fmt_ns(b[4], sizeof(b[4]), sn->at_ns - wk->since_ns));
+					snprintf(
+					    run, sizeof(run), "%016llx %s %s",
+					    (unsigned long long)wk->task, cls_name(wk->cls),
+					    fmt_ns(b[4], sizeof(b[4]), sn->at_ns - wk->since_ns));
 				else
 					snprintf(run, sizeof(run), "idle (%llu run%s)",
-						 (unsigned long long)wk->runs, wk->runs == 1 ? "" : "s");
+						 (unsigned long long)wk->runs,
+						 wk->runs == 1 ? "" : "s");
 			}
 			if (HAS(sn, P_ENQUEUE))
-				snprintf(b[4], sizeof(b[4]), "%llu", (unsigned long long)q->enqueued);
+				snprintf(b[4], sizeof(b[4]), "%llu",
+					 (unsigned long long)q->enqueued);
 			else
 				strcpy(b[4], "-");
 			if (HAS(sn, P_DEQUEUE))
-				snprintf(b[5], sizeof(b[5]), "%llu", (unsigned long long)q->dequeued);
+				snprintf(b[5], sizeof(b[5]), "%llu",
+					 (unsigned long long)q->dequeued);
 			else
 				strcpy(b[5], "-");
 			fprintf(f, "%6u %-8s %7u %7u %10s %10s %9s %9s %9s  %s\n", w, cls_name(c),
@@ -708,8 +726,10 @@ static void print_table(FILE *f, const struct target *t, const struct session *s
 	if (!sn->nworkers)
 		fprintf(f, "(no probe has fired yet)\n");
 	if (sn->meta.dropped)
-		fprintf(f, "(%llu events of workers numbered %u or above not recorded: --max-workers)\n",
-			(unsigned long long)sn->meta.dropped, sn->meta.max_workers);
+		fprintf(
+		    f,
+		    "(%llu events of workers numbered %u or above not recorded: --max-workers)\n",
+		    (unsigned long long)sn->meta.dropped, sn->meta.max_workers);
 }
 
 static void json_queue(FILE *f, const struct tl_queue *q)
@@ -743,8 +763,7 @@ static void print_json(FILE *f, const struct target *t, const struct session *s,
 		(int)t->pid, complete ? "true" : "false", sn->meta.histogram ? "true" : "false",
 		s->skel ? "false" : "true",
 		(unsigned long long)(sn->meta.attached_ns ? sn->at_ns - sn->meta.attached_ns : 0),
-		(unsigned long long)sn->meta.dropped,
-		sn->meta.max_workers);
+		(unsigned long long)sn->meta.dropped, sn->meta.max_workers);
 	for (size_t i = 0, k = 0; i < NPROBES; i++)
 		if (HAS(sn, i))
 			fprintf(f, "%s\"%s\"", k++ ? "," : "", probe_names[i]);
@@ -756,14 +775,17 @@ static void print_json(FILE *f, const struct target *t, const struct session *s,
 		json_queue(f, &sn->q[w * 2]);
 		fprintf(f, ",\"economy\":");
 		json_queue(f, &sn->q[w * 2 + 1]);
-		fprintf(f,
-			",\"running\":%s,\"tasklet\":\"%016llx\",\"class\":\"%s\",\"running_ns\":%llu,"
-			"\"last_status\":%u,\"runs\":%llu,\"run_ns\":%llu,\"snapshots\":%llu}",
-			!wk->known ? "null" : wk->running ? "true" : "false", (unsigned long long)wk->task,
-			cls_name(wk->cls),
-			(unsigned long long)(wk->running ? sn->at_ns - wk->since_ns : 0),
-			wk->last_status, (unsigned long long)wk->runs,
-			(unsigned long long)wk->run_ns, (unsigned long long)wk->snapshots);
+		fprintf(
+		    f,
+		    ",\"running\":%s,\"tasklet\":\"%016llx\",\"class\":\"%s\",\"running_ns\":%llu,"
+		    "\"last_status\":%u,\"runs\":%llu,\"run_ns\":%llu,\"snapshots\":%llu}",
+		    !wk->known	  ? "null"
+		    : wk->running ? "true"
+				  : "false",
+		    (unsigned long long)wk->task, cls_name(wk->cls),
+		    (unsigned long long)(wk->running ? sn->at_ns - wk->since_ns : 0),
+		    wk->last_status, (unsigned long long)wk->runs, (unsigned long long)wk->run_ns,
+		    (unsigned long long)wk->snapshots);
 	}
 	fprintf(f, "]}\n");
 }
@@ -785,7 +807,7 @@ static bool snapshot_complete(const struct snap *sn)
 /* Sleep ms, or less when a stop signal arrives: 1 when one did. */
 static int wait_signal(const sigset_t *set, unsigned ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
 	return sigtimedwait(set, NULL, &ts) > 0;
 }
@@ -794,7 +816,7 @@ static int wait_signal(const sigset_t *set, unsigned ms)
 static int session(const struct opts *o, const struct target *t, const sigset_t *sigs,
 		   struct snap *sn)
 {
-	struct session s = { .lock_fd = -1, .fd_queues = -1, .fd_workers = -1, .fd_meta = -1 };
+	struct session s = {.lock_fd = -1, .fd_queues = -1, .fd_workers = -1, .fd_meta = -1};
 	uint64_t start = now_ns();
 	int rc, own;
 
@@ -814,7 +836,8 @@ static int session(const struct opts *o, const struct target *t, const sigset_t 
 
 			rc = read_snap(&s, sn);
 			if (rc < 0) {
-				fprintf(stderr, "tasklet top: cannot read the maps: %s\n", strerror(-rc));
+				fprintf(stderr, "tasklet top: cannot read the maps: %s\n",
+					strerror(-rc));
 				rc = TOP_EXIT_FAIL;
 				goto out;
 			}
@@ -855,7 +878,10 @@ static int session(const struct opts *o, const struct target *t, const sigset_t 
 			if (!tty)
 				fputc('\n', stdout);
 		}
-		fflush(stdout);
+		if (fflush(stdout) != 0) { /* e.g. `tasklet top | head`: the reader left */
+			rc = errno == EPIPE ? 0 : TOP_EXIT_FAIL;
+			goto out;
+		}
 		if (wait_signal(sigs, o->interval_ms)) {
 			rc = 0;
 			goto out;
@@ -866,8 +892,9 @@ static int session(const struct opts *o, const struct target *t, const sigset_t 
 			goto out;
 		}
 		if (!s.skel && owner_gone(&s)) {
-			fprintf(stderr, "tasklet top: the tasklet top that attached to %s exited; "
-					"attaching\n",
+			fprintf(stderr,
+				"tasklet top: the tasklet top that attached to %s exited; "
+				"attaching\n",
 				t->name);
 			rc = TOP_TAKEOVER;
 			goto out;
@@ -880,51 +907,76 @@ out:
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: tasklet top [--container NAME | --pid PID] [--once] [--json]\n"
-		"                   [--interval MS] [--keep] [--no-histogram] [--depth-only]\n"
-		"                   [--max-workers N] [--verbose]\n"
-		"Queue depth, waiting time and running Tasklet per worker of a running\n"
-		"container, from its USDT probes (root; see man tasklet-top(1)).\n"
-		"Exit status: 0 ok, 1 failure, 2 usage, 77 cannot watch here (the message says why).\n");
+	fprintf(f, "usage: tasklet top [--container NAME | --pid PID] [--once] [--json]\n"
+		   "                   [--interval MS] [--keep] [--no-histogram] [--depth-only]\n"
+		   "                   [--max-workers N] [--verbose]\n"
+		   "Queue depth, waiting time and running Tasklet per worker of a running\n"
+		   "container, from its USDT probes (root; see man tasklet-top(1)).\n"
+		   "Exit status: 0 ok, 1 failure, 2 usage, 77 cannot watch here (the message says "
+		   "why).\n");
 }
 
 int rt_cmd_top(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "container", required_argument, NULL, 'c' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "once", no_argument, NULL, '1' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "no-histogram", no_argument, NULL, 'H' },
-		{ "max-workers", required_argument, NULL, 'm' },
-		{ "depth-only", no_argument, NULL, 'd' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"container", required_argument, NULL, 'c'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"once", no_argument, NULL, '1'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"keep", no_argument, NULL, 'k'},
+	    {"no-histogram", no_argument, NULL, 'H'},
+	    {"max-workers", required_argument, NULL, 'm'},
+	    {"depth-only", no_argument, NULL, 'd'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
-	struct opts o = { .interval_ms = 1000, .histogram = true };
-	struct snap sn = { 0 };
+	struct opts o = {.interval_ms = 1000, .histogram = true};
+	struct snap sn = {0};
 	struct target t;
 	sigset_t sigs;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "c:p:1ji:kHm:dvh", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': o.container = optarg; break;
-		case 'p': o.pid = (pid_t)rt_opt_num("--pid", optarg, INT_MAX); break;
-		case '1': o.once = true; break;
-		case 'j': o.json = true; break;
-		case 'i': o.interval_ms = (unsigned)rt_opt_num("--interval", optarg, 3600000); break;
-		case 'k': o.keep = true; break;
-		case 'H': o.histogram = false; break;
-		case 'm': o.max_workers = (unsigned)rt_opt_num("--max-workers", optarg, TL_MAX_WORKERS); break;
-		case 'd': o.depth_only = true; break;
-		case 'v': o.verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return RT_EXIT_USAGE;
+		case 'c':
+			o.container = optarg;
+			break;
+		case 'p':
+			o.pid = (pid_t)rt_opt_num("--pid", optarg, INT_MAX);
+			break;
+		case '1':
+			o.once = true;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'i':
+			o.interval_ms = (unsigned)rt_opt_num("--interval", optarg, 3600000);
+			break;
+		case 'k':
+			o.keep = true;
+			break;
+		case 'H':
+			o.histogram = false;
+			break;
+		case 'm':
+			o.max_workers =
+			    (unsigned)rt_opt_num("--max-workers", optarg, TL_MAX_WORKERS);
+			break;
+		case 'd':
+			o.depth_only = true;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return RT_EXIT_USAGE;
 		}
 	}
 	if (optind != argc || (o.container && o.pid)) {
@@ -964,8 +1016,8 @@ int rt_cmd_top(int argc, char **argv)
 	 * still setting up, a viewer finds no maps yet and waits (5 s at most). */
 	for (int i = 0; (rc = session(&o, &t, &sigs, &sn)) == TOP_TAKEOVER; i++) {
 		if (i == 100) {
-			fprintf(stderr, "tasklet top: %s/%s is locked but holds no maps\n", PIN_BASE,
-				t.pin);
+			fprintf(stderr, "tasklet top: %s/%s is locked but holds no maps\n",
+				PIN_BASE, t.pin);
 			rc = TOP_EXIT_FAIL;
 			break;
 		}

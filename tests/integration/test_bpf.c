@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Description: bpf/tasklet.bpf.c and `tasklet top` against the probe driver (exact values) and a real container. */
+/* Description: bpf/tasklet.bpf.c and `tasklet top` against the probe driver (exact values) and a
+ * real container. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +13,6 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
-#include <linux/magic.h>
 #include <unistd.h>
 
 #include "tests/proc.h"
@@ -64,12 +65,12 @@ static int teardown(void)
 	return 0;
 }
 
-#define NEED_BPF()                                                                              \
-	do {                                                                                    \
-		if (missing) {                                                                  \
-			TL_SKIP(missing);                                                       \
-			return;                                                                 \
-		}                                                                               \
+#define NEED_BPF()                                                                                 \
+	do {                                                                                       \
+		if (missing) {                                                                     \
+			TL_SKIP(missing);                                                          \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 static const char *driver_bin(int probes)
@@ -92,7 +93,7 @@ struct driver {
 static int driver_start(struct driver *d, const char *name, int probes)
 {
 	char fifo[256];
-	char *argv[] = { (char *)driver_bin(probes), "--name", d->name, "--fifo", fifo, NULL };
+	char *argv[] = {(char *)driver_bin(probes), "--name", d->name, "--fifo", fifo, NULL};
 
 	snprintf(d->name, sizeof(d->name), "%s-%d", name, (int)getpid());
 	snprintf(fifo, sizeof(fifo), "%s/%s.fifo", dir, d->name);
@@ -146,8 +147,8 @@ static int wait_sems(struct driver *d, int attached)
 		unsigned v[5];
 		int n = 0;
 
-		if (drv(d, "sems") < 0 ||
-		    sscanf(d->p.line, "sems %u %u %u %u %u", &v[0], &v[1], &v[2], &v[3], &v[4]) != 5)
+		if (drv(d, "sems") < 0 || sscanf(d->p.line, "sems %u %u %u %u %u", &v[0], &v[1],
+						 &v[2], &v[3], &v[4]) != 5)
 			return -1;
 		for (int k = 0; k < 5; k++)
 			n += attached ? v[k] > 0 : v[k] == 0;
@@ -170,7 +171,7 @@ static int run_argv(char *const argv[], int timeout_ms)
 static int sh(const char *fmt, ...)
 {
 	char cmd[1024];
-	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	char *argv[] = {"/bin/sh", "-c", cmd, NULL};
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -182,7 +183,7 @@ static int sh(const char *fmt, ...)
 /* `tasklet top ARGS... NULL` with stdout/stderr in out/err; its exit status. */
 static int top(const char *a1, ...)
 {
-	char *argv[16] = { (char *)tl_test_bin(), "top", (char *)a1 };
+	char *argv[16] = {(char *)tl_test_bin(), "top", (char *)a1};
 	int n = 3, rc;
 	va_list ap;
 
@@ -207,7 +208,7 @@ static const char *jq(const char *json, const char *filter)
 		return "";
 	snprintf(cmd, sizeof(cmd), "jq -c '%s' %s", filter, path);
 	{
-		char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+		char *argv[] = {"/bin/sh", "-c", cmd, NULL};
 		static char e2[4096];
 
 		if (tp_run(argv, NULL, jq_out, sizeof(jq_out), e2, sizeof(e2), 10000) != 0)
@@ -217,13 +218,13 @@ static const char *jq(const char *json, const char *filter)
 	return jq_out;
 }
 
-#define CHECK_JQ(json, filter, want)                                                            \
-	do {                                                                                    \
-		const char *got_ = jq((json), (filter));                                        \
-		CU_ASSERT_STRING_EQUAL(got_, (want));                                           \
-		if (strcmp(got_, (want)))                                                       \
-			fprintf(stderr, "\n%s:%d: jq '%s'\n  got  %s\n  want %s\n", __FILE__,   \
-				__LINE__, (filter), got_, (want));                              \
+#define CHECK_JQ(json, filter, want)                                                               \
+	do {                                                                                       \
+		const char *got_ = jq((json), (filter));                                           \
+		CU_ASSERT_STRING_EQUAL(got_, (want));                                              \
+		if (strcmp(got_, (want)))                                                          \
+			fprintf(stderr, "\n%s:%d: jq '%s'\n  got  %s\n  want %s\n", __FILE__,      \
+				__LINE__, (filter), got_, (want));                                 \
 	} while (0)
 
 static int pin_dir_exists(const char *name)
@@ -242,15 +243,15 @@ static int pin_dir_exists(const char *name)
  */
 static void test_driver_exact(void)
 {
-	struct driver d = { .fd = -1 };
+	struct driver d = {.fd = -1};
 	struct tp_proc owner;
 	char maps[256];
 
 	NEED_BPF();
 	CU_ASSERT_FATAL(driver_start(&d, "bpfdrv", 1) == 0);
 	{
-		char *argv[] = { (char *)tl_test_bin(), "top", "--pid", d.pid, "--interval", "60000",
-				 "--max-workers", "4", NULL };
+		char *argv[] = {(char *)tl_test_bin(), "top", "--pid", d.pid, "--interval", "60000",
+				"--max-workers",       "4",   NULL};
 
 		CU_ASSERT_FATAL(tp_start(&owner, dir, "owner", NULL, argv) == 0);
 	}
@@ -315,9 +316,10 @@ static void test_driver_exact(void)
 		char want[64];
 
 		snprintf(want, sizeof(want), "[2,%s,2,1,4]", d.pid);
-		CHECK_JQ(out,
-			 ".[0].formatted.value|[.workers,.target_pid,.dropped,.histogram,.max_workers]",
-			 want);
+		CHECK_JQ(
+		    out,
+		    ".[0].formatted.value|[.workers,.target_pid,.dropped,.histogram,.max_workers]",
+		    want);
 	}
 	CU_ASSERT_EQUAL(sh("bpftool map dump pinned %s/tl_queues", maps), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"max_depth\": 3"));
@@ -343,7 +345,7 @@ static void test_driver_exact(void)
  */
 static void test_attach_running(void)
 {
-	struct driver d = { .fd = -1 };
+	struct driver d = {.fd = -1};
 	char maps[256];
 
 	NEED_BPF();
@@ -362,14 +364,15 @@ static void test_attach_running(void)
 	CU_ASSERT_EQUAL(wait_sems(&d, 0), 0);
 
 	/* --depth-only: only the 100 ms snapshots, no per-event probe. */
-	CU_ASSERT_EQUAL(top("--once", "--json", "--depth-only", "--max-workers", "4", "--pid", d.pid,
-			    NULL),
-			0);
+	CU_ASSERT_EQUAL(
+	    top("--once", "--json", "--depth-only", "--max-workers", "4", "--pid", d.pid, NULL), 0);
 	CHECK_JQ(out, "[.probes,.complete,[.workers[]|.priority.depth,.economy.depth]]",
 		 "[[\"depth\"],true,[0,7,0,0,4,0]]");
-	CU_ASSERT_EQUAL(top("--once", "--depth-only", "--max-workers", "4", "--pid", d.pid, NULL), 0);
+	CU_ASSERT_EQUAL(top("--once", "--depth-only", "--max-workers", "4", "--pid", d.pid, NULL),
+			0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "depth only (100 ms samples)"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "     0 economy        7       7          -          -"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(out, "     0 economy        7       7          -          -"));
 
 	/* Sized by default to the process's threads (2 here): worker 2 is dropped. */
 	CU_ASSERT_EQUAL(top("--once", "--json", "--pid", d.pid, NULL), 0);
@@ -383,9 +386,9 @@ static void test_attach_running(void)
 
 	/* --keep, then a fresh owner replaces the stale maps. */
 	snprintf(maps, sizeof(maps), "/sys/fs/bpf/tasklet/%s", d.name);
-	CU_ASSERT_EQUAL(top("--once", "--keep", "--no-histogram", "--max-workers", "4", "--pid",
-			    d.pid, NULL),
-			0);
+	CU_ASSERT_EQUAL(
+	    top("--once", "--keep", "--no-histogram", "--max-workers", "4", "--pid", d.pid, NULL),
+	    0);
 	CU_ASSERT_TRUE(pin_dir_exists(d.name));
 	CU_ASSERT_EQUAL(sh("bpftool -j map dump pinned %s/tl_meta", maps), 0);
 	CHECK_JQ(out, ".[0].formatted.value|[.workers,.histogram]", "[3,0]");
@@ -400,7 +403,7 @@ static void test_attach_running(void)
 /* What is missing is said, with exit status 77; bad usage is 2. */
 static void test_missing_says_what(void)
 {
-	struct driver d = { .fd = -1 }, bare = { .fd = -1 };
+	struct driver d = {.fd = -1}, bare = {.fd = -1};
 	char cmd[512];
 
 	NEED_BPF();
@@ -418,7 +421,8 @@ static void test_missing_says_what(void)
 		 "%s top --once --pid %s",
 		 tl_test_bin(), d.pid);
 	CU_ASSERT_EQUAL(sh("%s", cmd), 77);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "needs root, or the capabilities CAP_BPF and CAP_PERFMON"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(err, "needs root, or the capabilities CAP_BPF and CAP_PERFMON"));
 
 	/* No bpffs (hidden under a tmpfs in a private mount namespace). */
 	CU_ASSERT_EQUAL(sh("unshare -m --propagation private sh -c "
@@ -432,9 +436,8 @@ static void test_missing_says_what(void)
 	CU_ASSERT_EQUAL(sh("%s top --pid %s --container x", tl_test_bin(), d.pid), 2);
 	CU_ASSERT_EQUAL(sh("%s top --interval soon", tl_test_bin()), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--interval: 'soon' is not a number"));
-	CU_ASSERT_EQUAL(sh("%s top --once --container no-such-container-%d", tl_test_bin(),
-			   (int)getpid()),
-			1);
+	CU_ASSERT_EQUAL(
+	    sh("%s top --once --container no-such-container-%d", tl_test_bin(), (int)getpid()), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no running container is named 'no-such-container-"));
 	CU_ASSERT_EQUAL(wait_sems(&d, 0), 0);
 	drv(&d, "quit");
@@ -462,7 +465,7 @@ static void test_real_container(void)
 	enum { N = 4 };
 	char name[64], lprog[256], qprog[256], repeat[8];
 	struct tp_proc trader, ctr, longrun, quick;
-	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+	char *targv[] = {(char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL};
 
 	NEED_BPF();
 	/* The contract's skip, see above: remove once the container fires tasklet:depth. */
@@ -483,11 +486,19 @@ static void test_real_container(void)
 	CU_ASSERT_FATAL(tp_first_line(&trader, 5000) == 0);
 	{
 		char reg[128];
-		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", trader.line,
-				  "--name", name, "--workers", "1", "--fuel", "100000000000", NULL };
-		char *largv[] = { (char *)tl_test_bin(), "run", "--trader", trader.line, lprog, NULL };
-		char *qargv[] = { (char *)tl_test_bin(), "run", "--trader", trader.line, "--repeat",
-				  repeat, qprog, NULL };
+		char *cargv[] = {
+		    (char *)tl_test_bin(), "container", "--trader", trader.line,    "--name", name,
+		    "--workers",	   "1",		"--fuel",   "100000000000", NULL};
+		char *largv[] = {(char *)tl_test_bin(), "run", "--trader",
+				 trader.line,		lprog, NULL};
+		char *qargv[] = {(char *)tl_test_bin(),
+				 "run",
+				 "--trader",
+				 trader.line,
+				 "--repeat",
+				 repeat,
+				 qprog,
+				 NULL};
 
 		snprintf(reg, sizeof(reg), "container %s registered", name);
 		CU_ASSERT_FATAL(tp_start(&ctr, dir, name, NULL, cargv) == 0);
@@ -514,10 +525,9 @@ static void test_real_container(void)
 }
 
 TL_SUITE(x_bpf, setup, teardown,
-	 { "driver: depths, max, counts, histogram, running, via top --json and bpftool",
-	   test_driver_exact },
-	 { "attach to a running process: right depths at once; --keep", test_attach_running },
-	 { "no probes / not root / no bpffs: exit 77 saying what is missing",
-	   test_missing_says_what },
-	 { "real container under known load: economy depth N on worker 0",
-	   test_real_container })
+	 {"driver: depths, max, counts, histogram, running, via top --json and bpftool",
+	  test_driver_exact},
+	 {"attach to a running process: right depths at once; --keep", test_attach_running},
+	 {"no probes / not root / no bpffs: exit 77 saying what is missing",
+	  test_missing_says_what},
+	 {"real container under known load: economy depth N on worker 0", test_real_container})
