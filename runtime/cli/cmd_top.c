@@ -465,6 +465,8 @@ static int attach(struct session *s, const struct target *t, const struct opts *
 					    : "without tasklet:depth a depth shows only after that "
 					      "queue's next enqueue or dequeue");
 	}
+	/* Read-modify-write while the programs may raise m.workers: a raise lost
+	 * here comes back with the next event of that worker (the 100 ms sweep). */
 	if (bpf_map_lookup_elem(s->fd_meta, &zero, &m) == 0) {
 		m.probes = mask;
 		m.attached_ns = now_ns();
