@@ -796,16 +796,13 @@ static void print_json(FILE *f, const struct target *t, const struct session *s,
  * Has every worker's depth been seen since the attachment? The container
  * fires tasklet:depth for workers 0..N-1 in one sweep every 100 ms, so once
  * worker 0 has two snapshots, the whole sweep between them was seen.
+ * Never without tasklet:depth.
  */
 static bool snapshot_complete(const struct snap *sn)
 {
-	if (!sn->meta.attached_ns) /* the owner is still attaching */
-		return false;
-	if (!HAS(sn, P_DEPTH))
-		return true;
-	return sn->nworkers > 0 && sn->w[0].snapshots >= 2;
+	return sn->meta.attached_ns && HAS(sn, P_DEPTH) && sn->nworkers > 0 &&
+	       sn->w[0].snapshots >= 2;
 }
-
 /* Sleep ms, or less when a stop signal arrives: 1 when one did. */
 static int wait_signal(const sigset_t *set, unsigned ms)
 {
@@ -844,14 +841,17 @@ static int session(const struct opts *o, const struct target *t, const sigset_t 
 				goto out;
 			}
 			complete = snapshot_complete(sn);
-			if ((el >= ONCE_MIN_MS && complete) || el >= ONCE_TIMEOUT_MS)
+			/* Without tasklet:depth there is nothing more to wait for. */
+			if ((el >= ONCE_MIN_MS &&
+			     (complete || (sn->meta.attached_ns && !HAS(sn, P_DEPTH)))) ||
+			    el >= ONCE_TIMEOUT_MS)
 				break;
 			if (wait_signal(sigs, 20)) {
 				rc = TOP_EXIT_FAIL;
 				goto out;
 			}
 		}
-		if (!complete)
+		if (!complete && HAS(sn, P_DEPTH))
 			fprintf(stderr,
 				"tasklet top: no complete tasklet:depth sweep within %d ms; depths "
 				"are from the last enqueue/dequeue events only\n",

@@ -455,6 +455,35 @@ static void test_missing_says_what(void)
 }
 
 /*
+ * Without --container or --pid: the only `tasklet container` process, else
+ * a list and exit 2. In a PID namespace of its own (unshare -p, with its own
+ * /proc), so that containers of other tests on this host are not seen.
+ * The containers have no trader (port 9 refuses) and keep retrying.
+ */
+static void test_only_container(void)
+{
+	const char *b = tl_test_bin();
+
+	NEED_BPF();
+	CU_ASSERT_EQUAL(sh("unshare -pf --mount-proc sh -c '"
+			   "%s container --trader 127.0.0.1:9 --name solo --speed 1 2>/dev/null & "
+			   "sleep 1; exec %s top --once --json'",
+			   b, b),
+			0);
+	CHECK_JQ(out, "[.container,.pid,.viewer]", "[\"solo\",2,false]");
+	CU_ASSERT_EQUAL(sh("unshare -pf --mount-proc sh -c '"
+			   "%s container --trader 127.0.0.1:9 --name solo --speed 1 2>/dev/null & "
+			   "%s container --trader 127.0.0.1:9 --name two --speed 1 2>/dev/null & "
+			   "sleep 1; exec %s top --once'",
+			   b, b, b),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "2 containers are running; choose one with --container "
+					   "NAME or --pid PID:\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, " solo\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, " two\n"));
+}
+
+/*
  * A REAL container under a known load: one long Tasklet keeps its only
  * worker busy, N quick ones wait in its economy queue, and
  * `tasklet top --once --json --container` shows economy depth N on worker 0
@@ -538,4 +567,5 @@ TL_SUITE(x_bpf, setup, teardown,
 	 {"attach to a running process: right depths at once; --keep", test_attach_running},
 	 {"no probes / not root / no bpffs: exit 77 saying what is missing",
 	  test_missing_says_what},
+	 {"no --container/--pid: the only container, else the list", test_only_container},
 	 {"real container under known load: economy depth N on worker 0", test_real_container})
