@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Description: bpf/tasklet.bpf.c and `tasklet top`, on the probe driver and a real container. */
- * real container. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
