@@ -11,6 +11,7 @@
 #   make TSAN=1 ... ThreadSanitizer build (data races between the runtime's threads)
 #   make STATIC=1   statically linked build/tasklet (for machines without our libraries)
 #   make install    binary, library, header, man pages, systemd units (PREFIX, DESTDIR)
+#   make bpf-cost   the cost of the USDT probes, unattached and attached (root; bpf/README.md)
 #   make V=1        show the commands
 
 .DELETE_ON_ERROR:
@@ -81,6 +82,8 @@ LIBTL     := $(BUILD)/libtasklet.a
 PUBHDR    := $(BUILD)/include/tasklet.h
 EXAMPLES  := $(BUILD)/examples/client
 TESTBIN   := $(BUILD)/tests/runner
+# Fires the container's probes on command (tests/bpf_driver.c); _noprobes: -DRT_NO_PROBES.
+DRIVERS   := $(BUILD)/tests/bpf_driver $(BUILD)/tests/bpf_driver_noprobes
 FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench \
 	$(BUILD)/bench/prio_flood
@@ -93,9 +96,23 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(sort $(wildcard test
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-strict-aliasing -D_GNU_SOURCE -I. $(WARNINGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps demo check bench install fuzz fuzz-smoke clean FORCE
 
-all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES)
+# BPF (bpf/): clang compiles bpf/tasklet.bpf.c into an object `make install` can
+# ship; bpftool generates its skeleton for `tasklet top` (runtime/cli/cmd_top.c).
+# The programs read no kernel struct, so no vmlinux.h is needed; -idirafter
+# finds <asm/errno.h> (pulled in by <bpf/usdt.bpf.h>) in the multiarch folder.
+BPF_CLANG   ?= clang
+BPFTOOL     ?= bpftool
+BPF_ARCH    := $(subst x86_64,x86,$(subst aarch64,arm64,$(shell uname -m)))
+BPF_CFLAGS  := -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -mcpu=v3 -g -O2 -Wall -Werror -I. \
+	-idirafter /usr/include/$(shell $(CC) -dumpmachine)
+BPF_OBJ     := $(BUILD)/bpf/tasklet.bpf.o
+BPF_SKEL    := $(BUILD)/bpf/tasklet.skel.h
+BPF_LDLIBS  := -lbpf -lelf -lz
+
+.PHONY: all deps demo check bench bpf-cost install fuzz fuzz-smoke clean FORCE
+
+all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES) $(BPF_OBJ)
 
 deps:
 	$(Q)sh scripts/deps.sh
@@ -118,7 +135,20 @@ $(LIBTL): $(LIB_OBJS)
 
 $(TASKLET): $(CMD_OBJS) $(NODE_OBJS) $(LIBTL)
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJS) $(NODE_OBJS) $(LIBTL) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJS) $(NODE_OBJS) $(LIBTL) $(BPF_LDLIBS) $(LDLIBS)
+
+$(BPF_OBJ): bpf/tasklet.bpf.c bpf/tasklet.h | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  BPF     $@')
+	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BPF_SKEL): $(BPF_OBJ)
+	@$(if $(Q),echo '  GEN     $@')
+	$(Q)$(BPFTOOL) gen skeleton $< name tasklet_bpf > $@
+
+# cmd_top.c includes the generated skeleton: it must exist before the first compile.
+$(BUILD)/obj/runtime/cli/cmd_top.o: $(BPF_SKEL)
+$(BUILD)/obj/runtime/cli/cmd_top.o: ALL_CFLAGS += -I$(BUILD)/bpf
 
 # The public header for applications written in C (tl_* API).
 $(PUBHDR): runtime/app/tasklet.h
@@ -151,12 +181,22 @@ $(TESTBIN): $(TEST_OBJS) $(NODE_OBJS) $(LIBTL)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(NODE_OBJS) $(LIBTL) $(TEST_LDLIBS) $(LDLIBS)
 
+$(BUILD)/tests/bpf_driver: tests/bpf_driver.c $(BUILD)/obj/runtime/container/probes.o $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/obj/runtime/container/probes.o $(LDLIBS)
+
+$(BUILD)/tests/bpf_driver_noprobes: tests/bpf_driver.c runtime/container/probes.c $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(ALL_CFLAGS) -DRT_NO_PROBES $(LDFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
+
 demo: $(TASKLET)
 	$(Q)sh scripts/demo.sh $(TASKLET)
 
 # One CUnit runner holds every suite (unit and integration); it closes with
 # CUnit's run summary and exits non-zero on any failure.
-check: all $(TESTBIN) $(FUZZ_TARGETS)
+check: all $(TESTBIN) $(DRIVERS) $(FUZZ_TARGETS)
 	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
 	@echo "fuzz-smoke: every libFuzzer target for $(FUZZ_SMOKE_SECONDS) s"
 	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
@@ -188,7 +228,7 @@ install: $(TASKLET) $(LIBTL) $(PUBHDR)
 	for u in $(UNITS); do \
 		sed 's|@BINDIR@|$(BINDIR)|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; \
 	done
-	$(if $(BPFOBJ),install -d $(DESTDIR)$(LIBDIR)/tasklet && install -m 644 $(BPFOBJ) $(DESTDIR)$(LIBDIR)/tasklet/)
+	$(if $(BPF_OBJ),install -d $(DESTDIR)$(LIBDIR)/tasklet && install -m 644 $(BPF_OBJ) $(DESTDIR)$(LIBDIR)/tasklet/)
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang straight from the
 # sources they exercise (the library is built with $(CC) and no coverage).
@@ -216,6 +256,9 @@ fuzz: $(FUZZ_TARGETS)
 
 fuzz-smoke: $(FUZZ_TARGETS)
 	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
+
+bpf-cost: $(TASKLET) $(DRIVERS)
+	$(Q)sh bpf/cost.sh $(TASKLET) $(BUILD)/tests
 
 clean:
 	rm -rf $(BUILD)

@@ -21,6 +21,7 @@ static const struct {
 	{ "trader", rt_cmd_trader, "run a trader daemon" },
 	{ "container", rt_cmd_container, "run a container daemon" },
 	{ "cert", rt_cmd_cert, "make a cluster CA and issue certificates (man tasklet-cert(1))" },
+	{ "top", rt_cmd_top, "queue depths and waiting times of a running container (BPF, root)" },
 };
 
 static void usage(FILE *f)

@@ -9,6 +9,6 @@
 
 #ifdef RT_HAVE_SDT
 __attribute__((section(".probes"), used)) volatile unsigned short tasklet_enqueue_semaphore,
-	tasklet_dequeue_semaphore, tasklet_run_start_semaphore, tasklet_run_end_semaphore,
-	tasklet_depth_semaphore;
+    tasklet_dequeue_semaphore, tasklet_run_start_semaphore, tasklet_run_end_semaphore,
+    tasklet_depth_semaphore;
 #endif

@@ -55,51 +55,51 @@
 #endif
 
 extern volatile unsigned short tasklet_enqueue_semaphore, tasklet_dequeue_semaphore,
-	tasklet_run_start_semaphore, tasklet_run_end_semaphore, tasklet_depth_semaphore;
+    tasklet_run_start_semaphore, tasklet_run_end_semaphore, tasklet_depth_semaphore;
 
 #define RT_PROBE_ENABLED(name) __builtin_expect(tasklet_##name##_semaphore != 0, 0)
 
-#define RT_PROBE_ENQUEUE(worker, cls, depth, id)                                              \
-	do {                                                                                  \
-		if (RT_PROBE_ENABLED(enqueue))                                                \
-			STAP_PROBE4(tasklet, enqueue, (unsigned)(worker), (unsigned)(cls),    \
-				    (unsigned)(depth), (unsigned long long)(id));             \
+#define RT_PROBE_ENQUEUE(worker, cls, depth, id)                                                   \
+	do {                                                                                       \
+		if (RT_PROBE_ENABLED(enqueue))                                                     \
+			STAP_PROBE4(tasklet, enqueue, (unsigned)(worker), (unsigned)(cls),         \
+				    (unsigned)(depth), (unsigned long long)(id));                  \
 	} while (0)
-#define RT_PROBE_DEQUEUE(worker, cls, depth, id, wait_ns)                                     \
-	do {                                                                                  \
-		if (RT_PROBE_ENABLED(dequeue))                                                \
-			STAP_PROBE5(tasklet, dequeue, (unsigned)(worker), (unsigned)(cls),    \
-				    (unsigned)(depth), (unsigned long long)(id),              \
-				    (unsigned long long)(wait_ns));                           \
+#define RT_PROBE_DEQUEUE(worker, cls, depth, id, wait_ns)                                          \
+	do {                                                                                       \
+		if (RT_PROBE_ENABLED(dequeue))                                                     \
+			STAP_PROBE5(tasklet, dequeue, (unsigned)(worker), (unsigned)(cls),         \
+				    (unsigned)(depth), (unsigned long long)(id),                   \
+				    (unsigned long long)(wait_ns));                                \
 	} while (0)
-#define RT_PROBE_RUN_START(worker, cls, id)                                                   \
-	do {                                                                                  \
-		if (RT_PROBE_ENABLED(run_start))                                              \
-			STAP_PROBE3(tasklet, run_start, (unsigned)(worker), (unsigned)(cls),  \
-				    (unsigned long long)(id));                                \
+#define RT_PROBE_RUN_START(worker, cls, id)                                                        \
+	do {                                                                                       \
+		if (RT_PROBE_ENABLED(run_start))                                                   \
+			STAP_PROBE3(tasklet, run_start, (unsigned)(worker), (unsigned)(cls),       \
+				    (unsigned long long)(id));                                     \
 	} while (0)
-#define RT_PROBE_RUN_END(worker, cls, id, status, run_ns)                                     \
-	do {                                                                                  \
-		if (RT_PROBE_ENABLED(run_end))                                                \
-			STAP_PROBE5(tasklet, run_end, (unsigned)(worker), (unsigned)(cls),    \
-				    (unsigned long long)(id), (unsigned)(status),             \
-				    (unsigned long long)(run_ns));                            \
+#define RT_PROBE_RUN_END(worker, cls, id, status, run_ns)                                          \
+	do {                                                                                       \
+		if (RT_PROBE_ENABLED(run_end))                                                     \
+			STAP_PROBE5(tasklet, run_end, (unsigned)(worker), (unsigned)(cls),         \
+				    (unsigned long long)(id), (unsigned)(status),                  \
+				    (unsigned long long)(run_ns));                                 \
 	} while (0)
-#define RT_PROBE_DEPTH(worker, prio_depth, econ_depth)                                        \
-	do {                                                                                  \
-		if (RT_PROBE_ENABLED(depth))                                                  \
-			STAP_PROBE3(tasklet, depth, (unsigned)(worker), (unsigned)(prio_depth), \
-				    (unsigned)(econ_depth));                                  \
+#define RT_PROBE_DEPTH(worker, prio_depth, econ_depth)                                             \
+	do {                                                                                       \
+		if (RT_PROBE_ENABLED(depth))                                                       \
+			STAP_PROBE3(tasklet, depth, (unsigned)(worker), (unsigned)(prio_depth),    \
+				    (unsigned)(econ_depth));                                       \
 	} while (0)
 
 #else /* no probes */
 
-#define RT_PROBE_ENABLED(name) 0
-#define RT_PROBE_ENQUEUE(worker, cls, depth, id) ((void)0)
+#define RT_PROBE_ENABLED(name)				  0
+#define RT_PROBE_ENQUEUE(worker, cls, depth, id)	  ((void)0)
 #define RT_PROBE_DEQUEUE(worker, cls, depth, id, wait_ns) ((void)0)
-#define RT_PROBE_RUN_START(worker, cls, id) ((void)0)
+#define RT_PROBE_RUN_START(worker, cls, id)		  ((void)0)
 #define RT_PROBE_RUN_END(worker, cls, id, status, run_ns) ((void)0)
-#define RT_PROBE_DEPTH(worker, prio_depth, econ_depth) ((void)0)
+#define RT_PROBE_DEPTH(worker, prio_depth, econ_depth)	  ((void)0)
 
 #endif
 

@@ -699,6 +699,10 @@ static void test_make_install(void)
 		"usr/local/share/man/man7/tasklet-qos.7",
 		"usr/local/lib/systemd/system/tasklet-trader.service",
 		"usr/local/lib/systemd/system/tasklet-container@.service",
+		"usr/local/lib/tasklet/tasklet.bpf.o",
+		"usr/local/share/man/man1/tasklet-top.1",
+		"usr/local/share/man/man1/tasklet-cert.1",
+		"usr/local/share/man/man7/tasklet-security.7",
 	};
 	struct stat sb;
 
