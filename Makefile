@@ -4,6 +4,7 @@
 #   make            build/tasklet, build/libtasklet.a (after `make deps`)
 #   make demo       trader + two containers on loopback running examples/
 #   make check      every test (CUnit unit suites + integration with real processes)
+#   make check-jslite  the JSLite conformance suite: tests/jslite/ under node and tasklet exec
 #   make bench      the bench/ suites
 #   make SAN=1 ...  AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ... ThreadSanitizer build (data races between the runtime's threads)
@@ -76,7 +77,7 @@ TESTBIN   := $(BUILD)/tests/runner
 FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench
 
-.PHONY: all deps demo check bench clean FORCE
+.PHONY: all deps demo check check-jslite bench clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES)
 
@@ -134,6 +135,11 @@ demo: $(TASKLET)
 # CUnit's run summary and exits non-zero on any failure.
 check: all $(TESTBIN)
 	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
+
+# Every program of tests/jslite/ under node and `tasklet exec`, stdout compared
+# byte for byte (tests/jslite/README.md); fails when node is missing.
+check-jslite: $(TASKLET)
+	$(Q)TASKLET_BIN=$(TASKLET) sh tests/jslite/run.sh
 
 bench: $(TASKLET) $(BENCHES)
 	$(Q)sh bench/run.sh $(TASKLET) $(BUILD)
