@@ -169,13 +169,25 @@ run_reject()
 }
 
 if [ $# -gt 0 ]; then
+	# A PROGRAM is a path from the current directory or from tests/jslite/.
 	for f in "$@"; do
-		case $f in
-		/*) rel=${f#"$here"/} ;;
-		*) rel=$(cd "$(dirname "$f")" && pwd)/$(basename "$f"); rel=${rel#"$here"/} ;;
+		if [ -f "$f" ]; then
+			rel=$(cd "$(dirname "$f")" && pwd)/$(basename "$f")
+			rel=${rel#"$here"/}
+		elif [ -f "$here/$f" ]; then
+			rel=$f
+		else
+			echo "jslite: no such program: $f" >&2
+			exit 2
+		fi
+		case $rel in
+		/*)
+			echo "jslite: $f is not under $here" >&2
+			exit 2
+			;;
 		esac
 		echo "$rel"
-	done >"$tmp/list"
+	done >"$tmp/list" || exit 2
 else
 	(cd "$here" && find . -mindepth 2 -name '*.js' | sed 's|^\./||' | LC_ALL=C sort) >"$tmp/list"
 fi
