@@ -4,6 +4,7 @@
 #   make            build/tasklet, build/libtasklet.a (after `make deps`)
 #   make demo       trader + two containers on loopback running examples/
 #   make check      every test (CUnit unit suites + integration with real processes)
+#   make check-jslite  the JSLite conformance suite: tests/jslite/ under node and tasklet exec
 #   make bench      the bench/ suites
 #   make fuzz       every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (30) each
 #   make fuzz-smoke the same for FUZZ_SMOKE_SECONDS (3) each (for `make check`)
@@ -110,7 +111,7 @@ BPF_OBJ     := $(BUILD)/bpf/tasklet.bpf.o
 BPF_SKEL    := $(BUILD)/bpf/tasklet.skel.h
 BPF_LDLIBS  := -lbpf -lelf -lz
 
-.PHONY: all deps demo check bench bpf-cost install fuzz fuzz-smoke clean FORCE
+.PHONY: all deps demo check check-jslite bench bpf-cost install fuzz fuzz-smoke clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES) $(BPF_OBJ)
 
@@ -200,6 +201,11 @@ check: all $(TESTBIN) $(DRIVERS) $(FUZZ_TARGETS)
 	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
 	@echo "fuzz-smoke: every libFuzzer target for $(FUZZ_SMOKE_SECONDS) s"
 	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
+
+# Every program of tests/jslite/ under node and `tasklet exec`, stdout compared
+# byte for byte (tests/jslite/README.md); fails when node is missing.
+check-jslite: $(TASKLET)
+	$(Q)TASKLET_BIN=$(TASKLET) sh tests/jslite/run.sh
 
 bench: $(TASKLET) $(BENCHES)
 	$(Q)sh bench/run.sh $(TASKLET) $(BUILD)

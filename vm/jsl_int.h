@@ -339,6 +339,13 @@ int jsl_num_format(double d, char buf[JSL_NUMBUF]);
 /* ToNumber of a string's contents (StringToNumber: trims, hex/octal/binary, Infinity). */
 double jsl_str_to_num(const char *s, size_t len);
 /*
+ * parseInt's value of the radix-2..36 digits that s[0..n) starts with (no
+ * sign, prefix or white space; the caller strips those): node's result, which
+ * is correctly rounded for radix 10 and the powers of two. *used gets the
+ * number of digits read; NaN when there is none.
+ */
+double jsl_parse_int_digits(const char *s, size_t n, int radix, size_t *used);
+/*
  * The length of the longest prefix of s[0..n) that is an unsigned decimal
  * literal, digits [. digits] [e [+-] digits], taking the exponent only when
  * it has digits; 0 when the mantissa has no digit.

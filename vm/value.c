@@ -126,30 +126,68 @@ void jsl_buf_puts(struct jsl_buf *b, const char *s)
 
 /* ---- numbers -------------------------------------------------------------------- */
 
-/* The shortest "%.*e" rendering of d that reads back as d: digits (no dot) and exponent. */
+/*
+ * Whether some p-significant-digit decimal reads back as d (> 0); if so, its
+ * digits as an integer in *mant and the power of ten of its last digit in *e10.
+ * printf's "%.*e" gives the p-digit decimal nearest d, but that one can miss
+ * d when d sits at a power of two (the gap below is half the gap above) and
+ * the nearest is on the narrow side: 2^-24 = 5.9604644775390625e-8 rounds
+ * to ...062e-8 at 16 digits, which reads back as the double below, while
+ * ...063e-8 reads back as 2^-24. The only other candidate is the neighbour
+ * on the far side of d, so it is tried too.
+ */
+static bool digits_round_trip(double d, int p, uint64_t *mant, int *e10)
+{
+	char buf[48], *e;
+	uint64_t m = 0;
+	double back;
+
+	snprintf(buf, sizeof(buf), "%.*e", p - 1, d);
+	e = strchr(buf, 'e');
+	for (const char *q = buf; q < e; q++)
+		if (*q >= '0' && *q <= '9')
+			m = m * 10 + (uint64_t)(*q - '0');
+	*e10 = atoi(e + 1) - (p - 1);
+	snprintf(buf, sizeof(buf), "%llue%d", (unsigned long long)m, *e10);
+	back = strtod(buf, NULL);
+	if (back != d) {
+		m = back < d ? m + 1 : m - 1;
+		snprintf(buf, sizeof(buf), "%llue%d", (unsigned long long)m, *e10);
+		if (strtod(buf, NULL) != d)
+			return false;
+	}
+	*mant = m;
+	return true;
+}
+
+/*
+ * The shortest decimal that reads back as d (> 0, finite), nearest d among
+ * the shortest, ties to even: what V8's DoubleToCString prints. Fills digits
+ * (no dot, no trailing zeros, NUL-terminated) and *exp10, the exponent of the
+ * first digit ("%e"'s exponent); returns the number of digits.
+ */
 static int shortest_digits(double d, char digits[24], int *exp10)
 {
-	char buf[40], *e;
-	int lo = 1, hi = 17, n = 0;
+	int lo = 1, hi = 17, n, e10;
+	uint64_t m;
 
+	/* Some p-digit decimal reads back as d for p >= 17, and if one does for
+	 * p digits, one does for p + 1 (append a 0): binary search for the least. */
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
-		snprintf(buf, sizeof(buf), "%.*e", mid - 1, d);
-		if (strtod(buf, NULL) == d)
+		if (digits_round_trip(d, mid, &m, &e10))
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	snprintf(buf, sizeof(buf), "%.*e", lo - 1, d);
-	e = strchr(buf, 'e');
-	*exp10 = atoi(e + 1);
-	for (char *p = buf; p < e; p++)
-		if (*p >= '0' && *p <= '9')
-			digits[n++] = *p;
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
+	digits_round_trip(d, lo, &m, &e10);
+	while (m % 10 == 0 && m > 0) { /* the far neighbour may end in zeros: 10^k */
+		m /= 10;
+		e10++;
+	}
+	n = snprintf(digits, 24, "%llu", (unsigned long long)m);
+	*exp10 = e10 + n - 1;
 	return n;
 }
 
@@ -230,16 +268,62 @@ size_t jsl_scan_decimal(const char *s, size_t n)
 	return p;
 }
 
+/*
+ * JavaScript's white space and line terminators beyond ASCII, as UTF-8:
+ * U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000,
+ * U+FEFF. Returns the byte length of the one that s[0..n) starts with, or 0.
+ */
+static size_t js_space_len(const unsigned char *s, size_t n)
+{
+	if (n >= 1 && jsl_is_space(s[0]))
+		return 1;
+	if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
+		return 2;
+	if (n < 3)
+		return 0;
+	if ((s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) ||
+	    (s[0] == 0xE2 && s[1] == 0x80 &&
+	     (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF) && s[2] >= 0x80) ||
+	    (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) ||
+	    (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
+	    (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF))
+		return 3;
+	return 0;
+}
+
+/* The bytes of white space at the start of s[0..n). */
+static size_t js_space_prefix(const char *s, size_t n)
+{
+	size_t i = 0, w;
+
+	while ((w = js_space_len((const unsigned char *)s + i, n - i)) > 0)
+		i += w;
+	return i;
+}
+
+/* The byte length of the white space character that s[0..n) ends with, or 0. */
+static size_t js_space_suffix(const char *s, size_t n)
+{
+	for (size_t w = 1; w <= 3 && w <= n; w++)
+		if (js_space_len((const unsigned char *)s + n - w, w) == w)
+			return w;
+	return 0;
+}
+
 double jsl_str_to_num(const char *s, size_t len)
 {
 	size_t i = 0, j = len, k, n;
 	char buf[512];
 	bool neg = false;
 
-	while (i < j && jsl_is_space((unsigned char)s[i]))
-		i++;
-	while (j > i && jsl_is_space((unsigned char)s[j - 1]))
-		j--;
+	i += js_space_prefix(s, len);
+	while (j > i) {
+		size_t w = js_space_suffix(s + i, j - i);
+
+		if (!w)
+			break;
+		j -= w;
+	}
 	if (i == j)
 		return 0;
 	if (j - i > 2 && s[i] == '0' && s[i + 1] && strchr("xXoObB", s[i + 1])) {
@@ -268,6 +352,115 @@ double jsl_str_to_num(const char *s, size_t len)
 		return NAN;
 	memcpy(buf, s + i, j - i);
 	buf[j - i] = '\0';
+	return strtod(buf, NULL);
+}
+
+/* The length of the run of radix digits that s[0..n) starts with. */
+static size_t digit_run(const char *s, size_t n, int radix)
+{
+	size_t i = 0;
+
+	while (i < n && jsl_digit((unsigned char)s[i]) < radix)
+		i++;
+	return i;
+}
+
+/* Radix 2, 4, 8, 16, 32: exact, rounded to nearest, ties to even (V8's InternalStringToIntDouble). */
+static double parse_pow2(const char *s, size_t n, int log2r)
+{
+	int64_t number = 0;
+	int exponent = 0;
+	size_t i = 0;
+
+	while (i < n && s[i] == '0')
+		i++;
+	for (; i < n; i++) {
+		int overflow;
+
+		number = number * (1 << log2r) + jsl_digit((unsigned char)s[i]);
+		overflow = (int)(number >> 53);
+		if (overflow != 0) {
+			int bits = 1, dropped, middle;
+			bool zero_tail = true;
+
+			while (overflow > 1) {
+				bits++;
+				overflow >>= 1;
+			}
+			dropped = (int)(number & ((1 << bits) - 1));
+			number >>= bits;
+			exponent = bits;
+			for (i++; i < n; i++) {
+				zero_tail = zero_tail && s[i] == '0';
+				exponent += log2r;
+			}
+			middle = 1 << (bits - 1);
+			if (dropped > middle || (dropped == middle && ((number & 1) || !zero_tail)))
+				number++;
+			if (number & ((int64_t)1 << 53)) { /* rounding up carried */
+				exponent++;
+				number >>= 1;
+			}
+			break;
+		}
+	}
+	return exponent ? ldexp((double)number, exponent) : (double)number;
+}
+
+/*
+ * Other radices: V8 accumulates the digits in 32-bit parts (as many as keep
+ * the multiplier at most 0xFFFFFFFF / 36) into a double, result * multiplier
+ * + part; the spec allows an approximation here, node's is this one.
+ */
+static double parse_generic(const char *s, size_t n, int radix)
+{
+	const uint32_t max_mul = 0xFFFFFFFFu / 36;
+	double result = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t part = 0, mul = 1;
+
+		while (i < n) {
+			uint32_t m = mul * (uint32_t)radix;
+
+			if (m > max_mul)
+				break;
+			part = part * (uint32_t)radix + (uint32_t)jsl_digit((unsigned char)s[i]);
+			mul = m;
+			i++;
+		}
+		result = result * (double)mul + (double)part;
+	}
+	return result;
+}
+
+double jsl_parse_int_digits(const char *s, size_t n, int radix, size_t *used)
+{
+	size_t nd = digit_run(s, n, radix), i = 0, k = 0;
+	char buf[312];
+
+	*used = nd;
+	if (!nd)
+		return NAN;
+	switch (radix) {
+	case 2: return parse_pow2(s, nd, 1);
+	case 4: return parse_pow2(s, nd, 2);
+	case 8: return parse_pow2(s, nd, 3);
+	case 16: return parse_pow2(s, nd, 4);
+	case 32: return parse_pow2(s, nd, 5);
+	case 10: break;
+	default: return parse_generic(s, nd, radix);
+	}
+	/* Radix 10: strtod of the significant digits, correctly rounded; past
+	 * 310 of them the value is past 1e309, infinite either way (as in V8). */
+	while (i < nd && s[i] == '0')
+		i++;
+	for (; i < nd && k < sizeof(buf) - 2; i++)
+		buf[k++] = s[i];
+	if (!k)
+		return 0;
+	buf[k] = '\0';
 	return strtod(buf, NULL);
 }
 

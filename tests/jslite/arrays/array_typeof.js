@@ -1,0 +1,1 @@
+console.log(typeof [], typeof [1], [] instanceof Array, [1, 2] instanceof Object);

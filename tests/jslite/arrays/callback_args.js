@@ -1,0 +1,3 @@
+["a", "b"].forEach(function (v, i, arr) {
+	console.log(v, i, arr.length);
+});

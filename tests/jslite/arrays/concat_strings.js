@@ -1,0 +1,1 @@
+console.log(JSON.stringify(["a"].concat("b", ["c", "d"])), ["x"].concat([]).length);

@@ -1,0 +1,2 @@
+console.log(5, "%s", "x");
+console.log(null, "%d", 1);

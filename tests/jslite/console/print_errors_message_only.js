@@ -1,0 +1,2 @@
+const e = new Error("visible");
+console.log(e.message, String(e), e.name);

@@ -1,0 +1,3 @@
+function named() {}
+console.log(named, () => 1);
+console.log([named]);

@@ -1,0 +1,3 @@
+const out = [];
+for (const c of "héllo😀") out.push(c);
+console.log(out.length, out.join("|"));

@@ -1,0 +1,1 @@
+console.log(typeof notDeclaredAnywhere, typeof undefined, typeof null);

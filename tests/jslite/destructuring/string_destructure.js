@@ -1,0 +1,2 @@
+const [a, b, ...c] = "héllo😀";
+console.log(a, b, c.join("|"), c.length);

@@ -1,0 +1,7 @@
+let e = "outer";
+try {
+	throw "inner";
+} catch (e) {
+	console.log(e);
+}
+console.log(e);

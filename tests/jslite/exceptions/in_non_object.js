@@ -1,0 +1,5 @@
+try {
+	"a" in "abc";
+} catch (e) {
+	console.log(e.name, e.message);
+}

@@ -1,0 +1,5 @@
+try {
+	({}) instanceof 5;
+} catch (e) {
+	console.log(e.name, e.message);
+}

@@ -1,0 +1,10 @@
+try {
+	null.toString();
+} catch (e) {
+	console.log(e.message);
+}
+try {
+	undefined.toString();
+} catch (e) {
+	console.log(e.message);
+}

@@ -1,0 +1,3 @@
+console.log("start");
+let o;
+o.prop;

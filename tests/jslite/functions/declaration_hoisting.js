@@ -1,0 +1,4 @@
+console.log(sq(4));
+function sq(x) {
+	return x * x;
+}

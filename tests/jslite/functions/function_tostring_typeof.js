@@ -1,0 +1,3 @@
+function named() {}
+const anon = () => {};
+console.log(typeof named, typeof anon, typeof named === "function");

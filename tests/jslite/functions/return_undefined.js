@@ -1,0 +1,5 @@
+function f() {}
+function g() {
+	return;
+}
+console.log(f(), g(), typeof f());

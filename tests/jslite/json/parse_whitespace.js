@@ -1,0 +1,2 @@
+const o = JSON.parse(' \n\t{ "a" :\r [ 1 , 2 ] } \n');
+console.log(JSON.stringify(o));

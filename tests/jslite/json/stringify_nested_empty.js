@@ -1,0 +1,1 @@
+console.log(JSON.stringify({ a: [], b: {}, c: [[]], d: [{}] }, null, 2));

@@ -1,0 +1,2 @@
+const m = new Map([["a", 1]]);
+console.log(JSON.stringify(m), JSON.stringify([...m]), JSON.stringify({ m: new Set([1]) }));

@@ -1,0 +1,1 @@
+console.log(String({}), `${{ a: 1 }}`, {} + "", JSON.stringify({}));

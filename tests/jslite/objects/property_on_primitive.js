@@ -1,0 +1,1 @@
+console.log("abc".length, (5).toFixed(1), true.toString(), "x".foo);

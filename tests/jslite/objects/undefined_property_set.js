@@ -1,0 +1,2 @@
+const o = { a: undefined };
+console.log(JSON.stringify(o), Object.keys(o).length, o.a === undefined, "a" in o);

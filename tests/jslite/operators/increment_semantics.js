@@ -1,0 +1,12 @@
+let a = "5";
+a++;
+console.log(a, typeof a);
+let b = null;
+b++;
+console.log(b);
+let c;
+c++;
+console.log(c);
+let d = "x";
+d--;
+console.log(d);

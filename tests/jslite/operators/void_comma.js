@@ -1,0 +1,3 @@
+let i = 0;
+const r = (i++, i++, i);
+console.log(r, void i++, i);

@@ -1,0 +1,2 @@
+// outside the subset: async arrow functions
+const f = async () => 1;

@@ -1,0 +1,4 @@
+// outside the subset: async functions
+async function f() {
+	return 1;
+}

@@ -1,0 +1,2 @@
+// outside the subset: await
+const v = await 5;

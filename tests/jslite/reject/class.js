@@ -1,0 +1,6 @@
+// outside the subset: class declarations
+class Point {
+	constructor(x) {
+		this.x = x;
+	}
+}

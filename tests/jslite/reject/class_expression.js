@@ -1,0 +1,2 @@
+// outside the subset: class expressions
+const C = class {};

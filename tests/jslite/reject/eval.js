@@ -1,0 +1,2 @@
+// outside the subset: eval
+eval("1 + 1");

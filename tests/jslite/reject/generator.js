@@ -1,0 +1,4 @@
+// outside the subset: generator functions
+function* count() {
+	yield 1;
+}

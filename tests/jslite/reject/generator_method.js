@@ -1,0 +1,2 @@
+// outside the subset: generator methods
+const o = { *gen() {} };

@@ -1,0 +1,6 @@
+// outside the subset: getters
+const o = {
+	get x() {
+		return 1;
+	},
+};

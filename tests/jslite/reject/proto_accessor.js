@@ -1,0 +1,2 @@
+// outside the subset: __proto__
+const o = { __proto__: null };

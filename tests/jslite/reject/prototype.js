@@ -1,0 +1,3 @@
+// outside the subset: prototypes
+function F() {}
+F.prototype.hello = 1;

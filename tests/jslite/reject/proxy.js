@@ -1,0 +1,2 @@
+// outside the subset: Proxy
+const p = new Proxy({}, {});

@@ -1,0 +1,2 @@
+// outside the subset: the RegExp constructor
+const r = new RegExp("a+");

@@ -1,0 +1,2 @@
+// outside the subset: regular expression literals
+const r = /ab+c/g;

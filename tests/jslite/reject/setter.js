@@ -1,0 +1,4 @@
+// outside the subset: setters
+const o = {
+	set x(v) {},
+};

@@ -1,0 +1,2 @@
+// outside the subset: Symbol
+const s = Symbol("tag");

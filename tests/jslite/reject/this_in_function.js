@@ -1,0 +1,4 @@
+// outside the subset: this in a plain function
+function f() {
+	return this;
+}

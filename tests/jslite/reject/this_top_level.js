@@ -1,0 +1,2 @@
+// outside the subset: this at the top level
+console.log(this);

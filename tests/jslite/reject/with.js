@@ -1,0 +1,4 @@
+// outside the subset: with statements
+with (Math) {
+	console.log(PI);
+}

@@ -1,0 +1,3 @@
+const a = [3, 1, 2];
+a.sort(() => NaN);
+console.log(a.join());

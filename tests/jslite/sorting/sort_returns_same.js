@@ -1,0 +1,3 @@
+const a = [2, 1];
+const r = a.sort();
+console.log(r === a, a.join());

@@ -1,0 +1,1 @@
+console.log("abc".toString(), "abc".valueOf(), typeof "abc".toString());

@@ -1,0 +1,2 @@
+console.log("[" + "  hi  ".trim() + "]", "[" + "\t\n hi \r\n".trim() + "]");
+console.log("[" + "  hi  ".trimStart() + "]", "[" + "  hi  ".trimEnd() + "]");

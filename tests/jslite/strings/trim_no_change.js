@@ -1,0 +1,1 @@
+console.log("abc".trim() === "abc", " ".trim() === "", "\n".trim().length);
