@@ -104,7 +104,7 @@ int rt_cmd_run(int argc, char **argv)
 		emb = rt_embedded_start(&ec, err, sizeof(err));
 		if (!emb) {
 			fprintf(stderr, "tasklet: %s\n", err);
-			return 1;
+			return RT_EXIT_USAGE; /* as tasklet(1) documents: set-up failures are 2 */
 		}
 		o.trader = rt_embedded_trader(emb);
 	}
