@@ -122,6 +122,7 @@ const char *cxp_get_strn(struct cxp_rbuf *r, size_t *n);
 
 #define CXP_CAP_PRIORITY 0x1u /* the container keeps a priority queue */
 #define CXP_CAP_TLS      0x2u
+#define CXP_CAP_INJECT   0x4u /* the container runs with fault injection (--inject) */
 
 struct cxp_register {
 	char name[CXP_NAME_MAX + 1];

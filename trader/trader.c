@@ -349,9 +349,10 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	pe->kind = PEER_CONTAINER;
 	pe->cidx = t->ncont++;
 	cxp_conn_set_idle_timeout(pe->conn, 0); /* heartbeats and suspicion watch it */
-	cxp_log("container %s registered from %s: id %llu, %u workers, speed %u, price %u%s",
+	cxp_log("container %s registered from %s: id %llu, %u workers, speed %u, price %u%s%s",
 		c->name, cxp_conn_peer(pe->conn), (unsigned long long)id, c->workers, c->speed,
-		c->price, (c->flags & CXP_CAP_PRIORITY) ? ", priority queue" : "");
+		c->price, (c->flags & CXP_CAP_PRIORITY) ? ", priority queue" : "",
+		(c->flags & CXP_CAP_INJECT) ? ", FAULT INJECTION on" : "");
 	cxp_send_id(pe->conn, CXP_MSG_REGISTERED, h->reqid, id);
 	retry_held(t, clock_now_ms());
 	return 0;

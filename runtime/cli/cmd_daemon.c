@@ -135,6 +135,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "economy-share", required_argument, NULL, 'E' },
 		{ "drain-timeout", required_argument, NULL, 'D' },
 		{ "fetch-timeout", required_argument, NULL, 'F' },
+		{ "inject", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -143,14 +144,14 @@ int rt_cmd_container(int argc, char **argv)
 		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--name NAME]\n"
 		"                         [--workers N] [--cpus LIST] [--queue N]\n"
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
-		"                         [--fetch-timeout MS]\n"
+		"                         [--fetch-timeout MS] [--inject SPEC]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
 		"                         [--verbose]\n";
 	struct rt_container_config cfg = { 0 };
 	struct rt_container *c;
 	int opt, sig, cpus[RT_MAX_WORKERS];
 
-	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:F:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:F:I:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
@@ -178,6 +179,16 @@ int rt_cmd_container(int argc, char **argv)
 		case 'F':
 			cfg.fetch_timeout_ms = (unsigned)rt_opt_num("--fetch-timeout", optarg, 3600000);
 			break;
+		case 'I': {
+			char err[256];
+
+			copy_str(cfg.inject, sizeof(cfg.inject), "--inject", optarg);
+			if (rt_inject_check(optarg, err, sizeof(err)) < 0) {
+				fprintf(stderr, "tasklet: %s\n", err);
+				return RT_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'v': cfg.verbose = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;

@@ -84,6 +84,10 @@ void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_h
 		free(j);
 		return;
 	}
+	if (rt_inject_admit(c, j)) {
+		free(j); /* dropped: no result, no DONE, as if lost on the way */
+		return;
+	}
 	c->held[j->cls]++;
 	HASH_ADD(hh, c->jobs, sig.tasklet_id, sizeof(j->sig.tasklet_id), j);
 	cxp_log("tasklet %016llx admitted (%s) from %s", (unsigned long long)j->sig.tasklet_id,

@@ -117,6 +117,19 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 		c->cfg.drain_timeout_ms = 30000;
 	if (c->cfg.economy_share > 100)
 		c->cfg.economy_share = 100;
+	if (c->cfg.inject[0]) {
+		char err[256], desc[160];
+
+		if (rt_inject_parse(c->cfg.inject, &c->inject, err, sizeof(err)) < 0) {
+			cxp_log("%s", err);
+			free(c);
+			errno = EINVAL;
+			return NULL;
+		}
+		rt_inject_describe(&c->inject, desc, sizeof(desc));
+		cxp_log("FAULT INJECTION ON (%s): this container drops, delays or dies on purpose",
+			desc);
+	}
 	if (!c->cfg.speed)
 		c->cfg.speed = rt_measure_speed();
 	pthread_mutex_init(&c->mu, NULL);

@@ -33,6 +33,7 @@ struct rt_container_config {
 	unsigned drain_timeout_ms;     /* SIGTERM: wait this long for running Tasklets; 0 = 30000 */
 	int verbose;                   /* log every Tasklet (admitted, ran) */
 	int no_steal_priority;         /* idle workers steal economy work only (for the bench) */
+	char inject[256];              /* --inject spec ("" = none): see tasklet-container(8) */
 };
 
 struct rt_container;
@@ -79,6 +80,9 @@ struct rt_local_result {
 int rt_container_run_local(struct rt_container *c, const struct vm_store *st, uint64_t root,
 			   int priority, void (*done)(void *arg, const struct rt_local_result *r),
 			   void *arg);
+
+/* Check an --inject spec: 0, or -EINVAL with what is wrong in err. */
+int rt_inject_check(const char *spec, char *err, size_t errlen);
 
 /* Parse a CPU list ("0-3,6"): fills cpus (at most max), returns the count or -EINVAL. */
 int rt_parse_cpus(const char *list, int *cpus, int max);

@@ -95,6 +95,7 @@ struct job {
 	uint64_t wait_ns;    /* time queued, set at dequeue */
 	unsigned ran_on;     /* the worker that ran it */
 	uint64_t start_seq;  /* c->starts when it started (0: never ran) */
+	uint64_t inject_delay_ns; /* --inject delay before it starts */
 	_Atomic int handed_back; /* drain gave it back: its result is not sent */
 
 	/* rt_container_run_local: the store is the caller's; done instead of a RESULT */
@@ -108,6 +109,20 @@ struct job {
 	uint64_t run_ns;
 	char fail_msg[256];
 };
+
+/* --inject (inject.c): faults chosen from one seeded generator, in admission order. */
+struct rt_inject {
+	int on;
+	double drop;             /* share of admitted Tasklets dropped silently */
+	int delay;               /* delay each start by a lognormal sample */
+	double delay_median_ms, delay_sigma;
+	unsigned die_after;      /* SIGKILL itself at the (N+1)-th admission; 0 = never */
+	uint64_t seed, state;
+	unsigned admitted;
+};
+
+int rt_inject_parse(const char *spec, struct rt_inject *in, char *err, size_t errlen);
+void rt_inject_describe(const struct rt_inject *in, char *buf, size_t cap);
 
 struct worker {
 	struct rt_container *c;
@@ -147,6 +162,7 @@ struct rt_container {
 	struct cxp_fetch scratch;
 	char listen_bound[CXP_ADDR_MAX + 1];
 	int draining;                /* drain started (I/O thread's view) */
+	struct rt_inject inject;
 	uint64_t drain_deadline_ms;
 
 	pthread_mutex_t mu; /* guards registered, drained */
@@ -161,6 +177,9 @@ void rt_trader_connect(struct rt_container *c);
 void rt_trader_tick(struct rt_container *c, uint64_t now_ms);
 void rt_trader_handback(struct rt_container *c, struct job *j);
 void rt_trader_draining(struct rt_container *c);
+
+/* inject.c (I/O thread): the faults for an admitted job; 1 = drop it. */
+int rt_inject_admit(struct rt_container *c, struct job *j);
 
 /* assign.c */
 void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_hdr *h,

@@ -111,7 +111,7 @@ void rt_trader_connect(struct rt_container *c)
 	r.workers = c->nworkers;
 	r.speed = c->cfg.speed;
 	r.price = c->cfg.price;
-	r.flags = c->cfg.no_priority ? 0 : CXP_CAP_PRIORITY;
+	r.flags = (c->cfg.no_priority ? 0 : CXP_CAP_PRIORITY) | (c->inject.on ? CXP_CAP_INJECT : 0);
 	r.capacity[0] = c->capacity[0];
 	r.capacity[1] = c->capacity[1];
 	cxp_wbuf_init(&w);

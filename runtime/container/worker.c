@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/clock.h"
 #include "runtime/container/container_int.h"
@@ -37,6 +38,13 @@ static void run_job(struct worker *w, struct job *j)
 	struct vm_limits lim = { .fuel = c->cfg.fuel, .seed = j->sig.seed };
 	uint64_t t0;
 
+	if (j->inject_delay_ns) { /* --inject delay: a slow host, the worker held */
+		struct timespec ts = { (time_t)(j->inject_delay_ns / 1000000000ull),
+				       (long)(j->inject_delay_ns % 1000000000ull) };
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 	atomic_store_explicit(&j->state, J_RUNNING, memory_order_relaxed);
 	j->ran_on = w->idx;
 	j->start_seq = atomic_fetch_add_explicit(&c->starts, 1, memory_order_relaxed) + 1;

@@ -474,7 +474,7 @@ static void test_economy_share(void)
 static void test_second_signal_exits_at_once(void)
 {
 	struct tp_proc t, c;
-	const char *opts[] = { "--workers", "1", NULL };
+	const char *opts[] = { "--workers", "1", "--verbose", NULL };
 	struct tl_client *cl;
 	struct tl_result r;
 	uint64_t id, t0;
@@ -485,7 +485,7 @@ static void test_second_signal_exits_at_once(void)
 	cl = client(&t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
 	CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(5000), 0, &id), 0);
-	CU_ASSERT_EQUAL(tp_wait_log(&t, "-> container c-sig2", 5000), 0);
+	CU_ASSERT_EQUAL(tp_wait_log(&c, "started (economy)", 5000), 0);
 	kill(c.pid, SIGTERM);
 	CU_ASSERT_EQUAL(tp_wait_log(&c, "draining:", 5000), 0);
 	t0 = clock_now_ms();
@@ -599,6 +599,49 @@ static void test_hung_container_suspected(void)
 	CU_ASSERT_EQUAL(st.answered, N);
 	tl_client_free(cl);
 	CU_ASSERT_TRUE(stop_ok(&a));
+	CU_ASSERT_TRUE(stop_ok(&b));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/*
+ * --inject die-after=3: the container says so when it registers, kills
+ * itself at its fourth admission, and the trader places what it held on
+ * the other container: every Tasklet still ends in exactly one result.
+ */
+static void test_inject_die_after(void)
+{
+	enum { N = 10 };
+	struct tp_proc t, a, b;
+	const char *ao[] = { "--workers", "1", "--inject", "die-after=3,seed=7", NULL };
+	const char *bo[] = { "--workers", "2", NULL };
+	struct tl_client *cl;
+	uint64_t id[N];
+	int ok = 0, st;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-inject") == 0);
+	CU_ASSERT_FATAL(start_container(&a, &t, "c-faulty", ao) == 0);
+	CU_ASSERT_EQUAL(tp_log_count(&t, "c-faulty registered"), 1);
+	CU_ASSERT_EQUAL(tp_log_count(&t, "FAULT INJECTION on"), 1);
+	CU_ASSERT_EQUAL(tp_log_count(&a, "FAULT INJECTION ON (drop=0 delay=none:0:0 die-after=3 seed=7)"), 1);
+	CU_ASSERT_FATAL(start_container(&b, &t, "c-sound", bo) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(100), i, &id[i]), 0);
+	for (int i = 0; i < N; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
+		ok += r.status == TL_OK;
+		if (r.status != TL_OK)
+			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, N);
+	st = tp_stop(&a, SIGTERM, 5000);
+	CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CU_ASSERT_EQUAL(tp_log_count(&a, "dying after 3 tasklets"), 1);
+	tl_client_free(cl);
 	CU_ASSERT_TRUE(stop_ok(&b));
 	CU_ASSERT_TRUE(stop_ok(&t));
 }
@@ -759,5 +802,6 @@ TL_SUITE(x_container, suite_init, suite_clean,
 	 { "a second signal during a drain exits at once (status 1)", test_second_signal_exits_at_once },
 	 { "a killed container's Tasklets are placed again: one result each", test_killed_container_tasklets_placed_again },
 	 { "a hung (SIGSTOPped) container is suspected; late results dropped", test_hung_container_suspected },
+	 { "--inject die-after: announced, dies, its Tasklets placed again", test_inject_die_after },
 	 { "workers pinned to their CPUs (from /proc)", test_workers_pinned },
 	 { "make install DESTDIR= installs binary, library, header, man pages, units", test_make_install })
