@@ -12,6 +12,7 @@ BUILD=${2:-build}
 RUNS=${RUNS:-5}
 PAIRS=${PAIRS:-10000000} # push+pop pairs per same-thread run
 ITEMS=${ITEMS:-4000000}  # items per cross-core run
+WAKES=${WAKES:-300}      # wake-ups per wake-up run
 QB="$BUILD/bench/queue_bench"
 
 tmp=$(mktemp -d /tmp/tasklet-bench-queue.XXXXXX)
@@ -56,6 +57,7 @@ while [ $r -lt "$RUNS" ]; do
 	# Interleaved, so that a noisy moment hurts ours and the anchors alike.
 	for i in $PAIR_IMPLS; do one_run pair "$i" "$PAIRS"; done
 	for i in $XCORE_IMPLS; do one_run xcore "$i" "$ITEMS"; done
+	for i in dq mutex; do one_run wake "$i" "$WAKES"; done
 	r=$((r + 1))
 done
 
@@ -94,7 +96,17 @@ table pair ns $PAIR_IMPLS
 echo
 printf '%-26s %10s %10s %10s %10s\n' "CPU 0 -> CPU 1" "M items/s" "/ck SPSC" "/ck MPMC" "/mutex"
 table xcore mops $XCORE_IMPLS
+echo
+printf '%-26s %10s %10s %10s\n' "wake-up of a sleeper" "p50 us" "p99 us" "p50/mutex"
+wm=$(median "$tmp/wake-mutex" 2)
+for i in dq mutex; do
+	awk -v l="$(label "$i" | sed 's/ (econ, notify)/: rt_park/; s/ + condvar/ + condvar wait/')" \
+		-v p="$(median "$tmp/wake-$i" 2)" -v q="$(median "$tmp/wake-$i" 4)" -v a="$wm" \
+		'BEGIN { printf "%-26s %10s %10s %10s\n", l, p, q,
+			(a + 0 > 0 && p != "-") ? sprintf("%.2fx", p / a) : "-" }'
+done
 echo "(median of $RUNS runs, each the median of its timed chunks; $PAIRS pairs and $ITEMS" \
 	"items per run; ring of 1024; ratio = ours / anchor: lower is better for ns/pair," \
 	"higher for items/s. A thief shares CPU 1 with the consumer in the cross-core run:" \
-	"only 2 CPUs)"
+	"only 2 CPUs. Wake-up: $WAKES times, push on CPU 0 to the item in hand on CPU 1, the" \
+	"consumer asleep in the kernel)"

@@ -13,6 +13,12 @@
  *                              prints "mops X" (million items per second),
  *                              the median over chunks of 16384 items
  *
+ *   queue_bench wake IMPL N    N times: the consumer (CPU 1) sleeps on
+ *                              the empty queue (rt_park for dq, the condition
+ *                              variable for mutex), the producer (CPU 0) pushes
+ *                              one item; prints "us_p50 X us_p99 Y", push to
+ *                              consumer holding the item
+ *
  * Medians over chunks, because on a shared 2-CPU machine another process
  * takes our CPU now and then; a chunk it hit is an outlier, not the figure.
  *
@@ -66,6 +72,7 @@ struct mq {
 	pthread_cond_t not_empty, not_full;
 	void *slot[CAP];
 	size_t head, tail;
+	_Atomic int sleepers; /* consumers inside pthread_cond_wait (for wake) */
 };
 
 static void mq_init(struct mq *m)
@@ -108,7 +115,9 @@ static void *mq_pop(struct mq *m, int wait)
 	while (m->tail == m->head) {
 		if (!wait)
 			goto out;
+		atomic_fetch_add(&m->sleepers, 1);
 		pthread_cond_wait(&m->not_empty, &m->mu);
+		atomic_fetch_sub(&m->sleepers, 1);
 	}
 	x = m->slot[m->head++ % CAP];
 	pthread_cond_signal(&m->not_full);
@@ -130,6 +139,8 @@ struct bench {
 	char pad[64];
 	_Atomic uint64_t owner_got; /* items the consumer took, published when it idles */
 	uint64_t bad;               /* consumer: items out of order or unknown */
+	_Atomic uint64_t t_push;    /* wake: when the producer pushed */
+	uint64_t *lat;              /* wake: n latencies */
 };
 
 static uint64_t now_ns(void)
@@ -414,9 +425,91 @@ out:
 	return rc;
 }
 
+/* ---- Wake-up latency: a consumer asleep on an empty queue, one push ------------ */
+
+#define WAKE_SETTLE_NS 50000 /* after the consumer announced itself: let it fall asleep */
+
+static int consumer_asleep(struct bench *b)
+{
+	if (b->impl == I_MUTEX)
+		return atomic_load(&b->mq.sleepers) == 1;
+	return atomic_load(&b->dq.park.waiters) == 1;
+}
+
+static void *wake_consumer(void *arg)
+{
+	struct bench *b = arg;
+	uint64_t *lat = b->lat;
+
+	if (pin(1) < 0) {
+		atomic_store(&b->stop, 1);
+		return NULL;
+	}
+	for (uint64_t i = 0; i < b->n; i++) {
+		void *x = NULL;
+
+		while (!x) {
+			if (b->impl == I_MUTEX) {
+				x = mq_pop(&b->mq, 1);
+			} else if (!(x = rt_dq_pop(&b->dq, NULL))) {
+				uint32_t key = rt_park_prepare(&b->dq.park);
+
+				x = rt_dq_pop(&b->dq, NULL);
+				if (x)
+					rt_park_cancel(&b->dq.park);
+				else
+					rt_park_wait(&b->dq.park, key, NULL);
+			}
+		}
+		lat[i] = now_ns() - atomic_load(&b->t_push);
+	}
+	return NULL;
+}
+
+/* n times: wait until the consumer (CPU 1) sleeps on the empty queue, push one
+ * item from CPU 0 and time until the consumer has it. */
+static int run_wake(struct bench *b)
+{
+	pthread_t th;
+	int rc = -1;
+
+	if (b->impl != I_DQ && b->impl != I_MUTEX) {
+		fprintf(stderr, "queue_bench: wake wants dq or mutex\n");
+		return -1;
+	}
+	b->lat = calloc(b->n, sizeof(*b->lat));
+	if (!b->lat || pin(0) < 0 || pthread_create(&th, NULL, wake_consumer, b)) {
+		fprintf(stderr, "queue_bench: cannot start the consumer thread\n");
+		free(b->lat);
+		return -1;
+	}
+	for (uint64_t i = 0; i < b->n && !atomic_load(&b->stop); i++) {
+		uint64_t t;
+
+		while (!consumer_asleep(b) && !atomic_load(&b->stop))
+			;
+		for (t = now_ns(); now_ns() - t < WAKE_SETTLE_NS;)
+			;
+		atomic_store(&b->t_push, now_ns());
+		if (b->impl == I_MUTEX)
+			mq_push(&b->mq, item_of(i), 1);
+		else
+			rt_dq_push(&b->dq, item_of(i), RT_DQ_ECON);
+	}
+	pthread_join(th, NULL);
+	if (!atomic_load(&b->stop)) {
+		qsort(b->lat, b->n, sizeof(*b->lat), bench_cmp_u64);
+		printf("us_p50 %.1f us_p99 %.1f\n", bench_quantile(b->lat, b->n, 0.5) / 1e3,
+		       bench_quantile(b->lat, b->n, 0.99) / 1e3);
+		rc = 0;
+	}
+	free(b->lat);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	static const char usage[] = "usage: queue_bench pair|xcore IMPL N\n"
+	static const char usage[] = "usage: queue_bench pair|xcore|wake IMPL N\n"
 				    "IMPL: ring ring-b1 ring-thief dq dq-park ck-spsc ck-mpmc mutex\n";
 	struct bench *b;
 	char *end;
@@ -436,7 +529,7 @@ int main(int argc, char **argv)
 	}
 	b->n = strtoull(argv[3], &end, 0);
 	if (impl < 0 || *end || !b->n || b->n > (1ull << 40) ||
-	    (strcmp(argv[1], "pair") && strcmp(argv[1], "xcore")) ||
+	    (strcmp(argv[1], "pair") && strcmp(argv[1], "xcore") && strcmp(argv[1], "wake")) ||
 	    (impl == I_DQ_PARK && strcmp(argv[1], "xcore"))) {
 		fputs(usage, stderr);
 		free(b);
@@ -451,7 +544,12 @@ int main(int argc, char **argv)
 	}
 	ck_ring_init(&b->ck, CAP);
 	mq_init(&b->mq);
-	rc = !strcmp(argv[1], "pair") ? run_pair(b) : run_xcore(b);
+	if (!strcmp(argv[1], "pair"))
+		rc = run_pair(b);
+	else if (!strcmp(argv[1], "xcore"))
+		rc = run_xcore(b);
+	else
+		rc = run_wake(b);
 	mq_destroy(&b->mq);
 out:
 	rt_dq_destroy(&b->dq);
