@@ -29,40 +29,56 @@
  * when item i is in it, and seq == i + cap once item i was taken. The seq
  * stores are releases and their loads acquires, so the item (and whatever the
  * producer wrote before pushing it) is visible to whoever takes it, and the
- * taker's reading of the slot happens before the producer of i + cap reuses it.
- * The consumer side has no shared head index at all, and the producer side
- * none either: a full slot, not a counter, says "full".
+ * taker's reading of the slot happens before the producer of i + cap reuses
+ * it. Producer and owner never read each other's counters: a slot's seq says
+ * "full" and "empty", so in a steady stream the only cache lines that move
+ * between their cores are the slots themselves.
  *
  * Why the owner's pop has no atomic read-modify-write: taking an item that a
- * thief may take too needs either an atomic RMW or a StoreLoad fence in the
- * taker ("Laws of Order", Attiya et al., POPL 2011), ~5 ns each on our
- * machines, more than the whole push+pop budget. So the owner pays it once
- * per `batch` items: it CLAIMS a window [head, end) of `batch` consecutive
- * indices by one CAS on the steal cursor (`steal`, the lowest index a thief
- * may take), and then takes the items of its window, as they arrive, with
- * plain loads and stores: no thief can touch an index below `steal`. The
- * window may run ahead of the producer (it is claimed as soon as one item is
- * there), which is what makes a push-then-pop on an otherwise empty queue
- * cheap. Thieves take one item at a time at `steal`: read the slot, then CAS
- * `steal` from i to i + 1; a failed CAS (the owner claimed, or another thief
- * won) discards what was read, and since `steal` only grows (except by
- * rt_ring_release, below) a successful CAS means item i was still there.
- * So a thief racing the owner for the last item races on one CAS word; the
- * loser sees the other's window or index and moves on. Items are taken
- * exactly once.
+ * thief may take too needs an atomic RMW or a StoreLoad fence in the taker
+ * ("Laws of Order", Attiya et al., POPL 2011): a locked instruction costs
+ * ~3 ns on our AMD VMs and MFENCE 22 ns, against ~2 ns for ck_ring's whole
+ * SPSC push+pop. So the owner pays one CAS per WINDOW: it claims indices
+ * [head, end) with one CAS on the steal cursor (`steal`, the lowest index a
+ * thief may take) and then takes the items of its window, as they arrive,
+ * with plain loads and stores, since no thief touches an index below
+ * `steal`. A window is claimed when its first item is there and may run
+ * ahead of the producer, which is what keeps a push-then-pop on an empty
+ * ring cheap. Thieves take one item at a time at `steal`: check the slot's
+ * seq, read the item, then CAS `steal` from i to i + 1. A failed CAS (the
+ * owner claimed, or another thief won) discards what was read; as `steal`
+ * only grows (rt_ring_release below is the one exception, and it is safe),
+ * a successful CAS means item i was still there and the slot still held it.
+ * A thief racing the owner for the last item therefore races on one CAS
+ * word, and each item is taken exactly once. All CASes are relaxed: the
+ * slots' seq carry the data, the CAS only decides who owns which index.
  *
- * The price: while the owner runs a Tasklet, up to batch - 1 items that
- * arrived in its window can only be taken by it. rt_ring_release (owner)
- * gives the window back (one CAS) whenever no thief has gone past it since
- * it was claimed, so a container that calls it before a long run, before
- * parking for good or at shutdown loses no stealability; batch == 1 makes
- * every item stealable at all times, at one CAS per pop (see bench/README.md).
+ * The window adapts (rt_ring_claim_): it doubles, up to `batch` (default
+ * 32), while no thief takes anything past it, and halves whenever one did
+ * since the previous claim. An owner nobody steals from pays a CAS per 32
+ * pops; one with hungry thieves about keeps little from them. The price:
+ * while the owner runs a Tasklet, items that arrived in its window (fewer
+ * than the window) can only be taken by it. rt_ring_release (owner, one
+ * CAS) gives the window back unless a thief has gone past it since it was
+ * claimed, so a container can call it before a long run, before parking for
+ * good and at shutdown; batch 1 makes every item stealable at all times, at
+ * one CAS per pop. bench/README.md has the figures.
  *
  * Depth is pushed - (taken by the owner) - (taken by thieves), three counters
  * each written by one kind of caller; it counts what sits in the owner's
  * window. It is exact whenever no push, pop or steal is in flight, and never
  * outside [0, cap] (it may include an item whose steal is between its CAS and
  * its count, for a few nanoseconds).
+ *
+ * Why one producer per ring by default: a second producer needs an RMW on
+ * the tail per push (rt_ring_push_mp, Vyukov's enqueue), which would cost
+ * what the owner's windows save; the container has one I/O thread placing
+ * work, so rt_ring_push is the contract and rt_ring_push_mp is there for a
+ * container with several placing threads.
+ *
+ * A slot is free for reuse only once its taker released it, so a taker
+ * preempted between its CAS and its release keeps that one slot busy: a push
+ * that laps the ring onto it sees -EBUSY until the taker runs again.
  *
  * The dual queue
  * --------------
@@ -72,7 +88,7 @@
  * thief took are simply missing from that order). The order within a class is
  * named by enum rt_dq_order, fixed at init; only RT_DQ_FIFO exists. An
  * earliest-deadline-first class would be a different structure behind the
- * same five calls (a per-worker deadline heap fed by the ring), selected in
+ * same calls (a per-worker deadline heap fed by the ring), selected in
  * rt_dq_init and dispatched in rt_dq_push / rt_dq_pop / rt_dq_steal on
  * q->order[cls]; the FIFO fast path stays as it is.
  *
@@ -86,14 +102,18 @@
  *	else
  *		rt_park_wait(&me->park, key, NULL);  // sleeps unless notified since prepare
  *
- * and a producer calls rt_park_notify after its push (rt_dq_push does). No
- * wake-up is lost: prepare increments a waiter count and then issues a
- * seq_cst fence before the re-check; notify issues a seq_cst fence after the
- * push and then reads the count. Of two seq_cst fences one comes first, so
- * either the re-check sees the item or notify sees the waiter; notify then
- * bumps the 32-bit epoch that the key holds and FUTEX_WAKEs, and a waiter
- * whose key is stale returns from FUTEX_WAIT at once. A notify with nobody
- * waiting is one fence and one load, no system call.
+ * and a producer calls rt_park_notify after its push (rt_dq_push does; a
+ * producer placing several items may rt_ring_push them and notify once).
+ * No wake-up is lost: prepare and notify both make a read-modify-write on
+ * the waiter count, and RMWs on one object are totally ordered. If notify's
+ * comes first, prepare's acquire RMW reads from notify's release RMW, so the
+ * push before notify is visible to the re-check; otherwise notify reads a
+ * count >= 1, bumps the 32-bit epoch that the key holds (release) and
+ * FUTEX_WAKEs every waiter, and a waiter whose key is stale returns from
+ * FUTEX_WAIT at once. (A seq_cst fence on each side would do as well in C11,
+ * but is an MFENCE, 22 ns here.) A notify with nobody waiting is one
+ * uncontended RMW, no system call; a wake-up costs what a condition
+ * variable's does (the futex), and the waiter must run again to see it.
  */
 #ifndef TL_RT_CONTAINER_DQ_H
 #define TL_RT_CONTAINER_DQ_H
