@@ -100,7 +100,8 @@ echo
 printf '%-26s %10s %10s %10s\n' "wake-up of a sleeper" "p50 us" "p99 us" "p50/mutex"
 wm=$(median "$tmp/wake-mutex" 2)
 for i in dq mutex; do
-	awk -v l="$(label "$i" | sed 's/ (econ, notify)/: rt_park/; s/ + condvar/ + condvar wait/')" \
+	l=$(label "$i" | sed 's/ (econ, notify)/: rt_park/; s/ + condvar/ + condvar wait/')
+	awk -v l="$l" \
 		-v p="$(median "$tmp/wake-$i" 2)" -v q="$(median "$tmp/wake-$i" 4)" -v a="$wm" \
 		'BEGIN { printf "%-26s %10s %10s %10s\n", l, p, q,
 			(a + 0 > 0 && p != "-") ? sprintf("%.2fx", p / a) : "-" }'

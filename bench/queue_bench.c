@@ -281,7 +281,7 @@ static uint64_t (*const pair_fns[])(struct bench *, uint64_t, uint64_t *) = {
  * had our CPU does not count. */
 static int run_pair(struct bench *b)
 {
-	uint64_t nchunk = b->n / PAIR_CHUNK, sum = 0, fail = 0;
+	uint64_t nchunk = b->n / PAIR_CHUNK, sum = 0, fail = 0, n;
 	uint64_t *ns = calloc(nchunk + 1, sizeof(*ns));
 	int thief_on = b->impl == I_RING_THIEF, rc = -1;
 	pthread_t th;
@@ -295,7 +295,8 @@ static int run_pair(struct bench *b)
 		ns[c] = now_ns() - t0;
 	}
 	/* A thief may have taken some: only a run without one must add up. */
-	if (!thief_on && (fail || sum != (nchunk + 1) * PAIR_CHUNK * ((nchunk + 1) * PAIR_CHUNK + 1) / 2)) {
+	n = (nchunk + 1) * PAIR_CHUNK;
+	if (!thief_on && (fail || sum != n * (n + 1) / 2)) {
 		fprintf(stderr, "queue_bench: %s: items lost or changed\n", impl_names[b->impl]);
 		goto out;
 	}
@@ -510,7 +511,8 @@ static int run_wake(struct bench *b)
 int main(int argc, char **argv)
 {
 	static const char usage[] = "usage: queue_bench pair|xcore|wake IMPL N\n"
-				    "IMPL: ring ring-b1 ring-thief dq dq-park ck-spsc ck-mpmc mutex\n";
+				    "IMPL: ring ring-b1 ring-thief dq dq-park ck-spsc ck-mpmc\n"
+				    "      mutex\n";
 	struct bench *b;
 	char *end;
 	int rc = -1, impl = -1;

@@ -101,7 +101,8 @@ int rt_ring_claim_(struct rt_ring *r)
 	else if (win < r->batch)
 		win *= 2;
 	for (;;) {
-		int64_t d = (int64_t)(atomic_load_explicit(&r->slots[l & r->mask].seq, ACQ) - (l + 1));
+		uint64_t seq = atomic_load_explicit(&r->slots[l & r->mask].seq, ACQ);
+		int64_t d = (int64_t)(seq - (l + 1));
 
 		if (d < 0)
 			return 0; /* item l not pushed yet */

@@ -207,7 +207,8 @@ static inline void *rt_ring_pop(struct rt_ring *r)
 
 	if (__builtin_expect(h == r->end, 0)) {
 		uint64_t l = atomic_load_explicit(&r->steal, memory_order_relaxed);
-		uint64_t seq = atomic_load_explicit(&r->slots[l & r->mask].seq, memory_order_relaxed);
+		uint64_t seq =
+			atomic_load_explicit(&r->slots[l & r->mask].seq, memory_order_relaxed);
 
 		/* Item l not pushed: empty, with no call and no RMW. (A stale l shows
 		 * a seq past l + 1, which the slow path sorts out.) */

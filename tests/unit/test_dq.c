@@ -322,7 +322,8 @@ static void run_stress(int nprod, int mp, int nthieves, unsigned cap, unsigned b
 	    atomic_load(&s->delivered) != total(s))
 		printf("(%lu duplicates, %lu out of order, %lu of %lu delivered: %lu by the owner, "
 		       "%lu by thieves) ",
-		       (unsigned long)atomic_load(&s->dups), (unsigned long)atomic_load(&s->disorder),
+		       (unsigned long)atomic_load(&s->dups),
+		       (unsigned long)atomic_load(&s->disorder),
 		       (unsigned long)atomic_load(&s->delivered), (unsigned long)total(s),
 		       (unsigned long)atomic_load(&s->owner_got),
 		       (unsigned long)atomic_load(&s->thief_got));
@@ -480,7 +481,7 @@ static void test_no_lost_wakeups(void)
 	rt_dq_destroy(&pk.q);
 }
 
-static void test_park_timeout_and_notify_without_waiters(void)
+static void test_park_timeout_notify_alone(void)
 {
 	struct rt_park p;
 	struct timespec rel = { 0, 1000000 };
@@ -510,4 +511,4 @@ TL_SUITE(u_dq, NULL, NULL,
 	 { "busy owner, 3 thieves racing for its queue", test_stress_busy_owner },
 	 { "a parked consumer wakes on push", test_parked_consumer_wakes_on_push },
 	 { "no lost wake-ups over 20000 park/notify races", test_no_lost_wakeups },
-	 { "park: timeout, notify with nobody waiting", test_park_timeout_and_notify_without_waiters })
+	 { "park: timeout, notify with nobody waiting", test_park_timeout_notify_alone })
