@@ -169,9 +169,13 @@ size_t rt_ring_depth(const struct rt_ring *r)
 	/* The taken counts first: every taken item was counted in tail before. */
 	uint64_t taken = atomic_load_explicit(&r->otaken, ACQ) +
 			 atomic_load_explicit(&r->stolen, ACQ);
-	uint64_t d = atomic_load_explicit(&r->tail, ACQ) - taken;
+	int64_t d = (int64_t)(atomic_load_explicit(&r->tail, ACQ) - taken);
 
-	return d > r->mask + 1 ? r->mask + 1 : (size_t)d;
+	/* Clamped all the same: a reader that stalled between its loads must
+	 * not report a depth the ring cannot hold. */
+	if (d < 0)
+		return 0;
+	return (uint64_t)d > r->mask + 1 ? r->mask + 1 : (size_t)d;
 }
 
 /* ---- Parking ----------------------------------------------------------------- */
