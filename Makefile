@@ -87,7 +87,7 @@ TESTBIN   := $(BUILD)/tests/runner
 DRIVERS   := $(BUILD)/tests/bpf_driver $(BUILD)/tests/bpf_driver_noprobes
 FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench \
-	$(BUILD)/bench/prio_flood
+	$(BUILD)/bench/prio_flood $(BUILD)/bench/queue_bench
 
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 30
@@ -162,6 +162,14 @@ $(BUILD)/examples/%: examples/%.c $(PUBHDR) $(LIBTL) $(FLAGSTAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(filter-out -I.,$(ALL_CFLAGS)) -I$(BUILD)/include $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
+
+# The queue bench times runtime/container/dq.c (not in libtasklet.a) against
+# Concurrency Kit's ck_ring (Debian's libck-dev), so it has a rule of its own.
+$(BUILD)/bench/queue_bench: bench/queue_bench.c runtime/container/dq.c runtime/container/dq.h \
+		bench/bench_util.h $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/queue_bench.c runtime/container/dq.c -lck $(LDLIBS)
 
 # Bench programs (bench/*.c), built in `all` so they cannot rot unseen; -I. (in
 # ALL_CFLAGS) because a bench may time internal interfaces such as cxp/cxp.h,

@@ -11,6 +11,9 @@ echo
 echo "== CXP: event loop throughput and round trips vs iperf3 / plain TCP sockets =="
 sh "$here/cxp.sh" "$BIN" "$BUILD"
 echo
+echo "== Run queues: rt_ring / rt_dq vs ck_ring SPSC / MPMC / mutex + condvar =="
+sh "$here/queue.sh" "$BIN" "$BUILD"
+echo
 echo "== End to end: Tasklets through trader + containers vs local execution =="
 sh "$here/e2e.sh" "$BIN" "$BUILD"
 echo
