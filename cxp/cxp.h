@@ -180,6 +180,7 @@ struct cxp_result {
 	uint32_t worker;    /* the worker that ran it */
 	uint32_t flags;     /* CXP_RESULT_* */
 	uint32_t attempt;   /* the placement it answers (the signature's attempt) */
+	uint64_t cost_micro; /* what the run cost: fuel_used x the container's price (per million fuel) */
 	const char *output; size_t output_len;
 	const char *value;  size_t value_len;
 	const char *error;  size_t error_len;
@@ -234,15 +235,17 @@ int cxp_id_decode(unsigned type, const void *p, size_t len, uint64_t *id, char *
  *   u32 nqos (<= VM_QOS_MAX), then per requirement:
  *     u8 cat (1..VM_QOS_CAT_MAX), u8 nparams (<= VM_QOS_MAX_PARAMS), then per
  *     parameter: u8 type (VM_QOS_P_INT: i64 | VM_QOS_P_STR: str <= 63 bytes)
- * then u32 attempt (0 from the application; the trader numbers its placements
-1, 2, ... by rewriting these last four bytes). Trailing bytes are an error. The struct is
+ * then u64 code_hash (a hash of the program's code chunks), u32 app_speed (the
+application's speed, for relative SpeedMinimum; 0 when not measured), and
+u32 attempt (0 from the application; the trader numbers its placements 1, 2,
+... by rewriting these last four bytes). Trailing bytes are an error. The struct is
  * vm_sig (vm/vm.h); cxp/ only moves it, it does not interpret the QoS.
  */
 struct vm_sig;
 /* The largest encoding of a valid signature: a buffer this big always fits. */
 #define CXP_SIG_MAX_ENCODED                                                              \
 	(8 + 4 + VM_SIG_ADDR_MAX + 3 * 8 + 4 +                                          \
-	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)) + 4)
+	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)) + 8 + 4 + 4)
 /* Append s to w; the encoded length, -EINVAL for an invalid signature, or w's error. */
 int cxp_sig_encode(struct cxp_wbuf *w, const struct vm_sig *s);
 /* Decode and validate; bytes consumed, or -EINVAL with a message in err. */

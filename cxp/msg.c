@@ -170,7 +170,7 @@ int cxp_fetch_decode(const void *p, size_t len, struct cxp_fetch *m, char *err, 
 #undef MSG
 
 /* ---- RESULT: u64 tasklet_id, str container, u32 status, u64 fuel_used, u64 run_ns,
- *      u64 queue_ns, u64 start_seq, u32 worker, u32 flags, u32 attempt,
+ *      u64 queue_ns, u64 start_seq, u32 worker, u32 flags, u32 attempt, u64 cost_micro,
  *      str output, str value, str error ---- */
 
 void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m)
@@ -185,6 +185,7 @@ void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m)
 	cxp_put_u32(w, m->worker);
 	cxp_put_u32(w, m->flags);
 	cxp_put_u32(w, m->attempt);
+	cxp_put_u64(w, m->cost_micro);
 	put_strn(w, m->output, m->output_len);
 	put_strn(w, m->value, m->value_len);
 	put_strn(w, m->error, m->error_len);
@@ -207,6 +208,7 @@ int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err
 	FIELD(m->worker = cxp_get_u32(&r), "worker");
 	FIELD(m->flags = cxp_get_u32(&r), "flags");
 	FIELD(m->attempt = cxp_get_u32(&r), "attempt");
+	FIELD(m->cost_micro = cxp_get_u64(&r), "cost_micro");
 	FIELD(m->output = cxp_get_strn(&r, &m->output_len), "output");
 	FIELD(m->value = cxp_get_strn(&r, &m->value_len), "value");
 	FIELD(m->error = cxp_get_strn(&r, &m->error_len), "error");

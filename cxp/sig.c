@@ -3,7 +3,8 @@
  * Tasklet signatures on the wire, the payload of SUBMIT and ASSIGN (man cxp(7)):
  *
  *   u64 tasklet_id, str app_addr, u64 root, u64 seed, u64 start_ns, u32 nqos,
- *   nqos x { u8 cat, u8 nparams, nparams x { u8 type, i64 | str } }, u32 attempt
+ *   nqos x { u8 cat, u8 nparams, nparams x { u8 type, i64 | str } },
+ *   u64 code_hash, u32 app_speed, u32 attempt
  *
  * little-endian, str = u32 length + bytes (no NUL). The decoder trusts
  * nothing: every length is checked against what is left before it is used,
@@ -68,6 +69,8 @@ int cxp_sig_encode(struct cxp_wbuf *w, const struct vm_sig *s)
 				return -EINVAL;
 		}
 	}
+	cxp_put_u64(w, s->code_hash);
+	cxp_put_u32(w, s->app_speed);
 	cxp_put_u32(w, s->attempt);
 	return w->err ? w->err : (int)(w->len - start);
 }
@@ -218,7 +221,8 @@ int cxp_sig_decode(const void *buf, size_t len, struct vm_sig *s, char *err, siz
 	for (uint32_t i = 0; i < s->nqos; i++)
 		if (r_qos(&r, i, &s->qos[i]))
 			return -EINVAL;
-	if (r_u32(&r, &s->attempt, "attempt"))
+	if (r_u64(&r, &s->code_hash, "code_hash") || r_u32(&r, &s->app_speed, "app_speed") ||
+	    r_u32(&r, &s->attempt, "attempt"))
 		return -EINVAL;
 	if (r.b.off != r.b.len)
 		return bad(&r, "signature: %zu trailing bytes at offset %zu after the attempt number",

@@ -10,23 +10,30 @@
 
 #include "trader/trader.h"
 
-/* Does container c satisfy requirement r? Categories the trader does not
- * enforce (yet, or ever: those the container or application enforce) pass. */
-static int satisfies(const struct trd_cand *c, const struct vm_qos *r)
+/* Does container c satisfy requirement r, for task? */
+static int satisfies(const struct trd_cand *c, const struct vm_qos *r, const struct trd_task *task)
 {
 	switch (r->cat) {
 	case VM_QOS_PRIORITY:
 		return !vm_qos_is_priority(r, 1) || (c->flags & CXP_CAP_PRIORITY);
 	case VM_QOS_SPEED_MINIMUM:
-		/* 'relative' is resolved by the application against its own speed
-		 * before submission; an unresolved relative minimum passes here. */
+		if (r->nparams < 1 || r->p[0].type != VM_QOS_P_INT)
+			return 0;
 		if (r->nparams >= 2 && r->p[1].type == VM_QOS_P_STR)
-			return 1;
-		return r->nparams >= 1 && r->p[0].type == VM_QOS_P_INT &&
-		       (int64_t)c->speed >= r->p[0].i;
+			/* relative: f times the application's own speed */
+			return task->app_speed &&
+			       (int64_t)c->speed >= r->p[0].i * (int64_t)task->app_speed;
+		return (int64_t)c->speed >= r->p[0].i;
+	case VM_QOS_COST_LIMIT:
+		/* price per million fuel x expected fuel <= limit x 10^6 */
+		if (r->nparams < 1 || r->p[0].type != VM_QOS_P_INT || r->p[0].i < 0)
+			return 0;
+		return !c->price || (double)c->price * (double)task->expected_fuel <=
+					    (double)r->p[0].i * 1e6;
 	case VM_QOS_PRIVACY:
 		return (c->flags & CXP_CAP_TLS) != 0;
 	default:
+		/* FaultTolerance, Deadline, Reliability: not enforced yet (man tasklet-qos(7)) */
 		return 1;
 	}
 }
@@ -61,7 +68,17 @@ static int better(const struct trd_cand *a, const struct trd_cand *b)
 int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
 	      size_t whycap)
 {
+	return trd_match_task(cs, n, q, nq, NULL, why, whycap);
+}
+
+int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
+		   const struct trd_task *task, char *why, size_t whycap)
+{
+	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
 	unsigned cls = trd_class(q, nq);
+
+	if (!task)
+		task = &unknown;
 	size_t full = 0;
 	int best = -1;
 
@@ -69,7 +86,7 @@ int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_
 		size_t j;
 
 		for (j = 0; j < nq; j++)
-			if (!satisfies(&cs[i], &q[j]))
+			if (!satisfies(&cs[i], &q[j], task))
 				break;
 		if (j < nq)
 			continue;
@@ -108,7 +125,7 @@ int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_
 				size_t r;
 
 				for (r = 0; r <= j; r++)
-					if (!satisfies(&cs[k], &q[r]))
+					if (!satisfies(&cs[k], &q[r], task))
 						break;
 				m += r > j;
 			}

@@ -19,6 +19,19 @@
 #include "common/le.h"
 #include "trader/trader.h"
 
+/*
+ * The fuel a program takes, learned from the DONE of its runs: an
+ * exponentially weighted mean (weight 1/4 for the newest run), keyed by the
+ * hash of its code chunks. CostLimit compares a container's price against
+ * it; a program not seen yet is expected to take TRD_DEFAULT_FUEL.
+ */
+struct fuel_stat {
+	uint64_t code_hash;
+	double mean;
+	uint64_t runs;
+	UT_hash_handle hh;
+};
+
 /* Per-connection role, set once the first message tells who the peer is. */
 enum peer_kind { PEER_UNKNOWN = 0, PEER_CONTAINER, PEER_APP };
 
@@ -42,6 +55,8 @@ struct pending {
 	uint32_t nqos;
 	unsigned cls;         /* capacity class (trd_class) */
 	uint32_t attempt;     /* placements so far (the last four bytes of sig) */
+	uint64_t code_hash;   /* its program (expected fuel) */
+	uint32_t app_speed;
 	UT_hash_handle hh; /* in t->pend, keyed by tasklet_id */
 };
 
@@ -56,6 +71,7 @@ struct trd_trader {
 	struct pending *pend; /* the Tasklet store: a hash by tasklet id (uthash) */
 	int hold_armed; /* a hold_tick timer is pending */
 	size_t nheld;   /* pending Tasklets held unplaced (container 0) */
+	struct fuel_stat *fuel; /* what programs took, by code hash */
 };
 
 /* The Tasklet tid if it is placed on container cid (0: held), else NULL. */
@@ -94,7 +110,14 @@ static int send_assigned(struct peer *app, uint64_t reqid, uint64_t tid, const s
  */
 static int place(struct trd_trader *t, struct pending *p, char *why, size_t whycap)
 {
-	int i = trd_match(t->cont, t->ncont, p->qos, p->nqos, why, whycap);
+	struct trd_task task = { .expected_fuel = TRD_DEFAULT_FUEL, .app_speed = p->app_speed };
+	struct fuel_stat *fs;
+	int i;
+
+	HASH_FIND(hh, t->fuel, &p->code_hash, sizeof(p->code_hash), fs);
+	if (fs)
+		task.expected_fuel = (uint64_t)fs->mean;
+	i = trd_match_task(t->cont, t->ncont, p->qos, p->nqos, &task, why, whycap);
 	struct trd_cand *c;
 	int rc;
 
@@ -294,6 +317,8 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 	p->nqos = sig->nqos;
 	memcpy(p->qos, sig->qos, sizeof(p->qos));
 	p->cls = trd_class(sig->qos, sig->nqos);
+	p->code_hash = sig->code_hash;
+	p->app_speed = sig->app_speed;
 	free(sig);
 	HASH_ADD(hh, t->pend, tasklet_id, sizeof(p->tasklet_id), p);
 	place_or_hold(t, p);
@@ -358,6 +383,26 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	return 0;
 }
 
+static void learn_fuel(struct trd_trader *t, uint64_t code_hash, uint64_t fuel)
+{
+	struct fuel_stat *fs;
+
+	if (!code_hash)
+		return;
+	HASH_FIND(hh, t->fuel, &code_hash, sizeof(code_hash), fs);
+	if (!fs) {
+		fs = calloc(1, sizeof(*fs));
+		if (!fs)
+			return;
+		fs->code_hash = code_hash;
+		fs->mean = (double)fuel;
+		HASH_ADD(hh, t->fuel, code_hash, sizeof(fs->code_hash), fs);
+	} else {
+		fs->mean += ((double)fuel - fs->mean) / 4;
+	}
+	fs->runs++;
+}
+
 static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
 {
 	struct trd_trader *t = pe->t;
@@ -388,6 +433,7 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 		return 0;
 	}
 	release_slot(c, p);
+	learn_fuel(t, p->code_hash, d.fuel_used);
 	pending_unlink(t, p);
 	if (t->nheld)
 		retry_held(t, clock_now_ms());
@@ -671,6 +717,14 @@ void trd_free(struct trd_trader *t)
 		return;
 	while (t->pend)
 		pending_unlink(t, t->pend);
+	{
+		struct fuel_stat *fs, *tmp;
+
+		HASH_ITER(hh, t->fuel, fs, tmp) {
+			HASH_DEL(t->fuel, fs);
+			free(fs);
+		}
+	}
 	free(t->cont);
 	free(t->cpeer);
 	free(t);

@@ -49,6 +49,24 @@ static inline unsigned trd_class(const struct vm_qos *q, size_t nq)
 int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
 	      size_t whycap);
 
+/* What matching knows of the Tasklet itself, beyond its QoS list. */
+struct trd_task {
+	uint64_t expected_fuel; /* learned for its program, or TRD_DEFAULT_FUEL */
+	uint32_t app_speed;     /* its application's speed (relative SpeedMinimum); 0 = unknown */
+};
+/* Fuel expected of a program the trader has not seen finish yet. */
+#define TRD_DEFAULT_FUEL 100000
+
+/*
+ * trd_match with what is known of the Tasklet: CostLimit(c) keeps the
+ * containers whose price (per million fuel) times the expected fuel is at
+ * most c million; SpeedMinimum(f, 'relative') those at least f times as
+ * fast as the application (none when its speed is unknown). trd_match is
+ * this with TRD_DEFAULT_FUEL and an unknown application speed.
+ */
+int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
+		   const struct trd_task *task, char *why, size_t whycap);
+
 /* A Tasklet is placed at most this many times (its container lost or suspected). */
 #define TRD_MAX_ATTEMPTS 3
 /* A container silent this long (no HEARTBEAT; they come every second) is suspected. */

@@ -164,9 +164,15 @@ struct vm_sig {
 	uint64_t start_ns; /* wall-clock start the Tasklet sees (deterministic time) */
 	uint32_t nqos;
 	struct vm_qos qos[VM_QOS_MAX];
-	uint32_t attempt; /* placement number (the trader's; 0 as submitted) */
+	uint64_t code_hash; /* the program: a hash of its code chunks (expected fuel, CostLimit) */
+	uint32_t app_speed; /* the application's own speed, for SpeedMinimum(n, 'relative') */
+	uint32_t attempt;   /* placement number (the trader's; 0 as submitted) */
 };
 
 /* Its wire encoding (SUBMIT, ASSIGN) is cxp_sig_encode / cxp_sig_decode in cxp/. */
+
+/* This host's VM speed in the unit of SpeedMinimum: millions of VM instructions
+ * per second on a fixed calibration loop, median of several short runs (vm/speed.c). */
+uint32_t vm_measure_speed(void);
 
 #endif

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mbedtls/sha256.h>
 #include <uthash.h>
 
 #include "cxp/cxp.h"
@@ -345,6 +346,7 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 		if (r.status != TL_OK)
 			t->res.error = dupn(r.error, r.error_len);
 		t->res.fuel_used = r.fuel_used;
+		t->res.cost = (double)r.cost_micro / 1e6;
 		t->res.run_ns = r.run_ns;
 		t->res.queue_ns = r.queue_ns;
 		t->res.start_seq = (r.flags & CXP_RESULT_RAN) ? r.start_seq : 0;
@@ -382,6 +384,65 @@ static const struct cxp_handlers app_handlers = {
 };
 
 /* ---- Submission ------------------------------------------------------------------- */
+
+/* ---- The program's identity and this host's speed ------------------------------------ */
+
+static int hash_chunk(const struct vm_chunk *ch, void *arg)
+{
+	uint8_t b[VM_CHUNK_WIRE_SIZE];
+
+	if (ch->kind == VM_CHUNK_ROOT || ch->kind == VM_CHUNK_QOS)
+		return 0; /* the QoS does not change what the program costs */
+	vm_chunk_encode(ch, b);
+	mbedtls_sha256_update_ret(arg, b, sizeof(b));
+	return 0;
+}
+
+/*
+ * The program's hash: SHA-256 over its code, function and data chunks in
+ * graph order, cut to 64 bits. The trader keys what it learns of a
+ * program's fuel by it (CostLimit); 0 when the graph cannot be walked.
+ */
+static uint64_t code_hash(const struct vm_store *st, uint64_t root)
+{
+	mbedtls_sha256_context ctx;
+	uint8_t d[32];
+	uint64_t h = 0;
+
+	mbedtls_sha256_init(&ctx);
+	if (mbedtls_sha256_starts_ret(&ctx, 0) == 0 &&
+	    vm_store_walk(st, root, VM_MAX_TASKLET_CHUNKS, hash_chunk, &ctx, NULL) >= 0 &&
+	    mbedtls_sha256_finish_ret(&ctx, d) == 0)
+		h = le64_load(d);
+	mbedtls_sha256_free(&ctx);
+	return h;
+}
+
+static uint32_t app_speed_value;
+
+static void measure_app_speed(void)
+{
+	app_speed_value = vm_measure_speed();
+}
+
+/* This process's VM speed (SpeedMinimum's unit), measured once, when a
+ * Tasklet first asks for a relative SpeedMinimum. */
+static uint32_t app_speed(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, measure_app_speed);
+	return app_speed_value;
+}
+
+static int wants_relative_speed(const struct vm_sig *s)
+{
+	for (uint32_t i = 0; i < s->nqos; i++)
+		if (s->qos[i].cat == VM_QOS_SPEED_MINIMUM && s->qos[i].nparams >= 2 &&
+		    s->qos[i].p[1].type == VM_QOS_P_STR)
+			return 1;
+	return 0;
+}
 
 static void submit_cb(void *arg)
 {
@@ -425,6 +486,9 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	t->sig.nqos = (uint32_t)rc;
 	t->res.priority = vm_qos_is_priority(t->sig.qos, t->sig.nqos);
 	t->sig.root = root;
+	t->sig.code_hash = code_hash(t->st, root);
+	if (wants_relative_speed(&t->sig))
+		t->sig.app_speed = app_speed();
 	snprintf(t->sig.app_addr, sizeof(t->sig.app_addr), "%s", c->app_addr);
 	{
 		struct timespec ts;

@@ -60,6 +60,7 @@ struct tl_result {
 	char *value;        /* completion value as node prints it (malloc'd) */
 	char *error;        /* for status != TL_OK (malloc'd) */
 	uint64_t fuel_used;
+	double cost;         /* charged: fuel_used x the container's price per million fuel / 10^6 */
 	uint64_t run_ns;     /* time in the VM */
 	uint64_t queue_ns;   /* time queued in the container, ready to run */
 	uint64_t start_seq;  /* it was the container's start_seq-th start (0: it never ran there) */

@@ -41,11 +41,12 @@ static int report(const char *file, const struct tl_result *r, int many, int ver
 	fflush(stdout); /* keep stdout and stderr in order on a shared terminal */
 	if (verbose)
 		fprintf(stderr,
-			"tasklet: %s: tasklet %016llx ran on %s (%s): fuel %llu, vm %.3f ms, round "
-			"trip %.3f ms\n",
+			"tasklet: %s: tasklet %016llx ran on %s (%s): fuel %llu, cost %.6f, queued "
+			"%.3f ms, vm %.3f ms, round trip %.3f ms\n",
 			file, (unsigned long long)r->id, r->container[0] ? r->container : "-",
 			r->priority ? "priority" : "economy", (unsigned long long)r->fuel_used,
-			(double)r->run_ns / 1e6, (double)r->latency_ns / 1e6);
+			r->cost, (double)r->queue_ns / 1e6, (double)r->run_ns / 1e6,
+			(double)r->latency_ns / 1e6);
 	fflush(stdout);
 	return r->status == TL_OK ? 0 : 1;
 }

@@ -131,7 +131,7 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 			desc);
 	}
 	if (!c->cfg.speed)
-		c->cfg.speed = rt_measure_speed();
+		c->cfg.speed = vm_measure_speed();
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	c->loop = cxp_loop_new();

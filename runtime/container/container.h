@@ -87,7 +87,5 @@ int rt_inject_check(const char *spec, char *err, size_t errlen);
 /* Parse a CPU list ("0-3,6"): fills cpus (at most max), returns the count or -EINVAL. */
 int rt_parse_cpus(const char *list, int *cpus, int max);
 
-/* Measure this host's VM speed in million instructions per second. */
-uint32_t rt_measure_speed(void);
 
 #endif

@@ -119,6 +119,7 @@ void rt_deliver(struct rt_container *c, struct job *j)
 	r.flags = (j->start_seq ? CXP_RESULT_RAN : 0) |
 		  (j->start_seq && j->ran_on != j->worker ? CXP_RESULT_STOLEN : 0);
 	r.attempt = j->sig.attempt;
+	r.cost_micro = j->res.fuel_used * c->cfg.price;
 	r.output = j->res.output ? j->res.output : "";
 	r.output_len = j->res.output ? j->res.output_len : 0;
 	r.value = j->res.value ? j->res.value : "";

@@ -32,11 +32,36 @@ static void finished(void *arg)
 	rt_deliver(j->c, j);
 }
 
+/* The CostLimit of j, or -1 when it has none. */
+static int64_t cost_limit(const struct job *j)
+{
+	for (uint32_t i = 0; i < j->sig.nqos; i++)
+		if (j->sig.qos[i].cat == VM_QOS_COST_LIMIT && j->sig.qos[i].nparams >= 1 &&
+		    j->sig.qos[i].p[0].type == VM_QOS_P_INT)
+			return j->sig.qos[i].p[0].i;
+	return -1;
+}
+
 static void run_job(struct worker *w, struct job *j)
 {
 	struct rt_container *c = w->c;
 	struct vm_limits lim = { .fuel = c->cfg.fuel, .seed = j->sig.seed };
-	uint64_t t0;
+	int64_t climit = cost_limit(j);
+	uint64_t t0, budget = 0;
+
+	/* CostLimit(c) is a fuel budget: c million divided by the price per
+	 * million fuel. The VM stops the run when it is spent. */
+	if (climit >= 0 && c->cfg.price) {
+		uint64_t def = c->cfg.fuel ? c->cfg.fuel : VM_DEFAULT_FUEL;
+
+		budget = (uint64_t)climit * 1000000ull / c->cfg.price;
+		if (budget < 1)
+			budget = 1;
+		if (budget < def)
+			lim.fuel = budget;
+		else
+			budget = 0; /* the container's own bound is the tighter one */
+	}
 
 	if (j->inject_delay_ns) { /* --inject delay: a slow host, the worker held */
 		struct timespec ts = { (time_t)(j->inject_delay_ns / 1000000000ull),
@@ -62,6 +87,12 @@ static void run_job(struct worker *w, struct job *j)
 			 c->cfg.name);
 	} else {
 		j->status = (uint32_t)j->res.status;
+		if (j->status == VM_ERR_FUEL && budget)
+			snprintf(j->fail_msg, sizeof(j->fail_msg),
+				 "CostLimit(%lld) reached: %llu fuel at price %u per million fuel "
+				 "costs %.6f, more than the limit",
+				 (long long)climit, (unsigned long long)j->res.fuel_used,
+				 c->cfg.price, (double)j->res.fuel_used * c->cfg.price / 1e6);
 	}
 	j->run_ns = clock_now_ns() - t0;
 	atomic_store_explicit(&w->running, 0, memory_order_relaxed);

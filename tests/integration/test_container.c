@@ -646,6 +646,98 @@ static void test_inject_die_after(void)
 	CU_ASSERT_TRUE(stop_ok(&t));
 }
 
+static int submit_src(struct tl_client *c, const char *src, uint64_t *id)
+{
+	char err[256];
+	int rc = tl_submit_source(c, "q.jsl", src, strlen(src), id, err, sizeof(err));
+
+	if (rc < 0)
+		fprintf(stderr, "\nsubmit: %s\n", err);
+	return rc;
+}
+
+static int run_one(struct tl_client *c, const char *src, struct tl_result *r)
+{
+	uint64_t id;
+
+	if (submit_src(c, src, &id) < 0)
+		return -1;
+	return tl_wait(c, id, r, 20000);
+}
+
+/*
+ * CostLimit: the trader refuses where price x expected fuel is over the
+ * limit; the container's fuel budget (limit / price) stops a run that would
+ * cost more, with the limit, the fuel and the cost in the error; every
+ * result reports what it cost.
+ */
+static void test_cost_limit(void)
+{
+	struct tp_proc t, c;
+	const char *opts[] = { "--workers", "1", "--price", "20", NULL };
+	struct tl_client *cl;
+	struct tl_result r;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-cost") == 0);
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-cost", opts) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	/* 1 million at 20 per million fuel buys 50k fuel; an unseen program is
+	 * expected to take 100k: not placed. */
+	CU_ASSERT_EQUAL(run_one(cl, "@QOS CostLimit(1);\n6 * 7;\n", &r), 0);
+	CU_ASSERT_EQUAL(r.status, TL_ERR_NOMATCH);
+	CU_ASSERT_PTR_NOT_NULL(r.error && strstr(r.error, "CostLimit(1)"));
+	tl_result_free(&r);
+	/* 5 million buys 250k fuel: a small program runs and reports its cost. */
+	CU_ASSERT_EQUAL(run_one(cl, "@QOS CostLimit(5);\n6 * 7;\n", &r), 0);
+	CU_ASSERT_EQUAL(r.status, TL_OK);
+	CU_ASSERT_TRUE(r.fuel_used > 0);
+	CU_ASSERT_DOUBLE_EQUAL(r.cost, (double)r.fuel_used * 20 / 1e6, 1e-9);
+	tl_result_free(&r);
+	/* A loop that would take millions of fuel stops at the budget. */
+	CU_ASSERT_EQUAL(run_one(cl,
+				"@QOS CostLimit(5);\nlet i = 0;\nwhile (i < 10000000) { i = i + 1; }\ni;\n",
+				&r),
+			0);
+	CU_ASSERT_EQUAL(r.status, TL_ERR_FUEL);
+	CU_ASSERT_PTR_NOT_NULL(r.error && strstr(r.error, "CostLimit(5) reached: 250000 fuel at price 20"));
+	CU_ASSERT_PTR_NOT_NULL(r.error && strstr(r.error, "costs 5.000000"));
+	CU_ASSERT_DOUBLE_EQUAL(r.cost, 5.0, 1e-9);
+	if (!r.error || !strstr(r.error, "CostLimit(5) reached"))
+		fprintf(stderr, "\nerror: %s\n", r.error ? r.error : "(none)");
+	tl_result_free(&r);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&c));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
+/* SpeedMinimum(f, 'relative'): f times the application's own measured speed. */
+static void test_relative_speed_minimum(void)
+{
+	struct tp_proc t, slow, fast;
+	const char *so[] = { "--workers", "1", "--speed", "1", NULL };
+	const char *fo[] = { "--workers", "1", "--speed", "4000000000", "--price", "9", NULL };
+	struct tl_client *cl;
+	struct tl_result r;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-rel") == 0);
+	CU_ASSERT_FATAL(start_container(&slow, &t, "c-slow", so) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	CU_ASSERT_EQUAL(run_one(cl, "@QOS SpeedMinimum(1, 'relative');\n1;\n", &r), 0);
+	CU_ASSERT_EQUAL(r.status, TL_ERR_NOMATCH);
+	tl_result_free(&r);
+	CU_ASSERT_FATAL(start_container(&fast, &t, "c-fast", fo) == 0);
+	CU_ASSERT_EQUAL(run_one(cl, "@QOS SpeedMinimum(1, 'relative');\n1;\n", &r), 0);
+	CU_ASSERT_EQUAL(r.status, TL_OK);
+	CU_ASSERT_STRING_EQUAL(r.container, "c-fast");
+	tl_result_free(&r);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&slow));
+	CU_ASSERT_TRUE(stop_ok(&fast));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
 /* Worker threads are pinned: affinity read back from /proc. */
 static int thread_cpus(pid_t pid, const char *comm, char *cpus, size_t cap)
 {
@@ -803,5 +895,7 @@ TL_SUITE(x_container, suite_init, suite_clean,
 	 { "a killed container's Tasklets are placed again: one result each", test_killed_container_tasklets_placed_again },
 	 { "a hung (SIGSTOPped) container is suspected; late results dropped", test_hung_container_suspected },
 	 { "--inject die-after: announced, dies, its Tasklets placed again", test_inject_die_after },
+	 { "CostLimit: refused by expected fuel, stopped at the budget, cost reported", test_cost_limit },
+	 { "SpeedMinimum(f, 'relative') against the application's own speed", test_relative_speed_minimum },
 	 { "workers pinned to their CPUs (from /proc)", test_workers_pinned },
 	 { "make install DESTDIR= installs binary, library, header, man pages, units", test_make_install })

@@ -324,7 +324,8 @@ static void test_result(void)
 	struct cxp_result m = { .tasklet_id = 77, .container = "c2", .status = 1,
 				.fuel_used = 123456789, .run_ns = 42000, .queue_ns = 7,
 				.start_seq = 1ull << 40, .worker = 3,
-				.flags = CXP_RESULT_RAN | CXP_RESULT_STOLEN, .output = out, .output_len = sizeof(out) - 1,
+				.flags = CXP_RESULT_RAN | CXP_RESULT_STOLEN, .attempt = 2,
+				.cost_micro = 123456789ull * 20, .output = out, .output_len = sizeof(out) - 1,
 				.value = "undefined", .value_len = 9,
 				.error = "prog.jsl:3: TypeError: x is not a function",
 				.error_len = 42 };
@@ -344,6 +345,8 @@ static void test_result(void)
 	CU_ASSERT_EQUAL(o.start_seq, 1ull << 40);
 	CU_ASSERT_EQUAL(o.worker, 3);
 	CU_ASSERT_EQUAL(o.flags, CXP_RESULT_RAN | CXP_RESULT_STOLEN);
+	CU_ASSERT_EQUAL(o.attempt, 2);
+	CU_ASSERT_EQUAL(o.cost_micro, 123456789ull * 20);
 	CU_ASSERT_EQUAL(o.output_len, sizeof(out) - 1);
 	CU_ASSERT_EQUAL(memcmp(o.output, out, o.output_len), 0); /* NULs survive */
 	CU_ASSERT_EQUAL(o.value_len, 9);

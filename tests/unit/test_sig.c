@@ -23,7 +23,7 @@ static void expect_msg(const char *err, const char *want)
 #define OFF_ADDR_LEN 8
 #define OFF_NQOS     (12 + 13 + 24)
 #define OFF_Q0	     (OFF_NQOS + 4)
-#define SAMPLE_LEN   (OFF_Q0 + (2 + 1 + 4 + 4) + (2 + 1 + 8 + 1 + 4 + 4) + (2 + 1 + 8) + 4)
+#define SAMPLE_LEN   (OFF_Q0 + (2 + 1 + 4 + 4) + (2 + 1 + 8 + 1 + 4 + 4) + (2 + 1 + 8) + 16)
 
 static void sample(struct vm_sig *s)
 {
@@ -48,6 +48,8 @@ static void sample(struct vm_sig *s)
 	s->qos[2].nparams = 1;
 	s->qos[2].p[0].type = VM_QOS_P_INT;
 	s->qos[2].p[0].i = -1;
+	s->code_hash = 0x1122334455667788ull;
+	s->app_speed = 77;
 	s->attempt = 0x01020304;
 }
 
@@ -95,12 +97,14 @@ static void test_round_trip(void)
 	CU_ASSERT_EQUAL(d.qos[2].p[0].i, -1);
 	CU_ASSERT_EQUAL(d.qos[3].cat, 0); /* unused entries zeroed */
 	CU_ASSERT_EQUAL(d.attempt, 0x01020304);
+	CU_ASSERT_EQUAL(d.code_hash, 0x1122334455667788ull);
+	CU_ASSERT_EQUAL(d.app_speed, 77);
 	CU_ASSERT_EQUAL(buf[n - 4], 0x04); /* the attempt is the last field */
 
 	/* Empty strings and no QoS at all. */
 	memset(&s, 0, sizeof(s));
-	CU_ASSERT_EQUAL(enc(&s, buf, sizeof(buf)), 44);
-	CU_ASSERT_EQUAL(cxp_sig_decode(buf, 44, &d, err, sizeof(err)), 44);
+	CU_ASSERT_EQUAL(enc(&s, buf, sizeof(buf)), 56);
+	CU_ASSERT_EQUAL(cxp_sig_decode(buf, 56, &d, err, sizeof(err)), 56);
 	CU_ASSERT_STRING_EQUAL(d.app_addr, "");
 	CU_ASSERT_EQUAL(d.nqos, 0);
 
@@ -117,7 +121,7 @@ static void test_round_trip(void)
 		}
 	}
 	n = enc(&s, buf, sizeof(buf));
-	CU_ASSERT_EQUAL(n, 44 + 63 + 16 * (2 + 4 * (1 + 4 + 63)));
+	CU_ASSERT_EQUAL(n, 56 + 63 + 16 * (2 + 4 * (1 + 4 + 63)));
 	/* CXP_SIG_MAX_ENCODED is exactly that bound: callers size buffers by it. */
 	CU_ASSERT_EQUAL(n, CXP_SIG_MAX_ENCODED);
 	CU_ASSERT_EQUAL(cxp_sig_decode(buf, (size_t)n, &d, err, sizeof(err)), n);
@@ -219,10 +223,10 @@ static void test_malformed(void)
 		   "offset 56: QoS requirement 1 parameter 1 is 64 bytes long (at most 63)");
 	expect_bad(OFF_Q0 + 7, 0, 0, "offset 60: QoS requirement 1 parameter 1 holds a NUL byte");
 	/* One byte more than the last requirement: trailing. */
-	expect_bad(SAMPLE_LEN, 0, 1, "1 trailing bytes at offset 99");
-	/* nqos one less: the last requirement's bytes (less four read as the
-	 * attempt number) are trailing. */
-	expect_bad(OFF_NQOS, 2, 0, "11 trailing bytes at offset 88");
+	expect_bad(SAMPLE_LEN, 0, 1, "1 trailing bytes at offset 111");
+	/* nqos one less: the last requirement's 11 bytes are read as the first of
+	 * code_hash, app_speed, attempt; what is left is trailing. */
+	expect_bad(OFF_NQOS, 2, 0, "11 trailing bytes at offset 100");
 }
 
 /* clang-format off */

@@ -108,6 +108,59 @@ static void test_full_draining_suspected_skipped(void)
 	}
 }
 
+static struct vm_qos int_qos(unsigned cat, int64_t v, const char *rel)
+{
+	struct vm_qos q = { .cat = (uint8_t)cat, .nparams = rel ? 2 : 1 };
+
+	q.p[0].type = VM_QOS_P_INT;
+	q.p[0].i = v;
+	if (rel) {
+		q.p[1].type = VM_QOS_P_STR;
+		strcpy(q.p[1].s, rel);
+	}
+	return q;
+}
+
+static void test_cost_limit_against_expected_fuel(void)
+{
+	struct trd_cand s[] = {
+		{ .id = 1, .name = "free", .price = 0, .workers = 1, .load = 1 },
+		{ .id = 2, .name = "cheap", .price = 10, .workers = 1 },
+		{ .id = 3, .name = "dear", .price = 20, .workers = 1 },
+	};
+	struct vm_qos q = int_qos(VM_QOS_COST_LIMIT, 2, NULL);
+	struct trd_task small = { .expected_fuel = 100000 }, big = { .expected_fuel = 1000000 };
+	char why[256];
+
+	/* 2 million / price per million fuel: cheap affords 200k, dear 100k, free anything */
+	CU_ASSERT_EQUAL(trd_match_task(s, 3, &q, 1, &small, NULL, 0), 1); /* idle, cheapest */
+	s[1].load = 1;
+	CU_ASSERT_EQUAL(trd_match_task(s, 3, &q, 1, &small, NULL, 0), 2); /* dear is idle, within */
+	/* A program known to take 1M fuel: only the free one (busy or not). */
+	CU_ASSERT_EQUAL(trd_match_task(s, 3, &q, 1, &big, NULL, 0), 0);
+	CU_ASSERT_EQUAL(trd_match_task(s + 1, 2, &q, 1, &big, why, sizeof(why)), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "CostLimit(2)"));
+	/* Without what is known of the Tasklet: the default expectation. */
+	CU_ASSERT_EQUAL(trd_match(s + 1, 2, &q, 1, NULL, 0), 1);
+}
+
+static void test_relative_speed(void)
+{
+	struct trd_cand s[] = {
+		{ .id = 1, .name = "slow", .speed = 50, .workers = 1 },
+		{ .id = 2, .name = "fast", .speed = 400, .workers = 1, .price = 5 },
+	};
+	struct vm_qos q = int_qos(VM_QOS_SPEED_MINIMUM, 2, "relative");
+	struct trd_task app = { .expected_fuel = 1, .app_speed = 100 };
+
+	CU_ASSERT_EQUAL(trd_match_task(s, 2, &q, 1, &app, NULL, 0), 1); /* 400 >= 2 x 100 */
+	app.app_speed = 300;
+	CU_ASSERT_EQUAL(trd_match_task(s, 2, &q, 1, &app, NULL, 0), -ENOENT);
+	/* The application's speed unknown: nothing can be shown to qualify. */
+	app.app_speed = 0;
+	CU_ASSERT_EQUAL(trd_match_task(s, 2, &q, 1, &app, NULL, 0), -ENOENT);
+}
+
 static void test_no_match_explained(void)
 {
 	struct vm_qos q[] = { speed(300), prio("True"), speed(2000) };
@@ -141,4 +194,6 @@ TL_SUITE(u_trader, NULL, NULL,
 	 { "an idle container before a busy one, whatever the price", test_idle_before_busy },
 	 { "full, draining and suspected containers are offered nothing", test_full_draining_suspected_skipped },
 	 { "no match names the requirement that emptied the set", test_no_match_explained },
+	 { "CostLimit: price x expected fuel within the limit", test_cost_limit_against_expected_fuel },
+	 { "SpeedMinimum(f, 'relative') against the application's speed", test_relative_speed },
 	 { "Privacy needs a TLS-capable container", test_privacy_needs_tls })
