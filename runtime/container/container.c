@@ -82,6 +82,38 @@ static void io_tick(void *arg)
 	cxp_loop_timer(c->loop, TICK_MS, io_tick, c);
 }
 
+/*
+ * Every RT_SPEED_PERIOD_MS, measure the speed again (vm_measure_speed: the
+ * median of five runs of about a millisecond each), on a thread of its own
+ * and unpinned, so it competes with the workers as a Tasklet would: a host
+ * that slows down (throttled, overloaded) reports it in its next heartbeat
+ * and stops matching SpeedMinimum requirements it no longer meets.
+ */
+#define RT_SPEED_PERIOD_MS 10000
+
+static void *speed_main(void *arg)
+{
+	struct rt_container *c = arg;
+
+	for (;;) {
+		struct timespec ts = clock_deadline(RT_SPEED_PERIOD_MS);
+		uint32_t s, old;
+		int stop;
+
+		pthread_mutex_lock(&c->mu);
+		while (!c->speed_stop && pthread_cond_timedwait(&c->cv, &c->mu, &ts) == 0)
+			;
+		stop = c->speed_stop;
+		pthread_mutex_unlock(&c->mu);
+		if (stop)
+			return NULL;
+		s = vm_measure_speed();
+		old = atomic_exchange(&c->speed, s);
+		if (c->cfg.verbose || s < old / 2 || s > old * 2)
+			cxp_log("speed now %u (was %u)", s, old);
+	}
+}
+
 static void *io_main(void *arg)
 {
 	struct rt_container *c = arg;
@@ -130,8 +162,10 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 		cxp_log("FAULT INJECTION ON (%s): this container drops, delays or dies on purpose",
 			desc);
 	}
+	c->speed_fixed = c->cfg.speed != 0;
 	if (!c->cfg.speed)
 		c->cfg.speed = vm_measure_speed();
+	atomic_store(&c->speed, c->cfg.speed);
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	c->loop = cxp_loop_new();
@@ -158,6 +192,8 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 	rc = -pthread_create(&c->io, NULL, io_main, c);
 	if (rc)
 		goto err_workers;
+	if (!c->speed_fixed && pthread_create(&c->speed_th, NULL, speed_main, c) == 0)
+		c->speed_started = 1;
 	return c;
 
 err_workers:
@@ -304,6 +340,13 @@ void rt_container_stop(struct rt_container *c)
 
 	if (!c)
 		return;
+	if (c->speed_started) {
+		pthread_mutex_lock(&c->mu);
+		c->speed_stop = 1;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(c->speed_th, NULL);
+	}
 	rt_workers_stop(c);
 	if (cxp_loop_post(c->loop, close_all, c) < 0)
 		cxp_loop_stop(c->loop);

@@ -148,6 +148,10 @@ struct rt_container {
 	_Atomic int stopping;   /* stop: workers exit once their queues are empty */
 	_Atomic unsigned parked; /* workers asleep in their park */
 	_Atomic uint64_t starts; /* Tasklets started by any worker */
+	_Atomic uint32_t speed;  /* measured now (or --speed), reported in heartbeats */
+	int speed_fixed;         /* --speed given: never measured */
+	pthread_t speed_th;      /* re-measures the speed every RT_SPEED_PERIOD_MS */
+	int speed_started;
 	unsigned place_rr;      /* placement tie-break (I/O thread) */
 
 	/* I/O thread only */
@@ -169,6 +173,7 @@ struct rt_container {
 	pthread_cond_t cv;
 	int registered;
 	int drained;        /* drain finished: nothing left to run or deliver */
+	int speed_stop;     /* stop the speed thread */
 	uint64_t id;
 };
 

@@ -134,7 +134,7 @@ static void heartbeat(struct rt_container *c)
 		hb.capacity[k] = c->capacity[k];
 	}
 	hb.running = rt_sched_running(c);
-	hb.speed = c->cfg.speed;
+	hb.speed = atomic_load(&c->speed);
 	hb.flags = c->draining ? CXP_HB_DRAINING : 0;
 	cxp_wbuf_init_fixed(&w, buf, sizeof(buf));
 	cxp_heartbeat_encode(&w, &hb);
