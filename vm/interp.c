@@ -29,7 +29,6 @@
 
 #define JSL_MAX_DEPTH	10000
 #define JSL_STACK_SLOTS (1u << 19) /* at most 4 MiB of registers */
-#define STACK_START	1024	   /* registers allocated at the start; doubled on demand */
 #define FRAMES_START	64
 /*
  * Registers past stack_end that are allocated anyway: a frame check
@@ -44,28 +43,111 @@
 
 /* ---- garbage collection ---------------------------------------------------------- */
 
-static void mark(jv v)
+static void scan(struct jsl_vm *vm, struct jsl_obj *o);
+
+static void mark(struct jsl_vm *vm, jv v)
 {
-	if (jv_is(v, JV_T_STR))
+	struct jsl_obj *o;
+
+	if (jv_is(v, JV_T_STR)) {
 		jv_str(v)->h.mark = 1;
+		return;
+	}
+	if (!jv_is(v, JV_T_OBJ))
+		return;
+	o = jv_obj(v);
+	if (o->mark)
+		return;
+	o->mark = 1;
+	if (vm->ngray == vm->capgray) {
+		size_t nc = vm->capgray ? vm->capgray * 2 : 256;
+		struct jsl_obj **g = realloc(vm->gray, nc * sizeof(*g));
+
+		if (!g) {
+			scan(vm, o); /* no room for the work list: recurse instead */
+			return;
+		}
+		vm->gray = g;
+		vm->capgray = nc;
+	}
+	vm->gray[vm->ngray++] = o;
 }
 
-/* Mark from the registers of live frames and the globals, then sweep. */
+/* Mark what o refers to; returns through the work list. */
+static void scan(struct jsl_vm *vm, struct jsl_obj *o)
+{
+	switch (o->type) {
+	case JSL_OBJ_ARR: {
+		struct jsl_arr *a = (struct jsl_arr *)o;
+
+		for (uint32_t i = 0; i < a->len; i++)
+			mark(vm, a->v[i]);
+		vm->gc_work += a->len;
+		break;
+	}
+	case JSL_OBJ_OBJ:
+	case JSL_OBJ_MAP:
+	case JSL_OBJ_SET: {
+		struct jsl_objt *t = (struct jsl_objt *)o;
+
+		mark(vm, t->msg);
+		for (uint32_t i = 0; i < 2 * t->t.n; i++)
+			mark(vm, t->t.e[i]);
+		vm->gc_work += t->t.n;
+		break;
+	}
+	case JSL_OBJ_CELL:
+		mark(vm, ((struct jsl_cell *)o)->v);
+		break;
+	case JSL_OBJ_CLOS: {
+		struct jsl_clos *c = (struct jsl_clos *)o;
+
+		for (uint32_t i = 0; i < c->nup; i++)
+			mark(vm, c->up[i]);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* The end of the registers in use: the top frame's, or its arguments past them. */
+static jv *live_top(const struct jsl_vm *vm)
+{
+	const struct jsl_ci *ci = vm->ci;
+	uint32_t n = ci->fn->nregs > ci->nargs ? ci->fn->nregs : ci->nargs;
+
+	return ci->base + n;
+}
+
+/* Mark from the registers of live frames, the globals and the VM's own roots, then sweep. */
 static void collect(struct jsl_heap *h, void *ctx)
 {
 	struct jsl_vm *vm = ctx;
-	jv *top = vm->ci->base + vm->ci->fn->nregs;
+	jv *top = live_top(vm);
 	struct jsl_obj **pp = &h->objs;
 	uint64_t work = (uint64_t)(vm->hwm - vm->stack) + vm->prog->nglobals;
 
+	vm->gc_work = 0;
 	for (jv *p = vm->stack; p < top; p++)
-		mark(*p);
+		mark(vm, *p);
 	/* Registers above the live frames may hold values about to be freed: clear them. */
 	for (jv *p = top; p < vm->hwm; p++)
 		*p = JV_UNDEF;
-	vm->hwm = top;
+	if (vm->hwm > top)
+		vm->hwm = top;
 	for (uint32_t i = 0; i < vm->prog->nglobals; i++)
-		mark(vm->globals[i]);
+		mark(vm, vm->globals[i]);
+	for (uint32_t i = 0; i < vm->nx; i++)
+		mark(vm, vm->xroots[i]);
+	mark(vm, vm->exc);
+	mark(vm, vm->input);
+	for (struct jsl_ci *c = vm->cis; c <= vm->ci; c++)
+		if (c->cl)
+			mark(vm, jv_from_obj(c->cl));
+	while (vm->ngray)
+		scan(vm, vm->gray[--vm->ngray]);
+	work += vm->gc_work;
 	while (*pp) {
 		struct jsl_obj *o = *pp;
 
@@ -76,7 +158,7 @@ static void collect(struct jsl_heap *h, void *ctx)
 		} else {
 			*pp = o->next;
 			h->used -= o->size;
-			free(o);
+			jsl_obj_free(o);
 		}
 	}
 	h->threshold = h->used * 2 > GC_MIN ? h->used * 2 : GC_MIN;
@@ -282,14 +364,25 @@ static inline bool truthy(jv v)
 
 static NOINLINE int getlen_slow(struct jsl_vm *vm, jv *ra, jv b)
 {
+	jv key;
+	int rc;
+
 	if (jv_is(b, JV_T_UNDEF) || jv_is(b, JV_T_NULL))
 		return jsl_throw(vm, "TypeError: Cannot read properties of %s (reading 'length')",
 				 jv_is(b, JV_T_NULL) ? "null" : "undefined");
-	if (jv_is(b, JV_T_FUNC))
+	if (jv_is(b, JV_T_FUNC)) {
 		*ra = jv_from_num(vm->prog->funcs[jv_payload(b)].nparams);
-	else
+		return 0;
+	}
+	if (!jv_is(b, JV_T_OBJ)) {
 		*ra = JV_UNDEF;
-	return 0;
+		return 0;
+	}
+	if (jsl_new_str(vm, "length", 6, &key) < 0)
+		return -1;
+	rc = jsl_get_prop(vm, b, key, &key);
+	*ra = key;
+	return rc;
 }
 
 static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
@@ -303,6 +396,13 @@ static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
 			       jv_is(b, JV_T_NULL) ? "null" : "undefined",
 			       kb.ok && kb.p ? kb.p : "");
 		free(kb.p);
+		return rc;
+	}
+	if (jv_is(b, JV_T_OBJ)) {
+		jv v;
+		int rc = jsl_get_prop(vm, b, c, &v);
+
+		*ra = v;
 		return rc;
 	}
 	if (jv_is(b, JV_T_STR)) {
@@ -380,36 +480,18 @@ static NOINLINE int stack_overflow(struct jsl_vm *vm)
 }
 
 /*
- * Make room for a frame reaching up to need (a register pointer) and for one
- * more call frame: double the register stack and/or the frame array, up to
- * JSL_STACK_SLOTS and JSL_MAX_DEPTH (past those: RangeError). Frames' base
- * pointers move with the registers; new registers are zero (the number 0),
- * which keeps every register below hwm a valid value for the collector.
+ * Make room for one more call frame: double the frame array up to
+ * JSL_MAX_DEPTH (past it: RangeError). The register stack is allocated
+ * whole when the run starts (untouched pages cost nothing), so register
+ * pointers held by natives stay valid across calls; a frame that does not
+ * fit in it is a RangeError too.
  */
 static NOINLINE int grow_stack(struct jsl_vm *vm, const jv *need)
 {
-	size_t size = (size_t)(vm->stack_end - vm->stack), used = (size_t)(need - vm->stack);
 	size_t depth = (size_t)(vm->ci - vm->cis), nframes = (size_t)(vm->ci_end - vm->cis);
 
-	if (used > size) {
-		size_t nsize = size * 2 > used ? size * 2 : used;
-		jv *ns;
-
-		if (used > JSL_STACK_SLOTS)
-			return stack_overflow(vm);
-		if (nsize > JSL_STACK_SLOTS)
-			nsize = JSL_STACK_SLOTS;
-		ns = calloc(nsize + STACK_SLACK, sizeof(*ns));
-		if (!ns)
-			return jsl_oom(vm, "out of memory growing the register stack");
-		memcpy(ns, vm->stack, (size + STACK_SLACK) * sizeof(*ns));
-		for (struct jsl_ci *c = vm->cis; c <= vm->ci; c++)
-			c->base = ns + (c->base - vm->stack);
-		vm->hwm = ns + (vm->hwm - vm->stack);
-		free(vm->stack);
-		vm->stack = ns;
-		vm->stack_end = ns + nsize;
-	}
+	if (need > vm->stack_end)
+		return stack_overflow(vm);
 	if (depth + 1 >= nframes) {
 		size_t n = nframes * 2 < JSL_MAX_DEPTH ? nframes * 2 : JSL_MAX_DEPTH;
 		struct jsl_ci *nc;
@@ -445,9 +527,261 @@ static unsigned typeof_index(jv v)
 		return 4;
 	case JV_T_FUNC:
 		return 5;
+	case JV_T_OBJ:
+		return jv_obj(v)->type == JSL_OBJ_CLOS ? 5 : 1;
 	default:
 		return 1;
 	}
+}
+
+/* ---- objects, closures, exceptions: slow paths ------------------------------------ */
+
+static NOINLINE int op_ospread(struct jsl_vm *vm, jv dst, jv src)
+{
+	jv keys;
+	struct jsl_arr *k;
+	int rc = 0;
+
+	if (!jv_is(src, JV_T_OBJ) && !jv_is(src, JV_T_STR))
+		return 0;
+	if (jsl_own_keys(vm, src, &keys) < 0)
+		return -1;
+	if (!jsl_root_push(vm, keys))
+		return jsl_oom(vm, "out of memory");
+	k = (struct jsl_arr *)jv_obj(keys);
+	for (uint32_t i = 0; i < k->len && !rc; i++) {
+		jv v;
+
+		rc = jsl_get_prop(vm, src, k->v[i], &v);
+		if (!rc)
+			rc = jsl_obj_put(vm, (struct jsl_objt *)jv_obj(dst), k->v[i], v);
+	}
+	jsl_root_pop(vm, 1);
+	return rc;
+}
+
+static NOINLINE int op_delete(struct jsl_vm *vm, jv *ra, jv obj, jv key)
+{
+	*ra = JV_TRUE;
+	if (jv_is(obj, JV_T_UNDEF) || jv_is(obj, JV_T_NULL)) {
+		struct jsl_buf kb = {.ok = true};
+		int rc;
+
+		jsl_to_string_buf(vm->prog, key, &kb);
+		rc = jsl_throw(vm, "TypeError: Cannot convert undefined or null to object");
+		free(kb.p);
+		return rc;
+	}
+	if (jv_is_objtype(obj, JSL_OBJ_OBJ)) {
+		struct jsl_objt *o = (struct jsl_objt *)jv_obj(obj);
+		jv k = key;
+
+		if (o->frozen) {
+			*ra = JV_FALSE;
+			return 0;
+		}
+		if (!jv_is(k, JV_T_STR) && jsl_to_key(vm, key, &k) < 0)
+			return -1;
+		jsl_tab_del(&o->t, k);
+	} else if (jv_is_objtype(obj, JSL_OBJ_ARR)) {
+		struct jsl_arr *a = (struct jsl_arr *)jv_obj(obj);
+		double d = jsl_to_num(key);
+
+		if (d >= 0 && d < a->len && d == floor(d))
+			a->v[(uint32_t)d] = JV_UNDEF; /* JSLite arrays have no holes */
+	}
+	return 0;
+}
+
+static NOINLINE int op_in(struct jsl_vm *vm, jv *ra, jv key, jv obj)
+{
+	if (!jv_is(obj, JV_T_OBJ)) {
+		struct jsl_buf kb = {.ok = true}, ob = {.ok = true};
+		int rc;
+
+		jsl_to_string_buf(vm->prog, key, &kb);
+		jsl_inspect_buf(vm->prog, obj, &ob);
+		rc = jsl_throw(vm, "TypeError: Cannot use 'in' operator to search for '%.60s' in %.60s",
+			       kb.ok && kb.p ? kb.p : "", ob.ok && ob.p ? ob.p : "");
+		free(kb.p);
+		free(ob.p);
+		return rc;
+	}
+	*ra = JV_FALSE;
+	if (jv_is_objtype(obj, JSL_OBJ_OBJ)) {
+		struct jsl_objt *o = (struct jsl_objt *)jv_obj(obj);
+		jv k = key;
+
+		if (!jv_is(k, JV_T_STR) && jsl_to_key(vm, key, &k) < 0)
+			return -1;
+		*ra = jv_bool(jsl_tab_find(&o->t, k) >= 0 ||
+			      (o->cls && o->cls <= JSL_CLS_SYNTAXERROR &&
+			       jv_str(k)->len == 7 && !memcmp(jv_str(k)->s, "message", 7)));
+	} else if (jv_is_objtype(obj, JSL_OBJ_ARR) || jv_is_objtype(obj, JSL_OBJ_TARR)) {
+		uint32_t len = jv_is_objtype(obj, JSL_OBJ_ARR) ? ((struct jsl_arr *)jv_obj(obj))->len
+							       : ((struct jsl_tarr *)jv_obj(obj))->len;
+		int64_t idx = -1;
+
+		if (jv_is_num(key) && jv_num(key) >= 0 && jv_num(key) == floor(jv_num(key)))
+			idx = jv_num(key) < 4294967295.0 ? (int64_t)jv_num(key) : -1;
+		else if (jv_is(key, JV_T_STR))
+			idx = jsl_str_index(jv_str(key));
+		*ra = jv_bool((idx >= 0 && idx < len) ||
+			      (jv_is(key, JV_T_STR) && jv_str(key)->len == 6 &&
+			       !memcmp(jv_str(key)->s, "length", 6)));
+	} else if (jv_is_objtype(obj, JSL_OBJ_MAP) || jv_is_objtype(obj, JSL_OBJ_SET)) {
+		*ra = jv_bool(jv_is(key, JV_T_STR) && jv_str(key)->len == 4 &&
+			      !memcmp(jv_str(key)->s, "size", 4));
+	}
+	return 0;
+}
+
+static NOINLINE int op_closure(struct jsl_vm *vm, jv *ra, uint32_t fidx)
+{
+	const struct jsl_func *f = &vm->prog->funcs[fidx];
+	struct jsl_clos *c;
+	jv *base = vm->ci->base;
+	struct jsl_clos *cur = vm->ci->cl;
+
+	c = jsl_obj_alloc(&vm->heap, JSL_OBJ_CLOS, sizeof(*c) + f->nup * sizeof(jv));
+	if (!c)
+		return jsl_oom(vm, "heap limit reached");
+	c->fn = fidx;
+	c->nup = f->nup;
+	for (uint32_t u = 0; u < f->nup; u++) {
+		uint32_t k = f->upv[u] >> 16, x = f->upv[u] & 0xffff;
+
+		c->up[u] = k == 0 ? base[x] : cur && x < cur->nup ? cur->up[x] : JV_UNDEF;
+	}
+	*ra = jv_from_obj(c);
+	return 0;
+}
+
+static NOINLINE int op_newcell(struct jsl_vm *vm, jv *ra, jv v)
+{
+	struct jsl_cell *c;
+
+	if (!jsl_root_push(vm, v))
+		return jsl_oom(vm, "out of memory");
+	c = jsl_obj_alloc(&vm->heap, JSL_OBJ_CELL, sizeof(*c));
+	jsl_root_pop(vm, 1);
+	if (!c)
+		return jsl_oom(vm, "heap limit reached");
+	c->v = v;
+	*ra = jv_from_obj(c);
+	return 0;
+}
+
+static NOINLINE int cell_tdz(struct jsl_vm *vm, jv name)
+{
+	return jsl_throw(vm, "ReferenceError: Cannot access '%s' before initialization",
+			 jv_is(name, JV_T_STR) ? jv_str(name)->s : "variable");
+}
+
+static NOINLINE int op_rest(struct jsl_vm *vm, jv *base, unsigned a)
+{
+	uint32_t n = vm->ci->nargs > a ? vm->ci->nargs - a : 0;
+	jv arr;
+	struct jsl_arr *r;
+
+	if (jsl_new_arr(vm, n, &arr) < 0)
+		return -1;
+	r = (struct jsl_arr *)jv_obj(arr);
+	for (uint32_t k = 0; k < n; k++)
+		r->v[k] = base[a + k];
+	r->len = n;
+	base[a] = arr;
+	return 0;
+}
+
+static NOINLINE int op_iter(struct jsl_vm *vm, jv *ra, jv b)
+{
+	jv arr;
+
+	if (jv_is_objtype(b, JSL_OBJ_ARR)) {
+		*ra = b;
+		return 0;
+	}
+	if (jsl_new_arr(vm, 0, &arr) < 0)
+		return -1;
+	*ra = arr; /* rooted before spread allocates */
+	return jsl_spread(vm, (struct jsl_arr *)jv_obj(arr), b);
+}
+
+static NOINLINE int op_keys(struct jsl_vm *vm, jv *ra, jv b)
+{
+	jv arr;
+
+	if (jv_is(b, JV_T_OBJ) && jv_obj(b)->type != JSL_OBJ_OBJ &&
+	    jv_obj(b)->type != JSL_OBJ_ARR && jv_obj(b)->type != JSL_OBJ_TARR)
+		b = JV_UNDEF; /* Maps, Sets, functions: no enumerable own properties */
+	if (jsl_own_keys(vm, b, &arr) < 0)
+		return -1;
+	*ra = arr;
+	return 0;
+}
+
+/* Enter a call of f with its arguments already in nb[0..nargs) (the caller's R[A+1..]). */
+static NOINLINE int spread_args(struct jsl_vm *vm, jv *nb, jv arr, uint32_t *nargs)
+{
+	struct jsl_arr *a;
+
+	if (!jv_is_objtype(arr, JSL_OBJ_ARR))
+		return jsl_throw(vm, "TypeError: spread argument is not an array");
+	a = (struct jsl_arr *)jv_obj(arr);
+	if (a->len > 65535 || nb + a->len + JSL_MAX_REGS > vm->stack_end)
+		return stack_overflow(vm);
+	memmove(nb, a->v, a->len * sizeof(jv));
+	*nargs = a->len;
+	return 0;
+}
+
+/* native[C] or method[C] with the arguments of array R[A+1]. */
+static NOINLINE int op_callv(struct jsl_vm *vm, bool method, unsigned c, jv *ra)
+{
+	jv arr = ra[1];
+	struct jsl_arr *a;
+	jv *buf;
+	int rc;
+
+	if (!jv_is_objtype(arr, JSL_OBJ_ARR))
+		return jsl_throw(vm, "TypeError: spread argument is not an array");
+	a = (struct jsl_arr *)jv_obj(arr);
+	buf = malloc(((size_t)a->len + 1) * sizeof(jv));
+	if (!buf)
+		return jsl_oom(vm, "out of memory");
+	buf[0] = ra[0];
+	memcpy(buf + 1, a->v, a->len * sizeof(jv));
+	if (!jsl_root_push(vm, arr)) {
+		free(buf);
+		return jsl_oom(vm, "out of memory");
+	}
+	if (method)
+		rc = jsl_invoke(vm, c, buf, a->len, ra);
+	else
+		rc = jsl_native_fns[c](vm, buf + 1, a->len, ra);
+	jsl_root_pop(vm, 1);
+	free(buf);
+	return rc;
+}
+
+static NOINLINE int op_try(struct jsl_vm *vm, unsigned reg, const uint32_t *target)
+{
+	if (vm->nhs == vm->caphs) {
+		uint32_t nc = vm->caphs ? vm->caphs * 2 : 16;
+		struct jsl_handler *h = realloc(vm->hs, nc * sizeof(*h));
+
+		if (!h)
+			return jsl_oom(vm, "out of memory");
+		vm->hs = h;
+		vm->caphs = nc;
+	}
+	vm->hs[vm->nhs].depth = (uint32_t)(vm->ci - vm->cis);
+	vm->hs[vm->nhs].reg = (uint8_t)reg;
+	vm->hs[vm->nhs].pc = target;
+	vm->hs[vm->nhs].nx = vm->nx;
+	vm->nhs++;
+	return 0;
 }
 
 /* ---- the dispatch loop ----------------------------------------------------------------- */
@@ -457,10 +791,12 @@ static unsigned typeof_index(jv v)
 #endif
 
 /*
- * Run from vm->ci until main returns (0, result in *result) or the run fails
- * (-1, vm->status and vm->error set). *fuel is the budget left, updated.
+ * Run from vm->ci until the frame at index vm->floor returns (0, its value
+ * in *result) or the run fails (-1, vm->status and vm->error set) with no
+ * try of this execute's frames to catch it. vm->fuel is the budget left,
+ * updated.
  */
-static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
+static int execute(struct jsl_vm *vm, jv *result)
 {
 #ifdef JSL_COMPUTED_GOTO
 	static const void *const disp[JSL_OP_COUNT] = {
@@ -475,9 +811,12 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 	struct jsl_ci *ci = vm->ci;
 	const uint32_t *pc = ci->pc;
 	jv *base = ci->base;
-	int64_t fuel = *fuel_io;
+	int64_t fuel = vm->fuel;
+	const int64_t floor_depth = vm->floor;
 	uint32_t i;
 	int rc = 0;
+	jv *cra;
+	uint32_t cnargs;
 
 #define RA	 (base + JSL_I_A(i))
 #define RB	 (base + JSL_I_B(i))
@@ -485,8 +824,12 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 #define SAVEPC() (ci->pc = pc)
 #define PROTECT(call)                                                                              \
 	do {                                                                                       \
+		int prc_;                                                                          \
 		SAVEPC();                                                                          \
-		if (jsl_unlikely((call) < 0))                                                      \
+		vm->fuel = fuel;                                                                   \
+		prc_ = (call);                                                                     \
+		fuel = vm->fuel;                                                                   \
+		if (jsl_unlikely(prc_ < 0))                                                        \
 			goto fail;                                                                 \
 		if (jsl_unlikely(vm->gc_fuel)) {                                                   \
 			fuel -= (int64_t)vm->gc_fuel;                                              \
@@ -551,8 +894,10 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 #define RETURN(v)                                                                                  \
 	{                                                                                          \
 		jv rv = (v);                                                                       \
-		if (jsl_unlikely(ci == vm->cis)) {                                                 \
+		if (jsl_unlikely(ci - vm->cis == floor_depth)) {                                   \
 			*result = rv;                                                              \
+			if (ci != vm->cis)                                                         \
+				vm->ci = ci - 1;                                                   \
 			goto done;                                                                 \
 		}                                                                                  \
 		base[-1] = rv;                                                                     \
@@ -591,6 +936,7 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 	}
 
 	for (;;) {
+	resume:
 		VM_FETCH();
 		VM_DISPATCH(i)
 		{
@@ -779,39 +1125,25 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 			}
 			VM_CASE(CALL)
 			{
-				jv *ra = RA, f = *ra;
-				const struct jsl_func *fn;
-				jv *nb = ra + 1;
+				cra = RA;
+				cnargs = JSL_I_B(i);
+				goto do_call;
+			}
+			VM_CASE(CALLV)
+			{
+				cra = RA;
+				PROTECT(spread_args(vm, cra + 1, cra[1], &cnargs));
+				goto do_call;
+			}
+			VM_CASE(CALLM)
+			{
+				jv f;
 
-				if (jsl_unlikely(!jv_is(f, JV_T_FUNC))) {
-					SAVEPC();
-					not_callable(vm, pc, JSL_I_A(i), f);
-					goto fail;
-				}
-				fn = &funcs[jv_payload(f)];
-				if (jsl_unlikely(nb + fn->nregs > vm->stack_end ||
-						 ci + 1 == vm->ci_end)) {
-					ptrdiff_t off = nb - vm->stack;
-
-					SAVEPC();
-					if (grow_stack(vm, nb + fn->nregs) < 0)
-						goto fail;
-					ci = vm->ci;
-					base = ci->base;
-					nb = vm->stack + off;
-				}
-				for (unsigned k = JSL_I_B(i); k < fn->nparams; k++)
-					nb[k] = JV_UNDEF;
-				if (nb + fn->nregs > vm->hwm)
-					vm->hwm = nb + fn->nregs;
-				SAVEPC();
-				ci++;
-				ci->fn = fn;
-				ci->base = nb;
-				vm->ci = ci;
-				base = nb;
-				pc = fn->code;
-				VM_NEXT;
+				PROTECT(jsl_get_prop(vm, *RA, K[JSL_I_C(i)], &f));
+				*RA = f;
+				cra = RA;
+				cnargs = JSL_I_B(i);
+				goto do_call;
 			}
 			VM_CASE(NCALL)
 			{
@@ -866,23 +1198,260 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 			VM_CASE(MODK) ARITHK(JSL_OP_MOD, js_mod(x, y))
 			VM_CASE(RETU) RETURN(JV_UNDEF)
 			/* clang-format on */
+			VM_CASE(NEWARR)
+			{
+				PROTECT(jsl_new_arr(vm, 0, RA));
+				VM_NEXT;
+			}
+			VM_CASE(APPEND)
+			{
+				PROTECT(jsl_arr_push(vm, (struct jsl_arr *)jv_obj(*RA), *RB));
+				VM_NEXT;
+			}
+			VM_CASE(SPREAD)
+			{
+				PROTECT(jsl_spread(vm, (struct jsl_arr *)jv_obj(*RA), *RB));
+				VM_NEXT;
+			}
+			VM_CASE(NEWOBJ)
+			{
+				PROTECT(jsl_new_objt(vm, JSL_OBJ_OBJ, RA));
+				VM_NEXT;
+			}
+			VM_CASE(OSPREAD)
+			{
+				PROTECT(op_ospread(vm, *RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(GETF)
+			{
+				jv v;
+
+				PROTECT(jsl_get_prop(vm, *RB, K[JSL_I_C(i)], &v));
+				*RA = v;
+				VM_NEXT;
+			}
+			VM_CASE(SETF)
+			{
+				PROTECT(jsl_set_prop(vm, *RA, K[JSL_I_B(i)], *RC));
+				VM_NEXT;
+			}
+			VM_CASE(SETIDX)
+			{
+				jv o = *RA, k = *RB;
+
+				if (jv_is_objtype(o, JSL_OBJ_ARR) && jv_is_num(k)) {
+					struct jsl_arr *a = (struct jsl_arr *)jv_obj(o);
+					double d = jv_num(k);
+
+					if (d >= 0 && d < a->len && d == (double)(uint32_t)d &&
+					    !a->frozen) {
+						a->v[(uint32_t)d] = *RC;
+						VM_NEXT;
+					}
+				}
+				PROTECT(jsl_set_prop(vm, o, k, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(DELIDX)
+			{
+				PROTECT(op_delete(vm, RA, *RB, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(IN)
+			{
+				PROTECT(op_in(vm, RA, *RB, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(INSTOF)
+			{
+				*RA = jv_bool(jsl_instanceof(*RB, JSL_I_C(i)));
+				VM_NEXT;
+			}
+			VM_CASE(CLOSURE)
+			{
+				PROTECT(op_closure(vm, RA, JSL_I_BX(i)));
+				VM_NEXT;
+			}
+			VM_CASE(NEWCELL)
+			{
+				PROTECT(op_newcell(vm, RA, JSL_I_C(i) ? JV_HOLE : *RB));
+				VM_NEXT;
+			}
+			VM_CASE(GETCELL)
+			{
+				jv v = ((struct jsl_cell *)jv_obj(*RB))->v;
+
+				if (jsl_unlikely(v == JV_HOLE))
+					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				*RA = v;
+				VM_NEXT;
+			}
+			VM_CASE(SETCELL)
+			{
+				((struct jsl_cell *)jv_obj(*RA))->v = *RB;
+				VM_NEXT;
+			}
+			VM_CASE(SETCELLC)
+			{
+				struct jsl_cell *c = (struct jsl_cell *)jv_obj(*RA);
+
+				if (jsl_unlikely(c->v == JV_HOLE))
+					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				c->v = *RB;
+				VM_NEXT;
+			}
+			VM_CASE(GETUPV)
+			{
+				jv v = ((struct jsl_cell *)jv_obj(ci->cl->up[JSL_I_B(i)]))->v;
+
+				if (jsl_unlikely(v == JV_HOLE))
+					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				*RA = v;
+				VM_NEXT;
+			}
+			VM_CASE(SETUPV)
+			{
+				struct jsl_cell *c = (struct jsl_cell *)jv_obj(ci->cl->up[JSL_I_B(i)]);
+
+				if (jsl_unlikely(c->v == JV_HOLE))
+					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				c->v = *RA;
+				VM_NEXT;
+			}
+			VM_CASE(COPYCELL)
+			{
+				PROTECT(op_newcell(vm, RA, ((struct jsl_cell *)jv_obj(*RA))->v));
+				VM_NEXT;
+			}
+			VM_CASE(THROW)
+			{
+				SAVEPC();
+				jsl_throw_value(vm, *RA);
+				goto fail;
+			}
+			VM_CASE(TRY)
+			{
+				PROTECT(op_try(vm, JSL_I_A(i), pc + JSL_I_SBX(i)));
+				VM_NEXT;
+			}
+			VM_CASE(ENDTRY)
+			{
+				vm->nhs--;
+				VM_NEXT;
+			}
+			VM_CASE(NCALLV)
+			{
+				PROTECT(op_callv(vm, false, JSL_I_C(i), RA));
+				VM_NEXT;
+			}
+			VM_CASE(INVOKEV)
+			{
+				PROTECT(op_callv(vm, true, JSL_I_C(i), RA));
+				VM_NEXT;
+			}
+			VM_CASE(REST)
+			{
+				PROTECT(op_rest(vm, base, JSL_I_A(i)));
+				VM_NEXT;
+			}
+			VM_CASE(INPUT)
+			{
+				*RA = vm->input;
+				VM_NEXT;
+			}
+			VM_CASE(ITER)
+			{
+				PROTECT(op_iter(vm, RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(KEYS)
+			{
+				PROTECT(op_keys(vm, RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(JNULLISH)
+			{
+				TAKE_IF(jv_is(*RA, JV_T_UNDEF) || jv_is(*RA, JV_T_NULL));
+				VM_NEXT;
+			}
 		}
+	do_call: {
+		jv f = *cra;
+		const struct jsl_func *fn;
+		struct jsl_clos *cl = NULL;
+		jv *nb = cra + 1;
+
+		if (jv_is(f, JV_T_FUNC)) {
+			fn = &funcs[jv_payload(f)];
+		} else if (jv_is_objtype(f, JSL_OBJ_CLOS)) {
+			cl = (struct jsl_clos *)jv_obj(f);
+			fn = &funcs[cl->fn];
+		} else {
+			SAVEPC();
+			not_callable(vm, pc, (unsigned)(cra - base), f);
+			goto fail;
+		}
+		if (jsl_unlikely(nb + fn->nregs + cnargs > vm->stack_end || ci + 1 == vm->ci_end)) {
+			SAVEPC();
+			if (grow_stack(vm, nb + fn->nregs + cnargs) < 0)
+				goto fail;
+			ci = vm->ci;
+		}
+		for (unsigned k = cnargs; k < fn->nparams; k++)
+			nb[k] = JV_UNDEF;
+		if (nb + fn->nregs > vm->hwm)
+			vm->hwm = nb + fn->nregs;
+		if (nb + cnargs > vm->hwm)
+			vm->hwm = nb + cnargs;
+		SAVEPC();
+		ci++;
+		ci->fn = fn;
+		ci->cl = cl;
+		ci->nargs = cnargs;
+		ci->base = nb;
+		vm->ci = ci;
+		base = nb;
+		pc = fn->code;
+		goto resume;
+	}
 	}
 out_of_fuel:
 	fuel = 0;
 	SAVEPC();
-	vm->status = VM_ERR_FUEL;
-	snprintf(vm->error, sizeof(vm->error), "%s:%u: fuel limit of %lld exhausted",
-		 vm->prog->file, jsl_cur_line(vm), (long long)*fuel_io);
+	if (vm->status == VM_OK) {
+		vm->status = VM_ERR_FUEL;
+		snprintf(vm->error, sizeof(vm->error), "%s:%u: fuel limit of %lld exhausted",
+			 vm->prog->file, jsl_cur_line(vm), (long long)vm->fuel_limit);
+	}
+	vm->exc = JV_HOLE;
 	rc = -1;
 	goto out;
 fail:
-	rc = -1; /* the failing instruction counts as executed */
+	/* the failing instruction counts as executed */
+	if (vm->status == VM_ERR_RUNTIME && vm->exc != JV_HOLE && vm->nhs &&
+	    vm->hs[vm->nhs - 1].depth >= floor_depth) {
+		struct jsl_handler h = vm->hs[--vm->nhs];
+
+		ci = vm->cis + h.depth;
+		vm->ci = ci;
+		base = ci->base;
+		pc = h.pc;
+		vm->nx = h.nx;
+		base[h.reg] = vm->exc;
+		vm->exc = JV_HOLE;
+		vm->status = VM_OK;
+		vm->error[0] = '\0';
+		if (fuel < 0)
+			goto out_of_fuel;
+		goto resume;
+	}
+	rc = -1;
 	goto out;
 done:
 	rc = 0;
 out:
-	*fuel_io = fuel;
+	vm->fuel = fuel;
 	return rc;
 #undef RA
 #undef RB
@@ -890,6 +1459,55 @@ out:
 }
 
 /* ---- running a Tasklet ------------------------------------------------------------------- */
+
+int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
+{
+	struct jsl_ci *ci = vm->ci;
+	jv *top = ci->base + ci->fn->nregs;
+	const struct jsl_func *fn;
+	struct jsl_clos *cl = NULL;
+	int64_t depth = ci - vm->cis, saved_floor = vm->floor;
+	int rc;
+
+	if (jv_is(f, JV_T_FUNC)) {
+		fn = &vm->prog->funcs[jv_payload(f)];
+	} else if (jv_is_objtype(f, JSL_OBJ_CLOS)) {
+		cl = (struct jsl_clos *)jv_obj(f);
+		fn = &vm->prog->funcs[cl->fn];
+	} else {
+		struct jsl_buf b = {.ok = true};
+
+		jsl_inspect_buf(vm->prog, f, &b);
+		rc = jsl_throw(vm, "TypeError: %.60s is not a function", b.ok && b.p ? b.p : "value");
+		free(b.p);
+		return rc;
+	}
+	if (top + 1 + n + fn->nregs > vm->stack_end)
+		return stack_overflow(vm);
+	if (ci + 1 >= vm->ci_end) {
+		if (grow_stack(vm, top) < 0)
+			return -1;
+		ci = vm->ci;
+	}
+	top[0] = f;
+	memmove(top + 1, args, n * sizeof(jv));
+	for (unsigned k = n; k < fn->nparams; k++)
+		top[1 + k] = JV_UNDEF;
+	ci[1].fn = fn;
+	ci[1].cl = cl;
+	ci[1].nargs = n;
+	ci[1].base = top + 1;
+	ci[1].pc = fn->code;
+	vm->ci = ci + 1;
+	if (top + 1 + fn->nregs + n > vm->hwm)
+		vm->hwm = top + 1 + fn->nregs + n;
+	vm->floor = depth + 1;
+	*ret = JV_UNDEF;
+	rc = execute(vm, ret);
+	vm->floor = saved_floor;
+	vm->ci = vm->cis + depth;
+	return rc;
+}
 
 static void vm_free(struct jsl_vm *vm)
 {
@@ -899,6 +1517,9 @@ static void vm_free(struct jsl_vm *vm)
 	free(vm->cis);
 	free(vm->globals);
 	free(vm->out.p);
+	free(vm->hs);
+	free(vm->xroots);
+	free(vm->gray);
 	free(vm);
 }
 
@@ -933,7 +1554,6 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 	struct jsl_prog *prog = NULL;
 	struct jsl_vm *vm;
 	uint64_t fuel0;
-	int64_t fuel;
 	jv result = JV_UNDEF;
 	int rc;
 
@@ -950,7 +1570,10 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 	vm->out.limit = lim && lim->output_bytes ? lim->output_bytes : VM_DEFAULT_OUTPUT;
 	vm->rng = lim && lim->seed ? lim->seed : 0x9e3779b97f4a7c15ull;
 	fuel0 = lim && lim->fuel ? lim->fuel : VM_DEFAULT_FUEL;
-	fuel = fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0;
+	vm->fuel = fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0;
+	vm->fuel_limit = vm->fuel;
+	vm->exc = JV_HOLE;
+	vm->input = JV_UNDEF;
 
 	rc = jsl_prog_load(st, root, &vm->heap, &prog, res->error, sizeof(res->error));
 	if (rc < 0) {
@@ -966,7 +1589,7 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 		goto out;
 	}
 	vm->prog = prog;
-	vm->stack = calloc(STACK_START + STACK_SLACK, sizeof(*vm->stack));
+	vm->stack = calloc(JSL_STACK_SLOTS + STACK_SLACK, sizeof(*vm->stack));
 	vm->cis = calloc(FRAMES_START, sizeof(*vm->cis));
 	vm->globals = malloc(((size_t)prog->nglobals + 1) * sizeof(*vm->globals));
 	if (!vm->stack || !vm->cis || !vm->globals) {
@@ -975,7 +1598,7 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 		res->status = VM_ERR_MEMORY;
 		goto out;
 	}
-	vm->stack_end = vm->stack + STACK_START;
+	vm->stack_end = vm->stack + JSL_STACK_SLOTS;
 	vm->ci_end = vm->cis + FRAMES_START;
 	for (uint32_t i = 0; i < prog->nglobals; i++)
 		vm->globals[i] = JV_HOLE;
@@ -1003,13 +1626,19 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 	vm->ci->base = vm->stack;
 	vm->ci->pc = prog->funcs[0].code;
 	vm->hwm = vm->stack + prog->funcs[0].nregs;
+	vm->floor = 0;
+	if (lim && lim->input && jsl_json_parse(vm, lim->input, lim->input_len, &vm->input) < 0) {
+		res->status = vm->status == VM_ERR_MEMORY ? VM_ERR_MEMORY : VM_ERR_LOAD;
+		snprintf(res->error, sizeof(res->error), "%.60s: input is not valid JSON: %.150s",
+			 prog->file, strstr(vm->error, ": ") ? strstr(vm->error, ": ") + 2 : vm->error);
+		goto out;
+	}
 
-	if (execute(vm, &fuel, &result) < 0) {
+	if (execute(vm, &result) < 0) {
 		res->status = vm->status;
 		memcpy(res->error, vm->error, sizeof(res->error));
 	}
-	res->fuel_used =
-	    (uint64_t)((fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0) - fuel);
+	res->fuel_used = (uint64_t)(vm->fuel_limit - (vm->fuel < 0 ? 0 : vm->fuel));
 	rc = 0;
 	if (res->status == VM_OK) {
 		struct jsl_buf b = {.ok = true};

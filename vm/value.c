@@ -79,7 +79,7 @@ void jsl_heap_free_all(struct jsl_heap *h)
 	while (h->objs) {
 		struct jsl_obj *n = h->objs->next;
 
-		free(h->objs);
+		jsl_obj_free(h->objs);
 		h->objs = n;
 	}
 	h->used = 0;
@@ -308,6 +308,8 @@ const char *jsl_typeof(jv v)
 		return "string";
 	case JV_T_FUNC:
 		return "function";
+	case JV_T_OBJ:
+		return jv_obj(v)->type == JSL_OBJ_CLOS ? "function" : "object";
 	default:
 		return "object";
 	}
@@ -344,6 +346,75 @@ static void put_func(const struct jsl_prog *p, jv v, struct jsl_buf *b, bool ins
 	}
 }
 
+static void obj_to_string(const struct jsl_prog *p, jv v, struct jsl_buf *b, int depth)
+{
+	const struct jsl_obj *o = jv_obj(v);
+
+	switch (o->type) {
+	case JSL_OBJ_ARR: {
+		const struct jsl_arr *a = (const struct jsl_arr *)o;
+
+		if (depth > 100)
+			return;
+		for (uint32_t i = 0; i < a->len; i++) {
+			if (i)
+				jsl_buf_putc(b, ',');
+			if (jv_is(a->v[i], JV_T_UNDEF) || jv_is(a->v[i], JV_T_NULL))
+				continue;
+			if (jv_is(a->v[i], JV_T_OBJ))
+				obj_to_string(p, a->v[i], b, depth + 1);
+			else
+				jsl_to_string_buf(p, a->v[i], b);
+		}
+		return;
+	}
+	case JSL_OBJ_TARR: {
+		const struct jsl_tarr *t = (const struct jsl_tarr *)o;
+		char num[JSL_NUMBUF];
+
+		for (uint32_t i = 0; i < t->len; i++) {
+			double d = t->kind == JSL_TA_U8	   ? ((const uint8_t *)t->p)[i]
+				   : t->kind == JSL_TA_I32 ? ((const int32_t *)t->p)[i]
+							   : ((const double *)t->p)[i];
+
+			if (i)
+				jsl_buf_putc(b, ',');
+			jsl_buf_put(b, num, (size_t)jsl_num_format(d, num));
+		}
+		return;
+	}
+	case JSL_OBJ_CLOS: {
+		const struct jsl_clos *c = (const struct jsl_clos *)o;
+
+		put_func(p, JV_BOX(JV_T_FUNC, c->fn), b, false);
+		return;
+	}
+	case JSL_OBJ_MAP:
+		jsl_buf_puts(b, "[object Map]");
+		return;
+	case JSL_OBJ_SET:
+		jsl_buf_puts(b, "[object Set]");
+		return;
+	case JSL_OBJ_OBJ: {
+		const struct jsl_objt *e = (const struct jsl_objt *)o;
+
+		if (e->cls && e->cls <= JSL_CLS_SYNTAXERROR) {
+			jsl_buf_puts(b, jsl_cls_names[e->cls]);
+			if (jv_is(e->msg, JV_T_STR) && jv_str(e->msg)->len) {
+				jsl_buf_puts(b, ": ");
+				jsl_buf_put(b, jv_str(e->msg)->s, jv_str(e->msg)->len);
+			}
+			return;
+		}
+		jsl_buf_puts(b, "[object Object]");
+		return;
+	}
+	default:
+		jsl_buf_puts(b, "[object Object]");
+		return;
+	}
+}
+
 void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 {
 	char num[JSL_NUMBUF];
@@ -368,6 +439,9 @@ void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 	case JV_T_FUNC:
 		put_func(p, v, b, false);
 		break;
+	case JV_T_OBJ:
+		obj_to_string(p, v, b, 0);
+		break;
 	default:
 		jsl_buf_puts(b, "[object Object]");
 		break;
@@ -390,6 +464,13 @@ const char *jsl_ctl_escape(unsigned char c)
 	default:
 		return NULL;
 	}
+}
+
+static void inspect_piece(const char *s, size_t n, struct jsl_buf *b);
+
+void jsl_inspect_short_str(const struct jsl_str *s, struct jsl_buf *b)
+{
+	inspect_piece(s->s, s->len, b);
 }
 
 /* util.inspect's quoting: ' unless the text has ' and lacks ", then ", then `. */
@@ -473,6 +554,14 @@ void jsl_inspect_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 		put_func(p, v, b, true);
 		return;
 	}
+	if (jv_is_objtype(v, JSL_OBJ_CLOS)) {
+		put_func(p, JV_BOX(JV_T_FUNC, ((struct jsl_clos *)jv_obj(v))->fn), b, true);
+		return;
+	}
+	if (jv_is(v, JV_T_OBJ)) {
+		jsl_inspect_obj(p, v, b);
+		return;
+	}
 	jsl_to_string_buf(p, v, b);
 }
 
@@ -489,6 +578,17 @@ double jsl_to_num(jv v)
 		return (double)jv_payload(v);
 	case JV_T_STR:
 		return jsl_str_to_num(jv_str(v)->s, jv_str(v)->len);
+	case JV_T_OBJ:
+		if (jv_obj(v)->type == JSL_OBJ_ARR || jv_obj(v)->type == JSL_OBJ_TARR) {
+			struct jsl_buf b = {.ok = true};
+			double d;
+
+			jsl_to_string_buf(NULL, v, &b);
+			d = b.ok ? jsl_str_to_num(b.p ? b.p : "", b.len) : NAN;
+			free(b.p);
+			return d;
+		}
+		return NAN;
 	default:
 		return NAN;
 	}

@@ -116,6 +116,8 @@ struct vm_limits {
 	size_t heap_bytes;    /* VM heap bound; 0 = VM_DEFAULT_HEAP */
 	size_t output_bytes;  /* console.log bound; 0 = VM_DEFAULT_OUTPUT */
 	uint64_t seed;        /* for deterministic Math.random (later) */
+	const char *input;    /* JSON text of the global `input`, or NULL (input is undefined) */
+	size_t input_len;
 };
 #define VM_DEFAULT_FUEL   (1ull << 32)
 #define VM_DEFAULT_HEAP   (64u << 20)
