@@ -575,6 +575,11 @@ const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT] = {
     NAT(FROMCHARCODE),
     NAT(ISINTEGER),
     NAT(BOOLEAN),
+    [JSL_NAT_NPARSEINT] = nat_PARSEINT,
+    [JSL_NAT_NPARSEFLOAT] = nat_PARSEFLOAT,
+#define LIBNAT(id) [JSL_NAT_##id] = jsl_nat_##id,
+    JSL_LIB_NATIVES(LIBNAT)
+#undef LIBNAT
 };
 
 /* ---- methods ------------------------------------------------------------------------------ */
@@ -964,6 +969,12 @@ int jsl_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 	if (jv_is(self, JV_T_UNDEF) || jv_is(self, JV_T_NULL))
 		return jsl_throw(vm, "TypeError: Cannot read properties of %s (reading '%s')",
 				 type_name(self), jsl_method_names[m]);
+	if (m > JSL_M_PADEND || jv_is(self, JV_T_OBJ)) {
+		int rc = jsl_lib_invoke(vm, m, recv, n, ret);
+
+		if (rc <= 0)
+			return rc;
+	}
 	if (jv_is_num(self)) {
 		if (m == JSL_M_TOSTRING)
 			return num_to_string(vm, recv, n, ret);

@@ -1231,6 +1231,7 @@ static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
 
 	at_node(g, t);
 	switch (t->kind) {
+	case JSL_N_DECL:
 	case JSL_N_IDENT:
 		if (mode == BIND_ASSIGN)
 			store_ident(g, t, src);
@@ -2029,7 +2030,7 @@ static int expr_any(struct cg *g, struct jsl_node *e)
 	if (e->kind == JSL_N_IDENT) {
 		struct var v = resolve(g, e->s, e->len);
 
-		if (v.kind == V_LOCAL && v.lo->ready)
+		if (v.kind == V_LOCAL && v.lo->ready && !v.lo->cell)
 			return v.idx;
 	}
 	r = reg_alloc(g, 1);

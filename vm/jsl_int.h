@@ -117,7 +117,39 @@ static inline unsigned jsl_ins_operands(uint32_t ins, const struct jsl_opinfo *o
 	N(ISFINITE, NULL, "isFinite")                                                              \
 	N(FROMCHARCODE, "String", "fromCharCode")                                                  \
 	N(ISINTEGER, "Number", "isInteger")                                                        \
-	N(BOOLEAN, NULL, "Boolean")
+	N(BOOLEAN, NULL, "Boolean")                                                                \
+	N(ISARRAY, "Array", "isArray")                                                             \
+	N(ARRFROM, "Array", "from")                                                                \
+	N(ARROF, "Array", "of")                                                                    \
+	N(OKEYS, "Object", "keys")                                                                 \
+	N(OVALUES, "Object", "values")                                                             \
+	N(OENTRIES, "Object", "entries")                                                           \
+	N(OASSIGN, "Object", "assign")                                                             \
+	N(OFREEZE, "Object", "freeze")                                                             \
+	N(OFROMENTRIES, "Object", "fromEntries")                                                   \
+	N(OISFROZEN, "Object", "isFrozen")                                                         \
+	N(JSTRINGIFY, "JSON", "stringify")                                                         \
+	N(JPARSE, "JSON", "parse")                                                                 \
+	N(NISFINITE, "Number", "isFinite")                                                         \
+	N(NISNAN, "Number", "isNaN")                                                               \
+	N(NPARSEINT, "Number", "parseInt")                                                         \
+	N(NPARSEFLOAT, "Number", "parseFloat")                                                     \
+	N(NISSAFE, "Number", "isSafeInteger")                                                      \
+	N(ERROR, NULL, "Error")                                                                    \
+	N(TYPEERROR, NULL, "TypeError")                                                            \
+	N(RANGEERROR, NULL, "RangeError")                                                          \
+	N(REFERENCEERROR, NULL, "ReferenceError")                                                  \
+	N(SYNTAXERROR, NULL, "SyntaxError")                                                        \
+	N(MAP, NULL, "Map")                                                                        \
+	N(SET, NULL, "Set")                                                                        \
+	N(ARRAY, NULL, "Array")                                                                    \
+	N(U8, NULL, "Uint8Array")                                                                  \
+	N(I32, NULL, "Int32Array")                                                                 \
+	N(F64, NULL, "Float64Array")                                                               \
+	N(HYPOT, "Math", "hypot")                                                                  \
+	N(CBRT, "Math", "cbrt")                                                                    \
+	N(LOG2, "Math", "log2")                                                                    \
+	N(LOG10, "Math", "log10")
 
 enum jsl_native {
 #define N(id, obj, name) JSL_NAT_##id,
@@ -143,7 +175,48 @@ enum jsl_native {
 	M(TOSTRING, "toString")                                                                    \
 	M(TOFIXED, "toFixed")                                                                      \
 	M(PADSTART, "padStart")                                                                    \
-	M(PADEND, "padEnd")
+	M(PADEND, "padEnd")                                                                        \
+	M(PUSH, "push")                                                                            \
+	M(POP, "pop")                                                                              \
+	M(SHIFT, "shift")                                                                          \
+	M(UNSHIFT, "unshift")                                                                      \
+	M(SPLICE, "splice")                                                                        \
+	M(CONCAT, "concat")                                                                        \
+	M(LASTINDEXOF, "lastIndexOf")                                                              \
+	M(JOIN, "join")                                                                            \
+	M(REVERSE, "reverse")                                                                      \
+	M(SORT, "sort")                                                                            \
+	M(MAP, "map")                                                                              \
+	M(FILTER, "filter")                                                                        \
+	M(REDUCE, "reduce")                                                                        \
+	M(REDUCERIGHT, "reduceRight")                                                              \
+	M(FOREACH, "forEach")                                                                      \
+	M(SOME, "some")                                                                            \
+	M(EVERY, "every")                                                                          \
+	M(FIND, "find")                                                                            \
+	M(FINDINDEX, "findIndex")                                                                  \
+	M(FILL, "fill")                                                                            \
+	M(FLAT, "flat")                                                                            \
+	M(SPLIT, "split")                                                                          \
+	M(REPLACE, "replace")                                                                      \
+	M(REPLACEALL, "replaceAll")                                                                \
+	M(AT, "at")                                                                                \
+	M(CODEPOINTAT, "codePointAt")                                                              \
+	M(LOCALECOMPARE, "localeCompare")                                                          \
+	M(GET, "get")                                                                              \
+	M(SET, "set")                                                                              \
+	M(HAS, "has")                                                                              \
+	M(DELETE, "delete")                                                                        \
+	M(ADD, "add")                                                                              \
+	M(CLEAR, "clear")                                                                          \
+	M(KEYS, "keys")                                                                            \
+	M(VALUES, "values")                                                                        \
+	M(ENTRIES, "entries")                                                                      \
+	M(TRIMSTART, "trimStart")                                                                  \
+	M(TRIMEND, "trimEnd")                                                                      \
+	M(FINDLAST, "findLast")                                                                    \
+	M(FINDLASTINDEX, "findLastIndex")                                                          \
+	M(FLATMAP, "flatMap")
 
 enum jsl_method {
 #define M(id, name) JSL_M_##id,
@@ -661,5 +734,16 @@ typedef int (*jsl_native_fn)(struct jsl_vm *vm, jv *args, unsigned nargs, jv *re
 extern const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT];
 /* recv[0] is the receiver, recv[1..nargs] the arguments; result into *ret. */
 int jsl_invoke(struct jsl_vm *vm, unsigned method, jv *recv, unsigned nargs, jv *ret);
+/* Methods of arrays, objects, Maps, Sets and the newer string methods (lib.c): 1 when m
+ * does not apply to the receiver. */
+int jsl_lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret);
+#define JSL_LIB_NATIVES(N)                                                                         \
+	N(ISARRAY) N(ARRFROM) N(ARROF) N(OKEYS) N(OVALUES) N(OENTRIES) N(OASSIGN) N(OFREEZE)       \
+	N(OFROMENTRIES) N(OISFROZEN) N(JSTRINGIFY) N(JPARSE) N(NISFINITE) N(NISNAN) N(NISSAFE)     \
+	N(ERROR) N(TYPEERROR) N(RANGEERROR) N(REFERENCEERROR) N(SYNTAXERROR) N(MAP) N(SET)         \
+	N(ARRAY) N(U8) N(I32) N(F64) N(HYPOT) N(CBRT) N(LOG2) N(LOG10)
+#define N(id) int jsl_nat_##id(struct jsl_vm *vm, jv *args, unsigned n, jv *ret);
+JSL_LIB_NATIVES(N)
+#undef N
 
 #endif
