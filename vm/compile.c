@@ -2634,7 +2634,9 @@ static void statement(struct cg *g, struct jsl_node *n)
 	case JSL_N_RETURN: {
 		int save = fs->freereg, r;
 
-		if (n->a) {
+		if (n->a && !fs->tries) {
+			r = expr_any(g, n->a);
+		} else if (n->a) {
 			r = reg_alloc(g, 1);
 			expr_to(g, n->a, r);
 		} else {
@@ -2908,10 +2910,8 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 		at_node(g, f->b);
 		emit_abc(g, JSL_OP_RET, r, 0, 0);
 	} else {
-		struct scope_save s = enter_scope(g);
-
+		/* the body shares the parameters' scope: `let a` beside parameter a is an error */
 		body_statements(g, f->b->list);
-		leave_scope(g, s);
 		g->line = f->b->line;
 		emit_abc(g, JSL_OP_RETU, 0, 0, 0);
 	}

@@ -247,7 +247,8 @@ void jsl_lex_next(struct jsl_cc *C);
  * after '`' or the '}' closing a substitution) into t (a STR); *ended: the
  * part ended the template ('`') rather than opening a substitution ('${').
  */
-void jsl_lex_template(struct jsl_cc *C, struct jsl_token *t, bool *ended);
+void jsl_lex_template(struct jsl_cc *C, struct jsl_token *t, bool *ended, uint32_t line,
+		      uint32_t col);
 /* Describe the current token for "expected X, got Y" messages into buf. */
 const char *jsl_tok_describe(const struct jsl_token *t, char *buf, size_t cap);
 

@@ -393,11 +393,12 @@ static void lex_string(struct jsl_cc *C, struct jsl_token *t)
 	lex_quoted(C, t, q, &ended);
 }
 
-void jsl_lex_template(struct jsl_cc *C, struct jsl_token *t, bool *ended)
+void jsl_lex_template(struct jsl_cc *C, struct jsl_token *t, bool *ended, uint32_t line,
+		      uint32_t col)
 {
 	memset(t, 0, sizeof(*t));
-	t->line = C->line;
-	t->col = C->col;
+	t->line = line;
+	t->col = col;
 	lex_quoted(C, t, '`', ended);
 }
 

@@ -540,7 +540,7 @@ static struct jsl_node *parse_template(struct parser *P)
 		struct jsl_node *sn;
 		bool ended = false;
 
-		jsl_lex_template(P->C, &part, &ended);
+		jsl_lex_template(P->C, &part, &ended, n->line, n->col);
 		sn = new_node(P, JSL_N_STR, part.line, part.col);
 		sn->s = part.str;
 		sn->len = part.slen;
