@@ -667,7 +667,8 @@ static void pattern_names(struct cg *g, struct jsl_node *p, bool is_const)
 		break;
 	case JSL_N_ARRAY:
 		for (struct jsl_node *x = p->list; x; x = x->next)
-			pattern_names(g, x, is_const);
+			if (x->kind != JSL_N_EMPTY)
+				pattern_names(g, x, is_const);
 		break;
 	case JSL_N_OBJECT:
 		for (struct jsl_node *x = p->list; x; x = x->next)
@@ -1265,6 +1266,10 @@ static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
 		for (struct jsl_node *x = t->list; x; x = x->next, i++) {
 			int r = reg_alloc(g, 1);
 
+			if (x->kind == JSL_N_EMPTY) {
+				g->fs->freereg = it + 1;
+				continue;
+			}
 			if (x->kind == JSL_N_SPREAD) {
 				int b = reg_alloc(g, 2);
 
@@ -1810,6 +1815,8 @@ static void array_lit(struct cg *g, struct jsl_node *e, int dst)
 	for (struct jsl_node *x = e->list; x; x = x->next) {
 		int t = reg_alloc(g, 1);
 
+		if (x->kind == JSL_N_EMPTY)
+			cg_error(g, x, "array holes are not supported in JSLite (write undefined)");
 		if (x->kind == JSL_N_SPREAD) {
 			expr_to(g, x->a, t);
 			at_node(g, x);
@@ -2854,23 +2861,30 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 		nfixed++;
 	}
 	fs->nparams = (uint32_t)nfixed;
+	/* the rest parameter first: it reads arguments from registers the others may use */
+	for (struct jsl_node *p = f->list; p; p = p->next) {
+		struct jsl_node *t = p->kind == JSL_N_PARAM ? p->a : p;
+		int r;
+
+		if (p->kind != JSL_N_PARAM || !(p->flag & JSL_NF_COMPUTED))
+			continue;
+		at_node(g, p);
+		if (t->kind == JSL_N_IDENT) {
+			r = declare_local(g, t, t->s, t->len, false, true)->reg;
+		} else {
+			r = reg_alloc(g, 1);
+			fs->vartop = fs->freereg;
+		}
+		if (r != nfixed)
+			cg_error(g, p, "internal error: rest parameter register");
+		emit_abc(g, JSL_OP_REST, r, 0, 0);
+	}
 	for (struct jsl_node *p = f->list; p; p = p->next, i++) {
 		struct jsl_node *t = p->kind == JSL_N_PARAM ? p->a : p;
 
 		at_node(g, p);
-		if (p->kind == JSL_N_PARAM && (p->flag & JSL_NF_COMPUTED)) {
-			int r;
-
-			if (t->kind == JSL_N_IDENT) {
-				r = declare_local(g, t, t->s, t->len, false, true)->reg;
-			} else {
-				r = reg_alloc(g, 1);
-				fs->vartop = fs->freereg;
-			}
-			if (r != nfixed)
-				cg_error(g, p, "internal error: rest parameter register");
-			emit_abc(g, JSL_OP_REST, r, 0, 0);
-		}
+		if (p->kind == JSL_N_PARAM && (p->flag & JSL_NF_COMPUTED))
+			i = nfixed;
 		if (p->kind == JSL_N_PARAM && p->b) {
 			int save = fs->freereg, u = reg_alloc(g, 1), j;
 

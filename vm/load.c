@@ -487,8 +487,11 @@ static bool cname_ok(const struct jsl_prog *p, const struct jsl_func *f, const u
 {
 	uint64_t pc = t[i] >> 32, k = (uint32_t)t[i];
 
+	unsigned op = pc < f->ncode ? JSL_I_OP(f->code[pc]) : 0;
+
 	return pc < f->ncode &&
-	       (JSL_I_OP(f->code[pc]) == JSL_OP_CALL || JSL_I_OP(f->code[pc]) == JSL_OP_INVOKE) &&
+	       (op == JSL_OP_CALL || op == JSL_OP_INVOKE || op == JSL_OP_CALLM ||
+		op == JSL_OP_CALLV || op == JSL_OP_INVOKEV) &&
 	       k < p->nconsts && jv_is(p->consts[k], JV_T_STR);
 }
 

@@ -401,9 +401,15 @@ static struct jsl_node *parse_array(struct parser *P)
 	while (!at(P, JSL_T_RBRACK)) {
 		struct jsl_node *e;
 
-		if (at(P, JSL_T_COMMA))
-			jsl_error_at(P->C, tok(P)->line, tok(P)->col,
-				     "array holes are not supported in JSLite (write undefined)");
+		if (at(P, JSL_T_COMMA)) {
+			/* a hole: only a destructuring pattern may have one */
+			e = new_node(P, JSL_N_EMPTY, tok(P)->line, tok(P)->col);
+			next(P);
+			*tail = e;
+			tail = &e->next;
+			n->n++;
+			continue;
+		}
 		if (at(P, JSL_T_ELLIPSIS)) {
 			e = new_node(P, JSL_N_SPREAD, tok(P)->line, tok(P)->col);
 			next(P);
@@ -862,6 +868,8 @@ static void to_pattern(struct parser *P, struct jsl_node *e)
 			if (x->kind == JSL_N_SPREAD && x->next)
 				jsl_error_at(P->C, x->line, x->col,
 					     "Rest element must be last element");
+			if (t->kind == JSL_N_EMPTY)
+				continue;
 			if (t->kind == JSL_N_ASSIGN && t->op == JSL_T_ASSIGN)
 				t = t->a;
 			if (t->kind == JSL_N_ARRAY || t->kind == JSL_N_OBJECT)
@@ -870,6 +878,7 @@ static void to_pattern(struct parser *P, struct jsl_node *e)
 				 t->kind != JSL_N_INDEX)
 				jsl_error_at(P->C, t->line, t->col, "Invalid destructuring assignment target");
 		}
+		e->flag |= JSL_NF_SHORTHAND; /* a pattern: holes allowed */
 		return;
 	}
 	if (e->kind == JSL_N_OBJECT) {
