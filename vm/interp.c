@@ -51,6 +51,8 @@ static void mark(struct jsl_vm *vm, jv v)
 
 	if (jv_is(v, JV_T_STR)) {
 		jv_str(v)->h.mark = 1;
+		if (jv_str(v)->base)
+			jv_str(v)->base->h.mark = 1;
 		return;
 	}
 	if (!jv_is(v, JV_T_OBJ))
@@ -230,10 +232,47 @@ static int concat(struct jsl_vm *vm, jv *ra, jv b, jv c)
 		rc = jsl_throw(vm, "RangeError: Invalid string length");
 		goto out;
 	}
+	if (jv_is(b, JV_T_STR)) {
+		struct jsl_str *l = jv_str(b), *o = l->base ? l->base : l->cap ? l : NULL;
+
+		if (o && l->s == o->s && l->len == o->used && (size_t)o->used + y.len < o->cap) {
+			/* append in place: the new string shares the builder's buffer */
+			s = jsl_str_new(&vm->heap, NULL, 0);
+			if (!s)
+				goto nomem;
+			l = jv_str(b);
+			memcpy(o->s + o->used, y.p, y.len);
+			o->used += (uint32_t)y.len;
+			o->s[o->used] = '\0';
+			s->s = o->s;
+			s->base = o;
+			s->len = o->used;
+			s->ulen = l->ulen + y.ulen;
+			s->ascii = l->ascii && y.ascii;
+			*ra = jv_from_str(s);
+			goto out;
+		}
+		if (x.len + y.len >= 256) {
+			/* long enough that more appends may follow: a builder with room to grow */
+			jsl_charge(vm, (x.len + y.len) / 64);
+			s = jsl_str_builder(&vm->heap, x.p, x.len, 2 * (x.len + y.len) + 1);
+			if (!s)
+				goto nomem;
+			memcpy(s->s + x.len, y.p, y.len);
+			s->used = s->len = (uint32_t)(x.len + y.len);
+			s->s[s->len] = '\0';
+			s->ulen = x.ulen + y.ulen;
+			s->ascii = x.ascii && y.ascii;
+			*ra = jv_from_str(s);
+			goto out;
+		}
+	}
+	jsl_charge(vm, (x.len + y.len) / 64);
 	s = jsl_str_new(&vm->heap, NULL, x.len + y.len);
 	if (!s) {
 		char msg[96];
 
+nomem:
 		snprintf(msg, sizeof(msg), "heap limit of %zu bytes reached", vm->heap.limit);
 		rc = jsl_oom(vm, msg);
 		goto out;

@@ -378,12 +378,24 @@ struct jsl_obj {
 	uint8_t fixed; /* constants: never collected */
 };
 
+/*
+ * A string's bytes are s[0..len). Most strings hold them right after the
+ * header (s == data, NUL-terminated). Appending makes builders so that
+ * `t += x` in a loop is amortised O(1): a builder owns a separate buffer of
+ * cap bytes of which used are written; a string whose base is the builder
+ * shares that buffer (its first len bytes), and an append to the string
+ * that ends at used writes in place. A shared buffer may hold more bytes
+ * past s[len]: code reads strings by length, never by NUL.
+ */
 struct jsl_str {
 	struct jsl_obj h;
 	uint32_t len;  /* bytes (UTF-8) */
 	uint32_t ulen; /* length in UTF-16 code units, as .length reports it */
 	uint8_t ascii; /* every byte < 0x80: byte index == UTF-16 index */
-	char s[];      /* len bytes + NUL */
+	uint32_t cap, used;   /* builders: buffer size and bytes in use */
+	struct jsl_str *base; /* the builder whose buffer this string shares, or NULL */
+	char *s;
+	char data[]; /* len bytes + NUL (s == data) */
 };
 
 /*
@@ -521,6 +533,8 @@ static inline jv jv_from_str(const struct jsl_str *s)
  */
 struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len);
 void jsl_str_measure(struct jsl_str *s);
+/* A builder holding a copy of p[0..len) with room for cap bytes (cap > len), or NULL. */
+struct jsl_str *jsl_str_builder(struct jsl_heap *h, const char *p, size_t len, size_t cap);
 void jsl_heap_free_all(struct jsl_heap *h);
 
 /* ---- conversions and formatting (value.c) ------------------------------- */

@@ -83,6 +83,13 @@ void jsl_obj_free(struct jsl_obj *o)
 	case JSL_OBJ_TARR:
 		free(((struct jsl_tarr *)o)->p);
 		break;
+	case JSL_OBJ_STR: {
+		struct jsl_str *s = (struct jsl_str *)o;
+
+		if (!s->base && s->s != s->data)
+			free(s->s);
+		break;
+	}
 	default:
 		break;
 	}

@@ -56,6 +56,9 @@ struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 		h->oom = true;
 		return NULL;
 	}
+	s->s = s->data;
+	s->base = NULL;
+	s->cap = s->used = 0;
 	if (p)
 		memcpy(s->s, p, len);
 	s->s[len] = '\0';
@@ -71,6 +74,33 @@ struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 	s->h.fixed = 0;
 	h->objs = &s->h;
 	h->used += size;
+	return s;
+}
+
+struct jsl_str *jsl_str_builder(struct jsl_heap *h, const char *p, size_t len, size_t cap)
+{
+	struct jsl_str *s;
+	char *buf;
+
+	if (cap > VM_STR_MAX + 1)
+		cap = VM_STR_MAX + 1;
+	if (len >= cap)
+		return NULL;
+	s = jsl_str_new(h, NULL, 0);
+	if (!s)
+		return NULL;
+	if (!jsl_heap_charge(h, &s->h, (int64_t)cap))
+		return NULL;
+	buf = malloc(cap);
+	if (!buf) {
+		h->oom = true;
+		return NULL;
+	}
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	s->s = buf;
+	s->cap = (uint32_t)cap;
+	s->used = s->len = (uint32_t)len;
 	return s;
 }
 
