@@ -194,13 +194,21 @@ static void piece_of(const struct jsl_vm *vm, jv v, struct piece *pc)
 	if (jv_is_num(v)) {
 		pc->len = (size_t)jsl_num_format(jv_num(v), pc->buf);
 		pc->p = pc->buf;
-	} else if (jv_is(v, JV_T_FUNC)) {
+	} else if (jv_is(v, JV_T_FUNC) || jv_is(v, JV_T_OBJ)) {
 		struct jsl_buf b = {.ok = true};
 
 		jsl_to_string_buf(vm->prog, v, &b);
 		pc->heap = b.p;
 		pc->p = b.ok && b.p ? b.p : "";
 		pc->len = b.ok ? b.len : 0;
+		if (b.ok && b.p) {
+			struct jsl_str tmp = {.len = (uint32_t)b.len, .s = b.p};
+
+			jsl_str_measure(&tmp);
+			pc->ulen = tmp.ulen;
+			pc->ascii = tmp.ascii;
+			return;
+		}
 	} else {
 		pc->p = jv_is(v, JV_T_BOOL)   ? (jv_payload(v) ? "true" : "false")
 			: jv_is(v, JV_T_NULL) ? "null"
@@ -332,7 +340,7 @@ static double arith_num(unsigned op, double x, double y)
 static NOINLINE int arith_slow(struct jsl_vm *vm, unsigned op, jv *ra, jv b, jv c)
 {
 	if (op == JSL_OP_ADD && (jv_is(b, JV_T_STR) || jv_is(c, JV_T_STR) || jv_is(b, JV_T_FUNC) ||
-				 jv_is(c, JV_T_FUNC)))
+				 jv_is(c, JV_T_FUNC) || jv_is(b, JV_T_OBJ) || jv_is(c, JV_T_OBJ)))
 		return concat(vm, ra, b, c);
 	*ra = jv_from_num(arith_num(op, jsl_to_num(b), jsl_to_num(c)));
 	return 0;
