@@ -2917,6 +2917,14 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 	}
 	collect_vars(g, f->b->kind == JSL_N_BLOCK && !(f->flag & JSL_NF_EXPRBODY) ? f->b->list : NULL,
 		     declare_var_local);
+	if ((f->flag & JSL_NF_EXPR) && (f->flag & JSL_NF_SHORTHAND) && !find_local(fs, f->s, f->len)) {
+		/* function f() {...} as an expression: f names the function inside it */
+		struct cg_local *lo = declare_local(g, f, f->s, f->len, false, true);
+
+		emit_abc(g, JSL_OP_SELF, lo->reg, 0, 0);
+		if (lo->cell)
+			emit_abc(g, JSL_OP_NEWCELL, lo->reg, lo->reg, 0);
+	}
 	if (f->flag & JSL_NF_EXPRBODY) {
 		int r = reg_alloc(g, 1);
 

@@ -1417,6 +1417,12 @@ static int execute(struct jsl_vm *vm, jv *result)
 				PROTECT(op_keys(vm, RA, *RB));
 				VM_NEXT;
 			}
+			VM_CASE(SELF)
+			{
+				*RA = ci->cl ? jv_from_obj(ci->cl)
+					     : JV_BOX(JV_T_FUNC, (uint64_t)(ci->fn - funcs));
+				VM_NEXT;
+			}
 			VM_CASE(JNULLISH)
 			{
 				TAKE_IF(jv_is(*RA, JV_T_UNDEF) || jv_is(*RA, JV_T_NULL));

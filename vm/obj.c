@@ -939,9 +939,9 @@ static void put_spaces(struct jsl_buf *b, int n)
 }
 
 /* node's groupArrayElements: short entries of long arrays laid out in columns. */
-static void group_array(struct insp *c, struct strv *out, bool all_num)
+static void group_array(struct insp *c, struct strv *out, bool all_num, bool more)
 {
-	size_t total = 0, maxlen = 0, n = out->n;
+	size_t total = 0, maxlen = 0, n = out->n - (more ? 1 : 0);
 	size_t actual_max, cols;
 	double bias, biased;
 	struct strv rows = {.ok = true};
@@ -955,7 +955,7 @@ static void group_array(struct insp *c, struct strv *out, bool all_num)
 	if (!(actual_max * 3 + (size_t)c->indent < 80 &&
 	      ((double)total / (double)actual_max > 5 || maxlen <= 6)))
 		return;
-	bias = sqrt((double)actual_max - (double)total / (double)n);
+	bias = sqrt((double)actual_max - (double)total / (double)out->n);
 	biased = fmax((double)actual_max - 3 - bias, 1);
 	{
 		double c1 = round(sqrt(2.5 * biased * (double)n) / biased);
@@ -997,6 +997,12 @@ static void group_array(struct insp *c, struct strv *out, bool all_num)
 			if (all_num)
 				put_spaces(&row, (int)(maxline[j - i] - 2 - out->len[j]));
 			jsl_buf_put(&row, out->s[j], out->len[j]);
+			sv_push(&rows, &row);
+		}
+		if (more) {
+			struct jsl_buf row = {.ok = true};
+
+			jsl_buf_put(&row, out->s[n], out->len[n]);
 			sv_push(&rows, &row);
 		}
 		free(maxline);
@@ -1228,7 +1234,9 @@ static void insp_object(struct insp *c, jv v, int recurse, struct jsl_buf *b)
 	}
 	entries = out.n;
 	if ((o->type == JSL_OBJ_ARR || o->type == JSL_OBJ_TARR) && out.n > 6)
-		group_array(c, &out, all_num);
+		group_array(c, &out, all_num,
+			    (o->type == JSL_OBJ_ARR ? ((struct jsl_arr *)o)->len
+						    : ((struct jsl_tarr *)o)->len) > 100);
 	if (!out.ok) {
 		b->ok = false;
 		sv_free(&out);

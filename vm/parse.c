@@ -1224,6 +1224,8 @@ static struct jsl_node *parse_function(struct parser *P, bool expr)
 	if (at(P, JSL_T_IDENT)) {
 		f->s = tok(P)->str;
 		f->len = tok(P)->slen;
+		if (expr)
+			f->flag |= JSL_NF_SHORTHAND; /* binds its own name inside */
 		next(P);
 	} else if (!expr) {
 		error_here(P, "a function name after 'function'");
