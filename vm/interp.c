@@ -1208,6 +1208,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 
 				if (jsl_likely(jv_is(b, JV_T_STR)))
 					*RA = jv_from_num_raw((double)jv_str(b)->ulen);
+				else if (jv_is_objtype(b, JSL_OBJ_ARR))
+					*RA = jv_from_num_raw((double)((struct jsl_arr *)jv_obj(b))->len);
 				else
 					PROTECT(getlen_slow(vm, RA, b));
 				VM_NEXT;
@@ -1216,6 +1218,15 @@ static int execute(struct jsl_vm *vm, jv *result)
 			{
 				jv b = *RB, c = *RC;
 
+				if (jv_is_objtype(b, JSL_OBJ_ARR) && jv_is_num(c)) {
+					const struct jsl_arr *a = (const struct jsl_arr *)jv_obj(b);
+					double d = jv_num(c);
+
+					if (d >= 0 && d < a->len && d == (double)(uint32_t)d) {
+						*RA = a->v[(uint32_t)d];
+						VM_NEXT;
+					}
+				}
 				if (jv_is(b, JV_T_STR) && jv_is_num(c)) {
 					const struct jsl_str *s = jv_str(b);
 					double d = jv_num(c);
@@ -1272,9 +1283,19 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(GETF)
 			{
-				jv v;
+				jv v, o = *RB;
 
-				PROTECT(jsl_get_prop(vm, *RB, K[JSL_I_C(i)], &v));
+				if (jv_is_objtype(o, JSL_OBJ_OBJ)) {
+					/* a plain object's own property: one hash lookup, no coercion */
+					int64_t k = jsl_tab_find(&((struct jsl_objt *)jv_obj(o))->t,
+								 K[JSL_I_C(i)]);
+
+					if (k >= 0) {
+						*RA = ((struct jsl_objt *)jv_obj(o))->t.e[2 * k + 1];
+						VM_NEXT;
+					}
+				}
+				PROTECT(jsl_get_prop(vm, o, K[JSL_I_C(i)], &v));
 				*RA = v;
 				VM_NEXT;
 			}

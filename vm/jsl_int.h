@@ -393,6 +393,7 @@ struct jsl_str {
 	uint32_t ulen; /* length in UTF-16 code units, as .length reports it */
 	uint8_t ascii; /* every byte < 0x80: byte index == UTF-16 index */
 	uint32_t cap, used;   /* builders: buffer size and bytes in use */
+	uint32_t hash;	      /* of the bytes, once computed (0: not yet) */
 	struct jsl_str *base; /* the builder whose buffer this string shares, or NULL */
 	char *s;
 	char data[]; /* len bytes + NUL (s == data) */

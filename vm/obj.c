@@ -233,13 +233,17 @@ int jsl_new_error(struct jsl_vm *vm, unsigned cls, const char *msg, size_t len, 
 
 /* ---- hash tables ------------------------------------------------------------------ */
 
-static uint32_t str_hash(const struct jsl_str *s)
+static uint32_t str_hash(const struct jsl_str *cs)
 {
+	struct jsl_str *s = (struct jsl_str *)cs; /* the cache is not part of the value */
 	uint32_t h = 2166136261u;
 
+	if (s->hash)
+		return s->hash;
 	for (uint32_t i = 0; i < s->len; i++)
 		h = (h ^ (unsigned char)s->s[i]) * 16777619u;
-	return h;
+	s->hash = h ? h : 1;
+	return s->hash;
 }
 
 uint32_t jsl_val_hash(jv v)

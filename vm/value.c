@@ -59,6 +59,7 @@ struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 	s->s = s->data;
 	s->base = NULL;
 	s->cap = s->used = 0;
+	s->hash = 0;
 	if (p)
 		memcpy(s->s, p, len);
 	s->s[len] = '\0';
