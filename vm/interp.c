@@ -28,6 +28,8 @@
 #include "vm/jsl_int.h"
 
 #define JSL_MAX_DEPTH	10000
+/* Callbacks from natives (map, sort, ...) nest the interpreter on the C stack: bound them. */
+#define JSL_MAX_NESTED 400
 #define JSL_STACK_SLOTS (1u << 19) /* at most 4 MiB of registers */
 #define FRAMES_START	64
 /*
@@ -1556,7 +1558,7 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 		free(b.p);
 		return rc;
 	}
-	if (top + 1 + n + fn->nregs > vm->stack_end)
+	if (top + 1 + n + fn->nregs > vm->stack_end || vm->nested >= JSL_MAX_NESTED)
 		return stack_overflow(vm);
 	if (ci + 1 >= vm->ci_end) {
 		if (grow_stack(vm, top) < 0)
@@ -1577,7 +1579,9 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 		vm->hwm = top + 1 + fn->nregs + n;
 	vm->floor = depth + 1;
 	*ret = JV_UNDEF;
+	vm->nested++;
 	rc = execute(vm, ret);
+	vm->nested--;
 	vm->floor = saved_floor;
 	vm->ci = vm->cis + depth;
 	return rc;

@@ -686,6 +686,7 @@ struct jsl_vm {
 	size_t ngray, capgray;
 	int64_t floor; /* frame index whose return ends the innermost execute */
 	uint64_t gc_work;
+	uint32_t nested; /* executes running inside natives (jsl_call) */
 	int64_t fuel_limit;
 };
 

@@ -757,6 +757,10 @@ static int flat_into(struct jsl_vm *vm, struct jsl_arr *dst, jv src, double dept
 {
 	struct jsl_arr *s = ARR(src);
 
+	if (depth > 1000 && ++vm->nested > 1000) {
+		vm->nested -= 1;
+		return jsl_throw(vm, "RangeError: Maximum call stack size exceeded");
+	}
 	for (uint32_t i = 0; i < s->len; i++) {
 		jv v = s->v[i];
 
@@ -764,9 +768,13 @@ static int flat_into(struct jsl_vm *vm, struct jsl_arr *dst, jv src, double dept
 			if (flat_into(vm, dst, v, depth - 1) < 0)
 				return -1;
 		} else if (jsl_arr_push(vm, dst, v) < 0) {
+			if (depth > 1000)
+				vm->nested--;
 			return -1;
 		}
 	}
+	if (depth > 1000)
+		vm->nested--;
 	return 0;
 }
 

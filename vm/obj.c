@@ -877,6 +877,7 @@ struct insp {
 	int cur_depth;
 	const void *seen[64];
 	int nseen;
+	const void *circ; /* the object a [Circular *1] points at */
 };
 
 struct strv {
@@ -1086,9 +1087,13 @@ static void insp_object(struct insp *c, jv v, int recurse, struct jsl_buf *b)
 	size_t entries;
 	bool all_num = true;
 
+	size_t start = b->len;
+
 	for (int i = 0; i < c->nseen; i++) {
 		if (c->seen[i] == o) {
 			jsl_buf_puts(b, "[Circular *1]");
+			if (!c->circ)
+				c->circ = o;
 			return;
 		}
 	}
@@ -1248,6 +1253,17 @@ static void insp_object(struct insp *c, jv v, int recurse, struct jsl_buf *b)
 	}
 	reduce(c, &out, entries, open, close, recurse, b);
 	sv_free(&out);
+	if (c->circ == o && b->ok) {
+		/* node marks the object a cycle leads back to */
+		static const char ref[] = "<ref *1> ";
+		size_t n = b->len - start;
+
+		jsl_buf_put(b, ref, sizeof(ref) - 1);
+		if (b->ok) {
+			memmove(b->p + start + sizeof(ref) - 1, b->p + start, n);
+			memcpy(b->p + start, ref, sizeof(ref) - 1);
+		}
+	}
 }
 
 static void insp_value(struct insp *c, jv v, int recurse, struct jsl_buf *b)
@@ -1592,7 +1608,7 @@ static int jvalue(struct jparse *p, jv *out)
 	jws(p);
 	if (p->i >= p->n)
 		return json_err(p);
-	if (++p->depth > 5000)
+	if (++p->depth > 1000)
 		return jsl_throw(vm, "RangeError: Maximum call stack size exceeded");
 	jsl_charge(vm, 1);
 	switch (p->s[p->i]) {

@@ -379,6 +379,7 @@ static void put_func(const struct jsl_prog *p, jv v, struct jsl_buf *b, bool ins
 
 static void obj_to_string(const struct jsl_prog *p, jv v, struct jsl_buf *b, int depth)
 {
+	static _Thread_local const void *seen[101];
 	const struct jsl_obj *o = jv_obj(v);
 
 	switch (o->type) {
@@ -387,6 +388,11 @@ static void obj_to_string(const struct jsl_prog *p, jv v, struct jsl_buf *b, int
 
 		if (depth > 100)
 			return;
+		/* Array.prototype.join prints a cycle as '' */
+		for (int k = 0; k < depth; k++)
+			if (seen[k] == o)
+				return;
+		seen[depth] = o;
 		for (uint32_t i = 0; i < a->len; i++) {
 			if (i)
 				jsl_buf_putc(b, ',');
