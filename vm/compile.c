@@ -128,6 +128,8 @@ struct cg {
 	const char *label;  /* label for the next loop statement */
 	uint32_t label_len;
 	struct nset mainset; /* names used inside any function (main's captured set) */
+	uint32_t *ghash;     /* global index + 1 by name (open addressing), ghcap slots */
+	uint32_t ghcap;
 };
 
 /* ---- buffers ------------------------------------------------------------------ */
@@ -164,6 +166,7 @@ static void cg_free(struct cg *g)
 	free(g->funcs);
 	free(g->mainset.s);
 	free(g->mainset.l);
+	free(g->ghash);
 	free(g->globals);
 	free(g->k);
 	free(g->khash);
@@ -546,15 +549,52 @@ static struct var resolve(struct cg *g, const char *s, uint32_t len)
 		v.idx = k;
 		return v;
 	}
-	for (uint32_t i = 0; i < g->nglobals; i++) {
-		if (name_eq(g->globals[i].name, g->globals[i].len, s, len)) {
-			v.kind = V_GLOBAL;
-			v.gl = &g->globals[i];
-			v.idx = (int)i;
-			return v;
+	if (g->ghcap) {
+		for (uint32_t h = name_hash(s, len) & (g->ghcap - 1); g->ghash[h];
+		     h = (h + 1) & (g->ghcap - 1)) {
+			uint32_t i = g->ghash[h] - 1;
+
+			if (name_eq(g->globals[i].name, g->globals[i].len, s, len)) {
+				v.kind = V_GLOBAL;
+				v.gl = &g->globals[i];
+				v.idx = (int)i;
+				return v;
+			}
 		}
 	}
 	return v;
+}
+
+/* Index global i by its name (resolve finds globals in constant time). */
+static void ghash_add(struct cg *g, uint32_t i)
+{
+	uint32_t h;
+
+	if ((g->nglobals + 1) * 2 > g->ghcap) {
+		uint32_t nc = g->ghcap ? g->ghcap * 2 : 64;
+		uint32_t *t = calloc(nc, sizeof(*t));
+
+		if (!t)
+			jsl_nomem(g->C);
+		for (uint32_t k = 0; k < g->ghcap; k++) {
+			if (!g->ghash[k])
+				continue;
+			{
+				const struct cg_global *gl = &g->globals[g->ghash[k] - 1];
+
+				for (h = name_hash(gl->name, gl->len) & (nc - 1); t[h]; h = (h + 1) & (nc - 1))
+					;
+				t[h] = g->ghash[k];
+			}
+		}
+		free(g->ghash);
+		g->ghash = t;
+		g->ghcap = nc;
+	}
+	for (h = name_hash(g->globals[i].name, g->globals[i].len) & (g->ghcap - 1); g->ghash[h];
+	     h = (h + 1) & (g->ghcap - 1))
+		;
+	g->ghash[h] = i + 1;
 }
 
 static bool is_builtin_ns(const char *s, uint32_t len)
@@ -2799,10 +2839,12 @@ static struct cg_global *add_global(struct cg *g, struct jsl_node *at, const cha
 	if (g->nglobals > JSL_MAX_BX)
 		cg_error(g, at, "more than %d global bindings", JSL_MAX_BX + 1);
 	g->globals = grow(g, g->globals, &g->capglobals, g->nglobals + 1, sizeof(*g->globals));
-	gl = &g->globals[g->nglobals++];
+	gl = &g->globals[g->nglobals];
 	memset(gl, 0, sizeof(*gl));
 	gl->name = s;
 	gl->len = len;
+	ghash_add(g, g->nglobals);
+	g->nglobals++;
 	return gl;
 }
 
