@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/tl_test.h"
@@ -587,7 +588,36 @@ static void test_fuel_work(void)
 		   "fuel limit");
 }
 
-TL_SUITE(u_jsl_obj, NULL, NULL, {"programs print what node prints", test_programs},
+/* Compile time is linear in the top-level bindings (it was quadratic: 40k lets took 27 s). */
+static void test_compile_scale(void)
+{
+	const size_t n = 40000;
+	char *src = malloc(n * 32 + 64), *p = src;
+	struct vm_store *st = vm_store_new(0);
+	struct timespec t0, t1;
+	char err[256];
+	uint64_t root;
+	double secs;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "let v%zu = %zu\n", i, i);
+	p += sprintf(p, "v0 + v%zu\n", n - 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CU_ASSERT_EQUAL(jsl_compile(st, "big.jsl", src, (size_t)(p - src), &root, err, sizeof(err)),
+			0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (secs > 10) {
+		printf("\n    compiling %zu top-level lets took %.1f s\n", n, secs);
+		CU_FAIL("compile time is not linear in the bindings");
+	}
+	vm_store_free(st);
+	free(src);
+}
+
+TL_SUITE(u_jsl_obj, NULL, NULL, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
 	 {"the same programs under the installed node", test_live_node},
 	 {"the global input and a top-level return", test_input_and_return},
 	 {"runtime errors with node's messages; try/catch", test_errors},
