@@ -724,6 +724,7 @@ static void pattern_names(struct cg *g, struct jsl_node *p, bool is_const)
 static void expr_to(struct cg *g, struct jsl_node *e, int dst);
 static int expr_any(struct cg *g, struct jsl_node *e);
 static unsigned class_of(const char *s, uint32_t len);
+static int find_native(const char *obj, uint32_t objlen, const char *name, uint32_t len);
 static void prop_key(struct cg *g, struct jsl_node *t, int *k, int *kr);
 static void expr_effect(struct cg *g, struct jsl_node *e);
 static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list);
@@ -838,6 +839,8 @@ static void load_ident(struct cg *g, struct jsl_node *e, int dst)
 	}
 	if (name_eq(e->s, e->len, "undefined", 9))
 		emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+	else if (find_native(NULL, 0, e->s, e->len) >= 0)
+		emit_abx(g, JSL_OP_LOADNAT, dst, (unsigned)find_native(NULL, 0, e->s, e->len));
 	else if (name_eq(e->s, e->len, "input", 5))
 		emit_abc(g, JSL_OP_INPUT, dst, 0, 0);
 	else if (name_eq(e->s, e->len, "NaN", 3))
@@ -1060,8 +1063,9 @@ static void unary(struct cg *g, struct jsl_node *e, int dst)
 	    !is_reserved_global(e->a->s, e->a->len)) {
 		/* typeof of an undeclared name is not an error in JavaScript. */
 		emit_abx(g, JSL_OP_LOADK, dst,
-			 (unsigned)const_cstr(g, is_builtin_ns(e->a->s, e->a->len) ? "object"
-										   : "undefined"));
+			 (unsigned)const_cstr(g, find_native(NULL, 0, e->a->s, e->a->len) >= 0 ? "function"
+						 : is_builtin_ns(e->a->s, e->a->len)		? "object"
+												: "undefined"));
 		return;
 	}
 	switch (e->op) {
@@ -1821,6 +1825,11 @@ static void member(struct cg *g, struct jsl_node *e, int dst)
 				load_num(g, dst, builtin_consts[i].v);
 				return;
 			}
+		}
+		if (find_native(e->a->s, e->a->len, e->s, e->len) >= 0) {
+			emit_abx(g, JSL_OP_LOADNAT, dst,
+				 (unsigned)find_native(e->a->s, e->a->len, e->s, e->len));
+			return;
 		}
 		cg_error(g, e, "'%.*s.%.*s' is not supported in JSLite", (int)e->a->len, e->a->s,
 			 (int)e->len, e->s);

@@ -420,7 +420,7 @@ static NOINLINE int getlen_slow(struct jsl_vm *vm, jv *ra, jv b)
 		return jsl_throw(vm, "TypeError: Cannot read properties of %s (reading 'length')",
 				 jv_is(b, JV_T_NULL) ? "null" : "undefined");
 	if (jv_is(b, JV_T_FUNC)) {
-		*ra = jv_from_num(vm->prog->funcs[jv_payload(b)].nparams);
+		*ra = jv_from_num(jv_is_native(b) ? 1 : vm->prog->funcs[jv_payload(b)].nparams);
 		return 0;
 	}
 	if (!jv_is(b, JV_T_OBJ)) {
@@ -1440,6 +1440,11 @@ static int execute(struct jsl_vm *vm, jv *result)
 				PROTECT(op_keys(vm, RA, *RB));
 				VM_NEXT;
 			}
+			VM_CASE(LOADNAT)
+			{
+				*RA = JV_BOX(JV_T_FUNC, JSL_NATFN + JSL_I_BX(i));
+				VM_NEXT;
+			}
 			VM_CASE(SELF)
 			{
 				*RA = ci->cl ? jv_from_obj(ci->cl)
@@ -1458,6 +1463,10 @@ static int execute(struct jsl_vm *vm, jv *result)
 		struct jsl_clos *cl = NULL;
 		jv *nb = cra + 1;
 
+		if (jv_is_native(f)) {
+			PROTECT(jsl_native_fns[jv_payload(f) - JSL_NATFN](vm, cra + 1, cnargs, cra));
+			goto resume;
+		}
 		if (jv_is(f, JV_T_FUNC)) {
 			fn = &funcs[jv_payload(f)];
 		} else if (jv_is_objtype(f, JSL_OBJ_CLOS)) {
@@ -1545,7 +1554,18 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 	int64_t depth = ci - vm->cis, saved_floor = vm->floor;
 	int rc;
 
-	if (jv_is(f, JV_T_FUNC)) {
+	if (jv_is_native(f)) {
+		/* a copy: the native may write its result over an argument slot */
+		jv *tmp = malloc((n ? n : 1) * sizeof(jv));
+
+		if (!tmp)
+			return jsl_oom(vm, "out of memory");
+		memcpy(tmp, args, n * sizeof(jv));
+		rc = jsl_native_fns[jv_payload(f) - JSL_NATFN](vm, tmp, n, ret);
+		free(tmp);
+		return rc;
+	}
+	if (jv_is(f, JV_T_FUNC) && !jv_is_native(f)) {
 		fn = &vm->prog->funcs[jv_payload(f)];
 	} else if (jv_is_objtype(f, JSL_OBJ_CLOS)) {
 		cl = (struct jsl_clos *)jv_obj(f);

@@ -493,6 +493,12 @@ static inline jv jv_from_obj(const void *o)
 {
 	return JV_BOX(JV_T_OBJ, (uintptr_t)o);
 }
+/* A built-in function as a value: JV_T_FUNC with payload JSL_NATFN + its native number. */
+#define JSL_NATFN 0x10000u
+static inline bool jv_is_native(jv v)
+{
+	return jv_is(v, JV_T_FUNC) && jv_payload(v) >= JSL_NATFN;
+}
 static inline bool jv_is_callable(jv v)
 {
 	return jv_is(v, JV_T_FUNC) || jv_is_objtype(v, JSL_OBJ_CLOS);

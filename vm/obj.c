@@ -605,9 +605,12 @@ int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out)
 				return jsl_char_at(vm, obj, (double)i, out);
 		}
 		if (jv_is(obj, JV_T_FUNC) && key_is(key, "length"))
-			*out = jv_from_num(vm->prog->funcs[jv_payload(obj)].nparams);
+			*out = jv_from_num(jv_is_native(obj) ? 1
+							     : vm->prog->funcs[jv_payload(obj)].nparams);
 		if (jv_is(obj, JV_T_FUNC) && key_is(key, "name")) {
-			const char *n = vm->prog->funcs[jv_payload(obj)].name;
+			const char *n = jv_is_native(obj)
+					    ? jsl_natives[jv_payload(obj) - JSL_NATFN].name
+					    : vm->prog->funcs[jv_payload(obj)].name;
 
 			return jsl_new_str(vm, n, strlen(n), out);
 		}

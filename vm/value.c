@@ -363,7 +363,10 @@ bool jsl_strict_eq(jv a, jv b)
 static void put_func(const struct jsl_prog *p, jv v, struct jsl_buf *b, bool inspect)
 {
 	uint64_t i = jv_payload(v);
-	const char *name = p && i < p->nfuncs ? p->funcs[i].name : "";
+	const char *name = i >= JSL_NATFN && i - JSL_NATFN < JSL_NAT_COUNT
+			       ? jsl_natives[i - JSL_NATFN].name
+		       : p && i < p->nfuncs ? p->funcs[i].name
+					    : "";
 
 	if (inspect) {
 		jsl_buf_puts(b, name[0] ? "[Function: " : "[Function (anonymous)");
@@ -373,7 +376,7 @@ static void put_func(const struct jsl_prog *p, jv v, struct jsl_buf *b, bool ins
 		/* JavaScript would print the source text, which the chunks do not carry. */
 		jsl_buf_puts(b, "function ");
 		jsl_buf_puts(b, name);
-		jsl_buf_puts(b, "() { [bytecode] }");
+		jsl_buf_puts(b, i >= JSL_NATFN ? "() { [native code] }" : "() { [bytecode] }");
 	}
 }
 

@@ -332,6 +332,31 @@ static const struct obj_case cases[] = {
      "[ 1, 2 ] [ [Function (anonymous)], [Function (anonymous)] ]\n"
      "6\n"
      ""},
+    {"natives_as_values",
+     "function outer() { function inner(n) { return n ? inner(n - 1) + 1 : 0 } return inner(5) }\n"
+     "console.log(outer());\n"
+     "const obj = {map: x => x * 2, length: 3, items: [1, 2]};\n"
+     "console.log(obj.map(4), obj.length, obj.items?.[1], obj?.nope?.deep.deeper);\n"
+     "const errs = [];\n"
+     "for (let i = 0; i < 2; i++) { try { throw new Error('e' + i) } catch (e) { errs.push(() => e.message) } }\n"
+     "console.log(errs.map(f => f()));\n"
+     "console.log(typeof Map, typeof Math, typeof console, typeof JSON, typeof parseInt);\n"
+     "console.log(new Error().message === '', String(new Error()), String(new TypeError('x')));\n"
+     "const e = new RangeError('r'); console.log(Object.keys(e), JSON.stringify(e), [1.5, 2.5].map(Math.floor), ['a'].map(console.log).length);\n"
+     "let arr = [1, 2, 3]; arr.length = 0; console.log(arr, [] === [], [1] == '1');\n"
+     "let t = 'n:'; t += 1; t += null; console.log(t);\n"
+     "console.log([1, 2, 3].map(String), ['1', '2', '3'].map(Number), [0, 1, ''].filter(Boolean));",
+     "5\n"
+     "8 3 2 undefined\n"
+     "[ 'e0', 'e1' ]\n"
+     "function object object object function\n"
+     "true Error TypeError: x\n"
+     "a 0 [ 'a' ]\n"
+     "[] {} [ 1, 2 ] 1\n"
+     "[] false true\n"
+     "n:1null\n"
+     "[ '1', '2', '3' ] [ 1, 2, 3 ] [ 1 ]\n"
+     ""},
     {"objects",
      "const o = {b: 2, a: 1, 10: 'x', 2: 'y'};\n"
      "console.log(Object.keys(o), Object.values(o), Object.entries(o));\n"
