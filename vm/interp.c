@@ -896,8 +896,9 @@ static int execute(struct jsl_vm *vm, jv *result)
 	} while (0)
 #define VM_FETCH()                                                                                 \
 	do {                                                                                       \
-		if (jsl_unlikely(--fuel < 0))                                                      \
+		if (jsl_unlikely(fuel <= 0))                                                       \
 			goto out_of_fuel;                                                          \
+		fuel--;                                                                            \
 		i = *pc++;                                                                         \
 	} while (0)
 #ifdef JSL_COMPUTED_GOTO
@@ -1502,6 +1503,19 @@ static int execute(struct jsl_vm *vm, jv *result)
 	}
 	}
 out_of_fuel:
+	if (vm->reserve > 0 && vm->status == VM_OK) {
+		if (vm->slicing && !vm->nested && !floor_depth) {
+			/* the host's slice is used up: yield, resumable at pc */
+			SAVEPC();
+			rc = 1;
+			goto out;
+		}
+		/* inside a callback there is no yielding: borrow from the rest of the budget */
+		fuel += vm->reserve;
+		vm->reserve = 0;
+		if (fuel > 0)
+			goto resume;
+	}
 	fuel = 0;
 	SAVEPC();
 	if (vm->status == VM_OK) {
@@ -1607,7 +1621,7 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 	return rc;
 }
 
-static void vm_free(struct jsl_vm *vm)
+static void jvm_free(struct jsl_vm *vm)
 {
 	jsl_heap_free_all(&vm->heap);
 	jsl_prog_free((struct jsl_prog *)vm->prog);
@@ -1644,57 +1658,60 @@ static char *dup_or_empty(const char *p, size_t n)
 	return s;
 }
 
-int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
-	   struct vm_result *res)
+/* A Tasklet being run: the VM, what the run has produced so far, the fuel it used. */
+struct vm {
+	struct jsl_vm *jvm;
+	struct jsl_prog *prog; /* owned here until the VM takes it */
+	struct vm_result res;  /* status and error; output and value are made by vm_finish */
+	jv result;
+	bool done;
+	uint64_t used;
+	int host_rc; /* -ENOMEM when the host ran out of memory loading */
+};
+
+/* Load the program and prepare main's frame; failures end v (done, status set). */
+static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
+		 const struct vm_limits *lim)
 {
 	static const char *const types[6] = {"undefined", "object", "boolean",
 					     "number",	  "string", "function"};
+	struct jsl_vm *vm = v->jvm;
+	struct vm_result *res = &v->res;
 	struct jsl_prog *prog = NULL;
-	struct jsl_vm *vm;
 	uint64_t fuel0;
-	jv result = JV_UNDEF;
 	int rc;
 
-	memset(res, 0, sizeof(*res));
-	vm = calloc(1, sizeof(*vm));
-	if (!vm) {
-		snprintf(res->error, sizeof(res->error), "out of memory starting the VM");
-		res->status = VM_ERR_MEMORY;
-		return -ENOMEM;
-	}
 	vm->heap.limit = lim && lim->heap_bytes ? lim->heap_bytes : VM_DEFAULT_HEAP;
 	vm->heap.threshold = vm->heap.limit;
 	vm->out.ok = true;
 	vm->out.limit = lim && lim->output_bytes ? lim->output_bytes : VM_DEFAULT_OUTPUT;
 	vm->rng = lim && lim->seed ? lim->seed : 0x9e3779b97f4a7c15ull;
 	fuel0 = lim && lim->fuel ? lim->fuel : VM_DEFAULT_FUEL;
-	vm->fuel = fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0;
-	vm->fuel_limit = vm->fuel;
+	vm->fuel_limit = fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0;
 	vm->exc = JV_HOLE;
 	vm->input = JV_UNDEF;
+	v->done = true;
 
 	rc = jsl_prog_load(st, root, &vm->heap, &prog, res->error, sizeof(res->error));
 	if (rc < 0) {
 		if (vm->heap.oom) {
 			res->status = VM_ERR_MEMORY;
 			rc = 0;
-		} else if (rc == -ENOMEM) {
-			res->status = VM_ERR_LOAD;
 		} else {
 			res->status = VM_ERR_LOAD;
-			rc = 0;
+			if (rc != -ENOMEM)
+				rc = 0;
 		}
-		goto out;
+		return rc;
 	}
 	vm->prog = prog;
 	vm->stack = calloc(JSL_STACK_SLOTS + STACK_SLACK, sizeof(*vm->stack));
 	vm->cis = calloc(FRAMES_START, sizeof(*vm->cis));
 	vm->globals = malloc(((size_t)prog->nglobals + 1) * sizeof(*vm->globals));
 	if (!vm->stack || !vm->cis || !vm->globals) {
-		rc = -ENOMEM;
 		snprintf(res->error, sizeof(res->error), "out of memory starting the VM");
 		res->status = VM_ERR_MEMORY;
-		goto out;
+		return -ENOMEM;
 	}
 	vm->stack_end = vm->stack + JSL_STACK_SLOTS;
 	vm->ci_end = vm->cis + FRAMES_START;
@@ -1712,8 +1729,7 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 		res->status = VM_ERR_MEMORY;
 		snprintf(res->error, sizeof(res->error), "%s: heap limit of %zu bytes too small",
 			 prog->file, vm->heap.limit);
-		rc = 0;
-		goto out;
+		return 0;
 	}
 	vm->heap.threshold =
 	    vm->heap.used + GC_MIN < vm->heap.limit ? vm->heap.used + GC_MIN : vm->heap.limit;
@@ -1729,29 +1745,86 @@ int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim
 		res->status = vm->status == VM_ERR_MEMORY ? VM_ERR_MEMORY : VM_ERR_LOAD;
 		snprintf(res->error, sizeof(res->error), "%.60s: input is not valid JSON: %.150s",
 			 prog->file, strstr(vm->error, ": ") ? strstr(vm->error, ": ") + 2 : vm->error);
-		goto out;
+		return 0;
 	}
+	v->done = false;
+	return 0;
+}
 
-	if (execute(vm, &result) < 0) {
-		res->status = vm->status;
-		memcpy(res->error, vm->error, sizeof(res->error));
+struct vm *vm_new(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
+		  const struct vm_host *host)
+{
+	struct vm *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->jvm = calloc(1, sizeof(*v->jvm));
+	if (!v->jvm) {
+		free(v);
+		return NULL;
 	}
-	res->fuel_used = (uint64_t)(vm->fuel_limit - (vm->fuel < 0 ? 0 : vm->fuel));
-	rc = 0;
-	if (res->status == VM_OK) {
+	v->jvm->host = host;
+	v->result = JV_UNDEF;
+	v->host_rc = setup(v, st, root, lim);
+	if (v->host_rc < 0 && v->res.status == VM_OK)
+		v->res.status = VM_ERR_MEMORY;
+	return v;
+}
+
+int vm_step(struct vm *v, uint64_t fuel)
+{
+	struct jsl_vm *vm = v->jvm;
+	int64_t left, slice, before;
+	int rc;
+
+	if (v->done)
+		return VM_STEP_DONE;
+	left = vm->fuel_limit - (int64_t)v->used;
+	if (left < 0)
+		left = 0;
+	slice = fuel < (uint64_t)left ? (int64_t)fuel : left;
+	vm->fuel = slice;
+	vm->reserve = left - slice;
+	vm->slicing = slice < left;
+	before = slice + vm->reserve;
+	rc = execute(vm, &v->result);
+	v->used += (uint64_t)(before - ((vm->fuel < 0 && rc < 0 ? 0 : vm->fuel) + vm->reserve));
+	if (rc == 1)
+		return VM_STEP_YIELD;
+	v->done = true;
+	if (rc < 0) {
+		v->res.status = vm->status;
+		memcpy(v->res.error, vm->error, sizeof(v->res.error));
+	}
+	return VM_STEP_DONE;
+}
+
+int vm_finish(struct vm *v, struct vm_result *res)
+{
+	struct jsl_vm *vm = v->jvm;
+	int rc = 0;
+
+	*res = v->res;
+	res->output = NULL;
+	res->value = NULL;
+	res->fuel_used = v->used;
+	if (!v->done) {
+		res->status = VM_ERR_FUEL;
+		snprintf(res->error, sizeof(res->error), "%s: stopped before the end",
+			 vm->prog ? vm->prog->file : "?");
+	}
+	if (v->done && res->status == VM_OK) {
 		struct jsl_buf b = {.ok = true};
 
-		jsl_inspect_buf(prog, result, &b);
+		jsl_inspect_buf(vm->prog, v->result, &b);
 		if (!b.ok) {
 			free(b.p);
 			res->status = VM_ERR_MEMORY;
-			snprintf(res->error, sizeof(res->error),
-				 "out of memory rendering the result");
+			snprintf(res->error, sizeof(res->error), "out of memory rendering the result");
 		} else {
 			res->value = b.p;
 		}
 	}
-out:
 	res->output = dup_or_empty(vm->out.p, vm->out.p ? vm->out.len : 0);
 	if (!res->value)
 		res->value = dup_or_empty(NULL, 0);
@@ -1761,9 +1834,34 @@ out:
 	} else {
 		res->output_len = vm->out.p ? vm->out.len : 0;
 	}
-	if (!vm->prog)
-		jsl_prog_free(prog);
-	vm_free(vm);
+	return rc;
+}
+
+void vm_free(struct vm *v)
+{
+	if (!v)
+		return;
+	jvm_free(v->jvm);
+	free(v);
+}
+
+int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
+	   struct vm_result *res)
+{
+	struct vm *v = vm_new(st, root, lim, NULL);
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!v) {
+		snprintf(res->error, sizeof(res->error), "out of memory starting the VM");
+		res->status = VM_ERR_MEMORY;
+		return -ENOMEM;
+	}
+	vm_step(v, UINT64_MAX);
+	rc = vm_finish(v, res);
+	if (!rc && v->host_rc == -ENOMEM)
+		rc = -ENOMEM;
+	vm_free(v);
 	return rc;
 }
 

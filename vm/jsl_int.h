@@ -693,6 +693,9 @@ struct jsl_vm {
 	int64_t floor; /* frame index whose return ends the innermost execute */
 	uint64_t gc_work;
 	uint32_t nested; /* executes running inside natives (jsl_call) */
+	int64_t reserve; /* fuel beyond the current slice (vm_step) */
+	bool slicing;	 /* running a slice: running out of fuel yields */
+	const struct vm_host *host;
 	int64_t fuel_limit;
 };
 

@@ -642,7 +642,78 @@ static void test_compile_scale(void)
 	free(src);
 }
 
-TL_SUITE(u_jsl_obj, NULL, NULL, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
+struct host_log {
+	char text[256];
+	size_t len;
+	uint64_t draws;
+};
+
+static uint64_t host_random(void *ctx)
+{
+	((struct host_log *)ctx)->draws++;
+	return 1ull << 63; /* Math.random() = 0.5 */
+}
+
+static int host_output(void *ctx, const char *line, size_t len)
+{
+	struct host_log *h = ctx;
+
+	if (h->len + len >= sizeof(h->text))
+		return -1;
+	memcpy(h->text + h->len, line, len);
+	h->len += len;
+	h->text[h->len] = 0;
+	return 0;
+}
+
+/* vm_new/vm_step: a run in slices ends exactly as vm_run ends; the host's random and output. */
+static void test_step(void)
+{
+	const char *src = "let s = 0\nfor (let i = 0; i < 20000; i++) s += i % 7\n"
+			  "console.log('sum', s, Math.random());\n[1, 2].map(x => x * s)";
+	struct vm_store *st = vm_store_new(0);
+	struct host_log log = {0};
+	struct vm_host host = {.ctx = &log, .random = host_random, .output = host_output};
+	struct vm_limits lim = {.seed = 1};
+	struct vm_result whole, sliced;
+	char err[256];
+	uint64_t root;
+	struct vm *v;
+	int yields = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL_FATAL(jsl_compile(st, "p.jsl", src, strlen(src), &root, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vm_run(st, root, &lim, &whole), 0);
+	v = vm_new(st, root, &lim, &host);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	while (vm_step(v, 1000) == VM_STEP_YIELD)
+		yields++;
+	CU_ASSERT(yields >= 50);
+	CU_ASSERT_EQUAL(vm_finish(v, &sliced), 0);
+	CU_ASSERT_EQUAL(sliced.status, VM_OK);
+	CU_ASSERT_STRING_EQUAL(sliced.value, whole.value);
+	CU_ASSERT_EQUAL(sliced.fuel_used, whole.fuel_used);
+	CU_ASSERT_STRING_EQUAL(sliced.output, ""); /* the host took it */
+	CU_ASSERT_STRING_EQUAL(log.text, "sum 59997 0.5\n");
+	CU_ASSERT_EQUAL(log.draws, 1);
+	vm_result_free(&sliced);
+	vm_free(v);
+	/* the overall bound still holds across slices */
+	lim.fuel = 5000;
+	v = vm_new(st, root, &lim, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	while (vm_step(v, 700) == VM_STEP_YIELD)
+		;
+	CU_ASSERT_EQUAL(vm_finish(v, &sliced), 0);
+	CU_ASSERT_EQUAL(sliced.status, VM_ERR_FUEL);
+	CU_ASSERT(sliced.fuel_used <= 5000);
+	vm_result_free(&sliced);
+	vm_free(v);
+	vm_result_free(&whole);
+	vm_store_free(st);
+}
+
+TL_SUITE(u_jsl_obj, NULL, NULL, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
 	 {"the same programs under the installed node", test_live_node},
 	 {"the global input and a top-level return", test_input_and_return},
 	 {"runtime errors with node's messages; try/catch", test_errors},
