@@ -1341,8 +1341,35 @@ static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
 		break;
 	}
 	case JSL_N_OBJECT: {
-		int keys[64], nk = 0;
+		int keys[64], nk = 0, jok, jundef, nul = reg_alloc(g, 1);
+		char msg[160];
+		const struct jsl_node *first = t->list;
 
+		/* V8's message for destructuring null or undefined */
+		emit_abc(g, JSL_OP_JNULLISH, src, 0, 0);
+		jok = emit_jump(g);
+		emit_abc(g, JSL_OP_LOADNULL, nul, 0, 0);
+		emit_abc(g, JSL_OP_JSEQ, src, nul, 0);
+		jundef = emit_jump(g);
+		for (int pass = 0; pass < 2; pass++) {
+			const char *what = pass ? "undefined" : "null";
+
+			if (pass)
+				patch_here(g, jundef);
+			if (first && first->kind == JSL_N_PROP && !(first->flag & JSL_NF_COMPUTED) &&
+			    first->a->kind == JSL_N_STR)
+				snprintf(msg, sizeof(msg),
+					 "TypeError: Cannot destructure property '%.*s' of '%s' as it "
+					 "is %s.",
+					 (int)(first->a->len > 60 ? 60 : first->a->len), first->a->s, what,
+					 what);
+			else
+				snprintf(msg, sizeof(msg),
+					 "TypeError: Cannot destructure '%s' as it is %s.", what, what);
+			emit_throw(g, msg);
+		}
+		patch_here(g, jok);
+		g->fs->freereg = nul;
 		for (struct jsl_node *x = t->list; x; x = x->next) {
 			int r = reg_alloc(g, 1);
 

@@ -649,7 +649,10 @@ static NOINLINE int op_in(struct jsl_vm *vm, jv *ra, jv key, jv obj)
 		int rc;
 
 		jsl_to_string_buf(vm->prog, key, &kb);
-		jsl_inspect_buf(vm->prog, obj, &ob);
+		if (jv_is(obj, JV_T_STR))
+			jsl_to_string_buf(vm->prog, obj, &ob);
+		else
+			jsl_inspect_buf(vm->prog, obj, &ob);
 		rc = jsl_throw(vm, "TypeError: Cannot use 'in' operator to search for '%.60s' in %.60s",
 			       kb.ok && kb.p ? kb.p : "", ob.ok && ob.p ? ob.p : "");
 		free(kb.p);

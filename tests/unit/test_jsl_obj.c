@@ -120,6 +120,32 @@ static const struct obj_case cases[] = {
      "u 1\n"
      "2\n"
      ""},
+    {"error_messages",
+     "try { for (const a of 5) ; } catch (e) { console.log(e.message) }\n"
+     "try { [...{}] } catch (e) { console.log(e.message) }\n"
+     "try { new Map([1]) } catch (e) { console.log(e.message) }\n"
+     "try { const {a} = null } catch (e) { console.log(e.message) }\n"
+     "try { const [a] = {} } catch (e) { console.log(e.message) }\n"
+     "try { 'x' in 'abc' } catch (e) { console.log(e.message) }\n"
+     "try { [].reduce((a,b)=>a) } catch (e) { console.log(e.message) }\n"
+     "try { 'abc'.repeat(-1) } catch (e) { console.log(e.message) }\n"
+     "try { (1).toFixed(200) } catch (e) { console.log(e.message) }\n"
+     "try { undefined.x = 1 } catch (e) { console.log(e.message) }\n"
+     "try { JSON.parse('') } catch (e) { console.log(e.message) }\n"
+     "try { JSON.parse('[1,]') } catch (e) { console.log(e.message) }",
+     "5 is not iterable\n"
+     "{} is not iterable\n"
+     "Iterator value 1 is not an entry object\n"
+     "Cannot destructure property 'a' of 'null' as it is null.\n"
+     "{} is not iterable\n"
+     "Cannot use 'in' operator to search for 'x' in abc\n"
+     "Reduce of empty array with no initial value\n"
+     "Invalid count value: -1\n"
+     "toFixed() digits argument must be between 0 and 100\n"
+     "Cannot set properties of undefined (setting 'x')\n"
+     "Unexpected end of JSON input\n"
+     "Unexpected token ']', \"[1,]\" is not valid JSON\n"
+     ""},
     {"exceptions",
      "try { [1, 2, 3].forEach(x => { if (x == 2) throw new Error('in cb ' + x); }); } catch (e) { console.log(e.message); }\n"
      "try { let q = null; q.foo; } catch (e) { console.log(e instanceof TypeError, e.name, e.message); }\n"
