@@ -301,7 +301,7 @@ out:
 
 static inline double js_mod(double a, double b)
 {
-	if (a >= 0 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
+	if (a >= 1 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
 	    b == (int32_t)b)
 		return (double)((int32_t)a % (int32_t)b);
 	return fmod(a, b);
