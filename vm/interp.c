@@ -168,6 +168,9 @@ static void collect(struct jsl_heap *h, void *ctx)
 	h->threshold = h->used * 2 > GC_MIN ? h->used * 2 : GC_MIN;
 	if (h->threshold > h->limit)
 		h->threshold = h->limit;
+#ifdef JSL_GC_TORTURE
+	h->threshold = 0; /* a debugging build: collect at every allocation */
+#endif
 	/* Collections cost fuel, so a heap kept near its bound cannot make a run unbounded. */
 	vm->gc_fuel += work / GC_WORK_PER_FUEL + 1;
 }
@@ -1565,21 +1568,29 @@ out:
 int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 {
 	struct jsl_ci *ci = vm->ci;
-	jv *top = ci->base + ci->fn->nregs;
+	jv *top = live_top(vm); /* above the frame's registers and any arguments past them */
 	const struct jsl_func *fn;
 	struct jsl_clos *cl = NULL;
 	int64_t depth = ci - vm->cis, saved_floor = vm->floor;
 	int rc;
 
 	if (jv_is_native(f)) {
-		/* a copy: the native may write its result over an argument slot */
-		jv *tmp = malloc((n ? n : 1) * sizeof(jv));
+		/*
+		 * The native's result and arguments in registers past this frame, which
+		 * the frame's argument count keeps visible to the collector meanwhile.
+		 */
+		uint32_t nargs = ci->nargs;
 
-		if (!tmp)
-			return jsl_oom(vm, "out of memory");
-		memcpy(tmp, args, n * sizeof(jv));
-		rc = jsl_native_fns[jv_payload(f) - JSL_NATFN](vm, tmp, n, ret);
-		free(tmp);
+		if (top + 1 + n > vm->stack_end)
+			return stack_overflow(vm);
+		memmove(top + 1, args, n * sizeof(jv));
+		top[0] = JV_UNDEF;
+		if (top + 1 + n > vm->hwm)
+			vm->hwm = top + 1 + n;
+		ci->nargs = (uint32_t)(top + 1 + n - ci->base);
+		rc = jsl_native_fns[jv_payload(f) - JSL_NATFN](vm, top + 1, n, top);
+		vm->ci->nargs = nargs;
+		*ret = top[0];
 		return rc;
 	}
 	if (jv_is(f, JV_T_FUNC) && !jv_is_native(f)) {
@@ -1736,6 +1747,9 @@ static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
 	}
 	vm->heap.threshold =
 	    vm->heap.used + GC_MIN < vm->heap.limit ? vm->heap.used + GC_MIN : vm->heap.limit;
+#ifdef JSL_GC_TORTURE
+	vm->heap.threshold = 0;
+#endif
 	vm->heap.collect = collect;
 	vm->heap.ctx = vm;
 	vm->ci = vm->cis;

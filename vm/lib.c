@@ -191,11 +191,16 @@ static int new_tarr(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *
 		len = (uint32_t)d;
 	}
 	t = jsl_obj_alloc(&vm->heap, JSL_OBJ_TARR, sizeof(*t));
+	if (t && !jsl_root_push(vm, jv_from_obj(t)))
+		t = NULL;
 	if (!t || !jsl_heap_charge(&vm->heap, &t->h, (int64_t)(len * esize[kind]))) {
+		if (t)
+			jsl_root_pop(vm, 1);
 		if (jv_is(tmp, JV_T_OBJ))
 			jsl_root_pop(vm, 1);
 		return jsl_oom(vm, "heap limit reached");
 	}
+	jsl_root_pop(vm, 1);
 	t->kind = (uint8_t)kind;
 	t->p = calloc(len ? len : 1, esize[kind]);
 	if (!t->p) {
@@ -993,7 +998,13 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		memcpy(ARR(*ret)->v, a->v + s, del * sizeof(jv));
 		ARR(*ret)->len = del;
 		if (ins > del) {
-			if (jsl_arr_resize(vm, a, old + ins - del) < 0)
+			int rc;
+
+			if (!jsl_root_push(vm, *ret))
+				return oom(vm);
+			rc = jsl_arr_resize(vm, a, old + ins - del);
+			jsl_root_pop(vm, 1);
+			if (rc < 0)
 				return -1;
 		}
 		memmove(a->v + s + ins, a->v + s + del, (old - s - del) * sizeof(jv));
@@ -1596,7 +1607,28 @@ static int str_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 
 /* ---- dispatch --------------------------------------------------------------------- */
 
+static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret);
+
+/*
+ * ret may be the receiver's register (INVOKE writes the result over the
+ * receiver): the methods build their result in a local and the receiver
+ * stays rooted until they are done.
+ */
 int jsl_lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
+{
+	jv out = JV_UNDEF;
+	int rc;
+
+	if (!jsl_root_push(vm, recv[0]))
+		return oom(vm);
+	rc = lib_invoke(vm, m, recv, n, &out);
+	jsl_root_pop(vm, 1);
+	if (!rc)
+		*ret = out;
+	return rc;
+}
+
+static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 {
 	jv self = recv[0];
 

@@ -87,11 +87,18 @@ struct jsl_str *jsl_str_builder(struct jsl_heap *h, const char *p, size_t len, s
 		cap = VM_STR_MAX + 1;
 	if (len >= cap)
 		return NULL;
+	/* collect first: the new string is not reachable until the caller stores it */
+	if (h->collect && h->used + sizeof(*s) + cap > h->threshold)
+		h->collect(h, h->ctx);
+	if (h->used + sizeof(*s) + cap > h->limit) {
+		h->oom = true;
+		return NULL;
+	}
 	s = jsl_str_new(h, NULL, 0);
 	if (!s)
 		return NULL;
-	if (!jsl_heap_charge(h, &s->h, (int64_t)cap))
-		return NULL;
+	h->used += cap;
+	s->h.size += (uint32_t)cap;
 	buf = malloc(cap);
 	if (!buf) {
 		h->oom = true;
