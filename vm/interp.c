@@ -588,6 +588,18 @@ static unsigned typeof_index(jv v)
 
 /* ---- objects, closures, exceptions: slow paths ------------------------------------ */
 
+/*
+ * An instruction found a value the compiler never puts there (a crafted or
+ * corrupt graph): end the run instead of trusting it.
+ */
+static NOINLINE int bad_code(struct jsl_vm *vm)
+{
+	int rc = jsl_throw(vm, "TypeError: invalid bytecode (an operand of the wrong kind)");
+
+	vm->exc = JV_HOLE; /* not catchable */
+	return rc;
+}
+
 static NOINLINE int op_ospread(struct jsl_vm *vm, jv dst, jv src)
 {
 	jv keys;
@@ -1272,11 +1284,15 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(APPEND)
 			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_ARR)))
+					PROTECT(bad_code(vm));
 				PROTECT(jsl_arr_push(vm, (struct jsl_arr *)jv_obj(*RA), *RB));
 				VM_NEXT;
 			}
 			VM_CASE(SPREAD)
 			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_ARR)))
+					PROTECT(bad_code(vm));
 				PROTECT(jsl_spread(vm, (struct jsl_arr *)jv_obj(*RA), *RB));
 				VM_NEXT;
 			}
@@ -1287,6 +1303,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(OSPREAD)
 			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_OBJ)))
+					PROTECT(bad_code(vm));
 				PROTECT(op_ospread(vm, *RA, *RB));
 				VM_NEXT;
 			}
@@ -1357,7 +1375,11 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(GETCELL)
 			{
-				jv v = ((struct jsl_cell *)jv_obj(*RB))->v;
+				jv v;
+
+				if (jsl_unlikely(!jv_is_objtype(*RB, JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				v = ((struct jsl_cell *)jv_obj(*RB))->v;
 
 				if (jsl_unlikely(v == JV_HOLE))
 					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
@@ -1366,12 +1388,18 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(SETCELL)
 			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
 				((struct jsl_cell *)jv_obj(*RA))->v = *RB;
 				VM_NEXT;
 			}
 			VM_CASE(SETCELLC)
 			{
-				struct jsl_cell *c = (struct jsl_cell *)jv_obj(*RA);
+				struct jsl_cell *c;
+
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				c = (struct jsl_cell *)jv_obj(*RA);
 
 				if (jsl_unlikely(c->v == JV_HOLE))
 					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
@@ -1380,7 +1408,12 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(GETUPV)
 			{
-				jv v = ((struct jsl_cell *)jv_obj(ci->cl->up[JSL_I_B(i)]))->v;
+				jv v;
+
+				if (jsl_unlikely(!ci->cl || JSL_I_B(i) >= ci->cl->nup ||
+						 !jv_is_objtype(ci->cl->up[JSL_I_B(i)], JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				v = ((struct jsl_cell *)jv_obj(ci->cl->up[JSL_I_B(i)]))->v;
 
 				if (jsl_unlikely(v == JV_HOLE))
 					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
@@ -1389,7 +1422,12 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(SETUPV)
 			{
-				struct jsl_cell *c = (struct jsl_cell *)jv_obj(ci->cl->up[JSL_I_B(i)]);
+				struct jsl_cell *c;
+
+				if (jsl_unlikely(!ci->cl || JSL_I_B(i) >= ci->cl->nup ||
+						 !jv_is_objtype(ci->cl->up[JSL_I_B(i)], JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				c = (struct jsl_cell *)jv_obj(ci->cl->up[JSL_I_B(i)]);
 
 				if (jsl_unlikely(c->v == JV_HOLE))
 					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
@@ -1398,6 +1436,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(COPYCELL)
 			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
 				PROTECT(op_newcell(vm, RA, ((struct jsl_cell *)jv_obj(*RA))->v));
 				VM_NEXT;
 			}
@@ -1414,6 +1454,9 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(ENDTRY)
 			{
+				if (jsl_unlikely(!vm->nhs ||
+						 vm->hs[vm->nhs - 1].depth != (uint32_t)(ci - vm->cis)))
+					PROTECT(bad_code(vm));
 				vm->nhs--;
 				VM_NEXT;
 			}

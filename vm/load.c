@@ -421,6 +421,17 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 		}
 		if (rc)
 			return rc;
+		if ((op == JSL_OP_CALLV || op == JSL_OP_NCALLV || op == JSL_OP_INVOKEV) &&
+		    JSL_I_A(ins) + 1 >= f->nregs)
+			return vm_fail(-EINVAL, err, errlen,
+				       "function %s, instruction %u (%s): the argument array register "
+				       "is past the registers",
+				       fname, pc, jsl_op_names[op]);
+		if (op == JSL_OP_LOADFN && p->funcs[JSL_I_BX(ins)].nup)
+			return vm_fail(-EINVAL, err, errlen,
+				       "function %s, instruction %u (LOADFN): function %u needs a "
+				       "closure",
+				       fname, pc, JSL_I_BX(ins));
 		if (op == JSL_OP_CLOSURE) {
 			const struct jsl_func *t = &p->funcs[JSL_I_BX(ins)];
 
