@@ -739,7 +739,72 @@ static void test_step(void)
 	vm_store_free(st);
 }
 
-TL_SUITE(u_jsl_obj, NULL, NULL, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
+/* Find the first instruction with opcode op in function fidx; its 4 bytes, or NULL. */
+static uint8_t *find_ins(struct vm_store *st, uint64_t root, unsigned fidx, unsigned op)
+{
+	const struct vm_chunk *r = vm_store_get(st, root);
+	const struct vm_chunk *tab = vm_store_get(st, r->s[JSL_ROOT_S_FUNC].v.link);
+	const struct vm_chunk *f = vm_store_get(st, tab->s[fidx].v.link);
+	uint64_t id = f->s[JSL_FUNC_S_CODE].v.link;
+
+	while (id) {
+		struct vm_chunk *c = vm_store_get_mut(st, id);
+
+		for (unsigned k = 0; k < VM_CHUNK_SLOTS - 1; k++) {
+			if (c->s[k].type != VM_SLOT_BYTES)
+				continue;
+			for (unsigned h = 0; h < c->s[k].len / 4u; h++)
+				if (c->s[k].v.b[4 * h] == op)
+					return c->s[k].v.b + 4 * h;
+		}
+		id = c->s[JSL_S_NEXT].type == VM_SLOT_LINK ? c->s[JSL_S_NEXT].v.link : 0;
+	}
+	return NULL;
+}
+
+/* A crafted graph cannot make the interpreter misuse an object. */
+static void test_crafted(void)
+{
+	const char *src = "function mk() { let n = 0; return () => ++n }\nconst f = mk()\nf()\n"
+			  "let a = [1]\na";
+	struct vm_store *st = vm_store_new(0);
+	struct vm_result res;
+	char err[256];
+	uint64_t root;
+	uint8_t *ins;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL_FATAL(jsl_compile(st, "p.jsl", src, strlen(src), &root, err, sizeof(err)), 0);
+	/* a closure loaded as a plain function: rejected when loading */
+	ins = find_ins(st, root, 1, JSL_OP_CLOSURE);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ins);
+	ins[0] = JSL_OP_LOADFN;
+	CU_ASSERT_EQUAL(vm_run(st, root, NULL, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_ERR_LOAD);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "needs a closure"));
+	vm_result_free(&res);
+	ins[0] = JSL_OP_CLOSURE;
+	/* APPEND into something that is not an array: an error, not a crash */
+	ins = find_ins(st, root, 0, JSL_OP_APPEND);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ins);
+	ins[1] = ins[2]; /* append R[B] to itself: a number */
+	CU_ASSERT_EQUAL(vm_run(st, root, NULL, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_ERR_RUNTIME);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "invalid bytecode"));
+	vm_result_free(&res);
+	/* a cell operand that is not a cell */
+	ins = find_ins(st, root, 1, JSL_OP_NEWCELL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ins);
+	ins[0] = JSL_OP_LOADU;
+	ins[2] = ins[3] = 0;
+	CU_ASSERT_EQUAL(vm_run(st, root, NULL, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_ERR_RUNTIME);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "invalid bytecode"));
+	vm_result_free(&res);
+	vm_store_free(st);
+}
+
+TL_SUITE(u_jsl_obj, NULL, NULL, {"crafted bytecode cannot misuse objects", test_crafted}, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
 	 {"the same programs under the installed node", test_live_node},
 	 {"the global input and a top-level return", test_input_and_return},
 	 {"runtime errors with node's messages; try/catch", test_errors},
