@@ -796,6 +796,25 @@ static bool is_ready_local(struct cg *g, const struct jsl_node *e)
 
 static void undefined_name(struct cg *g, struct jsl_node *e)
 {
+	static const struct {
+		const char *name, *why;
+	} outside[] = {
+	    {"arguments", "'arguments' is not supported in JSLite (use a rest parameter: "
+			  "function f(...args))"},
+	    {"Date", "'Date' is not supported in JSLite (a Tasklet's result may not depend on "
+		     "the clock)"},
+	    {"Symbol", "'Symbol' is not supported in JSLite"},
+	    {"Proxy", "'Proxy' is not supported in JSLite"},
+	    {"Reflect", "'Reflect' is not supported in JSLite"},
+	    {"Promise", "'Promise' is not supported in JSLite (no async code)"},
+	    {"eval", "'eval' is not supported in JSLite"},
+	    {"RegExp", "regular expressions are not supported in JSLite"},
+	    {"BigInt", "'BigInt' is not supported in JSLite"},
+	};
+
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+		if (name_eq(e->s, e->len, outside[i].name, (uint32_t)strlen(outside[i].name)))
+			cg_error(g, e, "%s", outside[i].why);
 	if (is_builtin_ns(e->s, e->len))
 		cg_error(g, e, "'%.*s' can only be used to call its functions in JSLite (e.g. %s)",
 			 (int)e->len, e->s, e->s[0] == 'c' ? "console.log(...)" : "Math.floor(x)");

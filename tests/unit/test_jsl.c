@@ -121,6 +121,13 @@ static void test_semantic_errors(void)
 	    {"let x = [] instanceof Foo",
 	     "prog.jsl:1:23: instanceof is only supported with built-in classes in JSLite (Array, "
 	     "Object, Map, Set, Error, TypeError, ...)"},
+	    {"function f() { return arguments.length }",
+	     "prog.jsl:1:23: 'arguments' is not supported in JSLite (use a rest parameter: "
+	     "function f(...args))"},
+	    {"let t = Date.now()",
+	     "prog.jsl:1:9: 'Date' is not supported in JSLite (a Tasklet's result may not depend "
+	     "on the clock)"},
+	    {"eval('1')", "prog.jsl:1:1: 'eval' is not supported in JSLite"},
 	    {"let x = 1; delete x",
 	     "prog.jsl:1:12: Delete of an unqualified identifier in strict mode."},
 	};
