@@ -149,12 +149,32 @@ static unsigned put_format(const struct jsl_vm *vm, struct jsl_buf *b, const jv 
 			break;
 		}
 		case 'j':
-			if (jv_is(a, JV_T_STR))
+			if (jv_is(a, JV_T_STR)) {
 				put_json_str(b, jv_str(a));
-			else if (jv_is_num(a) && !isfinite(jv_num(a)))
+			} else if (jv_is_num(a) && !isfinite(jv_num(a))) {
 				jsl_buf_puts(b, "null");
-			else
+			} else if (jv_is_num(a) && jv_num(a) == 0) {
+				jsl_buf_putc(b, '0'); /* JSON has no -0 */
+			} else if (jv_is(a, JV_T_OBJ)) {
+				/* JSON.stringify; a cycle prints as util.format's [Circular] */
+				struct jsl_vm *mvm = (struct jsl_vm *)vm;
+				struct jsl_buf t = {.ok = true};
+				int rc = jsl_json_stringify(mvm, a, "", &t);
+
+				if (rc < 0 && mvm->status == VM_ERR_RUNTIME && mvm->exc != JV_HOLE) {
+					mvm->status = VM_OK;
+					mvm->exc = JV_HOLE;
+					mvm->error[0] = '\0';
+					jsl_buf_puts(b, "[Circular]");
+				} else if (rc == 0 && t.p) {
+					jsl_buf_put(b, t.p, t.len);
+				} else if (rc == 1) {
+					jsl_buf_puts(b, "undefined");
+				}
+				free(t.p);
+			} else {
 				jsl_inspect_buf(vm->prog, a, b);
+			}
 			break;
 		case 'c':
 			break;
@@ -183,6 +203,8 @@ static int nat_log(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 		put_arg(vm, o, args[i]);
 	}
 	jsl_buf_putc(o, '\n');
+	if (vm->status != VM_OK) /* the heap bound, hit while formatting %j */
+		return -1;
 	if (o->ok && vm->host && vm->host->output) {
 		/* the host takes the line; the VM keeps none of it */
 		int hrc = vm->host->output(vm->host->ctx, o->p + start, o->len - start);

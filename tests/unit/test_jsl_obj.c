@@ -181,6 +181,16 @@ static const struct obj_case cases[] = {
      "no binding\n"
      "Maximum call stack size exceeded\n"
      ""},
+    {"format_directives",
+     "console.log('%s|%j|%o|%O', [1, 2], {a: [1]}, {b: 2}, [3]);\n"
+     "console.log('%s', {a: 1}, '%j', -0);\n"
+     "console.log('%j', -0, '%d', '0x10', '%i', '0x10');\n"
+     "console.log('x %j y', [1, 'a', null, undefined]);",
+     "[ 1, 2 ]|{\"a\":[1]}|{ b: 2 }|[ 3 ]\n"
+     "{ a: 1 } %j -0\n"
+     "0 %d 0x10 %i 0x10\n"
+     "x [1,\"a\",null,null] y\n"
+     ""},
     {"hoisting",
      "console.log(typeof later, later(2));\n"
      "function later(x) { return x * 3 }\n"
