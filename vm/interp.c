@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,13 @@
 
 #define NOINLINE __attribute__((noinline))
 
+/* Registers below hwm hold values; extend that to upto (new registers are undefined). */
+static inline void init_regs(struct jsl_vm *vm, jv *upto)
+{
+	while (vm->hwm < upto)
+		*vm->hwm++ = JV_UNDEF;
+}
+
 /* ---- garbage collection ---------------------------------------------------------- */
 
 static void scan(struct jsl_vm *vm, struct jsl_obj *o);
@@ -52,9 +60,13 @@ static void mark(struct jsl_vm *vm, jv v)
 	struct jsl_obj *o;
 
 	if (jv_is(v, JV_T_STR)) {
-		jv_str(v)->h.mark = 1;
-		if (jv_str(v)->base)
-			jv_str(v)->base->h.mark = 1;
+		struct jsl_str *s = jv_str(v);
+
+		if (s->h.fixed) /* constants and shared strings: kept anyway, never written */
+			return;
+		s->h.mark = 1;
+		if (s->base)
+			s->base->h.mark = 1;
 		return;
 	}
 	if (!jv_is(v, JV_T_OBJ))
@@ -798,6 +810,7 @@ static NOINLINE int spread_args(struct jsl_vm *vm, jv *nb, jv arr, uint32_t *nar
 	a = (struct jsl_arr *)jv_obj(arr);
 	if (a->len > 65535 || nb + a->len + JSL_MAX_REGS > vm->stack_end)
 		return stack_overflow(vm);
+	init_regs(vm, nb + a->len);
 	memmove(nb, a->v, a->len * sizeof(jv));
 	*nargs = a->len;
 	return 0;
@@ -896,6 +909,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 		vm->fuel = fuel;                                                                   \
 		prc_ = (call);                                                                     \
 		fuel = vm->fuel;                                                                   \
+		ci = vm->ci; /* a callback may have moved the frame array */                       \
 		if (jsl_unlikely(prc_ < 0))                                                        \
 			goto fail;                                                                 \
 		if (jsl_unlikely(vm->gc_fuel)) {                                                   \
@@ -1535,10 +1549,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 		}
 		for (unsigned k = cnargs; k < fn->nparams; k++)
 			nb[k] = JV_UNDEF;
-		if (nb + fn->nregs > vm->hwm)
-			vm->hwm = nb + fn->nregs;
-		if (nb + cnargs > vm->hwm)
-			vm->hwm = nb + cnargs;
+		init_regs(vm, nb + (fn->nregs > cnargs ? fn->nregs : cnargs));
 		SAVEPC();
 		ci++;
 		ci->fn = fn;
@@ -1626,10 +1637,9 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 
 		if (top + 1 + n > vm->stack_end)
 			return stack_overflow(vm);
+		init_regs(vm, top + 1 + n);
 		memmove(top + 1, args, n * sizeof(jv));
 		top[0] = JV_UNDEF;
-		if (top + 1 + n > vm->hwm)
-			vm->hwm = top + 1 + n;
 		ci->nargs = (uint32_t)(top + 1 + n - ci->base);
 		rc = jsl_native_fns[jv_payload(f) - JSL_NATFN](vm, top + 1, n, top);
 		vm->ci->nargs = nargs;
@@ -1656,6 +1666,7 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 			return -1;
 		ci = vm->ci;
 	}
+	init_regs(vm, top + 1 + n + fn->nregs);
 	top[0] = f;
 	memmove(top + 1, args, n * sizeof(jv));
 	for (unsigned k = n; k < fn->nparams; k++)
@@ -1666,8 +1677,6 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 	ci[1].base = top + 1;
 	ci[1].pc = fn->code;
 	vm->ci = ci + 1;
-	if (top + 1 + fn->nregs + n > vm->hwm)
-		vm->hwm = top + 1 + fn->nregs + n;
 	vm->floor = depth + 1;
 	*ret = JV_UNDEF;
 	vm->nested++;
@@ -1692,15 +1701,46 @@ static void jvm_free(struct jsl_vm *vm)
 	free(vm);
 }
 
-static int fixed_str(struct jsl_vm *vm, const char *s, size_t n, jv *out)
-{
-	struct jsl_str *str = jsl_str_new(&vm->heap, s, n);
+/*
+ * The one-character strings, '' and the typeof names are the same for every
+ * run: made once per process, never freed, never written (the collector
+ * does not mark fixed strings and their hashes are computed here).
+ */
+static struct jsl_str *shared_strs[128 + 1 + 6];
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
 
-	if (!str)
-		return -ENOMEM;
-	str->h.fixed = 1;
-	*out = jv_from_str(str);
-	return 0;
+static struct jsl_str *shared_str(const char *p, size_t n)
+{
+	struct jsl_str *s = calloc(1, sizeof(*s) + n + 1);
+
+	if (!s || (uintptr_t)s > JV_PAYLOAD) {
+		free(s);
+		return NULL;
+	}
+	memcpy(s->data, p, n);
+	s->s = s->data;
+	s->len = (uint32_t)n;
+	s->h.type = JSL_OBJ_STR;
+	s->h.fixed = 1;
+	s->h.size = (uint32_t)(sizeof(*s) + n + 1);
+	jsl_str_measure(s);
+	s->hash = jsl_val_hash(jv_from_str(s));
+	return s;
+}
+
+static void make_shared_strs(void)
+{
+	static const char *const types[6] = {"undefined", "object", "boolean",
+					     "number",	  "string", "function"};
+
+	for (unsigned c = 0; c < 128; c++) {
+		char ch = (char)c;
+
+		shared_strs[c] = shared_str(&ch, 1);
+	}
+	shared_strs[128] = shared_str("", 0);
+	for (unsigned t = 0; t < 6; t++)
+		shared_strs[129 + t] = shared_str(types[t], strlen(types[t]));
 }
 
 static char *dup_or_empty(const char *p, size_t n)
@@ -1730,8 +1770,6 @@ struct vm {
 static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
 		 const struct vm_limits *lim)
 {
-	static const char *const types[6] = {"undefined", "object", "boolean",
-					     "number",	  "string", "function"};
 	struct jsl_vm *vm = v->jvm;
 	struct vm_result *res = &v->res;
 	struct jsl_prog *prog = NULL;
@@ -1762,7 +1800,8 @@ static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
 		return rc;
 	}
 	vm->prog = prog;
-	vm->stack = calloc(JSL_STACK_SLOTS + STACK_SLACK, sizeof(*vm->stack));
+	/* not zeroed: registers are initialised as frames first reach them (init_regs) */
+	vm->stack = malloc((JSL_STACK_SLOTS + STACK_SLACK) * sizeof(*vm->stack));
 	vm->cis = calloc(FRAMES_START, sizeof(*vm->cis));
 	vm->globals = malloc(((size_t)prog->nglobals + 1) * sizeof(*vm->globals));
 	if (!vm->stack || !vm->cis || !vm->globals) {
@@ -1774,14 +1813,19 @@ static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
 	vm->ci_end = vm->cis + FRAMES_START;
 	for (uint32_t i = 0; i < prog->nglobals; i++)
 		vm->globals[i] = JV_HOLE;
-	rc = fixed_str(vm, "", 0, &vm->empty);
-	for (unsigned c = 0; !rc && c < 128; c++) {
-		char ch = (char)c;
-
-		rc = fixed_str(vm, &ch, 1, &vm->chars[c]);
+	pthread_once(&shared_once, make_shared_strs);
+	rc = 0;
+	for (unsigned k = 0; k < 128 + 1 + 6; k++)
+		if (!shared_strs[k])
+			rc = -ENOMEM;
+	if (!rc) {
+		for (unsigned c = 0; c < 128; c++)
+			vm->chars[c] = jv_from_str(shared_strs[c]);
+		vm->empty = jv_from_str(shared_strs[128]);
+		for (unsigned t = 0; t < 6; t++)
+			vm->types[t] = jv_from_str(shared_strs[129 + t]);
 	}
-	for (unsigned t = 0; !rc && t < 6; t++)
-		rc = fixed_str(vm, types[t], strlen(types[t]), &vm->types[t]);
+
 	if (rc) {
 		res->status = VM_ERR_MEMORY;
 		snprintf(res->error, sizeof(res->error), "%s: heap limit of %zu bytes too small",
@@ -1799,7 +1843,8 @@ static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
 	vm->ci->fn = &prog->funcs[0];
 	vm->ci->base = vm->stack;
 	vm->ci->pc = prog->funcs[0].code;
-	vm->hwm = vm->stack + prog->funcs[0].nregs;
+	vm->hwm = vm->stack;
+	init_regs(vm, vm->stack + prog->funcs[0].nregs);
 	vm->floor = 0;
 	if (lim && lim->input && jsl_json_parse(vm, lim->input, lim->input_len, &vm->input) < 0) {
 		res->status = vm->status == VM_ERR_MEMORY ? VM_ERR_MEMORY : VM_ERR_LOAD;
