@@ -205,6 +205,7 @@ static int nat_log(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	jsl_buf_putc(o, '\n');
 	if (vm->status != VM_OK) /* the heap bound, hit while formatting %j */
 		return -1;
+	jsl_charge(vm, (o->len - start) / 64);
 	if (o->ok && vm->host && vm->host->output) {
 		/* the host takes the line; the VM keeps none of it */
 		int hrc = vm->host->output(vm->host->ctx, o->p + start, o->len - start);
@@ -812,6 +813,7 @@ static int str_repeat(struct jsl_vm *vm, jv str, double count, jv *ret)
 	}
 	if (count * s->len > VM_STR_MAX)
 		return jsl_throw(vm, "RangeError: Invalid string length");
+	jsl_charge(vm, (uint64_t)count * s->len / 64);
 	r = jsl_str_new(&vm->heap, NULL, (size_t)count * s->len);
 	if (!r)
 		return jsl_oom(vm, "heap limit reached");
