@@ -1721,15 +1721,48 @@ static bool needs_new(const char *s, uint32_t len)
 	       name_eq(s, len, "Float64Array", 12);
 }
 
+/* The source text of a callee V8 names in "x is not a function" (a.b, a[0], a[i].c), or false. */
+static bool callee_text(const struct jsl_node *e, char *buf, size_t cap, size_t *len)
+{
+	int n;
+
+	switch (e->kind) {
+	case JSL_N_IDENT:
+		n = snprintf(buf + *len, cap - *len, "%.*s", (int)(e->len > 60 ? 60 : e->len), e->s);
+		break;
+	case JSL_N_MEMBER:
+		if (!callee_text(e->a, buf, cap, len))
+			return false;
+		n = snprintf(buf + *len, cap - *len, "%s%.*s", e->flag & JSL_NF_OPT ? "?." : ".",
+			     (int)(e->len > 60 ? 60 : e->len), e->s);
+		break;
+	case JSL_N_INDEX:
+		if (!callee_text(e->a, buf, cap, len))
+			return false;
+		if (e->b->kind == JSL_N_NUM && e->b->num == (double)(int64_t)e->b->num)
+			n = snprintf(buf + *len, cap - *len, "[%lld]", (long long)e->b->num);
+		else if (e->b->kind == JSL_N_IDENT)
+			n = snprintf(buf + *len, cap - *len, "[%.*s]",
+				     (int)(e->b->len > 60 ? 60 : e->b->len), e->b->s);
+		else
+			return false;
+		break;
+	default:
+		return false;
+	}
+	if (n < 0 || (size_t)n >= cap - *len)
+		return false;
+	*len += (size_t)n;
+	return true;
+}
+
 static void record_member_cname(struct cg *g, int pc, struct jsl_node *f)
 {
-	char name[140];
+	char name[200];
+	size_t len = 0;
 
-	if (f->a->kind != JSL_N_IDENT)
-		return;
-	snprintf(name, sizeof(name), "%.*s.%.*s", (int)(f->a->len > 60 ? 60 : f->a->len),
-		 f->a->s, (int)(f->len > 60 ? 60 : f->len), f->s);
-	add_cname(g, pc, name, (uint32_t)strlen(name));
+	if (callee_text(f, name, sizeof(name), &len))
+		add_cname(g, pc, name, (uint32_t)len);
 }
 
 static void call(struct cg *g, struct jsl_node *e, int dst)
@@ -1823,7 +1856,7 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 		/* for "x is not a function": locals have no names at run time */
 		if (f->kind == JSL_N_IDENT && resolve(g, f->s, f->len).kind != V_GLOBAL)
 			add_cname(g, pc, f->s, f->len);
-		else if (f->kind == JSL_N_MEMBER)
+		else if (f->kind == JSL_N_MEMBER || f->kind == JSL_N_INDEX)
 			record_member_cname(g, pc, f);
 	}
 	fs->freereg = save;

@@ -216,7 +216,8 @@ enum jsl_native {
 	M(TRIMEND, "trimEnd")                                                                      \
 	M(FINDLAST, "findLast")                                                                    \
 	M(FINDLASTINDEX, "findLastIndex")                                                          \
-	M(FLATMAP, "flatMap")
+	M(FLATMAP, "flatMap")                                                                      \
+	M(HASOWNPROPERTY, "hasOwnProperty")
 
 enum jsl_method {
 #define M(id, name) JSL_M_##id,

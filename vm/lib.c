@@ -1141,6 +1141,20 @@ fail1:
 		*ret = d >= 0 && d < a->len ? a->v[(uint32_t)d] : JV_UNDEF;
 		return 0;
 	}
+	case JSL_M_HASOWNPROPERTY: {
+		jv k = arg(args, n, 0);
+		double d = jv_is_num(k) ? jv_num(k) : -1;
+
+		if (jv_is(k, JV_T_STR)) {
+			int64_t idx = jsl_str_index(jv_str(k));
+
+			*ret = jv_bool((idx >= 0 && idx < a->len) ||
+				       (jv_str(k)->len == 6 && !memcmp(jv_str(k)->s, "length", 6)));
+		} else {
+			*ret = jv_bool(d >= 0 && d < a->len && d == floor(d));
+		}
+		return 0;
+	}
 	case JSL_M_KEYS:
 	case JSL_M_VALUES:
 	case JSL_M_ENTRIES: {
@@ -1671,6 +1685,21 @@ static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		if (jsl_new_str(vm, jsl_method_names[m], strlen(jsl_method_names[m]), &key) < 0 ||
 		    jsl_get_prop(vm, self, key, &f) < 0)
 			return -1;
+		if (!jv_is_callable(f) && (m == JSL_M_TOSTRING || m == JSL_M_HASOWNPROPERTY)) {
+			/* Object.prototype's, unless the object has its own */
+			struct jsl_buf b = {.ok = true};
+
+			if (m == JSL_M_HASOWNPROPERTY) {
+				jv k = n ? recv[1] : JV_UNDEF;
+
+				if (!jv_is(k, JV_T_STR) && jsl_to_key(vm, k, &k) < 0)
+					return -1;
+				*ret = jv_bool(jsl_tab_find(&OBJT(self)->t, k) >= 0);
+				return 0;
+			}
+			jsl_to_string_buf(vm->prog, self, &b);
+			return jsl_buf_to_str(vm, &b, ret);
+		}
 		if (!jv_is_callable(f)) {
 			if (jsl_call_name(vm))
 				return jsl_throw(vm, "TypeError: %s is not a function",

@@ -45,6 +45,19 @@ static const struct obj_case cases[] = {
      "true [ 'a', 'b', 'c' ] [ 0, 1, 4 ] [ 7, 8 ]\n"
      "[ 0, 0, 0 ] [ 2, 3 ] [ 'h', 'é', 'l', 'l', 'o' ] [ 1, 2 ]\n"
      ""},
+    {"callee_names",
+     "const o = {a: {b: 1}}, arr = [1], i = 0;\n"
+     "try { o.a.b() } catch (e) { console.log(e.message) }\n"
+     "try { arr[0]() } catch (e) { console.log(e.message) }\n"
+     "try { arr[i]() } catch (e) { console.log(e.message) }\n"
+     "try { o.a.zz() } catch (e) { console.log(e.message) }\n"
+     "try { o?.a.q() } catch (e) { console.log(e.message) }",
+     "o.a.b is not a function\n"
+     "arr[0] is not a function\n"
+     "arr[i] is not a function\n"
+     "o.a.zz is not a function\n"
+     "o?.a.q is not a function\n"
+     ""},
     {"closures_loops",
      "const adders = [];\n"
      "for (let i = 0; i < 3; i++) { adders.push(x => x + i); }\n"
@@ -411,6 +424,15 @@ static const struct obj_case cases[] = {
      "{ '2': 'y', '10': 'x', b: 2, a: 1, z: 26 } { k: 1 }\n"
      "x\n"
      "y\n"
+     ""},
+    {"own_and_tostring",
+     "const o = {a: 1, 2: 'x'}; const e = new TypeError('bad');\n"
+     "console.log(o.hasOwnProperty('a'), o.hasOwnProperty('b'), o.hasOwnProperty(2), [5].hasOwnProperty(0), [5].hasOwnProperty('length'));\n"
+     "console.log(o.toString(), e.toString(), [1, [2]].toString(), (5).toString(2), 'x'.toString());\n"
+     "const c = {toString() { return 'custom' }}; console.log(c.toString(), `${[1]}`);",
+     "true false true true true\n"
+     "[object Object] TypeError: bad 1,2 101 x\n"
+     "custom 1\n"
      ""},
     {"sort_stable",
      "const people = [{n: 'a', age: 30}, {n: 'b', age: 25}, {n: 'c', age: 30}, {n: 'd', age: 25}];\n"
