@@ -1436,11 +1436,56 @@ static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
 	g->fs->freereg = save;
 }
 
+/* x ??= e, x ||= e, x &&= e: e is evaluated and stored only when the test lets it. */
+static void logical_assign(struct cg *g, struct jsl_node *e, int dst)
+{
+	struct jsl_node *t = e->a;
+	int save = g->fs->freereg, o = -1, k = -1, kr = -1, r, j;
+
+	if (t->kind == JSL_N_MEMBER || t->kind == JSL_N_INDEX) {
+		o = expr_any(g, t->a);
+		prop_key(g, t, &k, &kr);
+		r = reg_alloc(g, 1);
+		at_node(g, t);
+		get_prop(g, r, o, k, kr);
+	} else {
+		assign_target(g, t);
+		r = reg_alloc(g, 1);
+		load_ident(g, t, r);
+	}
+	at_node(g, e);
+	if (e->op == JSL_T_NULLISH_ASSIGN)
+		emit_abc(g, JSL_OP_JNULLISH, r, 0, 0);
+	else
+		emit_abc(g, JSL_OP_TEST, r, 0, e->op == JSL_T_LOR_ASSIGN);
+	j = emit_jump(g);
+	if (e->b->kind == JSL_N_FUNC && !e->b->s && t->kind != JSL_N_INDEX) {
+		e->b->s = t->s;
+		e->b->len = t->len;
+	}
+	expr_to(g, e->b, r);
+	at_node(g, e);
+	if (o >= 0)
+		set_prop(g, o, k, kr, r);
+	else
+		store_ident(g, t, r);
+	patch_here(g, j);
+	if (dst >= 0)
+		emit_move(g, dst, r);
+	g->fs->freereg = save;
+}
+
 /* x = e, x op= e; dst < 0 when the value is not needed. */
 static void assign(struct cg *g, struct jsl_node *e, int dst)
 {
 	struct jsl_node *t = e->a;
 	struct var v;
+
+	if (e->op == JSL_T_NULLISH_ASSIGN || e->op == JSL_T_LOR_ASSIGN ||
+	    e->op == JSL_T_LAND_ASSIGN) {
+		logical_assign(g, e, dst);
+		return;
+	}
 
 	if (t->kind == JSL_N_ARRAY || t->kind == JSL_N_OBJECT) {
 		int save = g->fs->freereg, r = reg_alloc(g, 1);

@@ -107,7 +107,10 @@
 	T(NULLISH, "??")                                                                           \
 	T(OPTCHAIN, "?.")                                                                          \
 	T(ELLIPSIS, "...")                                                                         \
-	T(BACKTICK, "`")
+	T(BACKTICK, "`")                                                                           \
+	T(NULLISH_ASSIGN, "?\?=")                                                                  \
+	T(LOR_ASSIGN, "||=")                                                                       \
+	T(LAND_ASSIGN, "&&=")
 
 enum jsl_tok {
 #define T(id, text) JSL_T_##id,

@@ -510,7 +510,7 @@ static const struct {
 
 /* Punctuators, longest first so the first match is the longest one. */
 static const uint8_t puncts[] = {
-    JSL_T_USHR_ASSIGN, JSL_T_SNE,	 JSL_T_SEQ,	   JSL_T_SHL_ASSIGN, JSL_T_SHR_ASSIGN,
+    JSL_T_NULLISH_ASSIGN, JSL_T_LOR_ASSIGN, JSL_T_LAND_ASSIGN, JSL_T_USHR_ASSIGN, JSL_T_SNE,	 JSL_T_SEQ,	   JSL_T_SHL_ASSIGN, JSL_T_SHR_ASSIGN,
     JSL_T_USHR,	       JSL_T_POW_ASSIGN, JSL_T_ELLIPSIS,   JSL_T_NE,	     JSL_T_EQ,
     JSL_T_ARROW,       JSL_T_LE,	 JSL_T_SHL,	   JSL_T_GE,	     JSL_T_SHR,
     JSL_T_INC,	       JSL_T_ADD_ASSIGN, JSL_T_DEC,	   JSL_T_SUB_ASSIGN, JSL_T_POW,

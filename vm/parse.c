@@ -1032,7 +1032,6 @@ static struct jsl_node *parse_binary(struct parser *P, int minprec)
 {
 	struct jsl_node *left = parse_unary(P);
 	int prec, chain = 0;
-	uint32_t opend;
 
 	while ((prec = binary_prec(tok(P)->type)) >= minprec && prec > 0) {
 		struct jsl_token *t = tok(P);
@@ -1056,13 +1055,7 @@ static struct jsl_node *parse_binary(struct parser *P, int minprec)
 										  : JSL_N_BINARY,
 			     t->line, t->col);
 		n->op = op;
-		opend = t->off + t->len;
 		next(P);
-		if ((op == JSL_T_NULLISH || op == JSL_T_AND || op == JSL_T_OR) && at(P, JSL_T_ASSIGN) &&
-		    tok(P)->off == opend)
-			jsl_error_at(P->C, n->line, n->col,
-				     "logical assignment ('%s=') is not supported in JSLite",
-				     jsl_tok_text[op]);
 		enter(P); /* the tree grows one level per operator, left-deep or not */
 		chain++;
 		n->a = left;
@@ -1108,6 +1101,9 @@ static bool is_assign_op(unsigned type)
 	case JSL_T_AND_ASSIGN:
 	case JSL_T_OR_ASSIGN:
 	case JSL_T_XOR_ASSIGN:
+	case JSL_T_NULLISH_ASSIGN:
+	case JSL_T_LOR_ASSIGN:
+	case JSL_T_LAND_ASSIGN:
 		return true;
 	default:
 		return false;

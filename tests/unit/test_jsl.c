@@ -84,8 +84,6 @@ static void test_syntax_errors(void)
 	    {"let a = 1 ?? 2 || 3",
 	     "prog.jsl:1:16: Unexpected token '||' (mixing ?? with && or || needs parentheses)"},
 	    {"x: while (1) { continue y }", "prog.jsl:1:16: Undefined label 'y'"},
-	    {"let o = {}\no.x ?\?= 1",
-	     "prog.jsl:2:5: logical assignment ('?\?=') is not supported in JSLite"},
 	    {"switch (1) { default: 1; default: 2 }",
 	     "prog.jsl:1:26: More than one default clause in switch statement"},
 	    {"try { }", "prog.jsl:1:8: expected 'catch' or 'finally' after the try block, got end of "

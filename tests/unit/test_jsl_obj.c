@@ -292,6 +292,14 @@ static const struct obj_case cases[] = {
      "\"x\" undefined null {\"1\":1,\"a\":{}}\n"
      "[ 1, 'two', { three: [ 350 ] }, true, null, 'é' ] 350\n"
      ""},
+    {"logical_assignment",
+     "let a = null, b = 0, c = 1; a ??= 5; b ||= 7; c &&= 9; console.log(a, b, c);\n"
+     "const o = {x: 0}; o.x ||= 3; o.y ??= []; o.y.push(1); o['z'] &&= 2; console.log(o);\n"
+     "let calls = 0; const f = () => (calls++, 4); let d = 1; d ??= f(); d ||= f(); console.log(d, calls);",
+     "5 7 9\n"
+     "{ x: 3, y: [ 1 ] }\n"
+     "1 0\n"
+     ""},
     {"maps_sets",
      "const m = new Map([[1, 'a']]); m.set('k', 2).set('x', 3); m.delete('x');\n"
      "console.log(m, m.get(1), m.size, m.has('k'), [...m.keys()], [...m.values()], [...m.entries()]);\n"
@@ -459,6 +467,34 @@ static const struct obj_case cases[] = {
      "xx aBc 5\n"
      "multi\n"
      "line 3 and 1,2 undefined ab plain\n"
+     ""},
+    {"tasklet_style",
+     "// image tile: blur a 8x8 grayscale tile\n"
+     "const W = 8, H = 8;\n"
+     "const img = new Uint8Array(W * H);\n"
+     "for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) img[y * W + x] = (x * 37 + y * 91) % 256;\n"
+     "const out = new Uint8Array(W * H);\n"
+     "for (let y = 1; y < H - 1; y++) {\n"
+     "  for (let x = 1; x < W - 1; x++) {\n"
+     "    let s = 0;\n"
+     "    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) s += img[(y + dy) * W + x + dx];\n"
+     "    out[y * W + x] = Math.round(s / 9);\n"
+     "  }\n"
+     "}\n"
+     "console.log(Array.from(out.slice ? [] : []).length, out[9], out[18], out.reduce((a, b) => a + b, 0));\n"
+     "// matrix multiply\n"
+     "const A = [[1, 2], [3, 4]], B = [[5, 6], [7, 8]];\n"
+     "const C = A.map((row, i) => B[0].map((_, j) => row.reduce((s, v, k) => s + v * B[k][j], 0)));\n"
+     "console.log(C);\n"
+     "// records\n"
+     "const recs = JSON.parse('[{\"name\":\"b\",\"score\":3},{\"name\":\"a\",\"score\":3},{\"name\":\"c\",\"score\":9}]');\n"
+     "recs.sort((x, y) => y.score - x.score || x.name.localeCompare(y.name));\n"
+     "console.log(recs.map(r => `${r.name}:${r.score}`).join(', '));\n"
+     "const byScore = {};\n"
+     "for (const {name, score} of recs) (byScore[score] ??= []).push(name);",
+     "0 100 114 4239\n"
+     "[ [ 19, 22 ], [ 43, 50 ] ]\n"
+     "c:9, a:3, b:3\n"
      ""},
 };
 
