@@ -96,7 +96,7 @@ static const struct obj_case cases[] = {
      "switch ('x') { case 'y': console.log('y'); default: console.log('def'); case 'z': console.log('z'); }\n"
      "switch (3) { case 1: console.log(1); case 3: console.log(3); case 4: console.log(4); break; default: console.log('d') }\n"
      "let i = 0; do { i++; } while (i < 5); console.log(i);\n"
-     "console.log(null ?? 'a', 0 ?? 'b', undefined?.x, ({a: {b: 1}}).a?.b, ({}).f?.(), void 0, (1, 2));\n"
+     "console.log(null ?\? 'a', 0 ?\? 'b', undefined?.x, ({a: {b: 1}}).a?.b, ({}).f?.(), void 0, (1, 2));\n"
      "console.log(typeof null, typeof [], typeof {}, typeof (() => 1), typeof function () {}, typeof new Map());\n"
      "console.log([] instanceof Array, {} instanceof Object, [] instanceof Object, (() => 1) instanceof Function);",
      "0 0\n"
@@ -293,9 +293,9 @@ static const struct obj_case cases[] = {
      "[ 1, 'two', { three: [ 350 ] }, true, null, 'é' ] 350\n"
      ""},
     {"logical_assignment",
-     "let a = null, b = 0, c = 1; a ??= 5; b ||= 7; c &&= 9; console.log(a, b, c);\n"
-     "const o = {x: 0}; o.x ||= 3; o.y ??= []; o.y.push(1); o['z'] &&= 2; console.log(o);\n"
-     "let calls = 0; const f = () => (calls++, 4); let d = 1; d ??= f(); d ||= f(); console.log(d, calls);",
+     "let a = null, b = 0, c = 1; a ?\?= 5; b ||= 7; c &&= 9; console.log(a, b, c);\n"
+     "const o = {x: 0}; o.x ||= 3; o.y ?\?= []; o.y.push(1); o['z'] &&= 2; console.log(o);\n"
+     "let calls = 0; const f = () => (calls++, 4); let d = 1; d ?\?= f(); d ||= f(); console.log(d, calls);",
      "5 7 9\n"
      "{ x: 3, y: [ 1 ] }\n"
      "1 0\n"
@@ -491,7 +491,7 @@ static const struct obj_case cases[] = {
      "recs.sort((x, y) => y.score - x.score || x.name.localeCompare(y.name));\n"
      "console.log(recs.map(r => `${r.name}:${r.score}`).join(', '));\n"
      "const byScore = {};\n"
-     "for (const {name, score} of recs) (byScore[score] ??= []).push(name);",
+     "for (const {name, score} of recs) (byScore[score] ?\?= []).push(name);",
      "0 100 114 4239\n"
      "[ [ 19, 22 ], [ 43, 50 ] ]\n"
      "c:9, a:3, b:3\n"
