@@ -2652,7 +2652,7 @@ static void switch_stmt(struct cg *g, struct jsl_node *n)
 static void try_stmt(struct cg *g, struct jsl_node *n)
 {
 	struct cg_func *fs = g->fs;
-	int save = fs->freereg, exc, jtry, jend = NO_JUMP, t;
+	int save = fs->freereg, savetop = fs->vartop, exc, jtry, jend = NO_JUMP, t;
 	struct cg_try tr = {fs->tries, n->d};
 
 	reset_completion(g);
@@ -2710,7 +2710,7 @@ static void try_stmt(struct cg *g, struct jsl_node *n)
 	}
 	patch_here(g, jend);
 	fs->freereg = save;
-	fs->vartop = save > fs->vartop ? fs->vartop : save;
+	fs->vartop = savetop;
 }
 
 static void statement(struct cg *g, struct jsl_node *n)
