@@ -257,6 +257,30 @@ static int concat(struct jsl_vm *vm, jv *ra, jv b, jv c)
 		rc = jsl_throw(vm, "RangeError: Invalid string length");
 		goto out;
 	}
+	if (x.len >= 3 && y.len >= 3 && (unsigned char)x.p[x.len - 3] == 0xed &&
+	    ((unsigned char)x.p[x.len - 2] & 0xf0) == 0xa0 && (unsigned char)y.p[0] == 0xed &&
+	    ((unsigned char)y.p[1] & 0xf0) == 0xb0) {
+		/* a lone high surrogate meets a lone low one: they become one character */
+		uint32_t hi = 0xd000 | ((uint32_t)(x.p[x.len - 2] & 0x3f) << 6) |
+			      (x.p[x.len - 1] & 0x3f);
+		uint32_t lo = 0xd000 | ((uint32_t)(y.p[1] & 0x3f) << 6) | (y.p[2] & 0x3f);
+		uint32_t cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+
+		s = jsl_str_new(&vm->heap, NULL, x.len + y.len - 2);
+		if (!s)
+			goto nomem;
+		memcpy(s->s, x.p, x.len - 3);
+		s->s[x.len - 3] = (char)(0xf0 | cp >> 18);
+		s->s[x.len - 2] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		s->s[x.len - 1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		s->s[x.len] = (char)(0x80 | (cp & 0x3f));
+		memcpy(s->s + x.len + 1, y.p + 3, y.len - 3);
+		s->s[x.len + y.len - 2] = '\0';
+		s->ulen = x.ulen + y.ulen;
+		s->ascii = 0;
+		*ra = jv_from_str(s);
+		goto out;
+	}
 	if (jv_is(b, JV_T_STR)) {
 		struct jsl_str *l = jv_str(b), *o = l->base ? l->base : l->cap ? l : NULL;
 

@@ -165,6 +165,52 @@ void jsl_buf_puts(struct jsl_buf *b, const char *s)
 /* ---- numbers -------------------------------------------------------------------- */
 
 /* The shortest "%.*e" rendering of d that reads back as d: digits (no dot) and exponent. */
+/*
+ * d in p significant digits that read back as d, into buf ("%.*e" form):
+ * the correctly rounded decimal, or else its neighbour one unit in the
+ * last digit away (at a power of two the doubles below are twice as dense
+ * as those above, so the nearest p-digit decimal can miss while the other
+ * one reads back: 2 ** -24 is 5.960464477539063e-8). False when neither does.
+ */
+static bool digits_at(double d, int p, char buf[40])
+{
+	char *e;
+	uint64_t m = 0, top = 1;
+	int x;
+
+	snprintf(buf, 40, "%.*e", p - 1, d);
+	if (strtod(buf, NULL) == d)
+		return true;
+	e = strchr(buf, 'e');
+	x = atoi(e + 1);
+	for (char *q = buf; q < e; q++)
+		if (*q >= '0' && *q <= '9')
+			m = m * 10 + (uint64_t)(*q - '0');
+	for (int k = 1; k < p; k++)
+		top *= 10;
+	for (int dir = -1; dir <= 1; dir += 2) {
+		uint64_t mm = m + (uint64_t)(int64_t)dir;
+		int xx = x;
+		char alt[40], ds[24];
+
+		if (mm == top * 10) {
+			mm = top;
+			xx++;
+		} else if (mm < top) {
+			mm = top * 10 - 1;
+			xx--;
+		}
+		snprintf(ds, sizeof(ds), "%llu", (unsigned long long)mm);
+		snprintf(alt, sizeof(alt), "%s%c%s%se%d", d < 0 ? "-" : "", ds[0], p > 1 ? "." : "",
+			 ds + 1, xx);
+		if (strtod(alt, NULL) == d) {
+			memcpy(buf, alt, sizeof(alt));
+			return true;
+		}
+	}
+	return false;
+}
+
 static int shortest_digits(double d, char digits[24], int *exp10)
 {
 	char buf[40], *e;
@@ -173,13 +219,13 @@ static int shortest_digits(double d, char digits[24], int *exp10)
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
-		snprintf(buf, sizeof(buf), "%.*e", mid - 1, d);
-		if (strtod(buf, NULL) == d)
+		if (digits_at(d, mid, buf))
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	snprintf(buf, sizeof(buf), "%.*e", lo - 1, d);
+	if (!digits_at(d, lo, buf))
+		snprintf(buf, sizeof(buf), "%.*e", lo - 1, d);
 	e = strchr(buf, 'e');
 	*exp10 = atoi(e + 1);
 	for (char *p = buf; p < e; p++)
