@@ -206,6 +206,19 @@ static int nat_log(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	if (vm->status != VM_OK) /* the heap bound, hit while formatting %j */
 		return -1;
 	jsl_charge(vm, (o->len - start) / 64);
+	if (o->ok) {
+		/* a lone surrogate (WTF-8 inside) is written as U+FFFD, as node writes it */
+		for (size_t i = start; i + 2 < o->len; i++) {
+			unsigned char *u = (unsigned char *)o->p + i;
+
+			if (u[0] == 0xed && u[1] >= 0xa0) {
+				u[0] = 0xef;
+				u[1] = 0xbf;
+				u[2] = 0xbd;
+				i += 2;
+			}
+		}
+	}
 	if (o->ok && vm->host && vm->host->output) {
 		/* the host takes the line; the VM keeps none of it */
 		int hrc = vm->host->output(vm->host->ctx, o->p + start, o->len - start);
@@ -412,13 +425,13 @@ static int nat_BOOLEAN(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 
 static double parse_int(const char *s, size_t len, int radix)
 {
-	size_t i = 0;
+	size_t i = 0, w, first;
 	bool neg = false;
 	double v = 0;
 	int nd = 0;
 
-	while (i < len && jsl_is_space((unsigned char)s[i]))
-		i++;
+	while (i < len && (w = jsl_space_at(s, len, i)))
+		i += w;
 	if (i < len && (s[i] == '+' || s[i] == '-'))
 		neg = s[i++] == '-';
 	if ((radix == 0 || radix == 16) && i + 1 < len && s[i] == '0' && (s[i + 1] | 0x20) == 'x') {
@@ -429,6 +442,7 @@ static double parse_int(const char *s, size_t len, int radix)
 		radix = 10;
 	if (radix < 2 || radix > 36)
 		return NAN;
+	first = i;
 	for (; i < len; i++, nd++) {
 		int d = jsl_digit((unsigned char)s[i]);
 
@@ -438,17 +452,25 @@ static double parse_int(const char *s, size_t len, int radix)
 	}
 	if (!nd)
 		return NAN;
+	if (radix == 10 && nd > 15 && nd < 400) {
+		/* many decimal digits: read them as a decimal literal, correctly rounded */
+		char buf[400];
+
+		memcpy(buf, s + first, (size_t)nd);
+		buf[nd] = '\0';
+		v = strtod(buf, NULL);
+	}
 	return neg ? -v : v;
 }
 
 static double parse_float(const char *s, size_t len)
 {
-	size_t i = 0, p, n;
+	size_t i = 0, p, n, w;
 	char buf[512];
 	bool neg = false;
 
-	while (i < len && jsl_is_space((unsigned char)s[i]))
-		i++;
+	while (i < len && (w = jsl_space_at(s, len, i)))
+		i += w;
 	p = i;
 	if (p < len && (s[p] == '+' || s[p] == '-'))
 		neg = s[p++] == '-';
@@ -652,10 +674,50 @@ static uint32_t unit_of(const struct jsl_str *s, uint32_t byte)
 	return u;
 }
 
+/*
+ * Append UTF-16 code units [from, to) of s (bytes p[0..len)) to b: a
+ * character cut in half leaves its surrogate as WTF-8 (three bytes), which
+ * prints as U+FFFD and joins its other half again when concatenated.
+ */
+static void put_units(struct jsl_buf *b, const char *p, size_t len, uint32_t from, uint32_t to)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < len && k < to;) {
+		unsigned char c = (unsigned char)p[i];
+		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+		if (i + n > len)
+			n = len - i;
+		if (n == 4) {
+			uint32_t cp = (c & 0x07u) << 18 | (p[i + 1] & 0x3fu) << 12 |
+				      (p[i + 2] & 0x3fu) << 6 | (p[i + 3] & 0x3fu);
+			bool hi = k >= from && k < to, lo = k + 1 >= from && k + 1 < to;
+
+			if (hi && lo) {
+				jsl_buf_put(b, p + i, 4);
+			} else if (hi || lo) {
+				uint32_t h = hi ? 0xd800 + ((cp - 0x10000) >> 10)
+						: 0xdc00 + ((cp - 0x10000) & 0x3ff);
+				char w[3] = {(char)(0xe0 | h >> 12), (char)(0x80 | ((h >> 6) & 0x3f)),
+					     (char)(0x80 | (h & 0x3f))};
+
+				jsl_buf_put(b, w, 3);
+			}
+			k += 2;
+		} else {
+			if (k >= from)
+				jsl_buf_put(b, p + i, n);
+			k++;
+		}
+		i += n;
+	}
+}
+
 static int substr(struct jsl_vm *vm, jv str, uint32_t from, uint32_t to, jv *ret)
 {
 	const struct jsl_str *s = jv_str(str);
-	uint32_t a, b;
+	struct jsl_buf b = {.ok = true};
 
 	if (from >= to) {
 		*ret = vm->empty;
@@ -665,9 +727,10 @@ static int substr(struct jsl_vm *vm, jv str, uint32_t from, uint32_t to, jv *ret
 		*ret = str;
 		return 0;
 	}
-	a = byte_at(s, from);
-	b = byte_at(s, to);
-	return jsl_new_str(vm, s->s + a, b - a, ret);
+	if (s->ascii)
+		return jsl_new_str(vm, s->s + from, to - from, ret);
+	put_units(&b, s->s, s->len, from, to);
+	return jsl_buf_to_str(vm, &b, ret);
 }
 
 /* A relative index (negative counts from the end) clamped to [0, len]. */
@@ -771,25 +834,12 @@ static int str_trim(struct jsl_vm *vm, jv str, jv *ret)
 {
 	const struct jsl_str *s = jv_str(str);
 	uint32_t a = 0, b = s->len;
+	size_t w;
 
-	for (;;) {
-		if (a < b && jsl_is_space((unsigned char)s->s[a]))
-			a++;
-		else if (a + 1 < b && (unsigned char)s->s[a] == 0xc2 &&
-			 (unsigned char)s->s[a + 1] == 0xa0)
-			a += 2;
-		else
-			break;
-	}
-	for (;;) {
-		if (b > a && jsl_is_space((unsigned char)s->s[b - 1]))
-			b--;
-		else if (b >= a + 2 && (unsigned char)s->s[b - 2] == 0xc2 &&
-			 (unsigned char)s->s[b - 1] == 0xa0)
-			b -= 2;
-		else
-			break;
-	}
+	while (a < b && (w = jsl_space_at(s->s, b, a)))
+		a += (uint32_t)w;
+	while (b > a && (w = jsl_space_before(s->s, b)))
+		b -= (uint32_t)w;
 	if (a == 0 && b == s->len) {
 		*ret = str;
 		return 0;
@@ -847,12 +897,17 @@ static int str_pad(struct jsl_vm *vm, jv *recv, unsigned n, bool at_start, jv *r
 		free(tmp);
 		return jsl_throw(vm, "RangeError: Invalid string length");
 	}
-	need =
-	    (uint32_t)target - s->ulen; /* in code units; the filler is counted in bytes (ASCII) */
+	need = (uint32_t)target - s->ulen; /* code units */
 	if (!at_start)
 		jsl_buf_put(&b, s->s, s->len);
-	for (uint32_t k = 0; k < need; k++)
-		jsl_buf_putc(&b, fill[k % flen]);
+	{
+		struct jsl_str f = {.s = (char *)fill, .len = (uint32_t)flen};
+
+		jsl_str_measure(&f);
+		for (uint32_t k = 0; k + f.ulen <= need; k += f.ulen)
+			jsl_buf_put(&b, fill, flen);
+		put_units(&b, fill, flen, 0, need % f.ulen);
+	}
 	if (at_start)
 		jsl_buf_put(&b, s->s, s->len);
 	free(tmp);

@@ -572,6 +572,14 @@ static inline bool jsl_is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
+/*
+ * JavaScript's white space and line terminators in UTF-8 (U+00A0, U+1680,
+ * U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF and the
+ * ASCII ones): the byte length of the one starting at s[i] / ending just
+ * before s[j], or 0.
+ */
+size_t jsl_space_at(const char *s, size_t n, size_t i);
+size_t jsl_space_before(const char *s, size_t j);
 /* The two-character escape (\b \t \n \f \r) that JSON and JS share for control byte c, or NULL. */
 const char *jsl_ctl_escape(unsigned char c);
 bool jsl_truthy(jv v);

@@ -1487,34 +1487,8 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 
 static bool is_ws_at(const char *s, size_t n, size_t i, size_t *w)
 {
-	unsigned char c = (unsigned char)s[i];
-
-	if (jsl_is_space(c)) {
-		*w = 1;
-		return true;
-	}
-	if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0) {
-		*w = 2;
-		return true;
-	}
-	if (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbb &&
-	    (unsigned char)s[i + 2] == 0xbf) {
-		*w = 3;
-		return true;
-	}
-	if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-	    (((unsigned char)s[i + 2] >= 0x80 && (unsigned char)s[i + 2] <= 0x8a) ||
-	     (unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9 ||
-	     (unsigned char)s[i + 2] == 0xaf)) {
-		*w = 3;
-		return true;
-	}
-	if (c == 0xe3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-	    (unsigned char)s[i + 2] == 0x80) {
-		*w = 3;
-		return true;
-	}
-	return false;
+	*w = jsl_space_at(s, n, i);
+	return *w != 0;
 }
 
 static int str_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)

@@ -314,16 +314,47 @@ size_t jsl_scan_decimal(const char *s, size_t n)
 	return p;
 }
 
+size_t jsl_space_at(const char *s, size_t n, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	size_t left = n - i;
+
+	if (i >= n)
+		return 0;
+	if (jsl_is_space(u[0]))
+		return 1;
+	if (left >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (left < 3)
+		return 0;
+	if ((u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) ||
+	    (u[0] == 0xe2 && u[1] == 0x80 &&
+	     (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf)) ||
+	    (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) ||
+	    (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ||
+	    (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf))
+		return 3;
+	return 0;
+}
+
+size_t jsl_space_before(const char *s, size_t j)
+{
+	for (size_t k = 1; k <= 3 && k <= j; k++)
+		if (jsl_space_at(s, j, j - k) == k)
+			return k;
+	return 0;
+}
+
 double jsl_str_to_num(const char *s, size_t len)
 {
-	size_t i = 0, j = len, k, n;
+	size_t i = 0, j = len, k, n, w;
 	char buf[512];
 	bool neg = false;
 
-	while (i < j && jsl_is_space((unsigned char)s[i]))
-		i++;
-	while (j > i && jsl_is_space((unsigned char)s[j - 1]))
-		j--;
+	while (i < j && (w = jsl_space_at(s, j, i)))
+		i += w;
+	while (j > i && (w = jsl_space_before(s, j)))
+		j -= w;
 	if (i == j)
 		return 0;
 	if (j - i > 2 && s[i] == '0' && s[i + 1] && strchr("xXoObB", s[i + 1])) {

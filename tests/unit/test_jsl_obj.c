@@ -90,6 +90,19 @@ static const struct obj_case cases[] = {
      "42\n"
      "6\n"
      ""},
+    {"code_unit_slicing",
+     "const s = \"a😀b😁\";\n"
+     "for (let i = 0; i <= s.length; i++) console.log(i, s.slice(0, i), s.slice(i), s.substring(i, i + 1).length, s.padStart(i + 6, \"😀\"), \"ab\".padEnd(5, \"xyz\"));\n"
+     "console.log(s.slice(1, 2) + s.slice(2, 3) === \"😀\")",
+     "0  a😀b😁 1 a😀b😁 abxyz\n"
+     "1 a 😀b😁 1 �a😀b😁 abxyz\n"
+     "2 a� �b😁 1 😀a😀b😁 abxyz\n"
+     "3 a😀 b😁 1 😀�a😀b😁 abxyz\n"
+     "4 a😀b 😁 1 😀😀a😀b😁 abxyz\n"
+     "5 a😀b� � 1 😀😀�a😀b😁 abxyz\n"
+     "6 a😀b😁  0 😀😀😀a😀b😁 abxyz\n"
+     "true\n"
+     ""},
     {"control",
      "outer: for (let i = 0; i < 3; i++) { for (let j = 0; j < 3; j++) { if (j == 1) continue outer; if (i == 2) break outer; console.log(i, j) } }\n"
      "label: { console.log('in'); break label; }\n"
@@ -527,6 +540,14 @@ static const struct obj_case cases[] = {
      "0 100 114 4239\n"
      "[ [ 19, 22 ], [ 43, 50 ] ]\n"
      "c:9, a:3, b:3\n"
+     ""},
+    {"unicode_space_and_units",
+     "console.log(parseInt(\"123456789012345678901234567890\"), parseFloat(\"1.5e3x\"), Number(\" \\u3000 42 \\ufeff\"), parseInt(\"\\u2003 7\"));\n"
+     "console.log(\"\\ufeff x \\u3000\".trim() + \"|\", \"x\".padStart(4, \"😀\"), \"😀abc\".padEnd(5, \"é\") + \"|\", \"a😀b\".indexOf(\"b\", 2), \"a😀b\".slice(1, 2).length);\n"
+     "console.log(\"\\u00e9\".toUpperCase(), \"ÀÉ\".toLowerCase());",
+     "1.2345678901234568e+29 1500 42 7\n"
+     "x| 😀�x 😀abc| 3 1\n"
+     "É àé\n"
      ""},
 };
 
