@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/fdlibm.h"
 #include "vm/jsl_int.h"
 
 const struct jsl_native_info jsl_natives[JSL_NAT_COUNT] = {
@@ -149,12 +150,32 @@ static unsigned put_format(const struct jsl_vm *vm, struct jsl_buf *b, const jv 
 			break;
 		}
 		case 'j':
-			if (jv_is(a, JV_T_STR))
+			if (jv_is(a, JV_T_STR)) {
 				put_json_str(b, jv_str(a));
-			else if (jv_is_num(a) && !isfinite(jv_num(a)))
+			} else if (jv_is_num(a) && !isfinite(jv_num(a))) {
 				jsl_buf_puts(b, "null");
-			else
+			} else if (jv_is_num(a) && jv_num(a) == 0) {
+				jsl_buf_putc(b, '0'); /* JSON has no -0 */
+			} else if (jv_is(a, JV_T_OBJ)) {
+				/* JSON.stringify; a cycle prints as util.format's [Circular] */
+				struct jsl_vm *mvm = (struct jsl_vm *)vm;
+				struct jsl_buf t = {.ok = true};
+				int rc = jsl_json_stringify(mvm, a, "", &t);
+
+				if (rc < 0 && mvm->status == VM_ERR_RUNTIME && mvm->exc != JV_HOLE) {
+					mvm->status = VM_OK;
+					mvm->exc = JV_HOLE;
+					mvm->error[0] = '\0';
+					jsl_buf_puts(b, "[Circular]");
+				} else if (rc == 0 && t.p) {
+					jsl_buf_put(b, t.p, t.len);
+				} else if (rc == 1) {
+					jsl_buf_puts(b, "undefined");
+				}
+				free(t.p);
+			} else {
 				jsl_inspect_buf(vm->prog, a, b);
+			}
 			break;
 		case 'c':
 			break;
@@ -183,6 +204,31 @@ static int nat_log(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 		put_arg(vm, o, args[i]);
 	}
 	jsl_buf_putc(o, '\n');
+	if (vm->status != VM_OK) /* the heap bound, hit while formatting %j */
+		return -1;
+	jsl_charge(vm, (o->len - start) / 64);
+	if (o->ok) {
+		/* a lone surrogate (WTF-8 inside) is written as U+FFFD, as node writes it */
+		for (size_t i = start; i + 2 < o->len; i++) {
+			unsigned char *u = (unsigned char *)o->p + i;
+
+			if (u[0] == 0xed && u[1] >= 0xa0) {
+				u[0] = 0xef;
+				u[1] = 0xbf;
+				u[2] = 0xbd;
+				i += 2;
+			}
+		}
+	}
+	if (o->ok && vm->host && vm->host->output) {
+		/* the host takes the line; the VM keeps none of it */
+		int hrc = vm->host->output(vm->host->ctx, o->p + start, o->len - start);
+
+		o->len = start;
+		o->p[start] = '\0';
+		if (hrc)
+			return jsl_oom(vm, "the host refused console.log output");
+	}
 	if (!o->ok) {
 		char msg[96];
 
@@ -242,22 +288,22 @@ static int nat_math1(struct jsl_vm *vm, unsigned id, jv *args, unsigned n, jv *r
 		r = x != x ? x : x > 0 ? 1 : x < 0 ? -1 : x;
 		break;
 	case JSL_NAT_MLOG:
-		r = log(x);
+		r = jsl_fd_log(x);
 		break;
 	case JSL_NAT_EXP:
-		r = exp(x);
+		r = jsl_fd_exp(x);
 		break;
 	case JSL_NAT_SIN:
-		r = sin(x);
+		r = jsl_fd_sin(x);
 		break;
 	case JSL_NAT_COS:
-		r = cos(x);
+		r = jsl_fd_cos(x);
 		break;
 	case JSL_NAT_TAN:
-		r = tan(x);
+		r = jsl_fd_tan(x);
 		break;
 	case JSL_NAT_ATAN:
-		r = atan(x);
+		r = jsl_fd_atan(x);
 		break;
 	default:
 		r = NAN;
@@ -323,7 +369,7 @@ static int nat_MPOW(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 static int nat_ATAN2(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	(void)vm;
-	return ret_num(ret, atan2(num_arg(args, n, 0), num_arg(args, n, 1)));
+	return ret_num(ret, jsl_fd_atan2(num_arg(args, n, 0), num_arg(args, n, 1)));
 }
 
 /* xorshift64*, seeded from vm_limits.seed: the same seed gives the same numbers. */
@@ -333,6 +379,8 @@ static int nat_RANDOM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 
 	(void)args;
 	(void)n;
+	if (vm->host && vm->host->random)
+		return ret_num(ret, (double)(vm->host->random(vm->host->ctx) >> 11) * 0x1.0p-53);
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
@@ -378,13 +426,12 @@ static int nat_BOOLEAN(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 
 static double parse_int(const char *s, size_t len, int radix)
 {
-	size_t i = 0;
+	size_t i = 0, w, used;
 	bool neg = false;
-	double v = 0;
-	int nd = 0;
+	double v;
 
-	while (i < len && jsl_is_space((unsigned char)s[i]))
-		i++;
+	while (i < len && (w = jsl_space_at(s, len, i)))
+		i += w;
 	if (i < len && (s[i] == '+' || s[i] == '-'))
 		neg = s[i++] == '-';
 	if ((radix == 0 || radix == 16) && i + 1 < len && s[i] == '0' && (s[i + 1] | 0x20) == 'x') {
@@ -395,26 +442,21 @@ static double parse_int(const char *s, size_t len, int radix)
 		radix = 10;
 	if (radix < 2 || radix > 36)
 		return NAN;
-	for (; i < len; i++, nd++) {
-		int d = jsl_digit((unsigned char)s[i]);
-
-		if (d >= radix)
-			break;
-		v = v * radix + d;
-	}
-	if (!nd)
+	/* V8's digits: correctly rounded for radix 10 and the powers of two */
+	v = jsl_parse_int_digits(s + i, len - i, radix, &used);
+	if (!used)
 		return NAN;
 	return neg ? -v : v;
 }
 
 static double parse_float(const char *s, size_t len)
 {
-	size_t i = 0, p, n;
+	size_t i = 0, p, n, w;
 	char buf[512];
 	bool neg = false;
 
-	while (i < len && jsl_is_space((unsigned char)s[i]))
-		i++;
+	while (i < len && (w = jsl_space_at(s, len, i)))
+		i += w;
 	p = i;
 	if (p < len && (s[p] == '+' || s[p] == '-'))
 		neg = s[p++] == '-';
@@ -575,6 +617,11 @@ const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT] = {
     NAT(FROMCHARCODE),
     NAT(ISINTEGER),
     NAT(BOOLEAN),
+    [JSL_NAT_NPARSEINT] = nat_PARSEINT,
+    [JSL_NAT_NPARSEFLOAT] = nat_PARSEFLOAT,
+#define LIBNAT(id) [JSL_NAT_##id] = jsl_nat_##id,
+    JSL_LIB_NATIVES(LIBNAT)
+#undef LIBNAT
 };
 
 /* ---- methods ------------------------------------------------------------------------------ */
@@ -613,10 +660,50 @@ static uint32_t unit_of(const struct jsl_str *s, uint32_t byte)
 	return u;
 }
 
+/*
+ * Append UTF-16 code units [from, to) of s (bytes p[0..len)) to b: a
+ * character cut in half leaves its surrogate as WTF-8 (three bytes), which
+ * prints as U+FFFD and joins its other half again when concatenated.
+ */
+static void put_units(struct jsl_buf *b, const char *p, size_t len, uint32_t from, uint32_t to)
+{
+	uint32_t k = 0;
+
+	for (size_t i = 0; i < len && k < to;) {
+		unsigned char c = (unsigned char)p[i];
+		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+
+		if (i + n > len)
+			n = len - i;
+		if (n == 4) {
+			uint32_t cp = (c & 0x07u) << 18 | (p[i + 1] & 0x3fu) << 12 |
+				      (p[i + 2] & 0x3fu) << 6 | (p[i + 3] & 0x3fu);
+			bool hi = k >= from && k < to, lo = k + 1 >= from && k + 1 < to;
+
+			if (hi && lo) {
+				jsl_buf_put(b, p + i, 4);
+			} else if (hi || lo) {
+				uint32_t h = hi ? 0xd800 + ((cp - 0x10000) >> 10)
+						: 0xdc00 + ((cp - 0x10000) & 0x3ff);
+				char w[3] = {(char)(0xe0 | h >> 12), (char)(0x80 | ((h >> 6) & 0x3f)),
+					     (char)(0x80 | (h & 0x3f))};
+
+				jsl_buf_put(b, w, 3);
+			}
+			k += 2;
+		} else {
+			if (k >= from)
+				jsl_buf_put(b, p + i, n);
+			k++;
+		}
+		i += n;
+	}
+}
+
 static int substr(struct jsl_vm *vm, jv str, uint32_t from, uint32_t to, jv *ret)
 {
 	const struct jsl_str *s = jv_str(str);
-	uint32_t a, b;
+	struct jsl_buf b = {.ok = true};
 
 	if (from >= to) {
 		*ret = vm->empty;
@@ -626,9 +713,10 @@ static int substr(struct jsl_vm *vm, jv str, uint32_t from, uint32_t to, jv *ret
 		*ret = str;
 		return 0;
 	}
-	a = byte_at(s, from);
-	b = byte_at(s, to);
-	return jsl_new_str(vm, s->s + a, b - a, ret);
+	if (s->ascii)
+		return jsl_new_str(vm, s->s + from, to - from, ret);
+	put_units(&b, s->s, s->len, from, to);
+	return jsl_buf_to_str(vm, &b, ret);
 }
 
 /* A relative index (negative counts from the end) clamped to [0, len]. */
@@ -732,25 +820,12 @@ static int str_trim(struct jsl_vm *vm, jv str, jv *ret)
 {
 	const struct jsl_str *s = jv_str(str);
 	uint32_t a = 0, b = s->len;
+	size_t w;
 
-	for (;;) {
-		if (a < b && jsl_is_space((unsigned char)s->s[a]))
-			a++;
-		else if (a + 1 < b && (unsigned char)s->s[a] == 0xc2 &&
-			 (unsigned char)s->s[a + 1] == 0xa0)
-			a += 2;
-		else
-			break;
-	}
-	for (;;) {
-		if (b > a && jsl_is_space((unsigned char)s->s[b - 1]))
-			b--;
-		else if (b >= a + 2 && (unsigned char)s->s[b - 2] == 0xc2 &&
-			 (unsigned char)s->s[b - 1] == 0xa0)
-			b -= 2;
-		else
-			break;
-	}
+	while (a < b && (w = jsl_space_at(s->s, b, a)))
+		a += (uint32_t)w;
+	while (b > a && (w = jsl_space_before(s->s, b)))
+		b -= (uint32_t)w;
 	if (a == 0 && b == s->len) {
 		*ret = str;
 		return 0;
@@ -774,6 +849,7 @@ static int str_repeat(struct jsl_vm *vm, jv str, double count, jv *ret)
 	}
 	if (count * s->len > VM_STR_MAX)
 		return jsl_throw(vm, "RangeError: Invalid string length");
+	jsl_charge(vm, (uint64_t)count * s->len / 64);
 	r = jsl_str_new(&vm->heap, NULL, (size_t)count * s->len);
 	if (!r)
 		return jsl_oom(vm, "heap limit reached");
@@ -807,12 +883,17 @@ static int str_pad(struct jsl_vm *vm, jv *recv, unsigned n, bool at_start, jv *r
 		free(tmp);
 		return jsl_throw(vm, "RangeError: Invalid string length");
 	}
-	need =
-	    (uint32_t)target - s->ulen; /* in code units; the filler is counted in bytes (ASCII) */
+	need = (uint32_t)target - s->ulen; /* code units */
 	if (!at_start)
 		jsl_buf_put(&b, s->s, s->len);
-	for (uint32_t k = 0; k < need; k++)
-		jsl_buf_putc(&b, fill[k % flen]);
+	{
+		struct jsl_str f = {.s = (char *)fill, .len = (uint32_t)flen};
+
+		jsl_str_measure(&f);
+		for (uint32_t k = 0; k + f.ulen <= need; k += f.ulen)
+			jsl_buf_put(&b, fill, flen);
+		put_units(&b, fill, flen, 0, need % f.ulen);
+	}
 	if (at_start)
 		jsl_buf_put(&b, s->s, s->len);
 	free(tmp);
@@ -964,6 +1045,12 @@ int jsl_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 	if (jv_is(self, JV_T_UNDEF) || jv_is(self, JV_T_NULL))
 		return jsl_throw(vm, "TypeError: Cannot read properties of %s (reading '%s')",
 				 type_name(self), jsl_method_names[m]);
+	if (m > JSL_M_PADEND || jv_is(self, JV_T_OBJ)) {
+		int rc = jsl_lib_invoke(vm, m, recv, n, ret);
+
+		if (rc <= 0)
+			return rc;
+	}
 	if (jv_is_num(self)) {
 		if (m == JSL_M_TOSTRING)
 			return num_to_string(vm, recv, n, ret);

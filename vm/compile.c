@@ -35,6 +35,28 @@ struct cg_local {
 	uint8_t reg;
 	bool is_const;
 	bool ready; /* declaration compiled: uses after it are not in the TDZ */
+	bool cell;  /* captured by a nested function: the register holds a cell */
+	bool is_var;
+};
+
+/* A set of names (open addressing over (pointer, length) pairs; malloc). */
+struct nset {
+	const char **s;
+	uint32_t *l;
+	uint32_t n, cap;
+};
+
+struct cg_upval {
+	const char *name;
+	uint32_t len;
+	uint32_t desc; /* kind << 16 | index, as in the FUNC chunk's upvalue table */
+	bool is_const;
+};
+
+/* A try statement being compiled: what a jump out of it must run first. */
+struct cg_try {
+	struct cg_try *up;
+	struct jsl_node *finally; /* BLOCK or NULL */
 };
 
 struct cg_global {
@@ -42,11 +64,17 @@ struct cg_global {
 	uint32_t len;
 	bool is_const;
 	bool is_func;
+	bool is_var;
 };
 
 struct cg_loop {
 	struct cg_loop *up;
 	int brk, cont; /* pending jump lists */
+	const char *label;
+	uint32_t label_len;
+	bool is_loop;	/* continue may target it */
+	bool is_switch; /* an unlabelled break may target it */
+	struct cg_try *tries; /* the try statements around the loop */
 };
 
 struct cg_func {
@@ -65,6 +93,13 @@ struct cg_func {
 	const char *name;
 	uint32_t namelen, nparams, line;
 	struct jsl_node *node;
+	struct cg_func *parent; /* the function whose locals this one may capture */
+	struct cg_upval *upv;
+	uint32_t nup, capup;
+	struct nset captured; /* names used inside nested functions */
+	struct cg_try *tries;
+	uint32_t idx; /* function index */
+	bool is_main;
 };
 
 struct cg_const {
@@ -76,8 +111,8 @@ struct cg_const {
 
 struct cg {
 	struct jsl_cc *C;
-	struct cg_func *funcs;
-	uint32_t nfuncs;
+	struct cg_func **funcs;
+	uint32_t nfuncs, capfuncs;
 	struct cg_func *fs;
 	struct cg_global *globals;
 	uint32_t nglobals, capglobals;
@@ -89,6 +124,12 @@ struct cg {
 	uint32_t *fnlens;
 	uint32_t nfn, capfn;
 	uint32_t line, col; /* position for errors */
+	int optj;	    /* pending jumps of the innermost optional chain */
+	const char *label;  /* label for the next loop statement */
+	uint32_t label_len;
+	struct nset mainset; /* names used inside any function (main's captured set) */
+	uint32_t *ghash;     /* global index + 1 by name (open addressing), ghcap slots */
+	uint32_t ghcap;
 };
 
 /* ---- buffers ------------------------------------------------------------------ */
@@ -113,12 +154,19 @@ static void *grow(struct cg *g, void *p, uint32_t *cap, uint32_t need, size_t el
 static void cg_free(struct cg *g)
 {
 	for (uint32_t i = 0; i < g->nfuncs; i++) {
-		free(g->funcs[i].code);
-		free(g->funcs[i].lines);
-		free(g->funcs[i].locals);
-		free(g->funcs[i].cnames);
+		free(g->funcs[i]->code);
+		free(g->funcs[i]->lines);
+		free(g->funcs[i]->locals);
+		free(g->funcs[i]->cnames);
+		free(g->funcs[i]->upv);
+		free(g->funcs[i]->captured.s);
+		free(g->funcs[i]->captured.l);
+		free(g->funcs[i]);
 	}
 	free(g->funcs);
+	free(g->mainset.s);
+	free(g->mainset.l);
+	free(g->ghash);
 	free(g->globals);
 	free(g->k);
 	free(g->khash);
@@ -357,13 +405,14 @@ static void emit_throw(struct cg *g, const char *msg)
 
 /* ---- names -------------------------------------------------------------------- */
 
-enum var_kind { V_NONE, V_LOCAL, V_GLOBAL };
+enum var_kind { V_NONE, V_LOCAL, V_GLOBAL, V_UPVAL };
 
 struct var {
 	enum var_kind kind;
-	int idx; /* register or global slot */
+	int idx; /* register, global slot or upvalue */
 	struct cg_local *lo;
 	struct cg_global *gl;
+	bool is_const; /* V_UPVAL */
 };
 
 static bool name_eq(const char *a, uint32_t alen, const char *b, uint32_t blen)
@@ -371,28 +420,181 @@ static bool name_eq(const char *a, uint32_t alen, const char *b, uint32_t blen)
 	return alen == blen && !memcmp(a, b, alen);
 }
 
+static uint32_t name_hash(const char *s, uint32_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static bool nset_has(const struct nset *ns, const char *s, uint32_t len)
+{
+	if (!ns->cap)
+		return false;
+	for (uint32_t h = name_hash(s, len) & (ns->cap - 1); ns->s[h]; h = (h + 1) & (ns->cap - 1))
+		if (name_eq(ns->s[h], ns->l[h], s, len))
+			return true;
+	return false;
+}
+
+static void nset_add(struct cg *g, struct nset *ns, const char *s, uint32_t len)
+{
+	uint32_t h;
+
+	if (nset_has(ns, s, len))
+		return;
+	if ((ns->n + 1) * 2 > ns->cap) {
+		struct nset nn = {.cap = ns->cap ? ns->cap * 2 : 64};
+
+		nn.s = calloc(nn.cap, sizeof(*nn.s));
+		nn.l = calloc(nn.cap, sizeof(*nn.l));
+		if (!nn.s || !nn.l) {
+			free(nn.s);
+			free(nn.l);
+			jsl_nomem(g->C);
+		}
+		for (uint32_t i = 0; i < ns->cap; i++) {
+			if (!ns->s[i])
+				continue;
+			for (h = name_hash(ns->s[i], ns->l[i]) & (nn.cap - 1); nn.s[h];
+			     h = (h + 1) & (nn.cap - 1))
+				;
+			nn.s[h] = ns->s[i];
+			nn.l[h] = ns->l[i];
+		}
+		nn.n = ns->n;
+		free(ns->s);
+		free(ns->l);
+		*ns = nn;
+	}
+	for (h = name_hash(s, len) & (ns->cap - 1); ns->s[h]; h = (h + 1) & (ns->cap - 1))
+		;
+	ns->s[h] = s;
+	ns->l[h] = len;
+	ns->n++;
+}
+
+static struct cg_local *find_local(struct cg_func *fs, const char *s, uint32_t len)
+{
+	for (uint32_t i = fs->nlocals; i-- > 0;)
+		if (name_eq(fs->locals[i].name, fs->locals[i].len, s, len))
+			return &fs->locals[i];
+	return NULL;
+}
+
+static void cg_error(struct cg *g, const struct jsl_node *n, const char *fmt, ...);
+
+/* The upvalue of fs that names s (added when an enclosing function has it), or -1. */
+static int upval_index(struct cg *g, struct cg_func *fs, const char *s, uint32_t len,
+		       bool *is_const)
+{
+	struct cg_local *lo;
+	uint32_t desc;
+	int k;
+
+	for (uint32_t i = 0; i < fs->nup; i++) {
+		if (name_eq(fs->upv[i].name, fs->upv[i].len, s, len)) {
+			*is_const = fs->upv[i].is_const;
+			return (int)i;
+		}
+	}
+	if (!fs->parent)
+		return -1;
+	lo = find_local(fs->parent, s, len);
+	if (lo) {
+		if (!lo->cell)
+			cg_error(g, NULL, "internal error: captured variable '%.*s' is not a cell",
+				 (int)len, s);
+		desc = lo->reg;
+		*is_const = lo->is_const;
+	} else {
+		k = upval_index(g, fs->parent, s, len, is_const);
+		if (k < 0)
+			return -1;
+		desc = 1u << 16 | (uint32_t)k;
+	}
+	if (fs->nup >= 255)
+		cg_error(g, NULL, "a function captures more than 255 variables");
+	{
+		uint32_t cap = fs->capup;
+
+		fs->upv = grow(g, fs->upv, &cap, fs->nup + 1, sizeof(*fs->upv));
+		fs->capup = cap;
+	}
+	fs->upv[fs->nup].name = s;
+	fs->upv[fs->nup].len = len;
+	fs->upv[fs->nup].desc = desc;
+	fs->upv[fs->nup].is_const = *is_const;
+	return (int)fs->nup++;
+}
+
 static struct var resolve(struct cg *g, const char *s, uint32_t len)
 {
 	struct cg_func *fs = g->fs;
-	struct var v = {V_NONE, -1, NULL, NULL};
+	struct var v = {V_NONE, -1, NULL, NULL, false};
+	struct cg_local *lo = find_local(fs, s, len);
+	int k;
 
-	for (uint32_t i = fs->nlocals; i-- > 0;) {
-		if (name_eq(fs->locals[i].name, fs->locals[i].len, s, len)) {
-			v.kind = V_LOCAL;
-			v.lo = &fs->locals[i];
-			v.idx = fs->locals[i].reg;
-			return v;
-		}
+	if (lo) {
+		v.kind = V_LOCAL;
+		v.lo = lo;
+		v.idx = lo->reg;
+		return v;
 	}
-	for (uint32_t i = 0; i < g->nglobals; i++) {
-		if (name_eq(g->globals[i].name, g->globals[i].len, s, len)) {
-			v.kind = V_GLOBAL;
-			v.gl = &g->globals[i];
-			v.idx = (int)i;
-			return v;
+	k = upval_index(g, fs, s, len, &v.is_const);
+	if (k >= 0) {
+		v.kind = V_UPVAL;
+		v.idx = k;
+		return v;
+	}
+	if (g->ghcap) {
+		for (uint32_t h = name_hash(s, len) & (g->ghcap - 1); g->ghash[h];
+		     h = (h + 1) & (g->ghcap - 1)) {
+			uint32_t i = g->ghash[h] - 1;
+
+			if (name_eq(g->globals[i].name, g->globals[i].len, s, len)) {
+				v.kind = V_GLOBAL;
+				v.gl = &g->globals[i];
+				v.idx = (int)i;
+				return v;
+			}
 		}
 	}
 	return v;
+}
+
+/* Index global i by its name (resolve finds globals in constant time). */
+static void ghash_add(struct cg *g, uint32_t i)
+{
+	uint32_t h;
+
+	if ((g->nglobals + 1) * 2 > g->ghcap) {
+		uint32_t nc = g->ghcap ? g->ghcap * 2 : 64;
+		uint32_t *t = calloc(nc, sizeof(*t));
+
+		if (!t)
+			jsl_nomem(g->C);
+		for (uint32_t k = 0; k < g->ghcap; k++) {
+			if (!g->ghash[k])
+				continue;
+			{
+				const struct cg_global *gl = &g->globals[g->ghash[k] - 1];
+
+				for (h = name_hash(gl->name, gl->len) & (nc - 1); t[h]; h = (h + 1) & (nc - 1))
+					;
+				t[h] = g->ghash[k];
+			}
+		}
+		free(g->ghash);
+		g->ghash = t;
+		g->ghcap = nc;
+	}
+	for (h = name_hash(g->globals[i].name, g->globals[i].len) & (g->ghcap - 1); g->ghash[h];
+	     h = (h + 1) & (g->ghcap - 1))
+		;
+	g->ghash[h] = i + 1;
 }
 
 static bool is_builtin_ns(const char *s, uint32_t len)
@@ -425,10 +627,20 @@ static struct cg_local *declare_local(struct cg *g, struct jsl_node *at, const c
 	lo->len = len;
 	lo->is_const = is_const;
 	lo->ready = ready;
+	lo->cell = nset_has(&fs->captured, s, len);
 	lo->reg = (uint8_t)reg_alloc(g, 1);
 	fs->vartop = fs->freereg;
 	return lo;
 }
+
+/* Give a captured local its cell (uninitialised: the TDZ) where its scope begins. */
+static void emit_newcell(struct cg *g, struct cg_local *lo)
+{
+	if (lo->cell)
+		emit_abc(g, JSL_OP_NEWCELL, lo->reg, 0, 1);
+}
+
+static void pattern_names(struct cg *g, struct jsl_node *p, bool is_const);
 
 struct scope_save {
 	uint32_t nlocals, scope_first;
@@ -454,14 +666,56 @@ static void leave_scope(struct cg *g, struct scope_save s)
 	fs->vartop = s.vartop;
 }
 
-/* Allocate the let/const bindings of a statement list before its code (TDZ). */
+/*
+ * Allocate the let/const bindings and function declarations of a statement
+ * list before its code (TDZ); captured ones get their cells here.
+ */
 static void predeclare(struct cg *g, struct jsl_node *list)
 {
 	for (struct jsl_node *n = list; n; n = n->next) {
-		if (n->kind != JSL_N_LET)
+		if (n->kind == JSL_N_FUNC) {
+			emit_newcell(g, declare_local(g, n, n->s, n->len, false, true));
 			continue;
-		for (struct jsl_node *d = n->list; d; d = d->next)
-			declare_local(g, d, d->s, d->len, n->flag & JSL_NF_CONST, false);
+		}
+		if (n->kind != JSL_N_LET || (n->flag & JSL_NF_VAR))
+			continue;
+		for (struct jsl_node *d = n->list; d; d = d->next) {
+			if (d->b)
+				pattern_names(g, d->b, n->flag & JSL_NF_CONST);
+			else
+				emit_newcell(g, declare_local(g, d, d->s, d->len,
+							      n->flag & JSL_NF_CONST, false));
+		}
+	}
+}
+
+/* Declare every name a binding pattern binds (let/const: in the TDZ until bound). */
+static void pattern_names(struct cg *g, struct jsl_node *p, bool is_const)
+{
+	switch (p->kind) {
+	case JSL_N_IDENT:
+		emit_newcell(g, declare_local(g, p, p->s, p->len, is_const, false));
+		break;
+	case JSL_N_ASSIGN:
+		pattern_names(g, p->a, is_const);
+		break;
+	case JSL_N_SPREAD:
+		pattern_names(g, p->a, is_const);
+		break;
+	case JSL_N_PARAM:
+		pattern_names(g, p->a, is_const);
+		break;
+	case JSL_N_ARRAY:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			if (x->kind != JSL_N_EMPTY)
+				pattern_names(g, x, is_const);
+		break;
+	case JSL_N_OBJECT:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			pattern_names(g, x->kind == JSL_N_SPREAD ? x->a : x->b, is_const);
+		break;
+	default:
+		cg_error(g, p, "Invalid destructuring assignment target");
 	}
 }
 
@@ -469,6 +723,9 @@ static void predeclare(struct cg *g, struct jsl_node *list)
 
 static void expr_to(struct cg *g, struct jsl_node *e, int dst);
 static int expr_any(struct cg *g, struct jsl_node *e);
+static unsigned class_of(const char *s, uint32_t len);
+static int find_native(const char *obj, uint32_t objlen, const char *name, uint32_t len);
+static void prop_key(struct cg *g, struct jsl_node *t, int *k, int *kr);
 static void expr_effect(struct cg *g, struct jsl_node *e);
 static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list);
 
@@ -485,13 +742,33 @@ static bool has_assign(const struct jsl_node *e)
 		return false;
 	if (e->kind == JSL_N_ASSIGN || e->kind == JSL_N_UPDATE)
 		return true;
+	if (e->kind == JSL_N_FUNC)
+		return false;
 	if (has_assign(e->a) || has_assign(e->b) || has_assign(e->c))
 		return true;
-	if (e->kind == JSL_N_CALL)
-		for (const struct jsl_node *a = e->list; a; a = a->next)
-			if (has_assign(a))
-				return true;
+	for (const struct jsl_node *a = e->list; a; a = a->next)
+		if (has_assign(a))
+			return true;
 	return false;
+}
+
+/* A constant index usable in a C operand (<= 255), or -1. */
+static int small_const_str(struct cg *g, const char *s, uint32_t len)
+{
+	int k = const_str(g, s, len);
+
+	return k <= 255 ? k : -1;
+}
+
+/* The constant naming a binding for TDZ messages (0 when out of reach). */
+static int name_const(struct cg *g, const char *s, uint32_t len)
+{
+	char *copy = jsl_alloc(g->C, len + 1);
+	int k;
+
+	memcpy(copy, s, len);
+	k = const_str(g, copy, len);
+	return k <= 255 ? k : 0;
 }
 
 /* Evaluate a then b into registers, keeping a's value even if b reassigns a binding. */
@@ -514,11 +791,30 @@ static bool is_ready_local(struct cg *g, const struct jsl_node *e)
 	if (e->kind != JSL_N_IDENT)
 		return false;
 	v = resolve(g, e->s, e->len);
-	return v.kind == V_LOCAL && v.lo->ready;
+	return v.kind == V_LOCAL && v.lo->ready && !v.lo->cell;
 }
 
 static void undefined_name(struct cg *g, struct jsl_node *e)
 {
+	static const struct {
+		const char *name, *why;
+	} outside[] = {
+	    {"arguments", "'arguments' is not supported in JSLite (use a rest parameter: "
+			  "function f(...args))"},
+	    {"Date", "'Date' is not supported in JSLite (a Tasklet's result may not depend on "
+		     "the clock)"},
+	    {"Symbol", "'Symbol' is not supported in JSLite"},
+	    {"Proxy", "'Proxy' is not supported in JSLite"},
+	    {"Reflect", "'Reflect' is not supported in JSLite"},
+	    {"Promise", "'Promise' is not supported in JSLite (no async code)"},
+	    {"eval", "'eval' is not supported in JSLite"},
+	    {"RegExp", "regular expressions are not supported in JSLite"},
+	    {"BigInt", "'BigInt' is not supported in JSLite"},
+	};
+
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+		if (name_eq(e->s, e->len, outside[i].name, (uint32_t)strlen(outside[i].name)))
+			cg_error(g, e, "%s", outside[i].why);
 	if (is_builtin_ns(e->s, e->len))
 		cg_error(g, e, "'%.*s' can only be used to call its functions in JSLite (e.g. %s)",
 			 (int)e->len, e->s, e->s[0] == 'c' ? "console.log(...)" : "Math.floor(x)");
@@ -540,12 +836,19 @@ static void load_ident(struct cg *g, struct jsl_node *e, int dst)
 
 	switch (v.kind) {
 	case V_LOCAL:
+		if (v.lo->cell) {
+			emit_abc(g, JSL_OP_GETCELL, dst, v.idx, name_const(g, e->s, e->len));
+			return;
+		}
 		if (!v.lo->ready) {
 			tdz_throw(g, e->s, e->len);
 			emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
 			return;
 		}
 		emit_move(g, dst, v.idx);
+		return;
+	case V_UPVAL:
+		emit_abc(g, JSL_OP_GETUPV, dst, v.idx, name_const(g, e->s, e->len));
 		return;
 	case V_GLOBAL:
 		emit_abx(g, v.gl->is_func ? JSL_OP_GETG : JSL_OP_GETGC, dst, (unsigned)v.idx);
@@ -555,6 +858,10 @@ static void load_ident(struct cg *g, struct jsl_node *e, int dst)
 	}
 	if (name_eq(e->s, e->len, "undefined", 9))
 		emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+	else if (find_native(NULL, 0, e->s, e->len) >= 0)
+		emit_abx(g, JSL_OP_LOADNAT, dst, (unsigned)find_native(NULL, 0, e->s, e->len));
+	else if (name_eq(e->s, e->len, "input", 5))
+		emit_abc(g, JSL_OP_INPUT, dst, 0, 0);
 	else if (name_eq(e->s, e->len, "NaN", 3))
 		load_num(g, dst, NAN);
 	else if (name_eq(e->s, e->len, "Infinity", 8))
@@ -664,6 +971,26 @@ static void binary(struct cg *g, struct jsl_node *e, int dst)
 		load_num(g, dst, folded);
 		return;
 	}
+	if (e->op == JSL_T_INSTANCEOF) {
+		unsigned cls = e->b->kind == JSL_N_IDENT ? class_of(e->b->s, e->b->len) : 0;
+
+		if (!cls || resolve(g, e->b->s, e->b->len).kind != V_NONE)
+			cg_error(g, e->b,
+				 "instanceof is only supported with built-in classes in JSLite (Array, "
+				 "Object, Map, Set, Error, TypeError, ...)");
+		ra = expr_any(g, e->a);
+		at_node(g, e);
+		emit_abc(g, JSL_OP_INSTOF, dst, ra, (int)cls);
+		g->fs->freereg = save;
+		return;
+	}
+	if (e->op == JSL_T_IN) {
+		operands(g, e->a, e->b, &ra, &rb);
+		at_node(g, e);
+		emit_abc(g, JSL_OP_IN, dst, ra, rb);
+		g->fs->freereg = save;
+		return;
+	}
 	switch (e->op) {
 	case JSL_T_SEQ:
 		op = JSL_OP_SEQ;
@@ -728,13 +1055,36 @@ static void unary(struct cg *g, struct jsl_node *e, int dst)
 		load_num(g, dst, -e->a->num);
 		return;
 	}
+	if (e->op == JSL_T_DELETE) {
+		struct jsl_node *t = e->a;
+
+		if (t->kind == JSL_N_IDENT)
+			cg_error(g, e, "Delete of an unqualified identifier in strict mode.");
+		if (t->kind == JSL_N_MEMBER || t->kind == JSL_N_INDEX) {
+			int o = expr_any(g, t->a), k, kr;
+
+			prop_key(g, t, &k, &kr);
+			if (kr < 0) {
+				kr = reg_alloc(g, 1);
+				emit_abx(g, JSL_OP_LOADK, kr, (unsigned)const_str(g, t->s, t->len));
+			}
+			at_node(g, e);
+			emit_abc(g, JSL_OP_DELIDX, dst, o, kr);
+		} else {
+			expr_effect(g, t);
+			emit_abc(g, JSL_OP_LOADB, dst, 1, 0);
+		}
+		g->fs->freereg = save;
+		return;
+	}
 	if (e->op == JSL_T_TYPEOF && e->a->kind == JSL_N_IDENT &&
 	    resolve(g, e->a->s, e->a->len).kind == V_NONE &&
 	    !is_reserved_global(e->a->s, e->a->len)) {
 		/* typeof of an undeclared name is not an error in JavaScript. */
 		emit_abx(g, JSL_OP_LOADK, dst,
-			 (unsigned)const_cstr(g, is_builtin_ns(e->a->s, e->a->len) ? "object"
-										   : "undefined"));
+			 (unsigned)const_cstr(g, find_native(NULL, 0, e->a->s, e->a->len) >= 0 ? "function"
+						 : is_builtin_ns(e->a->s, e->a->len)		? "object"
+												: "undefined"));
 		return;
 	}
 	switch (e->op) {
@@ -766,6 +1116,13 @@ static void logical(struct cg *g, struct jsl_node *e, int dst)
 
 	expr_to(g, e->a, dst);
 	at_node(g, e);
+	if (e->op == JSL_T_NULLISH) {
+		emit_abc(g, JSL_OP_JNULLISH, dst, 0, 0);
+		j = emit_jump(g);
+		expr_to(g, e->b, dst);
+		patch_here(g, j);
+		return;
+	}
 	emit_abc(g, JSL_OP_TEST, dst, 0, e->op == JSL_T_OR ? 1 : 0);
 	j = emit_jump(g);
 	expr_to(g, e->b, dst);
@@ -822,11 +1179,385 @@ static void store_global(struct cg *g, struct var v, int r)
 		emit_abx(g, JSL_OP_SETG, r, (unsigned)v.idx);
 }
 
+/* binding := R[r] for an assignment to identifier t (const and TDZ throw). */
+static void store_ident(struct cg *g, struct jsl_node *t, int r)
+{
+	struct var v = assign_target(g, t);
+
+	switch (v.kind) {
+	case V_LOCAL:
+		if (v.lo->is_const || (!v.lo->ready && !v.lo->cell)) {
+			if (v.lo->cell && v.lo->is_const) {
+				int t2 = reg_alloc(g, 1);
+
+				/* the TDZ check first, as JavaScript does */
+				emit_abc(g, JSL_OP_GETCELL, t2, v.idx, name_const(g, t->s, t->len));
+				g->fs->freereg--;
+				const_assign_throw(g);
+				return;
+			}
+			bad_local_store(g, t, v, -1);
+			return;
+		}
+		if (v.lo->cell)
+			emit_abc(g, v.lo->ready ? JSL_OP_SETCELL : JSL_OP_SETCELLC, v.idx, r,
+				 v.lo->ready ? 0 : name_const(g, t->s, t->len));
+		else
+			emit_move(g, v.idx, r);
+		return;
+	case V_UPVAL:
+		if (v.is_const) {
+			int t2 = reg_alloc(g, 1);
+
+			emit_abc(g, JSL_OP_GETUPV, t2, v.idx, name_const(g, t->s, t->len));
+			g->fs->freereg--;
+			const_assign_throw(g);
+			return;
+		}
+		emit_abc(g, JSL_OP_SETUPV, r, v.idx, name_const(g, t->s, t->len));
+		return;
+	case V_GLOBAL:
+		store_global(g, v, r);
+		return;
+	default:
+		return;
+	}
+}
+
+/* A declaration's binding t := R[r] (let/const/var initialisation; marks it ready). */
+static void init_ident(struct cg *g, struct jsl_node *t, int r)
+{
+	struct var v = resolve(g, t->s, t->len);
+
+	if (v.kind == V_LOCAL) {
+		if (v.lo->cell)
+			emit_abc(g, JSL_OP_SETCELL, v.idx, r, 0);
+		else
+			emit_move(g, v.idx, r);
+		v.lo->ready = true;
+	} else if (v.kind == V_GLOBAL) {
+		emit_abx(g, JSL_OP_DEFG, r, (unsigned)v.idx);
+	} else {
+		cg_error(g, t, "internal error: declaration of '%.*s' not found", (int)t->len, t->s);
+	}
+}
+
+/* The key operand of a property access: *k a constant (C operand) or -1 and *kr a register. */
+static void prop_key(struct cg *g, struct jsl_node *t, int *k, int *kr)
+{
+	*k = -1;
+	*kr = -1;
+	if (t->kind == JSL_N_MEMBER) {
+		*k = small_const_str(g, t->s, t->len);
+		if (*k < 0) {
+			*kr = reg_alloc(g, 1);
+			emit_abx(g, JSL_OP_LOADK, *kr, (unsigned)const_str(g, t->s, t->len));
+		}
+		return;
+	}
+	*kr = expr_any(g, t->b);
+}
+
+static void get_prop(struct cg *g, int dst, int o, int k, int kr)
+{
+	if (k >= 0)
+		emit_abc(g, JSL_OP_GETF, dst, o, k);
+	else
+		emit_abc(g, JSL_OP_GETIDX, dst, o, kr);
+}
+
+static void set_prop(struct cg *g, int o, int k, int kr, int v)
+{
+	if (k >= 0)
+		emit_abc(g, JSL_OP_SETF, o, k, v);
+	else
+		emit_abc(g, JSL_OP_SETIDX, o, kr, v);
+}
+
+/* obj.key := R[r] for a MEMBER or INDEX target. */
+static void store_prop(struct cg *g, struct jsl_node *t, int r)
+{
+	int save = g->fs->freereg, o, k, kr;
+
+	o = expr_any(g, t->a);
+	prop_key(g, t, &k, &kr);
+	at_node(g, t);
+	set_prop(g, o, k, kr, r);
+	g->fs->freereg = save;
+}
+
+enum { BIND_ASSIGN, BIND_DECL };
+
+/* Bind the value in R[src] (a temporary this may overwrite) to target t. */
+static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
+{
+	int save = g->fs->freereg;
+
+	at_node(g, t);
+	switch (t->kind) {
+	case JSL_N_DECL:
+	case JSL_N_IDENT:
+		if (mode == BIND_ASSIGN)
+			store_ident(g, t, src);
+		else
+			init_ident(g, t, src);
+		break;
+	case JSL_N_MEMBER:
+	case JSL_N_INDEX:
+		store_prop(g, t, src);
+		break;
+	case JSL_N_ASSIGN: {
+		int u = reg_alloc(g, 1), j;
+
+		emit_abc(g, JSL_OP_LOADU, u, 0, 0);
+		emit_abc(g, JSL_OP_JSEQ, src, u, 0);
+		j = emit_jump(g);
+		if (t->b->kind == JSL_N_FUNC && !t->b->s && t->a->kind == JSL_N_IDENT) {
+			t->b->s = t->a->s;
+			t->b->len = t->a->len;
+		}
+		expr_to(g, t->b, src);
+		patch_here(g, j);
+		g->fs->freereg = save;
+		bind_target(g, t->a, src, mode);
+		break;
+	}
+	case JSL_N_ARRAY: {
+		int it = reg_alloc(g, 1), i = 0;
+
+		emit_abc(g, JSL_OP_ITER, it, src, 0);
+		for (struct jsl_node *x = t->list; x; x = x->next, i++) {
+			int r = reg_alloc(g, 1);
+
+			if (x->kind == JSL_N_EMPTY) {
+				g->fs->freereg = it + 1;
+				continue;
+			}
+			if (x->kind == JSL_N_SPREAD) {
+				int b = reg_alloc(g, 2);
+
+				emit_move(g, b, it);
+				load_num(g, b + 1, i);
+				emit_abc(g, JSL_OP_INVOKE, b, 1, JSL_M_SLICE);
+				emit_move(g, r, b);
+				g->fs->freereg = r + 1;
+				bind_target(g, x->a, r, mode);
+			} else {
+				int kk = const_num(g, i);
+
+				if (kk <= 255) {
+					emit_abc(g, JSL_OP_GETF, r, it, kk);
+				} else {
+					int kr2 = reg_alloc(g, 1);
+
+					load_num(g, kr2, i);
+					emit_abc(g, JSL_OP_GETIDX, r, it, kr2);
+				}
+				bind_target(g, x, r, mode);
+			}
+			g->fs->freereg = it + 1;
+		}
+		break;
+	}
+	case JSL_N_OBJECT: {
+		int keys[64], nk = 0, jok, jundef, nul = reg_alloc(g, 1);
+		char msg[160];
+		const struct jsl_node *first = t->list;
+
+		/* V8's message for destructuring null or undefined */
+		emit_abc(g, JSL_OP_JNULLISH, src, 0, 0);
+		jok = emit_jump(g);
+		emit_abc(g, JSL_OP_LOADNULL, nul, 0, 0);
+		emit_abc(g, JSL_OP_JSEQ, src, nul, 0);
+		jundef = emit_jump(g);
+		for (int pass = 0; pass < 2; pass++) {
+			const char *what = pass ? "undefined" : "null";
+
+			if (pass)
+				patch_here(g, jundef);
+			if (first && first->kind == JSL_N_PROP && !(first->flag & JSL_NF_COMPUTED) &&
+			    first->a->kind == JSL_N_STR)
+				snprintf(msg, sizeof(msg),
+					 "TypeError: Cannot destructure property '%.*s' of '%s' as it "
+					 "is %s.",
+					 (int)(first->a->len > 60 ? 60 : first->a->len), first->a->s, what,
+					 what);
+			else
+				snprintf(msg, sizeof(msg),
+					 "TypeError: Cannot destructure '%s' as it is %s.", what, what);
+			emit_throw(g, msg);
+		}
+		patch_here(g, jok);
+		g->fs->freereg = nul;
+		for (struct jsl_node *x = t->list; x; x = x->next) {
+			int r = reg_alloc(g, 1);
+
+			if (x->kind == JSL_N_SPREAD) {
+				emit_abc(g, JSL_OP_NEWOBJ, r, 0, 0);
+				emit_abc(g, JSL_OP_OSPREAD, r, src, 0);
+				for (int q = 0; q < nk; q++) {
+					int d = reg_alloc(g, 1);
+
+					emit_abc(g, JSL_OP_DELIDX, d, r, keys[q]);
+				}
+				g->fs->freereg = r + 1;
+				bind_target(g, x->a, r, mode);
+			} else {
+				int kr2 = reg_alloc(g, 1);
+
+				if (x->flag & JSL_NF_COMPUTED) {
+					expr_to(g, x->a, kr2);
+				} else if (x->a->kind == JSL_N_NUM) {
+					char nb[JSL_NUMBUF];
+					int n = jsl_num_format(x->a->num, nb);
+					char *c = jsl_alloc(g->C, (size_t)n + 1);
+
+					memcpy(c, nb, (size_t)n);
+					emit_abx(g, JSL_OP_LOADK, kr2,
+						 (unsigned)const_str(g, c, (uint32_t)n));
+				} else {
+					emit_abx(g, JSL_OP_LOADK, kr2,
+						 (unsigned)const_str(g, x->a->s, x->a->len));
+				}
+				if (nk < 64)
+					keys[nk++] = kr2;
+				else
+					cg_error(g, x, "more than 64 properties in one pattern");
+				emit_abc(g, JSL_OP_GETIDX, r, src, kr2);
+				bind_target(g, x->b, r, mode);
+				g->fs->freereg = kr2 + 1;
+			}
+		}
+		break;
+	}
+	default:
+		cg_error(g, t, "Invalid destructuring assignment target");
+	}
+	g->fs->freereg = save;
+}
+
+/* x ??= e, x ||= e, x &&= e: e is evaluated and stored only when the test lets it. */
+static void logical_assign(struct cg *g, struct jsl_node *e, int dst)
+{
+	struct jsl_node *t = e->a;
+	int save = g->fs->freereg, o = -1, k = -1, kr = -1, r, j;
+
+	if (t->kind == JSL_N_MEMBER || t->kind == JSL_N_INDEX) {
+		o = expr_any(g, t->a);
+		prop_key(g, t, &k, &kr);
+		r = reg_alloc(g, 1);
+		at_node(g, t);
+		get_prop(g, r, o, k, kr);
+	} else {
+		assign_target(g, t);
+		r = reg_alloc(g, 1);
+		load_ident(g, t, r);
+	}
+	at_node(g, e);
+	if (e->op == JSL_T_NULLISH_ASSIGN)
+		emit_abc(g, JSL_OP_JNULLISH, r, 0, 0);
+	else
+		emit_abc(g, JSL_OP_TEST, r, 0, e->op == JSL_T_LOR_ASSIGN);
+	j = emit_jump(g);
+	if (e->b->kind == JSL_N_FUNC && !e->b->s && t->kind != JSL_N_INDEX) {
+		e->b->s = t->s;
+		e->b->len = t->len;
+	}
+	expr_to(g, e->b, r);
+	at_node(g, e);
+	if (o >= 0)
+		set_prop(g, o, k, kr, r);
+	else
+		store_ident(g, t, r);
+	patch_here(g, j);
+	if (dst >= 0)
+		emit_move(g, dst, r);
+	g->fs->freereg = save;
+}
+
 /* x = e, x op= e; dst < 0 when the value is not needed. */
 static void assign(struct cg *g, struct jsl_node *e, int dst)
 {
 	struct jsl_node *t = e->a;
-	struct var v = assign_target(g, t);
+	struct var v;
+
+	if (e->op == JSL_T_NULLISH_ASSIGN || e->op == JSL_T_LOR_ASSIGN ||
+	    e->op == JSL_T_LAND_ASSIGN) {
+		logical_assign(g, e, dst);
+		return;
+	}
+
+	if (t->kind == JSL_N_ARRAY || t->kind == JSL_N_OBJECT) {
+		int save = g->fs->freereg, r = reg_alloc(g, 1);
+
+		expr_to(g, e->b, r);
+		if (dst >= 0)
+			emit_move(g, dst, r);
+		bind_target(g, t, r, BIND_ASSIGN);
+		g->fs->freereg = save;
+		return;
+	}
+	if (t->kind == JSL_N_MEMBER || t->kind == JSL_N_INDEX) {
+		int save = g->fs->freereg, o, k, kr, r;
+		unsigned aop = arith_op(e->op);
+
+		o = expr_any(g, t->a);
+		if (is_var_reg(g, o) && has_assign(e->b)) {
+			int c = reg_alloc(g, 1);
+
+			emit_move(g, c, o);
+			o = c;
+		}
+		prop_key(g, t, &k, &kr);
+		if (kr >= 0 && is_var_reg(g, kr) && has_assign(e->b)) {
+			int c = reg_alloc(g, 1);
+
+			emit_move(g, c, kr);
+			kr = c;
+		}
+		r = reg_alloc(g, 1);
+		if (aop) {
+			at_node(g, t);
+			get_prop(g, r, o, k, kr);
+			at_node(g, e);
+			arith(g, aop, r, r, e->b);
+		} else {
+			if (e->b->kind == JSL_N_FUNC && !e->b->s && t->kind == JSL_N_MEMBER) {
+				e->b->s = t->s;
+				e->b->len = t->len;
+			}
+			expr_to(g, e->b, r);
+		}
+		at_node(g, e);
+		set_prop(g, o, k, kr, r);
+		if (dst >= 0)
+			emit_move(g, dst, r);
+		g->fs->freereg = save;
+		return;
+	}
+	if (e->b->kind == JSL_N_FUNC && !e->b->s) {
+		e->b->s = t->s;
+		e->b->len = t->len;
+	}
+	v = assign_target(g, t);
+	if (v.kind == V_UPVAL || (v.kind == V_LOCAL && v.lo->cell)) {
+		int save = g->fs->freereg, r = reg_alloc(g, 1);
+		unsigned aop = arith_op(e->op);
+
+		if (aop) {
+			load_ident(g, t, r);
+			at_node(g, e);
+			arith(g, aop, r, r, e->b);
+		} else {
+			expr_to(g, e->b, r);
+		}
+		at_node(g, e);
+		store_ident(g, t, r);
+		if (dst >= 0)
+			emit_move(g, dst, r);
+		g->fs->freereg = save;
+		return;
+	}
 	int save = g->fs->freereg, r;
 	unsigned op = arith_op(e->op);
 
@@ -875,11 +1606,46 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 static void update(struct cg *g, struct jsl_node *e, int dst)
 {
 	struct jsl_node *t = e->a;
-	struct var v = assign_target(g, t);
+	struct var v;
 	int delta = e->op == JSL_T_INC ? -1 : 1, save = g->fs->freereg, r;
 	bool post = !(e->flag & JSL_NF_PREFIX) && dst >= 0;
 
 	at_node(g, e);
+	if (t->kind == JSL_N_MEMBER || t->kind == JSL_N_INDEX) {
+		int o = expr_any(g, t->a), k, kr;
+
+		prop_key(g, t, &k, &kr);
+		r = reg_alloc(g, 1);
+		at_node(g, e);
+		get_prop(g, r, o, k, kr);
+		if (post) {
+			emit_abc(g, JSL_OP_TONUM, dst, r, 0);
+			emit_abc(g, JSL_OP_SUBI, r, dst, delta);
+		} else {
+			emit_abc(g, JSL_OP_SUBI, r, r, delta);
+		}
+		set_prop(g, o, k, kr, r);
+		if (dst >= 0 && !post)
+			emit_move(g, dst, r);
+		g->fs->freereg = save;
+		return;
+	}
+	v = assign_target(g, t);
+	if (v.kind == V_UPVAL || (v.kind == V_LOCAL && v.lo->cell)) {
+		r = reg_alloc(g, 1);
+		load_ident(g, t, r);
+		if (post) {
+			emit_abc(g, JSL_OP_TONUM, dst, r, 0);
+			emit_abc(g, JSL_OP_SUBI, r, dst, delta);
+		} else {
+			emit_abc(g, JSL_OP_SUBI, r, r, delta);
+		}
+		store_ident(g, t, r);
+		if (dst >= 0 && !post)
+			emit_move(g, dst, r);
+		g->fs->freereg = save;
+		return;
+	}
 	if (v.kind == V_LOCAL) {
 		if (!v.lo->ready || v.lo->is_const) {
 			bad_local_store(g, t, v, dst);
@@ -945,11 +1711,44 @@ static void add_cname(struct cg *g, int pc, const char *name, uint32_t len)
 	fs->cnames[fs->ncnames++] = (uint64_t)pc << 32 | (uint32_t)k;
 }
 
-/* Compile the arguments of e into base+1.. and return their count. */
+/* The jump past an optional chain when R[r] is null or undefined (a ?. link). */
+static void opt_check(struct cg *g, const struct jsl_node *e, int r)
+{
+	if (!(e->flag & JSL_NF_OPT))
+		return;
+	emit_abc(g, JSL_OP_JNULLISH, r, 0, 1);
+	concat(g, &g->optj, emit_jump(g));
+}
+
+/*
+ * Compile the arguments of e into base+1.. and return their count; with a
+ * spread among them, into one array at base+1, returning -1.
+ */
 static int call_args(struct cg *g, struct jsl_node *e, int base)
 {
 	int n = 0;
 
+	if (e->flag & JSL_NF_COMPUTED) {
+		int arr = reg_alloc(g, 1);
+
+		if (arr != base + 1)
+			cg_error(g, e, "internal error: argument registers out of order");
+		emit_abc(g, JSL_OP_NEWARR, arr, 0, 0);
+		for (struct jsl_node *a = e->list; a; a = a->next) {
+			int t = reg_alloc(g, 1);
+
+			if (a->kind == JSL_N_SPREAD) {
+				expr_to(g, a->a, t);
+				at_node(g, a);
+				emit_abc(g, JSL_OP_SPREAD, arr, t, 0);
+			} else {
+				expr_to(g, a, t);
+				emit_abc(g, JSL_OP_APPEND, arr, t, 0);
+			}
+			g->fs->freereg = arr + 1;
+		}
+		return -1;
+	}
 	for (struct jsl_node *a = e->list; a; a = a->next, n++) {
 		int r = reg_alloc(g, 1);
 
@@ -960,11 +1759,63 @@ static int call_args(struct cg *g, struct jsl_node *e, int base)
 	return n;
 }
 
+static bool needs_new(const char *s, uint32_t len)
+{
+	return name_eq(s, len, "Map", 3) || name_eq(s, len, "Set", 3) ||
+	       name_eq(s, len, "Uint8Array", 10) || name_eq(s, len, "Int32Array", 10) ||
+	       name_eq(s, len, "Float64Array", 12);
+}
+
+/* The source text of a callee V8 names in "x is not a function" (a.b, a[0], a[i].c), or false. */
+static bool callee_text(const struct jsl_node *e, char *buf, size_t cap, size_t *len)
+{
+	int n;
+
+	switch (e->kind) {
+	case JSL_N_IDENT:
+		n = snprintf(buf + *len, cap - *len, "%.*s", (int)(e->len > 60 ? 60 : e->len), e->s);
+		break;
+	case JSL_N_MEMBER:
+		if (!callee_text(e->a, buf, cap, len))
+			return false;
+		n = snprintf(buf + *len, cap - *len, "%s%.*s", e->flag & JSL_NF_OPT ? "?." : ".",
+			     (int)(e->len > 60 ? 60 : e->len), e->s);
+		break;
+	case JSL_N_INDEX:
+		if (!callee_text(e->a, buf, cap, len))
+			return false;
+		if (e->b->kind == JSL_N_NUM && e->b->num == (double)(int64_t)e->b->num)
+			n = snprintf(buf + *len, cap - *len, "[%lld]", (long long)e->b->num);
+		else if (e->b->kind == JSL_N_IDENT)
+			n = snprintf(buf + *len, cap - *len, "[%.*s]",
+				     (int)(e->b->len > 60 ? 60 : e->b->len), e->b->s);
+		else
+			return false;
+		break;
+	default:
+		return false;
+	}
+	if (n < 0 || (size_t)n >= cap - *len)
+		return false;
+	*len += (size_t)n;
+	return true;
+}
+
+static void record_member_cname(struct cg *g, int pc, struct jsl_node *f)
+{
+	char name[200];
+	size_t len = 0;
+
+	if (callee_text(f, name, sizeof(name), &len))
+		add_cname(g, pc, name, (uint32_t)len);
+}
+
 static void call(struct cg *g, struct jsl_node *e, int dst)
 {
 	struct cg_func *fs = g->fs;
 	struct jsl_node *f = e->a;
-	int save = fs->freereg, base, nargs, nat = -1, meth = -1;
+	int save = fs->freereg, base, nargs, nat = -1, meth = -1, pc;
+	bool is_new = e->kind == JSL_N_NEW;
 
 	/* The result register doubles as the call's base when it is the top temporary. */
 	if (dst >= 0 && dst == fs->freereg - 1 && !is_var_reg(g, dst))
@@ -973,8 +1824,23 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 		base = reg_alloc(g, 1);
 	if (f->kind == JSL_N_IDENT && resolve(g, f->s, f->len).kind == V_NONE) {
 		nat = find_native(NULL, 0, f->s, f->len);
+		if (is_new && nat < 0)
+			cg_error(g, f, "'new %.*s' is not supported in JSLite (constructors: Map, Set, "
+				       "Array, Error and its kinds, typed arrays)",
+				 (int)f->len, f->s);
 		if (nat < 0 && !is_reserved_global(f->s, f->len))
 			undefined_name(g, f);
+		if (!is_new && needs_new(f->s, f->len)) {
+			char msg[80];
+
+			snprintf(msg, sizeof(msg), "TypeError: Constructor %.*s requires 'new'",
+				 (int)f->len, f->s);
+			at_node(g, e);
+			emit_throw(g, msg);
+			nat = -2;
+		}
+	} else if (is_new) {
+		cg_error(g, f, "'new' is only supported with the built-in constructors in JSLite");
 	} else if (f->kind == JSL_N_MEMBER && f->a->kind == JSL_N_IDENT &&
 		   is_builtin_ns(f->a->s, f->a->len) &&
 		   resolve(g, f->a->s, f->a->len).kind == V_NONE) {
@@ -982,44 +1848,61 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 		if (nat < 0)
 			cg_error(g, f, "'%.*s.%.*s' is not supported in JSLite", (int)f->a->len,
 				 f->a->s, (int)f->len, f->s);
-	} else if (f->kind == JSL_N_MEMBER) {
+	} else if (f->kind == JSL_N_MEMBER && !(e->flag & JSL_NF_OPT)) {
 		meth = find_method(f->s, f->len);
 		if (meth < 0)
-			cg_error(
-			    g, f,
-			    "method '%.*s' is not supported in JSLite (no objects yet; strings "
-			    "have charAt, charCodeAt, indexOf, slice, substring, toUpperCase, ...)",
-			    (int)f->len, f->s);
+			meth = -2; /* a property holding a function: CALLM */
 	}
-	if (nat >= 0) {
+	if (nat == -2) {
+		emit_abc(g, JSL_OP_LOADU, base, 0, 0);
+	} else if (nat >= 0) {
 		nargs = call_args(g, e, base);
 		at_node(g, e);
-		emit_abc(g, JSL_OP_NCALL, base, nargs, nat);
-	} else if (meth >= 0) {
-		int pc;
+		if (nargs < 0)
+			emit_abc(g, JSL_OP_NCALLV, base, 0, nat);
+		else
+			emit_abc(g, JSL_OP_NCALL, base, nargs, nat);
+	} else if (meth >= 0 || meth == -2) {
+		int k = meth == -2 ? small_const_str(g, f->s, f->len) : 0;
 
 		expr_to(g, f->a, base);
-		nargs = call_args(g, e, base);
-		at_node(g, e);
-		pc = emit(g, JSL_ABC(JSL_OP_INVOKE, base, nargs, meth));
-		if (f->a->kind == JSL_N_IDENT) {
-			char name[140];
+		opt_check(g, f, base);
+		if (meth == -2 && (k < 0 || (e->flag & JSL_NF_COMPUTED))) {
+			/* the method value first, then a plain call */
+			int kr = reg_alloc(g, 1);
 
-			snprintf(name, sizeof(name), "%.*s.%.*s",
-				 (int)(f->a->len > 60 ? 60 : f->a->len), f->a->s,
-				 (int)(f->len > 60 ? 60 : f->len), f->s);
-			add_cname(g, pc, name, (uint32_t)strlen(name));
+			emit_abx(g, JSL_OP_LOADK, kr, (unsigned)const_str(g, f->s, f->len));
+			at_node(g, f);
+			emit_abc(g, JSL_OP_GETIDX, base, base, kr);
+			fs->freereg = base + 1;
+			nargs = call_args(g, e, base);
+			at_node(g, e);
+			pc = emit(g, nargs < 0 ? JSL_ABC(JSL_OP_CALLV, base, 0, 0)
+					       : JSL_ABC(JSL_OP_CALL, base, nargs, 0));
+			record_member_cname(g, pc, f);
+		} else {
+			nargs = call_args(g, e, base);
+			at_node(g, e);
+			if (meth == -2)
+				pc = emit(g, JSL_ABC(JSL_OP_CALLM, base, nargs, k));
+			else if (nargs < 0)
+				pc = emit(g, JSL_ABC(JSL_OP_INVOKEV, base, 0, meth));
+			else
+				pc = emit(g, JSL_ABC(JSL_OP_INVOKE, base, nargs, meth));
+			record_member_cname(g, pc, f);
 		}
 	} else {
-		int pc;
-
 		expr_to(g, f, base);
+		opt_check(g, e, base);
 		nargs = call_args(g, e, base);
 		at_node(g, e);
-		pc = emit(g, JSL_ABC(JSL_OP_CALL, base, nargs, 0));
+		pc = emit(g, nargs < 0 ? JSL_ABC(JSL_OP_CALLV, base, 0, 0)
+				       : JSL_ABC(JSL_OP_CALL, base, nargs, 0));
 		/* for "x is not a function": locals have no names at run time */
-		if (f->kind == JSL_N_IDENT && resolve(g, f->s, f->len).kind == V_LOCAL)
+		if (f->kind == JSL_N_IDENT && resolve(g, f->s, f->len).kind != V_GLOBAL)
 			add_cname(g, pc, f->s, f->len);
+		else if (f->kind == JSL_N_MEMBER || f->kind == JSL_N_INDEX)
+			record_member_cname(g, pc, f);
 	}
 	fs->freereg = save;
 	if (dst >= 0 && base != dst)
@@ -1067,18 +1950,142 @@ static void member(struct cg *g, struct jsl_node *e, int dst)
 				return;
 			}
 		}
+		if (find_native(e->a->s, e->a->len, e->s, e->len) >= 0) {
+			emit_abx(g, JSL_OP_LOADNAT, dst,
+				 (unsigned)find_native(e->a->s, e->a->len, e->s, e->len));
+			return;
+		}
 		cg_error(g, e, "'%.*s.%.*s' is not supported in JSLite", (int)e->a->len, e->a->s,
 			 (int)e->len, e->s);
 	}
-	if (!name_eq(e->s, e->len, "length", 6))
-		cg_error(g, e,
-			 "property '%.*s' is not supported in JSLite yet (no objects; strings have "
-			 ".length)",
-			 (int)e->len, e->s);
 	r = expr_any(g, e->a);
+	opt_check(g, e, r);
 	at_node(g, e);
-	emit_abc(g, JSL_OP_GETLEN, dst, r, 0);
+	if (name_eq(e->s, e->len, "length", 6)) {
+		emit_abc(g, JSL_OP_GETLEN, dst, r, 0);
+	} else {
+		int k = small_const_str(g, e->s, e->len);
+
+		if (k >= 0) {
+			emit_abc(g, JSL_OP_GETF, dst, r, k);
+		} else {
+			int kr = reg_alloc(g, 1);
+
+			emit_abx(g, JSL_OP_LOADK, kr, (unsigned)const_str(g, e->s, e->len));
+			emit_abc(g, JSL_OP_GETIDX, dst, r, kr);
+		}
+	}
 	g->fs->freereg = save;
+}
+
+static void compile_closure(struct cg *g, struct jsl_node *f, int dst);
+
+static void array_lit(struct cg *g, struct jsl_node *e, int dst)
+{
+	int save = g->fs->freereg;
+
+	emit_abc(g, JSL_OP_NEWARR, dst, 0, 0);
+	for (struct jsl_node *x = e->list; x; x = x->next) {
+		int t = reg_alloc(g, 1);
+
+		if (x->kind == JSL_N_EMPTY)
+			cg_error(g, x, "array holes are not supported in JSLite (write undefined)");
+		if (x->kind == JSL_N_SPREAD) {
+			expr_to(g, x->a, t);
+			at_node(g, x);
+			emit_abc(g, JSL_OP_SPREAD, dst, t, 0);
+		} else {
+			expr_to(g, x, t);
+			emit_abc(g, JSL_OP_APPEND, dst, t, 0);
+		}
+		g->fs->freereg = save;
+	}
+}
+
+static void object_lit(struct cg *g, struct jsl_node *e, int dst)
+{
+	int save = g->fs->freereg;
+
+	emit_abc(g, JSL_OP_NEWOBJ, dst, 0, 0);
+	for (struct jsl_node *x = e->list; x; x = x->next) {
+		int v, k = -1, kr = -1;
+
+		at_node(g, x);
+		if (x->kind == JSL_N_SPREAD) {
+			v = expr_any(g, x->a);
+			emit_abc(g, JSL_OP_OSPREAD, dst, v, 0);
+			g->fs->freereg = save;
+			continue;
+		}
+		if (x->op == 1)
+			cg_error(g, x, "Invalid shorthand property initializer");
+		if (x->flag & JSL_NF_COMPUTED) {
+			kr = reg_alloc(g, 1);
+			expr_to(g, x->a, kr);
+		} else {
+			const char *ks = x->a->s;
+			uint32_t kl = x->a->len;
+
+			if (x->a->kind == JSL_N_NUM) {
+				char nb[JSL_NUMBUF];
+				int n = jsl_num_format(x->a->num, nb);
+				char *c = jsl_alloc(g->C, (size_t)n + 1);
+
+				memcpy(c, nb, (size_t)n);
+				ks = c;
+				kl = (uint32_t)n;
+			}
+			if (x->b->kind == JSL_N_FUNC && !x->b->s) {
+				x->b->s = ks;
+				x->b->len = kl;
+			}
+			k = small_const_str(g, ks, kl);
+			if (k < 0) {
+				kr = reg_alloc(g, 1);
+				emit_abx(g, JSL_OP_LOADK, kr, (unsigned)const_str(g, ks, kl));
+			}
+		}
+		v = expr_any(g, x->b);
+		at_node(g, x);
+		set_prop(g, dst, k, kr, v);
+		g->fs->freereg = save;
+	}
+}
+
+static void template_lit(struct cg *g, struct jsl_node *e, int dst)
+{
+	int save = g->fs->freereg;
+	struct jsl_node *x = e->list;
+
+	emit_abx(g, JSL_OP_LOADK, dst, (unsigned)const_str(g, x->s, x->len));
+	for (x = x->next; x; x = x->next) {
+		int t = reg_alloc(g, 1);
+
+		if (x->kind == JSL_N_STR) {
+			if (!x->len) {
+				g->fs->freereg = save;
+				continue;
+			}
+			emit_abx(g, JSL_OP_LOADK, t, (unsigned)const_str(g, x->s, x->len));
+		} else {
+			/* `${v}` is String(v): the string conversion first, then the append */
+			g->fs->freereg = save;
+			t = reg_alloc(g, 2);
+			expr_to(g, x, t + 1);
+			at_node(g, x);
+			emit_abc(g, JSL_OP_NCALL, t, 1, JSL_NAT_STRING);
+		}
+		emit_abc(g, JSL_OP_ADD, dst, dst, t);
+		g->fs->freereg = save;
+	}
+}
+
+static unsigned class_of(const char *s, uint32_t len)
+{
+	for (unsigned c = 1; c < JSL_CLS_COUNT; c++)
+		if (c != JSL_CLS_PLAIN && name_eq(jsl_cls_names[c], (uint32_t)strlen(jsl_cls_names[c]), s, len))
+			return c;
+	return 0;
 }
 
 static void expr_to(struct cg *g, struct jsl_node *e, int dst)
@@ -1087,7 +2094,8 @@ static void expr_to(struct cg *g, struct jsl_node *e, int dst)
 
 	at_node(g, e);
 	/* These write dst before they are done reading: never aim them at a binding. */
-	if ((e->kind == JSL_N_LOGICAL || e->kind == JSL_N_COND ||
+	if ((e->kind == JSL_N_LOGICAL || e->kind == JSL_N_COND || e->kind == JSL_N_ARRAY ||
+	     e->kind == JSL_N_OBJECT || e->kind == JSL_N_TEMPLATE || e->kind == JSL_N_OPTCHAIN ||
 	     (e->kind == JSL_N_UPDATE && !(e->flag & JSL_NF_PREFIX))) &&
 	    is_var_reg(g, dst)) {
 		int t = reg_alloc(g, 1);
@@ -1139,7 +2147,15 @@ static void expr_to(struct cg *g, struct jsl_node *e, int dst)
 		member(g, e, dst);
 		break;
 	case JSL_N_INDEX:
-		operands(g, e->a, e->b, &ra, &rb);
+		ra = expr_any(g, e->a);
+		opt_check(g, e, ra);
+		if (is_var_reg(g, ra) && has_assign(e->b)) {
+			int t = reg_alloc(g, 1);
+
+			emit_move(g, t, ra);
+			ra = t;
+		}
+		rb = expr_any(g, e->b);
 		at_node(g, e);
 		emit_abc(g, JSL_OP_GETIDX, dst, ra, rb);
 		break;
@@ -1147,6 +2163,39 @@ static void expr_to(struct cg *g, struct jsl_node *e, int dst)
 		expr_effect(g, e->a);
 		expr_to(g, e->b, dst);
 		break;
+	case JSL_N_ARRAY:
+		array_lit(g, e, dst);
+		break;
+	case JSL_N_OBJECT:
+		object_lit(g, e, dst);
+		break;
+	case JSL_N_TEMPLATE:
+		template_lit(g, e, dst);
+		break;
+	case JSL_N_FUNC:
+		compile_closure(g, e, dst);
+		break;
+	case JSL_N_NEW:
+		call(g, e, dst);
+		break;
+	case JSL_N_VOID:
+		expr_effect(g, e->a);
+		emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+		break;
+	case JSL_N_OPTCHAIN: {
+		int old = g->optj, jend;
+
+		g->optj = NO_JUMP;
+		expr_to(g, e->a, dst);
+		jend = emit_jump(g);
+		patch_here(g, g->optj);
+		emit_abc(g, JSL_OP_LOADU, dst, 0, 0);
+		patch_here(g, jend);
+		g->optj = old;
+		break;
+	}
+	case JSL_N_SPREAD:
+		cg_error(g, e, "'...' is only allowed in calls, array and object literals");
 	default:
 		cg_error(g, e, "internal error: unexpected node %d in an expression", e->kind);
 	}
@@ -1161,7 +2210,7 @@ static int expr_any(struct cg *g, struct jsl_node *e)
 	if (e->kind == JSL_N_IDENT) {
 		struct var v = resolve(g, e->s, e->len);
 
-		if (v.kind == V_LOCAL && v.lo->ready)
+		if (v.kind == V_LOCAL && v.lo->ready && !v.lo->cell)
 			return v.idx;
 	}
 	r = reg_alloc(g, 1);
@@ -1230,7 +2279,7 @@ static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list)
 		cond_jump(g, a, !jump_if, list);
 		return;
 	}
-	if (e->kind == JSL_N_LOGICAL) {
+	if (e->kind == JSL_N_LOGICAL && e->op != JSL_T_NULLISH) {
 		bool is_and = e->op == JSL_T_AND;
 
 		if (is_and != jump_if) {
@@ -1334,29 +2383,73 @@ static void statements(struct cg *g, struct jsl_node *list)
 		statement(g, n);
 }
 
+static void hoist_functions(struct cg *g, struct jsl_node *list);
+
+static void body_statements(struct cg *g, struct jsl_node *list)
+{
+	predeclare(g, list);
+	hoist_functions(g, list);
+	statements(g, list);
+}
+
 static void block(struct cg *g, struct jsl_node *list)
 {
 	struct scope_save s = enter_scope(g);
 
-	predeclare(g, list);
-	statements(g, list);
+	body_statements(g, list);
 	leave_scope(g, s);
+}
+
+/* Bind the function declarations of a block before its first statement runs. */
+static void hoist_functions(struct cg *g, struct jsl_node *list)
+{
+	for (struct jsl_node *n = list; n; n = n->next) {
+		struct var v;
+
+		if (n->kind != JSL_N_FUNC)
+			continue;
+		v = resolve(g, n->s, n->len);
+		at_node(g, n);
+		if (v.kind == V_LOCAL && !v.lo->cell) {
+			compile_closure(g, n, v.idx);
+		} else {
+			int save = g->fs->freereg, r = reg_alloc(g, 1);
+
+			compile_closure(g, n, r);
+			init_ident(g, n, r);
+			g->fs->freereg = save;
+		}
+	}
 }
 
 static void declaration(struct cg *g, struct jsl_node *n)
 {
 	for (struct jsl_node *d = n->list; d; d = d->next) {
-		struct var v = resolve(g, d->s, d->len);
 		int save = g->fs->freereg, r;
+		struct var v;
 
 		at_node(g, d);
-		if (v.kind == V_LOCAL) {
+		if (!d->a && (n->flag & JSL_NF_VAR))
+			continue; /* var x; (hoisted, already undefined) */
+		if (d->b) {
+			r = reg_alloc(g, 1);
+			expr_to(g, d->a, r);
+			bind_target(g, d->b, r, BIND_DECL);
+			g->fs->freereg = save;
+			continue;
+		}
+		if (d->a && d->a->kind == JSL_N_FUNC && !d->a->s) {
+			d->a->s = d->s;
+			d->a->len = d->len;
+		}
+		v = resolve(g, d->s, d->len);
+		if (v.kind == V_LOCAL && !v.lo->cell) {
 			if (d->a)
 				expr_to(g, d->a, v.idx);
 			else
 				emit_abc(g, JSL_OP_LOADU, v.idx, 0, 0);
 			v.lo->ready = true;
-		} else if (v.kind == V_GLOBAL) {
+		} else if (v.kind == V_LOCAL || v.kind == V_GLOBAL) {
 			if (d->a) {
 				r = expr_any(g, d->a);
 			} else {
@@ -1364,7 +2457,7 @@ static void declaration(struct cg *g, struct jsl_node *n)
 				emit_abc(g, JSL_OP_LOADU, r, 0, 0);
 			}
 			at_node(g, d);
-			emit_abx(g, JSL_OP_DEFG, r, (unsigned)v.idx);
+			init_ident(g, d, r);
 		} else {
 			cg_error(g, d, "internal error: declaration of '%.*s' not found",
 				 (int)d->len, d->s);
@@ -1373,10 +2466,16 @@ static void declaration(struct cg *g, struct jsl_node *n)
 	}
 }
 
-static void loop_begin(struct cg *g, struct cg_loop *l)
+static void loop_begin(struct cg *g, struct cg_loop *l, bool is_loop)
 {
 	l->up = g->fs->loop;
 	l->brk = l->cont = NO_JUMP;
+	l->label = g->label;
+	l->label_len = g->label_len;
+	l->is_loop = is_loop;
+	l->is_switch = false;
+	l->tries = g->fs->tries;
+	g->label = NULL;
 	g->fs->loop = l;
 }
 
@@ -1394,6 +2493,226 @@ static void reset_completion(struct cg *g)
 		emit_abc(g, JSL_OP_LOADU, g->fs->creg, 0, 0);
 }
 
+/* Leave the try statements inside stop (innermost first): ENDTRY and their finally blocks. */
+static void exit_tries(struct cg *g, struct cg_try *stop)
+{
+	struct cg_func *fs = g->fs;
+	struct cg_try *saved = fs->tries;
+
+	for (struct cg_try *t = saved; t && t != stop; t = t->up) {
+		emit_abc(g, JSL_OP_ENDTRY, 0, 0, 0);
+		if (t->finally) {
+			int creg = fs->creg;
+
+			fs->tries = t->up;
+			fs->creg = -1; /* finally does not change the completion value */
+			block(g, t->finally->list);
+			fs->creg = creg;
+		}
+	}
+	fs->tries = saved;
+}
+
+static bool is_loop_kind(unsigned k)
+{
+	return k == JSL_N_WHILE || k == JSL_N_DOWHILE || k == JSL_N_FOR || k == JSL_N_FORIN ||
+	       k == JSL_N_FOROF;
+}
+
+static void break_continue(struct cg *g, struct jsl_node *n)
+{
+	bool is_break = n->kind == JSL_N_BREAK;
+	struct cg_loop *l;
+
+	for (l = g->fs->loop; l; l = l->up) {
+		if (n->s) {
+			if (l->label && name_eq(l->label, l->label_len, n->s, n->len))
+				break;
+		} else if (l->is_loop || (is_break && l->is_switch)) {
+			break;
+		}
+	}
+	if (!l) {
+		if (n->s)
+			cg_error(g, n, "Undefined label '%.*s'", (int)n->len, n->s);
+		cg_error(g, n, "'%s' outside of a loop", is_break ? "break" : "continue");
+	}
+	if (!is_break && !l->is_loop)
+		cg_error(g, n, "Illegal continue statement: '%.*s' does not denote an iteration "
+			       "statement",
+			 (int)n->len, n->s);
+	exit_tries(g, l->tries);
+	if (is_break)
+		concat(g, &l->brk, emit_jump(g));
+	else
+		concat(g, &l->cont, emit_jump(g));
+}
+
+static void for_in_of(struct cg *g, struct jsl_node *n)
+{
+	struct cg_func *fs = g->fs;
+	struct scope_save s = enter_scope(g);
+	struct cg_loop loop;
+	int it, idx, jtest, top, cont, back = NO_JUMP, t;
+
+	reset_completion(g);
+	it = reg_alloc(g, 1);
+	expr_to(g, n->b, it);
+	at_node(g, n);
+	emit_abc(g, n->kind == JSL_N_FOROF ? JSL_OP_ITER : JSL_OP_KEYS, it, it, 0);
+	idx = reg_alloc(g, 1);
+	load_num(g, idx, 0);
+	fs->vartop = fs->freereg; /* it and idx live through the loop */
+	loop_begin(g, &loop, true);
+	jtest = emit_jump(g);
+	top = here(g);
+	{
+		struct scope_save s2 = enter_scope(g);
+		int v;
+
+		if (n->a->kind == JSL_N_LET)
+			predeclare(g, n->a);
+		v = reg_alloc(g, 1);
+		emit_abc(g, JSL_OP_GETIDX, v, it, idx);
+		if (n->a->kind == JSL_N_LET) {
+			struct jsl_node *d = n->a->list;
+
+			bind_target(g, d->b ? d->b : d, v, BIND_DECL);
+		} else {
+			bind_target(g, n->a->a, v, BIND_ASSIGN);
+		}
+		fs->freereg = v;
+		statement(g, n->d);
+		leave_scope(g, s2);
+	}
+	cont = here(g);
+	emit_abc(g, JSL_OP_ADDI, idx, idx, 1);
+	patch_here(g, jtest);
+	t = reg_alloc(g, 1);
+	at_node(g, n);
+	emit_abc(g, JSL_OP_GETLEN, t, it, 0);
+	emit_abc(g, JSL_OP_JLT, idx, t, 1);
+	back = emit_jump(g);
+	patch(g, back, top);
+	fs->freereg = t;
+	loop_end(g, &loop, cont);
+	leave_scope(g, s);
+}
+
+static void switch_stmt(struct cg *g, struct jsl_node *n)
+{
+	struct cg_func *fs = g->fs;
+	struct scope_save s = enter_scope(g);
+	struct cg_loop loop;
+	int disc, ncases = 0, jdef, k = 0;
+	int *jumps;
+	struct jsl_node *c, *def = NULL;
+
+	reset_completion(g);
+	disc = reg_alloc(g, 1);
+	expr_to(g, n->a, disc);
+	fs->vartop = fs->freereg;
+	for (c = n->list; c; c = c->next)
+		ncases++;
+	jumps = jsl_alloc(g->C, sizeof(int) * (size_t)(ncases + 1));
+	for (c = n->list; c; c = c->next)
+		predeclare(g, c->b->list);
+	for (c = n->list; c; c = c->next)
+		hoist_functions(g, c->b->list);
+	for (c = n->list, k = 0; c; c = c->next, k++) {
+		int save = fs->freereg, r;
+
+		jumps[k] = NO_JUMP;
+		if (!c->a) {
+			def = c;
+			continue;
+		}
+		r = expr_any(g, c->a);
+		at_node(g, c);
+		emit_abc(g, JSL_OP_JSEQ, disc, r, 1);
+		jumps[k] = emit_jump(g);
+		fs->freereg = save;
+	}
+	jdef = emit_jump(g);
+	loop_begin(g, &loop, false);
+	loop.is_switch = true;
+	for (c = n->list, k = 0; c; c = c->next, k++) {
+		if (c == def)
+			patch_here(g, jdef), jdef = NO_JUMP;
+		else
+			patch_here(g, jumps[k]);
+		statements(g, c->b->list);
+	}
+	if (jdef != NO_JUMP)
+		concat(g, &loop.brk, jdef);
+	loop_end(g, &loop, here(g));
+	leave_scope(g, s);
+}
+
+static void try_stmt(struct cg *g, struct jsl_node *n)
+{
+	struct cg_func *fs = g->fs;
+	int save = fs->freereg, savetop = fs->vartop, exc, jtry, jend = NO_JUMP, t;
+	struct cg_try tr = {fs->tries, n->d};
+
+	reset_completion(g);
+	exc = reg_alloc(g, 1);
+	fs->vartop = fs->freereg;
+	jtry = emit(g, JSL_ABX(JSL_OP_TRY, exc, 0));
+	fs->tries = &tr;
+	block(g, n->b->list);
+	fs->tries = tr.up;
+	emit_abc(g, JSL_OP_ENDTRY, 0, 0, 0);
+	if (n->d)
+		block(g, n->d->list);
+	jend = emit_jump(g);
+	/* the catch: the handler was popped by the throw */
+	t = here(g) - (jtry + 1);
+	if (t > 32767)
+		cg_error(g, n, "try block too large");
+	fs->code[jtry] = JSL_ABX(JSL_OP_TRY, exc, (uint16_t)(int16_t)t);
+	if (n->c) {
+		int jtry2 = -1, exc2 = -1;
+		struct cg_try tr2 = {fs->tries, n->d};
+
+		if (n->d) {
+			exc2 = reg_alloc(g, 1);
+			fs->vartop = fs->freereg;
+			jtry2 = emit(g, JSL_ABX(JSL_OP_TRY, exc2, 0));
+			fs->tries = &tr2;
+		}
+		{
+			struct scope_save s = enter_scope(g);
+
+			if (n->a) {
+				at_node(g, n->a);
+				pattern_names(g, n->a, false);
+				bind_target(g, n->a, exc, BIND_DECL);
+			}
+			block(g, n->c->list);
+			leave_scope(g, s);
+		}
+		if (n->d) {
+			fs->tries = tr2.up;
+			emit_abc(g, JSL_OP_ENDTRY, 0, 0, 0);
+			block(g, n->d->list);
+			concat(g, &jend, emit_jump(g));
+			t = here(g) - (jtry2 + 1);
+			if (t > 32767)
+				cg_error(g, n, "catch block too large");
+			fs->code[jtry2] = JSL_ABX(JSL_OP_TRY, exc2, (uint16_t)(int16_t)t);
+			block(g, n->d->list);
+			emit_abc(g, JSL_OP_THROW, exc2, 0, 0);
+		}
+	} else {
+		block(g, n->d->list);
+		emit_abc(g, JSL_OP_THROW, exc, 0, 0);
+	}
+	patch_here(g, jend);
+	fs->freereg = save;
+	fs->vartop = savetop;
+}
+
 static void statement(struct cg *g, struct jsl_node *n)
 {
 	struct cg_func *fs = g->fs;
@@ -1401,6 +2720,8 @@ static void statement(struct cg *g, struct jsl_node *n)
 	int jf = NO_JUMP, jend, top, back = NO_JUMP, cont;
 
 	at_node(g, n);
+	if (g->label && !is_loop_kind(n->kind))
+		g->label = NULL;
 	switch (n->kind) {
 	case JSL_N_EXPR:
 		if (fs->creg >= 0)
@@ -1426,9 +2747,9 @@ static void statement(struct cg *g, struct jsl_node *n)
 		break;
 	case JSL_N_WHILE:
 		reset_completion(g);
+		loop_begin(g, &loop, true);
 		jf = emit_jump(g); /* to the test at the bottom */
 		top = here(g);
-		loop_begin(g, &loop);
 		statement(g, n->b);
 		cont = here(g);
 		patch_here(g, jf);
@@ -1439,8 +2760,8 @@ static void statement(struct cg *g, struct jsl_node *n)
 		break;
 	case JSL_N_DOWHILE:
 		reset_completion(g);
+		loop_begin(g, &loop, true);
 		top = here(g);
-		loop_begin(g, &loop);
 		statement(g, n->b);
 		cont = here(g);
 		at_node(g, n);
@@ -1450,7 +2771,10 @@ static void statement(struct cg *g, struct jsl_node *n)
 		break;
 	case JSL_N_FOR: {
 		struct scope_save s = enter_scope(g);
+		uint32_t first;
 
+		loop_begin(g, &loop, true);
+		first = fs->nlocals;
 		if (n->a && n->a->kind == JSL_N_LET) {
 			predeclare(g, n->a);
 			declaration(g, n->a);
@@ -1460,9 +2784,12 @@ static void statement(struct cg *g, struct jsl_node *n)
 		reset_completion(g);
 		jf = n->b ? emit_jump(g) : NO_JUMP;
 		top = here(g);
-		loop_begin(g, &loop);
 		statement(g, n->d);
 		cont = here(g);
+		/* per-iteration bindings: captured loop variables get a fresh cell */
+		for (uint32_t k = first; k < fs->nlocals; k++)
+			if (fs->locals[k].cell)
+				emit_abc(g, JSL_OP_COPYCELL, fs->locals[k].reg, 0, 0);
 		if (n->c)
 			expr_effect(g, n->c);
 		patch_here(g, jf);
@@ -1476,27 +2803,71 @@ static void statement(struct cg *g, struct jsl_node *n)
 		leave_scope(g, s);
 		break;
 	}
+	case JSL_N_FORIN:
+	case JSL_N_FOROF:
+		for_in_of(g, n);
+		break;
 	case JSL_N_BREAK:
-		concat(g, &fs->loop->brk, emit_jump(g));
-		break;
 	case JSL_N_CONTINUE:
-		concat(g, &fs->loop->cont, emit_jump(g));
+		break_continue(g, n);
 		break;
-	case JSL_N_RETURN:
-		if (n->a) {
-			int save = fs->freereg, r = expr_any(g, n->a);
+	case JSL_N_RETURN: {
+		int save = fs->freereg, r;
 
-			at_node(g, n);
-			emit_abc(g, JSL_OP_RET, r, 0, 0);
-			fs->freereg = save;
+		if (n->a && !fs->tries) {
+			r = expr_any(g, n->a);
+		} else if (n->a) {
+			r = reg_alloc(g, 1);
+			expr_to(g, n->a, r);
 		} else {
-			emit_abc(g, JSL_OP_RETU, 0, 0, 0);
+			r = -1;
 		}
+		at_node(g, n);
+		exit_tries(g, NULL);
+		if (r >= 0)
+			emit_abc(g, JSL_OP_RET, r, 0, 0);
+		else
+			emit_abc(g, JSL_OP_RETU, 0, 0, 0);
+		fs->freereg = save;
 		break;
+	}
 	case JSL_N_BLOCK:
 		block(g, n->list);
 		break;
-	case JSL_N_FUNC: /* hoisted: bound at the start of main */
+	case JSL_N_SWITCH:
+		switch_stmt(g, n);
+		break;
+	case JSL_N_TRY:
+		try_stmt(g, n);
+		break;
+	case JSL_N_THROW: {
+		int save = fs->freereg, r = reg_alloc(g, 1);
+
+		expr_to(g, n->a, r);
+		at_node(g, n);
+		emit_abc(g, JSL_OP_THROW, r, 0, 0);
+		fs->freereg = save;
+		break;
+	}
+	case JSL_N_LABEL:
+		for (struct cg_loop *l = fs->loop; l; l = l->up)
+			if (l->label && name_eq(l->label, l->label_len, n->s, n->len))
+				cg_error(g, n, "Label '%.*s' has already been declared", (int)n->len,
+					 n->s);
+		if (is_loop_kind(n->a->kind)) {
+			g->label = n->s;
+			g->label_len = n->len;
+			statement(g, n->a);
+			g->label = NULL;
+		} else {
+			g->label = n->s;
+			g->label_len = n->len;
+			loop_begin(g, &loop, false);
+			statement(g, n->a);
+			loop_end(g, &loop, here(g));
+		}
+		break;
+	case JSL_N_FUNC: /* hoisted: bound where its block begins */
 	case JSL_N_EMPTY:
 		break;
 	default:
@@ -1506,44 +2877,92 @@ static void statement(struct cg *g, struct jsl_node *n)
 
 /* ---- functions and the program ---------------------------------------------------- */
 
-static void note_fname(struct cg *g, const char *s, uint32_t len)
-{
-	for (uint32_t i = 0; i < g->nfn; i++)
-		if (name_eq(g->fnames[i], g->fnlens[i], s, len))
-			return;
-	{
-		uint32_t cap = g->capfn;
-
-		g->fnames = grow(g, g->fnames, &cap, g->nfn + 1, sizeof(*g->fnames));
-		cap = g->capfn;
-		g->fnlens = grow(g, g->fnlens, &cap, g->nfn + 1, sizeof(*g->fnlens));
-		g->capfn = cap;
-	}
-	g->fnames[g->nfn] = s;
-	g->fnlens[g->nfn++] = len;
-}
-
-/* Every identifier mentioned in a function body (the globals it may need). */
-static void collect_names(struct cg *g, const struct jsl_node *n)
+/* Add to ns every identifier used inside a function nested in n (inside: n is in one). */
+static void collect_captured(struct cg *g, struct nset *ns, const struct jsl_node *n, bool inside)
 {
 	for (; n; n = n->next) {
-		if (n->kind == JSL_N_IDENT)
-			note_fname(g, n->s, n->len);
-		collect_names(g, n->a);
-		collect_names(g, n->b);
-		collect_names(g, n->c);
-		collect_names(g, n->d);
-		if (n->kind != JSL_N_FUNC)
-			collect_names(g, n->list);
+		bool in = inside || n->kind == JSL_N_FUNC;
+
+		if (in && n->kind == JSL_N_IDENT)
+			nset_add(g, ns, n->s, n->len);
+		collect_captured(g, ns, n->a, in);
+		collect_captured(g, ns, n->b, in);
+		collect_captured(g, ns, n->c, in);
+		collect_captured(g, ns, n->d, in);
+		collect_captured(g, ns, n->list, in);
 	}
 }
 
-static bool mentioned_in_functions(struct cg *g, const char *s, uint32_t len)
+/* The names var declares in a function body (not in nested functions), via fn. */
+static void collect_vars(struct cg *g, struct jsl_node *n, void (*fn)(struct cg *, struct jsl_node *))
 {
-	for (uint32_t i = 0; i < g->nfn; i++)
-		if (name_eq(g->fnames[i], g->fnlens[i], s, len))
-			return true;
-	return false;
+	for (; n; n = n->next) {
+		switch (n->kind) {
+		case JSL_N_LET:
+			if (n->flag & JSL_NF_VAR)
+				for (struct jsl_node *d = n->list; d; d = d->next)
+					fn(g, d->b ? d->b : d);
+			break;
+		case JSL_N_FUNC:
+			break;
+		case JSL_N_IF:
+		case JSL_N_WHILE:
+		case JSL_N_DOWHILE:
+		case JSL_N_FOR:
+		case JSL_N_FORIN:
+		case JSL_N_FOROF:
+		case JSL_N_LABEL:
+		case JSL_N_TRY:
+			collect_vars(g, n->a, fn);
+			collect_vars(g, n->b, fn);
+			collect_vars(g, n->c, fn);
+			collect_vars(g, n->d, fn);
+			break;
+		case JSL_N_BLOCK:
+			collect_vars(g, n->list, fn);
+			break;
+		case JSL_N_SWITCH:
+			for (struct jsl_node *c = n->list; c; c = c->next)
+				collect_vars(g, c->b->list, fn);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* var x in a function: a local of the function scope, undefined from the start. */
+static void declare_var_local(struct cg *g, struct jsl_node *p)
+{
+	if (p->kind != JSL_N_IDENT && p->kind != JSL_N_DECL) {
+		switch (p->kind) {
+		case JSL_N_ASSIGN:
+		case JSL_N_SPREAD:
+		case JSL_N_PARAM:
+			declare_var_local(g, p->a);
+			return;
+		case JSL_N_ARRAY:
+			for (struct jsl_node *x = p->list; x; x = x->next)
+				declare_var_local(g, x);
+			return;
+		case JSL_N_OBJECT:
+			for (struct jsl_node *x = p->list; x; x = x->next)
+				declare_var_local(g, x->kind == JSL_N_SPREAD ? x->a : x->b);
+			return;
+		default:
+			return;
+		}
+	}
+	{
+		struct cg_local *lo;
+
+		if (find_local(g->fs, p->s, p->len))
+			return;
+		lo = declare_local(g, p, p->s, p->len, false, true);
+		emit_abc(g, JSL_OP_LOADU, lo->reg, 0, 0);
+		if (lo->cell)
+			emit_abc(g, JSL_OP_NEWCELL, lo->reg, lo->reg, 0);
+	}
 }
 
 static struct cg_global *add_global(struct cg *g, struct jsl_node *at, const char *s, uint32_t len)
@@ -1553,90 +2972,288 @@ static struct cg_global *add_global(struct cg *g, struct jsl_node *at, const cha
 	if (g->nglobals > JSL_MAX_BX)
 		cg_error(g, at, "more than %d global bindings", JSL_MAX_BX + 1);
 	g->globals = grow(g, g->globals, &g->capglobals, g->nglobals + 1, sizeof(*g->globals));
-	gl = &g->globals[g->nglobals++];
+	gl = &g->globals[g->nglobals];
 	memset(gl, 0, sizeof(*gl));
 	gl->name = s;
 	gl->len = len;
+	ghash_add(g, g->nglobals);
+	g->nglobals++;
 	return gl;
 }
 
 static struct cg_func *new_func(struct cg *g)
 {
-	struct cg_func *fs;
+	struct cg_func *fs = calloc(1, sizeof(*fs));
 	uint32_t cap = g->nfuncs;
 
-	/* funcs grows one at a time; cap == count keeps grow() reallocating exactly. */
-	g->funcs = grow(g, g->funcs, &cap, g->nfuncs + 1, sizeof(*g->funcs));
-	fs = &g->funcs[g->nfuncs++];
-	memset(fs, 0, sizeof(*fs));
+	if (!fs)
+		jsl_nomem(g->C);
+	if (g->nfuncs + 1 > JSL_MAX_BX) {
+		free(fs);
+		cg_error(g, NULL, "more than %d functions", JSL_MAX_BX);
+	}
+	(void)cap;
+	g->funcs = grow(g, g->funcs, &g->capfuncs, g->nfuncs + 1, sizeof(*g->funcs));
+	g->funcs[g->nfuncs] = fs;
+	fs->idx = g->nfuncs++;
 	fs->creg = -1;
 	return fs;
+}
+
+static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *f,
+			     struct cg_func *parent)
+{
+	struct cg_func *saved = g->fs;
+	uint32_t line = g->line, col = g->col, label_len = g->label_len;
+	int optj = g->optj, i = 0, nfixed = 0;
+	const char *label = g->label;
+
+	g->fs = fs;
+	g->optj = NO_JUMP;
+	g->label = NULL;
+	fs->parent = parent;
+	fs->name = f->s;
+	fs->namelen = f->len;
+	fs->line = f->line;
+	fs->node = f;
+	collect_captured(g, &fs->captured, f->list, false);
+	collect_captured(g, &fs->captured, f->b, false);
+	at_node(g, f);
+	/* parameters: registers 0..n-1 (a rest parameter the one after the fixed ones) */
+	for (struct jsl_node *p = f->list; p; p = p->next) {
+		struct jsl_node *t = p->kind == JSL_N_PARAM ? p->a : p;
+
+		if (p->kind == JSL_N_PARAM && (p->flag & JSL_NF_COMPUTED))
+			break;
+		if (t->kind == JSL_N_IDENT) {
+			if (find_local(fs, t->s, t->len))
+				cg_error(g, t, "Duplicate parameter name not allowed in this context");
+			declare_local(g, t, t->s, t->len, false, true);
+		} else {
+			reg_alloc(g, 1);
+			fs->vartop = fs->freereg;
+		}
+		nfixed++;
+	}
+	fs->nparams = (uint32_t)nfixed;
+	/* the rest parameter first: it reads arguments from registers the others may use */
+	for (struct jsl_node *p = f->list; p; p = p->next) {
+		struct jsl_node *t = p->kind == JSL_N_PARAM ? p->a : p;
+		int r;
+
+		if (p->kind != JSL_N_PARAM || !(p->flag & JSL_NF_COMPUTED))
+			continue;
+		at_node(g, p);
+		if (t->kind == JSL_N_IDENT) {
+			r = declare_local(g, t, t->s, t->len, false, true)->reg;
+		} else {
+			r = reg_alloc(g, 1);
+			fs->vartop = fs->freereg;
+		}
+		if (r != nfixed)
+			cg_error(g, p, "internal error: rest parameter register");
+		emit_abc(g, JSL_OP_REST, r, 0, 0);
+	}
+	for (struct jsl_node *p = f->list; p; p = p->next, i++) {
+		struct jsl_node *t = p->kind == JSL_N_PARAM ? p->a : p;
+
+		at_node(g, p);
+		if (p->kind == JSL_N_PARAM && (p->flag & JSL_NF_COMPUTED))
+			i = nfixed;
+		if (p->kind == JSL_N_PARAM && p->b) {
+			int save = fs->freereg, u = reg_alloc(g, 1), j;
+
+			emit_abc(g, JSL_OP_LOADU, u, 0, 0);
+			emit_abc(g, JSL_OP_JSEQ, i, u, 0);
+			j = emit_jump(g);
+			fs->freereg = save;
+			if (p->b->kind == JSL_N_FUNC && !p->b->s && t->kind == JSL_N_IDENT) {
+				p->b->s = t->s;
+				p->b->len = t->len;
+			}
+			expr_to(g, p->b, i);
+			patch_here(g, j);
+		}
+		if (t->kind == JSL_N_IDENT) {
+			struct cg_local *lo = find_local(fs, t->s, t->len);
+
+			if (lo->cell)
+				emit_abc(g, JSL_OP_NEWCELL, lo->reg, lo->reg, 0);
+		} else {
+			pattern_names(g, t, false);
+			{
+				int save = fs->freereg, r = reg_alloc(g, 1);
+
+				emit_move(g, r, i);
+				bind_target(g, t, r, BIND_DECL);
+				fs->freereg = save;
+			}
+		}
+	}
+	collect_vars(g, f->b->kind == JSL_N_BLOCK && !(f->flag & JSL_NF_EXPRBODY) ? f->b->list : NULL,
+		     declare_var_local);
+	if ((f->flag & JSL_NF_EXPR) && (f->flag & JSL_NF_SHORTHAND) && !find_local(fs, f->s, f->len)) {
+		/* function f() {...} as an expression: f names the function inside it */
+		struct cg_local *lo = declare_local(g, f, f->s, f->len, false, true);
+
+		emit_abc(g, JSL_OP_SELF, lo->reg, 0, 0);
+		if (lo->cell)
+			emit_abc(g, JSL_OP_NEWCELL, lo->reg, lo->reg, 0);
+	}
+	if (f->flag & JSL_NF_EXPRBODY) {
+		int r = reg_alloc(g, 1);
+
+		expr_to(g, f->b, r);
+		at_node(g, f->b);
+		emit_abc(g, JSL_OP_RET, r, 0, 0);
+	} else {
+		/* the body shares the parameters' scope: `let a` beside parameter a is an error */
+		body_statements(g, f->b->list);
+		g->line = f->b->line;
+		emit_abc(g, JSL_OP_RETU, 0, 0, 0);
+	}
+	g->fs = saved;
+	g->line = line;
+	g->col = col;
+	g->optj = optj;
+	g->label = label;
+	g->label_len = label_len;
+}
+
+static void compile_closure(struct cg *g, struct jsl_node *f, int dst)
+{
+	struct cg_func *child = new_func(g);
+
+	compile_function(g, child, f, g->fs);
+	at_node(g, f);
+	if (child->nup)
+		emit_abx(g, JSL_OP_CLOSURE, dst, child->idx);
+	else
+		emit_abx(g, JSL_OP_LOADFN, dst, child->idx);
+}
+
+/* Top-level var x: a global slot or a register of main like a top-level let. */
+static void declare_var_main(struct cg *g, struct jsl_node *p)
+{
+	struct cg_func *fs = g->fs;
+
+	if (p->kind != JSL_N_IDENT && p->kind != JSL_N_DECL) {
+		switch (p->kind) {
+		case JSL_N_ASSIGN:
+		case JSL_N_SPREAD:
+			declare_var_main(g, p->a);
+			return;
+		case JSL_N_ARRAY:
+			for (struct jsl_node *x = p->list; x; x = x->next)
+				declare_var_main(g, x);
+			return;
+		case JSL_N_OBJECT:
+			for (struct jsl_node *x = p->list; x; x = x->next)
+				declare_var_main(g, x->kind == JSL_N_SPREAD ? x->a : x->b);
+			return;
+		default:
+			return;
+		}
+	}
+	{
+		struct var v = resolve(g, p->s, p->len);
+
+		if (v.kind == V_GLOBAL && !v.gl->is_func && !v.gl->is_var)
+			cg_error(g, p, "Identifier '%.*s' has already been declared", (int)p->len,
+				 p->s);
+		if (v.kind == V_LOCAL && !v.lo->is_var)
+			cg_error(g, p, "Identifier '%.*s' has already been declared", (int)p->len,
+				 p->s);
+		if (v.kind != V_NONE)
+			return;
+		if (is_reserved_global(p->s, p->len))
+			cg_error(g, p, "Identifier '%.*s' has already been declared", (int)p->len,
+				 p->s);
+		if (nset_has(&fs->captured, p->s, p->len) || fs->freereg >= JSL_MAX_REGS - 64) {
+			struct cg_global *gl = add_global(g, p, p->s, p->len);
+			int r = reg_alloc(g, 1);
+
+			gl->is_var = true;
+			emit_abc(g, JSL_OP_LOADU, r, 0, 0);
+			emit_abx(g, JSL_OP_DEFG, r, g->nglobals - 1);
+			fs->freereg--;
+		} else {
+			struct cg_local *lo = declare_local(g, p, p->s, p->len, false, true);
+
+			lo->cell = false;
+			lo->is_var = true;
+			emit_abc(g, JSL_OP_LOADU, lo->reg, 0, 0);
+		}
+	}
 }
 
 /* The top level: declarations, hoisted functions, then the statements. */
 static void compile_main(struct cg *g)
 {
 	struct jsl_node *prog = g->C->prog;
-	struct cg_func *fs = &g->funcs[0];
-	uint32_t fidx = 1;
+	struct cg_func *fs = g->funcs[0];
+	struct cg_func **tops;
+	uint32_t ntop = 0, k = 0;
 	int r;
 
 	g->fs = fs;
+	fs->is_main = true;
+	g->optj = NO_JUMP;
+	collect_captured(g, &fs->captured, prog->list, false);
 	fs->creg = reg_alloc(g, 1);
 	fs->vartop = fs->freereg;
 	g->line = 1;
 	emit_abc(g, JSL_OP_LOADU, fs->creg, 0, 0);
 	/* Top-level bindings: duplicates, then registers or global slots. */
 	for (struct jsl_node *n = prog->list; n; n = n->next) {
-		struct jsl_node *d = n->kind == JSL_N_LET    ? n->list
-				     : n->kind == JSL_N_FUNC ? n
-							     : NULL;
+		struct jsl_node *d = n->kind == JSL_N_LET && !(n->flag & JSL_NF_VAR) ? n->list
+				     : n->kind == JSL_N_FUNC			    ? n
+										    : NULL;
 
+		if (n->kind == JSL_N_FUNC)
+			ntop++;
 		for (; d; d = n->kind == JSL_N_LET ? d->next : NULL) {
+			if (d->kind == JSL_N_DECL && d->b) {
+				pattern_names(g, d->b, n->flag & JSL_NF_CONST);
+				continue;
+			}
 			if (is_reserved_global(d->s, d->len) ||
 			    resolve(g, d->s, d->len).kind != V_NONE)
 				cg_error(g, d, "Identifier '%.*s' has already been declared",
 					 (int)d->len, d->s);
 			if (n->kind == JSL_N_FUNC) {
 				add_global(g, d, d->s, d->len)->is_func = true;
-			} else if (mentioned_in_functions(g, d->s, d->len) ||
+			} else if (nset_has(&fs->captured, d->s, d->len) ||
 				   fs->freereg >= JSL_MAX_REGS - 64) {
 				add_global(g, d, d->s, d->len)->is_const = n->flag & JSL_NF_CONST;
 			} else {
-				declare_local(g, d, d->s, d->len, n->flag & JSL_NF_CONST, false);
+				struct cg_local *lo = declare_local(g, d, d->s, d->len,
+								    n->flag & JSL_NF_CONST, false);
+
+				lo->cell = false;
 			}
 		}
 	}
+	collect_vars(g, prog->list, declare_var_main);
 	/* Function declarations are bound before the first statement runs. */
+	tops = jsl_alloc(g->C, sizeof(*tops) * (ntop + 1));
 	for (struct jsl_node *n = prog->list; n; n = n->next) {
 		if (n->kind != JSL_N_FUNC)
 			continue;
+		tops[k] = new_func(g);
 		at_node(g, n);
 		r = reg_alloc(g, 1);
-		emit_abx(g, JSL_OP_LOADFN, r, fidx++);
+		emit_abx(g, JSL_OP_LOADFN, r, tops[k]->idx);
 		emit_abx(g, JSL_OP_DEFG, r, (unsigned)resolve(g, n->s, n->len).idx);
 		fs->freereg--;
+		k++;
 	}
 	statements(g, prog->list);
 	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
-}
-
-static void compile_function(struct cg *g, struct jsl_node *f)
-{
-	struct cg_func *fs = new_func(g);
-
-	g->fs = fs;
-	fs->name = f->s;
-	fs->namelen = f->len;
-	fs->nparams = f->n;
-	fs->line = f->line;
-	fs->node = f;
-	for (struct jsl_node *p = f->list; p; p = p->next)
-		declare_local(g, p, p->s, p->len, false, true);
-	predeclare(g, f->b->list);
-	statements(g, f->b->list);
-	g->line = f->b->line;
-	emit_abc(g, JSL_OP_RETU, 0, 0, 0);
+	k = 0;
+	for (struct jsl_node *n = prog->list; n; n = n->next)
+		if (n->kind == JSL_N_FUNC)
+			compile_function(g, tops[k++], n, NULL);
 }
 
 /* ---- chunks ------------------------------------------------------------------------ */
@@ -1708,9 +3325,21 @@ static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *i
 	uint64_t code, lines = 0, name = 0, cnames = 0;
 	int rc;
 
+	uint64_t upv = 0;
+
 	rc = store_code(st, fs->code, fs->ncode, &code);
 	if (!rc)
 		rc = store_pc_table(st, fs->lines, fs->nlines, &lines);
+	if (!rc && fs->nup) {
+		uint64_t *t = calloc(fs->nup, sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < fs->nup; i++)
+			t[i] = fs->upv[i].desc;
+		rc = store_pc_table(st, t, fs->nup, &upv);
+		free(t);
+	}
 	if (!rc)
 		rc = store_pc_table(st, fs->cnames, fs->ncnames, &cnames);
 	if (rc)
@@ -1736,6 +3365,10 @@ static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *i
 	vm_slot_set_int(c, JSL_FUNC_S_NCNAMES, fs->ncnames);
 	if (cnames)
 		vm_slot_set_link(c, JSL_FUNC_S_CNAMES, cnames);
+	if (fs->nup) {
+		vm_slot_set_int(c, JSL_FUNC_S_NUP, fs->nup);
+		vm_slot_set_link(c, JSL_FUNC_S_UPV, upv);
+	}
 	*id = c->id;
 	return 0;
 }
@@ -1780,7 +3413,7 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 	for (uint32_t i = 0; i < g->nfuncs; i++) {
 		memset(&e[i], 0, sizeof(e[i]));
 		e[i].type = VM_SLOT_LINK;
-		rc = store_func(st, &g->funcs[i], &e[i].v.link);
+		rc = store_func(st, g->funcs[i], &e[i].v.link);
 		if (rc)
 			goto out;
 	}
@@ -1859,20 +3492,9 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 	if (len > INT32_MAX)
 		jsl_error_at(C, 1, 1, "source larger than 2 GiB");
 	jsl_parse_program(C);
-	for (struct jsl_node *n = C->prog->list; n; n = n->next) {
-		if (n->kind == JSL_N_FUNC) {
-			collect_names(g, n->list);
-			collect_names(g, n->b);
-			nfuncs++;
-		}
-	}
-	if (nfuncs + 1 > JSL_MAX_BX)
-		jsl_error_at(C, 1, 1, "more than %d functions", JSL_MAX_BX);
+	(void)nfuncs;
 	new_func(g);
 	compile_main(g);
-	for (struct jsl_node *n = C->prog->list; n; n = n->next)
-		if (n->kind == JSL_N_FUNC)
-			compile_function(g, n);
 	rc = store_program(g, st, root);
 	if (rc < 0 && err && errlen)
 		snprintf(err, errlen, "%s: storing the compiled program failed: %s", C->file,

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,9 @@
 #include "vm/jsl_int.h"
 
 #define JSL_MAX_DEPTH	10000
+/* Callbacks from natives (map, sort, ...) nest the interpreter on the C stack: bound them. */
+#define JSL_MAX_NESTED 400
 #define JSL_STACK_SLOTS (1u << 19) /* at most 4 MiB of registers */
-#define STACK_START	1024	   /* registers allocated at the start; doubled on demand */
 #define FRAMES_START	64
 /*
  * Registers past stack_end that are allocated anyway: a frame check
@@ -42,30 +44,126 @@
 
 #define NOINLINE __attribute__((noinline))
 
-/* ---- garbage collection ---------------------------------------------------------- */
-
-static void mark(jv v)
+/* Registers below hwm hold values; extend that to upto (new registers are undefined). */
+static inline void init_regs(struct jsl_vm *vm, jv *upto)
 {
-	if (jv_is(v, JV_T_STR))
-		jv_str(v)->h.mark = 1;
+	while (vm->hwm < upto)
+		*vm->hwm++ = JV_UNDEF;
 }
 
-/* Mark from the registers of live frames and the globals, then sweep. */
+/* ---- garbage collection ---------------------------------------------------------- */
+
+static void scan(struct jsl_vm *vm, struct jsl_obj *o);
+
+static void mark(struct jsl_vm *vm, jv v)
+{
+	struct jsl_obj *o;
+
+	if (jv_is(v, JV_T_STR)) {
+		struct jsl_str *s = jv_str(v);
+
+		if (s->h.fixed) /* constants and shared strings: kept anyway, never written */
+			return;
+		s->h.mark = 1;
+		if (s->base)
+			s->base->h.mark = 1;
+		return;
+	}
+	if (!jv_is(v, JV_T_OBJ))
+		return;
+	o = jv_obj(v);
+	if (o->mark)
+		return;
+	o->mark = 1;
+	if (vm->ngray == vm->capgray) {
+		size_t nc = vm->capgray ? vm->capgray * 2 : 256;
+		struct jsl_obj **g = realloc(vm->gray, nc * sizeof(*g));
+
+		if (!g) {
+			scan(vm, o); /* no room for the work list: recurse instead */
+			return;
+		}
+		vm->gray = g;
+		vm->capgray = nc;
+	}
+	vm->gray[vm->ngray++] = o;
+}
+
+/* Mark what o refers to; returns through the work list. */
+static void scan(struct jsl_vm *vm, struct jsl_obj *o)
+{
+	switch (o->type) {
+	case JSL_OBJ_ARR: {
+		struct jsl_arr *a = (struct jsl_arr *)o;
+
+		for (uint32_t i = 0; i < a->len; i++)
+			mark(vm, a->v[i]);
+		vm->gc_work += a->len;
+		break;
+	}
+	case JSL_OBJ_OBJ:
+	case JSL_OBJ_MAP:
+	case JSL_OBJ_SET: {
+		struct jsl_objt *t = (struct jsl_objt *)o;
+
+		mark(vm, t->msg);
+		for (uint32_t i = 0; i < 2 * t->t.n; i++)
+			mark(vm, t->t.e[i]);
+		vm->gc_work += t->t.n;
+		break;
+	}
+	case JSL_OBJ_CELL:
+		mark(vm, ((struct jsl_cell *)o)->v);
+		break;
+	case JSL_OBJ_CLOS: {
+		struct jsl_clos *c = (struct jsl_clos *)o;
+
+		for (uint32_t i = 0; i < c->nup; i++)
+			mark(vm, c->up[i]);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* The end of the registers in use: the top frame's, or its arguments past them. */
+static jv *live_top(const struct jsl_vm *vm)
+{
+	const struct jsl_ci *ci = vm->ci;
+	uint32_t n = ci->fn->nregs > ci->nargs ? ci->fn->nregs : ci->nargs;
+
+	return ci->base + n;
+}
+
+/* Mark from the registers of live frames, the globals and the VM's own roots, then sweep. */
 static void collect(struct jsl_heap *h, void *ctx)
 {
 	struct jsl_vm *vm = ctx;
-	jv *top = vm->ci->base + vm->ci->fn->nregs;
+	jv *top = live_top(vm);
 	struct jsl_obj **pp = &h->objs;
 	uint64_t work = (uint64_t)(vm->hwm - vm->stack) + vm->prog->nglobals;
 
+	vm->gc_work = 0;
 	for (jv *p = vm->stack; p < top; p++)
-		mark(*p);
+		mark(vm, *p);
 	/* Registers above the live frames may hold values about to be freed: clear them. */
 	for (jv *p = top; p < vm->hwm; p++)
 		*p = JV_UNDEF;
-	vm->hwm = top;
+	if (vm->hwm > top)
+		vm->hwm = top;
 	for (uint32_t i = 0; i < vm->prog->nglobals; i++)
-		mark(vm->globals[i]);
+		mark(vm, vm->globals[i]);
+	for (uint32_t i = 0; i < vm->nx; i++)
+		mark(vm, vm->xroots[i]);
+	mark(vm, vm->exc);
+	mark(vm, vm->input);
+	for (struct jsl_ci *c = vm->cis; c <= vm->ci; c++)
+		if (c->cl)
+			mark(vm, jv_from_obj(c->cl));
+	while (vm->ngray)
+		scan(vm, vm->gray[--vm->ngray]);
+	work += vm->gc_work;
 	while (*pp) {
 		struct jsl_obj *o = *pp;
 
@@ -76,12 +174,15 @@ static void collect(struct jsl_heap *h, void *ctx)
 		} else {
 			*pp = o->next;
 			h->used -= o->size;
-			free(o);
+			jsl_obj_free(o);
 		}
 	}
 	h->threshold = h->used * 2 > GC_MIN ? h->used * 2 : GC_MIN;
 	if (h->threshold > h->limit)
 		h->threshold = h->limit;
+#ifdef JSL_GC_TORTURE
+	h->threshold = 0; /* a debugging build: collect at every allocation */
+#endif
 	/* Collections cost fuel, so a heap kept near its bound cannot make a run unbounded. */
 	vm->gc_fuel += work / GC_WORK_PER_FUEL + 1;
 }
@@ -110,13 +211,21 @@ static void piece_of(const struct jsl_vm *vm, jv v, struct piece *pc)
 	if (jv_is_num(v)) {
 		pc->len = (size_t)jsl_num_format(jv_num(v), pc->buf);
 		pc->p = pc->buf;
-	} else if (jv_is(v, JV_T_FUNC)) {
+	} else if (jv_is(v, JV_T_FUNC) || jv_is(v, JV_T_OBJ)) {
 		struct jsl_buf b = {.ok = true};
 
 		jsl_to_string_buf(vm->prog, v, &b);
 		pc->heap = b.p;
 		pc->p = b.ok && b.p ? b.p : "";
 		pc->len = b.ok ? b.len : 0;
+		if (b.ok && b.p) {
+			struct jsl_str tmp = {.len = (uint32_t)b.len, .s = b.p};
+
+			jsl_str_measure(&tmp);
+			pc->ulen = tmp.ulen;
+			pc->ascii = tmp.ascii;
+			return;
+		}
 	} else {
 		pc->p = jv_is(v, JV_T_BOOL)   ? (jv_payload(v) ? "true" : "false")
 			: jv_is(v, JV_T_NULL) ? "null"
@@ -148,10 +257,71 @@ static int concat(struct jsl_vm *vm, jv *ra, jv b, jv c)
 		rc = jsl_throw(vm, "RangeError: Invalid string length");
 		goto out;
 	}
+	if (x.len >= 3 && y.len >= 3 && (unsigned char)x.p[x.len - 3] == 0xed &&
+	    ((unsigned char)x.p[x.len - 2] & 0xf0) == 0xa0 && (unsigned char)y.p[0] == 0xed &&
+	    ((unsigned char)y.p[1] & 0xf0) == 0xb0) {
+		/* a lone high surrogate meets a lone low one: they become one character */
+		uint32_t hi = 0xd000 | ((uint32_t)(x.p[x.len - 2] & 0x3f) << 6) |
+			      (x.p[x.len - 1] & 0x3f);
+		uint32_t lo = 0xd000 | ((uint32_t)(y.p[1] & 0x3f) << 6) | (y.p[2] & 0x3f);
+		uint32_t cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+
+		s = jsl_str_new(&vm->heap, NULL, x.len + y.len - 2);
+		if (!s)
+			goto nomem;
+		memcpy(s->s, x.p, x.len - 3);
+		s->s[x.len - 3] = (char)(0xf0 | cp >> 18);
+		s->s[x.len - 2] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		s->s[x.len - 1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		s->s[x.len] = (char)(0x80 | (cp & 0x3f));
+		memcpy(s->s + x.len + 1, y.p + 3, y.len - 3);
+		s->s[x.len + y.len - 2] = '\0';
+		s->ulen = x.ulen + y.ulen;
+		s->ascii = 0;
+		*ra = jv_from_str(s);
+		goto out;
+	}
+	if (jv_is(b, JV_T_STR)) {
+		struct jsl_str *l = jv_str(b), *o = l->base ? l->base : l->cap ? l : NULL;
+
+		if (o && l->s == o->s && l->len == o->used && (size_t)o->used + y.len < o->cap) {
+			/* append in place: the new string shares the builder's buffer */
+			s = jsl_str_new(&vm->heap, NULL, 0);
+			if (!s)
+				goto nomem;
+			l = jv_str(b);
+			memcpy(o->s + o->used, y.p, y.len);
+			o->used += (uint32_t)y.len;
+			o->s[o->used] = '\0';
+			s->s = o->s;
+			s->base = o;
+			s->len = o->used;
+			s->ulen = l->ulen + y.ulen;
+			s->ascii = l->ascii && y.ascii;
+			*ra = jv_from_str(s);
+			goto out;
+		}
+		if (x.len + y.len >= 256) {
+			/* long enough that more appends may follow: a builder with room to grow */
+			jsl_charge(vm, (x.len + y.len) / 64);
+			s = jsl_str_builder(&vm->heap, x.p, x.len, 2 * (x.len + y.len) + 1);
+			if (!s)
+				goto nomem;
+			memcpy(s->s + x.len, y.p, y.len);
+			s->used = s->len = (uint32_t)(x.len + y.len);
+			s->s[s->len] = '\0';
+			s->ulen = x.ulen + y.ulen;
+			s->ascii = x.ascii && y.ascii;
+			*ra = jv_from_str(s);
+			goto out;
+		}
+	}
+	jsl_charge(vm, (x.len + y.len) / 64);
 	s = jsl_str_new(&vm->heap, NULL, x.len + y.len);
 	if (!s) {
 		char msg[96];
 
+nomem:
 		snprintf(msg, sizeof(msg), "heap limit of %zu bytes reached", vm->heap.limit);
 		rc = jsl_oom(vm, msg);
 		goto out;
@@ -170,7 +340,7 @@ out:
 
 static inline double js_mod(double a, double b)
 {
-	if (a >= 0 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
+	if (a >= 1 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
 	    b == (int32_t)b)
 		return (double)((int32_t)a % (int32_t)b);
 	return fmod(a, b);
@@ -211,7 +381,7 @@ static double arith_num(unsigned op, double x, double y)
 static NOINLINE int arith_slow(struct jsl_vm *vm, unsigned op, jv *ra, jv b, jv c)
 {
 	if (op == JSL_OP_ADD && (jv_is(b, JV_T_STR) || jv_is(c, JV_T_STR) || jv_is(b, JV_T_FUNC) ||
-				 jv_is(c, JV_T_FUNC)))
+				 jv_is(c, JV_T_FUNC) || jv_is(b, JV_T_OBJ) || jv_is(c, JV_T_OBJ)))
 		return concat(vm, ra, b, c);
 	*ra = jv_from_num(arith_num(op, jsl_to_num(b), jsl_to_num(c)));
 	return 0;
@@ -282,14 +452,25 @@ static inline bool truthy(jv v)
 
 static NOINLINE int getlen_slow(struct jsl_vm *vm, jv *ra, jv b)
 {
+	jv key;
+	int rc;
+
 	if (jv_is(b, JV_T_UNDEF) || jv_is(b, JV_T_NULL))
 		return jsl_throw(vm, "TypeError: Cannot read properties of %s (reading 'length')",
 				 jv_is(b, JV_T_NULL) ? "null" : "undefined");
-	if (jv_is(b, JV_T_FUNC))
-		*ra = jv_from_num(vm->prog->funcs[jv_payload(b)].nparams);
-	else
+	if (jv_is(b, JV_T_FUNC)) {
+		*ra = jv_from_num(jv_is_native(b) ? 1 : vm->prog->funcs[jv_payload(b)].nparams);
+		return 0;
+	}
+	if (!jv_is(b, JV_T_OBJ)) {
 		*ra = JV_UNDEF;
-	return 0;
+		return 0;
+	}
+	if (jsl_new_str(vm, "length", 6, &key) < 0)
+		return -1;
+	rc = jsl_get_prop(vm, b, key, &key);
+	*ra = key;
+	return rc;
 }
 
 static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
@@ -303,6 +484,13 @@ static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
 			       jv_is(b, JV_T_NULL) ? "null" : "undefined",
 			       kb.ok && kb.p ? kb.p : "");
 		free(kb.p);
+		return rc;
+	}
+	if (jv_is(b, JV_T_OBJ)) {
+		jv v;
+		int rc = jsl_get_prop(vm, b, c, &v);
+
+		*ra = v;
 		return rc;
 	}
 	if (jv_is(b, JV_T_STR)) {
@@ -380,36 +568,18 @@ static NOINLINE int stack_overflow(struct jsl_vm *vm)
 }
 
 /*
- * Make room for a frame reaching up to need (a register pointer) and for one
- * more call frame: double the register stack and/or the frame array, up to
- * JSL_STACK_SLOTS and JSL_MAX_DEPTH (past those: RangeError). Frames' base
- * pointers move with the registers; new registers are zero (the number 0),
- * which keeps every register below hwm a valid value for the collector.
+ * Make room for one more call frame: double the frame array up to
+ * JSL_MAX_DEPTH (past it: RangeError). The register stack is allocated
+ * whole when the run starts (untouched pages cost nothing), so register
+ * pointers held by natives stay valid across calls; a frame that does not
+ * fit in it is a RangeError too.
  */
 static NOINLINE int grow_stack(struct jsl_vm *vm, const jv *need)
 {
-	size_t size = (size_t)(vm->stack_end - vm->stack), used = (size_t)(need - vm->stack);
 	size_t depth = (size_t)(vm->ci - vm->cis), nframes = (size_t)(vm->ci_end - vm->cis);
 
-	if (used > size) {
-		size_t nsize = size * 2 > used ? size * 2 : used;
-		jv *ns;
-
-		if (used > JSL_STACK_SLOTS)
-			return stack_overflow(vm);
-		if (nsize > JSL_STACK_SLOTS)
-			nsize = JSL_STACK_SLOTS;
-		ns = calloc(nsize + STACK_SLACK, sizeof(*ns));
-		if (!ns)
-			return jsl_oom(vm, "out of memory growing the register stack");
-		memcpy(ns, vm->stack, (size + STACK_SLACK) * sizeof(*ns));
-		for (struct jsl_ci *c = vm->cis; c <= vm->ci; c++)
-			c->base = ns + (c->base - vm->stack);
-		vm->hwm = ns + (vm->hwm - vm->stack);
-		free(vm->stack);
-		vm->stack = ns;
-		vm->stack_end = ns + nsize;
-	}
+	if (need > vm->stack_end)
+		return stack_overflow(vm);
 	if (depth + 1 >= nframes) {
 		size_t n = nframes * 2 < JSL_MAX_DEPTH ? nframes * 2 : JSL_MAX_DEPTH;
 		struct jsl_ci *nc;
@@ -445,9 +615,277 @@ static unsigned typeof_index(jv v)
 		return 4;
 	case JV_T_FUNC:
 		return 5;
+	case JV_T_OBJ:
+		return jv_obj(v)->type == JSL_OBJ_CLOS ? 5 : 1;
 	default:
 		return 1;
 	}
+}
+
+/* ---- objects, closures, exceptions: slow paths ------------------------------------ */
+
+/*
+ * An instruction found a value the compiler never puts there (a crafted or
+ * corrupt graph): end the run instead of trusting it.
+ */
+static NOINLINE int bad_code(struct jsl_vm *vm)
+{
+	int rc = jsl_throw(vm, "TypeError: invalid bytecode (an operand of the wrong kind)");
+
+	vm->exc = JV_HOLE; /* not catchable */
+	return rc;
+}
+
+static NOINLINE int op_ospread(struct jsl_vm *vm, jv dst, jv src)
+{
+	jv keys;
+	struct jsl_arr *k;
+	int rc = 0;
+
+	if (!jv_is(src, JV_T_OBJ) && !jv_is(src, JV_T_STR))
+		return 0;
+	if (jsl_own_keys(vm, src, &keys) < 0)
+		return -1;
+	if (!jsl_root_push(vm, keys))
+		return jsl_oom(vm, "out of memory");
+	k = (struct jsl_arr *)jv_obj(keys);
+	for (uint32_t i = 0; i < k->len && !rc; i++) {
+		jv v;
+
+		rc = jsl_get_prop(vm, src, k->v[i], &v);
+		if (!rc)
+			rc = jsl_obj_put(vm, (struct jsl_objt *)jv_obj(dst), k->v[i], v);
+	}
+	jsl_root_pop(vm, 1);
+	return rc;
+}
+
+static NOINLINE int op_delete(struct jsl_vm *vm, jv *ra, jv obj, jv key)
+{
+	*ra = JV_TRUE;
+	if (jv_is(obj, JV_T_UNDEF) || jv_is(obj, JV_T_NULL)) {
+		struct jsl_buf kb = {.ok = true};
+		int rc;
+
+		jsl_to_string_buf(vm->prog, key, &kb);
+		rc = jsl_throw(vm, "TypeError: Cannot convert undefined or null to object");
+		free(kb.p);
+		return rc;
+	}
+	if (jv_is_objtype(obj, JSL_OBJ_OBJ)) {
+		struct jsl_objt *o = (struct jsl_objt *)jv_obj(obj);
+		jv k = key;
+
+		if (o->frozen) {
+			*ra = JV_FALSE;
+			return 0;
+		}
+		if (!jv_is(k, JV_T_STR) && jsl_to_key(vm, key, &k) < 0)
+			return -1;
+		jsl_tab_del(&o->t, k);
+	} else if (jv_is_objtype(obj, JSL_OBJ_ARR)) {
+		struct jsl_arr *a = (struct jsl_arr *)jv_obj(obj);
+		double d = jsl_to_num(key);
+
+		if (d >= 0 && d < a->len && d == floor(d))
+			a->v[(uint32_t)d] = JV_UNDEF; /* JSLite arrays have no holes */
+	}
+	return 0;
+}
+
+static NOINLINE int op_in(struct jsl_vm *vm, jv *ra, jv key, jv obj)
+{
+	if (!jv_is(obj, JV_T_OBJ)) {
+		struct jsl_buf kb = {.ok = true}, ob = {.ok = true};
+		int rc;
+
+		jsl_to_string_buf(vm->prog, key, &kb);
+		if (jv_is(obj, JV_T_STR))
+			jsl_to_string_buf(vm->prog, obj, &ob);
+		else
+			jsl_inspect_buf(vm->prog, obj, &ob);
+		rc = jsl_throw(vm, "TypeError: Cannot use 'in' operator to search for '%.60s' in %.60s",
+			       kb.ok && kb.p ? kb.p : "", ob.ok && ob.p ? ob.p : "");
+		free(kb.p);
+		free(ob.p);
+		return rc;
+	}
+	*ra = JV_FALSE;
+	if (jv_is_objtype(obj, JSL_OBJ_OBJ)) {
+		struct jsl_objt *o = (struct jsl_objt *)jv_obj(obj);
+		jv k = key;
+
+		if (!jv_is(k, JV_T_STR) && jsl_to_key(vm, key, &k) < 0)
+			return -1;
+		*ra = jv_bool(jsl_tab_find(&o->t, k) >= 0 ||
+			      (o->cls && o->cls <= JSL_CLS_SYNTAXERROR &&
+			       jv_str(k)->len == 7 && !memcmp(jv_str(k)->s, "message", 7)));
+	} else if (jv_is_objtype(obj, JSL_OBJ_ARR) || jv_is_objtype(obj, JSL_OBJ_TARR)) {
+		uint32_t len = jv_is_objtype(obj, JSL_OBJ_ARR) ? ((struct jsl_arr *)jv_obj(obj))->len
+							       : ((struct jsl_tarr *)jv_obj(obj))->len;
+		int64_t idx = -1;
+
+		if (jv_is_num(key) && jv_num(key) >= 0 && jv_num(key) == floor(jv_num(key)))
+			idx = jv_num(key) < 4294967295.0 ? (int64_t)jv_num(key) : -1;
+		else if (jv_is(key, JV_T_STR))
+			idx = jsl_str_index(jv_str(key));
+		*ra = jv_bool((idx >= 0 && idx < len) ||
+			      (jv_is(key, JV_T_STR) && jv_str(key)->len == 6 &&
+			       !memcmp(jv_str(key)->s, "length", 6)));
+	} else if (jv_is_objtype(obj, JSL_OBJ_MAP) || jv_is_objtype(obj, JSL_OBJ_SET)) {
+		*ra = jv_bool(jv_is(key, JV_T_STR) && jv_str(key)->len == 4 &&
+			      !memcmp(jv_str(key)->s, "size", 4));
+	}
+	return 0;
+}
+
+static NOINLINE int op_closure(struct jsl_vm *vm, jv *ra, uint32_t fidx)
+{
+	const struct jsl_func *f = &vm->prog->funcs[fidx];
+	struct jsl_clos *c;
+	jv *base = vm->ci->base;
+	struct jsl_clos *cur = vm->ci->cl;
+
+	c = jsl_obj_alloc(&vm->heap, JSL_OBJ_CLOS, sizeof(*c) + f->nup * sizeof(jv));
+	if (!c)
+		return jsl_oom(vm, "heap limit reached");
+	c->fn = fidx;
+	c->nup = f->nup;
+	for (uint32_t u = 0; u < f->nup; u++) {
+		uint32_t k = f->upv[u] >> 16, x = f->upv[u] & 0xffff;
+
+		c->up[u] = k == 0 ? base[x] : cur && x < cur->nup ? cur->up[x] : JV_UNDEF;
+	}
+	*ra = jv_from_obj(c);
+	return 0;
+}
+
+static NOINLINE int op_newcell(struct jsl_vm *vm, jv *ra, jv v)
+{
+	struct jsl_cell *c;
+
+	if (!jsl_root_push(vm, v))
+		return jsl_oom(vm, "out of memory");
+	c = jsl_obj_alloc(&vm->heap, JSL_OBJ_CELL, sizeof(*c));
+	jsl_root_pop(vm, 1);
+	if (!c)
+		return jsl_oom(vm, "heap limit reached");
+	c->v = v;
+	*ra = jv_from_obj(c);
+	return 0;
+}
+
+static NOINLINE int cell_tdz(struct jsl_vm *vm, jv name)
+{
+	return jsl_throw(vm, "ReferenceError: Cannot access '%s' before initialization",
+			 jv_is(name, JV_T_STR) ? jv_str(name)->s : "variable");
+}
+
+static NOINLINE int op_rest(struct jsl_vm *vm, jv *base, unsigned a)
+{
+	uint32_t n = vm->ci->nargs > a ? vm->ci->nargs - a : 0;
+	jv arr;
+	struct jsl_arr *r;
+
+	if (jsl_new_arr(vm, n, &arr) < 0)
+		return -1;
+	r = (struct jsl_arr *)jv_obj(arr);
+	for (uint32_t k = 0; k < n; k++)
+		r->v[k] = base[a + k];
+	r->len = n;
+	base[a] = arr;
+	return 0;
+}
+
+static NOINLINE int op_iter(struct jsl_vm *vm, jv *ra, jv b)
+{
+	jv arr;
+
+	if (jv_is_objtype(b, JSL_OBJ_ARR)) {
+		*ra = b;
+		return 0;
+	}
+	if (jsl_new_arr(vm, 0, &arr) < 0)
+		return -1;
+	*ra = arr; /* rooted before spread allocates */
+	return jsl_spread(vm, (struct jsl_arr *)jv_obj(arr), b);
+}
+
+static NOINLINE int op_keys(struct jsl_vm *vm, jv *ra, jv b)
+{
+	jv arr;
+
+	if (jv_is(b, JV_T_OBJ) && jv_obj(b)->type != JSL_OBJ_OBJ &&
+	    jv_obj(b)->type != JSL_OBJ_ARR && jv_obj(b)->type != JSL_OBJ_TARR)
+		b = JV_UNDEF; /* Maps, Sets, functions: no enumerable own properties */
+	if (jsl_own_keys(vm, b, &arr) < 0)
+		return -1;
+	*ra = arr;
+	return 0;
+}
+
+/* Enter a call of f with its arguments already in nb[0..nargs) (the caller's R[A+1..]). */
+static NOINLINE int spread_args(struct jsl_vm *vm, jv *nb, jv arr, uint32_t *nargs)
+{
+	struct jsl_arr *a;
+
+	if (!jv_is_objtype(arr, JSL_OBJ_ARR))
+		return jsl_throw(vm, "TypeError: spread argument is not an array");
+	a = (struct jsl_arr *)jv_obj(arr);
+	if (a->len > 65535 || nb + a->len + JSL_MAX_REGS > vm->stack_end)
+		return stack_overflow(vm);
+	init_regs(vm, nb + a->len);
+	memmove(nb, a->v, a->len * sizeof(jv));
+	*nargs = a->len;
+	return 0;
+}
+
+/* native[C] or method[C] with the arguments of array R[A+1]. */
+static NOINLINE int op_callv(struct jsl_vm *vm, bool method, unsigned c, jv *ra)
+{
+	jv arr = ra[1];
+	struct jsl_arr *a;
+	jv *buf;
+	int rc;
+
+	if (!jv_is_objtype(arr, JSL_OBJ_ARR))
+		return jsl_throw(vm, "TypeError: spread argument is not an array");
+	a = (struct jsl_arr *)jv_obj(arr);
+	buf = malloc(((size_t)a->len + 1) * sizeof(jv));
+	if (!buf)
+		return jsl_oom(vm, "out of memory");
+	buf[0] = ra[0];
+	memcpy(buf + 1, a->v, a->len * sizeof(jv));
+	if (!jsl_root_push(vm, arr)) {
+		free(buf);
+		return jsl_oom(vm, "out of memory");
+	}
+	if (method)
+		rc = jsl_invoke(vm, c, buf, a->len, ra);
+	else
+		rc = jsl_native_fns[c](vm, buf + 1, a->len, ra);
+	jsl_root_pop(vm, 1);
+	free(buf);
+	return rc;
+}
+
+static NOINLINE int op_try(struct jsl_vm *vm, unsigned reg, const uint32_t *target)
+{
+	if (vm->nhs == vm->caphs) {
+		uint32_t nc = vm->caphs ? vm->caphs * 2 : 16;
+		struct jsl_handler *h = realloc(vm->hs, nc * sizeof(*h));
+
+		if (!h)
+			return jsl_oom(vm, "out of memory");
+		vm->hs = h;
+		vm->caphs = nc;
+	}
+	vm->hs[vm->nhs].depth = (uint32_t)(vm->ci - vm->cis);
+	vm->hs[vm->nhs].reg = (uint8_t)reg;
+	vm->hs[vm->nhs].pc = target;
+	vm->hs[vm->nhs].nx = vm->nx;
+	vm->nhs++;
+	return 0;
 }
 
 /* ---- the dispatch loop ----------------------------------------------------------------- */
@@ -457,10 +895,12 @@ static unsigned typeof_index(jv v)
 #endif
 
 /*
- * Run from vm->ci until main returns (0, result in *result) or the run fails
- * (-1, vm->status and vm->error set). *fuel is the budget left, updated.
+ * Run from vm->ci until the frame at index vm->floor returns (0, its value
+ * in *result) or the run fails (-1, vm->status and vm->error set) with no
+ * try of this execute's frames to catch it. vm->fuel is the budget left,
+ * updated.
  */
-static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
+static int execute(struct jsl_vm *vm, jv *result)
 {
 #ifdef JSL_COMPUTED_GOTO
 	static const void *const disp[JSL_OP_COUNT] = {
@@ -475,9 +915,12 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 	struct jsl_ci *ci = vm->ci;
 	const uint32_t *pc = ci->pc;
 	jv *base = ci->base;
-	int64_t fuel = *fuel_io;
+	int64_t fuel = vm->fuel;
+	const int64_t floor_depth = vm->floor;
 	uint32_t i;
 	int rc = 0;
+	jv *cra;
+	uint32_t cnargs;
 
 #define RA	 (base + JSL_I_A(i))
 #define RB	 (base + JSL_I_B(i))
@@ -485,8 +928,13 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 #define SAVEPC() (ci->pc = pc)
 #define PROTECT(call)                                                                              \
 	do {                                                                                       \
+		int prc_;                                                                          \
 		SAVEPC();                                                                          \
-		if (jsl_unlikely((call) < 0))                                                      \
+		vm->fuel = fuel;                                                                   \
+		prc_ = (call);                                                                     \
+		fuel = vm->fuel;                                                                   \
+		ci = vm->ci; /* a callback may have moved the frame array */                       \
+		if (jsl_unlikely(prc_ < 0))                                                        \
 			goto fail;                                                                 \
 		if (jsl_unlikely(vm->gc_fuel)) {                                                   \
 			fuel -= (int64_t)vm->gc_fuel;                                              \
@@ -504,8 +952,9 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 	} while (0)
 #define VM_FETCH()                                                                                 \
 	do {                                                                                       \
-		if (jsl_unlikely(--fuel < 0))                                                      \
+		if (jsl_unlikely(fuel <= 0))                                                       \
 			goto out_of_fuel;                                                          \
+		fuel--;                                                                            \
 		i = *pc++;                                                                         \
 	} while (0)
 #ifdef JSL_COMPUTED_GOTO
@@ -551,8 +1000,10 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 #define RETURN(v)                                                                                  \
 	{                                                                                          \
 		jv rv = (v);                                                                       \
-		if (jsl_unlikely(ci == vm->cis)) {                                                 \
+		if (jsl_unlikely(ci - vm->cis == floor_depth)) {                                   \
 			*result = rv;                                                              \
+			if (ci != vm->cis)                                                         \
+				vm->ci = ci - 1;                                                   \
 			goto done;                                                                 \
 		}                                                                                  \
 		base[-1] = rv;                                                                     \
@@ -591,6 +1042,7 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 	}
 
 	for (;;) {
+	resume:
 		VM_FETCH();
 		VM_DISPATCH(i)
 		{
@@ -779,39 +1231,25 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 			}
 			VM_CASE(CALL)
 			{
-				jv *ra = RA, f = *ra;
-				const struct jsl_func *fn;
-				jv *nb = ra + 1;
+				cra = RA;
+				cnargs = JSL_I_B(i);
+				goto do_call;
+			}
+			VM_CASE(CALLV)
+			{
+				cra = RA;
+				PROTECT(spread_args(vm, cra + 1, cra[1], &cnargs));
+				goto do_call;
+			}
+			VM_CASE(CALLM)
+			{
+				jv f;
 
-				if (jsl_unlikely(!jv_is(f, JV_T_FUNC))) {
-					SAVEPC();
-					not_callable(vm, pc, JSL_I_A(i), f);
-					goto fail;
-				}
-				fn = &funcs[jv_payload(f)];
-				if (jsl_unlikely(nb + fn->nregs > vm->stack_end ||
-						 ci + 1 == vm->ci_end)) {
-					ptrdiff_t off = nb - vm->stack;
-
-					SAVEPC();
-					if (grow_stack(vm, nb + fn->nregs) < 0)
-						goto fail;
-					ci = vm->ci;
-					base = ci->base;
-					nb = vm->stack + off;
-				}
-				for (unsigned k = JSL_I_B(i); k < fn->nparams; k++)
-					nb[k] = JV_UNDEF;
-				if (nb + fn->nregs > vm->hwm)
-					vm->hwm = nb + fn->nregs;
-				SAVEPC();
-				ci++;
-				ci->fn = fn;
-				ci->base = nb;
-				vm->ci = ci;
-				base = nb;
-				pc = fn->code;
-				VM_NEXT;
+				PROTECT(jsl_get_prop(vm, *RA, K[JSL_I_C(i)], &f));
+				*RA = f;
+				cra = RA;
+				cnargs = JSL_I_B(i);
+				goto do_call;
 			}
 			VM_CASE(NCALL)
 			{
@@ -829,6 +1267,8 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 
 				if (jsl_likely(jv_is(b, JV_T_STR)))
 					*RA = jv_from_num_raw((double)jv_str(b)->ulen);
+				else if (jv_is_objtype(b, JSL_OBJ_ARR))
+					*RA = jv_from_num_raw((double)((struct jsl_arr *)jv_obj(b))->len);
 				else
 					PROTECT(getlen_slow(vm, RA, b));
 				VM_NEXT;
@@ -837,6 +1277,15 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 			{
 				jv b = *RB, c = *RC;
 
+				if (jv_is_objtype(b, JSL_OBJ_ARR) && jv_is_num(c)) {
+					const struct jsl_arr *a = (const struct jsl_arr *)jv_obj(b);
+					double d = jv_num(c);
+
+					if (d >= 0 && d < a->len && d == (double)(uint32_t)d) {
+						*RA = a->v[(uint32_t)d];
+						VM_NEXT;
+					}
+				}
 				if (jv_is(b, JV_T_STR) && jv_is_num(c)) {
 					const struct jsl_str *s = jv_str(b);
 					double d = jv_num(c);
@@ -866,23 +1315,326 @@ static int execute(struct jsl_vm *vm, int64_t *fuel_io, jv *result)
 			VM_CASE(MODK) ARITHK(JSL_OP_MOD, js_mod(x, y))
 			VM_CASE(RETU) RETURN(JV_UNDEF)
 			/* clang-format on */
+			VM_CASE(NEWARR)
+			{
+				PROTECT(jsl_new_arr(vm, 0, RA));
+				VM_NEXT;
+			}
+			VM_CASE(APPEND)
+			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_ARR)))
+					PROTECT(bad_code(vm));
+				PROTECT(jsl_arr_push(vm, (struct jsl_arr *)jv_obj(*RA), *RB));
+				VM_NEXT;
+			}
+			VM_CASE(SPREAD)
+			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_ARR)))
+					PROTECT(bad_code(vm));
+				PROTECT(jsl_spread(vm, (struct jsl_arr *)jv_obj(*RA), *RB));
+				VM_NEXT;
+			}
+			VM_CASE(NEWOBJ)
+			{
+				PROTECT(jsl_new_objt(vm, JSL_OBJ_OBJ, RA));
+				VM_NEXT;
+			}
+			VM_CASE(OSPREAD)
+			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_OBJ)))
+					PROTECT(bad_code(vm));
+				PROTECT(op_ospread(vm, *RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(GETF)
+			{
+				jv v, o = *RB;
+
+				if (jv_is_objtype(o, JSL_OBJ_OBJ)) {
+					/* a plain object's own property: one hash lookup, no coercion */
+					int64_t k = jsl_tab_find(&((struct jsl_objt *)jv_obj(o))->t,
+								 K[JSL_I_C(i)]);
+
+					if (k >= 0) {
+						*RA = ((struct jsl_objt *)jv_obj(o))->t.e[2 * k + 1];
+						VM_NEXT;
+					}
+				}
+				PROTECT(jsl_get_prop(vm, o, K[JSL_I_C(i)], &v));
+				*RA = v;
+				VM_NEXT;
+			}
+			VM_CASE(SETF)
+			{
+				PROTECT(jsl_set_prop(vm, *RA, K[JSL_I_B(i)], *RC));
+				VM_NEXT;
+			}
+			VM_CASE(SETIDX)
+			{
+				jv o = *RA, k = *RB;
+
+				if (jv_is_objtype(o, JSL_OBJ_ARR) && jv_is_num(k)) {
+					struct jsl_arr *a = (struct jsl_arr *)jv_obj(o);
+					double d = jv_num(k);
+
+					if (d >= 0 && d < a->len && d == (double)(uint32_t)d &&
+					    !a->frozen) {
+						a->v[(uint32_t)d] = *RC;
+						VM_NEXT;
+					}
+				}
+				PROTECT(jsl_set_prop(vm, o, k, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(DELIDX)
+			{
+				PROTECT(op_delete(vm, RA, *RB, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(IN)
+			{
+				PROTECT(op_in(vm, RA, *RB, *RC));
+				VM_NEXT;
+			}
+			VM_CASE(INSTOF)
+			{
+				*RA = jv_bool(jsl_instanceof(*RB, JSL_I_C(i)));
+				VM_NEXT;
+			}
+			VM_CASE(CLOSURE)
+			{
+				PROTECT(op_closure(vm, RA, JSL_I_BX(i)));
+				VM_NEXT;
+			}
+			VM_CASE(NEWCELL)
+			{
+				PROTECT(op_newcell(vm, RA, JSL_I_C(i) ? JV_HOLE : *RB));
+				VM_NEXT;
+			}
+			VM_CASE(GETCELL)
+			{
+				jv v;
+
+				if (jsl_unlikely(!jv_is_objtype(*RB, JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				v = ((struct jsl_cell *)jv_obj(*RB))->v;
+
+				if (jsl_unlikely(v == JV_HOLE))
+					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				*RA = v;
+				VM_NEXT;
+			}
+			VM_CASE(SETCELL)
+			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				((struct jsl_cell *)jv_obj(*RA))->v = *RB;
+				VM_NEXT;
+			}
+			VM_CASE(SETCELLC)
+			{
+				struct jsl_cell *c;
+
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				c = (struct jsl_cell *)jv_obj(*RA);
+
+				if (jsl_unlikely(c->v == JV_HOLE))
+					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				c->v = *RB;
+				VM_NEXT;
+			}
+			VM_CASE(GETUPV)
+			{
+				jv v;
+
+				if (jsl_unlikely(!ci->cl || JSL_I_B(i) >= ci->cl->nup ||
+						 !jv_is_objtype(ci->cl->up[JSL_I_B(i)], JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				v = ((struct jsl_cell *)jv_obj(ci->cl->up[JSL_I_B(i)]))->v;
+
+				if (jsl_unlikely(v == JV_HOLE))
+					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				*RA = v;
+				VM_NEXT;
+			}
+			VM_CASE(SETUPV)
+			{
+				struct jsl_cell *c;
+
+				if (jsl_unlikely(!ci->cl || JSL_I_B(i) >= ci->cl->nup ||
+						 !jv_is_objtype(ci->cl->up[JSL_I_B(i)], JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				c = (struct jsl_cell *)jv_obj(ci->cl->up[JSL_I_B(i)]);
+
+				if (jsl_unlikely(c->v == JV_HOLE))
+					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				c->v = *RA;
+				VM_NEXT;
+			}
+			VM_CASE(COPYCELL)
+			{
+				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_CELL)))
+					PROTECT(bad_code(vm));
+				PROTECT(op_newcell(vm, RA, ((struct jsl_cell *)jv_obj(*RA))->v));
+				VM_NEXT;
+			}
+			VM_CASE(THROW)
+			{
+				SAVEPC();
+				jsl_throw_value(vm, *RA);
+				goto fail;
+			}
+			VM_CASE(TRY)
+			{
+				PROTECT(op_try(vm, JSL_I_A(i), pc + JSL_I_SBX(i)));
+				VM_NEXT;
+			}
+			VM_CASE(ENDTRY)
+			{
+				if (jsl_unlikely(!vm->nhs ||
+						 vm->hs[vm->nhs - 1].depth != (uint32_t)(ci - vm->cis)))
+					PROTECT(bad_code(vm));
+				vm->nhs--;
+				VM_NEXT;
+			}
+			VM_CASE(NCALLV)
+			{
+				PROTECT(op_callv(vm, false, JSL_I_C(i), RA));
+				VM_NEXT;
+			}
+			VM_CASE(INVOKEV)
+			{
+				PROTECT(op_callv(vm, true, JSL_I_C(i), RA));
+				VM_NEXT;
+			}
+			VM_CASE(REST)
+			{
+				PROTECT(op_rest(vm, base, JSL_I_A(i)));
+				VM_NEXT;
+			}
+			VM_CASE(INPUT)
+			{
+				*RA = vm->input;
+				VM_NEXT;
+			}
+			VM_CASE(ITER)
+			{
+				PROTECT(op_iter(vm, RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(KEYS)
+			{
+				PROTECT(op_keys(vm, RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(LOADNAT)
+			{
+				*RA = JV_BOX(JV_T_FUNC, JSL_NATFN + JSL_I_BX(i));
+				VM_NEXT;
+			}
+			VM_CASE(SELF)
+			{
+				*RA = ci->cl ? jv_from_obj(ci->cl)
+					     : JV_BOX(JV_T_FUNC, (uint64_t)(ci->fn - funcs));
+				VM_NEXT;
+			}
+			VM_CASE(JNULLISH)
+			{
+				TAKE_IF(jv_is(*RA, JV_T_UNDEF) || jv_is(*RA, JV_T_NULL));
+				VM_NEXT;
+			}
 		}
+	do_call: {
+		jv f = *cra;
+		const struct jsl_func *fn;
+		struct jsl_clos *cl = NULL;
+		jv *nb = cra + 1;
+
+		if (jv_is_native(f)) {
+			PROTECT(jsl_native_fns[jv_payload(f) - JSL_NATFN](vm, cra + 1, cnargs, cra));
+			goto resume;
+		}
+		if (jv_is(f, JV_T_FUNC)) {
+			fn = &funcs[jv_payload(f)];
+		} else if (jv_is_objtype(f, JSL_OBJ_CLOS)) {
+			cl = (struct jsl_clos *)jv_obj(f);
+			fn = &funcs[cl->fn];
+		} else {
+			SAVEPC();
+			not_callable(vm, pc, (unsigned)(cra - base), f);
+			goto fail;
+		}
+		if (jsl_unlikely(nb + fn->nregs + cnargs > vm->stack_end || ci + 1 == vm->ci_end)) {
+			SAVEPC();
+			if (grow_stack(vm, nb + fn->nregs + cnargs) < 0)
+				goto fail;
+			ci = vm->ci;
+		}
+		for (unsigned k = cnargs; k < fn->nparams; k++)
+			nb[k] = JV_UNDEF;
+		init_regs(vm, nb + (fn->nregs > cnargs ? fn->nregs : cnargs));
+		SAVEPC();
+		ci++;
+		ci->fn = fn;
+		ci->cl = cl;
+		ci->nargs = cnargs;
+		ci->base = nb;
+		vm->ci = ci;
+		base = nb;
+		pc = fn->code;
+		goto resume;
+	}
 	}
 out_of_fuel:
+	if (vm->reserve > 0 && vm->status == VM_OK) {
+		if (vm->slicing && !vm->nested && !floor_depth) {
+			/* the host's slice is used up: yield, resumable at pc */
+			SAVEPC();
+			rc = 1;
+			goto out;
+		}
+		/* inside a callback there is no yielding: borrow from the rest of the budget */
+		fuel += vm->reserve;
+		vm->reserve = 0;
+		if (fuel > 0)
+			goto resume;
+	}
 	fuel = 0;
 	SAVEPC();
-	vm->status = VM_ERR_FUEL;
-	snprintf(vm->error, sizeof(vm->error), "%s:%u: fuel limit of %lld exhausted",
-		 vm->prog->file, jsl_cur_line(vm), (long long)*fuel_io);
+	if (vm->status == VM_OK) {
+		vm->status = VM_ERR_FUEL;
+		snprintf(vm->error, sizeof(vm->error), "%s:%u: fuel limit of %lld exhausted",
+			 vm->prog->file, jsl_cur_line(vm), (long long)vm->fuel_limit);
+	}
+	vm->exc = JV_HOLE;
 	rc = -1;
 	goto out;
 fail:
-	rc = -1; /* the failing instruction counts as executed */
+	/* the failing instruction counts as executed */
+	if (vm->status == VM_ERR_RUNTIME && vm->exc != JV_HOLE && vm->nhs &&
+	    vm->hs[vm->nhs - 1].depth >= floor_depth) {
+		struct jsl_handler h = vm->hs[--vm->nhs];
+
+		ci = vm->cis + h.depth;
+		vm->ci = ci;
+		base = ci->base;
+		pc = h.pc;
+		vm->nx = h.nx;
+		base[h.reg] = vm->exc;
+		vm->exc = JV_HOLE;
+		vm->status = VM_OK;
+		vm->error[0] = '\0';
+		if (fuel < 0)
+			goto out_of_fuel;
+		goto resume;
+	}
+	rc = -1;
 	goto out;
 done:
 	rc = 0;
 out:
-	*fuel_io = fuel;
+	vm->fuel = fuel;
 	return rc;
 #undef RA
 #undef RB
@@ -891,7 +1643,75 @@ out:
 
 /* ---- running a Tasklet ------------------------------------------------------------------- */
 
-static void vm_free(struct jsl_vm *vm)
+int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
+{
+	struct jsl_ci *ci = vm->ci;
+	jv *top = live_top(vm); /* above the frame's registers and any arguments past them */
+	const struct jsl_func *fn;
+	struct jsl_clos *cl = NULL;
+	int64_t depth = ci - vm->cis, saved_floor = vm->floor;
+	int rc;
+
+	if (jv_is_native(f)) {
+		/*
+		 * The native's result and arguments in registers past this frame, which
+		 * the frame's argument count keeps visible to the collector meanwhile.
+		 */
+		uint32_t nargs = ci->nargs;
+
+		if (top + 1 + n > vm->stack_end)
+			return stack_overflow(vm);
+		init_regs(vm, top + 1 + n);
+		memmove(top + 1, args, n * sizeof(jv));
+		top[0] = JV_UNDEF;
+		ci->nargs = (uint32_t)(top + 1 + n - ci->base);
+		rc = jsl_native_fns[jv_payload(f) - JSL_NATFN](vm, top + 1, n, top);
+		vm->ci->nargs = nargs;
+		*ret = top[0];
+		return rc;
+	}
+	if (jv_is(f, JV_T_FUNC) && !jv_is_native(f)) {
+		fn = &vm->prog->funcs[jv_payload(f)];
+	} else if (jv_is_objtype(f, JSL_OBJ_CLOS)) {
+		cl = (struct jsl_clos *)jv_obj(f);
+		fn = &vm->prog->funcs[cl->fn];
+	} else {
+		struct jsl_buf b = {.ok = true};
+
+		jsl_inspect_buf(vm->prog, f, &b);
+		rc = jsl_throw(vm, "TypeError: %.60s is not a function", b.ok && b.p ? b.p : "value");
+		free(b.p);
+		return rc;
+	}
+	if (top + 1 + n + fn->nregs > vm->stack_end || vm->nested >= JSL_MAX_NESTED)
+		return stack_overflow(vm);
+	if (ci + 1 >= vm->ci_end) {
+		if (grow_stack(vm, top) < 0)
+			return -1;
+		ci = vm->ci;
+	}
+	init_regs(vm, top + 1 + n + fn->nregs);
+	top[0] = f;
+	memmove(top + 1, args, n * sizeof(jv));
+	for (unsigned k = n; k < fn->nparams; k++)
+		top[1 + k] = JV_UNDEF;
+	ci[1].fn = fn;
+	ci[1].cl = cl;
+	ci[1].nargs = n;
+	ci[1].base = top + 1;
+	ci[1].pc = fn->code;
+	vm->ci = ci + 1;
+	vm->floor = depth + 1;
+	*ret = JV_UNDEF;
+	vm->nested++;
+	rc = execute(vm, ret);
+	vm->nested--;
+	vm->floor = saved_floor;
+	vm->ci = vm->cis + depth;
+	return rc;
+}
+
+static void jvm_free(struct jsl_vm *vm)
 {
 	jsl_heap_free_all(&vm->heap);
 	jsl_prog_free((struct jsl_prog *)vm->prog);
@@ -899,18 +1719,52 @@ static void vm_free(struct jsl_vm *vm)
 	free(vm->cis);
 	free(vm->globals);
 	free(vm->out.p);
+	free(vm->hs);
+	free(vm->xroots);
+	free(vm->gray);
 	free(vm);
 }
 
-static int fixed_str(struct jsl_vm *vm, const char *s, size_t n, jv *out)
-{
-	struct jsl_str *str = jsl_str_new(&vm->heap, s, n);
+/*
+ * The one-character strings, '' and the typeof names are the same for every
+ * run: made once per process, never freed, never written (the collector
+ * does not mark fixed strings and their hashes are computed here).
+ */
+static struct jsl_str *shared_strs[128 + 1 + 6];
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
 
-	if (!str)
-		return -ENOMEM;
-	str->h.fixed = 1;
-	*out = jv_from_str(str);
-	return 0;
+static struct jsl_str *shared_str(const char *p, size_t n)
+{
+	struct jsl_str *s = calloc(1, sizeof(*s) + n + 1);
+
+	if (!s || (uintptr_t)s > JV_PAYLOAD) {
+		free(s);
+		return NULL;
+	}
+	memcpy(s->data, p, n);
+	s->s = s->data;
+	s->len = (uint32_t)n;
+	s->h.type = JSL_OBJ_STR;
+	s->h.fixed = 1;
+	s->h.size = (uint32_t)(sizeof(*s) + n + 1);
+	jsl_str_measure(s);
+	s->hash = jsl_val_hash(jv_from_str(s));
+	return s;
+}
+
+static void make_shared_strs(void)
+{
+	static const char *const types[6] = {"undefined", "object", "boolean",
+					     "number",	  "string", "function"};
+
+	for (unsigned c = 0; c < 128; c++) {
+		char ch = (char)c;
+
+		shared_strs[c] = shared_str(&ch, 1);
+	}
+	shared_strs[128] = shared_str("", 0);
+	for (unsigned t = 0; t < 6; t++)
+		shared_strs[129 + t] = shared_str(types[t], strlen(types[t]));
 }
 
 static char *dup_or_empty(const char *p, size_t n)
@@ -925,106 +1779,181 @@ static char *dup_or_empty(const char *p, size_t n)
 	return s;
 }
 
-int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
-	   struct vm_result *res)
+/* A Tasklet being run: the VM, what the run has produced so far, the fuel it used. */
+struct vm {
+	struct jsl_vm *jvm;
+	struct jsl_prog *prog; /* owned here until the VM takes it */
+	struct vm_result res;  /* status and error; output and value are made by vm_finish */
+	jv result;
+	bool done;
+	uint64_t used;
+	int host_rc; /* -ENOMEM when the host ran out of memory loading */
+};
+
+/* Load the program and prepare main's frame; failures end v (done, status set). */
+static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
+		 const struct vm_limits *lim)
 {
-	static const char *const types[6] = {"undefined", "object", "boolean",
-					     "number",	  "string", "function"};
+	struct jsl_vm *vm = v->jvm;
+	struct vm_result *res = &v->res;
 	struct jsl_prog *prog = NULL;
-	struct jsl_vm *vm;
 	uint64_t fuel0;
-	int64_t fuel;
-	jv result = JV_UNDEF;
 	int rc;
 
-	memset(res, 0, sizeof(*res));
-	vm = calloc(1, sizeof(*vm));
-	if (!vm) {
-		snprintf(res->error, sizeof(res->error), "out of memory starting the VM");
-		res->status = VM_ERR_MEMORY;
-		return -ENOMEM;
-	}
 	vm->heap.limit = lim && lim->heap_bytes ? lim->heap_bytes : VM_DEFAULT_HEAP;
 	vm->heap.threshold = vm->heap.limit;
 	vm->out.ok = true;
 	vm->out.limit = lim && lim->output_bytes ? lim->output_bytes : VM_DEFAULT_OUTPUT;
 	vm->rng = lim && lim->seed ? lim->seed : 0x9e3779b97f4a7c15ull;
 	fuel0 = lim && lim->fuel ? lim->fuel : VM_DEFAULT_FUEL;
-	fuel = fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0;
+	vm->fuel_limit = fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0;
+	vm->exc = JV_HOLE;
+	vm->input = JV_UNDEF;
+	v->done = true;
 
 	rc = jsl_prog_load(st, root, &vm->heap, &prog, res->error, sizeof(res->error));
 	if (rc < 0) {
 		if (vm->heap.oom) {
 			res->status = VM_ERR_MEMORY;
 			rc = 0;
-		} else if (rc == -ENOMEM) {
-			res->status = VM_ERR_LOAD;
 		} else {
 			res->status = VM_ERR_LOAD;
-			rc = 0;
+			if (rc != -ENOMEM)
+				rc = 0;
 		}
-		goto out;
+		return rc;
 	}
 	vm->prog = prog;
-	vm->stack = calloc(STACK_START + STACK_SLACK, sizeof(*vm->stack));
+	/* not zeroed: registers are initialised as frames first reach them (init_regs) */
+	vm->stack = malloc((JSL_STACK_SLOTS + STACK_SLACK) * sizeof(*vm->stack));
 	vm->cis = calloc(FRAMES_START, sizeof(*vm->cis));
 	vm->globals = malloc(((size_t)prog->nglobals + 1) * sizeof(*vm->globals));
 	if (!vm->stack || !vm->cis || !vm->globals) {
-		rc = -ENOMEM;
 		snprintf(res->error, sizeof(res->error), "out of memory starting the VM");
 		res->status = VM_ERR_MEMORY;
-		goto out;
+		return -ENOMEM;
 	}
-	vm->stack_end = vm->stack + STACK_START;
+	vm->stack_end = vm->stack + JSL_STACK_SLOTS;
 	vm->ci_end = vm->cis + FRAMES_START;
 	for (uint32_t i = 0; i < prog->nglobals; i++)
 		vm->globals[i] = JV_HOLE;
-	rc = fixed_str(vm, "", 0, &vm->empty);
-	for (unsigned c = 0; !rc && c < 128; c++) {
-		char ch = (char)c;
-
-		rc = fixed_str(vm, &ch, 1, &vm->chars[c]);
+	pthread_once(&shared_once, make_shared_strs);
+	rc = 0;
+	for (unsigned k = 0; k < 128 + 1 + 6; k++)
+		if (!shared_strs[k])
+			rc = -ENOMEM;
+	if (!rc) {
+		for (unsigned c = 0; c < 128; c++)
+			vm->chars[c] = jv_from_str(shared_strs[c]);
+		vm->empty = jv_from_str(shared_strs[128]);
+		for (unsigned t = 0; t < 6; t++)
+			vm->types[t] = jv_from_str(shared_strs[129 + t]);
 	}
-	for (unsigned t = 0; !rc && t < 6; t++)
-		rc = fixed_str(vm, types[t], strlen(types[t]), &vm->types[t]);
+
 	if (rc) {
 		res->status = VM_ERR_MEMORY;
 		snprintf(res->error, sizeof(res->error), "%s: heap limit of %zu bytes too small",
 			 prog->file, vm->heap.limit);
-		rc = 0;
-		goto out;
+		return 0;
 	}
 	vm->heap.threshold =
 	    vm->heap.used + GC_MIN < vm->heap.limit ? vm->heap.used + GC_MIN : vm->heap.limit;
+#ifdef JSL_GC_TORTURE
+	vm->heap.threshold = 0;
+#endif
 	vm->heap.collect = collect;
 	vm->heap.ctx = vm;
 	vm->ci = vm->cis;
 	vm->ci->fn = &prog->funcs[0];
 	vm->ci->base = vm->stack;
 	vm->ci->pc = prog->funcs[0].code;
-	vm->hwm = vm->stack + prog->funcs[0].nregs;
-
-	if (execute(vm, &fuel, &result) < 0) {
-		res->status = vm->status;
-		memcpy(res->error, vm->error, sizeof(res->error));
+	vm->hwm = vm->stack;
+	init_regs(vm, vm->stack + prog->funcs[0].nregs);
+	vm->floor = 0;
+	if (lim && lim->input && jsl_json_parse(vm, lim->input, lim->input_len, &vm->input) < 0) {
+		res->status = vm->status == VM_ERR_MEMORY ? VM_ERR_MEMORY : VM_ERR_LOAD;
+		snprintf(res->error, sizeof(res->error), "%.60s: input is not valid JSON: %.150s",
+			 prog->file, strstr(vm->error, ": ") ? strstr(vm->error, ": ") + 2 : vm->error);
+		return 0;
 	}
-	res->fuel_used =
-	    (uint64_t)((fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0) - fuel);
-	rc = 0;
-	if (res->status == VM_OK) {
+	v->done = false;
+	return 0;
+}
+
+struct vm *vm_new(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
+		  const struct vm_host *host)
+{
+	struct vm *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->jvm = calloc(1, sizeof(*v->jvm));
+	if (!v->jvm) {
+		free(v);
+		return NULL;
+	}
+	v->jvm->host = host;
+	v->result = JV_UNDEF;
+	v->host_rc = setup(v, st, root, lim);
+	if (v->host_rc < 0 && v->res.status == VM_OK)
+		v->res.status = VM_ERR_MEMORY;
+	return v;
+}
+
+int vm_step(struct vm *v, uint64_t fuel)
+{
+	struct jsl_vm *vm = v->jvm;
+	int64_t left, slice, before;
+	int rc;
+
+	if (v->done)
+		return VM_STEP_DONE;
+	left = vm->fuel_limit - (int64_t)v->used;
+	if (left < 0)
+		left = 0;
+	slice = fuel < (uint64_t)left ? (int64_t)fuel : left;
+	vm->fuel = slice;
+	vm->reserve = left - slice;
+	vm->slicing = slice < left;
+	before = slice + vm->reserve;
+	rc = execute(vm, &v->result);
+	v->used += (uint64_t)(before - ((vm->fuel < 0 && rc < 0 ? 0 : vm->fuel) + vm->reserve));
+	if (rc == 1)
+		return VM_STEP_YIELD;
+	v->done = true;
+	if (rc < 0) {
+		v->res.status = vm->status;
+		memcpy(v->res.error, vm->error, sizeof(v->res.error));
+	}
+	return VM_STEP_DONE;
+}
+
+int vm_finish(struct vm *v, struct vm_result *res)
+{
+	struct jsl_vm *vm = v->jvm;
+	int rc = 0;
+
+	*res = v->res;
+	res->output = NULL;
+	res->value = NULL;
+	res->fuel_used = v->used;
+	if (!v->done) {
+		res->status = VM_ERR_FUEL;
+		snprintf(res->error, sizeof(res->error), "%s: stopped before the end",
+			 vm->prog ? vm->prog->file : "?");
+	}
+	if (v->done && res->status == VM_OK) {
 		struct jsl_buf b = {.ok = true};
 
-		jsl_inspect_buf(prog, result, &b);
+		jsl_inspect_buf(vm->prog, v->result, &b);
 		if (!b.ok) {
 			free(b.p);
 			res->status = VM_ERR_MEMORY;
-			snprintf(res->error, sizeof(res->error),
-				 "out of memory rendering the result");
+			snprintf(res->error, sizeof(res->error), "out of memory rendering the result");
 		} else {
 			res->value = b.p;
 		}
 	}
-out:
 	res->output = dup_or_empty(vm->out.p, vm->out.p ? vm->out.len : 0);
 	if (!res->value)
 		res->value = dup_or_empty(NULL, 0);
@@ -1034,9 +1963,34 @@ out:
 	} else {
 		res->output_len = vm->out.p ? vm->out.len : 0;
 	}
-	if (!vm->prog)
-		jsl_prog_free(prog);
-	vm_free(vm);
+	return rc;
+}
+
+void vm_free(struct vm *v)
+{
+	if (!v)
+		return;
+	jvm_free(v->jvm);
+	free(v);
+}
+
+int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
+	   struct vm_result *res)
+{
+	struct vm *v = vm_new(st, root, lim, NULL);
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!v) {
+		snprintf(res->error, sizeof(res->error), "out of memory starting the VM");
+		res->status = VM_ERR_MEMORY;
+		return -ENOMEM;
+	}
+	vm_step(v, UINT64_MAX);
+	rc = vm_finish(v, res);
+	if (!rc && v->host_rc == -ENOMEM)
+		rc = -ENOMEM;
+	vm_free(v);
 	return rc;
 }
 

@@ -39,6 +39,19 @@
 	T(FALSE, "false")                                                                          \
 	T(NULL, "null")                                                                            \
 	T(TYPEOF, "typeof")                                                                        \
+	T(VAR, "var")                                                                              \
+	T(NEW, "new")                                                                              \
+	T(SWITCH, "switch")                                                                        \
+	T(CASE, "case")                                                                            \
+	T(DEFAULT, "default")                                                                      \
+	T(TRY, "try")                                                                              \
+	T(CATCH, "catch")                                                                          \
+	T(FINALLY, "finally")                                                                      \
+	T(THROW, "throw")                                                                          \
+	T(DELETE, "delete")                                                                        \
+	T(IN, "in")                                                                                \
+	T(INSTANCEOF, "instanceof")                                                                \
+	T(VOID, "void")                                                                            \
 	T(RESERVED, "reserved word")                                                               \
 	T(LBRACE, "{")                                                                             \
 	T(RBRACE, "}")                                                                             \
@@ -94,7 +107,10 @@
 	T(NULLISH, "??")                                                                           \
 	T(OPTCHAIN, "?.")                                                                          \
 	T(ELLIPSIS, "...")                                                                         \
-	T(BACKTICK, "`")
+	T(BACKTICK, "`")                                                                           \
+	T(NULLISH_ASSIGN, "?\?=")                                                                  \
+	T(LOR_ASSIGN, "||=")                                                                       \
+	T(LAND_ASSIGN, "&&=")
 
 enum jsl_tok {
 #define T(id, text) JSL_T_##id,
@@ -136,23 +152,50 @@ enum jsl_node_kind {
 	JSL_N_SEQ,     /* a , b */
 	/* statements */
 	JSL_N_LET,     /* flag: const; list of DECL */
-	JSL_N_DECL,    /* s/len name, a init or NULL */
+	JSL_N_DECL,    /* s/len name (or b a pattern, s NULL), a init or NULL */
 	JSL_N_EXPR,    /* a */
 	JSL_N_IF,      /* a cond, b then, c else */
 	JSL_N_WHILE,   /* a cond, b body */
 	JSL_N_DOWHILE, /* a cond, b body */
 	JSL_N_FOR,     /* a init (LET or EXPR or NULL), b cond, c update, d body */
-	JSL_N_BREAK,
-	JSL_N_CONTINUE,
+	JSL_N_BREAK,    /* s/len label or NULL */
+	JSL_N_CONTINUE, /* s/len label or NULL */
 	JSL_N_RETURN, /* a or NULL */
 	JSL_N_BLOCK,  /* list */
-	JSL_N_FUNC,   /* s/len name, list (params: IDENT), n params, b body (BLOCK) */
+	JSL_N_FUNC,   /* s/len name, list (params: IDENT, PARAM), n params, b body (BLOCK or
+			 expression for an arrow with flag JSL_NF_EXPRBODY) */
 	JSL_N_EMPTY,
+	/* added with objects and closures */
+	JSL_N_ARRAY,    /* list of elements (SPREAD for ...x); also an array pattern */
+	JSL_N_OBJECT,   /* list of PROP / SPREAD; also an object pattern */
+	JSL_N_PROP,     /* a key (STR, or an expression with JSL_NF_COMPUTED), b value */
+	JSL_N_SPREAD,   /* ...a (also a rest element or parameter) */
+	JSL_N_TEMPLATE, /* list of parts: STR and expressions, alternating from a STR */
+	JSL_N_NEW,      /* new a(list) */
+	JSL_N_OPTCHAIN, /* a: a member/call chain holding ?. (flag JSL_NF_OPT on the links) */
+	JSL_N_PARAM,    /* a target (IDENT or pattern), b default or NULL */
+	JSL_N_SWITCH,   /* a discriminant, list of CASE */
+	JSL_N_CASE,     /* a test or NULL (default), b BLOCK-less list in b->list */
+	JSL_N_THROW,    /* a */
+	JSL_N_TRY,      /* b try BLOCK, c catch BLOCK or NULL, d finally BLOCK or NULL, a catch
+			   parameter (IDENT or pattern) or NULL */
+	JSL_N_LABEL,    /* s/len label, a statement */
+	JSL_N_FORIN,    /* a binding (LET with one DECL, or a target expression), b object, d body */
+	JSL_N_FOROF,    /* as FORIN */
+	JSL_N_VOID,     /* void a */
+	JSL_N_THIS,
 };
 
 #define JSL_NF_PREFIX 1 /* UPDATE: ++x rather than x++ */
 #define JSL_NF_CONST  1 /* LET: const */
 #define JSL_NF_PAREN  2 /* expression was parenthesised */
+#define JSL_NF_VAR    2 /* LET: var */
+#define JSL_NF_OPT    4 /* MEMBER/INDEX/CALL: ?. before this link */
+#define JSL_NF_COMPUTED 8 /* PROP: [key]; FUNC: arrow */
+#define JSL_NF_EXPRBODY 16 /* FUNC: an arrow whose body is an expression */
+#define JSL_NF_SHORTHAND 32 /* PROP: {a} or {a = 1} (the latter only as a pattern) */
+#define JSL_NF_METHOD 64 /* PROP: m() {} */
+#define JSL_NF_EXPR   128 /* FUNC: a function expression or arrow (not a declaration) */
 
 struct jsl_node {
 	uint8_t kind; /* enum jsl_node_kind */
@@ -202,6 +245,13 @@ void jsl_arena_free(struct jsl_cc *C);
 
 void jsl_lex_init(struct jsl_cc *C);
 void jsl_lex_next(struct jsl_cc *C);
+/*
+ * The next part of a template literal from the current position (just
+ * after '`' or the '}' closing a substitution) into t (a STR); *ended: the
+ * part ended the template ('`') rather than opening a substitution ('${').
+ */
+void jsl_lex_template(struct jsl_cc *C, struct jsl_token *t, bool *ended, uint32_t line,
+		      uint32_t col);
 /* Describe the current token for "expected X, got Y" messages into buf. */
 const char *jsl_tok_describe(const struct jsl_token *t, char *buf, size_t cap);
 

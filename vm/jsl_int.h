@@ -117,7 +117,39 @@ static inline unsigned jsl_ins_operands(uint32_t ins, const struct jsl_opinfo *o
 	N(ISFINITE, NULL, "isFinite")                                                              \
 	N(FROMCHARCODE, "String", "fromCharCode")                                                  \
 	N(ISINTEGER, "Number", "isInteger")                                                        \
-	N(BOOLEAN, NULL, "Boolean")
+	N(BOOLEAN, NULL, "Boolean")                                                                \
+	N(ISARRAY, "Array", "isArray")                                                             \
+	N(ARRFROM, "Array", "from")                                                                \
+	N(ARROF, "Array", "of")                                                                    \
+	N(OKEYS, "Object", "keys")                                                                 \
+	N(OVALUES, "Object", "values")                                                             \
+	N(OENTRIES, "Object", "entries")                                                           \
+	N(OASSIGN, "Object", "assign")                                                             \
+	N(OFREEZE, "Object", "freeze")                                                             \
+	N(OFROMENTRIES, "Object", "fromEntries")                                                   \
+	N(OISFROZEN, "Object", "isFrozen")                                                         \
+	N(JSTRINGIFY, "JSON", "stringify")                                                         \
+	N(JPARSE, "JSON", "parse")                                                                 \
+	N(NISFINITE, "Number", "isFinite")                                                         \
+	N(NISNAN, "Number", "isNaN")                                                               \
+	N(NPARSEINT, "Number", "parseInt")                                                         \
+	N(NPARSEFLOAT, "Number", "parseFloat")                                                     \
+	N(NISSAFE, "Number", "isSafeInteger")                                                      \
+	N(ERROR, NULL, "Error")                                                                    \
+	N(TYPEERROR, NULL, "TypeError")                                                            \
+	N(RANGEERROR, NULL, "RangeError")                                                          \
+	N(REFERENCEERROR, NULL, "ReferenceError")                                                  \
+	N(SYNTAXERROR, NULL, "SyntaxError")                                                        \
+	N(MAP, NULL, "Map")                                                                        \
+	N(SET, NULL, "Set")                                                                        \
+	N(ARRAY, NULL, "Array")                                                                    \
+	N(U8, NULL, "Uint8Array")                                                                  \
+	N(I32, NULL, "Int32Array")                                                                 \
+	N(F64, NULL, "Float64Array")                                                               \
+	N(HYPOT, "Math", "hypot")                                                                  \
+	N(CBRT, "Math", "cbrt")                                                                    \
+	N(LOG2, "Math", "log2")                                                                    \
+	N(LOG10, "Math", "log10")
 
 enum jsl_native {
 #define N(id, obj, name) JSL_NAT_##id,
@@ -143,7 +175,49 @@ enum jsl_native {
 	M(TOSTRING, "toString")                                                                    \
 	M(TOFIXED, "toFixed")                                                                      \
 	M(PADSTART, "padStart")                                                                    \
-	M(PADEND, "padEnd")
+	M(PADEND, "padEnd")                                                                        \
+	M(PUSH, "push")                                                                            \
+	M(POP, "pop")                                                                              \
+	M(SHIFT, "shift")                                                                          \
+	M(UNSHIFT, "unshift")                                                                      \
+	M(SPLICE, "splice")                                                                        \
+	M(CONCAT, "concat")                                                                        \
+	M(LASTINDEXOF, "lastIndexOf")                                                              \
+	M(JOIN, "join")                                                                            \
+	M(REVERSE, "reverse")                                                                      \
+	M(SORT, "sort")                                                                            \
+	M(MAP, "map")                                                                              \
+	M(FILTER, "filter")                                                                        \
+	M(REDUCE, "reduce")                                                                        \
+	M(REDUCERIGHT, "reduceRight")                                                              \
+	M(FOREACH, "forEach")                                                                      \
+	M(SOME, "some")                                                                            \
+	M(EVERY, "every")                                                                          \
+	M(FIND, "find")                                                                            \
+	M(FINDINDEX, "findIndex")                                                                  \
+	M(FILL, "fill")                                                                            \
+	M(FLAT, "flat")                                                                            \
+	M(SPLIT, "split")                                                                          \
+	M(REPLACE, "replace")                                                                      \
+	M(REPLACEALL, "replaceAll")                                                                \
+	M(AT, "at")                                                                                \
+	M(CODEPOINTAT, "codePointAt")                                                              \
+	M(LOCALECOMPARE, "localeCompare")                                                          \
+	M(GET, "get")                                                                              \
+	M(SET, "set")                                                                              \
+	M(HAS, "has")                                                                              \
+	M(DELETE, "delete")                                                                        \
+	M(ADD, "add")                                                                              \
+	M(CLEAR, "clear")                                                                          \
+	M(KEYS, "keys")                                                                            \
+	M(VALUES, "values")                                                                        \
+	M(ENTRIES, "entries")                                                                      \
+	M(TRIMSTART, "trimStart")                                                                  \
+	M(TRIMEND, "trimEnd")                                                                      \
+	M(FINDLAST, "findLast")                                                                    \
+	M(FINDLASTINDEX, "findLastIndex")                                                          \
+	M(FLATMAP, "flatMap")                                                                      \
+	M(HASOWNPROPERTY, "hasOwnProperty")
 
 enum jsl_method {
 #define M(id, name) JSL_M_##id,
@@ -177,6 +251,9 @@ extern const char *const jsl_method_names[JSL_M_COUNT];
  *   s[8] INT call-name entries  s[9] LINK call-name table (DATA, INT
  *        (pc << 32 | constant index): the source name of the callee of the
  *        CALL or INVOKE at pc, for "x is not a function") or EMPTY
+ *   s[10] INT upvalues (may be EMPTY: none)  s[11] LINK upvalue table (DATA,
+ *        INT kind << 16 | index: kind 0 a register of the function that runs
+ *        CLOSURE (holding a cell), kind 1 one of its own upvalues) or EMPTY
  * CODE chunk: s[0..14] BYTES, two instructions (8 bytes, little-endian)
  *   per slot, the very last slot of a function may hold one (4 bytes);
  *   s[15] LINK next CODE chunk or EMPTY.
@@ -198,6 +275,8 @@ extern const char *const jsl_method_names[JSL_M_COUNT];
 #define JSL_FUNC_S_LINE	    7
 #define JSL_FUNC_S_NCNAMES  8
 #define JSL_FUNC_S_CNAMES   9
+#define JSL_FUNC_S_NUP	    10
+#define JSL_FUNC_S_UPV	    11
 #define JSL_TABLE_PER_CHUNK (VM_CHUNK_SLOTS - 1)
 #define JSL_CODE_PER_CHUNK  (2 * (VM_CHUNK_SLOTS - 1))
 #define JSL_S_NEXT	    (VM_CHUNK_SLOTS - 1)
@@ -222,7 +301,7 @@ enum jv_tag {
 	JV_T_STR = 4,
 	JV_T_FUNC = 5,
 	JV_T_HOLE = 6, /* an uninitialised let/const binding (never visible to programs) */
-	JV_T_OBJ = 7,  /* reserved for objects and arrays */
+	JV_T_OBJ = 7,  /* every heap object but strings (struct jsl_obj's type says which) */
 };
 #define JV_BOX(t, p) (JV_TAGBASE | ((uint64_t)(t) << 48) | (uint64_t)(p))
 #define JV_UNDEF     JV_BOX(JV_T_UNDEF, 0)
@@ -281,7 +360,16 @@ static inline uint64_t jv_payload(jv v)
  * globals and the constants as roots. used counts the bytes of live objects
  * against limit (vm_limits.heap_bytes).
  */
-enum jsl_obj_type { JSL_OBJ_STR = 1 };
+enum jsl_obj_type {
+	JSL_OBJ_STR = 1,
+	JSL_OBJ_ARR,  /* struct jsl_arr */
+	JSL_OBJ_OBJ,  /* struct jsl_objt: a plain object or an Error */
+	JSL_OBJ_CELL, /* struct jsl_cell: a captured variable */
+	JSL_OBJ_CLOS, /* struct jsl_clos: a function with captured variables */
+	JSL_OBJ_MAP,  /* struct jsl_objt */
+	JSL_OBJ_SET,  /* struct jsl_objt (values unused) */
+	JSL_OBJ_TARR, /* struct jsl_tarr: Uint8Array, Int32Array, Float64Array */
+};
 
 struct jsl_obj {
 	struct jsl_obj *next;
@@ -291,12 +379,25 @@ struct jsl_obj {
 	uint8_t fixed; /* constants: never collected */
 };
 
+/*
+ * A string's bytes are s[0..len). Most strings hold them right after the
+ * header (s == data, NUL-terminated). Appending makes builders so that
+ * `t += x` in a loop is amortised O(1): a builder owns a separate buffer of
+ * cap bytes of which used are written; a string whose base is the builder
+ * shares that buffer (its first len bytes), and an append to the string
+ * that ends at used writes in place. A shared buffer may hold more bytes
+ * past s[len]: code reads strings by length, never by NUL.
+ */
 struct jsl_str {
 	struct jsl_obj h;
 	uint32_t len;  /* bytes (UTF-8) */
 	uint32_t ulen; /* length in UTF-16 code units, as .length reports it */
 	uint8_t ascii; /* every byte < 0x80: byte index == UTF-16 index */
-	char s[];      /* len bytes + NUL */
+	uint32_t cap, used;   /* builders: buffer size and bytes in use */
+	uint32_t hash;	      /* of the bytes, once computed (0: not yet) */
+	struct jsl_str *base; /* the builder whose buffer this string shares, or NULL */
+	char *s;
+	char data[]; /* len bytes + NUL (s == data) */
 };
 
 /*
@@ -312,6 +413,117 @@ struct jsl_heap {
 	void (*collect)(struct jsl_heap *h, void *ctx);
 	void *ctx;
 };
+
+/*
+ * An ordered hash table: entries in insertion order (a deleted entry keeps
+ * JV_HOLE as its key until the table is compacted), an open-addressing index
+ * (entry + 1, 0 = free) once it holds more than a few entries. Plain objects
+ * key it by strings, Maps and Sets by any value (SameValueZero).
+ */
+struct jsl_tab {
+	jv *e; /* 2 * cap: key, value */
+	uint32_t n, live, cap;
+	uint32_t *idx;
+	uint32_t hcap;
+};
+
+struct jsl_arr {
+	struct jsl_obj h;
+	uint32_t len, cap;
+	uint8_t frozen;
+	jv *v;
+};
+
+/* Error classes of JSL_OBJ_OBJ (cls) and what instanceof can ask about. */
+enum jsl_cls {
+	JSL_CLS_PLAIN = 0,
+	JSL_CLS_ERROR,
+	JSL_CLS_TYPEERROR,
+	JSL_CLS_RANGEERROR,
+	JSL_CLS_REFERENCEERROR,
+	JSL_CLS_SYNTAXERROR,
+	/* instanceof only */
+	JSL_CLS_OBJECT,
+	JSL_CLS_ARRAY,
+	JSL_CLS_FUNCTION,
+	JSL_CLS_MAP,
+	JSL_CLS_SET,
+	JSL_CLS_UINT8ARRAY,
+	JSL_CLS_INT32ARRAY,
+	JSL_CLS_FLOAT64ARRAY,
+	JSL_CLS_COUNT
+};
+extern const char *const jsl_cls_names[JSL_CLS_COUNT];
+
+struct jsl_objt {
+	struct jsl_obj h;
+	uint8_t cls;	/* enum jsl_cls (objects) */
+	uint8_t frozen; /* Object.freeze */
+	jv msg;		/* Errors: the message */
+	struct jsl_tab t;
+};
+
+struct jsl_cell {
+	struct jsl_obj h;
+	jv v;
+};
+
+struct jsl_clos {
+	struct jsl_obj h;
+	uint32_t fn, nup;
+	jv up[]; /* cells */
+};
+
+enum jsl_tarr_kind { JSL_TA_U8 = 0, JSL_TA_I32, JSL_TA_F64 };
+struct jsl_tarr {
+	struct jsl_obj h;
+	uint8_t kind;
+	uint32_t len;
+	void *p;
+};
+
+static inline struct jsl_obj *jv_obj(jv v)
+{
+	return (struct jsl_obj *)(uintptr_t)jv_payload(v);
+}
+static inline bool jv_is_objtype(jv v, unsigned type)
+{
+	return jv_is(v, JV_T_OBJ) && jv_obj(v)->type == type;
+}
+static inline jv jv_from_obj(const void *o)
+{
+	return JV_BOX(JV_T_OBJ, (uintptr_t)o);
+}
+/* A built-in function as a value: JV_T_FUNC with payload JSL_NATFN + its native number. */
+#define JSL_NATFN 0x10000u
+static inline bool jv_is_native(jv v)
+{
+	return jv_is(v, JV_T_FUNC) && jv_payload(v) >= JSL_NATFN;
+}
+static inline bool jv_is_callable(jv v)
+{
+	return jv_is(v, JV_T_FUNC) || jv_is_objtype(v, JSL_OBJ_CLOS);
+}
+
+/*
+ * Allocate a heap object of type and size bytes (zeroed, on the heap's
+ * list); NULL with h->oom set past the bound. May collect first.
+ */
+void *jsl_obj_alloc(struct jsl_heap *h, unsigned type, size_t size);
+/* Charge (delta > 0) or refund bytes that an object holds outside itself; false past the bound. */
+bool jsl_heap_charge(struct jsl_heap *h, struct jsl_obj *o, int64_t delta);
+void jsl_obj_free(struct jsl_obj *o);
+
+/* ---- tables (obj.c) ---- */
+/* The entry index of key, or -1. */
+int64_t jsl_tab_find(const struct jsl_tab *t, jv key);
+/* Set key := val (appending a new key); false on allocation failure. */
+bool jsl_tab_set(struct jsl_heap *h, struct jsl_obj *o, struct jsl_tab *t, jv key, jv val);
+bool jsl_tab_del(struct jsl_tab *t, jv key);
+void jsl_tab_clear(struct jsl_tab *t);
+uint32_t jsl_val_hash(jv v);
+/* SameValueZero */
+bool jsl_same_value_zero(jv a, jv b);
 
 static inline struct jsl_str *jv_str(jv v)
 {
@@ -329,6 +541,8 @@ static inline jv jv_from_str(const struct jsl_str *s)
  */
 struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len);
 void jsl_str_measure(struct jsl_str *s);
+/* A builder holding a copy of p[0..len) with room for cap bytes (cap > len), or NULL. */
+struct jsl_str *jsl_str_builder(struct jsl_heap *h, const char *p, size_t len, size_t cap);
 void jsl_heap_free_all(struct jsl_heap *h);
 
 /* ---- conversions and formatting (value.c) ------------------------------- */
@@ -365,6 +579,14 @@ static inline bool jsl_is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
+/*
+ * JavaScript's white space and line terminators in UTF-8 (U+00A0, U+1680,
+ * U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF and the
+ * ASCII ones): the byte length of the one starting at s[i] / ending just
+ * before s[j], or 0.
+ */
+size_t jsl_space_at(const char *s, size_t n, size_t i);
+size_t jsl_space_before(const char *s, size_t j);
 /* The two-character escape (\b \t \n \f \r) that JSON and JS share for control byte c, or NULL. */
 const char *jsl_ctl_escape(unsigned char c);
 bool jsl_truthy(jv v);
@@ -385,6 +607,9 @@ struct jsl_prog;
 /* Append ToString(v) (as String(v) gives it) / util.inspect(v) to b. */
 void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b);
 void jsl_inspect_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b);
+/* util.inspect of an object (obj.c) and of a string on one line. */
+void jsl_inspect_obj(const struct jsl_prog *p, jv v, struct jsl_buf *b);
+void jsl_inspect_short_str(const struct jsl_str *s, struct jsl_buf *b);
 
 double jsl_to_num(jv v);
 int32_t jsl_to_int32(double d);
@@ -412,6 +637,8 @@ struct jsl_func {
 	uint32_t nlines;
 	uint64_t *cnames; /* (pc << 32 | string constant): callee names of CALLs */
 	uint32_t ncnames;
+	uint32_t nup;	/* upvalues a closure of this function carries */
+	uint32_t *upv; /* kind << 16 | index (see JSL_FUNC_S_UPV) */
 };
 
 struct jsl_prog {
@@ -444,6 +671,16 @@ struct jsl_ci {
 	const uint32_t *pc; /* next instruction; saved on calls and before slow paths */
 	jv *base;
 	const struct jsl_func *fn;
+	struct jsl_clos *cl; /* the closure being run, NULL for a plain function */
+	uint32_t nargs;	     /* arguments passed (REST reads the ones past the parameters) */
+};
+
+/* A try block being run: where its catch starts and which frame it belongs to. */
+struct jsl_handler {
+	uint32_t depth; /* frame index (ci - cis) */
+	uint8_t reg;	/* the register that receives the thrown value */
+	uint32_t nx;	/* extra roots when the try began */
+	const uint32_t *pc;
 };
 
 struct jsl_vm {
@@ -459,8 +696,66 @@ struct jsl_vm {
 	jv chars[128];	  /* one-character ASCII strings (fixed) */
 	jv empty;	  /* '' */
 	jv types[6];	  /* typeof results (fixed) */
-	uint64_t gc_fuel; /* collector work not yet charged to the run's fuel */
+	uint64_t gc_fuel; /* collector and library work not yet charged to the run's fuel */
+	int64_t fuel;	  /* budget left while a native runs (execute keeps its own copy) */
+	jv exc;		  /* the thrown value while status is VM_ERR_RUNTIME and it can be caught */
+	jv input;	  /* the global `input` */
+	struct jsl_handler *hs;
+	uint32_t nhs, caphs;
+	jv *xroots; /* values natives keep alive across allocations (a stack) */
+	uint32_t nx, capx;
+	struct jsl_obj **gray; /* the collector's work list */
+	size_t ngray, capgray;
+	int64_t floor; /* frame index whose return ends the innermost execute */
+	uint64_t gc_work;
+	uint32_t nested; /* executes running inside natives (jsl_call) */
+	int64_t reserve; /* fuel beyond the current slice (vm_step) */
+	bool slicing;	 /* running a slice: running out of fuel yields */
+	const struct vm_host *host;
+	int64_t fuel_limit;
 };
+
+/* Push v on the extra roots (false on allocation failure); pop n of them. */
+bool jsl_root_push(struct jsl_vm *vm, jv v);
+static inline void jsl_root_pop(struct jsl_vm *vm, uint32_t n)
+{
+	vm->nx -= n;
+}
+/* Charge library work (n elements touched) to the run's fuel. */
+static inline void jsl_charge(struct jsl_vm *vm, uint64_t n)
+{
+	vm->gc_fuel += n / 8;
+}
+/*
+ * Call f(args[0..n)) from a native and run it to its return: 0 and *ret, or
+ * -1 when it threw (vm->status set; a try around the native may catch it).
+ */
+int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret);
+/* Throw v (any value); returns -1. */
+int jsl_throw_value(struct jsl_vm *vm, jv v);
+/* A new Error of class cls with message msg (NULL + oom status on failure). */
+int jsl_new_error(struct jsl_vm *vm, unsigned cls, const char *msg, size_t len, jv *out);
+/* Allocation helpers of a running VM: 0, or -1 with the OOM status set. */
+int jsl_new_arr(struct jsl_vm *vm, uint32_t cap, jv *out);
+int jsl_arr_push(struct jsl_vm *vm, struct jsl_arr *a, jv v);
+int jsl_arr_resize(struct jsl_vm *vm, struct jsl_arr *a, uint32_t len);
+int jsl_new_objt(struct jsl_vm *vm, unsigned type, jv *out);
+int jsl_obj_put(struct jsl_vm *vm, struct jsl_objt *o, jv key, jv val);
+/* Property get/set of any value (obj.c): the VM's slow paths. */
+int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out);
+int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val);
+/* key as a property key string (numbers canonical); 0 or -1. */
+int jsl_to_key(struct jsl_vm *vm, jv key, jv *out);
+/* The canonical array index that string s names, or -1. */
+int64_t jsl_str_index(const struct jsl_str *s);
+/* Append the elements of an iterable (array, string, Map, Set, typed array) to array a. */
+int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv iterable);
+/* JSON.stringify(v, null, indent) into b; 1 when v is undefined/function (no text). */
+int jsl_json_stringify(struct jsl_vm *vm, jv v, const char *indent, struct jsl_buf *b);
+int jsl_json_parse(struct jsl_vm *vm, const char *s, size_t n, jv *out);
+bool jsl_instanceof(jv v, unsigned cls);
+/* Object.keys order: integer keys ascending, then the others in insertion order. */
+int jsl_own_keys(struct jsl_vm *vm, jv obj, jv *out);
 
 /* End the run with a runtime error "file:line: <message>"; returns -1. */
 /* The source line of the instruction vm is executing (vm/throw.c). */
@@ -480,5 +775,16 @@ typedef int (*jsl_native_fn)(struct jsl_vm *vm, jv *args, unsigned nargs, jv *re
 extern const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT];
 /* recv[0] is the receiver, recv[1..nargs] the arguments; result into *ret. */
 int jsl_invoke(struct jsl_vm *vm, unsigned method, jv *recv, unsigned nargs, jv *ret);
+/* Methods of arrays, objects, Maps, Sets and the newer string methods (lib.c): 1 when m
+ * does not apply to the receiver. */
+int jsl_lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret);
+#define JSL_LIB_NATIVES(N)                                                                         \
+	N(ISARRAY) N(ARRFROM) N(ARROF) N(OKEYS) N(OVALUES) N(OENTRIES) N(OASSIGN) N(OFREEZE)       \
+	N(OFROMENTRIES) N(OISFROZEN) N(JSTRINGIFY) N(JPARSE) N(NISFINITE) N(NISNAN) N(NISSAFE)     \
+	N(ERROR) N(TYPEERROR) N(RANGEERROR) N(REFERENCEERROR) N(SYNTAXERROR) N(MAP) N(SET)         \
+	N(ARRAY) N(U8) N(I32) N(F64) N(HYPOT) N(CBRT) N(LOG2) N(LOG10)
+#define N(id) int jsl_nat_##id(struct jsl_vm *vm, jv *args, unsigned n, jv *ret);
+JSL_LIB_NATIVES(N)
+#undef N
 
 #endif

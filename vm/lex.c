@@ -235,20 +235,25 @@ static uint32_t lex_uescape(struct jsl_cc *C, uint32_t line, uint32_t col)
 	return v;
 }
 
-static void lex_string(struct jsl_cc *C, struct jsl_token *t)
+/*
+ * The text of a string literal closed by q (the opening quote consumed), or
+ * with q == '`' of a template literal's part up to '`' (*ended = true) or
+ * '${' (*ended = false).
+ */
+static void lex_quoted(struct jsl_cc *C, struct jsl_token *t, int q, bool *ended)
 {
-	int q = peekc(C, 0);
 	size_t start;
 	char *out;
 	uint32_t n = 0;
 
-	advance(C);
 	start = C->pos;
 	/* The decoded text is never longer than the source text. */
 	{
 		size_t end = start;
 
-		while (end < C->len && C->src[end] != q && C->src[end] != '\n') {
+		while (end < C->len && C->src[end] != q && (q == '`' || C->src[end] != '\n') &&
+		       !(q == '`' && C->src[end] == '$' && end + 1 < C->len &&
+			 C->src[end + 1] == '{')) {
 			if (C->src[end] == '\\')
 				end++;
 			end++;
@@ -262,6 +267,29 @@ static void lex_string(struct jsl_cc *C, struct jsl_token *t)
 		int c = peekc(C, 0);
 		uint32_t eline = C->line, ecol = C->col;
 
+		if (q == '`') {
+			if (c < 0)
+				jsl_error_at(C, t->line, t->col, "unterminated template literal");
+			if (c == '`' || (c == '$' && peekc(C, 1) == '{')) {
+				advance(C);
+				if (c == '$')
+					advance(C);
+				*ended = c == '`';
+				break;
+			}
+			if (c == '\r') { /* CR and CR LF read as LF in templates */
+				advance(C);
+				if (peekc(C, 0) == '\n')
+					advance(C);
+				out[n++] = '\n';
+				continue;
+			}
+			if (c == '\n') {
+				advance(C);
+				out[n++] = '\n';
+				continue;
+			}
+		}
 		if (c < 0 || c == '\n' || c == '\r')
 			jsl_error_at(C, t->line, t->col, "unterminated string literal");
 		if (c == q) {
@@ -356,6 +384,24 @@ static void lex_string(struct jsl_cc *C, struct jsl_token *t)
 	t->slen = n;
 }
 
+static void lex_string(struct jsl_cc *C, struct jsl_token *t)
+{
+	int q = peekc(C, 0);
+	bool ended;
+
+	advance(C);
+	lex_quoted(C, t, q, &ended);
+}
+
+void jsl_lex_template(struct jsl_cc *C, struct jsl_token *t, bool *ended, uint32_t line,
+		      uint32_t col)
+{
+	memset(t, 0, sizeof(*t));
+	t->line = line;
+	t->col = col;
+	lex_quoted(C, t, '`', ended);
+}
+
 static void lex_number(struct jsl_cc *C, struct jsl_token *t)
 {
 	size_t start = C->pos;
@@ -434,22 +480,22 @@ static const struct {
     {"false", JSL_T_FALSE},
     {"null", JSL_T_NULL},
     {"typeof", JSL_T_TYPEOF},
-    /* JavaScript words JSLite does not (yet) give a meaning: */
-    {"var", JSL_T_RESERVED},
-    {"new", JSL_T_RESERVED},
+    {"var", JSL_T_VAR},
+    {"new", JSL_T_NEW},
+    {"switch", JSL_T_SWITCH},
+    {"case", JSL_T_CASE},
+    {"default", JSL_T_DEFAULT},
+    {"try", JSL_T_TRY},
+    {"catch", JSL_T_CATCH},
+    {"finally", JSL_T_FINALLY},
+    {"throw", JSL_T_THROW},
+    {"delete", JSL_T_DELETE},
+    {"in", JSL_T_IN},
+    {"instanceof", JSL_T_INSTANCEOF},
+    {"void", JSL_T_VOID},
+    /* JavaScript words outside JSLite (compile errors naming them): */
     {"this", JSL_T_RESERVED},
     {"class", JSL_T_RESERVED},
-    {"switch", JSL_T_RESERVED},
-    {"case", JSL_T_RESERVED},
-    {"default", JSL_T_RESERVED},
-    {"try", JSL_T_RESERVED},
-    {"catch", JSL_T_RESERVED},
-    {"finally", JSL_T_RESERVED},
-    {"throw", JSL_T_RESERVED},
-    {"delete", JSL_T_RESERVED},
-    {"in", JSL_T_RESERVED},
-    {"instanceof", JSL_T_RESERVED},
-    {"void", JSL_T_RESERVED},
     {"yield", JSL_T_RESERVED},
     {"async", JSL_T_RESERVED},
     {"await", JSL_T_RESERVED},
@@ -464,7 +510,7 @@ static const struct {
 
 /* Punctuators, longest first so the first match is the longest one. */
 static const uint8_t puncts[] = {
-    JSL_T_USHR_ASSIGN, JSL_T_SNE,	 JSL_T_SEQ,	   JSL_T_SHL_ASSIGN, JSL_T_SHR_ASSIGN,
+    JSL_T_NULLISH_ASSIGN, JSL_T_LOR_ASSIGN, JSL_T_LAND_ASSIGN, JSL_T_USHR_ASSIGN, JSL_T_SNE,	 JSL_T_SEQ,	   JSL_T_SHL_ASSIGN, JSL_T_SHR_ASSIGN,
     JSL_T_USHR,	       JSL_T_POW_ASSIGN, JSL_T_ELLIPSIS,   JSL_T_NE,	     JSL_T_EQ,
     JSL_T_ARROW,       JSL_T_LE,	 JSL_T_SHL,	   JSL_T_GE,	     JSL_T_SHR,
     JSL_T_INC,	       JSL_T_ADD_ASSIGN, JSL_T_DEC,	   JSL_T_SUB_ASSIGN, JSL_T_POW,

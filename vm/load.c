@@ -201,8 +201,8 @@ static int load_const(const struct vm_store *st, struct jsl_heap *h, const struc
 }
 
 struct fhead {
-	uint64_t id, code, lines, name, cnames;
-	int64_t nparams, nregs, ncode, nlines, line, ncnames;
+	uint64_t id, code, lines, name, cnames, upv;
+	int64_t nparams, nregs, ncode, nlines, line, ncnames, nup;
 };
 
 static int read_fhead(const struct vm_store *st, uint64_t id, uint32_t idx, struct fhead *f,
@@ -228,9 +228,18 @@ static int read_fhead(const struct vm_store *st, uint64_t id, uint32_t idx, stru
 	    (rc = want_int(c, JSL_FUNC_S_LINE, 0, UINT32_MAX, &f->line, what, err, errlen)) ||
 	    (rc = want_int(c, JSL_FUNC_S_NCNAMES, 0, JSL_MAX_CODE, &f->ncnames, what, err,
 			   errlen)) ||
-	    (rc = want_link(c, JSL_FUNC_S_CNAMES, true, &f->cnames, what, err, errlen)) ||
-	    (rc = want_empty(c, JSL_FUNC_S_CNAMES + 1, VM_CHUNK_SLOTS, what, err, errlen)))
+	    (rc = want_link(c, JSL_FUNC_S_CNAMES, true, &f->cnames, what, err, errlen)))
 		return rc;
+	f->nup = 0;
+	f->upv = 0;
+	if (c->s[JSL_FUNC_S_NUP].type != VM_SLOT_EMPTY &&
+	    ((rc = want_int(c, JSL_FUNC_S_NUP, 0, 65535, &f->nup, what, err, errlen)) ||
+	     (rc = want_link(c, JSL_FUNC_S_UPV, true, &f->upv, what, err, errlen))))
+		return rc;
+	if ((rc = want_empty(c, JSL_FUNC_S_UPV + 1, VM_CHUNK_SLOTS, what, err, errlen)))
+		return rc;
+	if (f->nup && !f->upv)
+		return vm_fail(-EINVAL, err, errlen, "function %u: upvalues without a table", idx);
 	if (f->nparams > f->nregs)
 		return vm_fail(-EINVAL, err, errlen,
 			       "function %u chunk 0x%" PRIx64 ": %" PRId64
@@ -353,6 +362,17 @@ static int check_operand(const struct jsl_prog *p, const struct jsl_func *f, uin
 		if (JSL_I_A(ins) + v >= lim)
 			why = "arguments run past the registers";
 		break;
+	case 'c':
+		lim = JSL_CLS_COUNT;
+		if (v >= lim)
+			why = "unknown class";
+		break;
+	case 'U':
+		lim = f->nup;
+		if (v >= lim)
+			why = "upvalue out of range";
+		break;
+	case 'j':
 	case 'J': {
 		int64_t t = (int64_t)pc + 1 + v;
 
@@ -401,6 +421,30 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 		}
 		if (rc)
 			return rc;
+		if ((op == JSL_OP_CALLV || op == JSL_OP_NCALLV || op == JSL_OP_INVOKEV) &&
+		    JSL_I_A(ins) + 1 >= f->nregs)
+			return vm_fail(-EINVAL, err, errlen,
+				       "function %s, instruction %u (%s): the argument array register "
+				       "is past the registers",
+				       fname, pc, jsl_op_names[op]);
+		if (op == JSL_OP_LOADFN && p->funcs[JSL_I_BX(ins)].nup)
+			return vm_fail(-EINVAL, err, errlen,
+				       "function %s, instruction %u (LOADFN): function %u needs a "
+				       "closure",
+				       fname, pc, JSL_I_BX(ins));
+		if (op == JSL_OP_CLOSURE) {
+			const struct jsl_func *t = &p->funcs[JSL_I_BX(ins)];
+
+			for (uint32_t u = 0; u < t->nup; u++) {
+				uint32_t k = t->upv[u] >> 16, x = t->upv[u] & 0xffff;
+
+				if ((k == 0 && x >= f->nregs) || (k == 1 && x >= f->nup) || k > 1)
+					return vm_fail(-EINVAL, err, errlen,
+						       "function %s, instruction %u (CLOSURE): "
+						       "upvalue %u of function %u is out of range",
+						       fname, pc, u, JSL_I_BX(ins));
+			}
+		}
 		if (op == JSL_OP_THROWK && !jv_is(p->consts[JSL_I_BX(ins)], JV_T_STR))
 			return vm_fail(
 			    -EINVAL, err, errlen,
@@ -418,6 +462,7 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 	case JSL_OP_RETU:
 	case JSL_OP_JMP:
 	case JSL_OP_THROWK:
+	case JSL_OP_THROW:
 		return 0;
 	default:
 		return vm_fail(-EINVAL, err, errlen,
@@ -453,8 +498,11 @@ static bool cname_ok(const struct jsl_prog *p, const struct jsl_func *f, const u
 {
 	uint64_t pc = t[i] >> 32, k = (uint32_t)t[i];
 
+	unsigned op = pc < f->ncode ? JSL_I_OP(f->code[pc]) : 0;
+
 	return pc < f->ncode &&
-	       (JSL_I_OP(f->code[pc]) == JSL_OP_CALL || JSL_I_OP(f->code[pc]) == JSL_OP_INVOKE) &&
+	       (op == JSL_OP_CALL || op == JSL_OP_INVOKE || op == JSL_OP_CALLM ||
+		op == JSL_OP_CALLV || op == JSL_OP_INVOKEV) &&
 	       k < p->nconsts && jv_is(p->consts[k], JV_T_STR);
 }
 
@@ -510,6 +558,7 @@ void jsl_prog_free(struct jsl_prog *p)
 		free(p->funcs[i].name);
 		free(p->funcs[i].lines);
 		free(p->funcs[i].cnames);
+		free(p->funcs[i].upv);
 	}
 	for (uint32_t i = 0; p->gnames && i < p->nglobals; i++)
 		free(p->gnames[i]);
@@ -676,6 +725,31 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 		}
 		if (rc)
 			goto out;
+		if (fh[i].nup) {
+			struct vm_slot *ut = calloc((size_t)fh[i].nup, sizeof(*ut));
+
+			f->upv = calloc((size_t)fh[i].nup, sizeof(*f->upv));
+			if (!ut || !f->upv) {
+				free(ut);
+				rc = -ENOMEM;
+				goto out;
+			}
+			rc = read_table(st, fh[i].upv, (uint32_t)fh[i].nup, ut, "upvalue table", err,
+					errlen);
+			for (uint32_t u = 0; !rc && u < fh[i].nup; u++) {
+				if (ut[u].type != VM_SLOT_INT || ut[u].v.i < 0 ||
+				    ut[u].v.i > 0x1ffff)
+					rc = vm_fail(-EINVAL, err, errlen,
+						     "function %u: upvalue %u is not a valid entry", i,
+						     u);
+				else
+					f->upv[u] = (uint32_t)ut[u].v.i;
+			}
+			free(ut);
+			if (rc)
+				goto out;
+			f->nup = (uint32_t)fh[i].nup;
+		}
 		rc = read_pc_table(st, p, f, i, fh[i].lines, fh[i].nlines, &line_table, &f->lines,
 				   &f->nlines, err, errlen);
 		if (!rc)

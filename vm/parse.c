@@ -27,6 +27,8 @@
 struct parser {
 	struct jsl_cc *C;
 	int loops;    /* enclosing loops of the current function */
+	int breakable; /* enclosing loops and switches */
+	bool no_in;    /* for (x in ...): 'in' ends the initialiser */
 	bool in_func; /* inside a function body */
 	int depth;
 };
@@ -34,6 +36,14 @@ struct parser {
 static struct jsl_node *parse_statement(struct parser *P, bool single);
 static struct jsl_node *parse_expression(struct parser *P);
 static struct jsl_node *parse_assignment(struct parser *P);
+static struct jsl_node *parse_function(struct parser *P, bool expr);
+static struct jsl_node *parse_block(struct parser *P);
+static struct jsl_node *parse_arrow_rest(struct parser *P, struct jsl_node *params,
+					 uint32_t line, uint32_t col);
+static void to_pattern(struct parser *P, struct jsl_node *e);
+static struct jsl_node *parse_params(struct parser *P, struct jsl_node *f);
+static struct jsl_node *parse_body(struct parser *P);
+static void check_target(struct parser *P, struct jsl_node *e, const struct jsl_token *op);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -118,16 +128,25 @@ static void unsupported_token(struct parser *P)
 
 	switch (t->type) {
 	case JSL_T_RESERVED:
-		if (!strcmp(t->str, "var"))
+		if (!strcmp(t->str, "this"))
 			jsl_error_at(P->C, t->line, t->col,
-				     "'var' is not supported in JSLite; use 'let' or 'const'");
-		jsl_error_at(P->C, t->line, t->col, "'%s' is not supported in JSLite yet", t->str);
-	case JSL_T_BACKTICK:
+				     "'this' is not supported in JSLite (no methods with a receiver; "
+				     "pass the object as a parameter)");
+		if (!strcmp(t->str, "class") || !strcmp(t->str, "extends") ||
+		    !strcmp(t->str, "super"))
+			jsl_error_at(P->C, t->line, t->col,
+				     "classes ('%s') are not supported in JSLite", t->str);
+		if (!strcmp(t->str, "async") || !strcmp(t->str, "await"))
+			jsl_error_at(P->C, t->line, t->col,
+				     "async functions ('%s') are not supported in JSLite", t->str);
+		if (!strcmp(t->str, "yield"))
+			jsl_error_at(P->C, t->line, t->col,
+				     "generators ('yield') are not supported in JSLite");
+		jsl_error_at(P->C, t->line, t->col, "'%s' is not supported in JSLite", t->str);
+	case JSL_T_SLASH:
+	case JSL_T_DIV_ASSIGN:
 		jsl_error_at(P->C, t->line, t->col,
-			     "template literals are not supported in JSLite yet");
-	case JSL_T_LBRACK:
-		jsl_error_at(P->C, t->line, t->col,
-			     "array literals are not supported in JSLite yet");
+			     "regular expressions are not supported in JSLite");
 	case JSL_T_ATQOS:
 		jsl_error_at(P->C, t->line, t->col,
 			     "@QOS must come before the first statement of the program");
@@ -351,10 +370,16 @@ static void parse_arguments(struct parser *P, struct jsl_node *call)
 	struct jsl_node **tail = &call->list;
 
 	while (!at(P, JSL_T_RPAREN)) {
-		if (at(P, JSL_T_ELLIPSIS))
-			jsl_error_at(P->C, tok(P)->line, tok(P)->col,
-				     "spread arguments are not supported in JSLite yet");
-		*tail = parse_assignment(P);
+		if (at(P, JSL_T_ELLIPSIS)) {
+			struct jsl_node *sp = new_node(P, JSL_N_SPREAD, tok(P)->line, tok(P)->col);
+
+			next(P);
+			sp->a = parse_assignment(P);
+			call->flag |= JSL_NF_COMPUTED; /* has a spread */
+			*tail = sp;
+		} else {
+			*tail = parse_assignment(P);
+		}
 		tail = &(*tail)->next;
 		call->n++;
 		if (call->n > JSL_MAX_ARGS)
@@ -366,7 +391,315 @@ static void parse_arguments(struct parser *P, struct jsl_node *call)
 	expect(P, JSL_T_RPAREN, "after arguments");
 }
 
-/* primary := NUM | STR | IDENT | 'true' | 'false' | 'null' | '(' expression ')' */
+/* array := '[' (('...'? assignment)? ',')* ('...'? assignment)? ']' ; '[' current */
+static struct jsl_node *parse_array(struct parser *P)
+{
+	struct jsl_node *n = new_node(P, JSL_N_ARRAY, tok(P)->line, tok(P)->col);
+	struct jsl_node **tail = &n->list;
+
+	next(P);
+	while (!at(P, JSL_T_RBRACK)) {
+		struct jsl_node *e;
+
+		if (at(P, JSL_T_COMMA)) {
+			/* a hole: only a destructuring pattern may have one */
+			e = new_node(P, JSL_N_EMPTY, tok(P)->line, tok(P)->col);
+			next(P);
+			*tail = e;
+			tail = &e->next;
+			n->n++;
+			continue;
+		}
+		if (at(P, JSL_T_ELLIPSIS)) {
+			e = new_node(P, JSL_N_SPREAD, tok(P)->line, tok(P)->col);
+			next(P);
+			e->a = parse_assignment(P);
+		} else {
+			e = parse_assignment(P);
+		}
+		*tail = e;
+		tail = &e->next;
+		n->n++;
+		if (!accept(P, JSL_T_COMMA))
+			break;
+	}
+	expect(P, JSL_T_RBRACK, "after the array elements");
+	return n;
+}
+
+static bool is_name_token(const struct jsl_token *t)
+{
+	return t->type == JSL_T_IDENT || (t->type >= JSL_T_LET && t->type <= JSL_T_RESERVED);
+}
+
+/*
+ * object := '{' (prop (',' prop)* ','?)? '}'
+ * prop := '...' assignment | key ':' assignment | IDENT ('=' assignment)? | key params block
+ * key := IDENT | STR | NUM | '[' assignment ']'
+ */
+static struct jsl_node *parse_object(struct parser *P)
+{
+	struct jsl_node *n = new_node(P, JSL_N_OBJECT, tok(P)->line, tok(P)->col);
+	struct jsl_node **tail = &n->list;
+
+	next(P);
+	while (!at(P, JSL_T_RBRACE)) {
+		struct jsl_token *t = tok(P);
+		struct jsl_node *pr, *key;
+
+		if (at(P, JSL_T_ELLIPSIS)) {
+			pr = new_node(P, JSL_N_SPREAD, t->line, t->col);
+			next(P);
+			pr->a = parse_assignment(P);
+			goto add;
+		}
+		pr = new_node(P, JSL_N_PROP, t->line, t->col);
+		if (at(P, JSL_T_LBRACK)) {
+			next(P);
+			key = parse_assignment(P);
+			expect(P, JSL_T_RBRACK, "after the computed key");
+			pr->flag |= JSL_NF_COMPUTED;
+		} else if (at(P, JSL_T_STR) || is_name_token(t)) {
+			if (t->type == JSL_T_IDENT && (!strcmp(t->str, "get") || !strcmp(t->str, "set"))) {
+				/* `get x() {}` is a getter: outside the subset */
+				struct jsl_cc *C = P->C;
+				size_t k = C->pos;
+
+				while (k < C->len && (C->src[k] == ' ' || C->src[k] == '\t'))
+					k++;
+				if (k < C->len && (C->src[k] == '_' || C->src[k] == '$' ||
+						   ((C->src[k] | 0x20) >= 'a' && (C->src[k] | 0x20) <= 'z')))
+					jsl_error_at(P->C, t->line, t->col,
+						     "getters and setters are not supported in JSLite");
+			}
+			key = new_node(P, JSL_N_STR, t->line, t->col);
+			key->s = t->str;
+			key->len = t->slen;
+			if (t->type == JSL_T_IDENT && !at(P, JSL_T_STR))
+				key->flag |= JSL_NF_SHORTHAND; /* may be shorthand */
+			next(P);
+		} else if (at(P, JSL_T_NUM)) {
+			key = new_node(P, JSL_N_NUM, t->line, t->col);
+			key->num = t->num;
+			next(P);
+		} else {
+			error_here(P, "a property name");
+		}
+		pr->a = key;
+		if (accept(P, JSL_T_COLON)) {
+			pr->b = parse_assignment(P);
+		} else if (at(P, JSL_T_LPAREN)) {
+			/* method shorthand: m(params) { body } */
+			struct jsl_node *f = new_node(P, JSL_N_FUNC, tok(P)->line, tok(P)->col);
+
+			f->flag = JSL_NF_EXPR;
+			if (key->kind == JSL_N_STR) {
+				f->s = key->s;
+				f->len = key->len;
+			}
+			parse_params(P, f);
+			if (!at(P, JSL_T_LBRACE))
+				error_here(P, "'{' before the method body");
+			f->b = parse_body(P);
+			pr->b = f;
+			pr->flag |= JSL_NF_METHOD;
+		} else if (key->kind == JSL_N_STR && (key->flag & JSL_NF_SHORTHAND)) {
+			struct jsl_node *id = new_node(P, JSL_N_IDENT, key->line, key->col);
+
+			id->s = key->s;
+			id->len = key->len;
+			pr->flag |= JSL_NF_SHORTHAND;
+			if (at(P, JSL_T_ASSIGN)) {
+				/* {a = 1}: only valid as a pattern */
+				struct jsl_node *as = new_node(P, JSL_N_ASSIGN, tok(P)->line, tok(P)->col);
+
+				as->op = JSL_T_ASSIGN;
+				next(P);
+				as->a = id;
+				as->b = parse_assignment(P);
+				pr->b = as;
+				pr->op = 1; /* needs to become a pattern */
+			} else {
+				pr->b = id;
+			}
+		} else {
+			error_here(P, "':' after the property name");
+		}
+add:
+		*tail = pr;
+		tail = &pr->next;
+		if (!accept(P, JSL_T_COMMA))
+			break;
+	}
+	expect(P, JSL_T_RBRACE, "after the object properties");
+	return n;
+}
+
+/* template := '`' (chars '${' expression '}')* chars '`' ; the '`' is current */
+static struct jsl_node *parse_template(struct parser *P)
+{
+	struct jsl_node *n = new_node(P, JSL_N_TEMPLATE, tok(P)->line, tok(P)->col);
+	struct jsl_node **tail = &n->list;
+
+	for (;;) {
+		struct jsl_token part;
+		struct jsl_node *sn;
+		bool ended = false;
+
+		jsl_lex_template(P->C, &part, &ended, n->line, n->col);
+		sn = new_node(P, JSL_N_STR, part.line, part.col);
+		sn->s = part.str;
+		sn->len = part.slen;
+		*tail = sn;
+		tail = &sn->next;
+		next(P);
+		if (ended)
+			break;
+		*tail = parse_expression(P);
+		tail = &(*tail)->next;
+		if (!at(P, JSL_T_RBRACE))
+			error_here(P, "'}' after the template substitution");
+	}
+	return n;
+}
+
+/* Is the '(' at the current token the start of an arrow function's parameters? */
+static bool paren_is_arrow(struct parser *P)
+{
+	struct jsl_cc *C = P->C;
+	size_t k = C->pos;
+	int depth = 1;
+
+	/* scan to the matching ')' (strings and templates skipped), then look for '=>' */
+	while (k < C->len && depth) {
+		char c = C->src[k];
+
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if (c == ')' || c == ']' || c == '}')
+			depth--;
+		else if (c == '"' || c == '\'' || c == '`') {
+			k++;
+			while (k < C->len && C->src[k] != c) {
+				if (C->src[k] == '\\')
+					k++;
+				k++;
+			}
+		} else if (c == '/' && k + 1 < C->len && C->src[k + 1] == '/') {
+			while (k < C->len && C->src[k] != '\n')
+				k++;
+			continue;
+		}
+		k++;
+	}
+	while (k < C->len && (C->src[k] == ' ' || C->src[k] == '\t' || C->src[k] == '\r'))
+		k++;
+	return k + 1 < C->len && C->src[k] == '=' && C->src[k + 1] == '>';
+}
+
+/* params := '(' (param (',' param)*)? ')' ; param := '...'? target ('=' assignment)? */
+static struct jsl_node *parse_params(struct parser *P, struct jsl_node *f)
+{
+	struct jsl_node **tail = &f->list;
+
+	expect(P, JSL_T_LPAREN, "before the parameters");
+	while (!at(P, JSL_T_RPAREN)) {
+		struct jsl_token *t = tok(P);
+		struct jsl_node *p, *target;
+		bool rest = accept(P, JSL_T_ELLIPSIS);
+
+		t = tok(P);
+		if (at(P, JSL_T_IDENT)) {
+			target = new_node(P, JSL_N_IDENT, t->line, t->col);
+			target->s = t->str;
+			target->len = t->slen;
+			for (p = f->list; p; p = p->next)
+				if (p->kind == JSL_N_IDENT && p->len == t->slen &&
+				    !memcmp(p->s, t->str, p->len))
+					jsl_error_at(P->C, t->line, t->col,
+						     "duplicate parameter name '%s'", t->str);
+			next(P);
+		} else if (at(P, JSL_T_LBRACE) || at(P, JSL_T_LBRACK)) {
+			target = at(P, JSL_T_LBRACE) ? parse_object(P) : parse_array(P);
+			to_pattern(P, target);
+		} else {
+			error_here(P, "a parameter name");
+		}
+		if (rest || at(P, JSL_T_ASSIGN) || target->kind != JSL_N_IDENT) {
+			p = new_node(P, JSL_N_PARAM, t->line, t->col);
+			p->a = target;
+			if (rest)
+				p->flag |= JSL_NF_COMPUTED; /* rest */
+			else if (accept(P, JSL_T_ASSIGN))
+				p->b = parse_assignment(P);
+		} else {
+			p = target;
+		}
+		*tail = p;
+		tail = &p->next;
+		if (++f->n > 200)
+			jsl_error_at(P->C, t->line, t->col, "more than 200 parameters");
+		if (rest) {
+			if (!at(P, JSL_T_RPAREN))
+				error_here(P, "')' after the rest parameter");
+			break;
+		}
+		if (!accept(P, JSL_T_COMMA))
+			break;
+	}
+	expect(P, JSL_T_RPAREN, "after the parameters");
+	return f;
+}
+
+/* The body of a function or arrow (block), parsed with the function's own loop state. */
+static struct jsl_node *parse_body(struct parser *P)
+{
+	int loops = P->loops, brk = P->breakable;
+	bool in_func = P->in_func;
+	struct jsl_node *b;
+
+	P->in_func = true;
+	P->loops = 0;
+	P->breakable = 0;
+	b = parse_block(P);
+	P->in_func = in_func;
+	P->loops = loops;
+	P->breakable = brk;
+	return b;
+}
+
+/* arrow := params '=>' (block | assignment) ; params parsed */
+static struct jsl_node *parse_arrow_rest(struct parser *P, struct jsl_node *f, uint32_t line,
+					 uint32_t col)
+{
+	(void)line;
+	(void)col;
+	if (tok(P)->nl_before)
+		error_here(P, "'=>' on the same line as the parameters");
+	expect(P, JSL_T_ARROW, "after the arrow function's parameters");
+	f->flag |= JSL_NF_EXPR | JSL_NF_COMPUTED;
+	if (at(P, JSL_T_LBRACE)) {
+		f->b = parse_body(P);
+	} else {
+		int loops = P->loops, brk = P->breakable;
+		bool in_func = P->in_func;
+
+		P->in_func = true;
+		P->loops = 0;
+		P->breakable = 0;
+		f->b = parse_assignment(P);
+		P->in_func = in_func;
+		P->loops = loops;
+		P->breakable = brk;
+		f->flag |= JSL_NF_EXPRBODY;
+	}
+	return f;
+}
+
+/*
+ * primary := NUM | STR | IDENT | 'true' | 'false' | 'null' | '(' expression ')'
+ *          | array | object | template | function | arrow | 'new' call_member
+ */
 static struct jsl_node *parse_primary(struct parser *P)
 {
 	struct jsl_token *t = tok(P);
@@ -386,7 +719,15 @@ static struct jsl_node *parse_primary(struct parser *P)
 		n = new_node(P, JSL_N_IDENT, t->line, t->col);
 		n->s = t->str;
 		n->len = t->slen;
-		break;
+		next(P);
+		if (at(P, JSL_T_ARROW) && !tok(P)->nl_before) {
+			struct jsl_node *f = new_node(P, JSL_N_FUNC, n->line, n->col);
+
+			f->list = n;
+			f->n = 1;
+			return parse_arrow_rest(P, f, n->line, n->col);
+		}
+		return n;
 	case JSL_T_TRUE:
 		n = new_node(P, JSL_N_TRUE, t->line, t->col);
 		break;
@@ -397,20 +738,42 @@ static struct jsl_node *parse_primary(struct parser *P)
 		n = new_node(P, JSL_N_NULL, t->line, t->col);
 		break;
 	case JSL_T_LPAREN:
+		if (paren_is_arrow(P)) {
+			struct jsl_node *f = new_node(P, JSL_N_FUNC, t->line, t->col);
+
+			parse_params(P, f);
+			return parse_arrow_rest(P, f, f->line, f->col);
+		}
 		next(P);
 		n = parse_expression(P);
 		n->flag |= JSL_NF_PAREN;
 		expect(P, JSL_T_RPAREN, "after the parenthesised expression");
-		if (at(P, JSL_T_ARROW))
-			jsl_error_at(P->C, tok(P)->line, tok(P)->col,
-				     "arrow functions are not supported in JSLite yet");
 		return n;
 	case JSL_T_FUNCTION:
-		jsl_error_at(P->C, t->line, t->col,
-			     "function expressions are not supported in JSLite yet (closures)");
+		return parse_function(P, true);
 	case JSL_T_LBRACE:
-		jsl_error_at(P->C, t->line, t->col,
-			     "object literals are not supported in JSLite yet");
+		return parse_object(P);
+	case JSL_T_LBRACK:
+		return parse_array(P);
+	case JSL_T_BACKTICK:
+		return parse_template(P);
+	case JSL_T_NEW: {
+		struct jsl_node *callee;
+
+		n = new_node(P, JSL_N_NEW, t->line, t->col);
+		next(P);
+		t = tok(P);
+		if (!at(P, JSL_T_IDENT))
+			error_here(P, "a constructor name after 'new'");
+		callee = new_node(P, JSL_N_IDENT, t->line, t->col);
+		callee->s = t->str;
+		callee->len = t->slen;
+		n->a = callee;
+		next(P);
+		if (accept(P, JSL_T_LPAREN))
+			parse_arguments(P, n);
+		return n;
+	}
 	default:
 		unsupported_token(P);
 		error_here(P, "an expression");
@@ -424,24 +787,49 @@ static struct jsl_node *parse_call_member(struct parser *P)
 {
 	struct jsl_node *e = parse_primary(P), *n;
 	int chain = 0;
+	bool opt = false, any_opt = false;
 
 	for (;;) {
 		struct jsl_token *t = tok(P);
 
+		if (at(P, JSL_T_OPTCHAIN)) {
+			next(P);
+			opt = any_opt = true;
+			t = tok(P);
+			if (!at(P, JSL_T_LPAREN) && !at(P, JSL_T_LBRACK)) {
+				/* a?.b */
+				if (!is_name_token(t))
+					error_here(P, "a property name after '?.'");
+				n = new_node(P, JSL_N_MEMBER, t->line, t->col);
+				n->a = e;
+				n->s = t->str;
+				n->len = t->slen;
+				n->flag |= JSL_NF_OPT;
+				next(P);
+				enter(P);
+				chain++;
+				e = n;
+				continue;
+			}
+		}
 		if (at(P, JSL_T_LPAREN) || at(P, JSL_T_DOT) || at(P, JSL_T_LBRACK)) {
 			enter(P);
 			chain++;
 		}
+		if (at(P, JSL_T_BACKTICK))
+			jsl_error_at(P->C, t->line, t->col,
+				     "tagged templates are not supported in JSLite");
 		if (at(P, JSL_T_LPAREN)) {
 			n = new_node(P, JSL_N_CALL, t->line, t->col);
 			n->a = e;
+			if (opt)
+				n->flag |= JSL_NF_OPT;
 			next(P);
 			parse_arguments(P, n);
 		} else if (at(P, JSL_T_DOT)) {
 			next(P);
 			t = tok(P);
-			if (t->type != JSL_T_IDENT &&
-			    !(t->type >= JSL_T_LET && t->type <= JSL_T_RESERVED))
+			if (!is_name_token(t))
 				error_here(P, "a property name after '.'");
 			n = new_node(P, JSL_N_MEMBER, t->line, t->col);
 			n->a = e;
@@ -450,28 +838,82 @@ static struct jsl_node *parse_call_member(struct parser *P)
 			next(P);
 		} else if (at(P, JSL_T_LBRACK)) {
 			n = new_node(P, JSL_N_INDEX, t->line, t->col);
+			if (opt)
+				n->flag |= JSL_NF_OPT;
 			next(P);
 			n->a = e;
 			n->b = parse_expression(P);
 			expect(P, JSL_T_RBRACK, "after the index");
-		} else if (at(P, JSL_T_OPTCHAIN)) {
-			jsl_error_at(P->C, t->line, t->col,
-				     "optional chaining '?.' is not supported in JSLite yet");
 		} else {
 			P->depth -= chain;
+			if (any_opt) {
+				n = new_node(P, JSL_N_OPTCHAIN, e->line, e->col);
+				n->a = e;
+				return n;
+			}
 			return e;
 		}
+		opt = false;
 		e = n;
 	}
+}
+
+/* Turn an array/object literal into the pattern it spells (destructuring), or fail. */
+static void to_pattern(struct parser *P, struct jsl_node *e)
+{
+	if (e->kind == JSL_N_ARRAY) {
+		for (struct jsl_node *x = e->list; x; x = x->next) {
+			struct jsl_node *t = x->kind == JSL_N_SPREAD ? x->a : x;
+
+			if (x->kind == JSL_N_SPREAD && x->next)
+				jsl_error_at(P->C, x->line, x->col,
+					     "Rest element must be last element");
+			if (t->kind == JSL_N_EMPTY)
+				continue;
+			if (t->kind == JSL_N_ASSIGN && t->op == JSL_T_ASSIGN)
+				t = t->a;
+			if (t->kind == JSL_N_ARRAY || t->kind == JSL_N_OBJECT)
+				to_pattern(P, t);
+			else if (t->kind != JSL_N_IDENT && t->kind != JSL_N_MEMBER &&
+				 t->kind != JSL_N_INDEX)
+				jsl_error_at(P->C, t->line, t->col, "Invalid destructuring assignment target");
+		}
+		e->flag |= JSL_NF_SHORTHAND; /* a pattern: holes allowed */
+		return;
+	}
+	if (e->kind == JSL_N_OBJECT) {
+		for (struct jsl_node *x = e->list; x; x = x->next) {
+			struct jsl_node *t = x->kind == JSL_N_SPREAD ? x->a : x->b;
+
+			if (x->kind == JSL_N_PROP && (x->flag & JSL_NF_METHOD))
+				jsl_error_at(P->C, x->line, x->col, "Invalid destructuring assignment target");
+			if (x->kind == JSL_N_SPREAD && x->next)
+				jsl_error_at(P->C, x->line, x->col, "Rest element must be last element");
+			x->op = 0;
+			if (t->kind == JSL_N_ASSIGN && t->op == JSL_T_ASSIGN)
+				t = t->a;
+			if (t->kind == JSL_N_ARRAY || t->kind == JSL_N_OBJECT)
+				to_pattern(P, t);
+			else if (t->kind != JSL_N_IDENT && t->kind != JSL_N_MEMBER &&
+				 t->kind != JSL_N_INDEX)
+				jsl_error_at(P->C, t->line, t->col, "Invalid destructuring assignment target");
+		}
+		return;
+	}
+	jsl_error_at(P->C, e->line, e->col, "Invalid destructuring assignment target");
 }
 
 static void check_target(struct parser *P, struct jsl_node *e, const struct jsl_token *op)
 {
 	if (e->kind == JSL_N_IDENT && !(e->flag & JSL_NF_PAREN))
 		return;
-	if (e->kind == JSL_N_MEMBER || e->kind == JSL_N_INDEX)
-		jsl_error_at(P->C, op->line, op->col,
-			     "assignment to properties is not supported in JSLite yet");
+	if ((e->kind == JSL_N_MEMBER || e->kind == JSL_N_INDEX) && !(e->flag & JSL_NF_OPT))
+		return;
+	if ((e->kind == JSL_N_ARRAY || e->kind == JSL_N_OBJECT) && op->type == JSL_T_ASSIGN &&
+	    !(e->flag & JSL_NF_PAREN)) {
+		to_pattern(P, e);
+		return;
+	}
 	jsl_error_at(P->C, op->line, op->col, "invalid assignment target before '%s'",
 		     jsl_tok_text[op->type]);
 }
@@ -501,11 +943,19 @@ static struct jsl_node *parse_unary(struct parser *P)
 	uint8_t op = t->type;
 
 	switch (op) {
+	case JSL_T_VOID:
+		n = new_node(P, JSL_N_VOID, t->line, t->col);
+		next(P);
+		enter(P);
+		n->a = parse_unary(P);
+		P->depth--;
+		return n;
 	case JSL_T_NOT:
 	case JSL_T_MINUS:
 	case JSL_T_PLUS:
 	case JSL_T_TILDE:
 	case JSL_T_TYPEOF:
+	case JSL_T_DELETE:
 		n = new_node(P, JSL_N_UNARY, t->line, t->col);
 		n->op = op;
 		next(P);
@@ -535,6 +985,8 @@ static struct jsl_node *parse_unary(struct parser *P)
 static int binary_prec(unsigned type)
 {
 	switch (type) {
+	case JSL_T_NULLISH:
+		return 1;
 	case JSL_T_OR:
 		return 1;
 	case JSL_T_AND:
@@ -554,6 +1006,8 @@ static int binary_prec(unsigned type)
 	case JSL_T_GT:
 	case JSL_T_LE:
 	case JSL_T_GE:
+	case JSL_T_IN:
+	case JSL_T_INSTANCEOF:
 		return 7;
 	case JSL_T_SHL:
 	case JSL_T_SHR:
@@ -587,7 +1041,18 @@ static struct jsl_node *parse_binary(struct parser *P, int minprec)
 		if (op == JSL_T_POW && left->kind == JSL_N_UNARY && !(left->flag & JSL_NF_PAREN))
 			jsl_error_at(P->C, t->line, t->col,
 				     "unary operator before '**' needs parentheses");
-		n = new_node(P, op == JSL_T_AND || op == JSL_T_OR ? JSL_N_LOGICAL : JSL_N_BINARY,
+		if (op == JSL_T_IN && P->no_in)
+			break;
+		if ((op == JSL_T_NULLISH && left->kind == JSL_N_LOGICAL &&
+		     left->op != JSL_T_NULLISH && !(left->flag & JSL_NF_PAREN)) ||
+		    ((op == JSL_T_AND || op == JSL_T_OR) && left->kind == JSL_N_LOGICAL &&
+		     left->op == JSL_T_NULLISH && !(left->flag & JSL_NF_PAREN)))
+			jsl_error_at(P->C, t->line, t->col,
+				     "Unexpected token '%s' (mixing ?? with && or || needs parentheses)",
+				     jsl_tok_text[op]);
+		n = new_node(P,
+			     op == JSL_T_AND || op == JSL_T_OR || op == JSL_T_NULLISH ? JSL_N_LOGICAL
+										  : JSL_N_BINARY,
 			     t->line, t->col);
 		n->op = op;
 		next(P);
@@ -598,9 +1063,6 @@ static struct jsl_node *parse_binary(struct parser *P, int minprec)
 		left = n;
 	}
 	P->depth -= chain;
-	if (at(P, JSL_T_NULLISH))
-		jsl_error_at(P->C, tok(P)->line, tok(P)->col,
-			     "'?\?' is not supported in JSLite yet");
 	return left;
 }
 
@@ -639,6 +1101,9 @@ static bool is_assign_op(unsigned type)
 	case JSL_T_AND_ASSIGN:
 	case JSL_T_OR_ASSIGN:
 	case JSL_T_XOR_ASSIGN:
+	case JSL_T_NULLISH_ASSIGN:
+	case JSL_T_LOR_ASSIGN:
+	case JSL_T_LAND_ASSIGN:
 		return true;
 	default:
 		return false;
@@ -707,91 +1172,73 @@ static struct jsl_node *parse_block(struct parser *P)
 	return b;
 }
 
-/* declaration := ('let' | 'const') IDENT ('=' assignment)? (',' IDENT ('=' assignment)?)* */
+/*
+ * declaration := ('let' | 'const' | 'var') binding ('=' assignment)? (',' binding ...)*
+ * binding := IDENT | array_pattern | object_pattern
+ */
 static struct jsl_node *parse_declaration(struct parser *P)
 {
 	struct jsl_node *n = new_node(P, JSL_N_LET, tok(P)->line, tok(P)->col);
 	struct jsl_node **tail = &n->list;
 	bool is_const = at(P, JSL_T_CONST);
+	const char *kw = at(P, JSL_T_CONST) ? "const" : at(P, JSL_T_VAR) ? "var" : "let";
 
-	n->flag = is_const ? JSL_NF_CONST : 0;
+	n->flag = is_const ? JSL_NF_CONST : at(P, JSL_T_VAR) ? JSL_NF_VAR : 0;
 	next(P);
 	do {
 		struct jsl_token *t = tok(P);
-		struct jsl_node *d;
+		struct jsl_node *d = new_node(P, JSL_N_DECL, t->line, t->col);
 
-		if (!at(P, JSL_T_IDENT)) {
-			if (at(P, JSL_T_LBRACE) || at(P, JSL_T_LBRACK))
-				jsl_error_at(P->C, t->line, t->col,
-					     "destructuring is not supported in JSLite yet");
-			error_here(P, is_const ? "a variable name after 'const'"
-					       : "a variable name after 'let'");
+		if (at(P, JSL_T_LBRACE) || at(P, JSL_T_LBRACK)) {
+			d->b = at(P, JSL_T_LBRACE) ? parse_object(P) : parse_array(P);
+			to_pattern(P, d->b);
+		} else if (at(P, JSL_T_IDENT)) {
+			d->s = t->str;
+			d->len = t->slen;
+			next(P);
+		} else {
+			char what[64];
+
+			snprintf(what, sizeof(what), "a variable name after '%s'", kw);
+			error_here(P, what);
 		}
-		d = new_node(P, JSL_N_DECL, t->line, t->col);
-		d->s = t->str;
-		d->len = t->slen;
-		next(P);
 		if (accept(P, JSL_T_ASSIGN))
 			d->a = parse_assignment(P);
-		else if (is_const)
+		else if ((is_const || d->b) && !(at(P, JSL_T_IN) || (at(P, JSL_T_IDENT) &&
+								     !strcmp(tok(P)->str, "of"))))
 			jsl_error_at(P->C, d->line, d->col,
-				     "missing initializer in const declaration");
+				     d->b ? "Missing initializer in destructuring declaration"
+					  : "Missing initializer in const declaration");
 		*tail = d;
 		tail = &d->next;
 	} while (accept(P, JSL_T_COMMA));
 	return n;
 }
 
-/* function := 'function' IDENT '(' (IDENT (',' IDENT)*)? ')' block */
-static struct jsl_node *parse_function(struct parser *P)
+/* function := 'function' IDENT? params block */
+static struct jsl_node *parse_function(struct parser *P, bool expr)
 {
 	struct jsl_node *f = new_node(P, JSL_N_FUNC, tok(P)->line, tok(P)->col);
-	struct jsl_node **tail = &f->list;
-	int loops = P->loops;
 
 	next(P);
-	if (!at(P, JSL_T_IDENT))
-		error_here(P, "a function name after 'function'");
-	f->s = tok(P)->str;
-	f->len = tok(P)->slen;
-	next(P);
-	expect(P, JSL_T_LPAREN, "after the function name");
-	while (!at(P, JSL_T_RPAREN)) {
-		struct jsl_token *t = tok(P);
-		struct jsl_node *p;
-
-		if (!at(P, JSL_T_IDENT)) {
-			if (at(P, JSL_T_ELLIPSIS) || at(P, JSL_T_LBRACE) || at(P, JSL_T_LBRACK))
-				jsl_error_at(P->C, t->line, t->col,
-					     "only plain parameter names are supported in JSLite");
-			error_here(P, "a parameter name");
-		}
-		for (p = f->list; p; p = p->next)
-			if (p->len == t->slen && !memcmp(p->s, t->str, p->len))
-				jsl_error_at(P->C, t->line, t->col, "duplicate parameter name '%s'",
-					     t->str);
-		p = new_node(P, JSL_N_IDENT, t->line, t->col);
-		p->s = t->str;
-		p->len = t->slen;
-		*tail = p;
-		tail = &p->next;
-		if (++f->n > 200)
-			jsl_error_at(P->C, t->line, t->col, "more than 200 parameters");
+	if (at(P, JSL_T_STAR))
+		jsl_error_at(P->C, tok(P)->line, tok(P)->col,
+			     "generators ('function*') are not supported in JSLite");
+	if (at(P, JSL_T_IDENT)) {
+		f->s = tok(P)->str;
+		f->len = tok(P)->slen;
+		if (expr)
+			f->flag |= JSL_NF_SHORTHAND; /* binds its own name inside */
 		next(P);
-		if (at(P, JSL_T_ASSIGN))
-			jsl_error_at(P->C, tok(P)->line, tok(P)->col,
-				     "default parameter values are not supported in JSLite yet");
-		if (!accept(P, JSL_T_COMMA))
-			break;
+	} else if (!expr) {
+		error_here(P, "a function name after 'function'");
 	}
-	expect(P, JSL_T_RPAREN, "after the parameters");
+	if (expr)
+		f->flag |= JSL_NF_EXPR;
+	parse_params(P, f);
 	if (!at(P, JSL_T_LBRACE))
 		error_here(P, "'{' before the function body");
-	P->in_func = true;
-	P->loops = 0;
-	f->b = parse_block(P);
-	P->in_func = false;
-	P->loops = loops;
+	f->b = parse_body(P);
 	return f;
 }
 
@@ -800,14 +1247,178 @@ static struct jsl_node *parse_loop_body(struct parser *P)
 	struct jsl_node *b;
 
 	P->loops++;
+	P->breakable++;
 	b = parse_statement(P, true);
 	P->loops--;
+	P->breakable--;
 	return b;
+}
+
+/* switch := 'switch' '(' expression ')' '{' ('case' expression ':' | 'default' ':' | statement)* '}' */
+static struct jsl_node *parse_switch(struct parser *P, uint32_t line, uint32_t col)
+{
+	struct jsl_node *n = new_node(P, JSL_N_SWITCH, line, col);
+	struct jsl_node **tail = &n->list, *cur = NULL, **stail = NULL;
+	bool has_default = false;
+
+	next(P);
+	expect(P, JSL_T_LPAREN, "after 'switch'");
+	n->a = parse_expression(P);
+	expect(P, JSL_T_RPAREN, "after the switch value");
+	expect(P, JSL_T_LBRACE, "before the switch cases");
+	P->breakable++;
+	while (!at(P, JSL_T_RBRACE)) {
+		struct jsl_token *t = tok(P);
+
+		if (at(P, JSL_T_CASE) || at(P, JSL_T_DEFAULT)) {
+			cur = new_node(P, JSL_N_CASE, t->line, t->col);
+			cur->b = new_node(P, JSL_N_BLOCK, t->line, t->col);
+			if (accept(P, JSL_T_CASE)) {
+				cur->a = parse_expression(P);
+			} else {
+				if (has_default)
+					jsl_error_at(P->C, t->line, t->col,
+						     "More than one default clause in switch statement");
+				has_default = true;
+				next(P);
+			}
+			expect(P, JSL_T_COLON, "after the case");
+			*tail = cur;
+			tail = &cur->next;
+			stail = &cur->b->list;
+			continue;
+		}
+		if (at(P, JSL_T_EOF))
+			error_here(P, "'}' closing the switch");
+		if (!cur)
+			error_here(P, "'case' or 'default'");
+		*stail = parse_statement(P, false);
+		stail = &(*stail)->next;
+	}
+	next(P);
+	P->breakable--;
+	return n;
+}
+
+/* try := 'try' block ('catch' ('(' binding ')')? block)? ('finally' block)? */
+static struct jsl_node *parse_try(struct parser *P, uint32_t line, uint32_t col)
+{
+	struct jsl_node *n = new_node(P, JSL_N_TRY, line, col);
+
+	next(P);
+	if (!at(P, JSL_T_LBRACE))
+		error_here(P, "'{' after 'try'");
+	n->b = parse_block(P);
+	if (accept(P, JSL_T_CATCH)) {
+		if (accept(P, JSL_T_LPAREN)) {
+			struct jsl_token *t = tok(P);
+
+			if (at(P, JSL_T_IDENT)) {
+				n->a = new_node(P, JSL_N_IDENT, t->line, t->col);
+				n->a->s = t->str;
+				n->a->len = t->slen;
+				next(P);
+			} else if (at(P, JSL_T_LBRACE) || at(P, JSL_T_LBRACK)) {
+				n->a = at(P, JSL_T_LBRACE) ? parse_object(P) : parse_array(P);
+				to_pattern(P, n->a);
+			} else {
+				error_here(P, "a name in 'catch (...)'");
+			}
+			expect(P, JSL_T_RPAREN, "after the catch parameter");
+		}
+		if (!at(P, JSL_T_LBRACE))
+			error_here(P, "'{' after 'catch'");
+		n->c = parse_block(P);
+	}
+	if (accept(P, JSL_T_FINALLY)) {
+		if (!at(P, JSL_T_LBRACE))
+			error_here(P, "'{' after 'finally'");
+		n->d = parse_block(P);
+	}
+	if (!n->c && !n->d)
+		error_here(P, "'catch' or 'finally' after the try block");
+	return n;
+}
+
+/*
+ * for := 'for' '(' (declaration | expression)? ';' expression? ';' expression? ')' statement
+ *      | 'for' '(' (('let' | 'const' | 'var') binding | target) ('in' | 'of') expression ')'
+ *        statement
+ */
+static struct jsl_node *parse_for(struct parser *P, uint32_t line, uint32_t col)
+{
+	struct jsl_node *n = new_node(P, JSL_N_FOR, line, col), *init = NULL;
+
+	next(P);
+	if (at(P, JSL_T_IDENT) && !strcmp(tok(P)->str, "await"))
+		jsl_error_at(P->C, tok(P)->line, tok(P)->col,
+			     "async iteration ('for await') is not supported in JSLite");
+	expect(P, JSL_T_LPAREN, "after 'for'");
+	P->no_in = true;
+	if (at(P, JSL_T_LET) || at(P, JSL_T_CONST) || at(P, JSL_T_VAR)) {
+		init = parse_declaration(P);
+	} else if (!at(P, JSL_T_SEMI)) {
+		init = new_node(P, JSL_N_EXPR, tok(P)->line, tok(P)->col);
+		init->a = parse_expression(P);
+	}
+	P->no_in = false;
+	if (init && (at(P, JSL_T_IN) || (at(P, JSL_T_IDENT) && !strcmp(tok(P)->str, "of")))) {
+		bool of = !at(P, JSL_T_IN);
+
+		n->kind = of ? JSL_N_FOROF : JSL_N_FORIN;
+		if (init->kind == JSL_N_LET) {
+			if (init->list->next || init->list->a)
+				jsl_error_at(P->C, init->line, init->col,
+					     "for-%s loop variable declaration may not have an "
+					     "initializer or more than one binding",
+					     of ? "of" : "in");
+		} else {
+			struct jsl_token op = *tok(P);
+
+			op.type = JSL_T_ASSIGN;
+			check_target(P, init->a, &op);
+		}
+		next(P);
+		n->a = init;
+		n->b = of ? parse_assignment(P) : parse_expression(P);
+		expect(P, JSL_T_RPAREN, "after the for clauses");
+		n->d = parse_loop_body(P);
+		return n;
+	}
+	if (init && init->kind == JSL_N_LET) {
+		for (struct jsl_node *d = init->list; d; d = d->next)
+			if (!d->a && ((init->flag & JSL_NF_CONST) || d->b))
+				jsl_error_at(P->C, d->line, d->col,
+					     d->b ? "Missing initializer in destructuring declaration"
+						  : "Missing initializer in const declaration");
+	}
+	n->a = init;
+	expect(P, JSL_T_SEMI, "after the for initialiser");
+	if (!at(P, JSL_T_SEMI))
+		n->b = parse_expression(P);
+	expect(P, JSL_T_SEMI, "after the for condition");
+	if (!at(P, JSL_T_RPAREN))
+		n->c = parse_expression(P);
+	expect(P, JSL_T_RPAREN, "after the for clauses");
+	n->d = parse_loop_body(P);
+	return n;
+}
+
+/* Is the current IDENT followed by ':' (a label)? */
+static bool at_label(struct parser *P)
+{
+	struct jsl_cc *C = P->C;
+	size_t k = C->pos;
+
+	while (k < C->len && (C->src[k] == ' ' || C->src[k] == '\t'))
+		k++;
+	return k < C->len && C->src[k] == ':';
 }
 
 /*
  * statement := block | declaration terminator | function | if | while | do_while
- *            | for | 'break' terminator | 'continue' terminator
+ *            | for | switch | try | 'throw' expression terminator | IDENT ':' statement
+ *            | 'break' IDENT? terminator | 'continue' IDENT? terminator
  *            | 'return' expression? terminator | ';' | expression terminator
  * single: the statement is the body of an if/while/for, where declarations are not allowed.
  */
@@ -824,7 +1435,8 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 		break;
 	case JSL_T_LET:
 	case JSL_T_CONST:
-		if (single)
+	case JSL_T_VAR:
+		if (single && t->type != JSL_T_VAR)
 			jsl_error_at(
 			    P->C, line, col,
 			    "lexical declaration cannot appear in a single-statement context");
@@ -832,11 +1444,11 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 		terminator(P, "the declaration");
 		break;
 	case JSL_T_FUNCTION:
-		if (single || P->in_func || P->depth > 1)
+		if (single)
 			jsl_error_at(P->C, line, col,
-				     "function declarations are only supported at the top level of "
-				     "the program in JSLite (no closures yet)");
-		n = parse_function(P);
+				     "a function declaration cannot be the body of if/while/for in "
+				     "JSLite (wrap it in a block)");
+		n = parse_function(P, false);
 		break;
 	/* if := 'if' '(' expression ')' statement ('else' statement)? */
 	case JSL_T_IF:
@@ -869,49 +1481,39 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 		expect(P, JSL_T_RPAREN, "after the while condition");
 		accept(P, JSL_T_SEMI);
 		break;
-	/* for := 'for' '(' (declaration | expression)? ';' expression? ';' expression? ')'
-	 * statement */
 	case JSL_T_FOR:
-		n = new_node(P, JSL_N_FOR, line, col);
+		n = parse_for(P, line, col);
+		break;
+	case JSL_T_SWITCH:
+		n = parse_switch(P, line, col);
+		break;
+	case JSL_T_TRY:
+		n = parse_try(P, line, col);
+		break;
+	case JSL_T_THROW:
+		n = new_node(P, JSL_N_THROW, line, col);
 		next(P);
-		expect(P, JSL_T_LPAREN, "after 'for'");
-		if (at(P, JSL_T_LET) || at(P, JSL_T_CONST)) {
-			n->a = parse_declaration(P);
-		} else if (!at(P, JSL_T_SEMI)) {
-			n->a = new_node(P, JSL_N_EXPR, tok(P)->line, tok(P)->col);
-			n->a->a = parse_expression(P);
-		}
-		if (at(P, JSL_T_RESERVED) && !strcmp(tok(P)->str, "in"))
-			jsl_error_at(P->C, tok(P)->line, tok(P)->col,
-				     "for-in loops are not supported in JSLite yet");
-		if (at(P, JSL_T_IDENT) && !strcmp(tok(P)->str, "of"))
-			jsl_error_at(P->C, tok(P)->line, tok(P)->col,
-				     "for-of loops are not supported in JSLite yet");
-		expect(P, JSL_T_SEMI, "after the for initialiser");
-		if (!at(P, JSL_T_SEMI))
-			n->b = parse_expression(P);
-		expect(P, JSL_T_SEMI, "after the for condition");
-		if (!at(P, JSL_T_RPAREN))
-			n->c = parse_expression(P);
-		expect(P, JSL_T_RPAREN, "after the for clauses");
-		n->d = parse_loop_body(P);
+		if (tok(P)->nl_before)
+			jsl_error_at(P->C, line, col, "Illegal newline after throw");
+		n->a = parse_expression(P);
+		terminator(P, "the throw statement");
 		break;
 	case JSL_T_BREAK:
 	case JSL_T_CONTINUE:
 		n = new_node(P, t->type == JSL_T_BREAK ? JSL_N_BREAK : JSL_N_CONTINUE, line, col);
-		if (!P->loops)
-			jsl_error_at(P->C, line, col, "'%s' outside of a loop",
-				     jsl_tok_text[t->type]);
 		next(P);
-		if (at(P, JSL_T_IDENT) && !tok(P)->nl_before)
-			jsl_error_at(P->C, tok(P)->line, tok(P)->col,
-				     "labels are not supported in JSLite yet");
+		if (at(P, JSL_T_IDENT) && !tok(P)->nl_before) {
+			n->s = tok(P)->str;
+			n->len = tok(P)->slen;
+			next(P);
+		} else if (n->kind == JSL_N_BREAK ? !P->breakable : !P->loops) {
+			jsl_error_at(P->C, line, col, "'%s' outside of a loop",
+				     n->kind == JSL_N_BREAK ? "break" : "continue");
+		}
 		terminator(P, n->kind == JSL_N_BREAK ? "'break'" : "'continue'");
 		break;
 	case JSL_T_RETURN:
 		n = new_node(P, JSL_N_RETURN, line, col);
-		if (!P->in_func)
-			jsl_error_at(P->C, line, col, "'return' outside of a function");
 		next(P);
 		if (!at(P, JSL_T_SEMI) && !at(P, JSL_T_RBRACE) && !at(P, JSL_T_EOF) &&
 		    !tok(P)->nl_before)
@@ -924,6 +1526,19 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 		break;
 	case JSL_T_ELSE:
 		jsl_error_at(P->C, line, col, "'else' without a matching 'if'");
+	case JSL_T_IDENT:
+		if (at_label(P)) {
+			n = new_node(P, JSL_N_LABEL, line, col);
+			n->s = t->str;
+			n->len = t->slen;
+			next(P);
+			next(P);
+			P->breakable++;
+			n->a = parse_statement(P, true);
+			P->breakable--;
+			break;
+		}
+		/* fall through */
 	default:
 		unsupported_token(P);
 		n = new_node(P, JSL_N_EXPR, line, col);

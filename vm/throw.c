@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vm/jsl_int.h"
 
@@ -37,20 +38,61 @@ uint32_t jsl_cur_line(const struct jsl_vm *vm)
 	return jsl_func_line(ci->fn, pc ? pc - 1 : 0);
 }
 
+/* The Error class that message text "TypeError: ..." names, and where its message starts. */
+static unsigned error_class(const char *msg, size_t *skip)
+{
+	for (unsigned c = JSL_CLS_ERROR; c <= JSL_CLS_SYNTAXERROR; c++) {
+		size_t n = strlen(jsl_cls_names[c]);
+
+		if (!strncmp(msg, jsl_cls_names[c], n) && msg[n] == ':' && msg[n + 1] == ' ') {
+			*skip = n + 2;
+			return c;
+		}
+	}
+	*skip = 0;
+	return JSL_CLS_ERROR;
+}
+
 int jsl_throw(struct jsl_vm *vm, const char *fmt, ...)
 {
+	char msg[240];
 	va_list ap;
-	int n;
+	size_t skip;
+	unsigned cls;
+	jv e;
 
 	if (vm->status != VM_OK)
 		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cls = error_class(msg, &skip);
+	/* the thrown value: an Error a catch can see (its allocation may end the run instead) */
+	if (jsl_new_error(vm, cls, msg + skip, strlen(msg + skip), &e) < 0)
+		return -1;
+	vm->exc = e;
 	vm->status = VM_ERR_RUNTIME;
-	n = snprintf(vm->error, sizeof(vm->error), "%s:%u: ", vm->prog->file, jsl_cur_line(vm));
-	if (n >= 0 && (size_t)n < sizeof(vm->error)) {
-		va_start(ap, fmt);
-		vsnprintf(vm->error + n, sizeof(vm->error) - (size_t)n, fmt, ap);
-		va_end(ap);
+	snprintf(vm->error, sizeof(vm->error), "%s:%u: %s", vm->prog->file, jsl_cur_line(vm), msg);
+	return -1;
+}
+
+int jsl_throw_value(struct jsl_vm *vm, jv v)
+{
+	struct jsl_buf b = {.ok = true};
+
+	if (vm->status != VM_OK)
+		return -1;
+	vm->exc = v;
+	vm->status = VM_ERR_RUNTIME;
+	if (jv_is_objtype(v, JSL_OBJ_OBJ) && ((struct jsl_objt *)jv_obj(v))->cls) {
+		jsl_to_string_buf(vm->prog, v, &b);
+	} else {
+		jsl_buf_puts(&b, "Uncaught ");
+		jsl_inspect_buf(vm->prog, v, &b);
 	}
+	snprintf(vm->error, sizeof(vm->error), "%s:%u: %s", vm->prog->file, jsl_cur_line(vm),
+		 b.ok && b.p ? b.p : "Uncaught exception");
+	free(b.p);
 	return -1;
 }
 

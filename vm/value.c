@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/fdlibm.h"
 #include "vm/jsl_int.h"
 
 /* ---- heap ---------------------------------------------------------------------- */
@@ -56,6 +57,10 @@ struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 		h->oom = true;
 		return NULL;
 	}
+	s->s = s->data;
+	s->base = NULL;
+	s->cap = s->used = 0;
+	s->hash = 0;
 	if (p)
 		memcpy(s->s, p, len);
 	s->s[len] = '\0';
@@ -74,12 +79,46 @@ struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 	return s;
 }
 
+struct jsl_str *jsl_str_builder(struct jsl_heap *h, const char *p, size_t len, size_t cap)
+{
+	struct jsl_str *s;
+	char *buf;
+
+	if (cap > VM_STR_MAX + 1)
+		cap = VM_STR_MAX + 1;
+	if (len >= cap)
+		return NULL;
+	/* collect first: the new string is not reachable until the caller stores it */
+	if (h->collect && h->used + sizeof(*s) + cap > h->threshold)
+		h->collect(h, h->ctx);
+	if (h->used + sizeof(*s) + cap > h->limit) {
+		h->oom = true;
+		return NULL;
+	}
+	s = jsl_str_new(h, NULL, 0);
+	if (!s)
+		return NULL;
+	h->used += cap;
+	s->h.size += (uint32_t)cap;
+	buf = malloc(cap);
+	if (!buf) {
+		h->oom = true;
+		return NULL;
+	}
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	s->s = buf;
+	s->cap = (uint32_t)cap;
+	s->used = s->len = (uint32_t)len;
+	return s;
+}
+
 void jsl_heap_free_all(struct jsl_heap *h)
 {
 	while (h->objs) {
 		struct jsl_obj *n = h->objs->next;
 
-		free(h->objs);
+		jsl_obj_free(h->objs);
 		h->objs = n;
 	}
 	h->used = 0;
@@ -268,62 +307,47 @@ size_t jsl_scan_decimal(const char *s, size_t n)
 	return p;
 }
 
-/*
- * JavaScript's white space and line terminators beyond ASCII, as UTF-8:
- * U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000,
- * U+FEFF. Returns the byte length of the one that s[0..n) starts with, or 0.
- */
-static size_t js_space_len(const unsigned char *s, size_t n)
+size_t jsl_space_at(const char *s, size_t n, size_t i)
 {
-	if (n >= 1 && jsl_is_space(s[0]))
-		return 1;
-	if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
-		return 2;
-	if (n < 3)
+	const unsigned char *u = (const unsigned char *)s + i;
+	size_t left = n - i;
+
+	if (i >= n)
 		return 0;
-	if ((s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) ||
-	    (s[0] == 0xE2 && s[1] == 0x80 &&
-	     (s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF) && s[2] >= 0x80) ||
-	    (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) ||
-	    (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
-	    (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF))
+	if (jsl_is_space(u[0]))
+		return 1;
+	if (left >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (left < 3)
+		return 0;
+	if ((u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) ||
+	    (u[0] == 0xe2 && u[1] == 0x80 &&
+	     (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf)) ||
+	    (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) ||
+	    (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) ||
+	    (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf))
 		return 3;
 	return 0;
 }
 
-/* The bytes of white space at the start of s[0..n). */
-static size_t js_space_prefix(const char *s, size_t n)
+size_t jsl_space_before(const char *s, size_t j)
 {
-	size_t i = 0, w;
-
-	while ((w = js_space_len((const unsigned char *)s + i, n - i)) > 0)
-		i += w;
-	return i;
-}
-
-/* The byte length of the white space character that s[0..n) ends with, or 0. */
-static size_t js_space_suffix(const char *s, size_t n)
-{
-	for (size_t w = 1; w <= 3 && w <= n; w++)
-		if (js_space_len((const unsigned char *)s + n - w, w) == w)
-			return w;
+	for (size_t k = 1; k <= 3 && k <= j; k++)
+		if (jsl_space_at(s, j, j - k) == k)
+			return k;
 	return 0;
 }
 
 double jsl_str_to_num(const char *s, size_t len)
 {
-	size_t i = 0, j = len, k, n;
+	size_t i = 0, j = len, k, n, w;
 	char buf[512];
 	bool neg = false;
 
-	i += js_space_prefix(s, len);
-	while (j > i) {
-		size_t w = js_space_suffix(s + i, j - i);
-
-		if (!w)
-			break;
+	while (i < j && (w = jsl_space_at(s, j, i)))
+		i += w;
+	while (j > i && (w = jsl_space_before(s, j)))
 		j -= w;
-	}
 	if (i == j)
 		return 0;
 	if (j - i > 2 && s[i] == '0' && s[i + 1] && strchr("xXoObB", s[i + 1])) {
@@ -501,6 +525,8 @@ const char *jsl_typeof(jv v)
 		return "string";
 	case JV_T_FUNC:
 		return "function";
+	case JV_T_OBJ:
+		return jv_obj(v)->type == JSL_OBJ_CLOS ? "function" : "object";
 	default:
 		return "object";
 	}
@@ -523,7 +549,10 @@ bool jsl_strict_eq(jv a, jv b)
 static void put_func(const struct jsl_prog *p, jv v, struct jsl_buf *b, bool inspect)
 {
 	uint64_t i = jv_payload(v);
-	const char *name = p && i < p->nfuncs ? p->funcs[i].name : "";
+	const char *name = i >= JSL_NATFN && i - JSL_NATFN < JSL_NAT_COUNT
+			       ? jsl_natives[i - JSL_NATFN].name
+		       : p && i < p->nfuncs ? p->funcs[i].name
+					    : "";
 
 	if (inspect) {
 		jsl_buf_puts(b, name[0] ? "[Function: " : "[Function (anonymous)");
@@ -533,7 +562,82 @@ static void put_func(const struct jsl_prog *p, jv v, struct jsl_buf *b, bool ins
 		/* JavaScript would print the source text, which the chunks do not carry. */
 		jsl_buf_puts(b, "function ");
 		jsl_buf_puts(b, name);
-		jsl_buf_puts(b, "() { [bytecode] }");
+		jsl_buf_puts(b, i >= JSL_NATFN ? "() { [native code] }" : "() { [bytecode] }");
+	}
+}
+
+static void obj_to_string(const struct jsl_prog *p, jv v, struct jsl_buf *b, int depth)
+{
+	static _Thread_local const void *seen[101];
+	const struct jsl_obj *o = jv_obj(v);
+
+	switch (o->type) {
+	case JSL_OBJ_ARR: {
+		const struct jsl_arr *a = (const struct jsl_arr *)o;
+
+		if (depth > 100)
+			return;
+		/* Array.prototype.join prints a cycle as '' */
+		for (int k = 0; k < depth; k++)
+			if (seen[k] == o)
+				return;
+		seen[depth] = o;
+		for (uint32_t i = 0; i < a->len; i++) {
+			if (i)
+				jsl_buf_putc(b, ',');
+			if (jv_is(a->v[i], JV_T_UNDEF) || jv_is(a->v[i], JV_T_NULL))
+				continue;
+			if (jv_is(a->v[i], JV_T_OBJ))
+				obj_to_string(p, a->v[i], b, depth + 1);
+			else
+				jsl_to_string_buf(p, a->v[i], b);
+		}
+		return;
+	}
+	case JSL_OBJ_TARR: {
+		const struct jsl_tarr *t = (const struct jsl_tarr *)o;
+		char num[JSL_NUMBUF];
+
+		for (uint32_t i = 0; i < t->len; i++) {
+			double d = t->kind == JSL_TA_U8	   ? ((const uint8_t *)t->p)[i]
+				   : t->kind == JSL_TA_I32 ? ((const int32_t *)t->p)[i]
+							   : ((const double *)t->p)[i];
+
+			if (i)
+				jsl_buf_putc(b, ',');
+			jsl_buf_put(b, num, (size_t)jsl_num_format(d, num));
+		}
+		return;
+	}
+	case JSL_OBJ_CLOS: {
+		const struct jsl_clos *c = (const struct jsl_clos *)o;
+
+		put_func(p, JV_BOX(JV_T_FUNC, c->fn), b, false);
+		return;
+	}
+	case JSL_OBJ_MAP:
+		jsl_buf_puts(b, "[object Map]");
+		return;
+	case JSL_OBJ_SET:
+		jsl_buf_puts(b, "[object Set]");
+		return;
+	case JSL_OBJ_OBJ: {
+		const struct jsl_objt *e = (const struct jsl_objt *)o;
+
+		if (e->cls && e->cls <= JSL_CLS_SYNTAXERROR) {
+			jsl_buf_puts(b, jsl_cls_names[e->cls]);
+			if (jv_is(e->msg, JV_T_STR) && jv_str(e->msg)->len) {
+				jsl_buf_puts(b, ": ");
+				jsl_buf_put(b, jv_str(e->msg)->s, jv_str(e->msg)->len);
+			}
+			return;
+		}
+		jsl_buf_puts(b, "[object Object]");
+		return;
+	}
+	default:
+		jsl_buf_puts(b, "[object Object]");
+		return;
 	}
 }
 
@@ -561,6 +665,9 @@ void jsl_to_string_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 	case JV_T_FUNC:
 		put_func(p, v, b, false);
 		break;
+	case JV_T_OBJ:
+		obj_to_string(p, v, b, 0);
+		break;
 	default:
 		jsl_buf_puts(b, "[object Object]");
 		break;
@@ -583,6 +690,13 @@ const char *jsl_ctl_escape(unsigned char c)
 	default:
 		return NULL;
 	}
+}
+
+static void inspect_piece(const char *s, size_t n, struct jsl_buf *b);
+
+void jsl_inspect_short_str(const struct jsl_str *s, struct jsl_buf *b)
+{
+	inspect_piece(s->s, s->len, b);
 }
 
 /* util.inspect's quoting: ' unless the text has ' and lacks ", then ", then `. */
@@ -666,6 +780,14 @@ void jsl_inspect_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 		put_func(p, v, b, true);
 		return;
 	}
+	if (jv_is_objtype(v, JSL_OBJ_CLOS)) {
+		put_func(p, JV_BOX(JV_T_FUNC, ((struct jsl_clos *)jv_obj(v))->fn), b, true);
+		return;
+	}
+	if (jv_is(v, JV_T_OBJ)) {
+		jsl_inspect_obj(p, v, b);
+		return;
+	}
 	jsl_to_string_buf(p, v, b);
 }
 
@@ -682,6 +804,17 @@ double jsl_to_num(jv v)
 		return (double)jv_payload(v);
 	case JV_T_STR:
 		return jsl_str_to_num(jv_str(v)->s, jv_str(v)->len);
+	case JV_T_OBJ:
+		if (jv_obj(v)->type == JSL_OBJ_ARR || jv_obj(v)->type == JSL_OBJ_TARR) {
+			struct jsl_buf b = {.ok = true};
+			double d;
+
+			jsl_to_string_buf(NULL, v, &b);
+			d = b.ok ? jsl_str_to_num(b.p ? b.p : "", b.len) : NAN;
+			free(b.p);
+			return d;
+		}
+		return NAN;
 	default:
 		return NAN;
 	}
@@ -702,12 +835,10 @@ int32_t jsl_to_int32(double d)
 	return (int32_t)(uint32_t)m;
 }
 
-/* x ** y: C's pow except that 1 ** NaN and (+-1) ** (+-Infinity) are NaN in JavaScript. */
+/* x ** y and Math.pow, bit for bit as node computes them. */
 double jsl_pow(double x, double y)
 {
-	if (y != y || ((x == 1 || x == -1) && isinf(y)))
-		return NAN;
-	return pow(x, y);
+	return jsl_fd_pow(x, y); /* V8's fdlibm pow, with JavaScript's NaN rules */
 }
 
 /* ---- strings of a running VM ----------------------------------------------------- */

@@ -116,6 +116,8 @@ struct vm_limits {
 	size_t heap_bytes;    /* VM heap bound; 0 = VM_DEFAULT_HEAP */
 	size_t output_bytes;  /* console.log bound; 0 = VM_DEFAULT_OUTPUT */
 	uint64_t seed;        /* for deterministic Math.random (later) */
+	const char *input;    /* JSON text of the global `input`, or NULL (input is undefined) */
+	size_t input_len;
 };
 #define VM_DEFAULT_FUEL   (1ull << 32)
 #define VM_DEFAULT_HEAP   (64u << 20)
@@ -147,6 +149,35 @@ struct vm_result {
 int vm_run(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
 	   struct vm_result *res);
 void vm_result_free(struct vm_result *res);
+
+/*
+ * The VM as an object, for hosts that run a Tasklet in slices (scheduling,
+ * record/replay, later snapshots): vm_new loads the Tasklet (a load error
+ * is kept and reported by vm_finish), vm_step runs it for at most fuel
+ * more units and returns VM_STEP_YIELD when it stopped at an instruction
+ * boundary with the program unfinished (call again to go on) or
+ * VM_STEP_DONE when it ended (result, error or the vm_limits.fuel bound);
+ * vm_finish fills res as vm_run does; vm_free releases the VM. A slice may
+ * run over while a callback of a library function (map, sort, ...) runs.
+ * The host supplies the random source and takes the output; a NULL host
+ * or NULL member means the defaults (seeded generator, output collected in
+ * vm_result.output). vm_run is vm_new + vm_step(UINT64_MAX) + vm_finish.
+ */
+struct vm_host {
+	void *ctx;
+	uint64_t (*random)(void *ctx); /* 64 random bits for Math.random */
+	/* one console.log line (with its newline); non-zero ends the run with VM_ERR_MEMORY */
+	int (*output)(void *ctx, const char *line, size_t len);
+	uint64_t (*now_ms)(void *ctx); /* reserved for Date.now (JSLite has no Date yet) */
+};
+enum vm_step_rc { VM_STEP_DONE = 0, VM_STEP_YIELD = 1 };
+struct vm;
+/* NULL (errno ENOMEM) only when the host is out of memory. */
+struct vm *vm_new(const struct vm_store *st, uint64_t root, const struct vm_limits *lim,
+		  const struct vm_host *host);
+int vm_step(struct vm *vm, uint64_t fuel);
+int vm_finish(struct vm *vm, struct vm_result *res);
+void vm_free(struct vm *vm);
 
 /* ---- Signature ---------------------------------------------------------- */
 /*

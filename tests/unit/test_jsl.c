@@ -63,15 +63,31 @@ static void test_syntax_errors(void)
 	     "prog.jsl:1:9: numbers with a leading zero (legacy octal) are not allowed"},
 	    {"let n = 3in", "prog.jsl:1:10: identifier starts immediately after numeric literal"},
 	    {"break", "prog.jsl:1:1: 'break' outside of a loop"},
-	    {"return 1", "prog.jsl:1:1: 'return' outside of a function"},
 	    {"if (1) let y = 2",
 	     "prog.jsl:1:8: lexical declaration cannot appear in a single-statement context"},
-	    {"const c", "prog.jsl:1:7: missing initializer in const declaration"},
-	    {"var v = 1", "prog.jsl:1:1: 'var' is not supported in JSLite; use 'let' or 'const'"},
-	    {"let a = [1, 2]", "prog.jsl:1:9: array literals are not supported in JSLite yet"},
-	    {"function f() {\n  function g() {}\n}",
-	     "prog.jsl:2:3: function declarations are only supported at the top level of the "
-	     "program in JSLite (no closures yet)"},
+	    {"const c", "prog.jsl:1:7: Missing initializer in const declaration"},
+	    {"let [a] ", "prog.jsl:1:5: Missing initializer in destructuring declaration"},
+	    {"let a = [1, , 2]",
+	     "prog.jsl:1:13: array holes are not supported in JSLite (write undefined)"},
+	    {"class A {}", "prog.jsl:1:1: classes ('class') are not supported in JSLite"},
+	    {"function* g() {}",
+	     "prog.jsl:1:9: generators ('function*') are not supported in JSLite"},
+	    {"let f = async () => 1",
+	     "prog.jsl:1:9: async functions ('async') are not supported in JSLite"},
+	    {"let r = /ab+c/", "prog.jsl:1:9: regular expressions are not supported in JSLite"},
+	    {"function f() { return this }",
+	     "prog.jsl:1:23: 'this' is not supported in JSLite (no methods with a receiver; pass "
+	     "the object as a parameter)"},
+	    {"let o = { get x() { return 1 } }",
+	     "prog.jsl:1:11: getters and setters are not supported in JSLite"},
+	    {"let s = `abc", "prog.jsl:1:9: unterminated template literal"},
+	    {"let a = 1 ?? 2 || 3",
+	     "prog.jsl:1:16: Unexpected token '||' (mixing ?? with && or || needs parentheses)"},
+	    {"x: while (1) { continue y }", "prog.jsl:1:16: Undefined label 'y'"},
+	    {"switch (1) { default: 1; default: 2 }",
+	     "prog.jsl:1:26: More than one default clause in switch statement"},
+	    {"try { }", "prog.jsl:1:8: expected 'catch' or 'finally' after the try block, got end of "
+			"input"},
 	    {"let y = 1\n(y) = 2", "prog.jsl:2:5: invalid assignment target before '='"},
 	    {"-2 ** 2", "prog.jsl:1:4: unary operator before '**' needs parentheses"},
 	    {"1\n@QOS Priority('True')",
@@ -97,8 +113,21 @@ static void test_semantic_errors(void)
 	    {"let v = console", "prog.jsl:1:9: 'console' can only be used to call its functions in "
 				"JSLite (e.g. console.log(...))"},
 	    {"Math.cube(2)", "prog.jsl:1:6: 'Math.cube' is not supported in JSLite"},
-	    {"let s = 'a'\ns.x", "prog.jsl:2:3: property 'x' is not supported in JSLite yet (no "
-				 "objects; strings have .length)"},
+	    {"let o = new Foo()", "prog.jsl:1:13: 'new Foo' is not supported in JSLite "
+				   "(constructors: Map, Set, Array, Error and its kinds, typed arrays)"},
+	    {"let o = {a = 1}", "prog.jsl:1:10: Invalid shorthand property initializer"},
+	    {"let x = [] instanceof Foo",
+	     "prog.jsl:1:23: instanceof is only supported with built-in classes in JSLite (Array, "
+	     "Object, Map, Set, Error, TypeError, ...)"},
+	    {"function f() { return arguments.length }",
+	     "prog.jsl:1:23: 'arguments' is not supported in JSLite (use a rest parameter: "
+	     "function f(...args))"},
+	    {"let t = Date.now()",
+	     "prog.jsl:1:9: 'Date' is not supported in JSLite (a Tasklet's result may not depend "
+	     "on the clock)"},
+	    {"eval('1')", "prog.jsl:1:1: 'eval' is not supported in JSLite"},
+	    {"let x = 1; delete x",
+	     "prog.jsl:1:12: Delete of an unqualified identifier in strict mode."},
 	};
 
 	check_errors(cases, sizeof(cases) / sizeof(cases[0]));
