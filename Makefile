@@ -209,6 +209,8 @@ check: all $(TESTBIN) $(DRIVERS) $(FUZZ_TARGETS)
 	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
 	@echo "fuzz-smoke: every libFuzzer target for $(FUZZ_SMOKE_SECONDS) s"
 	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
+	@echo "check-jslite: tests/jslite/ under node and tasklet exec"
+	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) sh tests/jslite/run.sh
 
 # Every program of tests/jslite/ under node and `tasklet exec`, stdout compared
 # byte for byte (tests/jslite/README.md); fails when node is missing.
