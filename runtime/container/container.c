@@ -211,17 +211,23 @@ err_free:
 	return NULL;
 }
 
-int rt_container_wait_registered(struct rt_container *c, int timeout_ms)
+/* Wait until *flag (guarded by c->mu) is set: 0, or -ETIMEDOUT. */
+static int wait_flag(struct rt_container *c, const int *flag, int timeout_ms)
 {
 	struct timespec ts = clock_deadline(timeout_ms);
 	int rc = 0;
 
 	pthread_mutex_lock(&c->mu);
-	while (!c->registered && rc == 0)
+	while (!*flag && rc == 0)
 		rc = pthread_cond_timedwait(&c->cv, &c->mu, &ts);
-	rc = c->registered ? 0 : -ETIMEDOUT;
+	rc = *flag ? 0 : -ETIMEDOUT;
 	pthread_mutex_unlock(&c->mu);
 	return rc;
+}
+
+int rt_container_wait_registered(struct rt_container *c, int timeout_ms)
+{
+	return wait_flag(c, &c->registered, timeout_ms);
 }
 
 const char *rt_container_listen_addr(const struct rt_container *c)
@@ -254,15 +260,7 @@ void rt_container_drain(struct rt_container *c)
 
 int rt_container_wait_drained(struct rt_container *c, int timeout_ms)
 {
-	struct timespec ts = clock_deadline(timeout_ms);
-	int rc = 0;
-
-	pthread_mutex_lock(&c->mu);
-	while (!c->drained && rc == 0)
-		rc = pthread_cond_timedwait(&c->cv, &c->mu, &ts);
-	rc = c->drained ? 0 : -ETIMEDOUT;
-	pthread_mutex_unlock(&c->mu);
-	return rc;
+	return wait_flag(c, &c->drained, timeout_ms);
 }
 
 static void local_place(void *arg)
