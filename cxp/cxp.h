@@ -58,6 +58,7 @@ enum cxp_ecode {
 	CXP_E_INTERNAL = 5,
 	CXP_E_LOST = 6,     /* the container that held the Tasklet went away */
 	CXP_E_UNDELIVERED = 7, /* the container could not deliver the result to the application */
+	CXP_E_DEADLINE = 8, /* Deadline(ms) passed before the Tasklet could start or finish */
 };
 
 const char *cxp_type_name(unsigned type);

@@ -26,7 +26,7 @@ static const char *const ecode_names[] = {
 	[CXP_E_BADMSG] = "BADMSG", [CXP_E_NOMATCH] = "NOMATCH",
 	[CXP_E_NOTFOUND] = "NOTFOUND", [CXP_E_BUSY] = "BUSY",
 	[CXP_E_INTERNAL] = "INTERNAL", [CXP_E_LOST] = "LOST",
-	[CXP_E_UNDELIVERED] = "UNDELIVERED",
+	[CXP_E_UNDELIVERED] = "UNDELIVERED", [CXP_E_DEADLINE] = "DEADLINE",
 };
 
 /* The name of a message type, or "UNKNOWN" (never NULL: safe in log formats). */

@@ -30,10 +30,23 @@ static int satisfies(const struct trd_cand *c, const struct vm_qos *r, const str
 			return 0;
 		return !c->price || (double)c->price * (double)task->expected_fuel <=
 					    (double)r->p[0].i * 1e6;
+	case VM_QOS_DEADLINE: {
+		/* It must be able to start and finish in time: its run takes the
+		 * expected fuel at the container's speed (fuel per ms = MIPS x 1000),
+		 * and each worker has load/workers Tasklets ahead of it, taken to be
+		 * alike. A rough estimate, on the side of placing. */
+		double run_ms, ahead;
+
+		if (r->nparams < 1 || r->p[0].type != VM_QOS_P_INT || r->p[0].i <= 0)
+			return 0;
+		run_ms = (double)task->expected_fuel / ((double)(c->speed ? c->speed : 1) * 1000.0);
+		ahead = c->workers ? (double)c->load / c->workers : (double)c->load;
+		return (ahead + 1) * run_ms <= (double)r->p[0].i;
+	}
 	case VM_QOS_PRIVACY:
 		return (c->flags & CXP_CAP_TLS) != 0;
 	default:
-		/* FaultTolerance, Deadline, Reliability: not enforced yet (man tasklet-qos(7)) */
+		/* FaultTolerance, Reliability: not enforced yet (man tasklet-qos(7)) */
 		return 1;
 	}
 }

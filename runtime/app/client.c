@@ -81,6 +81,7 @@ const char *tl_status_name(int status)
 	case TL_ERR_INTERNAL: return "internal error";
 	case TL_ERR_LOST: return "container lost";
 	case TL_ERR_UNDELIVERED: return "result undeliverable";
+	case TL_ERR_DEADLINE: return "deadline missed";
 	case TL_ERR_TIMEOUT: return "timed out";
 	case TL_ERR_DISCONNECTED: return "trader disconnected";
 	default: return "error";

@@ -46,6 +46,7 @@ enum tl_status {
 	TL_ERR_INTERNAL = 105,
 	TL_ERR_LOST = 106,   /* the container went away before answering */
 	TL_ERR_UNDELIVERED = 107, /* the container could not reach us with the result */
+	TL_ERR_DEADLINE = 108, /* its Deadline(ms) passed: not started, or stopped (a late result is useless) */
 	TL_ERR_TIMEOUT = 200, /* no answer within the wait */
 	TL_ERR_DISCONNECTED = 201, /* the link to the trader broke before assignment */
 };

@@ -64,11 +64,43 @@ static void drain_step(struct rt_container *c, uint64_t now_ms)
 	}
 }
 
+/*
+ * Deadlines: a Tasklet still fetching or queued when its deadline passes is
+ * answered "deadline missed" now, not when a worker reaches it (a running one
+ * is stopped by its worker at the next slice).
+ */
+static void deadline_tick(struct rt_container *c)
+{
+	struct job *j, *tmp;
+	struct timespec ts;
+	uint64_t now;
+
+	if (!c->ndeadline)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	HASH_ITER(hh, c->jobs, j, tmp) {
+		int st = J_QUEUED;
+
+		if (!j->deadline_ns || now < j->deadline_ns)
+			continue;
+		if (j->link) { /* fetching */
+			rt_fetch_cancel(j);
+			rt_deliver_error(c, j, CXP_E_DEADLINE,
+					 "deadline missed: it passed while the chunks were fetched");
+		} else if (atomic_compare_exchange_strong(&j->state, &st, J_DELIVERING)) {
+			rt_deliver_early(c, j, CXP_E_DEADLINE,
+					 "deadline missed: it passed while the Tasklet was queued");
+		}
+	}
+}
+
 static void io_tick(void *arg)
 {
 	struct rt_container *c = arg;
 	uint64_t now = clock_now_ms();
 
+	deadline_tick(c);
 	rt_trader_tick(c, now);
 	rt_fetch_tick(c, now);
 	rt_links_tick(c, now);

@@ -96,7 +96,9 @@ struct job {
 	unsigned ran_on;     /* the worker that ran it */
 	uint64_t start_seq;  /* c->starts when it started (0: never ran) */
 	uint64_t inject_delay_ns; /* --inject delay before it starts */
-	_Atomic int handed_back; /* drain gave it back: its result is not sent */
+	_Atomic int handed_back; /* drain gave it back, or it was answered early (deadline):
+				  * the worker does not run it, and its result is not sent */
+	uint64_t deadline_ns;    /* Deadline(ms): CLOCK_REALTIME ns (start_ns + ms); 0 = none */
 
 	/* rt_container_run_local: the store is the caller's; done instead of a RESULT */
 	const struct vm_store *local_st;
@@ -167,6 +169,7 @@ struct rt_container {
 	char listen_bound[CXP_ADDR_MAX + 1];
 	int draining;                /* drain started (I/O thread's view) */
 	struct rt_inject inject;
+	unsigned ndeadline;          /* admitted jobs with a Deadline (the tick looks only then) */
 	uint64_t drain_deadline_ms;
 
 	pthread_mutex_t mu; /* guards registered, drained */
@@ -182,6 +185,11 @@ void rt_trader_connect(struct rt_container *c);
 void rt_trader_tick(struct rt_container *c, uint64_t now_ms);
 void rt_trader_handback(struct rt_container *c, struct job *j);
 void rt_trader_draining(struct rt_container *c);
+
+/* deliver.c (I/O thread): answer a job that is still in a worker's queue
+ * (its deadline passed) without taking it out: it leaves the container's
+ * books now, and the worker that pops it frees it. */
+void rt_deliver_early(struct rt_container *c, struct job *j, uint32_t code, const char *msg);
 
 /* inject.c (I/O thread): the faults for an admitted job; 1 = drop it. */
 int rt_inject_admit(struct rt_container *c, struct job *j);

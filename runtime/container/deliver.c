@@ -86,7 +86,8 @@ int rt_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *pa
 	return 0;
 }
 
-void rt_deliver(struct rt_container *c, struct job *j)
+/* Send j's result; j leaves the container's books; freed unless keep. */
+static void deliver(struct rt_container *c, struct job *j, int keep)
 {
 	struct cxp_result r = { 0 };
 	struct delivery *d = calloc(1, sizeof(*d));
@@ -103,11 +104,13 @@ void rt_deliver(struct rt_container *c, struct job *j)
 
 		j->local_done(j->local_arg, &lr);
 		rt_job_release(c, j);
-		rt_job_free(j);
+		if (!keep)
+			rt_job_free(j);
 		free(d);
 		return;
 	}
-	atomic_store_explicit(&j->state, J_DELIVERING, memory_order_relaxed);
+	if (!keep)
+		atomic_store_explicit(&j->state, J_DELIVERING, memory_order_relaxed);
 	r.tasklet_id = j->sig.tasklet_id;
 	snprintf(r.container, sizeof(r.container), "%s", c->cfg.name);
 	r.status = j->status;
@@ -166,7 +169,25 @@ out:
 	free(d);
 	cxp_wbuf_free(&w);
 	rt_job_release(c, j);
-	rt_job_free(j);
+	if (!keep)
+		rt_job_free(j);
+}
+
+void rt_deliver(struct rt_container *c, struct job *j)
+{
+	deliver(c, j, 0);
+}
+
+void rt_deliver_early(struct rt_container *c, struct job *j, uint32_t code, const char *msg)
+{
+	/* The caller won j from its queue (state QUEUED -> DELIVERING): the worker
+	 * that pops it will not run it, and frees it (handed_back). */
+	atomic_store(&j->handed_back, 1);
+	j->status = cxp_ecode_status(code);
+	snprintf(j->fail_msg, sizeof(j->fail_msg), "%s", msg);
+	cxp_log("tasklet %016llx answered while queued: %s", (unsigned long long)j->sig.tasklet_id,
+		msg);
+	deliver(c, j, 1);
 }
 
 void rt_deliver_error(struct rt_container *c, struct job *j, uint32_t code, const char *fmt, ...)

@@ -32,6 +32,46 @@ static void finished(void *arg)
 	rt_deliver(j->c, j);
 }
 
+/* The wall clock, in the unit of the signature's start_ns (deadlines). */
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Fuel per VM slice: between slices the worker checks the Tasklet's deadline
+ * (about a millisecond of work at the speeds measured here). */
+#define RT_SLICE_FUEL (1u << 17)
+
+/*
+ * Run j in slices of RT_SLICE_FUEL, stopping at a slice boundary once its
+ * deadline has passed (status CXP_E_DEADLINE then). Fills j->res. 0, or
+ * -ENOMEM when the VM could not be made.
+ */
+static int vm_run_sliced(struct job *j, const struct vm_limits *lim)
+{
+	struct vm *vm = vm_new(j->local_st ? j->local_st : j->st, j->sig.root, lim, NULL);
+	int stopped = 0;
+
+	if (!vm)
+		return -ENOMEM;
+	while (vm_step(vm, RT_SLICE_FUEL) == VM_STEP_YIELD) {
+		if (j->deadline_ns && wall_ns() >= j->deadline_ns) {
+			stopped = 1;
+			break;
+		}
+	}
+	if (vm_finish(vm, &j->res) < 0) {
+		vm_free(vm);
+		return -ENOMEM;
+	}
+	vm_free(vm);
+	j->status = stopped ? cxp_ecode_status(CXP_E_DEADLINE) : 0;
+	return 0;
+}
+
 /* The CostLimit of j, or -1 when it has none. */
 static int64_t cost_limit(const struct job *j)
 {
@@ -70,7 +110,6 @@ static void run_job(struct worker *w, struct job *j)
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
 	}
-	atomic_store_explicit(&j->state, J_RUNNING, memory_order_relaxed);
 	j->ran_on = w->idx;
 	j->start_seq = atomic_fetch_add_explicit(&c->starts, 1, memory_order_relaxed) + 1;
 	atomic_store_explicit(&w->running, 1, memory_order_relaxed);
@@ -81,10 +120,20 @@ static void run_job(struct worker *w, struct job *j)
 			j->cls == RT_DQ_PRIO ? "priority" : "economy", (double)j->wait_ns / 1e6,
 			j->worker != w->idx ? ", stolen" : "");
 	t0 = clock_now_ns();
-	if (vm_run(j->local_st ? j->local_st : j->st, j->sig.root, &lim, &j->res) < 0) {
+	if (j->deadline_ns && wall_ns() >= j->deadline_ns) {
+		j->status = cxp_ecode_status(CXP_E_DEADLINE);
+		snprintf(j->fail_msg, sizeof(j->fail_msg),
+			 "deadline missed: it passed %.3f ms before the Tasklet could start",
+			 (double)(wall_ns() - j->deadline_ns) / 1e6);
+	} else if (vm_run_sliced(j, &lim) < 0) {
 		j->status = cxp_ecode_status(CXP_E_INTERNAL);
 		snprintf(j->fail_msg, sizeof(j->fail_msg), "container %s: VM could not start",
 			 c->cfg.name);
+	} else if (j->status == cxp_ecode_status(CXP_E_DEADLINE)) {
+		snprintf(j->fail_msg, sizeof(j->fail_msg),
+			 "deadline missed: stopped after %llu fuel, %.3f ms in the VM (a late "
+			 "result is useless)",
+			 (unsigned long long)j->res.fuel_used, (double)(clock_now_ns() - t0) / 1e6);
 	} else {
 		j->status = (uint32_t)j->res.status;
 		if (j->status == VM_ERR_FUEL && budget)
@@ -132,7 +181,14 @@ static void *worker_main(void *arg)
 			if (!j)
 				continue;
 		}
-		run_job(w, j);
+		{
+			int queued = J_QUEUED;
+
+			/* Claim it: the I/O thread may have answered it while queued
+			 * (its deadline passed); then only free it. */
+			if (atomic_compare_exchange_strong(&j->state, &queued, J_RUNNING))
+				run_job(w, j);
+		}
 		if (cxp_loop_post(c->loop, finished, j) < 0)
 			rt_job_free(j); /* ENOMEM: the trader reports it lost when we go */
 	}

@@ -738,6 +738,49 @@ static void test_relative_speed_minimum(void)
 	CU_ASSERT_TRUE(stop_ok(&t));
 }
 
+/*
+ * Deadline(ms): a running Tasklet is stopped at the next slice once its
+ * deadline passes, and one still queued is answered at its deadline, not
+ * when the worker reaches it: either way the application hears "deadline
+ * missed" by the deadline (plus a tick), not later.
+ */
+static void test_deadline_missed_by_the_deadline(void)
+{
+	struct tp_proc t, c;
+	const char *opts[] = { "--workers", "1", "--fuel", "100000000000", NULL };
+	struct tl_client *cl;
+	struct tl_result r;
+	uint64_t blocker, late;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-dl") == 0);
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-dl", opts) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	/* Running: an endless loop with a 300 ms deadline. */
+	CU_ASSERT_EQUAL(run_one(cl, "@QOS Deadline(300);\nlet i = 0;\nwhile (true) { i = i + 1; }\n",
+				&r),
+			0);
+	CU_ASSERT_EQUAL(r.status, TL_ERR_DEADLINE);
+	CU_ASSERT_PTR_NOT_NULL(r.error && strstr(r.error, "deadline missed: stopped after"));
+	CU_ASSERT_TRUE(r.latency_ns < 1500000000ull);
+	CU_ASSERT_TRUE(r.latency_ns >= 300000000ull);
+	tl_result_free(&r);
+	/* Queued behind a 3 s run: answered at its 300 ms deadline. */
+	CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(3000), 1, &blocker), 0);
+	CU_ASSERT_EQUAL(submit_src(cl, "@QOS Deadline(300);\n42;\n", &late), 0);
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, late, &r, 10000), 0);
+	CU_ASSERT_EQUAL(r.status, TL_ERR_DEADLINE);
+	CU_ASSERT_PTR_NOT_NULL(r.error && strstr(r.error, "while the Tasklet was queued"));
+	CU_ASSERT_TRUE(r.latency_ns < 1500000000ull);
+	tl_result_free(&r);
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, blocker, &r, 20000), 0);
+	CU_ASSERT_EQUAL(r.status, TL_OK);
+	tl_result_free(&r);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&c));
+	CU_ASSERT_TRUE(stop_ok(&t));
+}
+
 /* Worker threads are pinned: affinity read back from /proc. */
 static int thread_cpus(pid_t pid, const char *comm, char *cpus, size_t cap)
 {
@@ -897,5 +940,6 @@ TL_SUITE(x_container, suite_init, suite_clean,
 	 { "--inject die-after: announced, dies, its Tasklets placed again", test_inject_die_after },
 	 { "CostLimit: refused by expected fuel, stopped at the budget, cost reported", test_cost_limit },
 	 { "SpeedMinimum(f, 'relative') against the application's own speed", test_relative_speed_minimum },
+	 { "Deadline: stopped when it passes, answered by it when still queued", test_deadline_missed_by_the_deadline },
 	 { "workers pinned to their CPUs (from /proc)", test_workers_pinned },
 	 { "make install DESTDIR= installs binary, library, header, man pages, units", test_make_install })

@@ -103,7 +103,8 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(CXP_E_LOST), "LOST");
 	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(0), "UNKNOWN");
 	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(CXP_E_UNDELIVERED), "UNDELIVERED");
-	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(8), "UNKNOWN");
+	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(CXP_E_DEADLINE), "DEADLINE");
+	CU_ASSERT_STRING_EQUAL(cxp_ecode_name(9), "UNKNOWN");
 }
 
 /* ---- Buffers ----------------------------------------------------------- */

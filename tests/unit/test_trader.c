@@ -161,6 +161,23 @@ static void test_relative_speed(void)
 	CU_ASSERT_EQUAL(trd_match_task(s, 2, &q, 1, &app, NULL, 0), -ENOENT);
 }
 
+static void test_deadline_estimate(void)
+{
+	struct trd_cand s[] = {
+		{ .id = 1, .name = "slow", .speed = 10, .workers = 1 },          /* 10k fuel/ms */
+		{ .id = 2, .name = "fast", .speed = 100, .workers = 1, .price = 9 }, /* 100k fuel/ms */
+	};
+	struct vm_qos q = int_qos(VM_QOS_DEADLINE, 50, NULL);
+	struct trd_task task = { .expected_fuel = 1000000 }; /* 100 ms slow, 10 ms fast */
+
+	CU_ASSERT_EQUAL(trd_match_task(s, 2, &q, 1, &task, NULL, 0), 1);
+	/* four ahead on the fast one: 50 ms, still in time; five: not */
+	s[1].load = 4;
+	CU_ASSERT_EQUAL(trd_match_task(s, 2, &q, 1, &task, NULL, 0), 1);
+	s[1].load = 5;
+	CU_ASSERT_EQUAL(trd_match_task(s, 2, &q, 1, &task, NULL, 0), -ENOENT);
+}
+
 static void test_no_match_explained(void)
 {
 	struct vm_qos q[] = { speed(300), prio("True"), speed(2000) };
@@ -196,4 +213,5 @@ TL_SUITE(u_trader, NULL, NULL,
 	 { "no match names the requirement that emptied the set", test_no_match_explained },
 	 { "CostLimit: price x expected fuel within the limit", test_cost_limit_against_expected_fuel },
 	 { "SpeedMinimum(f, 'relative') against the application's speed", test_relative_speed },
+	 { "Deadline: only where the expected start and run fit", test_deadline_estimate },
 	 { "Privacy needs a TLS-capable container", test_privacy_needs_tls })
