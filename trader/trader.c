@@ -56,6 +56,7 @@ struct pending {
 	unsigned cls;         /* capacity class (trd_class) */
 	uint32_t attempt;     /* placements so far (the last four bytes of sig) */
 	uint64_t code_hash;   /* its program (expected fuel) */
+	int resubmitted;      /* its application submits it again (attempt != 0 in SUBMIT) */
 	uint32_t app_speed;
 	UT_hash_handle hh; /* in t->pend, keyed by tasklet_id */
 };
@@ -168,8 +169,15 @@ static int place_or_hold_lost(struct trd_trader *t, struct pending *p, const cha
 
 	if (rc == 0)
 		return 1;
-	if ((rc == -ENOENT || rc == -EBUSY) && t->cfg.hold_ms) {
-		p->deadline_ms = clock_now_ms() + t->cfg.hold_ms;
+	if ((rc == -ENOENT || rc == -EBUSY) && (t->cfg.hold_ms || p->resubmitted)) {
+		/* --hold-ms; or submitted again by an application that lost its
+		 * trader (perhaps this one, restarted): its containers may not all
+		 * have registered again yet (they retry every second) */
+		uint32_t hold = t->cfg.hold_ms > t->cfg.resubmit_hold_ms || !p->resubmitted
+					? t->cfg.hold_ms
+					: t->cfg.resubmit_hold_ms;
+
+		p->deadline_ms = clock_now_ms() + hold;
 		cxp_log("tasklet %016llx held: %s", (unsigned long long)p->tasklet_id, why);
 		t->nheld++;
 		arm_hold(t);
@@ -292,6 +300,21 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 		return cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "bad signature: %s", err);
 	}
 	HASH_FIND(hh, t->pend, &sig->tasklet_id, sizeof(sig->tasklet_id), p);
+	if (p && !p->app) {
+		/* Its application lost its link to us and submits again: it takes
+		 * the Tasklet back where it stands (placed or held). */
+		free(sig);
+		p->app = pe;
+		p->reqid = h->reqid;
+		cxp_log("tasklet %016llx: submitted again by %s; still %s",
+			(unsigned long long)p->tasklet_id, cxp_conn_peer(pe->conn),
+			p->container ? "placed" : "held");
+		if (p->container)
+			for (size_t i = 0; i < t->ncont; i++)
+				if (t->cont[i].id == p->container)
+					send_assigned(pe, p->reqid, p->tasklet_id, &t->cont[i]);
+		return 0;
+	}
 	if (p) {
 		uint64_t tid = sig->tasklet_id;
 
@@ -318,6 +341,7 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 	memcpy(p->qos, sig->qos, sizeof(p->qos));
 	p->cls = trd_class(sig->qos, sig->nqos);
 	p->code_hash = sig->code_hash;
+	p->resubmitted = sig->attempt != 0; /* the application says so (tasklet.h) */
 	p->app_speed = sig->app_speed;
 	free(sig);
 	HASH_ADD(hh, t->pend, tasklet_id, sizeof(p->tasklet_id), p);
@@ -695,6 +719,8 @@ struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, cha
 	t->cfg = *cfg;
 	if (!t->cfg.suspect_ms)
 		t->cfg.suspect_ms = TRD_SUSPECT_MS;
+	if (!t->cfg.resubmit_hold_ms)
+		t->cfg.resubmit_hold_ms = TRD_RESUBMIT_HOLD_MS;
 	rc = cxp_loop_timer(l, TRD_TICK_MS, suspect_tick, t);
 	if (rc < 0) {
 		free(t);

@@ -72,11 +72,15 @@ int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, 
 /* A container silent this long (no HEARTBEAT; they come every second) is suspected. */
 #define TRD_SUSPECT_MS 3000
 #define TRD_TICK_MS 250
+#define TRD_RESUBMIT_HOLD_MS 3000
 
 struct trd_config {
 	char listen[CXP_ADDR_MAX + 1]; /* "HOST:PORT" */
 	uint32_t hold_ms;              /* hold an unmatched signature this long; 0 = answer at once */
 	uint32_t suspect_ms;           /* 0 = TRD_SUSPECT_MS */
+	uint32_t resubmit_hold_ms;     /* hold a Tasklet submitted again that matches no container
+					* this long (its containers may be registering again);
+					* 0 = TRD_RESUBMIT_HOLD_MS */
 };
 
 struct trd_trader;

@@ -44,6 +44,10 @@ struct task {
 	UT_hash_handle hh; /* in c->tasks, keyed by id */
 };
 
+/* How long an application keeps trying to reach its trader again, keeping
+ * what had no answer, before unassigned Tasklets end "trader disconnected". */
+#define TL_TRADER_GRACE_MS 10000
+
 struct tl_client {
 	struct cxp_loop *loop;
 	pthread_t io;
@@ -61,6 +65,10 @@ struct tl_client {
 	uint64_t first_id; /* ids [first_id, next_id) are this client's */
 	int connect_res; /* 1 = pending, 0 = connected, < 0 = failed */
 	struct tl_stats stats; /* under mu */
+	/* I/O thread: after the trader link breaks, reconnect every second and
+	 * submit again what has no answer yet, for up to TL_TRADER_GRACE_MS */
+	uint64_t lost_since_ms; /* 0 = connected */
+	int was_connected;
 
 	struct cxp_fetch *scratch; /* I/O thread */
 
@@ -191,34 +199,100 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 	}
 }
 
+static const struct cxp_handlers trader_handlers;
+static void submit_cb(void *arg);
+
 static void trader_connected(struct cxp_conn *conn, int res, void *ud)
 {
 	struct tl_client *c = ud;
+	struct task *t, *tmp, **again = NULL;
+	unsigned n = 0;
+	int back;
 
 	pthread_mutex_lock(&c->mu);
 	c->connect_res = res;
 	pthread_cond_broadcast(&c->cv);
+	back = res == 0 && c->lost_since_ms;
+	if (back) {
+		/* Back after a break (e.g. the trader restarted): submit again, with
+		 * the same ids, everything that has no answer yet. A Tasklet that
+		 * still runs somewhere may then answer twice; the first answer wins.
+		 * (Tasks are freed only on this thread, so the list stays valid.) */
+		c->lost_since_ms = 0;
+		again = calloc(HASH_COUNT(c->tasks) + 1, sizeof(*again));
+		HASH_ITER(hh, c->tasks, t, tmp)
+			if (!t->done && again)
+				again[n++] = t;
+	}
+	if (res == 0)
+		c->was_connected = 1;
 	pthread_mutex_unlock(&c->mu);
+	if (!back)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		/* attempt != 0 in a SUBMIT: "submitted again" (cxp(7)); the trader
+		 * holds it a while if its containers are not back yet */
+		again[i]->sig.attempt = 1;
+		submit_cb(again[i]);
+	}
+	free(again);
+	cxp_log("reconnected to trader %s; %u tasklet%s submitted again", c->trader, n,
+		n == 1 ? "" : "s");
 }
 
-static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
+/* Give up on the trader: what it never assigned cannot reach us any more. */
+static void trader_given_up(struct tl_client *c, const char *why)
 {
-	struct tl_client *c = ud;
 	struct task *t, *tmp;
-	char msg[160];
+	char msg[200];
 
-	c->tconn = NULL;
 	snprintf(msg, sizeof(msg), "lost the connection to trader %s before assignment (%s)",
-		 c->trader, reason ? strerror(-reason) : "closed by the trader");
+		 c->trader, why);
 	pthread_mutex_lock(&c->mu);
-	if (c->connect_res == 1)
-		c->connect_res = reason ? reason : -ECONNRESET;
 	/* Assigned Tasklets still reach us from their containers; the others cannot. */
 	HASH_ITER(hh, c->tasks, t, tmp)
 		if (!t->assigned)
 			task_complete_locked(c, t, TL_ERR_DISCONNECTED, NULL, msg);
 	pthread_cond_broadcast(&c->cv);
 	pthread_mutex_unlock(&c->mu);
+}
+
+static void reconnect_tick(void *arg)
+{
+	struct tl_client *c = arg;
+
+	if (c->tconn || !c->lost_since_ms)
+		return;
+	if (clock_now_ms() - c->lost_since_ms >= TL_TRADER_GRACE_MS) {
+		cxp_log("trader %s: not back after %d s; giving up", c->trader,
+			TL_TRADER_GRACE_MS / 1000);
+		c->lost_since_ms = 0;
+		trader_given_up(c, "not back within the grace period");
+		return;
+	}
+	c->tconn = cxp_connect(c->loop, c->trader, &trader_handlers, c);
+	if (!c->tconn)
+		cxp_loop_timer(c->loop, 1000, reconnect_tick, c);
+}
+
+static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
+{
+	struct tl_client *c = ud;
+
+	c->tconn = NULL;
+	pthread_mutex_lock(&c->mu);
+	if (c->connect_res == 1)
+		c->connect_res = reason ? reason : -ECONNRESET;
+	pthread_mutex_unlock(&c->mu);
+	if (!c->was_connected)
+		return; /* tl_client_new reports it */
+	if (!c->lost_since_ms) {
+		cxp_log("lost trader %s (%s); reconnecting for up to %d s", c->trader,
+			reason ? strerror(-reason) : "closed by the trader",
+			TL_TRADER_GRACE_MS / 1000);
+		c->lost_since_ms = clock_now_ms();
+	}
+	cxp_loop_timer(c->loop, 1000, reconnect_tick, c);
 }
 
 static const struct cxp_handlers trader_handlers = {
@@ -457,6 +531,8 @@ static void submit_cb(void *arg)
 	n = cxp_sig_encode(&w, &t->sig);
 	if (n < 0)
 		task_complete(c, t, TL_ERR_INTERNAL, NULL, "signature does not fit");
+	else if (!c->tconn && c->lost_since_ms)
+		; /* the reconnection submits it */
 	else if (!c->tconn)
 		task_complete(c, t, TL_ERR_DISCONNECTED, NULL, "not connected to a trader");
 	else if (cxp_send(c->tconn, CXP_MSG_SUBMIT, t->id, buf, (size_t)n) < 0)

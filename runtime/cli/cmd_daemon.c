@@ -64,11 +64,13 @@ int rt_cmd_trader(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "hold-ms", required_argument, NULL, 'H' },
 		{ "suspect-ms", required_argument, NULL, 'S' },
+		{ "resubmit-hold-ms", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
-		"usage: tasklet trader --listen ADDR:PORT [--hold-ms MS] [--suspect-ms MS]\n";
+		"usage: tasklet trader --listen ADDR:PORT [--hold-ms MS] [--suspect-ms MS]\n"
+		"                      [--resubmit-hold-ms MS]\n";
 	struct trd_config cfg = { .listen = "" };
 	char bound[CXP_ADDR_MAX + 1];
 	struct trd_trader *t;
@@ -76,11 +78,15 @@ int rt_cmd_trader(int argc, char **argv)
 	pthread_t th;
 	int opt, sig;
 
-	while ((opt = getopt_long(argc, argv, "l:H:S:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "l:H:S:W:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
 		case 'H': cfg.hold_ms = (uint32_t)rt_opt_num("--hold-ms", optarg, 3600000); break;
 		case 'S': cfg.suspect_ms = (uint32_t)rt_opt_num("--suspect-ms", optarg, 3600000); break;
+		case 'W':
+			cfg.resubmit_hold_ms =
+				(uint32_t)rt_opt_num("--resubmit-hold-ms", optarg, 3600000);
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}

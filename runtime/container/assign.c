@@ -63,9 +63,10 @@ void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_h
 	if (j->deadline_ns)
 		c->ndeadline++;
 	HASH_FIND(hh, c->jobs, &j->sig.tasklet_id, sizeof(j->sig.tasklet_id), dup);
-	if (dup && from_trader && dup->from_trader && j->sig.attempt > dup->sig.attempt) {
-		/* The trader placed it again (it suspected us) and chose us again:
-		 * the run we have answers the newer placement. */
+	if (dup && from_trader && dup->from_trader && j->sig.attempt >= dup->sig.attempt) {
+		/* The trader placed it again (it suspected us, or it restarted and
+		 * its application submitted it again) and chose us again: the run we
+		 * have answers the newer placement. */
 		cxp_log("tasklet %016llx: attempt %u replaces attempt %u here",
 			(unsigned long long)j->sig.tasklet_id, j->sig.attempt, dup->sig.attempt);
 		dup->sig.attempt = j->sig.attempt;

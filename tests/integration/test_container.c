@@ -781,6 +781,55 @@ static void test_deadline_missed_by_the_deadline(void)
 	CU_ASSERT_TRUE(stop_ok(&t));
 }
 
+/*
+ * A trader that dies and comes back on the same address: the container
+ * registers again, the application reconnects and submits again what had
+ * no answer (same ids); every Tasklet ends in exactly one result.
+ */
+static void test_trader_restart_nothing_lost(void)
+{
+	enum { N = 6 };
+	struct tp_proc t, t2, c;
+	const char *opts[] = { "--workers", "1", NULL };
+	char listen[128];
+	struct tl_client *cl;
+	struct tl_stats st;
+	uint64_t id[N];
+	int ok = 0;
+
+	CU_ASSERT_FATAL(start_trader(&t, "t-restart") == 0);
+	snprintf(listen, sizeof(listen), "%s", t.line);
+	CU_ASSERT_FATAL(start_container(&c, &t, "c-restart", opts) == 0);
+	cl = client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(300), i, &id[i]), 0);
+	CU_ASSERT_EQUAL(tp_wait_log(&t, "load 6)", 5000), 0);
+	tp_stop(&t, SIGKILL, 2000);
+	{
+		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, NULL };
+
+		CU_ASSERT_FATAL(tp_start(&t2, dir, "t-restart2", NULL, argv) == 0);
+		CU_ASSERT_FATAL(tp_first_line(&t2, 5000) == 0);
+	}
+	CU_ASSERT_EQUAL(tp_wait_log(&t2, "container c-restart registered", 10000), 0);
+	for (int i = 0; i < N; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
+		ok += r.status == TL_OK;
+		if (r.status != TL_OK)
+			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, N);
+	tl_client_stats(cl, &st);
+	CU_ASSERT_EQUAL(st.answered, N);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(stop_ok(&c));
+	CU_ASSERT_TRUE(stop_ok(&t2));
+}
+
 /* Worker threads are pinned: affinity read back from /proc. */
 static int thread_cpus(pid_t pid, const char *comm, char *cpus, size_t cap)
 {
@@ -941,5 +990,6 @@ TL_SUITE(x_container, suite_init, suite_clean,
 	 { "CostLimit: refused by expected fuel, stopped at the budget, cost reported", test_cost_limit },
 	 { "SpeedMinimum(f, 'relative') against the application's own speed", test_relative_speed_minimum },
 	 { "Deadline: stopped when it passes, answered by it when still queued", test_deadline_missed_by_the_deadline },
+	 { "a trader restart: applications submit again, nothing lost", test_trader_restart_nothing_lost },
 	 { "workers pinned to their CPUs (from /proc)", test_workers_pinned },
 	 { "make install DESTDIR= installs binary, library, header, man pages, units", test_make_install })
