@@ -960,7 +960,60 @@ static void test_crafted(void)
 	vm_store_free(st);
 }
 
-TL_SUITE(u_jsl_obj, NULL, NULL, {"crafted bytecode cannot misuse objects", test_crafted}, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
+/* Random byte flips in the code of a program using every new construct never crash the VM. */
+static void test_mutations(void)
+{
+	static const char src[] =
+	    "function mk(a, ...r) { let n = a; const o = {n, r, f() { return n++ } }; return o }\n"
+	    "const m = new Map([[1, 'a']]), s = new Set([1, 2]);\n"
+	    "let out = [];\n"
+	    "for (let i = 0; i < 5; i++) { const o = mk(i, 1, 2); out.push(() => o.f() + i); }\n"
+	    "try { null.x } catch (e) { out.push(e.message) } finally { out.push('f') }\n"
+	    "const {a = 1, ...rest} = {b: 2}; const [p, ...q] = [1, 2, 3];\n"
+	    "label: for (const k in {x: 1, y: 2}) { if (k == 'y') break label; out.push(k) }\n"
+	    "switch (out.length) { case 1: out.push(1); default: out.push(`t${p}`) }\n"
+	    "JSON.stringify(out.map(f => typeof f == 'function' ? f() : f)) + m.get(1) + s.size + "
+	    "(rest.b ?? 0) + q.length";
+	struct vm_limits lim = {.fuel = 100000, .heap_bytes = 1 << 22};
+	struct vm_store *st = vm_store_new(0);
+	uint64_t ids[512], root, rng = 0x12345678;
+	struct vm_result res;
+	char err[256];
+	int nid = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL_FATAL(jsl_compile(st, "m.jsl", src, strlen(src), &root, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vm_run(st, root, &lim, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_OK);
+	vm_result_free(&res);
+	for (uint64_t id = 1; id < 4096 && nid < 512; id++) {
+		const struct vm_chunk *c = vm_store_get(st, id);
+
+		if (c && c->kind == VM_CHUNK_CODE)
+			ids[nid++] = id;
+	}
+	CU_ASSERT_FATAL(nid > 0);
+	for (int it = 0; it < 1000; it++) {
+		struct vm_chunk *c;
+		unsigned sl, b;
+		uint8_t old;
+
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		c = vm_store_get_mut(st, ids[(rng >> 33) % (uint64_t)nid]);
+		sl = (unsigned)(rng >> 20) % (VM_CHUNK_SLOTS - 1);
+		if (c->s[sl].type != VM_SLOT_BYTES || !c->s[sl].len)
+			continue;
+		b = (unsigned)(rng >> 40) % c->s[sl].len;
+		old = c->s[sl].v.b[b];
+		c->s[sl].v.b[b] = (uint8_t)(rng >> 56);
+		CU_ASSERT_EQUAL(vm_run(st, root, &lim, &res), 0);
+		vm_result_free(&res);
+		c->s[sl].v.b[b] = old;
+	}
+	vm_store_free(st);
+}
+
+TL_SUITE(u_jsl_obj, NULL, NULL, {"random mutations of object code never crash the VM", test_mutations}, {"crafted bytecode cannot misuse objects", test_crafted}, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
 	 {"the same programs under the installed node", test_live_node},
 	 {"the global input and a top-level return", test_input_and_return},
 	 {"runtime errors with node's messages; try/catch", test_errors},
