@@ -835,7 +835,8 @@ static NOINLINE int spread_args(struct jsl_vm *vm, jv *nb, jv arr, uint32_t *nar
 	if (a->len > 65535 || nb + a->len + JSL_MAX_REGS > vm->stack_end)
 		return stack_overflow(vm);
 	init_regs(vm, nb + a->len);
-	memmove(nb, a->v, a->len * sizeof(jv));
+	if (a->len)
+		memmove(nb, a->v, a->len * sizeof(jv));
 	*nargs = a->len;
 	return 0;
 }
@@ -855,7 +856,8 @@ static NOINLINE int op_callv(struct jsl_vm *vm, bool method, unsigned c, jv *ra)
 	if (!buf)
 		return jsl_oom(vm, "out of memory");
 	buf[0] = ra[0];
-	memcpy(buf + 1, a->v, a->len * sizeof(jv));
+	if (a->len)
+		memcpy(buf + 1, a->v, a->len * sizeof(jv));
 	if (!jsl_root_push(vm, arr)) {
 		free(buf);
 		return jsl_oom(vm, "out of memory");
@@ -1000,6 +1002,10 @@ static int execute(struct jsl_vm *vm, jv *result)
 #define RETURN(v)                                                                                  \
 	{                                                                                          \
 		jv rv = (v);                                                                       \
+		/* a handler left by code that skipped its ENDTRY (crafted) dies with the frame */ \
+		while (jsl_unlikely(vm->nhs) &&                                                    \
+		       vm->hs[vm->nhs - 1].depth >= (uint32_t)(ci - vm->cis))                      \
+			vm->nhs--;                                                                 \
 		if (jsl_unlikely(ci - vm->cis == floor_depth)) {                                   \
 			*result = rv;                                                              \
 			if (ci != vm->cis)                                                         \
@@ -1662,7 +1668,8 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 		if (top + 1 + n > vm->stack_end)
 			return stack_overflow(vm);
 		init_regs(vm, top + 1 + n);
-		memmove(top + 1, args, n * sizeof(jv));
+		if (n)
+			memmove(top + 1, args, n * sizeof(jv));
 		top[0] = JV_UNDEF;
 		ci->nargs = (uint32_t)(top + 1 + n - ci->base);
 		rc = jsl_native_fns[jv_payload(f) - JSL_NATFN](vm, top + 1, n, top);
@@ -1692,7 +1699,8 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 	}
 	init_regs(vm, top + 1 + n + fn->nregs);
 	top[0] = f;
-	memmove(top + 1, args, n * sizeof(jv));
+	if (n)
+		memmove(top + 1, args, n * sizeof(jv));
 	for (unsigned k = n; k < fn->nparams; k++)
 		top[1 + k] = JV_UNDEF;
 	ci[1].fn = fn;

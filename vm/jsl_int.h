@@ -719,7 +719,7 @@ struct jsl_vm {
 bool jsl_root_push(struct jsl_vm *vm, jv v);
 static inline void jsl_root_pop(struct jsl_vm *vm, uint32_t n)
 {
-	vm->nx -= n;
+	vm->nx = n > vm->nx ? 0 : vm->nx - n;
 }
 /* Charge library work (n elements touched) to the run's fuel. */
 static inline void jsl_charge(struct jsl_vm *vm, uint64_t n)

@@ -957,7 +957,8 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		if (n) {
 			if (jsl_arr_resize(vm, a, old + n) < 0)
 				return -1;
-			memmove(a->v + n, a->v, old * sizeof(jv));
+			if (old)
+				memmove(a->v + n, a->v, old * sizeof(jv));
 			for (unsigned i = 0; i < n; i++)
 				a->v[i] = args[i];
 		}
@@ -974,7 +975,8 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		if (jsl_new_arr(vm, k, ret) < 0)
 			return -1;
 		a = ARR(self);
-		memcpy(ARR(*ret)->v, a->v + s, k * sizeof(jv));
+		if (k)
+			memcpy(ARR(*ret)->v, a->v + s, k * sizeof(jv));
 		ARR(*ret)->len = k;
 		jsl_charge(vm, k);
 		return 0;
@@ -995,7 +997,8 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		if (jsl_new_arr(vm, del, ret) < 0)
 			return -1;
 		a = ARR(self);
-		memcpy(ARR(*ret)->v, a->v + s, del * sizeof(jv));
+		if (del)
+			memcpy(ARR(*ret)->v, a->v + s, del * sizeof(jv));
 		ARR(*ret)->len = del;
 		if (ins > del) {
 			int rc;
@@ -1007,7 +1010,8 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 			if (rc < 0)
 				return -1;
 		}
-		memmove(a->v + s + ins, a->v + s + del, (old - s - del) * sizeof(jv));
+		if (old - s - del)
+			memmove(a->v + s + ins, a->v + s + del, (old - s - del) * sizeof(jv));
 		for (uint32_t i = 0; i < ins; i++)
 			a->v[s + i] = args[2 + i];
 		a->len = old + ins - del;

@@ -338,7 +338,7 @@ bool jsl_tab_set(struct jsl_heap *h, struct jsl_obj *o, struct jsl_tab *t, jv ke
 			return false;
 	}
 	if (t->n == t->cap) {
-		uint32_t nc = t->cap ? t->cap * 2 : 4;
+		uint32_t nc = t->cap ? t->cap * 2 : 2;
 		jv *e;
 
 		if (!jsl_heap_charge(h, o, (int64_t)(nc - t->cap) * 16))

@@ -784,6 +784,10 @@ void jsl_inspect_buf(const struct jsl_prog *p, jv v, struct jsl_buf *b)
 		put_func(p, JV_BOX(JV_T_FUNC, ((struct jsl_clos *)jv_obj(v))->fn), b, true);
 		return;
 	}
+	if (jv_is_objtype(v, JSL_OBJ_CELL)) {
+		jsl_buf_puts(b, "[internal cell]"); /* only crafted bytecode shows one */
+		return;
+	}
 	if (jv_is(v, JV_T_OBJ)) {
 		jsl_inspect_obj(p, v, b);
 		return;

@@ -231,6 +231,41 @@ static const struct obj_case cases[] = {
      "3628800 f\n"
      "arrow true\n"
      ""},
+    {"idioms",
+     "function makeStack() { const items = []; return { push(x) { items.push(x) }, pop: () => items.pop(), size: () => items.length }; }\n"
+     "const st = makeStack(); st.push(1); st.push(2); console.log(st.pop(), st.size());\n"
+     "const memo = new Map(); const fib = n => n < 2 ? n : memo.get(n) ?\? (memo.set(n, fib(n - 1) + fib(n - 2)), memo.get(n));\n"
+     "console.log(fib(90));\n"
+     "const a = [5, 2, 9, 1]; for (let i = 0; i < a.length; i++) for (let j = 0; j < a.length - 1 - i; j++) if (a[j] > a[j + 1]) [a[j], a[j + 1]] = [a[j + 1], a[j]];\n"
+     "console.log(a);\n"
+     "const totals = [{k: 'x', v: 1}, {k: 'y', v: 2}, {k: 'x', v: 3}].reduce((acc, {k, v}) => ({...acc, [k]: (acc[k] || 0) + v}), {});\n"
+     "console.log(totals);\n"
+     "const words = 'the quick brown fox jumps over the lazy dog'.split(' ');\n"
+     "console.log(words.filter((w, i, arr) => arr.indexOf(w) === i).map(w => w[0].toUpperCase() + w.slice(1)).join(' '));\n"
+     "const grouped = {}; for (const w of words) { const l = w.length; (grouped[l] = grouped[l] || []).push(w); } console.log(grouped);\n"
+     "let s = ''; for (let i = 0; i < 5; i++) s += `${i}${i < 4 ? ',' : ''}`; console.log(s, s.split(',').map(Number).reduce((x, y) => x + y));\n"
+     "const matrix = [[1, 2, 3], [4, 5, 6]]; const tr = matrix[0].map((_, c) => matrix.map(r => r[c])); console.log(tr);\n"
+     "console.log([1, 2, 3, 4].findLast(x => x % 2), Object.fromEntries(Object.entries({a: 1, b: 2}).map(([k, v]) => [k, v * 10])));\n"
+     "const counter = {}; 'hello world'.split('').forEach(c => counter[c] = (counter[c] ?\? 0) + 1); console.log(counter);\n"
+     "console.log(Number('12px'), Number(''), Number('0b101'), (255).toString(16), (0.1).toFixed(20), (1234.5678).toFixed(2), Math.round(-0.5), Math.max(NaN, 1));\n"
+     "console.log([...\"hello\"].reverse().join(''), 'abc'.localeCompare('abd'), ['b', 'a', 'c'].sort((x, y) => x.localeCompare(y)));",
+     "2 1\n"
+     "2880067194370816000\n"
+     "[ 1, 2, 5, 9 ]\n"
+     "{ x: 4, y: 2 }\n"
+     "The Quick Brown Fox Jumps Over Lazy Dog\n"
+     "{\n"
+     "  '3': [ 'the', 'fox', 'the', 'dog' ],\n"
+     "  '4': [ 'over', 'lazy' ],\n"
+     "  '5': [ 'quick', 'brown', 'jumps' ]\n"
+     "}\n"
+     "0,1,2,3,4 10\n"
+     "[ [ 1, 4 ], [ 2, 5 ], [ 3, 6 ] ]\n"
+     "3 { a: 10, b: 20 }\n"
+     "{ h: 1, e: 1, l: 3, o: 2, ' ': 1, w: 1, r: 1, d: 1 }\n"
+     "NaN 0 5 ff 0.10000000000000000555 1234.57 -0 NaN\n"
+     "olleh -1 [ 'a', 'b', 'c' ]\n"
+     ""},
     {"inspect",
      "const deep = {a: {b: {c: {d: {e: 1}}}}, arr: [[1, [2, [3, [4]]]]]};\n"
      "console.log(deep);\n"
@@ -925,7 +960,60 @@ static void test_crafted(void)
 	vm_store_free(st);
 }
 
-TL_SUITE(u_jsl_obj, NULL, NULL, {"crafted bytecode cannot misuse objects", test_crafted}, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
+/* Random byte flips in the code of a program using every new construct never crash the VM. */
+static void test_mutations(void)
+{
+	static const char src[] =
+	    "function mk(a, ...r) { let n = a; const o = {n, r, f() { return n++ } }; return o }\n"
+	    "const m = new Map([[1, 'a']]), s = new Set([1, 2]);\n"
+	    "let out = [];\n"
+	    "for (let i = 0; i < 5; i++) { const o = mk(i, 1, 2); out.push(() => o.f() + i); }\n"
+	    "try { null.x } catch (e) { out.push(e.message) } finally { out.push('f') }\n"
+	    "const {a = 1, ...rest} = {b: 2}; const [p, ...q] = [1, 2, 3];\n"
+	    "label: for (const k in {x: 1, y: 2}) { if (k == 'y') break label; out.push(k) }\n"
+	    "switch (out.length) { case 1: out.push(1); default: out.push(`t${p}`) }\n"
+	    "JSON.stringify(out.map(f => typeof f == 'function' ? f() : f)) + m.get(1) + s.size + "
+	    "(rest.b ?? 0) + q.length";
+	struct vm_limits lim = {.fuel = 100000, .heap_bytes = 1 << 22};
+	struct vm_store *st = vm_store_new(0);
+	uint64_t ids[512], root, rng = 0x12345678;
+	struct vm_result res;
+	char err[256];
+	int nid = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL_FATAL(jsl_compile(st, "m.jsl", src, strlen(src), &root, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vm_run(st, root, &lim, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_OK);
+	vm_result_free(&res);
+	for (uint64_t id = 1; id < 4096 && nid < 512; id++) {
+		const struct vm_chunk *c = vm_store_get(st, id);
+
+		if (c && c->kind == VM_CHUNK_CODE)
+			ids[nid++] = id;
+	}
+	CU_ASSERT_FATAL(nid > 0);
+	for (int it = 0; it < 1000; it++) {
+		struct vm_chunk *c;
+		unsigned sl, b;
+		uint8_t old;
+
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		c = vm_store_get_mut(st, ids[(rng >> 33) % (uint64_t)nid]);
+		sl = (unsigned)(rng >> 20) % (VM_CHUNK_SLOTS - 1);
+		if (c->s[sl].type != VM_SLOT_BYTES || !c->s[sl].len)
+			continue;
+		b = (unsigned)(rng >> 40) % c->s[sl].len;
+		old = c->s[sl].v.b[b];
+		c->s[sl].v.b[b] = (uint8_t)(rng >> 56);
+		CU_ASSERT_EQUAL(vm_run(st, root, &lim, &res), 0);
+		vm_result_free(&res);
+		c->s[sl].v.b[b] = old;
+	}
+	vm_store_free(st);
+}
+
+TL_SUITE(u_jsl_obj, NULL, NULL, {"random mutations of object code never crash the VM", test_mutations}, {"crafted bytecode cannot misuse objects", test_crafted}, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
 	 {"the same programs under the installed node", test_live_node},
 	 {"the global input and a top-level return", test_input_and_return},
 	 {"runtime errors with node's messages; try/catch", test_errors},
