@@ -69,6 +69,7 @@ struct tl_client {
 	 * submit again what has no answer yet, for up to TL_TRADER_GRACE_MS */
 	uint64_t lost_since_ms; /* 0 = connected */
 	int was_connected;
+	int stopping; /* tl_client_free: the links close, nothing to reconnect */
 
 	struct cxp_fetch *scratch; /* I/O thread */
 
@@ -284,8 +285,8 @@ static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 	if (c->connect_res == 1)
 		c->connect_res = reason ? reason : -ECONNRESET;
 	pthread_mutex_unlock(&c->mu);
-	if (!c->was_connected)
-		return; /* tl_client_new reports it */
+	if (!c->was_connected || c->stopping)
+		return; /* tl_client_new reports it / tl_client_free is closing it */
 	if (!c->lost_since_ms) {
 		cxp_log("lost trader %s (%s); reconnecting for up to %d s", c->trader,
 			reason ? strerror(-reason) : "closed by the trader",
@@ -865,7 +866,10 @@ const char *tl_client_trader(const struct tl_client *c)
 
 static void stop_cb(void *arg)
 {
-	cxp_loop_stop(arg);
+	struct tl_client *c = arg;
+
+	c->stopping = 1;
+	cxp_loop_stop(c->loop);
 }
 
 void tl_client_free(struct tl_client *c)
@@ -876,10 +880,11 @@ void tl_client_free(struct tl_client *c)
 		return;
 	if (c->loop) {
 		if (c->io_started) {
-			if (cxp_loop_post(c->loop, stop_cb, c->loop) < 0)
+			if (cxp_loop_post(c->loop, stop_cb, c) < 0)
 				cxp_loop_stop(c->loop);
 			pthread_join(c->io, NULL);
 		}
+		c->stopping = 1; /* the I/O thread is gone: no race */
 		cxp_loop_free(c->loop);
 	}
 	HASH_ITER(hh, c->tasks, t, tmp) {
