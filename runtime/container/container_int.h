@@ -136,6 +136,7 @@ struct worker {
 	_Atomic unsigned running; /* 1 while in the VM (for load and heartbeats) */
 	/* --economy-share bookkeeping (the worker's own) */
 	int64_t share_debt;
+	uint64_t last_wait_ns;  /* queue time of the job rt_sched_next returned */
 	/* starts per class, for tests and the bench (relaxed counters) */
 	_Atomic uint64_t started_cls[2];
 	_Atomic uint64_t stolen;

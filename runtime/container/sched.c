@@ -89,12 +89,18 @@ void rt_sched_place(struct rt_container *c, struct job *j)
 		wake_a_thief(c, best);
 }
 
-/* Account for a dequeue from victim's queue: the probe, the waiting time. */
-static struct job *took(struct worker *victim, struct job *j, enum rt_dq_class cls)
+/*
+ * Account for a dequeue from victim's queue: the probe, and the waiting time
+ * into *wait_ns. The job itself is not written here: the I/O thread may be
+ * answering it at this moment (its deadline passed); whoever wins its state
+ * (worker.c, container.c) writes it.
+ */
+static struct job *took(struct worker *victim, struct job *j, enum rt_dq_class cls,
+			uint64_t *wait_ns)
 {
-	j->wait_ns = clock_now_ns() - j->t_ready_ns;
+	*wait_ns = clock_now_ns() - j->t_ready_ns;
 	RT_PROBE_DEQUEUE(victim->idx, cls, rt_dq_depth(&victim->q, cls), j->sig.tasklet_id,
-			 j->wait_ns);
+			 *wait_ns);
 	return j;
 }
 
@@ -102,7 +108,7 @@ static struct job *pop_class(struct worker *w, enum rt_dq_class cls)
 {
 	struct job *j = rt_ring_pop(&w->q.q[cls]);
 
-	return j ? took(w, j, cls) : NULL;
+	return j ? took(w, j, cls, &w->last_wait_ns) : NULL;
 }
 
 /* Keep --economy-share: debt > 0 means economy is owed starts. */
@@ -140,7 +146,7 @@ static struct job *steal(struct worker *w)
 				&cls);
 		if (j) {
 			atomic_fetch_add_explicit(&w->stolen, 1, memory_order_relaxed);
-			return took(v, j, cls);
+			return took(v, j, cls, &w->last_wait_ns);
 		}
 	}
 	return NULL;
@@ -177,7 +183,7 @@ unsigned rt_sched_take_all(struct rt_container *c, struct job **out, unsigned ma
 
 		while (n < max &&
 		       (j = rt_dq_steal(&v->q, RT_DQ_STEAL_PRIO | RT_DQ_STEAL_ECON, &cls)))
-			out[n++] = took(v, j, cls);
+			out[n++] = took(v, j, cls, &j->wait_ns); /* the I/O thread's own */
 	}
 	return n;
 }

@@ -186,8 +186,10 @@ static void *worker_main(void *arg)
 
 			/* Claim it: the I/O thread may have answered it while queued
 			 * (its deadline passed); then only free it. */
-			if (atomic_compare_exchange_strong(&j->state, &queued, J_RUNNING))
+			if (atomic_compare_exchange_strong(&j->state, &queued, J_RUNNING)) {
+				j->wait_ns = w->last_wait_ns;
 				run_job(w, j);
+			}
 		}
 		if (cxp_loop_post(c->loop, finished, j) < 0)
 			rt_job_free(j); /* ENOMEM: the trader reports it lost when we go */

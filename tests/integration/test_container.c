@@ -115,8 +115,17 @@ static long iters_for_ms(int ms)
 static int stop_ok(struct tp_proc *p)
 {
 	int st = tp_stop(p, SIGTERM, 10000);
+	int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0 && tp_log_count(p, "Sanitizer") == 0;
 
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 && tp_log_count(p, "Sanitizer") == 0;
+	if (!ok) {
+		char cmd[400];
+
+		fprintf(stderr, "\n%s: status 0x%x; the end of its log:\n", p->log, st);
+		snprintf(cmd, sizeof(cmd), "tail -n 40 '%s' >&2", p->log);
+		if (system(cmd) != 0)
+			fprintf(stderr, "(cannot show it)\n");
+	}
+	return ok;
 }
 
 /*
