@@ -112,6 +112,32 @@ static long iters_for_ms(int ms)
 	return (long)(per_ms * ms) + 1;
 }
 
+/*
+ * Wait for each of id[0..n) (30 s each; a missing answer fails the test);
+ * returns how many ended OK, printing the others' errors, and counts in
+ * *on_a and *on_b those that ran on containers a and b (NULL: not counted).
+ */
+static int wait_all(struct tl_client *cl, const uint64_t *id, int n, const char *a, int *on_a,
+		    const char *b, int *on_b)
+{
+	int ok = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
+		ok += r.status == TL_OK;
+		if (a && on_a)
+			*on_a += !strcmp(r.container, a);
+		if (b && on_b)
+			*on_b += !strcmp(r.container, b);
+		if (r.status != TL_OK)
+			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
+		tl_result_free(&r);
+	}
+	return ok;
+}
+
 static int stop_ok(struct tp_proc *p)
 {
 	int st = tp_stop(p, SIGTERM, 10000);
@@ -351,17 +377,7 @@ static void test_full_container_gets_no_more(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
 	for (int i = 0; i < N; i++)
 		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(50), i, &id[i]), 0);
-	for (int i = 0; i < N; i++) {
-		struct tl_result r;
-
-		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
-		ok += r.status == TL_OK;
-		on_small += !strcmp(r.container, "c-small");
-		on_big += !strcmp(r.container, "c-big");
-		if (r.status != TL_OK)
-			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
-		tl_result_free(&r);
-	}
+	ok = wait_all(cl, id, N, "c-small", &on_small, "c-big", &on_big);
 	CU_ASSERT_EQUAL(ok, N);
 	CU_ASSERT_TRUE(on_small >= 1);
 	CU_ASSERT_TRUE(on_big >= 1);
@@ -399,17 +415,7 @@ static void test_sigterm_drains_nothing_lost(void)
 	CU_ASSERT_EQUAL(tp_wait_log(&t, "load 10)", 5000), 0);
 	CU_ASSERT_FATAL(start_container(&b, &t, "c-b", bo) == 0);
 	kill(a.pid, SIGTERM);
-	for (int i = 0; i < N; i++) {
-		struct tl_result r;
-
-		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
-		ok += r.status == TL_OK;
-		on_a += !strcmp(r.container, "c-a");
-		on_b += !strcmp(r.container, "c-b");
-		if (r.status != TL_OK)
-			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
-		tl_result_free(&r);
-	}
+	ok = wait_all(cl, id, N, "c-a", &on_a, "c-b", &on_b);
 	CU_ASSERT_EQUAL(ok, N);
 	CU_ASSERT_TRUE(on_a >= 1 && on_a <= 2); /* what was running (or starting) finished there */
 	CU_ASSERT_EQUAL(on_a + on_b, N);
@@ -535,16 +541,7 @@ static void test_killed_container_tasklets_placed_again(void)
 	CU_ASSERT_EQUAL(tp_wait_log(&a, "started (economy)", 5000), 0);
 	CU_ASSERT_FATAL(start_container(&b, &t, "c-after", bo) == 0);
 	kill(a.pid, SIGKILL);
-	for (int i = 0; i < N; i++) {
-		struct tl_result r;
-
-		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
-		ok += r.status == TL_OK;
-		on_b += !strcmp(r.container, "c-after");
-		if (r.status != TL_OK)
-			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
-		tl_result_free(&r);
-	}
+	ok = wait_all(cl, id, N, "c-after", &on_b, NULL, NULL);
 	CU_ASSERT_EQUAL(ok, N);
 	CU_ASSERT_TRUE(on_b >= N - 1); /* c-kill may have delivered the one it ran */
 	tl_client_stats(cl, &st);
@@ -573,7 +570,7 @@ static void test_hung_container_suspected(void)
 	struct tl_client *cl;
 	struct tl_stats st;
 	uint64_t id[N], t0;
-	int ok = 0;
+	int ok, on_ok = 0;
 
 	CU_ASSERT_FATAL(tp_start(&t, dir, "t-hung", NULL, targv) == 0);
 	CU_ASSERT_FATAL(tp_first_line(&t, 5000) == 0);
@@ -586,17 +583,10 @@ static void test_hung_container_suspected(void)
 	CU_ASSERT_FATAL(start_container(&b, &t, "c-ok", bo) == 0);
 	kill(a.pid, SIGSTOP);
 	t0 = clock_now_ms();
-	for (int i = 0; i < N; i++) {
-		struct tl_result r;
-
-		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
-		ok += r.status == TL_OK && !strcmp(r.container, "c-ok");
-		if (r.status != TL_OK)
-			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
-		tl_result_free(&r);
-	}
+	ok = wait_all(cl, id, N, "c-ok", &on_ok, NULL, NULL);
 	/* All answered by c-ok, after the suspicion (1.5 s) and not much later. */
 	CU_ASSERT_EQUAL(ok, N);
+	CU_ASSERT_EQUAL(on_ok, N);
 	CU_ASSERT_TRUE(clock_now_ms() - t0 < 15000);
 	CU_ASSERT_EQUAL(tp_log_count(&t, "c-hung (id 1): no heartbeat"), 1);
 	/* Back from the stop: it finishes what it had; nothing reaches the application twice. */
@@ -637,15 +627,7 @@ static void test_inject_die_after(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
 	for (int i = 0; i < N; i++)
 		CU_ASSERT_EQUAL(submit_loop(cl, 0, iters_for_ms(100), i, &id[i]), 0);
-	for (int i = 0; i < N; i++) {
-		struct tl_result r;
-
-		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
-		ok += r.status == TL_OK;
-		if (r.status != TL_OK)
-			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
-		tl_result_free(&r);
-	}
+	ok = wait_all(cl, id, N, NULL, NULL, NULL, NULL);
 	CU_ASSERT_EQUAL(ok, N);
 	st = tp_stop(&a, SIGTERM, 5000);
 	CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
@@ -806,8 +788,16 @@ static void test_trader_restart_nothing_lost(void)
 	uint64_t id[N];
 	int ok = 0;
 
-	CU_ASSERT_FATAL(start_trader(&t, "t-restart") == 0);
-	snprintf(listen, sizeof(listen), "%s", t.line);
+	/* A fixed port below the ephemeral range, as an operator's would be: a
+	 * port the kernel hands out to outgoing connections may be taken by one
+	 * of them before the trader binds it again. */
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", 20000 + (int)(getpid() % 10000));
+	{
+		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, NULL };
+
+		CU_ASSERT_FATAL(tp_start(&t, dir, "t-restart", NULL, argv) == 0);
+		CU_ASSERT_FATAL(tp_first_line(&t, 5000) == 0);
+	}
 	CU_ASSERT_FATAL(start_container(&c, &t, "c-restart", opts) == 0);
 	cl = client(&t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
@@ -822,15 +812,7 @@ static void test_trader_restart_nothing_lost(void)
 		CU_ASSERT_FATAL(tp_first_line(&t2, 5000) == 0);
 	}
 	CU_ASSERT_EQUAL(tp_wait_log(&t2, "container c-restart registered", 10000), 0);
-	for (int i = 0; i < N; i++) {
-		struct tl_result r;
-
-		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 30000), 0);
-		ok += r.status == TL_OK;
-		if (r.status != TL_OK)
-			fprintf(stderr, "\n%s: %s\n", tl_status_name(r.status), r.error);
-		tl_result_free(&r);
-	}
+	ok = wait_all(cl, id, N, NULL, NULL, NULL, NULL);
 	CU_ASSERT_EQUAL(ok, N);
 	tl_client_stats(cl, &st);
 	CU_ASSERT_EQUAL(st.answered, N);

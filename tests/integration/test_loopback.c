@@ -275,8 +275,12 @@ static void test_trader_restart(void)
 {
 	char prog[256];
 	struct tp_proc t4, t5, c4;
-	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+	char listen[64];
+	/* A fixed port below the ephemeral range: an ephemeral one may be taken by
+	 * an outgoing connection before the second trader binds it. */
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, NULL };
 
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", 30000 + (int)(getpid() % 2000));
 	write_file("after.jsl", "console.log('after restart');\n7 * 6;\n", prog, sizeof(prog));
 	CU_ASSERT_FATAL(tp_start(&t4, dir, "trader4", NULL, targv) == 0);
 	CU_ASSERT_FATAL(tp_first_line(&t4, 5000) == 0);
