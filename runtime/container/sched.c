@@ -9,12 +9,12 @@
  * chosen over a busy one, and its push wakes it.
  *
  * What a worker takes next (rt_sched_next): its own priority queue, then
- * its own economy queue (the paper's strict priority, §V-A.3), FIFO within
- * a class; with --economy-share P, economy goes first whenever economy has
- * had less than P% of the starts taken while it had work waiting. With
- * nothing of its own it steals from the other workers, priority first:
- * a priority Tasklet queued behind another worker's long run starts at once
- * on an idle one (bench/README.md measures the difference).
+ * any other worker's priority queue, then its own economy queue, then any
+ * other's (the paper's strict priority, §V-A.3, across the container), FIFO
+ * within a class; with --economy-share P, economy goes first whenever
+ * economy has had less than P% of the starts taken while it had work
+ * waiting. A priority Tasklet placed behind a worker's long run starts on
+ * the first worker that frees up (bench/README.md measures the difference).
  *
  * Queues are rt_dq rings with batch 1: every queued item can be stolen at
  * any time (also by the I/O thread when the container drains).
@@ -130,7 +130,8 @@ static void share_account(struct worker *w, enum rt_dq_class cls, int econ_waiti
 		w->share_debt = -SHARE_DEBT_MAX;
 }
 
-static struct job *steal(struct worker *w)
+/* Steal from another worker's queues of the classes in mask (RT_DQ_STEAL_*). */
+static struct job *steal(struct worker *w, unsigned mask)
 {
 	struct rt_container *c = w->c;
 
@@ -139,11 +140,10 @@ static struct job *steal(struct worker *w)
 		enum rt_dq_class cls;
 		struct job *j;
 
-		if (!rt_dq_depth(&v->q, RT_DQ_PRIO) && !rt_dq_depth(&v->q, RT_DQ_ECON))
+		if (!((mask & RT_DQ_STEAL_PRIO) && rt_dq_depth(&v->q, RT_DQ_PRIO)) &&
+		    !((mask & RT_DQ_STEAL_ECON) && rt_dq_depth(&v->q, RT_DQ_ECON)))
 			continue;
-		j = rt_dq_steal(&v->q,
-				(c->cfg.no_steal_priority ? 0 : RT_DQ_STEAL_PRIO) | RT_DQ_STEAL_ECON,
-				&cls);
+		j = rt_dq_steal(&v->q, mask, &cls);
 		if (j) {
 			atomic_fetch_add_explicit(&w->stolen, 1, memory_order_relaxed);
 			return took(v, j, cls, &w->last_wait_ns);
@@ -152,19 +152,29 @@ static struct job *steal(struct worker *w)
 	return NULL;
 }
 
+/*
+ * Priority is container-wide: a worker takes its own priority work, then
+ * any other worker's (a priority Tasklet placed on a worker busy with a long
+ * run starts on the first worker that frees up), and economy work only when
+ * no priority Tasklet waits anywhere (or when --economy-share says economy is
+ * owed a start); its own economy work before another's.
+ */
 struct job *rt_sched_next(struct worker *w)
 {
 	int econ_waiting = rt_dq_depth(&w->q, RT_DQ_ECON) != 0;
+	int steal_prio = !w->c->cfg.no_steal_priority;
 	struct job *j = NULL;
 
 	if (w->c->cfg.economy_share && w->share_debt > 0 && econ_waiting)
 		j = pop_class(w, RT_DQ_ECON);
 	if (!j)
 		j = pop_class(w, RT_DQ_PRIO);
+	if (!j && steal_prio)
+		j = steal(w, RT_DQ_STEAL_PRIO);
 	if (!j)
 		j = pop_class(w, RT_DQ_ECON);
 	if (!j)
-		j = steal(w);
+		j = steal(w, RT_DQ_STEAL_ECON);
 	if (j) {
 		share_account(w, j->cls, econ_waiting);
 		atomic_fetch_add_explicit(&w->started_cls[j->cls], 1, memory_order_relaxed);
