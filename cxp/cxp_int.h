@@ -29,6 +29,7 @@
 #include <liburing.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "cxp/cxp.h"
@@ -37,6 +38,25 @@ struct cxp_obuf {
 	uint8_t *p;
 	size_t len, cap, off; /* bytes [off, len) still to send */
 };
+
+/* Room for more bytes after o->len: the capacity doubles from first (the
+ * size of a new buffer) until it fits. 0, or -ENOMEM with o unchanged. */
+static inline int cxp_obuf_reserve(struct cxp_obuf *o, size_t more, size_t first)
+{
+	size_t ncap = o->cap ? o->cap : first;
+	uint8_t *p;
+
+	if (o->len + more <= o->cap)
+		return 0;
+	while (ncap < o->len + more)
+		ncap *= 2;
+	p = realloc(o->p, ncap);
+	if (!p)
+		return -ENOMEM;
+	o->p = p;
+	o->cap = ncap;
+	return 0;
+}
 
 struct cxp_dlist {
 	struct cxp_dlist *prev, *next;

@@ -1530,18 +1530,8 @@ int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *paylo
 	need = CXP_HDR_SIZE + len;
 	if (queued + need > OUT_MAX)
 		return -ENOBUFS;
-	if (b->len + need > b->cap) {
-		size_t ncap = b->cap ? b->cap : 64u << 10;
-		uint8_t *p;
-
-		while (ncap < b->len + need)
-			ncap *= 2;
-		p = realloc(b->p, ncap);
-		if (!p)
-			return -ENOMEM;
-		b->p = p;
-		b->cap = ncap;
-	}
+	if (cxp_obuf_reserve(b, need, 64u << 10) < 0)
+		return -ENOMEM;
 	cxp_hdr_encode(&h, b->p + b->len);
 	if (len)
 		memcpy(b->p + b->len + CXP_HDR_SIZE, payload, len);

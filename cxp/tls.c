@@ -317,18 +317,8 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 	struct tls_conn *s = c->tpd;
 	struct cxp_obuf *o = &s->out;
 
-	if (o->len + len > o->cap) {
-		size_t ncap = o->cap ? o->cap : 32u << 10;
-		uint8_t *p;
-
-		while (ncap < o->len + len)
-			ncap *= 2;
-		p = realloc(o->p, ncap);
-		if (!p)
-			return MBEDTLS_ERR_SSL_ALLOC_FAILED;
-		o->p = p;
-		o->cap = ncap;
-	}
+	if (cxp_obuf_reserve(o, len, 32u << 10) < 0)
+		return MBEDTLS_ERR_SSL_ALLOC_FAILED;
 	memcpy(o->p + o->len, buf, len);
 	o->len += len;
 	return (int)len;
