@@ -54,6 +54,7 @@
 #include <time.h>
 
 #include "bench/bench_util.h"
+#include "common/clock.h"
 #include "runtime/container/dq.h"
 
 #define CAP         1024
@@ -143,12 +144,22 @@ struct bench {
 	uint64_t *lat;              /* wake: n latencies */
 };
 
-static uint64_t now_ns(void)
+/* The owner's pop, parking on the dual queue's eventcount when it is empty
+ * (dq.h's protocol: prepare, re-check, wait). NULL after a wake-up: try again. */
+static void *dq_pop_or_park(struct rt_dq *q)
 {
-	struct timespec ts;
+	void *x = rt_dq_pop(q, NULL);
+	uint32_t key;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (x)
+		return x;
+	key = rt_park_prepare(&q->park);
+	x = rt_dq_pop(q, NULL);
+	if (x)
+		rt_park_cancel(&q->park);
+	else
+		rt_park_wait(&q->park, key, NULL);
+	return x;
 }
 
 static int pin(int cpu)
@@ -289,10 +300,10 @@ static int run_pair(struct bench *b)
 	if (!ns || !nchunk || pin(0) < 0 || (thief_on && start_thief(b, &th) < 0))
 		goto out;
 	for (uint64_t c = 0; c <= nchunk; c++) { /* chunk 0: warm-up, not counted */
-		uint64_t t0 = now_ns();
+		uint64_t t0 = clock_now_ns();
 
 		fail += pair_fns[b->impl](b, c * PAIR_CHUNK, &sum);
-		ns[c] = now_ns() - t0;
+		ns[c] = clock_now_ns() - t0;
 	}
 	/* A thief may have taken some: only a run without one must add up. */
 	n = (nchunk + 1) * PAIR_CHUNK;
@@ -343,23 +354,14 @@ static void consume(struct bench *b, uint64_t *ts)
 	uint64_t got = 0, last = 0, total = 0, next = XCORE_CHUNK, k = 1;
 	int steal_on = b->impl == I_RING_THIEF;
 
-	ts[0] = now_ns();
+	ts[0] = clock_now_ns();
 	while (total < b->n) {
 		void *x;
 
 		if (b->impl == I_MUTEX) {
 			x = mq_pop(&b->mq, 1);
 		} else if (b->impl == I_DQ_PARK) {
-			x = rt_dq_pop(&b->dq, NULL);
-			if (!x) {
-				uint32_t key = rt_park_prepare(&b->dq.park);
-
-				x = rt_dq_pop(&b->dq, NULL);
-				if (x)
-					rt_park_cancel(&b->dq.park);
-				else
-					rt_park_wait(&b->dq.park, key, NULL);
-			}
+			x = dq_pop_or_park(&b->dq);
 		} else {
 			x = pop(b);
 		}
@@ -373,7 +375,7 @@ static void consume(struct bench *b, uint64_t *ts)
 		if (steal_on)
 			total += atomic_load_explicit(&b->thief_got, memory_order_relaxed);
 		if (total >= next) {
-			ts[k++] = now_ns();
+			ts[k++] = clock_now_ns();
 			next += XCORE_CHUNK;
 		}
 	}
@@ -452,17 +454,11 @@ static void *wake_consumer(void *arg)
 		while (!x) {
 			if (b->impl == I_MUTEX) {
 				x = mq_pop(&b->mq, 1);
-			} else if (!(x = rt_dq_pop(&b->dq, NULL))) {
-				uint32_t key = rt_park_prepare(&b->dq.park);
-
-				x = rt_dq_pop(&b->dq, NULL);
-				if (x)
-					rt_park_cancel(&b->dq.park);
-				else
-					rt_park_wait(&b->dq.park, key, NULL);
+			} else {
+				x = dq_pop_or_park(&b->dq);
 			}
 		}
-		lat[i] = now_ns() - atomic_load(&b->t_push);
+		lat[i] = clock_now_ns() - atomic_load(&b->t_push);
 	}
 	return NULL;
 }
@@ -489,9 +485,9 @@ static int run_wake(struct bench *b)
 
 		while (!consumer_asleep(b) && !atomic_load(&b->stop))
 			;
-		for (t = now_ns(); now_ns() - t < WAKE_SETTLE_NS;)
+		for (t = clock_now_ns(); clock_now_ns() - t < WAKE_SETTLE_NS;)
 			;
-		atomic_store(&b->t_push, now_ns());
+		atomic_store(&b->t_push, clock_now_ns());
 		if (b->impl == I_MUTEX)
 			mq_push(&b->mq, item_of(i), 1);
 		else
