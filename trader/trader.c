@@ -525,17 +525,21 @@ static int on_draining(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 static int on_heartbeat(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
 {
 	struct trd_cand *c = container_of(pe, h);
+	struct cxp_heartbeat hb;
 	char err[160];
 
 	if (!c)
 		return -EPROTO;
-	if (cxp_heartbeat_decode(payload, h->len, &c->hb, err, sizeof(err)) < 0) {
+	if (cxp_heartbeat_decode(payload, h->len, &hb, err, sizeof(err)) < 0) {
 		cxp_log("container %s: %s", c->name, err);
 		return -EPROTO;
 	}
+	/* The load the trader places by is its own count of what it assigned
+	 * and heard no DONE for (exact, and current between heartbeats); from
+	 * the heartbeat it takes the time (suspicion) and the speed measured now. */
 	c->last_hb_ms = clock_now_ms();
-	if (c->hb.speed)
-		c->speed = c->hb.speed;
+	if (hb.speed)
+		c->speed = hb.speed;
 	if (c->suspected) {
 		c->suspected = 0;
 		cxp_log("container %s (id %llu) is heard from again: no longer suspected", c->name,

@@ -25,8 +25,7 @@ struct trd_cand {
 	uint32_t capacity[2]; /* per class, from REGISTER; 0 = not limited */
 	int draining;         /* said DRAINING: offer it nothing */
 	int suspected;        /* no HEARTBEAT for suspect_ms: offer it nothing */
-	uint64_t last_hb_ms;  /* when its last HEARTBEAT arrived (0: none yet) */
-	struct cxp_heartbeat hb;
+	uint64_t last_hb_ms;  /* when its last HEARTBEAT (or its REGISTER) arrived */
 };
 
 /* The capacity class a Tasklet with QoS q[0..nq) occupies: 0 priority, 1 economy. */

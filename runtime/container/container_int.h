@@ -137,9 +137,6 @@ struct worker {
 	/* --economy-share bookkeeping (the worker's own) */
 	int64_t share_debt;
 	uint64_t last_wait_ns;  /* queue time of the job rt_sched_next returned */
-	/* starts per class, for tests and the bench (relaxed counters) */
-	_Atomic uint64_t started_cls[2];
-	_Atomic uint64_t stolen;
 };
 
 struct rt_container {

@@ -144,10 +144,8 @@ static struct job *steal(struct worker *w, unsigned mask)
 		    !((mask & RT_DQ_STEAL_ECON) && rt_dq_depth(&v->q, RT_DQ_ECON)))
 			continue;
 		j = rt_dq_steal(&v->q, mask, &cls);
-		if (j) {
-			atomic_fetch_add_explicit(&w->stolen, 1, memory_order_relaxed);
+		if (j)
 			return took(v, j, cls, &w->last_wait_ns);
-		}
 	}
 	return NULL;
 }
@@ -175,10 +173,8 @@ struct job *rt_sched_next(struct worker *w)
 		j = pop_class(w, RT_DQ_ECON);
 	if (!j)
 		j = steal(w, RT_DQ_STEAL_ECON);
-	if (j) {
+	if (j)
 		share_account(w, j->cls, econ_waiting);
-		atomic_fetch_add_explicit(&w->started_cls[j->cls], 1, memory_order_relaxed);
-	}
 	return j;
 }
 
