@@ -103,10 +103,20 @@ static long iters_for_ms(int ms)
 
 		if (!st || jsl_compile(st, "cal.jsl", src, sizeof(src) - 1, &root, err, sizeof(err)))
 			return 100000L * ms;
-		t0 = clock_now_ns();
-		vm_run(st, root, &lim, &r);
-		per_ms = 2000000.0 / ((double)(clock_now_ns() - t0) / 1e6);
-		vm_result_free(&r);
+		/* The fastest of three runs: the first one pays for cold pages (a
+		 * sanitizer's shadow memory especially), which made the Tasklets of
+		 * these tests much shorter than they asked for. */
+		for (int k = 0; k < 3; k++) {
+			double v;
+
+			t0 = clock_now_ns();
+			vm_run(st, root, &lim, &r);
+			v = 2000000.0 / ((double)(clock_now_ns() - t0) / 1e6);
+			if (v > per_ms)
+				per_ms = v;
+			vm_result_free(&r);
+			r = (struct vm_result){ 0 };
+		}
 		vm_store_free(st);
 	}
 	return (long)(per_ms * ms) + 1;
@@ -761,6 +771,9 @@ static void test_deadline_missed_by_the_deadline(void)
 	CU_ASSERT_EQUAL(submit_src(cl, "@QOS Deadline(300);\n42;\n", &late), 0);
 	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, late, &r, 10000), 0);
 	CU_ASSERT_EQUAL(r.status, TL_ERR_DEADLINE);
+	if (r.status != TL_ERR_DEADLINE || !r.error || !strstr(r.error, "while the Tasklet was queued"))
+		fprintf(stderr, "\nqueued one: %s (%s) on %s after %.0f ms\n", tl_status_name(r.status),
+			r.error ? r.error : "", r.container, r.latency_ns / 1e6);
 	CU_ASSERT_PTR_NOT_NULL(r.error && strstr(r.error, "while the Tasklet was queued"));
 	CU_ASSERT_TRUE(r.latency_ns < 1500000000ull);
 	tl_result_free(&r);
@@ -903,8 +916,7 @@ static void test_workers_pinned(void)
 static void test_make_install(void)
 {
 	char dest[160], path[512], out[4096], err[8192];
-	char *argv[] = { "/usr/bin/make", "-s", "-C", (char *)tl_test_src(), NULL, NULL, NULL };
-	char dd[200], bd[300];
+	char dd[200], bd[300], o1[300], o2[300], o3[300];
 	const char *want[] = {
 		"usr/local/bin/tasklet",
 		"usr/local/lib/libtasklet.a",
@@ -927,11 +939,17 @@ static void test_make_install(void)
 	CU_ASSERT_FATAL(tp_tmpdir(dest, sizeof(dest)) == 0);
 	snprintf(dd, sizeof(dd), "DESTDIR=%s", dest);
 	snprintf(bd, sizeof(bd), "BUILD=%s", tl_test_build());
-	argv[4] = "install";
-	argv[5] = dd;
-	argv[6] = bd;
+	/*
+	 * Install what is built, never rebuild: run by hand outside make, the
+	 * runner's environment lacks SAN=1/TSAN=1, and a rebuild with default
+	 * flags would mix objects into a sanitizer build directory.
+	 */
+	snprintf(o1, sizeof(o1), "%s/tasklet", tl_test_build());
+	snprintf(o2, sizeof(o2), "%s/libtasklet.a", tl_test_build());
+	snprintf(o3, sizeof(o3), "%s/include/tasklet.h", tl_test_build());
 	{
-		char *a[] = { argv[0], argv[1], argv[2], argv[3], argv[4], argv[5], argv[6], NULL };
+		char *a[] = { "/usr/bin/make", "-s", "-C", (char *)tl_test_src(), "install", dd, bd,
+			      "-o", o1, "-o", o2, "-o", o3, NULL };
 		int rc = tp_run(a, NULL, out, sizeof(out), err, sizeof(err), 120000);
 
 		CU_ASSERT_EQUAL(rc, 0);
