@@ -80,6 +80,7 @@ struct trd_config {
 	uint32_t resubmit_hold_ms;     /* hold a Tasklet submitted again that matches no container
 					* this long (its containers may be registering again);
 					* 0 = TRD_RESUBMIT_HOLD_MS */
+	int verbose;                   /* log every placement decision (Reliability) */
 };
 
 struct trd_trader;

@@ -58,6 +58,8 @@ static int vm_run_sliced(struct job *j, const struct vm_limits *lim)
 	if (!vm)
 		return -ENOMEM;
 	while (vm_step(vm, RT_SLICE_FUEL) == VM_STEP_YIELD) {
+		if (atomic_load_explicit(&j->handed_back, memory_order_relaxed))
+			break; /* cancelled (another replica answered) or handed back */
 		if (j->deadline_ns && wall_ns() >= j->deadline_ns) {
 			stopped = 1;
 			break;
