@@ -87,7 +87,8 @@ static int64_t cost_limit(const struct job *j)
 static void run_job(struct worker *w, struct job *j)
 {
 	struct rt_container *c = w->c;
-	struct vm_limits lim = { .fuel = c->cfg.fuel, .seed = j->sig.seed };
+	struct vm_limits lim = { .fuel = c->cfg.fuel, .seed = j->sig.seed,
+				 .start_ms = j->sig.start_ns / 1000000 };
 	int64_t climit = cost_limit(j);
 	uint64_t t0, budget = 0;
 
