@@ -19,3 +19,6 @@ sh "$here/e2e.sh" "$BIN" "$BUILD"
 echo
 echo "== Container fed locally: workers and queues vs the VM alone; priority under an economy flood =="
 sh "$here/container.sh" "$BIN" "$BUILD"
+echo
+echo "== QoS: replicas against tail latency (Shadow), reliability under drops (QBox) =="
+sh "$here/qos.sh" "$BIN" "$BUILD"

@@ -191,6 +191,7 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 			return -EPROTO;
 		}
 		pthread_mutex_lock(&c->mu);
+		c->stats.placements++;
 		t = task_find(c, a.tasklet_id);
 		if (t) {
 			t->assigned = 1;

@@ -101,6 +101,8 @@ const char *tl_status_name(int status);
 /* What this client has seen so far. */
 struct tl_stats {
 	uint64_t submitted;  /* Tasklets submitted */
+	uint64_t placements; /* containers the trader placed them on (ASSIGNED): more than
+			      * submitted with replicas, retransmissions or re-placements */
 	uint64_t answered;   /* of those, ended with a result or an error */
 	uint64_t duplicates; /* answers that came for a Tasklet already answered: ignored
 			      * (e.g. a container that was suspected and finished after all) */
