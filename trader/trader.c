@@ -709,9 +709,18 @@ static uint32_t plan(struct trd_trader *t, struct pending *p, const struct vm_si
 			return CXP_E_DEADLINE;
 		}
 		p->due_ms = clock_now_ms() + (uint64_t)left_ms;
-		if (rel && !p->distinct_hosts &&
-		    plan_reliability(t, p, reliability_p(rel), (uint64_t)left_ms, why, whycap) < 0)
-			return CXP_E_NOMATCH;
+		if (rel) {
+			/* With FaultTolerance(k) too: at least k replicas, on distinct hosts. */
+			unsigned k = p->want;
+
+			if (plan_reliability(t, p, reliability_p(rel), (uint64_t)left_ms, why,
+					     whycap) < 0)
+				return CXP_E_NOMATCH;
+			if (p->want < k) {
+				p->max_attempts += k - p->want;
+				p->want = k;
+			}
+		}
 	} else if (rel) {
 		snprintf(why, whycap, "Reliability needs a Deadline(ms): the probability of an answer "
 			 "by when?");
@@ -948,8 +957,11 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 			if (p->retx_tau_ms && !p->rep[i].late &&
 			    now - p->rep[i].sent_ms >= p->retx_tau_ms)
 				record_failure(t, cand_index(t, p->rep[i].cid), now);
-			cxp_log("tasklet %016llx answered by %s: cancelling attempt %u",
-				(unsigned long long)tid, c->name, p->rep[i].attempt);
+			int oi = cand_index(t, p->rep[i].cid);
+
+			cxp_log("tasklet %016llx done on %s: cancelling attempt %u on %s",
+				(unsigned long long)tid, c->name, p->rep[i].attempt,
+				oi >= 0 ? t->cont[oi].name : "?");
 			cancel_placement(t, p, &p->rep[i]);
 		}
 		p->nrep = 0;
