@@ -65,10 +65,14 @@ struct rt_window {
 	float ms[TRD_WIN];
 	uint64_t at[TRD_WIN];
 	unsigned n, head;
+	unsigned ninf; /* failures among the n */
 };
 
 static void win_add(struct rt_window *w, float ms, uint64_t now)
 {
+	if (w->n == TRD_WIN && isinf(w->ms[w->head]))
+		w->ninf--;
+	w->ninf += isinf(ms) != 0;
 	w->ms[w->head] = ms;
 	w->at[w->head] = now;
 	w->head = (w->head + 1) % TRD_WIN;
@@ -129,6 +133,7 @@ struct pending {
 	uint32_t retx_tau_ms; /* its timeout */
 	unsigned retx_left;   /* sends still allowed */
 	int timed;            /* due_ms or retx_at_ms set: counted in t->ntimed */
+	int reliable;         /* Reliability: avoid containers that fail most placements */
 	uint8_t *sig;         /* the signature bytes to forward (kept to place it again) */
 	size_t siglen;
 	struct vm_qos qos[VM_QOS_MAX];
@@ -292,6 +297,36 @@ static struct trd_task task_of(struct trd_trader *t, const struct pending *p)
 }
 
 /*
+ * Reliability: the containers to avoid beyond avoid[0..n): those whose own
+ * window shows more failures than answers (of at least TRD_WIN_MIN
+ * placements): a container that drops what it is given still sends
+ * heartbeats. A malloc'd list with *nout entries, or NULL when there is
+ * nothing more to avoid (or p has no Reliability).
+ */
+static uint64_t *avoid_unreliable(const struct trd_trader *t, const struct pending *p,
+				  const uint64_t *avoid, size_t n, size_t *nout)
+{
+	uint64_t *more;
+	size_t nm = n;
+
+	if (!p->reliable)
+		return NULL;
+	more = malloc((t->ncont + n + 1) * sizeof(*more));
+	if (!more)
+		return NULL;
+	memcpy(more, avoid, n * sizeof(*more));
+	for (size_t i = 0; i < t->ncont; i++)
+		if (t->cwin[i]->n >= TRD_WIN_MIN && 2 * t->cwin[i]->ninf > t->cwin[i]->n)
+			more[nm++] = t->cont[i].id;
+	if (nm == n) {
+		free(more);
+		return NULL;
+	}
+	*nout = nm;
+	return more;
+}
+
+/*
  * Bring p up to its wanted number of placements. Returns 0 when it has at
  * least one placement afterwards, -ENOENT when nothing matches (why filled),
  * -EBUSY when every match is full, or another -errno. The first placement
@@ -312,8 +347,19 @@ static int place(struct trd_trader *t, struct pending *p, char *why, size_t whyc
 		return p->nrep ? 0 : -ENOENT;
 	for (unsigned i = 0; i < p->nrep; i++)
 		avoid[i] = p->rep[i].cid;
-	m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, need, p->distinct_hosts,
-			   avoid, p->nrep, idx, why, whycap);
+	m = -ENOENT;
+	{
+		size_t nm;
+		uint64_t *more = avoid_unreliable(t, p, avoid, p->nrep, &nm);
+
+		if (more)
+			m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, need,
+					   p->distinct_hosts, more, nm, idx, why, whycap);
+		free(more);
+	}
+	if (m < (int)need)
+		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, need,
+				   p->distinct_hosts, avoid, p->nrep, idx, why, whycap);
 	if (m < 0)
 		return p->nrep ? 0 : m;
 	if ((unsigned)m < need && p->distinct_hosts && p->attempt == 0) {
@@ -517,9 +563,21 @@ static void retransmit(struct trd_trader *t, struct pending *p, uint64_t now)
 		return;
 	for (unsigned i = 0; i < p->nrep; i++)
 		avoid[i] = p->rep[i].cid;
-	/* Another container if there is one; else the same again (it may have lost it). */
-	m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, avoid, p->nrep, idx,
-			   why, sizeof(why));
+	/* Another container if there is one (a reliable one first); else the same
+	 * again (it may have lost it). */
+	m = -ENOENT;
+	{
+		size_t nm;
+		uint64_t *more = avoid_unreliable(t, p, avoid, p->nrep, &nm);
+
+		if (more)
+			m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, more, nm,
+					   idx, why, sizeof(why));
+		free(more);
+	}
+	if (m < 1)
+		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, avoid, p->nrep,
+				   idx, why, sizeof(why));
 	if (m < 1)
 		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, NULL, 0, idx,
 				   why, sizeof(why));
@@ -713,6 +771,7 @@ static uint32_t plan(struct trd_trader *t, struct pending *p, const struct vm_si
 			/* With FaultTolerance(k) too: at least k replicas, on distinct hosts. */
 			unsigned k = p->want;
 
+			p->reliable = 1;
 			if (plan_reliability(t, p, reliability_p(rel), (uint64_t)left_ms, why,
 					     whycap) < 0)
 				return CXP_E_NOMATCH;

@@ -274,6 +274,48 @@ static void test_reliability_under_drops(void)
 }
 
 /*
+ * A container that drops everything yet sends heartbeats (a black hole),
+ * and is the cheapest: Reliability Tasklets are retransmitted away from it,
+ * and once its own window shows more failures than answers, placed
+ * elsewhere first: fewer placements than two per Tasklet, every one
+ * answered.
+ */
+static void test_reliability_avoids_black_hole(void)
+{
+	enum { N = 40 };
+	struct tp_proc t, hole, good;
+	const char *oh[] = { "--inject", "drop=1", NULL };
+	const char *og[] = { "--price", "5", NULL };
+	struct tl_client *cl;
+	struct tl_stats st;
+	int ok = 0;
+
+	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-hole", NULL) == 0);
+	CU_ASSERT_FATAL(tf_start_container(dir, &hole, &t, "c-hole", oh) == 0);
+	CU_ASSERT_FATAL(tf_start_container(dir, &good, &t, "c-good", og) == 0);
+	cl = tf_client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(
+			tf_run_one(cl, "@QOS Deadline(2000), Reliability('0.99')\n6;\n", &r), 0);
+		ok += r.status == TL_OK && !strcmp(r.container, "c-good");
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, N);
+	tl_client_stats(cl, &st);
+	CU_ASSERT_TRUE(st.placements < 2 * N - 10);
+	if (st.placements >= 2 * N - 10)
+		fprintf(stderr, "\nblack hole: %llu placements for %d Tasklets\n",
+			(unsigned long long)st.placements, N);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(tf_stop_ok(&good));
+	CU_ASSERT_TRUE(tf_stop_ok(&hole));
+	CU_ASSERT_TRUE(tf_stop_ok(&t));
+}
+
+/*
  * Earliest deadline first inside one container: behind a long Tasklet,
  * economy Tasklets with deadlines 9 s, 5 s, 7 s and one without arrive in
  * that order; they start 5 s, 7 s, 9 s, then the one without (start_seq,
@@ -430,6 +472,8 @@ TL_SUITE(x_qos, suite_init, suite_clean,
 	 { "Deadline: the trader answers 'deadline missed' at the deadline",
 	   test_deadline_answered_by_trader },
 	 { "Reliability(0.99) under 50% drops: retransmission", test_reliability_under_drops },
+	 { "Reliability: a container that drops everything is avoided",
+	   test_reliability_avoids_black_hole },
 	 { "earliest deadline first inside one container", test_edf_in_one_container },
 	 { "determinism: --seed and --time reproduce a run", test_determinism_seed_and_time },
 	 { "record and replay: digests checked", test_record_and_replay })
