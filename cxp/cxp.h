@@ -254,7 +254,8 @@ int cxp_id_decode(unsigned type, const void *p, size_t len, uint64_t *id, char *
 
 /* ---- Signatures (SUBMIT, ASSIGN) -------------------------------------------
  *
- *   u64 tasklet_id, str app_addr (<= 63), u64 root, u64 seed, u64 start_ns,
+ *   u64 tasklet_id, str app_addr (<= 63), str app_cn (<= 31), u64 root, u64 seed,
+ *   u64 start_ns,
  *   u32 nqos (<= VM_QOS_MAX), then per requirement:
  *     u8 cat (1..VM_QOS_CAT_MAX), u8 nparams (<= VM_QOS_MAX_PARAMS), then per
  *     parameter: u8 type (VM_QOS_P_INT: i64 | VM_QOS_P_STR: str <= 63 bytes)
@@ -267,12 +268,25 @@ u32 attempt (0 from the application; the trader numbers its placements 1, 2,
 struct vm_sig;
 /* The largest encoding of a valid signature: a buffer this big always fits. */
 #define CXP_SIG_MAX_ENCODED                                                              \
-	(8 + 4 + VM_SIG_ADDR_MAX + 3 * 8 + 4 +                                          \
+	(8 + 4 + VM_SIG_ADDR_MAX + 4 + VM_SIG_CN_MAX + 3 * 8 + 4 +                      \
 	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)) + 8 + 4 + 4)
 /* Append s to w; the encoded length, -EINVAL for an invalid signature, or w's error. */
 int cxp_sig_encode(struct cxp_wbuf *w, const struct vm_sig *s);
 /* Decode and validate; bytes consumed, or -EINVAL with a message in err. */
 int cxp_sig_decode(const void *buf, size_t len, struct vm_sig *s, char *err, size_t errlen);
+struct cxp_conn;
+/*
+ * Vouch for the application of signature s, which arrived on connection
+ * from (a SUBMIT at the trader, an ASSIGN at a container's direct
+ * endpoint): its app_addr keeps only the port the sender named, with the
+ * host the connection came from, so nobody can steer a container to
+ * another address; with secure, app_cn becomes the common name of the
+ * sender's certificate (the container checks it when it connects), else
+ * "". 1 when app_addr changed, 0 when not, -EINVAL (no port) or -EPERM (no
+ * certificate) with why.
+ */
+int cxp_sig_vouch(const struct cxp_conn *from, struct vm_sig *s, int secure, char *why,
+		  size_t whycap);
 
 /* ---- Addresses -------------------------------------------------------- */
 
@@ -480,6 +494,9 @@ struct cxp_cert_spec {
  * Keys are written with mode 0600.
  */
 int cxp_cert_make(const struct cxp_cert_spec *s, char *err, size_t errlen);
+/* The subject common name of the (first) certificate in the file at path. 0,
+ * or -EINVAL with what is wrong in err. */
+int cxp_cert_file_cn(const char *path, char *cn, size_t cap, char *err, size_t errlen);
 /* Whether NAME is acceptable as a certificate name (see cxp_cert_spec). */
 int cxp_cert_name_ok(const char *name);
 

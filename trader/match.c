@@ -44,7 +44,9 @@ static int satisfies(const struct trd_cand *c, const struct vm_qos *r, const str
 		return (ahead + 1) * run_ms <= (double)r->p[0].i;
 	}
 	case VM_QOS_PRIVACY:
-		return (c->flags & CXP_CAP_TLS) != 0;
+		/* a container that registered over TLS with a certificate from CA NAME */
+		return (c->flags & CXP_CAP_TLS) && r->nparams >= 2 && r->p[1].type == VM_QOS_P_STR &&
+		       !strcmp(c->ca_cn, r->p[1].s);
 	default:
 		/* FaultTolerance, Reliability: not enforced yet (man tasklet-qos(7)) */
 		return 1;

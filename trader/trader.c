@@ -793,6 +793,30 @@ static uint32_t plan(struct trd_trader *t, struct pending *p, const struct vm_si
 	return 0;
 }
 
+/*
+ * Whom a container may connect to for this Tasklet: the application that
+ * submitted it. Its host is the one this SUBMIT came from (the application
+ * names only its port), so a SUBMIT cannot steer containers to another
+ * address; in secure mode the application's certificate name goes along
+ * (sig->app_cn), which the container checks when it connects. 0, or -EINVAL
+ * with why (no port).
+ */
+static int vouch(struct trd_trader *t, struct peer *pe, struct vm_sig *sig, char *why,
+		 size_t whycap)
+{
+	char said[VM_SIG_ADDR_MAX + 1];
+	int rc;
+
+	snprintf(said, sizeof(said), "%s", sig->app_addr);
+	rc = cxp_sig_vouch(pe->conn, sig, t->cfg.tls != NULL, why, whycap);
+	if (rc > 0 && t->cfg.verbose)
+		cxp_log("tasklet %016llx: application said %s, it connects from %s: containers "
+			"will reach it at %s",
+			(unsigned long long)sig->tasklet_id, said, cxp_conn_peer(pe->conn),
+			sig->app_addr);
+	return rc < 0 ? rc : 0;
+}
+
 static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
 {
 	struct trd_trader *t = pe->t;
@@ -847,16 +871,34 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 		return cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG,
 				      "tasklet %016llx is already pending", (unsigned long long)tid);
 	}
+	if (vouch(t, pe, sig, err, sizeof(err)) < 0) {
+		uint64_t tid = sig->tasklet_id;
+
+		free(sig);
+		cxp_log("%s: rejected SUBMIT of tasklet %016llx: %s", cxp_conn_peer(pe->conn),
+			(unsigned long long)tid, err);
+		return cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "tasklet %016llx: %s",
+				      (unsigned long long)tid, err);
+	}
 	p = calloc(1, sizeof(*p));
 	if (p)
-		p->sig = malloc(h->len ? h->len : 1);
+		p->sig = malloc(CXP_SIG_MAX_ENCODED);
 	if (!p || !p->sig) {
+		if (p)
+			free(p->sig);
 		free(p);
 		free(sig);
 		return cxp_send_error(pe->conn, h->reqid, CXP_E_INTERNAL, "out of memory");
 	}
-	memcpy(p->sig, payload, h->len);
-	p->siglen = h->len;
+	{
+		/* What is forwarded is what the trader vouches for. */
+		struct cxp_wbuf w;
+		int n;
+
+		cxp_wbuf_init_fixed(&w, p->sig, CXP_SIG_MAX_ENCODED);
+		n = cxp_sig_encode(&w, sig);
+		p->siglen = n > 0 ? (size_t)n : 0;
+	}
 	p->tasklet_id = sig->tasklet_id;
 	p->reqid = h->reqid;
 	p->app = pe;
@@ -881,6 +923,42 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 	return 0;
 }
 
+/*
+ * Secure mode: a container's name is its certificate's common name (a
+ * REGISTER naming another is refused), and only one container of a name is
+ * registered at a time. Sets CXP_CAP_TLS in r->flags. 0, or -EPERM with why.
+ */
+static int secure_identity(struct trd_trader *t, struct peer *pe, struct cxp_register *r,
+			   char *why, size_t whycap)
+{
+	char cn[CXP_NAME_MAX + 1], ca[CXP_NAME_MAX + 1];
+	int rc = cxp_conn_peer_cert(pe->conn, cn, sizeof(cn), ca, sizeof(ca));
+
+	if (rc < 0) {
+		snprintf(why, whycap, "secure mode: a container must present a certificate (%s)",
+			 strerror(-rc));
+		return -EPERM;
+	}
+	if (r->name[0] && strcmp(r->name, cn)) {
+		snprintf(why, whycap,
+			 "secure mode: container name '%s' is not its certificate's common name "
+			 "'%s'",
+			 r->name, cn);
+		return -EPERM;
+	}
+	for (size_t i = 0; i < t->ncont; i++)
+		if (!strcmp(t->cont[i].name, cn)) {
+			snprintf(why, whycap,
+				 "secure mode: a container named '%s' is registered already (from "
+				 "%s)",
+				 cn, cxp_conn_peer(t->cpeer[i]->conn));
+			return -EPERM;
+		}
+	snprintf(r->name, sizeof(r->name), "%s", cn);
+	r->flags |= CXP_CAP_TLS;
+	return 0;
+}
+
 static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
 {
 	struct trd_trader *t = pe->t;
@@ -898,6 +976,13 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 		cxp_log("%s: rejected REGISTER: %s", cxp_conn_peer(pe->conn), err);
 		cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "bad REGISTER: %s", err);
 		cxp_close(pe->conn, -EPROTO); /* after the error is sent */
+		return 0;
+	}
+	r.flags &= ~CXP_CAP_TLS; /* what the connection proves, not what the peer says */
+	if (t->cfg.tls && secure_identity(t, pe, &r, err, sizeof(err)) < 0) {
+		cxp_log("%s: rejected REGISTER: %s", cxp_conn_peer(pe->conn), err);
+		cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "%s", err);
+		cxp_close(pe->conn, -EPROTO);
 		return 0;
 	}
 	if (t->ncont == t->capcont) {
@@ -934,6 +1019,8 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	c->capacity[0] = r.capacity[0];
 	c->capacity[1] = r.capacity[1];
 	snprintf(c->host, sizeof(c->host), "%s", r.host[0] ? r.host : c->name);
+	if (r.flags & CXP_CAP_TLS)
+		cxp_conn_peer_cert(pe->conn, NULL, 0, c->ca_cn, sizeof(c->ca_cn));
 	c->last_hb_ms = clock_now_ms(); /* registration counts as the first heartbeat */
 	t->cpeer[t->ncont] = pe;
 	pe->kind = PEER_CONTAINER;
@@ -1315,7 +1402,8 @@ struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, cha
 		errno = -rc;
 		return NULL;
 	}
-	rc = cxp_listen(l, cfg->listen, &trader_handlers, t, bound, boundcap);
+	rc = cfg->tls ? cxp_listen_tls(l, cfg->listen, cfg->tls, &trader_handlers, t, bound, boundcap)
+		      : cxp_listen(l, cfg->listen, &trader_handlers, t, bound, boundcap);
 	if (rc < 0) {
 		cxp_log("cannot listen on %s: %s", cfg->listen, strerror(-rc));
 		free(t);

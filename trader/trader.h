@@ -27,6 +27,8 @@ struct trd_cand {
 	int suspected;        /* no HEARTBEAT for suspect_ms: offer it nothing */
 	uint64_t last_hb_ms;  /* when its last HEARTBEAT (or its REGISTER) arrived */
 	char host[CXP_NAME_MAX + 1]; /* host identity (REGISTER): replicas go to distinct hosts */
+	char ca_cn[CXP_NAME_MAX + 1]; /* secure mode: the CA its certificate chains to
+				       * (Privacy('TLS', NAME) matches NAME); "" in open mode */
 };
 
 /* The capacity class a Tasklet with QoS q[0..nq) occupies: 0 priority, 1 economy. */
@@ -104,6 +106,8 @@ struct trd_config {
 					* this long (its containers may be registering again);
 					* 0 = TRD_RESUBMIT_HOLD_MS */
 	int verbose;                   /* log every placement decision (Reliability) */
+	struct cxp_tls *tls;           /* secure mode (mutual TLS, names bound to certificates);
+					* NULL: open mode. The caller frees it after trd_free. */
 };
 
 struct trd_trader;

@@ -190,10 +190,15 @@ void vm_free(struct vm *vm);
  * and the QoS to match it.
  */
 #define VM_SIG_ADDR_MAX 63
+#define VM_SIG_CN_MAX 31
 
 struct vm_sig {
 	uint64_t tasklet_id;
-	char app_addr[VM_SIG_ADDR_MAX + 1]; /* "HOST:PORT" of the application's CXP endpoint */
+	char app_addr[VM_SIG_ADDR_MAX + 1]; /* "HOST:PORT" of the application's CXP endpoint
+					     * (the trader vouches for the host: the one the
+					     * SUBMIT came from) */
+	char app_cn[VM_SIG_CN_MAX + 1];     /* secure mode: the common name of the application's
+					     * certificate, set by the trader ("" in open mode) */
 	uint64_t root;                      /* root chunk id */
 	uint64_t seed;
 	uint64_t start_ns; /* wall-clock start the Tasklet sees (deterministic time) */

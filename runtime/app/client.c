@@ -82,11 +82,14 @@ struct tl_client {
 	struct tl_stats stats; /* under mu */
 	/* I/O thread: after the trader link breaks, reconnect every second and
 	 * submit again what has no answer yet, for up to TL_TRADER_GRACE_MS */
-	uint64_t lost_since_ms; /* 0 = connected */
+	uint64_t lost_since_ms; /* 0 = connected (and heard from again) */
 	int was_connected;
+	int heard;   /* a frame came from the trader on some connection: it speaks our CXP */
+	int back_pending; /* reconnected, resubmitted, waiting for a first frame back */
 	int stopping; /* tl_client_free: the links close, nothing to reconnect */
 
 	struct cxp_fetch *scratch; /* I/O thread */
+	struct cxp_tls *tls;       /* secure mode; NULL: open */
 	struct answer *answers;    /* I/O thread: first answers, by id */
 	struct answer *ans_ring[TL_ANSWERS_KEPT]; /* the same, oldest first (eviction) */
 	unsigned ans_head;
@@ -184,6 +187,11 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 	struct task *t;
 	char err[200];
 
+	c->heard = 1;
+	if (c->back_pending) {
+		c->back_pending = 0;
+		c->lost_since_ms = 0;
+	}
 	switch (h->type) {
 	case CXP_MSG_ASSIGNED:
 		if (cxp_assigned_decode(payload, h->len, &a, err, sizeof(err)) < 0) {
@@ -239,7 +247,6 @@ static void trader_connected(struct cxp_conn *conn, int res, void *ud)
 		 * the same ids, everything that has no answer yet. A Tasklet that
 		 * still runs somewhere may then answer twice; the first answer wins.
 		 * (Tasks are freed only on this thread, so the list stays valid.) */
-		c->lost_since_ms = 0;
 		again = calloc(HASH_COUNT(c->tasks) + 1, sizeof(*again));
 		HASH_ITER(hh, c->tasks, t, tmp)
 			if (!t->done && again)
@@ -250,6 +257,13 @@ static void trader_connected(struct cxp_conn *conn, int res, void *ud)
 	pthread_mutex_unlock(&c->mu);
 	if (!back)
 		return;
+	/* The break is over when the trader answers on this connection (a
+	 * trader that accepts and closes at once, e.g. one in secure mode, does
+	 * not end it: the grace period runs on). */
+	if (n)
+		c->back_pending = 1;
+	else
+		c->lost_since_ms = 0;
 	for (unsigned i = 0; i < n; i++) {
 		/* attempt != 0 in a SUBMIT: "submitted again" (cxp(7)); the trader
 		 * holds it a while if its containers are not back yet */
@@ -278,6 +292,12 @@ static void trader_given_up(struct tl_client *c, const char *why)
 	pthread_mutex_unlock(&c->mu);
 }
 
+static struct cxp_conn *trader_connect(struct tl_client *c)
+{
+	return c->tls ? cxp_connect_tls(c->loop, c->trader, c->tls, NULL, &trader_handlers, c)
+		      : cxp_connect(c->loop, c->trader, &trader_handlers, c);
+}
+
 static void reconnect_tick(void *arg)
 {
 	struct tl_client *c = arg;
@@ -291,7 +311,7 @@ static void reconnect_tick(void *arg)
 		trader_given_up(c, "not back within the grace period");
 		return;
 	}
-	c->tconn = cxp_connect(c->loop, c->trader, &trader_handlers, c);
+	c->tconn = trader_connect(c);
 	if (!c->tconn)
 		cxp_loop_timer(c->loop, 1000, reconnect_tick, c);
 }
@@ -307,6 +327,19 @@ static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 	pthread_mutex_unlock(&c->mu);
 	if (!c->was_connected || c->stopping)
 		return; /* tl_client_new reports it / tl_client_free is closing it */
+	c->back_pending = 0;
+	if (!c->heard) {
+		/* It never said a word and hung up: not a break to wait out. */
+		char why[200];
+
+		snprintf(why, sizeof(why),
+			 "the trader closed the connection before answering anything (%s); does "
+			 "it run in %s mode?",
+			 reason ? strerror(-reason) : "closed", c->tls ? "open" : "secure (--cert)");
+		cxp_log("trader %s: %s", c->trader, why);
+		trader_given_up(c, why);
+		return;
+	}
 	if (!c->lost_since_ms) {
 		cxp_log("lost trader %s (%s); reconnecting for up to %d s", c->trader,
 			reason ? strerror(-reason) : "closed by the trader",
@@ -340,6 +373,46 @@ static int put_chunk(const struct vm_chunk *ch, void *arg)
 	return 0;
 }
 
+/* Privacy('TLS', NAME): NAME, or NULL when t asks for no Privacy. */
+static const char *privacy_ca(const struct vm_sig *s)
+{
+	for (uint32_t i = 0; i < s->nqos; i++)
+		if (s->qos[i].cat == VM_QOS_PRIVACY && s->qos[i].nparams >= 2 &&
+		    s->qos[i].p[1].type == VM_QOS_P_STR)
+			return s->qos[i].p[1].s;
+	return NULL;
+}
+
+/*
+ * May the peer on conn have t's chunks? A Privacy('TLS', NAME) Tasklet's
+ * chunks go only over TLS, to a container whose certificate chains to the
+ * CA named NAME. 1 yes; 0 no (answered with an ERROR and logged).
+ */
+static int may_serve(struct cxp_conn *conn, uint64_t reqid, const struct task *t)
+{
+	const char *ca = privacy_ca(&t->sig);
+	char cn[CXP_NAME_MAX + 1] = "", peer_ca[CXP_NAME_MAX + 1] = "", why[200];
+	int rc;
+
+	if (!ca)
+		return 1;
+	rc = cxp_conn_peer_cert(conn, cn, sizeof(cn), peer_ca, sizeof(peer_ca));
+	if (rc == 0 && !strcmp(peer_ca, ca))
+		return 1;
+	if (rc == -ENOTSUP)
+		snprintf(why, sizeof(why), "its chunks go over TLS only, and this link is plain TCP");
+	else if (rc < 0)
+		snprintf(why, sizeof(why), "the peer presented no certificate");
+	else
+		snprintf(why, sizeof(why), "the peer's certificate (%s) is from CA '%s', not '%s'", cn,
+			 peer_ca, ca);
+	cxp_log("%s: refused the chunks of tasklet %016llx (Privacy('TLS', '%s')): %s",
+		cxp_conn_peer(conn), (unsigned long long)t->id, ca, why);
+	cxp_send_error(conn, reqid, CXP_E_NOTFOUND, "tasklet %016llx asks for Privacy('TLS', '%s'): %s",
+		       (unsigned long long)t->id, ca, why);
+	return 0;
+}
+
 /*
  * FETCH: answer with the chunks asked for. A request for the root alone is
  * answered with the whole graph when it fits one frame (one round trip for
@@ -368,6 +441,8 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 			       (unsigned long long)f->tasklet_id);
 		return 0;
 	}
+	if (!may_serve(conn, h->reqid, t))
+		return 0;
 	cxp_wbuf_init(&w);
 	cxp_chunks_encode_header(&w, t->id, 0);
 	npos = w.len - 4; /* n, patched below */
@@ -880,6 +955,23 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	pthread_cond_init(&c->cv, NULL);
 	c->connect_res = 1;
 	c->local_fallback = o->local_fallback;
+	if (o->cert_file || o->key_file || o->nca) {
+		struct cxp_tls_config tc = { .cert_file = o->cert_file, .key_file = o->key_file,
+					     .require_peer_cert = 1 };
+
+		if (!o->cert_file || !o->key_file || !o->nca || o->nca > CXP_TLS_CA_MAX) {
+			snprintf(err, errlen,
+				 "secure mode needs a certificate, its key and 1 to %d trusted CAs",
+				 CXP_TLS_CA_MAX);
+			goto fail;
+		}
+		for (unsigned i = 0; i < o->nca; i++)
+			tc.ca_files[i] = o->ca_files[i];
+		tc.nca = o->nca;
+		c->tls = cxp_tls_new(&tc, err, errlen);
+		if (!c->tls)
+			goto fail;
+	}
 	if (o->record_dir && !(c->record_dir = strdup(o->record_dir))) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -927,13 +1019,14 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 		cxp_loop_set_limits(c->loop, &lim);
 	}
 	listen = o->listen ? o->listen : is_loopback(c->trader) ? "127.0.0.1:0" : "0.0.0.0:0";
-	rc = cxp_listen(c->loop, listen, &app_handlers, c, bound, sizeof(bound));
+	rc = c->tls ? cxp_listen_tls(c->loop, listen, c->tls, &app_handlers, c, bound, sizeof(bound))
+		    : cxp_listen(c->loop, listen, &app_handlers, c, bound, sizeof(bound));
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot listen on %s: %s", listen, strerror(-rc));
 		goto fail;
 	}
 	advertised_addr(bound, c->trader, c->app_addr, sizeof(c->app_addr));
-	c->tconn = cxp_connect(c->loop, c->trader, &trader_handlers, c);
+	c->tconn = trader_connect(c);
 	if (!c->tconn) {
 		snprintf(err, errlen, "cannot connect to trader %s: %s", c->trader,
 			 strerror(errno));
@@ -1016,6 +1109,7 @@ void tl_client_free(struct tl_client *c)
 		}
 	}
 	free(c->record_dir);
+	cxp_tls_free(c->tls); /* after the loop: every connection is gone */
 	free(c->scratch);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);

@@ -33,6 +33,12 @@ struct tl_options {
 			      * (tl_result.container is then "local") */
 	const char *record_dir; /* keep what replays each answered Tasklet here
 				 * (DIR/<id>.tlr; `tasklet replay DIR`); NULL = none */
+	/* Secure mode (man tasklet-security(7)): this application's certificate
+	 * and key, and the CAs it trusts (at most 8). With them every link is
+	 * mutual TLS: to the trader, and containers fetching from us. NULL: open. */
+	const char *cert_file, *key_file;
+	const char *const *ca_files;
+	unsigned nca;
 };
 
 enum tl_status {

@@ -66,12 +66,15 @@ int rt_cmd_trader(int argc, char **argv)
 		{ "suspect-ms", required_argument, NULL, 'S' },
 		{ "resubmit-hold-ms", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
+		RT_TLS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
 		"usage: tasklet trader --listen ADDR:PORT [--hold-ms MS] [--suspect-ms MS]\n"
-		"                      [--resubmit-hold-ms MS] [--verbose]\n";
+		"                      [--resubmit-hold-ms MS] [--verbose]\n"
+		"                      [--cert FILE --key FILE --ca FILE...]\n";
+	struct rt_tls_opts tlo = { 0 };
 	struct trd_config cfg = { .listen = "" };
 	char bound[CXP_ADDR_MAX + 1];
 	struct trd_trader *t;
@@ -89,6 +92,9 @@ int rt_cmd_trader(int argc, char **argv)
 				(uint32_t)rt_opt_num("--resubmit-hold-ms", optarg, 3600000);
 			break;
 		case 'v': cfg.verbose = 1; break;
+		case RT_OPT_CERT:
+		case RT_OPT_KEY:
+		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}
@@ -97,7 +103,9 @@ int rt_cmd_trader(int argc, char **argv)
 		fputs(usage, stderr);
 		return RT_EXIT_USAGE;
 	}
+	cfg.tls = rt_tls_load(&tlo);
 	cxp_log_role("trader");
+	rt_tls_log_mode(&tlo, "trader");
 	rt_signals_block();
 	l = cxp_loop_new();
 	if (!l) {
@@ -124,6 +132,7 @@ int rt_cmd_trader(int argc, char **argv)
 	pthread_join(th, NULL);
 	cxp_loop_free(l);
 	trd_free(t);
+	cxp_tls_free(cfg.tls);
 	return loop_rc < 0 ? 1 : 0;
 }
 
@@ -146,6 +155,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "fetch-timeout", required_argument, NULL, 'F' },
 		{ "inject", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
+		RT_TLS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -155,7 +165,8 @@ int rt_cmd_container(int argc, char **argv)
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
 		"                         [--fetch-timeout MS] [--inject SPEC]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
-		"                         [--verbose]\n";
+		"                         [--verbose] [--cert FILE --key FILE --ca FILE...]\n";
+	struct rt_tls_opts tlo = { 0 };
 	struct rt_container_config cfg = { 0 };
 	struct rt_container *c;
 	int opt, sig, cpus[RT_MAX_WORKERS];
@@ -200,6 +211,9 @@ int rt_cmd_container(int argc, char **argv)
 			break;
 		}
 		case 'v': cfg.verbose = 1; break;
+		case RT_OPT_CERT:
+		case RT_OPT_KEY:
+		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}
@@ -208,6 +222,24 @@ int rt_cmd_container(int argc, char **argv)
 		fputs(usage, stderr);
 		return RT_EXIT_USAGE;
 	}
+	cfg.tls = rt_tls_load(&tlo);
+	if (cfg.tls) {
+		/* The name is the certificate's common name (the trader checks it). */
+		char cn[CXP_NAME_MAX + 1], err[256];
+
+		if (cxp_cert_file_cn(tlo.cert, cn, sizeof(cn), err, sizeof(err)) < 0) {
+			fprintf(stderr, "tasklet: %s\n", err);
+			return RT_EXIT_USAGE;
+		}
+		if (cfg.name[0] && strcmp(cfg.name, cn)) {
+			fprintf(stderr, "tasklet: --name %s: in secure mode a container's name is its "
+					"certificate's common name, %s\n", cfg.name, cn);
+			return RT_EXIT_USAGE;
+		}
+		snprintf(cfg.name, sizeof(cfg.name), "%s", cn);
+	}
+	cxp_log_role(cfg.name[0] ? cfg.name : "container");
+	rt_tls_log_mode(&tlo, "container");
 	rt_signals_block();
 	c = rt_container_start(&cfg);
 	if (!c)
@@ -228,6 +260,7 @@ int rt_cmd_container(int argc, char **argv)
 		}
 	}
 	rt_container_stop(c);
+	cxp_tls_free(cfg.tls);
 	cxp_log("stopped");
 	return 0;
 }

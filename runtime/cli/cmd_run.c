@@ -16,7 +16,8 @@ static void run_usage(FILE *f)
 	fprintf(f,
 		"usage: tasklet run [--trader ADDR:PORT] [--listen ADDR:PORT] [--containers N]\n"
 		"                   [--workers N] [--repeat N] [--timeout SEC] [--seed N]\n"
-		"                   [--local-fallback] [--record DIR] [-v] [-q] FILE.jsl...\n"
+		"                   [--local-fallback] [--record DIR] [-v] [-q]\n"
+		"                   [--cert FILE --key FILE --ca FILE...] FILE.jsl...\n"
 		"Compile each FILE, submit it to the trader, print its output and result.\n"
 		"Without --trader, an embedded trader and N (default 2) containers start on\n"
 		"loopback inside this process. With --local-fallback, a Tasklet no container\n"
@@ -68,12 +69,14 @@ int rt_cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "local-fallback", no_argument, NULL, 'L' },
 		{ "record", required_argument, NULL, 'R' },
+		RT_TLS_LONGOPTS,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct tl_options o = { 0 };
+	struct rt_tls_opts tlo = { 0 };
 	struct rt_embedded_config ec = { 0 };
 	struct rt_embedded *emb = NULL;
 	unsigned long long repeat = 1, timeout_s = 60;
@@ -93,15 +96,34 @@ int rt_cmd_run(int argc, char **argv)
 		case 's': o.seed = rt_opt_num("--seed", optarg, ~0ull); break;
 		case 'L': o.local_fallback = 1; break;
 		case 'R': o.record_dir = optarg; break;
+		case RT_OPT_CERT:
+		case RT_OPT_KEY:
+		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
 		case 'v': verbose = ec.verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return RT_EXIT_USAGE;
 		}
 	}
+	if (tlo.cert || tlo.key || tlo.nca) {
+		if (!tlo.cert || !tlo.key || !tlo.nca) {
+			fprintf(stderr, "tasklet: secure mode needs --cert, --key and at least one "
+					"--ca (tasklet-security(7))\n");
+			return RT_EXIT_USAGE;
+		}
+		o.cert_file = tlo.cert;
+		o.key_file = tlo.key;
+		o.ca_files = tlo.ca;
+		o.nca = tlo.nca;
+	}
 	nfiles = argc - optind;
 	if (nfiles < 1 || repeat < 1) {
 		run_usage(stderr);
+		return RT_EXIT_USAGE;
+	}
+	if (o.cert_file && !o.trader) {
+		fprintf(stderr, "tasklet: secure mode (--cert) needs --trader: the embedded "
+				"default runs in open mode\n");
 		return RT_EXIT_USAGE;
 	}
 	/* The embedded daemons talk only with -v; a remote trader's errors still show. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cxp/cxp.h"
 #include "runtime/cli/cmd.h"
 
 #define TASKLET_VERSION "0.1.0"
@@ -84,6 +85,58 @@ unsigned long long rt_opt_num(const char *opt, const char *val, unsigned long lo
 		exit(RT_EXIT_USAGE);
 	}
 	return v;
+}
+
+void rt_tls_opt(struct rt_tls_opts *t, int opt, const char *arg)
+{
+	if (opt == RT_OPT_CERT) {
+		t->cert = arg;
+	} else if (opt == RT_OPT_KEY) {
+		t->key = arg;
+	} else if (t->nca == 8) {
+		fprintf(stderr, "tasklet: --ca: at most 8 trusted CAs\n");
+		exit(RT_EXIT_USAGE);
+	} else {
+		t->ca[t->nca++] = arg;
+	}
+}
+
+struct cxp_tls *rt_tls_load(const struct rt_tls_opts *t)
+{
+	struct cxp_tls_config c = { .cert_file = t->cert, .key_file = t->key, .nca = t->nca,
+				    .require_peer_cert = 1 };
+	struct cxp_tls *tls;
+	char err[512];
+
+	if (!t->cert && !t->key && !t->nca)
+		return NULL;
+	if (!t->cert || !t->key || !t->nca) {
+		fprintf(stderr, "tasklet: secure mode needs --cert, --key and at least one --ca "
+				"(tasklet-security(7))\n");
+		exit(RT_EXIT_USAGE);
+	}
+	for (unsigned i = 0; i < t->nca; i++)
+		c.ca_files[i] = t->ca[i];
+	tls = cxp_tls_new(&c, err, sizeof(err));
+	if (!tls) {
+		fprintf(stderr, "tasklet: %s\n", err);
+		exit(RT_EXIT_USAGE);
+	}
+	return tls;
+}
+
+void rt_tls_log_mode(const struct rt_tls_opts *t, const char *who)
+{
+	if (t->cert)
+		cxp_log("secure mode: mutual TLS on every link, %s identity %s, trusting %u CA%s "
+			"(%s%s)",
+			who, t->cert, t->nca, t->nca == 1 ? "" : "s", t->ca[0],
+			t->nca > 1 ? ", ..." : "");
+	else
+		cxp_log("OPEN MODE: no certificates: anyone who can reach this %s can talk to it, "
+			"and the network can read and alter its traffic; for loopback or a "
+			"trusted network only (tasklet-security(7))",
+			who);
 }
 
 int main(int argc, char **argv)

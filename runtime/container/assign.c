@@ -51,6 +51,18 @@ void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_h
 		free(j);
 		return;
 	}
+	if (!from_trader) {
+		/* The direct endpoint: only the sender itself can be fetched from
+		 * (and, in secure mode, only under its certificate's name). */
+		rc = cxp_sig_vouch(from, &j->sig, c->cfg.tls != NULL, err, sizeof(err));
+		if (rc < 0) {
+			cxp_log("%s: rejected ASSIGN: %s", cxp_conn_peer(from), err);
+			cxp_send_error(from, h->reqid, CXP_E_BADMSG, "container %s: %s", c->cfg.name,
+				       err);
+			free(j);
+			return;
+		}
+	}
 	j->c = c;
 	j->from_trader = from_trader;
 	j->cls = (!c->cfg.no_priority && vm_qos_is_priority(j->sig.qos, j->sig.nqos)) ? RT_DQ_PRIO

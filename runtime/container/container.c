@@ -233,8 +233,10 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 		goto err_free;
 	}
 	if (cfg->listen[0]) {
-		rc = cxp_listen(c->loop, cfg->listen, &rt_direct_handlers, c, c->listen_bound,
-				sizeof(c->listen_bound));
+		rc = cfg->tls ? cxp_listen_tls(c->loop, cfg->listen, cfg->tls, &rt_direct_handlers, c,
+					       c->listen_bound, sizeof(c->listen_bound))
+			      : cxp_listen(c->loop, cfg->listen, &rt_direct_handlers, c,
+					   c->listen_bound, sizeof(c->listen_bound));
 		if (rc < 0) {
 			cxp_log("cannot listen on %s: %s", cfg->listen, strerror(-rc));
 			goto err_loop;

@@ -221,8 +221,10 @@ void rt_fetch_tick(struct rt_container *c, uint64_t now_ms);
 void rt_fetch_cancel(struct job *j);
 void rt_links_tick(struct rt_container *c, uint64_t now_ms);
 void rt_links_close(struct rt_container *c);
-/* The open link to addr, connecting one if there is none (NULL + errno). */
-struct app_link *rt_link_get(struct rt_container *c, const char *addr);
+/* The open link to the application of sig (its app_addr), connecting one if
+ * there is none (NULL + errno); in secure mode over TLS, to a peer whose
+ * certificate carries sig->app_cn (EPERM when the signature names none). */
+struct app_link *rt_link_get(struct rt_container *c, const struct vm_sig *sig);
 void rt_link_idle_check(struct app_link *k);
 
 /* sched.c */

@@ -148,7 +148,7 @@ static void deliver(struct rt_container *c, struct job *j, int keep)
 	d->from_trader = j->from_trader;
 	d->sent_ms = clock_now_ms();
 	snprintf(d->why, sizeof(d->why), "%s", r.error);
-	k = rt_link_get(c, j->sig.app_addr);
+	k = rt_link_get(c, &j->sig);
 	if (!k) {
 		rc = -errno;
 		goto out;

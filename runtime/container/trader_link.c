@@ -107,7 +107,9 @@ void rt_trader_connect(struct rt_container *c)
 	struct cxp_register r = { 0 };
 	struct cxp_wbuf w;
 
-	c->tconn = cxp_connect(c->loop, c->cfg.trader, &trader_handlers, c);
+	c->tconn = c->cfg.tls ? cxp_connect_tls(c->loop, c->cfg.trader, c->cfg.tls, NULL,
+						&trader_handlers, c)
+			      : cxp_connect(c->loop, c->cfg.trader, &trader_handlers, c);
 	if (!c->tconn) {
 		if (!c->trader_warned)
 			cxp_log("cannot connect to trader %s: %s; retrying every second",
@@ -121,7 +123,8 @@ void rt_trader_connect(struct rt_container *c)
 	r.workers = c->nworkers;
 	r.speed = c->cfg.speed;
 	r.price = c->cfg.price;
-	r.flags = (c->cfg.no_priority ? 0 : CXP_CAP_PRIORITY) | (c->inject.on ? CXP_CAP_INJECT : 0);
+	r.flags = (c->cfg.no_priority ? 0 : CXP_CAP_PRIORITY) | (c->inject.on ? CXP_CAP_INJECT : 0) |
+		  (c->cfg.tls ? CXP_CAP_TLS : 0);
 	r.capacity[0] = c->capacity[0];
 	r.capacity[1] = c->capacity[1];
 	snprintf(r.host, sizeof(r.host), "%s", c->cfg.host);

@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* The integration suites' fixture: real daemons, a client, calibrated Tasklets (fixture.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/clock.h"
+#include "cxp/cxp.h"
 #include "tests/integration/fixture.h"
 #include "tests/tl_test.h"
 #include "vm/jsl.h"
@@ -165,3 +171,35 @@ int tf_run_one(struct tl_client *c, const char *src, struct tl_result *r)
 	return tl_wait(c, id, r, 20000);
 }
 
+
+int tf_listen(const char *ip, char *addr, size_t cap)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(addr, cap, "%s:%u", ip, ntohs(sa.sin_port));
+	return fd;
+}
+
+int tf_send_frame(int fd, uint8_t type, uint64_t reqid, const void *p, size_t len)
+{
+	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
+	uint8_t hb[CXP_HDR_SIZE];
+
+	cxp_hdr_encode(&h, hb);
+	if (write(fd, hb, sizeof(hb)) != (ssize_t)sizeof(hb))
+		return -1;
+	return len && write(fd, p, len) != (ssize_t)len ? -1 : 0;
+}

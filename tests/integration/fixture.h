@@ -35,5 +35,9 @@ int tf_stop_ok(struct tp_proc *p);
 int tf_submit_src(struct tl_client *c, const char *src, uint64_t *id);
 /* Submit src and wait for it (20 s): tl_wait's return. */
 int tf_run_one(struct tl_client *c, const char *src, struct tl_result *r);
+/* A TCP listener on ip (IPv4), ephemeral port; "IP:PORT" into addr. The fd, or -1. */
+int tf_listen(const char *ip, char *addr, size_t cap);
+/* Send one CXP frame on a blocking socket. 0 or -1. */
+int tf_send_frame(int fd, uint8_t type, uint64_t reqid, const void *p, size_t len);
 
 #endif

@@ -103,32 +103,6 @@ static void test_priority_overtakes_in_one_container(void)
 
 /* ---- a stalled application ---------------------------------------------------------- */
 
-static int listen_any(char *addr, size_t cap)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &sl) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	snprintf(addr, cap, "127.0.0.1:%u", ntohs(sa.sin_port));
-	return fd;
-}
-
-static int send_frame(int fd, uint8_t type, uint64_t reqid, const void *p, size_t len)
-{
-	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
-	uint8_t hb[CXP_HDR_SIZE];
-
-	cxp_hdr_encode(&h, hb);
-	if (write(fd, hb, sizeof(hb)) != (ssize_t)sizeof(hb))
-		return -1;
-	return len && write(fd, p, len) != (ssize_t)len ? -1 : 0;
-}
 
 /*
  * An application that never answers its container's FETCH must not hold up
@@ -145,7 +119,7 @@ static void test_stalled_fetch_blocks_no_worker(void)
 
 	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-stall", NULL) == 0);
 	CU_ASSERT_FATAL(tf_start_container(dir, &c, &t, "c-stall", opts) == 0);
-	lfd = listen_any(app, sizeof(app));
+	lfd = tf_listen("127.0.0.1", app, sizeof(app));
 	CU_ASSERT_FATAL(lfd >= 0);
 	/* SUBMIT a Tasklet whose application (us, on lfd) will stall. */
 	{
@@ -163,7 +137,7 @@ static void test_stalled_fetch_blocks_no_worker(void)
 		CU_ASSERT_FATAL(cxp_addr_parse(t.line, &ss, &sl) == 0);
 		tfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		CU_ASSERT_FATAL(tfd >= 0 && connect(tfd, (struct sockaddr *)&ss, sl) == 0);
-		CU_ASSERT_FATAL(send_frame(tfd, CXP_MSG_SUBMIT, 0x5a11, buf, (size_t)n) == 0);
+		CU_ASSERT_FATAL(tf_send_frame(tfd, CXP_MSG_SUBMIT, 0x5a11, buf, (size_t)n) == 0);
 	}
 	/* The container connects to us and asks for chunks; we say nothing. */
 	afd = accept(lfd, NULL, NULL);
