@@ -745,10 +745,10 @@ static void test_trader_bad_submit_keeps_connection(void)
 	memcpy(bad, sig, (size_t)n);
 	memcpy(bad + n, "xyz", 3);
 	CU_ASSERT_EQUAL(send_frame(fd, CXP_MSG_SUBMIT, 104, bad, (size_t)n + 3), 0);
-	/* 6: nqos = 1000 (the u32 after the three u64s that follow app_addr). */
+	/* 6: nqos = 1000 (the u32 after app_cn and the three u64s that follow it). */
 	memcpy(bad, sig, (size_t)n);
 	{
-		size_t off = 8 + 4 + strlen("127.0.0.1:9") + 24;
+		size_t off = 8 + 4 + strlen("127.0.0.1:9") + 4 + 24;
 
 		bad[off] = 0xe8;
 		bad[off + 1] = 0x03;
