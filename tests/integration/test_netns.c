@@ -252,17 +252,22 @@ static int cut_collect(struct tl_client *cl, int k0, const uint64_t *ids, const 
 	for (int i = 0; i < CUT_N; i++) {
 		struct tl_result r, again;
 		char want[32];
-		int rc = tl_wait(cl, ids[i], &r, 30000);
+		int rc = tl_wait(cl, ids[i], &r, 30000), rc2 = tl_wait(cl, ids[i], &again, 0);
 
 		snprintf(want, sizeof(want), "%d", (k0 + i) * (k0 + i) + 1);
 		if (rc == 0 && r.status == TL_OK && r.value && !strcmp(r.value, want) &&
-		    tl_wait(cl, ids[i], &again, 0) == -ENOENT)
+		    rc2 == -ENOENT)
 			good++;
 		else
 			fprintf(stderr, "\ntasklet %016llx (k=%d): wait %d, status %s, value %s, "
 				"from '%s': %s\n",
 				(unsigned long long)ids[i], k0 + i, rc, tl_status_name(r.status),
 				r.value ? r.value : "-", r.container, r.error ? r.error : "");
+		if (rc2 == 0) {
+			fprintf(stderr, "\ntasklet %016llx answered twice\n",
+				(unsigned long long)ids[i]);
+			tl_result_free(&again);
+		}
 		*n_on += rc == 0 && !strcmp(r.container, on);
 		if (rc == 0)
 			tl_result_free(&r);
