@@ -25,7 +25,8 @@
 
 #define CXP_MAGIC0       'C'
 #define CXP_MAGIC1       'X'
-#define CXP_VERSION      2 /* 2: REGISTER carries capacity; HEARTBEAT, HANDBACK, DRAINING */
+#define CXP_VERSION      3 /* 2: REGISTER carries capacity; HEARTBEAT, HANDBACK, DRAINING
+			    * 3: REGISTER carries the host; RESULT a digest; CANCEL */
 #define CXP_HDR_SIZE     16
 #define CXP_MAX_PAYLOAD  (4u << 20)
 #define CXP_ADDR_MAX     63 /* "HOST:PORT" */
@@ -46,7 +47,8 @@ enum cxp_type {
 	CXP_MSG_HEARTBEAT = 12, /* container -> trader: struct cxp_heartbeat, about once a second */
 	CXP_MSG_HANDBACK = 13,  /* container -> trader: u64 tasklet id it gives back unrun */
 	CXP_MSG_DRAINING = 14,  /* container -> trader: u64 container id; offer it no more work */
-	CXP_MSG_TYPE_MAX = CXP_MSG_DRAINING,
+	CXP_MSG_CANCEL = 15,    /* trader -> container: struct cxp_cancel; drop or stop that placement */
+	CXP_MSG_TYPE_MAX = CXP_MSG_CANCEL,
 };
 
 /* Error codes carried by CXP_MSG_ERROR. */
@@ -135,6 +137,9 @@ struct cxp_register {
 	/* Tasklets it holds at once (fetching, queued or running), per class
 	 * (0 priority, 1 economy): the trader offers no more than that. */
 	uint32_t capacity[2];
+	/* The host it runs on (its machine id, or --host): FaultTolerance(k)
+	 * places replicas on k distinct hosts. */
+	char host[CXP_NAME_MAX + 1];
 };
 
 /* HEARTBEAT: the container's state now. */
@@ -170,6 +175,12 @@ struct cxp_fetch {
 #define CXP_RESULT_RAN    0x2u /* it reached the VM (queue_ns, start_seq, worker are set) */
 
 /* Decoded RESULT: strings point into the frame payload (valid during the handler). */
+#define CXP_DIGEST_SIZE 32
+/* The digest of a result: SHA-256 over u32 status (LE), u64 output length (LE),
+ * the output, then the value. Replicas of a deterministic Tasklet agree on it. */
+void cxp_result_digest(uint32_t status, const char *output, size_t output_len, const char *value,
+		       size_t value_len, uint8_t out[CXP_DIGEST_SIZE]);
+
 struct cxp_result {
 	uint64_t tasklet_id;
 	char container[CXP_NAME_MAX + 1];
@@ -182,12 +193,23 @@ struct cxp_result {
 	uint32_t flags;     /* CXP_RESULT_* */
 	uint32_t attempt;   /* the placement it answers (the signature's attempt) */
 	uint64_t cost_micro; /* what the run cost: fuel_used x the container's price (per million fuel) */
+	uint8_t digest[CXP_DIGEST_SIZE]; /* SHA-256 of status, output and value (cxp_result_digest) */
 	const char *output; size_t output_len;
 	const char *value;  size_t value_len;
 	const char *error;  size_t error_len;
 };
 
 /* DONE: the application acknowledged the result of this placement. */
+/* CANCEL: the trader no longer wants placement `attempt` of the Tasklet
+ * (another replica answered, or its deadline passed): a queued or fetching
+ * one is dropped, a running one stops at its next slice; no RESULT, no DONE. */
+struct cxp_cancel {
+	uint64_t tasklet_id;
+	uint32_t attempt;
+};
+void cxp_cancel_encode(struct cxp_wbuf *w, const struct cxp_cancel *m);
+int cxp_cancel_decode(const void *p, size_t len, struct cxp_cancel *m, char *err, size_t errlen);
+
 struct cxp_done {
 	uint64_t tasklet_id;
 	uint32_t attempt;

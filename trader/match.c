@@ -155,3 +155,121 @@ int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, 
 	}
 	return -ENOENT;
 }
+
+size_t trd_qualifying(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
+		      const struct trd_task *task, int distinct_hosts)
+{
+	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
+	size_t count = 0;
+
+	if (!task)
+		task = &unknown;
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < nq; j++)
+			if (!satisfies(&cs[i], &q[j], task))
+				break;
+		if (j < nq)
+			continue;
+		for (j = 0; distinct_hosts && j < i; j++) {
+			size_t r;
+
+			for (r = 0; r < nq; r++)
+				if (!satisfies(&cs[j], &q[r], task))
+					break;
+			if (r == nq && !strcmp(cs[j].host, cs[i].host))
+				break;
+		}
+		count += !distinct_hosts || j == i;
+	}
+	return count;
+}
+
+static int holds(const uint64_t *ids, size_t n, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+int trd_match_many(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
+		   const struct trd_task *task, unsigned k, int distinct_hosts,
+		   const uint64_t *avoid, size_t navoid, int *out, char *why, size_t whycap)
+{
+	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
+	unsigned cls = trd_class(q, nq), m = 0;
+	size_t hosts_ok = 0;
+	const char *taken[TRD_MAX_REPLICAS * 2 + 1];
+	size_t ntaken = 0;
+
+	if (!task)
+		task = &unknown;
+	if (k > TRD_MAX_REPLICAS)
+		k = TRD_MAX_REPLICAS;
+	/* The hosts of the containers to avoid are taken already. */
+	for (size_t i = 0; i < n && distinct_hosts; i++)
+		if (holds(avoid, navoid, cs[i].id) && ntaken < TRD_MAX_REPLICAS)
+			taken[ntaken++] = cs[i].host;
+	while (m < k) {
+		int best = -1;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct trd_cand *c = &cs[i];
+			size_t j;
+
+			if (holds(avoid, navoid, c->id) || c->draining || c->suspected ||
+			    (c->capacity[cls] && c->held[cls] >= c->capacity[cls]))
+				continue;
+			for (j = 0; j < m; j++)
+				if (out[j] == (int)i)
+					break;
+			if (j < m)
+				continue;
+			for (j = 0; distinct_hosts && j < ntaken; j++)
+				if (!strcmp(taken[j], c->host))
+					break;
+			if (distinct_hosts && j < ntaken)
+				continue;
+			for (j = 0; j < nq; j++)
+				if (!satisfies(c, &q[j], task))
+					break;
+			if (j < nq)
+				continue;
+			if (best < 0 || better(c, &cs[best]))
+				best = (int)i;
+		}
+		if (best < 0)
+			break;
+		out[m++] = best;
+		if (distinct_hosts)
+			taken[ntaken++] = cs[best].host;
+	}
+	if (m == k)
+		return (int)m;
+	if (m == 0) {
+		int rc = trd_match_task(cs, n, q, nq, task, why, whycap);
+
+		if (rc >= 0) {
+			/* Someone satisfies the QoS, but only where a replica is already. */
+			if (why && whycap)
+				snprintf(why, whycap,
+					 "every container that satisfies the QoS already holds a "
+					 "replica%s",
+					 distinct_hosts ? " or is on such a container's host" : "");
+			return -EBUSY;
+		}
+		return rc;
+	}
+	hosts_ok = why && whycap ? trd_qualifying(cs, n, q, nq, task, distinct_hosts) : 0;
+	if (why && whycap)
+		snprintf(why, whycap,
+			 "%u replica%s wanted, %u placed: %zu %s satisf%s the QoS, the others "
+			 "are full, draining, suspected or hold a replica",
+			 k, k == 1 ? "" : "s", m, hosts_ok,
+			 distinct_hosts ? (hosts_ok == 1 ? "distinct host" : "distinct hosts")
+					: (hosts_ok == 1 ? "container" : "containers"),
+			 hosts_ok == 1 ? "ies" : "y");
+	return (int)m;
+}

@@ -27,6 +27,7 @@
 #include "cxp/cxp.h"
 #include "common/clock.h"
 #include "common/le.h"
+#include "runtime/app/record.h"
 #include "runtime/app/tasklet.h"
 #include "vm/jsl.h"
 #include "vm/vm.h"
@@ -42,6 +43,20 @@ struct task {
 	int assigned;  /* I/O thread */
 	struct tl_result res;
 	UT_hash_handle hh; /* in c->tasks, keyed by id */
+};
+
+/*
+ * The first answer of each of the last TL_ANSWERS_KEPT Tasklets answered
+ * by a run (I/O thread): a later answer for the same Tasklet (another
+ * replica) is compared with it by digest.
+ */
+#define TL_ANSWERS_KEPT 4096
+struct answer {
+	uint64_t id;
+	uint32_t status;
+	uint8_t digest[CXP_DIGEST_SIZE];
+	char container[CXP_NAME_MAX + 1];
+	UT_hash_handle hh;
 };
 
 /* How long an application keeps trying to reach its trader again, keeping
@@ -72,6 +87,10 @@ struct tl_client {
 	int stopping; /* tl_client_free: the links close, nothing to reconnect */
 
 	struct cxp_fetch *scratch; /* I/O thread */
+	struct answer *answers;    /* I/O thread: first answers, by id */
+	struct answer *ans_ring[TL_ANSWERS_KEPT]; /* the same, oldest first (eviction) */
+	unsigned ans_head;
+	char *record_dir;
 
 };
 
@@ -172,6 +191,7 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 			return -EPROTO;
 		}
 		pthread_mutex_lock(&c->mu);
+		c->stats.placements++;
 		t = task_find(c, a.tasklet_id);
 		if (t) {
 			t->assigned = 1;
@@ -390,6 +410,51 @@ static void ack_result(struct cxp_conn *conn, uint64_t tid)
 	cxp_send_id(conn, CXP_MSG_RESULT_ACK, tid, tid);
 }
 
+/*
+ * Remember r as the first answer of its Tasklet, or compare it with the
+ * first: 1 when both ran and their digests differ (logged, both containers
+ * named), else 0. I/O thread.
+ */
+static int compare_answer(struct tl_client *c, const struct cxp_result *r)
+{
+	struct answer *a;
+	char h1[17], h2[17];
+
+	if (r->status >= CXP_STATUS_ECODE_BASE)
+		return 0; /* no run, no digest */
+	HASH_FIND(hh, c->answers, &r->tasklet_id, sizeof(r->tasklet_id), a);
+	if (!a) {
+		struct answer *old = c->ans_ring[c->ans_head];
+
+		if (old) {
+			HASH_DEL(c->answers, old);
+			free(old);
+		}
+		a = calloc(1, sizeof(*a));
+		c->ans_ring[c->ans_head] = a;
+		c->ans_head = (c->ans_head + 1) % TL_ANSWERS_KEPT;
+		if (!a)
+			return 0;
+		a->id = r->tasklet_id;
+		a->status = r->status;
+		memcpy(a->digest, r->digest, CXP_DIGEST_SIZE);
+		snprintf(a->container, sizeof(a->container), "%s", r->container);
+		HASH_ADD(hh, c->answers, id, sizeof(a->id), a);
+		return 0;
+	}
+	if (!memcmp(a->digest, r->digest, CXP_DIGEST_SIZE))
+		return 0;
+	for (int i = 0; i < 8; i++) {
+		snprintf(h1 + 2 * i, 3, "%02x", a->digest[i]);
+		snprintf(h2 + 2 * i, 3, "%02x", r->digest[i]);
+	}
+	cxp_log("tasklet %016llx: DIGEST MISMATCH between replicas: container %s answered %s... "
+		"(status %u), container %s answered %s... (status %u); the first answer was kept",
+		(unsigned long long)r->tasklet_id, a->container, h1, a->status, r->container, h2,
+		r->status);
+	return 1;
+}
+
 static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
 		       const uint8_t *payload)
 {
@@ -405,17 +470,30 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 	ack_result(conn, r.tasklet_id);
 	t = task_lookup(c, r.tasklet_id);
 	if (!t) {
+		int bad = compare_answer(c, &r);
+
 		pthread_mutex_lock(&c->mu);
 		/* One of ours, collected already: a late second answer. */
 		if (r.tasklet_id >= c->first_id && r.tasklet_id < c->next_id)
 			c->stats.duplicates++;
+		c->stats.digest_mismatches += bad;
 		pthread_mutex_unlock(&c->mu);
 		cxp_log("%s: result for unknown tasklet %016llx (ignored)", cxp_conn_peer(conn),
 			(unsigned long long)r.tasklet_id);
 		return 0;
 	}
+	if (compare_answer(c, &r)) {
+		pthread_mutex_lock(&c->mu);
+		c->stats.duplicates++;
+		c->stats.digest_mismatches++;
+		if (!t->collected)
+			t->res.digest_mismatch = 1;
+		pthread_mutex_unlock(&c->mu);
+		return 0;
+	}
 	pthread_mutex_lock(&c->mu);
 	if (!t->done) {
+		memcpy(t->res.digest, r.digest, sizeof(t->res.digest));
 		t->res.output = dupn(r.output, r.output_len);
 		t->res.output_len = r.output_len;
 		t->res.value = dupn(r.value, r.value_len);
@@ -577,8 +655,12 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	pthread_mutex_lock(&c->mu);
 	t->id = c->next_id++;
 	t->sig.tasklet_id = t->id;
-	t->sig.seed = c->seed ^ (t->id * 0x9e3779b97f4a7c15ull);
+	/* The n-th Tasklet of a client gets seed ^ n * golden ratio: tasklet run
+	 * --seed N gives its first Tasklet seed N, and the same seeds every run. */
+	t->sig.seed = c->seed ^ ((t->id - c->first_id) * 0x9e3779b97f4a7c15ull);
 	t->res.id = t->id;
+	t->res.seed = t->sig.seed;
+	t->res.start_ms = t->sig.start_ns / 1000000;
 	t->t_submit_ns = clock_now_ns();
 	HASH_ADD(hh, c->tasks, id, sizeof(t->id), t);
 	c->stats.submitted++;
@@ -626,10 +708,20 @@ static void task_forget(void *arg)
 	free(t);
 }
 
-/* Replace res (a no-match) with the result of running t in this process. */
-static void run_locally(struct task *t, struct tl_result *res)
+/* FaultTolerance('local'): keep a local backup of the run. */
+static int wants_local_backup(const struct vm_sig *s)
 {
-	struct vm_limits lim = { .seed = t->sig.seed };
+	for (uint32_t i = 0; i < s->nqos; i++)
+		if (s->qos[i].cat == VM_QOS_FAULT_TOLERANCE && s->qos[i].nparams >= 1 &&
+		    s->qos[i].p[0].type == VM_QOS_P_STR)
+			return 1;
+	return 0;
+}
+
+/* Replace res (a no-match) with the result of running t in this process. */
+static void run_locally(struct task *t, struct tl_result *res, const char *why)
+{
+	struct vm_limits lim = { .seed = t->sig.seed, .start_ms = t->sig.start_ns / 1000000 };
 	struct vm_result vr = { 0 };
 	uint64_t t0 = clock_now_ns();
 
@@ -637,9 +729,10 @@ static void run_locally(struct task *t, struct tl_result *res)
 	snprintf(res->container, sizeof(res->container), "local");
 	if (vm_run(t->st, t->sig.root, &lim, &vr) < 0) {
 		res->status = TL_ERR_INTERNAL;
-		res->error = strdup("no container matched and the local VM could not start");
+		res->error = strdup("the local VM could not start");
 		return;
 	}
+	cxp_log("tasklet %016llx runs here: %s", (unsigned long long)t->id, why);
 	res->run_ns = clock_now_ns() - t0;
 	res->latency_ns += res->run_ns;
 	res->status = vr.status;
@@ -649,6 +742,11 @@ static void run_locally(struct task *t, struct tl_result *res)
 	res->value = vr.value;
 	if (vr.status != VM_OK)
 		res->error = strdup(vr.error);
+	cxp_result_digest((uint32_t)vr.status, vr.output ? vr.output : "", vr.output_len,
+			  vr.value ? vr.value : "", vr.value ? strlen(vr.value) : 0, res->digest);
+	res->start_seq = 0;
+	res->queue_ns = 0;
+	res->cost = 0;
 	vr.output = vr.value = NULL;
 	vm_result_free(&vr);
 }
@@ -685,7 +783,19 @@ int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout
 	/* No container fits: run it here, as the paper's application may. The
 	 * store is still ours: a Tasklet that was never assigned is never fetched. */
 	if (res->status == TL_ERR_NOMATCH && c->local_fallback)
-		run_locally(t, res);
+		run_locally(t, res, "no container matched (local fallback)");
+	else if (res->status >= 100 && res->status != TL_ERR_TIMEOUT && wants_local_backup(&t->sig))
+		run_locally(t, res, "FaultTolerance('local'): the remote run failed");
+	if (c->record_dir && res->status < 100) {
+		char err[256];
+
+		if (tl_record_write(c->record_dir, &t->sig, t->st, (uint32_t)res->status,
+				    res->fuel_used, res->digest, res->output ? res->output : "",
+				    res->output_len, res->value ? res->value : "",
+				    res->value ? strlen(res->value) : 0, res->container, err,
+				    sizeof(err)) < 0)
+			cxp_log("%s", err);
+	}
 	/* If the post fails (no memory), tl_client_free frees it. */
 	cxp_loop_post(c->loop, task_forget, t);
 	return 0;
@@ -770,6 +880,10 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	pthread_cond_init(&c->cv, NULL);
 	c->connect_res = 1;
 	c->local_fallback = o->local_fallback;
+	if (o->record_dir && !(c->record_dir = strdup(o->record_dir))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (o->seed) {
 		c->seed = o->seed;
 	} else if (getrandom(&c->seed, sizeof(c->seed), 0) != sizeof(c->seed)) {
@@ -893,6 +1007,15 @@ void tl_client_free(struct tl_client *c)
 		tl_result_free(&t->res);
 		free(t);
 	}
+	{
+		struct answer *a, *atmp;
+
+		HASH_ITER(hh, c->answers, a, atmp) {
+			HASH_DEL(c->answers, a);
+			free(a);
+		}
+	}
+	free(c->record_dir);
 	free(c->scratch);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);

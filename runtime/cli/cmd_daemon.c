@@ -65,12 +65,13 @@ int rt_cmd_trader(int argc, char **argv)
 		{ "hold-ms", required_argument, NULL, 'H' },
 		{ "suspect-ms", required_argument, NULL, 'S' },
 		{ "resubmit-hold-ms", required_argument, NULL, 'W' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
 		"usage: tasklet trader --listen ADDR:PORT [--hold-ms MS] [--suspect-ms MS]\n"
-		"                      [--resubmit-hold-ms MS]\n";
+		"                      [--resubmit-hold-ms MS] [--verbose]\n";
 	struct trd_config cfg = { .listen = "" };
 	char bound[CXP_ADDR_MAX + 1];
 	struct trd_trader *t;
@@ -78,7 +79,7 @@ int rt_cmd_trader(int argc, char **argv)
 	pthread_t th;
 	int opt, sig;
 
-	while ((opt = getopt_long(argc, argv, "l:H:S:W:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "l:H:S:W:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
 		case 'H': cfg.hold_ms = (uint32_t)rt_opt_num("--hold-ms", optarg, 3600000); break;
@@ -87,6 +88,7 @@ int rt_cmd_trader(int argc, char **argv)
 			cfg.resubmit_hold_ms =
 				(uint32_t)rt_opt_num("--resubmit-hold-ms", optarg, 3600000);
 			break;
+		case 'v': cfg.verbose = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}
@@ -132,6 +134,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "host", required_argument, NULL, 'o' },
 		{ "price", required_argument, NULL, 'p' },
 		{ "speed", required_argument, NULL, 's' },
 		{ "no-priority", no_argument, NULL, 'P' },
@@ -148,7 +151,7 @@ int rt_cmd_container(int argc, char **argv)
 	};
 	static const char usage[] =
 		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--name NAME]\n"
-		"                         [--workers N] [--cpus LIST] [--queue N]\n"
+		"                         [--host NAME] [--workers N] [--cpus LIST] [--queue N]\n"
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
 		"                         [--fetch-timeout MS] [--inject SPEC]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
@@ -157,12 +160,13 @@ int rt_cmd_container(int argc, char **argv)
 	struct rt_container *c;
 	int opt, sig, cpus[RT_MAX_WORKERS];
 
-	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:F:I:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:w:n:o:p:s:Pf:Q:C:E:D:F:I:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
 		case 'w': cfg.workers = (unsigned)rt_opt_num("--workers", optarg, 1024); break;
 		case 'n': copy_str(cfg.name, sizeof(cfg.name), "--name", optarg); break;
+		case 'o': copy_str(cfg.host, sizeof(cfg.host), "--host", optarg); break;
 		case 'p': cfg.price = (uint32_t)rt_opt_num("--price", optarg, UINT32_MAX); break;
 		case 's': cfg.speed = (uint32_t)rt_opt_num("--speed", optarg, UINT32_MAX); break;
 		case 'P': cfg.no_priority = 1; break;

@@ -17,6 +17,7 @@ static const struct {
 } cmds[] = {
 	{ "run", rt_cmd_run, "compile FILE.jsl, submit it to a trader, print output and result" },
 	{ "exec", rt_cmd_exec, "run FILE.jsl in the local VM, no network" },
+	{ "replay", rt_cmd_replay, "run recorded Tasklets again and check their digests (run --record)" },
 	{ "compile", rt_cmd_compile, "compile FILE.jsl and report errors (--disasm: listing)" },
 	{ "trader", rt_cmd_trader, "run a trader daemon" },
 	{ "container", rt_cmd_container, "run a container daemon" },
