@@ -156,10 +156,14 @@ static struct trd_cand *make_store(size_t n, int alike)
 		c->capacity[0] = rng(&s) % 2 ? 0 : 4 + (uint32_t)(rng(&s) % 64);
 		c->capacity[1] = rng(&s) % 2 ? 0 : 4 + (uint32_t)(rng(&s) % 64);
 		c->last_hb_ms = 1;
+		/* a TLS container's certificate chains to CA 'ca' (Privacy('TLS', 'ca')) */
+		if (c->flags & CXP_CAP_TLS)
+			snprintf(c->ca_cn, sizeof(c->ca_cn), "ca");
 		if (alike) {
 			c->speed = 500;
 			c->price = 10;
 			c->flags = CXP_CAP_PRIORITY | CXP_CAP_TLS;
+			snprintf(c->ca_cn, sizeof(c->ca_cn), "ca");
 			c->workers = 4;
 			c->load = c->held[1] = 1;
 			c->capacity[0] = c->capacity[1] = 0;
