@@ -254,7 +254,7 @@ install: $(TASKLET) $(LIBTL) $(PUBHDR)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) cxp/cxp.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  FUZZCC  $@')
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) -lmbedcrypto
 
 define run_fuzz
 	$(Q)for t in $(FUZZ_TARGETS); do \
