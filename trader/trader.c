@@ -1396,6 +1396,12 @@ struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, cha
 		t->cfg.suspect_ms = TRD_SUSPECT_MS;
 	if (!t->cfg.resubmit_hold_ms)
 		t->cfg.resubmit_hold_ms = TRD_RESUBMIT_HOLD_MS;
+	if (cfg->limits && (rc = cxp_loop_set_limits(l, cfg->limits)) < 0) {
+		cxp_log("bad connection limits");
+		free(t);
+		errno = -rc;
+		return NULL;
+	}
 	rc = cxp_loop_timer(l, TRD_TICK_MS, suspect_tick, t);
 	if (rc < 0) {
 		free(t);

@@ -108,6 +108,7 @@ struct trd_config {
 	int verbose;                   /* log every placement decision (Reliability) */
 	struct cxp_tls *tls;           /* secure mode (mutual TLS, names bound to certificates);
 					* NULL: open mode. The caller frees it after trd_free. */
+	const struct cxp_limits *limits; /* the loop's limits; NULL: the defaults */
 };
 
 struct trd_trader;

@@ -85,6 +85,7 @@ struct tl_client {
 	uint64_t lost_since_ms; /* 0 = connected (and heard from again) */
 	int was_connected;
 	int heard;   /* a frame came from the trader on some connection: it speaks our CXP */
+	int refused; /* the trader refused the connection (ERROR with reqid 0): no reconnecting */
 	int back_pending; /* reconnected, resubmitted, waiting for a first frame back */
 	int stopping; /* tl_client_free: the links close, nothing to reconnect */
 
@@ -178,6 +179,8 @@ static struct task *task_lookup(struct tl_client *c, uint64_t id)
 
 /* ---- Trader link (I/O thread) -------------------------------------------------- */
 
+static void trader_given_up(struct tl_client *c, const char *why);
+
 static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
 			void *ud)
 {
@@ -187,6 +190,16 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 	struct task *t;
 	char err[200];
 
+	if (h->type == CXP_MSG_ERROR && h->reqid == 0) {
+		/* The trader refuses this connection (its caps, no descriptors):
+		 * say so now rather than retry into the same wall. */
+		if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0)
+			snprintf(e.msg, sizeof(e.msg), "refused (%s)", err);
+		cxp_log("trader %s: %s", c->trader, e.msg);
+		c->refused = 1;
+		trader_given_up(c, e.msg);
+		return -ECONNREFUSED;
+	}
 	c->heard = 1;
 	if (c->back_pending) {
 		c->back_pending = 0;
@@ -328,13 +341,15 @@ static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 	if (!c->was_connected || c->stopping)
 		return; /* tl_client_new reports it / tl_client_free is closing it */
 	c->back_pending = 0;
+	if (c->refused)
+		return; /* said already */
 	if (!c->heard) {
 		/* It never said a word and hung up: not a break to wait out. */
 		char why[200];
 
 		snprintf(why, sizeof(why),
-			 "the trader closed the connection before answering anything (%s); does "
-			 "it run in %s mode?",
+			 "the trader closed the connection before answering anything (%s): it may "
+			 "be refusing connections, or run in %s mode",
 			 reason ? strerror(-reason) : "closed", c->tls ? "open" : "secure (--cert)");
 		cxp_log("trader %s: %s", c->trader, why);
 		trader_given_up(c, why);

@@ -42,6 +42,22 @@ void rt_tls_opt(struct rt_tls_opts *t, int opt, const char *arg);
 /* NULL in open mode (none given); the credentials in secure mode; exits 2
  * with the reason when some are missing or a file is bad. */
 struct cxp_tls *rt_tls_load(const struct rt_tls_opts *t);
+/* --read-timeout MS --idle-timeout MS --max-conns N --max-conns-per-addr N
+ * --rx-budget MIB: the event loop's limits against abuse (cxp(7), Limits). */
+#define RT_OPT_READ_TIMEOUT 1010
+#define RT_OPT_IDLE_TIMEOUT 1011
+#define RT_OPT_MAX_CONNS    1012
+#define RT_OPT_MAX_PER_ADDR 1013
+#define RT_OPT_RX_BUDGET    1014
+#define RT_LIMIT_LONGOPTS                                                                  \
+	{ "read-timeout", required_argument, NULL, RT_OPT_READ_TIMEOUT },                   \
+	{ "idle-timeout", required_argument, NULL, RT_OPT_IDLE_TIMEOUT },                   \
+	{ "max-conns", required_argument, NULL, RT_OPT_MAX_CONNS },                         \
+	{ "max-conns-per-addr", required_argument, NULL, RT_OPT_MAX_PER_ADDR },             \
+	{ "rx-budget", required_argument, NULL, RT_OPT_RX_BUDGET }
+struct cxp_limits;
+/* Take one of the options above into lim (cxp_limits_default first); exits 2 on a bad value. */
+void rt_limit_opt(struct cxp_limits *lim, int opt, const char *arg);
 /* The mode line a daemon logs first. */
 void rt_tls_log_mode(const struct rt_tls_opts *t, const char *who);
 

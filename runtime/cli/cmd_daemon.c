@@ -67,14 +67,21 @@ int rt_cmd_trader(int argc, char **argv)
 		{ "resubmit-hold-ms", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		RT_TLS_LONGOPTS,
+		RT_LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
 		"usage: tasklet trader --listen ADDR:PORT [--hold-ms MS] [--suspect-ms MS]\n"
 		"                      [--resubmit-hold-ms MS] [--verbose]\n"
-		"                      [--cert FILE --key FILE --ca FILE...]\n";
+		"                      [--cert FILE --key FILE --ca FILE...]\n"
+		"                      [--read-timeout MS] [--idle-timeout MS] [--max-conns N]\n"
+		"                      [--max-conns-per-addr N] [--rx-budget MIB]\n";
 	struct rt_tls_opts tlo = { 0 };
+	struct cxp_limits lim;
+	int lim_set = 0;
+
+	cxp_limits_default(&lim);
 	struct trd_config cfg = { .listen = "" };
 	char bound[CXP_ADDR_MAX + 1];
 	struct trd_trader *t;
@@ -95,10 +102,20 @@ int rt_cmd_trader(int argc, char **argv)
 		case RT_OPT_CERT:
 		case RT_OPT_KEY:
 		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
+		case RT_OPT_READ_TIMEOUT:
+		case RT_OPT_IDLE_TIMEOUT:
+		case RT_OPT_MAX_CONNS:
+		case RT_OPT_MAX_PER_ADDR:
+		case RT_OPT_RX_BUDGET:
+			rt_limit_opt(&lim, opt, optarg);
+			lim_set = 1;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}
 	}
+	if (lim_set)
+		cfg.limits = &lim;
 	if (!cfg.listen[0] || optind != argc) {
 		fputs(usage, stderr);
 		return RT_EXIT_USAGE;
@@ -156,6 +173,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "inject", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		RT_TLS_LONGOPTS,
+		RT_LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -165,8 +183,14 @@ int rt_cmd_container(int argc, char **argv)
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
 		"                         [--fetch-timeout MS] [--inject SPEC]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
-		"                         [--verbose] [--cert FILE --key FILE --ca FILE...]\n";
+		"                         [--verbose] [--cert FILE --key FILE --ca FILE...]\n"
+		"                         [--read-timeout MS] [--idle-timeout MS] [--max-conns N]\n"
+		"                         [--max-conns-per-addr N] [--rx-budget MIB]\n";
 	struct rt_tls_opts tlo = { 0 };
+	struct cxp_limits lim;
+	int lim_set = 0;
+
+	cxp_limits_default(&lim);
 	struct rt_container_config cfg = { 0 };
 	struct rt_container *c;
 	int opt, sig, cpus[RT_MAX_WORKERS];
@@ -214,10 +238,20 @@ int rt_cmd_container(int argc, char **argv)
 		case RT_OPT_CERT:
 		case RT_OPT_KEY:
 		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
+		case RT_OPT_READ_TIMEOUT:
+		case RT_OPT_IDLE_TIMEOUT:
+		case RT_OPT_MAX_CONNS:
+		case RT_OPT_MAX_PER_ADDR:
+		case RT_OPT_RX_BUDGET:
+			rt_limit_opt(&lim, opt, optarg);
+			lim_set = 1;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}
 	}
+	if (lim_set)
+		cfg.limits = &lim;
 	if (!cfg.trader[0] || optind != argc) {
 		fputs(usage, stderr);
 		return RT_EXIT_USAGE;

@@ -125,6 +125,27 @@ struct cxp_tls *rt_tls_load(const struct rt_tls_opts *t)
 	return tls;
 }
 
+void rt_limit_opt(struct cxp_limits *lim, int opt, const char *arg)
+{
+	switch (opt) {
+	case RT_OPT_READ_TIMEOUT:
+		lim->read_timeout_ms = (uint32_t)rt_opt_num("--read-timeout", arg, 3600000);
+		break;
+	case RT_OPT_IDLE_TIMEOUT:
+		lim->idle_timeout_ms = (uint32_t)rt_opt_num("--idle-timeout", arg, 86400000);
+		break;
+	case RT_OPT_MAX_CONNS:
+		lim->max_conns = (uint32_t)rt_opt_num("--max-conns", arg, 65536);
+		break;
+	case RT_OPT_MAX_PER_ADDR:
+		lim->max_conns_per_addr = (uint32_t)rt_opt_num("--max-conns-per-addr", arg, 65536);
+		break;
+	default:
+		lim->rx_budget = rt_opt_num("--rx-budget", arg, 1u << 20) << 20;
+		break;
+	}
+}
+
 void rt_tls_log_mode(const struct rt_tls_opts *t, const char *who)
 {
 	if (t->cert)

@@ -232,6 +232,10 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 		cxp_log("cannot create the event loop: %s", strerror(errno));
 		goto err_free;
 	}
+	if (cfg->limits && (rc = cxp_loop_set_limits(c->loop, cfg->limits)) < 0) {
+		cxp_log("bad connection limits");
+		goto err_loop;
+	}
 	if (cfg->listen[0]) {
 		rc = cfg->tls ? cxp_listen_tls(c->loop, cfg->listen, cfg->tls, &rt_direct_handlers, c,
 					       c->listen_bound, sizeof(c->listen_bound))

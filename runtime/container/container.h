@@ -35,6 +35,8 @@ struct rt_container_config {
 	int verbose;                   /* log every Tasklet (admitted, ran) */
 	int no_steal_priority;         /* idle workers steal economy work only (for the bench) */
 	char inject[256];              /* --inject spec ("" = none): see tasklet-container(8) */
+	const struct cxp_limits *limits; /* the loop's limits; NULL: the defaults (must live
+					  * while the container starts) */
 	struct cxp_tls *tls;           /* secure mode: mutual TLS on every link, the name is the
 					* certificate's; NULL: open mode. Freed by the caller
 					* after rt_container_stop. */
