@@ -6,6 +6,7 @@
 #   make check      every test (CUnit unit suites + integration with real processes)
 #   make check-jslite  the JSLite conformance suite: tests/jslite/ under node and tasklet exec
 #   make bench      the bench/ suites
+#   make eval       the Tasklet paper's evaluation (Table I, Figures 3-6) into build/eval/
 #   make fuzz       every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (30) each
 #   make fuzz-smoke the same for FUZZ_SMOKE_SECONDS (3) each (for `make check`)
 #   make SAN=1 ...  AddressSanitizer + UndefinedBehaviorSanitizer build
@@ -112,7 +113,7 @@ BPF_OBJ     := $(BUILD)/bpf/tasklet.bpf.o
 BPF_SKEL    := $(BUILD)/bpf/tasklet.skel.h
 BPF_LDLIBS  := -lbpf -lelf -lz
 
-.PHONY: all deps demo check check-jslite bench bpf-cost install fuzz fuzz-smoke clean FORCE
+.PHONY: eval all deps demo check check-jslite bench bpf-cost install fuzz fuzz-smoke clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES) $(BPF_OBJ)
 
@@ -217,6 +218,11 @@ check: all $(TESTBIN) $(DRIVERS) $(FUZZ_TARGETS)
 # byte for byte (tests/jslite/README.md); fails when node is missing.
 check-jslite: $(TASKLET)
 	$(Q)TASKLET_BIN=$(TASKLET) sh tests/jslite/run.sh
+
+# The paper's evaluation, compressed in time (bench/eval/README.md): tables with
+# the paper's claims checked, figures as PNG and SVG under $(BUILD)/eval/.
+eval: deps $(TASKLET)
+	$(Q)sh bench/eval/run.sh $(TASKLET) $(BUILD)
 
 bench: $(TASKLET) $(BENCHES)
 	$(Q)sh bench/run.sh $(TASKLET) $(BUILD)

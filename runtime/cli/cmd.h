@@ -11,6 +11,7 @@ int rt_cmd_container(int argc, char **argv);
 int rt_cmd_cert(int argc, char **argv); /* runtime/cli/cmd_cert.c */
 int rt_cmd_top(int argc, char **argv); /* runtime/cli/cmd_top.c */
 int rt_cmd_replay(int argc, char **argv); /* runtime/cli/cmd_replay.c */
+int rt_cmd_load(int argc, char **argv);   /* runtime/cli/cmd_load.c */
 
 /* Block SIGINT/SIGTERM/SIGHUP in the calling thread (call before starting
  * threads, so they inherit the mask), and later wait for one of them. */

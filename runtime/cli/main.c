@@ -18,6 +18,7 @@ static const struct {
 } cmds[] = {
 	{ "run", rt_cmd_run, "compile FILE.jsl, submit it to a trader, print output and result" },
 	{ "exec", rt_cmd_exec, "run FILE.jsl in the local VM, no network" },
+	{ "load", rt_cmd_load, "load a trader as the paper's applications did, one CSV line per Tasklet" },
 	{ "replay", rt_cmd_replay, "run recorded Tasklets again and check their digests (run --record)" },
 	{ "compile", rt_cmd_compile, "compile FILE.jsl and report errors (--disasm: listing)" },
 	{ "trader", rt_cmd_trader, "run a trader daemon" },
