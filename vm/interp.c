@@ -343,6 +343,17 @@ static inline double js_mod(double a, double b)
 	if (a >= 1 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
 	    b == (int32_t)b)
 		return (double)((int32_t)a % (int32_t)b);
+	/* glibc's fmod walks the quotient bit by bit: 2.5e15 % 7 costs ~200 ns.
+	 * Integers below 2^53 are exact in int64; the result keeps a's sign (and -0). */
+	if (fabs(a) < 0x1p53 && fabs(b) < 0x1p53 && b != 0) {
+		int64_t ia = (int64_t)a, ib = (int64_t)b;
+
+		if ((double)ia == a && (double)ib == b) {
+			int64_t r = ia % ib;
+
+			return r ? (double)r : copysign(0.0, a);
+		}
+	}
 	return fmod(a, b);
 }
 
