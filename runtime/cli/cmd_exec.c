@@ -24,6 +24,7 @@ int rt_cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "fuel", required_argument, NULL, 'f' },
+		{ "heap-limit", required_argument, NULL, 'm' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -34,12 +35,14 @@ int rt_cmd_exec(int argc, char **argv)
 	int opt, stats = 0, rc = RT_EXIT_USAGE;
 	uint64_t root;
 
-	while ((opt = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:m:sh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': lim.fuel = rt_opt_num("--fuel", optarg, ~0ull); break;
+		/* MiB, as small as 1; 0 keeps the VM default (VM_DEFAULT_HEAP) */
+		case 'm': lim.heap_bytes = (size_t)rt_opt_num("--heap-limit", optarg, 1u << 20) << 20; break;
 		case 's': stats = 1; break;
 		case 'h':
-			printf("usage: tasklet exec [--fuel N] [--stats] FILE.jsl\n"
+			printf("usage: tasklet exec [--fuel N] [--heap-limit MIB] [--stats] FILE.jsl\n"
 			       "Run FILE in the local VM: print its output and result.\n");
 			return 0;
 		default: goto usage;
@@ -76,7 +79,7 @@ out:
 	vm_store_free(st);
 	return rc;
 usage:
-	fprintf(stderr, "usage: tasklet exec [--fuel N] [--stats] FILE.jsl\n");
+	fprintf(stderr, "usage: tasklet exec [--fuel N] [--heap-limit MIB] [--stats] FILE.jsl\n");
 	return RT_EXIT_USAGE;
 }
 
