@@ -3187,6 +3187,51 @@ static void declare_var_main(struct cg *g, struct jsl_node *p)
 	}
 }
 
+/* A top-level let/const/function name: a global slot when a function mentions
+ * it (or main is short of registers), else a register of main. */
+static void declare_main_name(struct cg *g, struct jsl_node *d, bool is_func, bool is_const)
+{
+	struct cg_func *fs = g->fs;
+
+	if (is_reserved_global(d->s, d->len) || resolve(g, d->s, d->len).kind != V_NONE)
+		cg_error(g, d, "Identifier '%.*s' has already been declared", (int)d->len, d->s);
+	if (is_func) {
+		add_global(g, d, d->s, d->len)->is_func = true;
+	} else if (nset_has(&fs->captured, d->s, d->len) || fs->freereg >= JSL_MAX_REGS - 64) {
+		add_global(g, d, d->s, d->len)->is_const = is_const;
+	} else {
+		struct cg_local *lo = declare_local(g, d, d->s, d->len, is_const, false);
+
+		lo->cell = false;
+	}
+}
+
+/* The names a top-level destructuring declaration binds, as declare_main_name. */
+static void main_pattern_names(struct cg *g, struct jsl_node *p, bool is_const)
+{
+	switch (p->kind) {
+	case JSL_N_IDENT:
+		declare_main_name(g, p, false, is_const);
+		break;
+	case JSL_N_ASSIGN:
+	case JSL_N_SPREAD:
+	case JSL_N_PARAM:
+		main_pattern_names(g, p->a, is_const);
+		break;
+	case JSL_N_ARRAY:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			if (x->kind != JSL_N_EMPTY)
+				main_pattern_names(g, x, is_const);
+		break;
+	case JSL_N_OBJECT:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			main_pattern_names(g, x->kind == JSL_N_SPREAD ? x->a : x->b, is_const);
+		break;
+	default:
+		cg_error(g, p, "Invalid destructuring assignment target");
+	}
+}
+
 /* The top level: declarations, hoisted functions, then the statements. */
 static void compile_main(struct cg *g)
 {
@@ -3213,25 +3258,10 @@ static void compile_main(struct cg *g)
 		if (n->kind == JSL_N_FUNC)
 			ntop++;
 		for (; d; d = n->kind == JSL_N_LET ? d->next : NULL) {
-			if (d->kind == JSL_N_DECL && d->b) {
-				pattern_names(g, d->b, n->flag & JSL_NF_CONST);
-				continue;
-			}
-			if (is_reserved_global(d->s, d->len) ||
-			    resolve(g, d->s, d->len).kind != V_NONE)
-				cg_error(g, d, "Identifier '%.*s' has already been declared",
-					 (int)d->len, d->s);
-			if (n->kind == JSL_N_FUNC) {
-				add_global(g, d, d->s, d->len)->is_func = true;
-			} else if (nset_has(&fs->captured, d->s, d->len) ||
-				   fs->freereg >= JSL_MAX_REGS - 64) {
-				add_global(g, d, d->s, d->len)->is_const = n->flag & JSL_NF_CONST;
-			} else {
-				struct cg_local *lo = declare_local(g, d, d->s, d->len,
-								    n->flag & JSL_NF_CONST, false);
-
-				lo->cell = false;
-			}
+			if (d->kind == JSL_N_DECL && d->b)
+				main_pattern_names(g, d->b, n->flag & JSL_NF_CONST);
+			else
+				declare_main_name(g, d, n->kind == JSL_N_FUNC, n->flag & JSL_NF_CONST);
 		}
 	}
 	collect_vars(g, prog->list, declare_var_main);
