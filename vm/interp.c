@@ -419,19 +419,68 @@ static int str_cmp(const struct jsl_str *a, const struct jsl_str *b)
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
+/*
+ * An operand of a relational or == comparison after ToPrimitive: an object
+ * (array, plain object, Map, ...) becomes its string, as String(o) gives it
+ * (JSLite objects have no valueOf or toString of their own); the string is
+ * in *tmp (malloc'd) or in the string value itself.
+ */
+struct prim {
+	const char *s;
+	size_t len;
+	bool is_str;
+};
+
+static void to_prim(jv v, struct jsl_buf *tmp, struct prim *out)
+{
+	out->is_str = false;
+	if (jv_is(v, JV_T_OBJ)) {
+		jsl_to_string_buf(NULL, v, tmp);
+		out->s = tmp->p ? tmp->p : "";
+		out->len = tmp->len;
+		out->is_str = tmp->ok;
+	} else if (jv_is(v, JV_T_STR)) {
+		out->s = jv_str(v)->s;
+		out->len = jv_str(v)->len;
+		out->is_str = true;
+	}
+}
+
+static double prim_num(jv v, const struct prim *p)
+{
+	return jv_is(v, JV_T_OBJ) ? (p->is_str ? jsl_str_to_num(p->s, p->len) : NAN) : jsl_to_num(v);
+}
+
 /* a < b (or a <= b) for anything that is not two numbers. */
 static NOINLINE bool less_slow(jv a, jv b, bool or_equal)
 {
+	struct jsl_buf ta = {.ok = true}, tb = {.ok = true};
+	struct prim pa, pb;
 	double x, y;
+	bool r;
 
 	if (jv_is(a, JV_T_STR) && jv_is(b, JV_T_STR)) {
 		int c = str_cmp(jv_str(a), jv_str(b));
 
 		return or_equal ? c <= 0 : c < 0;
 	}
-	x = jsl_to_num(a);
-	y = jsl_to_num(b);
-	return or_equal ? x <= y : x < y;
+	to_prim(a, &ta, &pa);
+	to_prim(b, &tb, &pb);
+	if (pa.is_str && pb.is_str) {
+		size_t n = pa.len < pb.len ? pa.len : pb.len;
+		int c = n ? memcmp(pa.s, pb.s, n) : 0;
+
+		if (!c)
+			c = pa.len < pb.len ? -1 : pa.len > pb.len;
+		r = or_equal ? c <= 0 : c < 0;
+	} else {
+		x = prim_num(a, &pa);
+		y = prim_num(b, &pb);
+		r = or_equal ? x <= y : x < y;
+	}
+	free(ta.p);
+	free(tb.p);
+	return r;
 }
 
 /* == : strict equality across types after the ECMAScript coercions. */
@@ -448,6 +497,23 @@ static NOINLINE bool loose_eq(jv a, jv b)
 		return false;
 	if (ta == JV_T_FUNC || tb == JV_T_FUNC)
 		return false;
+	if (ta == JV_T_OBJ || tb == JV_T_OBJ) {
+		/* one object (two would have been ta == tb): its ToPrimitive string against the other */
+		struct jsl_buf t = {.ok = true};
+		jv o = ta == JV_T_OBJ ? a : b, q = ta == JV_T_OBJ ? b : a;
+		struct prim po;
+		bool r;
+
+		to_prim(o, &t, &po);
+		if (!po.is_str)
+			r = false;
+		else if (jv_is(q, JV_T_STR))
+			r = po.len == jv_str(q)->len && (!po.len || !memcmp(po.s, jv_str(q)->s, po.len));
+		else
+			r = jsl_str_to_num(po.s, po.len) == jsl_to_num(q);
+		free(t.p);
+		return r;
+	}
 	/* numbers, strings and booleans compare as numbers */
 	return jsl_to_num(a) == jsl_to_num(b);
 }
