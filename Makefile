@@ -9,6 +9,9 @@
 #   make fuzz       every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (30) each: CXP's
 #                   decoders, the JSLite compiler (fuzz_compile), the chunk loader (fuzz_load)
 #   make fuzz-smoke the same for FUZZ_SMOKE_SECONDS (3) each (for `make check`)
+#   make fuzz-diff  random JSLite programs under node and tasklet exec for FUZZ_DIFF_SECONDS (60),
+#                   outputs compared; a difference is minimised into build/fuzz-diff/ and fails
+#                   (FUZZ_DIFF_SEED repeats a run; tests/fuzzdiff/fuzzdiff.js)
 #   make SAN=1 ...  AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ... ThreadSanitizer build (data races between the runtime's threads)
 #   make STATIC=1   statically linked build/tasklet (for machines without our libraries)
@@ -93,6 +96,7 @@ BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/co
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 30
 FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_DIFF_SECONDS  ?= 60
 FUZZ_SRCS    := cxp/frame.c cxp/msg.c
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-strict-aliasing -D_GNU_SOURCE -DTL_NO_JEMALLOC -I. \
@@ -121,7 +125,7 @@ BPF_OBJ     := $(BUILD)/bpf/tasklet.bpf.o
 BPF_SKEL    := $(BUILD)/bpf/tasklet.skel.h
 BPF_LDLIBS  := -lbpf -lelf -lz
 
-.PHONY: all deps demo check check-jslite bench bpf-cost install fuzz fuzz-smoke clean FORCE
+.PHONY: all deps demo check check-jslite bench bpf-cost install fuzz fuzz-smoke fuzz-diff clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES) $(BPF_OBJ)
 
@@ -304,6 +308,11 @@ fuzz: $(FUZZ_TARGETS) $(FUZZ_SEEDS)
 
 fuzz-smoke: $(FUZZ_TARGETS) $(FUZZ_SEEDS)
 	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
+
+# The differential fuzzer (tests/fuzzdiff/fuzzdiff.js, run by node): needs node, as check-jslite.
+fuzz-diff: $(TASKLET)
+	$(Q)FUZZ_DIFF_SECONDS=$(FUZZ_DIFF_SECONDS) TASKLET_BIN=$(TASKLET) \
+		node tests/fuzzdiff/fuzzdiff.js --out $(BUILD)/fuzz-diff
 
 bpf-cost: $(TASKLET) $(DRIVERS)
 	$(Q)sh bpf/cost.sh $(TASKLET) $(BUILD)/tests
