@@ -817,7 +817,7 @@ int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv it)
 
 			if (i + n > s->len)
 				n = s->len - i;
-			if (n == 1)
+			if (n == 1 && c < 0x80) /* a stray byte >= 0x80 (bytes from the source) is no ASCII */
 				ch = vm->chars[c];
 			else if ((rc = jsl_new_str(vm, jv_str(it)->s + i, n, &ch)) < 0)
 				break;
