@@ -990,6 +990,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 #endif
 	const struct jsl_func *funcs = vm->prog->funcs;
 	const jv *K = vm->prog->consts;
+	const uint32_t *code0 = vm->prog->code;
+	uint32_t *ic = vm->prog->ic;
 	jv *G = vm->globals;
 	struct jsl_ci *ci = vm->ci;
 	const uint32_t *pc = ci->pc;
@@ -1434,12 +1436,21 @@ static int execute(struct jsl_vm *vm, jv *result)
 				jv v, o = *RB;
 
 				if (jv_is_objtype(o, JSL_OBJ_OBJ)) {
-					/* a plain object's own property: one hash lookup, no coercion */
-					int64_t k = jsl_tab_find(&((struct jsl_objt *)jv_obj(o))->t,
-								 K[JSL_I_C(i)]);
+					/* a plain object's own property: the slot the inline cache
+					 * remembers when its key is there, else one hash lookup */
+					const struct jsl_tab *t = &((struct jsl_objt *)jv_obj(o))->t;
+					uint32_t *slot = &ic[pc - 1 - code0];
+					jv key = K[JSL_I_C(i)];
+					int64_t k;
 
+					if (*slot < t->n && t->e[2 * *slot] == key) {
+						*RA = t->e[2 * *slot + 1];
+						VM_NEXT;
+					}
+					k = jsl_tab_find(t, key);
 					if (k >= 0) {
-						*RA = ((struct jsl_objt *)jv_obj(o))->t.e[2 * k + 1];
+						*slot = (uint32_t)k;
+						*RA = t->e[2 * k + 1];
 						VM_NEXT;
 					}
 				}
@@ -1449,7 +1460,29 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(SETF)
 			{
-				PROTECT(jsl_set_prop(vm, *RA, K[JSL_I_B(i)], *RC));
+				jv o = *RA;
+
+				/* an existing property of a plain object (not frozen, not an
+				 * Error, whose message lives outside the table): as in GETF */
+				if (jv_is_objtype(o, JSL_OBJ_OBJ) && !((struct jsl_objt *)jv_obj(o))->frozen &&
+				    !((struct jsl_objt *)jv_obj(o))->cls) {
+					struct jsl_tab *t = &((struct jsl_objt *)jv_obj(o))->t;
+					uint32_t *slot = &ic[pc - 1 - code0];
+					jv key = K[JSL_I_B(i)];
+					int64_t k;
+
+					if (*slot < t->n && t->e[2 * *slot] == key) {
+						t->e[2 * *slot + 1] = *RC;
+						VM_NEXT;
+					}
+					k = jsl_tab_find(t, key);
+					if (k >= 0) {
+						*slot = (uint32_t)k;
+						t->e[2 * k + 1] = *RC;
+						VM_NEXT;
+					}
+				}
+				PROTECT(jsl_set_prop(vm, o, K[JSL_I_B(i)], *RC));
 				VM_NEXT;
 			}
 			VM_CASE(SETIDX)

@@ -273,6 +273,10 @@ bool jsl_same_value_zero(jv a, jv b)
 int64_t jsl_tab_find(const struct jsl_tab *t, jv key)
 {
 	if (!t->idx) {
+		/* the same string object first (keys from the program's constants) */
+		for (uint32_t i = 0; i < t->n; i++)
+			if (t->e[2 * i] == key)
+				return i;
 		for (uint32_t i = 0; i < t->n; i++)
 			if (t->e[2 * i] != JV_HOLE && jsl_same_value_zero(t->e[2 * i], key))
 				return i;
