@@ -2352,6 +2352,16 @@ static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list)
 				expr_to(g, b, rb);
 				emit_abc(g, JSL_OP_JSEQ, ra, rb, k);
 			}
+		} else if (imm_op && b->kind == JSL_N_NUM && const_num(g, b->num) <= 255) {
+			/* i < 50000000: the constant as an operand, not a LOADK per test */
+			unsigned kop = imm_op == JSL_OP_JLTI   ? JSL_OP_JLTK
+				       : imm_op == JSL_OP_JLEI ? JSL_OP_JLEK
+				       : imm_op == JSL_OP_JGTI ? JSL_OP_JGTK
+							       : JSL_OP_JGEK;
+
+			ra = expr_any(g, a);
+			at_node(g, e);
+			emit_abc(g, kop, ra, const_num(g, b->num), k);
 		} else if (op) {
 			operands(g, a, b, &ra, &rb);
 			at_node(g, e);

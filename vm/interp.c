@@ -1125,6 +1125,14 @@ static int execute(struct jsl_vm *vm, jv *result)
 		TAKE_IF(x cmp(double) JSL_I_SB(i));                                                \
 		VM_NEXT;                                                                           \
 	}
+/* The same against a number constant (a crafted non-number K[B] reads as a NaN: false). */
+#define CMPJK(cmp)                                                                                 \
+	{                                                                                          \
+		jv a = *RA;                                                                        \
+		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
+		TAKE_IF(x cmp jv_num(K[JSL_I_B(i)]));                                              \
+		VM_NEXT;                                                                           \
+	}
 
 	for (;;) {
 	resume:
@@ -1298,6 +1306,10 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(JLEI) CMPJI(<=)
 			VM_CASE(JGTI) CMPJI(>)
 			VM_CASE(JGEI) CMPJI(>=)
+			VM_CASE(JLTK) CMPJK(<)
+			VM_CASE(JLEK) CMPJK(<=)
+			VM_CASE(JGTK) CMPJK(>)
+			VM_CASE(JGEK) CMPJK(>=)
 			VM_CASE(JSEQK)
 			/* clang-format on */
 			{
