@@ -1515,8 +1515,8 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 			emit_move(g, c, kr);
 			kr = c;
 		}
-		r = reg_alloc(g, 1);
 		if (aop) {
+			r = reg_alloc(g, 1);
 			at_node(g, t);
 			get_prop(g, r, o, k, kr);
 			at_node(g, e);
@@ -1526,7 +1526,9 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 				e->b->s = t->s;
 				e->b->len = t->len;
 			}
-			expr_to(g, e->b, r);
+			/* a local's own register when the value is one (a[i] = t: no copy);
+			 * read after the object and the key, as JavaScript orders it */
+			r = expr_any(g, e->b);
 		}
 		at_node(g, e);
 		set_prop(g, o, k, kr, r);

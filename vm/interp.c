@@ -1313,7 +1313,10 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(JSEQK)
 			/* clang-format on */
 			{
-				TAKE_IF(jsl_strict_eq(*RA, K[JSL_I_B(i)]));
+				jv a = *RA, b = K[JSL_I_B(i)];
+
+				TAKE_IF(jv_is_num(a) & jv_is_num(b) ? jv_num(a) == jv_num(b)
+								     : jsl_strict_eq(a, b));
 				VM_NEXT;
 			}
 			VM_CASE(TEST)
