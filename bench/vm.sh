@@ -27,7 +27,8 @@ HEAP_MIB=${VM_HEAP_MIB:-1024}
 TIME=/usr/bin/time
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 
 have() { command -v "$1" >/dev/null 2>&1; }
 have_time=0
