@@ -7,8 +7,12 @@
 #   make check-jslite  the JSLite conformance suite: tests/jslite/ under node and tasklet exec
 #   make bench      the bench/ suites
 #   make eval       the Tasklet paper's evaluation (Table I, Figures 3-6) into build/eval/
-#   make fuzz       every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (30) each
+#   make fuzz       every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (30) each: CXP's
+#                   decoders, the JSLite compiler (fuzz_compile), the chunk loader (fuzz_load)
 #   make fuzz-smoke the same for FUZZ_SMOKE_SECONDS (3) each (for `make check`)
+#   make fuzz-diff  random JSLite programs under node and tasklet exec for FUZZ_DIFF_SECONDS (60),
+#                   outputs compared; a difference is minimised into build/fuzz-diff/ and fails
+#                   (FUZZ_DIFF_SEED repeats a run; tests/fuzzdiff/fuzzdiff.js)
 #   make SAN=1 ...  AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make TSAN=1 ... ThreadSanitizer build (data races between the runtime's threads)
 #   make STATIC=1   statically linked build/tasklet (for machines without our libraries)
@@ -94,10 +98,20 @@ BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/co
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 30
 FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_DIFF_SECONDS  ?= 60
 FUZZ_SRCS    := cxp/frame.c cxp/msg.c
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
-FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-strict-aliasing -D_GNU_SOURCE -I. $(WARNINGS) \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-strict-aliasing -D_GNU_SOURCE -DTL_NO_JEMALLOC -I. \
+	$(WARNINGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Wno-bitwise-instead-of-logical -Wno-bitwise-conditional-parentheses
+# (clang only: the interpreter tests two type tags with one '&' on purpose.)
+# The VM's targets (fuzz_compile, fuzz_load) link all of vm/, compiled once
+# with the fuzzer's instrumentation; fuzz_load is seeded with the compiled
+# conformance programs (tests/fuzz/mkseed.c), fuzz_compile with their source.
+FUZZ_VM_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(sort $(wildcard vm/*.c)))
+FUZZ_VM      := $(BUILD)/fuzz/fuzz_compile $(BUILD)/fuzz/fuzz_load
+FUZZ_SEEDS   := $(BUILD)/fuzz/seeds/fuzz_load/.made
+JSL_PROGS    := $(sort $(wildcard tests/jslite/*/*.js))
 
 
 # BPF (bpf/): clang compiles bpf/tasklet.bpf.c into an object `make install` can
@@ -113,7 +127,7 @@ BPF_OBJ     := $(BUILD)/bpf/tasklet.bpf.o
 BPF_SKEL    := $(BUILD)/bpf/tasklet.skel.h
 BPF_LDLIBS  := -lbpf -lelf -lz
 
-.PHONY: eval all deps demo check check-jslite bench bpf-cost install fuzz fuzz-smoke clean FORCE
+.PHONY: eval all deps demo check check-jslite bench bpf-cost install fuzz fuzz-smoke fuzz-diff clean FORCE
 
 all: $(TASKLET) $(LIBTL) $(PUBHDR) $(EXAMPLES) $(BENCHES) $(BPF_OBJ)
 
@@ -207,7 +221,7 @@ demo: $(TASKLET)
 
 # One CUnit runner holds every suite (unit and integration); it closes with
 # CUnit's run summary and exits non-zero on any failure.
-check: all $(TESTBIN) $(DRIVERS) $(FUZZ_TARGETS)
+check: all $(TESTBIN) $(DRIVERS) $(FUZZ_TARGETS) $(FUZZ_SEEDS)
 	$(Q)TASKLET_BIN=$(abspath $(TASKLET)) TASKLET_BUILD=$(abspath $(BUILD)) TASKLET_SRC=$(CURDIR) $(TESTBIN)
 	@echo "fuzz-smoke: every libFuzzer target for $(FUZZ_SMOKE_SECONDS) s"
 	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
@@ -262,23 +276,50 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) cxp/cxp.h
 	@$(if $(Q),echo '  FUZZCC  $@')
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) -lmbedcrypto
 
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  FUZZCC  $@')
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_VM): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_chunks.h $(FUZZ_VM_OBJS)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  FUZZLD  $@')
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_VM_OBJS) -lpthread -lm
+
+$(BUILD)/fuzz/mkseed: tests/fuzz/mkseed.c tests/fuzz/fuzz_chunks.h $(LIBTL) $(FLAGSTAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $@')
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
+
+$(FUZZ_SEEDS): $(BUILD)/fuzz/mkseed $(JSL_PROGS)
+	@rm -rf $(@D) && mkdir -p $(@D)
+	$(Q)$(BUILD)/fuzz/mkseed $(@D) $(JSL_PROGS) >/dev/null
+	@touch $@
+
 define run_fuzz
 	$(Q)for t in $(FUZZ_TARGETS); do \
 		n=$$(basename $$t); mkdir -p $(BUILD)/fuzz/corpus/$$n; \
+		case $$n in fuzz_compile) s=tests/jslite ;; fuzz_load) s=$(BUILD)/fuzz/seeds/fuzz_load ;; \
+		*) s= ;; esac; \
 		echo "  FUZZ    $$n ($(1) s)"; \
-		$$t -max_total_time=$(1) -max_len=65536 -print_final_stats=0 \
-			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus/$$n \
+		$$t -max_total_time=$(1) -max_len=65536 -timeout=25 -print_final_stats=0 \
+			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus/$$n $$s \
 			> $(BUILD)/fuzz/$$n.log 2>&1 || \
 			{ tail -n 40 $(BUILD)/fuzz/$$n.log; echo "fuzz: $$n failed; see $(BUILD)/fuzz/$$n.log"; exit 1; }; \
 		tail -n 1 $(BUILD)/fuzz/$$n.log; \
 	done
 endef
 
-fuzz: $(FUZZ_TARGETS)
+fuzz: $(FUZZ_TARGETS) $(FUZZ_SEEDS)
 	$(call run_fuzz,$(FUZZ_SECONDS))
 
-fuzz-smoke: $(FUZZ_TARGETS)
+fuzz-smoke: $(FUZZ_TARGETS) $(FUZZ_SEEDS)
 	$(call run_fuzz,$(FUZZ_SMOKE_SECONDS))
+
+# The differential fuzzer (tests/fuzzdiff/fuzzdiff.js, run by node): needs node, as check-jslite.
+fuzz-diff: $(TASKLET)
+	$(Q)FUZZ_DIFF_SECONDS=$(FUZZ_DIFF_SECONDS) TASKLET_BIN=$(TASKLET) \
+		node tests/fuzzdiff/fuzzdiff.js --out $(BUILD)/fuzz-diff
 
 bpf-cost: $(TASKLET) $(DRIVERS)
 	$(Q)sh bpf/cost.sh $(TASKLET) $(BUILD)/tests
@@ -288,4 +329,4 @@ clean:
 
 FORCE:
 
--include $(DEPFILES)
+-include $(DEPFILES) $(FUZZ_VM_OBJS:.o=.d)

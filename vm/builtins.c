@@ -822,12 +822,37 @@ static int str_case(struct jsl_vm *vm, jv str, bool upper, jv *ret)
 		} else if (c == 0xc3 && i + 1 < r->len) {
 			/* Latin-1 letters U+00C0..U+00FE keep their UTF-8 length */
 			d = (unsigned char)r->s[i + 1];
-			if (upper && d >= 0xa0 && d <= 0xbe && d != 0xb7)
+			if (upper && d >= 0xa0 && d <= 0xbe && d != 0xb7) {
 				r->s[i + 1] = (char)(d - 0x20);
-			else if (!upper && d >= 0x80 && d <= 0x9e && d != 0x97)
+			} else if (!upper && d >= 0x80 && d <= 0x9e && d != 0x97) {
 				r->s[i + 1] = (char)(d + 0x20);
+			} else if (upper && d == 0x9f) { /* ß: "SS", one code unit more */
+				r->s[i] = 'S';
+				r->s[i + 1] = 'S';
+				r->ulen++;
+			} else if (upper && d == 0xbf) { /* ÿ: U+0178 */
+				r->s[i] = (char)0xc5;
+				r->s[i + 1] = (char)0xb8;
+			}
 			i++;
+		} else if (c == 0xc2 && upper && i + 1 < r->len && (unsigned char)r->s[i + 1] == 0xb5) {
+			r->s[i] = (char)0xce; /* µ: U+039C */
+			r->s[i + 1] = (char)0x9c;
+			i++;
+		} else if (c == 0xc5 && !upper && i + 1 < r->len && (unsigned char)r->s[i + 1] == 0xb8) {
+			r->s[i] = (char)0xc3; /* U+0178: ÿ, the way back */
+			r->s[i + 1] = (char)0xbf;
+			i++;
+		} else if (c >= 0x80) {
+			i += (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) - 1; /* a character outside Latin-1: as it is */
 		}
+	}
+	if (!r->ascii) {
+		uint32_t k = 0;
+
+		while (k < r->len && (unsigned char)r->s[k] < 0x80)
+			k++;
+		r->ascii = k == r->len; /* "ß" became "SS" */
 	}
 	*ret = jv_from_str(r);
 	return 0;

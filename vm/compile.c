@@ -1515,8 +1515,8 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 			emit_move(g, c, kr);
 			kr = c;
 		}
-		r = reg_alloc(g, 1);
 		if (aop) {
+			r = reg_alloc(g, 1);
 			at_node(g, t);
 			get_prop(g, r, o, k, kr);
 			at_node(g, e);
@@ -1526,7 +1526,9 @@ static void assign(struct cg *g, struct jsl_node *e, int dst)
 				e->b->s = t->s;
 				e->b->len = t->len;
 			}
-			expr_to(g, e->b, r);
+			/* a local's own register when the value is one (a[i] = t: no copy);
+			 * read after the object and the key, as JavaScript orders it */
+			r = expr_any(g, e->b);
 		}
 		at_node(g, e);
 		set_prop(g, o, k, kr, r);
@@ -2352,6 +2354,16 @@ static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list)
 				expr_to(g, b, rb);
 				emit_abc(g, JSL_OP_JSEQ, ra, rb, k);
 			}
+		} else if (imm_op && b->kind == JSL_N_NUM && const_num(g, b->num) <= 255) {
+			/* i < 50000000: the constant as an operand, not a LOADK per test */
+			unsigned kop = imm_op == JSL_OP_JLTI   ? JSL_OP_JLTK
+				       : imm_op == JSL_OP_JLEI ? JSL_OP_JLEK
+				       : imm_op == JSL_OP_JGTI ? JSL_OP_JGTK
+							       : JSL_OP_JGEK;
+
+			ra = expr_any(g, a);
+			at_node(g, e);
+			emit_abc(g, kop, ra, const_num(g, b->num), k);
 		} else if (op) {
 			operands(g, a, b, &ra, &rb);
 			at_node(g, e);
@@ -3187,6 +3199,51 @@ static void declare_var_main(struct cg *g, struct jsl_node *p)
 	}
 }
 
+/* A top-level let/const/function name: a global slot when a function mentions
+ * it (or main is short of registers), else a register of main. */
+static void declare_main_name(struct cg *g, struct jsl_node *d, bool is_func, bool is_const)
+{
+	struct cg_func *fs = g->fs;
+
+	if (is_reserved_global(d->s, d->len) || resolve(g, d->s, d->len).kind != V_NONE)
+		cg_error(g, d, "Identifier '%.*s' has already been declared", (int)d->len, d->s);
+	if (is_func) {
+		add_global(g, d, d->s, d->len)->is_func = true;
+	} else if (nset_has(&fs->captured, d->s, d->len) || fs->freereg >= JSL_MAX_REGS - 64) {
+		add_global(g, d, d->s, d->len)->is_const = is_const;
+	} else {
+		struct cg_local *lo = declare_local(g, d, d->s, d->len, is_const, false);
+
+		lo->cell = false;
+	}
+}
+
+/* The names a top-level destructuring declaration binds, as declare_main_name. */
+static void main_pattern_names(struct cg *g, struct jsl_node *p, bool is_const)
+{
+	switch (p->kind) {
+	case JSL_N_IDENT:
+		declare_main_name(g, p, false, is_const);
+		break;
+	case JSL_N_ASSIGN:
+	case JSL_N_SPREAD:
+	case JSL_N_PARAM:
+		main_pattern_names(g, p->a, is_const);
+		break;
+	case JSL_N_ARRAY:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			if (x->kind != JSL_N_EMPTY)
+				main_pattern_names(g, x, is_const);
+		break;
+	case JSL_N_OBJECT:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			main_pattern_names(g, x->kind == JSL_N_SPREAD ? x->a : x->b, is_const);
+		break;
+	default:
+		cg_error(g, p, "Invalid destructuring assignment target");
+	}
+}
+
 /* The top level: declarations, hoisted functions, then the statements. */
 static void compile_main(struct cg *g)
 {
@@ -3213,25 +3270,10 @@ static void compile_main(struct cg *g)
 		if (n->kind == JSL_N_FUNC)
 			ntop++;
 		for (; d; d = n->kind == JSL_N_LET ? d->next : NULL) {
-			if (d->kind == JSL_N_DECL && d->b) {
-				pattern_names(g, d->b, n->flag & JSL_NF_CONST);
-				continue;
-			}
-			if (is_reserved_global(d->s, d->len) ||
-			    resolve(g, d->s, d->len).kind != V_NONE)
-				cg_error(g, d, "Identifier '%.*s' has already been declared",
-					 (int)d->len, d->s);
-			if (n->kind == JSL_N_FUNC) {
-				add_global(g, d, d->s, d->len)->is_func = true;
-			} else if (nset_has(&fs->captured, d->s, d->len) ||
-				   fs->freereg >= JSL_MAX_REGS - 64) {
-				add_global(g, d, d->s, d->len)->is_const = n->flag & JSL_NF_CONST;
-			} else {
-				struct cg_local *lo = declare_local(g, d, d->s, d->len,
-								    n->flag & JSL_NF_CONST, false);
-
-				lo->cell = false;
-			}
+			if (d->kind == JSL_N_DECL && d->b)
+				main_pattern_names(g, d->b, n->flag & JSL_NF_CONST);
+			else
+				declare_main_name(g, d, n->kind == JSL_N_FUNC, n->flag & JSL_NF_CONST);
 		}
 	}
 	collect_vars(g, prog->list, declare_var_main);

@@ -23,7 +23,11 @@
  * Shifts of values that may be negative go through uint32_t: the original
  * shifts signed ints left, which C leaves undefined.
  */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF /* clang (the fuzz builds) fuses within a statement by default */
+#else
 #pragma GCC optimize("fp-contract=off")
+#endif
 
 #include <math.h>
 #include <stdint.h>

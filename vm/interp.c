@@ -343,6 +343,17 @@ static inline double js_mod(double a, double b)
 	if (a >= 1 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
 	    b == (int32_t)b)
 		return (double)((int32_t)a % (int32_t)b);
+	/* glibc's fmod walks the quotient bit by bit: 2.5e15 % 7 costs ~200 ns.
+	 * Integers below 2^53 are exact in int64; the result keeps a's sign (and -0). */
+	if (fabs(a) < 0x1p53 && fabs(b) < 0x1p53 && b != 0) {
+		int64_t ia = (int64_t)a, ib = (int64_t)b;
+
+		if ((double)ia == a && (double)ib == b) {
+			int64_t r = ia % ib;
+
+			return r ? (double)r : copysign(0.0, a);
+		}
+	}
 	return fmod(a, b);
 }
 
@@ -408,19 +419,68 @@ static int str_cmp(const struct jsl_str *a, const struct jsl_str *b)
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
+/*
+ * An operand of a relational or == comparison after ToPrimitive: an object
+ * (array, plain object, Map, ...) becomes its string, as String(o) gives it
+ * (JSLite objects have no valueOf or toString of their own); the string is
+ * in *tmp (malloc'd) or in the string value itself.
+ */
+struct prim {
+	const char *s;
+	size_t len;
+	bool is_str;
+};
+
+static void to_prim(jv v, struct jsl_buf *tmp, struct prim *out)
+{
+	out->is_str = false;
+	if (jv_is(v, JV_T_OBJ)) {
+		jsl_to_string_buf(NULL, v, tmp);
+		out->s = tmp->p ? tmp->p : "";
+		out->len = tmp->len;
+		out->is_str = tmp->ok;
+	} else if (jv_is(v, JV_T_STR)) {
+		out->s = jv_str(v)->s;
+		out->len = jv_str(v)->len;
+		out->is_str = true;
+	}
+}
+
+static double prim_num(jv v, const struct prim *p)
+{
+	return jv_is(v, JV_T_OBJ) ? (p->is_str ? jsl_str_to_num(p->s, p->len) : NAN) : jsl_to_num(v);
+}
+
 /* a < b (or a <= b) for anything that is not two numbers. */
 static NOINLINE bool less_slow(jv a, jv b, bool or_equal)
 {
+	struct jsl_buf ta = {.ok = true}, tb = {.ok = true};
+	struct prim pa, pb;
 	double x, y;
+	bool r;
 
 	if (jv_is(a, JV_T_STR) && jv_is(b, JV_T_STR)) {
 		int c = str_cmp(jv_str(a), jv_str(b));
 
 		return or_equal ? c <= 0 : c < 0;
 	}
-	x = jsl_to_num(a);
-	y = jsl_to_num(b);
-	return or_equal ? x <= y : x < y;
+	to_prim(a, &ta, &pa);
+	to_prim(b, &tb, &pb);
+	if (pa.is_str && pb.is_str) {
+		size_t n = pa.len < pb.len ? pa.len : pb.len;
+		int c = n ? memcmp(pa.s, pb.s, n) : 0;
+
+		if (!c)
+			c = pa.len < pb.len ? -1 : pa.len > pb.len;
+		r = or_equal ? c <= 0 : c < 0;
+	} else {
+		x = prim_num(a, &pa);
+		y = prim_num(b, &pb);
+		r = or_equal ? x <= y : x < y;
+	}
+	free(ta.p);
+	free(tb.p);
+	return r;
 }
 
 /* == : strict equality across types after the ECMAScript coercions. */
@@ -437,6 +497,23 @@ static NOINLINE bool loose_eq(jv a, jv b)
 		return false;
 	if (ta == JV_T_FUNC || tb == JV_T_FUNC)
 		return false;
+	if (ta == JV_T_OBJ || tb == JV_T_OBJ) {
+		/* one object (two would have been ta == tb): its ToPrimitive string against the other */
+		struct jsl_buf t = {.ok = true};
+		jv o = ta == JV_T_OBJ ? a : b, q = ta == JV_T_OBJ ? b : a;
+		struct prim po;
+		bool r;
+
+		to_prim(o, &t, &po);
+		if (!po.is_str)
+			r = false;
+		else if (jv_is(q, JV_T_STR))
+			r = po.len == jv_str(q)->len && (!po.len || !memcmp(po.s, jv_str(q)->s, po.len));
+		else
+			r = jsl_str_to_num(po.s, po.len) == jsl_to_num(q);
+		free(t.p);
+		return r;
+	}
 	/* numbers, strings and booleans compare as numbers */
 	return jsl_to_num(a) == jsl_to_num(b);
 }
@@ -913,6 +990,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 #endif
 	const struct jsl_func *funcs = vm->prog->funcs;
 	const jv *K = vm->prog->consts;
+	const uint32_t *code0 = vm->prog->code;
+	uint32_t *ic = vm->prog->ic;
 	jv *G = vm->globals;
 	struct jsl_ci *ci = vm->ci;
 	const uint32_t *pc = ci->pc;
@@ -1044,6 +1123,14 @@ static int execute(struct jsl_vm *vm, jv *result)
 		jv a = *RA;                                                                        \
 		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
 		TAKE_IF(x cmp(double) JSL_I_SB(i));                                                \
+		VM_NEXT;                                                                           \
+	}
+/* The same against a number constant (a crafted non-number K[B] reads as a NaN: false). */
+#define CMPJK(cmp)                                                                                 \
+	{                                                                                          \
+		jv a = *RA;                                                                        \
+		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
+		TAKE_IF(x cmp jv_num(K[JSL_I_B(i)]));                                              \
 		VM_NEXT;                                                                           \
 	}
 
@@ -1219,10 +1306,17 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(JLEI) CMPJI(<=)
 			VM_CASE(JGTI) CMPJI(>)
 			VM_CASE(JGEI) CMPJI(>=)
+			VM_CASE(JLTK) CMPJK(<)
+			VM_CASE(JLEK) CMPJK(<=)
+			VM_CASE(JGTK) CMPJK(>)
+			VM_CASE(JGEK) CMPJK(>=)
 			VM_CASE(JSEQK)
 			/* clang-format on */
 			{
-				TAKE_IF(jsl_strict_eq(*RA, K[JSL_I_B(i)]));
+				jv a = *RA, b = K[JSL_I_B(i)];
+
+				TAKE_IF(jv_is_num(a) & jv_is_num(b) ? jv_num(a) == jv_num(b)
+								     : jsl_strict_eq(a, b));
 				VM_NEXT;
 			}
 			VM_CASE(TEST)
@@ -1357,12 +1451,21 @@ static int execute(struct jsl_vm *vm, jv *result)
 				jv v, o = *RB;
 
 				if (jv_is_objtype(o, JSL_OBJ_OBJ)) {
-					/* a plain object's own property: one hash lookup, no coercion */
-					int64_t k = jsl_tab_find(&((struct jsl_objt *)jv_obj(o))->t,
-								 K[JSL_I_C(i)]);
+					/* a plain object's own property: the slot the inline cache
+					 * remembers when its key is there, else one hash lookup */
+					const struct jsl_tab *t = &((struct jsl_objt *)jv_obj(o))->t;
+					uint32_t *slot = &ic[pc - 1 - code0];
+					jv key = K[JSL_I_C(i)];
+					int64_t k;
 
+					if (*slot < t->n && t->e[2 * *slot] == key) {
+						*RA = t->e[2 * *slot + 1];
+						VM_NEXT;
+					}
+					k = jsl_tab_find(t, key);
 					if (k >= 0) {
-						*RA = ((struct jsl_objt *)jv_obj(o))->t.e[2 * k + 1];
+						*slot = (uint32_t)k;
+						*RA = t->e[2 * k + 1];
 						VM_NEXT;
 					}
 				}
@@ -1372,7 +1475,29 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(SETF)
 			{
-				PROTECT(jsl_set_prop(vm, *RA, K[JSL_I_B(i)], *RC));
+				jv o = *RA;
+
+				/* an existing property of a plain object (not frozen, not an
+				 * Error, whose message lives outside the table): as in GETF */
+				if (jv_is_objtype(o, JSL_OBJ_OBJ) && !((struct jsl_objt *)jv_obj(o))->frozen &&
+				    !((struct jsl_objt *)jv_obj(o))->cls) {
+					struct jsl_tab *t = &((struct jsl_objt *)jv_obj(o))->t;
+					uint32_t *slot = &ic[pc - 1 - code0];
+					jv key = K[JSL_I_B(i)];
+					int64_t k;
+
+					if (*slot < t->n && t->e[2 * *slot] == key) {
+						t->e[2 * *slot + 1] = *RC;
+						VM_NEXT;
+					}
+					k = jsl_tab_find(t, key);
+					if (k >= 0) {
+						*slot = (uint32_t)k;
+						t->e[2 * k + 1] = *RC;
+						VM_NEXT;
+					}
+				}
+				PROTECT(jsl_set_prop(vm, o, K[JSL_I_B(i)], *RC));
 				VM_NEXT;
 			}
 			VM_CASE(SETIDX)

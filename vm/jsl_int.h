@@ -652,6 +652,13 @@ struct jsl_prog {
 	uint32_t nglobals;
 	uint32_t *code; /* all functions, one block */
 	size_t ncode;
+	/*
+	 * Inline caches of GETF/SETF, one per instruction (code[i] <-> ic[i]):
+	 * the table slot where the last object seen there had the property. A
+	 * guess, checked by the key's identity (t->e[2 * slot] == key) before use,
+	 * so a stale one only costs the lookup it would have cost anyway.
+	 */
+	uint32_t *ic;
 };
 
 /*

@@ -566,6 +566,7 @@ void jsl_prog_free(struct jsl_prog *p)
 	free(p->gnames);
 	free(p->consts);
 	free(p->code);
+	free(p->ic);
 	free(p->file);
 	free(p);
 }
@@ -695,7 +696,8 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 		goto out;
 	}
 	p->code = malloc(total * sizeof(*p->code));
-	if (!p->code) {
+	p->ic = calloc(total, sizeof(*p->ic));
+	if (!p->code || !p->ic) {
 		rc = -ENOMEM;
 		goto out;
 	}

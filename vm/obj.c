@@ -273,6 +273,10 @@ bool jsl_same_value_zero(jv a, jv b)
 int64_t jsl_tab_find(const struct jsl_tab *t, jv key)
 {
 	if (!t->idx) {
+		/* the same string object first (keys from the program's constants) */
+		for (uint32_t i = 0; i < t->n; i++)
+			if (t->e[2 * i] == key)
+				return i;
 		for (uint32_t i = 0; i < t->n; i++)
 			if (t->e[2 * i] != JV_HOLE && jsl_same_value_zero(t->e[2 * i], key))
 				return i;
@@ -817,7 +821,7 @@ int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv it)
 
 			if (i + n > s->len)
 				n = s->len - i;
-			if (n == 1)
+			if (n == 1 && c < 0x80) /* a stray byte >= 0x80 (bytes from the source) is no ASCII */
 				ch = vm->chars[c];
 			else if ((rc = jsl_new_str(vm, jv_str(it)->s + i, n, &ch)) < 0)
 				break;
@@ -946,23 +950,84 @@ static void put_spaces(struct jsl_buf *b, int n)
 		jsl_buf_putc(b, ' ');
 }
 
-/* node's groupArrayElements: short entries of long arrays laid out in columns. */
+/* An entry's length as reduceToSingleString measures it: UTF-16 code units. */
+static size_t u16_len(const char *s, size_t n)
+{
+	size_t u = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch & 0xc0) != 0x80)
+			u += ch >= 0xf0 ? 2 : 1;
+	}
+	return u;
+}
+
+/* East Asian wide and emoji code points: two columns in node's getStringWidth. */
+static bool is_wide(uint32_t cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
+	       (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	       (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
+	       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	       (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	       (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	       (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+/*
+ * An entry's width as groupArrayElements measures it (getStringWidth): a
+ * column per character, two for wide ones, none for C0 controls, combining
+ * marks and variation selectors. ICU's full tables are approximated by the
+ * ranges of is_wide.
+ */
+static size_t col_width(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned char ch = (unsigned char)s[i];
+		uint32_t k = ch < 0x80 ? 1 : ch < 0xe0 ? 2 : ch < 0xf0 ? 3 : 4, cp;
+
+		if (i + k > n)
+			k = (uint32_t)(n - i);
+		cp = k == 1 ? ch : ch & (0x7f >> k);
+		for (uint32_t j = 1; j < k; j++)
+			cp = (cp << 6) | ((unsigned char)s[i + j] & 0x3f);
+		i += k;
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x300 && cp <= 0x36f) ||
+		    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f))
+			continue;
+		w += is_wide(cp) ? 2 : 1;
+	}
+	return w;
+}
+
+/* node's groupArrayElements: short entries of long arrays laid out in columns,
+ * measured in columns (col_width). */
 static void group_array(struct insp *c, struct strv *out, bool all_num, bool more)
 {
 	size_t total = 0, maxlen = 0, n = out->n - (more ? 1 : 0);
-	size_t actual_max, cols;
+	size_t actual_max, cols, *wid;
 	double bias, biased;
 	struct strv rows = {.ok = true};
 
+	wid = malloc((n ? n : 1) * sizeof(*wid));
+	if (!wid) {
+		out->ok = false;
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
-		total += out->len[i] + 2;
-		if (out->len[i] > maxlen)
-			maxlen = out->len[i];
+		wid[i] = col_width(out->s[i], out->len[i]);
+		total += wid[i] + 2;
+		if (wid[i] > maxlen)
+			maxlen = wid[i];
 	}
 	actual_max = maxlen + 2;
 	if (!(actual_max * 3 + (size_t)c->indent < 80 &&
 	      ((double)total / (double)actual_max > 5 || maxlen <= 6)))
-		return;
+		goto out;
 	bias = sqrt((double)actual_max - (double)total / (double)out->n);
 	biased = fmax((double)actual_max - 3 - bias, 1);
 	{
@@ -972,20 +1037,20 @@ static void group_array(struct insp *c, struct strv *out, bool all_num, bool mor
 		cols = (size_t)fmin(fmin(c1, c2), fmin(3 * 4, 15));
 	}
 	if (cols <= 1)
-		return;
+		goto out;
 	{
 		size_t *maxline = calloc(cols, sizeof(*maxline));
 
 		if (!maxline) {
 			out->ok = false;
-			return;
+			goto out;
 		}
 		for (size_t i = 0; i < cols; i++) {
 			size_t ll = 0;
 
 			for (size_t j = i; j < n; j += cols)
-				if (out->len[j] > ll)
-					ll = out->len[j];
+				if (wid[j] > ll)
+					ll = wid[j];
 			maxline[i] = ll + 2;
 		}
 		for (size_t i = 0; i < n; i += cols) {
@@ -993,7 +1058,7 @@ static void group_array(struct insp *c, struct strv *out, bool all_num, bool mor
 			struct jsl_buf row = {.ok = true};
 
 			for (j = i; j < max - 1; j++) {
-				size_t w = out->len[j] + 2;
+				size_t w = wid[j] + 2;
 
 				if (all_num)
 					put_spaces(&row, (int)(maxline[j - i] - w));
@@ -1003,7 +1068,7 @@ static void group_array(struct insp *c, struct strv *out, bool all_num, bool mor
 					put_spaces(&row, (int)(maxline[j - i] - w));
 			}
 			if (all_num)
-				put_spaces(&row, (int)(maxline[j - i] - 2 - out->len[j]));
+				put_spaces(&row, (int)(maxline[j - i] - 2 - wid[j]));
 			jsl_buf_put(&row, out->s[j], out->len[j]);
 			sv_push(&rows, &row);
 		}
@@ -1017,6 +1082,8 @@ static void group_array(struct insp *c, struct strv *out, bool all_num, bool mor
 	}
 	sv_free(out);
 	*out = rows;
+out:
+	free(wid);
 }
 
 /* node's reduceToSingleString (compact 3, breakLength 80). */
@@ -1029,7 +1096,7 @@ static void reduce(struct insp *c, struct strv *out, size_t entries, const char 
 		bool fits = total + out->n <= 80;
 
 		for (size_t i = 0; fits && i < out->n; i++) {
-			total += out->len[i];
+			total += u16_len(out->s[i], out->len[i]);
 			if (total > 80 || memchr(out->s[i], '\n', out->len[i]))
 				fits = false;
 		}
@@ -1462,6 +1529,42 @@ struct jparse {
 	int depth;
 };
 
+/*
+ * A JSON number of at most 15 significant digits, a fraction of at most 22
+ * digits and no exponent, without strtod: the digits as an integer (exact
+ * below 2^53) divided by an exact power of ten is correctly rounded, as
+ * strtod's result is (Clinger's fast path). false: use strtod.
+ */
+static bool json_fast_num(const char *s, size_t n, jv *out)
+{
+	static const double pow10[] = {1e0,  1e1,  1e2,  1e3,	1e4,  1e5,  1e6,  1e7,
+				       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+	bool neg = n && s[0] == '-';
+	size_t i = neg, digits = 0, frac = 0;
+	bool dot = false;
+	uint64_t m = 0;
+	double d;
+
+	for (; i < n; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = true;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return false; /* an exponent */
+		m = m * 10 + (uint64_t)(s[i] - '0');
+		if (m && ++digits > 15)
+			return false;
+		frac += dot;
+	}
+	if (frac > 22)
+		return false;
+	d = (double)m / pow10[frac];
+	*out = jv_from_num(neg ? -d : d);
+	return true;
+}
+
 static int json_err(struct jparse *p)
 {
 	char tok[8];
@@ -1739,6 +1842,8 @@ objfail2:
 			return json_err(p);
 		}
 		p->i += k;
+		if (json_fast_num(p->s + st, p->i - st, out))
+			break;
 		if (p->i - st >= sizeof(buf))
 			return json_err(p);
 		memcpy(buf, p->s + st, p->i - st);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-let i = 0;
+// 50M iterations of s = (s + i*i) % 7: a tight loop of integer arithmetic
+// (i*i reaches 2.5e15: past 32 bits, exact in a double).
 let s = 0;
-while (i < 3000000) {
-	s = s + i % 7;
-	i = i + 1;
-}
+for (let i = 0; i < 50000000; i++)
+	s = (s + i * i) % 7;
 console.log(s);

@@ -1,8 +1,7 @@
 -- SPDX-License-Identifier: MIT
-local i = 0
+-- 50M iterations of s = (s + i*i) % 7 (the same loop as loop.js).
 local s = 0
-while i < 3000000 do
-	s = s + i % 7
-	i = i + 1
+for i = 0, 49999999 do
+	s = (s + i * i) % 7
 end
 print(s)

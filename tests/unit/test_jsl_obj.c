@@ -1013,7 +1013,19 @@ static void test_mutations(void)
 	vm_store_free(st);
 }
 
-TL_SUITE(u_jsl_obj, NULL, NULL, {"random mutations of object code never crash the VM", test_mutations}, {"crafted bytecode cannot misuse objects", test_crafted}, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
+/* What the fuzzers found (tests/fuzz/, make fuzz-diff), kept as regressions. */
+static void test_fuzz_found(void)
+{
+	struct vm_limits lim = {.seed = 1};
+
+	/* fuzz_compile: spreading a string whose source bytes end in a stray 0x80 read
+	 * past the VM's table of one-character strings (UBSan: index 128 out of bounds) */
+	expect_run("const [a, b, ...c] = \"ab\x9f\x98\x80\"; console.log(a, b, c.length);", &lim,
+		   VM_OK, "a b 2\n", NULL, NULL);
+	expect_run("console.log([...\"\x80\x80x\xff\"].length);", &lim, VM_OK, "3\n", NULL, NULL);
+}
+
+TL_SUITE(u_jsl_obj, NULL, NULL, {"what the fuzzers found", test_fuzz_found}, {"random mutations of object code never crash the VM", test_mutations}, {"crafted bytecode cannot misuse objects", test_crafted}, {"vm_new/vm_step run in slices; the host interface", test_step}, {"compile time is linear in top-level bindings", test_compile_scale}, {"programs print what node prints", test_programs},
 	 {"the same programs under the installed node", test_live_node},
 	 {"the global input and a top-level return", test_input_and_return},
 	 {"runtime errors with node's messages; try/catch", test_errors},
