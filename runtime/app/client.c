@@ -72,6 +72,8 @@ struct tl_client {
 	int stopping; /* tl_client_free: the links close, nothing to reconnect */
 
 	struct cxp_fetch *scratch; /* I/O thread */
+	const struct vm_chunk **graph; /* I/O thread: a graph being served */
+	uint32_t ngraph;
 
 };
 
@@ -304,37 +306,46 @@ static const struct cxp_handlers trader_handlers = {
 
 /* ---- The application endpoint: FETCH and RESULT from containers (I/O thread) ---- */
 
-struct chunk_out {
-	struct cxp_wbuf *w;
-	uint32_t n;
-};
+/* Chunks per CHUNKS frame of a FETCH_GRAPH reply: about 1.1 MB, so the
+ * container starts storing while the rest is on its way. */
+#define GRAPH_BATCH 4096
 
-static int put_chunk(const struct vm_chunk *ch, void *arg)
+static void count_served(struct tl_client *c, uint64_t chunks, int graph)
 {
-	struct chunk_out *o = arg;
-	uint8_t tmp[VM_CHUNK_WIRE_SIZE];
-
-	vm_chunk_encode(ch, tmp);
-	cxp_put_bytes(o->w, tmp, sizeof(tmp));
-	o->n++;
-	return 0;
+	pthread_mutex_lock(&c->mu);
+	c->stats.chunks_served += chunks;
+	c->stats.graph_requests += (uint64_t)graph;
+	pthread_mutex_unlock(&c->mu);
 }
 
-/*
- * FETCH: answer with the chunks asked for. A request for the root alone is
- * answered with the whole graph when it fits one frame (one round trip for
- * the common small Tasklet); the container asks for what is still missing.
- */
+/* A CHUNKS frame of n chunks for tasklet tid, answering reqid: 0 or -errno. */
+static int send_chunks(struct cxp_conn *conn, uint64_t reqid, uint64_t tid,
+		       const struct vm_chunk *const *ch, uint32_t n)
+{
+	size_t len = 12 + (size_t)n * VM_CHUNK_WIRE_SIZE;
+	uint8_t *p = malloc(len);
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	le64_store(p, tid);
+	le32_store(p + 8, n);
+	for (uint32_t i = 0; i < n; i++)
+		vm_chunk_encode(ch[i], p + 12 + (size_t)i * VM_CHUNK_WIRE_SIZE);
+	rc = cxp_send(conn, CXP_MSG_CHUNKS, reqid, p, len);
+	free(p);
+	return rc;
+}
+
+/* FETCH: exactly the chunks asked for, or ERROR (NOTFOUND) naming the first unknown id. */
 static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
 		       const uint8_t *payload)
 {
+	const struct vm_chunk **ch = c->graph;
 	struct cxp_fetch *f = c->scratch;
-	struct chunk_out o;
-	struct cxp_wbuf w;
 	struct task *t;
 	char err[200];
-	size_t npos;
-	int rc = 0;
+	int rc;
 
 	if (cxp_fetch_decode(payload, h->len, f, err, sizeof(err)) < 0) {
 		cxp_log("%s: bad FETCH: %s", cxp_conn_peer(conn), err);
@@ -348,39 +359,90 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 			       (unsigned long long)f->tasklet_id);
 		return 0;
 	}
-	cxp_wbuf_init(&w);
-	cxp_chunks_encode_header(&w, t->id, 0);
-	npos = w.len - 4; /* n, patched below */
-	o.w = &w;
-	o.n = 0;
-	if (f->n == 1 && f->ids[0] == t->sig.root)
-		rc = vm_store_walk(t->st, t->sig.root, CXP_FETCH_MAX, put_chunk, &o, NULL);
-	if (o.n == 0 || rc < 0) {
-		w.len = npos + 4;
-		o.n = 0;
-		for (uint32_t i = 0; i < f->n; i++) {
-			const struct vm_chunk *ch = vm_store_get(t->st, f->ids[i]);
-
-			if (!ch) {
-				cxp_wbuf_free(&w);
-				cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
-					       "chunk %llu is not part of tasklet %016llx",
-					       (unsigned long long)f->ids[i],
-					       (unsigned long long)t->id);
-				return 0;
-			}
-			put_chunk(ch, &o);
+	for (uint32_t i = 0; i < f->n; i++) {
+		ch[i] = vm_store_get(t->st, f->ids[i]);
+		if (!ch[i]) {
+			cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
+				       "chunk %llu is not part of tasklet %016llx",
+				       (unsigned long long)f->ids[i], (unsigned long long)t->id);
+			return 0;
 		}
 	}
-	if (!w.err) {
-		le32_store(w.p + npos, o.n);
-		rc = cxp_send(conn, CXP_MSG_CHUNKS, h->reqid, w.p, w.len);
-	} else {
-		rc = w.err;
-	}
-	cxp_wbuf_free(&w);
+	rc = send_chunks(conn, h->reqid, t->id, ch, f->n);
 	if (rc < 0)
 		cxp_log("%s: cannot answer FETCH: %s", cxp_conn_peer(conn), strerror(-rc));
+	else
+		count_served(c, f->n, 0);
+	return 0;
+}
+
+static int collect_chunk(const struct vm_chunk *ch, void *arg)
+{
+	struct tl_client *c = arg;
+
+	c->graph[c->ngraph++] = ch;
+	return 0;
+}
+
+/*
+ * FETCH_GRAPH: the MANIFEST of the Tasklet's whole graph (breadth first from
+ * its root) and, in CHUNKS mode, every chunk of it in CHUNKS frames of
+ * GRAPH_BATCH, all queued at once: the container's cost is one round trip
+ * whatever the depth of the graph (cxp(7)).
+ */
+static int serve_fetch_graph(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
+			     const uint8_t *payload)
+{
+	struct cxp_fetch_graph g;
+	struct cxp_wbuf w;
+	struct task *t;
+	char err[200];
+	int rc;
+
+	if (cxp_fetch_graph_decode(payload, h->len, &g, err, sizeof(err)) < 0) {
+		cxp_log("%s: bad FETCH_GRAPH: %s", cxp_conn_peer(conn), err);
+		cxp_send_error(conn, h->reqid, CXP_E_BADMSG, "bad FETCH_GRAPH: %s", err);
+		cxp_close(conn, -EPROTO); /* after the error is sent */
+		return 0;
+	}
+	t = task_lookup(c, g.tasklet_id);
+	if (!t) {
+		cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND, "unknown tasklet %016llx",
+			       (unsigned long long)g.tasklet_id);
+		return 0;
+	}
+	if (g.root != t->sig.root) {
+		cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
+			       "chunk %016llx is not the root of tasklet %016llx",
+			       (unsigned long long)g.root, (unsigned long long)t->id);
+		return 0;
+	}
+	c->ngraph = 0;
+	rc = vm_store_walk(t->st, g.root, VM_MAX_TASKLET_CHUNKS, collect_chunk, c, NULL);
+	if (rc < 0) {
+		cxp_send_error(conn, h->reqid, CXP_E_INTERNAL,
+			       "tasklet %016llx: its graph cannot be walked: %s",
+			       (unsigned long long)t->id, strerror(-rc));
+		return 0;
+	}
+	cxp_wbuf_init(&w);
+	cxp_manifest_encode_header(&w, t->id, c->ngraph);
+	for (uint32_t i = 0; i < c->ngraph; i++)
+		cxp_put_u64(&w, c->graph[i]->id);
+	rc = w.err ? w.err : cxp_send(conn, CXP_MSG_MANIFEST, h->reqid, w.p, w.len);
+	cxp_wbuf_free(&w);
+	for (uint32_t i = 0; rc == 0 && g.mode == CXP_GRAPH_CHUNKS && i < c->ngraph;
+	     i += GRAPH_BATCH) {
+		uint32_t n = c->ngraph - i < GRAPH_BATCH ? c->ngraph - i : GRAPH_BATCH;
+
+		rc = send_chunks(conn, h->reqid, t->id, c->graph + i, n);
+	}
+	if (rc < 0) {
+		cxp_log("%s: cannot answer FETCH_GRAPH: %s", cxp_conn_peer(conn), strerror(-rc));
+		cxp_close(conn, rc); /* a half-sent graph would only stall the container */
+		return 0;
+	}
+	count_served(c, g.mode == CXP_GRAPH_CHUNKS ? c->ngraph : 0, 1);
 	return 0;
 }
 
@@ -443,13 +505,15 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 	switch (h->type) {
 	case CXP_MSG_FETCH:
 		return serve_fetch(c, conn, h, payload);
+	case CXP_MSG_FETCH_GRAPH:
+		return serve_fetch_graph(c, conn, h, payload);
 	case CXP_MSG_RESULT:
 		return take_result(c, conn, h, payload);
 	default:
 		cxp_log("%s: unexpected %s frame on the application endpoint", cxp_conn_peer(conn),
 			cxp_type_name(h->type));
 		cxp_send_error(conn, h->reqid, CXP_E_BADMSG,
-			       "an application endpoint takes FETCH and RESULT only");
+			       "an application endpoint takes FETCH, FETCH_GRAPH and RESULT only");
 		cxp_close(conn, -EPROTO); /* after the error is sent */
 		return 0;
 	}
@@ -761,8 +825,11 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 
 	if (!o)
 		o = &def;
-	if (!c || !(c->scratch = malloc(sizeof(*c->scratch)))) {
+	if (!c || !(c->scratch = malloc(sizeof(*c->scratch))) ||
+	    !(c->graph = malloc(VM_MAX_TASKLET_CHUNKS * sizeof(*c->graph)))) {
 		snprintf(err, errlen, "out of memory");
+		if (c)
+			free(c->scratch);
 		free(c);
 		return NULL;
 	}
@@ -894,6 +961,7 @@ void tl_client_free(struct tl_client *c)
 		free(t);
 	}
 	free(c->scratch);
+	free(c->graph);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
 	free(c);

@@ -96,6 +96,8 @@ struct tl_stats {
 	uint64_t answered;   /* of those, ended with a result or an error */
 	uint64_t duplicates; /* answers that came for a Tasklet already answered: ignored
 			      * (e.g. a container that was suspected and finished after all) */
+	uint64_t chunks_served; /* chunks sent to containers (FETCH and FETCH_GRAPH replies) */
+	uint64_t graph_requests; /* FETCH_GRAPH requests answered */
 };
 void tl_client_stats(struct tl_client *c, struct tl_stats *st);
 

@@ -142,6 +142,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "drain-timeout", required_argument, NULL, 'D' },
 		{ "fetch-timeout", required_argument, NULL, 'F' },
 		{ "inject", required_argument, NULL, 'I' },
+		{ "chunk-cache", required_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -150,14 +151,14 @@ int rt_cmd_container(int argc, char **argv)
 		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--name NAME]\n"
 		"                         [--workers N] [--cpus LIST] [--queue N]\n"
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
-		"                         [--fetch-timeout MS] [--inject SPEC]\n"
+		"                         [--fetch-timeout MS] [--inject SPEC] [--chunk-cache N]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
 		"                         [--verbose]\n";
 	struct rt_container_config cfg = { 0 };
 	struct rt_container *c;
 	int opt, sig, cpus[RT_MAX_WORKERS];
 
-	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:F:I:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:F:I:K:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
@@ -195,6 +196,11 @@ int rt_cmd_container(int argc, char **argv)
 			}
 			break;
 		}
+		case 'K': /* 0 turns the cache off (the config's 0 means the default) */
+			cfg.chunk_cache = (long)rt_opt_num("--chunk-cache", optarg, 1u << 30);
+			if (!cfg.chunk_cache)
+				cfg.chunk_cache = -1;
+			break;
 		case 'v': cfg.verbose = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;

@@ -386,6 +386,7 @@ void rt_container_stop(struct rt_container *c)
 		HASH_DEL(c->jobs, j);
 		rt_job_free(j);
 	}
+	rt_fetch_free(c);
 	for (unsigned i = 0; i < c->nworkers; i++)
 		rt_dq_destroy(&c->w[i].q);
 	free(c->w);

@@ -689,7 +689,7 @@ static void test_trader_bad_type_and_version(void)
 	bad_header(taddr, &trader, 3, 200, "protocol error: unknown message type 200");
 	bad_header(taddr, &trader, 3, 0, "protocol error: unknown message type 0");
 	bad_header(taddr, &trader, 2, 9,
-		   "protocol error: bad version 9 (expected 2) (peer speaks another CXP version)");
+		   "protocol error: bad version 9 (expected 3) (peer speaks another CXP version)");
 
 	/* Well-formed frames of types a trader does not take. */
 	fd = peer_connect(taddr);
