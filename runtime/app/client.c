@@ -626,6 +626,16 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	if (rc < 0)
 		goto err;
 	t->sig.nqos = (uint32_t)rc;
+	/* A container fetches at most VM_MAX_TASKLET_CHUNKS: say so now, not after a fetch. */
+	rc = vm_store_walk(t->st, root, VM_MAX_TASKLET_CHUNKS, NULL, NULL, NULL);
+	if (rc < 0) {
+		snprintf(err, errlen,
+			 "%s: the compiled program has more than %u chunks, the most a Tasklet may "
+			 "have (tasklet-chunks(7), LIMITS); split it or run it with tasklet exec",
+			 name, VM_MAX_TASKLET_CHUNKS);
+		rc = rc == -E2BIG ? -EFBIG : rc;
+		goto err;
+	}
 	t->res.priority = vm_qos_is_priority(t->sig.qos, t->sig.nqos);
 	t->sig.root = root;
 	t->sig.code_hash = code_hash(t->st, root);
