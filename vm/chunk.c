@@ -26,8 +26,6 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
-#include <mbedtls/sha256.h>
-
 #include "common/le.h"
 #include "vm/chunk.h"
 #include "vm/chunk_int.h"
@@ -683,7 +681,7 @@ uint64_t vm_chunk_wire_content_id(const uint8_t *wire)
 {
 	uint8_t d[32];
 
-	mbedtls_sha256_ret(wire + 8, VM_CHUNK_WIRE_SIZE - 8, d, 0);
+	vm_sha256(wire + 8, VM_CHUNK_WIRE_SIZE - 8, d, 0);
 	return le64_load(d) | VM_ID_CONTENT;
 }
 

@@ -42,6 +42,9 @@ struct task {
 	int assigned;  /* I/O thread */
 	struct tl_result res;
 	UT_hash_handle hh; /* in c->tasks, keyed by id */
+	/* the graph breadth first from the root: what a FETCH_GRAPH sends, in order */
+	const struct vm_chunk **graph;
+	uint32_t ngraph;
 };
 
 /* How long an application keeps trying to reach its trader again, keeping
@@ -72,8 +75,7 @@ struct tl_client {
 	int stopping; /* tl_client_free: the links close, nothing to reconnect */
 
 	struct cxp_fetch *scratch; /* I/O thread */
-	const struct vm_chunk **graph; /* I/O thread: a graph being served */
-	uint32_t ngraph;
+	const struct vm_chunk **graph; /* I/O thread: FETCH's chunks */
 
 };
 
@@ -378,9 +380,30 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 
 static int collect_chunk(const struct vm_chunk *ch, void *arg)
 {
-	struct tl_client *c = arg;
+	struct task *t = arg;
 
-	c->graph[c->ngraph++] = ch;
+	t->graph[t->ngraph++] = ch;
+	return 0;
+}
+
+/* t's graph in breadth-first order from its root (set before t is published,
+ * then only read): 0 or -errno (-E2BIG past VM_MAX_TASKLET_CHUNKS). */
+static int task_graph(struct task *t)
+{
+	int rc;
+
+	t->graph = malloc(VM_MAX_TASKLET_CHUNKS * sizeof(*t->graph));
+	if (!t->graph)
+		return -ENOMEM;
+	t->ngraph = 0;
+	rc = vm_store_walk(t->st, t->sig.root, VM_MAX_TASKLET_CHUNKS, collect_chunk, t, NULL);
+	if (rc >= 0 && (uint32_t)rc != t->ngraph)
+		rc = -EINVAL;
+	if (rc < 0) {
+		free(t->graph);
+		t->graph = NULL;
+		return rc;
+	}
 	return 0;
 }
 
@@ -417,32 +440,24 @@ static int serve_fetch_graph(struct tl_client *c, struct cxp_conn *conn, const s
 			       (unsigned long long)g.root, (unsigned long long)t->id);
 		return 0;
 	}
-	c->ngraph = 0;
-	rc = vm_store_walk(t->st, g.root, VM_MAX_TASKLET_CHUNKS, collect_chunk, c, NULL);
-	if (rc < 0) {
-		cxp_send_error(conn, h->reqid, CXP_E_INTERNAL,
-			       "tasklet %016llx: its graph cannot be walked: %s",
-			       (unsigned long long)t->id, strerror(-rc));
-		return 0;
-	}
 	cxp_wbuf_init(&w);
-	cxp_manifest_encode_header(&w, t->id, c->ngraph);
-	for (uint32_t i = 0; i < c->ngraph; i++)
-		cxp_put_u64(&w, c->graph[i]->id);
+	cxp_manifest_encode_header(&w, t->id, t->ngraph);
+	for (uint32_t i = 0; i < t->ngraph; i++)
+		cxp_put_u64(&w, t->graph[i]->id);
 	rc = w.err ? w.err : cxp_send(conn, CXP_MSG_MANIFEST, h->reqid, w.p, w.len);
 	cxp_wbuf_free(&w);
-	for (uint32_t i = 0; rc == 0 && g.mode == CXP_GRAPH_CHUNKS && i < c->ngraph;
+	for (uint32_t i = 0; rc == 0 && g.mode == CXP_GRAPH_CHUNKS && i < t->ngraph;
 	     i += GRAPH_BATCH) {
-		uint32_t n = c->ngraph - i < GRAPH_BATCH ? c->ngraph - i : GRAPH_BATCH;
+		uint32_t n = t->ngraph - i < GRAPH_BATCH ? t->ngraph - i : GRAPH_BATCH;
 
-		rc = send_chunks(conn, h->reqid, t->id, c->graph + i, n);
+		rc = send_chunks(conn, h->reqid, t->id, t->graph + i, n);
 	}
 	if (rc < 0) {
 		cxp_log("%s: cannot answer FETCH_GRAPH: %s", cxp_conn_peer(conn), strerror(-rc));
 		cxp_close(conn, rc); /* a half-sent graph would only stall the container */
 		return 0;
 	}
-	count_served(c, g.mode == CXP_GRAPH_CHUNKS ? c->ngraph : 0, 1);
+	count_served(c, g.mode == CXP_GRAPH_CHUNKS ? t->ngraph : 0, 1);
 	return 0;
 }
 
@@ -626,8 +641,15 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	if (rc < 0)
 		goto err;
 	t->sig.nqos = (uint32_t)rc;
-	/* A container fetches at most VM_MAX_TASKLET_CHUNKS: say so now, not after a fetch. */
-	rc = vm_store_walk(t->st, root, VM_MAX_TASKLET_CHUNKS, NULL, NULL, NULL);
+	t->res.priority = vm_qos_is_priority(t->sig.qos, t->sig.nqos);
+	t->sig.root = root;
+	/* The graph in the order it is served (so a FETCH_GRAPH walks nothing), and
+	 * at most VM_MAX_TASKLET_CHUNKS of it: say so now, not after a fetch. */
+	rc = task_graph(t);
+	if (rc == -ENOMEM) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		goto err;
+	}
 	if (rc < 0) {
 		snprintf(err, errlen,
 			 "%s: the compiled program has more than %u chunks, the most a Tasklet may "
@@ -636,8 +658,6 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 		rc = rc == -E2BIG ? -EFBIG : rc;
 		goto err;
 	}
-	t->res.priority = vm_qos_is_priority(t->sig.qos, t->sig.nqos);
-	t->sig.root = root;
 	t->sig.code_hash = code_hash(t->st, root);
 	if (wants_relative_speed(&t->sig))
 		t->sig.app_speed = app_speed();
@@ -664,6 +684,7 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	}
 	return 0;
 err:
+	free(t->graph);
 	if (t->st)
 		vm_store_free(t->st);
 	free(t);
@@ -695,6 +716,7 @@ static void task_forget(void *arg)
 	pthread_mutex_lock(&c->mu);
 	HASH_DEL(c->tasks, t);
 	pthread_mutex_unlock(&c->mu);
+	free(t->graph);
 	vm_store_free(t->st);
 	tl_result_free(&t->res);
 	free(t);
@@ -836,7 +858,7 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	if (!o)
 		o = &def;
 	if (!c || !(c->scratch = malloc(sizeof(*c->scratch))) ||
-	    !(c->graph = malloc(VM_MAX_TASKLET_CHUNKS * sizeof(*c->graph)))) {
+	    !(c->graph = malloc(CXP_FETCH_MAX * sizeof(*c->graph)))) {
 		snprintf(err, errlen, "out of memory");
 		if (c)
 			free(c->scratch);
@@ -966,6 +988,7 @@ void tl_client_free(struct tl_client *c)
 	}
 	HASH_ITER(hh, c->tasks, t, tmp) {
 		HASH_DEL(c->tasks, t);
+		free(t->graph);
 		vm_store_free(t->st);
 		tl_result_free(&t->res);
 		free(t);

@@ -145,7 +145,7 @@ static int code_known(struct rt_container *c, uint64_t h)
 static int cache_chunk(const struct vm_chunk *ch, void *arg)
 {
 	if (vm_id_is_content(ch->id))
-		return rt_cache_put(arg, ch);
+		rt_cache_put(arg, ch); /* out of memory: only not cached */
 	return 0;
 }
 
@@ -154,7 +154,7 @@ static void stat_add(_Atomic uint64_t *v, uint64_t n)
 	atomic_fetch_add_explicit(v, n, memory_order_relaxed);
 }
 
-/* The graph is whole: keep its content-addressed chunks, count, queue the job. */
+/* The graph is whole (its chunks are in the cache already): count, queue the job. */
 static void fetch_done(struct job *j, size_t nchunks)
 {
 	struct rt_container *c = j->c;
@@ -164,10 +164,6 @@ static void fetch_done(struct job *j, size_t nchunks)
 	if (k && nchunks > j->from_cache) {
 		struct rt_cache_stats cs;
 
-		if (vm_store_walk(j->st, j->sig.root, VM_MAX_TASKLET_CHUNKS, cache_chunk, k,
-				  NULL) < 0)
-			cxp_log("tasklet %016llx: chunk cache: out of memory",
-				(unsigned long long)j->sig.tasklet_id);
 		if (j->sig.code_hash && !code_known(c, j->sig.code_hash)) {
 			c->code_seen[c->code_next] = j->sig.code_hash;
 			c->code_next = (c->code_next + 1) %
@@ -308,19 +304,28 @@ static int send_fetches(struct job *j, const uint64_t *ids, size_t n)
 	return rc;
 }
 
-/* Everything asked for has come: the graph must be whole now. */
+/*
+ * Everything asked for has come: the graph must be whole now. One walk
+ * checks that and puts its content-addressed chunks into the cache (checked
+ * ones only: a graph that turns out incomplete leaves nothing wrong there).
+ */
 static void fetch_check(struct job *j)
 {
-	uint64_t first;
-	int rc = vm_store_missing(j->st, j->sig.root, VM_MAX_TASKLET_CHUNKS, &first, 1);
+	struct rt_cache *k = cache_of(j->c);
+	uint64_t first = 0;
+	int rc;
 
-	if (rc == 0) {
-		fetch_done(j, vm_store_count(j->st));
+	rc = vm_store_walk(j->st, j->sig.root, VM_MAX_TASKLET_CHUNKS, k ? cache_chunk : NULL, k,
+			   &first);
+	if (rc >= 0) {
+		fetch_done(j, (size_t)rc);
 		return;
 	}
-	if (rc < 0)
+	if (rc == -E2BIG)
 		fetch_fault(j, CXP_E_BADMSG, "tasklet graph from %s exceeds %u chunks",
 			    j->sig.app_addr, VM_MAX_TASKLET_CHUNKS);
+	else if (rc == -ENOMEM)
+		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
 	else if (first == j->sig.root)
 		fetch_fault(j, CXP_E_NOTFOUND, "application %s did not send root chunk %llu",
 			    j->sig.app_addr, (unsigned long long)j->sig.root);
