@@ -8,10 +8,14 @@
  *                                GRAPH_CHUNKS chunks each (a string constant of
  *                                ~7 MB: 112-byte DATA chunks), TOTAL chunks in
  *                                all, one at a time, the container's cache off;
- *                                prints "chunks_per_s X ms_per_graph Y": chunks
+ *                                prints "chunks_per_s X ms_per_graph Y
+ *                                cpu_chunks_per_s Z ns_cpu_per_chunk W": chunks
  *                                over the container's fetch time (admission to
  *                                graph whole: FETCH_GRAPH, MANIFEST, CHUNKS,
- *                                decoding, checking every content id, storing)
+ *                                decoding, checking every content id, storing),
+ *                                and over the CPU time the container's I/O
+ *                                thread spent on them (what the host's other
+ *                                load does not change)
  *   fetch_bench resubmit N STMTS the same program of STMTS statements submitted
  *                                N times, one at a time, cache on; prints
  *                                "first_us X again_us Y fetch_first_us A
@@ -127,7 +131,7 @@ static int bench_graph(long total)
 	struct rig r = { 0 };
 	size_t len = STR_BYTES + 128;
 	char *src = malloc(len), want[64];
-	uint64_t chunks = 0, ns = 0, lat;
+	uint64_t chunks = 0, ns = 0, cpu = 0, lat;
 	unsigned graphs = 0;
 	int rc = 1;
 
@@ -147,10 +151,13 @@ static int bench_graph(long total)
 		rt_container_fetch_stats(r.c, &b);
 		chunks += b.chunks - a.chunks;
 		ns += b.fetch_ns - a.fetch_ns;
+		cpu += b.cpu_ns - a.cpu_ns;
 		graphs++;
 	}
-	printf("chunks_per_s %.0f ms_per_graph %.2f chunks %llu graphs %u\n",
+	printf("chunks_per_s %.0f ms_per_graph %.2f cpu_chunks_per_s %.0f ns_cpu_per_chunk %.0f "
+	       "chunks %llu graphs %u\n",
 	       (double)chunks / ((double)ns / 1e9), (double)ns / 1e6 / graphs,
+	       (double)chunks / ((double)cpu / 1e9), (double)cpu / (double)chunks,
 	       (unsigned long long)chunks, graphs);
 	rc = 0;
 out:

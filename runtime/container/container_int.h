@@ -195,7 +195,7 @@ struct rt_container {
 	unsigned code_next;
 	struct {
 		_Atomic uint64_t tasklets, chunks, fetched, from_cache, round_trips, requests,
-			fetch_ns, cache_held, cache_evictions;
+			fetch_ns, cpu_ns, cache_held, cache_evictions;
 	} fstat;                     /* rt_container_fetch_stats */
 	char listen_bound[CXP_ADDR_MAX + 1];
 	int draining;                /* drain started (I/O thread's view) */

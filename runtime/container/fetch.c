@@ -154,6 +154,16 @@ static void stat_add(_Atomic uint64_t *v, uint64_t n)
 	atomic_fetch_add_explicit(v, n, memory_order_relaxed);
 }
 
+/* This thread's CPU time (what a fetch costs the container, whatever else
+ * the host runs): per frame, not per chunk. */
+static uint64_t cpu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* The graph is whole (its chunks are in the cache already): count, queue the job. */
 static void fetch_done(struct job *j, size_t nchunks)
 {
@@ -453,8 +463,10 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 {
 	struct app_link *k = cxp_conn_data(conn);
 	struct cxp_error e;
+	uint64_t cpu0;
 	char err[200];
 	struct job *j;
+	int rc;
 
 	switch (h->type) {
 	case CXP_MSG_CHUNKS:
@@ -466,7 +478,10 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 				k->addr, (unsigned long long)h->reqid);
 			return 0;
 		}
-		return on_chunks(j, h, payload);
+		cpu0 = cpu_now_ns();
+		rc = on_chunks(j, h, payload);
+		stat_add(&k->c->fstat.cpu_ns, cpu_now_ns() - cpu0);
+		return rc;
 	case CXP_MSG_MANIFEST:
 		j = link_job(k, h->reqid);
 		if (!j) {
@@ -474,7 +489,10 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 				k->addr, (unsigned long long)h->reqid);
 			return 0;
 		}
-		return on_manifest(j, h, payload);
+		cpu0 = cpu_now_ns();
+		rc = on_manifest(j, h, payload);
+		stat_add(&k->c->fstat.cpu_ns, cpu_now_ns() - cpu0);
+		return rc;
 	case CXP_MSG_ERROR:
 		if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0)
 			snprintf(e.msg, sizeof(e.msg), "(undecodable: %s)", err);
@@ -547,6 +565,7 @@ struct app_link *rt_link_get(struct rt_container *c, const char *addr)
 
 void rt_fetch_start(struct rt_container *c, struct job *j)
 {
+	uint64_t cpu0 = cpu_now_ns();
 	size_t have;
 	int rc;
 
@@ -558,6 +577,7 @@ void rt_fetch_start(struct rt_container *c, struct job *j)
 		return;
 	}
 	rc = from_cache(j, &have);
+	stat_add(&c->fstat.cpu_ns, cpu_now_ns() - cpu0);
 	if (rc == 0) { /* all of it was here: nothing to ask */
 		fetch_done(j, have);
 		return;
@@ -593,6 +613,7 @@ void rt_container_fetch_stats(struct rt_container *c, struct rt_fetch_stats *st)
 	st->round_trips = atomic_load_explicit(&c->fstat.round_trips, memory_order_relaxed);
 	st->requests = atomic_load_explicit(&c->fstat.requests, memory_order_relaxed);
 	st->fetch_ns = atomic_load_explicit(&c->fstat.fetch_ns, memory_order_relaxed);
+	st->cpu_ns = atomic_load_explicit(&c->fstat.cpu_ns, memory_order_relaxed);
 	st->cache_held = atomic_load_explicit(&c->fstat.cache_held, memory_order_relaxed);
 	st->cache_evictions =
 		atomic_load_explicit(&c->fstat.cache_evictions, memory_order_relaxed);
