@@ -87,7 +87,9 @@ TESTBIN   := $(BUILD)/tests/runner
 DRIVERS   := $(BUILD)/tests/bpf_driver $(BUILD)/tests/bpf_driver_noprobes
 FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench \
-	$(BUILD)/bench/prio_flood $(BUILD)/bench/queue_bench $(BUILD)/bench/fetch_bench
+	$(BUILD)/bench/prio_flood $(BUILD)/bench/queue_bench $(BUILD)/bench/qos_bench \
+	$(BUILD)/bench/match_bench \
+	$(BUILD)/bench/fetch_bench
 
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 30
@@ -253,7 +255,7 @@ install: $(TASKLET) $(LIBTL) $(PUBHDR)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) cxp/cxp.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  FUZZCC  $@')
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) -lmbedcrypto
 
 define run_fuzz
 	$(Q)for t in $(FUZZ_TARGETS); do \

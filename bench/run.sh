@@ -22,3 +22,9 @@ sh "$here/e2e.sh" "$BIN" "$BUILD"
 echo
 echo "== Container fed locally: workers and queues vs the VM alone; priority under an economy flood =="
 sh "$here/container.sh" "$BIN" "$BUILD"
+echo
+echo "== QoS: replicas against tail latency (Shadow), reliability under drops (QBox) =="
+sh "$here/qos.sh" "$BIN" "$BUILD"
+echo
+echo "== Trader matching: trd_match_task over 100 / 10,000 containers vs a linear scan =="
+sh "$here/match.sh" "$BIN" "$BUILD"

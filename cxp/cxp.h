@@ -25,8 +25,9 @@
 
 #define CXP_MAGIC0       'C'
 #define CXP_MAGIC1       'X'
-#define CXP_VERSION      3 /* 2: REGISTER carries capacity; HEARTBEAT, HANDBACK, DRAINING;
-			     * 3: content-addressed chunk ids, FETCH_GRAPH and MANIFEST */
+#define CXP_VERSION      4 /* 2: REGISTER carries capacity; HEARTBEAT, HANDBACK, DRAINING
+			    * 3: REGISTER carries the host; RESULT a digest; CANCEL
+			    * 4: content-addressed chunk ids, FETCH_GRAPH and MANIFEST */
 #define CXP_HDR_SIZE     16
 #define CXP_MAX_PAYLOAD  (4u << 20)
 #define CXP_ADDR_MAX     63 /* "HOST:PORT" */
@@ -47,8 +48,9 @@ enum cxp_type {
 	CXP_MSG_HEARTBEAT = 12, /* container -> trader: struct cxp_heartbeat, about once a second */
 	CXP_MSG_HANDBACK = 13,  /* container -> trader: u64 tasklet id it gives back unrun */
 	CXP_MSG_DRAINING = 14,  /* container -> trader: u64 container id; offer it no more work */
-	CXP_MSG_FETCH_GRAPH = 15, /* container -> application: struct cxp_fetch_graph */
-	CXP_MSG_MANIFEST = 16,  /* application -> container: struct cxp_manifest (the reply) */
+	CXP_MSG_CANCEL = 15,    /* trader -> container: struct cxp_cancel; drop or stop that placement */
+	CXP_MSG_FETCH_GRAPH = 16, /* container -> application: struct cxp_fetch_graph */
+	CXP_MSG_MANIFEST = 17,  /* application -> container: struct cxp_manifest (the reply) */
 	CXP_MSG_TYPE_MAX = CXP_MSG_MANIFEST,
 };
 
@@ -138,6 +140,9 @@ struct cxp_register {
 	/* Tasklets it holds at once (fetching, queued or running), per class
 	 * (0 priority, 1 economy): the trader offers no more than that. */
 	uint32_t capacity[2];
+	/* The host it runs on (its machine id, or --host): FaultTolerance(k)
+	 * places replicas on k distinct hosts. */
+	char host[CXP_NAME_MAX + 1];
 };
 
 /* HEARTBEAT: the container's state now. */
@@ -173,6 +178,12 @@ struct cxp_fetch {
 #define CXP_RESULT_RAN    0x2u /* it reached the VM (queue_ns, start_seq, worker are set) */
 
 /* Decoded RESULT: strings point into the frame payload (valid during the handler). */
+#define CXP_DIGEST_SIZE 32
+/* The digest of a result: SHA-256 over u32 status (LE), u64 output length (LE),
+ * the output, then the value. Replicas of a deterministic Tasklet agree on it. */
+void cxp_result_digest(uint32_t status, const char *output, size_t output_len, const char *value,
+		       size_t value_len, uint8_t out[CXP_DIGEST_SIZE]);
+
 struct cxp_result {
 	uint64_t tasklet_id;
 	char container[CXP_NAME_MAX + 1];
@@ -185,12 +196,23 @@ struct cxp_result {
 	uint32_t flags;     /* CXP_RESULT_* */
 	uint32_t attempt;   /* the placement it answers (the signature's attempt) */
 	uint64_t cost_micro; /* what the run cost: fuel_used x the container's price (per million fuel) */
+	uint8_t digest[CXP_DIGEST_SIZE]; /* SHA-256 of status, output and value (cxp_result_digest) */
 	const char *output; size_t output_len;
 	const char *value;  size_t value_len;
 	const char *error;  size_t error_len;
 };
 
 /* DONE: the application acknowledged the result of this placement. */
+/* CANCEL: the trader no longer wants placement `attempt` of the Tasklet
+ * (another replica answered, or its deadline passed): a queued or fetching
+ * one is dropped, a running one stops at its next slice; no RESULT, no DONE. */
+struct cxp_cancel {
+	uint64_t tasklet_id;
+	uint32_t attempt;
+};
+void cxp_cancel_encode(struct cxp_wbuf *w, const struct cxp_cancel *m);
+int cxp_cancel_decode(const void *p, size_t len, struct cxp_cancel *m, char *err, size_t errlen);
+
 struct cxp_done {
 	uint64_t tasklet_id;
 	uint32_t attempt;
@@ -271,7 +293,8 @@ int cxp_id_decode(unsigned type, const void *p, size_t len, uint64_t *id, char *
 
 /* ---- Signatures (SUBMIT, ASSIGN) -------------------------------------------
  *
- *   u64 tasklet_id, str app_addr (<= 63), u64 root, u64 seed, u64 start_ns,
+ *   u64 tasklet_id, str app_addr (<= 63), str app_cn (<= 31), u64 root, u64 seed,
+ *   u64 start_ns,
  *   u32 nqos (<= VM_QOS_MAX), then per requirement:
  *     u8 cat (1..VM_QOS_CAT_MAX), u8 nparams (<= VM_QOS_MAX_PARAMS), then per
  *     parameter: u8 type (VM_QOS_P_INT: i64 | VM_QOS_P_STR: str <= 63 bytes)
@@ -284,12 +307,25 @@ u32 attempt (0 from the application; the trader numbers its placements 1, 2,
 struct vm_sig;
 /* The largest encoding of a valid signature: a buffer this big always fits. */
 #define CXP_SIG_MAX_ENCODED                                                              \
-	(8 + 4 + VM_SIG_ADDR_MAX + 3 * 8 + 4 +                                          \
+	(8 + 4 + VM_SIG_ADDR_MAX + 4 + VM_SIG_CN_MAX + 3 * 8 + 4 +                      \
 	 VM_QOS_MAX * (2 + VM_QOS_MAX_PARAMS * (1 + 4 + VM_QOS_STR_MAX)) + 8 + 4 + 4)
 /* Append s to w; the encoded length, -EINVAL for an invalid signature, or w's error. */
 int cxp_sig_encode(struct cxp_wbuf *w, const struct vm_sig *s);
 /* Decode and validate; bytes consumed, or -EINVAL with a message in err. */
 int cxp_sig_decode(const void *buf, size_t len, struct vm_sig *s, char *err, size_t errlen);
+struct cxp_conn;
+/*
+ * Vouch for the application of signature s, which arrived on connection
+ * from (a SUBMIT at the trader, an ASSIGN at a container's direct
+ * endpoint): its app_addr keeps only the port the sender named, with the
+ * host the connection came from, so nobody can steer a container to
+ * another address; with secure, app_cn becomes the common name of the
+ * sender's certificate (the container checks it when it connects), else
+ * "". 1 when app_addr changed, 0 when not, -EINVAL (no port) or -EPERM (no
+ * certificate) with why.
+ */
+int cxp_sig_vouch(const struct cxp_conn *from, struct vm_sig *s, int secure, char *why,
+		  size_t whycap);
 
 /* ---- Addresses -------------------------------------------------------- */
 
@@ -497,6 +533,9 @@ struct cxp_cert_spec {
  * Keys are written with mode 0600.
  */
 int cxp_cert_make(const struct cxp_cert_spec *s, char *err, size_t errlen);
+/* The subject common name of the (first) certificate in the file at path. 0,
+ * or -EINVAL with what is wrong in err. */
+int cxp_cert_file_cn(const char *path, char *cn, size_t cap, char *err, size_t errlen);
 /* Whether NAME is acceptable as a certificate name (see cxp_cert_spec). */
 int cxp_cert_name_ok(const char *name);
 

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <mbedtls/sha256.h>
+
 #include "common/le.h"
 #include "cxp/cxp.h"
 
@@ -57,7 +59,8 @@ static void put_strn(struct cxp_wbuf *w, const char *s, size_t n)
 			return bad(&r, MSG, name, err, errlen);    \
 	} while (0)
 
-/* ---- REGISTER: str name, str addr, u32 workers, u32 speed, u32 price, u32 flags ---- */
+/* ---- REGISTER: str name, str addr, u32 workers, u32 speed, u32 price, u32 flags,
+ *      u32 capacity[priority], u32 capacity[economy], str host ---- */
 
 void cxp_register_encode(struct cxp_wbuf *w, const struct cxp_register *m)
 {
@@ -69,6 +72,7 @@ void cxp_register_encode(struct cxp_wbuf *w, const struct cxp_register *m)
 	cxp_put_u32(w, m->flags);
 	cxp_put_u32(w, m->capacity[0]);
 	cxp_put_u32(w, m->capacity[1]);
+	put_str_max(w, m->host, CXP_NAME_MAX);
 }
 
 #define MSG "REGISTER"
@@ -87,6 +91,7 @@ int cxp_register_decode(const void *p, size_t len, struct cxp_register *m, char 
 	FIELD(m->flags = cxp_get_u32(&r), "flags");
 	FIELD(m->capacity[0] = cxp_get_u32(&r), "capacity[priority]");
 	FIELD(m->capacity[1] = cxp_get_u32(&r), "capacity[economy]");
+	FIELD(cxp_get_str(&r, m->host, sizeof(m->host)), "host");
 	return trailing(&r, MSG, err, errlen);
 }
 #undef MSG
@@ -172,7 +177,7 @@ int cxp_fetch_decode(const void *p, size_t len, struct cxp_fetch *m, char *err, 
 
 /* ---- RESULT: u64 tasklet_id, str container, u32 status, u64 fuel_used, u64 run_ns,
  *      u64 queue_ns, u64 start_seq, u32 worker, u32 flags, u32 attempt, u64 cost_micro,
- *      str output, str value, str error ---- */
+ *      32 bytes digest, str output, str value, str error ---- */
 
 void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m)
 {
@@ -187,6 +192,7 @@ void cxp_result_encode(struct cxp_wbuf *w, const struct cxp_result *m)
 	cxp_put_u32(w, m->flags);
 	cxp_put_u32(w, m->attempt);
 	cxp_put_u64(w, m->cost_micro);
+	cxp_put_bytes(w, m->digest, CXP_DIGEST_SIZE);
 	put_strn(w, m->output, m->output_len);
 	put_strn(w, m->value, m->value_len);
 	put_strn(w, m->error, m->error_len);
@@ -210,6 +216,12 @@ int cxp_result_decode(const void *p, size_t len, struct cxp_result *m, char *err
 	FIELD(m->flags = cxp_get_u32(&r), "flags");
 	FIELD(m->attempt = cxp_get_u32(&r), "attempt");
 	FIELD(m->cost_micro = cxp_get_u64(&r), "cost_micro");
+	{
+		const uint8_t *d;
+
+		FIELD(d = cxp_get_bytes(&r, CXP_DIGEST_SIZE), "digest");
+		memcpy(m->digest, d, CXP_DIGEST_SIZE);
+	}
 	FIELD(m->output = cxp_get_strn(&r, &m->output_len), "output");
 	FIELD(m->value = cxp_get_strn(&r, &m->value_len), "value");
 	FIELD(m->error = cxp_get_strn(&r, &m->error_len), "error");
@@ -246,6 +258,44 @@ int cxp_chunks_decode(const void *p, size_t len, size_t wire_size, struct cxp_ch
 	return 0;
 }
 #undef MSG
+
+/* ---- CANCEL: u64 tasklet_id, u32 attempt ---- */
+
+void cxp_cancel_encode(struct cxp_wbuf *w, const struct cxp_cancel *m)
+{
+	cxp_put_u64(w, m->tasklet_id);
+	cxp_put_u32(w, m->attempt);
+}
+
+#define MSG "CANCEL"
+int cxp_cancel_decode(const void *p, size_t len, struct cxp_cancel *m, char *err, size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->tasklet_id = cxp_get_u64(&r), "tasklet_id");
+	FIELD(m->attempt = cxp_get_u32(&r), "attempt");
+	return trailing(&r, MSG, err, errlen);
+}
+#undef MSG
+
+void cxp_result_digest(uint32_t status, const char *output, size_t output_len, const char *value,
+		       size_t value_len, uint8_t out[CXP_DIGEST_SIZE])
+{
+	mbedtls_sha256_context ctx;
+	uint8_t head[12];
+
+	le32_store(head, status);
+	le64_store(head + 4, (uint64_t)output_len);
+	mbedtls_sha256_init(&ctx);
+	mbedtls_sha256_starts_ret(&ctx, 0);
+	mbedtls_sha256_update_ret(&ctx, head, sizeof(head));
+	mbedtls_sha256_update_ret(&ctx, (const uint8_t *)output, output_len);
+	mbedtls_sha256_update_ret(&ctx, (const uint8_t *)value, value_len);
+	mbedtls_sha256_finish_ret(&ctx, out);
+	mbedtls_sha256_free(&ctx);
+}
 
 /* ---- FETCH_GRAPH: u64 tasklet_id, u64 root, u32 mode ---- */
 

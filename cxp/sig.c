@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cxp/cxp.h"
@@ -44,7 +45,7 @@ int cxp_sig_encode(struct cxp_wbuf *w, const struct vm_sig *s)
 	size_t start = w->len;
 
 	cxp_put_u64(w, s->tasklet_id);
-	if (put_str(w, s->app_addr, VM_SIG_ADDR_MAX))
+	if (put_str(w, s->app_addr, VM_SIG_ADDR_MAX) || put_str(w, s->app_cn, VM_SIG_CN_MAX))
 		return -EINVAL;
 	cxp_put_u64(w, s->root);
 	cxp_put_u64(w, s->seed);
@@ -198,6 +199,36 @@ static int r_qos(struct rd *r, uint32_t i, struct vm_qos *q)
 	return 0;
 }
 
+int cxp_sig_vouch(const struct cxp_conn *from, struct vm_sig *s, int secure, char *why,
+		  size_t whycap)
+{
+	const char *peer = cxp_conn_peer(from), *pc = strrchr(peer, ':'),
+		   *ac = strrchr(s->app_addr, ':');
+	char addr[VM_SIG_ADDR_MAX + 1];
+	unsigned long port;
+	char *end;
+	int changed;
+
+	if (!ac || !pc) {
+		snprintf(why, whycap, "app_addr '%s' names no port", s->app_addr);
+		return -EINVAL;
+	}
+	port = strtoul(ac + 1, &end, 10);
+	if (*end || !port || port > 65535) {
+		snprintf(why, whycap, "app_addr '%s' names no valid port", s->app_addr);
+		return -EINVAL;
+	}
+	snprintf(addr, sizeof(addr), "%.*s:%lu", (int)(pc - peer), peer, port);
+	changed = strcmp(addr, s->app_addr) != 0;
+	snprintf(s->app_addr, sizeof(s->app_addr), "%s", addr);
+	s->app_cn[0] = 0;
+	if (secure && cxp_conn_peer_cert(from, s->app_cn, sizeof(s->app_cn), NULL, 0) < 0) {
+		snprintf(why, whycap, "secure mode: the sender presented no certificate");
+		return -EPERM;
+	}
+	return changed;
+}
+
 /* *s is zeroed first, so unused entries read as zero; on error it holds a partial decode. */
 int cxp_sig_decode(const void *buf, size_t len, struct vm_sig *s, char *err, size_t errlen)
 {
@@ -209,7 +240,8 @@ int cxp_sig_decode(const void *buf, size_t len, struct vm_sig *s, char *err, siz
 	if (r.b.len > INT32_MAX)
 		return bad(&r, "signature: %zu bytes, too long", len);
 	if (r_u64(&r, &s->tasklet_id, "tasklet_id") ||
-	    r_str(&r, s->app_addr, VM_SIG_ADDR_MAX, "app_addr") || r_u64(&r, &s->root, "root") ||
+	    r_str(&r, s->app_addr, VM_SIG_ADDR_MAX, "app_addr") ||
+	    r_str(&r, s->app_cn, VM_SIG_CN_MAX, "app_cn") || r_u64(&r, &s->root, "root") ||
 	    r_u64(&r, &s->seed, "seed") || r_u64(&r, &s->start_ns, "start_ns"))
 		return -EINVAL;
 	at = r.b.off;

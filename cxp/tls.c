@@ -261,6 +261,32 @@ int cxp_tls_can_serve(const struct cxp_tls *t)
 
 /* ---- Per connection ---------------------------------------------------- */
 
+static void subject_cn(const mbedtls_x509_crt *crt, char *buf, size_t cap);
+
+int cxp_cert_file_cn(const char *path, char *cn, size_t cap, char *err, size_t errlen)
+{
+	mbedtls_x509_crt crt;
+	int rc;
+
+	mbedtls_x509_crt_init(&crt);
+	rc = mbedtls_x509_crt_parse_file(&crt, path);
+	if (rc != 0) {
+		char e[120];
+
+		mbedtls_strerror(rc, e, sizeof(e));
+		snprintf(err, errlen, "%s: not a certificate (%s)", path, e);
+		mbedtls_x509_crt_free(&crt);
+		return -EINVAL;
+	}
+	subject_cn(&crt, cn, cap);
+	mbedtls_x509_crt_free(&crt);
+	if (!cn[0]) {
+		snprintf(err, errlen, "%s: the certificate has no common name", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The subject CN of crt, with bytes outside [A-Za-z0-9 ._@:-] shown as '?'
  * (it comes from the network and goes into logs). "" when none. */
 static void subject_cn(const mbedtls_x509_crt *crt, char *buf, size_t cap)

@@ -4,8 +4,9 @@
 # loopback, a handful of example Tasklets (priority and economy) submitted by
 # `tasklet run`, each result printed with the container it ran on; an
 # overload routed around; priority overtaking economy inside one container;
-# a container drained by SIGTERM handing its queue back; then everything that
-# was started is stopped.
+# a container drained by SIGTERM handing its queue back; a killed container's
+# Tasklets placed again; a FaultTolerance(2) Tasklet answered by the first of
+# its replicas; then everything that was started is stopped.
 set -eu
 
 BIN=${1:-build/tasklet}
@@ -40,14 +41,14 @@ wait_for "$tmp/trader.addr" ':'
 TRADER=$(head -n 1 "$tmp/trader.addr")
 echo "trader listening on $TRADER"
 
-say "2. Two containers register with it"
-echo "   c1: priority + economy queues, 2 workers, price 20"
-echo "   c2: economy queue only,         1 worker,  price 10 (cheaper)"
-"$BIN" container --trader "$TRADER" --name c1 --workers 2 --price 20 --verbose \
+say "2. Two containers register with it (standing for two hosts: --host)"
+echo "   c1: priority + economy queues, 2 workers, price 20, host A"
+echo "   c2: economy queue only,         1 worker,  price 10 (cheaper), host B"
+"$BIN" container --trader "$TRADER" --name c1 --host host-a --workers 2 --price 20 --verbose \
 	2>"$tmp/c1.log" &
 pids="$pids $!"
-"$BIN" container --trader "$TRADER" --name c2 --workers 1 --price 10 --no-priority --verbose \
-	2>"$tmp/c2.log" &
+"$BIN" container --trader "$TRADER" --name c2 --host host-b --workers 1 --price 10 \
+	--no-priority --verbose 2>"$tmp/c2.log" &
 pids="$pids $!"
 wait_for "$tmp/trader.log" 'container c1 registered'
 wait_for "$tmp/trader.log" 'container c2 registered'
@@ -87,7 +88,7 @@ JSL
 	"$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
 	"$tmp/urgent.jsl" "$tmp/urgent.jsl" >/dev/null 2>"$tmp/overload.log" || status=$?
 printf '   %-12s %-10s %-9s %s\n' tasklet container class "round trip"
-sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet [0-9a-f]* ran on \([^ ]*\) (\([a-z]*\)).*round trip \(.*\)$/\1 \2 \3 \4/p' \
+sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet [0-9a-f]* ran on \([^ ]*\) (\([a-z]*\)).*round trip \([^,]*\),.*$/\1 \2 \3 \4/p' \
 	"$tmp/overload.log" | while read -r f c k t; do
 	printf '   %-12s %-10s %-9s %s\n' "$f" "$c" "$k" "$t"
 done
@@ -133,13 +134,45 @@ wait "$RUN" || status=$?
 c3st=0
 wait "$C3" || c3st=$?
 pids=$(echo "$pids" | sed "s/ $C3//")
-sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet \([0-9a-f]*\) ran on \([^ ]*\) (\([a-z]*\)).*round trip \(.*\)$/   \1 \2 ran on \3, round trip \5/p' \
+sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet \([0-9a-f]*\) ran on \([^ ]*\) (\([a-z]*\)).*round trip \([^,]*\),.*$/   \1 \2 ran on \3, round trip \5/p' \
 	"$tmp/drain.log"
 echo "   the trader: $(grep -c 'handed back by container c3' "$tmp/trader2.log") handed back and placed again;" \
 	"c3 exited with status $c3st"
 grep -hE 'draining:|drained:' "$tmp/c3.log" | sed 's/^[^ ]* /   /'
 
-say "9. A Tasklet whose QoS no container offers is answered, not lost"
+say "9. A container dies with Tasklets on it: the trader places them again"
+echo "   c5 (price 0, the cheapest; 1 worker) joins; of 3 slow Tasklets it is given one, c1"
+echo "   and c2 the others; c5 is killed (SIGKILL) while it runs: the trader places that"
+echo "   Tasklet again, and the application gets one answer for each."
+"$BIN" container --trader "$TRADER" --name c5 --host host-c --workers 1 2>"$tmp/c5.log" &
+C5=$!
+pids="$pids $C5"
+wait_for "$tmp/trader.log" 'container c5 registered'
+"$BIN" run --trader "$TRADER" -v "$tmp/slow.jsl" "$tmp/slow.jsl" "$tmp/slow.jsl" \
+	>/dev/null 2>"$tmp/lost.log" &
+RUN=$!
+wait_for "$tmp/trader.log" 'tasklet .* -> container c5'
+kill -KILL "$C5"
+wait "$C5" 2>/dev/null || true
+pids=$(echo "$pids" | sed "s/ $C5//")
+wait "$RUN" || status=$?
+grep -E 'c5 went away|placing it again' "$tmp/trader.log" | sed 's/^[^ ]* /   /'
+sed -n 's/^tasklet: .*\/\([a-z]*\.jsl\): tasklet \([0-9a-f]*\) ran on \([^ ]*\) (\([a-z]*\)).*round trip \([^,]*\),.*$/   \1 \2 ran on \3, round trip \5/p' \
+	"$tmp/lost.log"
+
+say "10. FaultTolerance(2): two replicas on two hosts, the first answer wins"
+printf '   %s\n' "$(grep -m1 '^@QOS' "$EX/replicas.jsl")"
+n0=$(wc -l <"$tmp/trader.log")
+"$BIN" run --trader "$TRADER" -v "$EX/replicas.jsl" 2>"$tmp/ft.log" | sed 's/^/   /' ||
+	status=$?
+sleep 0.2 # let the other replica's CANCEL be logged (it changes nothing below)
+tail -n +$((n0 + 1)) "$tmp/trader.log" | grep -E -- '-> container|cancelling|Reliability' |
+	sed 's/^[^ ]* /   /'
+grep -h 'cancelled by the trader' "$tmp/c1.log" "$tmp/c2.log" | sed 's/^[^ ]* /   /' || true
+sed -n 's/^tasklet: .*: tasklet \([0-9a-f]*\) ran on \([^ ]*\) .*round trip \([^,]*\),.*$/   the application took the answer of \2 (the first to reach it), after \3/p' \
+	"$tmp/ft.log"
+
+say "11. A Tasklet whose QoS no container offers is answered, not lost"
 cat >"$tmp/private.jsl" <<'JSL'
 @QOS Privacy('TLS', 'demo-ca');
 console.log("secret");

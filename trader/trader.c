@@ -6,9 +6,19 @@
  * until the container reports it done (the Tasklet store), so that when a
  * container goes away the applications hear of each Tasklet it held.
  *
+ * A Tasklet may be placed on several containers at once: FaultTolerance(k)
+ * replicas on k distinct hosts, or the redundancy that Reliability chose;
+ * the first DONE ends it and the other placements are cancelled (CANCEL).
+ * Reliability with a Deadline chooses between retransmission and
+ * redundancy from a sliding window of observed response times (QBox, DSN
+ * 2004, §3; man tasklet-qos(7) has the formula). Deadlines are watched
+ * here too: a Tasklet with no answer at its deadline is answered "deadline
+ * missed" by the trader, whatever happened to its containers.
+ *
  * Everything here runs on the loop thread of the cxp_loop given to trd_new.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +52,88 @@ struct peer {
 	size_t cidx; /* PEER_CONTAINER: index into t->cont */
 };
 
-/* A Tasklet forwarded to a container and not yet done, or held unmatched. */
+/*
+ * Response times (ASSIGN to DONE, in ms) of the last TRD_WIN placements
+ * within TRD_WIN_AGE_MS, a failure (lost, suspected, refused, no answer by
+ * the deadline) as infinity: one window for the whole store and one per
+ * container. Reliability reads its distribution.
+ */
+#define TRD_WIN 256
+#define TRD_WIN_AGE_MS 60000
+#define TRD_WIN_MIN 16 /* fewer samples: the prior (tasklet-qos(7)) */
+struct rt_window {
+	float ms[TRD_WIN];
+	uint64_t at[TRD_WIN];
+	unsigned n, head;
+	unsigned ninf; /* failures among the n */
+};
+
+static void win_add(struct rt_window *w, float ms, uint64_t now)
+{
+	if (w->n == TRD_WIN && isinf(w->ms[w->head]))
+		w->ninf--;
+	w->ninf += isinf(ms) != 0;
+	w->ms[w->head] = ms;
+	w->at[w->head] = now;
+	w->head = (w->head + 1) % TRD_WIN;
+	if (w->n < TRD_WIN)
+		w->n++;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The window's samples of the last TRD_WIN_AGE_MS, sorted (failures last). */
+static unsigned win_sorted(const struct rt_window *w, uint64_t now, float *out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < w->n; i++)
+		if (now - w->at[i] <= TRD_WIN_AGE_MS)
+			out[n++] = w->ms[i];
+	qsort(out, n, sizeof(*out), cmp_float);
+	return n;
+}
+
+/* The share of sorted samples s[0..n) at most x. */
+static double win_cdf(const float *s, unsigned n, double x)
+{
+	unsigned k = 0;
+
+	while (k < n && s[k] <= x)
+		k++;
+	return n ? (double)k / n : 0;
+}
+
+/* One placement of a Tasklet: which container, which attempt number, since when. */
+struct placement {
+	uint64_t cid;
+	uint32_t attempt;
+	uint64_t sent_ms;
+	int late; /* counted as a failure already: silent past the retransmission timeout */
+};
+
+/* A Tasklet forwarded to containers and not yet done, or held unmatched. */
 struct pending {
 	uint64_t tasklet_id;
 	uint64_t reqid;       /* the application's SUBMIT request id */
 	struct peer *app;     /* NULL once the application went away */
-	uint64_t container;   /* 0 while held */
-	uint64_t deadline_ms; /* held: when to give up */
+	struct placement rep[TRD_MAX_REPLICAS + 1];
+	unsigned nrep;        /* live placements; 0 while held */
+	unsigned want;        /* placements at once: FaultTolerance(k), Reliability's redundancy */
+	int distinct_hosts;   /* FaultTolerance: one replica per host */
+	uint32_t max_attempts; /* placements allowed in all */
+	uint64_t hold_until_ms; /* held: when to give up */
+	uint64_t due_ms;      /* Deadline, on the trader's clock; 0 = none */
+	uint64_t retx_at_ms;  /* Reliability by retransmission: next send; 0 = none */
+	uint32_t retx_tau_ms; /* its timeout */
+	unsigned retx_left;   /* sends still allowed */
+	int timed;            /* due_ms or retx_at_ms set: counted in t->ntimed */
+	int reliable;         /* Reliability: avoid containers that fail most placements */
 	uint8_t *sig;         /* the signature bytes to forward (kept to place it again) */
 	size_t siglen;
 	struct vm_qos qos[VM_QOS_MAX];
@@ -64,28 +149,58 @@ struct pending {
 struct trd_trader {
 	struct cxp_loop *loop;
 	struct trd_config cfg;
-	/* Container store: candidates (what matching sees) + their peers, same index. */
+	/* Container store: candidates (what matching sees) + their peers and
+	 * response-time windows, same index. */
 	struct trd_cand *cont;
 	struct peer **cpeer;
+	struct rt_window **cwin;
 	size_t ncont, capcont;
 	uint64_t next_cid;
 	struct pending *pend; /* the Tasklet store: a hash by tasklet id (uthash) */
 	int hold_armed; /* a hold_tick timer is pending */
-	size_t nheld;   /* pending Tasklets held unplaced (container 0) */
+	size_t nheld;   /* pending Tasklets held unplaced */
+	int qos_armed;  /* a qos_tick timer is pending */
+	size_t ntimed;  /* pending Tasklets with a deadline or a retransmission */
 	struct fuel_stat *fuel; /* what programs took, by code hash */
+	struct rt_window win;   /* every container's response times */
 };
 
-/* The Tasklet tid if it is placed on container cid (0: held), else NULL. */
+/* The index of container cid in the store, or -1. */
+static int cand_index(const struct trd_trader *t, uint64_t cid)
+{
+	for (size_t i = 0; i < t->ncont; i++)
+		if (t->cont[i].id == cid)
+			return (int)i;
+	return -1;
+}
+
+/* The placement of p on container cid (attempt, or any when attempt is 0), or -1. */
+static int rep_find(const struct pending *p, uint64_t cid, uint32_t attempt)
+{
+	for (unsigned i = 0; i < p->nrep; i++)
+		if (p->rep[i].cid == cid && (!attempt || p->rep[i].attempt == attempt))
+			return (int)i;
+	return -1;
+}
+
+static void rep_remove(struct pending *p, unsigned i)
+{
+	p->rep[i] = p->rep[--p->nrep];
+}
+
+/* The Tasklet tid if it has a placement on container cid, else NULL. */
 static struct pending *pending_find(struct trd_trader *t, uint64_t tid, uint64_t cid)
 {
 	struct pending *p;
 
 	HASH_FIND(hh, t->pend, &tid, sizeof(tid), p);
-	return p && p->container == cid ? p : NULL;
+	return p && rep_find(p, cid, 0) >= 0 ? p : NULL;
 }
 
 static void pending_unlink(struct trd_trader *t, struct pending *p)
 {
+	if (p->timed && t->ntimed)
+		t->ntimed--;
 	HASH_DEL(t->pend, p);
 	free(p->sig);
 	free(p);
@@ -105,26 +220,46 @@ static int send_assigned(struct peer *app, uint64_t reqid, uint64_t tid, const s
 	return rc;
 }
 
-/*
- * Try to place p. Returns 0 when forwarded, -ENOENT when nothing matches
- * (why filled), or another -errno.
- */
-static int place(struct trd_trader *t, struct pending *p, char *why, size_t whycap)
+/* A container no longer holds a placement of p (done, failed, given back, cancelled). */
+static void release_slot(struct trd_cand *c, struct pending *p)
 {
-	struct trd_task task = { .expected_fuel = TRD_DEFAULT_FUEL, .app_speed = p->app_speed };
-	struct fuel_stat *fs;
-	int i;
+	if (c->load)
+		c->load--;
+	if (c->held[p->cls])
+		c->held[p->cls]--;
+}
 
-	HASH_FIND(hh, t->fuel, &p->code_hash, sizeof(p->code_hash), fs);
-	if (fs)
-		task.expected_fuel = (uint64_t)fs->mean;
-	i = trd_match_task(t->cont, t->ncont, p->qos, p->nqos, &task, why, whycap);
-	struct trd_cand *c;
+/* A placement that ended without an answer: a failure in the response-time windows. */
+static void record_failure(struct trd_trader *t, int ci, uint64_t now)
+{
+	win_add(&t->win, INFINITY, now);
+	if (ci >= 0)
+		win_add(t->cwin[ci], INFINITY, now);
+}
+
+/* Tell the container of placement r that it is no longer wanted, and free its slot. */
+static void cancel_placement(struct trd_trader *t, struct pending *p, const struct placement *r)
+{
+	struct cxp_cancel m = { .tasklet_id = p->tasklet_id, .attempt = r->attempt };
+	int ci = cand_index(t, r->cid);
+	uint8_t b[16];
+	struct cxp_wbuf w;
+
+	if (ci < 0)
+		return;
+	release_slot(&t->cont[ci], p);
+	cxp_wbuf_init_fixed(&w, b, sizeof(b));
+	cxp_cancel_encode(&w, &m);
+	if (!w.err)
+		cxp_send(t->cpeer[ci]->conn, CXP_MSG_CANCEL, p->tasklet_id, w.p, w.len);
+}
+
+/* Forward p to container index i as its next placement. 0 or -errno (why filled). */
+static int place_on(struct trd_trader *t, struct pending *p, int i, char *why, size_t whycap)
+{
+	struct trd_cand *c = &t->cont[i];
 	int rc;
 
-	if (i < 0)
-		return i;
-	c = &t->cont[i];
 	/* Number the placement in the signature's last field, so that what a
 	 * container reports of an earlier placement is recognised and dropped. */
 	le32_store(p->sig + p->siglen - 4, p->attempt + 1);
@@ -137,17 +272,129 @@ static int place(struct trd_trader *t, struct pending *p, char *why, size_t whyc
 	p->attempt++;
 	c->load++;
 	c->held[p->cls]++;
-	p->container = c->id;
+	p->rep[p->nrep].cid = c->id;
+	p->rep[p->nrep].attempt = p->attempt;
+	p->rep[p->nrep].sent_ms = clock_now_ms();
+	p->rep[p->nrep].late = 0;
+	p->nrep++;
 	cxp_log("tasklet %016llx -> container %s (id %llu, load %u)%s",
 		(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id, c->load,
-		p->attempt > 1 ? ", placed again" : "");
+		p->attempt > 1 ? (p->nrep > 1 ? ", another replica" : ", placed again") : "");
 	if (p->app)
 		send_assigned(p->app, p->reqid, p->tasklet_id, c);
 	return 0;
 }
 
+static struct trd_task task_of(struct trd_trader *t, const struct pending *p)
+{
+	struct trd_task task = { .expected_fuel = TRD_DEFAULT_FUEL, .app_speed = p->app_speed };
+	struct fuel_stat *fs;
+
+	HASH_FIND(hh, t->fuel, &p->code_hash, sizeof(p->code_hash), fs);
+	if (fs)
+		task.expected_fuel = (uint64_t)fs->mean;
+	return task;
+}
+
+/*
+ * Reliability: the containers to avoid beyond avoid[0..n): those whose own
+ * window shows more failures than answers (of at least TRD_WIN_MIN
+ * placements): a container that drops what it is given still sends
+ * heartbeats. A malloc'd list with *nout entries, or NULL when there is
+ * nothing more to avoid (or p has no Reliability).
+ */
+static uint64_t *avoid_unreliable(const struct trd_trader *t, const struct pending *p,
+				  const uint64_t *avoid, size_t n, size_t *nout)
+{
+	uint64_t *more;
+	size_t nm = n;
+
+	if (!p->reliable)
+		return NULL;
+	more = malloc((t->ncont + n + 1) * sizeof(*more));
+	if (!more)
+		return NULL;
+	memcpy(more, avoid, n * sizeof(*more));
+	for (size_t i = 0; i < t->ncont; i++)
+		if (t->cwin[i]->n >= TRD_WIN_MIN && 2 * t->cwin[i]->ninf > t->cwin[i]->n)
+			more[nm++] = t->cont[i].id;
+	if (nm == n) {
+		free(more);
+		return NULL;
+	}
+	*nout = nm;
+	return more;
+}
+
+/*
+ * Bring p up to its wanted number of placements. Returns 0 when it has at
+ * least one placement afterwards, -ENOENT when nothing matches (why filled),
+ * -EBUSY when every match is full, or another -errno. The first placement
+ * of a FaultTolerance(k) Tasklet is all or nothing: k distinct hosts, or
+ * -ENOENT when fewer than k qualify at all, -EBUSY when they are full.
+ */
+static int place(struct trd_trader *t, struct pending *p, char *why, size_t whycap)
+{
+	struct trd_task task = task_of(t, p);
+	uint64_t avoid[TRD_MAX_REPLICAS + 1];
+	int idx[TRD_MAX_REPLICAS];
+	unsigned need = p->want > p->nrep ? p->want - p->nrep : 0;
+	int m, rc = 0;
+
+	if (p->attempt + need > p->max_attempts)
+		need = p->max_attempts > p->attempt ? p->max_attempts - p->attempt : 0;
+	if (!need)
+		return p->nrep ? 0 : -ENOENT;
+	for (unsigned i = 0; i < p->nrep; i++)
+		avoid[i] = p->rep[i].cid;
+	m = -ENOENT;
+	{
+		size_t nm;
+		uint64_t *more = avoid_unreliable(t, p, avoid, p->nrep, &nm);
+
+		if (more)
+			m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, need,
+					   p->distinct_hosts, more, nm, idx, why, whycap);
+		free(more);
+	}
+	if (m < (int)need)
+		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, need,
+				   p->distinct_hosts, avoid, p->nrep, idx, why, whycap);
+	if (m < 0)
+		return p->nrep ? 0 : m;
+	if ((unsigned)m < need && p->distinct_hosts && p->attempt == 0) {
+		size_t q = trd_qualifying(t->cont, t->ncont, p->qos, p->nqos, &task, 1);
+
+		if (q < p->want)
+			snprintf(why, whycap,
+				 "FaultTolerance(%u): only %zu distinct host%s satisf%s the QoS "
+				 "(%zu containers registered)",
+				 p->want, q, q == 1 ? "" : "s", q == 1 ? "ies" : "y", t->ncont);
+		else
+			snprintf(why, whycap,
+				 "FaultTolerance(%u): %zu distinct hosts satisfy the QoS, but only "
+				 "%d of them can take a Tasklet now (the others are full, draining "
+				 "or suspected)",
+				 p->want, q, m);
+		return q < p->want ? -ENOENT : -EBUSY;
+	}
+	if ((unsigned)m < need)
+		cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, why);
+	for (int k = 0; k < m; k++) {
+		int r = place_on(t, p, idx[k], why, whycap);
+
+		if (r < 0)
+			rc = r;
+	}
+	return p->nrep ? 0 : rc ? rc : -ENOENT;
+}
+
+/* Answer p's application with an error and forget p (its placements are cancelled). */
 static void fail_pending(struct trd_trader *t, struct pending *p, uint32_t code, const char *msg)
 {
+	for (unsigned i = 0; i < p->nrep; i++)
+		cancel_placement(t, p, &p->rep[i]);
+	p->nrep = 0;
 	if (p->app)
 		cxp_send_error(p->app->conn, p->reqid, code, "tasklet %016llx: %s",
 			       (unsigned long long)p->tasklet_id, msg);
@@ -177,7 +424,9 @@ static int place_or_hold_lost(struct trd_trader *t, struct pending *p, const cha
 					? t->cfg.hold_ms
 					: t->cfg.resubmit_hold_ms;
 
-		p->deadline_ms = clock_now_ms() + hold;
+		p->hold_until_ms = clock_now_ms() + hold;
+		if (p->due_ms && p->due_ms < p->hold_until_ms)
+			p->hold_until_ms = p->due_ms;
 		cxp_log("tasklet %016llx held: %s", (unsigned long long)p->tasklet_id, why);
 		t->nheld++;
 		arm_hold(t);
@@ -202,16 +451,15 @@ static void place_or_hold(struct trd_trader *t, struct pending *p)
 }
 
 /*
- * p's container is gone or suspected: place p again (attempt + 1), unless it
- * was placed TRD_MAX_ATTEMPTS times already; then its application hears
- * "container lost". Returns 1 when placed again (or held), 0 when failed.
+ * p lost its last placement (container gone or suspected): place it again,
+ * unless it was placed max_attempts times already; then its application
+ * hears "container lost". Returns 1 when placed again (or held), 0 when failed.
  */
 static int replace_lost(struct trd_trader *t, struct pending *p, const char *why)
 {
 	char msg[256];
 
-	p->container = 0;
-	if (p->attempt >= TRD_MAX_ATTEMPTS) {
+	if (p->attempt >= p->max_attempts) {
 		snprintf(msg, sizeof(msg), "%s (after %u attempts)", why, p->attempt);
 		cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, msg);
 		fail_pending(t, p, CXP_E_LOST, msg);
@@ -220,15 +468,6 @@ static int replace_lost(struct trd_trader *t, struct pending *p, const char *why
 	cxp_log("tasklet %016llx: %s; placing it again (attempt %u)",
 		(unsigned long long)p->tasklet_id, why, p->attempt + 1);
 	return place_or_hold_lost(t, p, why);
-}
-
-/* A container no longer holds p (done, failed, given back): free its slot. */
-static void release_slot(struct trd_cand *c, struct pending *p)
-{
-	if (c->load)
-		c->load--;
-	if (c->held[p->cls])
-		c->held[p->cls]--;
 }
 
 /* Held signatures: retried when a container registers, failed at their deadline. */
@@ -240,18 +479,22 @@ static void retry_held(struct trd_trader *t, uint64_t now)
 	HASH_ITER(hh, t->pend, p, next) {
 		int rc;
 
-		if (p->container)
+		if (p->nrep)
 			continue;
 		rc = place(t, p, why, sizeof(why));
 		if (rc == 0) {
 			t->nheld--;
 			continue;
 		}
-		if (now >= p->deadline_ms) {
+		if (now >= p->hold_until_ms) {
 			cxp_log("tasklet %016llx: %s (held %u ms)", (unsigned long long)p->tasklet_id,
 				why, t->cfg.hold_ms);
 			t->nheld--;
-			fail_pending(t, p, rc == -EBUSY ? CXP_E_BUSY : CXP_E_NOMATCH, why);
+			if (p->due_ms && now >= p->due_ms)
+				fail_pending(t, p, CXP_E_DEADLINE,
+					     "deadline missed: no container could take it in time");
+			else
+				fail_pending(t, p, rc == -EBUSY ? CXP_E_BUSY : CXP_E_NOMATCH, why);
 		}
 	}
 }
@@ -270,6 +513,308 @@ static void arm_hold(struct trd_trader *t)
 {
 	if (!t->hold_armed && t->nheld)
 		t->hold_armed = cxp_loop_timer(t->loop, 50, hold_tick, t) == 0;
+}
+
+/* ---- Deadlines and Reliability ------------------------------------------------ */
+
+#define TRD_QOS_TICK_MS 5
+
+static void arm_qos(struct trd_trader *t);
+
+/* No answer at p's deadline: its application hears it now, and its placements are cancelled. */
+static void expire(struct trd_trader *t, struct pending *p, uint64_t now)
+{
+	char msg[256], where[160] = "";
+	size_t off = 0;
+
+	for (unsigned i = 0; i < p->nrep; i++) {
+		int ci = cand_index(t, p->rep[i].cid);
+
+		if (!p->rep[i].late)
+			record_failure(t, ci, now);
+		if (ci >= 0 && off < sizeof(where))
+			off += (size_t)snprintf(where + off, sizeof(where) - off, "%s%s",
+						off ? ", " : "", t->cont[ci].name);
+	}
+	snprintf(msg, sizeof(msg), "deadline missed: no result by the deadline%s%s%s",
+		 p->nrep ? " (placed on " : " (not placed)", where, p->nrep ? ")" : "");
+	cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, msg);
+	if (!p->nrep && t->nheld)
+		t->nheld--;
+	fail_pending(t, p, CXP_E_DEADLINE, msg);
+}
+
+/* Reliability by retransmission: the timeout passed with no answer: send once more. */
+static void retransmit(struct trd_trader *t, struct pending *p, uint64_t now)
+{
+	struct trd_task task = task_of(t, p);
+	uint64_t avoid[TRD_MAX_REPLICAS + 1];
+	char why[256];
+	int idx[1], m;
+
+	p->retx_at_ms = 0;
+	/* Silent for tau: for the window, a placement that did not answer in time. */
+	for (unsigned i = 0; i < p->nrep; i++)
+		if (!p->rep[i].late && now - p->rep[i].sent_ms >= p->retx_tau_ms) {
+			p->rep[i].late = 1;
+			record_failure(t, cand_index(t, p->rep[i].cid), now);
+		}
+	if (!p->retx_left || p->nrep > TRD_MAX_REPLICAS - 1)
+		return;
+	for (unsigned i = 0; i < p->nrep; i++)
+		avoid[i] = p->rep[i].cid;
+	/* Another container if there is one (a reliable one first); else the same
+	 * again (it may have lost it). */
+	m = -ENOENT;
+	{
+		size_t nm;
+		uint64_t *more = avoid_unreliable(t, p, avoid, p->nrep, &nm);
+
+		if (more)
+			m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, more, nm,
+					   idx, why, sizeof(why));
+		free(more);
+	}
+	if (m < 1)
+		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, avoid, p->nrep,
+				   idx, why, sizeof(why));
+	if (m < 1)
+		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, NULL, 0, idx,
+				   why, sizeof(why));
+	if (m < 1) {
+		if (t->cfg.verbose)
+			cxp_log("tasklet %016llx: no container to retransmit to: %s",
+				(unsigned long long)p->tasklet_id, why);
+	} else {
+		int same = rep_find(p, t->cont[idx[0]].id, 0);
+
+		if (same >= 0) /* the container answers the newer attempt only */
+			rep_remove(p, (unsigned)same);
+		if (t->cfg.verbose)
+			cxp_log("tasklet %016llx: no answer within %u ms: retransmitting",
+				(unsigned long long)p->tasklet_id, p->retx_tau_ms);
+		p->max_attempts++;
+		if (place_on(t, p, idx[0], why, sizeof(why)) < 0)
+			cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, why);
+	}
+	p->retx_left--;
+	if (p->retx_left && (!p->due_ms || now + 2 * p->retx_tau_ms <= p->due_ms))
+		p->retx_at_ms = now + p->retx_tau_ms;
+}
+
+static void qos_tick(void *arg)
+{
+	struct trd_trader *t = arg;
+	struct pending *p, *next;
+	uint64_t now = clock_now_ms();
+
+	t->qos_armed = 0;
+	HASH_ITER(hh, t->pend, p, next) {
+		if (!p->timed)
+			continue;
+		if (p->due_ms && now >= p->due_ms)
+			expire(t, p, now);
+		else if (p->retx_at_ms && now >= p->retx_at_ms && p->nrep)
+			retransmit(t, p, now);
+	}
+	arm_qos(t);
+}
+
+static void arm_qos(struct trd_trader *t)
+{
+	if (!t->qos_armed && t->ntimed)
+		t->qos_armed = cxp_loop_timer(t->loop, TRD_QOS_TICK_MS, qos_tick, t) == 0;
+}
+
+/* Reliability(p)'s parameter as a probability. */
+static double reliability_p(const struct vm_qos *q)
+{
+	if (q->nparams < 1)
+		return 1;
+	if (q->p[0].type == VM_QOS_P_INT)
+		return (double)q->p[0].i / 100.0;
+	return strtod(q->p[0].s, NULL);
+}
+
+/*
+ * Reliability(r) with a deadline left_ms away: retransmission or redundancy
+ * (QBox §3). From the window's response-time distribution F: the timeout
+ * tau is its 95th percentile of answered placements; one placement answers
+ * within tau with probability P = F(tau); the number of sends needed is
+ * need = ceil(log(1 - r) / log(1 - P)); the sends that fit before the
+ * deadline are slots = floor(left / tau). need <= slots: retransmission
+ * (one placement, another after each tau without an answer, up to need).
+ * Otherwise redundancy: n = ceil(log(1 - r) / log(1 - F(left))) placements
+ * at once (at most TRD_MAX_REPLICAS); refused when even that cannot reach r.
+ * With fewer than TRD_WIN_MIN samples the prior is tau = left / 8,
+ * F(tau) = 0.5 and F(left) = 0.9 (as if half of all placements were lost:
+ * cautious until the window knows better). A placement still silent when
+ * its retransmission timeout passes counts as a failure in the window.
+ * 0, or -ENOENT with the reason in why.
+ */
+static int plan_reliability(struct trd_trader *t, struct pending *p, double r, uint64_t left_ms,
+			    char *why, size_t whycap)
+{
+	static float s[TRD_WIN];
+	unsigned n = win_sorted(&t->win, clock_now_ms(), s), finite = 0, need, slots;
+	double tau, pt, fd;
+	int prior = n < TRD_WIN_MIN;
+
+	while (finite < n && isfinite(s[finite]))
+		finite++;
+	if (prior) {
+		tau = (double)left_ms / 8;
+		pt = 0.5;
+		fd = 0.9;
+	} else {
+		tau = finite ? s[(finite - 1) * 95 / 100] : (double)left_ms;
+		if (tau < 1)
+			tau = 1;
+		pt = win_cdf(s, n, tau);
+		fd = win_cdf(s, n, (double)left_ms);
+	}
+	if (r >= 1)
+		r = 0.999999;
+	slots = tau > 0 ? (unsigned)((double)left_ms / tau) : 0;
+	need = pt >= 1 ? 1 : pt <= 0 ? UINT32_MAX : (unsigned)ceil(log(1 - r) / log(1 - pt));
+	if (need < 1)
+		need = 1;
+	if (need <= slots) {
+		p->want = 1;
+		p->retx_tau_ms = (uint32_t)ceil(tau);
+		p->retx_left = need - 1;
+		p->max_attempts += need - 1;
+		if (p->retx_left)
+			p->retx_at_ms = clock_now_ms() + p->retx_tau_ms;
+		if (t->cfg.verbose)
+			cxp_log("tasklet %016llx: Reliability(%g) in %llu ms: %u samples%s, tau %.1f "
+				"ms, P(tau) %.3f, slots %u, sends needed %u: retransmission",
+				(unsigned long long)p->tasklet_id, r, (unsigned long long)left_ms, n,
+				prior ? " (prior)" : "", tau, pt, slots, need);
+		return 0;
+	}
+	{
+		unsigned red = fd >= 1 ? 1
+			       : fd <= 0 ? UINT32_MAX
+					 : (unsigned)ceil(log(1 - r) / log(1 - fd));
+		double reach;
+
+		if (red < 1)
+			red = 1;
+		if (red > TRD_MAX_REPLICAS) {
+			reach = 1 - pow(1 - fd, TRD_MAX_REPLICAS);
+			snprintf(why, whycap,
+				 "Reliability(%g) cannot be reached within %llu ms: of the last %u "
+				 "placements %.1f%% answered in time, so even %d replicas give %.4f",
+				 r, (unsigned long long)left_ms, n, fd * 100, TRD_MAX_REPLICAS, reach);
+			return -ENOENT;
+		}
+		p->want = red;
+		p->max_attempts += red - 1;
+		if (t->cfg.verbose)
+			cxp_log("tasklet %016llx: Reliability(%g) in %llu ms: %u samples%s, tau %.1f "
+				"ms, P(tau) %.3f, slots %u < sends needed %u; F(deadline) %.3f: "
+				"redundancy, %u replicas",
+				(unsigned long long)p->tasklet_id, r, (unsigned long long)left_ms, n,
+				prior ? " (prior)" : "", tau, pt, slots, need, fd, red);
+	}
+	return 0;
+}
+
+/*
+ * What p's QoS asks of placement beyond matching: FaultTolerance(k)
+ * replicas, the Deadline's due time, Reliability's plan. 0, or a CXP error
+ * code with the reason in why (the Tasklet is refused).
+ */
+static uint32_t plan(struct trd_trader *t, struct pending *p, const struct vm_sig *sig, char *why,
+		     size_t whycap)
+{
+	const struct vm_qos *rel = NULL;
+	int64_t deadline = 0;
+
+	p->want = 1;
+	for (uint32_t i = 0; i < p->nqos; i++) {
+		const struct vm_qos *q = &p->qos[i];
+
+		if (q->cat == VM_QOS_FAULT_TOLERANCE && q->nparams >= 1 &&
+		    q->p[0].type == VM_QOS_P_INT) {
+			if (q->p[0].i > TRD_MAX_REPLICAS) {
+				snprintf(why, whycap, "FaultTolerance(%lld): at most %d replicas",
+					 (long long)q->p[0].i, TRD_MAX_REPLICAS);
+				return CXP_E_NOMATCH;
+			}
+			p->want = (unsigned)q->p[0].i;
+			p->distinct_hosts = 1;
+		} else if (q->cat == VM_QOS_DEADLINE && q->nparams >= 1 &&
+			   q->p[0].type == VM_QOS_P_INT) {
+			deadline = q->p[0].i;
+		} else if (q->cat == VM_QOS_RELIABILITY) {
+			rel = q;
+		}
+	}
+	p->max_attempts = p->want + TRD_MAX_RETRIES;
+	if (deadline > 0) {
+		struct timespec ts;
+		int64_t now_ns, due_ns, left_ms;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+		due_ns = (int64_t)sig->start_ns + deadline * 1000000;
+		left_ms = (due_ns - now_ns) / 1000000;
+		if (left_ms <= 0) {
+			snprintf(why, whycap, "deadline missed: Deadline(%lld) passed before it reached "
+				 "the trader", (long long)deadline);
+			return CXP_E_DEADLINE;
+		}
+		p->due_ms = clock_now_ms() + (uint64_t)left_ms;
+		if (rel) {
+			/* With FaultTolerance(k) too: at least k replicas, on distinct hosts. */
+			unsigned k = p->want;
+
+			p->reliable = 1;
+			if (plan_reliability(t, p, reliability_p(rel), (uint64_t)left_ms, why,
+					     whycap) < 0)
+				return CXP_E_NOMATCH;
+			if (p->want < k) {
+				p->max_attempts += k - p->want;
+				p->want = k;
+			}
+		}
+	} else if (rel) {
+		snprintf(why, whycap, "Reliability needs a Deadline(ms): the probability of an answer "
+			 "by when?");
+		return CXP_E_NOMATCH;
+	}
+	if (p->due_ms || p->retx_at_ms) {
+		p->timed = 1;
+		t->ntimed++;
+		arm_qos(t);
+	}
+	return 0;
+}
+
+/*
+ * Whom a container may connect to for this Tasklet: the application that
+ * submitted it. Its host is the one this SUBMIT came from (the application
+ * names only its port), so a SUBMIT cannot steer containers to another
+ * address; in secure mode the application's certificate name goes along
+ * (sig->app_cn), which the container checks when it connects. 0, or -EINVAL
+ * with why (no port).
+ */
+static int vouch(struct trd_trader *t, struct peer *pe, struct vm_sig *sig, char *why,
+		 size_t whycap)
+{
+	char said[VM_SIG_ADDR_MAX + 1];
+	int rc;
+
+	snprintf(said, sizeof(said), "%s", sig->app_addr);
+	rc = cxp_sig_vouch(pe->conn, sig, t->cfg.tls != NULL, why, whycap);
+	if (rc > 0 && t->cfg.verbose)
+		cxp_log("tasklet %016llx: application said %s, it connects from %s: containers "
+			"will reach it at %s",
+			(unsigned long long)sig->tasklet_id, said, cxp_conn_peer(pe->conn),
+			sig->app_addr);
+	return rc < 0 ? rc : 0;
 }
 
 static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payload)
@@ -308,11 +853,13 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 		p->reqid = h->reqid;
 		cxp_log("tasklet %016llx: submitted again by %s; still %s",
 			(unsigned long long)p->tasklet_id, cxp_conn_peer(pe->conn),
-			p->container ? "placed" : "held");
-		if (p->container)
-			for (size_t i = 0; i < t->ncont; i++)
-				if (t->cont[i].id == p->container)
-					send_assigned(pe, p->reqid, p->tasklet_id, &t->cont[i]);
+			p->nrep ? "placed" : "held");
+		for (unsigned r = 0; r < p->nrep; r++) {
+			int ci = cand_index(t, p->rep[r].cid);
+
+			if (ci >= 0)
+				send_assigned(pe, p->reqid, p->tasklet_id, &t->cont[ci]);
+		}
 		return 0;
 	}
 	if (p) {
@@ -324,16 +871,34 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 		return cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG,
 				      "tasklet %016llx is already pending", (unsigned long long)tid);
 	}
+	if (vouch(t, pe, sig, err, sizeof(err)) < 0) {
+		uint64_t tid = sig->tasklet_id;
+
+		free(sig);
+		cxp_log("%s: rejected SUBMIT of tasklet %016llx: %s", cxp_conn_peer(pe->conn),
+			(unsigned long long)tid, err);
+		return cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "tasklet %016llx: %s",
+				      (unsigned long long)tid, err);
+	}
 	p = calloc(1, sizeof(*p));
 	if (p)
-		p->sig = malloc(h->len ? h->len : 1);
+		p->sig = malloc(CXP_SIG_MAX_ENCODED);
 	if (!p || !p->sig) {
+		if (p)
+			free(p->sig);
 		free(p);
 		free(sig);
 		return cxp_send_error(pe->conn, h->reqid, CXP_E_INTERNAL, "out of memory");
 	}
-	memcpy(p->sig, payload, h->len);
-	p->siglen = h->len;
+	{
+		/* What is forwarded is what the trader vouches for. */
+		struct cxp_wbuf w;
+		int n;
+
+		cxp_wbuf_init_fixed(&w, p->sig, CXP_SIG_MAX_ENCODED);
+		n = cxp_sig_encode(&w, sig);
+		p->siglen = n > 0 ? (size_t)n : 0;
+	}
 	p->tasklet_id = sig->tasklet_id;
 	p->reqid = h->reqid;
 	p->app = pe;
@@ -343,9 +908,54 @@ static int on_submit(struct peer *pe, const struct cxp_hdr *h, const uint8_t *pa
 	p->code_hash = sig->code_hash;
 	p->resubmitted = sig->attempt != 0; /* the application says so (tasklet.h) */
 	p->app_speed = sig->app_speed;
-	free(sig);
 	HASH_ADD(hh, t->pend, tasklet_id, sizeof(p->tasklet_id), p);
+	{
+		uint32_t code = plan(t, p, sig, err, sizeof(err));
+
+		free(sig);
+		if (code) {
+			cxp_log("tasklet %016llx refused: %s", (unsigned long long)p->tasklet_id, err);
+			fail_pending(t, p, code, err);
+			return 0;
+		}
+	}
 	place_or_hold(t, p);
+	return 0;
+}
+
+/*
+ * Secure mode: a container's name is its certificate's common name (a
+ * REGISTER naming another is refused), and only one container of a name is
+ * registered at a time. Sets CXP_CAP_TLS in r->flags. 0, or -EPERM with why.
+ */
+static int secure_identity(struct trd_trader *t, struct peer *pe, struct cxp_register *r,
+			   char *why, size_t whycap)
+{
+	char cn[CXP_NAME_MAX + 1], ca[CXP_NAME_MAX + 1];
+	int rc = cxp_conn_peer_cert(pe->conn, cn, sizeof(cn), ca, sizeof(ca));
+
+	if (rc < 0) {
+		snprintf(why, whycap, "secure mode: a container must present a certificate (%s)",
+			 strerror(-rc));
+		return -EPERM;
+	}
+	if (r->name[0] && strcmp(r->name, cn)) {
+		snprintf(why, whycap,
+			 "secure mode: container name '%s' is not its certificate's common name "
+			 "'%s'",
+			 r->name, cn);
+		return -EPERM;
+	}
+	for (size_t i = 0; i < t->ncont; i++)
+		if (!strcmp(t->cont[i].name, cn)) {
+			snprintf(why, whycap,
+				 "secure mode: a container named '%s' is registered already (from "
+				 "%s)",
+				 cn, cxp_conn_peer(t->cpeer[i]->conn));
+			return -EPERM;
+		}
+	snprintf(r->name, sizeof(r->name), "%s", cn);
+	r->flags |= CXP_CAP_TLS;
 	return 0;
 }
 
@@ -368,9 +978,17 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 		cxp_close(pe->conn, -EPROTO); /* after the error is sent */
 		return 0;
 	}
+	r.flags &= ~CXP_CAP_TLS; /* what the connection proves, not what the peer says */
+	if (t->cfg.tls && secure_identity(t, pe, &r, err, sizeof(err)) < 0) {
+		cxp_log("%s: rejected REGISTER: %s", cxp_conn_peer(pe->conn), err);
+		cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "%s", err);
+		cxp_close(pe->conn, -EPROTO);
+		return 0;
+	}
 	if (t->ncont == t->capcont) {
 		size_t ncap = t->capcont ? 2 * t->capcont : 8;
 		struct trd_cand *nc = realloc(t->cont, ncap * sizeof(*nc));
+		struct rt_window **nw;
 		struct peer **np;
 
 		if (!nc)
@@ -380,8 +998,15 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 		if (!np)
 			return -ENOMEM;
 		t->cpeer = np;
+		nw = realloc(t->cwin, ncap * sizeof(*nw));
+		if (!nw)
+			return -ENOMEM;
+		t->cwin = nw;
 		t->capcont = ncap;
 	}
+	t->cwin[t->ncont] = calloc(1, sizeof(struct rt_window));
+	if (!t->cwin[t->ncont])
+		return -ENOMEM;
 	id = ++t->next_cid;
 	c = &t->cont[t->ncont];
 	memset(c, 0, sizeof(*c));
@@ -393,13 +1018,17 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	c->workers = r.workers ? r.workers : 1;
 	c->capacity[0] = r.capacity[0];
 	c->capacity[1] = r.capacity[1];
+	snprintf(c->host, sizeof(c->host), "%s", r.host[0] ? r.host : c->name);
+	if (r.flags & CXP_CAP_TLS)
+		cxp_conn_peer_cert(pe->conn, NULL, 0, c->ca_cn, sizeof(c->ca_cn));
 	c->last_hb_ms = clock_now_ms(); /* registration counts as the first heartbeat */
 	t->cpeer[t->ncont] = pe;
 	pe->kind = PEER_CONTAINER;
 	pe->cidx = t->ncont++;
 	cxp_conn_set_idle_timeout(pe->conn, 0); /* heartbeats and suspicion watch it */
-	cxp_log("container %s registered from %s: id %llu, %u workers, speed %u, price %u%s%s",
-		c->name, cxp_conn_peer(pe->conn), (unsigned long long)id, c->workers, c->speed,
+	cxp_log("container %s registered from %s: id %llu, host %s, %u workers, speed %u, price "
+		"%u%s%s",
+		c->name, cxp_conn_peer(pe->conn), (unsigned long long)id, c->host, c->workers, c->speed,
 		c->price, (c->flags & CXP_CAP_PRIORITY) ? ", priority queue" : "",
 		(c->flags & CXP_CAP_INJECT) ? ", FAULT INJECTION on" : "");
 	cxp_send_id(pe->conn, CXP_MSG_REGISTERED, h->reqid, id);
@@ -447,8 +1076,11 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 	}
 	tid = d.tasklet_id;
 	c = &t->cont[pe->cidx];
+	/* Any attempt of a container that holds a placement: its result reached
+	 * the application (DONE follows RESULT_ACK), so the Tasklet is answered
+	 * (a retransmission to the same container renumbers its job). */
 	p = pending_find(t, tid, c->id);
-	if (!p || p->attempt != d.attempt) {
+	if (!p) {
 		/* e.g. a container that came back after it was suspected finishes
 		 * a Tasklet that was placed elsewhere meanwhile */
 		cxp_log("container %s: DONE for tasklet %016llx attempt %u, which it does not "
@@ -456,7 +1088,30 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 			c->name, (unsigned long long)tid, d.attempt);
 		return 0;
 	}
-	release_slot(c, p);
+	{
+		/* The first answer ends the Tasklet: the other placements are cancelled. */
+		uint64_t now = clock_now_ms();
+		int r = rep_find(p, c->id, 0);
+		float ms = (float)(now - p->rep[r].sent_ms);
+
+		win_add(&t->win, ms, now);
+		win_add(t->cwin[pe->cidx], ms, now);
+		release_slot(c, p);
+		rep_remove(p, (unsigned)r);
+		for (unsigned i = 0; i < p->nrep; i++) {
+			/* One that stayed silent past the retransmission timeout counts as a failure. */
+			if (p->retx_tau_ms && !p->rep[i].late &&
+			    now - p->rep[i].sent_ms >= p->retx_tau_ms)
+				record_failure(t, cand_index(t, p->rep[i].cid), now);
+			int oi = cand_index(t, p->rep[i].cid);
+
+			cxp_log("tasklet %016llx done on %s: cancelling attempt %u on %s",
+				(unsigned long long)tid, c->name, p->rep[i].attempt,
+				oi >= 0 ? t->cont[oi].name : "?");
+			cancel_placement(t, p, &p->rep[i]);
+		}
+		p->nrep = 0;
+	}
 	learn_fuel(t, p->code_hash, d.fuel_used);
 	pending_unlink(t, p);
 	if (t->nheld)
@@ -496,10 +1151,11 @@ static int on_handback(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 		return 0;
 	}
 	release_slot(c, p);
-	p->container = 0;
+	rep_remove(p, (unsigned)rep_find(p, c->id, 0));
 	cxp_log("tasklet %016llx handed back by container %s; placing it again",
 		(unsigned long long)tid, c->name);
-	place_or_hold(t, p);
+	if (!p->nrep)
+		place_or_hold(t, p);
 	return 0;
 }
 
@@ -566,7 +1222,10 @@ static int on_container_error(struct peer *pe, const struct cxp_hdr *h, const ui
 		e.msg);
 	if (p) {
 		release_slot(c, p);
-		fail_pending(t, p, e.code, e.msg);
+		rep_remove(p, (unsigned)rep_find(p, c->id, 0));
+		record_failure(t, (int)pe->cidx, clock_now_ms());
+		if (!p->nrep) /* its last placement: the application hears why */
+			fail_pending(t, p, e.code, e.msg);
 		if (t->nheld)
 			retry_held(t, clock_now_ms());
 	}
@@ -628,14 +1287,24 @@ static void replace_all(struct trd_trader *t, struct trd_cand *c, uint64_t cid, 
 
 	snprintf(why, sizeof(why), "container %s %s before returning a result", name, what);
 	HASH_ITER(hh, t->pend, p, next) {
-		if (p->container != cid)
+		int r = rep_find(p, cid, 0);
+
+		if (r < 0)
 			continue;
 		if (c)
 			release_slot(c, p);
-		if (replace_lost(t, p, why))
+		rep_remove(p, (unsigned)r);
+		win_add(&t->win, INFINITY, clock_now_ms());
+		if (p->nrep) { /* other replicas run on: bring the count back up if we can */
+			char w2[256];
+
+			(void)place(t, p, w2, sizeof(w2));
 			again++;
-		else
+		} else if (replace_lost(t, p, why)) {
+			again++;
+		} else {
 			lost++;
+		}
 	}
 	if (again || lost)
 		cxp_log("container %s %s: %u tasklet%s placed again, %u reported lost", name, what,
@@ -648,9 +1317,11 @@ static void remove_container(struct trd_trader *t, size_t i)
 
 	/* Out of the store first, so that its Tasklets go to other containers. */
 	t->ncont--;
+	free(t->cwin[i]);
 	if (i != t->ncont) {
 		t->cont[i] = t->cont[t->ncont];
 		t->cpeer[i] = t->cpeer[t->ncont];
+		t->cwin[i] = t->cwin[t->ncont];
 		t->cpeer[i]->cidx = i;
 	}
 	cxp_log("container %s (id %llu) unregistered", c.name, (unsigned long long)c.id);
@@ -696,7 +1367,7 @@ static void on_close(struct cxp_conn *conn, int reason, void *ud)
 			if (p->app != pe)
 				continue;
 			p->app = NULL;
-			if (!p->container) { /* held for an app that left: drop it */
+			if (!p->nrep) { /* held for an app that left: drop it */
 				t->nheld--;
 				pending_unlink(t, p);
 			}
@@ -725,13 +1396,20 @@ struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, cha
 		t->cfg.suspect_ms = TRD_SUSPECT_MS;
 	if (!t->cfg.resubmit_hold_ms)
 		t->cfg.resubmit_hold_ms = TRD_RESUBMIT_HOLD_MS;
+	if (cfg->limits && (rc = cxp_loop_set_limits(l, cfg->limits)) < 0) {
+		cxp_log("bad connection limits");
+		free(t);
+		errno = -rc;
+		return NULL;
+	}
 	rc = cxp_loop_timer(l, TRD_TICK_MS, suspect_tick, t);
 	if (rc < 0) {
 		free(t);
 		errno = -rc;
 		return NULL;
 	}
-	rc = cxp_listen(l, cfg->listen, &trader_handlers, t, bound, boundcap);
+	rc = cfg->tls ? cxp_listen_tls(l, cfg->listen, cfg->tls, &trader_handlers, t, bound, boundcap)
+		      : cxp_listen(l, cfg->listen, &trader_handlers, t, bound, boundcap);
 	if (rc < 0) {
 		cxp_log("cannot listen on %s: %s", cfg->listen, strerror(-rc));
 		free(t);
@@ -755,6 +1433,9 @@ void trd_free(struct trd_trader *t)
 			free(fs);
 		}
 	}
+	for (size_t i = 0; i < t->ncont; i++)
+		free(t->cwin[i]);
+	free(t->cwin);
 	free(t->cont);
 	free(t->cpeer);
 	free(t);

@@ -26,6 +26,9 @@ struct trd_cand {
 	int draining;         /* said DRAINING: offer it nothing */
 	int suspected;        /* no HEARTBEAT for suspect_ms: offer it nothing */
 	uint64_t last_hb_ms;  /* when its last HEARTBEAT (or its REGISTER) arrived */
+	char host[CXP_NAME_MAX + 1]; /* host identity (REGISTER): replicas go to distinct hosts */
+	char ca_cn[CXP_NAME_MAX + 1]; /* secure mode: the CA its certificate chains to
+				       * (Privacy('TLS', NAME) matches NAME); "" in open mode */
 };
 
 /* The capacity class a Tasklet with QoS q[0..nq) occupies: 0 priority, 1 economy. */
@@ -66,8 +69,30 @@ struct trd_task {
 int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
 		   const struct trd_task *task, char *why, size_t whycap);
 
-/* A Tasklet is placed at most this many times (its container lost or suspected). */
-#define TRD_MAX_ATTEMPTS 3
+/*
+ * Up to k containers for one Tasklet (FaultTolerance(k) replicas, or the
+ * redundancy Reliability chose): trd_match_task's order, one container at a
+ * time, skipping the containers in avoid[0..navoid) (they hold a replica
+ * already) and, with distinct_hosts, any container on a host already
+ * chosen or avoided. Fills out[] with indexes into cs and returns how many
+ * (1..k); fewer than k with the reason in why ("FaultTolerance(3): only 2
+ * distinct hosts ..."). When none: trd_match_task's -ENOENT / -EBUSY.
+ */
+int trd_match_many(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
+		   const struct trd_task *task, unsigned k, int distinct_hosts,
+		   const uint64_t *avoid, size_t navoid, int *out, char *why, size_t whycap);
+
+/* How many distinct hosts (or containers, without distinct_hosts) satisfy
+ * the QoS, full or not: whether FaultTolerance(k) can ever be placed. */
+size_t trd_qualifying(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
+		      const struct trd_task *task, int distinct_hosts);
+
+/* Replicas (FaultTolerance(k) or Reliability's redundancy) at most. */
+#define TRD_MAX_REPLICAS 8
+/* A Tasklet is placed again at most this many times beyond its replicas
+ * (its container lost or suspected, or it handed it back): with one replica,
+ * 3 placements in all. */
+#define TRD_MAX_RETRIES 2
 /* A container silent this long (no HEARTBEAT; they come every second) is suspected. */
 #define TRD_SUSPECT_MS 3000
 #define TRD_TICK_MS 250
@@ -80,6 +105,10 @@ struct trd_config {
 	uint32_t resubmit_hold_ms;     /* hold a Tasklet submitted again that matches no container
 					* this long (its containers may be registering again);
 					* 0 = TRD_RESUBMIT_HOLD_MS */
+	int verbose;                   /* log every placement decision (Reliability) */
+	struct cxp_tls *tls;           /* secure mode (mutual TLS, names bound to certificates);
+					* NULL: open mode. The caller frees it after trd_free. */
+	const struct cxp_limits *limits; /* the loop's limits; NULL: the defaults */
 };
 
 struct trd_trader;

@@ -388,6 +388,22 @@ static int nat_RANDOM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	return ret_num(ret, (double)((x * 0x2545f4914f6cdd1dull) >> 11) * 0x1.0p-53);
 }
 
+/* Date.now(): the host's clock, or the deterministic one: the start time plus
+ * one millisecond per VM_FUEL_PER_MS fuel used so far (vm.h). */
+static int nat_DATENOW(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	int64_t used;
+
+	(void)args;
+	(void)n;
+	if (vm->host && vm->host->now_ms)
+		return ret_num(ret, (double)vm->host->now_ms(vm->host->ctx));
+	used = vm->fuel_limit - vm->fuel - vm->reserve;
+	if (used < 0)
+		used = 0;
+	return ret_num(ret, (double)(vm->start_ms + (uint64_t)used / VM_FUEL_PER_MS));
+}
+
 /* ---- conversions ------------------------------------------------------------------------- */
 
 static int to_string_value(struct jsl_vm *vm, jv v, jv *ret)
@@ -608,6 +624,7 @@ const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT] = {
     NAT(ATAN),
     NAT(ATAN2),
     NAT(RANDOM),
+    NAT(DATENOW),
     NAT(STRING),
     NAT(NUMBER),
     NAT(PARSEINT),

@@ -602,7 +602,7 @@ static bool is_builtin_ns(const char *s, uint32_t len)
 	return name_eq(s, len, "console", 7) || name_eq(s, len, "Math", 4) ||
 	       name_eq(s, len, "String", 6) || name_eq(s, len, "Number", 6) ||
 	       name_eq(s, len, "JSON", 4) || name_eq(s, len, "Object", 6) ||
-	       name_eq(s, len, "Array", 5);
+	       name_eq(s, len, "Array", 5) || name_eq(s, len, "Date", 4);
 }
 
 static bool is_reserved_global(const char *s, uint32_t len)
@@ -801,8 +801,8 @@ static void undefined_name(struct cg *g, struct jsl_node *e)
 	} outside[] = {
 	    {"arguments", "'arguments' is not supported in JSLite (use a rest parameter: "
 			  "function f(...args))"},
-	    {"Date", "'Date' is not supported in JSLite (a Tasklet's result may not depend on "
-		     "the clock)"},
+	    {"Date", "of 'Date', JSLite has only Date.now() (a deterministic clock: a Tasklet's "
+		     "result may not depend on the host's)"},
 	    {"Symbol", "'Symbol' is not supported in JSLite"},
 	    {"Proxy", "'Proxy' is not supported in JSLite"},
 	    {"Reflect", "'Reflect' is not supported in JSLite"},

@@ -1813,6 +1813,7 @@ static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
 	vm->out.ok = true;
 	vm->out.limit = lim && lim->output_bytes ? lim->output_bytes : VM_DEFAULT_OUTPUT;
 	vm->rng = lim && lim->seed ? lim->seed : 0x9e3779b97f4a7c15ull;
+	vm->start_ms = lim ? lim->start_ms : 0;
 	fuel0 = lim && lim->fuel ? lim->fuel : VM_DEFAULT_FUEL;
 	vm->fuel_limit = fuel0 > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel0;
 	vm->exc = JV_HOLE;

@@ -149,7 +149,8 @@ static inline unsigned jsl_ins_operands(uint32_t ins, const struct jsl_opinfo *o
 	N(HYPOT, "Math", "hypot")                                                                  \
 	N(CBRT, "Math", "cbrt")                                                                    \
 	N(LOG2, "Math", "log2")                                                                    \
-	N(LOG10, "Math", "log10")
+	N(LOG10, "Math", "log10")                                                                  \
+	N(DATENOW, "Date", "now")
 
 enum jsl_native {
 #define N(id, obj, name) JSL_NAT_##id,
@@ -713,6 +714,7 @@ struct jsl_vm {
 	bool slicing;	 /* running a slice: running out of fuel yields */
 	const struct vm_host *host;
 	int64_t fuel_limit;
+	uint64_t start_ms; /* Date.now() at fuel 0 (vm_limits.start_ms) */
 };
 
 /* Push v on the extra roots (false on allocation failure); pop n of them. */

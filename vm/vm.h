@@ -115,11 +115,15 @@ struct vm_limits {
 	uint64_t fuel;        /* instructions; 0 = VM_DEFAULT_FUEL */
 	size_t heap_bytes;    /* VM heap bound; 0 = VM_DEFAULT_HEAP */
 	size_t output_bytes;  /* console.log bound; 0 = VM_DEFAULT_OUTPUT */
-	uint64_t seed;        /* for deterministic Math.random (later) */
+	uint64_t seed;        /* Math.random's generator: the same seed, the same numbers */
+	uint64_t start_ms;    /* Date.now() at the start (ms since the epoch); it then
+			       * advances one ms per VM_FUEL_PER_MS fuel, so a run is a
+			       * function of (chunks, input, seed, start time) */
 	const char *input;    /* JSON text of the global `input`, or NULL (input is undefined) */
 	size_t input_len;
 };
 #define VM_DEFAULT_FUEL   (1ull << 32)
+#define VM_FUEL_PER_MS    100000 /* Date.now()'s deterministic clock: 100 M instructions/s */
 #define VM_DEFAULT_HEAP   (64u << 20)
 #define VM_DEFAULT_OUTPUT (1u << 20)
 
@@ -168,7 +172,7 @@ struct vm_host {
 	uint64_t (*random)(void *ctx); /* 64 random bits for Math.random */
 	/* one console.log line (with its newline); non-zero ends the run with VM_ERR_MEMORY */
 	int (*output)(void *ctx, const char *line, size_t len);
-	uint64_t (*now_ms)(void *ctx); /* reserved for Date.now (JSLite has no Date yet) */
+	uint64_t (*now_ms)(void *ctx); /* Date.now(); NULL: vm_limits.start_ms + fuel used / VM_FUEL_PER_MS */
 };
 enum vm_step_rc { VM_STEP_DONE = 0, VM_STEP_YIELD = 1 };
 struct vm;
@@ -186,10 +190,15 @@ void vm_free(struct vm *vm);
  * and the QoS to match it.
  */
 #define VM_SIG_ADDR_MAX 63
+#define VM_SIG_CN_MAX 31
 
 struct vm_sig {
 	uint64_t tasklet_id;
-	char app_addr[VM_SIG_ADDR_MAX + 1]; /* "HOST:PORT" of the application's CXP endpoint */
+	char app_addr[VM_SIG_ADDR_MAX + 1]; /* "HOST:PORT" of the application's CXP endpoint
+					     * (the trader vouches for the host: the one the
+					     * SUBMIT came from) */
+	char app_cn[VM_SIG_CN_MAX + 1];     /* secure mode: the common name of the application's
+					     * certificate, set by the trader ("" in open mode) */
 	uint64_t root;                      /* root chunk id */
 	uint64_t seed;
 	uint64_t start_ns; /* wall-clock start the Tasklet sees (deterministic time) */

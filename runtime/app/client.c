@@ -27,6 +27,7 @@
 #include "cxp/cxp.h"
 #include "common/clock.h"
 #include "common/le.h"
+#include "runtime/app/record.h"
 #include "runtime/app/tasklet.h"
 #include "vm/jsl.h"
 #include "vm/vm.h"
@@ -45,6 +46,20 @@ struct task {
 	/* the graph breadth first from the root: what a FETCH_GRAPH sends, in order */
 	const struct vm_chunk **graph;
 	uint32_t ngraph;
+};
+
+/*
+ * The first answer of each of the last TL_ANSWERS_KEPT Tasklets answered
+ * by a run (I/O thread): a later answer for the same Tasklet (another
+ * replica) is compared with it by digest.
+ */
+#define TL_ANSWERS_KEPT 4096
+struct answer {
+	uint64_t id;
+	uint32_t status;
+	uint8_t digest[CXP_DIGEST_SIZE];
+	char container[CXP_NAME_MAX + 1];
+	UT_hash_handle hh;
 };
 
 /* How long an application keeps trying to reach its trader again, keeping
@@ -70,12 +85,20 @@ struct tl_client {
 	struct tl_stats stats; /* under mu */
 	/* I/O thread: after the trader link breaks, reconnect every second and
 	 * submit again what has no answer yet, for up to TL_TRADER_GRACE_MS */
-	uint64_t lost_since_ms; /* 0 = connected */
+	uint64_t lost_since_ms; /* 0 = connected (and heard from again) */
 	int was_connected;
+	int heard;   /* a frame came from the trader on some connection: it speaks our CXP */
+	int refused; /* the trader refused the connection (ERROR with reqid 0): no reconnecting */
+	int back_pending; /* reconnected, resubmitted, waiting for a first frame back */
 	int stopping; /* tl_client_free: the links close, nothing to reconnect */
 
 	struct cxp_fetch *scratch; /* I/O thread */
 	const struct vm_chunk **graph; /* I/O thread: FETCH's chunks */
+	struct cxp_tls *tls;       /* secure mode; NULL: open */
+	struct answer *answers;    /* I/O thread: first answers, by id */
+	struct answer *ans_ring[TL_ANSWERS_KEPT]; /* the same, oldest first (eviction) */
+	unsigned ans_head;
+	char *record_dir;
 
 };
 
@@ -160,6 +183,8 @@ static struct task *task_lookup(struct tl_client *c, uint64_t id)
 
 /* ---- Trader link (I/O thread) -------------------------------------------------- */
 
+static void trader_given_up(struct tl_client *c, const char *why);
+
 static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
 			void *ud)
 {
@@ -169,6 +194,21 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 	struct task *t;
 	char err[200];
 
+	if (h->type == CXP_MSG_ERROR && h->reqid == 0) {
+		/* The trader refuses this connection (its caps, no descriptors):
+		 * say so now rather than retry into the same wall. */
+		if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0)
+			snprintf(e.msg, sizeof(e.msg), "refused (%s)", err);
+		cxp_log("trader %s: %s", c->trader, e.msg);
+		c->refused = 1;
+		trader_given_up(c, e.msg);
+		return -ECONNREFUSED;
+	}
+	c->heard = 1;
+	if (c->back_pending) {
+		c->back_pending = 0;
+		c->lost_since_ms = 0;
+	}
 	switch (h->type) {
 	case CXP_MSG_ASSIGNED:
 		if (cxp_assigned_decode(payload, h->len, &a, err, sizeof(err)) < 0) {
@@ -176,6 +216,7 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 			return -EPROTO;
 		}
 		pthread_mutex_lock(&c->mu);
+		c->stats.placements++;
 		t = task_find(c, a.tasklet_id);
 		if (t) {
 			t->assigned = 1;
@@ -223,7 +264,6 @@ static void trader_connected(struct cxp_conn *conn, int res, void *ud)
 		 * the same ids, everything that has no answer yet. A Tasklet that
 		 * still runs somewhere may then answer twice; the first answer wins.
 		 * (Tasks are freed only on this thread, so the list stays valid.) */
-		c->lost_since_ms = 0;
 		again = calloc(HASH_COUNT(c->tasks) + 1, sizeof(*again));
 		HASH_ITER(hh, c->tasks, t, tmp)
 			if (!t->done && again)
@@ -234,6 +274,13 @@ static void trader_connected(struct cxp_conn *conn, int res, void *ud)
 	pthread_mutex_unlock(&c->mu);
 	if (!back)
 		return;
+	/* The break is over when the trader answers on this connection (a
+	 * trader that accepts and closes at once, e.g. one in secure mode, does
+	 * not end it: the grace period runs on). */
+	if (n)
+		c->back_pending = 1;
+	else
+		c->lost_since_ms = 0;
 	for (unsigned i = 0; i < n; i++) {
 		/* attempt != 0 in a SUBMIT: "submitted again" (cxp(7)); the trader
 		 * holds it a while if its containers are not back yet */
@@ -262,6 +309,12 @@ static void trader_given_up(struct tl_client *c, const char *why)
 	pthread_mutex_unlock(&c->mu);
 }
 
+static struct cxp_conn *trader_connect(struct tl_client *c)
+{
+	return c->tls ? cxp_connect_tls(c->loop, c->trader, c->tls, NULL, &trader_handlers, c)
+		      : cxp_connect(c->loop, c->trader, &trader_handlers, c);
+}
+
 static void reconnect_tick(void *arg)
 {
 	struct tl_client *c = arg;
@@ -275,7 +328,7 @@ static void reconnect_tick(void *arg)
 		trader_given_up(c, "not back within the grace period");
 		return;
 	}
-	c->tconn = cxp_connect(c->loop, c->trader, &trader_handlers, c);
+	c->tconn = trader_connect(c);
 	if (!c->tconn)
 		cxp_loop_timer(c->loop, 1000, reconnect_tick, c);
 }
@@ -291,6 +344,21 @@ static void trader_closed(struct cxp_conn *conn, int reason, void *ud)
 	pthread_mutex_unlock(&c->mu);
 	if (!c->was_connected || c->stopping)
 		return; /* tl_client_new reports it / tl_client_free is closing it */
+	c->back_pending = 0;
+	if (c->refused)
+		return; /* said already */
+	if (!c->heard) {
+		/* It never said a word and hung up: not a break to wait out. */
+		char why[200];
+
+		snprintf(why, sizeof(why),
+			 "the trader closed the connection before answering anything (%s): it may "
+			 "be refusing connections, or run in %s mode",
+			 reason ? strerror(-reason) : "closed", c->tls ? "open" : "secure (--cert)");
+		cxp_log("trader %s: %s", c->trader, why);
+		trader_given_up(c, why);
+		return;
+	}
 	if (!c->lost_since_ms) {
 		cxp_log("lost trader %s (%s); reconnecting for up to %d s", c->trader,
 			reason ? strerror(-reason) : "closed by the trader",
@@ -307,6 +375,46 @@ static const struct cxp_handlers trader_handlers = {
 };
 
 /* ---- The application endpoint: FETCH and RESULT from containers (I/O thread) ---- */
+
+/* Privacy('TLS', NAME): NAME, or NULL when t asks for no Privacy. */
+static const char *privacy_ca(const struct vm_sig *s)
+{
+	for (uint32_t i = 0; i < s->nqos; i++)
+		if (s->qos[i].cat == VM_QOS_PRIVACY && s->qos[i].nparams >= 2 &&
+		    s->qos[i].p[1].type == VM_QOS_P_STR)
+			return s->qos[i].p[1].s;
+	return NULL;
+}
+
+/*
+ * May the peer on conn have t's chunks? A Privacy('TLS', NAME) Tasklet's
+ * chunks go only over TLS, to a container whose certificate chains to the
+ * CA named NAME. 1 yes; 0 no (answered with an ERROR and logged).
+ */
+static int may_serve(struct cxp_conn *conn, uint64_t reqid, const struct task *t)
+{
+	const char *ca = privacy_ca(&t->sig);
+	char cn[CXP_NAME_MAX + 1] = "", peer_ca[CXP_NAME_MAX + 1] = "", why[200];
+	int rc;
+
+	if (!ca)
+		return 1;
+	rc = cxp_conn_peer_cert(conn, cn, sizeof(cn), peer_ca, sizeof(peer_ca));
+	if (rc == 0 && !strcmp(peer_ca, ca))
+		return 1;
+	if (rc == -ENOTSUP)
+		snprintf(why, sizeof(why), "its chunks go over TLS only, and this link is plain TCP");
+	else if (rc < 0)
+		snprintf(why, sizeof(why), "the peer presented no certificate");
+	else
+		snprintf(why, sizeof(why), "the peer's certificate (%s) is from CA '%s', not '%s'", cn,
+			 peer_ca, ca);
+	cxp_log("%s: refused the chunks of tasklet %016llx (Privacy('TLS', '%s')): %s",
+		cxp_conn_peer(conn), (unsigned long long)t->id, ca, why);
+	cxp_send_error(conn, reqid, CXP_E_NOTFOUND, "tasklet %016llx asks for Privacy('TLS', '%s'): %s",
+		       (unsigned long long)t->id, ca, why);
+	return 0;
+}
 
 /* Chunks per CHUNKS frame of a FETCH_GRAPH reply: about 1.1 MB, so the
  * container starts storing while the rest is on its way. */
@@ -361,6 +469,8 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 			       (unsigned long long)f->tasklet_id);
 		return 0;
 	}
+	if (!may_serve(conn, h->reqid, t))
+		return 0;
 	for (uint32_t i = 0; i < f->n; i++) {
 		ch[i] = vm_store_get(t->st, f->ids[i]);
 		if (!ch[i]) {
@@ -434,6 +544,8 @@ static int serve_fetch_graph(struct tl_client *c, struct cxp_conn *conn, const s
 			       (unsigned long long)g.tasklet_id);
 		return 0;
 	}
+	if (!may_serve(conn, h->reqid, t))
+		return 0;
 	if (g.root != t->sig.root) {
 		cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
 			       "chunk %016llx is not the root of tasklet %016llx",
@@ -467,6 +579,51 @@ static void ack_result(struct cxp_conn *conn, uint64_t tid)
 	cxp_send_id(conn, CXP_MSG_RESULT_ACK, tid, tid);
 }
 
+/*
+ * Remember r as the first answer of its Tasklet, or compare it with the
+ * first: 1 when both ran and their digests differ (logged, both containers
+ * named), else 0. I/O thread.
+ */
+static int compare_answer(struct tl_client *c, const struct cxp_result *r)
+{
+	struct answer *a;
+	char h1[17], h2[17];
+
+	if (r->status >= CXP_STATUS_ECODE_BASE)
+		return 0; /* no run, no digest */
+	HASH_FIND(hh, c->answers, &r->tasklet_id, sizeof(r->tasklet_id), a);
+	if (!a) {
+		struct answer *old = c->ans_ring[c->ans_head];
+
+		if (old) {
+			HASH_DEL(c->answers, old);
+			free(old);
+		}
+		a = calloc(1, sizeof(*a));
+		c->ans_ring[c->ans_head] = a;
+		c->ans_head = (c->ans_head + 1) % TL_ANSWERS_KEPT;
+		if (!a)
+			return 0;
+		a->id = r->tasklet_id;
+		a->status = r->status;
+		memcpy(a->digest, r->digest, CXP_DIGEST_SIZE);
+		snprintf(a->container, sizeof(a->container), "%s", r->container);
+		HASH_ADD(hh, c->answers, id, sizeof(a->id), a);
+		return 0;
+	}
+	if (!memcmp(a->digest, r->digest, CXP_DIGEST_SIZE))
+		return 0;
+	for (int i = 0; i < 8; i++) {
+		snprintf(h1 + 2 * i, 3, "%02x", a->digest[i]);
+		snprintf(h2 + 2 * i, 3, "%02x", r->digest[i]);
+	}
+	cxp_log("tasklet %016llx: DIGEST MISMATCH between replicas: container %s answered %s... "
+		"(status %u), container %s answered %s... (status %u); the first answer was kept",
+		(unsigned long long)r->tasklet_id, a->container, h1, a->status, r->container, h2,
+		r->status);
+	return 1;
+}
+
 static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
 		       const uint8_t *payload)
 {
@@ -482,17 +639,30 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 	ack_result(conn, r.tasklet_id);
 	t = task_lookup(c, r.tasklet_id);
 	if (!t) {
+		int bad = compare_answer(c, &r);
+
 		pthread_mutex_lock(&c->mu);
 		/* One of ours, collected already: a late second answer. */
 		if (r.tasklet_id >= c->first_id && r.tasklet_id < c->next_id)
 			c->stats.duplicates++;
+		c->stats.digest_mismatches += bad;
 		pthread_mutex_unlock(&c->mu);
 		cxp_log("%s: result for unknown tasklet %016llx (ignored)", cxp_conn_peer(conn),
 			(unsigned long long)r.tasklet_id);
 		return 0;
 	}
+	if (compare_answer(c, &r)) {
+		pthread_mutex_lock(&c->mu);
+		c->stats.duplicates++;
+		c->stats.digest_mismatches++;
+		if (!t->collected)
+			t->res.digest_mismatch = 1;
+		pthread_mutex_unlock(&c->mu);
+		return 0;
+	}
 	pthread_mutex_lock(&c->mu);
 	if (!t->done) {
+		memcpy(t->res.digest, r.digest, sizeof(t->res.digest));
 		t->res.output = dupn(r.output, r.output_len);
 		t->res.output_len = r.output_len;
 		t->res.value = dupn(r.value, r.value_len);
@@ -671,8 +841,12 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	pthread_mutex_lock(&c->mu);
 	t->id = c->next_id++;
 	t->sig.tasklet_id = t->id;
-	t->sig.seed = c->seed ^ (t->id * 0x9e3779b97f4a7c15ull);
+	/* The n-th Tasklet of a client gets seed ^ n * golden ratio: tasklet run
+	 * --seed N gives its first Tasklet seed N, and the same seeds every run. */
+	t->sig.seed = c->seed ^ ((t->id - c->first_id) * 0x9e3779b97f4a7c15ull);
 	t->res.id = t->id;
+	t->res.seed = t->sig.seed;
+	t->res.start_ms = t->sig.start_ns / 1000000;
 	t->t_submit_ns = clock_now_ns();
 	HASH_ADD(hh, c->tasks, id, sizeof(t->id), t);
 	c->stats.submitted++;
@@ -722,10 +896,20 @@ static void task_forget(void *arg)
 	free(t);
 }
 
-/* Replace res (a no-match) with the result of running t in this process. */
-static void run_locally(struct task *t, struct tl_result *res)
+/* FaultTolerance('local'): keep a local backup of the run. */
+static int wants_local_backup(const struct vm_sig *s)
 {
-	struct vm_limits lim = { .seed = t->sig.seed };
+	for (uint32_t i = 0; i < s->nqos; i++)
+		if (s->qos[i].cat == VM_QOS_FAULT_TOLERANCE && s->qos[i].nparams >= 1 &&
+		    s->qos[i].p[0].type == VM_QOS_P_STR)
+			return 1;
+	return 0;
+}
+
+/* Replace res (a no-match) with the result of running t in this process. */
+static void run_locally(struct task *t, struct tl_result *res, const char *why)
+{
+	struct vm_limits lim = { .seed = t->sig.seed, .start_ms = t->sig.start_ns / 1000000 };
 	struct vm_result vr = { 0 };
 	uint64_t t0 = clock_now_ns();
 
@@ -733,9 +917,10 @@ static void run_locally(struct task *t, struct tl_result *res)
 	snprintf(res->container, sizeof(res->container), "local");
 	if (vm_run(t->st, t->sig.root, &lim, &vr) < 0) {
 		res->status = TL_ERR_INTERNAL;
-		res->error = strdup("no container matched and the local VM could not start");
+		res->error = strdup("the local VM could not start");
 		return;
 	}
+	cxp_log("tasklet %016llx runs here: %s", (unsigned long long)t->id, why);
 	res->run_ns = clock_now_ns() - t0;
 	res->latency_ns += res->run_ns;
 	res->status = vr.status;
@@ -745,6 +930,11 @@ static void run_locally(struct task *t, struct tl_result *res)
 	res->value = vr.value;
 	if (vr.status != VM_OK)
 		res->error = strdup(vr.error);
+	cxp_result_digest((uint32_t)vr.status, vr.output ? vr.output : "", vr.output_len,
+			  vr.value ? vr.value : "", vr.value ? strlen(vr.value) : 0, res->digest);
+	res->start_seq = 0;
+	res->queue_ns = 0;
+	res->cost = 0;
 	vr.output = vr.value = NULL;
 	vm_result_free(&vr);
 }
@@ -781,7 +971,19 @@ int tl_wait(struct tl_client *c, uint64_t id, struct tl_result *res, int timeout
 	/* No container fits: run it here, as the paper's application may. The
 	 * store is still ours: a Tasklet that was never assigned is never fetched. */
 	if (res->status == TL_ERR_NOMATCH && c->local_fallback)
-		run_locally(t, res);
+		run_locally(t, res, "no container matched (local fallback)");
+	else if (res->status >= 100 && res->status != TL_ERR_TIMEOUT && wants_local_backup(&t->sig))
+		run_locally(t, res, "FaultTolerance('local'): the remote run failed");
+	if (c->record_dir && res->status < 100) {
+		char err[256];
+
+		if (tl_record_write(c->record_dir, &t->sig, t->st, (uint32_t)res->status,
+				    res->fuel_used, res->digest, res->output ? res->output : "",
+				    res->output_len, res->value ? res->value : "",
+				    res->value ? strlen(res->value) : 0, res->container, err,
+				    sizeof(err)) < 0)
+			cxp_log("%s", err);
+	}
 	/* If the post fails (no memory), tl_client_free frees it. */
 	cxp_loop_post(c->loop, task_forget, t);
 	return 0;
@@ -869,6 +1071,27 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 	pthread_cond_init(&c->cv, NULL);
 	c->connect_res = 1;
 	c->local_fallback = o->local_fallback;
+	if (o->cert_file || o->key_file || o->nca) {
+		struct cxp_tls_config tc = { .cert_file = o->cert_file, .key_file = o->key_file,
+					     .require_peer_cert = 1 };
+
+		if (!o->cert_file || !o->key_file || !o->nca || o->nca > CXP_TLS_CA_MAX) {
+			snprintf(err, errlen,
+				 "secure mode needs a certificate, its key and 1 to %d trusted CAs",
+				 CXP_TLS_CA_MAX);
+			goto fail;
+		}
+		for (unsigned i = 0; i < o->nca; i++)
+			tc.ca_files[i] = o->ca_files[i];
+		tc.nca = o->nca;
+		c->tls = cxp_tls_new(&tc, err, errlen);
+		if (!c->tls)
+			goto fail;
+	}
+	if (o->record_dir && !(c->record_dir = strdup(o->record_dir))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (o->seed) {
 		c->seed = o->seed;
 	} else if (getrandom(&c->seed, sizeof(c->seed), 0) != sizeof(c->seed)) {
@@ -912,13 +1135,14 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 		cxp_loop_set_limits(c->loop, &lim);
 	}
 	listen = o->listen ? o->listen : is_loopback(c->trader) ? "127.0.0.1:0" : "0.0.0.0:0";
-	rc = cxp_listen(c->loop, listen, &app_handlers, c, bound, sizeof(bound));
+	rc = c->tls ? cxp_listen_tls(c->loop, listen, c->tls, &app_handlers, c, bound, sizeof(bound))
+		    : cxp_listen(c->loop, listen, &app_handlers, c, bound, sizeof(bound));
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot listen on %s: %s", listen, strerror(-rc));
 		goto fail;
 	}
 	advertised_addr(bound, c->trader, c->app_addr, sizeof(c->app_addr));
-	c->tconn = cxp_connect(c->loop, c->trader, &trader_handlers, c);
+	c->tconn = trader_connect(c);
 	if (!c->tconn) {
 		snprintf(err, errlen, "cannot connect to trader %s: %s", c->trader,
 			 strerror(errno));
@@ -993,6 +1217,16 @@ void tl_client_free(struct tl_client *c)
 		tl_result_free(&t->res);
 		free(t);
 	}
+	{
+		struct answer *a, *atmp;
+
+		HASH_ITER(hh, c->answers, a, atmp) {
+			HASH_DEL(c->answers, a);
+			free(a);
+		}
+	}
+	free(c->record_dir);
+	cxp_tls_free(c->tls); /* after the loop: every connection is gone */
 	free(c->scratch);
 	free(c->graph);
 	pthread_mutex_destroy(&c->mu);

@@ -31,6 +31,14 @@ struct tl_options {
 	uint64_t seed;       /* Tasklet seeds; 0 = random */
 	int local_fallback;  /* run a Tasklet no container matches in this process
 			      * (tl_result.container is then "local") */
+	const char *record_dir; /* keep what replays each answered Tasklet here
+				 * (DIR/<id>.tlr; `tasklet replay DIR`); NULL = none */
+	/* Secure mode (man tasklet-security(7)): this application's certificate
+	 * and key, and the CAs it trusts (at most 8). With them every link is
+	 * mutual TLS: to the trader, and containers fetching from us. NULL: open. */
+	const char *cert_file, *key_file;
+	const char *const *ca_files;
+	unsigned nca;
 };
 
 enum tl_status {
@@ -68,6 +76,12 @@ struct tl_result {
 	unsigned worker;     /* the container's worker that ran it */
 	int stolen;          /* that worker stole it from another's queue */
 	uint64_t latency_ns; /* submit to result, seen by the application */
+	uint64_t seed;       /* its Math.random seed ... */
+	uint64_t start_ms;   /* ... and start time (Date.now() at fuel 0): with its chunks,
+			      * what its run is a function of (tasklet exec --seed --time) */
+	unsigned char digest[32]; /* SHA-256 of status, output and value (cxp(7)); zero
+				   * when it did not run */
+	int digest_mismatch; /* another replica answered with a different digest */
 };
 
 struct tl_client;
@@ -93,9 +107,14 @@ const char *tl_status_name(int status);
 /* What this client has seen so far. */
 struct tl_stats {
 	uint64_t submitted;  /* Tasklets submitted */
+	uint64_t placements; /* containers the trader placed them on (ASSIGNED): more than
+			      * submitted with replicas, retransmissions or re-placements */
 	uint64_t answered;   /* of those, ended with a result or an error */
 	uint64_t duplicates; /* answers that came for a Tasklet already answered: ignored
 			      * (e.g. a container that was suspected and finished after all) */
+	uint64_t digest_mismatches; /* of those, results whose digest differs from the first
+				     * answer's (a container that lies or breaks; logged with
+				     * both containers named) */
 	uint64_t chunks_served; /* chunks sent to containers (FETCH and FETCH_GRAPH replies) */
 	uint64_t graph_requests; /* FETCH_GRAPH requests answered */
 };

@@ -65,12 +65,23 @@ int rt_cmd_trader(int argc, char **argv)
 		{ "hold-ms", required_argument, NULL, 'H' },
 		{ "suspect-ms", required_argument, NULL, 'S' },
 		{ "resubmit-hold-ms", required_argument, NULL, 'W' },
+		{ "verbose", no_argument, NULL, 'v' },
+		RT_TLS_LONGOPTS,
+		RT_LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
 		"usage: tasklet trader --listen ADDR:PORT [--hold-ms MS] [--suspect-ms MS]\n"
-		"                      [--resubmit-hold-ms MS]\n";
+		"                      [--resubmit-hold-ms MS] [--verbose]\n"
+		"                      [--cert FILE --key FILE --ca FILE...]\n"
+		"                      [--read-timeout MS] [--idle-timeout MS] [--max-conns N]\n"
+		"                      [--max-conns-per-addr N] [--rx-budget MIB]\n";
+	struct rt_tls_opts tlo = { 0 };
+	struct cxp_limits lim;
+	int lim_set = 0;
+
+	cxp_limits_default(&lim);
 	struct trd_config cfg = { .listen = "" };
 	char bound[CXP_ADDR_MAX + 1];
 	struct trd_trader *t;
@@ -78,7 +89,7 @@ int rt_cmd_trader(int argc, char **argv)
 	pthread_t th;
 	int opt, sig;
 
-	while ((opt = getopt_long(argc, argv, "l:H:S:W:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "l:H:S:W:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
 		case 'H': cfg.hold_ms = (uint32_t)rt_opt_num("--hold-ms", optarg, 3600000); break;
@@ -87,15 +98,31 @@ int rt_cmd_trader(int argc, char **argv)
 			cfg.resubmit_hold_ms =
 				(uint32_t)rt_opt_num("--resubmit-hold-ms", optarg, 3600000);
 			break;
+		case 'v': cfg.verbose = 1; break;
+		case RT_OPT_CERT:
+		case RT_OPT_KEY:
+		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
+		case RT_OPT_READ_TIMEOUT:
+		case RT_OPT_IDLE_TIMEOUT:
+		case RT_OPT_MAX_CONNS:
+		case RT_OPT_MAX_PER_ADDR:
+		case RT_OPT_RX_BUDGET:
+			rt_limit_opt(&lim, opt, optarg);
+			lim_set = 1;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}
 	}
+	if (lim_set)
+		cfg.limits = &lim;
 	if (!cfg.listen[0] || optind != argc) {
 		fputs(usage, stderr);
 		return RT_EXIT_USAGE;
 	}
+	cfg.tls = rt_tls_load(&tlo);
 	cxp_log_role("trader");
+	rt_tls_log_mode(&tlo, "trader");
 	rt_signals_block();
 	l = cxp_loop_new();
 	if (!l) {
@@ -122,6 +149,7 @@ int rt_cmd_trader(int argc, char **argv)
 	pthread_join(th, NULL);
 	cxp_loop_free(l);
 	trd_free(t);
+	cxp_tls_free(cfg.tls);
 	return loop_rc < 0 ? 1 : 0;
 }
 
@@ -132,6 +160,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "host", required_argument, NULL, 'o' },
 		{ "price", required_argument, NULL, 'p' },
 		{ "speed", required_argument, NULL, 's' },
 		{ "no-priority", no_argument, NULL, 'P' },
@@ -144,26 +173,36 @@ int rt_cmd_container(int argc, char **argv)
 		{ "inject", required_argument, NULL, 'I' },
 		{ "chunk-cache", required_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
+		RT_TLS_LONGOPTS,
+		RT_LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	static const char usage[] =
 		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--name NAME]\n"
-		"                         [--workers N] [--cpus LIST] [--queue N]\n"
+		"                         [--host NAME] [--workers N] [--cpus LIST] [--queue N]\n"
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
 		"                         [--fetch-timeout MS] [--inject SPEC] [--chunk-cache N]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
-		"                         [--verbose]\n";
+		"                         [--verbose] [--cert FILE --key FILE --ca FILE...]\n"
+		"                         [--read-timeout MS] [--idle-timeout MS] [--max-conns N]\n"
+		"                         [--max-conns-per-addr N] [--rx-budget MIB]\n";
+	struct rt_tls_opts tlo = { 0 };
+	struct cxp_limits lim;
+	int lim_set = 0;
+
+	cxp_limits_default(&lim);
 	struct rt_container_config cfg = { 0 };
 	struct rt_container *c;
 	int opt, sig, cpus[RT_MAX_WORKERS];
 
-	while ((opt = getopt_long(argc, argv, "t:l:w:n:p:s:Pf:Q:C:E:D:F:I:K:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:w:n:o:p:s:Pf:Q:C:E:D:F:I:K:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
 		case 'w': cfg.workers = (unsigned)rt_opt_num("--workers", optarg, 1024); break;
 		case 'n': copy_str(cfg.name, sizeof(cfg.name), "--name", optarg); break;
+		case 'o': copy_str(cfg.host, sizeof(cfg.host), "--host", optarg); break;
 		case 'p': cfg.price = (uint32_t)rt_opt_num("--price", optarg, UINT32_MAX); break;
 		case 's': cfg.speed = (uint32_t)rt_opt_num("--speed", optarg, UINT32_MAX); break;
 		case 'P': cfg.no_priority = 1; break;
@@ -202,14 +241,45 @@ int rt_cmd_container(int argc, char **argv)
 				cfg.chunk_cache = -1;
 			break;
 		case 'v': cfg.verbose = 1; break;
+		case RT_OPT_CERT:
+		case RT_OPT_KEY:
+		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
+		case RT_OPT_READ_TIMEOUT:
+		case RT_OPT_IDLE_TIMEOUT:
+		case RT_OPT_MAX_CONNS:
+		case RT_OPT_MAX_PER_ADDR:
+		case RT_OPT_RX_BUDGET:
+			rt_limit_opt(&lim, opt, optarg);
+			lim_set = 1;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return RT_EXIT_USAGE;
 		}
 	}
+	if (lim_set)
+		cfg.limits = &lim;
 	if (!cfg.trader[0] || optind != argc) {
 		fputs(usage, stderr);
 		return RT_EXIT_USAGE;
 	}
+	cfg.tls = rt_tls_load(&tlo);
+	if (cfg.tls) {
+		/* The name is the certificate's common name (the trader checks it). */
+		char cn[CXP_NAME_MAX + 1], err[256];
+
+		if (cxp_cert_file_cn(tlo.cert, cn, sizeof(cn), err, sizeof(err)) < 0) {
+			fprintf(stderr, "tasklet: %s\n", err);
+			return RT_EXIT_USAGE;
+		}
+		if (cfg.name[0] && strcmp(cfg.name, cn)) {
+			fprintf(stderr, "tasklet: --name %s: in secure mode a container's name is its "
+					"certificate's common name, %s\n", cfg.name, cn);
+			return RT_EXIT_USAGE;
+		}
+		snprintf(cfg.name, sizeof(cfg.name), "%s", cn);
+	}
+	cxp_log_role(cfg.name[0] ? cfg.name : "container");
+	rt_tls_log_mode(&tlo, "container");
 	rt_signals_block();
 	c = rt_container_start(&cfg);
 	if (!c)
@@ -230,6 +300,7 @@ int rt_cmd_container(int argc, char **argv)
 		}
 	}
 	rt_container_stop(c);
+	cxp_tls_free(cfg.tls);
 	cxp_log("stopped");
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "runtime/cli/cmd.h"
 #include "vm/jsl.h"
@@ -25,28 +26,43 @@ int rt_cmd_exec(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "fuel", required_argument, NULL, 'f' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "time", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct vm_limits lim = { 0 };
+	struct vm_limits lim = { .start_ms = 0 };
+	int have_time = 0;
 	struct vm_result res = { 0 };
 	struct vm_store *st;
 	int opt, stats = 0, rc = RT_EXIT_USAGE;
 	uint64_t root;
 
-	while ((opt = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:sS:T:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': lim.fuel = rt_opt_num("--fuel", optarg, ~0ull); break;
 		case 's': stats = 1; break;
+		case 'S': lim.seed = rt_opt_num("--seed", optarg, ~0ull); break;
+		case 'T':
+			lim.start_ms = rt_opt_num("--time", optarg, ~0ull);
+			have_time = 1;
+			break;
 		case 'h':
-			printf("usage: tasklet exec [--fuel N] [--stats] FILE.jsl\n"
-			       "Run FILE in the local VM: print its output and result.\n");
+			printf("usage: tasklet exec [--fuel N] [--seed N] [--time MS] [--stats] FILE.jsl\n"
+			       "Run FILE in the local VM: print its output and result. --seed and\n"
+			       "--time (Date.now() at the start, ms since the epoch) reproduce a run.\n");
 			return 0;
 		default: goto usage;
 		}
 	}
 	if (optind != argc - 1)
 		goto usage;
+	if (!have_time) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		lim.start_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	}
 	st = vm_store_new(0);
 	if (!st) {
 		perror("tasklet");
@@ -76,7 +92,7 @@ out:
 	vm_store_free(st);
 	return rc;
 usage:
-	fprintf(stderr, "usage: tasklet exec [--fuel N] [--stats] FILE.jsl\n");
+	fprintf(stderr, "usage: tasklet exec [--fuel N] [--seed N] [--time MS] [--stats] FILE.jsl\n");
 	return RT_EXIT_USAGE;
 }
 

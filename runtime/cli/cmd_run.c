@@ -16,11 +16,13 @@ static void run_usage(FILE *f)
 	fprintf(f,
 		"usage: tasklet run [--trader ADDR:PORT] [--listen ADDR:PORT] [--containers N]\n"
 		"                   [--workers N] [--repeat N] [--timeout SEC] [--seed N]\n"
-		"                   [--local-fallback] [-v] [-q] FILE.jsl...\n"
+		"                   [--local-fallback] [--record DIR] [-v] [-q]\n"
+		"                   [--cert FILE --key FILE --ca FILE...] FILE.jsl...\n"
 		"Compile each FILE, submit it to the trader, print its output and result.\n"
 		"Without --trader, an embedded trader and N (default 2) containers start on\n"
 		"loopback inside this process. With --local-fallback, a Tasklet no container\n"
-		"matches runs in this process instead.\n");
+		"matches runs in this process instead. With --record DIR, what replays each\n"
+		"answered Tasklet is kept in DIR (tasklet replay DIR).\n");
 }
 
 /* Print one finished Tasklet. Returns 0 when it ran to completion. */
@@ -42,11 +44,15 @@ static int report(const char *file, const struct tl_result *r, int many, int ver
 	if (verbose)
 		fprintf(stderr,
 			"tasklet: %s: tasklet %016llx ran on %s (%s): fuel %llu, cost %.6f, queued "
-			"%.3f ms, vm %.3f ms, round trip %.3f ms\n",
+			"%.3f ms, vm %.3f ms, round trip %.3f ms, seed %llu, time %llu\n",
 			file, (unsigned long long)r->id, r->container[0] ? r->container : "-",
 			r->priority ? "priority" : "economy", (unsigned long long)r->fuel_used,
 			r->cost, (double)r->queue_ns / 1e6, (double)r->run_ns / 1e6,
-			(double)r->latency_ns / 1e6);
+			(double)r->latency_ns / 1e6, (unsigned long long)r->seed,
+			(unsigned long long)r->start_ms);
+	if (r->digest_mismatch)
+		fprintf(stderr, "tasklet: %s: tasklet %016llx: replicas disagreed (digest mismatch; "
+			"the first answer is shown)\n", file, (unsigned long long)r->id);
 	fflush(stdout);
 	return r->status == TL_OK ? 0 : 1;
 }
@@ -62,12 +68,15 @@ int rt_cmd_run(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "local-fallback", no_argument, NULL, 'L' },
+		{ "record", required_argument, NULL, 'R' },
+		RT_TLS_LONGOPTS,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct tl_options o = { 0 };
+	struct rt_tls_opts tlo = { 0 };
 	struct rt_embedded_config ec = { 0 };
 	struct rt_embedded *emb = NULL;
 	unsigned long long repeat = 1, timeout_s = 60;
@@ -76,7 +85,7 @@ int rt_cmd_run(int argc, char **argv)
 	uint64_t *ids;
 	char err[512];
 
-	while ((opt = getopt_long(argc, argv, "t:l:c:w:r:T:s:Lvqh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:c:w:r:T:s:LR:vqh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': o.trader = optarg; break;
 		case 'l': o.listen = optarg; break;
@@ -86,15 +95,35 @@ int rt_cmd_run(int argc, char **argv)
 		case 'T': timeout_s = rt_opt_num("--timeout", optarg, 86400); break;
 		case 's': o.seed = rt_opt_num("--seed", optarg, ~0ull); break;
 		case 'L': o.local_fallback = 1; break;
+		case 'R': o.record_dir = optarg; break;
+		case RT_OPT_CERT:
+		case RT_OPT_KEY:
+		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
 		case 'v': verbose = ec.verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': run_usage(stdout); return 0;
 		default: run_usage(stderr); return RT_EXIT_USAGE;
 		}
 	}
+	if (tlo.cert || tlo.key || tlo.nca) {
+		if (!tlo.cert || !tlo.key || !tlo.nca) {
+			fprintf(stderr, "tasklet: secure mode needs --cert, --key and at least one "
+					"--ca (tasklet-security(7))\n");
+			return RT_EXIT_USAGE;
+		}
+		o.cert_file = tlo.cert;
+		o.key_file = tlo.key;
+		o.ca_files = tlo.ca;
+		o.nca = tlo.nca;
+	}
 	nfiles = argc - optind;
 	if (nfiles < 1 || repeat < 1) {
 		run_usage(stderr);
+		return RT_EXIT_USAGE;
+	}
+	if (o.cert_file && !o.trader) {
+		fprintf(stderr, "tasklet: secure mode (--cert) needs --trader: the embedded "
+				"default runs in open mode\n");
 		return RT_EXIT_USAGE;
 	}
 	/* The embedded daemons talk only with -v; a remote trader's errors still show. */
@@ -151,6 +180,18 @@ int rt_cmd_run(int argc, char **argv)
 		tl_result_free(&r);
 	}
 	rc = failed ? 1 : 0;
+	{
+		struct tl_stats st;
+
+		tl_client_stats(c, &st);
+		if (st.digest_mismatches) {
+			fprintf(stderr, "tasklet: %llu result%s disagreed with a replica's (digest "
+				"mismatch): a container lies or is broken\n",
+				(unsigned long long)st.digest_mismatches,
+				st.digest_mismatches == 1 ? "" : "s");
+			rc = 1;
+		}
+	}
 out:
 	free(ids);
 	tl_client_free(c);

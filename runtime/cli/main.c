@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cxp/cxp.h"
 #include "runtime/cli/cmd.h"
 
 #define TASKLET_VERSION "0.1.0"
@@ -17,6 +18,7 @@ static const struct {
 } cmds[] = {
 	{ "run", rt_cmd_run, "compile FILE.jsl, submit it to a trader, print output and result" },
 	{ "exec", rt_cmd_exec, "run FILE.jsl in the local VM, no network" },
+	{ "replay", rt_cmd_replay, "run recorded Tasklets again and check their digests (run --record)" },
 	{ "compile", rt_cmd_compile, "compile FILE.jsl and report errors (--disasm: listing)" },
 	{ "trader", rt_cmd_trader, "run a trader daemon" },
 	{ "container", rt_cmd_container, "run a container daemon" },
@@ -83,6 +85,79 @@ unsigned long long rt_opt_num(const char *opt, const char *val, unsigned long lo
 		exit(RT_EXIT_USAGE);
 	}
 	return v;
+}
+
+void rt_tls_opt(struct rt_tls_opts *t, int opt, const char *arg)
+{
+	if (opt == RT_OPT_CERT) {
+		t->cert = arg;
+	} else if (opt == RT_OPT_KEY) {
+		t->key = arg;
+	} else if (t->nca == 8) {
+		fprintf(stderr, "tasklet: --ca: at most 8 trusted CAs\n");
+		exit(RT_EXIT_USAGE);
+	} else {
+		t->ca[t->nca++] = arg;
+	}
+}
+
+struct cxp_tls *rt_tls_load(const struct rt_tls_opts *t)
+{
+	struct cxp_tls_config c = { .cert_file = t->cert, .key_file = t->key, .nca = t->nca,
+				    .require_peer_cert = 1 };
+	struct cxp_tls *tls;
+	char err[512];
+
+	if (!t->cert && !t->key && !t->nca)
+		return NULL;
+	if (!t->cert || !t->key || !t->nca) {
+		fprintf(stderr, "tasklet: secure mode needs --cert, --key and at least one --ca "
+				"(tasklet-security(7))\n");
+		exit(RT_EXIT_USAGE);
+	}
+	for (unsigned i = 0; i < t->nca; i++)
+		c.ca_files[i] = t->ca[i];
+	tls = cxp_tls_new(&c, err, sizeof(err));
+	if (!tls) {
+		fprintf(stderr, "tasklet: %s\n", err);
+		exit(RT_EXIT_USAGE);
+	}
+	return tls;
+}
+
+void rt_limit_opt(struct cxp_limits *lim, int opt, const char *arg)
+{
+	switch (opt) {
+	case RT_OPT_READ_TIMEOUT:
+		lim->read_timeout_ms = (uint32_t)rt_opt_num("--read-timeout", arg, 3600000);
+		break;
+	case RT_OPT_IDLE_TIMEOUT:
+		lim->idle_timeout_ms = (uint32_t)rt_opt_num("--idle-timeout", arg, 86400000);
+		break;
+	case RT_OPT_MAX_CONNS:
+		lim->max_conns = (uint32_t)rt_opt_num("--max-conns", arg, 65536);
+		break;
+	case RT_OPT_MAX_PER_ADDR:
+		lim->max_conns_per_addr = (uint32_t)rt_opt_num("--max-conns-per-addr", arg, 65536);
+		break;
+	default:
+		lim->rx_budget = rt_opt_num("--rx-budget", arg, 1u << 20) << 20;
+		break;
+	}
+}
+
+void rt_tls_log_mode(const struct rt_tls_opts *t, const char *who)
+{
+	if (t->cert)
+		cxp_log("secure mode: mutual TLS on every link, %s identity %s, trusting %u CA%s "
+			"(%s%s)",
+			who, t->cert, t->nca, t->nca == 1 ? "" : "s", t->ca[0],
+			t->nca > 1 ? ", ..." : "");
+	else
+		cxp_log("OPEN MODE: no certificates: anyone who can reach this %s can talk to it, "
+			"and the network can read and alter its traffic; for loopback or a "
+			"trusted network only (tasklet-security(7))",
+			who);
 }
 
 int main(int argc, char **argv)

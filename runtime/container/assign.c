@@ -51,6 +51,18 @@ void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_h
 		free(j);
 		return;
 	}
+	if (!from_trader) {
+		/* The direct endpoint: only the sender itself can be fetched from
+		 * (and, in secure mode, only under its certificate's name). */
+		rc = cxp_sig_vouch(from, &j->sig, c->cfg.tls != NULL, err, sizeof(err));
+		if (rc < 0) {
+			cxp_log("%s: rejected ASSIGN: %s", cxp_conn_peer(from), err);
+			cxp_send_error(from, h->reqid, CXP_E_BADMSG, "container %s: %s", c->cfg.name,
+				       err);
+			free(j);
+			return;
+		}
+	}
 	j->c = c;
 	j->from_trader = from_trader;
 	j->cls = (!c->cfg.no_priority && vm_qos_is_priority(j->sig.qos, j->sig.nqos)) ? RT_DQ_PRIO
@@ -102,6 +114,46 @@ void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_h
 	cxp_log("tasklet %016llx admitted (%s) from %s", (unsigned long long)j->sig.tasklet_id,
 		qname, j->sig.app_addr);
 	rt_fetch_start(c, j);
+}
+
+void rt_cancel(struct rt_container *c, uint64_t tid, uint32_t attempt)
+{
+	struct job *j;
+	int st;
+
+	HASH_FIND(hh, c->jobs, &tid, sizeof(tid), j);
+	if (!j || !j->from_trader || j->sig.attempt != attempt) {
+		if (c->cfg.verbose)
+			cxp_log("tasklet %016llx: CANCEL of attempt %u, which is not here (ignored)",
+				(unsigned long long)tid, attempt);
+		return;
+	}
+	st = atomic_load(&j->state);
+	switch (st) {
+	case J_FETCHING:
+		rt_fetch_cancel(j);
+		rt_job_release(c, j);
+		rt_job_free(j);
+		break;
+	case J_QUEUED:
+		/* Win it from its queue; the worker that pops it only frees it. */
+		if (!atomic_compare_exchange_strong(&j->state, &st, J_DELIVERING)) {
+			st = atomic_load(&j->state);
+			if (st != J_RUNNING)
+				return;
+		}
+		/* fall through: a worker claimed it this instant, stop it as running */
+		/* FALLTHROUGH */
+	case J_RUNNING:
+		/* The worker stops it at its next slice and frees it (worker.c). */
+		atomic_store(&j->handed_back, 1);
+		rt_job_release(c, j);
+		break;
+	default: /* its result is on its way already */
+		return;
+	}
+	cxp_log("tasklet %016llx attempt %u cancelled by the trader (%s)", (unsigned long long)tid,
+		attempt, st == J_FETCHING ? "was fetching" : st == J_QUEUED ? "was queued" : "was running");
 }
 
 /* The optional direct endpoint takes ASSIGN frames only. */

@@ -30,8 +30,12 @@ static void drain_step(struct rt_container *c, uint64_t now_ms)
 		}
 	}
 	while ((n = rt_sched_take_all(c, batch, 256)))
-		for (unsigned i = 0; i < n; i++)
-			rt_trader_handback(c, batch[i]);
+		for (unsigned i = 0; i < n; i++) {
+			if (atomic_load(&batch[i]->handed_back))
+				rt_job_free(batch[i]); /* answered or cancelled while queued */
+			else
+				rt_trader_handback(c, batch[i]);
+		}
 	if (now_ms >= c->drain_deadline_ms) {
 		HASH_ITER(hh, c->jobs, j, tmp) {
 			if (atomic_load_explicit(&j->state, memory_order_relaxed) != J_RUNNING ||
@@ -160,6 +164,25 @@ static void *io_main(void *arg)
 	return NULL;
 }
 
+/* The host identity a container registers (FaultTolerance places replicas on
+ * distinct hosts): the machine id (/etc/machine-id), else the host name. */
+static void rt_host_identity(char *buf, size_t cap)
+{
+	char id[64] = "";
+	FILE *f = fopen("/etc/machine-id", "r");
+
+	if (f) {
+		if (!fgets(id, sizeof(id), f))
+			id[0] = 0;
+		fclose(f);
+		id[strcspn(id, " \t\r\n")] = 0;
+	}
+	if (!id[0] && gethostname(id, sizeof(id) - 1) < 0)
+		snprintf(id, sizeof(id), "unknown");
+	id[sizeof(id) - 1] = 0;
+	snprintf(buf, cap, "%.*s", (int)(cap - 1), id);
+}
+
 struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 {
 	struct rt_container *c = calloc(1, sizeof(*c));
@@ -175,6 +198,8 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 		host[sizeof(host) - 1] = 0;
 		snprintf(c->cfg.name, sizeof(c->cfg.name), "%s:%d", host, (int)getpid());
 	}
+	if (!c->cfg.host[0])
+		rt_host_identity(c->cfg.host, sizeof(c->cfg.host));
 	if (!c->cfg.queue_max)
 		c->cfg.queue_max = 1024;
 	if (!c->cfg.drain_timeout_ms)
@@ -199,6 +224,7 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 		c->cfg.speed = vm_measure_speed();
 	atomic_store(&c->speed, c->cfg.speed);
 	pthread_mutex_init(&c->mu, NULL);
+	rt_sched_init(c);
 	pthread_cond_init(&c->cv, NULL);
 	c->loop = cxp_loop_new();
 	if (!c->loop) {
@@ -206,9 +232,15 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 		cxp_log("cannot create the event loop: %s", strerror(errno));
 		goto err_free;
 	}
+	if (cfg->limits && (rc = cxp_loop_set_limits(c->loop, cfg->limits)) < 0) {
+		cxp_log("bad connection limits");
+		goto err_loop;
+	}
 	if (cfg->listen[0]) {
-		rc = cxp_listen(c->loop, cfg->listen, &rt_direct_handlers, c, c->listen_bound,
-				sizeof(c->listen_bound));
+		rc = cfg->tls ? cxp_listen_tls(c->loop, cfg->listen, cfg->tls, &rt_direct_handlers, c,
+					       c->listen_bound, sizeof(c->listen_bound))
+			      : cxp_listen(c->loop, cfg->listen, &rt_direct_handlers, c,
+					   c->listen_bound, sizeof(c->listen_bound));
 		if (rc < 0) {
 			cxp_log("cannot listen on %s: %s", cfg->listen, strerror(-rc));
 			goto err_loop;
@@ -236,6 +268,7 @@ err_workers:
 err_loop:
 	cxp_loop_free(c->loop);
 err_free:
+	rt_sched_fini(c);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
 	free(c);
@@ -386,6 +419,7 @@ void rt_container_stop(struct rt_container *c)
 		HASH_DEL(c->jobs, j);
 		rt_job_free(j);
 	}
+	rt_sched_fini(c);
 	rt_fetch_free(c);
 	for (unsigned i = 0; i < c->nworkers; i++)
 		rt_dq_destroy(&c->w[i].q);

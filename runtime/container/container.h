@@ -20,6 +20,7 @@ struct rt_container_config {
 	char trader[CXP_ADDR_MAX + 1]; /* required */
 	char listen[CXP_ADDR_MAX + 1]; /* optional direct endpoint ("" = none) */
 	char name[CXP_NAME_MAX + 1];   /* "" = host:pid */
+	char host[CXP_NAME_MAX + 1];   /* host identity for FaultTolerance; "" = the machine id */
 	unsigned workers;              /* 0 = one per CPU in cpus (all online CPUs) */
 	char cpus[256];                /* CPU list "0-3,6" to pin workers to; "" = all online */
 	int no_pin;                    /* do not pin (e.g. the embedded default) */
@@ -36,6 +37,11 @@ struct rt_container_config {
 	char inject[256];              /* --inject spec ("" = none): see tasklet-container(8) */
 	long chunk_cache;              /* chunks the cache holds (tasklet-container(8));
 					* 0 = RT_CHUNK_CACHE_DEFAULT, < 0 = no cache */
+	const struct cxp_limits *limits; /* the loop's limits; NULL: the defaults (must live
+					  * while the container starts) */
+	struct cxp_tls *tls;           /* secure mode: mutual TLS on every link, the name is the
+					* certificate's; NULL: open mode. Freed by the caller
+					* after rt_container_stop. */
 };
 #define RT_CHUNK_CACHE_DEFAULT 131072 /* chunks: 34 MiB of chunks, two maximal Tasklets */
 

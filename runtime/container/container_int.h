@@ -122,8 +122,10 @@ struct job {
 	unsigned ran_on;     /* the worker that ran it */
 	uint64_t start_seq;  /* c->starts when it started (0: never ran) */
 	uint64_t inject_delay_ns; /* --inject delay before it starts */
-	_Atomic int handed_back; /* drain gave it back, or it was answered early (deadline):
-				  * the worker does not run it, and its result is not sent */
+	int inject_lie;           /* --inject lie: forge its result */
+	_Atomic int handed_back; /* drain gave it back, the trader cancelled it, or it was
+				  * answered early (deadline): the worker does not run it (or
+				  * stops it at its next slice), and its result is not sent */
 	uint64_t deadline_ns;    /* Deadline(ms): CLOCK_REALTIME ns (start_ns + ms); 0 = none */
 
 	/* rt_container_run_local: the store is the caller's; done instead of a RESULT */
@@ -145,6 +147,7 @@ struct rt_inject {
 	int delay;               /* delay each start by a lognormal sample */
 	double delay_median_ms, delay_sigma;
 	unsigned die_after;      /* SIGKILL itself at the (N+1)-th admission; 0 = never */
+	double lie;              /* share of results forged (a lying container, for digests) */
 	uint64_t seed, state;
 	unsigned admitted;
 };
@@ -165,6 +168,15 @@ struct worker {
 	uint64_t last_wait_ns;  /* queue time of the job rt_sched_next returned */
 };
 
+/* Tasklets with a Deadline, earliest first, one heap per class for the whole
+ * container (sched.c). count is read without the lock (is there any?). */
+struct rt_edf {
+	pthread_mutex_t mu;
+	struct job **a;
+	size_t n, cap;
+	_Atomic size_t count;
+};
+
 struct rt_container {
 	struct rt_container_config cfg;
 	struct cxp_loop *loop;
@@ -179,6 +191,7 @@ struct rt_container {
 	pthread_t speed_th;      /* re-measures the speed every RT_SPEED_PERIOD_MS */
 	int speed_started;
 	unsigned place_rr;      /* placement tie-break (I/O thread) */
+	struct rt_edf edf[RT_DQ_NCLASS]; /* queued Tasklets with a deadline, per class */
 
 	/* I/O thread only */
 	struct cxp_conn *tconn;
@@ -226,6 +239,8 @@ void rt_deliver_early(struct rt_container *c, struct job *j, uint32_t code, cons
 int rt_inject_admit(struct rt_container *c, struct job *j);
 
 /* assign.c */
+/* CANCEL from the trader: forget placement `attempt` of tasklet tid (I/O thread). */
+void rt_cancel(struct rt_container *c, uint64_t tid, uint32_t attempt);
 void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_hdr *h,
 	       const uint8_t *payload, int from_trader);
 extern const struct cxp_handlers rt_direct_handlers;
@@ -239,13 +254,19 @@ void rt_fetch_tick(struct rt_container *c, uint64_t now_ms);
 void rt_fetch_cancel(struct job *j);
 void rt_links_tick(struct rt_container *c, uint64_t now_ms);
 void rt_links_close(struct rt_container *c);
-/* The open link to addr, connecting one if there is none (NULL + errno). */
-struct app_link *rt_link_get(struct rt_container *c, const char *addr);
+/* The open link to the application of sig (its app_addr), connecting one if
+ * there is none (NULL + errno); in secure mode over TLS, to a peer whose
+ * certificate carries sig->app_cn (EPERM when the signature names none). */
+struct app_link *rt_link_get(struct rt_container *c, const struct vm_sig *sig);
 void rt_link_idle_check(struct app_link *k);
 /* Log what the fetches and the cache did, and free the cache (stop). */
 void rt_fetch_free(struct rt_container *c);
 
 /* sched.c */
+void rt_sched_init(struct rt_container *c);
+/* After the workers stopped: frees what the deadline heaps still hold that
+ * left the container's books (answered early); the rest the caller frees. */
+void rt_sched_fini(struct rt_container *c);
 /* I/O thread: put a ready job on the least-loaded worker's queue and wake a worker. */
 void rt_sched_place(struct rt_container *c, struct job *j);
 /* Worker w: the next job to run (own priority, then economy under the

@@ -127,6 +127,12 @@ static void deliver(struct rt_container *c, struct job *j, int keep)
 	r.output_len = j->res.output ? j->res.output_len : 0;
 	r.value = j->res.value ? j->res.value : "";
 	r.value_len = strlen(r.value);
+	if (j->inject_lie) {
+		/* --inject lie: what a dishonest or broken host would send */
+		r.value = "'forged by fault injection'";
+		r.value_len = strlen(r.value);
+	}
+	cxp_result_digest(r.status, r.output, r.output_len, r.value, r.value_len, r.digest);
 	r.error = j->status ? (j->fail_msg[0] ? j->fail_msg : j->res.error) : "";
 	if (!r.error)
 		r.error = "";
@@ -142,7 +148,7 @@ static void deliver(struct rt_container *c, struct job *j, int keep)
 	d->from_trader = j->from_trader;
 	d->sent_ms = clock_now_ms();
 	snprintf(d->why, sizeof(d->why), "%s", r.error);
-	k = rt_link_get(c, j->sig.app_addr);
+	k = rt_link_get(c, &j->sig);
 	if (!k) {
 		rc = -errno;
 		goto out;

@@ -540,10 +540,15 @@ static const struct cxp_handlers app_handlers = {
 	.on_close = app_closed,
 };
 
-struct app_link *rt_link_get(struct rt_container *c, const char *addr)
+struct app_link *rt_link_get(struct rt_container *c, const struct vm_sig *sig)
 {
+	const char *addr = sig->app_addr;
 	struct app_link *k;
 
+	if (c->cfg.tls && !sig->app_cn[0]) {
+		errno = EPERM; /* secure mode: whom to expect at the other end? */
+		return NULL;
+	}
 	HASH_FIND_STR(c->links, addr, k);
 	if (k)
 		return k;
@@ -552,7 +557,9 @@ struct app_link *rt_link_get(struct rt_container *c, const char *addr)
 		return NULL;
 	k->c = c;
 	snprintf(k->addr, sizeof(k->addr), "%s", addr);
-	k->conn = cxp_connect(c->loop, addr, &app_handlers, NULL);
+	k->conn = c->cfg.tls ? cxp_connect_tls(c->loop, addr, c->cfg.tls, sig->app_cn,
+					       &app_handlers, NULL)
+			     : cxp_connect(c->loop, addr, &app_handlers, NULL);
 	if (!k->conn) {
 		free(k);
 		return NULL;
@@ -591,7 +598,7 @@ void rt_fetch_start(struct rt_container *c, struct job *j)
 	}
 	j->fetch_deadline_ms =
 		clock_now_ms() + (c->cfg.fetch_timeout_ms ? c->cfg.fetch_timeout_ms : 10000);
-	j->link = rt_link_get(c, j->sig.app_addr);
+	j->link = rt_link_get(c, &j->sig);
 	if (!j->link) {
 		fetch_fail(j, CXP_E_NOTFOUND, "cannot connect to application %s: %s",
 			   j->sig.app_addr, strerror(errno));

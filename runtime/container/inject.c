@@ -2,7 +2,8 @@
 /*
  * Fault injection (--inject, for tests, the demo and the evaluation; off by
  * default): drop a share of the admitted Tasklets, delay each start by a
- * lognormal sample, or die after N admissions. Every decision comes from one
+ * lognormal sample, die after N admissions, or lie (forge a share of the
+ * results, so that replicas' digests disagree). Every decision comes from one
  * seeded generator on the I/O thread, in admission order, so a run with the
  * same seed and the same arrivals injects the same faults.
  */
@@ -73,6 +74,9 @@ int rt_inject_parse(const char *spec, struct rt_inject *in, char *err, size_t er
 			if (num(tok + 10, 1, 1e9, &d) < 0 || d != floor(d))
 				goto bad;
 			in->die_after = (unsigned)d;
+		} else if (!strncmp(tok, "lie=", 4)) {
+			if (num(tok + 4, 0, 1, &in->lie) < 0)
+				goto bad;
 		} else if (!strncmp(tok, "seed=", 5)) {
 			if (num(tok + 5, 0, 1.8e19, &d) < 0 || d != floor(d))
 				goto bad;
@@ -84,11 +88,11 @@ int rt_inject_parse(const char *spec, struct rt_inject *in, char *err, size_t er
 bad:
 		snprintf(err, errlen,
 			 "--inject: bad '%s' (want drop=P, delay=lognormal:MEDIAN_MS:SIGMA, "
-			 "die-after=N, seed=S, comma-separated)",
+			 "die-after=N, lie=P, seed=S, comma-separated)",
 			 tok);
 		return -EINVAL;
 	}
-	in->on = in->drop > 0 || in->delay || in->die_after;
+	in->on = in->drop > 0 || in->delay || in->die_after || in->lie > 0;
 	in->state = in->seed;
 	return 0;
 }
@@ -102,9 +106,9 @@ int rt_inject_check(const char *spec, char *err, size_t errlen)
 
 void rt_inject_describe(const struct rt_inject *in, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "drop=%g delay=%s%g:%g die-after=%u seed=%llu", in->drop,
+	snprintf(buf, cap, "drop=%g delay=%s%g:%g die-after=%u lie=%g seed=%llu", in->drop,
 		 in->delay ? "lognormal:" : "none:", in->delay_median_ms, in->delay_sigma,
-		 in->die_after, (unsigned long long)in->seed);
+		 in->die_after, in->lie, (unsigned long long)in->seed);
 }
 
 int rt_inject_admit(struct rt_container *c, struct job *j)
@@ -126,6 +130,8 @@ int rt_inject_admit(struct rt_container *c, struct job *j)
 
 		j->inject_delay_ns = (uint64_t)(in->delay_median_ms * exp(in->delay_sigma * z) * 1e6);
 	}
+	if (in->lie > 0 && next_unit(&in->state) < in->lie)
+		j->inject_lie = 1;
 	if (in->drop > 0 && next_unit(&in->state) < in->drop) {
 		cxp_log("fault injection: tasklet %016llx dropped", (unsigned long long)j->sig.tasklet_id);
 		return 1;

@@ -20,9 +20,99 @@
  * any time (also by the I/O thread when the container drains).
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "common/clock.h"
 #include "runtime/container/container_int.h"
+
+/* ---- The deadline heaps (min-heaps on deadline_ns, ties by arrival) ---- */
+
+void rt_sched_init(struct rt_container *c)
+{
+	for (int k = 0; k < RT_DQ_NCLASS; k++)
+		pthread_mutex_init(&c->edf[k].mu, NULL);
+}
+
+void rt_sched_fini(struct rt_container *c)
+{
+	for (int k = 0; k < RT_DQ_NCLASS; k++) {
+		struct rt_edf *h = &c->edf[k];
+
+		for (size_t i = 0; i < h->n; i++)
+			if (atomic_load(&h->a[i]->handed_back))
+				rt_job_free(h->a[i]);
+		free(h->a);
+		h->a = NULL;
+		h->n = h->cap = 0;
+		pthread_mutex_destroy(&h->mu);
+	}
+}
+
+static int edf_less(const struct job *a, const struct job *b)
+{
+	if (a->deadline_ns != b->deadline_ns)
+		return a->deadline_ns < b->deadline_ns;
+	return a->t_ready_ns < b->t_ready_ns;
+}
+
+/* I/O thread. 0 or -ENOMEM. */
+static int edf_push(struct rt_edf *h, struct job *j)
+{
+	size_t i;
+
+	pthread_mutex_lock(&h->mu);
+	if (h->n == h->cap) {
+		size_t ncap = h->cap ? 2 * h->cap : 64;
+		struct job **na = realloc(h->a, ncap * sizeof(*na));
+
+		if (!na) {
+			pthread_mutex_unlock(&h->mu);
+			return -ENOMEM;
+		}
+		h->a = na;
+		h->cap = ncap;
+	}
+	for (i = h->n++; i > 0 && edf_less(j, h->a[(i - 1) / 2]); i = (i - 1) / 2)
+		h->a[i] = h->a[(i - 1) / 2];
+	h->a[i] = j;
+	atomic_store_explicit(&h->count, h->n, memory_order_release);
+	pthread_mutex_unlock(&h->mu);
+	return 0;
+}
+
+/* Any thread: the earliest deadline, or NULL. */
+static struct job *edf_pop(struct rt_edf *h)
+{
+	struct job *top, *last;
+	size_t i = 0;
+
+	if (!atomic_load_explicit(&h->count, memory_order_acquire))
+		return NULL;
+	pthread_mutex_lock(&h->mu);
+	if (!h->n) {
+		pthread_mutex_unlock(&h->mu);
+		return NULL;
+	}
+	top = h->a[0];
+	last = h->a[--h->n];
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < h->n && edf_less(h->a[l], last))
+			m = l;
+		if (l + 1 < h->n && edf_less(h->a[l + 1], m == i ? last : h->a[m]))
+			m = l + 1;
+		if (m == i)
+			break;
+		h->a[i] = h->a[m];
+		i = m;
+	}
+	if (h->n)
+		h->a[i] = last;
+	atomic_store_explicit(&h->count, h->n, memory_order_release);
+	pthread_mutex_unlock(&h->mu);
+	return top;
+}
 
 static unsigned load_of(const struct worker *w, enum rt_dq_class cls)
 {
@@ -79,6 +169,20 @@ void rt_sched_place(struct rt_container *c, struct job *j)
 	j->worker = best->idx;
 	j->t_ready_ns = clock_now_ns();
 	atomic_store_explicit(&j->state, J_QUEUED, memory_order_relaxed);
+	if (j->deadline_ns) {
+		/* Earliest deadline first: the container's heap for the class, and
+		 * the chosen worker woken to take (this or a more urgent) one. */
+		if (edf_push(&c->edf[j->cls], j) < 0) {
+			rt_deliver_error(c, j, CXP_E_INTERNAL, "container %s: out of memory",
+					 c->cfg.name);
+			return;
+		}
+		RT_PROBE_ENQUEUE(best->idx, j->cls, rt_sched_depth(c, j->cls), j->sig.tasklet_id);
+		rt_park_notify(&best->q.park);
+		if (atomic_load_explicit(&best->running, memory_order_relaxed))
+			wake_a_thief(c, best);
+		return;
+	}
 	/* rt_dq_push publishes j (release) and wakes the worker if it sleeps. */
 	if (rt_dq_push(&best->q, j, j->cls) < 0) {
 		rt_deliver_error(c, j, CXP_E_BUSY, "container %s: queue full", c->cfg.name);
@@ -104,10 +208,14 @@ static struct job *took(struct worker *victim, struct job *j, enum rt_dq_class c
 	return j;
 }
 
+/* The class's most urgent deadline Tasklet (any worker's), else the worker's own FIFO. */
 static struct job *pop_class(struct worker *w, enum rt_dq_class cls)
 {
-	struct job *j = rt_ring_pop(&w->q.q[cls]);
+	struct job *j = edf_pop(&w->c->edf[cls]);
 
+	if (j)
+		return took(&w->c->w[j->worker], j, cls, &w->last_wait_ns);
+	j = rt_ring_pop(&w->q.q[cls]);
 	return j ? took(w, j, cls, &w->last_wait_ns) : NULL;
 }
 
@@ -159,7 +267,8 @@ static struct job *steal(struct worker *w, unsigned mask)
  */
 struct job *rt_sched_next(struct worker *w)
 {
-	int econ_waiting = rt_dq_depth(&w->q, RT_DQ_ECON) != 0;
+	int econ_waiting = rt_dq_depth(&w->q, RT_DQ_ECON) != 0 ||
+			   atomic_load_explicit(&w->c->edf[RT_DQ_ECON].count, memory_order_relaxed);
 	int steal_prio = !w->c->cfg.no_steal_priority;
 	struct job *j = NULL;
 
@@ -182,6 +291,13 @@ unsigned rt_sched_take_all(struct rt_container *c, struct job **out, unsigned ma
 {
 	unsigned n = 0;
 
+	for (int k = 0; k < RT_DQ_NCLASS; k++) {
+		struct job *j;
+
+		while (n < max && (j = edf_pop(&c->edf[k])))
+			out[n++] = took(&c->w[j->worker], j, (enum rt_dq_class)k, &j->wait_ns);
+	}
+
 	for (unsigned i = 0; i < c->nworkers && n < max; i++) {
 		struct worker *v = &c->w[i];
 		enum rt_dq_class cls;
@@ -196,7 +312,7 @@ unsigned rt_sched_take_all(struct rt_container *c, struct job **out, unsigned ma
 
 unsigned rt_sched_depth(const struct rt_container *c, enum rt_dq_class cls)
 {
-	unsigned d = 0;
+	unsigned d = (unsigned)atomic_load_explicit(&c->edf[cls].count, memory_order_relaxed);
 
 	for (unsigned i = 0; i < c->nworkers; i++)
 		d += (unsigned)rt_dq_depth(&c->w[i].q, cls);

@@ -46,6 +46,16 @@ static int trader_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const ui
 	case CXP_MSG_ASSIGN:
 		rt_assign(c, conn, h, payload, 1);
 		return 0;
+	case CXP_MSG_CANCEL: {
+		struct cxp_cancel m;
+
+		if (cxp_cancel_decode(payload, h->len, &m, err, sizeof(err)) < 0) {
+			cxp_log("trader %s: %s", c->cfg.trader, err);
+			return -EPROTO;
+		}
+		rt_cancel(c, m.tasklet_id, m.attempt);
+		return 0;
+	}
 	case CXP_MSG_ERROR:
 		if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0)
 			snprintf(e.msg, sizeof(e.msg), "(undecodable: %s)", err);
@@ -97,7 +107,9 @@ void rt_trader_connect(struct rt_container *c)
 	struct cxp_register r = { 0 };
 	struct cxp_wbuf w;
 
-	c->tconn = cxp_connect(c->loop, c->cfg.trader, &trader_handlers, c);
+	c->tconn = c->cfg.tls ? cxp_connect_tls(c->loop, c->cfg.trader, c->cfg.tls, NULL,
+						&trader_handlers, c)
+			      : cxp_connect(c->loop, c->cfg.trader, &trader_handlers, c);
 	if (!c->tconn) {
 		if (!c->trader_warned)
 			cxp_log("cannot connect to trader %s: %s; retrying every second",
@@ -111,9 +123,11 @@ void rt_trader_connect(struct rt_container *c)
 	r.workers = c->nworkers;
 	r.speed = c->cfg.speed;
 	r.price = c->cfg.price;
-	r.flags = (c->cfg.no_priority ? 0 : CXP_CAP_PRIORITY) | (c->inject.on ? CXP_CAP_INJECT : 0);
+	r.flags = (c->cfg.no_priority ? 0 : CXP_CAP_PRIORITY) | (c->inject.on ? CXP_CAP_INJECT : 0) |
+		  (c->cfg.tls ? CXP_CAP_TLS : 0);
 	r.capacity[0] = c->capacity[0];
 	r.capacity[1] = c->capacity[1];
+	snprintf(r.host, sizeof(r.host), "%s", c->cfg.host);
 	cxp_wbuf_init(&w);
 	cxp_register_encode(&w, &r);
 	if (!w.err)

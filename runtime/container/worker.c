@@ -58,6 +58,8 @@ static int vm_run_sliced(struct job *j, const struct vm_limits *lim)
 	if (!vm)
 		return -ENOMEM;
 	while (vm_step(vm, RT_SLICE_FUEL) == VM_STEP_YIELD) {
+		if (atomic_load_explicit(&j->handed_back, memory_order_relaxed))
+			break; /* cancelled (another replica answered) or handed back */
 		if (j->deadline_ns && wall_ns() >= j->deadline_ns) {
 			stopped = 1;
 			break;
@@ -85,7 +87,8 @@ static int64_t cost_limit(const struct job *j)
 static void run_job(struct worker *w, struct job *j)
 {
 	struct rt_container *c = w->c;
-	struct vm_limits lim = { .fuel = c->cfg.fuel, .seed = j->sig.seed };
+	struct vm_limits lim = { .fuel = c->cfg.fuel, .seed = j->sig.seed,
+				 .start_ms = j->sig.start_ns / 1000000 };
 	int64_t climit = cost_limit(j);
 	uint64_t t0, budget = 0;
 

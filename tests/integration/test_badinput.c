@@ -713,7 +713,7 @@ static void test_trader_bad_type_and_version(void)
 	bad_header(taddr, &trader, 3, 200, "protocol error: unknown message type 200");
 	bad_header(taddr, &trader, 3, 0, "protocol error: unknown message type 0");
 	bad_header(taddr, &trader, 2, 9,
-		   "protocol error: bad version 9 (expected 3) (peer speaks another CXP version)");
+		   "protocol error: bad version 9 (expected 4) (peer speaks another CXP version)");
 
 	/* Well-formed frames of types a trader does not take. */
 	fd = peer_connect(taddr);
@@ -769,10 +769,10 @@ static void test_trader_bad_submit_keeps_connection(void)
 	memcpy(bad, sig, (size_t)n);
 	memcpy(bad + n, "xyz", 3);
 	CU_ASSERT_EQUAL(send_frame(fd, CXP_MSG_SUBMIT, 104, bad, (size_t)n + 3), 0);
-	/* 6: nqos = 1000 (the u32 after the three u64s that follow app_addr). */
+	/* 6: nqos = 1000 (the u32 after app_cn and the three u64s that follow it). */
 	memcpy(bad, sig, (size_t)n);
 	{
-		size_t off = 8 + 4 + strlen("127.0.0.1:9") + 24;
+		size_t off = 8 + 4 + strlen("127.0.0.1:9") + 4 + 24;
 
 		bad[off] = 0xe8;
 		bad[off + 1] = 0x03;

@@ -73,14 +73,19 @@ static void test_hdr_rejects(void)
 	expect_reject(b, "bad magic 0x4359");
 
 	cxp_hdr_encode(&h, b);
-	b[2] = 2; /* a peer of the protocol before content ids and FETCH_GRAPH */
-	expect_reject(b, "bad version 2 (expected 3)");
+	b[2] = 3; /* a peer of the protocol before content ids and FETCH_GRAPH */
+	expect_reject(b, "bad version 3 (expected 4)");
 
 	cxp_hdr_encode(&h, b);
 	b[3] = 0;
 	expect_reject(b, "unknown message type 0");
 	b[3] = CXP_MSG_TYPE_MAX + 1;
-	expect_reject(b, "unknown message type 17");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "unknown message type %d", CXP_MSG_TYPE_MAX + 1);
+		expect_reject(b, want);
+	}
 	b[3] = 255;
 	expect_reject(b, "unknown message type 255");
 
@@ -209,7 +214,8 @@ static void check_truncations(const struct cxp_wbuf *w, decode_fn dec, void *m, 
 static void test_register(void)
 {
 	struct cxp_register m = { .name = "c1", .addr = "127.0.0.1:7001", .workers = 8,
-				  .speed = 1234, .price = 7, .flags = CXP_CAP_PRIORITY };
+				  .speed = 1234, .price = 7, .flags = CXP_CAP_PRIORITY,
+				  .host = "rack7" };
 	struct cxp_register o;
 	struct cxp_wbuf w;
 	char err[160] = "";
@@ -217,10 +223,11 @@ static void test_register(void)
 	cxp_wbuf_init(&w);
 	cxp_register_encode(&w, &m);
 	CU_ASSERT_EQUAL(w.err, 0);
-	CU_ASSERT_EQUAL(w.len, 4 + 2 + 4 + 14 + 16 + 8);
+	CU_ASSERT_EQUAL(w.len, 4 + 2 + 4 + 14 + 16 + 8 + 4 + 5);
 	CU_ASSERT_EQUAL(cxp_register_decode(w.p, w.len, &o, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(o.name, "c1");
 	CU_ASSERT_STRING_EQUAL(o.addr, "127.0.0.1:7001");
+	CU_ASSERT_STRING_EQUAL(o.host, "rack7");
 	CU_ASSERT_EQUAL(o.workers, 8);
 	CU_ASSERT_EQUAL(o.speed, 1234);
 	CU_ASSERT_EQUAL(o.price, 7);
@@ -396,12 +403,20 @@ static void test_result(void)
 				.error = "prog.jsl:3: TypeError: x is not a function",
 				.error_len = 42 };
 	struct cxp_result o;
+	uint8_t d2[CXP_DIGEST_SIZE];
 	struct cxp_wbuf w;
 	char err[160] = "";
 
+	cxp_result_digest(m.status, m.output, m.output_len, m.value, m.value_len, m.digest);
+	/* the digest covers status, output and value, and where one ends */
+	cxp_result_digest(m.status, m.output, m.output_len - 1, "\nundefined", 10, d2);
+	CU_ASSERT_NOT_EQUAL(memcmp(m.digest, d2, sizeof(d2)), 0);
+	cxp_result_digest(2, m.output, m.output_len, m.value, m.value_len, d2);
+	CU_ASSERT_NOT_EQUAL(memcmp(m.digest, d2, sizeof(d2)), 0);
 	cxp_wbuf_init(&w);
 	cxp_result_encode(&w, &m);
 	CU_ASSERT_EQUAL(cxp_result_decode(w.p, w.len, &o, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(memcmp(o.digest, m.digest, CXP_DIGEST_SIZE), 0);
 	CU_ASSERT_EQUAL(o.tasklet_id, 77);
 	CU_ASSERT_STRING_EQUAL(o.container, "c2");
 	CU_ASSERT_EQUAL(o.status, 1);
@@ -430,6 +445,23 @@ static void test_result(void)
 	cxp_result_encode(&w, &m);
 	CU_ASSERT_EQUAL(cxp_result_decode(w.p, w.len, &o, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(o.output_len + o.value_len + o.error_len, 0);
+	cxp_wbuf_free(&w);
+}
+
+static void test_cancel(void)
+{
+	struct cxp_cancel m = { .tasklet_id = 0x1122334455667788ull, .attempt = 3 }, o;
+	struct cxp_wbuf w;
+	char err[160] = "";
+
+	cxp_wbuf_init(&w);
+	cxp_cancel_encode(&w, &m);
+	CU_ASSERT_EQUAL(w.len, 12);
+	CU_ASSERT_EQUAL(cxp_cancel_decode(w.p, w.len, &o, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(o.tasklet_id, m.tasklet_id);
+	CU_ASSERT_EQUAL(o.attempt, 3);
+	check_truncations(&w, (decode_fn)cxp_cancel_decode, &o, "CANCEL");
+	CU_ASSERT_STRING_EQUAL(cxp_type_name(CXP_MSG_CANCEL), "CANCEL");
 	cxp_wbuf_free(&w);
 }
 
@@ -540,6 +572,7 @@ static void test_log(void)
 TL_SUITE(u_cxp_frame, NULL, NULL,
 	 { "header encode/decode round trip", test_hdr_roundtrip },
 	 { "header rejects bad magic, version, type, length with a message", test_hdr_rejects },
+	 { "CANCEL round trip and truncation", test_cancel },
 	 { "type and error code names", test_names },
 	 { "payload buffers: little-endian, bounds, sticky errors", test_buffers },
 	 { "REGISTER round trip, truncation, long name", test_register },

@@ -122,9 +122,13 @@ static void test_semantic_errors(void)
 	    {"function f() { return arguments.length }",
 	     "prog.jsl:1:23: 'arguments' is not supported in JSLite (use a rest parameter: "
 	     "function f(...args))"},
-	    {"let t = Date.now()",
-	     "prog.jsl:1:9: 'Date' is not supported in JSLite (a Tasklet's result may not depend "
-	     "on the clock)"},
+	    {"let t = new Date()",
+	     "prog.jsl:1:13: 'new Date' is not supported in JSLite (constructors: Map, Set, Array, "
+	     "Error and its kinds, typed arrays)"},
+	    {"let d = Date",
+	     "prog.jsl:1:9: of 'Date', JSLite has only Date.now() (a deterministic clock: a "
+	     "Tasklet's result may not depend on the host's)"},
+	    {"Date.parse('x')", "prog.jsl:1:6: 'Date.parse' is not supported in JSLite"},
 	    {"eval('1')", "prog.jsl:1:1: 'eval' is not supported in JSLite"},
 	    {"let x = 1; delete x",
 	     "prog.jsl:1:12: Delete of an unqualified identifier in strict mode."},

@@ -21,7 +21,7 @@ static void expect_msg(const char *err, const char *want)
 #define ADDR "10.0.0.7:4711" /* 13 bytes */
 /* Byte offsets in the encoding of sample(): */
 #define OFF_ADDR_LEN 8
-#define OFF_NQOS     (12 + 13 + 24)
+#define OFF_NQOS     (12 + 13 + 4 + 24) /* app_addr, empty app_cn, root, seed, start */
 #define OFF_Q0	     (OFF_NQOS + 4)
 #define SAMPLE_LEN   (OFF_Q0 + (2 + 1 + 4 + 4) + (2 + 1 + 8 + 1 + 4 + 4) + (2 + 1 + 8) + 16)
 
@@ -103,14 +103,16 @@ static void test_round_trip(void)
 
 	/* Empty strings and no QoS at all. */
 	memset(&s, 0, sizeof(s));
-	CU_ASSERT_EQUAL(enc(&s, buf, sizeof(buf)), 56);
-	CU_ASSERT_EQUAL(cxp_sig_decode(buf, 56, &d, err, sizeof(err)), 56);
+	CU_ASSERT_EQUAL(enc(&s, buf, sizeof(buf)), 60);
+	CU_ASSERT_EQUAL(cxp_sig_decode(buf, 60, &d, err, sizeof(err)), 60);
+	CU_ASSERT_STRING_EQUAL(d.app_cn, "");
 	CU_ASSERT_STRING_EQUAL(d.app_addr, "");
 	CU_ASSERT_EQUAL(d.nqos, 0);
 
 	/* The largest signature: 16 requirements of 4 strings of 63 bytes. */
 	memset(&s, 0, sizeof(s));
 	memset(s.app_addr, 'h', VM_SIG_ADDR_MAX);
+	memset(s.app_cn, 'n', VM_SIG_CN_MAX);
 	s.nqos = VM_QOS_MAX;
 	for (unsigned i = 0; i < VM_QOS_MAX; i++) {
 		s.qos[i].cat = VM_QOS_CAT_MAX;
@@ -121,7 +123,7 @@ static void test_round_trip(void)
 		}
 	}
 	n = enc(&s, buf, sizeof(buf));
-	CU_ASSERT_EQUAL(n, 56 + 63 + 16 * (2 + 4 * (1 + 4 + 63)));
+	CU_ASSERT_EQUAL(n, 60 + 63 + 31 + 16 * (2 + 4 * (1 + 4 + 63)));
 	/* CXP_SIG_MAX_ENCODED is exactly that bound: callers size buffers by it. */
 	CU_ASSERT_EQUAL(n, CXP_SIG_MAX_ENCODED);
 	CU_ASSERT_EQUAL(cxp_sig_decode(buf, (size_t)n, &d, err, sizeof(err)), n);
@@ -189,7 +191,7 @@ static void test_truncation(void)
 	expect_msg(err, "truncated at offset 12: app_addr needs 13 bytes, 8 left");
 	CU_ASSERT_EQUAL(cxp_sig_decode(buf, OFF_Q0 + 5, &d, err, sizeof(err)), -EINVAL);
 	expect_msg(err,
-		   "truncated at offset 56: QoS requirement 1 parameter 1 needs 4 bytes, 2 left");
+		   "truncated at offset 60: QoS requirement 1 parameter 1 needs 4 bytes, 2 left");
 }
 
 /* Decoding sample() patched at off with val fails with a message containing want. */
@@ -209,24 +211,24 @@ static void expect_bad(size_t off, uint8_t val, size_t len_delta, const char *wa
 
 static void test_malformed(void)
 {
-	expect_bad(OFF_Q0, 0, 0, "offset 53: QoS requirement 1: unknown category 0 (known: 1..7)");
+	expect_bad(OFF_Q0, 0, 0, "offset 57: QoS requirement 1: unknown category 0 (known: 1..7)");
 	expect_bad(OFF_Q0, VM_QOS_CAT_MAX + 1, 0, "QoS requirement 1: unknown category 8");
 	expect_bad(OFF_Q0 + 1, VM_QOS_MAX_PARAMS + 1, 0,
-		   "offset 54: QoS requirement 1 (Priority): 5 parameters (at most 4)");
-	expect_bad(OFF_Q0 + 2, 3, 0, "offset 55: QoS requirement 1 parameter 1: unknown type 3");
-	expect_bad(OFF_NQOS, VM_QOS_MAX + 1, 0, "offset 49: nqos 17 (at most 16)");
+		   "offset 58: QoS requirement 1 (Priority): 5 parameters (at most 4)");
+	expect_bad(OFF_Q0 + 2, 3, 0, "offset 59: QoS requirement 1 parameter 1: unknown type 3");
+	expect_bad(OFF_NQOS, VM_QOS_MAX + 1, 0, "offset 53: nqos 17 (at most 16)");
 	expect_bad(OFF_NQOS + 3, 1, 0, "nqos 16777219");
 	expect_bad(OFF_ADDR_LEN, 64, 0, "offset 8: app_addr is 64 bytes long (at most 63)");
 	expect_bad(OFF_ADDR_LEN + 3, 0x80, 0, "app_addr is 2147483661 bytes long");
 	expect_bad(14, 0, 0, "offset 14: app_addr holds a NUL byte");
 	expect_bad(OFF_Q0 + 3, 64, 0,
-		   "offset 56: QoS requirement 1 parameter 1 is 64 bytes long (at most 63)");
-	expect_bad(OFF_Q0 + 7, 0, 0, "offset 60: QoS requirement 1 parameter 1 holds a NUL byte");
+		   "offset 60: QoS requirement 1 parameter 1 is 64 bytes long (at most 63)");
+	expect_bad(OFF_Q0 + 7, 0, 0, "offset 64: QoS requirement 1 parameter 1 holds a NUL byte");
 	/* One byte more than the last requirement: trailing. */
-	expect_bad(SAMPLE_LEN, 0, 1, "1 trailing bytes at offset 111");
+	expect_bad(SAMPLE_LEN, 0, 1, "1 trailing bytes at offset 115");
 	/* nqos one less: the last requirement's 11 bytes are read as the first of
 	 * code_hash, app_speed, attempt; what is left is trailing. */
-	expect_bad(OFF_NQOS, 2, 0, "11 trailing bytes at offset 100");
+	expect_bad(OFF_NQOS, 2, 0, "11 trailing bytes at offset 104");
 }
 
 /* clang-format off */

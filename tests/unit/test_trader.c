@@ -194,13 +194,21 @@ static void test_no_match_explained(void)
 static void test_privacy_needs_tls(void)
 {
 	struct vm_qos q = { .cat = VM_QOS_PRIVACY, .nparams = 2 };
-	struct trd_cand s[] = { { .id = 7, .name = "tls", .price = 50, .flags = CXP_CAP_TLS, .workers = 1 } };
+	struct trd_cand s[] = {
+		{ .id = 7, .name = "tls-other", .price = 0, .flags = CXP_CAP_TLS, .workers = 1,
+		  .ca_cn = "other" },
+		{ .id = 8, .name = "tls", .price = 50, .flags = CXP_CAP_TLS, .workers = 1, .ca_cn = "ca" },
+		{ .id = 9, .name = "plain-says-ca", .price = 0, .workers = 1, .ca_cn = "ca" },
+	};
 
 	q.p[0].type = q.p[1].type = VM_QOS_P_STR;
 	strcpy(q.p[0].s, "TLS");
 	strcpy(q.p[1].s, "ca");
 	CU_ASSERT_EQUAL(trd_match(store, 3, &q, 1, NULL, 0), -ENOENT);
-	CU_ASSERT_EQUAL(trd_match(s, 1, &q, 1, NULL, 0), 0);
+	/* only a TLS container whose certificate chains to the CA named 'ca' */
+	CU_ASSERT_EQUAL(trd_match(s, 3, &q, 1, NULL, 0), 1);
+	strcpy(q.p[1].s, "nope");
+	CU_ASSERT_EQUAL(trd_match(s, 3, &q, 1, NULL, 0), -ENOENT);
 }
 
 TL_SUITE(u_trader, NULL, NULL,
@@ -214,4 +222,4 @@ TL_SUITE(u_trader, NULL, NULL,
 	 { "CostLimit: price x expected fuel within the limit", test_cost_limit_against_expected_fuel },
 	 { "SpeedMinimum(f, 'relative') against the application's speed", test_relative_speed },
 	 { "Deadline: only where the expected start and run fit", test_deadline_estimate },
-	 { "Privacy needs a TLS-capable container", test_privacy_needs_tls })
+	 { "Privacy(TLS, CA): a TLS container of that CA only", test_privacy_needs_tls })
