@@ -114,6 +114,8 @@ struct job {
 	long expect;               /* chunks still to come */
 	uint64_t fetch_t0_ns;
 	uint32_t from_cache;       /* chunks the cache supplied */
+	const struct vm_chunk **got; /* every chunk in st, as it came (freed when the fetch ends) */
+	uint32_t ngot, capgot;
 
 	/* queue and run */
 	unsigned worker;     /* the worker whose queue it was placed on */

@@ -75,6 +75,9 @@ static void fetch_detach(struct job *j)
 {
 	struct app_link *k = j->link;
 
+	free(j->got);
+	j->got = NULL;
+	j->ngot = j->capgot = 0;
 	if (!k)
 		return;
 	j->link = NULL;
@@ -201,6 +204,29 @@ static void fetch_done(struct job *j, size_t nchunks)
 	rt_sched_place(c, j);
 }
 
+/* Put ch into j's store; 1 when it is new there (then listed in j->got), 0 when j held
+ * it already (identical), -EEXIST (a different chunk under that id), -ENOMEM. */
+static int job_put(struct job *j, const struct vm_chunk *ch)
+{
+	size_t before = vm_store_count(j->st);
+	int rc;
+
+	if (j->ngot == j->capgot) {
+		uint32_t ncap = j->capgot ? 2 * j->capgot : 256;
+		const struct vm_chunk **ng = realloc(j->got, ncap * sizeof(*ng));
+
+		if (!ng)
+			return -ENOMEM;
+		j->got = ng;
+		j->capgot = ncap;
+	}
+	rc = vm_store_put(j->st, ch);
+	if (rc < 0 || vm_store_count(j->st) == before)
+		return rc;
+	j->got[j->ngot++] = vm_store_get(j->st, ch->id);
+	return 1;
+}
+
 /* from_cache: take id from the cache into j's store (once), queueing it for the walk. */
 static int take(struct job *j, struct rt_cache *k, uint64_t id, const struct vm_chunk **q,
 		size_t *qn, int *missing)
@@ -217,8 +243,8 @@ static int take(struct job *j, struct rt_cache *k, uint64_t id, const struct vm_
 	}
 	if (*qn == VM_MAX_TASKLET_CHUNKS)
 		return -E2BIG;
-	rc = vm_store_put(j->st, ch);
-	if (rc)
+	rc = job_put(j, ch);
+	if (rc < 0)
 		return rc;
 	q[(*qn)++] = vm_store_get(j->st, id);
 	j->from_cache++;
@@ -315,34 +341,37 @@ static int send_fetches(struct job *j, const uint64_t *ids, size_t n)
 }
 
 /*
- * Everything asked for has come: the graph must be whole now. One walk
- * checks that and puts its content-addressed chunks into the cache (checked
- * ones only: a graph that turns out incomplete leaves nothing wrong there).
+ * Everything asked for has come: the graph must be whole now, i.e. the root
+ * is here and every link of every chunk here leads to a chunk here (one
+ * pass over what came, no walk). Then its content-addressed chunks go into
+ * the cache (checked ones only: an incomplete graph leaves nothing there).
  */
 static void fetch_check(struct job *j)
 {
 	struct rt_cache *k = cache_of(j->c);
 	uint64_t first = 0;
-	int rc;
 
-	rc = vm_store_walk(j->st, j->sig.root, VM_MAX_TASKLET_CHUNKS, k ? cache_chunk : NULL, k,
-			   &first);
-	if (rc >= 0) {
-		fetch_done(j, (size_t)rc);
-		return;
-	}
-	if (rc == -E2BIG)
-		fetch_fault(j, CXP_E_BADMSG, "tasklet graph from %s exceeds %u chunks",
-			    j->sig.app_addr, VM_MAX_TASKLET_CHUNKS);
-	else if (rc == -ENOMEM)
-		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
-	else if (first == j->sig.root)
+	if (!vm_store_get(j->st, j->sig.root)) {
 		fetch_fault(j, CXP_E_NOTFOUND, "application %s did not send root chunk %llu",
 			    j->sig.app_addr, (unsigned long long)j->sig.root);
-	else
+		return;
+	}
+	for (uint32_t i = 0; i < j->ngot && !first; i++)
+		for (unsigned s = 0; s < VM_CHUNK_SLOTS; s++)
+			if (j->got[i]->s[s].type == VM_SLOT_LINK &&
+			    !vm_store_get(j->st, j->got[i]->s[s].v.link)) {
+				first = j->got[i]->s[s].v.link;
+				break;
+			}
+	if (first) {
 		fetch_fault(j, CXP_E_BADMSG,
 			    "application %s sent an incomplete graph: chunk %016llx is missing",
 			    j->sig.app_addr, (unsigned long long)first);
+		return;
+	}
+	for (uint32_t i = 0; k && i < j->ngot; i++)
+		cache_chunk(j->got[i], k);
+	fetch_done(j, j->ngot);
 }
 
 /*
@@ -387,7 +416,7 @@ static int on_manifest(struct job *j, const struct cxp_hdr *h, const uint8_t *pa
 		if (vm_store_get(j->st, id))
 			continue;
 		ch = k ? rt_cache_get(k, id) : NULL;
-		if (ch && vm_store_put(j->st, ch) == 0)
+		if (ch && job_put(j, ch) >= 0)
 			j->from_cache++;
 		else
 			want[nwant++] = id;
@@ -440,7 +469,7 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 			rc = -EINVAL;
 		}
 		if (rc == 0)
-			rc = vm_store_put(j->st, &ch);
+			rc = job_put(j, &ch);
 		if (rc < 0) {
 			fetch_fault(j, CXP_E_BADMSG, "chunk %u of %u from %s: %s", i + 1, m.n,
 				    j->sig.app_addr, rc == -EEXIST ? "conflicting duplicate id" : err);
