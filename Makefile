@@ -93,7 +93,8 @@ DRIVERS   := $(BUILD)/tests/bpf_driver $(BUILD)/tests/bpf_driver_noprobes
 FLAGSTAMP := $(BUILD)/cflags.stamp
 BENCHES   := $(BUILD)/bench/cxp_bench $(BUILD)/bench/e2e_bench $(BUILD)/bench/container_bench \
 	$(BUILD)/bench/prio_flood $(BUILD)/bench/queue_bench $(BUILD)/bench/qos_bench \
-	$(BUILD)/bench/match_bench
+	$(BUILD)/bench/match_bench \
+	$(BUILD)/bench/fetch_bench
 
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 30

@@ -14,6 +14,9 @@ echo
 echo "== Run queues: rt_ring / rt_dq vs ck_ring SPSC / MPMC / mutex + condvar =="
 sh "$here/queue.sh" "$BIN" "$BUILD"
 echo
+echo "== Fetch: chunk graphs over CXP, and a cached program's second submission =="
+sh "$here/fetch.sh" "$BIN" "$BUILD"
+echo
 echo "== End to end: Tasklets through trader + containers vs local execution =="
 sh "$here/e2e.sh" "$BIN" "$BUILD"
 echo

@@ -25,8 +25,9 @@
 
 #define CXP_MAGIC0       'C'
 #define CXP_MAGIC1       'X'
-#define CXP_VERSION      3 /* 2: REGISTER carries capacity; HEARTBEAT, HANDBACK, DRAINING
-			    * 3: REGISTER carries the host; RESULT a digest; CANCEL */
+#define CXP_VERSION      4 /* 2: REGISTER carries capacity; HEARTBEAT, HANDBACK, DRAINING
+			    * 3: REGISTER carries the host; RESULT a digest; CANCEL
+			    * 4: content-addressed chunk ids, FETCH_GRAPH and MANIFEST */
 #define CXP_HDR_SIZE     16
 #define CXP_MAX_PAYLOAD  (4u << 20)
 #define CXP_ADDR_MAX     63 /* "HOST:PORT" */
@@ -48,7 +49,9 @@ enum cxp_type {
 	CXP_MSG_HANDBACK = 13,  /* container -> trader: u64 tasklet id it gives back unrun */
 	CXP_MSG_DRAINING = 14,  /* container -> trader: u64 container id; offer it no more work */
 	CXP_MSG_CANCEL = 15,    /* trader -> container: struct cxp_cancel; drop or stop that placement */
-	CXP_MSG_TYPE_MAX = CXP_MSG_CANCEL,
+	CXP_MSG_FETCH_GRAPH = 16, /* container -> application: struct cxp_fetch_graph */
+	CXP_MSG_MANIFEST = 17,  /* application -> container: struct cxp_manifest (the reply) */
+	CXP_MSG_TYPE_MAX = CXP_MSG_MANIFEST,
 };
 
 /* Error codes carried by CXP_MSG_ERROR. */
@@ -224,6 +227,34 @@ struct cxp_chunks {
 	const uint8_t *chunks; /* decoded: n * wire_size bytes inside the payload */
 };
 
+/*
+ * FETCH_GRAPH: "the whole graph reachable from root". The application answers
+ * with one MANIFEST (every id of the graph, breadth first from root) and, in
+ * CXP_GRAPH_CHUNKS mode, then the chunks themselves in CHUNKS frames, all with
+ * the FETCH_GRAPH's reqid. In CXP_GRAPH_IDS mode it sends the MANIFEST only and
+ * the container FETCHes what it lacks (its cache has the rest), many FETCHes at
+ * once. Either way a graph of any depth and size costs two round trips at most.
+ */
+enum cxp_graph_mode {
+	CXP_GRAPH_IDS = 1,    /* the MANIFEST only */
+	CXP_GRAPH_CHUNKS = 2, /* the MANIFEST, then every chunk of it */
+};
+struct cxp_fetch_graph {
+	uint64_t tasklet_id;
+	uint64_t root; /* != 0 */
+	uint32_t mode; /* enum cxp_graph_mode */
+};
+
+/* MANIFEST: u64 tasklet id, u32 n (1..CXP_MANIFEST_MAX), n x u64 chunk id (!= 0). */
+#define CXP_MANIFEST_MAX 65536 /* = VM_MAX_TASKLET_CHUNKS: a Tasklet's graph fits one */
+struct cxp_manifest {
+	uint64_t tasklet_id;
+	uint32_t n;
+	const uint8_t *ids; /* decoded: n little-endian u64 inside the payload */
+};
+/* The i-th id of a decoded manifest (i < m->n). */
+uint64_t cxp_manifest_id(const struct cxp_manifest *m, uint32_t i);
+
 /* Each encoder appends the payload to w; each decoder returns 0 or -EBADMSG
  * (with what was wrong in err) and never reads past len. */
 void cxp_register_encode(struct cxp_wbuf *w, const struct cxp_register *m);
@@ -241,6 +272,14 @@ int cxp_done_decode(const void *p, size_t len, struct cxp_done *m, char *err, si
 void cxp_heartbeat_encode(struct cxp_wbuf *w, const struct cxp_heartbeat *m);
 int cxp_heartbeat_decode(const void *p, size_t len, struct cxp_heartbeat *m, char *err,
 			 size_t errlen);
+void cxp_fetch_graph_encode(struct cxp_wbuf *w, const struct cxp_fetch_graph *m);
+int cxp_fetch_graph_decode(const void *p, size_t len, struct cxp_fetch_graph *m, char *err,
+			   size_t errlen);
+/* MANIFEST: the header only; the caller appends n ids with cxp_put_u64. */
+void cxp_manifest_encode_header(struct cxp_wbuf *w, uint64_t tasklet_id, uint32_t n);
+/* Checks the count, the length (exactly 12 + 8n) and that no id is 0. */
+int cxp_manifest_decode(const void *p, size_t len, struct cxp_manifest *m, char *err,
+			size_t errlen);
 /* CHUNKS: the header only; the caller appends n chunks with vm_chunk_encode. */
 void cxp_chunks_encode_header(struct cxp_wbuf *w, uint64_t tasklet_id, uint32_t n);
 /* Checks that exactly n records of wire_size bytes follow the header. */

@@ -21,6 +21,7 @@ static const char *const type_names[] = {
 	[CXP_MSG_RESULT_ACK] = "RESULT_ACK", [CXP_MSG_HEARTBEAT] = "HEARTBEAT",
 	[CXP_MSG_HANDBACK] = "HANDBACK", [CXP_MSG_DRAINING] = "DRAINING",
 	[CXP_MSG_CANCEL] = "CANCEL",
+	[CXP_MSG_FETCH_GRAPH] = "FETCH_GRAPH", [CXP_MSG_MANIFEST] = "MANIFEST",
 };
 
 static const char *const ecode_names[] = {

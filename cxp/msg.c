@@ -297,6 +297,85 @@ void cxp_result_digest(uint32_t status, const char *output, size_t output_len, c
 	mbedtls_sha256_free(&ctx);
 }
 
+/* ---- FETCH_GRAPH: u64 tasklet_id, u64 root, u32 mode ---- */
+
+void cxp_fetch_graph_encode(struct cxp_wbuf *w, const struct cxp_fetch_graph *m)
+{
+	cxp_put_u64(w, m->tasklet_id);
+	cxp_put_u64(w, m->root);
+	cxp_put_u32(w, m->mode);
+}
+
+#define MSG "FETCH_GRAPH"
+int cxp_fetch_graph_decode(const void *p, size_t len, struct cxp_fetch_graph *m, char *err,
+			   size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->tasklet_id = cxp_get_u64(&r), "tasklet_id");
+	FIELD(m->root = cxp_get_u64(&r), "root");
+	if (!m->root) {
+		if (err && errlen)
+			snprintf(err, errlen, "FETCH_GRAPH payload: root chunk id 0 at byte 8");
+		return -EBADMSG;
+	}
+	FIELD(m->mode = cxp_get_u32(&r), "mode");
+	if (m->mode != CXP_GRAPH_IDS && m->mode != CXP_GRAPH_CHUNKS) {
+		if (err && errlen)
+			snprintf(err, errlen, "FETCH_GRAPH payload: mode %u at byte 16 (want %u ids "
+				 "or %u chunks)", m->mode, CXP_GRAPH_IDS, CXP_GRAPH_CHUNKS);
+		return -EBADMSG;
+	}
+	return trailing(&r, MSG, err, errlen);
+}
+#undef MSG
+
+/* ---- MANIFEST: u64 tasklet_id, u32 n (1..CXP_MANIFEST_MAX), n x u64 id (!= 0) ---- */
+
+void cxp_manifest_encode_header(struct cxp_wbuf *w, uint64_t tasklet_id, uint32_t n)
+{
+	cxp_put_u64(w, tasklet_id);
+	cxp_put_u32(w, n);
+}
+
+uint64_t cxp_manifest_id(const struct cxp_manifest *m, uint32_t i)
+{
+	return le64_load(m->ids + (size_t)i * 8);
+}
+
+#define MSG "MANIFEST"
+int cxp_manifest_decode(const void *p, size_t len, struct cxp_manifest *m, char *err,
+			size_t errlen)
+{
+	struct cxp_rbuf r;
+
+	memset(m, 0, sizeof(*m));
+	cxp_rbuf_init(&r, p, len);
+	FIELD(m->tasklet_id = cxp_get_u64(&r), "tasklet_id");
+	FIELD(m->n = cxp_get_u32(&r), "n");
+	if (m->n == 0 || m->n > CXP_MANIFEST_MAX || (uint64_t)m->n * 8 != len - r.off) {
+		if (err && errlen)
+			snprintf(err, errlen,
+				 "MANIFEST payload: %u ids announced (want 1..%u), %zu bytes follow",
+				 m->n, CXP_MANIFEST_MAX, len - r.off);
+		m->n = 0;
+		return -EBADMSG;
+	}
+	m->ids = (const uint8_t *)p + r.off;
+	for (uint32_t i = 0; i < m->n; i++)
+		if (!cxp_manifest_id(m, i)) {
+			if (err && errlen)
+				snprintf(err, errlen, "MANIFEST payload: id %u (byte %zu) is 0", i,
+					 r.off + (size_t)i * 8);
+			m->n = 0;
+			return -EBADMSG;
+		}
+	return 0;
+}
+#undef MSG
+
 /* ---- DONE: u64 tasklet_id, u32 attempt, u64 fuel_used ---- */
 
 void cxp_done_encode(struct cxp_wbuf *w, const struct cxp_done *m)

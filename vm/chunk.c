@@ -674,3 +674,179 @@ int vm_store_missing(const struct vm_store *st, uint64_t root, size_t max, uint6
 		return rc;
 	return (int)(b.cap && b.nfound > b.cap ? b.cap : b.nfound);
 }
+
+/* ---- content ids and sealing ------------------------------------------------ */
+
+uint64_t vm_chunk_wire_content_id(const uint8_t *wire)
+{
+	uint8_t d[32];
+
+	vm_sha256(wire + 8, VM_CHUNK_WIRE_SIZE - 8, d, 0);
+	return le64_load(d) | VM_ID_CONTENT;
+}
+
+uint64_t vm_chunk_content_id(const struct vm_chunk *c)
+{
+	uint8_t b[VM_CHUNK_WIRE_SIZE];
+
+	vm_chunk_encode(c, b);
+	return vm_chunk_wire_content_id(b);
+}
+
+/* old id -> new id (0 while the chunk is on the DFS stack), open addressing. */
+struct id_map {
+	uint64_t *key, *val;
+	size_t mask, n;
+};
+
+static uint64_t *id_map_slot(struct id_map *m, uint64_t key, bool *found)
+{
+	size_t i = (size_t)mix64(key) & m->mask;
+
+	while (m->key[i] && m->key[i] != key)
+		i = (i + 1) & m->mask;
+	*found = m->key[i] == key;
+	return &m->val[i];
+}
+
+/* Adds key (-> 0) when absent; the value's slot, or NULL on ENOMEM. */
+static uint64_t *id_map_put(struct id_map *m, uint64_t key)
+{
+	bool found;
+	uint64_t *v;
+
+	if (!m->key || (m->n + 1) * 2 > m->mask + 1) {
+		size_t ocap = m->key ? m->mask + 1 : 0, ncap = ocap ? ocap * 2 : ID_SET_MIN;
+		struct id_map nm = {.mask = ncap - 1};
+
+		nm.key = mem_alloc(ncap * sizeof(uint64_t), true);
+		nm.val = mem_alloc(ncap * sizeof(uint64_t), true);
+		if (!nm.key || !nm.val) {
+			mem_free(nm.key);
+			mem_free(nm.val);
+			return NULL;
+		}
+		for (size_t j = 0; j < ocap; j++)
+			if (m->key[j]) {
+				v = id_map_slot(&nm, m->key[j], &found);
+				*v = m->val[j];
+				nm.key[v - nm.val] = m->key[j];
+			}
+		nm.n = m->n;
+		mem_free(m->key);
+		mem_free(m->val);
+		*m = nm;
+	}
+	v = id_map_slot(m, key, &found);
+	if (!found) {
+		m->key[v - m->val] = key;
+		*v = 0;
+		m->n++;
+	}
+	return v;
+}
+
+struct seal_frame {
+	const struct vm_chunk *c;
+	unsigned next; /* the next slot to look at */
+};
+
+/*
+ * Depth first with an explicit stack (a code chain is as deep as it is long):
+ * a chunk is written once all the chunks it links to have their content ids.
+ */
+int vm_store_seal(struct vm_store *dst, const struct vm_store *src, uint64_t root,
+		  uint64_t *new_root, char *err, size_t errlen)
+{
+	struct id_map map = {0};
+	struct seal_frame *stk = NULL;
+	size_t sn = 0, scap = 0;
+	uint64_t *v;
+	bool found;
+	int rc = 0;
+
+	const struct vm_chunk *c = vm_store_get(src, root);
+
+	if (!c)
+		return vm_fail(-ENOENT, err, errlen, "seal: root chunk 0x%" PRIx64 " is not in the store",
+			       root);
+	for (;;) {
+		if (c) { /* push c, marked as being on the stack */
+			if (!(v = id_map_put(&map, c->id))) {
+				rc = -ENOMEM;
+				break;
+			}
+			if (sn == scap) {
+				size_t ncap = scap ? scap * 2 : 64;
+				struct seal_frame *ns = mem_alloc(ncap * sizeof(*ns), false);
+
+				if (!ns) {
+					rc = -ENOMEM;
+					break;
+				}
+				if (sn)
+					memcpy(ns, stk, sn * sizeof(*ns));
+				mem_free(stk);
+				stk = ns;
+				scap = ncap;
+			}
+			stk[sn++] = (struct seal_frame){.c = c};
+			c = NULL;
+		}
+		if (!sn)
+			break;
+		struct seal_frame *f = &stk[sn - 1];
+
+		while (f->next < VM_CHUNK_SLOTS && f->c->s[f->next].type != VM_SLOT_LINK)
+			f->next++;
+		if (f->next < VM_CHUNK_SLOTS) {
+			uint64_t to = f->c->s[f->next++].v.link;
+
+			v = map.key ? id_map_slot(&map, to, &found) : NULL;
+			if (v && found) {
+				if (!*v) {
+					rc = vm_fail(-ELOOP, err, errlen,
+						     "seal: chunk 0x%" PRIx64 " links back to 0x%" PRIx64
+						     " (a cycle: content ids need an acyclic graph)",
+						     f->c->id, to);
+					break;
+				}
+				continue;
+			}
+			c = vm_store_get(src, to);
+			if (!c) {
+				rc = vm_fail(-ENOENT, err, errlen,
+					     "seal: chunk 0x%" PRIx64 " links to 0x%" PRIx64
+					     ", which is not in the store",
+					     f->c->id, to);
+				break;
+			}
+			continue;
+		}
+		/* Every child has its content id: rename the links, then hash. */
+		struct vm_chunk n = *f->c;
+
+		for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++)
+			if (n.s[i].type == VM_SLOT_LINK)
+				n.s[i].v.link = *id_map_slot(&map, n.s[i].v.link, &found);
+		n.id = vm_chunk_content_id(&n);
+		rc = vm_store_put(dst, &n);
+		if (rc) {
+			if (rc == -EEXIST)
+				vm_fail(rc, err, errlen,
+					"seal: content id 0x%" PRIx64 " is held by another chunk "
+					"(a hash collision)", n.id);
+			else
+				vm_fail(rc, err, errlen, "seal: out of memory");
+			break;
+		}
+		*id_map_slot(&map, f->c->id, &found) = n.id;
+		sn--;
+		if (!sn)
+			*new_root = n.id;
+	}
+	mem_free(stk);
+	mem_free(map.key);
+	mem_free(map.val);
+	return rc;
+}

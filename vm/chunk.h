@@ -130,6 +130,38 @@ int vm_store_walk(const struct vm_store *st, uint64_t root, size_t max,
 int vm_store_missing(const struct vm_store *st, uint64_t root, size_t max, uint64_t *out,
 		     size_t cap);
 
+/*
+ * Chunk ids come from two spaces (man tasklet-chunks(7), CHUNK IDS):
+ *
+ *   bit 63 set    a content id: bits 0..62 are the first 8 bytes (little-endian)
+ *                 of SHA-256 over the chunk's wire form from offset 8 on (kind,
+ *                 reserved bytes, slots, links included). Immutable: the same
+ *                 content has the same id in every store, so a container may keep
+ *                 it across Tasklets. The compiler gives every chunk one.
+ *   bit 63 clear  an owner-scoped id (vm_store_alloc): meaningful only in its
+ *                 owner's graph (mutable state), never shared or cached.
+ */
+#define VM_ID_CONTENT (1ull << 63)
+static inline int vm_id_is_content(uint64_t id)
+{
+	return (id & VM_ID_CONTENT) != 0;
+}
+/* The content id c's content gives (c->id is not part of it). */
+uint64_t vm_chunk_content_id(const struct vm_chunk *c);
+/* The same for a chunk's wire form (VM_CHUNK_WIRE_SIZE bytes, not validated). */
+uint64_t vm_chunk_wire_content_id(const uint8_t *wire);
+
+/*
+ * Copy the graph reachable from root in src into dst under content ids,
+ * children before parents, every link renamed; *new_root gets the root's
+ * content id. The graph must be acyclic (a chain or a DAG, as the compiler
+ * writes). 0, -ENOENT (a dangling link), -ELOOP (a cycle), -EEXIST (a
+ * different chunk already holds a content id: a 63-bit hash collision),
+ * -ENOMEM; with a message in err.
+ */
+int vm_store_seal(struct vm_store *dst, const struct vm_store *src, uint64_t root,
+		  uint64_t *new_root, char *err, size_t errlen);
+
 /* Largest number of chunks a Tasklet graph may have (a resource bound). */
 #define VM_MAX_TASKLET_CHUNKS 65536
 

@@ -32,4 +32,10 @@ __attribute__((format(printf, 4, 0))) int vm_vfail(int rc, char *err, size_t err
 struct vm_chunk *vm_chain_add(struct vm_store *st, uint8_t kind, unsigned next_slot,
 			      struct vm_chunk **prev, uint64_t *first);
 
+/*
+ * SHA-256 of p[0..n) into out (vm/sha256.c): the x86 SHA extensions when the
+ * CPU has them and portable is 0, else mbedTLS. The same digest either way.
+ */
+void vm_sha256(const void *p, size_t n, uint8_t out[32], int portable);
+
 #endif

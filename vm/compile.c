@@ -3505,6 +3505,8 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 	struct cg *g;
 	int rc;
 	volatile uint32_t nfuncs = 0;
+	struct vm_store *volatile tmp = NULL;
+	uint64_t r0 = 0;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -3537,11 +3539,23 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 	(void)nfuncs;
 	new_func(g);
 	compile_main(g);
-	rc = store_program(g, st, root);
+	/* Written with provisional ids, then sealed into st under content ids
+	 * (vm/chunk.h): the same program has the same ids wherever it is compiled. */
+	tmp = vm_store_new(0);
+	rc = tmp ? store_program(g, tmp, &r0) : -ENOMEM;
 	if (rc < 0 && err && errlen)
 		snprintf(err, errlen, "%s: storing the compiled program failed: %s", C->file,
 			 strerror(-rc));
+	if (rc == 0) {
+		char why[160];
+
+		rc = vm_store_seal(st, tmp, r0, root, why, sizeof(why));
+		if (rc < 0 && err && errlen)
+			snprintf(err, errlen, "%s: storing the compiled program failed: %s",
+				 C->file, why);
+	}
 out:
+	vm_store_free(tmp);
 	cg_free(g);
 	jsl_arena_free(C);
 	free(g);

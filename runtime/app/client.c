@@ -43,6 +43,9 @@ struct task {
 	int assigned;  /* I/O thread */
 	struct tl_result res;
 	UT_hash_handle hh; /* in c->tasks, keyed by id */
+	/* the graph breadth first from the root: what a FETCH_GRAPH sends, in order */
+	const struct vm_chunk **graph;
+	uint32_t ngraph;
 };
 
 /*
@@ -90,6 +93,7 @@ struct tl_client {
 	int stopping; /* tl_client_free: the links close, nothing to reconnect */
 
 	struct cxp_fetch *scratch; /* I/O thread */
+	const struct vm_chunk **graph; /* I/O thread: FETCH's chunks */
 	struct cxp_tls *tls;       /* secure mode; NULL: open */
 	struct answer *answers;    /* I/O thread: first answers, by id */
 	struct answer *ans_ring[TL_ANSWERS_KEPT]; /* the same, oldest first (eviction) */
@@ -372,22 +376,6 @@ static const struct cxp_handlers trader_handlers = {
 
 /* ---- The application endpoint: FETCH and RESULT from containers (I/O thread) ---- */
 
-struct chunk_out {
-	struct cxp_wbuf *w;
-	uint32_t n;
-};
-
-static int put_chunk(const struct vm_chunk *ch, void *arg)
-{
-	struct chunk_out *o = arg;
-	uint8_t tmp[VM_CHUNK_WIRE_SIZE];
-
-	vm_chunk_encode(ch, tmp);
-	cxp_put_bytes(o->w, tmp, sizeof(tmp));
-	o->n++;
-	return 0;
-}
-
 /* Privacy('TLS', NAME): NAME, or NULL when t asks for no Privacy. */
 static const char *privacy_ca(const struct vm_sig *s)
 {
@@ -428,21 +416,46 @@ static int may_serve(struct cxp_conn *conn, uint64_t reqid, const struct task *t
 	return 0;
 }
 
-/*
- * FETCH: answer with the chunks asked for. A request for the root alone is
- * answered with the whole graph when it fits one frame (one round trip for
- * the common small Tasklet); the container asks for what is still missing.
- */
+/* Chunks per CHUNKS frame of a FETCH_GRAPH reply: about 1.1 MB, so the
+ * container starts storing while the rest is on its way. */
+#define GRAPH_BATCH 4096
+
+static void count_served(struct tl_client *c, uint64_t chunks, int graph)
+{
+	pthread_mutex_lock(&c->mu);
+	c->stats.chunks_served += chunks;
+	c->stats.graph_requests += (uint64_t)graph;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* A CHUNKS frame of n chunks for tasklet tid, answering reqid: 0 or -errno. */
+static int send_chunks(struct cxp_conn *conn, uint64_t reqid, uint64_t tid,
+		       const struct vm_chunk *const *ch, uint32_t n)
+{
+	size_t len = 12 + (size_t)n * VM_CHUNK_WIRE_SIZE;
+	uint8_t *p = malloc(len);
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	le64_store(p, tid);
+	le32_store(p + 8, n);
+	for (uint32_t i = 0; i < n; i++)
+		vm_chunk_encode(ch[i], p + 12 + (size_t)i * VM_CHUNK_WIRE_SIZE);
+	rc = cxp_send(conn, CXP_MSG_CHUNKS, reqid, p, len);
+	free(p);
+	return rc;
+}
+
+/* FETCH: exactly the chunks asked for, or ERROR (NOTFOUND) naming the first unknown id. */
 static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
 		       const uint8_t *payload)
 {
+	const struct vm_chunk **ch = c->graph;
 	struct cxp_fetch *f = c->scratch;
-	struct chunk_out o;
-	struct cxp_wbuf w;
 	struct task *t;
 	char err[200];
-	size_t npos;
-	int rc = 0;
+	int rc;
 
 	if (cxp_fetch_decode(payload, h->len, f, err, sizeof(err)) < 0) {
 		cxp_log("%s: bad FETCH: %s", cxp_conn_peer(conn), err);
@@ -458,39 +471,105 @@ static int serve_fetch(struct tl_client *c, struct cxp_conn *conn, const struct 
 	}
 	if (!may_serve(conn, h->reqid, t))
 		return 0;
-	cxp_wbuf_init(&w);
-	cxp_chunks_encode_header(&w, t->id, 0);
-	npos = w.len - 4; /* n, patched below */
-	o.w = &w;
-	o.n = 0;
-	if (f->n == 1 && f->ids[0] == t->sig.root)
-		rc = vm_store_walk(t->st, t->sig.root, CXP_FETCH_MAX, put_chunk, &o, NULL);
-	if (o.n == 0 || rc < 0) {
-		w.len = npos + 4;
-		o.n = 0;
-		for (uint32_t i = 0; i < f->n; i++) {
-			const struct vm_chunk *ch = vm_store_get(t->st, f->ids[i]);
-
-			if (!ch) {
-				cxp_wbuf_free(&w);
-				cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
-					       "chunk %llu is not part of tasklet %016llx",
-					       (unsigned long long)f->ids[i],
-					       (unsigned long long)t->id);
-				return 0;
-			}
-			put_chunk(ch, &o);
+	for (uint32_t i = 0; i < f->n; i++) {
+		ch[i] = vm_store_get(t->st, f->ids[i]);
+		if (!ch[i]) {
+			cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
+				       "chunk %llu is not part of tasklet %016llx",
+				       (unsigned long long)f->ids[i], (unsigned long long)t->id);
+			return 0;
 		}
 	}
-	if (!w.err) {
-		le32_store(w.p + npos, o.n);
-		rc = cxp_send(conn, CXP_MSG_CHUNKS, h->reqid, w.p, w.len);
-	} else {
-		rc = w.err;
-	}
-	cxp_wbuf_free(&w);
+	rc = send_chunks(conn, h->reqid, t->id, ch, f->n);
 	if (rc < 0)
 		cxp_log("%s: cannot answer FETCH: %s", cxp_conn_peer(conn), strerror(-rc));
+	else
+		count_served(c, f->n, 0);
+	return 0;
+}
+
+static int collect_chunk(const struct vm_chunk *ch, void *arg)
+{
+	struct task *t = arg;
+
+	t->graph[t->ngraph++] = ch;
+	return 0;
+}
+
+/* t's graph in breadth-first order from its root (set before t is published,
+ * then only read): 0 or -errno (-E2BIG past VM_MAX_TASKLET_CHUNKS). */
+static int task_graph(struct task *t)
+{
+	int rc;
+
+	t->graph = malloc(VM_MAX_TASKLET_CHUNKS * sizeof(*t->graph));
+	if (!t->graph)
+		return -ENOMEM;
+	t->ngraph = 0;
+	rc = vm_store_walk(t->st, t->sig.root, VM_MAX_TASKLET_CHUNKS, collect_chunk, t, NULL);
+	if (rc >= 0 && (uint32_t)rc != t->ngraph)
+		rc = -EINVAL;
+	if (rc < 0) {
+		free(t->graph);
+		t->graph = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+/*
+ * FETCH_GRAPH: the MANIFEST of the Tasklet's whole graph (breadth first from
+ * its root) and, in CHUNKS mode, every chunk of it in CHUNKS frames of
+ * GRAPH_BATCH, all queued at once: the container's cost is one round trip
+ * whatever the depth of the graph (cxp(7)).
+ */
+static int serve_fetch_graph(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
+			     const uint8_t *payload)
+{
+	struct cxp_fetch_graph g;
+	struct cxp_wbuf w;
+	struct task *t;
+	char err[200];
+	int rc;
+
+	if (cxp_fetch_graph_decode(payload, h->len, &g, err, sizeof(err)) < 0) {
+		cxp_log("%s: bad FETCH_GRAPH: %s", cxp_conn_peer(conn), err);
+		cxp_send_error(conn, h->reqid, CXP_E_BADMSG, "bad FETCH_GRAPH: %s", err);
+		cxp_close(conn, -EPROTO); /* after the error is sent */
+		return 0;
+	}
+	t = task_lookup(c, g.tasklet_id);
+	if (!t) {
+		cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND, "unknown tasklet %016llx",
+			       (unsigned long long)g.tasklet_id);
+		return 0;
+	}
+	if (!may_serve(conn, h->reqid, t))
+		return 0;
+	if (g.root != t->sig.root) {
+		cxp_send_error(conn, h->reqid, CXP_E_NOTFOUND,
+			       "chunk %016llx is not the root of tasklet %016llx",
+			       (unsigned long long)g.root, (unsigned long long)t->id);
+		return 0;
+	}
+	cxp_wbuf_init(&w);
+	cxp_manifest_encode_header(&w, t->id, t->ngraph);
+	for (uint32_t i = 0; i < t->ngraph; i++)
+		cxp_put_u64(&w, t->graph[i]->id);
+	rc = w.err ? w.err : cxp_send(conn, CXP_MSG_MANIFEST, h->reqid, w.p, w.len);
+	cxp_wbuf_free(&w);
+	for (uint32_t i = 0; rc == 0 && g.mode == CXP_GRAPH_CHUNKS && i < t->ngraph;
+	     i += GRAPH_BATCH) {
+		uint32_t n = t->ngraph - i < GRAPH_BATCH ? t->ngraph - i : GRAPH_BATCH;
+
+		rc = send_chunks(conn, h->reqid, t->id, t->graph + i, n);
+	}
+	if (rc < 0) {
+		cxp_log("%s: cannot answer FETCH_GRAPH: %s", cxp_conn_peer(conn), strerror(-rc));
+		cxp_close(conn, rc); /* a half-sent graph would only stall the container */
+		return 0;
+	}
+	count_served(c, g.mode == CXP_GRAPH_CHUNKS ? t->ngraph : 0, 1);
 	return 0;
 }
 
@@ -611,13 +690,15 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 	switch (h->type) {
 	case CXP_MSG_FETCH:
 		return serve_fetch(c, conn, h, payload);
+	case CXP_MSG_FETCH_GRAPH:
+		return serve_fetch_graph(c, conn, h, payload);
 	case CXP_MSG_RESULT:
 		return take_result(c, conn, h, payload);
 	default:
 		cxp_log("%s: unexpected %s frame on the application endpoint", cxp_conn_peer(conn),
 			cxp_type_name(h->type));
 		cxp_send_error(conn, h->reqid, CXP_E_BADMSG,
-			       "an application endpoint takes FETCH and RESULT only");
+			       "an application endpoint takes FETCH, FETCH_GRAPH and RESULT only");
 		cxp_close(conn, -EPROTO); /* after the error is sent */
 		return 0;
 	}
@@ -732,6 +813,21 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	t->sig.nqos = (uint32_t)rc;
 	t->res.priority = vm_qos_is_priority(t->sig.qos, t->sig.nqos);
 	t->sig.root = root;
+	/* The graph in the order it is served (so a FETCH_GRAPH walks nothing), and
+	 * at most VM_MAX_TASKLET_CHUNKS of it: say so now, not after a fetch. */
+	rc = task_graph(t);
+	if (rc == -ENOMEM) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		goto err;
+	}
+	if (rc < 0) {
+		snprintf(err, errlen,
+			 "%s: the compiled program has more than %u chunks, the most a Tasklet may "
+			 "have (tasklet-chunks(7), LIMITS); split it or run it with tasklet exec",
+			 name, VM_MAX_TASKLET_CHUNKS);
+		rc = rc == -E2BIG ? -EFBIG : rc;
+		goto err;
+	}
 	t->sig.code_hash = code_hash(t->st, root);
 	if (wants_relative_speed(&t->sig))
 		t->sig.app_speed = app_speed();
@@ -762,6 +858,7 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	}
 	return 0;
 err:
+	free(t->graph);
 	if (t->st)
 		vm_store_free(t->st);
 	free(t);
@@ -793,6 +890,7 @@ static void task_forget(void *arg)
 	pthread_mutex_lock(&c->mu);
 	HASH_DEL(c->tasks, t);
 	pthread_mutex_unlock(&c->mu);
+	free(t->graph);
 	vm_store_free(t->st);
 	tl_result_free(&t->res);
 	free(t);
@@ -961,8 +1059,11 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 
 	if (!o)
 		o = &def;
-	if (!c || !(c->scratch = malloc(sizeof(*c->scratch)))) {
+	if (!c || !(c->scratch = malloc(sizeof(*c->scratch))) ||
+	    !(c->graph = malloc(CXP_FETCH_MAX * sizeof(*c->graph)))) {
 		snprintf(err, errlen, "out of memory");
+		if (c)
+			free(c->scratch);
 		free(c);
 		return NULL;
 	}
@@ -1111,6 +1212,7 @@ void tl_client_free(struct tl_client *c)
 	}
 	HASH_ITER(hh, c->tasks, t, tmp) {
 		HASH_DEL(c->tasks, t);
+		free(t->graph);
 		vm_store_free(t->st);
 		tl_result_free(&t->res);
 		free(t);
@@ -1126,6 +1228,7 @@ void tl_client_free(struct tl_client *c)
 	free(c->record_dir);
 	cxp_tls_free(c->tls); /* after the loop: every connection is gone */
 	free(c->scratch);
+	free(c->graph);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
 	free(c);

@@ -115,6 +115,8 @@ struct tl_stats {
 	uint64_t digest_mismatches; /* of those, results whose digest differs from the first
 				     * answer's (a container that lies or breaks; logged with
 				     * both containers named) */
+	uint64_t chunks_served; /* chunks sent to containers (FETCH and FETCH_GRAPH replies) */
+	uint64_t graph_requests; /* FETCH_GRAPH requests answered */
 };
 void tl_client_stats(struct tl_client *c, struct tl_stats *st);
 

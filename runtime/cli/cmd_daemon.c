@@ -171,6 +171,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "drain-timeout", required_argument, NULL, 'D' },
 		{ "fetch-timeout", required_argument, NULL, 'F' },
 		{ "inject", required_argument, NULL, 'I' },
+		{ "chunk-cache", required_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		RT_TLS_LONGOPTS,
 		RT_LIMIT_LONGOPTS,
@@ -181,7 +182,7 @@ int rt_cmd_container(int argc, char **argv)
 		"usage: tasklet container --trader ADDR:PORT [--listen ADDR:PORT] [--name NAME]\n"
 		"                         [--host NAME] [--workers N] [--cpus LIST] [--queue N]\n"
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
-		"                         [--fetch-timeout MS] [--inject SPEC]\n"
+		"                         [--fetch-timeout MS] [--inject SPEC] [--chunk-cache N]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
 		"                         [--verbose] [--cert FILE --key FILE --ca FILE...]\n"
 		"                         [--read-timeout MS] [--idle-timeout MS] [--max-conns N]\n"
@@ -195,7 +196,7 @@ int rt_cmd_container(int argc, char **argv)
 	struct rt_container *c;
 	int opt, sig, cpus[RT_MAX_WORKERS];
 
-	while ((opt = getopt_long(argc, argv, "t:l:w:n:o:p:s:Pf:Q:C:E:D:F:I:vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:w:n:o:p:s:Pf:Q:C:E:D:F:I:K:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': copy_addr(cfg.trader, sizeof(cfg.trader), "--trader", optarg); break;
 		case 'l': copy_addr(cfg.listen, sizeof(cfg.listen), "--listen", optarg); break;
@@ -234,6 +235,11 @@ int rt_cmd_container(int argc, char **argv)
 			}
 			break;
 		}
+		case 'K': /* 0 turns the cache off (the config's 0 means the default) */
+			cfg.chunk_cache = (long)rt_opt_num("--chunk-cache", optarg, 1u << 30);
+			if (!cfg.chunk_cache)
+				cfg.chunk_cache = -1;
+			break;
 		case 'v': cfg.verbose = 1; break;
 		case RT_OPT_CERT:
 		case RT_OPT_KEY:

@@ -420,6 +420,7 @@ void rt_container_stop(struct rt_container *c)
 		rt_job_free(j);
 	}
 	rt_sched_fini(c);
+	rt_fetch_free(c);
 	for (unsigned i = 0; i < c->nworkers; i++)
 		rt_dq_destroy(&c->w[i].q);
 	free(c->w);

@@ -35,12 +35,15 @@ struct rt_container_config {
 	int verbose;                   /* log every Tasklet (admitted, ran) */
 	int no_steal_priority;         /* idle workers steal economy work only (for the bench) */
 	char inject[256];              /* --inject spec ("" = none): see tasklet-container(8) */
+	long chunk_cache;              /* chunks the cache holds (tasklet-container(8));
+					* 0 = RT_CHUNK_CACHE_DEFAULT, < 0 = no cache */
 	const struct cxp_limits *limits; /* the loop's limits; NULL: the defaults (must live
 					  * while the container starts) */
 	struct cxp_tls *tls;           /* secure mode: mutual TLS on every link, the name is the
 					* certificate's; NULL: open mode. Freed by the caller
 					* after rt_container_stop. */
 };
+#define RT_CHUNK_CACHE_DEFAULT 131072 /* chunks: 34 MiB of chunks, two maximal Tasklets */
 
 struct rt_container;
 struct vm_store;
@@ -86,6 +89,22 @@ struct rt_local_result {
 int rt_container_run_local(struct rt_container *c, const struct vm_store *st, uint64_t root,
 			   int priority, void (*done)(void *arg, const struct rt_local_result *r),
 			   void *arg);
+
+/* What the fetches of a container did so far (rt_container_fetch_stats). */
+struct rt_fetch_stats {
+	uint64_t tasklets;       /* graphs made whole */
+	uint64_t chunks;         /* chunks in those graphs */
+	uint64_t fetched;        /* chunks that came over the network */
+	uint64_t from_cache;     /* chunks the cache supplied */
+	uint64_t round_trips;    /* FETCH_GRAPH, then one more for the FETCHes of an ids fetch */
+	uint64_t requests;       /* FETCH_GRAPH and FETCH frames sent */
+	uint64_t fetch_ns;       /* summed over the tasklets, admission to graph whole */
+	uint64_t cpu_ns;         /* the I/O thread's CPU time in the fetch path (taking
+				  * from the cache, MANIFEST, CHUNKS: decode, check, store) */
+	uint64_t cache_held, cache_evictions;
+};
+/* Thread-safe: a snapshot (each counter read on its own). */
+void rt_container_fetch_stats(struct rt_container *c, struct rt_fetch_stats *st);
 
 /* Check an --inject spec: 0, or -EINVAL with what is wrong in err. */
 int rt_inject_check(const char *spec, char *err, size_t errlen);

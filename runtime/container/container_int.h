@@ -53,6 +53,24 @@ enum job_state {
  */
 #define RT_LINK_IDLE_MS   2000
 #define RT_ACK_TIMEOUT_MS 10000
+/* Graph fetches in flight per link: a whole graph is up to 17 MiB of chunks,
+ * and an application queues at most 64 MiB per connection (cxp(7)). */
+#define RT_GRAPHS_PER_LINK 2
+
+/* cache.c: content-addressed chunks kept across Tasklets (I/O thread only). */
+struct rt_cache;
+struct rt_cache_stats {
+	uint64_t hits, misses, inserts, evictions;
+	size_t held, capacity;
+};
+/* A cache of at most cap chunks; NULL + errno. */
+struct rt_cache *rt_cache_new(size_t cap);
+void rt_cache_free(struct rt_cache *k);
+/* The chunk with that id (valid until the next put), or NULL. Marks it used. */
+const struct vm_chunk *rt_cache_get(struct rt_cache *k, uint64_t id);
+/* Keep a copy of ch (a content-addressed chunk whose id was checked). 0 or -ENOMEM. */
+int rt_cache_put(struct rt_cache *k, const struct vm_chunk *ch);
+void rt_cache_stats(const struct rt_cache *k, struct rt_cache_stats *st);
 
 struct delivery {
 	uint64_t tasklet_id;
@@ -70,6 +88,7 @@ struct app_link {
 	struct cxp_conn *conn;
 	int closing;               /* cxp_close called: not for new work, not in c->links */
 	unsigned fetches;          /* jobs fetching over this link */
+	unsigned graphs;           /* of those, graph fetches in flight (<= RT_GRAPHS_PER_LINK) */
 	struct delivery *unacked;  /* RESULTs sent, not acknowledged yet (by tasklet id) */
 	uint64_t idle_since_ms;
 	UT_hash_handle hh;         /* c->links, keyed by addr */
@@ -87,7 +106,16 @@ struct job {
 	struct vm_store *st;
 	struct app_link *link;
 	uint64_t fetch_deadline_ms;
-	unsigned fetch_rounds;
+	unsigned fetch_rounds;     /* round trips waited for (FETCH_GRAPH, the FETCH wave) */
+	unsigned fetch_requests;   /* FETCH_GRAPH and FETCH frames sent */
+	uint32_t graph_mode;       /* 0: not asked yet / waiting its turn; enum cxp_graph_mode */
+	int manifest_seen;
+	int graph_wait;            /* waiting for a graph slot on its link */
+	long expect;               /* chunks still to come */
+	uint64_t fetch_t0_ns;
+	uint32_t from_cache;       /* chunks the cache supplied */
+	const struct vm_chunk **got; /* every chunk in st, as it came (freed when the fetch ends) */
+	uint32_t ngot, capgot;
 
 	/* queue and run */
 	unsigned worker;     /* the worker whose queue it was placed on */
@@ -177,6 +205,13 @@ struct rt_container {
 	unsigned capacity[2];        /* per class */
 	struct app_link *links;      /* by application address */
 	struct cxp_fetch scratch;
+	struct rt_cache *cache;      /* NULL until first used, or when turned off */
+	uint64_t code_seen[64];      /* code hashes of programs fetched lately (a ring) */
+	unsigned code_next;
+	struct {
+		_Atomic uint64_t tasklets, chunks, fetched, from_cache, round_trips, requests,
+			fetch_ns, cpu_ns, cache_held, cache_evictions;
+	} fstat;                     /* rt_container_fetch_stats */
 	char listen_bound[CXP_ADDR_MAX + 1];
 	int draining;                /* drain started (I/O thread's view) */
 	struct rt_inject inject;
@@ -226,6 +261,8 @@ void rt_links_close(struct rt_container *c);
  * certificate carries sig->app_cn (EPERM when the signature names none). */
 struct app_link *rt_link_get(struct rt_container *c, const struct vm_sig *sig);
 void rt_link_idle_check(struct app_link *k);
+/* Log what the fetches and the cache did, and free the cache (stop). */
+void rt_fetch_free(struct rt_container *c);
 
 /* sched.c */
 void rt_sched_init(struct rt_container *c);

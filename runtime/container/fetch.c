@@ -1,13 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fetching a Tasklet's chunk graph from its application, on the I/O thread,
- * as soon as the Tasklet is admitted: FETCH the root, then whatever the
- * received chunks link to that is still missing, until the graph is whole.
- * Only then does the job go to a worker's queue (rt_sched_place), so no
- * worker ever waits on the network; a fetch that fails or times out is
- * answered to the application without touching a worker.
+ * as soon as the Tasklet is admitted; only then does the job go to a
+ * worker's queue (rt_sched_place), so no worker ever waits on the network; a
+ * fetch that fails or times out is answered to the application without
+ * touching a worker.
+ *
+ * The graph first comes from the chunk cache (cache.c) as far as it reaches
+ * from the root. What is still missing costs at most two round trips,
+ * whatever the depth and size of the graph (cxp(7), FETCHING A GRAPH):
+ *
+ *   CHUNKS mode  FETCH_GRAPH -> MANIFEST + every chunk, in CHUNKS frames
+ *                (a program this container has not seen: one round trip)
+ *   IDS mode     FETCH_GRAPH -> MANIFEST; then FETCH, all at once, of the
+ *                ids neither the job nor the cache holds (the root or the
+ *                program's code hash is known here: most of it is cached)
+ *
+ * Every content id received is checked against its chunk's content before
+ * the chunk is stored; the content-addressed chunks of a whole graph then go
+ * into the cache.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +30,7 @@
 #include "common/clock.h"
 #include "runtime/container/container_int.h"
 
-#define FETCH_MAX_ROUNDS 1024
+_Static_assert(CXP_MANIFEST_MAX == VM_MAX_TASKLET_CHUNKS, "a manifest holds a whole graph");
 
 void rt_link_idle_check(struct app_link *k)
 {
@@ -41,14 +55,40 @@ static void link_close(struct app_link *k)
 	cxp_close(k->conn, 0);
 }
 
+static void graph_ask(struct job *j);
+
+/* A graph slot on k is free: the longest-waiting job of k asks for its graph. */
+static void graph_next(struct app_link *k)
+{
+	struct job *j, *tmp, *first = NULL;
+
+	HASH_ITER(hh, k->c->jobs, j, tmp)
+		if (j->link == k && j->graph_wait &&
+		    (!first || j->fetch_t0_ns < first->fetch_t0_ns))
+			first = j;
+	if (first)
+		graph_ask(first);
+}
+
 /* Detach j from its link (the fetch is over, one way or the other). */
 static void fetch_detach(struct job *j)
 {
-	if (j->link) {
-		j->link->fetches--;
-		rt_link_idle_check(j->link);
-		j->link = NULL;
+	struct app_link *k = j->link;
+
+	free(j->got);
+	j->got = NULL;
+	j->ngot = j->capgot = 0;
+	if (!k)
+		return;
+	j->link = NULL;
+	k->fetches--;
+	if (j->graph_mode && !j->graph_wait) {
+		k->graphs--;
+		if (!k->closing)
+			graph_next(k);
 	}
+	j->graph_wait = 0;
+	rt_link_idle_check(k);
 }
 
 void rt_fetch_cancel(struct job *j)
@@ -71,10 +111,173 @@ static void fetch_fail(struct job *j, uint32_t code, const char *fmt, ...)
 	rt_deliver_error(j->c, j, code, "%s", msg);
 }
 
-static void fetch_done(struct job *j)
+/* The application sent something malformed: its link goes, the job fails. */
+#define fetch_fault(j, code, ...)                                                          \
+	do {                                                                               \
+		if ((j)->link)                                                             \
+			link_retire((j)->link);                                            \
+		fetch_fail(j, code, __VA_ARGS__);                                          \
+	} while (0)
+
+static struct rt_cache *cache_of(struct rt_container *c)
 {
+	if (!c->cache && c->cfg.chunk_cache >= 0) {
+		size_t cap = c->cfg.chunk_cache ? (size_t)c->cfg.chunk_cache
+						: RT_CHUNK_CACHE_DEFAULT;
+
+		c->cache = rt_cache_new(cap);
+		if (!c->cache) {
+			cxp_log("chunk cache of %zu chunks: %s; running without one", cap,
+				strerror(errno));
+			c->cfg.chunk_cache = -1;
+		}
+	}
+	return c->cache;
+}
+
+static int code_known(struct rt_container *c, uint64_t h)
+{
+	if (!h)
+		return 0;
+	for (unsigned i = 0; i < sizeof(c->code_seen) / sizeof(c->code_seen[0]); i++)
+		if (c->code_seen[i] == h)
+			return 1;
+	return 0;
+}
+
+static int cache_chunk(const struct vm_chunk *ch, void *arg)
+{
+	if (vm_id_is_content(ch->id))
+		rt_cache_put(arg, ch); /* out of memory: only not cached */
+	return 0;
+}
+
+static void stat_add(_Atomic uint64_t *v, uint64_t n)
+{
+	atomic_fetch_add_explicit(v, n, memory_order_relaxed);
+}
+
+/* This thread's CPU time (what a fetch costs the container, whatever else
+ * the host runs): per frame, not per chunk. */
+static uint64_t cpu_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The graph is whole (its chunks are in the cache already): count, queue the job. */
+static void fetch_done(struct job *j, size_t nchunks)
+{
+	struct rt_container *c = j->c;
+	struct rt_cache *k = cache_of(c);
+	uint64_t ns = clock_now_ns() - j->fetch_t0_ns;
+
+	if (k && nchunks > j->from_cache) {
+		struct rt_cache_stats cs;
+
+		if (j->sig.code_hash && !code_known(c, j->sig.code_hash)) {
+			c->code_seen[c->code_next] = j->sig.code_hash;
+			c->code_next = (c->code_next + 1) %
+				       (sizeof(c->code_seen) / sizeof(c->code_seen[0]));
+		}
+		rt_cache_stats(k, &cs);
+		atomic_store_explicit(&c->fstat.cache_held, cs.held, memory_order_relaxed);
+		atomic_store_explicit(&c->fstat.cache_evictions, cs.evictions,
+				      memory_order_relaxed);
+	}
+	stat_add(&c->fstat.tasklets, 1);
+	stat_add(&c->fstat.chunks, nchunks);
+	stat_add(&c->fstat.fetched, nchunks - j->from_cache);
+	stat_add(&c->fstat.from_cache, j->from_cache);
+	stat_add(&c->fstat.round_trips, j->fetch_rounds);
+	stat_add(&c->fstat.requests, j->fetch_requests);
+	stat_add(&c->fstat.fetch_ns, ns);
+	if (c->cfg.verbose)
+		cxp_log("tasklet %016llx: graph of %zu chunks whole: %zu fetched, %u from the "
+			"cache, %u round trip%s (%u request%s), %.3f ms",
+			(unsigned long long)j->sig.tasklet_id, nchunks, nchunks - j->from_cache,
+			j->from_cache, j->fetch_rounds, j->fetch_rounds == 1 ? "" : "s",
+			j->fetch_requests, j->fetch_requests == 1 ? "" : "s", (double)ns / 1e6);
 	fetch_detach(j);
-	rt_sched_place(j->c, j);
+	rt_sched_place(c, j);
+}
+
+/* Put ch into j's store; 1 when it is new there (then listed in j->got), 0 when j held
+ * it already (identical), -EEXIST (a different chunk under that id), -ENOMEM. */
+static int job_put(struct job *j, const struct vm_chunk *ch)
+{
+	size_t before = vm_store_count(j->st);
+	int rc;
+
+	if (j->ngot == j->capgot) {
+		uint32_t ncap = j->capgot ? 2 * j->capgot : 256;
+		const struct vm_chunk **ng = realloc(j->got, ncap * sizeof(*ng));
+
+		if (!ng)
+			return -ENOMEM;
+		j->got = ng;
+		j->capgot = ncap;
+	}
+	rc = vm_store_put(j->st, ch);
+	if (rc < 0 || vm_store_count(j->st) == before)
+		return rc;
+	j->got[j->ngot++] = vm_store_get(j->st, ch->id);
+	return 1;
+}
+
+/* from_cache: take id from the cache into j's store (once), queueing it for the walk. */
+static int take(struct job *j, struct rt_cache *k, uint64_t id, const struct vm_chunk **q,
+		size_t *qn, int *missing)
+{
+	const struct vm_chunk *ch;
+	int rc;
+
+	if (vm_store_get(j->st, id))
+		return 0;
+	ch = rt_cache_get(k, id);
+	if (!ch) {
+		(*missing)++;
+		return 0;
+	}
+	if (*qn == VM_MAX_TASKLET_CHUNKS)
+		return -E2BIG;
+	rc = job_put(j, ch);
+	if (rc < 0)
+		return rc;
+	q[(*qn)++] = vm_store_get(j->st, id);
+	j->from_cache++;
+	return 0;
+}
+
+/*
+ * Copy into j's (empty) store what the cache holds of the graph, breadth
+ * first from the root. Returns how many links lead to chunks still missing
+ * (0: the graph is whole), -E2BIG past the chunk bound, or -ENOMEM; the
+ * chunks taken in *nchunks.
+ */
+static int from_cache(struct job *j, size_t *nchunks)
+{
+	struct rt_cache *k = cache_of(j->c);
+	const struct vm_chunk **q;
+	size_t qn = 0;
+	int missing = 0, rc;
+
+	*nchunks = 0;
+	if (!k)
+		return 1;
+	q = malloc(VM_MAX_TASKLET_CHUNKS * sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	rc = take(j, k, j->sig.root, q, &qn, &missing);
+	for (size_t head = 0; !rc && head < qn; head++)
+		for (unsigned s = 0; s < VM_CHUNK_SLOTS && !rc; s++)
+			if (q[head]->s[s].type == VM_SLOT_LINK)
+				rc = take(j, k, q[head]->s[s].v.link, q, &qn, &missing);
+	free(q);
+	*nchunks = qn;
+	return rc ? rc : missing;
 }
 
 /* The job fetching tasklet tid over link k, or NULL (e.g. it timed out). */
@@ -88,90 +291,200 @@ static struct job *link_job(struct app_link *k, uint64_t tid)
 	return NULL;
 }
 
-static int send_fetch(struct job *j, const uint64_t *ids, uint32_t n)
+/* FETCH_GRAPH in j's mode, or wait for a graph slot of its link. */
+static void graph_ask(struct job *j)
 {
-	struct rt_container *c = j->c;
+	struct cxp_fetch_graph g = {
+		.tasklet_id = j->sig.tasklet_id, .root = j->sig.root, .mode = j->graph_mode
+	};
+	uint8_t b[32];
 	struct cxp_wbuf w;
 	int rc;
 
-	c->scratch.tasklet_id = j->sig.tasklet_id;
-	c->scratch.n = n;
-	if (ids != c->scratch.ids)
-		memcpy(c->scratch.ids, ids, n * sizeof(ids[0]));
+	if (j->link->graphs >= RT_GRAPHS_PER_LINK) {
+		j->graph_wait = 1;
+		return;
+	}
+	j->graph_wait = 0;
+	j->link->graphs++;
+	cxp_wbuf_init_fixed(&w, b, sizeof(b));
+	cxp_fetch_graph_encode(&w, &g);
+	rc = cxp_send(j->link->conn, CXP_MSG_FETCH_GRAPH, j->sig.tasklet_id, w.p, w.len);
+	j->fetch_rounds++;
+	j->fetch_requests++;
+	if (rc < 0)
+		fetch_fail(j, CXP_E_INTERNAL, "cannot send FETCH_GRAPH to %s: %s",
+			   j->sig.app_addr, strerror(-rc));
+}
+
+/* FETCH ids[0..n) in frames of CXP_FETCH_MAX, all at once: 0 or -errno. */
+static int send_fetches(struct job *j, const uint64_t *ids, size_t n)
+{
+	struct rt_container *c = j->c;
+	struct cxp_wbuf w;
+	int rc = 0;
+
 	cxp_wbuf_init(&w);
-	cxp_fetch_encode(&w, &c->scratch);
-	rc = w.err ? w.err
-		   : cxp_send(j->link->conn, CXP_MSG_FETCH, j->sig.tasklet_id, w.p, w.len);
+	for (size_t i = 0; i < n && rc == 0; i += CXP_FETCH_MAX) {
+		c->scratch.tasklet_id = j->sig.tasklet_id;
+		c->scratch.n = (uint32_t)(n - i < CXP_FETCH_MAX ? n - i : CXP_FETCH_MAX);
+		memcpy(c->scratch.ids, ids + i, c->scratch.n * sizeof(ids[0]));
+		w.len = 0;
+		cxp_fetch_encode(&w, &c->scratch);
+		rc = w.err ? w.err
+			   : cxp_send(j->link->conn, CXP_MSG_FETCH, j->sig.tasklet_id, w.p, w.len);
+		j->fetch_requests++;
+	}
 	cxp_wbuf_free(&w);
 	j->fetch_rounds++;
 	return rc;
 }
 
 /*
- * CHUNKS: store what came, ask for what is still missing. Returns < 0 when
- * the application sent something malformed: that closes its link.
+ * Everything asked for has come: the graph must be whole now, i.e. the root
+ * is here and every link of every chunk here leads to a chunk here (one
+ * pass over what came, no walk). Then its content-addressed chunks go into
+ * the cache (checked ones only: an incomplete graph leaves nothing there).
+ */
+static void fetch_check(struct job *j)
+{
+	struct rt_cache *k = cache_of(j->c);
+	uint64_t first = 0;
+
+	if (!vm_store_get(j->st, j->sig.root)) {
+		fetch_fault(j, CXP_E_NOTFOUND, "application %s did not send root chunk %llu",
+			    j->sig.app_addr, (unsigned long long)j->sig.root);
+		return;
+	}
+	for (uint32_t i = 0; i < j->ngot && !first; i++)
+		for (unsigned s = 0; s < VM_CHUNK_SLOTS; s++)
+			if (j->got[i]->s[s].type == VM_SLOT_LINK &&
+			    !vm_store_get(j->st, j->got[i]->s[s].v.link)) {
+				first = j->got[i]->s[s].v.link;
+				break;
+			}
+	if (first) {
+		fetch_fault(j, CXP_E_BADMSG,
+			    "application %s sent an incomplete graph: chunk %016llx is missing",
+			    j->sig.app_addr, (unsigned long long)first);
+		return;
+	}
+	for (uint32_t i = 0; k && i < j->ngot; i++)
+		cache_chunk(j->got[i], k);
+	fetch_done(j, j->ngot);
+}
+
+/*
+ * MANIFEST: the ids of the whole graph. In IDS mode, take what the cache has
+ * and FETCH the rest; in CHUNKS mode the chunks follow by themselves.
+ * Returns < 0 when the application sent something malformed (its link closes).
+ */
+static int on_manifest(struct job *j, const struct cxp_hdr *h, const uint8_t *payload)
+{
+	struct rt_cache *k = j->graph_mode == CXP_GRAPH_IDS ? cache_of(j->c) : NULL;
+	struct cxp_manifest m;
+	uint64_t *want = NULL;
+	size_t nwant = 0;
+	char err[200];
+	int rc;
+
+	rc = cxp_manifest_decode(payload, h->len, &m, err, sizeof(err));
+	if (rc < 0 || m.tasklet_id != j->sig.tasklet_id || j->manifest_seen || !j->graph_mode ||
+	    j->graph_wait) {
+		fetch_fault(j, CXP_E_BADMSG,
+			    "bad MANIFEST frame from application %s (tasklet %016llx, %u bytes): %s",
+			    j->sig.app_addr, (unsigned long long)m.tasklet_id, h->len,
+			    rc < 0 ? err
+			    : m.tasklet_id != j->sig.tasklet_id ? "for another tasklet"
+								 : "not asked for");
+		return -EPROTO;
+	}
+	j->manifest_seen = 1;
+	if (j->graph_mode == CXP_GRAPH_CHUNKS) {
+		j->expect = m.n;
+		return 0;
+	}
+	want = malloc((size_t)m.n * sizeof(*want));
+	if (!want) {
+		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
+		return 0;
+	}
+	for (uint32_t i = 0; i < m.n; i++) {
+		uint64_t id = cxp_manifest_id(&m, i);
+		const struct vm_chunk *ch;
+
+		if (vm_store_get(j->st, id))
+			continue;
+		ch = k ? rt_cache_get(k, id) : NULL;
+		if (ch && job_put(j, ch) >= 0)
+			j->from_cache++;
+		else
+			want[nwant++] = id;
+	}
+	j->expect = (long)nwant;
+	if (nwant == 0)
+		fetch_check(j);
+	else if ((rc = send_fetches(j, want, nwant)) < 0)
+		fetch_fail(j, CXP_E_INTERNAL, "cannot send FETCH to %s: %s", j->sig.app_addr,
+			   strerror(-rc));
+	free(want);
+	return 0;
+}
+
+/*
+ * CHUNKS: check and store what came; once all that was asked for is in,
+ * check the graph. Returns < 0 when the application sent something
+ * malformed: that closes its link.
  */
 static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payload)
 {
-	struct rt_container *c = j->c;
 	struct cxp_chunks m;
 	char err[256];
 	int rc;
 
 	rc = cxp_chunks_decode(payload, h->len, VM_CHUNK_WIRE_SIZE, &m, err, sizeof(err));
-	if (rc < 0 || m.tasklet_id != j->sig.tasklet_id) {
-		link_retire(j->link);
-		fetch_fail(j, CXP_E_BADMSG,
-			   "bad CHUNKS frame from application %s (tasklet %016llx, %u bytes): %s",
-			   j->sig.app_addr, (unsigned long long)m.tasklet_id, h->len,
-			   rc < 0 ? err : "for another tasklet");
+	if (rc < 0 || m.tasklet_id != j->sig.tasklet_id || !j->manifest_seen ||
+	    (long)m.n > j->expect) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "%u chunks, %ld asked for", m.n, j->expect);
+		fetch_fault(j, CXP_E_BADMSG,
+			    "bad CHUNKS frame from application %s (tasklet %016llx, %u bytes): %s",
+			    j->sig.app_addr, (unsigned long long)m.tasklet_id, h->len,
+			    rc < 0 ? err
+			    : m.tasklet_id != j->sig.tasklet_id ? "for another tasklet"
+			    : !j->manifest_seen ? "before the MANIFEST"
+								 : why);
 		return -EPROTO;
 	}
 	for (uint32_t i = 0; i < m.n; i++) {
+		const uint8_t *wire = m.chunks + (size_t)i * VM_CHUNK_WIRE_SIZE;
 		struct vm_chunk ch;
 
-		rc = vm_chunk_decode(m.chunks + (size_t)i * VM_CHUNK_WIRE_SIZE, VM_CHUNK_WIRE_SIZE,
-				     &ch, err, sizeof(err));
+		rc = vm_chunk_decode(wire, VM_CHUNK_WIRE_SIZE, &ch, err, sizeof(err));
+		if (rc == 0 && vm_id_is_content(ch.id) && vm_chunk_wire_content_id(wire) != ch.id) {
+			snprintf(err, sizeof(err),
+				 "chunk %016llx: its content does not hash to its content id",
+				 (unsigned long long)ch.id);
+			rc = -EINVAL;
+		}
 		if (rc == 0)
-			rc = vm_store_put(j->st, &ch);
+			rc = job_put(j, &ch);
 		if (rc < 0) {
-			link_retire(j->link);
-		fetch_fail(j, CXP_E_BADMSG, "chunk %u of %u from %s: %s", i + 1, m.n,
-				   j->sig.app_addr, rc == -EEXIST ? "conflicting duplicate id" : err);
+			fetch_fault(j, CXP_E_BADMSG, "chunk %u of %u from %s: %s", i + 1, m.n,
+				    j->sig.app_addr, rc == -EEXIST ? "conflicting duplicate id" : err);
 			return -EPROTO;
 		}
 	}
 	if (vm_store_count(j->st) > VM_MAX_TASKLET_CHUNKS) {
-		link_retire(j->link);
-		fetch_fail(j, CXP_E_BADMSG, "tasklet graph exceeds %u chunks",
-			   VM_MAX_TASKLET_CHUNKS);
+		fetch_fault(j, CXP_E_BADMSG, "tasklet graph exceeds %u chunks",
+			    VM_MAX_TASKLET_CHUNKS);
 		return -EPROTO;
 	}
-	if (!vm_store_get(j->st, j->sig.root)) {
-		link_retire(j->link);
-		fetch_fail(j, CXP_E_NOTFOUND, "application %s did not send root chunk %llu",
-			   j->sig.app_addr, (unsigned long long)j->sig.root);
-		return -EPROTO;
-	}
-	rc = vm_store_missing(j->st, j->sig.root, VM_MAX_TASKLET_CHUNKS, c->scratch.ids,
-			      CXP_FETCH_MAX);
-	if (rc < 0) {
-		link_retire(j->link);
-		fetch_fail(j, CXP_E_BADMSG, "tasklet graph exceeds %u chunks",
-			   VM_MAX_TASKLET_CHUNKS);
-		return -EPROTO;
-	}
-	if (rc == 0) {
-		fetch_done(j);
-		return 0;
-	}
-	if (j->fetch_rounds > FETCH_MAX_ROUNDS) {
-		link_retire(j->link);
-		fetch_fail(j, CXP_E_BADMSG, "application %s: fetch did not converge",
-			   j->sig.app_addr);
-		return -EPROTO;
-	}
-	return send_fetch(j, c->scratch.ids, (uint32_t)rc);
+	j->expect -= m.n;
+	if (j->expect == 0)
+		fetch_check(j);
+	return 0;
 }
 
 static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
@@ -179,8 +492,10 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 {
 	struct app_link *k = cxp_conn_data(conn);
 	struct cxp_error e;
+	uint64_t cpu0;
 	char err[200];
 	struct job *j;
+	int rc;
 
 	switch (h->type) {
 	case CXP_MSG_CHUNKS:
@@ -192,7 +507,21 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 				k->addr, (unsigned long long)h->reqid);
 			return 0;
 		}
-		return on_chunks(j, h, payload);
+		cpu0 = cpu_now_ns();
+		rc = on_chunks(j, h, payload);
+		stat_add(&k->c->fstat.cpu_ns, cpu_now_ns() - cpu0);
+		return rc;
+	case CXP_MSG_MANIFEST:
+		j = link_job(k, h->reqid);
+		if (!j) {
+			cxp_log("%s: MANIFEST for tasklet %016llx, which is not being fetched (late?)",
+				k->addr, (unsigned long long)h->reqid);
+			return 0;
+		}
+		cpu0 = cpu_now_ns();
+		rc = on_manifest(j, h, payload);
+		stat_add(&k->c->fstat.cpu_ns, cpu_now_ns() - cpu0);
+		return rc;
 	case CXP_MSG_ERROR:
 		if (cxp_error_decode(payload, h->len, &e, err, sizeof(err)) < 0)
 			snprintf(e.msg, sizeof(e.msg), "(undecodable: %s)", err);
@@ -272,12 +601,28 @@ struct app_link *rt_link_get(struct rt_container *c, const struct vm_sig *sig)
 
 void rt_fetch_start(struct rt_container *c, struct job *j)
 {
-	uint64_t root = j->sig.root;
+	uint64_t cpu0 = cpu_now_ns();
+	size_t have;
+	int rc;
 
 	atomic_store_explicit(&j->state, J_FETCHING, memory_order_relaxed);
+	j->fetch_t0_ns = clock_now_ns();
 	j->st = vm_store_new(0);
 	if (!j->st) {
 		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", c->cfg.name);
+		return;
+	}
+	rc = from_cache(j, &have);
+	stat_add(&c->fstat.cpu_ns, cpu_now_ns() - cpu0);
+	if (rc == 0) { /* all of it was here: nothing to ask */
+		fetch_done(j, have);
+		return;
+	}
+	if (rc < 0) {
+		fetch_fail(j, rc == -E2BIG ? CXP_E_BADMSG : CXP_E_INTERNAL,
+			   rc == -E2BIG ? "tasklet graph exceeds %u chunks"
+					: "container out of memory (fetching %u chunks at most)",
+			   VM_MAX_TASKLET_CHUNKS);
 		return;
 	}
 	j->fetch_deadline_ms =
@@ -289,8 +634,40 @@ void rt_fetch_start(struct rt_container *c, struct job *j)
 		return;
 	}
 	j->link->fetches++;
-	if (send_fetch(j, &root, 1) < 0)
-		fetch_fail(j, CXP_E_INTERNAL, "cannot send FETCH to %s", j->sig.app_addr);
+	/* Ask for ids only when much of the graph is likely here already. */
+	j->graph_mode = have || code_known(c, j->sig.code_hash) ? CXP_GRAPH_IDS
+								 : CXP_GRAPH_CHUNKS;
+	graph_ask(j);
+}
+
+void rt_container_fetch_stats(struct rt_container *c, struct rt_fetch_stats *st)
+{
+	st->tasklets = atomic_load_explicit(&c->fstat.tasklets, memory_order_relaxed);
+	st->chunks = atomic_load_explicit(&c->fstat.chunks, memory_order_relaxed);
+	st->fetched = atomic_load_explicit(&c->fstat.fetched, memory_order_relaxed);
+	st->from_cache = atomic_load_explicit(&c->fstat.from_cache, memory_order_relaxed);
+	st->round_trips = atomic_load_explicit(&c->fstat.round_trips, memory_order_relaxed);
+	st->requests = atomic_load_explicit(&c->fstat.requests, memory_order_relaxed);
+	st->fetch_ns = atomic_load_explicit(&c->fstat.fetch_ns, memory_order_relaxed);
+	st->cpu_ns = atomic_load_explicit(&c->fstat.cpu_ns, memory_order_relaxed);
+	st->cache_held = atomic_load_explicit(&c->fstat.cache_held, memory_order_relaxed);
+	st->cache_evictions =
+		atomic_load_explicit(&c->fstat.cache_evictions, memory_order_relaxed);
+}
+
+void rt_fetch_free(struct rt_container *c)
+{
+	struct rt_fetch_stats st;
+
+	rt_container_fetch_stats(c, &st);
+	cxp_log("fetch: %llu tasklet%s, %llu chunks: %llu fetched, %llu from the cache, "
+		"%llu round trips; chunk cache: %llu held, %llu evicted",
+		(unsigned long long)st.tasklets, st.tasklets == 1 ? "" : "s",
+		(unsigned long long)st.chunks, (unsigned long long)st.fetched,
+		(unsigned long long)st.from_cache, (unsigned long long)st.round_trips,
+		(unsigned long long)st.cache_held, (unsigned long long)st.cache_evictions);
+	rt_cache_free(c->cache);
+	c->cache = NULL;
 }
 
 void rt_fetch_tick(struct rt_container *c, uint64_t now_ms)

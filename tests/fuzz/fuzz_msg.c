@@ -41,6 +41,7 @@ ROUNDTRIP(fetch, struct cxp_fetch)
 ROUNDTRIP(result, struct cxp_result)
 ROUNDTRIP(heartbeat, struct cxp_heartbeat)
 ROUNDTRIP(done, struct cxp_done)
+ROUNDTRIP(fetch_graph, struct cxp_fetch_graph)
 
 /* REGISTERED, DRAINING, RESULT_ACK, HANDBACK: one u64. */
 static int rt_id(const uint8_t *p, size_t n, struct cxp_wbuf *w, char *err, size_t errlen)
@@ -66,9 +67,23 @@ static int rt_chunks(const uint8_t *p, size_t n, struct cxp_wbuf *w, char *err, 
 	return ret;
 }
 
+/* MANIFEST: the header and the ids. */
+static int rt_manifest(const uint8_t *p, size_t n, struct cxp_wbuf *w, char *err, size_t errlen)
+{
+	struct cxp_manifest m;
+	int ret = cxp_manifest_decode(p, n, &m, err, errlen);
+
+	if (ret == 0) {
+		cxp_manifest_encode_header(w, m.tasklet_id, m.n);
+		for (uint32_t i = 0; i < m.n; i++)
+			cxp_put_u64(w, cxp_manifest_id(&m, i));
+	}
+	return ret;
+}
+
 static const roundtrip_fn decoders[] = {
 	rt_register, rt_assigned, rt_error, rt_fetch, rt_result, rt_heartbeat, rt_done, rt_id,
-	rt_chunks,
+	rt_chunks, rt_fetch_graph, rt_manifest,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/le.h"
 #include "cxp/cxp.h"
 #include "tests/proc.h"
 #include "tests/tl_test.h"
@@ -390,6 +391,26 @@ static int send_chunks(int fd, uint64_t reqid, uint64_t tid, const uint8_t *chun
 	return rc;
 }
 
+/*
+ * Answer a FETCH_GRAPH (CHUNKS mode) as an application does: a MANIFEST of
+ * the ids of the n chunks (for the tasklet the request named: reqid), then
+ * the chunks as send_chunks sends them.
+ */
+static int answer_chunks(int fd, uint64_t reqid, uint64_t tid, const uint8_t *chunks, uint32_t n,
+			 uint32_t claimed)
+{
+	struct cxp_wbuf w;
+	int rc;
+
+	cxp_wbuf_init(&w);
+	cxp_manifest_encode_header(&w, reqid, n);
+	for (uint32_t i = 0; i < n; i++)
+		cxp_put_u64(&w, le64_load(chunks + (size_t)i * VM_CHUNK_WIRE_SIZE));
+	rc = w.err ? w.err : send_frame(fd, CXP_MSG_MANIFEST, reqid, w.p, w.len);
+	cxp_wbuf_free(&w);
+	return rc < 0 ? rc : send_chunks(fd, reqid, tid, chunks, n, claimed);
+}
+
 /* ---- A fake application for the container to fetch from ------------------------ */
 
 struct fake_app {
@@ -470,10 +491,10 @@ static int assign_direct(uint64_t tid, const char *app, uint64_t root)
 	return fd;
 }
 
-static struct cxp_fetch fetch; /* 32 KiB: not on the stack */
+static struct cxp_fetch_graph fetch; /* the container's first request */
 
 /*
- * Wait for the container to connect to a and FETCH tasklet tid: returns
+ * Wait for the container to connect to a and FETCH_GRAPH tasklet tid: returns
  * that connection's fd with the request in `fetch` and its id in *reqid,
  * or -1 (with the reason on stderr).
  */
@@ -496,10 +517,13 @@ static int await_fetch(struct fake_app *a, uint64_t tid, uint64_t *reqid)
 		return -1;
 	}
 	rc = -1;
-	if (f.h.type != CXP_MSG_FETCH)
-		fprintf(stderr, "\n  container sent %s, not FETCH\n", cxp_type_name(f.h.type));
-	else if (cxp_fetch_decode(f.p, f.h.len, &fetch, why, sizeof(why)) < 0)
-		fprintf(stderr, "\n  container sent a bad FETCH: %s\n", why);
+	if (f.h.type != CXP_MSG_FETCH_GRAPH)
+		fprintf(stderr, "\n  container sent %s, not FETCH_GRAPH\n", cxp_type_name(f.h.type));
+	else if (cxp_fetch_graph_decode(f.p, f.h.len, &fetch, why, sizeof(why)) < 0)
+		fprintf(stderr, "\n  container sent a bad FETCH_GRAPH: %s\n", why);
+	else if (fetch.mode != CXP_GRAPH_CHUNKS)
+		fprintf(stderr, "\n  container asked for mode %u, want CHUNKS (nothing cached)\n",
+			fetch.mode);
 	else if (fetch.tasklet_id != tid)
 		fprintf(stderr, "\n  FETCH for tasklet %" PRIu64 ", want %" PRIu64 "\n",
 			fetch.tasklet_id, tid);
@@ -689,7 +713,7 @@ static void test_trader_bad_type_and_version(void)
 	bad_header(taddr, &trader, 3, 200, "protocol error: unknown message type 200");
 	bad_header(taddr, &trader, 3, 0, "protocol error: unknown message type 0");
 	bad_header(taddr, &trader, 2, 9,
-		   "protocol error: bad version 9 (expected 3) (peer speaks another CXP version)");
+		   "protocol error: bad version 9 (expected 4) (peer speaks another CXP version)");
 
 	/* Well-formed frames of types a trader does not take. */
 	fd = peer_connect(taddr);
@@ -1010,10 +1034,9 @@ static int fetch_round(uint64_t tid, uint64_t root, answer_fn *answer, struct go
 	afd = await_fetch(&a, tid, &reqid);
 	if (afd < 0)
 		goto out_assign;
-	if (fetch.n < 1 || fetch.ids[0] != root) {
-		fprintf(stderr, "\n  first FETCH asks for %u ids, first %" PRIu64
-				", want root %" PRIu64 "\n",
-			fetch.n, fetch.n ? fetch.ids[0] : 0, root);
+	if (fetch.root != root) {
+		fprintf(stderr, "\n  FETCH_GRAPH asks for root %" PRIu64 ", want %" PRIu64 "\n",
+			fetch.root, root);
 		close(afd);
 		goto out_assign;
 	}
@@ -1035,7 +1058,7 @@ static int answer_bad_tag(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
 
 	make_root(ch, root, VM_ROOT_MAGIC, 0);
 	ch[VM_CHUNK_HDR_SIZE + 3 * VM_SLOT_WIRE_SIZE] = 9;
-	send_chunks(fd, reqid, tid, ch, 1, 1);
+	answer_chunks(fd, reqid, tid, ch, 1, 1);
 	return fd;
 }
 
@@ -1060,7 +1083,7 @@ static int answer_bad_count(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
 	uint8_t ch[VM_CHUNK_WIRE_SIZE];
 
 	make_root(ch, root, VM_ROOT_MAGIC, 0);
-	send_chunks(fd, reqid, tid, ch, 1, 3);
+	answer_chunks(fd, reqid, tid, ch, 1, 3);
 	return fd;
 }
 
@@ -1070,7 +1093,7 @@ static int answer_wrong_tasklet(int fd, uint64_t reqid, uint64_t tid, uint64_t r
 	uint8_t ch[VM_CHUNK_WIRE_SIZE];
 
 	make_root(ch, root, VM_ROOT_MAGIC, 0);
-	send_chunks(fd, reqid, tid + 1, ch, 1, 1);
+	answer_chunks(fd, reqid, tid + 1, ch, 1, 1);
 	return fd;
 }
 
@@ -1089,13 +1112,85 @@ static void test_container_bad_chunks_frame(void)
 	CU_ASSERT_TRUE(tp_alive(&cont));
 }
 
+/* (a3) a MANIFEST naming chunk id 0. */
+static int answer_manifest_id0(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
+{
+	uint8_t m[12 + 16];
+
+	le64_store(m, tid);
+	le32_store(m + 8, 2);
+	le64_store(m + 12, root);
+	le64_store(m + 20, 0);
+	send_frame(fd, CXP_MSG_MANIFEST, reqid, m, sizeof(m));
+	return fd;
+}
+
+/* (a4) CHUNKS with no MANIFEST before them. */
+static int answer_no_manifest(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
+{
+	uint8_t ch[VM_CHUNK_WIRE_SIZE];
+
+	make_root(ch, root, VM_ROOT_MAGIC, 0);
+	send_chunks(fd, reqid, tid, ch, 1, 1);
+	return fd;
+}
+
+/* (a5) more chunks than the MANIFEST announced. */
+static int answer_too_many(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
+{
+	uint8_t ch[2 * VM_CHUNK_WIRE_SIZE], m[12 + 8];
+
+	make_root(ch, root, VM_ROOT_MAGIC, 0);
+	make_root(ch + VM_CHUNK_WIRE_SIZE, root + 1, VM_ROOT_MAGIC, 0);
+	le64_store(m, tid);
+	le32_store(m + 8, 1);
+	le64_store(m + 12, root);
+	send_frame(fd, CXP_MSG_MANIFEST, reqid, m, sizeof(m));
+	send_chunks(fd, reqid, tid, ch, 2, 2);
+	return fd;
+}
+
+/* (a6) everything the MANIFEST announced, but the root links to a chunk never sent. */
+static int answer_incomplete(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
+{
+	uint8_t ch[VM_CHUNK_WIRE_SIZE];
+
+	make_root(ch, root, VM_ROOT_MAGIC, 2000);
+	answer_chunks(fd, reqid, tid, ch, 1, 1);
+	return fd;
+}
+
+static void test_container_bad_manifest(void)
+{
+	struct got_result r;
+
+	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3030, 1000, answer_manifest_id0, &r), 0);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_BADMSG));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "bad MANIFEST frame from application 127.0.0.1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "id 1 (byte 20) is 0"));
+
+	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3031, 1000, answer_no_manifest, &r), 0);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_BADMSG));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "before the MANIFEST"));
+
+	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3032, 1000, answer_too_many, &r), 0);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_BADMSG));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "2 chunks, 1 asked for"));
+
+	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3033, 1000, answer_incomplete, &r), 0);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_BADMSG));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(r.error, "incomplete graph: chunk 00000000000007d0 is missing"));
+	CU_ASSERT_TRUE(tp_alive(&cont));
+}
+
 /* (b) well-formed chunks that are not a program: a root with the wrong magic. */
 static int answer_bad_magic(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
 {
 	uint8_t ch[VM_CHUNK_WIRE_SIZE];
 
 	make_root(ch, root, 0x12345678, 0);
-	send_chunks(fd, reqid, tid, ch, 1, 1);
+	answer_chunks(fd, reqid, tid, ch, 1, 1);
 	return fd;
 }
 
@@ -1105,7 +1200,7 @@ static int answer_no_root(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
 	uint8_t ch[VM_CHUNK_WIRE_SIZE];
 
 	make_root(ch, root + 7, VM_ROOT_MAGIC, 0);
-	send_chunks(fd, reqid, tid, ch, 1, 1);
+	answer_chunks(fd, reqid, tid, ch, 1, 1);
 	return fd;
 }
 
@@ -1135,18 +1230,34 @@ static int put_prog_chunk(const struct vm_chunk *c, void *arg)
 	return 0;
 }
 
-/* Compile src and encode its graph into `served`; the root id, or 0 on failure. */
-static uint64_t prog_build(const char *src, uint8_t kind, void (*mutate)(struct vm_chunk *c))
+static int find_kind(const struct vm_chunk *c, void *arg)
 {
-	struct vm_store *st = vm_store_new(0x70000);
-	uint64_t root = 0;
+	uint64_t *id = arg;
+
+	if (!*id && c->kind == served.kind)
+		*id = c->id;
+	return 0;
+}
+
+/*
+ * Compile src and encode its graph into `served`; the root id, or 0 on
+ * failure. With reseal, the mutation is made in the store and the graph
+ * sealed again, so every content id matches its (altered) content, as a
+ * consistent but hostile application would send it; without, the altered
+ * chunk keeps its old id.
+ */
+static uint64_t prog_build(const char *src, uint8_t kind, void (*mutate)(struct vm_chunk *c),
+			   int reseal)
+{
+	struct vm_store *st = vm_store_new(0x70000), *sealed = NULL;
+	uint64_t root = 0, victim = 0;
 	char cerr[256];
 	int n;
 
 	free(served.wire);
 	memset(&served, 0, sizeof(served));
 	served.kind = kind;
-	served.mutate = mutate;
+	served.mutate = reseal ? NULL : mutate;
 	if (!st)
 		return 0;
 	if (jsl_compile(st, "served.jsl", src, strlen(src), &root, cerr, sizeof(cerr)) < 0) {
@@ -1154,18 +1265,36 @@ static uint64_t prog_build(const char *src, uint8_t kind, void (*mutate)(struct 
 		root = 0;
 		goto out;
 	}
+	if (mutate && reseal) {
+		vm_store_walk(st, root, CXP_FETCH_MAX, find_kind, &victim, NULL);
+		sealed = vm_store_new(0);
+		if (!victim || !sealed) {
+			root = 0;
+			goto out;
+		}
+		mutate(vm_store_get_mut(st, victim));
+		if (vm_store_seal(sealed, st, root, &root, cerr, sizeof(cerr)) < 0) {
+			fprintf(stderr, "\n  seal: %s\n", cerr);
+			root = 0;
+			goto out;
+		}
+		served.mutated = 1;
+	}
 	served.wire = malloc(vm_store_count(st) * VM_CHUNK_WIRE_SIZE);
-	n = served.wire ? vm_store_walk(st, root, CXP_FETCH_MAX, put_prog_chunk, NULL, NULL) : -1;
+	n = served.wire ? vm_store_walk(sealed ? sealed : st, root, CXP_FETCH_MAX, put_prog_chunk,
+					NULL, NULL)
+			: -1;
 	if (n <= 0 || (mutate && !served.mutated))
 		root = 0;
 out:
+	vm_store_free(sealed);
 	vm_store_free(st);
 	return root;
 }
 
 static int answer_prog(int fd, uint64_t reqid, uint64_t tid, uint64_t root)
 {
-	send_chunks(fd, reqid, tid, served.wire, served.n, served.n);
+	answer_chunks(fd, reqid, tid, served.wire, served.n, served.n);
 	return fd;
 }
 
@@ -1191,7 +1320,7 @@ static void test_container_invalid_program(void)
 	uint64_t root;
 
 	/* Control: the fake application serving a valid graph gets the program's answer. */
-	root = prog_build(served_src, 0, NULL);
+	root = prog_build(served_src, 0, NULL, 0);
 	CU_ASSERT_FATAL(root != 0);
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3020, root, answer_prog, &r), 0);
 	CU_ASSERT_EQUAL(r.status, VM_OK);
@@ -1207,7 +1336,7 @@ static void test_container_invalid_program(void)
 		fprintf(stderr, "\n  wrong-magic root: status %u, error \"%s\"\n", r.status,
 			r.error);
 
-	root = prog_build(served_src, VM_CHUNK_FUNC, func_as_data);
+	root = prog_build(served_src, VM_CHUNK_FUNC, func_as_data, 1);
 	CU_ASSERT_FATAL(root != 0);
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3005, root, answer_prog, &r), 0);
 	CU_ASSERT_EQUAL(r.status, VM_ERR_LOAD);
@@ -1215,13 +1344,25 @@ static void test_container_invalid_program(void)
 	if (r.status != VM_ERR_LOAD || !strstr(r.error, "FUNC"))
 		fprintf(stderr, "\n  DATA as main: status %u, error \"%s\"\n", r.status, r.error);
 
-	root = prog_build(served_src, VM_CHUNK_CODE, trash_code);
+	root = prog_build(served_src, VM_CHUNK_CODE, trash_code, 1);
 	CU_ASSERT_FATAL(root != 0);
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3011, root, answer_prog, &r), 0);
 	CU_ASSERT_EQUAL(r.status, VM_ERR_LOAD);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "instruction 0"));
 	if (r.status != VM_ERR_LOAD || !strstr(r.error, "instruction 0"))
 		fprintf(stderr, "\n  trashed code: status %u, error \"%s\"\n", r.status, r.error);
+
+	/* The same alteration under the chunk's old content id: refused at the fetch,
+	 * before anything could keep the chunk (the cache) or run it. (Another
+	 * program: the container's cache holds served_src whole by now.) */
+	root = prog_build("let y = 1;\nconsole.log('stale', y);\n", VM_CHUNK_CODE, trash_code, 0);
+	CU_ASSERT_FATAL(root != 0);
+	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3012, root, answer_prog, &r), 0);
+	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_BADMSG));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "does not hash to its content id"));
+	if (!strstr(r.error, "does not hash to its content id"))
+		fprintf(stderr, "\n  stale content id: status %u, error \"%s\"\n", r.status,
+			r.error);
 
 	CU_ASSERT_EQUAL_FATAL(fetch_round(0x3006, 1000, answer_no_root, &r), 0);
 	CU_ASSERT_EQUAL(r.status, cxp_ecode_status(CXP_E_NOTFOUND));
@@ -1359,6 +1500,8 @@ TL_SUITE(x_badinput, setup, teardown,
 	   test_container_corrupt_chunk },
 	 { "container: inconsistent CHUNKS frames -> RESULT ecode_status(BADMSG)",
 	   test_container_bad_chunks_frame },
+	 { "container: malformed or inconsistent MANIFEST -> RESULT ecode_status(BADMSG)",
+	   test_container_bad_manifest },
 	 { "container: chunks that are not a program -> RESULT VM_ERR_LOAD / NOTFOUND",
 	   test_container_invalid_program },
 	 { "container: application hangs up / garbage / ERROR during fetch",

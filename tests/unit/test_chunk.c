@@ -7,8 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "tests/tl_test.h"
 #include "vm/chunk.h"
+#include "vm/chunk_int.h"
+#include "vm/vm.h"
+
+#include <mbedtls/sha256.h>
 
 #define WIRE VM_CHUNK_WIRE_SIZE
 
@@ -498,8 +503,145 @@ static void test_many(void)
 	vm_store_free(st);
 }
 
+/* The SHA extensions path and mbedTLS agree, for every length around the block sizes. */
+static void test_sha256(void)
+{
+	uint8_t buf[600], a[32], b[32], c[32];
+	uint64_t s = 7;
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)rnd(&s);
+	for (size_t n = 0; n <= sizeof(buf); n++) {
+		vm_sha256(buf, n, a, 0);
+		vm_sha256(buf, n, b, 1);
+		mbedtls_sha256_ret(buf, n, c, 0);
+		bad += memcmp(a, c, 32) != 0 || memcmp(b, c, 32) != 0;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* FIPS 180-2's "abc" */
+	vm_sha256("abc", 3, a, 0);
+	CU_ASSERT_EQUAL(a[0], 0xba);
+	CU_ASSERT_EQUAL(a[31], 0xad);
+}
+
+static const char prog[] = "@QOS Priority('True');\nfunction f(x) { return x * 2; }\n"
+			   "let a = [1, 2, 3].map(f);\nconsole.log('a', a, 'b');\na.length;\n";
+
+/* Count content ids (and check each one against its content) in a walk. */
+static int check_content(const struct vm_chunk *c, void *arg)
+{
+	int *bad = arg;
+
+	*bad += !vm_id_is_content(c->id) || vm_chunk_content_id(c) != c->id;
+	return 0;
+}
+
+static void test_content_ids(void)
+{
+	struct vm_store *a = vm_store_new(0), *b = vm_store_new(1u << 20);
+	uint64_t ra, rb;
+	char err[256];
+	int bad = 0, na, nb;
+
+	/* The same program compiled into two stores (other id bases, b with
+	 * something in it first) has the same ids: the root names the program. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm_store_alloc(b, VM_CHUNK_DATA));
+	CU_ASSERT_EQUAL_FATAL(jsl_compile(a, "p.jsl", prog, strlen(prog), &ra, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(jsl_compile(b, "p.jsl", prog, strlen(prog), &rb, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(ra, rb);
+	CU_ASSERT_TRUE(vm_id_is_content(ra));
+	na = vm_store_walk(a, ra, 1000, check_content, &bad, NULL);
+	nb = vm_store_walk(b, rb, 1000, NULL, NULL, NULL);
+	CU_ASSERT(na > 5);
+	CU_ASSERT_EQUAL(na, nb);
+	CU_ASSERT_EQUAL(bad, 0);
+	/* compiling again into the same store adds nothing */
+	{
+		size_t before = vm_store_count(a);
+
+		CU_ASSERT_EQUAL(jsl_compile(a, "p.jsl", prog, strlen(prog), &rb, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(rb, ra);
+		CU_ASSERT_EQUAL(vm_store_count(a), before);
+	}
+	/* another file name is another program (its name is in a DATA chunk) */
+	CU_ASSERT_EQUAL(jsl_compile(a, "q.jsl", prog, strlen(prog), &rb, err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(rb, ra);
+	/* the wire form's content id is the struct's */
+	{
+		uint8_t w[VM_CHUNK_WIRE_SIZE];
+
+		vm_chunk_encode(vm_store_get(a, ra), w);
+		CU_ASSERT_EQUAL(vm_chunk_wire_content_id(w), ra);
+		w[VM_CHUNK_HDR_SIZE + 8] ^= 1; /* one payload bit */
+		CU_ASSERT_NOT_EQUAL(vm_chunk_wire_content_id(w), ra);
+		le64_store(w, 12345); /* the id is not part of the content */
+		w[VM_CHUNK_HDR_SIZE + 8] ^= 1;
+		CU_ASSERT_EQUAL(vm_chunk_wire_content_id(w), ra);
+	}
+	vm_store_free(a);
+	vm_store_free(b);
+}
+
+/* Sealing: a chain and a shared chunk (a DAG) renamed; a cycle and a dangling link refused. */
+static void test_seal(void)
+{
+	struct vm_store *src = vm_store_new(0), *dst = vm_store_new(0);
+	struct vm_chunk *r, *x, *y;
+	uint64_t root, rid;
+	char err[160] = "";
+
+	r = vm_store_alloc(src, VM_CHUNK_ROOT);
+	x = vm_store_alloc(src, VM_CHUNK_DATA);
+	y = vm_store_alloc(src, VM_CHUNK_DATA);
+	vm_slot_set_int(x, 0, 1);
+	vm_slot_set_int(y, 0, 1); /* the same content as x: one chunk once sealed */
+	vm_slot_set_link(r, 0, x->id);
+	vm_slot_set_link(r, 1, y->id);
+	vm_slot_set_link(r, 2, x->id);
+	rid = r->id;
+	CU_ASSERT_EQUAL_FATAL(vm_store_seal(dst, src, rid, &root, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vm_store_count(dst), 2);
+	CU_ASSERT_EQUAL(vm_store_get(dst, root)->s[0].v.link, vm_store_get(dst, root)->s[1].v.link);
+	CU_ASSERT_EQUAL(vm_store_walk(dst, root, 10, NULL, NULL, NULL), 2);
+	/* a cycle */
+	vm_slot_set_link(y, 3, rid);
+	CU_ASSERT_EQUAL(vm_store_seal(dst, src, rid, &root, err, sizeof(err)), -ELOOP);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "a cycle"));
+	/* a dangling link */
+	vm_slot_set_link(y, 3, 999);
+	CU_ASSERT_EQUAL(vm_store_seal(dst, src, rid, &root, err, sizeof(err)), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not in the store"));
+	vm_store_free(src);
+	vm_store_free(dst);
+}
+
+/* A chain as deep as a Tasklet may be long seals without recursion. */
+static void test_seal_deep(void)
+{
+	struct vm_store *src = vm_store_new(0), *dst = vm_store_new(0);
+	struct vm_chunk *prev = NULL, *c;
+	uint64_t first = 0, root;
+	char err[160];
+
+	for (unsigned i = 0; i < VM_MAX_TASKLET_CHUNKS; i++) {
+		c = vm_chain_add(src, VM_CHUNK_CODE, 15, &prev, &first);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+		vm_slot_set_int(c, 0, i % 3);
+	}
+	CU_ASSERT_EQUAL_FATAL(vm_store_seal(dst, src, first, &root, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vm_store_walk(dst, root, VM_MAX_TASKLET_CHUNKS, NULL, NULL, NULL),
+			VM_MAX_TASKLET_CHUNKS);
+	vm_store_free(src);
+	vm_store_free(dst);
+}
+
 /* clang-format off */
 TL_SUITE(u_chunk, NULL, NULL,
+	 { "SHA-256: the SHA extensions and mbedTLS agree", test_sha256 },
+	 { "content ids: the same program has the same ids in any store", test_content_ids },
+	 { "seal: a DAG shares chunks; cycles and dangling links refused", test_seal },
+	 { "seal: a chain of 65536 chunks", test_seal_deep },
 	 { "encode/decode round trip of every slot type", test_round_trip },
 	 { "slot type and chunk kind names", test_names },
 	 { "malformed chunks rejected with slot and offset", test_reject },

@@ -73,8 +73,8 @@ static void test_hdr_rejects(void)
 	expect_reject(b, "bad magic 0x4359");
 
 	cxp_hdr_encode(&h, b);
-	b[2] = 1;
-	expect_reject(b, "bad version 1 (expected 3)");
+	b[2] = 3; /* a peer of the protocol before content ids and FETCH_GRAPH */
+	expect_reject(b, "bad version 3 (expected 4)");
 
 	cxp_hdr_encode(&h, b);
 	b[3] = 0;
@@ -326,6 +326,71 @@ static void test_fetch(void)
 	cxp_wbuf_free(&w);
 }
 
+static void test_fetch_graph(void)
+{
+	struct cxp_fetch_graph m = { .tasklet_id = 0x1234, .root = 0x8000000000000abcull,
+				     .mode = CXP_GRAPH_CHUNKS }, o;
+	struct cxp_wbuf w;
+	char err[160] = "";
+
+	cxp_wbuf_init(&w);
+	cxp_fetch_graph_encode(&w, &m);
+	CU_ASSERT_EQUAL(w.len, 8 + 8 + 4);
+	CU_ASSERT_EQUAL(cxp_fetch_graph_decode(w.p, w.len, &o, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(o.tasklet_id, 0x1234);
+	CU_ASSERT_EQUAL(o.root, 0x8000000000000abcull);
+	CU_ASSERT_EQUAL(o.mode, CXP_GRAPH_CHUNKS);
+	check_truncations(&w, (decode_fn)cxp_fetch_graph_decode, &o, "FETCH_GRAPH");
+	w.p[16] = 7; /* an unknown mode */
+	CU_ASSERT_EQUAL(cxp_fetch_graph_decode(w.p, w.len, &o, err, sizeof(err)), -EBADMSG);
+	CU_ASSERT_STRING_EQUAL(err, "FETCH_GRAPH payload: mode 7 at byte 16 (want 1 ids or 2 chunks)");
+	w.p[16] = CXP_GRAPH_IDS;
+	memset(w.p + 8, 0, 8); /* root 0 */
+	CU_ASSERT_EQUAL(cxp_fetch_graph_decode(w.p, w.len, &o, err, sizeof(err)), -EBADMSG);
+	CU_ASSERT_STRING_EQUAL(err, "FETCH_GRAPH payload: root chunk id 0 at byte 8");
+	cxp_wbuf_free(&w);
+}
+
+static void test_manifest(void)
+{
+	struct cxp_manifest o;
+	struct cxp_wbuf w;
+	char err[160] = "";
+
+	cxp_wbuf_init(&w);
+	cxp_manifest_encode_header(&w, 77, 3);
+	cxp_put_u64(&w, 5);
+	cxp_put_u64(&w, 1ull << 63 | 6);
+	cxp_put_u64(&w, 7);
+	CU_ASSERT_EQUAL(cxp_manifest_decode(w.p, w.len, &o, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(o.tasklet_id, 77);
+	CU_ASSERT_EQUAL(o.n, 3);
+	CU_ASSERT_EQUAL(cxp_manifest_id(&o, 1), 1ull << 63 | 6);
+	CU_ASSERT_EQUAL(cxp_manifest_id(&o, 2), 7);
+	/* one byte short, one byte over: the count does not match the length */
+	CU_ASSERT_EQUAL(cxp_manifest_decode(w.p, w.len - 1, &o, err, sizeof(err)), -EBADMSG);
+	CU_ASSERT_STRING_EQUAL(err, "MANIFEST payload: 3 ids announced (want 1..65536), 23 bytes follow");
+	CU_ASSERT_EQUAL(cxp_manifest_decode(w.p, 11, &o, err, sizeof(err)), -EBADMSG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'n'"));
+	/* an id 0 */
+	memset(w.p + 12 + 8, 0, 8);
+	CU_ASSERT_EQUAL(cxp_manifest_decode(w.p, w.len, &o, err, sizeof(err)), -EBADMSG);
+	CU_ASSERT_STRING_EQUAL(err, "MANIFEST payload: id 1 (byte 20) is 0");
+	cxp_wbuf_free(&w);
+	/* an empty manifest and one over the bound */
+	cxp_wbuf_init(&w);
+	cxp_manifest_encode_header(&w, 77, 0);
+	CU_ASSERT_EQUAL(cxp_manifest_decode(w.p, w.len, &o, err, sizeof(err)), -EBADMSG);
+	cxp_wbuf_free(&w);
+	cxp_wbuf_init(&w);
+	cxp_manifest_encode_header(&w, 77, CXP_MANIFEST_MAX + 1);
+	for (uint32_t i = 0; i <= CXP_MANIFEST_MAX; i++)
+		cxp_put_u64(&w, i + 1);
+	CU_ASSERT_EQUAL(cxp_manifest_decode(w.p, w.len, &o, err, sizeof(err)), -EBADMSG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "65537 ids announced"));
+	cxp_wbuf_free(&w);
+}
+
 static void test_result(void)
 {
 	static const char out[] = "line 1\nline\0 2\n";
@@ -514,6 +579,8 @@ TL_SUITE(u_cxp_frame, NULL, NULL,
 	 { "ASSIGNED round trip and truncation", test_assigned },
 	 { "ERROR round trip and truncation", test_error },
 	 { "FETCH round trip, truncation, count bound", test_fetch },
+	 { "FETCH_GRAPH round trip, truncation, bad mode, root 0", test_fetch_graph },
+	 { "MANIFEST round trip, length, id 0, count bounds", test_manifest },
 	 { "RESULT round trip (binary strings) and truncation", test_result },
 	 { "address parse/format and garbage rejected", test_addr },
 	 { "log line format: UTC timestamp, role, one line, control bytes escaped", test_log })

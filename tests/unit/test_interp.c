@@ -702,6 +702,20 @@ static void test_malformed_utf8(void)
 }
 
 /* Random bit flips anywhere in the graph: every run ends with a status, never a crash. */
+struct id_list {
+	uint64_t *ids;
+	size_t n, cap;
+};
+
+static int list_id(const struct vm_chunk *c, void *arg)
+{
+	struct id_list *l = arg;
+
+	if (l->n < l->cap)
+		l->ids[l->n++] = c->id;
+	return 0;
+}
+
 static void test_mutations(void)
 {
 	uint64_t rng = 0x1234567;
@@ -714,9 +728,11 @@ static void test_mutations(void)
 		size_t n = 0;
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-		for (uint64_t id = 1; id <= root && n < 256; id++)
-			if (vm_store_get(st, id))
-				ids[n++] = id;
+		/* the program's chunks (content ids: not 1..root) */
+		struct id_list l = { ids, 0, 256 };
+
+		vm_store_walk(st, root, VM_MAX_TASKLET_CHUNKS, list_id, &l, NULL);
+		n = l.n;
 		for (int m = 0; m < 1 + iter % 3; m++) {
 			struct vm_chunk *c;
 			unsigned s, what;
