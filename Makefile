@@ -285,7 +285,7 @@ $(BUILD)/fuzz/obj/%.o: %.c
 $(FUZZ_VM): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_chunks.h $(FUZZ_VM_OBJS)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  FUZZLD  $@')
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_VM_OBJS) -lpthread -lm
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_VM_OBJS) -lmbedcrypto -lpthread -lm
 
 $(BUILD)/fuzz/mkseed: tests/fuzz/mkseed.c tests/fuzz/fuzz_chunks.h $(LIBTL) $(FLAGSTAMP)
 	@mkdir -p $(@D)
