@@ -327,6 +327,31 @@ static uint64_t *avoid_unreliable(const struct trd_trader *t, const struct pendi
 }
 
 /*
+ * Up to k containers for p (trd_match_many), skipping the ones that hold a
+ * placement already; for Reliability, unreliable containers too while
+ * that still finds k (avoid_unreliable). Fills idx; trd_match_many's result.
+ */
+static int match_for(struct trd_trader *t, const struct pending *p, const struct trd_task *task,
+		     unsigned k, int distinct_hosts, int *idx, char *why, size_t whycap)
+{
+	uint64_t avoid[TRD_MAX_REPLICAS + 1], *more;
+	size_t nm;
+	int m = -ENOENT;
+
+	for (unsigned i = 0; i < p->nrep; i++)
+		avoid[i] = p->rep[i].cid;
+	more = avoid_unreliable(t, p, avoid, p->nrep, &nm);
+	if (more)
+		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, task, k, distinct_hosts, more,
+				   nm, idx, why, whycap);
+	free(more);
+	if (m < (int)k)
+		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, task, k, distinct_hosts, avoid,
+				   p->nrep, idx, why, whycap);
+	return m;
+}
+
+/*
  * Bring p up to its wanted number of placements. Returns 0 when it has at
  * least one placement afterwards, -ENOENT when nothing matches (why filled),
  * -EBUSY when every match is full, or another -errno. The first placement
@@ -336,7 +361,6 @@ static uint64_t *avoid_unreliable(const struct trd_trader *t, const struct pendi
 static int place(struct trd_trader *t, struct pending *p, char *why, size_t whycap)
 {
 	struct trd_task task = task_of(t, p);
-	uint64_t avoid[TRD_MAX_REPLICAS + 1];
 	int idx[TRD_MAX_REPLICAS];
 	unsigned need = p->want > p->nrep ? p->want - p->nrep : 0;
 	int m, rc = 0;
@@ -345,21 +369,7 @@ static int place(struct trd_trader *t, struct pending *p, char *why, size_t whyc
 		need = p->max_attempts > p->attempt ? p->max_attempts - p->attempt : 0;
 	if (!need)
 		return p->nrep ? 0 : -ENOENT;
-	for (unsigned i = 0; i < p->nrep; i++)
-		avoid[i] = p->rep[i].cid;
-	m = -ENOENT;
-	{
-		size_t nm;
-		uint64_t *more = avoid_unreliable(t, p, avoid, p->nrep, &nm);
-
-		if (more)
-			m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, need,
-					   p->distinct_hosts, more, nm, idx, why, whycap);
-		free(more);
-	}
-	if (m < (int)need)
-		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, need,
-				   p->distinct_hosts, avoid, p->nrep, idx, why, whycap);
+	m = match_for(t, p, &task, need, p->distinct_hosts, idx, why, whycap);
 	if (m < 0)
 		return p->nrep ? 0 : m;
 	if ((unsigned)m < need && p->distinct_hosts && p->attempt == 0) {
@@ -548,7 +558,6 @@ static void expire(struct trd_trader *t, struct pending *p, uint64_t now)
 static void retransmit(struct trd_trader *t, struct pending *p, uint64_t now)
 {
 	struct trd_task task = task_of(t, p);
-	uint64_t avoid[TRD_MAX_REPLICAS + 1];
 	char why[256];
 	int idx[1], m;
 
@@ -561,23 +570,9 @@ static void retransmit(struct trd_trader *t, struct pending *p, uint64_t now)
 		}
 	if (!p->retx_left || p->nrep > TRD_MAX_REPLICAS - 1)
 		return;
-	for (unsigned i = 0; i < p->nrep; i++)
-		avoid[i] = p->rep[i].cid;
 	/* Another container if there is one (a reliable one first); else the same
 	 * again (it may have lost it). */
-	m = -ENOENT;
-	{
-		size_t nm;
-		uint64_t *more = avoid_unreliable(t, p, avoid, p->nrep, &nm);
-
-		if (more)
-			m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, more, nm,
-					   idx, why, sizeof(why));
-		free(more);
-	}
-	if (m < 1)
-		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, avoid, p->nrep,
-				   idx, why, sizeof(why));
+	m = match_for(t, p, &task, 1, 0, idx, why, sizeof(why));
 	if (m < 1)
 		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, NULL, 0, idx,
 				   why, sizeof(why));

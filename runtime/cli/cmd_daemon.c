@@ -99,19 +99,12 @@ int rt_cmd_trader(int argc, char **argv)
 				(uint32_t)rt_opt_num("--resubmit-hold-ms", optarg, 3600000);
 			break;
 		case 'v': cfg.verbose = 1; break;
-		case RT_OPT_CERT:
-		case RT_OPT_KEY:
-		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
-		case RT_OPT_READ_TIMEOUT:
-		case RT_OPT_IDLE_TIMEOUT:
-		case RT_OPT_MAX_CONNS:
-		case RT_OPT_MAX_PER_ADDR:
-		case RT_OPT_RX_BUDGET:
-			rt_limit_opt(&lim, opt, optarg);
-			lim_set = 1;
-			break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return RT_EXIT_USAGE;
+		default:
+			if (rt_daemon_opt(opt, optarg, &tlo, &lim, &lim_set))
+				break;
+			fputs(usage, stderr);
+			return RT_EXIT_USAGE;
 		}
 	}
 	if (lim_set)
@@ -241,19 +234,12 @@ int rt_cmd_container(int argc, char **argv)
 				cfg.chunk_cache = -1;
 			break;
 		case 'v': cfg.verbose = 1; break;
-		case RT_OPT_CERT:
-		case RT_OPT_KEY:
-		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
-		case RT_OPT_READ_TIMEOUT:
-		case RT_OPT_IDLE_TIMEOUT:
-		case RT_OPT_MAX_CONNS:
-		case RT_OPT_MAX_PER_ADDR:
-		case RT_OPT_RX_BUDGET:
-			rt_limit_opt(&lim, opt, optarg);
-			lim_set = 1;
-			break;
 		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return RT_EXIT_USAGE;
+		default:
+			if (rt_daemon_opt(opt, optarg, &tlo, &lim, &lim_set))
+				break;
+			fputs(usage, stderr);
+			return RT_EXIT_USAGE;
 		}
 	}
 	if (lim_set)

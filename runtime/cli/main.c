@@ -147,6 +147,28 @@ void rt_limit_opt(struct cxp_limits *lim, int opt, const char *arg)
 	}
 }
 
+int rt_daemon_opt(int opt, const char *arg, struct rt_tls_opts *tls, struct cxp_limits *lim,
+		  int *lim_set)
+{
+	switch (opt) {
+	case RT_OPT_CERT:
+	case RT_OPT_KEY:
+	case RT_OPT_CA:
+		rt_tls_opt(tls, opt, arg);
+		return 1;
+	case RT_OPT_READ_TIMEOUT:
+	case RT_OPT_IDLE_TIMEOUT:
+	case RT_OPT_MAX_CONNS:
+	case RT_OPT_MAX_PER_ADDR:
+	case RT_OPT_RX_BUDGET:
+		rt_limit_opt(lim, opt, arg);
+		*lim_set = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void rt_tls_log_mode(const struct rt_tls_opts *t, const char *who)
 {
 	if (t->cert)
