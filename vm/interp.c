@@ -2004,7 +2004,11 @@ static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
 	vm->hwm = vm->stack;
 	init_regs(vm, vm->stack + prog->funcs[0].nregs);
 	vm->floor = 0;
-	if (lim && lim->input && jsl_json_parse(vm, lim->input, lim->input_len, &vm->input) < 0) {
+	/* The host's input (vm_limits) if any, else the one the graph carries. */
+	if ((lim && lim->input &&
+	     jsl_json_parse(vm, lim->input, lim->input_len, &vm->input) < 0) ||
+	    ((!lim || !lim->input) && prog->input &&
+	     jsl_json_parse(vm, prog->input, prog->input_len, &vm->input) < 0)) {
 		res->status = vm->status == VM_ERR_MEMORY ? VM_ERR_MEMORY : VM_ERR_LOAD;
 		snprintf(res->error, sizeof(res->error), "%.60s: input is not valid JSON: %.150s",
 			 prog->file, strstr(vm->error, ": ") ? strstr(vm->error, ": ") + 2 : vm->error);

@@ -644,6 +644,9 @@ struct jsl_func {
 
 struct jsl_prog {
 	char *file;
+	char *input;      /* the JSON text of `input` carried in the graph (root slot
+			   * VM_ROOT_S_INPUT), or NULL */
+	size_t input_len;
 	jv *consts;
 	uint32_t nconsts;
 	struct jsl_func *funcs;

@@ -562,6 +562,7 @@ void jsl_prog_free(struct jsl_prog *p)
 	}
 	for (uint32_t i = 0; p->gnames && i < p->nglobals; i++)
 		free(p->gnames[i]);
+	free(p->input);
 	free(p->funcs);
 	free(p->gnames);
 	free(p->consts);
@@ -578,7 +579,7 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 	struct jsl_prog *p = NULL;
 	struct vm_slot *tab = NULL;
 	struct fhead *fh = NULL;
-	uint64_t main_id, file_id, cid, fid, gid, qid;
+	uint64_t main_id, file_id, cid, fid, gid, qid, iid;
 	int64_t nconst, nfunc, nglob, v;
 	size_t total = 0;
 	int rc = 0;
@@ -600,7 +601,9 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 	    (rc = want_link(r, JSL_ROOT_S_FUNC, false, &fid, "root", err, errlen)) ||
 	    (rc = want_int(r, JSL_ROOT_S_NGLOBAL, 0, MAX_TABLE, &nglob, "root", err, errlen)) ||
 	    (rc = want_link(r, JSL_ROOT_S_GLOBAL, true, &gid, "root", err, errlen)) ||
-	    (rc = want_empty(r, JSL_ROOT_S_GLOBAL + 1, VM_CHUNK_SLOTS, "root", err, errlen)))
+	    (rc = want_empty(r, JSL_ROOT_S_GLOBAL + 1, VM_ROOT_S_INPUT, "root", err, errlen)) ||
+	    (rc = want_link(r, VM_ROOT_S_INPUT, true, &iid, "root", err, errlen)) ||
+	    (rc = want_empty(r, VM_ROOT_S_INPUT + 1, VM_CHUNK_SLOTS, "root", err, errlen)))
 		return rc;
 	if (qid) {
 		struct vm_qos q[VM_QOS_MAX];
@@ -622,6 +625,24 @@ int jsl_prog_load(const struct vm_store *st, uint64_t root, struct jsl_heap *h,
 	rc = read_name(st, file_id, MAX_NAME, &p->file, "source file name", err, errlen);
 	if (rc)
 		goto out;
+	if (iid) {
+		int64_t n = vm_str_len(st, iid);
+
+		if (n < 0 || n > VM_STR_MAX) {
+			rc = vm_fail(n == -ENOENT ? -ENOENT : -EINVAL, err, errlen,
+				     "root: the input (chunk %llu) is not a string chain",
+				     (unsigned long long)iid);
+			goto out;
+		}
+		p->input = malloc((size_t)n + 1);
+		if (!p->input) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		vm_str_load(st, iid, p->input, (size_t)n);
+		p->input[n] = 0;
+		p->input_len = (size_t)n;
+	}
 	/* constants */
 	p->consts = calloc((size_t)nconst + 1, sizeof(*p->consts));
 	if (!p->consts) {

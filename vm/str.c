@@ -167,3 +167,65 @@ int64_t vm_str_load(const struct vm_store *st, uint64_t id, void *buf, size_t ca
 {
 	return vm_str_read(st, id, buf, cap, NULL, 0);
 }
+
+struct copy_arg {
+	struct vm_store *dst;
+};
+
+static int copy_chunk(const struct vm_chunk *c, void *arg)
+{
+	struct copy_arg *a = arg;
+	int rc = vm_store_put(a->dst, c);
+
+	return rc == -EEXIST ? 0 : rc;
+}
+
+int vm_attach_input(struct vm_store *st, uint64_t root, const char *json, size_t len,
+		    uint64_t *new_root, char *err, size_t errlen)
+{
+	struct vm_store *tmp = vm_store_new(0);
+	struct copy_arg a = { .dst = tmp };
+	const struct vm_chunk *r;
+	struct vm_chunk nr;
+	uint64_t in;
+	int rc;
+
+	if (!tmp) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (len > VM_STR_MAX) {
+		snprintf(err, errlen, "input of %zu bytes (at most %u)", len, VM_STR_MAX);
+		rc = -E2BIG;
+		goto out;
+	}
+	r = vm_store_get(st, root);
+	if (!r || r->kind != VM_CHUNK_ROOT) {
+		snprintf(err, errlen, "input: no root chunk %llu", (unsigned long long)root);
+		rc = -ENOENT;
+		goto out;
+	}
+	/* The graph under owner-scoped copies, then sealed again: unchanged chunks
+	 * get the content ids they have. */
+	rc = vm_store_walk(st, root, VM_MAX_TASKLET_CHUNKS, copy_chunk, &a, NULL);
+	if (rc >= 0)
+		rc = vm_str_store(tmp, json, len, &in);
+	if (rc < 0) {
+		snprintf(err, errlen, "input: cannot store it: %s", strerror(-rc));
+		goto out;
+	}
+	nr = *r;
+	nr.id = root ^ 1; /* a provisional id of its own in tmp */
+	while (vm_store_get(tmp, nr.id))
+		nr.id += 2;
+	vm_slot_set_link(&nr, VM_ROOT_S_INPUT, in);
+	rc = vm_store_put(tmp, &nr);
+	if (rc < 0) {
+		snprintf(err, errlen, "input: %s", strerror(-rc));
+		goto out;
+	}
+	rc = vm_store_seal(st, tmp, nr.id, new_root, err, errlen);
+out:
+	vm_store_free(tmp);
+	return rc;
+}

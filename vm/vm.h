@@ -75,6 +75,7 @@ int vm_qos_read(const struct vm_store *st, uint64_t root, struct vm_qos *out, si
 #define VM_ROOT_S_VER   1
 #define VM_ROOT_S_QOS   2
 #define VM_ROOT_S_MAIN  3
+#define VM_ROOT_S_INPUT 11 /* LINK to a string chain: the JSON text of `input`; or EMPTY */
 /* QoS chunk: s[0] INT category, s[1..14] parameters (INT, or LINK to a DATA
  * string chunk), s[15] LINK next QoS chunk or EMPTY. */
 #define VM_QOS_S_NEXT (VM_CHUNK_SLOTS - 1)
@@ -93,6 +94,17 @@ int64_t vm_str_len(const struct vm_store *st, uint64_t id);
 /* Copy the string at id into buf (at most cap bytes; no NUL added);
  * returns the full length (like vm_str_len), or -errno. */
 int64_t vm_str_load(const struct vm_store *st, uint64_t id, void *buf, size_t cap);
+
+/*
+ * Give the Tasklet rooted at root in st an input: the JSON text json[0..len)
+ * becomes a string chain linked from a copy of the root (slot
+ * VM_ROOT_S_INPUT), sealed under content ids like the rest; the program's
+ * own chunks are shared. *new_root gets the new root. The text is checked
+ * when the Tasklet runs (the global `input`; "input is not valid JSON" is a
+ * load error). 0 or -errno with a message in err.
+ */
+int vm_attach_input(struct vm_store *st, uint64_t root, const char *json, size_t len,
+		    uint64_t *new_root, char *err, size_t errlen);
 
 /* ---- Compiler ---------------------------------------------------------- */
 

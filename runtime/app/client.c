@@ -792,8 +792,14 @@ static void submit_cb(void *arg)
 int tl_submit_source(struct tl_client *c, const char *name, const char *src, size_t len,
 		     uint64_t *id, char *err, size_t errlen)
 {
+	return tl_submit_input(c, name, src, len, NULL, 0, id, err, errlen);
+}
+
+int tl_submit_input(struct tl_client *c, const char *name, const char *src, size_t len,
+		    const char *input, size_t input_len, uint64_t *id, char *err, size_t errlen)
+{
 	struct task *t = calloc(1, sizeof(*t));
-	uint64_t root;
+	uint64_t root, hash;
 	int rc;
 
 	if (!t)
@@ -811,6 +817,17 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 	if (rc < 0)
 		goto err;
 	t->sig.nqos = (uint32_t)rc;
+	/* The program's identity (expected fuel) is its code, whatever the input. */
+	hash = code_hash(t->st, root);
+	if (input) {
+		char why[200];
+
+		rc = vm_attach_input(t->st, root, input, input_len, &root, why, sizeof(why));
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: %s", name, why);
+			goto err;
+		}
+	}
 	t->res.priority = vm_qos_is_priority(t->sig.qos, t->sig.nqos);
 	t->sig.root = root;
 	/* The graph in the order it is served (so a FETCH_GRAPH walks nothing), and
@@ -828,7 +845,7 @@ int tl_submit_source(struct tl_client *c, const char *name, const char *src, siz
 		rc = rc == -E2BIG ? -EFBIG : rc;
 		goto err;
 	}
-	t->sig.code_hash = code_hash(t->st, root);
+	t->sig.code_hash = hash;
 	if (wants_relative_speed(&t->sig))
 		t->sig.app_speed = app_speed();
 	snprintf(t->sig.app_addr, sizeof(t->sig.app_addr), "%s", c->app_addr);

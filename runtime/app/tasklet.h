@@ -96,6 +96,12 @@ const char *tl_client_trader(const struct tl_client *c);
 int tl_submit_source(struct tl_client *c, const char *name, const char *src, size_t len,
 		     uint64_t *id, char *err, size_t errlen);
 int tl_submit_file(struct tl_client *c, const char *path, uint64_t *id, char *err, size_t errlen);
+/* The same with an input: the JSON text input[0..input_len) becomes the
+ * Tasklet's global `input` (it travels with the chunks; the code is shared
+ * and cached as without one). A text that is not JSON ends the Tasklet with
+ * "input is not valid JSON" (status bad program). */
+int tl_submit_input(struct tl_client *c, const char *name, const char *src, size_t len,
+		    const char *input, size_t input_len, uint64_t *id, char *err, size_t errlen);
 
 /* Wait for the result of id (timeout_ms < 0: forever). 0 with *res filled
  * (free with tl_result_free); -ETIMEDOUT (res->status = TL_ERR_TIMEOUT);

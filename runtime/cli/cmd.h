@@ -24,6 +24,10 @@ unsigned long long rt_opt_num(const char *opt, const char *val, unsigned long lo
 
 #define RT_EXIT_USAGE 2
 
+/* --input FILE|-: the whole file (or standard input), malloc'd, NUL-terminated;
+ * exits 2 with the reason when it cannot be read. */
+char *rt_read_input(const char *path, size_t *len);
+
 /* --cert FILE --key FILE --ca FILE (repeatable): a party's identity and the
  * CAs it trusts; with them it runs in secure mode (tasklet-security(7)). */
 #define RT_OPT_CERT 1001

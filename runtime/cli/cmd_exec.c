@@ -28,6 +28,7 @@ int rt_cmd_exec(int argc, char **argv)
 		{ "heap-limit", required_argument, NULL, 'm' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "input", required_argument, NULL, 'i' },
 		{ "time", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -39,20 +40,21 @@ int rt_cmd_exec(int argc, char **argv)
 	int opt, stats = 0, rc = RT_EXIT_USAGE;
 	uint64_t root;
 
-	while ((opt = getopt_long(argc, argv, "f:m:sS:T:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:m:sS:T:i:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': lim.fuel = rt_opt_num("--fuel", optarg, ~0ull); break;
 		/* MiB, as small as 1; 0 keeps the VM default (VM_DEFAULT_HEAP) */
 		case 'm': lim.heap_bytes = (size_t)rt_opt_num("--heap-limit", optarg, 1u << 20) << 20; break;
 		case 's': stats = 1; break;
 		case 'S': lim.seed = rt_opt_num("--seed", optarg, ~0ull); break;
+		case 'i': lim.input = rt_read_input(optarg, &lim.input_len); break;
 		case 'T':
 			lim.start_ms = rt_opt_num("--time", optarg, ~0ull);
 			have_time = 1;
 			break;
 		case 'h':
 			printf("usage: tasklet exec [--fuel N] [--heap-limit MIB] [--seed N] [--time MS]\n"
-			       "                    [--stats] FILE.jsl\n"
+			       "                    [--input FILE|-] [--stats] FILE.jsl\n"
 			       "Run FILE in the local VM: print its output and result. --seed and\n"
 			       "--time (Date.now() at the start, ms since the epoch) reproduce a run.\n");
 			return 0;
@@ -94,10 +96,11 @@ int rt_cmd_exec(int argc, char **argv)
 out:
 	vm_result_free(&res);
 	vm_store_free(st);
+	free((char *)lim.input);
 	return rc;
 usage:
 	fprintf(stderr, "usage: tasklet exec [--fuel N] [--heap-limit MIB] [--seed N] [--time MS]\n"
-			"                    [--stats] FILE.jsl\n");
+			"                    [--input FILE|-] [--stats] FILE.jsl\n");
 	return RT_EXIT_USAGE;
 }
 

@@ -10,19 +10,34 @@
 #include "runtime/cli/cmd.h"
 #include "runtime/cli/embedded.h"
 #include "runtime/app/tasklet.h"
+#include "vm/jsl.h"
 
 static void run_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tasklet run [--trader ADDR:PORT] [--listen ADDR:PORT] [--containers N]\n"
 		"                   [--workers N] [--repeat N] [--timeout SEC] [--seed N]\n"
-		"                   [--local-fallback] [--record DIR] [-v] [-q]\n"
+		"                   [--local-fallback] [--record DIR] [--input FILE|-] [-v] [-q]\n"
 		"                   [--cert FILE --key FILE --ca FILE...] FILE.jsl...\n"
 		"Compile each FILE, submit it to the trader, print its output and result.\n"
 		"Without --trader, an embedded trader and N (default 2) containers start on\n"
 		"loopback inside this process. With --local-fallback, a Tasklet no container\n"
 		"matches runs in this process instead. With --record DIR, what replays each\n"
 		"answered Tasklet is kept in DIR (tasklet replay DIR).\n");
+}
+
+static int submit_with_input(struct tl_client *c, const char *path, const char *input,
+			     size_t input_len, uint64_t *id, char *err, size_t errlen)
+{
+	char *src = NULL;
+	size_t len = 0;
+	int rc = jsl_read_file(path, &src, &len, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	rc = tl_submit_input(c, path, src, len, input, input_len, id, err, errlen);
+	free(src);
+	return rc;
 }
 
 /* Print one finished Tasklet. Returns 0 when it ran to completion. */
@@ -69,6 +84,7 @@ int rt_cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "local-fallback", no_argument, NULL, 'L' },
 		{ "record", required_argument, NULL, 'R' },
+		{ "input", required_argument, NULL, 'i' },
 		RT_TLS_LONGOPTS,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -77,6 +93,8 @@ int rt_cmd_run(int argc, char **argv)
 	};
 	struct tl_options o = { 0 };
 	struct rt_tls_opts tlo = { 0 };
+	char *input = NULL;
+	size_t input_len = 0;
 	struct rt_embedded_config ec = { 0 };
 	struct rt_embedded *emb = NULL;
 	unsigned long long repeat = 1, timeout_s = 60;
@@ -85,7 +103,7 @@ int rt_cmd_run(int argc, char **argv)
 	uint64_t *ids;
 	char err[512];
 
-	while ((opt = getopt_long(argc, argv, "t:l:c:w:r:T:s:LR:vqh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:l:c:w:r:T:s:LR:i:vqh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't': o.trader = optarg; break;
 		case 'l': o.listen = optarg; break;
@@ -96,6 +114,7 @@ int rt_cmd_run(int argc, char **argv)
 		case 's': o.seed = rt_opt_num("--seed", optarg, ~0ull); break;
 		case 'L': o.local_fallback = 1; break;
 		case 'R': o.record_dir = optarg; break;
+		case 'i': input = rt_read_input(optarg, &input_len); break;
 		case RT_OPT_CERT:
 		case RT_OPT_KEY:
 		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
@@ -156,8 +175,10 @@ int rt_cmd_run(int argc, char **argv)
 	/* Submit everything first, so Tasklets run concurrently, then collect in order. */
 	for (unsigned long long k = 0; k < repeat; k++) {
 		for (int i = 0; i < nfiles; i++) {
-			int r = tl_submit_file(c, argv[optind + i], &ids[k * nfiles + i], err,
-					       sizeof(err));
+			int r = input ? submit_with_input(c, argv[optind + i], input, input_len,
+							  &ids[k * nfiles + i], err, sizeof(err))
+				      : tl_submit_file(c, argv[optind + i], &ids[k * nfiles + i], err,
+						       sizeof(err));
 
 			if (r < 0) {
 				fprintf(stderr, "%s\n", err);
@@ -194,6 +215,7 @@ int rt_cmd_run(int argc, char **argv)
 	}
 out:
 	free(ids);
+	free(input);
 	tl_client_free(c);
 	rt_embedded_stop(emb);
 	return rc;

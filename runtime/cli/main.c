@@ -147,6 +147,41 @@ void rt_limit_opt(struct cxp_limits *lim, int opt, const char *arg)
 	}
 }
 
+char *rt_read_input(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 1 << 16, n = 0;
+	char *p = malloc(cap + 1);
+
+	if (!f || !p) {
+		fprintf(stderr, "tasklet: --input %s: %s\n", path, strerror(errno));
+		exit(RT_EXIT_USAGE);
+	}
+	for (;;) {
+		size_t got = fread(p + n, 1, cap - n, f);
+
+		n += got;
+		if (n < cap) {
+			if (ferror(f)) {
+				fprintf(stderr, "tasklet: --input %s: cannot read it\n", path);
+				exit(RT_EXIT_USAGE);
+			}
+			break;
+		}
+		cap *= 2;
+		p = realloc(p, cap + 1);
+		if (!p) {
+			fprintf(stderr, "tasklet: --input %s: out of memory\n", path);
+			exit(RT_EXIT_USAGE);
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	p[n] = 0;
+	*len = n;
+	return p;
+}
+
 int rt_daemon_opt(int opt, const char *arg, struct rt_tls_opts *tls, struct cxp_limits *lim,
 		  int *lim_set)
 {

@@ -85,6 +85,41 @@ static void test_compile_error_and_unknown_id(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/x.jsl"));
 }
 
+/*
+ * tl_submit_input: the JSON text becomes the global `input` on the
+ * container (it travels with the chunks); the same program with three
+ * inputs gives three answers; a text that is not JSON is a load error.
+ */
+static void test_input(void)
+{
+	static const char src[] = "let s = 0;\nfor (const x of input.xs) s += x;\n`${input.name}: ${s}`;\n";
+	static const char *const in[] = { "{\"name\": \"a\", \"xs\": [1, 2, 3]}",
+					  "{\"name\": \"b\", \"xs\": []}",
+					  "{\"name\": \"c\", \"xs\": [40, 2]}" };
+	static const char *const want[] = { "'a: 6'", "'b: 0'", "'c: 42'" };
+	char err[256];
+	uint64_t id[4];
+	struct tl_result r;
+
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(tl_submit_input(cl, "in.jsl", src, sizeof(src) - 1, in[i],
+						strlen(in[i]), &id[i], err, sizeof(err)),
+				0);
+	CU_ASSERT_EQUAL(tl_submit_input(cl, "in.jsl", src, sizeof(src) - 1, "{\"name\":", 8,
+					&id[3], err, sizeof(err)),
+			0);
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[i], &r, 20000), 0);
+		CU_ASSERT_EQUAL(r.status, TL_OK);
+		CU_ASSERT_STRING_EQUAL(r.value ? r.value : "", want[i]);
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, id[3], &r, 20000), 0);
+	CU_ASSERT_EQUAL(r.status, TL_ERR_LOAD);
+	CU_ASSERT_PTR_NOT_NULL(r.error && strstr(r.error, "input is not valid JSON"));
+	tl_result_free(&r);
+}
+
 static void test_runtime_failure_statuses(void)
 {
 	static const char *const srcs[] = {
@@ -125,5 +160,6 @@ static void test_unreachable_trader(void)
 TL_SUITE(x_client, setup, teardown,
 	 { "200 Tasklets submitted, all collected with the right results", test_submit_and_collect_many },
 	 { "compile errors and unknown ids", test_compile_error_and_unknown_id },
+	 { "an input travels with the chunks and becomes `input`", test_input },
 	 { "runtime failures carry their status and message", test_runtime_failure_statuses },
 	 { "an unreachable or malformed trader address is an error", test_unreachable_trader })
