@@ -1059,3 +1059,48 @@ double jsl_fd_pow(double x, double y)
 		return NAN;
 	return fd_pow(x, y);
 }
+
+/*
+ * cbrt: FreeBSD msun's s_cbrt.c, which V8's ieee754::cbrt ports (glibc's
+ * cbrt differs in the last digit: Math.cbrt(10) is 2.154434690031884 in
+ * node, 2.1544346900318834 with glibc; found by make fuzz-diff). A rough
+ * cube root to 5 bits from the exponent, a polynomial to 23 bits, rounded
+ * away from zero to 23 bits, then one Newton step to 53.
+ */
+double jsl_fd_cbrt(double x)
+{
+	static const uint32_t B1 = 715094163, /* (1023-1023/3-0.03306235651)*2**20 */
+		B2 = 696219795;		       /* (1023-1023/3-54/3-0.03306235651)*2**20 */
+	static const double P0 = 1.87595182427177009643, /* 0x3ffe03e6, 0x0f61e692 */
+		P1 = -1.88497979543377169875,		 /* 0xbffe28e0, 0x92f02420 */
+		P2 = 1.621429720105354466140,		 /* 0x3ff9f160, 0x4a49d6c2 */
+		P3 = -0.758397934778766047437,		 /* 0xbfe844cb, 0xbee751d9 */
+		P4 = 0.145996192886612446982;		 /* 0x3fc2b000, 0xd4e4edd7 */
+	uint32_t hx = (uint32_t)hiword(x), low = loword(x), sign = hx & 0x80000000u, high;
+	double r, s, t = 0.0, w;
+	uint64_t bits;
+
+	hx ^= sign;
+	if (hx >= 0x7ff00000u)
+		return x + x; /* NaN, infinities */
+	if (hx < 0x00100000u) { /* zero or subnormal */
+		if ((hx | low) == 0)
+			return x;
+		t = dmake(0x43500000u, 0); /* 2**54 */
+		t *= x;
+		high = (uint32_t)hiword(t);
+		t = dmake(sign | ((high & 0x7fffffffu) / 3 + B2), 0);
+	} else {
+		t = dmake(sign | (hx / 3 + B1), 0);
+	}
+	r = (t * t) * (t / x);
+	t = t * ((P0 + r * (P1 + r * P2)) + ((r * r) * r) * (P3 + r * P4));
+	bits = (dbits(t) + 0x80000000u) & 0xffffffffc0000000ull;
+	memcpy(&t, &bits, sizeof(t));
+	s = t * t;
+	r = x / s;
+	w = t + t;
+	r = (r - t) / (w + r);
+	t = t + t * r;
+	return t;
+}

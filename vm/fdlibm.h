@@ -2,7 +2,7 @@
 /*
  * fdlibm: the elementary functions exactly as node computes them.
  *
- * V8 (and so node) computes Math.sin, cos, tan, atan, atan2, exp, log and
+ * V8 (and so node) computes Math.sin, cos, tan, atan, atan2, exp, log, cbrt and
  * pow (and the ** operator) with C ports of Sun's fdlibm 5.3 (V8's
  * src/base/ieee754.cc), not with the C library: glibc's libm rounds
  * differently in the last digit for a few percent of arguments
@@ -25,5 +25,6 @@ double jsl_fd_atan2(double y, double x);
 double jsl_fd_exp(double x);
 double jsl_fd_log(double x);
 double jsl_fd_pow(double x, double y);
+double jsl_fd_cbrt(double x);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/fdlibm.h"
 #include "vm/jsl_int.h"
 
 static jv arg(const jv *args, unsigned n, unsigned i)
@@ -591,7 +592,7 @@ int jsl_nat_HYPOT(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 int jsl_nat_CBRT(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	(void)vm;
-	*ret = jv_from_num(cbrt(jsl_to_num(arg(args, n, 0))));
+	*ret = jv_from_num(jsl_fd_cbrt(jsl_to_num(arg(args, n, 0))));
 	return 0;
 }
 
