@@ -599,14 +599,14 @@ int jsl_nat_CBRT(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 int jsl_nat_LOG2(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	(void)vm;
-	*ret = jv_from_num(log2(jsl_to_num(arg(args, n, 0))));
+	*ret = jv_from_num(jsl_fd_log2(jsl_to_num(arg(args, n, 0))));
 	return 0;
 }
 
 int jsl_nat_LOG10(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	(void)vm;
-	*ret = jv_from_num(log10(jsl_to_num(arg(args, n, 0))));
+	*ret = jv_from_num(jsl_fd_log10(jsl_to_num(arg(args, n, 0))));
 	return 0;
 }
 
