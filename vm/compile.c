@@ -2565,13 +2565,22 @@ static void for_in_of(struct cg *g, struct jsl_node *n)
 	struct cg_func *fs = g->fs;
 	struct scope_save s = enter_scope(g);
 	struct cg_loop loop;
-	int it, idx, jtest, top, cont, back = NO_JUMP, t;
+	int it, idx, jtest, top, cont, back = NO_JUMP, t, obj = -1, skip = NO_JUMP;
 
 	reset_completion(g);
-	it = reg_alloc(g, 1);
-	expr_to(g, n->b, it);
-	at_node(g, n);
-	emit_abc(g, n->kind == JSL_N_FOROF ? JSL_OP_ITER : JSL_OP_KEYS, it, it, 0);
+	if (n->kind == JSL_N_FORIN) {
+		/* for-in keeps the object beside its keys, to skip those deleted meanwhile */
+		obj = reg_alloc(g, 1);
+		expr_to(g, n->b, obj);
+		it = reg_alloc(g, 1);
+		at_node(g, n);
+		emit_abc(g, JSL_OP_KEYS, it, obj, 0);
+	} else {
+		it = reg_alloc(g, 1);
+		expr_to(g, n->b, it);
+		at_node(g, n);
+		emit_abc(g, JSL_OP_ITER, it, it, 0);
+	}
 	idx = reg_alloc(g, 1);
 	load_num(g, idx, 0);
 	fs->vartop = fs->freereg; /* it and idx live through the loop */
@@ -2586,6 +2595,14 @@ static void for_in_of(struct cg *g, struct jsl_node *n)
 			predeclare(g, n->a);
 		v = reg_alloc(g, 1);
 		emit_abc(g, JSL_OP_GETIDX, v, it, idx);
+		if (obj >= 0) {
+			int h = reg_alloc(g, 1);
+
+			emit_abc(g, JSL_OP_HASKEY, h, v, obj);
+			emit_abc(g, JSL_OP_TEST, h, 0, 0);
+			skip = emit_jump(g);
+			fs->freereg = h;
+		}
 		if (n->a->kind == JSL_N_LET) {
 			struct jsl_node *d = n->a->list;
 
@@ -2598,6 +2615,7 @@ static void for_in_of(struct cg *g, struct jsl_node *n)
 		leave_scope(g, s2);
 	}
 	cont = here(g);
+	patch(g, skip, cont);
 	emit_abc(g, JSL_OP_ADDI, idx, idx, 1);
 	patch_here(g, jtest);
 	t = reg_alloc(g, 1);

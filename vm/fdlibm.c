@@ -1059,3 +1059,145 @@ double jsl_fd_pow(double x, double y)
 		return NAN;
 	return fd_pow(x, y);
 }
+
+/*
+ * cbrt: FreeBSD msun's s_cbrt.c, which V8's ieee754::cbrt ports (glibc's
+ * cbrt differs in the last digit: Math.cbrt(10) is 2.154434690031884 in
+ * node, 2.1544346900318834 with glibc; found by make fuzz-diff). A rough
+ * cube root to 5 bits from the exponent, a polynomial to 23 bits, rounded
+ * away from zero to 23 bits, then one Newton step to 53.
+ */
+double jsl_fd_cbrt(double x)
+{
+	static const uint32_t B1 = 715094163, /* (1023-1023/3-0.03306235651)*2**20 */
+		B2 = 696219795;		       /* (1023-1023/3-54/3-0.03306235651)*2**20 */
+	static const double P0 = 1.87595182427177009643, /* 0x3ffe03e6, 0x0f61e692 */
+		P1 = -1.88497979543377169875,		 /* 0xbffe28e0, 0x92f02420 */
+		P2 = 1.621429720105354466140,		 /* 0x3ff9f160, 0x4a49d6c2 */
+		P3 = -0.758397934778766047437,		 /* 0xbfe844cb, 0xbee751d9 */
+		P4 = 0.145996192886612446982;		 /* 0x3fc2b000, 0xd4e4edd7 */
+	uint32_t hx = (uint32_t)hiword(x), low = loword(x), sign = hx & 0x80000000u, high;
+	double r, s, t = 0.0, w;
+	uint64_t bits;
+
+	hx ^= sign;
+	if (hx >= 0x7ff00000u)
+		return x + x; /* NaN, infinities */
+	if (hx < 0x00100000u) { /* zero or subnormal */
+		if ((hx | low) == 0)
+			return x;
+		t = dmake(0x43500000u, 0); /* 2**54 */
+		t *= x;
+		high = (uint32_t)hiword(t);
+		t = dmake(sign | ((high & 0x7fffffffu) / 3 + B2), 0);
+	} else {
+		t = dmake(sign | (hx / 3 + B1), 0);
+	}
+	r = (t * t) * (t / x);
+	t = t * ((P0 + r * (P1 + r * P2)) + ((r * r) * r) * (P3 + r * P4));
+	bits = (dbits(t) + 0x80000000u) & 0xffffffffc0000000ull;
+	memcpy(&t, &bits, sizeof(t));
+	s = t * t;
+	r = x / s;
+	w = t + t;
+	r = (r - t) / (w + r);
+	t = t + t * r;
+	return t;
+}
+
+/* k_log.h's k_log1p: log(1 + f) - f + f*f/2 for 1 + f in [sqrt(2)/2, sqrt(2)]. */
+static double k_log1p(double f)
+{
+	static const double Lg1 = 6.666666666666735130e-01, /* 3FE55555 55555593 */
+		Lg2 = 3.999999999940941908e-01,		    /* 3FD99999 9997FA04 */
+		Lg3 = 2.857142874366239149e-01,		    /* 3FD24924 94229359 */
+		Lg4 = 2.222219843214978396e-01,		    /* 3FCC71C5 1D8E78AF */
+		Lg5 = 1.818357216161805012e-01,		    /* 3FC74664 96CB03DE */
+		Lg6 = 1.531383769920937332e-01,		    /* 3FC39A09 D078C69F */
+		Lg7 = 1.479819860511658591e-01;		    /* 3FC2F112 DF3E5244 */
+	double hfsq, s, z, R, w, t1, t2;
+
+	s = f / (2.0 + f);
+	z = s * s;
+	w = z * z;
+	t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+	t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+	R = t2 + t1;
+	hfsq = 0.5 * f * f;
+	return s * (hfsq + R);
+}
+
+/* log2: FreeBSD msun's e_log2.c, which V8's ieee754::log2 ports. */
+double jsl_fd_log2(double x)
+{
+	const double two54 = dmake(0x43500000u, 0), ivln2hi = dmake(0x3ff71547u, 0x65200000u),
+		     ivln2lo = dmake(0x3de705fcu, 0x2eefa200u);
+	double f, hfsq, hi, lo, r, val_hi, val_lo, w, y;
+	int32_t i, k = 0, hx = hiword(x);
+	uint32_t lx = loword(x);
+
+	if (hx < 0x00100000) { /* x < 2**-1022 */
+		if (((hx & 0x7fffffff) | (int32_t)lx) == 0)
+			return -INFINITY;
+		if (hx < 0)
+			return NAN;
+		k -= 54;
+		x *= two54; /* a subnormal: scaled up */
+		hx = hiword(x);
+	}
+	if (hx >= 0x7ff00000)
+		return x + x;
+	if (hx == 0x3ff00000 && lx == 0)
+		return 0;
+	k += (hx >> 20) - 1023;
+	hx &= 0x000fffff;
+	i = (hx + 0x95f64) & 0x100000;
+	x = set_hi(x, hx | (i ^ 0x3ff00000)); /* normalize x or x/2 */
+	k += i >> 20;
+	y = (double)k;
+	f = x - 1.0;
+	hfsq = 0.5 * f * f;
+	r = k_log1p(f);
+	hi = f - hfsq;
+	hi = set_lo(hi, 0);
+	lo = (f - hi) - hfsq + r;
+	val_hi = hi * ivln2hi;
+	val_lo = (lo + hi) * ivln2lo + lo * ivln2hi;
+	w = y + val_hi;
+	val_lo += (y - w) + val_hi;
+	val_hi = w;
+	return val_lo + val_hi;
+}
+
+/* log10: fdlibm 5.3's e_log10.c, which V8's ieee754::log10 ports. */
+double jsl_fd_log10(double x)
+{
+	const double two54 = dmake(0x43500000u, 0), ivln10 = 4.34294481903251816668e-01,
+		     log10_2hi = dmake(0x3fd34413u, 0x509f6000u),
+		     log10_2lo = dmake(0x3d59fef3u, 0x11f12b36u);
+	double y, z;
+	int32_t i, k = 0, hx = hiword(x);
+	uint32_t lx = loword(x);
+
+	if (hx < 0x00100000) { /* x < 2**-1022 */
+		if (((hx & 0x7fffffff) | (int32_t)lx) == 0)
+			return -INFINITY;
+		if (hx < 0)
+			return NAN;
+		k -= 54;
+		x *= two54;
+		hx = hiword(x);
+		lx = loword(x);
+	}
+	if (hx >= 0x7ff00000)
+		return x + x;
+	if (hx == 0x3ff00000 && lx == 0)
+		return 0;
+	k += (hx >> 20) - 1023;
+	i = (int32_t)(((uint32_t)k & 0x80000000u) >> 31);
+	hx = (hx & 0x000fffff) | ((0x3ff - i) << 20);
+	y = (double)(k + i);
+	x = dmake((uint32_t)hx, lx);
+	z = y * log10_2lo + ivln10 * jsl_fd_log(x);
+	return z + y * log10_2hi;
+}

@@ -2,8 +2,8 @@
 /*
  * fdlibm: the elementary functions exactly as node computes them.
  *
- * V8 (and so node) computes Math.sin, cos, tan, atan, atan2, exp, log and
- * pow (and the ** operator) with C ports of Sun's fdlibm 5.3 (V8's
+ * V8 (and so node) computes Math.sin, cos, tan, atan, atan2, exp, log, log2,
+ * log10, cbrt and pow (and the ** operator) with C ports of Sun's fdlibm 5.3 (V8's
  * src/base/ieee754.cc), not with the C library: glibc's libm rounds
  * differently in the last digit for a few percent of arguments
  * (10 ** -5 is 0.000009999999999999999 in node, 0.00001 with glibc).
@@ -25,5 +25,8 @@ double jsl_fd_atan2(double y, double x);
 double jsl_fd_exp(double x);
 double jsl_fd_log(double x);
 double jsl_fd_pow(double x, double y);
+double jsl_fd_cbrt(double x);
+double jsl_fd_log2(double x);
+double jsl_fd_log10(double x);
 
 #endif

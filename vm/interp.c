@@ -1659,6 +1659,21 @@ static int execute(struct jsl_vm *vm, jv *result)
 				PROTECT(op_keys(vm, RA, *RB));
 				VM_NEXT;
 			}
+			VM_CASE(HASKEY)
+			{
+				/* the keys of for-in were taken at its start: a property deleted
+				 * (an array shortened) before its turn is not visited */
+				jv o = *RC, k = *RB;
+				bool has = true;
+
+				if (jv_is_objtype(o, JSL_OBJ_OBJ))
+					has = jsl_tab_find(&((struct jsl_objt *)jv_obj(o))->t, k) >= 0;
+				else if (jv_is_objtype(o, JSL_OBJ_ARR) && jv_is(k, JV_T_STR))
+					has = jsl_str_index(jv_str(k)) >= 0 &&
+					      jsl_str_index(jv_str(k)) < ((struct jsl_arr *)jv_obj(o))->len;
+				*RA = jv_bool(has);
+				VM_NEXT;
+			}
 			VM_CASE(LOADNAT)
 			{
 				*RA = JV_BOX(JV_T_FUNC, JSL_NATFN + JSL_I_BX(i));

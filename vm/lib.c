@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/fdlibm.h"
 #include "vm/jsl_int.h"
 
 static jv arg(const jv *args, unsigned n, unsigned i)
@@ -550,43 +551,62 @@ int jsl_nat_NISSAFE(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	return 0;
 }
 
+/*
+ * V8's MathHypot (builtins/math.tq), step for step, so that the last digit
+ * is node's: the arguments scaled by the largest, their squares summed with
+ * Kahan's compensation, sqrt(sum) * max. glibc's hypot is correctly
+ * rounded and differs: Math.hypot(3, 3) is 4.242640687119286 in node,
+ * hypot(3, 3) 4.242640687119285 (found by make fuzz-diff). The arithmetic
+ * must not be fused into FMAs (x86-64's baseline has none).
+ */
 int jsl_nat_HYPOT(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
-	double s = 0;
-	bool nan = false, inf = false;
+	double max = 0, sum = 0, comp = 0;
+	bool nan = false;
 
 	(void)vm;
 	for (unsigned i = 0; i < n; i++) {
 		double d = jsl_to_num(args[i]);
 
-		if (isinf(d))
-			inf = true;
 		if (d != d)
 			nan = true;
-		s = hypot(s, d);
+		else if (fabs(d) > max)
+			max = fabs(d);
 	}
-	*ret = jv_from_num(inf ? INFINITY : nan ? NAN : s);
+	if (max == INFINITY || nan || max == 0) {
+		*ret = jv_from_num(max == INFINITY ? INFINITY : nan ? NAN : 0);
+		return 0;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		double x = fabs(jsl_to_num(args[i])) / max;
+		double summand = x * x - comp;
+		double prelim = sum + summand;
+
+		comp = (prelim - sum) - summand;
+		sum = prelim;
+	}
+	*ret = jv_from_num(sqrt(sum) * max);
 	return 0;
 }
 
 int jsl_nat_CBRT(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	(void)vm;
-	*ret = jv_from_num(cbrt(jsl_to_num(arg(args, n, 0))));
+	*ret = jv_from_num(jsl_fd_cbrt(jsl_to_num(arg(args, n, 0))));
 	return 0;
 }
 
 int jsl_nat_LOG2(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	(void)vm;
-	*ret = jv_from_num(log2(jsl_to_num(arg(args, n, 0))));
+	*ret = jv_from_num(jsl_fd_log2(jsl_to_num(arg(args, n, 0))));
 	return 0;
 }
 
 int jsl_nat_LOG10(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	(void)vm;
-	*ret = jv_from_num(log10(jsl_to_num(arg(args, n, 0))));
+	*ret = jv_from_num(jsl_fd_log10(jsl_to_num(arg(args, n, 0))));
 	return 0;
 }
 
