@@ -20,30 +20,13 @@ N=${N:-200}
 NREL=${NREL:-100}
 QB="$BUILD/bench/qos_bench"
 
-tmp=$(mktemp -d /tmp/tasklet-bench-qos.XXXXXX)
-pids=""
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 WHO=qos
 . "$(dirname "$0")/../scripts/lib.sh"
+with_tmpdir bench-qos
 
 # cluster NAME INJECT1 INJECT2 INJECT3 INJECT4: a trader and four containers.
 cluster() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	pids=""
+	stop_all
 	LOG="$tmp/$1.trader.log"
 	"$BIN" trader --listen 127.0.0.1:0 >"$tmp/$1.addr" 2>"$LOG" &
 	pids="$pids $!"

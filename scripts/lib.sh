@@ -17,3 +17,23 @@ wait_for() {
 		sleep 0.05
 	done
 }
+
+# stop_all: TERM every process in $pids, reap them all, forget them.
+stop_all() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in $pids; do
+		wait "$p" 2>/dev/null || true
+	done
+	pids=""
+}
+
+# with_tmpdir NAME: a fresh directory in $tmp (/tmp/tasklet-NAME.XXXXXX) and
+# an empty $pids; on exit every process in $pids is stopped and $tmp removed.
+with_tmpdir() {
+	tmp=$(mktemp -d "/tmp/tasklet-$1.XXXXXX")
+	pids=""
+	trap 'stop_all; rm -rf "$tmp"' EXIT
+	trap 'exit 130' INT TERM
+}

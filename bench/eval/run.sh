@@ -19,22 +19,9 @@ OUT=${OUT:-$BUILD/eval}
 here=$(dirname "$0")
 
 mkdir -p "$OUT"
-tmp=$(mktemp -d /tmp/tasklet-eval.XXXXXX)
-pids=""
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 WHO=eval
 . "$here/../../scripts/lib.sh"
+with_tmpdir eval
 
 # ms of a paper's seconds, compressed
 ms() { awk -v s="$1" -v f="$FACTOR" 'BEGIN { printf "%d", s * 1000 / f }'; }
@@ -43,11 +30,7 @@ ms() { awk -v s="$1" -v f="$FACTOR" 'BEGIN { printf "%d", s * 1000 / f }'; }
 # Tasklet for SERVICE_MS (minus the run, which is ~1 ms): the paper's ten
 # slower containers on this 2-core machine (the hold takes no CPU).
 cluster() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	pids=""
+	stop_all
 	rm -f "$tmp/trader.addr"
 	"$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
 	pids="$pids $!"
