@@ -65,11 +65,14 @@ median() {
 		awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : "-" }'
 }
 
-# one_run NAME ARGS...: append one line of `cxp_bench ARGS` to $tmp/NAME.
+# one_run NAME ARGS...: append one line of `cxp_bench ARGS` to $tmp/NAME
+# (over TLS when NAME starts with tls).
 one_run() {
 	name=$1
 	shift
-	"$CB" "$@" >>"$tmp/$name" 2>"$tmp/err" &
+	tls=0
+	case $name in tls*) tls=1 ;; esac
+	CXP_BENCH_TLS=$tls "$CB" "$@" >>"$tmp/$name" 2>"$tmp/err" &
 	cur=$!
 	if ! wait "$cur"; then
 		cur=""
@@ -92,6 +95,9 @@ while [ $r -lt "$RUNS" ]; do
 	[ $have_iperf3 = 1 ] && iperf3_run
 	one_run rr rr "$RR_SIZE" "$RR_SECS"
 	one_run rrtcp rr-tcp "$RR_SIZE" "$RR_SECS"
+	one_run tls1m stream 1048576 "$SECS"
+	one_run tlsrr rr "$RR_SIZE" "$RR_SECS"
+	one_run hs handshake 1 "$RR_SECS"
 	r=$((r + 1))
 done
 
@@ -116,6 +122,13 @@ awk -v o="$(median "$tmp/rr" 2)" -v p="$(median "$tmp/rr" 4)" -v q="$(median "$t
 		(a + 0 > 0) ? sprintf("%.2fx", o / a) : "-" }'
 awk -v o="$tr" -v p="$(median "$tmp/rrtcp" 4)" -v q="$(median "$tmp/rrtcp" 6)" \
 	'BEGIN { printf "%-26s %10s %10s %10s %9s\n", "blocking TCP write/read", o, p, q, "1.00x" }'
+echo
+printf '%-26s %10s %10s %9s\n' "TLS (mutual, TLS 1.2 AEAD)" "figure" "plain" "vs plain"
+awk -v o="$(median "$tmp/tls1m" 2)" -v a="$(median "$tmp/s1m" 2)" 'BEGIN {
+	printf "%-26s %10s %10s %9s\n", "stream 1 MiB, Gbit/s", o, a, (a + 0 > 0) ? sprintf("%.2fx", o / a) : "-" }'
+awk -v o="$(median "$tmp/tlsrr" 2)" -v a="$(median "$tmp/rr" 2)" 'BEGIN {
+	printf "%-26s %10s %10s %9s\n", "ping-pong, RT/s", o, a, (a + 0 > 0) ? sprintf("%.2fx", o / a) : "-" }'
+printf '%-26s %10s %10s %9s\n' "handshakes/s (connect+close)" "$(median "$tmp/hs" 2)" - -
 echo "(median of $RUNS runs each; stream ${SECS} s per run after a 0.2 s warm-up, 4 MiB" \
 	"unacknowledged unless said; iperf3 -l $IPERF_LEN -t $SECS; ping-pong ${RR_SECS} s;" \
 	"ratio = ours / anchor, higher is better)"

@@ -14,6 +14,14 @@
  *                                   write/read and TCP_NODELAY: the no-framework
  *                                   baseline for rr
  *
+ *   CXP_BENCH_TLS=1 cxp_bench stream|rr ...
+ *                                   the same over TLS (mbedTLS, TLS 1.2 AEAD,
+ *                                   mutual, with certificates made in a
+ *                                   temporary directory)
+ *   cxp_bench handshake SIZE SECONDS mutual TLS connections set up and closed
+ *                                   one after the other; prints "hsps X"
+ *                                   (handshakes per second; SIZE unused)
+ *
  * Stream flow control is credit-based, as a CXP peer would do it: the server
  * answers every whole frame with an 8-byte DONE frame, and the client keeps
  * WINDOW bytes of frames (at least two) unacknowledged. The figure counts
@@ -35,6 +43,49 @@
 #include "common/clock.h"
 #include "bench/bench_util.h"
 #include "cxp/cxp.h"
+
+static struct cxp_tls *g_tls; /* CXP_BENCH_TLS=1 or handshake: both sides use it */
+
+/* A CA, and one certificate ("bench") both sides present, in a temporary directory. */
+static struct cxp_tls *make_tls(void)
+{
+	char dir[] = "/tmp/cxp-bench-tls.XXXXXX", ca[64], crt[96], key[96], cacrt[96], err[256];
+	struct cxp_cert_spec cs = { .name = "benchca", .out_dir = dir };
+	struct cxp_tls_config tc = { .nca = 1, .require_peer_cert = 1 };
+	struct cxp_tls *t;
+
+	if (!mkdtemp(dir))
+		return NULL;
+	snprintf(ca, sizeof(ca), "%s/benchca", dir);
+	if (cxp_cert_make(&cs, err, sizeof(err)) < 0) {
+		fprintf(stderr, "cxp_bench: %s\n", err);
+		return NULL;
+	}
+	cs.name = "bench";
+	cs.ca = ca;
+	if (cxp_cert_make(&cs, err, sizeof(err)) < 0) {
+		fprintf(stderr, "cxp_bench: %s\n", err);
+		return NULL;
+	}
+	snprintf(crt, sizeof(crt), "%s/bench.crt", dir);
+	snprintf(key, sizeof(key), "%s/bench.key", dir);
+	tc.cert_file = crt;
+	tc.key_file = key;
+	snprintf(cacrt, sizeof(cacrt), "%s/benchca.crt", dir);
+	tc.ca_files[0] = cacrt;
+	t = cxp_tls_new(&tc, err, sizeof(err));
+	if (!t)
+		fprintf(stderr, "cxp_bench: %s\n", err);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0) {
+			/* a leftover temporary directory: harmless */
+		}
+	}
+	return t;
+}
 
 #define WINDOW_BYTES (4u << 20) /* default unacknowledged stream bytes, like tcp_wmem's max */
 #define WARMUP_NS    (200ull * 1000000) /* stream: excluded from the figure */
@@ -265,13 +316,16 @@ static int run_cxp(enum mode mode, size_t size, uint64_t dur_ns, size_t window)
 		goto out;
 	}
 	memset(b.payload, 0xa5, size);
-	rc = cxp_listen(b.srv, "127.0.0.1:0", &srv_handlers, &b, bound, sizeof(bound));
+	rc = g_tls ? cxp_listen_tls(b.srv, "127.0.0.1:0", g_tls, &srv_handlers, &b, bound,
+				    sizeof(bound))
+		   : cxp_listen(b.srv, "127.0.0.1:0", &srv_handlers, &b, bound, sizeof(bound));
 	if (rc < 0) {
 		fprintf(stderr, "cxp_bench: cannot listen on 127.0.0.1:0: %s\n", strerror(-rc));
 		goto out;
 	}
 	rc = -1;
-	b.conn = cxp_connect(b.cli, bound, &cli_handlers, &b);
+	b.conn = g_tls ? cxp_connect_tls(b.cli, bound, g_tls, "bench", &cli_handlers, &b)
+		       : cxp_connect(b.cli, bound, &cli_handlers, &b);
 	if (!b.conn) {
 		fprintf(stderr, "cxp_bench: cannot connect to %s: %s\n", bound, strerror(errno));
 		goto out;
@@ -309,6 +363,94 @@ out:
 		cxp_loop_free(b.srv);
 	free(b.payload);
 	free(b.lat);
+	return rc;
+}
+
+/* ---- TLS handshakes: connect, handshake, close, again ------------------------ */
+
+struct hs {
+	struct cxp_loop *cli;
+	char addr[CXP_ADDR_MAX + 1];
+	uint64_t t0, end;
+	unsigned long n;
+	int failed;
+};
+
+static const struct cxp_handlers hs_handlers;
+
+static void hs_next(struct hs *h)
+{
+	if (clock_now_ns() >= h->end) {
+		cxp_loop_stop(h->cli);
+		return;
+	}
+	if (!cxp_connect_tls(h->cli, h->addr, g_tls, "bench", &hs_handlers, h)) {
+		h->failed = 1;
+		cxp_loop_stop(h->cli);
+	}
+}
+
+static void hs_connect(struct cxp_conn *c, int res, void *ud)
+{
+	struct hs *h = ud;
+
+	if (res < 0) {
+		fprintf(stderr, "cxp_bench: handshake failed: %s\n", strerror(-res));
+		h->failed = 1;
+		return;
+	}
+	h->n++;
+	cxp_close(c, 0);
+}
+
+static void hs_close(struct cxp_conn *c, int reason, void *ud)
+{
+	struct hs *h = ud;
+
+	if (h->failed)
+		cxp_loop_stop(h->cli);
+	else
+		hs_next(h);
+}
+
+static const struct cxp_handlers hs_handlers = { .on_connect = hs_connect, .on_close = hs_close };
+static const struct cxp_handlers hs_srv_handlers = { 0 };
+
+static void hs_start(void *arg)
+{
+	hs_next(arg);
+}
+
+static int run_handshakes(uint64_t dur_ns)
+{
+	struct hs h = { 0 };
+	struct cxp_loop *srv = cxp_loop_new();
+	pthread_t ts;
+	int rc = -1;
+
+	h.cli = cxp_loop_new();
+	if (!srv || !h.cli ||
+	    cxp_listen_tls(srv, "127.0.0.1:0", g_tls, &hs_srv_handlers, NULL, h.addr,
+			   sizeof(h.addr)) < 0 ||
+	    pthread_create(&ts, NULL, loop_thread, srv)) {
+		fprintf(stderr, "cxp_bench: cannot set up the handshake bench\n");
+		goto out;
+	}
+	h.t0 = clock_now_ns();
+	h.end = h.t0 + dur_ns;
+	if (cxp_loop_post(h.cli, hs_start, &h) == 0)
+		loop_thread(h.cli);
+	cxp_loop_stop(srv);
+	pthread_join(ts, NULL);
+	if (!h.failed && h.n) {
+		printf("hsps %.0f\n", (double)h.n * 1e9 / (double)(clock_now_ns() - h.t0));
+		rc = 0;
+	}
+out:
+	if (h.cli)
+		cxp_loop_free(h.cli);
+	if (srv)
+		cxp_loop_free(srv);
 	return rc;
 }
 
@@ -439,7 +581,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const char usage[] = "usage: cxp_bench stream|rr|rr-tcp SIZE SECONDS [WINDOW]\n";
+	static const char usage[] =
+		"usage: [CXP_BENCH_TLS=1] cxp_bench stream|rr|rr-tcp|handshake SIZE SECONDS [WINDOW]\n";
 	unsigned long size, window = WINDOW_BYTES;
 	char *end;
 	double secs;
@@ -470,6 +613,14 @@ int main(int argc, char **argv)
 		}
 	}
 	cxp_log_role("cxp_bench");
+	if ((getenv("CXP_BENCH_TLS") && !strcmp(getenv("CXP_BENCH_TLS"), "1")) ||
+	    !strcmp(argv[1], "handshake")) {
+		g_tls = make_tls();
+		if (!g_tls)
+			return 1;
+	}
+	if (!strcmp(argv[1], "handshake"))
+		return run_handshakes(dur_ns) < 0;
 	if (!strcmp(argv[1], "stream"))
 		return run_cxp(M_STREAM, size, dur_ns, window) < 0;
 	if (!strcmp(argv[1], "rr"))
