@@ -28,3 +28,6 @@ sh "$here/qos.sh" "$BIN" "$BUILD"
 echo
 echo "== Trader matching: trd_match_task over 100 / 10,000 containers vs a linear scan =="
 sh "$here/match.sh" "$BIN" "$BUILD"
+echo
+echo "== End to end beside Celery (Redis broker and backend) =="
+sh "$here/celery.sh" "$BIN" "$BUILD"

@@ -6,7 +6,8 @@ set -eu
 
 PKGS="gcc make pkg-config liburing-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
 libmbedtls-dev libjemalloc-dev libcunit1-dev systemtap-sdt-dev iproute2 \
-lua5.4 luajit lua-cjson time iperf3 jq libck-dev uthash-dev nodejs gnuplot-nox"
+lua5.4 luajit lua-cjson time iperf3 jq libck-dev uthash-dev nodejs gnuplot-nox \
+python3-celery python3-redis redis-server"
 
 missing=""
 for p in $PKGS; do
