@@ -21,7 +21,7 @@
 
 int main(int argc, char **argv)
 {
-	const char *trader = NULL, *want = NULL;
+	const char *trader = NULL, *want = NULL, *latfile = NULL;
 	unsigned n = 200, burst = 4;
 	struct tl_options o = { 0 };
 	struct tl_client *c;
@@ -31,12 +31,13 @@ int main(int argc, char **argv)
 	char err[512];
 	int opt;
 
-	while ((opt = getopt(argc, argv, "t:n:b:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:n:b:w:o:")) != -1) {
 		switch (opt) {
 		case 't': trader = optarg; break;
 		case 'n': n = (unsigned)atoi(optarg); break;
 		case 'b': burst = (unsigned)atoi(optarg); break;
 		case 'w': want = optarg; break;
+		case 'o': latfile = optarg; break;
 		default: goto usage;
 		}
 	}
@@ -80,6 +81,18 @@ int main(int argc, char **argv)
 		}
 	}
 	qsort(lat, n, sizeof(*lat), bench_cmp_u64);
+	if (latfile) {
+		/* the latencies, sorted, one per line in ms: a CDF's x values */
+		FILE *f = fopen(latfile, "w");
+
+		if (!f) {
+			fprintf(stderr, "qos_bench: %s: cannot write\n", latfile);
+			return 1;
+		}
+		for (unsigned k2 = 0; k2 < n; k2++)
+			fprintf(f, "%.3f %.5f\n", lat[k2] / 1e6, (double)(k2 + 1) / n);
+		fclose(f);
+	}
 	tl_client_stats(c, &st);
 	printf("ok %u missed %u other %u p50_ms %.3f p99_ms %.3f placements_per_tasklet %.3f "
 	       "seconds %.3f\n",
@@ -90,6 +103,6 @@ int main(int argc, char **argv)
 	free(ids);
 	return 0;
 usage:
-	fprintf(stderr, "usage: qos_bench -t TRADER [-n N] [-b BURST] [-w VALUE] FILE.jsl\n");
+	fprintf(stderr, "usage: qos_bench -t TRADER [-n N] [-b BURST] [-w VALUE] [-o LATFILE] FILE.jsl\n");
 	return 2;
 }

@@ -40,3 +40,34 @@ if (file_ok(f)) {
 	     f using 1:3 with lines lw 2 lc rgb "red" title "priority queue", \
 	     f using 1:4 axes x1y2 with lines dt 2 lc rgb "black" title "cumulative requests"
 }
+
+f = sprintf("%s/cdf-single.dat", dir)
+if (file_ok(f)) {
+	set output sprintf("%s/fig7.%s", dir, ext)
+	set title "Replicas against tail latency: one of four containers 8x slower (Shadow)"
+	set xlabel "latency, submission to answer (ms)"
+	set ylabel "share of Tasklets"
+	unset y2label
+	unset y2tics
+	set ytics mirror
+	set logscale x
+	set key bottom right
+	plot f using 1:2 with lines lw 2 title "single placement", \
+	     sprintf("%s/cdf-ft2.dat", dir) using 1:2 with lines lw 2 title "FaultTolerance(2)"
+	unset logscale x
+}
+f = sprintf("%s/drops.dat", dir)
+if (file_ok(f)) {
+	set output sprintf("%s/fig8.%s", dir, ext)
+	set title "Reliability(0.99) against drops: Deadline(300), four containers (QBox)"
+	set xlabel "share of Tasklets each container drops"
+	set ylabel "answered by the deadline (%)"
+	set y2label "placements per Tasklet"
+	set y2tics
+	set ytics nomirror
+	set yrange [0:105]
+	set key bottom left
+	plot f using 1:2 with linespoints lw 2 title "Deadline only", \
+	     f using 1:3 with linespoints lw 2 title "Deadline, Reliability('0.99')", \
+	     f using 1:4 axes x1y2 with linespoints dt 2 title "placements (Reliability)"
+}

@@ -15,6 +15,7 @@ FACTOR=${FACTOR:-20}
 SERVICE_MS=${SERVICE_MS:-80}   # what a container spends per Tasklet (held worker + run)
 CONTAINERS=${CONTAINERS:-10}
 SCENARIOS=${SCENARIOS:-"1a 1b 2a 2b 3"}
+EXTRA=${EXTRA:-1}               # also the Shadow and QBox experiments (figures 7 and 8)
 OUT=${OUT:-$BUILD/eval}
 here=$(dirname "$0")
 
@@ -151,6 +152,68 @@ for s in $SCENARIOS; do
 		check "after the surge the economy queue drains (peak at ${peak} s, ${last} left at the end)" "$last == 0"
 	fi
 done
+
+# qcluster INJECT...: a trader and one single-worker container per INJECT
+# spec, each its own host (for the replica and reliability experiments).
+qcluster() {
+	stop_all
+	rm -f "$tmp/trader.addr"
+	"$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
+	pids="$pids $!"
+	wait_for "$tmp/trader.addr" ':'
+	TRADER=$(head -n 1 "$tmp/trader.addr")
+	qi=1
+	for inj in "$@"; do
+		"$BIN" container --trader "$TRADER" --name "q$qi" --host "qhost$qi" --workers 1 \
+			--speed 100 --inject "$inj" 2>"$tmp/q$qi.log" &
+		pids="$pids $!"
+		qi=$((qi + 1))
+	done
+	qj=1
+	while [ $qj -lt $qi ]; do
+		wait_for "$tmp/trader.log" "container q$qj registered" 60
+		qj=$((qj + 1))
+	done
+}
+
+if [ "$EXTRA" = 1 ]; then
+	QB="$BUILD/bench/qos_bench"
+	printf 'let s = 0;\nfor (let i = 0; i < 2000; i++) s += i %% 7;\ns > 0 ? 42 : 0;\n' >"$tmp/q.jsl"
+	{ echo "@QOS FaultTolerance(2)"; cat "$tmp/q.jsl"; } >"$tmp/q-ft2.jsl"
+	# Shadow: one of four containers slow; single placement against two replicas.
+	f=delay=lognormal:5:0.3
+	qcluster "$f,seed=1" "$f,seed=2" "$f,seed=3" "delay=lognormal:40:0.3,seed=4"
+	"$QB" -t "$TRADER" -n 400 -b 4 -w 42 -o "$OUT/cdf-single.dat" "$tmp/q.jsl" >"$tmp/s1" 2>>"$tmp/qb.err" ||
+		exit 1
+	"$QB" -t "$TRADER" -n 400 -b 2 -w 42 -o "$OUT/cdf-ft2.dat" "$tmp/q-ft2.jsl" >"$tmp/s2" 2>>"$tmp/qb.err" ||
+		exit 1
+	set -- $(cat "$tmp/s1") $(cat "$tmp/s2")
+	echo
+	echo "Replicas against tail latency (Shadow): one of four containers 8x slower"
+	printf '   %-34s %8s %8s\n' "" "p50 ms" "p99 ms"
+	printf '   %-34s %8s %8s\n' "single placement" "$8" "${10}"
+	printf '   %-34s %8s %8s\n' "FaultTolerance(2)" "${22}" "${24}"
+	check "two replicas cut the p99 (${24} < ${10} ms)" "${24} < ${10}"
+	# QBox: the share answered by the deadline against the drop rate.
+	echo
+	echo "Reliability against drops (QBox): Deadline(300), four containers dropping a share"
+	printf '   %-6s %22s %22s %14s\n' drop "answered, no Rel." "answered, Rel(0.99)" "placements"
+	: >"$OUT/drops.dat"
+	for d in 0 0.1 0.2 0.3 0.4; do
+		qcluster "drop=$d,seed=5" "drop=$d,seed=6" "drop=$d,seed=7" "drop=$d,seed=8"
+		{ echo "@QOS Deadline(300)"; cat "$tmp/q.jsl"; } >"$tmp/q-dl.jsl"
+		{ echo "@QOS Deadline(300), Reliability('0.99')"; cat "$tmp/q.jsl"; } >"$tmp/q-rel.jsl"
+		"$QB" -t "$TRADER" -n 100 -b 4 -w 42 "$tmp/q-dl.jsl" >"$tmp/d1" 2>>"$tmp/qb.err" || exit 1
+		"$QB" -t "$TRADER" -n 100 -b 4 -w 42 "$tmp/q-rel.jsl" >"$tmp/d2" 2>>"$tmp/qb.err" || exit 1
+		set -- $(cat "$tmp/d1") $(cat "$tmp/d2")
+		echo "$d $2 ${16} ${26}" >>"$OUT/drops.dat"
+		printf '   %-6s %21s%% %21s%% %14s\n' "$d" "$2" "${16}" "${26}"
+	done
+	last=$(tail -n 1 "$OUT/drops.dat")
+	set -- $last
+	check "Reliability(0.99) keeps at least 95% answered at ${1} drops (${3}%)" "$3 >= 95"
+	stop_all
+fi
 
 if command -v gnuplot >/dev/null 2>&1; then
 	for term in "pngcairo size 900,540 font ',11'" "svg size 900,540"; do
