@@ -201,7 +201,7 @@ class Gen {
 		case 12: return `${e()}.${pick(["replace", "replaceAll"])}(${e()}, ${e()})`;
 		case 13: return `JSON.stringify(${e("any")})`;
 		case 14: return `${e("arr")}.join(${e()})`;
-		case 15: return `typeof (${e("any")})`; // parenthesised: typeof a.b(c) would call b on a value without it
+		case 15: return `(typeof (${e("any")}))`; // parenthesised: a caller may append .split(...)
 		case 16: return `${e()}.charAt(${ri(5)})`;
 		case 17: return `(${e()}.at(${ri(5) - 2}) ?? "none")`;
 		case 18: return `(${e("bool")} ? ${e()} : ${e()})`;
