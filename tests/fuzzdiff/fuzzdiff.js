@@ -250,7 +250,9 @@ class Gen {
 		case 4: return `${this.numArr(d)}.map((v, i) => v ${pick(["+", "*", "-"])} i)`;
 		case 5: return `${e()}.filter((v) => typeof v === "${pick(["number", "string"])}")`;
 		case 6: return `[...${e()}].sort()`;
-		case 7: return `${this.numArr(d)}.sort((p, q) => ${pick(["p - q", "q - p", "(p % 3) - (q % 3)", "0"])})`;
+		// consistent comparators only (no NaN: || 0): with an inconsistent one the order is
+		// implementation-defined, and V8's TimSort is not what JSLite runs
+		case 7: return `${this.numArr(d)}.map((v) => v || 0).sort((p, q) => ${pick(["p - q", "q - p", "Math.abs(p) - Math.abs(q)", "0"])})`;
 		case 8: return `[...${e()}].reverse()`;
 		case 9: return `[${e()}, ${e()}].flat()`;
 		case 10: return `Array.from({ length: ${ri(5)} }, (_, i) => ${pick(["i", "i * i", "String(i)", "i / 2"])})`;
