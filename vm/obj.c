@@ -1086,12 +1086,13 @@ out:
 	free(wid);
 }
 
-/* node's reduceToSingleString (compact 3, breakLength 80). */
+/* node's reduceToSingleString (compact 3, breakLength 80); base_len: the length of
+ * what node puts before the brace ("<ref *1>", 8), which counts against the line. */
 static void reduce(struct insp *c, struct strv *out, size_t entries, const char *open,
-		   const char *close, int recurse, struct jsl_buf *b)
+		   const char *close, int recurse, size_t base_len, struct jsl_buf *b)
 {
 	if (c->cur_depth - recurse < 3 && entries == out->n) {
-		size_t start = out->n + (size_t)c->indent + strlen(open) + 10;
+		size_t start = out->n + (size_t)c->indent + strlen(open) + base_len + 10;
 		size_t total = out->n + start;
 		bool fits = total + out->n <= 80;
 
@@ -1321,7 +1322,7 @@ static void insp_object(struct insp *c, jv v, int recurse, struct jsl_buf *b)
 		sv_free(&out);
 		return;
 	}
-	reduce(c, &out, entries, open, close, recurse, b);
+	reduce(c, &out, entries, open, close, recurse, c->circ == o ? 8 : 0, b);
 	sv_free(&out);
 	if (c->circ == o && b->ok) {
 		/* node marks the object a cycle leads back to */

@@ -923,6 +923,38 @@ int jsl_new_str(struct jsl_vm *vm, const char *p, size_t n, jv *out)
 	return 0;
 }
 
+/*
+ * A lone high surrogate followed by a lone low one (WTF-8 ED A0..AF xx, ED B0..BF
+ * xx: halves that split("") or s[i] made) is one character again, as the code
+ * units are in JavaScript: rewrite the pair as its 4-byte UTF-8 in place.
+ */
+static void join_surrogates(char *p, size_t *len)
+{
+	size_t r = 0, w = 0, n = *len;
+
+	if (!memchr(p, 0xed, n))
+		return;
+	while (r < n) {
+		const unsigned char *q = (const unsigned char *)p + r;
+
+		if (r + 6 <= n && q[0] == 0xed && (q[1] & 0xf0) == 0xa0 && q[3] == 0xed &&
+		    (q[4] & 0xf0) == 0xb0) {
+			uint32_t hi = 0xd000 | ((uint32_t)(q[1] & 0x3f) << 6) | (q[2] & 0x3f);
+			uint32_t lo = 0xd000 | ((uint32_t)(q[4] & 0x3f) << 6) | (q[5] & 0x3f);
+			uint32_t cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+
+			p[w++] = (char)(0xf0 | cp >> 18);
+			p[w++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+			p[w++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			p[w++] = (char)(0x80 | (cp & 0x3f));
+			r += 6;
+		} else {
+			p[w++] = p[r++];
+		}
+	}
+	*len = w;
+}
+
 int jsl_buf_to_str(struct jsl_vm *vm, struct jsl_buf *b, jv *out)
 {
 	int rc;
@@ -931,6 +963,8 @@ int jsl_buf_to_str(struct jsl_vm *vm, struct jsl_buf *b, jv *out)
 		free(b->p);
 		return jsl_oom(vm, "out of memory building a string");
 	}
+	if (b->p)
+		join_surrogates(b->p, &b->len);
 	rc = jsl_new_str(vm, b->p ? b->p : "", b->len, out);
 	free(b->p);
 	return rc;
