@@ -136,6 +136,15 @@ int vm_qos_is_priority(const struct vm_qos *q, size_t n)
 	return 0;
 }
 
+const struct vm_qos_param *vm_qos_param(const struct vm_qos *q, size_t n, unsigned cat,
+					unsigned idx, unsigned type)
+{
+	for (size_t i = 0; i < n; i++)
+		if (q[i].cat == cat && q[i].nparams > idx && q[i].p[idx].type == type)
+			return &q[i].p[idx];
+	return NULL;
+}
+
 /* ---- chunk form ------------------------------------------------------------- */
 
 static int check_qos(const struct vm_qos *q)

@@ -52,6 +52,11 @@ int vm_qos_lookup(const char *name, size_t len);
 int vm_qos_format(const struct vm_qos *q, char *buf, size_t cap);
 /* True when the list asks for Priority('True'). */
 int vm_qos_is_priority(const struct vm_qos *q, size_t n);
+/* Parameter idx of the list's first requirement of category cat whose
+ * parameter idx has type type (VM_QOS_P_*), or NULL. A compiled list holds
+ * one requirement per category. */
+const struct vm_qos_param *vm_qos_param(const struct vm_qos *q, size_t n, unsigned cat,
+					unsigned idx, unsigned type);
 
 /*
  * Read the QoS chain of a compiled Tasklet (root -> first QoS chunk -> ...),

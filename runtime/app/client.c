@@ -379,11 +379,10 @@ static const struct cxp_handlers trader_handlers = {
 /* Privacy('TLS', NAME): NAME, or NULL when t asks for no Privacy. */
 static const char *privacy_ca(const struct vm_sig *s)
 {
-	for (uint32_t i = 0; i < s->nqos; i++)
-		if (s->qos[i].cat == VM_QOS_PRIVACY && s->qos[i].nparams >= 2 &&
-		    s->qos[i].p[1].type == VM_QOS_P_STR)
-			return s->qos[i].p[1].s;
-	return NULL;
+	const struct vm_qos_param *p =
+		vm_qos_param(s->qos, s->nqos, VM_QOS_PRIVACY, 1, VM_QOS_P_STR);
+
+	return p ? p->s : NULL;
 }
 
 /*
@@ -762,11 +761,7 @@ static uint32_t app_speed(void)
 
 static int wants_relative_speed(const struct vm_sig *s)
 {
-	for (uint32_t i = 0; i < s->nqos; i++)
-		if (s->qos[i].cat == VM_QOS_SPEED_MINIMUM && s->qos[i].nparams >= 2 &&
-		    s->qos[i].p[1].type == VM_QOS_P_STR)
-			return 1;
-	return 0;
+	return vm_qos_param(s->qos, s->nqos, VM_QOS_SPEED_MINIMUM, 1, VM_QOS_P_STR) != NULL;
 }
 
 static void submit_cb(void *arg)
@@ -916,11 +911,7 @@ static void task_forget(void *arg)
 /* FaultTolerance('local'): keep a local backup of the run. */
 static int wants_local_backup(const struct vm_sig *s)
 {
-	for (uint32_t i = 0; i < s->nqos; i++)
-		if (s->qos[i].cat == VM_QOS_FAULT_TOLERANCE && s->qos[i].nparams >= 1 &&
-		    s->qos[i].p[0].type == VM_QOS_P_STR)
-			return 1;
-	return 0;
+	return vm_qos_param(s->qos, s->nqos, VM_QOS_FAULT_TOLERANCE, 0, VM_QOS_P_STR) != NULL;
 }
 
 /* Replace res (a no-match) with the result of running t in this process. */

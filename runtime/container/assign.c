@@ -68,10 +68,13 @@ void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_h
 	j->cls = (!c->cfg.no_priority && vm_qos_is_priority(j->sig.qos, j->sig.nqos)) ? RT_DQ_PRIO
 										     : RT_DQ_ECON;
 	qname = j->cls == RT_DQ_PRIO ? "priority" : "economy";
-	for (uint32_t i = 0; i < j->sig.nqos; i++)
-		if (j->sig.qos[i].cat == VM_QOS_DEADLINE && j->sig.qos[i].nparams >= 1 &&
-		    j->sig.qos[i].p[0].type == VM_QOS_P_INT && j->sig.qos[i].p[0].i > 0)
-			j->deadline_ns = j->sig.start_ns + (uint64_t)j->sig.qos[i].p[0].i * 1000000ull;
+	{
+		const struct vm_qos_param *d =
+			vm_qos_param(j->sig.qos, j->sig.nqos, VM_QOS_DEADLINE, 0, VM_QOS_P_INT);
+
+		if (d && d->i > 0)
+			j->deadline_ns = j->sig.start_ns + (uint64_t)d->i * 1000000ull;
+	}
 	if (j->deadline_ns)
 		c->ndeadline++;
 	HASH_FIND(hh, c->jobs, &j->sig.tasklet_id, sizeof(j->sig.tasklet_id), dup);

@@ -77,11 +77,10 @@ static int vm_run_sliced(struct job *j, const struct vm_limits *lim)
 /* The CostLimit of j, or -1 when it has none. */
 static int64_t cost_limit(const struct job *j)
 {
-	for (uint32_t i = 0; i < j->sig.nqos; i++)
-		if (j->sig.qos[i].cat == VM_QOS_COST_LIMIT && j->sig.qos[i].nparams >= 1 &&
-		    j->sig.qos[i].p[0].type == VM_QOS_P_INT)
-			return j->sig.qos[i].p[0].i;
-	return -1;
+	const struct vm_qos_param *p =
+		vm_qos_param(j->sig.qos, j->sig.nqos, VM_QOS_COST_LIMIT, 0, VM_QOS_P_INT);
+
+	return p ? p->i : -1;
 }
 
 static void run_job(struct worker *w, struct job *j)
