@@ -63,9 +63,9 @@ struct cxp_tls *rt_tls_load(const struct rt_tls_opts *t);
 struct cxp_limits;
 /* Take one of the options above into lim (cxp_limits_default first); exits 2 on a bad value. */
 void rt_limit_opt(struct cxp_limits *lim, int opt, const char *arg);
-/* Either kind of the options above: 1 when opt was one of them (taken), else 0. */
-int rt_daemon_opt(int opt, const char *arg, struct rt_tls_opts *tls, struct cxp_limits *lim,
-		  int *lim_set);
+/* Either kind of the options above: 1 when opt was one of them (taken), else 0.
+ * lim starts as cxp_limits_default (what a loop has anyway). */
+int rt_daemon_opt(int opt, const char *arg, struct rt_tls_opts *tls, struct cxp_limits *lim);
 /* The mode line a daemon logs first. */
 void rt_tls_log_mode(const struct rt_tls_opts *t, const char *who);
 

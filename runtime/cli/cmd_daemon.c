@@ -79,7 +79,6 @@ int rt_cmd_trader(int argc, char **argv)
 		"                      [--max-conns-per-addr N] [--rx-budget MIB]\n";
 	struct rt_tls_opts tlo = { 0 };
 	struct cxp_limits lim;
-	int lim_set = 0;
 
 	cxp_limits_default(&lim);
 	struct trd_config cfg = { .listen = "" };
@@ -101,14 +100,13 @@ int rt_cmd_trader(int argc, char **argv)
 		case 'v': cfg.verbose = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
-			if (rt_daemon_opt(opt, optarg, &tlo, &lim, &lim_set))
+			if (rt_daemon_opt(opt, optarg, &tlo, &lim))
 				break;
 			fputs(usage, stderr);
 			return RT_EXIT_USAGE;
 		}
 	}
-	if (lim_set)
-		cfg.limits = &lim;
+	cfg.limits = &lim;
 	if (!cfg.listen[0] || optind != argc) {
 		fputs(usage, stderr);
 		return RT_EXIT_USAGE;
@@ -182,7 +180,6 @@ int rt_cmd_container(int argc, char **argv)
 		"                         [--max-conns-per-addr N] [--rx-budget MIB]\n";
 	struct rt_tls_opts tlo = { 0 };
 	struct cxp_limits lim;
-	int lim_set = 0;
 
 	cxp_limits_default(&lim);
 	struct rt_container_config cfg = { 0 };
@@ -236,14 +233,13 @@ int rt_cmd_container(int argc, char **argv)
 		case 'v': cfg.verbose = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
-			if (rt_daemon_opt(opt, optarg, &tlo, &lim, &lim_set))
+			if (rt_daemon_opt(opt, optarg, &tlo, &lim))
 				break;
 			fputs(usage, stderr);
 			return RT_EXIT_USAGE;
 		}
 	}
-	if (lim_set)
-		cfg.limits = &lim;
+	cfg.limits = &lim;
 	if (!cfg.trader[0] || optind != argc) {
 		fputs(usage, stderr);
 		return RT_EXIT_USAGE;

@@ -27,6 +27,7 @@
 #include "common/clock.h"
 #include "runtime/app/tasklet.h"
 #include "runtime/cli/cmd.h"
+#include "vm/jsl.h"
 
 /* The default Tasklet: a short integer loop (its fuel and time are printed
  * by `tasklet exec --stats`; bench/eval/README.md gives them). */
@@ -152,26 +153,6 @@ static int parse_group(const char *s, struct group *g)
 		       : -1;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *p = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (p = malloc((size_t)n + 1)) && fread(p, 1, (size_t)n, f) == (size_t)n) {
-		p[n] = 0;
-		*len = (size_t)n;
-	} else {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	return p;
-}
-
 int rt_cmd_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -225,9 +206,10 @@ int rt_cmd_load(int argc, char **argv)
 		return RT_EXIT_USAGE;
 	}
 	if (work) {
-		src = read_all(work, &srclen);
-		if (!src) {
-			fprintf(stderr, "tasklet load: %s: cannot read\n", work);
+		char err[256];
+
+		if (jsl_read_file(work, &src, &srclen, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tasklet load: %s\n", err);
 			return RT_EXIT_USAGE;
 		}
 	} else {

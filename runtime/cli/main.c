@@ -182,8 +182,7 @@ char *rt_read_input(const char *path, size_t *len)
 	return p;
 }
 
-int rt_daemon_opt(int opt, const char *arg, struct rt_tls_opts *tls, struct cxp_limits *lim,
-		  int *lim_set)
+int rt_daemon_opt(int opt, const char *arg, struct rt_tls_opts *tls, struct cxp_limits *lim)
 {
 	switch (opt) {
 	case RT_OPT_CERT:
@@ -197,7 +196,6 @@ int rt_daemon_opt(int opt, const char *arg, struct rt_tls_opts *tls, struct cxp_
 	case RT_OPT_MAX_PER_ADDR:
 	case RT_OPT_RX_BUDGET:
 		rt_limit_opt(lim, opt, arg);
-		*lim_set = 1;
 		return 1;
 	default:
 		return 0;
