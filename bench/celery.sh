@@ -49,33 +49,13 @@ done
 wait_for "$tmp/trader.log" 'container c1 registered'
 wait_for "$tmp/trader.log" 'container c2 registered'
 
-# run NAME CMD...: RUNS runs, one line each in $tmp/NAME
-run() {
-	name=$1
-	shift
-	: >"$tmp/$name"
-	r=0
-	while [ $r -lt "$RUNS" ]; do
-		"$@" >>"$tmp/$name" 2>"$tmp/$name.err" || {
-			echo "celery: $name run $((r + 1)) failed:" >&2
-			tail -n 20 "$tmp/$name.err" >&2
-			exit 1
-		}
-		r=$((r + 1))
-	done
-}
-median() {
-	awk -v f="$2" '{ print $f }' "$tmp/$1" | sort -g |
-		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
-
 for task in square compute; do
 	flag=""
 	[ $task = compute ] && flag=-c
-	run "ours-$task-b" "$BUILD/bench/e2e_bench" --trader "$TRADER" -n "$N" -b "$BATCH" $flag
-	run "ours-$task-1" "$BUILD/bench/e2e_bench" --trader "$TRADER" -n "$N_SEQ" -b 1 $flag
-	run "cel-$task-b" sh -c "cd '$here/celery' && exec '$PY' driver.py $task $N $BATCH"
-	run "cel-$task-1" sh -c "cd '$here/celery' && exec '$PY' driver.py $task $N_SEQ 1"
+	runs "ours-$task-b" "$BUILD/bench/e2e_bench" --trader "$TRADER" -n "$N" -b "$BATCH" $flag
+	runs "ours-$task-1" "$BUILD/bench/e2e_bench" --trader "$TRADER" -n "$N_SEQ" -b 1 $flag
+	runs "cel-$task-b" sh -c "cd '$here/celery' && exec '$PY' driver.py $task $N $BATCH"
+	runs "cel-$task-1" sh -c "cd '$here/celery' && exec '$PY' driver.py $task $N_SEQ 1"
 done
 
 printf '%-30s %10s %9s %9s %10s %9s %9s %9s\n' "tasks, 2 workers, 127.0.0.1" "ours/s" \

@@ -45,24 +45,10 @@ cluster() {
 	done
 }
 
-# run NAME COUNT BURST FILE: RUNS runs, one result line each in $tmp/NAME.
+# run NAME COUNT BURST FILE: RUNS runs of qos_bench (runs, median: scripts/lib.sh;
+# median fields: 2 ok, 4 missed, 8 p50, 10 p99, 12 placements)
 run() {
-	: >"$tmp/$1"
-	r=0
-	while [ $r -lt "$RUNS" ]; do
-		"$QB" -t "$TRADER" -n "$2" -b "$3" -w 42 "$4" >>"$tmp/$1" 2>"$tmp/$1.err" || {
-			echo "qos: $1 run $((r + 1)) failed:" >&2
-			tail -n 20 "$tmp/$1.err" >&2
-			exit 1
-		}
-		r=$((r + 1))
-	done
-}
-
-# median NAME FIELD (2 ok, 4 missed, 8 p50, 10 p99, 12 placements)
-median() {
-	awk -v f="$2" '{ print $f }' "$tmp/$1" | sort -g |
-		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+	runs "$1" "$QB" -t "$TRADER" -n "$2" -b "$3" -w 42 "$4"
 }
 
 printf 'let s = 0;\nfor (let i = 0; i < 2000; i++) s += i %% 7;\ns > 0 ? 42 : 0;\n' \

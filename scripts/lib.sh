@@ -37,3 +37,26 @@ with_tmpdir() {
 	trap 'stop_all; rm -rf "$tmp"' EXIT
 	trap 'exit 130' INT TERM
 }
+
+# runs NAME CMD...: run CMD RUNS times, each run's stdout appended to
+# $tmp/NAME; a failed run prints its stderr's end and exits 1.
+runs() {
+	rname=$1
+	shift
+	: >"$tmp/$rname"
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		"$@" >>"$tmp/$rname" 2>"$tmp/$rname.err" || {
+			echo "${WHO:-tasklet}: $rname run $((r + 1)) failed:" >&2
+			tail -n 20 "$tmp/$rname.err" >&2
+			exit 1
+		}
+		r=$((r + 1))
+	done
+}
+
+# median NAME FIELD: the median of column FIELD of $tmp/NAME.
+median() {
+	awk -v f="$2" '{ print $f }' "$tmp/$1" | sort -g |
+		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
