@@ -479,6 +479,10 @@ int cxp_conn_peer_cert(const struct cxp_conn *c, char *cn, size_t cncap, char *c
 		       size_t cacap);
 /* "tcp" or "tls" (for logs). */
 const char *cxp_conn_transport(const struct cxp_conn *c);
+/* Loop thread: bytes queued on c and not yet written to its socket (frames
+ * and, on TLS, ciphertext). A peer that sends requests and never reads the
+ * answers makes it grow: a daemon closes such a peer past its own bound. */
+size_t cxp_conn_unsent(const struct cxp_conn *c);
 
 /*
  * Limits against abusive peers, per loop; 0 in a field turns that limit off.

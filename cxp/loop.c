@@ -1169,7 +1169,8 @@ static void refuse(struct listener *ls, int fd, const char *peer, const char *wh
 	uint64_t now = clock_now_ms();
 
 	l->st.refused++;
-	if (!ls->tls) {
+	{	/* in plain CXP on a TLS listener too: no session exists yet, and the
+		 * TLS client shows it in place of a ServerHello (tls.c, hs_fail) */
 		struct cxp_error e = { .code = CXP_E_BUSY };
 		struct cxp_hdr h = { .type = CXP_MSG_ERROR, .reqid = 0 };
 		uint8_t buf[CXP_HDR_SIZE + 4 + 4 + sizeof(e.msg)];

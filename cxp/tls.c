@@ -62,6 +62,7 @@ struct tls_conn {
 	struct cxp_obuf out;   /* ciphertext to send */
 	int server, done, any_in;
 	uint8_t first[2];      /* the first two bytes the peer sent (for error hints) */
+	size_t first_off;      /* where they are in in[] */
 	int top_depth;         /* depth of the chain's top seen by the verify callback */
 	uint32_t vflags;       /* verification flags of the whole chain (MBEDTLS_X509_BADCERT_*) */
 	char cn[CN_MAX], ca_cn[CN_MAX];
@@ -404,6 +405,29 @@ static void flush_now(struct cxp_conn *c)
 		s->out.off = s->out.len;
 }
 
+/*
+ * A listener that turns a connection away (its caps, no descriptors) writes
+ * one plain CXP ERROR frame and closes, TLS or not: no session exists yet.
+ * When that is what came instead of a ServerHello, its message (sanitized:
+ * it is unauthenticated) into msg: 0, or -1 when it is something else.
+ */
+static int plain_refusal(const struct tls_conn *s, char *msg, size_t cap)
+{
+	const uint8_t *p = s->in + s->first_off;
+	size_t n = s->in_len > s->first_off ? s->in_len - s->first_off : 0;
+	struct cxp_error e;
+	struct cxp_hdr h;
+	size_t k;
+
+	if (n < CXP_HDR_SIZE || cxp_hdr_decode(p, &h, NULL, 0) < 0 || h.type != CXP_MSG_ERROR ||
+	    h.len > n - CXP_HDR_SIZE || cxp_error_decode(p + CXP_HDR_SIZE, h.len, &e, NULL, 0) < 0)
+		return -1;
+	for (k = 0; e.msg[k] && k + 1 < cap; k++)
+		msg[k] = e.msg[k] >= 0x20 && e.msg[k] < 0x7f ? e.msg[k] : '?';
+	msg[k] = '\0';
+	return 0;
+}
+
 static int hs_fail(struct cxp_conn *c, int ret)
 {
 	struct tls_conn *s = c->tpd;
@@ -435,8 +459,11 @@ static int hs_fail(struct cxp_conn *c, int ret)
 		snprintf(why, sizeof(why), "the peer speaks plain CXP, not TLS (is it configured "
 			 "for TLS?)");
 	} else if (!s->server && s->first[0] == CXP_MAGIC0 && s->first[1] == CXP_MAGIC1) {
-		snprintf(why, sizeof(why), "the server answered in plain CXP, not TLS "
-			 "(is it a plain port?)");
+		if (plain_refusal(s, e, sizeof(e)) == 0)
+			snprintf(why, sizeof(why), "the server refused the connection: %s", e);
+		else
+			snprintf(why, sizeof(why), "the server answered in plain CXP, not TLS "
+				 "(is it a plain port?)");
 	} else {
 		tls_err(ret, e, sizeof(e));
 		snprintf(why, sizeof(why), "%s", e);
@@ -539,6 +566,7 @@ static int tls_rx(struct cxp_conn *c, size_t n)
 
 	if (!s->any_in) {
 		s->any_in = 1;
+		s->first_off = s->in_len;
 		s->first[0] = s->in[s->in_len];
 		s->first[1] = n > 1 ? s->in[s->in_len + 1] : 0;
 	}

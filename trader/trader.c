@@ -61,6 +61,12 @@ struct peer {
 #define TRD_WIN 256
 #define TRD_WIN_AGE_MS 60000
 #define TRD_WIN_MIN 16 /* fewer samples: the prior (tasklet-qos(7)) */
+/* Answers queued for a peer and not yet read by it, past which its next
+ * request closes it: a peer that sends and never reads would otherwise make
+ * the trader buffer (up to the loop's 64 MiB per connection) for it. Honest
+ * peers read as they go; their answers are ASSIGNED, ERROR and CANCEL frames
+ * of a few hundred bytes. */
+#define TRD_UNREAD_MAX (1u << 20)
 struct rt_window {
 	float ms[TRD_WIN];
 	uint64_t at[TRD_WIN];
@@ -941,14 +947,6 @@ static int secure_identity(struct trd_trader *t, struct peer *pe, struct cxp_reg
 			 r->name, cn);
 		return -EPERM;
 	}
-	for (size_t i = 0; i < t->ncont; i++)
-		if (!strcmp(t->cont[i].name, cn)) {
-			snprintf(why, whycap,
-				 "secure mode: a container named '%s' is registered already (from "
-				 "%s)",
-				 cn, cxp_conn_peer(t->cpeer[i]->conn));
-			return -EPERM;
-		}
 	snprintf(r->name, sizeof(r->name), "%s", cn);
 	r->flags |= CXP_CAP_TLS;
 	return 0;
@@ -980,6 +978,22 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 		cxp_close(pe->conn, -EPROTO);
 		return 0;
 	}
+	/* One container of a name at a time, in either mode: a second "c1" (a
+	 * rogue, or a replayed REGISTER) would take placements meant for the
+	 * first and answer in its name. A restarted container is refused until
+	 * the trader has seen its predecessor go, and registers on its next try
+	 * (a second later). */
+	for (size_t i = 0; r.name[0] && i < t->ncont; i++)
+		if (!strcmp(t->cont[i].name, r.name)) {
+			snprintf(err, sizeof(err),
+				 "%sa container named '%s' is registered already (from %s)",
+				 t->cfg.tls ? "secure mode: " : "", r.name,
+				 cxp_conn_peer(t->cpeer[i]->conn));
+			cxp_log("%s: rejected REGISTER: %s", cxp_conn_peer(pe->conn), err);
+			cxp_send_error(pe->conn, h->reqid, CXP_E_BADMSG, "%s", err);
+			cxp_close(pe->conn, -EPROTO);
+			return 0;
+		}
 	if (t->ncont == t->capcont) {
 		size_t ncap = t->capcont ? 2 * t->capcont : 8;
 		struct trd_cand *nc = realloc(t->cont, ncap * sizeof(*nc));
@@ -1231,7 +1245,14 @@ static int on_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_
 		    void *ud)
 {
 	struct peer *pe = cxp_conn_data(conn);
+	size_t unread = cxp_conn_unsent(conn);
 
+	if (unread > TRD_UNREAD_MAX) {
+		cxp_log("%s: closing: it sends requests but does not read the answers (%zu bytes "
+			"unread, the limit is %u)",
+			cxp_conn_peer(conn), unread, TRD_UNREAD_MAX);
+		return -ENOBUFS;
+	}
 	switch (h->type) {
 	case CXP_MSG_REGISTER:
 		return on_register(pe, h, payload);
