@@ -8,7 +8,8 @@
 #   make bench      the bench/ suites
 #   make eval       the Tasklet paper's evaluation (Table I, Figures 3-6) into build/eval/
 #   make fuzz       every libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (30) each: CXP's
-#                   decoders, the JSLite compiler (fuzz_compile), the chunk loader (fuzz_load)
+#                   decoders, the JSLite compiler (fuzz_compile), the chunk loader (fuzz_load),
+#                   the TLS handshake (fuzz_tls)
 #   make fuzz-smoke the same for FUZZ_SMOKE_SECONDS (3) each (for `make check`)
 #   make fuzz-diff  random JSLite programs under node and tasklet exec for FUZZ_DIFF_SECONDS (60),
 #                   outputs compared; a difference is minimised into build/fuzz-diff/ and fails
@@ -111,7 +112,11 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-strict-aliasing -D_GNU_SOURCE -DTL_NO_JEM
 # conformance programs (tests/fuzz/mkseed.c), fuzz_compile with their source.
 FUZZ_VM_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(sort $(wildcard vm/*.c)))
 FUZZ_VM      := $(BUILD)/fuzz/fuzz_compile $(BUILD)/fuzz/fuzz_load
-FUZZ_SEEDS   := $(BUILD)/fuzz/seeds/fuzz_load/.made
+FUZZ_SEEDS   := $(BUILD)/fuzz/seeds/fuzz_load/.made $(BUILD)/fuzz/seeds/fuzz_tls/.made
+# fuzz_tls: cxp/tls.c's handshake path on mbedTLS, this target playing the
+# event loop; seeded with a real ClientHello and server flight that the
+# target itself makes (FUZZ_TLS_MKSEED) with tls.c's own client and server.
+FUZZ_TLS_SRCS := cxp/tls.c cxp/cert.c
 JSL_PROGS    := $(sort $(wildcard tests/jslite/*/*.js))
 
 
@@ -277,6 +282,17 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRCS) cxp/cxp.h
 	@$(if $(Q),echo '  FUZZCC  $@')
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) -lmbedcrypto
 
+$(BUILD)/fuzz/fuzz_tls: tests/fuzz/fuzz_tls.c $(FUZZ_SRCS) $(FUZZ_TLS_SRCS) cxp/cxp.h cxp/cxp_int.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  FUZZCC  $@')
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(FUZZ_TLS_SRCS) \
+		-lmbedtls -lmbedx509 -lmbedcrypto -lpthread
+
+$(BUILD)/fuzz/seeds/fuzz_tls/.made: $(BUILD)/fuzz/fuzz_tls
+	@rm -rf $(@D) && mkdir -p $(@D)
+	$(Q)FUZZ_TLS_MKSEED=$(@D) $(BUILD)/fuzz/fuzz_tls >/dev/null
+	@touch $@
+
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  FUZZCC  $@')
@@ -292,7 +308,7 @@ $(BUILD)/fuzz/mkseed: tests/fuzz/mkseed.c tests/fuzz/fuzz_chunks.h $(LIBTL) $(FL
 	@$(if $(Q),echo '  CC      $@')
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBTL) $(LDLIBS)
 
-$(FUZZ_SEEDS): $(BUILD)/fuzz/mkseed $(JSL_PROGS)
+$(BUILD)/fuzz/seeds/fuzz_load/.made: $(BUILD)/fuzz/mkseed $(JSL_PROGS)
 	@rm -rf $(@D) && mkdir -p $(@D)
 	$(Q)$(BUILD)/fuzz/mkseed $(@D) $(JSL_PROGS) >/dev/null
 	@touch $@
@@ -301,6 +317,7 @@ define run_fuzz
 	$(Q)for t in $(FUZZ_TARGETS); do \
 		n=$$(basename $$t); mkdir -p $(BUILD)/fuzz/corpus/$$n; \
 		case $$n in fuzz_compile) s=tests/jslite ;; fuzz_load) s=$(BUILD)/fuzz/seeds/fuzz_load ;; \
+		fuzz_tls) s="$(BUILD)/fuzz/seeds/fuzz_tls tests/fuzz/regress/fuzz_tls" ;; \
 		*) s= ;; esac; \
 		echo "  FUZZ    $$n ($(1) s)"; \
 		$$t -max_total_time=$(1) -max_len=65536 -timeout=25 -print_final_stats=0 \

@@ -620,7 +620,8 @@ static int tls_tx_next(struct cxp_conn *c, const uint8_t **p, size_t *n)
 			cxp_conn_plain_done(c, (size_t)ret);
 		}
 	}
-	*p = s->out.p + s->out.off;
+	/* out.p is NULL until the first record (fuzz_tls found the arithmetic on it) */
+	*p = s->out.p ? s->out.p + s->out.off : NULL;
 	*n = s->out.len - s->out.off;
 	return 0;
 }
