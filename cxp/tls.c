@@ -66,6 +66,7 @@ struct tls_conn {
 	int top_depth;         /* depth of the chain's top seen by the verify callback */
 	uint32_t vflags;       /* verification flags of the whole chain (MBEDTLS_X509_BADCERT_*) */
 	char cn[CN_MAX], ca_cn[CN_MAX];
+	char expect_cn[CN_MAX]; /* client side: the server's name we require ("" none) */
 	int has_peer;
 };
 
@@ -383,6 +384,8 @@ int cxp_tls_attach(struct cxp_conn *c, struct cxp_tls *t, int server, const char
 	}
 	s->server = server;
 	s->t = t;
+	if (!server && expect_cn)
+		snprintf(s->expect_cn, sizeof(s->expect_cn), "%s", expect_cn);
 	s->top_depth = -1;
 	mbedtls_ssl_set_bio(&s->ssl, c, bio_send, bio_recv, NULL);
 	mbedtls_ssl_set_verify(&s->ssl, verify_cb, s);
@@ -431,7 +434,7 @@ static int plain_refusal(const struct tls_conn *s, char *msg, size_t cap)
 static int hs_fail(struct cxp_conn *c, int ret)
 {
 	struct tls_conn *s = c->tpd;
-	char e[160], why[400];
+	char e[160], why[640];
 	uint32_t flags = mbedtls_ssl_get_verify_result(&s->ssl);
 	int err = -EPROTO;
 
@@ -445,8 +448,14 @@ static int hs_fail(struct cxp_conn *c, int ret)
 		for (p = info; *p; p++)
 			if (*p == '\n')
 				*p = p[1] ? ';' : '\0';
-		snprintf(why, sizeof(why), "the peer's certificate%s%s is refused: %s",
-			 s->cn[0] ? " for " : "", s->cn, info);
+		snprintf(why, sizeof(why), "the peer's certificate%s%s is refused: %s%s%s%s",
+			 s->cn[0] ? " for " : "", s->cn, info,
+			 (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) && s->expect_cn[0] ?
+				 " (we expect '" : "",
+			 (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) ? s->expect_cn : "",
+			 (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) && s->expect_cn[0] ?
+				 "': is it the right peer? a trader's name is set with "
+				 "--trader-name)" : "");
 		err = (flags & MBEDTLS_X509_BADCERT_EXPIRED) ? -EKEYEXPIRED : -EKEYREJECTED;
 	} else if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE) {
 		snprintf(why, sizeof(why), "the client presented no certificate "

@@ -72,6 +72,7 @@ struct tl_client {
 	int io_started;
 	struct cxp_conn *tconn; /* I/O thread */
 	char trader[CXP_ADDR_MAX + 1];
+	char trader_cn[CXP_NAME_MAX + 1]; /* secure mode: the trader's certificate CN */
 	char app_addr[CXP_ADDR_MAX + 1];
 	uint64_t seed;
 	int local_fallback;
@@ -311,7 +312,7 @@ static void trader_given_up(struct tl_client *c, const char *why)
 
 static struct cxp_conn *trader_connect(struct tl_client *c)
 {
-	return c->tls ? cxp_connect_tls(c->loop, c->trader, c->tls, NULL, &trader_handlers, c)
+	return c->tls ? cxp_connect_tls(c->loop, c->trader, c->tls, c->trader_cn, &trader_handlers, c)
 		      : cxp_connect(c->loop, c->trader, &trader_handlers, c);
 }
 
@@ -1095,6 +1096,8 @@ struct tl_client *tl_client_new(const struct tl_options *o, char *err, size_t er
 		c->tls = cxp_tls_new(&tc, err, errlen);
 		if (!c->tls)
 			goto fail;
+		snprintf(c->trader_cn, sizeof(c->trader_cn), "%s",
+			 o->trader_name ? o->trader_name : "trader");
 	}
 	if (o->record_dir && !(c->record_dir = strdup(o->record_dir))) {
 		snprintf(err, errlen, "out of memory");

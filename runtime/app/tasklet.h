@@ -39,6 +39,9 @@ struct tl_options {
 	const char *cert_file, *key_file;
 	const char *const *ca_files;
 	unsigned nca;
+	/* Secure mode: the common name the trader's certificate must carry
+	 * (checked in the handshake); NULL = "trader". */
+	const char *trader_name;
 };
 
 enum tl_status {

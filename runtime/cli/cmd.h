@@ -33,6 +33,10 @@ char *rt_read_input(const char *path, size_t *len);
 #define RT_OPT_CERT 1001
 #define RT_OPT_KEY  1002
 #define RT_OPT_CA   1003
+/* --trader-name CN (tasklet run, tasklet container): in secure mode, the
+ * common name the trader's certificate must carry; default "trader". */
+#define RT_OPT_TRADER_NAME 1004
+#define RT_TRADER_NAME_LONGOPT { "trader-name", required_argument, NULL, RT_OPT_TRADER_NAME }
 #define RT_TLS_LONGOPTS                                                                    \
 	{ "cert", required_argument, NULL, RT_OPT_CERT },                                   \
 	{ "key", required_argument, NULL, RT_OPT_KEY },                                     \

@@ -165,6 +165,7 @@ int rt_cmd_container(int argc, char **argv)
 		{ "chunk-cache", required_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		RT_TLS_LONGOPTS,
+		RT_TRADER_NAME_LONGOPT,
 		RT_LIMIT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -176,6 +177,7 @@ int rt_cmd_container(int argc, char **argv)
 		"                         [--fetch-timeout MS] [--inject SPEC] [--chunk-cache N]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
 		"                         [--verbose] [--cert FILE --key FILE --ca FILE...]\n"
+		"                         [--trader-name CN]\n"
 		"                         [--read-timeout MS] [--idle-timeout MS] [--max-conns N]\n"
 		"                         [--max-conns-per-addr N] [--rx-budget MIB]\n";
 	struct rt_tls_opts tlo = { 0 };
@@ -231,6 +233,9 @@ int rt_cmd_container(int argc, char **argv)
 				cfg.chunk_cache = -1;
 			break;
 		case 'v': cfg.verbose = 1; break;
+		case RT_OPT_TRADER_NAME:
+			copy_str(cfg.trader_name, sizeof(cfg.trader_name), "--trader-name", optarg);
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			if (rt_daemon_opt(opt, optarg, &tlo, &lim))

@@ -18,7 +18,8 @@ static void run_usage(FILE *f)
 		"usage: tasklet run [--trader ADDR:PORT] [--listen ADDR:PORT] [--containers N]\n"
 		"                   [--workers N] [--repeat N] [--timeout SEC] [--seed N]\n"
 		"                   [--local-fallback] [--record DIR] [--input FILE|-] [-v] [-q]\n"
-		"                   [--cert FILE --key FILE --ca FILE...] FILE.jsl...\n"
+		"                   [--cert FILE --key FILE --ca FILE... [--trader-name CN]]\n"
+		"                   FILE.jsl...\n"
 		"Compile each FILE, submit it to the trader, print its output and result.\n"
 		"Without --trader, an embedded trader and N (default 2) containers start on\n"
 		"loopback inside this process. With --local-fallback, a Tasklet no container\n"
@@ -86,6 +87,7 @@ int rt_cmd_run(int argc, char **argv)
 		{ "record", required_argument, NULL, 'R' },
 		{ "input", required_argument, NULL, 'i' },
 		RT_TLS_LONGOPTS,
+		RT_TRADER_NAME_LONGOPT,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -118,6 +120,7 @@ int rt_cmd_run(int argc, char **argv)
 		case RT_OPT_CERT:
 		case RT_OPT_KEY:
 		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
+		case RT_OPT_TRADER_NAME: o.trader_name = optarg; break;
 		case 'v': verbose = ec.verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': run_usage(stdout); return 0;

@@ -20,6 +20,8 @@ struct rt_container_config {
 	char trader[CXP_ADDR_MAX + 1]; /* required */
 	char listen[CXP_ADDR_MAX + 1]; /* optional direct endpoint ("" = none) */
 	char name[CXP_NAME_MAX + 1];   /* "" = host:pid */
+	char trader_name[CXP_NAME_MAX + 1]; /* secure mode: the trader's certificate CN;
+					     * "" = "trader" */
 	char host[CXP_NAME_MAX + 1];   /* host identity for FaultTolerance; "" = the machine id */
 	unsigned workers;              /* 0 = one per CPU in cpus (all online CPUs) */
 	char cpus[256];                /* CPU list "0-3,6" to pin workers to; "" = all online */
