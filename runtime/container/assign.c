@@ -163,6 +163,16 @@ void rt_cancel(struct rt_container *c, uint64_t tid, uint32_t attempt)
 static int direct_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8_t *payload,
 			void *ud)
 {
+	size_t unread = cxp_conn_unsent(conn);
+
+	/* A peer that sends and never reads the answers: as the trader does
+	 * (tasklet-security(7)), no more than 1 MiB is buffered for it. */
+	if (unread > (1u << 20)) {
+		cxp_log("%s: closing: it sends requests but does not read the answers (%zu bytes "
+			"unread)",
+			cxp_conn_peer(conn), unread);
+		return -ENOBUFS;
+	}
 	if (h->type == CXP_MSG_ASSIGN) {
 		rt_assign(ud, conn, h, payload, 0);
 		return 0;
