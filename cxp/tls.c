@@ -434,7 +434,7 @@ static int plain_refusal(const struct tls_conn *s, char *msg, size_t cap)
 static int hs_fail(struct cxp_conn *c, int ret)
 {
 	struct tls_conn *s = c->tpd;
-	char e[160], why[640];
+	char e[160], why[640], hint[160] = "";
 	uint32_t flags = mbedtls_ssl_get_verify_result(&s->ssl);
 	int err = -EPROTO;
 
@@ -448,14 +448,13 @@ static int hs_fail(struct cxp_conn *c, int ret)
 		for (p = info; *p; p++)
 			if (*p == '\n')
 				*p = p[1] ? ';' : '\0';
-		snprintf(why, sizeof(why), "the peer's certificate%s%s is refused: %s%s%s%s",
-			 s->cn[0] ? " for " : "", s->cn, info,
-			 (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) && s->expect_cn[0] ?
-				 " (we expect '" : "",
-			 (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) ? s->expect_cn : "",
-			 (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) && s->expect_cn[0] ?
-				 "': is it the right peer? a trader's name is set with "
-				 "--trader-name)" : "");
+		if ((flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) && s->expect_cn[0])
+			snprintf(hint, sizeof(hint),
+				 " (we expect '%s': is it the right peer? a trader's name is set "
+				 "with --trader-name)",
+				 s->expect_cn);
+		snprintf(why, sizeof(why), "the peer's certificate%s%s is refused: %s%s",
+			 s->cn[0] ? " for " : "", s->cn, info, hint);
 		err = (flags & MBEDTLS_X509_BADCERT_EXPIRED) ? -EKEYEXPIRED : -EKEYREJECTED;
 	} else if (ret == MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE) {
 		snprintf(why, sizeof(why), "the client presented no certificate "
@@ -471,7 +470,8 @@ static int hs_fail(struct cxp_conn *c, int ret)
 		if (plain_refusal(s, e, sizeof(e)) == 0)
 			snprintf(why, sizeof(why), "the server refused the connection: %s", e);
 		else
-			snprintf(why, sizeof(why), "the server answered in plain CXP, not TLS "
+			snprintf(why, sizeof(why),
+				 "the server answered in plain CXP, not TLS "
 				 "(is it a plain port?)");
 	} else {
 		tls_err(ret, e, sizeof(e));

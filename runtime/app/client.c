@@ -312,8 +312,9 @@ static void trader_given_up(struct tl_client *c, const char *why)
 
 static struct cxp_conn *trader_connect(struct tl_client *c)
 {
-	return c->tls ? cxp_connect_tls(c->loop, c->trader, c->tls, c->trader_cn, &trader_handlers, c)
-		      : cxp_connect(c->loop, c->trader, &trader_handlers, c);
+	return c->tls
+		   ? cxp_connect_tls(c->loop, c->trader, c->tls, c->trader_cn, &trader_handlers, c)
+		   : cxp_connect(c->loop, c->trader, &trader_handlers, c);
 }
 
 static void reconnect_tick(void *arg)

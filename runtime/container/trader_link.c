@@ -107,10 +107,11 @@ void rt_trader_connect(struct rt_container *c)
 	struct cxp_register r = { 0 };
 	struct cxp_wbuf w;
 
-	c->tconn = c->cfg.tls ? cxp_connect_tls(c->loop, c->cfg.trader, c->cfg.tls,
-						c->cfg.trader_name[0] ? c->cfg.trader_name : "trader",
-						&trader_handlers, c)
-			      : cxp_connect(c->loop, c->cfg.trader, &trader_handlers, c);
+	c->tconn = c->cfg.tls
+		       ? cxp_connect_tls(c->loop, c->cfg.trader, c->cfg.tls,
+					 c->cfg.trader_name[0] ? c->cfg.trader_name : "trader",
+					 &trader_handlers, c)
+		       : cxp_connect(c->loop, c->cfg.trader, &trader_handlers, c);
 	if (!c->tconn) {
 		if (!c->trader_warned)
 			cxp_log("cannot connect to trader %s: %s; retrying every second",

@@ -108,8 +108,8 @@ static char tmpdir[64];
 
 static void rm_creds(void)
 {
-	static const char *const f[] = { "ca.crt", "ca.key", "trader.crt", "trader.key",
-					  "app.crt", "app.key" };
+	static const char *const f[] = {"ca.crt",     "ca.key",	 "trader.crt",
+					"trader.key", "app.crt", "app.key"};
 	char p[128];
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -122,7 +122,7 @@ static void rm_creds(void)
 static void make_creds(void)
 {
 	char ca[96], crt[2][96], key[2][96], err[256];
-	static const char *const who[] = { "trader", "app" };
+	static const char *const who[] = {"trader", "app"};
 
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/fuzz-tls-XXXXXX");
 	if (!mkdtemp(tmpdir)) {
@@ -131,13 +131,13 @@ static void make_creds(void)
 	}
 	snprintf(ca, sizeof(ca), "%s/ca", tmpdir);
 	{
-		struct cxp_cert_spec s = { .name = "ca", .out_dir = tmpdir };
+		struct cxp_cert_spec s = {.name = "ca", .out_dir = tmpdir};
 
 		if (cxp_cert_make(&s, err, sizeof(err)) < 0)
 			goto fail;
 	}
 	for (int i = 0; i < 2; i++) {
-		struct cxp_cert_spec s = { .name = who[i], .out_dir = tmpdir, .ca = ca };
+		struct cxp_cert_spec s = {.name = who[i], .out_dir = tmpdir, .ca = ca};
 
 		if (cxp_cert_make(&s, err, sizeof(err)) < 0)
 			goto fail;
@@ -145,10 +145,10 @@ static void make_creds(void)
 		snprintf(key[i], sizeof(key[i]), "%s/%s.key", tmpdir, who[i]);
 	}
 	{
-		struct cxp_tls_config s = { .cert_file = crt[0], .key_file = key[0], .nca = 1,
-					    .require_peer_cert = 1 };
-		struct cxp_tls_config c = { .cert_file = crt[1], .key_file = key[1], .nca = 1,
-					    .require_peer_cert = 1 };
+		struct cxp_tls_config s = {
+		    .cert_file = crt[0], .key_file = key[0], .nca = 1, .require_peer_cert = 1};
+		struct cxp_tls_config c = {
+		    .cert_file = crt[1], .key_file = key[1], .nca = 1, .require_peer_cert = 1};
 
 		snprintf(ca, sizeof(ca), "%s/ca.crt", tmpdir);
 		s.ca_files[0] = ca;
@@ -230,8 +230,7 @@ static void conn_close(struct cxp_conn *c)
 
 /* ---- Seeds ---------------------------------------------------------------- */
 
-static void write_seed(const char *dir, const char *name, uint8_t side, const uint8_t *p,
-		       size_t n)
+static void write_seed(const char *dir, const char *name, uint8_t side, const uint8_t *p, size_t n)
 {
 	char path[512];
 	FILE *f;

@@ -4,11 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -231,26 +231,31 @@ const char *tf_pem(const char *dir, const char *name, const char *ext)
 static int cert_cmd(const char *dir, const char *ca, const char *name)
 {
 	char cab[300], out[1024], err[1024];
-	char *a[] = { (char *)tl_test_bin(), "cert", ca ? "issue" : "ca", "--name", (char *)name,
-		      "--out", (char *)dir, ca ? "--ca" : NULL, cab, NULL };
+	char *a[] = {(char *)tl_test_bin(),
+		     "cert",
+		     ca ? "issue" : "ca",
+		     "--name",
+		     (char *)name,
+		     "--out",
+		     (char *)dir,
+		     ca ? "--ca" : NULL,
+		     cab,
+		     NULL};
 	int rc;
 
 	snprintf(cab, sizeof(cab), "%s/%s", dir, ca ? ca : "");
 	rc = tp_run(a, NULL, out, sizeof(out), err, sizeof(err), 20000);
 	if (rc != 0)
-		fprintf(stderr, "\ntasklet cert %s %s: exit %d: %s\n", ca ? "issue" : "ca", name, rc,
-			err);
+		fprintf(stderr, "\ntasklet cert %s %s: exit %d: %s\n", ca ? "issue" : "ca", name,
+			rc, err);
 	return rc == 0 ? 0 : -1;
 }
 
 int tf_pki(const char *dir)
 {
-	static const char *const issued[][2] = { { "clusterca", "trader" },
-						 { "clusterca", "c1" },
-						 { "clusterca", "c2" },
-						 { "clusterca", "app" },
-						 { "clusterca", "elsewhere" },
-						 { "foreignca", "spy" } };
+	static const char *const issued[][2] = {{"clusterca", "trader"},    {"clusterca", "c1"},
+						{"clusterca", "c2"},	    {"clusterca", "app"},
+						{"clusterca", "elsewhere"}, {"foreignca", "spy"}};
 	char ca[300], imp[300], e[256];
 	time_t now = time(NULL);
 
@@ -261,9 +266,11 @@ int tf_pki(const char *dir)
 			return -1;
 	snprintf(ca, sizeof(ca), "%s/clusterca", dir);
 	{
-		struct cxp_cert_spec sp = { .name = "expired", .out_dir = dir, .ca = ca,
-					    .not_before = now - 10 * 86400,
-					    .not_after = now - 86400 };
+		struct cxp_cert_spec sp = {.name = "expired",
+					   .out_dir = dir,
+					   .ca = ca,
+					   .not_before = now - 10 * 86400,
+					   .not_after = now - 86400};
 
 		if (cxp_cert_make(&sp, e, sizeof(e)) < 0) {
 			fprintf(stderr, "\nexpired certificate: %s\n", e);
@@ -309,7 +316,7 @@ int tf_start_trader_m(enum tf_mode m, const char *dir, struct tp_proc *p, const 
 int tf_start_container_m(enum tf_mode m, const char *dir, struct tp_proc *p, struct tp_proc *t,
 			 const char *name, const char *const *opts)
 {
-	char *argv[32] = { (char *)tl_test_bin(), "container", "--trader", t->line };
+	char *argv[32] = {(char *)tl_test_bin(), "container", "--trader", t->line};
 	char pat[96];
 	int n = 4;
 
@@ -330,7 +337,7 @@ int tf_start_container_m(enum tf_mode m, const char *dir, struct tp_proc *p, str
 int tf_run_m(enum tf_mode m, const char *dir, const struct tp_proc *t, const char *file,
 	     const char *const *opts, char *out, size_t outcap, char *err, size_t errcap)
 {
-	char *argv[32] = { (char *)tl_test_bin(), "run", "--trader", (char *)t->line };
+	char *argv[32] = {(char *)tl_test_bin(), "run", "--trader", (char *)t->line};
 	int n = 4;
 
 	tf_mode_opts(m, dir, "app", argv, &n, 32);
@@ -441,7 +448,7 @@ static struct tf_tls *tt_open(int fd, const char *dir, const char *ident)
 int tf_peer_open(struct tf_peer *p, const char *addr, const char *dir, const char *ident)
 {
 	struct sockaddr_storage ss;
-	struct timeval tv = { .tv_sec = 10 };
+	struct timeval tv = {.tv_sec = 10};
 	unsigned sl;
 
 	p->fd = -1;
@@ -495,7 +502,7 @@ int tf_peer_send(struct tf_peer *p, const void *b, size_t n)
 int tf_peer_send_frame(struct tf_peer *p, uint8_t type, uint64_t reqid, const void *payload,
 		       size_t len)
 {
-	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
+	struct cxp_hdr h = {.type = type, .len = (uint32_t)len, .reqid = reqid};
 	uint8_t hb[CXP_HDR_SIZE];
 
 	cxp_hdr_encode(&h, hb);
@@ -510,7 +517,7 @@ int tf_peer_closed_within(struct tf_peer *p, int ms)
 	char b[4096];
 
 	for (;;) {
-		struct pollfd pf = { .fd = p->fd, .events = POLLIN };
+		struct pollfd pf = {.fd = p->fd, .events = POLLIN};
 		int64_t left = (int64_t)(end - clock_now_ms());
 		ssize_t n;
 

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Description: hostile peers against a real trader and container over real sockets, each case in open and in secure mode (certificate cases in secure mode only): a rogue container, an address-steering SUBMIT and ASSIGN, partial frames against the receive budget, connection caps and descriptor exhaustion (clients fail fast), slow loris and idle peers, a peer that never reads, expired, foreign-CA and forged certificates, the wrong transport, a replayed registration; each refused while an honest Tasklet still runs, memory and descriptors back to their baseline. */
+/* Description: hostile peers against a real trader and container over real sockets, each case in
+ * open and in secure mode (certificate cases in secure mode only): a rogue container, an
+ * address-steering SUBMIT and ASSIGN, partial frames against the receive budget, connection caps
+ * and descriptor exhaustion (clients fail fast), slow loris and idle peers, a peer that never
+ * reads, expired, foreign-CA and forged certificates, the wrong transport, a replayed registration;
+ * each refused while an honest Tasklet still runs, memory and descriptors back to their baseline.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -149,8 +155,8 @@ static void cl_end(struct cl *k)
 	}
 	if (tf_wait_rss_at_most(k->c.pid, k->rss_c + RSS_TOL_KIB, 10000) < 0) {
 		CU_FAIL("the container's memory did not come back to its baseline");
-		fprintf(stderr, "\ncontainer RSS %ld KiB, baseline %ld KiB\n",
-			tf_rss_kib(k->c.pid), k->rss_c);
+		fprintf(stderr, "\ncontainer RSS %ld KiB, baseline %ld KiB\n", tf_rss_kib(k->c.pid),
+			k->rss_c);
 	}
 	if (tf_nfds(k->t.pid) > k->fds_t)
 		fprintf(stderr, "\ntrader: %d descriptors, baseline %d\n", tf_nfds(k->t.pid),
@@ -162,7 +168,7 @@ static void cl_end(struct cl *k)
 /* Start `tasklet container` with argv tail (no wait): for rogues. */
 static int start_rogue(struct tp_proc *p, const char *name, struct cl *k, const char *const *tail)
 {
-	char *argv[24] = { (char *)tl_test_bin(), "container", "--trader", k->t.line };
+	char *argv[24] = {(char *)tl_test_bin(), "container", "--trader", k->t.line};
 	int n = 4;
 
 	for (; tail && *tail && n < 23; tail++)
@@ -188,18 +194,18 @@ static void case_rogue_container(enum tf_mode m)
 	CU_ASSERT_FATAL(cl_start(&k, m, NULL, NULL) == 0);
 	fails0 = tp_log_count(&k.t, "TLS handshake failed");
 	if (m == TF_OPEN) {
-		const char *o[] = { "--name", "c1", "--price", "0", NULL };
+		const char *o[] = {"--name", "c1", "--price", "0", NULL};
 
 		CU_ASSERT_FATAL(start_rogue(&r1, "rogue-c1", &k, o) == 0);
 		CU_ASSERT_EQUAL(tp_wait_log(&r1, "is registered already", 10000), 0);
 	} else {
-		const char *same[] = { "--cert", tf_pem(dir, "c1", "crt"), "--key",
-				       tf_pem(dir, "c1", "key"), "--ca",
-				       tf_pem(dir, "clusterca", "crt"), NULL };
-		const char *plain[] = { "--name", "c1", "--price", "0", NULL };
-		const char *spy[] = { "--cert", tf_pem(dir, "spy", "crt"), "--key",
-				      tf_pem(dir, "spy", "key"), "--ca",
-				      tf_pem(dir, "clusterca", "crt"), NULL };
+		const char *same[] = {
+		    "--cert", tf_pem(dir, "c1", "crt"),	       "--key", tf_pem(dir, "c1", "key"),
+		    "--ca",   tf_pem(dir, "clusterca", "crt"), NULL};
+		const char *plain[] = {"--name", "c1", "--price", "0", NULL};
+		const char *spy[] = {
+		    "--cert", tf_pem(dir, "spy", "crt"),       "--key", tf_pem(dir, "spy", "key"),
+		    "--ca",   tf_pem(dir, "clusterca", "crt"), NULL};
 
 		CU_ASSERT_FATAL(start_rogue(&r1, "rogue-c1", &k, same) == 0);
 		CU_ASSERT_EQUAL(tp_wait_log(&r1, "is registered already", 10000), 0);
@@ -207,10 +213,12 @@ static void case_rogue_container(enum tf_mode m)
 		CU_ASSERT_FATAL(start_rogue(&r3, "rogue-spy", &k, spy) == 0);
 		/* one refused handshake each, at least */
 		for (uint64_t end = clock_now_ms() + 10000;
-		     tp_log_count(&k.t, "TLS handshake failed") < fails0 + 2 && clock_now_ms() < end;)
+		     tp_log_count(&k.t, "TLS handshake failed") < fails0 + 2 &&
+		     clock_now_ms() < end;)
 			usleep(20000);
 		CU_ASSERT_TRUE(tp_log_count(&k.t, "TLS handshake failed") >= fails0 + 2);
-		CU_ASSERT_TRUE(tp_log_count(&k.t, "is not correctly signed by the trusted CA") >= 1);
+		CU_ASSERT_TRUE(tp_log_count(&k.t, "is not correctly signed by the trusted CA") >=
+			       1);
 	}
 	CU_ASSERT_EQUAL(tp_log_count(&k.t, " registered from"), 1);
 	{
@@ -260,8 +268,8 @@ static int count_accepts(int fd, int ms)
  */
 static void case_address_steering(enum tf_mode m)
 {
-	const char *co[] = { "--listen", "127.0.0.1:0", NULL };
-	struct vm_sig s = { .tasklet_id = 0xbad1, .root = 77, .seed = 1 };
+	const char *co[] = {"--listen", "127.0.0.1:0", NULL};
+	struct vm_sig s = {.tasklet_id = 0xbad1, .root = 77, .seed = 1};
 	uint8_t buf[CXP_SIG_MAX_ENCODED];
 	struct tf_peer p;
 	struct cxp_wbuf w;
@@ -317,7 +325,7 @@ static void case_address_steering(enum tf_mode m)
 static void case_partial_frames(enum tf_mode m)
 {
 	enum { N = 16, BODY = CXP_MAX_PAYLOAD - 1 };
-	const char *to[] = { "--rx-budget", "8", NULL };
+	const char *to[] = {"--rx-budget", "8", NULL};
 	static uint8_t body[BODY];
 	struct tf_peer p[N];
 	struct cl k;
@@ -365,7 +373,7 @@ static void flood_unread(struct cl *k, const char *addr, pid_t pid, struct tp_pr
 
 	/* requests with a truncated signature: each answered with an ERROR */
 	for (int i = 0; i < BATCH; i++) {
-		struct cxp_hdr h = { .type = type, .len = 8, .reqid = (uint64_t)i + 1 };
+		struct cxp_hdr h = {.type = type, .len = 8, .reqid = (uint64_t)i + 1};
 
 		cxp_hdr_encode(&h, batch + (size_t)i * REQ);
 		memset(batch + (size_t)i * REQ + CXP_HDR_SIZE, 0, 8);
@@ -404,7 +412,7 @@ static void flood_unread(struct cl *k, const char *addr, pid_t pid, struct tp_pr
 /* Against the trader (SUBMITs) and the container's --listen endpoint (ASSIGNs). */
 static void case_never_reads(enum tf_mode m)
 {
-	const char *co[] = { "--listen", "127.0.0.1:0", NULL };
+	const char *co[] = {"--listen", "127.0.0.1:0", NULL};
 	struct cl k;
 
 	CU_ASSERT_FATAL(cl_start(&k, m, NULL, co) == 0);
@@ -454,7 +462,7 @@ static void case_connection_cap(enum tf_mode m)
 static void case_descriptor_exhaustion(enum tf_mode m)
 {
 	enum { N = 120 };
-	const char *to[] = { "--max-conns", "4096", "--max-conns-per-addr", "4096", NULL };
+	const char *to[] = {"--max-conns", "4096", "--max-conns-per-addr", "4096", NULL};
 	struct rlimit old, low;
 	struct tf_peer p[N];
 	struct cl k;
@@ -494,7 +502,7 @@ static void case_descriptor_exhaustion(enum tf_mode m)
  */
 static void case_slow_loris_and_idle(enum tf_mode m)
 {
-	const char *to[] = { "--read-timeout", "1000", "--idle-timeout", "1000", NULL };
+	const char *to[] = {"--read-timeout", "1000", "--idle-timeout", "1000", NULL};
 	struct cxp_hdr h = { .type = CXP_MSG_SUBMIT, .len = 100, .reqid = 1 };
 	uint8_t hb[CXP_HDR_SIZE];
 	struct tf_peer loris, idle, hs;
@@ -508,8 +516,8 @@ static void case_slow_loris_and_idle(enum tf_mode m)
 	cxp_hdr_encode(&h, hb);
 	if (m == TF_SECURE) {
 		/* the start of a TLS 1.2 ClientHello record, a byte at a time */
-		static const uint8_t ch[] = { 0x16, 0x03, 0x01, 0x00, 0x80, 0x01, 0x00, 0x00,
-					      0x7c, 0x03, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00 };
+		static const uint8_t ch[] = {0x16, 0x03, 0x01, 0x00, 0x80, 0x01, 0x00, 0x00,
+					     0x7c, 0x03, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00};
 
 		for (size_t i = 0; i < sizeof(ch) && !closed; i++) {
 			(void)tf_peer_send(&hs, ch + i, 1);
@@ -543,18 +551,18 @@ static void case_slow_loris_and_idle(enum tf_mode m)
  */
 static void case_bad_certificates(enum tf_mode m)
 {
-	static const char *const bad[] = { "expired", "spy", "imp/impostor" };
-	static const char *const why[] = { "has expired", "not correctly signed",
-					   "not correctly signed" };
+	static const char *const bad[] = {"expired", "spy", "imp/impostor"};
+	static const char *const why[] = {"has expired", "not correctly signed",
+					  "not correctly signed"};
 	struct tp_proc rc[3];
 	struct cl k;
 
 	(void)m;
 	CU_ASSERT_FATAL(cl_start(&k, TF_SECURE, NULL, NULL) == 0);
 	for (int i = 0; i < 3; i++) {
-		const char *o[] = { "--cert", tf_pem(dir, bad[i], "crt"), "--key",
-				    tf_pem(dir, bad[i], "key"), "--ca",
-				    tf_pem(dir, "clusterca", "crt"), NULL };
+		const char *o[] = {
+		    "--cert", tf_pem(dir, bad[i], "crt"),      "--key", tf_pem(dir, bad[i], "key"),
+		    "--ca",   tf_pem(dir, "clusterca", "crt"), NULL};
 		uint64_t t0 = clock_now_ms();
 		/* as the open-mode application plus these options: no other identity */
 		int st = tf_run_m(TF_OPEN, dir, &k.t, hello, o, out, sizeof(out), err, sizeof(err));
@@ -564,8 +572,8 @@ static void case_bad_certificates(enum tf_mode m)
 		if (st != 2)
 			fprintf(stderr, "\n%s: exit %d: %s\n", bad[i], st, err);
 		CU_ASSERT_TRUE(tp_wait_log(&k.t, why[i], 5000) == 0);
-		CU_ASSERT_FATAL(start_rogue(&rc[i], bad[i][0] == 'i' ? "impostor" : bad[i], &k,
-					    o) == 0);
+		CU_ASSERT_FATAL(
+		    start_rogue(&rc[i], bad[i][0] == 'i' ? "impostor" : bad[i], &k, o) == 0);
 	}
 	for (int i = 0; i < 3; i++) {
 		CU_ASSERT_EQUAL(tp_wait_log(&rc[i], "TLS handshake failed", 10000), 0);
@@ -591,9 +599,9 @@ static void case_wrong_transport(enum tf_mode m)
 	CU_ASSERT_FATAL(cl_start(&k, m, NULL, NULL) == 0);
 	t0 = clock_now_ms();
 	if (m == TF_OPEN) {
-		const char *o[] = { "--cert", tf_pem(dir, "app", "crt"), "--key",
-				    tf_pem(dir, "app", "key"), "--ca",
-				    tf_pem(dir, "clusterca", "crt"), NULL };
+		const char *o[] = {
+		    "--cert", tf_pem(dir, "app", "crt"),       "--key", tf_pem(dir, "app", "key"),
+		    "--ca",   tf_pem(dir, "clusterca", "crt"), NULL};
 
 		rc = tf_run_m(m, dir, &k.t, hello, o, out, sizeof(out), err, sizeof(err));
 		CU_ASSERT_TRUE(rc == 1 || rc == 2);
@@ -635,9 +643,9 @@ static void *relay_main(void *arg)
 	int a = -1;
 
 	for (;;) {
-		struct pollfd pf[3] = { { .fd = r->stop[0], .events = POLLIN },
-					{ .fd = a < 0 ? r->lfd : a, .events = POLLIN },
-					{ .fd = a < 0 ? -1 : up.fd, .events = POLLIN } };
+		struct pollfd pf[3] = {{.fd = r->stop[0], .events = POLLIN},
+				       {.fd = a < 0 ? r->lfd : a, .events = POLLIN},
+				       {.fd = a < 0 ? -1 : up.fd, .events = POLLIN}};
 		uint8_t b[16384];
 		ssize_t n;
 
@@ -705,7 +713,7 @@ static void case_replayed_registration(enum tf_mode m)
 	CU_ASSERT_FATAL(r.lfd >= 0 && pipe(r.stop) == 0);
 	CU_ASSERT_FATAL(pthread_create(&r.th, NULL, relay_main, &r) == 0);
 	{
-		struct tp_proc via = { 0 };
+		struct tp_proc via = {0};
 
 		snprintf(via.line, sizeof(via.line), "%s", r.addr);
 		via.pid = k.t.pid;
@@ -721,9 +729,8 @@ static void case_replayed_registration(enum tf_mode m)
 	CU_ASSERT_TRUE(tf_peer_closed_within(&p, 10000));
 	tf_peer_close(&p);
 	if (m == TF_OPEN) {
-		CU_ASSERT_EQUAL(tp_wait_log(&k.t, "a container named 'c2' is registered already",
-					    5000),
-				0);
+		CU_ASSERT_EQUAL(
+		    tp_wait_log(&k.t, "a container named 'c2' is registered already", 5000), 0);
 	} else {
 		CU_ASSERT_TRUE(tp_log_count(&k.t, "TLS handshake failed") > fails0);
 	}
@@ -739,9 +746,15 @@ static void case_replayed_registration(enum tf_mode m)
 }
 
 /* Each case once per mode it applies to. */
-#define BOTH(fn)                                                                           \
-	static void fn##_open(void) { fn(TF_OPEN); }                                       \
-	static void fn##_secure(void) { fn(TF_SECURE); }
+#define BOTH(fn)                                                                                   \
+	static void fn##_open(void)                                                                \
+	{                                                                                          \
+		fn(TF_OPEN);                                                                       \
+	}                                                                                          \
+	static void fn##_secure(void)                                                              \
+	{                                                                                          \
+		fn(TF_SECURE);                                                                     \
+	}
 BOTH(case_rogue_container)
 BOTH(case_address_steering)
 BOTH(case_partial_frames)
@@ -751,39 +764,39 @@ BOTH(case_descriptor_exhaustion)
 BOTH(case_slow_loris_and_idle)
 BOTH(case_wrong_transport)
 BOTH(case_replayed_registration)
-static void case_bad_certificates_secure(void) { case_bad_certificates(TF_SECURE); }
+static void case_bad_certificates_secure(void)
+{
+	case_bad_certificates(TF_SECURE);
+}
 
 TL_SUITE(x_hostile, suite_init, suite_clean,
-	 { "open: a rogue container named like a registered one refused",
-	   case_rogue_container_open },
-	 { "secure: rogue containers (same name, no certificate, foreign CA) refused",
-	   case_rogue_container_secure },
-	 { "open: a SUBMIT or ASSIGN steering a container to another host does not",
-	   case_address_steering_open },
-	 { "secure: a SUBMIT or ASSIGN steering a container to another host does not",
-	   case_address_steering_secure },
-	 { "open: 4 MiB-1 partial frames held to the receive budget", case_partial_frames_open },
-	 { "secure: 4 MiB-1 partial frames over TLS held to the receive budget",
-	   case_partial_frames_secure },
-	 { "open: a peer that never reads is closed by trader and container, memory bounded",
-	   case_never_reads_open },
-	 { "secure: a TLS peer that never reads is closed by trader and container, memory "
-	   "bounded",
-	   case_never_reads_secure },
-	 { "open: past the per-address cap an application fails at once",
-	   case_connection_cap_open },
-	 { "secure: past the per-address cap an application fails at once",
-	   case_connection_cap_secure },
-	 { "open: out of descriptors an application fails at once",
-	   case_descriptor_exhaustion_open },
-	 { "secure: out of descriptors an application fails at once",
-	   case_descriptor_exhaustion_secure },
-	 { "open: slow loris and idle connections closed", case_slow_loris_and_idle_open },
-	 { "secure: slow loris (handshake and frame) and idle connections closed",
-	   case_slow_loris_and_idle_secure },
-	 { "secure (certificates): expired, foreign-CA and forged certificates refused",
-	   case_bad_certificates_secure },
-	 { "open: a TLS client at the plain port fails at once", case_wrong_transport_open },
-	 { "secure: plain CXP at the TLS port refused", case_wrong_transport_secure },
-	 { "open: a replayed registration refused", case_replayed_registration_open },
-	 { "secure: a replayed registration refused", case_replayed_registration_secure })
+	 {"open: a rogue container named like a registered one refused", case_rogue_container_open},
+	 {"secure: rogue containers (same name, no certificate, foreign CA) refused",
+	  case_rogue_container_secure},
+	 {"open: a SUBMIT or ASSIGN steering a container to another host does not",
+	  case_address_steering_open},
+	 {"secure: a SUBMIT or ASSIGN steering a container to another host does not",
+	  case_address_steering_secure},
+	 {"open: 4 MiB-1 partial frames held to the receive budget", case_partial_frames_open},
+	 {"secure: 4 MiB-1 partial frames over TLS held to the receive budget",
+	  case_partial_frames_secure},
+	 {"open: a peer that never reads is closed by trader and container, memory bounded",
+	  case_never_reads_open},
+	 {"secure: a TLS peer that never reads is closed by trader and container, memory "
+	  "bounded",
+	  case_never_reads_secure},
+	 {"open: past the per-address cap an application fails at once", case_connection_cap_open},
+	 {"secure: past the per-address cap an application fails at once",
+	  case_connection_cap_secure},
+	 {"open: out of descriptors an application fails at once", case_descriptor_exhaustion_open},
+	 {"secure: out of descriptors an application fails at once",
+	  case_descriptor_exhaustion_secure},
+	 {"open: slow loris and idle connections closed", case_slow_loris_and_idle_open},
+	 {"secure: slow loris (handshake and frame) and idle connections closed",
+	  case_slow_loris_and_idle_secure},
+	 {"secure (certificates): expired, foreign-CA and forged certificates refused",
+	  case_bad_certificates_secure},
+	 {"open: a TLS client at the plain port fails at once", case_wrong_transport_open},
+	 {"secure: plain CXP at the TLS port refused", case_wrong_transport_secure},
+	 {"open: a replayed registration refused", case_replayed_registration_open},
+	 {"secure: a replayed registration refused", case_replayed_registration_secure})

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Description: the trust model with real processes: a whole cluster in secure mode (mutual TLS, certificates made by tasklet cert) running Tasklets with Privacy honoured; a container without a certificate, a second "c1", an application without one refused; in open mode, a SUBMIT or direct ASSIGN that tries to steer a container to another address; a trader whose certificate carries another name than the expected one (--trader-name) refused by containers and applications. */
+/* Description: the trust model with real processes: a whole cluster in secure mode (mutual TLS,
+ * certificates made by tasklet cert) running Tasklets with Privacy honoured; a container without a
+ * certificate, a second "c1", an application without one refused; in open mode, a SUBMIT or direct
+ * ASSIGN that tries to steer a container to another address; a trader whose certificate carries
+ * another name than the expected one (--trader-name) refused by containers and applications. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -48,9 +52,9 @@ static const char *pem(const char *name, const char *ext)
 static int suite_init(void)
 {
 	static const char *const cas[] = { "clusterca", "otherca" };
-	static const char *const issued[][2] = { { "clusterca", "trader" }, { "clusterca", "c1" },
-						 { "clusterca", "app" }, { "otherca", "c3" },
-						 { "otherca", "app3" }, { "clusterca", "elsewhere" } };
+	static const char *const issued[][2] = {
+	    {"clusterca", "trader"}, {"clusterca", "c1"}, {"clusterca", "app"},
+	    {"otherca", "c3"},	     {"otherca", "app3"}, {"clusterca", "elsewhere"}};
 	char ca[256];
 
 	signal(SIGPIPE, SIG_IGN);
@@ -223,8 +227,8 @@ static void test_secure_refusals(void)
  */
 static void test_trader_name_checked(void)
 {
-	const char *o[] = { "--cert", pem("elsewhere", "crt"), "--key", pem("elsewhere", "key"),
-			    "--ca", pem("clusterca", "crt"), NULL };
+	const char *o[] = {"--cert", pem("elsewhere", "crt"), "--key", pem("elsewhere", "key"),
+			   "--ca",   pem("clusterca", "crt"), NULL};
 	struct tp_proc t, c, named;
 	char hello[256];
 	uint64_t t0;
@@ -233,20 +237,38 @@ static void test_trader_name_checked(void)
 	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-elsewhere", o) == 0);
 	/* an application expecting "trader" (the default) */
 	{
-		const char *a[] = { "run", "--trader", t.line, "--cert", pem("app", "crt"), "--key",
-				    pem("app", "key"), "--ca", pem("clusterca", "crt"), hello, NULL };
+		const char *a[] = {"run",
+				   "--trader",
+				   t.line,
+				   "--cert",
+				   pem("app", "crt"),
+				   "--key",
+				   pem("app", "key"),
+				   "--ca",
+				   pem("clusterca", "crt"),
+				   hello,
+				   NULL};
 
 		t0 = clock_now_ms();
 		CU_ASSERT_EQUAL(run_bin(a, 30000), 2);
 		CU_ASSERT_TRUE(clock_now_ms() - t0 < 5000);
-		CU_ASSERT_PTR_NOT_NULL(strstr(err, "the peer's certificate for elsewhere is refused"));
+		CU_ASSERT_PTR_NOT_NULL(
+		    strstr(err, "the peer's certificate for elsewhere is refused"));
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, "we expect 'trader'"));
 	}
 	/* a container expecting "trader" does not register; one told the name does */
 	{
-		char *argv[] = { (char *)tl_test_bin(), "container", "--trader", t.line, "--cert",
-				 (char *)pem("c1", "crt"), "--key", (char *)pem("c1", "key"), "--ca",
-				 (char *)pem("clusterca", "crt"), NULL };
+		char *argv[] = {(char *)tl_test_bin(),
+				"container",
+				"--trader",
+				t.line,
+				"--cert",
+				(char *)pem("c1", "crt"),
+				"--key",
+				(char *)pem("c1", "key"),
+				"--ca",
+				(char *)pem("clusterca", "crt"),
+				NULL};
 
 		CU_ASSERT_FATAL(tp_start(&c, dir, "c1-wrongname", NULL, argv) == 0);
 		CU_ASSERT_EQUAL(tp_wait_log(&c, "we expect 'trader'", 10000), 0);
@@ -254,17 +276,37 @@ static void test_trader_name_checked(void)
 		tp_stop(&c, SIGKILL, 2000);
 	}
 	{
-		char *argv[] = { (char *)tl_test_bin(), "container", "--trader", t.line, "--cert",
-				 (char *)pem("c1", "crt"), "--key", (char *)pem("c1", "key"), "--ca",
-				 (char *)pem("clusterca", "crt"), "--trader-name", "elsewhere", NULL };
+		char *argv[] = {(char *)tl_test_bin(),
+				"container",
+				"--trader",
+				t.line,
+				"--cert",
+				(char *)pem("c1", "crt"),
+				"--key",
+				(char *)pem("c1", "key"),
+				"--ca",
+				(char *)pem("clusterca", "crt"),
+				"--trader-name",
+				"elsewhere",
+				NULL};
 
 		CU_ASSERT_FATAL(tp_start(&named, dir, "c1-named", NULL, argv) == 0);
 		CU_ASSERT_EQUAL(tp_wait_log(&t, "container c1 registered", 10000), 0);
 	}
 	{
-		const char *a[] = { "run",	"--trader", t.line, "--cert", pem("app", "crt"),
-				    "--key",	pem("app", "key"), "--ca", pem("clusterca", "crt"),
-				    "--trader-name", "elsewhere", hello, NULL };
+		const char *a[] = {"run",
+				   "--trader",
+				   t.line,
+				   "--cert",
+				   pem("app", "crt"),
+				   "--key",
+				   pem("app", "key"),
+				   "--ca",
+				   pem("clusterca", "crt"),
+				   "--trader-name",
+				   "elsewhere",
+				   hello,
+				   NULL};
 
 		CU_ASSERT_EQUAL(run_bin(a, 30000), 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, "=> 42"));
@@ -355,11 +397,11 @@ static void test_open_no_address_steering(void)
 }
 
 TL_SUITE(x_secure, suite_init, suite_clean,
-	 { "secure cluster: mutual TLS, Privacy('TLS', CA) honoured", test_secure_cluster_privacy },
-	 { "secure mode refuses a container without a certificate, a second c1, an application "
-	   "without a certificate (at once)",
-	   test_secure_refusals },
-	 { "open mode: no SUBMIT or direct ASSIGN steers a container to another address",
-	   test_open_no_address_steering },
-	 { "the trader's certificate must carry the expected name (--trader-name)",
-	   test_trader_name_checked })
+	 {"secure cluster: mutual TLS, Privacy('TLS', CA) honoured", test_secure_cluster_privacy},
+	 {"secure mode refuses a container without a certificate, a second c1, an application "
+	  "without a certificate (at once)",
+	  test_secure_refusals},
+	 {"open mode: no SUBMIT or direct ASSIGN steers a container to another address",
+	  test_open_no_address_steering},
+	 {"the trader's certificate must carry the expected name (--trader-name)",
+	  test_trader_name_checked})
