@@ -606,6 +606,7 @@ static void case_wrong_transport(enum tf_mode m)
 		rc = tf_run_m(m, dir, &k.t, hello, o, out, sizeof(out), err, sizeof(err));
 		CU_ASSERT_TRUE(rc == 1 || rc == 2);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, "not speak TLS"));
+		CU_ASSERT_EQUAL(tp_wait_log(&k.t, "a TLS client on a plain CXP port", 5000), 0);
 	} else {
 		struct tf_peer p;
 
