@@ -331,7 +331,7 @@ int tf_start_container_m(enum tf_mode m, const char *dir, struct tp_proc *p, str
 	if (tp_start(p, dir, name, NULL, argv) < 0)
 		return -1;
 	snprintf(pat, sizeof(pat), "container %s registered", name);
-	return tp_wait_log(t, pat, 10000);
+	return tp_wait_log(t, pat, 20000);
 }
 
 int tf_run_m(enum tf_mode m, const char *dir, const struct tp_proc *t, const char *file,

@@ -291,7 +291,7 @@ static void test_trader_name_checked(void)
 				NULL};
 
 		CU_ASSERT_FATAL(tp_start(&named, dir, "c1-named", NULL, argv) == 0);
-		CU_ASSERT_EQUAL(tp_wait_log(&t, "container c1 registered", 10000), 0);
+		CU_ASSERT_EQUAL(tp_wait_log(&t, "container c1 registered", 20000), 0);
 	}
 	{
 		const char *a[] = {"run",
