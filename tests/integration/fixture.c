@@ -18,11 +18,13 @@
 #include "vm/jsl.h"
 #include "vm/vm.h"
 
-/* A trader on an ephemeral port; its address in p->line. */
+/* A trader on an ephemeral port; its address in p->line. --verbose: the tests
+ * read its placements ("tasklet ID -> container NAME") from its log. */
 int tf_start_trader(const char *dir, struct tp_proc *p, const char *name, const char *const *opts)
 {
-	char *argv[24] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0" };
-	int n = 4;
+	char *argv[24] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0",
+			   "--verbose" };
+	int n = 5;
 
 	for (; opts && *opts && n < 22; opts++)
 		argv[n++] = (char *)*opts;

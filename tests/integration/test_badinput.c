@@ -81,7 +81,8 @@ static int teardown(void)
  * CUnit does not call the clean function when this fails: it cleans up itself. */
 static int setup(void)
 {
-	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0",
+			  "--verbose", NULL };
 	char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--listen",
 			  "127.0.0.1:0", "--name", "cbad", "--workers", "2", NULL };
 

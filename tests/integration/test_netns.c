@@ -294,10 +294,10 @@ static int cut_collect(struct tl_client *cl, int k0, const uint64_t *ids, const 
 static void test_link_cut_replaced_once(void)
 {
 	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "10.123.0.1:7001",
-			  "--suspect-ms", "3000", NULL };
+			  "--suspect-ms", "3000", "--verbose", NULL };
 	char *a1[] = { (char *)tl_test_bin(), "container", "--trader", "10.123.0.1:7001", "--name",
 		       "cut1", "--price", "1", "--workers", "4", "--inject",
-		       "delay=lognormal:4000:0", NULL };
+		       "delay=lognormal:4000:0", "--verbose", NULL };
 	char *a2[] = { (char *)tl_test_bin(), "container", "--trader", "10.123.0.1:7001", "--name",
 		       "cut2", "--price", "9", "--workers", "2", NULL };
 	struct tl_client *cl = NULL;
