@@ -34,14 +34,15 @@ int tf_start_trader(const char *dir, struct tp_proc *p, const char *name, const 
 	return 0;
 }
 
-/* A container registered with trader t: extra options in opts (NULL-terminated). */
+/* A container registered with trader t: extra options in opts (NULL-terminated).
+ * --verbose: the tests read its admissions and runs from its log. */
 int tf_start_container(const char *dir, struct tp_proc *p, struct tp_proc *t, const char *name,
 		       const char *const *opts)
 {
 	char *argv[32] = { (char *)tl_test_bin(), "container", "--trader", t->line, "--name",
-			   (char *)name };
+			   (char *)name, "--verbose" };
 	char pat[96];
-	int n = 6;
+	int n = 7;
 
 	for (; opts && *opts && n < 30; opts++)
 		argv[n++] = (char *)*opts;

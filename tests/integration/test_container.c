@@ -638,7 +638,8 @@ static void test_trader_restart_nothing_lost(void)
 	 * of them before the trader binds it again. */
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", 20000 + (int)(getpid() % 10000));
 	{
-		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, NULL };
+		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, "--verbose",
+				 NULL };
 
 		CU_ASSERT_FATAL(tp_start(&t, dir, "t-restart", NULL, argv) == 0);
 		CU_ASSERT_FATAL(tp_first_line(&t, 5000) == 0);

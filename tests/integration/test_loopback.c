@@ -33,7 +33,7 @@ static int setup(void)
 	snprintf(taddr, sizeof(taddr), "%s", trader.line);
 	{
 		char *a1[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--name",
-			       "c1", "--workers", "2", "--price", "20", NULL };
+			       "c1", "--workers", "2", "--price", "20", "--verbose", NULL };
 		char *a2[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--name",
 			       "c2", "--price", "10", "--no-priority", NULL };
 

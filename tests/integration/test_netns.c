@@ -119,7 +119,7 @@ static void test_four_hosts(void)
 {
 	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "10.123.0.1:7000", NULL };
 	char *a1[] = { (char *)tl_test_bin(), "container", "--trader", "10.123.0.1:7000", "--name",
-		       "nc1", "--price", "5", NULL };
+		       "nc1", "--price", "5", "--verbose", NULL };
 	char *a2[] = { (char *)tl_test_bin(), "container", "--trader", "10.123.0.1:7000", "--name",
 		       "nc2", "--price", "9", NULL };
 	char prio[256], econ[256];

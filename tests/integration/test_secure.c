@@ -93,9 +93,9 @@ static int start_secure_container(struct tp_proc *c, struct tp_proc *t, const ch
 {
 	const char *o[] = { "--cert", pem(name, "crt"), "--key", pem(name, "key"), "--ca",
 			    pem("clusterca", "crt"), "--ca", pem("otherca", "crt"), NULL };
-	char *argv[16] = { (char *)tl_test_bin(), "container", "--trader", t->line };
+	char *argv[16] = { (char *)tl_test_bin(), "container", "--trader", t->line, "--verbose" };
 	char pat[96];
-	int n = 4;
+	int n = 5;
 
 	for (const char *const *p = o; *p; p++)
 		argv[n++] = (char *)*p;
@@ -188,7 +188,7 @@ static void test_secure_refusals(void)
 	{
 		char *argv[] = { (char *)tl_test_bin(), "container", "--trader", t.line, "--cert",
 				 (char *)pem("c1", "crt"), "--key", (char *)pem("c1", "key"), "--ca",
-				 (char *)pem("clusterca", "crt"), NULL };
+				 (char *)pem("clusterca", "crt"), "--verbose", NULL };
 
 		CU_ASSERT_FATAL(tp_start(&dup, dir, "c1-again", NULL, argv) == 0);
 	}
