@@ -1188,7 +1188,7 @@ static void refuse(struct listener *ls, int fd, const char *peer, const char *wh
 		}
 		cxp_wbuf_free(&w);
 	}
-	close(fd);
+	/* Logged before the close: whoever sees the connection end can read why. */
 	if (now - l->refuse_log_at >= REFUSE_LOG_MS) {
 		if (l->refuse_quiet)
 			cxp_log("%s: refused %s: %s (and %llu more refused since the last line)",
@@ -1200,6 +1200,7 @@ static void refuse(struct listener *ls, int fd, const char *peer, const char *wh
 	} else {
 		l->refuse_quiet++;
 	}
+	close(fd);
 }
 
 /*
