@@ -1203,6 +1203,8 @@ static void refuse(struct listener *ls, int fd, const char *peer, const char *wh
 	close(fd);
 }
 
+static void new_conn(struct listener *ls, int fd);
+
 /*
  * Out of descriptors: give the spare one up, accept and close every client
  * waiting, take the spare back. Without this the clients would sit in the
@@ -1232,11 +1234,23 @@ static void refuse_waiting(struct listener *ls, int res)
 		fd = accept4(ls->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			break;
+		/* Descriptors may be back by now (another thread closed some while
+		 * this loop ran): then the spare can be had again, and this client
+		 * is served, not refused. */
+		if (l->spare_fd < 0)
+			l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (l->spare_fd >= 0) {
+			if (fl >= 0)
+				fcntl(ls->fd, F_SETFL, fl);
+			new_conn(ls, fd);
+			return;
+		}
 		refuse(ls, fd, "a client", why);
 	}
 	if (fl >= 0)
 		fcntl(ls->fd, F_SETFL, fl);
-	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (l->spare_fd < 0)
+		l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 static void new_conn(struct listener *ls, int fd)
