@@ -29,7 +29,7 @@ int tf_start_trader(const char *dir, struct tp_proc *p, const char *name, const 
 	for (; opts && *opts && n < 22; opts++)
 		argv[n++] = (char *)*opts;
 	argv[n] = NULL;
-	if (tp_start(p, dir, name, NULL, argv) < 0 || tp_first_line(p, 5000) < 0)
+	if (tp_start(p, dir, name, NULL, argv) < 0 || tp_first_line(p, 15000) < 0)
 		return -1;
 	return 0;
 }
@@ -50,7 +50,7 @@ int tf_start_container(const char *dir, struct tp_proc *p, struct tp_proc *t, co
 	if (tp_start(p, dir, name, NULL, argv) < 0)
 		return -1;
 	snprintf(pat, sizeof(pat), "container %s registered", name);
-	return tp_wait_log(t, pat, 10000);
+	return tp_wait_log(t, pat, 20000);
 }
 
 struct tl_client *tf_client(const struct tp_proc *t)

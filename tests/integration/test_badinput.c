@@ -91,7 +91,7 @@ static int setup(void)
 		dir[0] = 0;
 		return -1;
 	}
-	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 5000) < 0)
+	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 15000) < 0)
 		goto fail;
 	snprintf(taddr, sizeof(taddr), "%s", trader.line);
 	if (tp_start(&cont, dir, "cbad", NULL, cargv) < 0 || tp_first_line(&cont, 10000) < 0)

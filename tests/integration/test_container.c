@@ -430,7 +430,7 @@ static void test_hung_container_suspected(void)
 	int ok, on_ok = 0;
 
 	CU_ASSERT_FATAL(tp_start(&t, dir, "t-hung", NULL, targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&t, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t, 15000) == 0);
 	CU_ASSERT_FATAL(tf_start_container(dir, &a, &t, "c-hung", ao) == 0);
 	cl = tf_client(&t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
@@ -646,7 +646,7 @@ static void test_trader_restart_nothing_lost(void)
 				 NULL };
 
 		CU_ASSERT_FATAL(tp_start(&t, dir, "t-restart", NULL, argv) == 0);
-		CU_ASSERT_FATAL(tp_first_line(&t, 5000) == 0);
+		CU_ASSERT_FATAL(tp_first_line(&t, 15000) == 0);
 	}
 	CU_ASSERT_FATAL(tf_start_container(dir, &c, &t, "c-restart", opts) == 0);
 	cl = tf_client(&t);
@@ -659,7 +659,7 @@ static void test_trader_restart_nothing_lost(void)
 		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, NULL };
 
 		CU_ASSERT_FATAL(tp_start(&t2, dir, "t-restart2", NULL, argv) == 0);
-		CU_ASSERT_FATAL(tp_first_line(&t2, 5000) == 0);
+		CU_ASSERT_FATAL(tp_first_line(&t2, 15000) == 0);
 	}
 	CU_ASSERT_EQUAL(tp_wait_log(&t2, "container c-restart registered", 10000), 0);
 	ok = tf_wait_all(cl, id, N, NULL, NULL, NULL, NULL);

@@ -262,7 +262,7 @@ static void test_open_no_address_steering(void)
 	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-open", NULL) == 0);
 	CU_ASSERT_EQUAL(tp_log_count(&t, "OPEN MODE"), 1);
 	CU_ASSERT_FATAL(tf_start_container(dir, &c, &t, "c-open", oc) == 0);
-	CU_ASSERT_EQUAL(tp_first_line(&c, 5000), 0); /* its --listen address */
+	CU_ASSERT_EQUAL(tp_first_line(&c, 15000), 0); /* its --listen address */
 	snprintf(s.app_addr, sizeof(s.app_addr), "%s", victim);
 	cxp_wbuf_init_fixed(&w, buf, sizeof(buf));
 	n = cxp_sig_encode(&w, &s);
