@@ -13,17 +13,24 @@
  *                             the other, nothing distributed
  *
  * Distributed runs submit in batches of B Tasklets, then wait for the batch.
- * Prints "tps X p50_us Y p99_us Z": Tasklets per second over the whole run
- * (compile and submit included), and the median / 99th percentile latency
- * (tl_result.latency_ns: submit to result; for --local: compile + run).
+ * Prints "tps X p50_us Y p99_us Z cpu_us C": Tasklets per second over the
+ * whole run (compile and submit included), the median / 99th percentile
+ * latency (tl_result.latency_ns: submit to result; for --local: compile +
+ * run), and this process's CPU time (user + system) per Tasklet.
  * Every result is checked (status OK, value K*K); a wrong or missing one is
  * reported on stderr and makes the exit status 1.
+ *
+ * -i: one program for all (`input * input;`, the Priority ones a second),
+ * with K as each Tasklet's input (tl_submit_input): what an application that
+ * submits the same code over different data does; a container then has the
+ * code chunks in its cache and fetches only the root and the input.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "common/clock.h"
@@ -39,6 +46,14 @@
 /* -c: a small computation (20,000 iterations of s = (s + i*i) % 7) rather
  * than a square: the anchor of bench/celery.sh runs the same in Python. */
 static int compute;
+/* -i: the same program for every Tasklet, K passed as its input. */
+static int use_input;
+
+/* Tasklet i's input under -i (its K), in buf. */
+static size_t tasklet_input(unsigned i, char *buf, size_t cap)
+{
+	return (size_t)snprintf(buf, cap, "%lld", K_BASE + (long long)i);
+}
 
 /* Tasklet i: its source in buf, and the value it must print. */
 static size_t tasklet_src(unsigned i, char *buf, size_t cap, char *want, size_t wantcap)
@@ -58,8 +73,12 @@ static size_t tasklet_src(unsigned i, char *buf, size_t cap, char *want, size_t 
 		snprintf(want, wantcap, "%lld", s + k);
 		return (size_t)n;
 	}
-	n = snprintf(buf, cap, "%slet x = %lld; x * x;\n",
-		     i % 5 == 0 ? "@QOS Priority('True');\n" : "", k);
+	if (use_input)
+		n = snprintf(buf, cap, "%sinput * input;\n",
+			     i % 5 == 0 ? "@QOS Priority('True');\n" : "");
+	else
+		n = snprintf(buf, cap, "%slet x = %lld; x * x;\n",
+			     i % 5 == 0 ? "@QOS Priority('True');\n" : "", k);
 	snprintf(want, wantcap, "%lld", k * k);
 	return (size_t)n;
 }
@@ -82,6 +101,12 @@ static unsigned run_local(unsigned n, uint64_t *lat)
 			return bad + n - i;
 		}
 		rc = jsl_compile(st, "bench.jsl", src, len, &root, err, sizeof(err));
+		if (rc >= 0 && use_input) {
+			char in[32];
+			size_t ilen = tasklet_input(i, in, sizeof(in));
+
+			rc = vm_attach_input(st, root, in, ilen, &root, err, sizeof(err));
+		}
 		if (rc < 0) {
 			fprintf(stderr, "e2e_bench: tasklet %u: %s\n", i, err);
 			bad++;
@@ -117,8 +142,10 @@ static unsigned run_client(struct tl_client *c, unsigned n, unsigned b, uint64_t
 
 		for (unsigned j = 0; j < m; j++) {
 			size_t len = tasklet_src(base + j, src, sizeof(src), want, sizeof(want));
-			int rc = tl_submit_source(c, "bench.jsl", src, len, &ids[j], err,
-						  sizeof(err));
+			char in[32];
+			size_t ilen = tasklet_input(base + j, in, sizeof(in));
+			int rc = tl_submit_input(c, "bench.jsl", src, len, use_input ? in : NULL,
+						 use_input ? ilen : 0, &ids[j], err, sizeof(err));
 
 			if (rc < 0) {
 				fprintf(stderr, "e2e_bench: tasklet %u: submit failed: %s\n",
@@ -167,7 +194,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	static const char usage[] =
-		"usage: e2e_bench --trader ADDR | --embedded | --local [-n COUNT] [-b BATCH] [-c]\n";
+		"usage: e2e_bench --trader ADDR | --embedded | --local [-n COUNT] [-b BATCH] [-c | -i]\n";
 	const char *trader = NULL;
 	unsigned long n = 2000, b = 100;
 	int opt, mode = 0; /* 't', 'e' or 'L' */
@@ -176,8 +203,9 @@ int main(int argc, char **argv)
 	unsigned bad, prio = 0;
 	uint64_t *lat, t0, t1;
 	char *end, err[256];
+	struct rusage ru;
 
-	while ((opt = getopt_long(argc, argv, "t:eLn:b:c", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "t:eLn:b:ci", opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			trader = optarg;
@@ -204,10 +232,11 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'c': compute = 1; break;
+		case 'i': use_input = 1; break;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (!mode || optind != argc) {
+	if (!mode || optind != argc || (compute && use_input)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -249,8 +278,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	qsort(lat, n, sizeof(*lat), bench_cmp_u64);
-	printf("tps %.0f p50_us %.1f p99_us %.1f\n", (double)n * 1e9 / (double)(t1 - t0),
-	       bench_quantile(lat, n, 0.50) / 1e3, bench_quantile(lat, n, 0.99) / 1e3);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("tps %.0f p50_us %.1f p99_us %.1f cpu_us %.1f\n",
+	       (double)n * 1e9 / (double)(t1 - t0), bench_quantile(lat, n, 0.50) / 1e3,
+	       bench_quantile(lat, n, 0.99) / 1e3,
+	       ((double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec)) / (double)n);
 	free(lat);
 	return 0;
 }

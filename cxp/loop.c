@@ -1189,7 +1189,7 @@ static void refuse(struct listener *ls, int fd, const char *peer, const char *wh
 		}
 		cxp_wbuf_free(&w);
 	}
-	close(fd);
+	/* Logged before the close: whoever sees the connection end can read why. */
 	if (now - l->refuse_log_at >= REFUSE_LOG_MS) {
 		if (l->refuse_quiet)
 			cxp_log("%s: refused %s: %s (and %llu more refused since the last line)",
@@ -1201,7 +1201,10 @@ static void refuse(struct listener *ls, int fd, const char *peer, const char *wh
 	} else {
 		l->refuse_quiet++;
 	}
+	close(fd);
 }
+
+static void new_conn(struct listener *ls, int fd);
 
 /*
  * Out of descriptors: give the spare one up, accept and close every client
@@ -1232,11 +1235,23 @@ static void refuse_waiting(struct listener *ls, int res)
 		fd = accept4(ls->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			break;
+		/* Descriptors may be back by now (another thread closed some while
+		 * this loop ran): then the spare can be had again, and this client
+		 * is served, not refused. */
+		if (l->spare_fd < 0)
+			l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (l->spare_fd >= 0) {
+			if (fl >= 0)
+				fcntl(ls->fd, F_SETFL, fl);
+			new_conn(ls, fd);
+			return;
+		}
 		refuse(ls, fd, "a client", why);
 	}
 	if (fl >= 0)
 		fcntl(ls->fd, F_SETFL, fl);
-	l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (l->spare_fd < 0)
+		l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 static void new_conn(struct listener *ls, int fd)

@@ -35,7 +35,7 @@ WHO=demo
 . "$(dirname "$0")/lib.sh"
 
 say "1. A trader on 127.0.0.1 (ephemeral port)"
-"$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
+"$BIN" trader --listen 127.0.0.1:0 --verbose >"$tmp/trader.addr" 2>"$tmp/trader.log" &
 pids="$pids $!"
 wait_for "$tmp/trader.addr" ':'
 TRADER=$(head -n 1 "$tmp/trader.addr")
@@ -96,7 +96,7 @@ done
 say "7. One container, two queues: priority overtakes queued economy work"
 echo "   A second trader with one container, c3 (1 worker): 6 slow economy Tasklets, then"
 echo "   2 priority ones, submitted last: its worker runs them before the queued economy ones."
-"$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader2.addr" 2>"$tmp/trader2.log" &
+"$BIN" trader --listen 127.0.0.1:0 --verbose >"$tmp/trader2.addr" 2>"$tmp/trader2.log" &
 pids="$pids $!"
 wait_for "$tmp/trader2.addr" ':'
 TRADER2=$(head -n 1 "$tmp/trader2.addr")

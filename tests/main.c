@@ -92,6 +92,12 @@ int main(int argc, char **argv)
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
 		 CU_get_number_of_tests_failed();
 	rc = failed ? 1 : 0;
+	if (failed) {
+		/* Repeated after the summary so that the tail of a CI log names them. */
+		printf("\nFailures:\n");
+		CU_basic_show_failures(CU_get_failure_list());
+		printf("\n");
+	}
 out:
 	CU_cleanup_registry();
 	return rc;

@@ -283,9 +283,14 @@ static int place_on(struct trd_trader *t, struct pending *p, int i, char *why, s
 	p->rep[p->nrep].sent_ms = clock_now_ms();
 	p->rep[p->nrep].late = 0;
 	p->nrep++;
-	cxp_log("tasklet %016llx -> container %s (id %llu, load %u)%s",
-		(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id, c->load,
-		p->attempt > 1 ? (p->nrep > 1 ? ", another replica" : ", placed again") : "");
+	/* A first placement is routine (one line per Tasklet only under --verbose);
+	 * a replica or a placement again always says so. */
+	if (t->cfg.verbose || p->attempt > 1)
+		cxp_log("tasklet %016llx -> container %s (id %llu, load %u)%s",
+			(unsigned long long)p->tasklet_id, c->name, (unsigned long long)c->id,
+			c->load,
+			p->attempt > 1 ? (p->nrep > 1 ? ", another replica" : ", placed again")
+				       : "");
 	if (p->app)
 		send_assigned(p->app, p->reqid, p->tasklet_id, c);
 	return 0;

@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <mbedtls/sha256.h>
 #include <uthash.h>
 
 #include "cxp/cxp.h"
@@ -45,7 +44,7 @@ struct task {
 	UT_hash_handle hh; /* in c->tasks, keyed by id */
 	/* the graph breadth first from the root: what a FETCH_GRAPH sends, in order */
 	const struct vm_chunk **graph;
-	uint32_t ngraph;
+	uint32_t ngraph, graphcap;
 };
 
 /*
@@ -493,6 +492,15 @@ static int collect_chunk(const struct vm_chunk *ch, void *arg)
 {
 	struct task *t = arg;
 
+	if (t->ngraph == t->graphcap) {
+		uint32_t ncap = t->graphcap ? t->graphcap * 2 : 16;
+		const struct vm_chunk **g = realloc(t->graph, ncap * sizeof(*g));
+
+		if (!g)
+			return -ENOMEM;
+		t->graph = g;
+		t->graphcap = ncap;
+	}
 	t->graph[t->ngraph++] = ch;
 	return 0;
 }
@@ -503,10 +511,8 @@ static int task_graph(struct task *t)
 {
 	int rc;
 
-	t->graph = malloc(VM_MAX_TASKLET_CHUNKS * sizeof(*t->graph));
-	if (!t->graph)
-		return -ENOMEM;
-	t->ngraph = 0;
+	t->graph = NULL;
+	t->ngraph = t->graphcap = 0;
 	rc = vm_store_walk(t->st, t->sig.root, VM_MAX_TASKLET_CHUNKS, collect_chunk, t, NULL);
 	if (rc >= 0 && (uint32_t)rc != t->ngraph)
 		rc = -EINVAL;
@@ -713,35 +719,25 @@ static const struct cxp_handlers app_handlers = {
 
 /* ---- The program's identity and this host's speed ------------------------------------ */
 
-static int hash_chunk(const struct vm_chunk *ch, void *arg)
-{
-	uint8_t b[VM_CHUNK_WIRE_SIZE];
-
-	if (ch->kind == VM_CHUNK_ROOT || ch->kind == VM_CHUNK_QOS)
-		return 0; /* the QoS does not change what the program costs */
-	vm_chunk_encode(ch, b);
-	mbedtls_sha256_update_ret(arg, b, sizeof(b));
-	return 0;
-}
-
 /*
- * The program's hash: SHA-256 over its code, function and data chunks in
- * graph order, cut to 64 bits. The trader keys what it learns of a
- * program's fuel by it (CostLimit); 0 when the graph cannot be walked.
+ * The program's hash: the content id of its root chunk with the QoS and
+ * input links blanked. jsl_compile seals the graph under content ids
+ * (children first), so the root's links name its code, functions and
+ * constants by their content: one hash of one chunk identifies them all.
+ * The trader keys what it learns of a program's fuel by it (CostLimit); 0
+ * when the root is missing.
  */
 static uint64_t code_hash(const struct vm_store *st, uint64_t root)
 {
-	mbedtls_sha256_context ctx;
-	uint8_t d[32];
-	uint64_t h = 0;
+	const struct vm_chunk *r = vm_store_get(st, root);
+	struct vm_chunk c;
 
-	mbedtls_sha256_init(&ctx);
-	if (mbedtls_sha256_starts_ret(&ctx, 0) == 0 &&
-	    vm_store_walk(st, root, VM_MAX_TASKLET_CHUNKS, hash_chunk, &ctx, NULL) >= 0 &&
-	    mbedtls_sha256_finish_ret(&ctx, d) == 0)
-		h = le64_load(d);
-	mbedtls_sha256_free(&ctx);
-	return h;
+	if (!r)
+		return 0;
+	c = *r;
+	vm_slot_set_empty(&c, VM_ROOT_S_QOS);
+	vm_slot_set_empty(&c, VM_ROOT_S_INPUT);
+	return vm_chunk_content_id(&c);
 }
 
 static uint32_t app_speed_value;

@@ -114,8 +114,9 @@ void rt_assign(struct rt_container *c, struct cxp_conn *from, const struct cxp_h
 	}
 	c->held[j->cls]++;
 	HASH_ADD(hh, c->jobs, sig.tasklet_id, sizeof(j->sig.tasklet_id), j);
-	cxp_log("tasklet %016llx admitted (%s) from %s", (unsigned long long)j->sig.tasklet_id,
-		qname, j->sig.app_addr);
+	if (c->cfg.verbose)
+		cxp_log("tasklet %016llx admitted (%s) from %s",
+			(unsigned long long)j->sig.tasklet_id, qname, j->sig.app_addr);
 	rt_fetch_start(c, j);
 }
 
@@ -129,6 +130,11 @@ void rt_cancel(struct rt_container *c, uint64_t tid, uint32_t attempt)
 		if (c->cfg.verbose)
 			cxp_log("tasklet %016llx: CANCEL of attempt %u, which is not here (ignored)",
 				(unsigned long long)tid, attempt);
+		return;
+	}
+	if (c->inject.deaf) {
+		cxp_log("fault injection: CANCEL of tasklet %016llx attempt %u ignored (deaf)",
+			(unsigned long long)tid, attempt);
 		return;
 	}
 	st = atomic_load(&j->state);

@@ -150,6 +150,7 @@ struct rt_inject {
 	double delay_median_ms, delay_sigma;
 	unsigned die_after;      /* SIGKILL itself at the (N+1)-th admission; 0 = never */
 	double lie;              /* share of results forged (a lying container, for digests) */
+	int deaf;                /* ignore CANCEL: run cancelled replicas to their end */
 	uint64_t seed, state;
 	unsigned admitted;
 };

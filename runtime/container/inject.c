@@ -2,8 +2,9 @@
 /*
  * Fault injection (--inject, for tests, the demo and the evaluation; off by
  * default): drop a share of the admitted Tasklets, delay each start by a
- * lognormal sample, die after N admissions, or lie (forge a share of the
- * results, so that replicas' digests disagree). Every decision comes from one
+ * lognormal sample, die after N admissions, lie (forge a share of the
+ * results, so that replicas' digests disagree) or be deaf to CANCEL (run a
+ * cancelled replica to its end, as a container that never got the message). Every decision comes from one
  * seeded generator on the I/O thread, in admission order, so a run with the
  * same seed and the same arrivals injects the same faults.
  */
@@ -77,6 +78,8 @@ int rt_inject_parse(const char *spec, struct rt_inject *in, char *err, size_t er
 		} else if (!strncmp(tok, "lie=", 4)) {
 			if (num(tok + 4, 0, 1, &in->lie) < 0)
 				goto bad;
+		} else if (!strcmp(tok, "deaf")) {
+			in->deaf = 1;
 		} else if (!strncmp(tok, "seed=", 5)) {
 			if (num(tok + 5, 0, 1.8e19, &d) < 0 || d != floor(d))
 				goto bad;
@@ -88,11 +91,11 @@ int rt_inject_parse(const char *spec, struct rt_inject *in, char *err, size_t er
 bad:
 		snprintf(err, errlen,
 			 "--inject: bad '%s' (want drop=P, delay=lognormal:MEDIAN_MS:SIGMA, "
-			 "die-after=N, lie=P, seed=S, comma-separated)",
+			 "die-after=N, lie=P, deaf, seed=S, comma-separated)",
 			 tok);
 		return -EINVAL;
 	}
-	in->on = in->drop > 0 || in->delay || in->die_after || in->lie > 0;
+	in->on = in->drop > 0 || in->delay || in->die_after || in->lie > 0 || in->deaf;
 	in->state = in->seed;
 	return 0;
 }
@@ -106,9 +109,9 @@ int rt_inject_check(const char *spec, char *err, size_t errlen)
 
 void rt_inject_describe(const struct rt_inject *in, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "drop=%g delay=%s%g:%g die-after=%u lie=%g seed=%llu", in->drop,
+	snprintf(buf, cap, "drop=%g delay=%s%g:%g die-after=%u lie=%g%s seed=%llu", in->drop,
 		 in->delay ? "lognormal:" : "none:", in->delay_median_ms, in->delay_sigma,
-		 in->die_after, in->lie, (unsigned long long)in->seed);
+		 in->die_after, in->lie, in->deaf ? " deaf" : "", (unsigned long long)in->seed);
 }
 
 int rt_inject_admit(struct rt_container *c, struct job *j)

@@ -30,28 +30,31 @@
 #include "vm/jsl.h"
 #include "vm/vm.h"
 
-/* A trader on an ephemeral port; its address in p->line. */
+/* A trader on an ephemeral port; its address in p->line. --verbose: the tests
+ * read its placements ("tasklet ID -> container NAME") from its log. */
 int tf_start_trader(const char *dir, struct tp_proc *p, const char *name, const char *const *opts)
 {
-	char *argv[24] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0" };
-	int n = 4;
+	char *argv[24] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0",
+			   "--verbose" };
+	int n = 5;
 
 	for (; opts && *opts && n < 22; opts++)
 		argv[n++] = (char *)*opts;
 	argv[n] = NULL;
-	if (tp_start(p, dir, name, NULL, argv) < 0 || tp_first_line(p, 5000) < 0)
+	if (tp_start(p, dir, name, NULL, argv) < 0 || tp_first_line(p, 15000) < 0)
 		return -1;
 	return 0;
 }
 
-/* A container registered with trader t: extra options in opts (NULL-terminated). */
+/* A container registered with trader t: extra options in opts (NULL-terminated).
+ * --verbose: the tests read its admissions and runs from its log. */
 int tf_start_container(const char *dir, struct tp_proc *p, struct tp_proc *t, const char *name,
 		       const char *const *opts)
 {
 	char *argv[32] = { (char *)tl_test_bin(), "container", "--trader", t->line, "--name",
-			   (char *)name };
+			   (char *)name, "--verbose" };
 	char pat[96];
-	int n = 6;
+	int n = 7;
 
 	for (; opts && *opts && n < 30; opts++)
 		argv[n++] = (char *)*opts;
@@ -59,7 +62,7 @@ int tf_start_container(const char *dir, struct tp_proc *p, struct tp_proc *t, co
 	if (tp_start(p, dir, name, NULL, argv) < 0)
 		return -1;
 	snprintf(pat, sizeof(pat), "container %s registered", name);
-	return tp_wait_log(t, pat, 10000);
+	return tp_wait_log(t, pat, 20000);
 }
 
 struct tl_client *tf_client(const struct tp_proc *t)
@@ -316,9 +319,9 @@ int tf_start_trader_m(enum tf_mode m, const char *dir, struct tp_proc *p, const 
 int tf_start_container_m(enum tf_mode m, const char *dir, struct tp_proc *p, struct tp_proc *t,
 			 const char *name, const char *const *opts)
 {
-	char *argv[32] = {(char *)tl_test_bin(), "container", "--trader", t->line};
+	char *argv[32] = { (char *)tl_test_bin(), "container", "--trader", t->line, "--verbose" };
 	char pat[96];
-	int n = 4;
+	int n = 5;
 
 	if (m == TF_OPEN) {
 		argv[n++] = "--name";

@@ -64,7 +64,8 @@ void tf_mode_opts(enum tf_mode m, const char *dir, const char *ident, char **arg
 int tf_start_trader_m(enum tf_mode m, const char *dir, struct tp_proc *p, const char *name,
 		      const char *const *opts);
 /* A container in mode m registered with t (open: --name name; secure: the
- * identity name, its certificate): 0 once the trader logged it. */
+ * identity name, its certificate), with --verbose as tf_start_container: 0
+ * once the trader logged it. */
 int tf_start_container_m(enum tf_mode m, const char *dir, struct tp_proc *p, struct tp_proc *t,
 			 const char *name, const char *const *opts);
 /* `tasklet run FILE` against t as application "app" in mode m, with extra

@@ -81,7 +81,8 @@ static int teardown(void)
  * CUnit does not call the clean function when this fails: it cleans up itself. */
 static int setup(void)
 {
-	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0", NULL };
+	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0",
+			  "--verbose", NULL };
 	char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--listen",
 			  "127.0.0.1:0", "--name", "cbad", "--workers", "2", NULL };
 
@@ -90,7 +91,7 @@ static int setup(void)
 		dir[0] = 0;
 		return -1;
 	}
-	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 5000) < 0)
+	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 15000) < 0)
 		goto fail;
 	snprintf(taddr, sizeof(taddr), "%s", trader.line);
 	if (tp_start(&cont, dir, "cbad", NULL, cargv) < 0 || tp_first_line(&cont, 10000) < 0)

@@ -105,7 +105,7 @@ static int driver_start(struct driver *d, const char *name, int probes)
 			break;
 		usleep(10000);
 	}
-	if (d->fd < 0 || tp_first_line(&d->p, 5000) < 0 || strncmp(d->p.line, "ready ", 6))
+	if (d->fd < 0 || tp_first_line(&d->p, 15000) < 0 || strncmp(d->p.line, "ready ", 6))
 		return -1;
 	snprintf(d->pid, sizeof(d->pid), "%d", (int)d->p.pid);
 	return 0;
@@ -122,7 +122,7 @@ static int drv(struct driver *d, const char *fmt, ...)
 	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
 	va_end(ap);
 	line[n++] = '\n';
-	if (write(d->fd, line, (size_t)n) != n || tp_first_line(&d->p, 5000) < 0)
+	if (write(d->fd, line, (size_t)n) != n || tp_first_line(&d->p, 15000) < 0)
 		return -1;
 	return 0;
 }
@@ -509,7 +509,7 @@ static void test_real_container(void)
 				      sizeof(lprog)) == 0);
 	CU_ASSERT_FATAL(tp_write_file(dir, "quick.jsl", "6 * 7;\n", qprog, sizeof(qprog)) == 0);
 	CU_ASSERT_FATAL(tp_start(&trader, dir, "bpf-trader", NULL, targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&trader, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&trader, 15000) == 0);
 	{
 		char reg[128];
 		char *cargv[] = {

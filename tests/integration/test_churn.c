@@ -58,7 +58,7 @@ static void test_churn_nothing_lost(void)
 				      "s;\n",
 				      prog, sizeof(prog)) == 0);
 	CU_ASSERT_FATAL(tp_start(&tr, dir, "trader", NULL, targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&tr, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&tr, 15000) == 0);
 	for (int i = 0; i < 3; i++) {
 		char name[8];
 		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", tr.line, "--name",

@@ -307,7 +307,7 @@ static void share_run(const char *share, int *econ_early)
 		CU_ASSERT_EQUAL(tf_submit_loop(cl, 0, 1000, i, &eid[i]), 0);
 	for (int i = 0; i < N; i++)
 		CU_ASSERT_EQUAL(tf_submit_loop(cl, 1, 1000, i, &pid[i]), 0);
-	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, blocker, &r, 20000), 0);
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, blocker, &r, 60000), 0); /* ~3 s, longer on a busy host */
 	CU_ASSERT_EQUAL(r.start_seq, 1);
 	if (r.start_seq != 1)
 		fprintf(stderr, "\nblocker: start %llu, status %d, %s\n", (unsigned long long)r.start_seq,
@@ -394,6 +394,8 @@ static void test_killed_container_tasklets_placed_again(void)
 		CU_ASSERT_EQUAL(tf_submit_loop(cl, 0, tf_iters_for_ms(200), i, &id[i]), 0);
 	/* Once the only container runs one and holds the rest, kill it and add another. */
 	CU_ASSERT_EQUAL(tp_wait_log(&a, "started (economy)", 5000), 0);
+	/* Frozen while the other starts (slow on a busy host), then killed. */
+	kill(a.pid, SIGSTOP);
 	CU_ASSERT_FATAL(tf_start_container(dir, &b, &t, "c-after", bo) == 0);
 	kill(a.pid, SIGKILL);
 	ok = tf_wait_all(cl, id, N, "c-after", &on_b, NULL, NULL);
@@ -428,15 +430,17 @@ static void test_hung_container_suspected(void)
 	int ok, on_ok = 0;
 
 	CU_ASSERT_FATAL(tp_start(&t, dir, "t-hung", NULL, targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&t, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t, 15000) == 0);
 	CU_ASSERT_FATAL(tf_start_container(dir, &a, &t, "c-hung", ao) == 0);
 	cl = tf_client(&t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
 	for (int i = 0; i < N; i++)
 		CU_ASSERT_EQUAL(tf_submit_loop(cl, 0, tf_iters_for_ms(300), i, &id[i]), 0);
 	CU_ASSERT_EQUAL(tp_wait_log(&a, "started (economy)", 5000), 0);
-	CU_ASSERT_FATAL(tf_start_container(dir, &b, &t, "c-ok", bo) == 0);
+	/* Stopped at once, before its first run can end (c-ok's start-up, slow on
+	 * a busy host, would give it the time). */
 	kill(a.pid, SIGSTOP);
+	CU_ASSERT_FATAL(tf_start_container(dir, &b, &t, "c-ok", bo) == 0);
 	t0 = clock_now_ms();
 	ok = tf_wait_all(cl, id, N, "c-ok", &on_ok, NULL, NULL);
 	/* All answered by c-ok, after the suspicion (1.5 s) and not much later. */
@@ -609,7 +613,7 @@ static void test_deadline_missed_by_the_deadline(void)
 	CU_ASSERT_PTR_NOT_NULL(r.error && strstr(r.error, "deadline missed"));
 	CU_ASSERT_TRUE(r.latency_ns < 1500000000ull);
 	tl_result_free(&r);
-	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, blocker, &r, 20000), 0);
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, blocker, &r, 60000), 0); /* ~3 s, longer on a busy host */
 	CU_ASSERT_EQUAL(r.status, TL_OK);
 	tl_result_free(&r);
 	tl_client_free(cl);
@@ -638,10 +642,11 @@ static void test_trader_restart_nothing_lost(void)
 	 * of them before the trader binds it again. */
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", 20000 + (int)(getpid() % 10000));
 	{
-		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, NULL };
+		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, "--verbose",
+				 NULL };
 
 		CU_ASSERT_FATAL(tp_start(&t, dir, "t-restart", NULL, argv) == 0);
-		CU_ASSERT_FATAL(tp_first_line(&t, 5000) == 0);
+		CU_ASSERT_FATAL(tp_first_line(&t, 15000) == 0);
 	}
 	CU_ASSERT_FATAL(tf_start_container(dir, &c, &t, "c-restart", opts) == 0);
 	cl = tf_client(&t);
@@ -654,7 +659,7 @@ static void test_trader_restart_nothing_lost(void)
 		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, NULL };
 
 		CU_ASSERT_FATAL(tp_start(&t2, dir, "t-restart2", NULL, argv) == 0);
-		CU_ASSERT_FATAL(tp_first_line(&t2, 5000) == 0);
+		CU_ASSERT_FATAL(tp_first_line(&t2, 15000) == 0);
 	}
 	CU_ASSERT_EQUAL(tp_wait_log(&t2, "container c-restart registered", 10000), 0);
 	ok = tf_wait_all(cl, id, N, NULL, NULL, NULL, NULL);

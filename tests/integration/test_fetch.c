@@ -49,7 +49,7 @@ static int suite_init(void)
 		dir[0] = 0;
 		return -1;
 	}
-	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 5000) < 0)
+	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 15000) < 0)
 		goto fail;
 	if (tp_start(&cont, dir, "cf", NULL, cargv) < 0 ||
 	    tp_wait_log(&trader, "container cf registered", 10000) < 0)

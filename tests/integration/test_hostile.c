@@ -173,8 +173,9 @@ static void cl_end(struct cl *k)
 /* Start `tasklet container` with argv tail (no wait): for rogues. */
 static int start_rogue(struct tp_proc *p, const char *name, struct cl *k, const char *const *tail)
 {
-	char *argv[24] = {(char *)tl_test_bin(), "container", "--trader", k->t.line};
-	int n = 4;
+	/* --verbose: what it admits would show in its log */
+	char *argv[24] = { (char *)tl_test_bin(), "container", "--trader", k->t.line, "--verbose" };
+	int n = 5;
 
 	for (; tail && *tail && n < 23; tail++)
 		argv[n++] = (char *)*tail;

@@ -28,12 +28,12 @@ static int setup(void)
 
 	if (tp_tmpdir(dir, sizeof(dir)) < 0)
 		return -1;
-	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 5000) < 0)
+	if (tp_start(&trader, dir, "trader", NULL, targv) < 0 || tp_first_line(&trader, 15000) < 0)
 		return -1;
 	snprintf(taddr, sizeof(taddr), "%s", trader.line);
 	{
 		char *a1[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--name",
-			       "c1", "--workers", "2", "--price", "20", NULL };
+			       "c1", "--workers", "2", "--price", "20", "--verbose", NULL };
 		char *a2[] = { (char *)tl_test_bin(), "container", "--trader", taddr, "--name",
 			       "c2", "--price", "10", "--no-priority", NULL };
 
@@ -190,7 +190,7 @@ static void test_container_lost(void)
 
 	write_file("forever.jsl", "let i = 0;\nwhile (true) { i = i + 1; }\n", prog, sizeof(prog));
 	CU_ASSERT_FATAL(tp_start(&t2, dir, "trader2", NULL, targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&t2, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t2, 15000) == 0);
 	{
 		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", t2.line, "--name",
 				  "doomed", "--fuel", "1000000000000", "--verbose", NULL };
@@ -244,7 +244,7 @@ static void test_busy_container_answers(void)
 	write_file("slow.jsl",
 		   "let i = 0;\nwhile (i < 2000000) { i = i + 1; }\ni;\n", prog, sizeof(prog));
 	CU_ASSERT_FATAL(tp_start(&t3, dir, "trader3", NULL, targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&t3, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t3, 15000) == 0);
 	{
 		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", t3.line, "--name",
 				  "tiny", "--queue", "1", NULL };
@@ -283,7 +283,7 @@ static void test_trader_restart(void)
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", 30000 + (int)(getpid() % 2000));
 	write_file("after.jsl", "console.log('after restart');\n7 * 6;\n", prog, sizeof(prog));
 	CU_ASSERT_FATAL(tp_start(&t4, dir, "trader4", NULL, targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&t4, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t4, 15000) == 0);
 	{
 		char addr[128];
 		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", addr, "--name",
@@ -316,7 +316,7 @@ static void test_hold_until_container_registers(void)
 	write_file("held.jsl", "@QOS Priority('True');\nconsole.log('held');\n1;\n", prog,
 		   sizeof(prog));
 	CU_ASSERT_FATAL(tp_start(&t6, dir, "trader6", NULL, targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&t6, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&t6, 15000) == 0);
 	{
 		char *rargv[] = { (char *)tl_test_bin(), "run", "--trader", t6.line, prog, NULL };
 		char *cargv[] = { (char *)tl_test_bin(), "container", "--trader", t6.line, "--name",

@@ -119,7 +119,7 @@ static void test_four_hosts(void)
 {
 	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "10.123.0.1:7000", NULL };
 	char *a1[] = { (char *)tl_test_bin(), "container", "--trader", "10.123.0.1:7000", "--name",
-		       "nc1", "--price", "5", NULL };
+		       "nc1", "--price", "5", "--verbose", NULL };
 	char *a2[] = { (char *)tl_test_bin(), "container", "--trader", "10.123.0.1:7000", "--name",
 		       "nc2", "--price", "9", NULL };
 	char prio[256], econ[256];
@@ -139,7 +139,7 @@ static void test_four_hosts(void)
 				      sizeof(econ)) == 0);
 
 	CU_ASSERT_FATAL(tp_start(&trader, dir, "trader", ns[0], targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&trader, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&trader, 15000) == 0);
 	CU_ASSERT_STRING_EQUAL(trader.line, "10.123.0.1:7000");
 	CU_ASSERT_FATAL(tp_start(&c1, dir, "nc1", ns[1], a1) == 0);
 	CU_ASSERT_FATAL(tp_start(&c2, dir, "nc2", ns[2], a2) == 0);
@@ -294,10 +294,10 @@ static int cut_collect(struct tl_client *cl, int k0, const uint64_t *ids, const 
 static void test_link_cut_replaced_once(void)
 {
 	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "10.123.0.1:7001",
-			  "--suspect-ms", "3000", NULL };
+			  "--suspect-ms", "3000", "--verbose", NULL };
 	char *a1[] = { (char *)tl_test_bin(), "container", "--trader", "10.123.0.1:7001", "--name",
 		       "cut1", "--price", "1", "--workers", "4", "--inject",
-		       "delay=lognormal:4000:0", NULL };
+		       "delay=lognormal:4000:0", "--verbose", NULL };
 	char *a2[] = { (char *)tl_test_bin(), "container", "--trader", "10.123.0.1:7001", "--name",
 		       "cut2", "--price", "9", "--workers", "2", NULL };
 	struct tl_client *cl = NULL;
@@ -314,7 +314,7 @@ static void test_link_cut_replaced_once(void)
 	tp_stop(&c2, SIGTERM, 3000);
 	tp_stop(&trader, SIGTERM, 3000);
 	CU_ASSERT_FATAL(tp_start(&trader, dir, "cut-trader", ns[0], targv) == 0);
-	CU_ASSERT_FATAL(tp_first_line(&trader, 5000) == 0);
+	CU_ASSERT_FATAL(tp_first_line(&trader, 15000) == 0);
 	/* one after the other, so that cut1 is container 1 */
 	CU_ASSERT_FATAL(tp_start(&c1, dir, "cut1", ns[1], a1) == 0);
 	CU_ASSERT_FATAL(tp_wait_log(&trader, "container cut1 registered from 10.123.0.2:", 10000) ==

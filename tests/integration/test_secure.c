@@ -97,9 +97,9 @@ static int start_secure_container(struct tp_proc *c, struct tp_proc *t, const ch
 {
 	const char *o[] = { "--cert", pem(name, "crt"), "--key", pem(name, "key"), "--ca",
 			    pem("clusterca", "crt"), "--ca", pem("otherca", "crt"), NULL };
-	char *argv[16] = { (char *)tl_test_bin(), "container", "--trader", t->line };
+	char *argv[16] = { (char *)tl_test_bin(), "container", "--trader", t->line, "--verbose" };
 	char pat[96];
-	int n = 4;
+	int n = 5;
 
 	for (const char *const *p = o; *p; p++)
 		argv[n++] = (char *)*p;
@@ -192,7 +192,7 @@ static void test_secure_refusals(void)
 	{
 		char *argv[] = { (char *)tl_test_bin(), "container", "--trader", t.line, "--cert",
 				 (char *)pem("c1", "crt"), "--key", (char *)pem("c1", "key"), "--ca",
-				 (char *)pem("clusterca", "crt"), NULL };
+				 (char *)pem("clusterca", "crt"), "--verbose", NULL };
 
 		CU_ASSERT_FATAL(tp_start(&dup, dir, "c1-again", NULL, argv) == 0);
 	}
@@ -363,7 +363,7 @@ static void test_open_no_address_steering(void)
 	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-open", NULL) == 0);
 	CU_ASSERT_EQUAL(tp_log_count(&t, "OPEN MODE"), 1);
 	CU_ASSERT_FATAL(tf_start_container(dir, &c, &t, "c-open", oc) == 0);
-	CU_ASSERT_EQUAL(tp_first_line(&c, 5000), 0); /* its --listen address */
+	CU_ASSERT_EQUAL(tp_first_line(&c, 15000), 0); /* its --listen address */
 	snprintf(s.app_addr, sizeof(s.app_addr), "%s", victim);
 	cxp_wbuf_init_fixed(&w, buf, sizeof(buf));
 	n = cxp_sig_encode(&w, &s);
