@@ -122,14 +122,18 @@ static int run_secure(const struct tp_proc *t, const char *app, const char *file
 
 /*
  * A whole cluster in secure mode: trader, c1 (from clusterca), c3 (from
- * otherca), applications with certificates. Ordinary Tasklets run;
+ * otherca), applications with certificates. Ordinary Tasklets run (make
+ * demo's six among them, printing what they print locally);
  * Privacy('TLS', 'otherca') runs on c3 only, Privacy('TLS', 'clusterca')
  * on c1 only, Privacy('TLS', 'nosuchca') matches nothing.
  */
 static void test_secure_cluster_privacy(void)
 {
+	static const char *const demo[] = { "hello.jsl",  "priority.jsl", "fib.jsl",
+					    "economy.jsl", "primes.jsl",  "strings.jsl" };
 	struct tp_proc t, c1, c3;
 	char hello[256], p_other[256], p_cluster[256], p_none[256];
+	int n3;
 
 	CU_ASSERT_EQUAL_FATAL(tp_write_file(dir, "hello.jsl", "console.log('hi')\n40 + 2\n", hello,
 					    sizeof(hello)),
@@ -153,11 +157,24 @@ static void test_secure_cluster_privacy(void)
 
 	CU_ASSERT_EQUAL(run_secure(&t, "app", hello), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hi\n=> 42"));
+	/* make demo's Tasklets, each printing what it prints run locally. */
+	for (size_t i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
+		const char *ex[] = { "exec", NULL, NULL };
+		char file[512], local[sizeof(out)];
+
+		snprintf(file, sizeof(file), "%s/examples/%s", tl_test_src(), demo[i]);
+		ex[1] = file;
+		CU_ASSERT_EQUAL_FATAL(run_bin(ex, 30000), 0);
+		snprintf(local, sizeof(local), "%s", out);
+		CU_ASSERT_EQUAL(run_secure(&t, "app", file), 0);
+		CU_ASSERT_STRING_EQUAL(out, local);
+	}
+	n3 = tp_log_count(&c3, "admitted");
 	for (int i = 0; i < 3; i++) { /* wherever placement puts them, always on c3 */
 		CU_ASSERT_EQUAL(run_secure(&t, "app", p_other), 0);
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, "=> 'secret 1'"));
 	}
-	CU_ASSERT_EQUAL(tp_log_count(&c3, "admitted"), 3);
+	CU_ASSERT_EQUAL(tp_log_count(&c3, "admitted"), n3 + 3);
 	CU_ASSERT_EQUAL(run_secure(&t, "app3", p_cluster), 0); /* an application of otherca */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "=> 'secret 2'"));
 	CU_ASSERT_EQUAL(run_secure(&t, "app", p_none), 1);
