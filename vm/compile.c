@@ -130,6 +130,7 @@ struct cg {
 	struct nset mainset; /* names used inside any function (main's captured set) */
 	uint32_t *ghash;     /* global index + 1 by name (open addressing), ghcap slots */
 	uint32_t ghcap;
+	const struct jsl_node *iter_src; /* the initializer of the declaration pattern being bound */
 };
 
 /* ---- buffers ------------------------------------------------------------------ */
@@ -602,7 +603,9 @@ static bool is_builtin_ns(const char *s, uint32_t len)
 	return name_eq(s, len, "console", 7) || name_eq(s, len, "Math", 4) ||
 	       name_eq(s, len, "String", 6) || name_eq(s, len, "Number", 6) ||
 	       name_eq(s, len, "JSON", 4) || name_eq(s, len, "Object", 6) ||
-	       name_eq(s, len, "Array", 5) || name_eq(s, len, "Date", 4);
+	       name_eq(s, len, "Array", 5) || name_eq(s, len, "Date", 4) ||
+	       name_eq(s, len, "Uint8Array", 10) || name_eq(s, len, "Int32Array", 10) ||
+	       name_eq(s, len, "Float64Array", 12);
 }
 
 static bool is_reserved_global(const char *s, uint32_t len)
@@ -1289,10 +1292,14 @@ static void store_prop(struct cg *g, struct jsl_node *t, int r)
 enum { BIND_ASSIGN, BIND_DECL };
 
 /* Bind the value in R[src] (a temporary this may overwrite) to target t. */
+static void record_iter_text(struct cg *g, int pc, const struct jsl_node *e, bool call_arg);
+
 static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
 {
 	int save = g->fs->freereg;
+	const struct jsl_node *init = g->iter_src; /* for the outermost pattern only */
 
+	g->iter_src = NULL;
 	at_node(g, t);
 	switch (t->kind) {
 	case JSL_N_DECL:
@@ -1323,9 +1330,12 @@ static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
 		break;
 	}
 	case JSL_N_ARRAY: {
-		int it = reg_alloc(g, 1), i = 0;
+		int it = reg_alloc(g, 1), i = 0, pc = emit(g, JSL_ABC(JSL_OP_ITER, it, src, 0));
 
-		emit_abc(g, JSL_OP_ITER, it, src, 0);
+		/* V8 names a declaration's initializer when it is a name or a literal */
+		if (init && init->kind != JSL_N_MEMBER && init->kind != JSL_N_INDEX &&
+		    init->kind != JSL_N_CALL)
+			record_iter_text(g, pc, init, false);
 		for (struct jsl_node *x = t->list; x; x = x->next, i++) {
 			int r = reg_alloc(g, 1);
 
@@ -1742,7 +1752,8 @@ static int call_args(struct cg *g, struct jsl_node *e, int base)
 			if (a->kind == JSL_N_SPREAD) {
 				expr_to(g, a->a, t);
 				at_node(g, a);
-				emit_abc(g, JSL_OP_SPREAD, arr, t, 0);
+				record_iter_text(g, emit(g, JSL_ABC(JSL_OP_SPREAD, arr, t, 0)), a->a,
+						 true);
 			} else {
 				expr_to(g, a, t);
 				emit_abc(g, JSL_OP_APPEND, arr, t, 0);
@@ -1768,6 +1779,17 @@ static bool needs_new(const char *s, uint32_t len)
 	       name_eq(s, len, "Float64Array", 12);
 }
 
+/* An array index ("0", "12"): V8 prints o["0"] as a computed member, not o.0. */
+static bool is_index_name(const char *s, uint32_t len)
+{
+	if (!len || len > 10 || (len > 1 && s[0] == '0'))
+		return !len;
+	for (uint32_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return strtoull(s, NULL, 10) < 4294967295ull;
+}
+
 /* The source text of a callee V8 names in "x is not a function" (a.b, a[0], a[i].c), or false. */
 static bool callee_text(const struct jsl_node *e, char *buf, size_t cap, size_t *len)
 {
@@ -1791,6 +1813,10 @@ static bool callee_text(const struct jsl_node *e, char *buf, size_t cap, size_t 
 		else if (e->b->kind == JSL_N_IDENT)
 			n = snprintf(buf + *len, cap - *len, "[%.*s]",
 				     (int)(e->b->len > 60 ? 60 : e->b->len), e->b->s);
+		else if (e->b->kind == JSL_N_STR && !is_index_name(e->b->s, e->b->len))
+			/* V8 prints a property name key as a dotted member: o["a"] is o.a */
+			n = snprintf(buf + *len, cap - *len, ".%.*s",
+				     (int)(e->b->len > 60 ? 60 : e->b->len), e->b->s);
 		else
 			return false;
 		break;
@@ -1801,6 +1827,63 @@ static bool callee_text(const struct jsl_node *e, char *buf, size_t cap, size_t 
 		return false;
 	*len += (size_t)n;
 	return true;
+}
+
+/*
+ * The text V8 names in "X is not iterable" for the iterable expression e
+ * (callee_text's forms, and literals: 5, null, {}, "{(intermediate value)}";
+ * a call's result as "f()", which jsl_not_iterable words differently), or false.
+ */
+static bool iter_text(const struct jsl_node *e, char *buf, size_t cap, size_t *len)
+{
+	char nb[JSL_NUMBUF];
+	const char *lit = NULL;
+
+	switch (e->kind) {
+	case JSL_N_NUM:
+		jsl_num_format(e->num, nb);
+		lit = nb;
+		break;
+	case JSL_N_TRUE:
+		lit = "true";
+		break;
+	case JSL_N_FALSE:
+		lit = "false";
+		break;
+	case JSL_N_NULL:
+		lit = "null";
+		break;
+	case JSL_N_OBJECT:
+		lit = e->list ? "{(intermediate value)}" : "{}";
+		break;
+	case JSL_N_CALL:
+		if (!callee_text(e->a, buf, cap, len) || *len + 3 > cap)
+			return false;
+		memcpy(buf + *len, "()", 3);
+		*len += 2;
+		return true;
+	default:
+		return callee_text(e, buf, cap, len);
+	}
+	if (strlen(lit) + *len + 1 > cap)
+		return false;
+	memcpy(buf + *len, lit, strlen(lit) + 1);
+	*len += strlen(lit);
+	return true;
+}
+
+/* Record the text of iterable e for the SPREAD or ITER at pc (prefix "..." in a call's arguments). */
+static void record_iter_text(struct cg *g, int pc, const struct jsl_node *e, bool call_arg)
+{
+	char text[200];
+	size_t len = 0;
+
+	if (call_arg) {
+		memcpy(text, "...", 3);
+		len = 3;
+	}
+	if (iter_text(e, text, sizeof(text), &len))
+		add_cname(g, pc, text, (uint32_t)len);
 }
 
 static void record_member_cname(struct cg *g, int pc, struct jsl_node *f)
@@ -1995,7 +2078,7 @@ static void array_lit(struct cg *g, struct jsl_node *e, int dst)
 		if (x->kind == JSL_N_SPREAD) {
 			expr_to(g, x->a, t);
 			at_node(g, x);
-			emit_abc(g, JSL_OP_SPREAD, dst, t, 0);
+			record_iter_text(g, emit(g, JSL_ABC(JSL_OP_SPREAD, dst, t, 0)), x->a, false);
 		} else {
 			expr_to(g, x, t);
 			emit_abc(g, JSL_OP_APPEND, dst, t, 0);
@@ -2446,7 +2529,9 @@ static void declaration(struct cg *g, struct jsl_node *n)
 		if (d->b) {
 			r = reg_alloc(g, 1);
 			expr_to(g, d->a, r);
+			g->iter_src = d->a;
 			bind_target(g, d->b, r, BIND_DECL);
+			g->iter_src = NULL;
 			g->fs->freereg = save;
 			continue;
 		}
@@ -2579,7 +2664,7 @@ static void for_in_of(struct cg *g, struct jsl_node *n)
 		it = reg_alloc(g, 1);
 		expr_to(g, n->b, it);
 		at_node(g, n);
-		emit_abc(g, JSL_OP_ITER, it, it, 0);
+		record_iter_text(g, emit(g, JSL_ABC(JSL_OP_ITER, it, it, 0)), n->b, false);
 	}
 	idx = reg_alloc(g, 1);
 	load_num(g, idx, 0);

@@ -150,7 +150,15 @@ static inline unsigned jsl_ins_operands(uint32_t ins, const struct jsl_opinfo *o
 	N(CBRT, "Math", "cbrt")                                                                    \
 	N(LOG2, "Math", "log2")                                                                    \
 	N(LOG10, "Math", "log10")                                                                  \
-	N(DATENOW, "Date", "now")
+	N(DATENOW, "Date", "now")                                                                  \
+	N(OIS, "Object", "is")                                                                     \
+	N(IMUL, "Math", "imul")                                                                    \
+	N(CLZ32, "Math", "clz32")                                                                  \
+	N(FROUND, "Math", "fround")                                                                \
+	N(FROMCODEPOINT, "String", "fromCodePoint")                                                \
+	N(U8FROM, "Uint8Array", "from")                                                            \
+	N(I32FROM, "Int32Array", "from")                                                           \
+	N(F64FROM, "Float64Array", "from")
 
 enum jsl_native {
 #define N(id, obj, name) JSL_NAT_##id,
@@ -218,7 +226,8 @@ enum jsl_native {
 	M(FINDLAST, "findLast")                                                                    \
 	M(FINDLASTINDEX, "findLastIndex")                                                          \
 	M(FLATMAP, "flatMap")                                                                      \
-	M(HASOWNPROPERTY, "hasOwnProperty")
+	M(HASOWNPROPERTY, "hasOwnProperty")                                                        \
+	M(VALUEOF, "valueOf")
 
 enum jsl_method {
 #define M(id, name) JSL_M_##id,
@@ -251,7 +260,8 @@ extern const char *const jsl_method_names[JSL_M_COUNT];
  *   s[7] INT line of the declaration
  *   s[8] INT call-name entries  s[9] LINK call-name table (DATA, INT
  *        (pc << 32 | constant index): the source name of the callee of the
- *        CALL or INVOKE at pc, for "x is not a function") or EMPTY
+ *        CALL or INVOKE at pc, for "x is not a function", or of the
+ *        iterable of the SPREAD or ITER at pc, for "x is not iterable") or EMPTY
  *   s[10] INT upvalues (may be EMPTY: none)  s[11] LINK upvalue table (DATA,
  *        INT kind << 16 | index: kind 0 a register of the function that runs
  *        CLOSURE (holding a cell), kind 1 one of its own upvalues) or EMPTY
@@ -782,6 +792,8 @@ int jsl_buf_to_str(struct jsl_vm *vm, struct jsl_buf *b, jv *out);
 
 /* The source name recorded for the CALL/INVOKE being executed ("x", "s.charAt"), or NULL. */
 const char *jsl_call_name(const struct jsl_vm *vm);
+/* Throws V8's TypeError for spreading or iterating over v, which is not iterable. */
+int jsl_not_iterable(struct jsl_vm *vm, jv v);
 
 typedef int (*jsl_native_fn)(struct jsl_vm *vm, jv *args, unsigned nargs, jv *ret);
 extern const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT];
@@ -794,7 +806,8 @@ int jsl_lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 	N(ISARRAY) N(ARRFROM) N(ARROF) N(OKEYS) N(OVALUES) N(OENTRIES) N(OASSIGN) N(OFREEZE)       \
 	N(OFROMENTRIES) N(OISFROZEN) N(JSTRINGIFY) N(JPARSE) N(NISFINITE) N(NISNAN) N(NISSAFE)     \
 	N(ERROR) N(TYPEERROR) N(RANGEERROR) N(REFERENCEERROR) N(SYNTAXERROR) N(MAP) N(SET)         \
-	N(ARRAY) N(U8) N(I32) N(F64) N(HYPOT) N(CBRT) N(LOG2) N(LOG10)
+	N(ARRAY) N(U8) N(I32) N(F64) N(HYPOT) N(CBRT) N(LOG2) N(LOG10) N(OIS) N(U8FROM) N(I32FROM)  \
+	N(F64FROM)
 #define N(id) int jsl_nat_##id(struct jsl_vm *vm, jv *args, unsigned n, jv *ret);
 JSL_LIB_NATIVES(N)
 #undef N

@@ -169,62 +169,129 @@ int jsl_nat_ARRAY(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	return 0;
 }
 
-static int new_tarr(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *ret)
-{
-	static const size_t esize[] = {1, 4, 8};
-	jv src = arg(args, n, 0), tmp = JV_UNDEF;
-	struct jsl_tarr *t;
-	double d = 0;
-	uint32_t len;
+static const size_t tarr_esize[] = {1, 4, 8};
 
-	if (jv_is(src, JV_T_OBJ)) {
-		if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
-			return -1;
-		if (jsl_spread(vm, ARR(tmp), src) < 0) {
-			jsl_root_pop(vm, 1);
-			return -1;
-		}
-		len = ARR(tmp)->len;
-	} else {
-		d = jv_is(src, JV_T_UNDEF) ? 0 : to_int(src);
-		if (!(d >= 0 && d <= (1u << 28)))
-			return jsl_throw(vm, "RangeError: Invalid typed array length: %.0f", d);
-		len = (uint32_t)d;
-	}
-	t = jsl_obj_alloc(&vm->heap, JSL_OBJ_TARR, sizeof(*t));
+/* A new zero-filled typed array of kind and len in *ret (not rooted). */
+static int tarr_alloc(struct jsl_vm *vm, unsigned kind, uint32_t len, jv *ret)
+{
+	struct jsl_tarr *t = jsl_obj_alloc(&vm->heap, JSL_OBJ_TARR, sizeof(*t));
+
 	if (t && !jsl_root_push(vm, jv_from_obj(t)))
 		t = NULL;
-	if (!t || !jsl_heap_charge(&vm->heap, &t->h, (int64_t)(len * esize[kind]))) {
+	if (!t || !jsl_heap_charge(&vm->heap, &t->h, (int64_t)(len * tarr_esize[kind]))) {
 		if (t)
-			jsl_root_pop(vm, 1);
-		if (jv_is(tmp, JV_T_OBJ))
 			jsl_root_pop(vm, 1);
 		return jsl_oom(vm, "heap limit reached");
 	}
 	jsl_root_pop(vm, 1);
 	t->kind = (uint8_t)kind;
-	t->p = calloc(len ? len : 1, esize[kind]);
-	if (!t->p) {
-		if (jv_is(tmp, JV_T_OBJ))
-			jsl_root_pop(vm, 1);
+	t->p = calloc(len ? len : 1, tarr_esize[kind]);
+	if (!t->p)
 		return oom(vm);
-	}
 	t->len = len;
 	*ret = jv_from_obj(t);
-	if (jv_is(tmp, JV_T_OBJ)) {
-		for (uint32_t i = 0; i < len; i++) {
-			double x = jsl_to_num(ARR(tmp)->v[i]);
-
-			if (kind == JSL_TA_U8)
-				((uint8_t *)t->p)[i] = (uint8_t)jsl_to_int32(x);
-			else if (kind == JSL_TA_I32)
-				((int32_t *)t->p)[i] = jsl_to_int32(x);
-			else
-				((double *)t->p)[i] = x;
-		}
-		jsl_root_pop(vm, 1);
-	}
 	jsl_charge(vm, len);
+	return 0;
+}
+
+static struct jsl_tarr *TARR(jv v)
+{
+	return (struct jsl_tarr *)jv_obj(v);
+}
+
+static double tarr_get(const struct jsl_tarr *t, uint32_t i)
+{
+	switch (t->kind) {
+	case JSL_TA_U8:
+		return ((const uint8_t *)t->p)[i];
+	case JSL_TA_I32:
+		return ((const int32_t *)t->p)[i];
+	default:
+		return ((const double *)t->p)[i];
+	}
+}
+
+static void tarr_set(struct jsl_tarr *t, uint32_t i, double d)
+{
+	switch (t->kind) {
+	case JSL_TA_U8:
+		((uint8_t *)t->p)[i] = (uint8_t)jsl_to_int32(d);
+		break;
+	case JSL_TA_I32:
+		((int32_t *)t->p)[i] = jsl_to_int32(d);
+		break;
+	default:
+		((double *)t->p)[i] = d;
+		break;
+	}
+}
+
+static int new_tarr(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *ret)
+{
+	jv src = arg(args, n, 0), tmp;
+	double d;
+	uint32_t len;
+
+	if (!jv_is(src, JV_T_OBJ)) {
+		d = jv_is(src, JV_T_UNDEF) ? 0 : to_int(src);
+		if (!(d >= 0 && d <= (1u << 28)))
+			return jsl_throw(vm, "RangeError: Invalid typed array length: %.0f", d);
+		return tarr_alloc(vm, kind, (uint32_t)d, ret);
+	}
+	if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
+		return -1;
+	if (jsl_spread(vm, ARR(tmp), src) < 0 ||
+	    tarr_alloc(vm, kind, len = ARR(tmp)->len, ret) < 0) {
+		jsl_root_pop(vm, 1);
+		return -1;
+	}
+	for (uint32_t i = 0; i < len; i++)
+		tarr_set(TARR(*ret), i, jsl_to_num(ARR(tmp)->v[i]));
+	jsl_root_pop(vm, 1);
+	return 0;
+}
+
+/* Uint8Array.from(src, f): the elements of src (through f(v, i) when given). */
+static int tarr_from(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *ret)
+{
+	jv tmp;
+	int rc;
+
+	if (jsl_nat_ARRFROM(vm, args, n, &tmp) < 0 || !jsl_root_push(vm, tmp))
+		return -1;
+	rc = new_tarr(vm, kind, &tmp, 1, ret);
+	jsl_root_pop(vm, 1);
+	return rc;
+}
+
+int jsl_nat_U8FROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	return tarr_from(vm, JSL_TA_U8, args, n, ret);
+}
+
+int jsl_nat_I32FROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	return tarr_from(vm, JSL_TA_I32, args, n, ret);
+}
+
+int jsl_nat_F64FROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	return tarr_from(vm, JSL_TA_F64, args, n, ret);
+}
+
+/* Object.is: SameValue (NaN is NaN, -0 is not +0). */
+int jsl_nat_OIS(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	jv a = arg(args, n, 0), b = arg(args, n, 1);
+
+	(void)vm;
+	if (jv_is_num(a) && jv_is_num(b)) {
+		double x = jv_num(a), y = jv_num(b);
+
+		*ret = jv_bool(x != x ? y != y : x == y && signbit(x) == signbit(y));
+		return 0;
+	}
+	*ret = jv_bool(jsl_strict_eq(a, b));
 	return 0;
 }
 
@@ -257,6 +324,8 @@ int jsl_nat_ARRFROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	jv src = arg(args, n, 0), f = arg(args, n, 1);
 	struct jsl_arr *a;
 
+	if (!jv_is(f, JV_T_UNDEF) && !jv_is_callable(f))
+		return not_function(vm, f);
 	if (jsl_new_arr(vm, 0, ret) < 0)
 		return -1;
 	a = ARR(*ret);
@@ -287,6 +356,8 @@ int jsl_nat_ARRFROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 			if (jsl_get_prop(vm, src, jv_from_num(i), &v) < 0 || jsl_arr_push(vm, a, v) < 0)
 				goto fail;
 		}
+	} else if (jv_is_num(src) || jv_is(src, JV_T_BOOL)) {
+		/* an array-like without a length: no elements */
 	} else if (jsl_spread(vm, a, src) < 0) {
 		goto fail;
 	}
@@ -1617,6 +1688,161 @@ static int str_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 	}
 }
 
+/* ---- typed arrays ------------------------------------------------------------------ */
+
+/* Default typed array order: numeric, -0 before +0, NaN last. */
+static int num_cmp(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	if (a != a)
+		return b != b ? 0 : 1;
+	if (b != b)
+		return -1;
+	if (a < b)
+		return -1;
+	if (a > b)
+		return 1;
+	return signbit(b) - signbit(a);
+}
+
+/* The typed array methods that write or make a typed array; 1: not one of them. */
+static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
+{
+	jv self = recv[0];
+	jv *args = recv + 1;
+	uint32_t len = TARR(self)->len;
+
+	switch (m) {
+	case JSL_M_FILL: {
+		double x = jsl_to_num(arg(args, n, 0));
+		uint32_t s = n > 1 ? rel(to_int(args[1]), len) : 0;
+		uint32_t e = n > 2 && !jv_is(args[2], JV_T_UNDEF) ? rel(to_int(args[2]), len) : len;
+
+		for (uint32_t i = s; i < e; i++)
+			tarr_set(TARR(self), i, x);
+		jsl_charge(vm, e > s ? (e - s) / 8 : 0);
+		*ret = self;
+		return 0;
+	}
+	case JSL_M_SLICE: {
+		uint32_t s = rel(to_int(arg(args, n, 0)), len);
+		uint32_t e = n > 1 && !jv_is(args[1], JV_T_UNDEF) ? rel(to_int(args[1]), len) : len;
+		uint32_t k = e > s ? e - s : 0;
+
+		if (tarr_alloc(vm, TARR(self)->kind, k, ret) < 0)
+			return -1;
+		if (k)
+			memcpy(TARR(*ret)->p, (char *)TARR(self)->p + s * tarr_esize[TARR(self)->kind],
+			       k * tarr_esize[TARR(self)->kind]);
+		return 0;
+	}
+	case JSL_M_REVERSE:
+		for (uint32_t i = 0, j = len; i + 1 < j; i++, j--) {
+			double t = tarr_get(TARR(self), i);
+
+			tarr_set(TARR(self), i, tarr_get(TARR(self), j - 1));
+			tarr_set(TARR(self), j - 1, t);
+		}
+		jsl_charge(vm, len / 8);
+		*ret = self;
+		return 0;
+	case JSL_M_SET: {
+		/* set(source, offset): elements of an array or typed array */
+		jv src = arg(args, n, 0), tmp;
+		double off = to_int(arg(args, n, 1));
+		int rc = 0;
+
+		if (off < 0)
+			return jsl_throw(vm, "RangeError: offset is out of bounds");
+		if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
+			return -1;
+		if (jv_is_objtype(src, JSL_OBJ_ARR) || jv_is_objtype(src, JSL_OBJ_TARR))
+			rc = jsl_spread(vm, ARR(tmp), src);
+		if (!rc && off + ARR(tmp)->len > TARR(self)->len)
+			rc = jsl_throw(vm, "RangeError: offset is out of bounds");
+		for (uint32_t i = 0; !rc && i < ARR(tmp)->len; i++)
+			tarr_set(TARR(self), (uint32_t)off + i, jsl_to_num(ARR(tmp)->v[i]));
+		jsl_root_pop(vm, 1);
+		*ret = JV_UNDEF;
+		return rc;
+	}
+	case JSL_M_MAP:
+	case JSL_M_FILTER: {
+		/* a typed array of the same kind, from f(v, i, self) */
+		jv f = arg(args, n, 0), out, keep = JV_UNDEF;
+		int rc = 0;
+
+		if (!jv_is_callable(f))
+			return not_function(vm, f);
+		if (tarr_alloc(vm, TARR(self)->kind, m == JSL_M_MAP ? len : 0, &out) < 0 ||
+		    !jsl_root_push(vm, out))
+			return -1;
+		if (m == JSL_M_FILTER) {
+			if (jsl_new_arr(vm, 0, &keep) < 0 || !jsl_root_push(vm, keep)) {
+				jsl_root_pop(vm, 1);
+				return -1;
+			}
+		}
+		for (uint32_t i = 0; i < len && !rc; i++) {
+			jv v = jv_from_num(i < TARR(self)->len ? tarr_get(TARR(self), i) : NAN);
+			jv cargs[3] = {v, jv_from_num(i), self}, r;
+
+			if (i >= TARR(self)->len)
+				v = cargs[0] = JV_UNDEF;
+			if ((rc = jsl_call(vm, f, cargs, 3, &r)) < 0)
+				break;
+			if (m == JSL_M_MAP)
+				tarr_set(TARR(out), i, jsl_to_num(r));
+			else if (jsl_truthy(r))
+				rc = jsl_arr_push(vm, ARR(keep), v);
+		}
+		if (!rc && m == JSL_M_FILTER)
+			rc = new_tarr(vm, TARR(self)->kind, &keep, 1, &out);
+		jsl_root_pop(vm, m == JSL_M_FILTER ? 2 : 1);
+		if (!rc)
+			*ret = out;
+		return rc;
+	}
+	case JSL_M_SORT: {
+		jv cmp = arg(args, n, 0), tmp, r;
+		int rc;
+
+		if (!jv_is(cmp, JV_T_UNDEF) && !jv_is_callable(cmp))
+			return jsl_throw(vm, "TypeError: The comparison function must be either a "
+					     "function or undefined");
+		if (jv_is(cmp, JV_T_UNDEF)) {
+			double *d = malloc((len ? len : 1) * sizeof(*d));
+
+			if (!d)
+				return oom(vm);
+			for (uint32_t i = 0; i < len; i++)
+				d[i] = tarr_get(TARR(self), i);
+			qsort(d, len, sizeof(*d), num_cmp);
+			for (uint32_t i = 0; i < len; i++)
+				tarr_set(TARR(self), i, d[i]);
+			free(d);
+			jsl_charge(vm, (uint64_t)len * 2);
+			*ret = self;
+			return 0;
+		}
+		/* with a comparator: the array sort (stable) on a copy, written back */
+		if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
+			return -1;
+		rc = jsl_spread(vm, ARR(tmp), self);
+		if (!rc)
+			rc = arr_sort(vm, tmp, cmp, &r);
+		for (uint32_t i = 0; !rc && i < ARR(tmp)->len && i < TARR(self)->len; i++)
+			tarr_set(TARR(self), i, jsl_to_num(ARR(tmp)->v[i]));
+		jsl_root_pop(vm, 1);
+		*ret = self;
+		return rc;
+	}
+	default:
+		return 1;
+	}
+}
+
 /* ---- dispatch --------------------------------------------------------------------- */
 
 static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret);
@@ -1657,12 +1883,16 @@ static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 	case JSL_OBJ_TARR: {
 		/* typed arrays: the read-only array methods on a copy */
 		jv tmp;
-		int rc;
+		int rc = tarr_method(vm, m, recv, n, ret);
 
+		if (rc <= 0)
+			return rc;
 		if (m != JSL_M_JOIN && m != JSL_M_INDEXOF && m != JSL_M_INCLUDES &&
 		    m != JSL_M_REDUCE && m != JSL_M_FOREACH && m != JSL_M_SOME &&
 		    m != JSL_M_EVERY && m != JSL_M_TOSTRING && m != JSL_M_FIND &&
-		    m != JSL_M_FINDINDEX && m != JSL_M_AT)
+		    m != JSL_M_FINDINDEX && m != JSL_M_AT && m != JSL_M_LASTINDEXOF &&
+		    m != JSL_M_REDUCERIGHT && m != JSL_M_FINDLAST && m != JSL_M_FINDLASTINDEX &&
+		    m != JSL_M_KEYS && m != JSL_M_VALUES && m != JSL_M_ENTRIES)
 			return 1;
 		if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
 			return -1;
@@ -1683,6 +1913,10 @@ static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		if (jsl_new_str(vm, jsl_method_names[m], strlen(jsl_method_names[m]), &key) < 0 ||
 		    jsl_get_prop(vm, self, key, &f) < 0)
 			return -1;
+		if (!jv_is_callable(f) && m == JSL_M_VALUEOF) {
+			*ret = self; /* Object.prototype.valueOf */
+			return 0;
+		}
 		if (!jv_is_callable(f) && (m == JSL_M_TOSTRING || m == JSL_M_HASOWNPROPERTY)) {
 			/* Object.prototype's, unless the object has its own */
 			struct jsl_buf b = {.ok = true};

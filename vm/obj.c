@@ -864,11 +864,7 @@ int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv it)
 			}
 		}
 	} else {
-		struct jsl_buf b = {.ok = true};
-
-		jsl_inspect_buf(vm->prog, it, &b);
-		rc = jsl_throw(vm, "TypeError: %.60s is not iterable", b.ok && b.p ? b.p : "value");
-		free(b.p);
+		rc = jsl_not_iterable(vm, it);
 	}
 	jsl_root_pop(vm, 2);
 	if (!rc)
@@ -1566,19 +1562,52 @@ static bool json_fast_num(const char *s, size_t n, jv *out)
 	return true;
 }
 
+/* Position p->i in UTF-16 code units, as V8 counts it. */
+static size_t json_pos(const struct jparse *p)
+{
+	size_t u = 0;
+
+	for (size_t k = 0; k < p->i && k < p->n; k++) {
+		unsigned char c = (unsigned char)p->s[k];
+
+		if ((c & 0xc0) != 0x80)
+			u += c >= 0xf0 ? 2 : 1;
+	}
+	return u;
+}
+
+/* V8's SyntaxError with its own text for the error at p->i ("Expected ':' after ..."). */
+static int json_fail(struct jparse *p, const char *what)
+{
+	return jsl_throw(p->vm, "SyntaxError: %s in JSON at position %zu", what, json_pos(p));
+}
+
+/* V8's SyntaxError for an unexpected token at p->i (its LookUpErrorMessageForJsonToken). */
 static int json_err(struct jparse *p)
 {
+	static const char *const special[] = {"[object Object]", "undefined", "Infinity", "NaN"};
 	char tok[8];
+	size_t pos, a, e;
 
 	if (p->i >= p->n)
 		return jsl_throw(p->vm, "SyntaxError: Unexpected end of JSON input");
+	if (p->s[p->i] == '-' || (p->s[p->i] >= '0' && p->s[p->i] <= '9'))
+		return json_fail(p, "Unexpected number");
+	if (p->s[p->i] == '"')
+		return json_fail(p, "Unexpected string");
+	for (size_t k = 0; k < sizeof(special) / sizeof(special[0]); k++)
+		if (p->n == strlen(special[k]) && !memcmp(p->s, special[k], p->n))
+			return jsl_throw(p->vm, "SyntaxError: \"%s\" is not valid JSON", special[k]);
 	snprintf(tok, sizeof(tok), "%c", p->s[p->i]);
-	if (p->n <= 30)
+	if (p->n <= 20)
 		return jsl_throw(p->vm, "SyntaxError: Unexpected token '%s', \"%.*s\" is not valid JSON",
 				 tok, (int)p->n, p->s);
-	return jsl_throw(p->vm, "SyntaxError: Unexpected token '%s', ...\"%.*s\"... is not valid JSON",
-			 tok, (int)(p->n - p->i < 10 ? p->n - p->i : 10) + (int)(p->i < 10 ? p->i : 10),
-			 p->s + (p->i < 10 ? 0 : p->i - 10));
+	/* ten characters of context either side */
+	pos = p->i;
+	a = pos < 10 ? 0 : pos - 10;
+	e = pos + 10 < p->n ? pos + 10 : p->n;
+	return jsl_throw(p->vm, "SyntaxError: Unexpected token '%s', %s\"%.*s\"%s is not valid JSON",
+			 tok, a ? "..." : "", (int)(e - a), p->s + a, e < p->n ? "..." : "");
 }
 
 static void jws(struct jparse *p)
@@ -1637,14 +1666,14 @@ static int jstr(struct jparse *p, jv *out)
 
 		if (p->i >= p->n) {
 			free(b.p);
-			return json_err(p);
+			return json_fail(p, "Unterminated string");
 		}
 		ch = (unsigned char)p->s[p->i];
 		if (ch == '"')
 			break;
 		if (ch < 0x20) {
 			free(b.p);
-			return json_err(p);
+			return json_fail(p, "Bad control character in string literal");
 		}
 		if (ch != '\\') {
 			jsl_buf_putc(&b, (char)ch);
@@ -1682,7 +1711,13 @@ static int jstr(struct jparse *p, jv *out)
 
 			if (u < 0) {
 				free(b.p);
-				return json_err(p);
+				/* at the first character that is not a hex digit */
+				p->i++;
+				while (p->i < p->n && jsl_digit((unsigned char)p->s[p->i]) < 16)
+					p->i++;
+				if (p->i >= p->n)
+					return json_err(p);
+				return json_fail(p, "Bad Unicode escape");
 			}
 			p->i += 4;
 			if (u >= 0xd800 && u <= 0xdbff && p->i + 6 < p->n && p->s[p->i + 1] == '\\' &&
@@ -1699,7 +1734,7 @@ static int jstr(struct jparse *p, jv *out)
 		}
 		default:
 			free(b.p);
-			return json_err(p);
+			return json_fail(p, "Bad escaped character");
 		}
 		p->i++;
 	}
@@ -1733,18 +1768,22 @@ static int jvalue(struct jparse *p, jv *out)
 			p->i++;
 			break;
 		}
-		for (;;) {
+		for (bool first = true;; first = false) {
 			jv k, v;
 
 			jws(p);
-			if (p->i >= p->n || p->s[p->i] != '"')
-				goto objfail;
+			if (p->i >= p->n || p->s[p->i] != '"') {
+				json_fail(p, first ? "Expected property name or '}'"
+						   : "Expected double-quoted property name");
+				goto objfail2;
+			}
 			if (jstr(p, &k) < 0 || !jsl_root_push(vm, k))
 				goto objfail;
 			jws(p);
 			if (p->i >= p->n || p->s[p->i] != ':') {
 				jsl_root_pop(vm, 1);
-				goto objfail;
+				json_fail(p, "Expected ':' after property name");
+				goto objfail2;
 			}
 			p->i++;
 			rc = jvalue(p, &v);
@@ -1760,7 +1799,8 @@ static int jvalue(struct jparse *p, jv *out)
 				p->i++;
 				break;
 			}
-			goto objfail;
+			json_fail(p, "Expected ',' or '}' after property value");
+			goto objfail2;
 		}
 		jsl_root_pop(vm, 1);
 		break;
@@ -1803,7 +1843,7 @@ objfail2:
 				break;
 			}
 			jsl_root_pop(vm, 1);
-			return json_err(p);
+			return json_fail(p, "Expected ',' or ']' after array element");
 		}
 		jsl_root_pop(vm, 1);
 		break;
@@ -1825,11 +1865,14 @@ objfail2:
 		break;
 	}
 	default: {
-		size_t st = p->i, k;
+		size_t st = p->i;
 		char buf[400];
 
-		if (p->s[p->i] == '-')
+		if (p->s[p->i] == '-') {
 			p->i++;
+			if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
+				return json_fail(p, "No number after minus sign");
+		}
 		if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
 			return json_err(p);
 		if (p->s[p->i] == '0' && p->i + 1 < p->n && p->s[p->i + 1] >= '0' &&
@@ -1837,12 +1880,25 @@ objfail2:
 			p->i++;
 			return json_err(p);
 		}
-		k = jsl_scan_decimal(p->s + p->i, p->n - p->i);
-		if (k && p->s[p->i + k - 1] == '.') {
-			p->i += k;
-			return json_err(p);
+		/* int frac? exp?, JSON's number grammar */
+		while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+			p->i++;
+		if (p->i < p->n && p->s[p->i] == '.') {
+			p->i++;
+			if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
+				return json_fail(p, "Unterminated fractional number");
+			while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+				p->i++;
 		}
-		p->i += k;
+		if (p->i < p->n && (p->s[p->i] | 0x20) == 'e') {
+			p->i++;
+			if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-'))
+				p->i++;
+			if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
+				return json_fail(p, "Exponent part is missing a number");
+			while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+				p->i++;
+		}
 		if (json_fast_num(p->s + st, p->i - st, out))
 			break;
 		if (p->i - st >= sizeof(buf))
@@ -1865,6 +1921,7 @@ int jsl_json_parse(struct jsl_vm *vm, const char *s, size_t n, jv *out)
 		return -1;
 	jws(&p);
 	if (p.i < p.n)
-		return json_err(&p);
+		return jsl_throw(vm, "SyntaxError: Unexpected non-whitespace character after JSON at "
+				     "position %zu", json_pos(&p));
 	return 0;
 }

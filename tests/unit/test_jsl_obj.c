@@ -734,7 +734,8 @@ static void test_errors(void)
 		   "ReferenceError: Cannot access 'y' before initialization");
 	expect_run("const c = 1; const f = () => { c = 2 }; f()", &lim, VM_ERR_RUNTIME, "", NULL,
 		   "TypeError: Assignment to constant variable.");
-	expect_run("new Map(5)", &lim, VM_ERR_RUNTIME, "", NULL, "TypeError: 5 is not iterable");
+	expect_run("new Map(5)", &lim, VM_ERR_RUNTIME, "", NULL,
+		   "TypeError: number 5 is not iterable (cannot read property Symbol(Symbol.iterator))");
 	expect_run("Map()", &lim, VM_ERR_RUNTIME, "", NULL,
 		   "TypeError: Constructor Map requires 'new'");
 	expect_run("let a = []; a.length = -1", &lim, VM_ERR_RUNTIME, "", NULL,
