@@ -411,12 +411,7 @@ static NOINLINE void unary_slow(unsigned op, jv *ra, jv b)
 
 static int str_cmp(const struct jsl_str *a, const struct jsl_str *b)
 {
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->s, b->s, n);
-
-	if (c)
-		return c;
-	return a->len < b->len ? -1 : a->len > b->len;
+	return jsl_str_cmp16(a->s, a->len, b->s, b->len);
 }
 
 /*
@@ -467,11 +462,8 @@ static NOINLINE bool less_slow(jv a, jv b, bool or_equal)
 	to_prim(a, &ta, &pa);
 	to_prim(b, &tb, &pb);
 	if (pa.is_str && pb.is_str) {
-		size_t n = pa.len < pb.len ? pa.len : pb.len;
-		int c = n ? memcmp(pa.s, pb.s, n) : 0;
+		int c = jsl_str_cmp16(pa.s, pa.len, pb.s, pb.len);
 
-		if (!c)
-			c = pa.len < pb.len ? -1 : pa.len > pb.len;
 		r = or_equal ? c <= 0 : c < 0;
 	} else {
 		x = prim_num(a, &pa);

@@ -603,6 +603,8 @@ const char *jsl_ctl_escape(unsigned char c);
 bool jsl_truthy(jv v);
 const char *jsl_typeof(jv v);
 bool jsl_strict_eq(jv a, jv b);
+/* WTF-8 strings compared by UTF-16 code units, as JavaScript orders strings: <0, 0, >0. */
+int jsl_str_cmp16(const char *a, size_t an, const char *b, size_t bn);
 
 /* A growable byte buffer (malloc); ok goes false on allocation failure or past cap. */
 struct jsl_buf {

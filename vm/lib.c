@@ -697,12 +697,7 @@ struct skey {
 
 static int skey_cmp(const struct skey *a, const struct skey *b)
 {
-	size_t m = a->n < b->n ? a->n : b->n;
-	int c = memcmp(a->s, b->s, m);
-
-	if (c)
-		return c;
-	return a->n < b->n ? -1 : a->n > b->n;
+	return jsl_str_cmp16(a->s, a->n, b->s, b->n);
 }
 
 static void merge_keys(struct skey *a, struct skey *tmp, size_t n)
@@ -1627,14 +1622,10 @@ static int str_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 	}
 	case JSL_M_LOCALECOMPARE: {
 		struct jsl_buf b = {.ok = true};
-		size_t k;
 		int c;
 
 		jsl_to_string_buf(vm->prog, arg(args, n, 0), &b);
-		k = s->len < b.len ? s->len : b.len;
-		c = memcmp(s->s, b.p ? b.p : "", k);
-		if (!c)
-			c = s->len < b.len ? -1 : s->len > b.len;
+		c = jsl_str_cmp16(s->s, s->len, b.p ? b.p : "", b.len);
 		free(b.p);
 		*ret = jv_from_num(c < 0 ? -1 : c > 0);
 		return 0;

@@ -1033,3 +1033,75 @@ int jsl_char_at(struct jsl_vm *vm, jv str, double d, jv *out)
 	}
 	return jsl_new_str(vm, buf, (size_t)n, out);
 }
+
+/* The UTF-16 code units of WTF-8 text, one at a time (a 4-byte sequence gives two). */
+struct u16_iter {
+	const unsigned char *p;
+	size_t i, n;
+	uint32_t pend; /* the low surrogate still to come, or 0 */
+};
+
+static int u16_next(struct u16_iter *it)
+{
+	unsigned char c;
+	size_t k;
+	uint32_t cp;
+
+	if (it->pend) {
+		cp = it->pend;
+		it->pend = 0;
+		return (int)cp;
+	}
+	if (it->i >= it->n)
+		return -1;
+	c = it->p[it->i];
+	k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (it->i + k > it->n)
+		k = it->n - it->i;
+	if (k == 1)
+		cp = c;
+	else if (k == 2)
+		cp = (c & 0x1fu) << 6 | (it->p[it->i + 1] & 0x3fu);
+	else if (k == 3)
+		cp = (c & 0x0fu) << 12 | (it->p[it->i + 1] & 0x3fu) << 6 | (it->p[it->i + 2] & 0x3fu);
+	else
+		cp = (c & 0x07u) << 18 | (it->p[it->i + 1] & 0x3fu) << 12 |
+		     (it->p[it->i + 2] & 0x3fu) << 6 | (it->p[it->i + 3] & 0x3fu);
+	it->i += k;
+	if (cp >= 0x10000) {
+		it->pend = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+		cp = 0xd800 + ((cp - 0x10000) >> 10);
+	}
+	return (int)cp;
+}
+
+/*
+ * Compare WTF-8 strings a and b as JavaScript does: by UTF-16 code units
+ * (so "\uFFFF" > "😀", whose first unit is 0xD83D, though its UTF-8 is
+ * larger). <0, 0, >0. The common byte prefix is skipped with one memcmp-like
+ * scan; only the first differing character is decoded.
+ */
+int jsl_str_cmp16(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t n = an < bn ? an : bn, i = 0;
+	struct u16_iter x, y;
+
+	while (i < n && a[i] == b[i])
+		i++;
+	if (i == an || i == bn)
+		return an < bn ? -1 : an > bn;
+	if ((unsigned char)a[i] < 0xe0 && (unsigned char)b[i] < 0xe0)
+		return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1; /* below U+0800: as bytes */
+	while (i > 0 && ((unsigned char)a[i] & 0xc0) == 0x80)
+		i--;
+	x = (struct u16_iter){.p = (const unsigned char *)a, .i = i, .n = an};
+	y = (struct u16_iter){.p = (const unsigned char *)b, .i = i, .n = bn};
+	for (;;) {
+		int u = u16_next(&x), v = u16_next(&y);
+
+		if (u != v)
+			return u < v ? -1 : 1; /* -1: the end, before any unit */
+		if (u < 0)
+			return 0;
+	}
+}
