@@ -852,6 +852,19 @@ static int index_of(struct jsl_vm *vm, jv *recv, unsigned n, jv *ret, unsigned m
 		*ret = jv_bool(found);
 		return 0;
 	}
+	if (!s->ascii && m != JSL_M_STARTSWITH) {
+		/* by code units: from may split a pair, the needle may be half of one */
+		int64_t k = jsl_str_find16(s, needle, nlen, clamp_index(pos, s->ulen), false);
+
+		free(tmp);
+		jsl_charge(vm, s->len / 16);
+		if (k == -2)
+			return jsl_oom(vm, "out of memory");
+		if (m == JSL_M_INDEXOF)
+			return ret_num(ret, (double)k);
+		*ret = jv_bool(k >= 0);
+		return 0;
+	}
 	from = byte_at(s, clamp_index(pos, s->ulen));
 	if (m == JSL_M_STARTSWITH) {
 		found = nlen <= s->len - from && !memcmp(s->s + from, needle, nlen);

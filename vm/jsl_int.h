@@ -605,6 +605,15 @@ const char *jsl_typeof(jv v);
 bool jsl_strict_eq(jv a, jv b);
 /* WTF-8 strings compared by UTF-16 code units, as JavaScript orders strings: <0, 0, >0. */
 int jsl_str_cmp16(const char *a, size_t an, const char *b, size_t bn);
+/* The UTF-16 code units of WTF-8 text p[0..n) (malloc'd; NULL when out of memory), count in *nu. */
+uint16_t *jsl_str_units(const char *p, size_t n, size_t *nu);
+/*
+ * indexOf (last false) or lastIndexOf (last true) of needle in s by UTF-16
+ * code units, from unit from (clamped by the caller): the unit index or -1.
+ * A needle may match half of a surrogate pair. -2 when out of memory.
+ */
+int64_t jsl_str_find16(const struct jsl_str *s, const char *needle, size_t nlen, double from,
+		       bool last);
 
 /* A growable byte buffer (malloc); ok goes false on allocation failure or past cap. */
 struct jsl_buf {

@@ -1512,6 +1512,7 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 	struct jsl_buf pb = {.ok = true}, rb = {.ok = true}, out = {.ok = true, .limit = VM_STR_MAX};
 	bool fn = jv_is_callable(repl);
 	size_t pos = 0;
+	bool mid = false; /* between the halves of the 4-byte character at pos */
 	int rc = 0;
 
 	jsl_to_string_buf(vm->prog, pat, &pb);
@@ -1519,15 +1520,17 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 		jsl_to_string_buf(vm->prog, repl, &rb);
 	for (;;) {
 		const struct jsl_str *s = jv_str(self);
-		const char *hit = pos <= s->len ? find_bytes(s->s + pos, s->len - pos,
-							     pb.p ? pb.p : "", pb.len)
-						: NULL;
+		const char *hit = mid		 ? s->s + pos
+				  : pos <= s->len ? find_bytes(s->s + pos, s->len - pos,
+							       pb.p ? pb.p : "", pb.len)
+						  : NULL;
 		size_t at;
 
 		if (!hit)
 			break;
 		at = (size_t)(hit - s->s);
-		jsl_buf_put(&out, s->s + pos, at - pos);
+		if (!mid)
+			jsl_buf_put(&out, s->s + pos, at - pos);
 		if (fn) {
 			jv cargs[3], r, m;
 			struct jsl_buf t = {.ok = true};
@@ -1535,7 +1538,7 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 			if ((rc = jsl_new_str(vm, s->s + at, pb.len, &m)) < 0)
 				break;
 			cargs[0] = m;
-			cargs[1] = jv_from_num(unit_of_byte(jv_str(self), (uint32_t)at));
+			cargs[1] = jv_from_num(unit_of_byte(jv_str(self), (uint32_t)at) + mid);
 			cargs[2] = self;
 			if ((rc = jsl_call(vm, repl, cargs, 3, &r)) < 0)
 				break;
@@ -1549,13 +1552,30 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 		s = jv_str(self);
 		pos = at + pb.len;
 		if (!pb.len) {
-			/* an empty pattern matches between every character */
+			/* an empty pattern matches between every code unit */
 			if (pos < s->len) {
 				unsigned char c = (unsigned char)s->s[pos];
 				size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 
-				jsl_buf_put(&out, s->s + pos, k);
-				pos += k;
+				if (k == 4 && all && pos + 4 <= s->len) {
+					/* one half now (WTF-8), the next match between the halves */
+					uint32_t cp = (c & 0x07u) << 18 | (s->s[pos + 1] & 0x3fu) << 12 |
+						      (s->s[pos + 2] & 0x3fu) << 6 |
+						      (s->s[pos + 3] & 0x3fu);
+					uint32_t u = mid ? 0xdc00 + ((cp - 0x10000) & 0x3ff)
+							 : 0xd800 + ((cp - 0x10000) >> 10);
+					char h[3] = {(char)(0xe0 | (u >> 12)),
+						     (char)(0x80 | ((u >> 6) & 0x3f)),
+						     (char)(0x80 | (u & 0x3f))};
+
+					jsl_buf_put(&out, h, 3);
+					if (mid)
+						pos += k;
+					mid = !mid;
+				} else {
+					jsl_buf_put(&out, s->s + pos, k);
+					pos += k;
+				}
 			} else {
 				pos = s->len + 1;
 			}
@@ -1663,14 +1683,16 @@ static int str_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 	}
 	case JSL_M_LASTINDEXOF: {
 		struct jsl_buf b = {.ok = true};
-		int64_t best = -1;
+		double pos = n > 1 ? jsl_to_num(args[1]) : NAN;
+		int64_t k;
 
 		jsl_to_string_buf(vm->prog, arg(args, n, 0), &b);
-		for (size_t i = 0; i + b.len <= s->len; i++)
-			if (!memcmp(s->s + i, b.p ? b.p : "", b.len))
-				best = (int64_t)i;
+		k = jsl_str_find16(s, b.p ? b.p : "", b.len, pos != pos ? pos : trunc(pos), true);
 		free(b.p);
-		*ret = jv_from_num(best < 0 ? -1.0 : (double)unit_of_byte(s, (uint32_t)best));
+		jsl_charge(vm, s->len / 16);
+		if (k == -2)
+			return oom(vm);
+		*ret = jv_from_num((double)k);
 		return 0;
 	}
 	default:

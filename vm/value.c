@@ -1105,3 +1105,67 @@ int jsl_str_cmp16(const char *a, size_t an, const char *b, size_t bn)
 			return 0;
 	}
 }
+
+/* The UTF-16 code units of WTF-8 text p[0..n) in a new array (free it), their count in *nu. */
+uint16_t *jsl_str_units(const char *p, size_t n, size_t *nu)
+{
+	struct u16_iter it = {.p = (const unsigned char *)p, .n = n};
+	uint16_t *u = malloc((n ? n : 1) * sizeof(*u)); /* never more units than bytes */
+	size_t k = 0;
+	int c;
+
+	if (!u)
+		return NULL;
+	while ((c = u16_next(&it)) >= 0)
+		u[k++] = (uint16_t)c;
+	*nu = k;
+	return u;
+}
+
+int64_t jsl_str_find16(const struct jsl_str *s, const char *needle, size_t nlen, double from,
+		       bool last)
+{
+	size_t hn, nn;
+	uint16_t *h, *nd;
+	int64_t r = -1, start;
+
+	if (s->ascii) {
+		h = NULL;
+		hn = s->len;
+	} else if (!(h = jsl_str_units(s->s, s->len, &hn))) {
+		return -2;
+	}
+	if (!(nd = jsl_str_units(needle, nlen, &nn))) {
+		free(h);
+		return -2;
+	}
+	start = from != from ? (last ? INT64_MAX : 0) : from < 0 ? 0 : from > (double)hn ? (int64_t)hn : (int64_t)from;
+	if (last) {
+		if (nn > hn) {
+			r = -1;
+		} else {
+			if (start > (int64_t)(hn - nn))
+				start = (int64_t)(hn - nn);
+			for (int64_t k = start; k >= 0 && r < 0; k--) {
+				size_t j = 0;
+
+				while (j < nn && (h ? h[k + j] : (unsigned char)s->s[k + j]) == nd[j])
+					j++;
+				if (j == nn)
+					r = k;
+			}
+		}
+	} else {
+		for (int64_t k = start; k + (int64_t)nn <= (int64_t)hn && r < 0; k++) {
+			size_t j = 0;
+
+			while (j < nn && (h ? h[k + j] : (unsigned char)s->s[k + j]) == nd[j])
+				j++;
+			if (j == nn)
+				r = k;
+		}
+	}
+	free(h);
+	free(nd);
+	return r;
+}
