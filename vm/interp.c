@@ -805,6 +805,8 @@ static NOINLINE int op_in(struct jsl_vm *vm, jv *ra, jv key, jv obj)
 		*ra = jv_bool(jv_is(key, JV_T_STR) && jv_str(key)->len == 4 &&
 			      !memcmp(jv_str(key)->s, "size", 4));
 	}
+	if (*ra == JV_FALSE && jv_is(key, JV_T_STR) && jsl_proto_has(obj, jv_str(key)))
+		*ra = JV_TRUE; /* inherited: "push" in [] */
 	return 0;
 }
 

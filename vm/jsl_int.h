@@ -813,6 +813,8 @@ int jsl_invoke(struct jsl_vm *vm, unsigned method, jv *recv, unsigned nargs, jv 
 /* Methods of arrays, objects, Maps, Sets and the newer string methods (lib.c): 1 when m
  * does not apply to the receiver. */
 int jsl_lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret);
+/* Whether `k in obj` finds k on obj's prototype chain in node (push on an array, ...). */
+bool jsl_proto_has(jv obj, const struct jsl_str *k);
 #define JSL_LIB_NATIVES(N)                                                                         \
 	N(ISARRAY) N(ARRFROM) N(ARROF) N(OKEYS) N(OVALUES) N(OENTRIES) N(OASSIGN) N(OFREEZE)       \
 	N(OFROMENTRIES) N(OISFROZEN) N(JSTRINGIFY) N(JPARSE) N(NISFINITE) N(NISNAN) N(NISSAFE)     \

@@ -1856,6 +1856,70 @@ static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *
 	}
 }
 
+/* ---- prototypes, for the 'in' operator ------------------------------------------- */
+
+static bool name_in(const char *list, const struct jsl_str *k)
+{
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, ' ');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == k->len && !memcmp(p, k->s, n))
+			return true;
+		p += n + (e != NULL);
+	}
+	return false;
+}
+
+/*
+ * Whether key k names a property that obj inherits in node (Array.prototype's
+ * push, Object.prototype's toString, a Map's size, ...): what `k in obj` sees
+ * besides the own properties. The lists are node 20's getOwnPropertyNames.
+ */
+bool jsl_proto_has(jv obj, const struct jsl_str *k)
+{
+	static const char objp[] = "constructor __defineGetter__ __defineSetter__ hasOwnProperty "
+				   "__lookupGetter__ __lookupSetter__ isPrototypeOf "
+				   "propertyIsEnumerable toString valueOf __proto__ toLocaleString";
+	static const char arrp[] = "length at concat copyWithin fill find findIndex findLast "
+				   "findLastIndex lastIndexOf pop push reverse shift unshift slice "
+				   "sort splice includes indexOf join keys entries values forEach "
+				   "filter flat flatMap map every some reduce reduceRight toReversed "
+				   "toSorted toSpliced with";
+	static const char mapp[] = "get set has delete clear entries forEach keys size values";
+	static const char setp[] = "has add delete clear entries forEach size values keys";
+	static const char tarrp[] = "buffer byteLength byteOffset length entries keys values at "
+				    "copyWithin every fill filter find findIndex findLast "
+				    "findLastIndex forEach includes indexOf join lastIndexOf map "
+				    "reverse reduce reduceRight set slice some sort subarray "
+				    "toReversed toSorted with BYTES_PER_ELEMENT";
+	const char *own = NULL;
+
+	if (!jv_is(obj, JV_T_OBJ))
+		return false;
+	switch (jv_obj(obj)->type) {
+	case JSL_OBJ_ARR:
+		own = arrp;
+		break;
+	case JSL_OBJ_MAP:
+		own = mapp;
+		break;
+	case JSL_OBJ_SET:
+		own = setp;
+		break;
+	case JSL_OBJ_TARR:
+		own = tarrp;
+		break;
+	case JSL_OBJ_OBJ:
+		if (OBJT(obj)->cls && OBJT(obj)->cls <= JSL_CLS_SYNTAXERROR)
+			own = "name message stack";
+		break;
+	default:
+		return false;
+	}
+	return (own && name_in(own, k)) || name_in(objp, k);
+}
+
 /* ---- dispatch --------------------------------------------------------------------- */
 
 static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret);
