@@ -1696,8 +1696,14 @@ static int find_native(const char *obj, uint32_t objlen, const char *name, uint3
 			continue;
 		if (!obj && !n->obj)
 			return i;
-		if (obj && n->obj && name_eq(n->obj, (uint32_t)strlen(n->obj), obj, objlen))
+		if (obj && n->obj && name_eq(n->obj, (uint32_t)strlen(n->obj), obj, objlen)) {
+			/* the same function objects in node: Number.parseInt === parseInt */
+			if (i == JSL_NAT_NPARSEINT)
+				return JSL_NAT_PARSEINT;
+			if (i == JSL_NAT_NPARSEFLOAT)
+				return JSL_NAT_PARSEFLOAT;
 			return i;
+		}
 	}
 	return -1;
 }
