@@ -144,7 +144,7 @@ static unsigned put_format(const struct jsl_vm *vm, struct jsl_buf *b, const jv 
 
 			jsl_to_string_buf(vm->prog, a, &t);
 			put_num(b, !t.ok      ? NAN
-				   : d == 'i' ? parse_int(t.p ? t.p : "", t.len, 10)
+				   : d == 'i' ? parse_int(t.p ? t.p : "", t.len, 0)
 					      : parse_float(t.p ? t.p : "", t.len));
 			free(t.p);
 			break;
