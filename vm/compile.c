@@ -797,6 +797,9 @@ static bool is_ready_local(struct cg *g, const struct jsl_node *e)
 	return v.kind == V_LOCAL && v.lo->ready && !v.lo->cell;
 }
 
+static const char *const outside_names[] = {"arguments", "Date",   "Symbol", "Proxy", "Reflect",
+					   "Promise",   "eval",   "RegExp", "BigInt"};
+
 static void undefined_name(struct cg *g, struct jsl_node *e)
 {
 	static const struct {
@@ -822,6 +825,28 @@ static void undefined_name(struct cg *g, struct jsl_node *e)
 		cg_error(g, e, "'%.*s' can only be used to call its functions in JSLite (e.g. %s)",
 			 (int)e->len, e->s, e->s[0] == 'c' ? "console.log(...)" : "Math.floor(x)");
 	cg_error(g, e, "'%.*s' is not defined", (int)e->len, e->s);
+}
+
+/*
+ * Reading (or calling) a name declared nowhere: node throws "ReferenceError:
+ * x is not defined" when, and only when, the read runs, so JSLite throws there
+ * too (what JSLite leaves out, Symbol or a bare Math, stays a compile error;
+ * assigning to an undeclared name, which makes a global in a sloppy script,
+ * is a compile error in assign_target).
+ */
+static void undeclared_read(struct cg *g, struct jsl_node *e)
+{
+	char msg[120];
+
+	for (size_t i = 0; i < sizeof(outside_names) / sizeof(outside_names[0]); i++)
+		if (name_eq(e->s, e->len, outside_names[i], (uint32_t)strlen(outside_names[i])))
+			undefined_name(g, e);
+	if (is_builtin_ns(e->s, e->len))
+		undefined_name(g, e);
+	snprintf(msg, sizeof(msg), "ReferenceError: %.*s is not defined",
+		 (int)(e->len > 80 ? 80 : e->len), e->s);
+	at_node(g, e);
+	emit_throw(g, msg);
 }
 
 static void tdz_throw(struct cg *g, const char *s, uint32_t len)
@@ -870,7 +895,7 @@ static void load_ident(struct cg *g, struct jsl_node *e, int dst)
 	else if (name_eq(e->s, e->len, "Infinity", 8))
 		load_num(g, dst, INFINITY);
 	else
-		undefined_name(g, e);
+		undeclared_read(g, e);
 }
 
 static unsigned arith_op(unsigned tok)
@@ -1919,9 +1944,10 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 			cg_error(g, f, "'new %.*s' is not supported in JSLite (constructors: Map, Set, "
 				       "Array, Error and its kinds, typed arrays)",
 				 (int)f->len, f->s);
-		if (nat < 0 && !is_reserved_global(f->s, f->len))
-			undefined_name(g, f);
-		if (!is_new && needs_new(f->s, f->len)) {
+		if (nat < 0 && !is_reserved_global(f->s, f->len)) {
+			undeclared_read(g, f);
+			nat = -2; /* before the arguments, as in JavaScript */
+		} else if (!is_new && needs_new(f->s, f->len)) {
 			char msg[80];
 
 			snprintf(msg, sizeof(msg), "TypeError: Constructor %.*s requires 'new'",

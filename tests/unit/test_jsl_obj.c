@@ -734,6 +734,12 @@ static void test_errors(void)
 		   "ReferenceError: Cannot access 'y' before initialization");
 	expect_run("const c = 1; const f = () => { c = 2 }; f()", &lim, VM_ERR_RUNTIME, "", NULL,
 		   "TypeError: Assignment to constant variable.");
+	/* reading an undeclared name throws when it runs, as in node; before the arguments */
+	expect_run("let x = 1\nif (x > 1) y\nconsole.log(x)\nf(console.log(2))", &lim,
+		   VM_ERR_RUNTIME, "1\n", NULL, "prog.jsl:4: ReferenceError: f is not defined");
+	expect_run("try { y } catch (e) { console.log(e.name, e.message, e instanceof "
+		   "ReferenceError) }", &lim, VM_OK, "ReferenceError y is not defined true\n", NULL,
+		   NULL);
 	expect_run("new Map(5)", &lim, VM_ERR_RUNTIME, "", NULL,
 		   "TypeError: number 5 is not iterable (cannot read property Symbol(Symbol.iterator))");
 	expect_run("Map()", &lim, VM_ERR_RUNTIME, "", NULL,
