@@ -131,6 +131,7 @@ struct cg {
 	uint32_t *ghash;     /* global index + 1 by name (open addressing), ghcap slots */
 	uint32_t ghcap;
 	const struct jsl_node *iter_src; /* the initializer of the declaration pattern being bound */
+	bool strict;			 /* the file begins with "use strict" */
 };
 
 /* ---- buffers ------------------------------------------------------------------ */
@@ -3147,6 +3148,16 @@ static struct cg_func *new_func(struct cg *g)
 	return fs;
 }
 
+/* The "use strict" directive of a directive prologue (the leading string statements), or NULL. */
+static struct jsl_node *use_strict(struct jsl_node *list)
+{
+	for (struct jsl_node *n = list; n && n->kind == JSL_N_EXPR && n->a->kind == JSL_N_STR;
+	     n = n->next)
+		if (name_eq(n->a->s, n->a->len, "use strict", 10))
+			return n;
+	return NULL;
+}
+
 static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *f,
 			     struct cg_func *parent)
 {
@@ -3165,6 +3176,10 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 	fs->node = f;
 	collect_captured(g, &fs->captured, f->list, false);
 	collect_captured(g, &fs->captured, f->b, false);
+	if (!g->strict && f->b && f->b->kind == JSL_N_BLOCK && use_strict(f->b->list))
+		cg_error(g, use_strict(f->b->list),
+			 "'use strict' inside a function is not supported in JSLite (put it first "
+			 "in the file: all of a program is strict code or none of it)");
 	at_node(g, f);
 	/* parameters: registers 0..n-1 (a rest parameter the one after the fixed ones) */
 	for (struct jsl_node *p = f->list; p; p = p->next) {
@@ -3396,6 +3411,10 @@ static void compile_main(struct cg *g)
 	fs->vartop = fs->freereg;
 	g->line = 1;
 	emit_abc(g, JSL_OP_LOADU, fs->creg, 0, 0);
+	/* strict code throws where a sloppy script ignores a write (a frozen object's) */
+	g->strict = use_strict(prog->list) != NULL;
+	if (g->strict)
+		emit_abc(g, JSL_OP_STRICT, 0, 0, 0);
 	/* Top-level bindings: duplicates, then registers or global slots. */
 	for (struct jsl_node *n = prog->list; n; n = n->next) {
 		struct jsl_node *d = n->kind == JSL_N_LET && !(n->flag & JSL_NF_VAR) ? n->list

@@ -745,17 +745,21 @@ static NOINLINE int op_delete(struct jsl_vm *vm, jv *ra, jv obj, jv key)
 		struct jsl_objt *o = (struct jsl_objt *)jv_obj(obj);
 		jv k = key;
 
-		if (o->frozen) {
-			*ra = JV_FALSE;
-			return 0;
-		}
 		if (!jv_is(k, JV_T_STR) && jsl_to_key(vm, key, &k) < 0)
 			return -1;
+		if (o->frozen && jsl_tab_find(&o->t, k) >= 0) {
+			*ra = JV_FALSE; /* strict code throws */
+			return vm->strict ? jsl_frozen_error(vm, obj, key, true) : 0;
+		}
 		jsl_tab_del(&o->t, k);
 	} else if (jv_is_objtype(obj, JSL_OBJ_ARR)) {
 		struct jsl_arr *a = (struct jsl_arr *)jv_obj(obj);
 		double d = jsl_to_num(key);
 
+		if (d >= 0 && d < a->len && d == floor(d) && a->frozen) {
+			*ra = JV_FALSE;
+			return vm->strict ? jsl_frozen_error(vm, obj, key, true) : 0;
+		}
 		if (d >= 0 && d < a->len && d == floor(d))
 			a->v[(uint32_t)d] = JV_UNDEF; /* JSLite arrays have no holes */
 	}
@@ -1651,6 +1655,11 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(KEYS)
 			{
 				PROTECT(op_keys(vm, RA, *RB));
+				VM_NEXT;
+			}
+			VM_CASE(STRICT)
+			{
+				vm->strict = true;
 				VM_NEXT;
 			}
 			VM_CASE(HASKEY)

@@ -746,6 +746,7 @@ struct jsl_vm {
 	const struct vm_host *host;
 	int64_t fuel_limit;
 	uint64_t start_ms; /* Date.now() at fuel 0 (vm_limits.start_ms) */
+	bool strict;	   /* set by STRICT: the program is strict code ("use strict") */
 };
 
 /* Push v on the extra roots (false on allocation failure); pop n of them. */
@@ -777,6 +778,13 @@ int jsl_obj_put(struct jsl_vm *vm, struct jsl_objt *o, jv key, jv val);
 /* Property get/set of any value (obj.c): the VM's slow paths. */
 int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out);
 int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val);
+/*
+ * V8's TypeError for writing (del: deleting) key of frozen obj, an array or a
+ * plain object ("Cannot assign to read only property 'a' of object
+ * '#<Object>'", "Cannot add property 3, object is not extensible"): thrown by
+ * strict code (vm->strict) and by the library (push, Object.assign) always.
+ */
+int jsl_frozen_error(struct jsl_vm *vm, jv obj, jv key, bool del);
 /* key as a property key string (numbers canonical); 0 or -1. */
 int jsl_to_key(struct jsl_vm *vm, jv key, jv *out);
 /* The canonical array index that string s names, or -1. */

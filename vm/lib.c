@@ -476,7 +476,12 @@ int jsl_nat_OASSIGN(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 		for (uint32_t j = 0; j < k->len; j++) {
 			jv v;
 
+			bool frozen = (jv_is_objtype(t, JSL_OBJ_OBJ) && OBJT(t)->frozen) ||
+				      (jv_is_objtype(t, JSL_OBJ_ARR) && ARR(t)->frozen);
+
+			/* Object.assign throws on a frozen target, strict or not */
 			if (jsl_get_prop(vm, args[i], k->v[j], &v) < 0 ||
+			    (frozen && jsl_frozen_error(vm, t, k->v[j], false) < 0) ||
 			    jsl_set_prop(vm, t, k->v[j], v) < 0) {
 				jsl_root_pop(vm, 1);
 				return -1;
@@ -492,7 +497,8 @@ int jsl_nat_OFREEZE(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	jv o = arg(args, n, 0);
 
-	(void)vm;
+	if (jv_is_objtype(o, JSL_OBJ_TARR) && TARR(o)->len)
+		return jsl_throw(vm, "TypeError: Cannot freeze array buffer views with elements");
 	if (jv_is_objtype(o, JSL_OBJ_OBJ))
 		OBJT(o)->frozen = 1;
 	else if (jv_is_objtype(o, JSL_OBJ_ARR))
@@ -1008,17 +1014,86 @@ static int arr_reduce(struct jsl_vm *vm, jv self, jv f, bool has_init, jv init, 
 	return 0;
 }
 
+/*
+ * A method that writes to frozen array self throws even in a sloppy script,
+ * with the error of its first write in the spec's order (V8's text): 0 when m
+ * does not write (or writes nothing: reverse of one element).
+ */
+static int frozen_arr_write(struct jsl_vm *vm, unsigned m, jv self, jv *args, unsigned n)
+{
+	uint32_t len = ARR(self)->len;
+	double key = -1; /* the index written first; -2: length, -3: delete len - 1 */
+
+	switch (m) {
+	case JSL_M_PUSH:
+		key = n ? (double)len : -2;
+		break;
+	case JSL_M_POP:
+		key = len ? -3 : -2;
+		break;
+	case JSL_M_SHIFT:
+		key = len > 1 ? 0 : len ? -3 : -2;
+		break;
+	case JSL_M_UNSHIFT:
+		key = n ? (double)len + n - 1 : -2;
+		break;
+	case JSL_M_SORT:
+	case JSL_M_FILL: {
+		uint32_t st = m == JSL_M_FILL && n > 1 ? rel(to_int(args[1]), len) : 0;
+		uint32_t e = m == JSL_M_FILL && n > 2 && !jv_is(args[2], JV_T_UNDEF)
+				 ? rel(to_int(args[2]), len)
+				 : len;
+
+		key = st < e ? (double)st : -1;
+		break;
+	}
+	case JSL_M_REVERSE:
+		key = len > 1 ? 0 : -1;
+		break;
+	case JSL_M_SPLICE: {
+		uint32_t st = rel(to_int(arg(args, n, 0)), len), ins = n > 2 ? n - 2 : 0, del;
+
+		if (n == 0)
+			del = 0;
+		else if (n == 1)
+			del = len - st;
+		else {
+			double d = to_int(args[1]);
+
+			del = d < 0 ? 0 : d > len - st ? len - st : (uint32_t)d;
+		}
+		if (ins < del) /* move the rest down, or delete the tail */
+			key = st + del < len ? (double)st : -3;
+		else if (ins > del) /* move the rest up from the end, or write the items */
+			key = st + del < len ? (double)len - del + ins - 1 : st;
+		else
+			key = ins ? (double)st : -2;
+		break;
+	}
+	default:
+		return 0;
+	}
+	if (key == -1)
+		return 0;
+	if (key == -2)
+		return jsl_throw(vm, "TypeError: Cannot assign to read only property 'length' of object "
+				     "'[object Array]'");
+	if (key == -3)
+		return jsl_throw(vm, "TypeError: Cannot delete property '%u' of [object Array]",
+				 len - 1);
+	return jsl_frozen_error(vm, self, jv_from_num(key), false);
+}
+
 static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 {
 	jv self = recv[0];
 	jv *args = recv + 1;
 	struct jsl_arr *a = ARR(self);
 
+	if (a->frozen && frozen_arr_write(vm, m, self, args, n) < 0)
+		return -1;
 	switch (m) {
 	case JSL_M_PUSH:
-		if (a->frozen)
-			return jsl_throw(vm, "TypeError: Cannot add property %u, object is not extensible",
-					 a->len);
 		for (unsigned i = 0; i < n; i++)
 			if (jsl_arr_push(vm, a, args[i]) < 0)
 				return -1;

@@ -685,6 +685,55 @@ int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out)
 	}
 }
 
+/* Strict code writing a property of a primitive: "Cannot create property 'x' on string 'abc'". */
+static int strict_primitive_write(struct jsl_vm *vm, jv obj, jv key)
+{
+	struct jsl_buf kb = {.ok = true}, vb = {.ok = true};
+	int rc;
+
+	jsl_to_string_buf(vm->prog, key, &kb);
+	jsl_to_string_buf(vm->prog, obj, &vb);
+	rc = jsl_throw(vm, "TypeError: Cannot create property '%.60s' on %s '%.60s'",
+		       kb.ok && kb.p ? kb.p : "", jsl_typeof(obj), vb.ok && vb.p ? vb.p : "");
+	free(kb.p);
+	free(vb.p);
+	return rc;
+}
+
+int jsl_frozen_error(struct jsl_vm *vm, jv obj, jv key, bool del)
+{
+	struct jsl_buf kb = {.ok = true};
+	const char *k, *what = "[object Array]";
+	bool exists;
+	int rc;
+
+	jsl_to_string_buf(vm->prog, key, &kb);
+	k = kb.ok && kb.p ? kb.p : "";
+	if (jv_is_objtype(obj, JSL_OBJ_ARR)) {
+		int64_t i = key_index(key);
+
+		exists = (i >= 0 && i < ((struct jsl_arr *)jv_obj(obj))->len) || key_is(key, "length");
+	} else {
+		struct jsl_objt *o = (struct jsl_objt *)jv_obj(obj);
+		jv sk = key;
+
+		what = o->cls && o->cls <= JSL_CLS_SYNTAXERROR ? NULL : "#<Object>";
+		exists = (jv_is(sk, JV_T_STR) || jsl_to_key(vm, key, &sk) >= 0) &&
+			 jsl_tab_find(&o->t, sk) >= 0;
+	}
+	if (!what)
+		what = "#<Error>";
+	if (del)
+		rc = jsl_throw(vm, "TypeError: Cannot delete property '%.60s' of %s", k, what);
+	else if (exists)
+		rc = jsl_throw(vm, "TypeError: Cannot assign to read only property '%.60s' of object '%s'",
+			       k, what);
+	else
+		rc = jsl_throw(vm, "TypeError: Cannot add property %.60s, object is not extensible", k);
+	free(kb.p);
+	return rc;
+}
+
 int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 {
 	int64_t i;
@@ -700,6 +749,8 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		free(kb.p);
 		return rc;
 	}
+	if (!jv_is(obj, JV_T_OBJ) && vm->strict)
+		return strict_primitive_write(vm, obj, key);
 	if (!jv_is(obj, JV_T_OBJ))
 		return 0; /* primitives: silently ignored, as in sloppy JavaScript */
 	switch (jv_obj(obj)->type) {
@@ -707,7 +758,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		struct jsl_arr *a = (struct jsl_arr *)jv_obj(obj);
 
 		if (a->frozen)
-			return 0;
+			return vm->strict ? jsl_frozen_error(vm, obj, key, false) : 0;
 		i = key_index(key);
 		if (i >= 0) {
 			if (i < a->len) {
@@ -752,7 +803,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		int rc;
 
 		if (o->frozen)
-			return 0;
+			return vm->strict ? jsl_frozen_error(vm, obj, key, false) : 0;
 		if (o->cls && o->cls <= JSL_CLS_SYNTAXERROR && key_is(key, "message")) {
 			o->msg = val;
 			return 0;
