@@ -1927,6 +1927,23 @@ static void record_member_cname(struct cg *g, int pc, struct jsl_node *f)
 		add_cname(g, pc, name, (uint32_t)len);
 }
 
+/* CALLMR: R[base] the object, R[kr] (base + 1) the key, the arguments after; result to base. */
+static int emit_callmr(struct cg *g, struct jsl_node *e, struct jsl_node *f, int base, int kr)
+{
+	int nargs, pc;
+
+	if (kr != base + 1)
+		cg_error(g, e, "internal error: method key register");
+	nargs = call_args(g, e, kr);
+	if (nargs >= 255)
+		cg_error(g, e, "too many arguments in a call (at most 254)");
+	at_node(g, e);
+	pc = emit(g, JSL_ABC(JSL_OP_CALLMR, base, nargs + 1, 0));
+	record_member_cname(g, pc, f);
+	emit_move(g, base, kr);
+	return pc;
+}
+
 static void call(struct cg *g, struct jsl_node *e, int dst)
 {
 	struct cg_func *fs = g->fs;
@@ -1939,6 +1956,13 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 		base = dst;
 	else
 		base = reg_alloc(g, 1);
+	if (f->kind == JSL_N_INDEX && f->b->kind == JSL_N_STR && !is_index_name(f->b->s, f->b->len)) {
+		/* o["m"](...) is o.m(...): the same method call, with o as its receiver */
+		f->kind = JSL_N_MEMBER;
+		f->s = f->b->s;
+		f->len = f->b->len;
+		f->b = NULL;
+	}
 	if (f->kind == JSL_N_IDENT && resolve(g, f->s, f->len).kind == V_NONE) {
 		nat = find_native(NULL, 0, f->s, f->len);
 		if (is_new && nat < 0)
@@ -1985,8 +2009,21 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 
 		expr_to(g, f->a, base);
 		opt_check(g, f, base);
-		if (meth == -2 && (k < 0 || (e->flag & JSL_NF_COMPUTED))) {
-			/* the method value first, then a plain call */
+		if (meth == -2 && k >= 0 && (e->flag & JSL_NF_COMPUTED)) {
+			/* o.m(...xs): o stays the receiver */
+			call_args(g, e, base);
+			at_node(g, e);
+			pc = emit(g, JSL_ABC(JSL_OP_CALLMV, base, 0, k));
+			record_member_cname(g, pc, f);
+		} else if (meth == -2 && k < 0 && !(e->flag & JSL_NF_COMPUTED)) {
+			/* a name past the small constants: the key in a register */
+			int kr = reg_alloc(g, 1);
+
+			emit_abx(g, JSL_OP_LOADK, kr, (unsigned)const_str(g, f->s, f->len));
+			pc = emit_callmr(g, e, f, base, kr);
+		} else if (meth == -2 && k < 0) {
+			/* the method value first, then a plain call (o.m(...xs) with m past the
+			 * small constants: m runs without a receiver, man jslite(7)) */
 			int kr = reg_alloc(g, 1);
 
 			emit_abx(g, JSL_OP_LOADK, kr, (unsigned)const_str(g, f->s, f->len));
@@ -2009,6 +2046,15 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 				pc = emit(g, JSL_ABC(JSL_OP_INVOKE, base, nargs, meth));
 			record_member_cname(g, pc, f);
 		}
+	} else if (f->kind == JSL_N_INDEX && !(f->flag & JSL_NF_OPT) && !(e->flag & JSL_NF_OPT) &&
+		   !(e->flag & JSL_NF_COMPUTED)) {
+		/* o[k](...): o is the receiver; o, k and the arguments in JavaScript's order */
+		int kr;
+
+		expr_to(g, f->a, base);
+		kr = reg_alloc(g, 1);
+		expr_to(g, f->b, kr);
+		emit_callmr(g, e, f, base, kr);
 	} else {
 		expr_to(g, f, base);
 		opt_check(g, e, base);
@@ -3215,6 +3261,14 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 		if (r != nfixed)
 			cg_error(g, p, "internal error: rest parameter register");
 		emit_abc(g, JSL_OP_REST, r, 0, 0);
+	}
+	if (f->flag & JSL_NF_RECV) {
+		/* a method's receiver, before any call (a default) can run: a local named "this" */
+		struct cg_local *lo = declare_local(g, f, "this", 4, true, true);
+
+		emit_abc(g, JSL_OP_THIS, lo->reg, 0, 0);
+		if (lo->cell)
+			emit_abc(g, JSL_OP_NEWCELL, lo->reg, lo->reg, 0);
 	}
 	for (struct jsl_node *p = f->list; p; p = p->next, i++) {
 		struct jsl_node *t = p->kind == JSL_N_PARAM ? p->a : p;

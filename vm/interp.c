@@ -998,7 +998,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 	const int64_t floor_depth = vm->floor;
 	uint32_t i;
 	int rc = 0;
-	jv *cra;
+	jv *cra, cf; /* a call: its register A, the function (CALLM keeps the receiver in A) */
 	uint32_t cnargs;
 
 #define RA	 (base + JSL_I_A(i))
@@ -1330,21 +1330,21 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(CALL)
 			{
 				cra = RA;
+				cf = *RA;
 				cnargs = JSL_I_B(i);
 				goto do_call;
 			}
 			VM_CASE(CALLV)
 			{
 				cra = RA;
+				cf = *RA;
 				PROTECT(spread_args(vm, cra + 1, cra[1], &cnargs));
 				goto do_call;
 			}
 			VM_CASE(CALLM)
 			{
-				jv f;
-
-				PROTECT(jsl_get_prop(vm, *RA, K[JSL_I_C(i)], &f));
-				*RA = f;
+				/* the object stays in R[A], below the callee's registers: its THIS */
+				PROTECT(jsl_get_prop(vm, *RA, K[JSL_I_C(i)], &cf));
 				cra = RA;
 				cnargs = JSL_I_B(i);
 				goto do_call;
@@ -1657,6 +1657,34 @@ static int execute(struct jsl_vm *vm, jv *result)
 				PROTECT(op_keys(vm, RA, *RB));
 				VM_NEXT;
 			}
+			VM_CASE(THIS)
+			{
+				/* the slot below the registers: the object of o.m(), else the function */
+				jv self = ci->cl ? jv_from_obj(ci->cl)
+						 : JV_BOX(JV_T_FUNC, (uint64_t)(ci->fn - funcs));
+
+				*RA = base[-1] == self ? JV_UNDEF : base[-1];
+				VM_NEXT;
+			}
+			VM_CASE(CALLMV)
+			{
+				PROTECT(jsl_get_prop(vm, *RA, K[JSL_I_C(i)], &cf));
+				cra = RA;
+				PROTECT(spread_args(vm, cra + 1, cra[1], &cnargs));
+				goto do_call;
+			}
+			VM_CASE(CALLMR)
+			{
+				/* o[k](...): the function from R[A][R[A+1]], then the receiver moves
+				 * into R[A+1], the slot below the callee's registers */
+				if (jsl_unlikely(!JSL_I_B(i)))
+					PROTECT(bad_code(vm));
+				PROTECT(jsl_get_prop(vm, RA[0], RA[1], &cf));
+				RA[1] = RA[0];
+				cra = RA + 1;
+				cnargs = JSL_I_B(i) - 1;
+				goto do_call;
+			}
 			VM_CASE(STRICT)
 			{
 				vm->strict = true;
@@ -1695,7 +1723,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 		}
 	do_call: {
-		jv f = *cra;
+		jv f = cf;
 		const struct jsl_func *fn;
 		struct jsl_clos *cl = NULL;
 		jv *nb = cra + 1;
@@ -1792,7 +1820,20 @@ out:
 
 /* ---- running a Tasklet ------------------------------------------------------------------- */
 
+static int call_with(struct jsl_vm *vm, jv f, jv recv, const jv *args, unsigned n, jv *ret);
+
 int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
+{
+	return call_with(vm, f, f, args, n, ret);
+}
+
+int jsl_call_method(struct jsl_vm *vm, jv f, jv recv, const jv *args, unsigned n, jv *ret)
+{
+	return call_with(vm, f, recv, args, n, ret);
+}
+
+/* jsl_call, with recv in the slot below the callee's registers (what THIS reads). */
+static int call_with(struct jsl_vm *vm, jv f, jv recv, const jv *args, unsigned n, jv *ret)
 {
 	struct jsl_ci *ci = vm->ci;
 	jv *top = live_top(vm); /* above the frame's registers and any arguments past them */
@@ -1841,7 +1882,7 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 		ci = vm->ci;
 	}
 	init_regs(vm, top + 1 + n + fn->nregs);
-	top[0] = f;
+	top[0] = recv;
 	if (n)
 		memmove(top + 1, args, n * sizeof(jv));
 	for (unsigned k = n; k < fn->nparams; k++)

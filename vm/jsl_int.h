@@ -765,6 +765,8 @@ static inline void jsl_charge(struct jsl_vm *vm, uint64_t n)
  * -1 when it threw (vm->status set; a try around the native may catch it).
  */
 int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret);
+/* jsl_call as the method of recv: `this` inside f is recv (obj.m(...) through INVOKE). */
+int jsl_call_method(struct jsl_vm *vm, jv f, jv recv, const jv *args, unsigned n, jv *ret);
 /* Throw v (any value); returns -1. */
 int jsl_throw_value(struct jsl_vm *vm, jv v);
 /* A new Error of class cls with message msg (NULL + oom status on failure). */

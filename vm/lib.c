@@ -2091,7 +2091,7 @@ static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 			return jsl_throw(vm, "TypeError: object.%s is not a function",
 					 jsl_method_names[m]);
 		}
-		return jsl_call(vm, f, recv + 1, n, ret);
+		return jsl_call_method(vm, f, self, recv + 1, n, ret);
 	}
 	default:
 		return 1;

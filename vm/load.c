@@ -421,7 +421,12 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 		}
 		if (rc)
 			return rc;
-		if ((op == JSL_OP_CALLV || op == JSL_OP_NCALLV || op == JSL_OP_INVOKEV) &&
+		if (op == JSL_OP_CALLMR && !JSL_I_B(ins))
+			return vm_fail(-EINVAL, err, errlen,
+				       "function %s, instruction %u (CALLMR): no key register (B is 0)",
+				       fname, pc);
+		if ((op == JSL_OP_CALLV || op == JSL_OP_NCALLV || op == JSL_OP_INVOKEV ||
+		     op == JSL_OP_CALLMV) &&
 		    JSL_I_A(ins) + 1 >= f->nregs)
 			return vm_fail(-EINVAL, err, errlen,
 				       "function %s, instruction %u (%s): the argument array register "
@@ -503,7 +508,7 @@ static bool cname_ok(const struct jsl_prog *p, const struct jsl_func *f, const u
 	return pc < f->ncode &&
 	       (op == JSL_OP_CALL || op == JSL_OP_INVOKE || op == JSL_OP_CALLM ||
 		op == JSL_OP_CALLV || op == JSL_OP_INVOKEV || op == JSL_OP_SPREAD ||
-		op == JSL_OP_ITER) &&
+		op == JSL_OP_ITER || op == JSL_OP_CALLMV || op == JSL_OP_CALLMR) &&
 	       k < p->nconsts && jv_is(p->consts[k], JV_T_STR);
 }
 
