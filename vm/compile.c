@@ -1000,6 +1000,22 @@ static void binary(struct cg *g, struct jsl_node *e, int dst)
 		load_num(g, dst, folded);
 		return;
 	}
+	if (e->op == JSL_T_INSTANCEOF &&
+	    (e->b->kind == JSL_N_NUM || e->b->kind == JSL_N_STR || e->b->kind == JSL_N_TRUE ||
+	     e->b->kind == JSL_N_FALSE || e->b->kind == JSL_N_NULL || e->b->kind == JSL_N_OBJECT ||
+	     e->b->kind == JSL_N_ARRAY || e->b->kind == JSL_N_TEMPLATE ||
+	     (e->b->kind == JSL_N_IDENT && is_reserved_global(e->b->s, e->b->len) &&
+	      resolve(g, e->b->s, e->b->len).kind == V_NONE))) {
+		/* a value that is never callable: node's TypeError, once both sides ran */
+		bool obj = e->b->kind == JSL_N_OBJECT || e->b->kind == JSL_N_ARRAY;
+
+		operands(g, e->a, e->b, &ra, &rb);
+		at_node(g, e);
+		emit_throw(g, obj ? "TypeError: Right-hand side of 'instanceof' is not callable"
+				  : "TypeError: Right-hand side of 'instanceof' is not an object");
+		g->fs->freereg = save;
+		return;
+	}
 	if (e->op == JSL_T_INSTANCEOF) {
 		unsigned cls = e->b->kind == JSL_N_IDENT ? class_of(e->b->s, e->b->len) : 0;
 
