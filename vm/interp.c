@@ -1663,7 +1663,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 				jv self = ci->cl ? jv_from_obj(ci->cl)
 						 : JV_BOX(JV_T_FUNC, (uint64_t)(ci->fn - funcs));
 
-				*RA = base[-1] == self ? JV_UNDEF : base[-1];
+				/* (the first frame has no slot below: crafted code may ask there) */
+				*RA = base == vm->stack || base[-1] == self ? JV_UNDEF : base[-1];
 				VM_NEXT;
 			}
 			VM_CASE(CALLMV)

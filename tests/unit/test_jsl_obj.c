@@ -965,6 +965,27 @@ static void test_crafted(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "invalid bytecode"));
 	vm_result_free(&res);
 	vm_store_free(st);
+	/* THIS in the first frame, which has no slot below it: undefined, nothing read */
+	st = vm_store_new(0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL_FATAL(jsl_compile(st, "p.jsl", src, strlen(src), &root, err, sizeof(err)), 0);
+	ins = find_ins(st, root, 0, JSL_OP_LOADU);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ins);
+	ins[0] = JSL_OP_THIS;
+	CU_ASSERT_EQUAL(vm_run(st, root, NULL, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_OK);
+	vm_result_free(&res);
+	ins[0] = JSL_OP_LOADU;
+	/* CALLMR without its key register (B = 0): rejected when loading */
+	ins = find_ins(st, root, 0, JSL_OP_CALL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ins);
+	ins[0] = JSL_OP_CALLMR;
+	ins[2] = 0;
+	CU_ASSERT_EQUAL(vm_run(st, root, NULL, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_ERR_LOAD);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "no key register"));
+	vm_result_free(&res);
+	vm_store_free(st);
 }
 
 /* Random byte flips in the code of a program using every new construct never crash the VM. */
