@@ -144,7 +144,7 @@ static unsigned put_format(const struct jsl_vm *vm, struct jsl_buf *b, const jv 
 
 			jsl_to_string_buf(vm->prog, a, &t);
 			put_num(b, !t.ok      ? NAN
-				   : d == 'i' ? parse_int(t.p ? t.p : "", t.len, 10)
+				   : d == 'i' ? parse_int(t.p ? t.p : "", t.len, 0)
 					      : parse_float(t.p ? t.p : "", t.len));
 			free(t.p);
 			break;
@@ -603,6 +603,69 @@ static int nat_FROMCHARCODE(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	return jsl_buf_to_str(vm, &b, ret);
 }
 
+/* String.fromCodePoint: RangeError for what is not an integer in 0..0x10FFFF. */
+static int nat_FROMCODEPOINT(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	struct jsl_buf b = {.ok = true};
+
+	for (unsigned i = 0; i < n; i++) {
+		double d = jsl_to_num(args[i]);
+		uint32_t u;
+
+		if (!(d >= 0 && d <= 0x10ffff && d == floor(d))) {
+			struct jsl_buf e = {.ok = true};
+			int rc;
+
+			free(b.p);
+			jsl_to_string_buf(vm->prog, args[i], &e);
+			rc = jsl_throw(vm, "RangeError: Invalid code point %.60s",
+				       e.ok && e.p ? e.p : "");
+			free(e.p);
+			return rc;
+		}
+		u = (uint32_t)d;
+		if (u >= 0xd800 && u <= 0xdbff && i + 1 < n) {
+			double lo = jsl_to_num(args[i + 1]);
+
+			if (lo >= 0xdc00 && lo <= 0xdfff && lo == floor(lo)) {
+				put_cp(&b, 0x10000 + ((u - 0xd800) << 10) + ((uint32_t)lo - 0xdc00));
+				i++;
+				continue;
+			}
+		}
+		put_cp(&b, u);
+	}
+	if (!b.len) {
+		free(b.p);
+		*ret = vm->empty;
+		return 0;
+	}
+	return jsl_buf_to_str(vm, &b, ret);
+}
+
+static int nat_IMUL(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	uint32_t a = (uint32_t)jsl_to_int32(num_arg(args, n, 0));
+	uint32_t c = (uint32_t)jsl_to_int32(num_arg(args, n, 1));
+
+	(void)vm;
+	return ret_num(ret, (double)(int32_t)(a * c));
+}
+
+static int nat_CLZ32(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	uint32_t a = (uint32_t)jsl_to_int32(num_arg(args, n, 0));
+
+	(void)vm;
+	return ret_num(ret, a ? __builtin_clz(a) : 32);
+}
+
+static int nat_FROUND(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	(void)vm;
+	return ret_num(ret, (double)(float)num_arg(args, n, 0));
+}
+
 #define NAT(id) [JSL_NAT_##id] = nat_##id
 const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT] = {
     [JSL_NAT_LOG] = nat_log,
@@ -634,6 +697,10 @@ const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT] = {
     NAT(FROMCHARCODE),
     NAT(ISINTEGER),
     NAT(BOOLEAN),
+    NAT(FROMCODEPOINT),
+    NAT(IMUL),
+    NAT(CLZ32),
+    NAT(FROUND),
     [JSL_NAT_NPARSEINT] = nat_PARSEINT,
     [JSL_NAT_NPARSEFLOAT] = nat_PARSEFLOAT,
 #define LIBNAT(id) [JSL_NAT_##id] = jsl_nat_##id,
@@ -783,6 +850,19 @@ static int index_of(struct jsl_vm *vm, jv *recv, unsigned n, jv *ret, unsigned m
 		found = nlen <= eb && !memcmp(s->s + eb - nlen, needle, nlen);
 		free(tmp);
 		*ret = jv_bool(found);
+		return 0;
+	}
+	if (!s->ascii && m != JSL_M_STARTSWITH) {
+		/* by code units: from may split a pair, the needle may be half of one */
+		int64_t k = jsl_str_find16(s, needle, nlen, clamp_index(pos, s->ulen), false);
+
+		free(tmp);
+		jsl_charge(vm, s->len / 16);
+		if (k == -2)
+			return jsl_oom(vm, "out of memory");
+		if (m == JSL_M_INDEXOF)
+			return ret_num(ret, (double)k);
+		*ret = jv_bool(k >= 0);
 		return 0;
 	}
 	from = byte_at(s, clamp_index(pos, s->ulen));
@@ -1014,7 +1094,7 @@ static int num_to_string(struct jsl_vm *vm, jv *recv, unsigned n, jv *ret)
 	char nb[JSL_NUMBUF];
 
 	if (r < 2 || r > 36)
-		return jsl_throw(vm, "RangeError: toString() radix must be between 2 and 36");
+		return jsl_throw(vm, "RangeError: toString() radix argument must be between 2 and 36");
 	if (r == 10 || d != d || isinf(d)) {
 		jsl_buf_put(&b, nb, (size_t)jsl_num_format(d, nb));
 	} else if (d == 0) {
@@ -1092,6 +1172,11 @@ int jsl_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 
 		if (rc <= 0)
 			return rc;
+	}
+	if (m == JSL_M_VALUEOF) {
+		/* primitives are their own value; so are arrays, Maps, Sets (Object.prototype's) */
+		*ret = self;
+		return 0;
 	}
 	if (jv_is_num(self)) {
 		if (m == JSL_M_TOSTRING)

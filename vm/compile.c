@@ -130,6 +130,8 @@ struct cg {
 	struct nset mainset; /* names used inside any function (main's captured set) */
 	uint32_t *ghash;     /* global index + 1 by name (open addressing), ghcap slots */
 	uint32_t ghcap;
+	const struct jsl_node *iter_src; /* the initializer of the declaration pattern being bound */
+	bool strict;			 /* the file begins with "use strict" */
 };
 
 /* ---- buffers ------------------------------------------------------------------ */
@@ -602,7 +604,9 @@ static bool is_builtin_ns(const char *s, uint32_t len)
 	return name_eq(s, len, "console", 7) || name_eq(s, len, "Math", 4) ||
 	       name_eq(s, len, "String", 6) || name_eq(s, len, "Number", 6) ||
 	       name_eq(s, len, "JSON", 4) || name_eq(s, len, "Object", 6) ||
-	       name_eq(s, len, "Array", 5) || name_eq(s, len, "Date", 4);
+	       name_eq(s, len, "Array", 5) || name_eq(s, len, "Date", 4) ||
+	       name_eq(s, len, "Uint8Array", 10) || name_eq(s, len, "Int32Array", 10) ||
+	       name_eq(s, len, "Float64Array", 12);
 }
 
 static bool is_reserved_global(const char *s, uint32_t len)
@@ -794,6 +798,9 @@ static bool is_ready_local(struct cg *g, const struct jsl_node *e)
 	return v.kind == V_LOCAL && v.lo->ready && !v.lo->cell;
 }
 
+static const char *const outside_names[] = {"arguments", "Date",   "Symbol", "Proxy", "Reflect",
+					   "Promise",   "eval",   "RegExp", "BigInt"};
+
 static void undefined_name(struct cg *g, struct jsl_node *e)
 {
 	static const struct {
@@ -819,6 +826,28 @@ static void undefined_name(struct cg *g, struct jsl_node *e)
 		cg_error(g, e, "'%.*s' can only be used to call its functions in JSLite (e.g. %s)",
 			 (int)e->len, e->s, e->s[0] == 'c' ? "console.log(...)" : "Math.floor(x)");
 	cg_error(g, e, "'%.*s' is not defined", (int)e->len, e->s);
+}
+
+/*
+ * Reading (or calling) a name declared nowhere: node throws "ReferenceError:
+ * x is not defined" when, and only when, the read runs, so JSLite throws there
+ * too (what JSLite leaves out, Symbol or a bare Math, stays a compile error;
+ * assigning to an undeclared name, which makes a global in a sloppy script,
+ * is a compile error in assign_target).
+ */
+static void undeclared_read(struct cg *g, struct jsl_node *e)
+{
+	char msg[120];
+
+	for (size_t i = 0; i < sizeof(outside_names) / sizeof(outside_names[0]); i++)
+		if (name_eq(e->s, e->len, outside_names[i], (uint32_t)strlen(outside_names[i])))
+			undefined_name(g, e);
+	if (is_builtin_ns(e->s, e->len))
+		undefined_name(g, e);
+	snprintf(msg, sizeof(msg), "ReferenceError: %.*s is not defined",
+		 (int)(e->len > 80 ? 80 : e->len), e->s);
+	at_node(g, e);
+	emit_throw(g, msg);
 }
 
 static void tdz_throw(struct cg *g, const char *s, uint32_t len)
@@ -867,7 +896,7 @@ static void load_ident(struct cg *g, struct jsl_node *e, int dst)
 	else if (name_eq(e->s, e->len, "Infinity", 8))
 		load_num(g, dst, INFINITY);
 	else
-		undefined_name(g, e);
+		undeclared_read(g, e);
 }
 
 static unsigned arith_op(unsigned tok)
@@ -969,6 +998,22 @@ static void binary(struct cg *g, struct jsl_node *e, int dst)
 	if (e->a->kind == JSL_N_NUM && e->b->kind == JSL_N_NUM &&
 	    fold(e->op, e->a->num, e->b->num, &folded)) {
 		load_num(g, dst, folded);
+		return;
+	}
+	if (e->op == JSL_T_INSTANCEOF &&
+	    (e->b->kind == JSL_N_NUM || e->b->kind == JSL_N_STR || e->b->kind == JSL_N_TRUE ||
+	     e->b->kind == JSL_N_FALSE || e->b->kind == JSL_N_NULL || e->b->kind == JSL_N_OBJECT ||
+	     e->b->kind == JSL_N_ARRAY || e->b->kind == JSL_N_TEMPLATE ||
+	     (e->b->kind == JSL_N_IDENT && is_reserved_global(e->b->s, e->b->len) &&
+	      resolve(g, e->b->s, e->b->len).kind == V_NONE))) {
+		/* a value that is never callable: node's TypeError, once both sides ran */
+		bool obj = e->b->kind == JSL_N_OBJECT || e->b->kind == JSL_N_ARRAY;
+
+		operands(g, e->a, e->b, &ra, &rb);
+		at_node(g, e);
+		emit_throw(g, obj ? "TypeError: Right-hand side of 'instanceof' is not callable"
+				  : "TypeError: Right-hand side of 'instanceof' is not an object");
+		g->fs->freereg = save;
 		return;
 	}
 	if (e->op == JSL_T_INSTANCEOF) {
@@ -1289,10 +1334,14 @@ static void store_prop(struct cg *g, struct jsl_node *t, int r)
 enum { BIND_ASSIGN, BIND_DECL };
 
 /* Bind the value in R[src] (a temporary this may overwrite) to target t. */
+static void record_iter_text(struct cg *g, int pc, const struct jsl_node *e, bool call_arg);
+
 static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
 {
 	int save = g->fs->freereg;
+	const struct jsl_node *init = g->iter_src; /* for the outermost pattern only */
 
+	g->iter_src = NULL;
 	at_node(g, t);
 	switch (t->kind) {
 	case JSL_N_DECL:
@@ -1323,9 +1372,12 @@ static void bind_target(struct cg *g, struct jsl_node *t, int src, int mode)
 		break;
 	}
 	case JSL_N_ARRAY: {
-		int it = reg_alloc(g, 1), i = 0;
+		int it = reg_alloc(g, 1), i = 0, pc = emit(g, JSL_ABC(JSL_OP_ITER, it, src, 0));
 
-		emit_abc(g, JSL_OP_ITER, it, src, 0);
+		/* V8 names a declaration's initializer when it is a name or a literal */
+		if (init && init->kind != JSL_N_MEMBER && init->kind != JSL_N_INDEX &&
+		    init->kind != JSL_N_CALL)
+			record_iter_text(g, pc, init, false);
 		for (struct jsl_node *x = t->list; x; x = x->next, i++) {
 			int r = reg_alloc(g, 1);
 
@@ -1686,8 +1738,14 @@ static int find_native(const char *obj, uint32_t objlen, const char *name, uint3
 			continue;
 		if (!obj && !n->obj)
 			return i;
-		if (obj && n->obj && name_eq(n->obj, (uint32_t)strlen(n->obj), obj, objlen))
+		if (obj && n->obj && name_eq(n->obj, (uint32_t)strlen(n->obj), obj, objlen)) {
+			/* the same function objects in node: Number.parseInt === parseInt */
+			if (i == JSL_NAT_NPARSEINT)
+				return JSL_NAT_PARSEINT;
+			if (i == JSL_NAT_NPARSEFLOAT)
+				return JSL_NAT_PARSEFLOAT;
 			return i;
+		}
 	}
 	return -1;
 }
@@ -1742,7 +1800,8 @@ static int call_args(struct cg *g, struct jsl_node *e, int base)
 			if (a->kind == JSL_N_SPREAD) {
 				expr_to(g, a->a, t);
 				at_node(g, a);
-				emit_abc(g, JSL_OP_SPREAD, arr, t, 0);
+				record_iter_text(g, emit(g, JSL_ABC(JSL_OP_SPREAD, arr, t, 0)), a->a,
+						 true);
 			} else {
 				expr_to(g, a, t);
 				emit_abc(g, JSL_OP_APPEND, arr, t, 0);
@@ -1768,6 +1827,17 @@ static bool needs_new(const char *s, uint32_t len)
 	       name_eq(s, len, "Float64Array", 12);
 }
 
+/* An array index ("0", "12"): V8 prints o["0"] as a computed member, not o.0. */
+static bool is_index_name(const char *s, uint32_t len)
+{
+	if (!len || len > 10 || (len > 1 && s[0] == '0'))
+		return !len;
+	for (uint32_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return strtoull(s, NULL, 10) < 4294967295ull;
+}
+
 /* The source text of a callee V8 names in "x is not a function" (a.b, a[0], a[i].c), or false. */
 static bool callee_text(const struct jsl_node *e, char *buf, size_t cap, size_t *len)
 {
@@ -1791,6 +1861,10 @@ static bool callee_text(const struct jsl_node *e, char *buf, size_t cap, size_t 
 		else if (e->b->kind == JSL_N_IDENT)
 			n = snprintf(buf + *len, cap - *len, "[%.*s]",
 				     (int)(e->b->len > 60 ? 60 : e->b->len), e->b->s);
+		else if (e->b->kind == JSL_N_STR && !is_index_name(e->b->s, e->b->len))
+			/* V8 prints a property name key as a dotted member: o["a"] is o.a */
+			n = snprintf(buf + *len, cap - *len, ".%.*s",
+				     (int)(e->b->len > 60 ? 60 : e->b->len), e->b->s);
 		else
 			return false;
 		break;
@@ -1803,6 +1877,63 @@ static bool callee_text(const struct jsl_node *e, char *buf, size_t cap, size_t 
 	return true;
 }
 
+/*
+ * The text V8 names in "X is not iterable" for the iterable expression e
+ * (callee_text's forms, and literals: 5, null, {}, "{(intermediate value)}";
+ * a call's result as "f()", which jsl_not_iterable words differently), or false.
+ */
+static bool iter_text(const struct jsl_node *e, char *buf, size_t cap, size_t *len)
+{
+	char nb[JSL_NUMBUF];
+	const char *lit = NULL;
+
+	switch (e->kind) {
+	case JSL_N_NUM:
+		jsl_num_format(e->num, nb);
+		lit = nb;
+		break;
+	case JSL_N_TRUE:
+		lit = "true";
+		break;
+	case JSL_N_FALSE:
+		lit = "false";
+		break;
+	case JSL_N_NULL:
+		lit = "null";
+		break;
+	case JSL_N_OBJECT:
+		lit = e->list ? "{(intermediate value)}" : "{}";
+		break;
+	case JSL_N_CALL:
+		if (!callee_text(e->a, buf, cap, len) || *len + 3 > cap)
+			return false;
+		memcpy(buf + *len, "()", 3);
+		*len += 2;
+		return true;
+	default:
+		return callee_text(e, buf, cap, len);
+	}
+	if (strlen(lit) + *len + 1 > cap)
+		return false;
+	memcpy(buf + *len, lit, strlen(lit) + 1);
+	*len += strlen(lit);
+	return true;
+}
+
+/* Record the text of iterable e for the SPREAD or ITER at pc (prefix "..." in a call's arguments). */
+static void record_iter_text(struct cg *g, int pc, const struct jsl_node *e, bool call_arg)
+{
+	char text[200];
+	size_t len = 0;
+
+	if (call_arg) {
+		memcpy(text, "...", 3);
+		len = 3;
+	}
+	if (iter_text(e, text, sizeof(text), &len))
+		add_cname(g, pc, text, (uint32_t)len);
+}
+
 static void record_member_cname(struct cg *g, int pc, struct jsl_node *f)
 {
 	char name[200];
@@ -1810,6 +1941,23 @@ static void record_member_cname(struct cg *g, int pc, struct jsl_node *f)
 
 	if (callee_text(f, name, sizeof(name), &len))
 		add_cname(g, pc, name, (uint32_t)len);
+}
+
+/* CALLMR: R[base] the object, R[kr] (base + 1) the key, the arguments after; result to base. */
+static int emit_callmr(struct cg *g, struct jsl_node *e, struct jsl_node *f, int base, int kr)
+{
+	int nargs, pc;
+
+	if (kr != base + 1)
+		cg_error(g, e, "internal error: method key register");
+	nargs = call_args(g, e, kr);
+	if (nargs >= 255)
+		cg_error(g, e, "too many arguments in a call (at most 254)");
+	at_node(g, e);
+	pc = emit(g, JSL_ABC(JSL_OP_CALLMR, base, nargs + 1, 0));
+	record_member_cname(g, pc, f);
+	emit_move(g, base, kr);
+	return pc;
 }
 
 static void call(struct cg *g, struct jsl_node *e, int dst)
@@ -1824,15 +1972,23 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 		base = dst;
 	else
 		base = reg_alloc(g, 1);
+	if (f->kind == JSL_N_INDEX && f->b->kind == JSL_N_STR && !is_index_name(f->b->s, f->b->len)) {
+		/* o["m"](...) is o.m(...): the same method call, with o as its receiver */
+		f->kind = JSL_N_MEMBER;
+		f->s = f->b->s;
+		f->len = f->b->len;
+		f->b = NULL;
+	}
 	if (f->kind == JSL_N_IDENT && resolve(g, f->s, f->len).kind == V_NONE) {
 		nat = find_native(NULL, 0, f->s, f->len);
 		if (is_new && nat < 0)
 			cg_error(g, f, "'new %.*s' is not supported in JSLite (constructors: Map, Set, "
 				       "Array, Error and its kinds, typed arrays)",
 				 (int)f->len, f->s);
-		if (nat < 0 && !is_reserved_global(f->s, f->len))
-			undefined_name(g, f);
-		if (!is_new && needs_new(f->s, f->len)) {
+		if (nat < 0 && !is_reserved_global(f->s, f->len)) {
+			undeclared_read(g, f);
+			nat = -2; /* before the arguments, as in JavaScript */
+		} else if (!is_new && needs_new(f->s, f->len)) {
 			char msg[80];
 
 			snprintf(msg, sizeof(msg), "TypeError: Constructor %.*s requires 'new'",
@@ -1869,8 +2025,21 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 
 		expr_to(g, f->a, base);
 		opt_check(g, f, base);
-		if (meth == -2 && (k < 0 || (e->flag & JSL_NF_COMPUTED))) {
-			/* the method value first, then a plain call */
+		if (meth == -2 && k >= 0 && (e->flag & JSL_NF_COMPUTED)) {
+			/* o.m(...xs): o stays the receiver */
+			call_args(g, e, base);
+			at_node(g, e);
+			pc = emit(g, JSL_ABC(JSL_OP_CALLMV, base, 0, k));
+			record_member_cname(g, pc, f);
+		} else if (meth == -2 && k < 0 && !(e->flag & JSL_NF_COMPUTED)) {
+			/* a name past the small constants: the key in a register */
+			int kr = reg_alloc(g, 1);
+
+			emit_abx(g, JSL_OP_LOADK, kr, (unsigned)const_str(g, f->s, f->len));
+			pc = emit_callmr(g, e, f, base, kr);
+		} else if (meth == -2 && k < 0) {
+			/* the method value first, then a plain call (o.m(...xs) with m past the
+			 * small constants: m runs without a receiver, man jslite(7)) */
 			int kr = reg_alloc(g, 1);
 
 			emit_abx(g, JSL_OP_LOADK, kr, (unsigned)const_str(g, f->s, f->len));
@@ -1893,6 +2062,15 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 				pc = emit(g, JSL_ABC(JSL_OP_INVOKE, base, nargs, meth));
 			record_member_cname(g, pc, f);
 		}
+	} else if (f->kind == JSL_N_INDEX && !(f->flag & JSL_NF_OPT) && !(e->flag & JSL_NF_OPT) &&
+		   !(e->flag & JSL_NF_COMPUTED)) {
+		/* o[k](...): o is the receiver; o, k and the arguments in JavaScript's order */
+		int kr;
+
+		expr_to(g, f->a, base);
+		kr = reg_alloc(g, 1);
+		expr_to(g, f->b, kr);
+		emit_callmr(g, e, f, base, kr);
 	} else {
 		expr_to(g, f, base);
 		opt_check(g, e, base);
@@ -1995,7 +2173,7 @@ static void array_lit(struct cg *g, struct jsl_node *e, int dst)
 		if (x->kind == JSL_N_SPREAD) {
 			expr_to(g, x->a, t);
 			at_node(g, x);
-			emit_abc(g, JSL_OP_SPREAD, dst, t, 0);
+			record_iter_text(g, emit(g, JSL_ABC(JSL_OP_SPREAD, dst, t, 0)), x->a, false);
 		} else {
 			expr_to(g, x, t);
 			emit_abc(g, JSL_OP_APPEND, dst, t, 0);
@@ -2446,7 +2624,9 @@ static void declaration(struct cg *g, struct jsl_node *n)
 		if (d->b) {
 			r = reg_alloc(g, 1);
 			expr_to(g, d->a, r);
+			g->iter_src = d->a;
 			bind_target(g, d->b, r, BIND_DECL);
+			g->iter_src = NULL;
 			g->fs->freereg = save;
 			continue;
 		}
@@ -2579,7 +2759,7 @@ static void for_in_of(struct cg *g, struct jsl_node *n)
 		it = reg_alloc(g, 1);
 		expr_to(g, n->b, it);
 		at_node(g, n);
-		emit_abc(g, JSL_OP_ITER, it, it, 0);
+		record_iter_text(g, emit(g, JSL_ABC(JSL_OP_ITER, it, it, 0)), n->b, false);
 	}
 	idx = reg_alloc(g, 1);
 	load_num(g, idx, 0);
@@ -3030,6 +3210,16 @@ static struct cg_func *new_func(struct cg *g)
 	return fs;
 }
 
+/* The "use strict" directive of a directive prologue (the leading string statements), or NULL. */
+static struct jsl_node *use_strict(struct jsl_node *list)
+{
+	for (struct jsl_node *n = list; n && n->kind == JSL_N_EXPR && n->a->kind == JSL_N_STR;
+	     n = n->next)
+		if (name_eq(n->a->s, n->a->len, "use strict", 10))
+			return n;
+	return NULL;
+}
+
 static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *f,
 			     struct cg_func *parent)
 {
@@ -3048,6 +3238,10 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 	fs->node = f;
 	collect_captured(g, &fs->captured, f->list, false);
 	collect_captured(g, &fs->captured, f->b, false);
+	if (!g->strict && f->b && f->b->kind == JSL_N_BLOCK && use_strict(f->b->list))
+		cg_error(g, use_strict(f->b->list),
+			 "'use strict' inside a function is not supported in JSLite (put it first "
+			 "in the file: all of a program is strict code or none of it)");
 	at_node(g, f);
 	/* parameters: registers 0..n-1 (a rest parameter the one after the fixed ones) */
 	for (struct jsl_node *p = f->list; p; p = p->next) {
@@ -3083,6 +3277,14 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 		if (r != nfixed)
 			cg_error(g, p, "internal error: rest parameter register");
 		emit_abc(g, JSL_OP_REST, r, 0, 0);
+	}
+	if (f->flag & JSL_NF_RECV) {
+		/* a method's receiver, before any call (a default) can run: a local named "this" */
+		struct cg_local *lo = declare_local(g, f, "this", 4, true, true);
+
+		emit_abc(g, JSL_OP_THIS, lo->reg, 0, 0);
+		if (lo->cell)
+			emit_abc(g, JSL_OP_NEWCELL, lo->reg, lo->reg, 0);
 	}
 	for (struct jsl_node *p = f->list; p; p = p->next, i++) {
 		struct jsl_node *t = p->kind == JSL_N_PARAM ? p->a : p;
@@ -3279,6 +3481,10 @@ static void compile_main(struct cg *g)
 	fs->vartop = fs->freereg;
 	g->line = 1;
 	emit_abc(g, JSL_OP_LOADU, fs->creg, 0, 0);
+	/* strict code throws where a sloppy script ignores a write (a frozen object's) */
+	g->strict = use_strict(prog->list) != NULL;
+	if (g->strict)
+		emit_abc(g, JSL_OP_STRICT, 0, 0, 0);
 	/* Top-level bindings: duplicates, then registers or global slots. */
 	for (struct jsl_node *n = prog->list; n; n = n->next) {
 		struct jsl_node *d = n->kind == JSL_N_LET && !(n->flag & JSL_NF_VAR) ? n->list

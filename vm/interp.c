@@ -411,12 +411,7 @@ static NOINLINE void unary_slow(unsigned op, jv *ra, jv b)
 
 static int str_cmp(const struct jsl_str *a, const struct jsl_str *b)
 {
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->s, b->s, n);
-
-	if (c)
-		return c;
-	return a->len < b->len ? -1 : a->len > b->len;
+	return jsl_str_cmp16(a->s, a->len, b->s, b->len);
 }
 
 /*
@@ -467,11 +462,8 @@ static NOINLINE bool less_slow(jv a, jv b, bool or_equal)
 	to_prim(a, &ta, &pa);
 	to_prim(b, &tb, &pb);
 	if (pa.is_str && pb.is_str) {
-		size_t n = pa.len < pb.len ? pa.len : pb.len;
-		int c = n ? memcmp(pa.s, pb.s, n) : 0;
+		int c = jsl_str_cmp16(pa.s, pa.len, pb.s, pb.len);
 
-		if (!c)
-			c = pa.len < pb.len ? -1 : pa.len > pb.len;
 		r = or_equal ? c <= 0 : c < 0;
 	} else {
 		x = prim_num(a, &pa);
@@ -753,17 +745,21 @@ static NOINLINE int op_delete(struct jsl_vm *vm, jv *ra, jv obj, jv key)
 		struct jsl_objt *o = (struct jsl_objt *)jv_obj(obj);
 		jv k = key;
 
-		if (o->frozen) {
-			*ra = JV_FALSE;
-			return 0;
-		}
 		if (!jv_is(k, JV_T_STR) && jsl_to_key(vm, key, &k) < 0)
 			return -1;
+		if (o->frozen && jsl_tab_find(&o->t, k) >= 0) {
+			*ra = JV_FALSE; /* strict code throws */
+			return vm->strict ? jsl_frozen_error(vm, obj, key, true) : 0;
+		}
 		jsl_tab_del(&o->t, k);
 	} else if (jv_is_objtype(obj, JSL_OBJ_ARR)) {
 		struct jsl_arr *a = (struct jsl_arr *)jv_obj(obj);
 		double d = jsl_to_num(key);
 
+		if (d >= 0 && d < a->len && d == floor(d) && a->frozen) {
+			*ra = JV_FALSE;
+			return vm->strict ? jsl_frozen_error(vm, obj, key, true) : 0;
+		}
 		if (d >= 0 && d < a->len && d == floor(d))
 			a->v[(uint32_t)d] = JV_UNDEF; /* JSLite arrays have no holes */
 	}
@@ -813,6 +809,8 @@ static NOINLINE int op_in(struct jsl_vm *vm, jv *ra, jv key, jv obj)
 		*ra = jv_bool(jv_is(key, JV_T_STR) && jv_str(key)->len == 4 &&
 			      !memcmp(jv_str(key)->s, "size", 4));
 	}
+	if (*ra == JV_FALSE && jv_is(key, JV_T_STR) && jsl_proto_has(obj, jv_str(key)))
+		*ra = JV_TRUE; /* inherited: "push" in [] */
 	return 0;
 }
 
@@ -1000,7 +998,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 	const int64_t floor_depth = vm->floor;
 	uint32_t i;
 	int rc = 0;
-	jv *cra;
+	jv *cra, cf; /* a call: its register A, the function (CALLM keeps the receiver in A) */
 	uint32_t cnargs;
 
 #define RA	 (base + JSL_I_A(i))
@@ -1332,21 +1330,21 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(CALL)
 			{
 				cra = RA;
+				cf = *RA;
 				cnargs = JSL_I_B(i);
 				goto do_call;
 			}
 			VM_CASE(CALLV)
 			{
 				cra = RA;
+				cf = *RA;
 				PROTECT(spread_args(vm, cra + 1, cra[1], &cnargs));
 				goto do_call;
 			}
 			VM_CASE(CALLM)
 			{
-				jv f;
-
-				PROTECT(jsl_get_prop(vm, *RA, K[JSL_I_C(i)], &f));
-				*RA = f;
+				/* the object stays in R[A], below the callee's registers: its THIS */
+				PROTECT(jsl_get_prop(vm, *RA, K[JSL_I_C(i)], &cf));
 				cra = RA;
 				cnargs = JSL_I_B(i);
 				goto do_call;
@@ -1659,6 +1657,40 @@ static int execute(struct jsl_vm *vm, jv *result)
 				PROTECT(op_keys(vm, RA, *RB));
 				VM_NEXT;
 			}
+			VM_CASE(THIS)
+			{
+				/* the slot below the registers: the object of o.m(), else the function */
+				jv self = ci->cl ? jv_from_obj(ci->cl)
+						 : JV_BOX(JV_T_FUNC, (uint64_t)(ci->fn - funcs));
+
+				/* (the first frame has no slot below: crafted code may ask there) */
+				*RA = base == vm->stack || base[-1] == self ? JV_UNDEF : base[-1];
+				VM_NEXT;
+			}
+			VM_CASE(CALLMV)
+			{
+				PROTECT(jsl_get_prop(vm, *RA, K[JSL_I_C(i)], &cf));
+				cra = RA;
+				PROTECT(spread_args(vm, cra + 1, cra[1], &cnargs));
+				goto do_call;
+			}
+			VM_CASE(CALLMR)
+			{
+				/* o[k](...): the function from R[A][R[A+1]], then the receiver moves
+				 * into R[A+1], the slot below the callee's registers */
+				if (jsl_unlikely(!JSL_I_B(i)))
+					PROTECT(bad_code(vm));
+				PROTECT(jsl_get_prop(vm, RA[0], RA[1], &cf));
+				RA[1] = RA[0];
+				cra = RA + 1;
+				cnargs = JSL_I_B(i) - 1;
+				goto do_call;
+			}
+			VM_CASE(STRICT)
+			{
+				vm->strict = true;
+				VM_NEXT;
+			}
 			VM_CASE(HASKEY)
 			{
 				/* the keys of for-in were taken at its start: a property deleted
@@ -1692,7 +1724,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 		}
 	do_call: {
-		jv f = *cra;
+		jv f = cf;
 		const struct jsl_func *fn;
 		struct jsl_clos *cl = NULL;
 		jv *nb = cra + 1;
@@ -1789,7 +1821,20 @@ out:
 
 /* ---- running a Tasklet ------------------------------------------------------------------- */
 
+static int call_with(struct jsl_vm *vm, jv f, jv recv, const jv *args, unsigned n, jv *ret);
+
 int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
+{
+	return call_with(vm, f, f, args, n, ret);
+}
+
+int jsl_call_method(struct jsl_vm *vm, jv f, jv recv, const jv *args, unsigned n, jv *ret)
+{
+	return call_with(vm, f, recv, args, n, ret);
+}
+
+/* jsl_call, with recv in the slot below the callee's registers (what THIS reads). */
+static int call_with(struct jsl_vm *vm, jv f, jv recv, const jv *args, unsigned n, jv *ret)
 {
 	struct jsl_ci *ci = vm->ci;
 	jv *top = live_top(vm); /* above the frame's registers and any arguments past them */
@@ -1838,7 +1883,7 @@ int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret)
 		ci = vm->ci;
 	}
 	init_regs(vm, top + 1 + n + fn->nregs);
-	top[0] = f;
+	top[0] = recv;
 	if (n)
 		memmove(top + 1, args, n * sizeof(jv));
 	for (unsigned k = n; k < fn->nparams; k++)

@@ -195,6 +195,8 @@ enum jsl_node_kind {
 #define JSL_NF_EXPRBODY 16 /* FUNC: an arrow whose body is an expression */
 #define JSL_NF_SHORTHAND 32 /* PROP: {a} or {a = 1} (the latter only as a pattern) */
 #define JSL_NF_METHOD 64 /* PROP: m() {} */
+#define JSL_NF_RECV   64 /* FUNC: a method of an object literal ('this' is its receiver) */
+#define JSL_NF_THIS   64 /* IDENT: 'this' (a method's hidden local "this") */
 #define JSL_NF_EXPR   128 /* FUNC: a function expression or arrow (not a declaration) */
 
 struct jsl_node {

@@ -150,7 +150,15 @@ static inline unsigned jsl_ins_operands(uint32_t ins, const struct jsl_opinfo *o
 	N(CBRT, "Math", "cbrt")                                                                    \
 	N(LOG2, "Math", "log2")                                                                    \
 	N(LOG10, "Math", "log10")                                                                  \
-	N(DATENOW, "Date", "now")
+	N(DATENOW, "Date", "now")                                                                  \
+	N(OIS, "Object", "is")                                                                     \
+	N(IMUL, "Math", "imul")                                                                    \
+	N(CLZ32, "Math", "clz32")                                                                  \
+	N(FROUND, "Math", "fround")                                                                \
+	N(FROMCODEPOINT, "String", "fromCodePoint")                                                \
+	N(U8FROM, "Uint8Array", "from")                                                            \
+	N(I32FROM, "Int32Array", "from")                                                           \
+	N(F64FROM, "Float64Array", "from")
 
 enum jsl_native {
 #define N(id, obj, name) JSL_NAT_##id,
@@ -218,7 +226,8 @@ enum jsl_native {
 	M(FINDLAST, "findLast")                                                                    \
 	M(FINDLASTINDEX, "findLastIndex")                                                          \
 	M(FLATMAP, "flatMap")                                                                      \
-	M(HASOWNPROPERTY, "hasOwnProperty")
+	M(HASOWNPROPERTY, "hasOwnProperty")                                                        \
+	M(VALUEOF, "valueOf")
 
 enum jsl_method {
 #define M(id, name) JSL_M_##id,
@@ -251,7 +260,8 @@ extern const char *const jsl_method_names[JSL_M_COUNT];
  *   s[7] INT line of the declaration
  *   s[8] INT call-name entries  s[9] LINK call-name table (DATA, INT
  *        (pc << 32 | constant index): the source name of the callee of the
- *        CALL or INVOKE at pc, for "x is not a function") or EMPTY
+ *        CALL or INVOKE at pc, for "x is not a function", or of the
+ *        iterable of the SPREAD or ITER at pc, for "x is not iterable") or EMPTY
  *   s[10] INT upvalues (may be EMPTY: none)  s[11] LINK upvalue table (DATA,
  *        INT kind << 16 | index: kind 0 a register of the function that runs
  *        CLOSURE (holding a cell), kind 1 one of its own upvalues) or EMPTY
@@ -593,6 +603,17 @@ const char *jsl_ctl_escape(unsigned char c);
 bool jsl_truthy(jv v);
 const char *jsl_typeof(jv v);
 bool jsl_strict_eq(jv a, jv b);
+/* WTF-8 strings compared by UTF-16 code units, as JavaScript orders strings: <0, 0, >0. */
+int jsl_str_cmp16(const char *a, size_t an, const char *b, size_t bn);
+/* The UTF-16 code units of WTF-8 text p[0..n) (malloc'd; NULL when out of memory), count in *nu. */
+uint16_t *jsl_str_units(const char *p, size_t n, size_t *nu);
+/*
+ * indexOf (last false) or lastIndexOf (last true) of needle in s by UTF-16
+ * code units, from unit from (clamped by the caller): the unit index or -1.
+ * A needle may match half of a surrogate pair. -2 when out of memory.
+ */
+int64_t jsl_str_find16(const struct jsl_str *s, const char *needle, size_t nlen, double from,
+		       bool last);
 
 /* A growable byte buffer (malloc); ok goes false on allocation failure or past cap. */
 struct jsl_buf {
@@ -725,6 +746,7 @@ struct jsl_vm {
 	const struct vm_host *host;
 	int64_t fuel_limit;
 	uint64_t start_ms; /* Date.now() at fuel 0 (vm_limits.start_ms) */
+	bool strict;	   /* set by STRICT: the program is strict code ("use strict") */
 };
 
 /* Push v on the extra roots (false on allocation failure); pop n of them. */
@@ -743,6 +765,8 @@ static inline void jsl_charge(struct jsl_vm *vm, uint64_t n)
  * -1 when it threw (vm->status set; a try around the native may catch it).
  */
 int jsl_call(struct jsl_vm *vm, jv f, const jv *args, unsigned n, jv *ret);
+/* jsl_call as the method of recv: `this` inside f is recv (obj.m(...) through INVOKE). */
+int jsl_call_method(struct jsl_vm *vm, jv f, jv recv, const jv *args, unsigned n, jv *ret);
 /* Throw v (any value); returns -1. */
 int jsl_throw_value(struct jsl_vm *vm, jv v);
 /* A new Error of class cls with message msg (NULL + oom status on failure). */
@@ -756,6 +780,13 @@ int jsl_obj_put(struct jsl_vm *vm, struct jsl_objt *o, jv key, jv val);
 /* Property get/set of any value (obj.c): the VM's slow paths. */
 int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out);
 int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val);
+/*
+ * V8's TypeError for writing (del: deleting) key of frozen obj, an array or a
+ * plain object ("Cannot assign to read only property 'a' of object
+ * '#<Object>'", "Cannot add property 3, object is not extensible"): thrown by
+ * strict code (vm->strict) and by the library (push, Object.assign) always.
+ */
+int jsl_frozen_error(struct jsl_vm *vm, jv obj, jv key, bool del);
 /* key as a property key string (numbers canonical); 0 or -1. */
 int jsl_to_key(struct jsl_vm *vm, jv key, jv *out);
 /* The canonical array index that string s names, or -1. */
@@ -782,6 +813,8 @@ int jsl_buf_to_str(struct jsl_vm *vm, struct jsl_buf *b, jv *out);
 
 /* The source name recorded for the CALL/INVOKE being executed ("x", "s.charAt"), or NULL. */
 const char *jsl_call_name(const struct jsl_vm *vm);
+/* Throws V8's TypeError for spreading or iterating over v, which is not iterable. */
+int jsl_not_iterable(struct jsl_vm *vm, jv v);
 
 typedef int (*jsl_native_fn)(struct jsl_vm *vm, jv *args, unsigned nargs, jv *ret);
 extern const jsl_native_fn jsl_native_fns[JSL_NAT_COUNT];
@@ -790,11 +823,14 @@ int jsl_invoke(struct jsl_vm *vm, unsigned method, jv *recv, unsigned nargs, jv 
 /* Methods of arrays, objects, Maps, Sets and the newer string methods (lib.c): 1 when m
  * does not apply to the receiver. */
 int jsl_lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret);
+/* Whether `k in obj` finds k on obj's prototype chain in node (push on an array, ...). */
+bool jsl_proto_has(jv obj, const struct jsl_str *k);
 #define JSL_LIB_NATIVES(N)                                                                         \
 	N(ISARRAY) N(ARRFROM) N(ARROF) N(OKEYS) N(OVALUES) N(OENTRIES) N(OASSIGN) N(OFREEZE)       \
 	N(OFROMENTRIES) N(OISFROZEN) N(JSTRINGIFY) N(JPARSE) N(NISFINITE) N(NISNAN) N(NISSAFE)     \
 	N(ERROR) N(TYPEERROR) N(RANGEERROR) N(REFERENCEERROR) N(SYNTAXERROR) N(MAP) N(SET)         \
-	N(ARRAY) N(U8) N(I32) N(F64) N(HYPOT) N(CBRT) N(LOG2) N(LOG10)
+	N(ARRAY) N(U8) N(I32) N(F64) N(HYPOT) N(CBRT) N(LOG2) N(LOG10) N(OIS) N(U8FROM) N(I32FROM)  \
+	N(F64FROM)
 #define N(id) int jsl_nat_##id(struct jsl_vm *vm, jv *args, unsigned n, jv *ret);
 JSL_LIB_NATIVES(N)
 #undef N

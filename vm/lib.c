@@ -169,62 +169,129 @@ int jsl_nat_ARRAY(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	return 0;
 }
 
-static int new_tarr(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *ret)
-{
-	static const size_t esize[] = {1, 4, 8};
-	jv src = arg(args, n, 0), tmp = JV_UNDEF;
-	struct jsl_tarr *t;
-	double d = 0;
-	uint32_t len;
+static const size_t tarr_esize[] = {1, 4, 8};
 
-	if (jv_is(src, JV_T_OBJ)) {
-		if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
-			return -1;
-		if (jsl_spread(vm, ARR(tmp), src) < 0) {
-			jsl_root_pop(vm, 1);
-			return -1;
-		}
-		len = ARR(tmp)->len;
-	} else {
-		d = jv_is(src, JV_T_UNDEF) ? 0 : to_int(src);
-		if (!(d >= 0 && d <= (1u << 28)))
-			return jsl_throw(vm, "RangeError: Invalid typed array length: %.0f", d);
-		len = (uint32_t)d;
-	}
-	t = jsl_obj_alloc(&vm->heap, JSL_OBJ_TARR, sizeof(*t));
+/* A new zero-filled typed array of kind and len in *ret (not rooted). */
+static int tarr_alloc(struct jsl_vm *vm, unsigned kind, uint32_t len, jv *ret)
+{
+	struct jsl_tarr *t = jsl_obj_alloc(&vm->heap, JSL_OBJ_TARR, sizeof(*t));
+
 	if (t && !jsl_root_push(vm, jv_from_obj(t)))
 		t = NULL;
-	if (!t || !jsl_heap_charge(&vm->heap, &t->h, (int64_t)(len * esize[kind]))) {
+	if (!t || !jsl_heap_charge(&vm->heap, &t->h, (int64_t)(len * tarr_esize[kind]))) {
 		if (t)
-			jsl_root_pop(vm, 1);
-		if (jv_is(tmp, JV_T_OBJ))
 			jsl_root_pop(vm, 1);
 		return jsl_oom(vm, "heap limit reached");
 	}
 	jsl_root_pop(vm, 1);
 	t->kind = (uint8_t)kind;
-	t->p = calloc(len ? len : 1, esize[kind]);
-	if (!t->p) {
-		if (jv_is(tmp, JV_T_OBJ))
-			jsl_root_pop(vm, 1);
+	t->p = calloc(len ? len : 1, tarr_esize[kind]);
+	if (!t->p)
 		return oom(vm);
-	}
 	t->len = len;
 	*ret = jv_from_obj(t);
-	if (jv_is(tmp, JV_T_OBJ)) {
-		for (uint32_t i = 0; i < len; i++) {
-			double x = jsl_to_num(ARR(tmp)->v[i]);
-
-			if (kind == JSL_TA_U8)
-				((uint8_t *)t->p)[i] = (uint8_t)jsl_to_int32(x);
-			else if (kind == JSL_TA_I32)
-				((int32_t *)t->p)[i] = jsl_to_int32(x);
-			else
-				((double *)t->p)[i] = x;
-		}
-		jsl_root_pop(vm, 1);
-	}
 	jsl_charge(vm, len);
+	return 0;
+}
+
+static struct jsl_tarr *TARR(jv v)
+{
+	return (struct jsl_tarr *)jv_obj(v);
+}
+
+static double tarr_get(const struct jsl_tarr *t, uint32_t i)
+{
+	switch (t->kind) {
+	case JSL_TA_U8:
+		return ((const uint8_t *)t->p)[i];
+	case JSL_TA_I32:
+		return ((const int32_t *)t->p)[i];
+	default:
+		return ((const double *)t->p)[i];
+	}
+}
+
+static void tarr_set(struct jsl_tarr *t, uint32_t i, double d)
+{
+	switch (t->kind) {
+	case JSL_TA_U8:
+		((uint8_t *)t->p)[i] = (uint8_t)jsl_to_int32(d);
+		break;
+	case JSL_TA_I32:
+		((int32_t *)t->p)[i] = jsl_to_int32(d);
+		break;
+	default:
+		((double *)t->p)[i] = d;
+		break;
+	}
+}
+
+static int new_tarr(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *ret)
+{
+	jv src = arg(args, n, 0), tmp;
+	double d;
+	uint32_t len;
+
+	if (!jv_is(src, JV_T_OBJ)) {
+		d = jv_is(src, JV_T_UNDEF) ? 0 : to_int(src);
+		if (!(d >= 0 && d <= (1u << 28)))
+			return jsl_throw(vm, "RangeError: Invalid typed array length: %.0f", d);
+		return tarr_alloc(vm, kind, (uint32_t)d, ret);
+	}
+	if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
+		return -1;
+	if (jsl_spread(vm, ARR(tmp), src) < 0 ||
+	    tarr_alloc(vm, kind, len = ARR(tmp)->len, ret) < 0) {
+		jsl_root_pop(vm, 1);
+		return -1;
+	}
+	for (uint32_t i = 0; i < len; i++)
+		tarr_set(TARR(*ret), i, jsl_to_num(ARR(tmp)->v[i]));
+	jsl_root_pop(vm, 1);
+	return 0;
+}
+
+/* Uint8Array.from(src, f): the elements of src (through f(v, i) when given). */
+static int tarr_from(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *ret)
+{
+	jv tmp;
+	int rc;
+
+	if (jsl_nat_ARRFROM(vm, args, n, &tmp) < 0 || !jsl_root_push(vm, tmp))
+		return -1;
+	rc = new_tarr(vm, kind, &tmp, 1, ret);
+	jsl_root_pop(vm, 1);
+	return rc;
+}
+
+int jsl_nat_U8FROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	return tarr_from(vm, JSL_TA_U8, args, n, ret);
+}
+
+int jsl_nat_I32FROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	return tarr_from(vm, JSL_TA_I32, args, n, ret);
+}
+
+int jsl_nat_F64FROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	return tarr_from(vm, JSL_TA_F64, args, n, ret);
+}
+
+/* Object.is: SameValue (NaN is NaN, -0 is not +0). */
+int jsl_nat_OIS(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
+{
+	jv a = arg(args, n, 0), b = arg(args, n, 1);
+
+	(void)vm;
+	if (jv_is_num(a) && jv_is_num(b)) {
+		double x = jv_num(a), y = jv_num(b);
+
+		*ret = jv_bool(x != x ? y != y : x == y && signbit(x) == signbit(y));
+		return 0;
+	}
+	*ret = jv_bool(jsl_strict_eq(a, b));
 	return 0;
 }
 
@@ -257,6 +324,8 @@ int jsl_nat_ARRFROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	jv src = arg(args, n, 0), f = arg(args, n, 1);
 	struct jsl_arr *a;
 
+	if (!jv_is(f, JV_T_UNDEF) && !jv_is_callable(f))
+		return not_function(vm, f);
 	if (jsl_new_arr(vm, 0, ret) < 0)
 		return -1;
 	a = ARR(*ret);
@@ -287,6 +356,8 @@ int jsl_nat_ARRFROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 			if (jsl_get_prop(vm, src, jv_from_num(i), &v) < 0 || jsl_arr_push(vm, a, v) < 0)
 				goto fail;
 		}
+	} else if (jv_is_num(src) || jv_is(src, JV_T_BOOL)) {
+		/* an array-like without a length: no elements */
 	} else if (jsl_spread(vm, a, src) < 0) {
 		goto fail;
 	}
@@ -405,7 +476,12 @@ int jsl_nat_OASSIGN(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 		for (uint32_t j = 0; j < k->len; j++) {
 			jv v;
 
+			bool frozen = (jv_is_objtype(t, JSL_OBJ_OBJ) && OBJT(t)->frozen) ||
+				      (jv_is_objtype(t, JSL_OBJ_ARR) && ARR(t)->frozen);
+
+			/* Object.assign throws on a frozen target, strict or not */
 			if (jsl_get_prop(vm, args[i], k->v[j], &v) < 0 ||
+			    (frozen && jsl_frozen_error(vm, t, k->v[j], false) < 0) ||
 			    jsl_set_prop(vm, t, k->v[j], v) < 0) {
 				jsl_root_pop(vm, 1);
 				return -1;
@@ -421,7 +497,8 @@ int jsl_nat_OFREEZE(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	jv o = arg(args, n, 0);
 
-	(void)vm;
+	if (jv_is_objtype(o, JSL_OBJ_TARR) && TARR(o)->len)
+		return jsl_throw(vm, "TypeError: Cannot freeze array buffer views with elements");
 	if (jv_is_objtype(o, JSL_OBJ_OBJ))
 		OBJT(o)->frozen = 1;
 	else if (jv_is_objtype(o, JSL_OBJ_ARR))
@@ -626,12 +703,7 @@ struct skey {
 
 static int skey_cmp(const struct skey *a, const struct skey *b)
 {
-	size_t m = a->n < b->n ? a->n : b->n;
-	int c = memcmp(a->s, b->s, m);
-
-	if (c)
-		return c;
-	return a->n < b->n ? -1 : a->n > b->n;
+	return jsl_str_cmp16(a->s, a->n, b->s, b->n);
 }
 
 static void merge_keys(struct skey *a, struct skey *tmp, size_t n)
@@ -942,17 +1014,86 @@ static int arr_reduce(struct jsl_vm *vm, jv self, jv f, bool has_init, jv init, 
 	return 0;
 }
 
+/*
+ * A method that writes to frozen array self throws even in a sloppy script,
+ * with the error of its first write in the spec's order (V8's text): 0 when m
+ * does not write (or writes nothing: reverse of one element).
+ */
+static int frozen_arr_write(struct jsl_vm *vm, unsigned m, jv self, jv *args, unsigned n)
+{
+	uint32_t len = ARR(self)->len;
+	double key = -1; /* the index written first; -2: length, -3: delete len - 1 */
+
+	switch (m) {
+	case JSL_M_PUSH:
+		key = n ? (double)len : -2;
+		break;
+	case JSL_M_POP:
+		key = len ? -3 : -2;
+		break;
+	case JSL_M_SHIFT:
+		key = len > 1 ? 0 : len ? -3 : -2;
+		break;
+	case JSL_M_UNSHIFT:
+		key = n ? (double)len + n - 1 : -2;
+		break;
+	case JSL_M_SORT:
+	case JSL_M_FILL: {
+		uint32_t st = m == JSL_M_FILL && n > 1 ? rel(to_int(args[1]), len) : 0;
+		uint32_t e = m == JSL_M_FILL && n > 2 && !jv_is(args[2], JV_T_UNDEF)
+				 ? rel(to_int(args[2]), len)
+				 : len;
+
+		key = st < e ? (double)st : -1;
+		break;
+	}
+	case JSL_M_REVERSE:
+		key = len > 1 ? 0 : -1;
+		break;
+	case JSL_M_SPLICE: {
+		uint32_t st = rel(to_int(arg(args, n, 0)), len), ins = n > 2 ? n - 2 : 0, del;
+
+		if (n == 0)
+			del = 0;
+		else if (n == 1)
+			del = len - st;
+		else {
+			double d = to_int(args[1]);
+
+			del = d < 0 ? 0 : d > len - st ? len - st : (uint32_t)d;
+		}
+		if (ins < del) /* move the rest down, or delete the tail */
+			key = st + del < len ? (double)st : -3;
+		else if (ins > del) /* move the rest up from the end, or write the items */
+			key = st + del < len ? (double)len - del + ins - 1 : st;
+		else
+			key = ins ? (double)st : -2;
+		break;
+	}
+	default:
+		return 0;
+	}
+	if (key == -1)
+		return 0;
+	if (key == -2)
+		return jsl_throw(vm, "TypeError: Cannot assign to read only property 'length' of object "
+				     "'[object Array]'");
+	if (key == -3)
+		return jsl_throw(vm, "TypeError: Cannot delete property '%u' of [object Array]",
+				 len - 1);
+	return jsl_frozen_error(vm, self, jv_from_num(key), false);
+}
+
 static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
 {
 	jv self = recv[0];
 	jv *args = recv + 1;
 	struct jsl_arr *a = ARR(self);
 
+	if (a->frozen && frozen_arr_write(vm, m, self, args, n) < 0)
+		return -1;
 	switch (m) {
 	case JSL_M_PUSH:
-		if (a->frozen)
-			return jsl_throw(vm, "TypeError: Cannot add property %u, object is not extensible",
-					 a->len);
 		for (unsigned i = 0; i < n; i++)
 			if (jsl_arr_push(vm, a, args[i]) < 0)
 				return -1;
@@ -1446,6 +1587,7 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 	struct jsl_buf pb = {.ok = true}, rb = {.ok = true}, out = {.ok = true, .limit = VM_STR_MAX};
 	bool fn = jv_is_callable(repl);
 	size_t pos = 0;
+	bool mid = false; /* between the halves of the 4-byte character at pos */
 	int rc = 0;
 
 	jsl_to_string_buf(vm->prog, pat, &pb);
@@ -1453,15 +1595,17 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 		jsl_to_string_buf(vm->prog, repl, &rb);
 	for (;;) {
 		const struct jsl_str *s = jv_str(self);
-		const char *hit = pos <= s->len ? find_bytes(s->s + pos, s->len - pos,
-							     pb.p ? pb.p : "", pb.len)
-						: NULL;
+		const char *hit = mid		 ? s->s + pos
+				  : pos <= s->len ? find_bytes(s->s + pos, s->len - pos,
+							       pb.p ? pb.p : "", pb.len)
+						  : NULL;
 		size_t at;
 
 		if (!hit)
 			break;
 		at = (size_t)(hit - s->s);
-		jsl_buf_put(&out, s->s + pos, at - pos);
+		if (!mid)
+			jsl_buf_put(&out, s->s + pos, at - pos);
 		if (fn) {
 			jv cargs[3], r, m;
 			struct jsl_buf t = {.ok = true};
@@ -1469,7 +1613,7 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 			if ((rc = jsl_new_str(vm, s->s + at, pb.len, &m)) < 0)
 				break;
 			cargs[0] = m;
-			cargs[1] = jv_from_num(unit_of_byte(jv_str(self), (uint32_t)at));
+			cargs[1] = jv_from_num(unit_of_byte(jv_str(self), (uint32_t)at) + mid);
 			cargs[2] = self;
 			if ((rc = jsl_call(vm, repl, cargs, 3, &r)) < 0)
 				break;
@@ -1483,13 +1627,30 @@ static int str_replace(struct jsl_vm *vm, jv self, jv pat, jv repl, bool all, jv
 		s = jv_str(self);
 		pos = at + pb.len;
 		if (!pb.len) {
-			/* an empty pattern matches between every character */
+			/* an empty pattern matches between every code unit */
 			if (pos < s->len) {
 				unsigned char c = (unsigned char)s->s[pos];
 				size_t k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 
-				jsl_buf_put(&out, s->s + pos, k);
-				pos += k;
+				if (k == 4 && all && pos + 4 <= s->len) {
+					/* one half now (WTF-8), the next match between the halves */
+					uint32_t cp = (c & 0x07u) << 18 | (s->s[pos + 1] & 0x3fu) << 12 |
+						      (s->s[pos + 2] & 0x3fu) << 6 |
+						      (s->s[pos + 3] & 0x3fu);
+					uint32_t u = mid ? 0xdc00 + ((cp - 0x10000) & 0x3ff)
+							 : 0xd800 + ((cp - 0x10000) >> 10);
+					char h[3] = {(char)(0xe0 | (u >> 12)),
+						     (char)(0x80 | ((u >> 6) & 0x3f)),
+						     (char)(0x80 | (u & 0x3f))};
+
+					jsl_buf_put(&out, h, 3);
+					if (mid)
+						pos += k;
+					mid = !mid;
+				} else {
+					jsl_buf_put(&out, s->s + pos, k);
+					pos += k;
+				}
 			} else {
 				pos = s->len + 1;
 			}
@@ -1556,14 +1717,10 @@ static int str_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 	}
 	case JSL_M_LOCALECOMPARE: {
 		struct jsl_buf b = {.ok = true};
-		size_t k;
 		int c;
 
 		jsl_to_string_buf(vm->prog, arg(args, n, 0), &b);
-		k = s->len < b.len ? s->len : b.len;
-		c = memcmp(s->s, b.p ? b.p : "", k);
-		if (!c)
-			c = s->len < b.len ? -1 : s->len > b.len;
+		c = jsl_str_cmp16(s->s, s->len, b.p ? b.p : "", b.len);
 		free(b.p);
 		*ret = jv_from_num(c < 0 ? -1 : c > 0);
 		return 0;
@@ -1601,20 +1758,241 @@ static int str_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 	}
 	case JSL_M_LASTINDEXOF: {
 		struct jsl_buf b = {.ok = true};
-		int64_t best = -1;
+		double pos = n > 1 ? jsl_to_num(args[1]) : NAN;
+		int64_t k;
 
 		jsl_to_string_buf(vm->prog, arg(args, n, 0), &b);
-		for (size_t i = 0; i + b.len <= s->len; i++)
-			if (!memcmp(s->s + i, b.p ? b.p : "", b.len))
-				best = (int64_t)i;
+		k = jsl_str_find16(s, b.p ? b.p : "", b.len, pos != pos ? pos : trunc(pos), true);
 		free(b.p);
-		*ret = jv_from_num(best < 0 ? -1.0 : (double)unit_of_byte(s, (uint32_t)best));
+		jsl_charge(vm, s->len / 16);
+		if (k == -2)
+			return oom(vm);
+		*ret = jv_from_num((double)k);
 		return 0;
 	}
 	default:
 		(void)byte_of;
 		return 1;
 	}
+}
+
+/* ---- typed arrays ------------------------------------------------------------------ */
+
+/* Default typed array order: numeric, -0 before +0, NaN last. */
+static int num_cmp(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	if (a != a)
+		return b != b ? 0 : 1;
+	if (b != b)
+		return -1;
+	if (a < b)
+		return -1;
+	if (a > b)
+		return 1;
+	return signbit(b) - signbit(a);
+}
+
+/* The typed array methods that write or make a typed array; 1: not one of them. */
+static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *ret)
+{
+	jv self = recv[0];
+	jv *args = recv + 1;
+	uint32_t len = TARR(self)->len;
+
+	switch (m) {
+	case JSL_M_FILL: {
+		double x = jsl_to_num(arg(args, n, 0));
+		uint32_t s = n > 1 ? rel(to_int(args[1]), len) : 0;
+		uint32_t e = n > 2 && !jv_is(args[2], JV_T_UNDEF) ? rel(to_int(args[2]), len) : len;
+
+		for (uint32_t i = s; i < e; i++)
+			tarr_set(TARR(self), i, x);
+		jsl_charge(vm, e > s ? (e - s) / 8 : 0);
+		*ret = self;
+		return 0;
+	}
+	case JSL_M_SLICE: {
+		uint32_t s = rel(to_int(arg(args, n, 0)), len);
+		uint32_t e = n > 1 && !jv_is(args[1], JV_T_UNDEF) ? rel(to_int(args[1]), len) : len;
+		uint32_t k = e > s ? e - s : 0;
+
+		if (tarr_alloc(vm, TARR(self)->kind, k, ret) < 0)
+			return -1;
+		if (k)
+			memcpy(TARR(*ret)->p, (char *)TARR(self)->p + s * tarr_esize[TARR(self)->kind],
+			       k * tarr_esize[TARR(self)->kind]);
+		return 0;
+	}
+	case JSL_M_REVERSE:
+		for (uint32_t i = 0, j = len; i + 1 < j; i++, j--) {
+			double t = tarr_get(TARR(self), i);
+
+			tarr_set(TARR(self), i, tarr_get(TARR(self), j - 1));
+			tarr_set(TARR(self), j - 1, t);
+		}
+		jsl_charge(vm, len / 8);
+		*ret = self;
+		return 0;
+	case JSL_M_SET: {
+		/* set(source, offset): elements of an array or typed array */
+		jv src = arg(args, n, 0), tmp;
+		double off = to_int(arg(args, n, 1));
+		int rc = 0;
+
+		if (off < 0)
+			return jsl_throw(vm, "RangeError: offset is out of bounds");
+		if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
+			return -1;
+		if (jv_is_objtype(src, JSL_OBJ_ARR) || jv_is_objtype(src, JSL_OBJ_TARR))
+			rc = jsl_spread(vm, ARR(tmp), src);
+		if (!rc && off + ARR(tmp)->len > TARR(self)->len)
+			rc = jsl_throw(vm, "RangeError: offset is out of bounds");
+		for (uint32_t i = 0; !rc && i < ARR(tmp)->len; i++)
+			tarr_set(TARR(self), (uint32_t)off + i, jsl_to_num(ARR(tmp)->v[i]));
+		jsl_root_pop(vm, 1);
+		*ret = JV_UNDEF;
+		return rc;
+	}
+	case JSL_M_MAP:
+	case JSL_M_FILTER: {
+		/* a typed array of the same kind, from f(v, i, self) */
+		jv f = arg(args, n, 0), out, keep = JV_UNDEF;
+		int rc = 0;
+
+		if (!jv_is_callable(f))
+			return not_function(vm, f);
+		if (tarr_alloc(vm, TARR(self)->kind, m == JSL_M_MAP ? len : 0, &out) < 0 ||
+		    !jsl_root_push(vm, out))
+			return -1;
+		if (m == JSL_M_FILTER) {
+			if (jsl_new_arr(vm, 0, &keep) < 0 || !jsl_root_push(vm, keep)) {
+				jsl_root_pop(vm, 1);
+				return -1;
+			}
+		}
+		for (uint32_t i = 0; i < len && !rc; i++) {
+			jv v = jv_from_num(i < TARR(self)->len ? tarr_get(TARR(self), i) : NAN);
+			jv cargs[3] = {v, jv_from_num(i), self}, r;
+
+			if (i >= TARR(self)->len)
+				v = cargs[0] = JV_UNDEF;
+			if ((rc = jsl_call(vm, f, cargs, 3, &r)) < 0)
+				break;
+			if (m == JSL_M_MAP)
+				tarr_set(TARR(out), i, jsl_to_num(r));
+			else if (jsl_truthy(r))
+				rc = jsl_arr_push(vm, ARR(keep), v);
+		}
+		if (!rc && m == JSL_M_FILTER)
+			rc = new_tarr(vm, TARR(self)->kind, &keep, 1, &out);
+		jsl_root_pop(vm, m == JSL_M_FILTER ? 2 : 1);
+		if (!rc)
+			*ret = out;
+		return rc;
+	}
+	case JSL_M_SORT: {
+		jv cmp = arg(args, n, 0), tmp, r;
+		int rc;
+
+		if (!jv_is(cmp, JV_T_UNDEF) && !jv_is_callable(cmp))
+			return jsl_throw(vm, "TypeError: The comparison function must be either a "
+					     "function or undefined");
+		if (jv_is(cmp, JV_T_UNDEF)) {
+			double *d = malloc((len ? len : 1) * sizeof(*d));
+
+			if (!d)
+				return oom(vm);
+			for (uint32_t i = 0; i < len; i++)
+				d[i] = tarr_get(TARR(self), i);
+			qsort(d, len, sizeof(*d), num_cmp);
+			for (uint32_t i = 0; i < len; i++)
+				tarr_set(TARR(self), i, d[i]);
+			free(d);
+			jsl_charge(vm, (uint64_t)len * 2);
+			*ret = self;
+			return 0;
+		}
+		/* with a comparator: the array sort (stable) on a copy, written back */
+		if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
+			return -1;
+		rc = jsl_spread(vm, ARR(tmp), self);
+		if (!rc)
+			rc = arr_sort(vm, tmp, cmp, &r);
+		for (uint32_t i = 0; !rc && i < ARR(tmp)->len && i < TARR(self)->len; i++)
+			tarr_set(TARR(self), i, jsl_to_num(ARR(tmp)->v[i]));
+		jsl_root_pop(vm, 1);
+		*ret = self;
+		return rc;
+	}
+	default:
+		return 1;
+	}
+}
+
+/* ---- prototypes, for the 'in' operator ------------------------------------------- */
+
+static bool name_in(const char *list, const struct jsl_str *k)
+{
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, ' ');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == k->len && !memcmp(p, k->s, n))
+			return true;
+		p += n + (e != NULL);
+	}
+	return false;
+}
+
+/*
+ * Whether key k names a property that obj inherits in node (Array.prototype's
+ * push, Object.prototype's toString, a Map's size, ...): what `k in obj` sees
+ * besides the own properties. The lists are node 20's getOwnPropertyNames.
+ */
+bool jsl_proto_has(jv obj, const struct jsl_str *k)
+{
+	static const char objp[] = "constructor __defineGetter__ __defineSetter__ hasOwnProperty "
+				   "__lookupGetter__ __lookupSetter__ isPrototypeOf "
+				   "propertyIsEnumerable toString valueOf __proto__ toLocaleString";
+	static const char arrp[] = "length at concat copyWithin fill find findIndex findLast "
+				   "findLastIndex lastIndexOf pop push reverse shift unshift slice "
+				   "sort splice includes indexOf join keys entries values forEach "
+				   "filter flat flatMap map every some reduce reduceRight toReversed "
+				   "toSorted toSpliced with";
+	static const char mapp[] = "get set has delete clear entries forEach keys size values";
+	static const char setp[] = "has add delete clear entries forEach size values keys";
+	static const char tarrp[] = "buffer byteLength byteOffset length entries keys values at "
+				    "copyWithin every fill filter find findIndex findLast "
+				    "findLastIndex forEach includes indexOf join lastIndexOf map "
+				    "reverse reduce reduceRight set slice some sort subarray "
+				    "toReversed toSorted with BYTES_PER_ELEMENT";
+	const char *own = NULL;
+
+	if (!jv_is(obj, JV_T_OBJ))
+		return false;
+	switch (jv_obj(obj)->type) {
+	case JSL_OBJ_ARR:
+		own = arrp;
+		break;
+	case JSL_OBJ_MAP:
+		own = mapp;
+		break;
+	case JSL_OBJ_SET:
+		own = setp;
+		break;
+	case JSL_OBJ_TARR:
+		own = tarrp;
+		break;
+	case JSL_OBJ_OBJ:
+		if (OBJT(obj)->cls && OBJT(obj)->cls <= JSL_CLS_SYNTAXERROR)
+			own = "name message stack";
+		break;
+	default:
+		return false;
+	}
+	return (own && name_in(own, k)) || name_in(objp, k);
 }
 
 /* ---- dispatch --------------------------------------------------------------------- */
@@ -1657,12 +2035,16 @@ static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 	case JSL_OBJ_TARR: {
 		/* typed arrays: the read-only array methods on a copy */
 		jv tmp;
-		int rc;
+		int rc = tarr_method(vm, m, recv, n, ret);
 
+		if (rc <= 0)
+			return rc;
 		if (m != JSL_M_JOIN && m != JSL_M_INDEXOF && m != JSL_M_INCLUDES &&
 		    m != JSL_M_REDUCE && m != JSL_M_FOREACH && m != JSL_M_SOME &&
 		    m != JSL_M_EVERY && m != JSL_M_TOSTRING && m != JSL_M_FIND &&
-		    m != JSL_M_FINDINDEX && m != JSL_M_AT)
+		    m != JSL_M_FINDINDEX && m != JSL_M_AT && m != JSL_M_LASTINDEXOF &&
+		    m != JSL_M_REDUCERIGHT && m != JSL_M_FINDLAST && m != JSL_M_FINDLASTINDEX &&
+		    m != JSL_M_KEYS && m != JSL_M_VALUES && m != JSL_M_ENTRIES)
 			return 1;
 		if (jsl_new_arr(vm, 0, &tmp) < 0 || !jsl_root_push(vm, tmp))
 			return -1;
@@ -1683,6 +2065,10 @@ static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		if (jsl_new_str(vm, jsl_method_names[m], strlen(jsl_method_names[m]), &key) < 0 ||
 		    jsl_get_prop(vm, self, key, &f) < 0)
 			return -1;
+		if (!jv_is_callable(f) && m == JSL_M_VALUEOF) {
+			*ret = self; /* Object.prototype.valueOf */
+			return 0;
+		}
 		if (!jv_is_callable(f) && (m == JSL_M_TOSTRING || m == JSL_M_HASOWNPROPERTY)) {
 			/* Object.prototype's, unless the object has its own */
 			struct jsl_buf b = {.ok = true};
@@ -1705,7 +2091,7 @@ static int lib_invoke(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 			return jsl_throw(vm, "TypeError: object.%s is not a function",
 					 jsl_method_names[m]);
 		}
-		return jsl_call(vm, f, recv + 1, n, ret);
+		return jsl_call_method(vm, f, self, recv + 1, n, ret);
 	}
 	default:
 		return 1;

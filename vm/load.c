@@ -421,7 +421,12 @@ static int check_code(const struct jsl_prog *p, const struct jsl_func *f, uint32
 		}
 		if (rc)
 			return rc;
-		if ((op == JSL_OP_CALLV || op == JSL_OP_NCALLV || op == JSL_OP_INVOKEV) &&
+		if (op == JSL_OP_CALLMR && !JSL_I_B(ins))
+			return vm_fail(-EINVAL, err, errlen,
+				       "function %s, instruction %u (CALLMR): no key register (B is 0)",
+				       fname, pc);
+		if ((op == JSL_OP_CALLV || op == JSL_OP_NCALLV || op == JSL_OP_INVOKEV ||
+		     op == JSL_OP_CALLMV) &&
 		    JSL_I_A(ins) + 1 >= f->nregs)
 			return vm_fail(-EINVAL, err, errlen,
 				       "function %s, instruction %u (%s): the argument array register "
@@ -492,7 +497,7 @@ static bool line_ok(const struct jsl_prog *p, const struct jsl_func *f, const ui
 	return pc < f->ncode && (i ? pc > t[i - 1] >> 32 : pc == 0);
 }
 
-/* Call names: the pc of a CALL or INVOKE, and a string constant. */
+/* Call names: the pc of a CALL or INVOKE (or SPREAD or ITER: the iterable's text), and a string constant. */
 static bool cname_ok(const struct jsl_prog *p, const struct jsl_func *f, const uint64_t *t,
 		     uint32_t i)
 {
@@ -502,7 +507,8 @@ static bool cname_ok(const struct jsl_prog *p, const struct jsl_func *f, const u
 
 	return pc < f->ncode &&
 	       (op == JSL_OP_CALL || op == JSL_OP_INVOKE || op == JSL_OP_CALLM ||
-		op == JSL_OP_CALLV || op == JSL_OP_INVOKEV) &&
+		op == JSL_OP_CALLV || op == JSL_OP_INVOKEV || op == JSL_OP_SPREAD ||
+		op == JSL_OP_ITER || op == JSL_OP_CALLMV || op == JSL_OP_CALLMR) &&
 	       k < p->nconsts && jv_is(p->consts[k], JV_T_STR);
 }
 
@@ -510,7 +516,8 @@ static const struct pc_table line_table = {
     "line", "lines", "(pc << 32 | line) with pc ascending from 0 inside the function", line_ok};
 static const struct pc_table cname_table = {
     "call-name", "call names",
-    "(pc << 32 | constant) naming a CALL or INVOKE and a string constant", cname_ok};
+    "(pc << 32 | constant) naming a CALL, INVOKE, SPREAD or ITER and a string constant",
+    cname_ok};
 
 /*
  * Read the n-entry table of kind tk linked at first (fhead fields) of function idx (its code

@@ -685,6 +685,55 @@ int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out)
 	}
 }
 
+/* Strict code writing a property of a primitive: "Cannot create property 'x' on string 'abc'". */
+static int strict_primitive_write(struct jsl_vm *vm, jv obj, jv key)
+{
+	struct jsl_buf kb = {.ok = true}, vb = {.ok = true};
+	int rc;
+
+	jsl_to_string_buf(vm->prog, key, &kb);
+	jsl_to_string_buf(vm->prog, obj, &vb);
+	rc = jsl_throw(vm, "TypeError: Cannot create property '%.60s' on %s '%.60s'",
+		       kb.ok && kb.p ? kb.p : "", jsl_typeof(obj), vb.ok && vb.p ? vb.p : "");
+	free(kb.p);
+	free(vb.p);
+	return rc;
+}
+
+int jsl_frozen_error(struct jsl_vm *vm, jv obj, jv key, bool del)
+{
+	struct jsl_buf kb = {.ok = true};
+	const char *k, *what = "[object Array]";
+	bool exists;
+	int rc;
+
+	jsl_to_string_buf(vm->prog, key, &kb);
+	k = kb.ok && kb.p ? kb.p : "";
+	if (jv_is_objtype(obj, JSL_OBJ_ARR)) {
+		int64_t i = key_index(key);
+
+		exists = (i >= 0 && i < ((struct jsl_arr *)jv_obj(obj))->len) || key_is(key, "length");
+	} else {
+		struct jsl_objt *o = (struct jsl_objt *)jv_obj(obj);
+		jv sk = key;
+
+		what = o->cls && o->cls <= JSL_CLS_SYNTAXERROR ? NULL : "#<Object>";
+		exists = (jv_is(sk, JV_T_STR) || jsl_to_key(vm, key, &sk) >= 0) &&
+			 jsl_tab_find(&o->t, sk) >= 0;
+	}
+	if (!what)
+		what = "#<Error>";
+	if (del)
+		rc = jsl_throw(vm, "TypeError: Cannot delete property '%.60s' of %s", k, what);
+	else if (exists)
+		rc = jsl_throw(vm, "TypeError: Cannot assign to read only property '%.60s' of object '%s'",
+			       k, what);
+	else
+		rc = jsl_throw(vm, "TypeError: Cannot add property %.60s, object is not extensible", k);
+	free(kb.p);
+	return rc;
+}
+
 int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 {
 	int64_t i;
@@ -700,6 +749,8 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		free(kb.p);
 		return rc;
 	}
+	if (!jv_is(obj, JV_T_OBJ) && vm->strict)
+		return strict_primitive_write(vm, obj, key);
 	if (!jv_is(obj, JV_T_OBJ))
 		return 0; /* primitives: silently ignored, as in sloppy JavaScript */
 	switch (jv_obj(obj)->type) {
@@ -707,7 +758,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		struct jsl_arr *a = (struct jsl_arr *)jv_obj(obj);
 
 		if (a->frozen)
-			return 0;
+			return vm->strict ? jsl_frozen_error(vm, obj, key, false) : 0;
 		i = key_index(key);
 		if (i >= 0) {
 			if (i < a->len) {
@@ -752,7 +803,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		int rc;
 
 		if (o->frozen)
-			return 0;
+			return vm->strict ? jsl_frozen_error(vm, obj, key, false) : 0;
 		if (o->cls && o->cls <= JSL_CLS_SYNTAXERROR && key_is(key, "message")) {
 			o->msg = val;
 			return 0;
@@ -864,11 +915,7 @@ int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv it)
 			}
 		}
 	} else {
-		struct jsl_buf b = {.ok = true};
-
-		jsl_inspect_buf(vm->prog, it, &b);
-		rc = jsl_throw(vm, "TypeError: %.60s is not iterable", b.ok && b.p ? b.p : "value");
-		free(b.p);
+		rc = jsl_not_iterable(vm, it);
 	}
 	jsl_root_pop(vm, 2);
 	if (!rc)
@@ -1566,19 +1613,52 @@ static bool json_fast_num(const char *s, size_t n, jv *out)
 	return true;
 }
 
+/* Position p->i in UTF-16 code units, as V8 counts it. */
+static size_t json_pos(const struct jparse *p)
+{
+	size_t u = 0;
+
+	for (size_t k = 0; k < p->i && k < p->n; k++) {
+		unsigned char c = (unsigned char)p->s[k];
+
+		if ((c & 0xc0) != 0x80)
+			u += c >= 0xf0 ? 2 : 1;
+	}
+	return u;
+}
+
+/* V8's SyntaxError with its own text for the error at p->i ("Expected ':' after ..."). */
+static int json_fail(struct jparse *p, const char *what)
+{
+	return jsl_throw(p->vm, "SyntaxError: %s in JSON at position %zu", what, json_pos(p));
+}
+
+/* V8's SyntaxError for an unexpected token at p->i (its LookUpErrorMessageForJsonToken). */
 static int json_err(struct jparse *p)
 {
+	static const char *const special[] = {"[object Object]", "undefined", "Infinity", "NaN"};
 	char tok[8];
+	size_t pos, a, e;
 
 	if (p->i >= p->n)
 		return jsl_throw(p->vm, "SyntaxError: Unexpected end of JSON input");
+	if (p->s[p->i] == '-' || (p->s[p->i] >= '0' && p->s[p->i] <= '9'))
+		return json_fail(p, "Unexpected number");
+	if (p->s[p->i] == '"')
+		return json_fail(p, "Unexpected string");
+	for (size_t k = 0; k < sizeof(special) / sizeof(special[0]); k++)
+		if (p->n == strlen(special[k]) && !memcmp(p->s, special[k], p->n))
+			return jsl_throw(p->vm, "SyntaxError: \"%s\" is not valid JSON", special[k]);
 	snprintf(tok, sizeof(tok), "%c", p->s[p->i]);
-	if (p->n <= 30)
+	if (p->n <= 20)
 		return jsl_throw(p->vm, "SyntaxError: Unexpected token '%s', \"%.*s\" is not valid JSON",
 				 tok, (int)p->n, p->s);
-	return jsl_throw(p->vm, "SyntaxError: Unexpected token '%s', ...\"%.*s\"... is not valid JSON",
-			 tok, (int)(p->n - p->i < 10 ? p->n - p->i : 10) + (int)(p->i < 10 ? p->i : 10),
-			 p->s + (p->i < 10 ? 0 : p->i - 10));
+	/* ten characters of context either side */
+	pos = p->i;
+	a = pos < 10 ? 0 : pos - 10;
+	e = pos + 10 < p->n ? pos + 10 : p->n;
+	return jsl_throw(p->vm, "SyntaxError: Unexpected token '%s', %s\"%.*s\"%s is not valid JSON",
+			 tok, a ? "..." : "", (int)(e - a), p->s + a, e < p->n ? "..." : "");
 }
 
 static void jws(struct jparse *p)
@@ -1637,14 +1717,14 @@ static int jstr(struct jparse *p, jv *out)
 
 		if (p->i >= p->n) {
 			free(b.p);
-			return json_err(p);
+			return json_fail(p, "Unterminated string");
 		}
 		ch = (unsigned char)p->s[p->i];
 		if (ch == '"')
 			break;
 		if (ch < 0x20) {
 			free(b.p);
-			return json_err(p);
+			return json_fail(p, "Bad control character in string literal");
 		}
 		if (ch != '\\') {
 			jsl_buf_putc(&b, (char)ch);
@@ -1682,7 +1762,13 @@ static int jstr(struct jparse *p, jv *out)
 
 			if (u < 0) {
 				free(b.p);
-				return json_err(p);
+				/* at the first character that is not a hex digit */
+				p->i++;
+				while (p->i < p->n && jsl_digit((unsigned char)p->s[p->i]) < 16)
+					p->i++;
+				if (p->i >= p->n)
+					return json_err(p);
+				return json_fail(p, "Bad Unicode escape");
 			}
 			p->i += 4;
 			if (u >= 0xd800 && u <= 0xdbff && p->i + 6 < p->n && p->s[p->i + 1] == '\\' &&
@@ -1699,7 +1785,7 @@ static int jstr(struct jparse *p, jv *out)
 		}
 		default:
 			free(b.p);
-			return json_err(p);
+			return json_fail(p, "Bad escaped character");
 		}
 		p->i++;
 	}
@@ -1733,18 +1819,22 @@ static int jvalue(struct jparse *p, jv *out)
 			p->i++;
 			break;
 		}
-		for (;;) {
+		for (bool first = true;; first = false) {
 			jv k, v;
 
 			jws(p);
-			if (p->i >= p->n || p->s[p->i] != '"')
-				goto objfail;
+			if (p->i >= p->n || p->s[p->i] != '"') {
+				json_fail(p, first ? "Expected property name or '}'"
+						   : "Expected double-quoted property name");
+				goto objfail2;
+			}
 			if (jstr(p, &k) < 0 || !jsl_root_push(vm, k))
 				goto objfail;
 			jws(p);
 			if (p->i >= p->n || p->s[p->i] != ':') {
 				jsl_root_pop(vm, 1);
-				goto objfail;
+				json_fail(p, "Expected ':' after property name");
+				goto objfail2;
 			}
 			p->i++;
 			rc = jvalue(p, &v);
@@ -1760,7 +1850,8 @@ static int jvalue(struct jparse *p, jv *out)
 				p->i++;
 				break;
 			}
-			goto objfail;
+			json_fail(p, "Expected ',' or '}' after property value");
+			goto objfail2;
 		}
 		jsl_root_pop(vm, 1);
 		break;
@@ -1803,7 +1894,7 @@ objfail2:
 				break;
 			}
 			jsl_root_pop(vm, 1);
-			return json_err(p);
+			return json_fail(p, "Expected ',' or ']' after array element");
 		}
 		jsl_root_pop(vm, 1);
 		break;
@@ -1825,11 +1916,14 @@ objfail2:
 		break;
 	}
 	default: {
-		size_t st = p->i, k;
+		size_t st = p->i;
 		char buf[400];
 
-		if (p->s[p->i] == '-')
+		if (p->s[p->i] == '-') {
 			p->i++;
+			if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
+				return json_fail(p, "No number after minus sign");
+		}
 		if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
 			return json_err(p);
 		if (p->s[p->i] == '0' && p->i + 1 < p->n && p->s[p->i + 1] >= '0' &&
@@ -1837,12 +1931,25 @@ objfail2:
 			p->i++;
 			return json_err(p);
 		}
-		k = jsl_scan_decimal(p->s + p->i, p->n - p->i);
-		if (k && p->s[p->i + k - 1] == '.') {
-			p->i += k;
-			return json_err(p);
+		/* int frac? exp?, JSON's number grammar */
+		while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+			p->i++;
+		if (p->i < p->n && p->s[p->i] == '.') {
+			p->i++;
+			if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
+				return json_fail(p, "Unterminated fractional number");
+			while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+				p->i++;
 		}
-		p->i += k;
+		if (p->i < p->n && (p->s[p->i] | 0x20) == 'e') {
+			p->i++;
+			if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-'))
+				p->i++;
+			if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
+				return json_fail(p, "Exponent part is missing a number");
+			while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+				p->i++;
+		}
 		if (json_fast_num(p->s + st, p->i - st, out))
 			break;
 		if (p->i - st >= sizeof(buf))
@@ -1865,6 +1972,7 @@ int jsl_json_parse(struct jsl_vm *vm, const char *s, size_t n, jv *out)
 		return -1;
 	jws(&p);
 	if (p.i < p.n)
-		return json_err(&p);
+		return jsl_throw(vm, "SyntaxError: Unexpected non-whitespace character after JSON at "
+				     "position %zu", json_pos(&p));
 	return 0;
 }

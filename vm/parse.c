@@ -30,6 +30,8 @@ struct parser {
 	int breakable; /* enclosing loops and switches */
 	bool no_in;    /* for (x in ...): 'in' ends the initialiser */
 	bool in_func; /* inside a function body */
+	bool in_method;	     /* inside a method of an object literal: 'this' is its receiver */
+	bool next_is_method; /* the function expression about to be parsed is a property's value */
 	int depth;
 };
 
@@ -130,8 +132,8 @@ static void unsupported_token(struct parser *P)
 	case JSL_T_RESERVED:
 		if (!strcmp(t->str, "this"))
 			jsl_error_at(P->C, t->line, t->col,
-				     "'this' is not supported in JSLite (no methods with a receiver; "
-				     "pass the object as a parameter)");
+				     "'this' outside a method is not supported in JSLite (only a method "
+				     "of an object literal, called as obj.m(), sees its object)");
 		if (!strcmp(t->str, "class") || !strcmp(t->str, "extends") ||
 		    !strcmp(t->str, "super"))
 			jsl_error_at(P->C, t->line, t->col,
@@ -453,6 +455,11 @@ static struct jsl_node *parse_object(struct parser *P)
 			pr->a = parse_assignment(P);
 			goto add;
 		}
+		if (at(P, JSL_T_STAR))
+			jsl_error_at(P->C, t->line, t->col,
+				     "generators ('function*') are not supported in JSLite");
+		if (t->type == JSL_T_IDENT && !strcmp(t->str, "__proto__"))
+			jsl_error_at(P->C, t->line, t->col, "'__proto__' is not supported in JSLite");
 		pr = new_node(P, JSL_N_PROP, t->line, t->col);
 		if (at(P, JSL_T_LBRACK)) {
 			next(P);
@@ -487,20 +494,27 @@ static struct jsl_node *parse_object(struct parser *P)
 		}
 		pr->a = key;
 		if (accept(P, JSL_T_COLON)) {
+			/* m: function () {} is a method too */
+			P->next_is_method = at(P, JSL_T_FUNCTION);
 			pr->b = parse_assignment(P);
+			P->next_is_method = false;
 		} else if (at(P, JSL_T_LPAREN)) {
 			/* method shorthand: m(params) { body } */
 			struct jsl_node *f = new_node(P, JSL_N_FUNC, tok(P)->line, tok(P)->col);
 
-			f->flag = JSL_NF_EXPR;
+			bool in_method = P->in_method;
+
+			f->flag = JSL_NF_EXPR | JSL_NF_RECV;
 			if (key->kind == JSL_N_STR) {
 				f->s = key->s;
 				f->len = key->len;
 			}
+			P->in_method = true;
 			parse_params(P, f);
 			if (!at(P, JSL_T_LBRACE))
 				error_here(P, "'{' before the method body");
 			f->b = parse_body(P);
+			P->in_method = in_method;
 			pr->b = f;
 			pr->flag |= JSL_NF_METHOD;
 		} else if (key->kind == JSL_N_STR && (key->flag & JSL_NF_SHORTHAND)) {
@@ -757,6 +771,18 @@ static struct jsl_node *parse_primary(struct parser *P)
 		return parse_array(P);
 	case JSL_T_BACKTICK:
 		return parse_template(P);
+	case JSL_T_RESERVED:
+		if (!strcmp(t->str, "this") && P->in_method) {
+			/* the method's receiver: a hidden local named "this" (compile.c) */
+			n = new_node(P, JSL_N_IDENT, t->line, t->col);
+			n->s = "this";
+			n->len = 4;
+			n->flag |= JSL_NF_THIS;
+			break;
+		}
+		unsupported_token(P);
+		error_here(P, "an expression");
+		break;
 	case JSL_T_NEW: {
 		struct jsl_node *callee;
 
@@ -831,6 +857,9 @@ static struct jsl_node *parse_call_member(struct parser *P)
 			t = tok(P);
 			if (!is_name_token(t))
 				error_here(P, "a property name after '.'");
+			if (!strcmp(t->str, "prototype") || !strcmp(t->str, "__proto__"))
+				jsl_error_at(P->C, t->line, t->col, "'%s' is not supported in JSLite",
+					     t->str);
 			n = new_node(P, JSL_N_MEMBER, t->line, t->col);
 			n->a = e;
 			n->s = t->str;
@@ -905,7 +934,7 @@ static void to_pattern(struct parser *P, struct jsl_node *e)
 
 static void check_target(struct parser *P, struct jsl_node *e, const struct jsl_token *op)
 {
-	if (e->kind == JSL_N_IDENT && !(e->flag & JSL_NF_PAREN))
+	if (e->kind == JSL_N_IDENT && !(e->flag & (JSL_NF_PAREN | JSL_NF_THIS)))
 		return;
 	if ((e->kind == JSL_N_MEMBER || e->kind == JSL_N_INDEX) && !(e->flag & JSL_NF_OPT))
 		return;
@@ -1219,6 +1248,9 @@ static struct jsl_node *parse_declaration(struct parser *P)
 static struct jsl_node *parse_function(struct parser *P, bool expr)
 {
 	struct jsl_node *f = new_node(P, JSL_N_FUNC, tok(P)->line, tok(P)->col);
+	bool method = expr && P->next_is_method, in_method = P->in_method;
+
+	P->next_is_method = false;
 
 	next(P);
 	if (at(P, JSL_T_STAR))
@@ -1235,10 +1267,14 @@ static struct jsl_node *parse_function(struct parser *P, bool expr)
 	}
 	if (expr)
 		f->flag |= JSL_NF_EXPR;
+	if (method)
+		f->flag |= JSL_NF_RECV;
+	P->in_method = method; /* a plain function has no receiver */
 	parse_params(P, f);
 	if (!at(P, JSL_T_LBRACE))
 		error_here(P, "'{' before the function body");
 	f->b = parse_body(P);
+	P->in_method = in_method;
 	return f;
 }
 
@@ -1540,7 +1576,8 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 		}
 		/* fall through */
 	default:
-		unsupported_token(P);
+		if (!(P->in_method && t->type == JSL_T_RESERVED && !strcmp(t->str, "this")))
+			unsupported_token(P);
 		n = new_node(P, JSL_N_EXPR, line, col);
 		n->a = parse_expression(P);
 		terminator(P, "the expression");

@@ -115,3 +115,48 @@ const char *jsl_call_name(const struct jsl_vm *vm)
 			return jv_str(vm->prog->consts[(uint32_t)f->cnames[k]])->s;
 	return NULL;
 }
+
+/*
+ * V8's "X is not iterable" (its CallPrinter): X is the source text the
+ * compiler recorded in the call-name table for the SPREAD or ITER being run
+ * ("n", "o.a.b", "{}"); "f()" for a call's result ("f is not a function or
+ * its return value is not iterable"); "...x" for a spread among a call's
+ * arguments. Without a text (a native such as new Set(5), an assignment
+ * pattern), V8's fallback: the type and value, "number 5 is not iterable
+ * (cannot read property Symbol(Symbol.iterator))".
+ */
+int jsl_not_iterable(struct jsl_vm *vm, jv v)
+{
+	const struct jsl_func *f = vm->ci->fn;
+	uint64_t pc = (uint64_t)(vm->ci->pc - f->code) - 1;
+	unsigned op = pc < f->ncode ? JSL_I_OP(f->code[pc]) : JSL_OP_COUNT;
+	const char *site = op == JSL_OP_SPREAD || op == JSL_OP_ITER ? jsl_call_name(vm) : NULL;
+	bool nullish = jv_is(v, JV_T_UNDEF) || jv_is(v, JV_T_NULL);
+	struct jsl_buf b = {.ok = true};
+	size_t n;
+	int rc;
+
+	if (site && !strncmp(site, "...", 3)) {
+		if (!nullish)
+			return jsl_throw(vm, "TypeError: Spread syntax requires ...iterable[Symbol.iterator] "
+					     "to be a function");
+		return jsl_throw(vm, "TypeError: %.100s is not iterable (cannot read property %s)",
+				 site + 3, jv_is(v, JV_T_NULL) ? "null" : "undefined");
+	}
+	n = site ? strlen(site) : 0;
+	if (n > 2 && !strcmp(site + n - 2, "()"))
+		return jsl_throw(vm, "TypeError: %.*s is not a function or its return value is not "
+				     "iterable", (int)(n - 2 > 100 ? 100 : n - 2), site);
+	if (site)
+		return jsl_throw(vm, "TypeError: %.100s is not iterable", site);
+	/* V8's BuildDefaultCallSite */
+	jsl_buf_puts(&b, jv_is(v, JV_T_NULL) ? "object" : jsl_typeof(v));
+	if (jv_is(v, JV_T_STR) || jv_is_num(v) || jv_is(v, JV_T_BOOL) || jv_is(v, JV_T_NULL)) {
+		jsl_buf_putc(&b, ' ');
+		jsl_to_string_buf(vm->prog, v, &b);
+	}
+	rc = jsl_throw(vm, "TypeError: %.100s is not iterable (cannot read property "
+			   "Symbol(Symbol.iterator))", b.ok && b.p ? b.p : "value");
+	free(b.p);
+	return rc;
+}

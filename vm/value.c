@@ -1033,3 +1033,139 @@ int jsl_char_at(struct jsl_vm *vm, jv str, double d, jv *out)
 	}
 	return jsl_new_str(vm, buf, (size_t)n, out);
 }
+
+/* The UTF-16 code units of WTF-8 text, one at a time (a 4-byte sequence gives two). */
+struct u16_iter {
+	const unsigned char *p;
+	size_t i, n;
+	uint32_t pend; /* the low surrogate still to come, or 0 */
+};
+
+static int u16_next(struct u16_iter *it)
+{
+	unsigned char c;
+	size_t k;
+	uint32_t cp;
+
+	if (it->pend) {
+		cp = it->pend;
+		it->pend = 0;
+		return (int)cp;
+	}
+	if (it->i >= it->n)
+		return -1;
+	c = it->p[it->i];
+	k = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (it->i + k > it->n)
+		k = it->n - it->i;
+	if (k == 1)
+		cp = c;
+	else if (k == 2)
+		cp = (c & 0x1fu) << 6 | (it->p[it->i + 1] & 0x3fu);
+	else if (k == 3)
+		cp = (c & 0x0fu) << 12 | (it->p[it->i + 1] & 0x3fu) << 6 | (it->p[it->i + 2] & 0x3fu);
+	else
+		cp = (c & 0x07u) << 18 | (it->p[it->i + 1] & 0x3fu) << 12 |
+		     (it->p[it->i + 2] & 0x3fu) << 6 | (it->p[it->i + 3] & 0x3fu);
+	it->i += k;
+	if (cp >= 0x10000) {
+		it->pend = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+		cp = 0xd800 + ((cp - 0x10000) >> 10);
+	}
+	return (int)cp;
+}
+
+/*
+ * Compare WTF-8 strings a and b as JavaScript does: by UTF-16 code units
+ * (so "\uFFFF" > "😀", whose first unit is 0xD83D, though its UTF-8 is
+ * larger). <0, 0, >0. The common byte prefix is skipped with one memcmp-like
+ * scan; only the first differing character is decoded.
+ */
+int jsl_str_cmp16(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t n = an < bn ? an : bn, i = 0;
+	struct u16_iter x, y;
+
+	while (i < n && a[i] == b[i])
+		i++;
+	if (i == an || i == bn)
+		return an < bn ? -1 : an > bn;
+	if ((unsigned char)a[i] < 0xe0 && (unsigned char)b[i] < 0xe0)
+		return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1; /* below U+0800: as bytes */
+	while (i > 0 && ((unsigned char)a[i] & 0xc0) == 0x80)
+		i--;
+	x = (struct u16_iter){.p = (const unsigned char *)a, .i = i, .n = an};
+	y = (struct u16_iter){.p = (const unsigned char *)b, .i = i, .n = bn};
+	for (;;) {
+		int u = u16_next(&x), v = u16_next(&y);
+
+		if (u != v)
+			return u < v ? -1 : 1; /* -1: the end, before any unit */
+		if (u < 0)
+			return 0;
+	}
+}
+
+/* The UTF-16 code units of WTF-8 text p[0..n) in a new array (free it), their count in *nu. */
+uint16_t *jsl_str_units(const char *p, size_t n, size_t *nu)
+{
+	struct u16_iter it = {.p = (const unsigned char *)p, .n = n};
+	uint16_t *u = malloc((n ? n : 1) * sizeof(*u)); /* never more units than bytes */
+	size_t k = 0;
+	int c;
+
+	if (!u)
+		return NULL;
+	while ((c = u16_next(&it)) >= 0)
+		u[k++] = (uint16_t)c;
+	*nu = k;
+	return u;
+}
+
+int64_t jsl_str_find16(const struct jsl_str *s, const char *needle, size_t nlen, double from,
+		       bool last)
+{
+	size_t hn, nn;
+	uint16_t *h, *nd;
+	int64_t r = -1, start;
+
+	if (s->ascii) {
+		h = NULL;
+		hn = s->len;
+	} else if (!(h = jsl_str_units(s->s, s->len, &hn))) {
+		return -2;
+	}
+	if (!(nd = jsl_str_units(needle, nlen, &nn))) {
+		free(h);
+		return -2;
+	}
+	start = from != from ? (last ? INT64_MAX : 0) : from < 0 ? 0 : from > (double)hn ? (int64_t)hn : (int64_t)from;
+	if (last) {
+		if (nn > hn) {
+			r = -1;
+		} else {
+			if (start > (int64_t)(hn - nn))
+				start = (int64_t)(hn - nn);
+			for (int64_t k = start; k >= 0 && r < 0; k--) {
+				size_t j = 0;
+
+				while (j < nn && (h ? h[k + j] : (unsigned char)s->s[k + j]) == nd[j])
+					j++;
+				if (j == nn)
+					r = k;
+			}
+		}
+	} else {
+		for (int64_t k = start; k + (int64_t)nn <= (int64_t)hn && r < 0; k++) {
+			size_t j = 0;
+
+			while (j < nn && (h ? h[k + j] : (unsigned char)s->s[k + j]) == nd[j])
+				j++;
+			if (j == nn)
+				r = k;
+		}
+	}
+	free(h);
+	free(nd);
+	return r;
+}

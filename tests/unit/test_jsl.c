@@ -76,8 +76,18 @@ static void test_syntax_errors(void)
 	     "prog.jsl:1:9: async functions ('async') are not supported in JSLite"},
 	    {"let r = /ab+c/", "prog.jsl:1:9: regular expressions are not supported in JSLite"},
 	    {"function f() { return this }",
-	     "prog.jsl:1:23: 'this' is not supported in JSLite (no methods with a receiver; pass "
-	     "the object as a parameter)"},
+	     "prog.jsl:1:23: 'this' outside a method is not supported in JSLite (only a method of "
+	     "an object literal, called as obj.m(), sees its object)"},
+	    {"let o = { m() { return function () { return this } } }",
+	     "prog.jsl:1:45: 'this' outside a method is not supported in JSLite (only a method of "
+	     "an object literal, called as obj.m(), sees its object)"},
+	    {"let o = { m() { this = 1 } }",
+	     "prog.jsl:1:22: invalid assignment target before '='"},
+	    {"let o = { *g() {} }",
+	     "prog.jsl:1:11: generators ('function*') are not supported in JSLite"},
+	    {"let o = { __proto__: null }", "prog.jsl:1:11: '__proto__' is not supported in JSLite"},
+	    {"function F() {}\nF.prototype.x = 1",
+	     "prog.jsl:2:3: 'prototype' is not supported in JSLite"},
 	    {"let o = { get x() { return 1 } }",
 	     "prog.jsl:1:11: getters and setters are not supported in JSLite"},
 	    {"let s = `abc", "prog.jsl:1:9: unterminated template literal"},
@@ -100,7 +110,7 @@ static void test_syntax_errors(void)
 static void test_semantic_errors(void)
 {
 	static const struct err_case cases[] = {
-	    {"let x = 1\nconsole.log(y)", "prog.jsl:2:13: 'y' is not defined"},
+	    {"let x = 1\ny = 2", "prog.jsl:2:1: 'y' is not defined"},
 	    {"let x = 1\nlet x = 2", "prog.jsl:2:5: Identifier 'x' has already been declared"},
 	    {"function f() {}\nlet f = 1",
 	     "prog.jsl:2:5: Identifier 'f' has already been declared"},

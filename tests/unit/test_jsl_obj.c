@@ -734,7 +734,14 @@ static void test_errors(void)
 		   "ReferenceError: Cannot access 'y' before initialization");
 	expect_run("const c = 1; const f = () => { c = 2 }; f()", &lim, VM_ERR_RUNTIME, "", NULL,
 		   "TypeError: Assignment to constant variable.");
-	expect_run("new Map(5)", &lim, VM_ERR_RUNTIME, "", NULL, "TypeError: 5 is not iterable");
+	/* reading an undeclared name throws when it runs, as in node; before the arguments */
+	expect_run("let x = 1\nif (x > 1) y\nconsole.log(x)\nf(console.log(2))", &lim,
+		   VM_ERR_RUNTIME, "1\n", NULL, "prog.jsl:4: ReferenceError: f is not defined");
+	expect_run("try { y } catch (e) { console.log(e.name, e.message, e instanceof "
+		   "ReferenceError) }", &lim, VM_OK, "ReferenceError y is not defined true\n", NULL,
+		   NULL);
+	expect_run("new Map(5)", &lim, VM_ERR_RUNTIME, "", NULL,
+		   "TypeError: number 5 is not iterable (cannot read property Symbol(Symbol.iterator))");
 	expect_run("Map()", &lim, VM_ERR_RUNTIME, "", NULL,
 		   "TypeError: Constructor Map requires 'new'");
 	expect_run("let a = []; a.length = -1", &lim, VM_ERR_RUNTIME, "", NULL,
@@ -956,6 +963,27 @@ static void test_crafted(void)
 	CU_ASSERT_EQUAL(vm_run(st, root, NULL, &res), 0);
 	CU_ASSERT_EQUAL(res.status, VM_ERR_RUNTIME);
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "invalid bytecode"));
+	vm_result_free(&res);
+	vm_store_free(st);
+	/* THIS in the first frame, which has no slot below it: undefined, nothing read */
+	st = vm_store_new(0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL_FATAL(jsl_compile(st, "p.jsl", src, strlen(src), &root, err, sizeof(err)), 0);
+	ins = find_ins(st, root, 0, JSL_OP_LOADU);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ins);
+	ins[0] = JSL_OP_THIS;
+	CU_ASSERT_EQUAL(vm_run(st, root, NULL, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_OK);
+	vm_result_free(&res);
+	ins[0] = JSL_OP_LOADU;
+	/* CALLMR without its key register (B = 0): rejected when loading */
+	ins = find_ins(st, root, 0, JSL_OP_CALL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ins);
+	ins[0] = JSL_OP_CALLMR;
+	ins[2] = 0;
+	CU_ASSERT_EQUAL(vm_run(st, root, NULL, &res), 0);
+	CU_ASSERT_EQUAL(res.status, VM_ERR_LOAD);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "no key register"));
 	vm_result_free(&res);
 	vm_store_free(st);
 }
