@@ -380,6 +380,15 @@ struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct 
 /* Queue one frame (payload copied). 0, -ENOTCONN if closing, -EMSGSIZE, -ENOMEM,
  * -ENOBUFS past the per-connection output bound (64 MiB), -EINVAL for a bad type. */
 int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len);
+/*
+ * Queue one frame whose payload the caller writes in place (no copy, no
+ * buffer of its own): cxp_send_begin returns where the len payload bytes go
+ * (inside the connection's output queue), or NULL + errno (cxp_send's
+ * errors); cxp_send_commit then queues the frame. Nothing else may be sent
+ * on c between the two (the pointer is valid until the commit).
+ */
+uint8_t *cxp_send_begin(struct cxp_conn *c, uint8_t type, size_t len);
+void cxp_send_commit(struct cxp_conn *c, uint8_t type, uint64_t reqid, size_t len);
 /* Send REGISTERED, DONE or RESULT_ACK: one u64 (cxp_send's return value). */
 static inline int cxp_send_id(struct cxp_conn *c, uint8_t type, uint64_t reqid, uint64_t id)
 {

@@ -1514,29 +1514,51 @@ const char *cxp_conn_transport(const struct cxp_conn *c)
 
 /* ---- Sending and closing ---------------------------------------------- */
 
-int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len)
+uint8_t *cxp_send_begin(struct cxp_conn *c, uint8_t type, size_t len)
 {
-	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
 	struct obuf *b = &c->pend;
 	size_t queued, need;
 
-	if (c->dead || c->closing)
-		return -ENOTCONN;
-	if (len > CXP_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	if (type == 0 || type > CXP_MSG_TYPE_MAX)
-		return -EINVAL;
+	if (c->dead || c->closing) {
+		errno = ENOTCONN;
+		return NULL;
+	}
+	if (len > CXP_MAX_PAYLOAD || type == 0 || type > CXP_MSG_TYPE_MAX) {
+		errno = len > CXP_MAX_PAYLOAD ? EMSGSIZE : EINVAL;
+		return NULL;
+	}
 	queued = (c->snd.len - c->snd.off) + b->len;
 	need = CXP_HDR_SIZE + len;
-	if (queued + need > OUT_MAX)
-		return -ENOBUFS;
-	if (cxp_obuf_reserve(b, need, 64u << 10) < 0)
-		return -ENOMEM;
+	if (queued + need > OUT_MAX) {
+		errno = ENOBUFS;
+		return NULL;
+	}
+	if (cxp_obuf_reserve(b, need, 64u << 10) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b->p + b->len + CXP_HDR_SIZE;
+}
+
+void cxp_send_commit(struct cxp_conn *c, uint8_t type, uint64_t reqid, size_t len)
+{
+	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
+	struct obuf *b = &c->pend;
+
 	cxp_hdr_encode(&h, b->p + b->len);
-	if (len)
-		memcpy(b->p + b->len + CXP_HDR_SIZE, payload, len);
-	b->len += need;
+	b->len += CXP_HDR_SIZE + len;
 	queue_flush(c);
+}
+
+int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len)
+{
+	uint8_t *p = cxp_send_begin(c, type, len);
+
+	if (!p)
+		return -errno;
+	if (len)
+		memcpy(p, payload, len);
+	cxp_send_commit(c, type, reqid, len);
 	return 0;
 }
 

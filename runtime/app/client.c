@@ -427,23 +427,22 @@ static void count_served(struct tl_client *c, uint64_t chunks, int graph)
 	pthread_mutex_unlock(&c->mu);
 }
 
-/* A CHUNKS frame of n chunks for tasklet tid, answering reqid: 0 or -errno. */
+/* A CHUNKS frame of n chunks for tasklet tid, answering reqid, encoded straight
+ * into the connection's output queue: 0 or -errno. */
 static int send_chunks(struct cxp_conn *conn, uint64_t reqid, uint64_t tid,
 		       const struct vm_chunk *const *ch, uint32_t n)
 {
 	size_t len = 12 + (size_t)n * VM_CHUNK_WIRE_SIZE;
-	uint8_t *p = malloc(len);
-	int rc;
+	uint8_t *p = cxp_send_begin(conn, CXP_MSG_CHUNKS, len);
 
 	if (!p)
-		return -ENOMEM;
+		return -errno;
 	le64_store(p, tid);
 	le32_store(p + 8, n);
 	for (uint32_t i = 0; i < n; i++)
 		vm_chunk_encode(ch[i], p + 12 + (size_t)i * VM_CHUNK_WIRE_SIZE);
-	rc = cxp_send(conn, CXP_MSG_CHUNKS, reqid, p, len);
-	free(p);
-	return rc;
+	cxp_send_commit(conn, CXP_MSG_CHUNKS, reqid, len);
+	return 0;
 }
 
 /* FETCH: exactly the chunks asked for, or ERROR (NOTFOUND) naming the first unknown id. */
