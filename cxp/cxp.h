@@ -521,9 +521,20 @@ struct cxp_loop_stats {
 	uint64_t timeouts;       /* closed by the read or idle timeout */
 	uint64_t budget_closes;  /* closed by the receive-memory budget */
 	uint64_t tls_failures;   /* TLS handshakes that failed */
+	uint64_t recv_multishot; /* receive completions with data from the buffer ring */
+	uint64_t recv_direct;    /* one-shot receives armed into a frame buffer */
+	uint64_t fixed_file_ops; /* requests issued on a registered file */
 };
 /* Loop thread: a snapshot of the counters. */
 void cxp_loop_stats(const struct cxp_loop *l, struct cxp_loop_stats *st);
+/*
+ * The io_uring features this loop uses, one line for a log: "recv_multishot
+ * on, files on, accept_multishot on, poll_multishot on, coop_taskrun on", with
+ * the reason after one that is off (probed at cxp_loop_new; a feature named
+ * in the environment variable TASKLET_URING_OFF, comma-separated, or "all",
+ * is not used: for testing the fall-backs). Owned by the loop.
+ */
+const char *cxp_loop_features(const struct cxp_loop *l);
 
 /* ---- Certificates (cert.c; used by `tasklet cert`) ------------------------ */
 
