@@ -10,7 +10,7 @@
  *   OP_ACCEPT   struct listener   (multishot when the kernel has it; or, after
  *                                  EMFILE, a poll for the next client)
  *   OP_CONNECT  struct cxp_conn
- *   OP_RECV     struct cxp_conn
+ *   OP_RECV     struct cxp_conn   (multishot on the buffer ring, or one-shot)
  *   OP_SEND     struct cxp_conn
  *   OP_CTIMER   struct cxp_conn   bound on flushing output at cxp_close
  *   OP_TIMER    struct ltimer     cxp_loop_timer
@@ -27,10 +27,17 @@
  * l->inflight counts every SQE with a non-zero user_data still pending, so
  * cxp_loop_free can wait until the kernel holds nothing of ours.
  *
- * Receive: plain IORING_OP_RECV straight into the connection's frame buffer
- * (one in flight per connection), so a frame is never copied: on_frame
- * gets a pointer into that buffer. A header is validated as soon as its 16
- * bytes are in; the buffer grows to the frame's size only after that.
+ * Receive: one RECV in flight per connection. A plain connection waiting
+ * for frames has a multishot RECV on the loop's provided-buffer ring: each
+ * completion's bytes are copied to the frame buffer and the ring buffer is
+ * given back at once (a multishot request holds one reference and one
+ * inflight count until its last CQE, the one without IORING_CQE_F_MORE).
+ * While the peer streams (a full ring buffer, or a large frame due) the
+ * multishot request is cancelled and one-shot RECVs land straight in the
+ * frame buffer, so a bulk frame is never copied; TLS always receives
+ * one-shot into its own buffer. on_frame gets a pointer into the frame
+ * buffer. A header is validated as soon as its 16 bytes are in; the buffer
+ * grows to the frame's size only after that.
  * Send: cxp_send appends to a pending buffer; one IORING_OP_SEND
  * (MSG_NOSIGNAL) per connection is in flight on the other buffer, and the
  * two swap when it completes, so frames queued meanwhile leave in one batch.
@@ -52,9 +59,13 @@
  * what is pending (so clients see an immediate close, not a hang), reopens
  * the spare, and polls the listening socket until the next client comes.
  *
- * Kernel features are probed at cxp_loop_new; multishot accept and
- * multishot poll fall back to their one-shot forms when the kernel
- * rejects them (-EINVAL).
+ * Kernel features are probed at cxp_loop_new (man cxp(7), THE EVENT LOOP):
+ * the buffer ring and the sparse registered-file table by registering them
+ * (each left out when that fails); multishot accept, poll and receive fall
+ * back to their one-shot forms when the kernel rejects them (-EINVAL).
+ * A connection's socket takes a slot of the file table while it has one
+ * (its requests then carry IOSQE_FIXED_FILE); the slot is cleared before
+ * the descriptor is closed, since the table holds a reference of its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -198,7 +209,9 @@ struct cxp_loop {
 	int *slot_free;               /* free indexes of the registered file table */
 	unsigned nslots, nfree;       /* its size (0: no table) and free count */
 	uint64_t ms_recvs, direct_recvs, fixed_ops; /* what the features carried */
-	char feat[200];               /* cxp_loop_features */
+	unsigned setup_flags;         /* the ring's IORING_SETUP_* */
+	char why_ms[64], why_files[64]; /* why a feature is off ("": on) */
+	char feat[256];               /* cxp_loop_features */
 	atomic_int stop;
 	struct dlist conns, lingering, flushq, timers;
 	struct listener *listeners;
@@ -211,6 +224,8 @@ struct cxp_loop {
 	pthread_mutex_t post_mu;
 	struct post *post_head, **post_tail;
 };
+
+static void feat_render(struct cxp_loop *l);
 
 static uint64_t ud_make(const void *p, unsigned op)
 {
@@ -950,6 +965,8 @@ static int ms_recv(struct cxp_conn *c, int *res, const uint8_t *buf, int more)
 	} else if (*res == -EINVAL && l->recv_multishot) {
 		cxp_log("cxp loop: kernel rejects multishot receive; using one-shot receive");
 		l->recv_multishot = 0;
+		snprintf(l->why_ms, sizeof(l->why_ms), "the kernel rejects it");
+		feat_render(l);
 		*res = -EAGAIN;
 	} else if (*res == -ECANCELED && c->ms_cancel) {
 		*res = -EAGAIN; /* our own switch to a direct receive */
@@ -1511,6 +1528,7 @@ static void accept_cqe(struct listener *ls, int res, unsigned flags)
 	} else if (res == -EINVAL && l->accept_multishot) {
 		cxp_log("cxp loop: kernel rejects multishot accept; using one-shot accept");
 		l->accept_multishot = 0;
+		feat_render(l);
 	} else if (res == -EMFILE || res == -ENFILE) {
 		refuse_waiting(ls, res);
 		if (!more && !l->freeing) {
@@ -1925,6 +1943,7 @@ static void wake_cqe(struct cxp_loop *l, int res, unsigned flags)
 	if (res == -EINVAL && l->poll_multishot) {
 		cxp_log("cxp loop: kernel rejects multishot poll; using one-shot poll");
 		l->poll_multishot = 0;
+		feat_render(l);
 	}
 	if (l->freeing)
 		return;
@@ -2123,32 +2142,38 @@ static int setup_files(struct cxp_loop *l)
 	return 0;
 }
 
-/* Probe (or take from $TASKLET_URING_OFF) what the loop uses; fill l->feat. */
-static void setup_features(struct cxp_loop *l, unsigned setup_flags)
+/* l->feat from what the loop uses now (a fall-back found later updates it). */
+static void feat_render(struct cxp_loop *l)
 {
-	char why_ms[64] = "", why_files[64] = "";
-	int ret;
-
-	l->accept_multishot = !feature_off("accept_multishot");
-	l->poll_multishot = !feature_off("poll_multishot");
-	if (feature_off("recv_multishot"))
-		snprintf(why_ms, sizeof(why_ms), "off by TASKLET_URING_OFF");
-	else if ((ret = setup_buf_ring(l)) < 0)
-		snprintf(why_ms, sizeof(why_ms), "no buffer ring: %s", strerror(-ret));
-	else
-		l->recv_multishot = 1;
-	if (feature_off("files"))
-		snprintf(why_files, sizeof(why_files), "off by TASKLET_URING_OFF");
-	else if ((ret = setup_files(l)) < 0)
-		snprintf(why_files, sizeof(why_files), "%s", strerror(-ret));
 	snprintf(l->feat, sizeof(l->feat),
 		 "recv_multishot %s%s%s%s, files %s%s%s%s, accept_multishot %s, poll_multishot %s, "
 		 "coop_taskrun %s",
-		 l->recv_multishot ? "on" : "off", why_ms[0] ? " (" : "", why_ms,
-		 why_ms[0] ? ")" : "", l->nslots ? "on" : "off", why_files[0] ? " (" : "",
-		 why_files, why_files[0] ? ")" : "", l->accept_multishot ? "on" : "off",
+		 l->recv_multishot ? "on" : "off", l->why_ms[0] ? " (" : "", l->why_ms,
+		 l->why_ms[0] ? ")" : "", l->nslots ? "on" : "off", l->why_files[0] ? " (" : "",
+		 l->why_files, l->why_files[0] ? ")" : "", l->accept_multishot ? "on" : "off",
 		 l->poll_multishot ? "on" : "off",
-		 setup_flags & IORING_SETUP_COOP_TASKRUN ? "on" : "off");
+		 l->setup_flags & IORING_SETUP_COOP_TASKRUN ? "on" : "off");
+}
+
+/* Probe (or take from $TASKLET_URING_OFF) what the loop uses; fill l->feat. */
+static void setup_features(struct cxp_loop *l, unsigned setup_flags)
+{
+	int ret;
+
+	l->setup_flags = setup_flags;
+	l->accept_multishot = !feature_off("accept_multishot");
+	l->poll_multishot = !feature_off("poll_multishot");
+	if (feature_off("recv_multishot"))
+		snprintf(l->why_ms, sizeof(l->why_ms), "off by TASKLET_URING_OFF");
+	else if ((ret = setup_buf_ring(l)) < 0)
+		snprintf(l->why_ms, sizeof(l->why_ms), "no buffer ring: %s", strerror(-ret));
+	else
+		l->recv_multishot = 1;
+	if (feature_off("files"))
+		snprintf(l->why_files, sizeof(l->why_files), "off by TASKLET_URING_OFF");
+	else if ((ret = setup_files(l)) < 0)
+		snprintf(l->why_files, sizeof(l->why_files), "%s", strerror(-ret));
+	feat_render(l);
 }
 
 const char *cxp_loop_features(const struct cxp_loop *l)
