@@ -400,8 +400,14 @@ static void conn_put(struct cxp_conn *c)
 		int none = -1;
 
 		/* the table holds a reference to the socket: drop it before the close */
-		if (io_uring_register_files_update(&l->ring, (unsigned)c->slot, &none, 1) == 1)
+		int ret = io_uring_register_files_update(&l->ring, (unsigned)c->slot, &none, 1);
+
+		if (ret == 1)
 			l->slot_free[l->nfree++] = c->slot;
+		else
+			cxp_log("%s: cannot clear registered file slot %d: %s (the socket stays "
+				"open until the loop ends)", c->peer, c->slot,
+				strerror(ret < 0 ? -ret : EIO));
 		c->slot = -1;
 	}
 	if (c->fd >= 0)
