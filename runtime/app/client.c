@@ -631,6 +631,8 @@ static int serve_fetch_graph(struct tl_client *c, struct cxp_conn *conn, const s
 	struct cxp_wbuf w;
 	struct task *t;
 	char err[200];
+	uint8_t *mp;
+	size_t mlen;
 	int rc;
 
 	if (cxp_fetch_graph_decode(payload, h->len, &g, err, sizeof(err)) < 0) {
@@ -653,12 +655,19 @@ static int serve_fetch_graph(struct tl_client *c, struct cxp_conn *conn, const s
 			       (unsigned long long)g.root, (unsigned long long)t->id);
 		return 0;
 	}
-	cxp_wbuf_init(&w);
-	cxp_manifest_encode_header(&w, t->id, t->ngraph);
-	for (uint32_t i = 0; i < t->ngraph; i++)
-		cxp_put_u64(&w, t->graph[i]->id);
-	rc = w.err ? w.err : cxp_send(conn, CXP_MSG_MANIFEST, h->reqid, w.p, w.len);
-	cxp_wbuf_free(&w);
+	/* encoded straight into the output queue (up to 512 KiB: no copy) */
+	mlen = 12 + (size_t)t->ngraph * 8;
+	mp = cxp_send_begin(conn, CXP_MSG_MANIFEST, mlen);
+	rc = mp ? 0 : -errno;
+	if (mp) {
+		cxp_wbuf_init_fixed(&w, mp, mlen);
+		cxp_manifest_encode_header(&w, t->id, t->ngraph);
+		for (uint32_t i = 0; i < t->ngraph; i++)
+			cxp_put_u64(&w, t->graph[i]->id);
+		rc = w.err || w.len != mlen ? -EINVAL : 0;
+		if (rc == 0)
+			cxp_send_commit(conn, CXP_MSG_MANIFEST, h->reqid, mlen);
+	}
 	if (rc < 0) {
 		cxp_log("%s: cannot answer FETCH_GRAPH: %s", cxp_conn_peer(conn), strerror(-rc));
 		cxp_close(conn, rc);
