@@ -416,6 +416,14 @@ int cxp_loop_run(struct cxp_loop *l);
 void cxp_loop_stop(struct cxp_loop *l);
 /* Thread-safe: run fn(arg) on the loop thread soon (FIFO). 0 or -ENOMEM. */
 int cxp_loop_post(struct cxp_loop *l, void (*fn)(void *arg), void *arg);
+/*
+ * Loop thread only: run fn(arg) at the start of the next turn of the loop,
+ * after what this turn queued has been submitted (FIFO; no system call, no
+ * wake-up: the loop does not wait for completions while deferred work is
+ * queued). For work cut into slices, e.g. a large reply encoded a frame a
+ * turn. 0 or -ENOMEM.
+ */
+int cxp_loop_defer(struct cxp_loop *l, void (*fn)(void *arg), void *arg);
 /* Loop thread: call fn(arg) once after ms milliseconds. 0 or -errno. */
 int cxp_loop_timer(struct cxp_loop *l, uint64_t ms, void (*fn)(void *arg), void *arg);
 

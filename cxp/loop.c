@@ -223,6 +223,7 @@ struct cxp_loop {
 	struct cxp_peer_count *ptab[PTAB_SIZE];
 	pthread_mutex_t post_mu;
 	struct post *post_head, **post_tail;
+	struct post *defer_head, **defer_tail; /* loop thread: cxp_loop_defer */
 };
 
 static void feat_render(struct cxp_loop *l);
@@ -1916,6 +1917,34 @@ int cxp_loop_post(struct cxp_loop *l, void (*fn)(void *arg), void *arg)
 	return 0;
 }
 
+int cxp_loop_defer(struct cxp_loop *l, void (*fn)(void *arg), void *arg)
+{
+	struct post *p = malloc(sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->next = NULL;
+	p->fn = fn;
+	p->arg = arg;
+	*l->defer_tail = p;
+	l->defer_tail = &p->next;
+	return 0;
+}
+
+/* Run what was deferred before this turn (what these defer again waits a turn). */
+static void run_deferred(struct cxp_loop *l)
+{
+	struct post *p = l->defer_head, *next;
+
+	l->defer_head = NULL;
+	l->defer_tail = &l->defer_head;
+	for (; p; p = next) {
+		next = p->next;
+		p->fn(p->arg);
+		free(p);
+	}
+}
+
 void cxp_loop_stop(struct cxp_loop *l)
 {
 	atomic_store(&l->stop, 1);
@@ -2012,10 +2041,12 @@ int cxp_loop_run(struct cxp_loop *l)
 	int ret = 0;
 
 	while (!atomic_load(&l->stop)) {
+		run_deferred(l);
 		flush(l);
 		if (atomic_load(&l->stop))
 			break;
-		ret = io_uring_submit_and_wait(&l->ring, 1);
+		/* with deferred work queued: submit, take what completed, go on */
+		ret = io_uring_submit_and_wait(&l->ring, l->defer_head ? 0 : 1);
 		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY &&
 		    ret != -ETIME) {
 			cxp_log("cxp loop: io_uring_submit_and_wait failed: %s", strerror(-ret));
@@ -2244,6 +2275,7 @@ struct cxp_loop *cxp_loop_new(void)
 	dlist_init(&l->timers);
 	pthread_mutex_init(&l->post_mu, NULL);
 	l->post_tail = &l->post_head;
+	l->defer_tail = &l->defer_head;
 	atomic_init(&l->stop, 0);
 	if (arm_wake(l) < 0) {
 		err = EBUSY;
@@ -2280,6 +2312,7 @@ void cxp_loop_free(struct cxp_loop *l)
 	if (!l)
 		return;
 	run_posts(l);
+	run_deferred(l);
 	l->freeing = 1;
 	while (!dlist_empty(&l->conns))
 		conn_finish(container_of(l->conns.next, struct cxp_conn, link), 0);
@@ -2318,6 +2351,10 @@ void cxp_loop_free(struct cxp_loop *l)
 			free(ls);
 	}
 	for (p = l->post_head; p; p = pn) {
+		pn = p->next;
+		free(p);
+	}
+	for (p = l->defer_head; p; p = pn) {
 		pn = p->next;
 		free(p);
 	}

@@ -562,7 +562,7 @@ static void serve_post(struct tl_client *c)
 {
 	if (c->serve_posted || !c->serving)
 		return;
-	if (cxp_loop_post(c->loop, serve_step, c) == 0) {
+	if (cxp_loop_defer(c->loop, serve_step, c) == 0) {
 		c->serve_posted = 1;
 		return;
 	}
