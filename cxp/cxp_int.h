@@ -99,6 +99,7 @@ struct cxp_conn {
 	unsigned ms_cancel : 1; /* ... and a cancel of it is queued (back to direct receive) */
 	unsigned direct : 1;   /* the next RECV is a direct one: the peer streams, or the
 				* buffer ring ran dry */
+	uint8_t smalls;    /* consecutive small direct receives (back to multishot at RX_CALM) */
 	int slot;          /* index in the ring's registered file table, -1: none */
 	int close_reason;
 	struct cxp_handlers h;

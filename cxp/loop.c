@@ -123,6 +123,8 @@ enum {
 /* A partial frame with more than this still to come is received straight into
  * the connection's frame buffer (one copy fewer for bulk data), not via the ring. */
 #define RX_DIRECT_MIN  (64u << 10)
+#define RX_SMALL       1024u       /* ... and RX_CALM receives in a row under this, each */
+#define RX_CALM        8           /* leaving no partial frame, bring it back to multishot */
 #define FILE_SLOTS     4096u       /* registered file table (capped by RLIMIT_NOFILE) */
 
 #define DEF_READ_MS    30000u
@@ -959,6 +961,7 @@ static int ms_recv(struct cxp_conn *c, int *res, const uint8_t *buf, int more)
 				return 1;
 			if (more && ((size_t)*res == BR_BUF || partial_rest(c) > RX_DIRECT_MIN)) {
 				c->direct = 1; /* the peer streams */
+				c->smalls = 0;
 				ms_stop(c);
 			}
 		}
@@ -967,7 +970,8 @@ static int ms_recv(struct cxp_conn *c, int *res, const uint8_t *buf, int more)
 	if (more)
 		return 1;
 	if (*res == -ENOBUFS) {
-		c->direct = 1; /* the ring is dry: a direct receive, then back */
+		c->direct = 1; /* the ring is dry: direct receives until calm */
+		c->smalls = 0;
 		*res = -EAGAIN;
 	} else if (*res == -EINVAL && l->recv_multishot) {
 		cxp_log("cxp loop: kernel rejects multishot receive; using one-shot receive");
@@ -984,6 +988,7 @@ static int ms_recv(struct cxp_conn *c, int *res, const uint8_t *buf, int more)
 
 static void on_recv(struct cxp_conn *c, int res, const uint8_t *buf, int more, int was_ms)
 {
+	size_t n_in;
 	int filled;
 
 	if (was_ms && ms_recv(c, &res, buf, more))
@@ -1038,8 +1043,7 @@ static void on_recv(struct cxp_conn *c, int res, const uint8_t *buf, int more, i
 		return;
 	}
 	filled = c->tp == &cxp_tcp_transport && (size_t)res == c->rcap - c->rlen;
-	/* back to multishot receive once the peer no longer streams */
-	c->direct = (size_t)res >= BR_BUF;
+	n_in = (size_t)res;
 	res = c->tp->rx(c, (size_t)res);
 	if (res < 0) {
 		if (!c->dead)
@@ -1052,6 +1056,14 @@ static void on_recv(struct cxp_conn *c, int res, const uint8_t *buf, int more, i
 		queue_flush(c); /* the transport has something to say (a handshake) */
 	if (deliver_frames(c) < 0)
 		return;
+	/* Back to the multishot receive once the peer no longer streams: RX_CALM
+	 * receives in a row under RX_SMALL bytes, each leaving no partial frame
+	 * (a stream pausing for credit does not; a request-reply peer soon does). */
+	if (n_in >= RX_SMALL || c->rlen)
+		c->smalls = 0;
+	else if (c->smalls < RX_CALM)
+		c->smalls++;
+	c->direct = c->smalls < RX_CALM;
 	if (filled && c->rcap < RBUF_BURST) {
 		/* The peer sends faster than one buffer per recv: read more per syscall. */
 		if (rb_grow(c, c->rcap * 2) == -ENOBUFS) {
