@@ -557,6 +557,9 @@ static struct cxp_conn *conn_new(struct cxp_loop *l, int fd, const struct cxp_ha
 	c->fd = fd;
 	c->refs = 1;
 	c->slot = -1;
+	/* A new connection receives one-shot until it has shown it is calm (RX_CALM
+	 * small receives): a first burst (a graph) then never goes through the ring. */
+	c->direct = 1;
 	if (l->nfree && fd >= 0) {
 		int slot = l->slot_free[l->nfree - 1];
 
