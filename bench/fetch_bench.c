@@ -16,6 +16,10 @@
  *                                and over the CPU time the container's I/O
  *                                thread spent on them (what the host's other
  *                                load does not change)
+ *   fetch_bench graph-cache TOTAL  the same with the cache on (its default size):
+ *                                every content id is then checked (SHA-256 of
+ *                                each chunk) and every chunk goes into the
+ *                                cache, which evicts past 131,072 chunks
  *   fetch_bench resubmit N STMTS the same program of STMTS statements submitted
  *                                N times, one at a time, cache on; prints
  *                                "first_us X again_us Y fetch_first_us A
@@ -125,7 +129,7 @@ static int run_one(struct rig *r, const char *src, size_t len, const char *want,
 	return bad ? -1 : 0;
 }
 
-static int bench_graph(long total)
+static int bench_graph(long total, long cache)
 {
 	struct rt_fetch_stats a, b;
 	struct rig r = { 0 };
@@ -135,7 +139,7 @@ static int bench_graph(long total)
 	unsigned graphs = 0;
 	int rc = 1;
 
-	if (!src || rig_start(&r, -1) < 0)
+	if (!src || rig_start(&r, cache) < 0)
 		goto out;
 	while ((long)chunks < total) {
 		/* A different string each time: nothing to share even with a cache. */
@@ -225,9 +229,11 @@ out:
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "graph"))
-		return bench_graph(atol(argv[2]));
+		return bench_graph(atol(argv[2]), -1);
+	if (argc == 3 && !strcmp(argv[1], "graph-cache"))
+		return bench_graph(atol(argv[2]), 0);
 	if (argc == 4 && !strcmp(argv[1], "resubmit"))
 		return bench_resubmit((unsigned)atoi(argv[2]), atol(argv[3]));
-	fprintf(stderr, "usage: fetch_bench graph TOTAL_CHUNKS | resubmit N STATEMENTS\n");
+	fprintf(stderr, "usage: fetch_bench graph|graph-cache TOTAL_CHUNKS | resubmit N STATEMENTS\n");
 	return 2;
 }

@@ -380,6 +380,15 @@ struct cxp_conn *cxp_connect(struct cxp_loop *l, const char *addr, const struct 
 /* Queue one frame (payload copied). 0, -ENOTCONN if closing, -EMSGSIZE, -ENOMEM,
  * -ENOBUFS past the per-connection output bound (64 MiB), -EINVAL for a bad type. */
 int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len);
+/*
+ * Queue one frame whose payload the caller writes in place (no copy, no
+ * buffer of its own): cxp_send_begin returns where the len payload bytes go
+ * (inside the connection's output queue), or NULL + errno (cxp_send's
+ * errors); cxp_send_commit then queues the frame. Nothing else may be sent
+ * on c between the two (the pointer is valid until the commit).
+ */
+uint8_t *cxp_send_begin(struct cxp_conn *c, uint8_t type, size_t len);
+void cxp_send_commit(struct cxp_conn *c, uint8_t type, uint64_t reqid, size_t len);
 /* Send REGISTERED, DONE or RESULT_ACK: one u64 (cxp_send's return value). */
 static inline int cxp_send_id(struct cxp_conn *c, uint8_t type, uint64_t reqid, uint64_t id)
 {
@@ -407,6 +416,14 @@ int cxp_loop_run(struct cxp_loop *l);
 void cxp_loop_stop(struct cxp_loop *l);
 /* Thread-safe: run fn(arg) on the loop thread soon (FIFO). 0 or -ENOMEM. */
 int cxp_loop_post(struct cxp_loop *l, void (*fn)(void *arg), void *arg);
+/*
+ * Loop thread only: run fn(arg) at the start of the next turn of the loop,
+ * after what this turn queued has been submitted (FIFO; no system call, no
+ * wake-up: the loop does not wait for completions while deferred work is
+ * queued). For work cut into slices, e.g. a large reply encoded a frame a
+ * turn. 0 or -ENOMEM.
+ */
+int cxp_loop_defer(struct cxp_loop *l, void (*fn)(void *arg), void *arg);
 /* Loop thread: call fn(arg) once after ms milliseconds. 0 or -errno. */
 int cxp_loop_timer(struct cxp_loop *l, uint64_t ms, void (*fn)(void *arg), void *arg);
 
@@ -516,9 +533,20 @@ struct cxp_loop_stats {
 	uint64_t timeouts;       /* closed by the read or idle timeout */
 	uint64_t budget_closes;  /* closed by the receive-memory budget */
 	uint64_t tls_failures;   /* TLS handshakes that failed */
+	uint64_t recv_multishot; /* receive completions with data from the buffer ring */
+	uint64_t recv_direct;    /* one-shot receives armed into a frame buffer */
+	uint64_t fixed_file_ops; /* requests issued on a registered file */
 };
 /* Loop thread: a snapshot of the counters. */
 void cxp_loop_stats(const struct cxp_loop *l, struct cxp_loop_stats *st);
+/*
+ * The io_uring features this loop uses, one line for a log: "recv_multishot
+ * on, files on, accept_multishot on, poll_multishot on, coop_taskrun on", with
+ * the reason after one that is off (probed at cxp_loop_new; a feature named
+ * in the environment variable TASKLET_URING_OFF, comma-separated, or "all",
+ * is not used: for testing the fall-backs). Owned by the loop.
+ */
+const char *cxp_loop_features(const struct cxp_loop *l);
 
 /* ---- Certificates (cert.c; used by `tasklet cert`) ------------------------ */
 

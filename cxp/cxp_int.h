@@ -95,6 +95,12 @@ struct cxp_conn {
 	unsigned fq_on : 1, connected : 1, closing : 1, dead : 1, linger : 1;
 	unsigned accepted : 1; /* came from a listener (counts against the caps) */
 	unsigned ready : 1;    /* the transport is set up: frames flow */
+	unsigned ms : 1;       /* the RECV in flight is multishot, on the loop's buffer ring */
+	unsigned ms_cancel : 1; /* ... and a cancel of it is queued (back to direct receive) */
+	unsigned direct : 1;   /* the next RECV is a direct one: the peer streams, or the
+				* buffer ring ran dry */
+	uint8_t smalls;    /* consecutive small direct receives (back to multishot at RX_CALM) */
+	int slot;          /* index in the ring's registered file table, -1: none */
 	int close_reason;
 	struct cxp_handlers h;
 	void *ud, *data;

@@ -10,7 +10,7 @@
  *   OP_ACCEPT   struct listener   (multishot when the kernel has it; or, after
  *                                  EMFILE, a poll for the next client)
  *   OP_CONNECT  struct cxp_conn
- *   OP_RECV     struct cxp_conn
+ *   OP_RECV     struct cxp_conn   (multishot on the buffer ring, or one-shot)
  *   OP_SEND     struct cxp_conn
  *   OP_CTIMER   struct cxp_conn   bound on flushing output at cxp_close
  *   OP_TIMER    struct ltimer     cxp_loop_timer
@@ -27,10 +27,17 @@
  * l->inflight counts every SQE with a non-zero user_data still pending, so
  * cxp_loop_free can wait until the kernel holds nothing of ours.
  *
- * Receive: plain IORING_OP_RECV straight into the connection's frame buffer
- * (one in flight per connection), so a frame is never copied: on_frame
- * gets a pointer into that buffer. A header is validated as soon as its 16
- * bytes are in; the buffer grows to the frame's size only after that.
+ * Receive: one RECV in flight per connection. A plain connection waiting
+ * for frames has a multishot RECV on the loop's provided-buffer ring: each
+ * completion's bytes are copied to the frame buffer and the ring buffer is
+ * given back at once (a multishot request holds one reference and one
+ * inflight count until its last CQE, the one without IORING_CQE_F_MORE).
+ * While the peer streams (a full ring buffer, or a large frame due) the
+ * multishot request is cancelled and one-shot RECVs land straight in the
+ * frame buffer, so a bulk frame is never copied; TLS always receives
+ * one-shot into its own buffer. on_frame gets a pointer into the frame
+ * buffer. A header is validated as soon as its 16 bytes are in; the buffer
+ * grows to the frame's size only after that.
  * Send: cxp_send appends to a pending buffer; one IORING_OP_SEND
  * (MSG_NOSIGNAL) per connection is in flight on the other buffer, and the
  * two swap when it completes, so frames queued meanwhile leave in one batch.
@@ -52,9 +59,13 @@
  * what is pending (so clients see an immediate close, not a hang), reopens
  * the spare, and polls the listening socket until the next client comes.
  *
- * Kernel features are probed at cxp_loop_new; multishot accept and
- * multishot poll fall back to their one-shot forms when the kernel
- * rejects them (-EINVAL).
+ * Kernel features are probed at cxp_loop_new (man cxp(7), THE EVENT LOOP):
+ * the buffer ring and the sparse registered-file table by registering them
+ * (each left out when that fails); multishot accept, poll and receive fall
+ * back to their one-shot forms when the kernel rejects them (-EINVAL).
+ * A connection's socket takes a slot of the file table while it has one
+ * (its requests then carry IOSQE_FIXED_FILE); the slot is cleared before
+ * the descriptor is closed, since the table holds a reference of its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +80,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -102,6 +114,18 @@ enum {
 #define PTAB_SIZE      1024        /* buckets of the per-address connection counts */
 #define SWEEP_MAX_MS   1000        /* the limits' sweep runs at least this often */
 #define REFUSE_LOG_MS  1000        /* at most one "refused" log line per second */
+
+/* The provided-buffer ring of multishot receive: shared by every plain connection of
+ * a loop, so its size bounds what the kernel reads ahead for all of them together. */
+#define BR_ENTRIES     128
+#define BR_BUF         (16u << 10)
+#define BR_GROUP       0
+/* A partial frame with more than this still to come is received straight into
+ * the connection's frame buffer (one copy fewer for bulk data), not via the ring. */
+#define RX_DIRECT_MIN  (64u << 10)
+#define RX_SMALL       1024u       /* ... and RX_CALM receives in a row under this, each */
+#define RX_CALM        8           /* leaving no partial frame, bring it back to multishot */
+#define FILE_SLOTS     4096u       /* registered file table (capped by RLIMIT_NOFILE) */
 
 #define DEF_READ_MS    30000u
 #define DEF_IDLE_MS    300000u
@@ -181,6 +205,15 @@ struct cxp_loop {
 	int wake_armed;
 	int sweep_armed;
 	int accept_multishot, poll_multishot;
+	int recv_multishot;           /* multishot RECV on the provided-buffer ring */
+	struct io_uring_buf_ring *br; /* that ring (BR_ENTRIES), or NULL */
+	uint8_t *br_mem;              /* its buffers, BR_ENTRIES x BR_BUF */
+	int *slot_free;               /* free indexes of the registered file table */
+	unsigned nslots, nfree;       /* its size (0: no table) and free count */
+	uint64_t ms_recvs, direct_recvs, fixed_ops; /* what the features carried */
+	unsigned setup_flags;         /* the ring's IORING_SETUP_* */
+	char why_ms[64], why_files[64]; /* why a feature is off ("": on) */
+	char feat[256];               /* cxp_loop_features */
 	atomic_int stop;
 	struct dlist conns, lingering, flushq, timers;
 	struct listener *listeners;
@@ -192,7 +225,10 @@ struct cxp_loop {
 	struct cxp_peer_count *ptab[PTAB_SIZE];
 	pthread_mutex_t post_mu;
 	struct post *post_head, **post_tail;
+	struct post *defer_head, **defer_tail; /* loop thread: cxp_loop_defer */
 };
+
+static void feat_render(struct cxp_loop *l);
 
 static uint64_t ud_make(const void *p, unsigned op)
 {
@@ -276,6 +312,9 @@ void cxp_loop_get_limits(const struct cxp_loop *l, struct cxp_limits *lim)
 void cxp_loop_stats(const struct cxp_loop *l, struct cxp_loop_stats *st)
 {
 	*st = l->st;
+	st->recv_multishot = l->ms_recvs;
+	st->recv_direct = l->direct_recvs;
+	st->fixed_file_ops = l->fixed_ops;
 }
 
 /* The count entry for the IP address (not the port) of ss, created at 0; NULL: out of memory. */
@@ -359,6 +398,21 @@ static void conn_put(struct cxp_conn *c)
 		return;
 	if (c->fq_on)
 		dlist_del(&c->fq);
+	if (c->slot >= 0) {
+		struct cxp_loop *l = c->l;
+		int none = -1;
+
+		/* the table holds a reference to the socket: drop it before the close */
+		int ret = io_uring_register_files_update(&l->ring, (unsigned)c->slot, &none, 1);
+
+		if (ret == 1)
+			l->slot_free[l->nfree++] = c->slot;
+		else
+			cxp_log("%s: cannot clear registered file slot %d: %s (the socket stays "
+				"open until the loop ends)", c->peer, c->slot,
+				strerror(ret < 0 ? -ret : EIO));
+		c->slot = -1;
+	}
 	if (c->fd >= 0)
 		close(c->fd);
 	c->tp->free(c);
@@ -502,6 +556,20 @@ static struct cxp_conn *conn_new(struct cxp_loop *l, int fd, const struct cxp_ha
 	c->l = l;
 	c->fd = fd;
 	c->refs = 1;
+	c->slot = -1;
+	/* A new connection receives one-shot until it has shown it is calm (RX_CALM
+	 * small receives): a first burst (a graph) then never goes through the ring. */
+	c->direct = 1;
+	if (l->nfree && fd >= 0) {
+		int slot = l->slot_free[l->nfree - 1];
+
+		/* A registered file spares the kernel a file lookup and reference per
+		 * request; without a free slot the connection uses its descriptor. */
+		if (io_uring_register_files_update(&l->ring, (unsigned)slot, &fd, 1) == 1) {
+			l->nfree--;
+			c->slot = slot;
+		}
+	}
 	if (h)
 		c->h = *h;
 	c->ud = ud;
@@ -522,12 +590,60 @@ static void set_nodelay(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
+/* Point sqe (prepared on c->fd) at c's registered file when it has one. */
+static void sqe_file(struct cxp_conn *c, struct io_uring_sqe *sqe)
+{
+	if (c->slot >= 0) {
+		sqe->fd = c->slot;
+		sqe->flags |= IOSQE_FIXED_FILE;
+		c->l->fixed_ops++;
+	}
+}
+
+/* Bytes of the partial frame at c->rb still to come (0: none known yet). */
+static size_t partial_rest(const struct cxp_conn *c)
+{
+	struct cxp_hdr h;
+
+	if (c->rlen < CXP_HDR_SIZE || cxp_hdr_decode(c->rb, &h, NULL, 0) < 0)
+		return 0;
+	return CXP_HDR_SIZE + (size_t)h.len > c->rlen ? CXP_HDR_SIZE + (size_t)h.len - c->rlen
+						      : 0;
+}
+
+/*
+ * Whether c's next receive is multishot on the loop's buffer ring: a plain
+ * connection (TLS reads through its own buffers), set up, not closing or
+ * lingering, unless the peer streams (a full ring buffer, or a large partial
+ * frame due: those bytes come straight into the frame buffer, one copy
+ * fewer) or the ring just ran dry.
+ */
+static int want_multishot(const struct cxp_conn *c)
+{
+	return c->l->recv_multishot && c->tp == &cxp_tcp_transport && c->ready && !c->closing &&
+	       !c->linger && !c->dead && !c->direct && partial_rest(c) <= RX_DIRECT_MIN;
+}
+
 static int arm_recv(struct cxp_conn *c)
 {
 	struct io_uring_sqe *sqe;
 	uint8_t *p;
 	size_t n;
 	int ret;
+
+	if (want_multishot(c)) {
+		sqe = get_sqe(c->l);
+		if (!sqe)
+			return -EBUSY;
+		io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
+		sqe->flags |= IOSQE_BUFFER_SELECT;
+		sqe->buf_group = BR_GROUP;
+		sqe_file(c, sqe);
+		conn_arm(c, sqe, OP_RECV);
+		c->ms = 1;
+		c->ms_cancel = 0;
+		return 0;
+	}
 
 	if (!c->rb) {
 		p = malloc(RBUF_INIT);
@@ -548,7 +664,10 @@ static int arm_recv(struct cxp_conn *c)
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_recv(sqe, c->fd, p, n, 0);
+	sqe_file(c, sqe);
 	conn_arm(c, sqe, OP_RECV);
+	c->ms = 0;
+	c->l->direct_recvs++;
 	return 0;
 }
 
@@ -569,6 +688,7 @@ static int start_send(struct cxp_conn *c)
 	if (!sqe)
 		return -EBUSY;
 	io_uring_prep_send(sqe, c->fd, p, n, MSG_NOSIGNAL);
+	sqe_file(c, sqe);
 	conn_arm(c, sqe, OP_SEND);
 	return 0;
 }
@@ -796,10 +916,86 @@ int cxp_conn_ready(struct cxp_conn *c)
 	return c->dead ? -ECONNABORTED : 0;
 }
 
-static void on_recv(struct cxp_conn *c, int res)
+/* Give buffer bid back to the ring. */
+static void br_recycle(struct cxp_loop *l, unsigned bid)
 {
+	io_uring_buf_ring_add(l->br, l->br_mem + (size_t)bid * BR_BUF, BR_BUF, (unsigned short)bid,
+			      io_uring_buf_ring_mask(BR_ENTRIES), 0);
+	io_uring_buf_ring_advance(l->br, 1);
+}
+
+/* Queue the cancel of c's multishot RECV (once); its last CQE re-arms as needed. */
+static void ms_stop(struct cxp_conn *c)
+{
+	if (c->ms && !c->ms_cancel && (c->ops & (1u << OP_RECV)) &&
+	    cancel_ud(c->l, ud_make(c, OP_RECV), 0) == 0)
+		c->ms_cancel = 1;
+}
+
+/*
+ * A completion of c's multishot RECV: *res bytes in ring buffer buf (NULL:
+ * none), more when the request goes on. The bytes are appended to the frame
+ * buffer (within the receive budget) and whole frames delivered. Returns 1
+ * when that is all; 0 when the request ended: on_recv then goes on with
+ * *res (-EAGAIN: re-arm, a direct receive when a large frame is due or the
+ * ring ran dry; 0: end of stream; < 0: the error).
+ */
+static int ms_recv(struct cxp_conn *c, int *res, const uint8_t *buf, int more)
+{
+	struct cxp_loop *l = c->l;
+	int ret;
+
+	if (!more)
+		c->ms = 0;
+	if (*res > 0 && buf) {
+		l->ms_recvs++;
+		if (c->dead || c->linger || (c->closing && c->ready)) {
+			/* nothing more is delivered: drop it, as lingering does */
+			ms_stop(c);
+		} else {
+			ret = cxp_conn_rb_reserve(c, (size_t)*res);
+			if (ret < 0) {
+				conn_finish(c, ret);
+				return 1;
+			}
+			memcpy(c->rb + c->rlen, buf, (size_t)*res);
+			c->rlen += (size_t)*res;
+			if (deliver_frames(c) < 0)
+				return 1;
+			if (more && ((size_t)*res == BR_BUF || partial_rest(c) > RX_DIRECT_MIN)) {
+				c->direct = 1; /* the peer streams */
+				c->smalls = 0;
+				ms_stop(c);
+			}
+		}
+		*res = -EAGAIN; /* if it ended after data: re-arm */
+	}
+	if (more)
+		return 1;
+	if (*res == -ENOBUFS) {
+		c->direct = 1; /* the ring is dry: direct receives until calm */
+		c->smalls = 0;
+		*res = -EAGAIN;
+	} else if (*res == -EINVAL && l->recv_multishot) {
+		cxp_log("cxp loop: kernel rejects multishot receive; using one-shot receive");
+		l->recv_multishot = 0;
+		snprintf(l->why_ms, sizeof(l->why_ms), "the kernel rejects it");
+		feat_render(l);
+		*res = -EAGAIN;
+	} else if (*res == -ECANCELED && c->ms_cancel) {
+		*res = -EAGAIN; /* our own switch to a direct receive */
+	}
+	c->ms_cancel = 0;
+	return 0;
+}
+
+static void on_recv(struct cxp_conn *c, int res, const uint8_t *buf, int more, int was_ms)
+{
+	size_t n_in;
 	int filled;
 
+	if (was_ms && ms_recv(c, &res, buf, more))
+		return;
 	if (c->linger) {
 		/* Draining after an orderly close: discard until EOF or error. */
 		c->rlen = 0;
@@ -850,6 +1046,7 @@ static void on_recv(struct cxp_conn *c, int res)
 		return;
 	}
 	filled = c->tp == &cxp_tcp_transport && (size_t)res == c->rcap - c->rlen;
+	n_in = (size_t)res;
 	res = c->tp->rx(c, (size_t)res);
 	if (res < 0) {
 		if (!c->dead)
@@ -862,6 +1059,14 @@ static void on_recv(struct cxp_conn *c, int res)
 		queue_flush(c); /* the transport has something to say (a handshake) */
 	if (deliver_frames(c) < 0)
 		return;
+	/* Back to the multishot receive once the peer no longer streams: RX_CALM
+	 * receives in a row under RX_SMALL bytes, each leaving no partial frame
+	 * (a stream pausing for credit does not; a request-reply peer soon does). */
+	if (n_in >= RX_SMALL || c->rlen)
+		c->smalls = 0;
+	else if (c->smalls < RX_CALM)
+		c->smalls++;
+	c->direct = c->smalls < RX_CALM;
 	if (filled && c->rcap < RBUF_BURST) {
 		/* The peer sends faster than one buffer per recv: read more per syscall. */
 		if (rb_grow(c, c->rcap * 2) == -ENOBUFS) {
@@ -952,16 +1157,30 @@ static void on_ctimer(struct cxp_conn *c, int res)
 	conn_finish(c, -ETIMEDOUT);
 }
 
-static void conn_cqe(struct cxp_conn *c, unsigned op, int res)
+static void conn_cqe(struct cxp_conn *c, unsigned op, int res, unsigned flags)
 {
-	c->ops &= ~(1u << op);
-	c->l->inflight--;
+	struct cxp_loop *l = c->l;
+	/* a multishot RECV goes on (and keeps its reference) while F_MORE is set */
+	int more = op == OP_RECV && (flags & IORING_CQE_F_MORE);
+	int has_buf = op == OP_RECV && (flags & IORING_CQE_F_BUFFER) && l->br;
+	unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
+
+	if (has_buf && bid >= BR_ENTRIES) {
+		cxp_log("cxp loop: receive completion names buffer %u of %u; ignored", bid,
+			BR_ENTRIES);
+		has_buf = 0;
+	}
+	if (!more) {
+		c->ops &= ~(1u << op);
+		l->inflight--;
+	}
 	switch (op) {
 	case OP_CONNECT:
 		on_connect(c, res);
 		break;
 	case OP_RECV:
-		on_recv(c, res);
+		on_recv(c, res, has_buf ? l->br_mem + (size_t)bid * BR_BUF : NULL, more,
+			c->ms || has_buf);
 		break;
 	case OP_SEND:
 		on_send(c, res);
@@ -970,7 +1189,10 @@ static void conn_cqe(struct cxp_conn *c, unsigned op, int res)
 		on_ctimer(c, res);
 		break;
 	}
-	conn_put(c);
+	if (has_buf)
+		br_recycle(l, bid);
+	if (!more)
+		conn_put(c);
 }
 
 /* Start sends and finish closes queued since the last submission. */
@@ -1344,6 +1566,7 @@ static void accept_cqe(struct listener *ls, int res, unsigned flags)
 	} else if (res == -EINVAL && l->accept_multishot) {
 		cxp_log("cxp loop: kernel rejects multishot accept; using one-shot accept");
 		l->accept_multishot = 0;
+		feat_render(l);
 	} else if (res == -EMFILE || res == -ENFILE) {
 		refuse_waiting(ls, res);
 		if (!more && !l->freeing) {
@@ -1489,6 +1712,7 @@ static struct cxp_conn *connect_to(struct cxp_loop *l, const char *addr, struct 
 	c->sslen = sslen;
 	cxp_addr_format(&ss, c->peer, sizeof(c->peer));
 	io_uring_prep_connect(sqe, fd, (struct sockaddr *)&c->ss, c->sslen);
+	sqe_file(c, sqe);
 	conn_arm(c, sqe, OP_CONNECT);
 	return c;
 }
@@ -1530,29 +1754,51 @@ const char *cxp_conn_transport(const struct cxp_conn *c)
 
 /* ---- Sending and closing ---------------------------------------------- */
 
-int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len)
+uint8_t *cxp_send_begin(struct cxp_conn *c, uint8_t type, size_t len)
 {
-	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
 	struct obuf *b = &c->pend;
 	size_t queued, need;
 
-	if (c->dead || c->closing)
-		return -ENOTCONN;
-	if (len > CXP_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	if (type == 0 || type > CXP_MSG_TYPE_MAX)
-		return -EINVAL;
+	if (c->dead || c->closing) {
+		errno = ENOTCONN;
+		return NULL;
+	}
+	if (len > CXP_MAX_PAYLOAD || type == 0 || type > CXP_MSG_TYPE_MAX) {
+		errno = len > CXP_MAX_PAYLOAD ? EMSGSIZE : EINVAL;
+		return NULL;
+	}
 	queued = (c->snd.len - c->snd.off) + b->len;
 	need = CXP_HDR_SIZE + len;
-	if (queued + need > OUT_MAX)
-		return -ENOBUFS;
-	if (cxp_obuf_reserve(b, need, 64u << 10) < 0)
-		return -ENOMEM;
+	if (queued + need > OUT_MAX) {
+		errno = ENOBUFS;
+		return NULL;
+	}
+	if (cxp_obuf_reserve(b, need, 64u << 10) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b->p + b->len + CXP_HDR_SIZE;
+}
+
+void cxp_send_commit(struct cxp_conn *c, uint8_t type, uint64_t reqid, size_t len)
+{
+	struct cxp_hdr h = { .type = type, .len = (uint32_t)len, .reqid = reqid };
+	struct obuf *b = &c->pend;
+
 	cxp_hdr_encode(&h, b->p + b->len);
-	if (len)
-		memcpy(b->p + b->len + CXP_HDR_SIZE, payload, len);
-	b->len += need;
+	b->len += CXP_HDR_SIZE + len;
 	queue_flush(c);
+}
+
+int cxp_send(struct cxp_conn *c, uint8_t type, uint64_t reqid, const void *payload, size_t len)
+{
+	uint8_t *p = cxp_send_begin(c, type, len);
+
+	if (!p)
+		return -errno;
+	if (len)
+		memcpy(p, payload, len);
+	cxp_send_commit(c, type, reqid, len);
 	return 0;
 }
 
@@ -1702,6 +1948,34 @@ int cxp_loop_post(struct cxp_loop *l, void (*fn)(void *arg), void *arg)
 	return 0;
 }
 
+int cxp_loop_defer(struct cxp_loop *l, void (*fn)(void *arg), void *arg)
+{
+	struct post *p = malloc(sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->next = NULL;
+	p->fn = fn;
+	p->arg = arg;
+	*l->defer_tail = p;
+	l->defer_tail = &p->next;
+	return 0;
+}
+
+/* Run what was deferred before this turn (what these defer again waits a turn). */
+static void run_deferred(struct cxp_loop *l)
+{
+	struct post *p = l->defer_head, *next;
+
+	l->defer_head = NULL;
+	l->defer_tail = &l->defer_head;
+	for (; p; p = next) {
+		next = p->next;
+		p->fn(p->arg);
+		free(p);
+	}
+}
+
 void cxp_loop_stop(struct cxp_loop *l)
 {
 	atomic_store(&l->stop, 1);
@@ -1735,6 +2009,7 @@ static void wake_cqe(struct cxp_loop *l, int res, unsigned flags)
 	if (res == -EINVAL && l->poll_multishot) {
 		cxp_log("cxp loop: kernel rejects multishot poll; using one-shot poll");
 		l->poll_multishot = 0;
+		feat_render(l);
 	}
 	if (l->freeing)
 		return;
@@ -1770,7 +2045,7 @@ static void dispatch(struct cxp_loop *l, const struct io_uring_cqe *cqe)
 	case OP_RECV:
 	case OP_SEND:
 	case OP_CTIMER:
-		conn_cqe(p, op, cqe->res);
+		conn_cqe(p, op, cqe->res, cqe->flags);
 		break;
 	default:
 		cxp_log("cxp loop: completion with unknown user_data 0x%llx ignored",
@@ -1797,10 +2072,12 @@ int cxp_loop_run(struct cxp_loop *l)
 	int ret = 0;
 
 	while (!atomic_load(&l->stop)) {
+		run_deferred(l);
 		flush(l);
 		if (atomic_load(&l->stop))
 			break;
-		ret = io_uring_submit_and_wait(&l->ring, 1);
+		/* with deferred work queued: submit, take what completed, go on */
+		ret = io_uring_submit_and_wait(&l->ring, l->defer_head ? 0 : 1);
 		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY &&
 		    ret != -ETIME) {
 			cxp_log("cxp loop: io_uring_submit_and_wait failed: %s", strerror(-ret));
@@ -1845,6 +2122,131 @@ static int probe_ops(struct cxp_loop *l)
 	}
 	io_uring_free_probe(pr);
 	return ret;
+}
+
+/* Whether the feature name is listed in $TASKLET_URING_OFF ("all" lists every one). */
+static int feature_off(const char *name)
+{
+	const char *v = getenv("TASKLET_URING_OFF"), *p;
+	size_t n = strlen(name);
+
+	if (!v)
+		return 0;
+	if (!strcmp(v, "all"))
+		return 1;
+	for (p = v; (p = strstr(p, name)); p += n)
+		if ((p == v || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			return 1;
+	return 0;
+}
+
+/*
+ * Multishot receive needs a provided-buffer ring (Linux 5.19) and RECV with
+ * IORING_RECV_MULTISHOT (6.0): the ring is registered here (an older kernel
+ * refuses it), and a kernel that still rejects the multishot flag is found
+ * by the first receive's -EINVAL (then one-shot receive from there on).
+ * 0, or -errno (the loop then receives one-shot into each frame buffer).
+ */
+static int setup_buf_ring(struct cxp_loop *l)
+{
+	struct io_uring_buf_reg reg = { 0 };
+	size_t rsz = BR_ENTRIES * sizeof(struct io_uring_buf);
+	void *r;
+	int ret;
+
+	r = mmap(NULL, rsz, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
+	if (r == MAP_FAILED)
+		return -errno;
+	l->br_mem = malloc((size_t)BR_ENTRIES * BR_BUF);
+	if (!l->br_mem) {
+		munmap(r, rsz);
+		return -ENOMEM;
+	}
+	reg.ring_addr = (uint64_t)(uintptr_t)r;
+	reg.ring_entries = BR_ENTRIES;
+	reg.bgid = BR_GROUP;
+	ret = io_uring_register_buf_ring(&l->ring, &reg, 0);
+	if (ret < 0) {
+		munmap(r, rsz);
+		free(l->br_mem);
+		l->br_mem = NULL;
+		return ret;
+	}
+	l->br = r;
+	io_uring_buf_ring_init(l->br);
+	for (unsigned i = 0; i < BR_ENTRIES; i++)
+		io_uring_buf_ring_add(l->br, l->br_mem + (size_t)i * BR_BUF, BR_BUF,
+				      (unsigned short)i, io_uring_buf_ring_mask(BR_ENTRIES),
+				      (int)i);
+	io_uring_buf_ring_advance(l->br, BR_ENTRIES);
+	return 0;
+}
+
+/* A sparse registered-file table (Linux 5.19): 0, or -errno (plain descriptors then). */
+static int setup_files(struct cxp_loop *l)
+{
+	struct rlimit rl;
+	unsigned n = FILE_SLOTS;
+	int ret;
+
+	/* the kernel caps the table at RLIMIT_NOFILE; leave room for what is not a socket */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 2 < n)
+		n = (unsigned)(rl.rlim_cur / 2);
+	if (n < 16)
+		return -EMFILE;
+	l->slot_free = malloc(n * sizeof(*l->slot_free));
+	if (!l->slot_free)
+		return -ENOMEM;
+	ret = io_uring_register_files_sparse(&l->ring, n);
+	if (ret < 0) {
+		free(l->slot_free);
+		l->slot_free = NULL;
+		return ret;
+	}
+	l->nslots = l->nfree = n;
+	for (unsigned i = 0; i < n; i++)
+		l->slot_free[i] = (int)(n - 1 - i);
+	return 0;
+}
+
+/* l->feat from what the loop uses now (a fall-back found later updates it). */
+static void feat_render(struct cxp_loop *l)
+{
+	snprintf(l->feat, sizeof(l->feat),
+		 "recv_multishot %s%s%s%s, files %s%s%s%s, accept_multishot %s, poll_multishot %s, "
+		 "coop_taskrun %s",
+		 l->recv_multishot ? "on" : "off", l->why_ms[0] ? " (" : "", l->why_ms,
+		 l->why_ms[0] ? ")" : "", l->nslots ? "on" : "off", l->why_files[0] ? " (" : "",
+		 l->why_files, l->why_files[0] ? ")" : "", l->accept_multishot ? "on" : "off",
+		 l->poll_multishot ? "on" : "off",
+		 l->setup_flags & IORING_SETUP_COOP_TASKRUN ? "on" : "off");
+}
+
+/* Probe (or take from $TASKLET_URING_OFF) what the loop uses; fill l->feat. */
+static void setup_features(struct cxp_loop *l, unsigned setup_flags)
+{
+	int ret;
+
+	l->setup_flags = setup_flags;
+	l->accept_multishot = !feature_off("accept_multishot");
+	l->poll_multishot = !feature_off("poll_multishot");
+	if (feature_off("recv_multishot"))
+		snprintf(l->why_ms, sizeof(l->why_ms), "off by TASKLET_URING_OFF");
+	else if ((ret = setup_buf_ring(l)) < 0)
+		snprintf(l->why_ms, sizeof(l->why_ms), "no buffer ring: %s", strerror(-ret));
+	else
+		l->recv_multishot = 1;
+	if (feature_off("files"))
+		snprintf(l->why_files, sizeof(l->why_files), "off by TASKLET_URING_OFF");
+	else if ((ret = setup_files(l)) < 0)
+		snprintf(l->why_files, sizeof(l->why_files), "%s", strerror(-ret));
+	feat_render(l);
+}
+
+const char *cxp_loop_features(const struct cxp_loop *l)
+{
+	return l->feat;
 }
 
 struct cxp_loop *cxp_loop_new(void)
@@ -1894,8 +2296,7 @@ struct cxp_loop *cxp_loop_new(void)
 		cxp_log("cxp loop: eventfd failed: %s", strerror(err));
 		goto fail_ring;
 	}
-	l->accept_multishot = 1;
-	l->poll_multishot = 1;
+	setup_features(l, p.flags);
 	l->spare_fd = -1;
 	l->now = clock_now_ms();
 	cxp_limits_default(&l->lim);
@@ -1905,6 +2306,7 @@ struct cxp_loop *cxp_loop_new(void)
 	dlist_init(&l->timers);
 	pthread_mutex_init(&l->post_mu, NULL);
 	l->post_tail = &l->post_head;
+	l->defer_tail = &l->defer_head;
 	atomic_init(&l->stop, 0);
 	if (arm_wake(l) < 0) {
 		err = EBUSY;
@@ -1941,6 +2343,7 @@ void cxp_loop_free(struct cxp_loop *l)
 	if (!l)
 		return;
 	run_posts(l);
+	run_deferred(l);
 	l->freeing = 1;
 	while (!dlist_empty(&l->conns))
 		conn_finish(container_of(l->conns.next, struct cxp_conn, link), 0);
@@ -1968,6 +2371,10 @@ void cxp_loop_free(struct cxp_loop *l)
 		cxp_log("cxp loop: %u io_uring requests still pending at exit; "
 			"leaking what they point at", l->inflight);
 	io_uring_queue_exit(&l->ring);
+	if (l->br)
+		munmap(l->br, BR_ENTRIES * sizeof(struct io_uring_buf));
+	free(l->br_mem);
+	free(l->slot_free);
 	for (ls = l->listeners; ls; ls = next) {
 		next = ls->next;
 		close(ls->fd);
@@ -1975,6 +2382,10 @@ void cxp_loop_free(struct cxp_loop *l)
 			free(ls);
 	}
 	for (p = l->post_head; p; p = pn) {
+		pn = p->next;
+		free(p);
+	}
+	for (p = l->defer_head; p; p = pn) {
 		pn = p->next;
 		free(p);
 	}

@@ -65,6 +65,14 @@ struct answer {
  * what had no answer, before unassigned Tasklets end "trader disconnected". */
 #define TL_TRADER_GRACE_MS 10000
 
+/* A FETCH_GRAPH reply in progress (CHUNKS mode): the rest of the graph from next. */
+struct serving {
+	struct serving *link;
+	struct cxp_conn *conn;
+	uint64_t reqid, tid;
+	uint32_t next;
+};
+
 struct tl_client {
 	struct cxp_loop *loop;
 	pthread_t io;
@@ -98,6 +106,8 @@ struct tl_client {
 	struct answer *answers;    /* I/O thread: first answers, by id */
 	struct answer *ans_ring[TL_ANSWERS_KEPT]; /* the same, oldest first (eviction) */
 	unsigned ans_head;
+	struct serving *serving; /* I/O thread: graphs being sent, a CHUNKS frame a turn */
+	int serve_posted;        /* serve_step is posted to the loop */
 	char *record_dir;
 
 };
@@ -416,9 +426,14 @@ static int may_serve(struct cxp_conn *conn, uint64_t reqid, const struct task *t
 	return 0;
 }
 
-/* Chunks per CHUNKS frame of a FETCH_GRAPH reply: about 1.1 MB, so the
- * container starts storing while the rest is on its way. */
-#define GRAPH_BATCH 4096
+/* Chunks per CHUNKS frame of a FETCH_GRAPH reply: just under 1 MiB, so the
+ * container starts storing while the rest is on its way, and the output
+ * buffers (which the loop keeps up to 1 MiB across frames) are reused rather
+ * than faulted in afresh for every frame. One frame is
+ * encoded per turn of the loop (serve_step), so the first leaves while the
+ * next is encoded, and the output queue holds a frame or two, not the
+ * whole graph. */
+#define GRAPH_BATCH 3840 /* 16 + 12 + 3840 x 272 < 1 MiB */
 
 static void count_served(struct tl_client *c, uint64_t chunks, int graph)
 {
@@ -428,23 +443,22 @@ static void count_served(struct tl_client *c, uint64_t chunks, int graph)
 	pthread_mutex_unlock(&c->mu);
 }
 
-/* A CHUNKS frame of n chunks for tasklet tid, answering reqid: 0 or -errno. */
+/* A CHUNKS frame of n chunks for tasklet tid, answering reqid, encoded straight
+ * into the connection's output queue: 0 or -errno. */
 static int send_chunks(struct cxp_conn *conn, uint64_t reqid, uint64_t tid,
 		       const struct vm_chunk *const *ch, uint32_t n)
 {
 	size_t len = 12 + (size_t)n * VM_CHUNK_WIRE_SIZE;
-	uint8_t *p = malloc(len);
-	int rc;
+	uint8_t *p = cxp_send_begin(conn, CXP_MSG_CHUNKS, len);
 
 	if (!p)
-		return -ENOMEM;
+		return -errno;
 	le64_store(p, tid);
 	le32_store(p + 8, n);
 	for (uint32_t i = 0; i < n; i++)
 		vm_chunk_encode(ch[i], p + 12 + (size_t)i * VM_CHUNK_WIRE_SIZE);
-	rc = cxp_send(conn, CXP_MSG_CHUNKS, reqid, p, len);
-	free(p);
-	return rc;
+	cxp_send_commit(conn, CXP_MSG_CHUNKS, reqid, len);
+	return 0;
 }
 
 /* FETCH: exactly the chunks asked for, or ERROR (NOTFOUND) naming the first unknown id. */
@@ -524,19 +538,109 @@ static int task_graph(struct task *t)
 	return 0;
 }
 
+/* Encode and queue the next CHUNKS frame of sv: 1 when the graph is all queued,
+ * 0 when more is to come, < 0 when sv ends here (its connection is closing). */
+static int serve_more(struct tl_client *c, struct serving *sv)
+{
+	struct task *t = task_lookup(c, sv->tid);
+	uint32_t n;
+	int rc;
+
+	if (!t) {
+		cxp_log("%s: tasklet %016llx was forgotten while its graph was being sent",
+			cxp_conn_peer(sv->conn), (unsigned long long)sv->tid);
+		cxp_close(sv->conn, -ECANCELED); /* a half-sent graph would only stall the container */
+		return -ECANCELED;
+	}
+	n = t->ngraph - sv->next < GRAPH_BATCH ? t->ngraph - sv->next : GRAPH_BATCH;
+	rc = send_chunks(sv->conn, sv->reqid, t->id, t->graph + sv->next, n);
+	if (rc < 0) {
+		cxp_log("%s: cannot answer FETCH_GRAPH: %s", cxp_conn_peer(sv->conn),
+			strerror(-rc));
+		cxp_close(sv->conn, rc);
+		return rc;
+	}
+	sv->next += n;
+	return sv->next == t->ngraph;
+}
+
+static void serve_step(void *arg);
+
+static void serve_post(struct tl_client *c)
+{
+	if (c->serve_posted || !c->serving)
+		return;
+	if (cxp_loop_defer(c->loop, serve_step, c) == 0) {
+		c->serve_posted = 1;
+		return;
+	}
+	/* out of memory for the post: finish every graph now, as one batch */
+	while (c->serving) {
+		struct serving *sv = c->serving;
+		int rc;
+
+		while ((rc = serve_more(c, sv)) == 0)
+			;
+		c->serving = sv->link;
+		free(sv);
+	}
+}
+
+/* A turn of the loop: one more CHUNKS frame of each graph being sent. */
+static void serve_step(void *arg)
+{
+	struct tl_client *c = arg;
+	struct serving **pp = &c->serving;
+
+	c->serve_posted = 0;
+	while (*pp) {
+		struct serving *sv = *pp;
+
+		if (serve_more(c, sv) != 0) {
+			*pp = sv->link;
+			free(sv);
+		} else {
+			pp = &sv->link;
+		}
+	}
+	serve_post(c);
+}
+
+/* An application connection is gone: forget its graphs being sent. */
+static void app_conn_closed(struct cxp_conn *conn, int reason, void *ud)
+{
+	struct tl_client *c = ud;
+	struct serving **pp = &c->serving;
+
+	while (*pp) {
+		struct serving *sv = *pp;
+
+		if (sv->conn == conn) {
+			*pp = sv->link;
+			free(sv);
+		} else {
+			pp = &sv->link;
+		}
+	}
+}
+
 /*
  * FETCH_GRAPH: the MANIFEST of the Tasklet's whole graph (breadth first from
  * its root) and, in CHUNKS mode, every chunk of it in CHUNKS frames of
- * GRAPH_BATCH, all queued at once: the container's cost is one round trip
- * whatever the depth of the graph (cxp(7)).
+ * GRAPH_BATCH (the first at once, then one a turn of the loop): the
+ * container's cost is one round trip whatever the depth of the graph
+ * (cxp(7)).
  */
 static int serve_fetch_graph(struct tl_client *c, struct cxp_conn *conn, const struct cxp_hdr *h,
 			     const uint8_t *payload)
 {
 	struct cxp_fetch_graph g;
+	struct serving *sv;
 	struct cxp_wbuf w;
 	struct task *t;
 	char err[200];
+	uint8_t *mp;
+	size_t mlen;
 	int rc;
 
 	if (cxp_fetch_graph_decode(payload, h->len, &g, err, sizeof(err)) < 0) {
@@ -559,24 +663,49 @@ static int serve_fetch_graph(struct tl_client *c, struct cxp_conn *conn, const s
 			       (unsigned long long)g.root, (unsigned long long)t->id);
 		return 0;
 	}
-	cxp_wbuf_init(&w);
-	cxp_manifest_encode_header(&w, t->id, t->ngraph);
-	for (uint32_t i = 0; i < t->ngraph; i++)
-		cxp_put_u64(&w, t->graph[i]->id);
-	rc = w.err ? w.err : cxp_send(conn, CXP_MSG_MANIFEST, h->reqid, w.p, w.len);
-	cxp_wbuf_free(&w);
-	for (uint32_t i = 0; rc == 0 && g.mode == CXP_GRAPH_CHUNKS && i < t->ngraph;
-	     i += GRAPH_BATCH) {
-		uint32_t n = t->ngraph - i < GRAPH_BATCH ? t->ngraph - i : GRAPH_BATCH;
-
-		rc = send_chunks(conn, h->reqid, t->id, t->graph + i, n);
+	/* encoded straight into the output queue (up to 512 KiB: no copy) */
+	mlen = 12 + (size_t)t->ngraph * 8;
+	mp = cxp_send_begin(conn, CXP_MSG_MANIFEST, mlen);
+	rc = mp ? 0 : -errno;
+	if (mp) {
+		cxp_wbuf_init_fixed(&w, mp, mlen);
+		cxp_manifest_encode_header(&w, t->id, t->ngraph);
+		for (uint32_t i = 0; i < t->ngraph; i++)
+			cxp_put_u64(&w, t->graph[i]->id);
+		rc = w.err || w.len != mlen ? -EINVAL : 0;
+		if (rc == 0)
+			cxp_send_commit(conn, CXP_MSG_MANIFEST, h->reqid, mlen);
 	}
 	if (rc < 0) {
 		cxp_log("%s: cannot answer FETCH_GRAPH: %s", cxp_conn_peer(conn), strerror(-rc));
-		cxp_close(conn, rc); /* a half-sent graph would only stall the container */
+		cxp_close(conn, rc);
 		return 0;
 	}
 	count_served(c, g.mode == CXP_GRAPH_CHUNKS ? t->ngraph : 0, 1);
+	if (g.mode != CXP_GRAPH_CHUNKS || !t->ngraph)
+		return 0;
+	sv = calloc(1, sizeof(*sv));
+	if (!sv) {
+		cxp_log("%s: out of memory answering FETCH_GRAPH", cxp_conn_peer(conn));
+		cxp_close(conn, -ENOMEM);
+		return 0;
+	}
+	sv->conn = conn;
+	sv->reqid = h->reqid;
+	sv->tid = t->id;
+	if (serve_more(c, sv) != 0) {
+		free(sv);
+		return 0;
+	}
+	/* after the graphs already being sent: they keep their order */
+	{
+		struct serving **pp = &c->serving;
+
+		while (*pp)
+			pp = &(*pp)->link;
+		*pp = sv;
+	}
+	serve_post(c);
 	return 0;
 }
 
@@ -713,6 +842,7 @@ static int app_frame(struct cxp_conn *conn, const struct cxp_hdr *h, const uint8
 
 static const struct cxp_handlers app_handlers = {
 	.on_frame = app_frame,
+	.on_close = app_conn_closed,
 };
 
 /* ---- Submission ------------------------------------------------------------------- */
@@ -1232,6 +1362,12 @@ void tl_client_free(struct tl_client *c)
 			HASH_DEL(c->answers, a);
 			free(a);
 		}
+	}
+	while (c->serving) { /* (cxp_loop_free closed their connections) */
+		struct serving *sv = c->serving;
+
+		c->serving = sv->link;
+		free(sv);
 	}
 	free(c->record_dir);
 	cxp_tls_free(c->tls); /* after the loop: every connection is gone */

@@ -120,6 +120,7 @@ int rt_cmd_trader(int argc, char **argv)
 		cxp_log("cannot create the event loop: %s", strerror(errno));
 		return 1;
 	}
+	cxp_log("io_uring: %s", cxp_loop_features(l));
 	t = trd_new(l, &cfg, bound, sizeof(bound));
 	if (!t) {
 		cxp_loop_free(l);

@@ -5,14 +5,16 @@
  * tasklet-container(8), CHUNK CACHE).
  *
  * A bounded array of chunks with an open-addressing index (linear probing,
- * at most half full, backward-shift deletion, so no tombstones) and CLOCK
+ * at most half full, backward-shift deletion, so no tombstones; each entry
+ * holds its chunk's id, so a probe or a shift never reads the 35 MB chunk
+ * array: one cache miss per lookup, not one per probe) and CLOCK
  * eviction: a hit sets the chunk's reference bit; a put into a full cache
  * sweeps the hand past referenced chunks (clearing their bits) to the first
  * unreferenced one and puts the new chunk in its place. A program in use
  * keeps its chunks; one not used since the hand last passed goes first.
  *
  * Only chunks whose content was checked against their content id come in
- * (fetch.c checks every content id it receives), so one application cannot
+ * (fetch.c checks every content id it receives while the cache is on), so one application cannot
  * put a chunk under an id another application's program uses unless it
  * finds a second preimage of 63 bits of SHA-256. I/O thread only.
  */
@@ -22,10 +24,15 @@
 
 #include "runtime/container/container_int.h"
 
+struct cent {
+	uint64_t id;  /* the chunk's id (0 with idx) */
+	uint32_t idx; /* index + 1 into c; 0 = free */
+};
+
 struct rt_cache {
 	struct vm_chunk *c; /* [0, n): the chunks, grown by doubling up to cap */
 	uint8_t *ref;       /* CLOCK reference bits, one per chunk */
-	uint32_t *tab;      /* index + 1 into c; 0 = free */
+	struct cent *tab;
 	size_t mask;        /* tab size - 1 (>= 2 * cap - 1) */
 	size_t n, alloc, cap, hand;
 	struct rt_cache_stats st;
@@ -75,18 +82,18 @@ void rt_cache_free(struct rt_cache *k)
 }
 
 /* The index entry of id, or the free entry where it would go. */
-static uint32_t *find(const struct rt_cache *k, uint64_t id)
+static struct cent *find(const struct rt_cache *k, uint64_t id)
 {
 	size_t i = slot_of(k, id);
 
-	while (k->tab[i] && k->c[k->tab[i] - 1].id != id)
+	while (k->tab[i].idx && k->tab[i].id != id)
 		i = (i + 1) & k->mask;
 	return &k->tab[i];
 }
 
 const struct vm_chunk *rt_cache_get(struct rt_cache *k, uint64_t id)
 {
-	uint32_t e = *find(k, id);
+	uint32_t e = find(k, id)->idx;
 
 	if (!e) {
 		k->st.misses++;
@@ -97,8 +104,8 @@ const struct vm_chunk *rt_cache_get(struct rt_cache *k, uint64_t id)
 	return &k->c[e - 1];
 }
 
-/* Take entry *e out of the index, shifting later entries of its run back. */
-static void unindex(struct rt_cache *k, uint32_t *e)
+/* Take entry e out of the index, shifting later entries of its run back. */
+static void unindex(struct rt_cache *k, struct cent *e)
 {
 	size_t i = (size_t)(e - k->tab), j = i;
 
@@ -106,24 +113,25 @@ static void unindex(struct rt_cache *k, uint32_t *e)
 		size_t home;
 
 		j = (j + 1) & k->mask;
-		if (!k->tab[j])
+		if (!k->tab[j].idx)
 			break;
-		home = slot_of(k, k->c[k->tab[j] - 1].id);
+		home = slot_of(k, k->tab[j].id);
 		/* entry j may move to i when its home is not in (i, j] (cyclically) */
 		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
 			k->tab[i] = k->tab[j];
 			i = j;
 		}
 	}
-	k->tab[i] = 0;
+	k->tab[i].idx = 0;
+	k->tab[i].id = 0;
 }
 
 int rt_cache_put(struct rt_cache *k, const struct vm_chunk *ch)
 {
-	uint32_t *e = find(k, ch->id);
+	struct cent *e = find(k, ch->id);
 	size_t idx;
 
-	if (*e)
+	if (e->idx)
 		return 0;
 	if (k->n < k->cap) {
 		if (k->n == k->alloc) {
@@ -157,7 +165,8 @@ int rt_cache_put(struct rt_cache *k, const struct vm_chunk *ch)
 	}
 	k->c[idx] = *ch;
 	k->ref[idx] = 0;
-	*e = (uint32_t)idx + 1;
+	e->id = ch->id;
+	e->idx = (uint32_t)idx + 1;
 	k->st.inserts++;
 	return 0;
 }

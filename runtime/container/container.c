@@ -232,6 +232,7 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 		cxp_log("cannot create the event loop: %s", strerror(errno));
 		goto err_free;
 	}
+	cxp_log("io_uring: %s", cxp_loop_features(c->loop));
 	if (cfg->limits && (rc = cxp_loop_set_limits(c->loop, cfg->limits)) < 0) {
 		cxp_log("bad connection limits");
 		goto err_loop;

@@ -368,6 +368,99 @@ static void test_echo(void)
 	free(e.buf);
 }
 
+/* ---- The receive paths: multishot on the buffer ring, direct, all off ---- */
+
+#define PP_N 300 /* round trips; the middle one carries 1 MiB */
+
+struct pp_cli {
+	struct cxp_loop *l;
+	struct cxp_conn *c;
+	int next, bad;
+	uint8_t *buf;
+};
+
+static size_t pp_len(int i)
+{
+	return i == PP_N / 2 ? BIG_LEN : (size_t)(1 + i % 200);
+}
+
+static int pp_send(struct pp_cli *e)
+{
+	size_t n = pp_len(e->next);
+
+	for (size_t k = 0; k < n; k++)
+		e->buf[k] = (uint8_t)(e->next * 13 + k * 3);
+	return cxp_send(e->c, CXP_MSG_CHUNKS, (uint64_t)e->next, e->buf, n);
+}
+
+/* One frame outstanding at a time: each echo must come back whole and in order. */
+static int pp_frame(struct cxp_conn *c, const struct cxp_hdr *h, const uint8_t *p, void *ud)
+{
+	struct pp_cli *e = ud;
+
+	if (h->reqid != (uint64_t)e->next || h->len != pp_len(e->next) ||
+	    memcmp(p, e->buf, h->len))
+		e->bad++;
+	if (++e->next == PP_N || e->bad) {
+		cxp_loop_stop(e->l);
+		return 0;
+	}
+	return pp_send(e);
+}
+
+/* A ping-pong through a server loop; the client loop's counters in *st. */
+static void pp_run(struct cxp_loop_stats *st, char *feat, size_t featcap)
+{
+	static const struct cxp_handlers h = { .on_frame = pp_frame };
+	struct srv *s = srv_start(0);
+	struct pp_cli e = { 0 };
+
+	e.buf = malloc(BIG_LEN);
+	e.l = cxp_loop_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e.l);
+	snprintf(feat, featcap, "%s", cxp_loop_features(e.l));
+	e.c = cxp_connect(e.l, s->addr, &h, &e);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e.c);
+	CU_ASSERT_EQUAL(pp_send(&e), 0);
+	run_bounded(e.l);
+	CU_ASSERT_EQUAL(e.next, PP_N);
+	CU_ASSERT_EQUAL(e.bad, 0);
+	cxp_loop_stats(e.l, st);
+	cxp_loop_free(e.l);
+	CU_ASSERT(wait_for(&s->clean, 1));
+	srv_stop(s);
+	free(e.buf);
+}
+
+static void test_recv_paths(void)
+{
+	struct cxp_loop_stats st;
+	char feat[256];
+
+	/* what this kernel offers: small frames through the multishot receive on the
+	 * buffer ring, the 1 MiB one received straight into its frame buffer */
+	unsetenv("TASKLET_URING_OFF");
+	pp_run(&st, feat, sizeof(feat));
+	if (strstr(feat, "recv_multishot on")) {
+		CU_ASSERT(st.recv_multishot >= PP_N / 2);
+		CU_ASSERT(st.recv_direct >= 1);
+	} else {
+		fprintf(stderr, "\n  multishot receive not in use here: %s\n", feat);
+	}
+	if (strstr(feat, "files on"))
+		CU_ASSERT(st.fixed_file_ops >= PP_N);
+	/* every feature off: the one-shot paths carry the same traffic */
+	setenv("TASKLET_URING_OFF", "all", 1);
+	pp_run(&st, feat, sizeof(feat));
+	unsetenv("TASKLET_URING_OFF");
+	CU_ASSERT_PTR_NOT_NULL(strstr(feat, "recv_multishot off (off by TASKLET_URING_OFF)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(feat, "files off"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(feat, "accept_multishot off"));
+	CU_ASSERT_EQUAL(st.recv_multishot, 0);
+	CU_ASSERT_EQUAL(st.fixed_file_ops, 0);
+	CU_ASSERT(st.recv_direct >= PP_N);
+}
+
 /* ---- Connect errors ------------------------------------------------------ */
 
 struct conn_rec {
@@ -878,6 +971,12 @@ static void test_echo_(void)
 		test_echo();
 }
 
+static void test_recv_paths_(void)
+{
+	if (uring_ok())
+		test_recv_paths();
+}
+
 static void test_connect_refused_(void)
 {
 	if (uring_ok())
@@ -946,6 +1045,8 @@ static void test_free_open_(void)
 
 TL_SUITE(u_cxp_loop, NULL, NULL,
 	 { "echo 10000 small and 4 x 1 MiB frames in order", test_echo_ },
+	 { "receive paths: multishot on the buffer ring, direct, every io_uring feature off",
+	   test_recv_paths_ },
 	 { "connect to a closed port: on_connect and on_close report it", test_connect_refused_ },
 	 { "garbage peer is cut off with a log line; server keeps serving", test_garbage_peer_ },
 	 { "oversized length is rejected without waiting for the body", test_oversized_header_ },
