@@ -257,6 +257,7 @@ struct rt_container *rt_container_start(const struct rt_container_config *cfg)
 	rc = -pthread_create(&c->io, NULL, io_main, c);
 	if (rc)
 		goto err_workers;
+	atomic_store(&c->io_started, 1);
 	if (!c->speed_fixed && pthread_create(&c->speed_th, NULL, speed_main, c) == 0)
 		c->speed_started = 1;
 	return c;
@@ -414,6 +415,7 @@ void rt_container_stop(struct rt_container *c)
 	rt_workers_stop(c);
 	if (cxp_loop_post(c->loop, close_all, c) < 0)
 		cxp_loop_stop(c->loop);
+	atomic_store(&c->io_started, 0);
 	pthread_join(c->io, NULL);
 	cxp_loop_free(c->loop);
 	HASH_ITER(hh, c->jobs, j, tmp) {

@@ -101,8 +101,8 @@ struct rt_fetch_stats {
 	uint64_t round_trips;    /* FETCH_GRAPH, then one more for the FETCHes of an ids fetch */
 	uint64_t requests;       /* FETCH_GRAPH and FETCH frames sent */
 	uint64_t fetch_ns;       /* summed over the tasklets, admission to graph whole */
-	uint64_t cpu_ns;         /* the I/O thread's CPU time in the fetch path (taking
-				  * from the cache, MANIFEST, CHUNKS: decode, check, store) */
+	uint64_t cpu_ns;         /* the I/O thread's CPU time so far (all its work: the
+				  * fetch, and admission, delivery, heartbeats) */
 	uint64_t cache_held, cache_evictions;
 };
 /* Thread-safe: a snapshot (each counter read on its own). */

@@ -184,6 +184,7 @@ struct rt_container {
 	struct rt_container_config cfg;
 	struct cxp_loop *loop;
 	pthread_t io;
+	_Atomic int io_started;      /* io is running (its CPU clock may be read) */
 	struct worker *w;
 	unsigned nworkers;
 	_Atomic int stopping;   /* stop: workers exit once their queues are empty */
@@ -208,10 +209,11 @@ struct rt_container {
 	struct cxp_fetch scratch;
 	struct rt_cache *cache;      /* NULL until first used, or when turned off */
 	uint64_t code_seen[64];      /* code hashes of programs fetched lately (a ring) */
+	uint32_t code_nchunks[64];   /* the size of each one's graph then */
 	unsigned code_next;
 	struct {
 		_Atomic uint64_t tasklets, chunks, fetched, from_cache, round_trips, requests,
-			fetch_ns, cpu_ns, cache_held, cache_evictions;
+			fetch_ns, cache_held, cache_evictions;
 	} fstat;                     /* rt_container_fetch_stats */
 	char listen_bound[CXP_ADDR_MAX + 1];
 	int draining;                /* drain started (I/O thread's view) */
