@@ -98,6 +98,7 @@ while [ $r -lt "$RUNS" ]; do
 	one_run tls1m stream 1048576 "$SECS"
 	one_run tlsrr rr "$RR_SIZE" "$RR_SECS"
 	one_run hs handshake 1 "$RR_SECS"
+	one_run aead cipher 16384 "$RR_SECS"
 	r=$((r + 1))
 done
 
@@ -129,6 +130,8 @@ awk -v o="$(median "$tmp/tls1m" 2)" -v a="$(median "$tmp/s1m" 2)" 'BEGIN {
 awk -v o="$(median "$tmp/tlsrr" 2)" -v a="$(median "$tmp/rr" 2)" 'BEGIN {
 	printf "%-26s %10s %10s %9s\n", "ping-pong, RT/s", o, a, (a + 0 > 0) ? sprintf("%.2fx", o / a) : "-" }'
 printf '%-26s %10s %10s %9s\n' "handshakes/s (connect+close)" "$(median "$tmp/hs" 2)" - -
+awk -v o="$(median "$tmp/aead" 2)" -v a="$(median "$tmp/s1m" 2)" 'BEGIN {
+	printf "%-26s %10s %10s %9s\n", "AEAD alone, 1 core, Gbit/s", o, a, (a + 0 > 0) ? sprintf("%.2fx", o / a) : "-" }'
 echo "(median of $RUNS runs each; stream ${SECS} s per run after a 0.2 s warm-up, 4 MiB" \
 	"unacknowledged unless said; iperf3 -l $IPERF_LEN -t $SECS; ping-pong ${RR_SECS} s;" \
 	"ratio = ours / anchor, higher is better)"
