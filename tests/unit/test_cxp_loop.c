@@ -440,7 +440,9 @@ static void test_recv_paths(void)
 	/* what this kernel offers: small frames through the multishot receive on the
 	 * buffer ring, the 1 MiB one received straight into its frame buffer */
 	unsetenv("TASKLET_URING_OFF");
+	setenv("TASKLET_URING_ON", "recv_multishot", 1); /* opt-in */
 	pp_run(&st, feat, sizeof(feat));
+	unsetenv("TASKLET_URING_ON");
 	if (strstr(feat, "recv_multishot on")) {
 		CU_ASSERT(st.recv_multishot >= PP_N / 2);
 		CU_ASSERT(st.recv_direct >= 1);
@@ -450,9 +452,11 @@ static void test_recv_paths(void)
 	if (strstr(feat, "files on"))
 		CU_ASSERT(st.fixed_file_ops >= PP_N);
 	/* every feature off: the one-shot paths carry the same traffic */
+	setenv("TASKLET_URING_ON", "recv_multishot", 1);
 	setenv("TASKLET_URING_OFF", "all", 1);
 	pp_run(&st, feat, sizeof(feat));
 	unsetenv("TASKLET_URING_OFF");
+	unsetenv("TASKLET_URING_ON");
 	CU_ASSERT_PTR_NOT_NULL(strstr(feat, "recv_multishot off (off by TASKLET_URING_OFF)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(feat, "files off"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(feat, "accept_multishot off"));
