@@ -2007,8 +2007,15 @@ static void array_lit(struct cg *g, struct jsl_node *e, int dst)
 static void object_lit(struct cg *g, struct jsl_node *e, int dst)
 {
 	int save = g->fs->freereg;
+	unsigned nk = 0;
 
-	emit_abc(g, JSL_OP_NEWOBJ, dst, 0, 0);
+	/* room inside the object for its keys (a spread's are not known here) */
+	for (struct jsl_node *x = e->list; x; x = x->next)
+		nk += x->kind != JSL_N_SPREAD;
+	if (nk)
+		emit_abc(g, JSL_OP_NEWOBJN, dst, nk < JSL_OBJ_INLINE_MAX ? nk : JSL_OBJ_INLINE_MAX, 0);
+	else
+		emit_abc(g, JSL_OP_NEWOBJ, dst, 0, 0);
 	for (struct jsl_node *x = e->list; x; x = x->next) {
 		int v, k = -1, kr = -1;
 

@@ -1439,6 +1439,13 @@ static int execute(struct jsl_vm *vm, jv *result)
 				PROTECT(jsl_new_objt(vm, JSL_OBJ_OBJ, RA));
 				VM_NEXT;
 			}
+			VM_CASE(NEWOBJN)
+			{
+				int n = JSL_I_SB(i);
+
+				PROTECT(jsl_new_objt_n(vm, JSL_OBJ_OBJ, n > 0 ? (uint32_t)n : 0, RA));
+				VM_NEXT;
+			}
 			VM_CASE(OSPREAD)
 			{
 				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_OBJ)))
@@ -1494,6 +1501,16 @@ static int execute(struct jsl_vm *vm, jv *result)
 					if (k >= 0) {
 						*slot = (uint32_t)k;
 						t->e[2 * k + 1] = *RC;
+						VM_NEXT;
+					}
+					/* a new key with room for it and no hash index to update
+					 * (an object literal filling its inline entries) */
+					if (t->n < t->cap && !t->idx && t->n < JSL_TAB_LINEAR && jv_is(key, JV_T_STR)) {
+						*slot = t->n;
+						t->e[2 * t->n] = key;
+						t->e[2 * t->n + 1] = *RC;
+						t->n++;
+						t->live++;
 						VM_NEXT;
 					}
 				}

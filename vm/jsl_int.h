@@ -421,11 +421,14 @@ struct jsl_heap {
  * (entry + 1, 0 = free) once it holds more than a few entries. Plain objects
  * key it by strings, Maps and Sets by any value (SameValueZero).
  */
+/* Tables up to this many entries are searched linearly (no hash index). */
+#define JSL_TAB_LINEAR 8
 struct jsl_tab {
 	jv *e; /* 2 * cap: key, value */
 	uint32_t n, live, cap;
 	uint32_t *idx;
 	uint32_t hcap;
+	bool inl; /* e is the object's own inline storage (struct jsl_objt.in), not malloc'ed */
 };
 
 struct jsl_arr {
@@ -462,6 +465,7 @@ struct jsl_objt {
 	uint8_t frozen; /* Object.freeze */
 	jv msg;		/* Errors: the message */
 	struct jsl_tab t;
+	jv in[]; /* an object literal's first entries, sized for its keys (t.e while t.inl) */
 };
 
 struct jsl_cell {
@@ -752,6 +756,9 @@ int jsl_new_arr(struct jsl_vm *vm, uint32_t cap, jv *out);
 int jsl_arr_push(struct jsl_vm *vm, struct jsl_arr *a, jv v);
 int jsl_arr_resize(struct jsl_vm *vm, struct jsl_arr *a, uint32_t len);
 int jsl_new_objt(struct jsl_vm *vm, unsigned type, jv *out);
+/* The same with room for n properties inside the object (an object literal's keys). */
+int jsl_new_objt_n(struct jsl_vm *vm, unsigned type, uint32_t n, jv *out);
+#define JSL_OBJ_INLINE_MAX 32 /* the most properties an object holds inline */
 int jsl_obj_put(struct jsl_vm *vm, struct jsl_objt *o, jv key, jv val);
 /* Property get/set of any value (obj.c): the VM's slow paths. */
 int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out);

@@ -77,7 +77,8 @@ void jsl_obj_free(struct jsl_obj *o)
 	case JSL_OBJ_OBJ:
 	case JSL_OBJ_MAP:
 	case JSL_OBJ_SET:
-		free(((struct jsl_objt *)o)->t.e);
+		if (!((struct jsl_objt *)o)->t.inl)
+			free(((struct jsl_objt *)o)->t.e);
 		free(((struct jsl_objt *)o)->t.idx);
 		break;
 	case JSL_OBJ_TARR:
@@ -201,6 +202,25 @@ int jsl_arr_resize(struct jsl_vm *vm, struct jsl_arr *a, uint32_t len)
 	return 0;
 }
 
+int jsl_new_objt_n(struct jsl_vm *vm, unsigned type, uint32_t n, jv *out)
+{
+	struct jsl_objt *o;
+
+	if (n > JSL_OBJ_INLINE_MAX)
+		n = JSL_OBJ_INLINE_MAX;
+	o = jsl_obj_alloc(&vm->heap, type, sizeof(*o) + (size_t)n * 2 * sizeof(jv));
+	if (!o)
+		return vm_oom(vm);
+	o->msg = JV_UNDEF;
+	if (n) {
+		o->t.e = o->in;
+		o->t.cap = n;
+		o->t.inl = true;
+	}
+	*out = jv_from_obj(o);
+	return 0;
+}
+
 int jsl_new_objt(struct jsl_vm *vm, unsigned type, jv *out)
 {
 	struct jsl_objt *o = jsl_obj_alloc(&vm->heap, type, sizeof(*o));
@@ -268,7 +288,7 @@ bool jsl_same_value_zero(jv a, jv b)
 	return jsl_strict_eq(a, b);
 }
 
-#define TAB_LINEAR 8
+#define TAB_LINEAR JSL_TAB_LINEAR
 
 int64_t jsl_tab_find(const struct jsl_tab *t, jv key)
 {
@@ -347,10 +367,17 @@ bool jsl_tab_set(struct jsl_heap *h, struct jsl_obj *o, struct jsl_tab *t, jv ke
 
 		if (!jsl_heap_charge(h, o, (int64_t)(nc - t->cap) * 16))
 			return false;
-		e = realloc(t->e, (size_t)nc * 2 * sizeof(jv));
+		if (t->inl) { /* out of the object's inline storage */
+			e = malloc((size_t)nc * 2 * sizeof(jv));
+			if (e)
+				memcpy(e, t->e, (size_t)t->n * 2 * sizeof(jv));
+		} else {
+			e = realloc(t->e, (size_t)nc * 2 * sizeof(jv));
+		}
 		if (!e)
 			return false;
 		t->e = e;
+		t->inl = false;
 		t->cap = nc;
 	}
 	t->e[2 * t->n] = key;
