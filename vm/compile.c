@@ -2007,7 +2007,9 @@ static void array_lit(struct cg *g, struct jsl_node *e, int dst)
 static void object_lit(struct cg *g, struct jsl_node *e, int dst)
 {
 	int save = g->fs->freereg;
-	unsigned nk = 0;
+	unsigned nk = 0, ninit = 0;
+	int init[JSL_OBJ_INLINE_MAX]; /* the distinct constant keys set so far */
+	bool fresh = true;	      /* no spread or computed key yet: those keys are all there is */
 
 	/* room inside the object for its keys (a spread's are not known here) */
 	for (struct jsl_node *x = e->list; x; x = x->next)
@@ -2024,11 +2026,13 @@ static void object_lit(struct cg *g, struct jsl_node *e, int dst)
 			v = expr_any(g, x->a);
 			emit_abc(g, JSL_OP_OSPREAD, dst, v, 0);
 			g->fs->freereg = save;
+			fresh = false;
 			continue;
 		}
 		if (x->op == 1)
 			cg_error(g, x, "Invalid shorthand property initializer");
 		if (x->flag & JSL_NF_COMPUTED) {
+			fresh = false;
 			kr = reg_alloc(g, 1);
 			expr_to(g, x->a, kr);
 		} else {
@@ -2056,6 +2060,19 @@ static void object_lit(struct cg *g, struct jsl_node *e, int dst)
 		}
 		v = expr_any(g, x->b);
 		at_node(g, x);
+		if (k >= 0 && fresh && ninit < JSL_OBJ_INLINE_MAX) {
+			/* a key this literal has not set yet: INITF appends it without a lookup */
+			bool seen = false;
+
+			for (unsigned q = 0; q < ninit; q++)
+				seen = seen || init[q] == k;
+			if (!seen) {
+				init[ninit++] = k;
+				emit_abc(g, JSL_OP_INITF, dst, k, v);
+				g->fs->freereg = save;
+				continue;
+			}
+		}
 		set_prop(g, dst, k, kr, v);
 		g->fs->freereg = save;
 	}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm/vm.h"
@@ -356,10 +357,21 @@ static inline uint64_t jv_payload(jv v)
 
 /* ---- heap ------------------------------------------------------------------ */
 /*
- * Every heap value starts with struct jsl_obj and sits on one list per run;
- * the collector (value.c) is mark and sweep with the register stack, the
- * globals and the constants as roots. used counts the bytes of live objects
- * against limit (vm_limits.heap_bytes).
+ * Every heap value starts with struct jsl_obj and sits on one of two lists
+ * per run: the young objects (allocated since the last collection) and the
+ * old ones. The collector (interp.c) is a generational mark and sweep with
+ * sticky mark bits: an old object keeps its mark bit set, so a minor
+ * collection marks from the roots (the register stack, the globals, the
+ * VM's own) only the young objects, scans the old objects that were written
+ * since (the remembered set), frees the young objects it did not reach and
+ * makes the others old. A major collection clears the old marks and marks
+ * and sweeps everything. used counts the bytes of live objects against
+ * limit (vm_limits.heap_bytes).
+ *
+ * The write barrier: whoever stores a value into an object (an array's
+ * elements, a table's entries, a cell, an Error's message) calls jsl_wb on
+ * it after its last allocation before the store (an allocation may collect
+ * and make the object old).
  */
 enum jsl_obj_type {
 	JSL_OBJ_STR = 1,
@@ -377,7 +389,9 @@ struct jsl_obj {
 	uint32_t size; /* bytes charged to the heap */
 	uint8_t type;  /* enum jsl_obj_type */
 	uint8_t mark;
-	uint8_t fixed; /* constants: never collected */
+	uint8_t fixed : 1; /* constants: never collected */
+	uint8_t rem : 1;   /* old and on the remembered set */
+	uint8_t pool;	   /* its size class (jsl_mem_alloc), 0 when malloc'ed alone */
 };
 
 /*
@@ -407,13 +421,68 @@ struct jsl_str {
  * must survive an allocation live in registers (the roots), and a slow
  * path allocates at most once, at its end, storing the result at once.
  */
+/*
+ * Objects up to JSL_POOL_MAX bytes come from the heap's own pools: one free
+ * list per 16-byte size class, refilled from chunks of JSL_POOL_CHUNK bytes
+ * (malloc'ed, so through jemalloc) that the heap keeps until it is freed.
+ * Allocating and freeing such an object is a few instructions.
+ */
+#define JSL_POOL_MAX   256
+#define JSL_POOL_CHUNK (256u << 10)
 struct jsl_heap {
-	struct jsl_obj *objs;
+	struct jsl_obj *objs; /* young */
+	struct jsl_obj *old;
 	size_t used, limit, threshold;
-	bool oom; /* the bound was hit: the run ends with VM_ERR_MEMORY */
+	size_t old_used; /* used after the last collection (all of it old then) */
+	size_t major_at; /* a collection is major once old_used passes this */
+	struct jsl_obj **rem; /* the remembered set: old objects written since the last collection */
+	size_t nrem, caprem;
+	bool rem_lost;	  /* the set could not grow: the next collection is major */
+	bool force_major; /* the next collection is major (an allocation is past the bound) */
+	bool last_major;  /* the last collection was major */
+	bool oom;	  /* the bound was hit: the run ends with VM_ERR_MEMORY */
 	void (*collect)(struct jsl_heap *h, void *ctx);
 	void *ctx;
+	void *freel[JSL_POOL_MAX / 16 + 1]; /* free blocks of each size class */
+	char *bump, *bump_end;		     /* the rest of the newest chunk */
+	void *chunks;			     /* every chunk, linked through its first word */
 };
+/* size bytes for an object (zeroed when zero), its size class into *pool; NULL when out of memory. */
+void *jsl_mem_alloc(struct jsl_heap *h, size_t size, bool zero, uint8_t *pool);
+static inline void jsl_mem_free(struct jsl_heap *h, void *p, unsigned pool)
+{
+	if (!pool) {
+		free(p);
+		return;
+	}
+#ifdef JSL_GC_TORTURE
+	memset(p, 0xab, pool * 16u); /* a use after free reads nonsense, soon */
+#endif
+	*(void **)p = h->freel[pool];
+	h->freel[pool] = p;
+}
+
+void jsl_wb_slow(struct jsl_heap *h, struct jsl_obj *o);
+bool jsl_heap_room_slow(struct jsl_heap *h, size_t size);
+/* The write barrier (above): o is about to get values stored into it. */
+static inline void jsl_wb(struct jsl_heap *h, void *o)
+{
+	struct jsl_obj *x = o;
+
+	if (jsl_unlikely(x->mark) && !x->rem)
+		jsl_wb_slow(h, x);
+}
+/*
+ * Make room for size more bytes: collect when used passes threshold (a
+ * major collection too when a minor one did not free enough); false when
+ * the bound is still in the way.
+ */
+static inline bool jsl_heap_room(struct jsl_heap *h, size_t size)
+{
+	if (jsl_likely(h->used + size <= h->threshold))
+		return true;
+	return jsl_heap_room_slow(h, size);
+}
 
 /*
  * An ordered hash table: entries in insertion order (a deleted entry keeps
@@ -517,7 +586,7 @@ static inline bool jv_is_callable(jv v)
 void *jsl_obj_alloc(struct jsl_heap *h, unsigned type, size_t size);
 /* Charge (delta > 0) or refund bytes that an object holds outside itself; false past the bound. */
 bool jsl_heap_charge(struct jsl_heap *h, struct jsl_obj *o, int64_t delta);
-void jsl_obj_free(struct jsl_obj *o);
+void jsl_obj_free(struct jsl_heap *h, struct jsl_obj *o);
 
 /* ---- tables (obj.c) ---- */
 /* The entry index of key, or -1. */

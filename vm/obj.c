@@ -24,26 +24,63 @@ const char *const jsl_cls_names[JSL_CLS_COUNT] = {
 
 /* ---- allocation ---------------------------------------------------------------- */
 
+void *jsl_mem_alloc(struct jsl_heap *h, size_t size, bool zero, uint8_t *pool)
+{
+	unsigned c = (unsigned)(size + 15) / 16;
+	void *p;
+
+	if (size > JSL_POOL_MAX) {
+		*pool = 0;
+		p = zero ? calloc(1, size) : malloc(size);
+		if (p && (uintptr_t)p + size > JV_PAYLOAD) { /* cannot box a pointer above 2^48 */
+			free(p);
+			return NULL;
+		}
+		return p;
+	}
+	*pool = (uint8_t)c;
+	p = h->freel[c];
+	if (p) {
+		h->freel[c] = *(void **)p;
+		__builtin_prefetch(h->freel[c], 1); /* the next one of this class */
+	} else {
+		if ((size_t)(h->bump_end - h->bump) < c * 16u) {
+			char *k = malloc(JSL_POOL_CHUNK);
+
+			if (!k)
+				return NULL;
+			if ((uintptr_t)k + JSL_POOL_CHUNK > JV_PAYLOAD) {
+				free(k);
+				return NULL;
+			}
+			*(void **)k = h->chunks;
+			h->chunks = k;
+			h->bump = k + 16;
+			h->bump_end = k + JSL_POOL_CHUNK;
+		}
+		p = h->bump;
+		h->bump += c * 16u;
+	}
+	if (zero)
+		memset(p, 0, c * 16u);
+	return p;
+}
+
 void *jsl_obj_alloc(struct jsl_heap *h, unsigned type, size_t size)
 {
 	struct jsl_obj *o;
+	uint8_t pool;
 
-	if (h->collect && h->used + size > h->threshold)
-		h->collect(h, h->ctx);
-	if (h->used + size > h->limit || size > UINT32_MAX) {
+	if (!jsl_heap_room(h, size) || size > UINT32_MAX) {
 		h->oom = true;
 		return NULL;
 	}
-	o = calloc(1, size);
+	o = jsl_mem_alloc(h, size, true, &pool);
 	if (!o) {
 		h->oom = true;
 		return NULL;
 	}
-	if ((uintptr_t)o > JV_PAYLOAD) {
-		free(o);
-		h->oom = true;
-		return NULL;
-	}
+	o->pool = pool;
 	o->next = h->objs;
 	o->size = (uint32_t)size;
 	o->type = (uint8_t)type;
@@ -52,12 +89,40 @@ void *jsl_obj_alloc(struct jsl_heap *h, unsigned type, size_t size)
 	return o;
 }
 
+bool jsl_heap_room_slow(struct jsl_heap *h, size_t size)
+{
+	if (h->collect && h->used + size > h->threshold) {
+		h->collect(h, h->ctx);
+		if (h->used + size > h->limit && !h->last_major) {
+			/* the minor collection left the old garbage: all of it then */
+			h->force_major = true;
+			h->collect(h, h->ctx);
+		}
+	}
+	return h->used + size <= h->limit;
+}
+
+void jsl_wb_slow(struct jsl_heap *h, struct jsl_obj *o)
+{
+	if (h->nrem == h->caprem) {
+		size_t nc = h->caprem ? h->caprem * 2 : 256;
+		struct jsl_obj **r = realloc(h->rem, nc * sizeof(*r));
+
+		if (!r) {
+			h->rem_lost = true; /* the next collection marks everything */
+			return;
+		}
+		h->rem = r;
+		h->caprem = nc;
+	}
+	o->rem = 1;
+	h->rem[h->nrem++] = o;
+}
+
 bool jsl_heap_charge(struct jsl_heap *h, struct jsl_obj *o, int64_t delta)
 {
 	if (delta > 0) {
-		if (h->collect && h->used + (uint64_t)delta > h->threshold)
-			h->collect(h, h->ctx);
-		if (h->used + (uint64_t)delta > h->limit ||
+		if (!jsl_heap_room(h, (size_t)delta) ||
 		    (uint64_t)o->size + (uint64_t)delta > UINT32_MAX) {
 			h->oom = true;
 			return false;
@@ -68,7 +133,7 @@ bool jsl_heap_charge(struct jsl_heap *h, struct jsl_obj *o, int64_t delta)
 	return true;
 }
 
-void jsl_obj_free(struct jsl_obj *o)
+void jsl_obj_free(struct jsl_heap *h, struct jsl_obj *o)
 {
 	switch (o->type) {
 	case JSL_OBJ_ARR:
@@ -94,7 +159,7 @@ void jsl_obj_free(struct jsl_obj *o)
 	default:
 		break;
 	}
-	free(o);
+	jsl_mem_free(h, o, o->pool);
 }
 
 static int vm_oom(struct jsl_vm *vm)
@@ -186,6 +251,7 @@ int jsl_arr_push(struct jsl_vm *vm, struct jsl_arr *a, jv v)
 		}
 		jsl_root_pop(vm, 1);
 	}
+	jsl_wb(&vm->heap, a);
 	a->v[a->len++] = v;
 	return 0;
 }
@@ -246,6 +312,7 @@ int jsl_new_error(struct jsl_vm *vm, unsigned cls, const char *msg, size_t len, 
 	}
 	jsl_root_pop(vm, 1);
 	((struct jsl_objt *)jv_obj(o))->cls = (uint8_t)cls;
+	jsl_wb(&vm->heap, jv_obj(o));
 	((struct jsl_objt *)jv_obj(o))->msg = s;
 	*out = o;
 	return 0;
@@ -353,6 +420,7 @@ bool jsl_tab_set(struct jsl_heap *h, struct jsl_obj *o, struct jsl_tab *t, jv ke
 	int64_t i = jsl_tab_find(t, key);
 
 	if (i >= 0) {
+		jsl_wb(h, o);
 		t->e[2 * i + 1] = val;
 		return true;
 	}
@@ -380,6 +448,7 @@ bool jsl_tab_set(struct jsl_heap *h, struct jsl_obj *o, struct jsl_tab *t, jv ke
 		t->inl = false;
 		t->cap = nc;
 	}
+	jsl_wb(h, o);
 	t->e[2 * t->n] = key;
 	t->e[2 * t->n + 1] = val;
 	t->n++;
@@ -545,6 +614,7 @@ int jsl_own_keys(struct jsl_vm *vm, jv obj, jv *out)
 					tmp[no++] = a->v[i];
 			}
 			qsort(tmp, nint, sizeof(jv), cmp_index_keys);
+			jsl_wb(&vm->heap, a);
 			memcpy(a->v, tmp, (size_t)a->len * sizeof(jv));
 			free(tmp);
 		}
@@ -738,6 +808,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		i = key_index(key);
 		if (i >= 0) {
 			if (i < a->len) {
+				jsl_wb(&vm->heap, a);
 				a->v[i] = val;
 				return 0;
 			}
@@ -750,6 +821,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 				return -1;
 			}
 			jsl_root_pop(vm, 1);
+			jsl_wb(&vm->heap, a);
 			a->v[i] = val;
 			return 0;
 		}
@@ -781,6 +853,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		if (o->frozen)
 			return 0;
 		if (o->cls && o->cls <= JSL_CLS_SYNTAXERROR && key_is(key, "message")) {
+			jsl_wb(&vm->heap, o);
 			o->msg = val;
 			return 0;
 		}
@@ -884,6 +957,7 @@ int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv it)
 			if (!rc) {
 				struct jsl_arr *p = (struct jsl_arr *)jv_obj(pair);
 
+				jsl_wb(&vm->heap, p);
 				p->v[0] = o->t.e[2 * i];
 				p->v[1] = o->t.e[2 * i + 1];
 				p->len = 2;
