@@ -673,8 +673,21 @@ struct jsl_buf {
 	size_t len, cap, limit;
 	bool ok;
 };
-void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n);
-void jsl_buf_putc(struct jsl_buf *b, char c);
+void jsl_buf_put_slow(struct jsl_buf *b, const void *p, size_t n);
+static inline void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n)
+{
+	if (jsl_likely(b->ok && b->len + n < b->cap && (!b->limit || b->len + n <= b->limit))) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return;
+	}
+	jsl_buf_put_slow(b, p, n);
+}
+static inline void jsl_buf_putc(struct jsl_buf *b, char c)
+{
+	jsl_buf_put(b, &c, 1);
+}
 void jsl_buf_puts(struct jsl_buf *b, const char *s);
 
 struct jsl_prog;

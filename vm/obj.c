@@ -1473,8 +1473,21 @@ static void json_str(struct jsl_buf *b, const char *s, size_t n)
 	jsl_buf_putc(b, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		const char *e = jsl_ctl_escape(ch);
+		const char *e;
 		char t[8];
+
+		if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0xed) {
+			/* a run of bytes that need no escape: one copy */
+			size_t j = i + 1;
+
+			while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' && s[j] != '\\' &&
+			       (unsigned char)s[j] != 0xed)
+				j++;
+			jsl_buf_put(b, s + i, j - i);
+			i = j - 1;
+			continue;
+		}
+		e = jsl_ctl_escape(ch);
 
 		if (ch == '"' || ch == '\\') {
 			jsl_buf_putc(b, '\\');

@@ -137,7 +137,7 @@ void jsl_heap_free_all(struct jsl_heap *h)
 
 /* ---- buffers -------------------------------------------------------------------- */
 
-void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n)
+void jsl_buf_put_slow(struct jsl_buf *b, const void *p, size_t n)
 {
 	if (!b->ok)
 		return;
@@ -162,11 +162,6 @@ void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n)
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
-}
-
-void jsl_buf_putc(struct jsl_buf *b, char c)
-{
-	jsl_buf_put(b, &c, 1);
 }
 
 void jsl_buf_puts(struct jsl_buf *b, const char *s)
