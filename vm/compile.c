@@ -2411,6 +2411,48 @@ static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list)
 
 /* ---- statements ------------------------------------------------------------------ */
 
+/* A local of this function held in its register (not captured), initialised and assignable. */
+static struct cg_local *plain_local(struct cg *g, const struct jsl_node *e)
+{
+	struct cg_local *lo;
+
+	if (!e || e->kind != JSL_N_IDENT)
+		return NULL;
+	lo = find_local(g->fs, e->s, e->len);
+	return lo && !lo->cell && lo->ready ? lo : NULL;
+}
+
+/*
+ * Whether for loop n counts up as `i++` (or ++i) while `i < K` (a number
+ * constant) or `i < n` (another plain local): then *i, *b and *op are the
+ * operands of the INCJLT/INCJLTK that ends each iteration.
+ */
+static bool for_fusable(struct cg *g, const struct jsl_node *n, int *i, int *b, unsigned *op)
+{
+	const struct jsl_node *c = n->c, *t = n->b;
+	struct cg_local *li, *lb;
+
+	if (!c || !t || c->kind != JSL_N_UPDATE || c->op != JSL_T_INC || t->kind != JSL_N_BINARY ||
+	    t->op != JSL_T_LT || !t->a || t->a->kind != JSL_N_IDENT || !c->a ||
+	    c->a->kind != JSL_N_IDENT || !name_eq(t->a->s, t->a->len, c->a->s, c->a->len))
+		return false;
+	li = plain_local(g, c->a);
+	if (!li || li->is_const)
+		return false;
+	*i = li->reg;
+	if (t->b->kind == JSL_N_NUM && const_num(g, t->b->num) <= 255) {
+		*b = const_num(g, t->b->num);
+		*op = JSL_OP_INCJLTK;
+		return true;
+	}
+	lb = plain_local(g, t->b);
+	if (!lb)
+		return false;
+	*b = lb->reg;
+	*op = JSL_OP_INCJLT;
+	return true;
+}
+
 static void statement(struct cg *g, struct jsl_node *n);
 
 static void statements(struct cg *g, struct jsl_node *list)
@@ -2826,6 +2868,9 @@ static void statement(struct cg *g, struct jsl_node *n)
 	case JSL_N_FOR: {
 		struct scope_save s = enter_scope(g);
 		uint32_t first;
+		int fi, fb, jexit = NO_JUMP;
+		unsigned fop;
+		bool fused;
 
 		loop_begin(g, &loop, true);
 		first = fs->nlocals;
@@ -2836,7 +2881,14 @@ static void statement(struct cg *g, struct jsl_node *n)
 			expr_effect(g, n->a->a);
 		}
 		reset_completion(g);
-		jf = n->b ? emit_jump(g) : NO_JUMP;
+		fused = for_fusable(g, n, &fi, &fb, &fop);
+		if (fused) {
+			/* test first, then the body, then INCJLT(K): i++ and i < n at once */
+			cond_jump(g, n->b, false, &jexit);
+			jf = NO_JUMP;
+		} else {
+			jf = n->b ? emit_jump(g) : NO_JUMP;
+		}
 		top = here(g);
 		statement(g, n->d);
 		cont = here(g);
@@ -2844,6 +2896,16 @@ static void statement(struct cg *g, struct jsl_node *n)
 		for (uint32_t k = first; k < fs->nlocals; k++)
 			if (fs->locals[k].cell)
 				emit_abc(g, JSL_OP_COPYCELL, fs->locals[k].reg, 0, 0);
+		if (fused) {
+			at_node(g, n);
+			emit_abc(g, fop, fi, fb, 1);
+			back = emit_jump(g);
+			patch(g, back, top);
+			patch_here(g, jexit);
+			loop_end(g, &loop, cont);
+			leave_scope(g, s);
+			break;
+		}
 		if (n->c)
 			expr_effect(g, n->c);
 		patch_here(g, jf);

@@ -1469,6 +1469,29 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(JLEK) CMPJK(<=)
 			VM_CASE(JGTK) CMPJK(>)
 			VM_CASE(JGEK) CMPJK(>=)
+			VM_CASE(INCJLT)
+			VM_CASE(INCJLTK)
+			/* clang-format on */
+			{
+				/* i++ (as SUBI i i -1) and the loop's test, one dispatch */
+				jv a = *RA, b = JSL_I_OP(i) == JSL_OP_INCJLT ? *RB : K[JSL_I_B(i)];
+				bool r;
+
+				if (jsl_likely(jv_is_num(a))) {
+					a = jv_from_num_raw(jv_num(a) + 1);
+					*RA = a;
+				} else {
+					PROTECT(arith_slow(vm, JSL_OP_SUB, RA, a, jv_from_num_raw(-1.0)));
+					a = *RA;
+				}
+				if (jsl_likely(jv_is_num(a) & jv_is_num(b)))
+					r = jv_num(a) < jv_num(b);
+				else
+					r = less_slow(a, b, false);
+				TAKE_IF(r);
+				VM_NEXT;
+			}
+			/* clang-format off */
 			VM_CASE(JSEQK)
 			/* clang-format on */
 			{
