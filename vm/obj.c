@@ -1744,8 +1744,19 @@ static void put_utf8(struct jsl_buf *b, uint32_t cp)
 static int jstr(struct jparse *p, jv *out)
 {
 	struct jsl_buf b = {.ok = true};
+	size_t j;
 
 	p->i++;
+	/* the common case, no escape: the string straight from the text */
+	for (j = p->i; j < p->n && p->s[j] != '"' && p->s[j] != '\\' && (unsigned char)p->s[j] >= 0x20;
+	     j++)
+		;
+	if (j < p->n && p->s[j] == '"') {
+		int rc = jsl_new_str(p->vm, p->s + p->i, j - p->i, out);
+
+		p->i = j + 1;
+		return rc;
+	}
 	for (;;) {
 		unsigned char ch;
 
