@@ -236,7 +236,7 @@ static inline void sweep_free(struct jsl_heap *h, struct jsl_obj *o)
  * enough that most short-lived objects are garbage by the time it fills,
  * small beside the heap bound.
  */
-#define GC_NURSERY (8u << 20)
+#define GC_NURSERY (32u << 20)
 
 /*
  * Collect (see struct jsl_heap): mark from the registers of live frames, the
