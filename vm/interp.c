@@ -331,7 +331,12 @@ static void collect(struct jsl_heap *h, void *ctx)
 	h->force_major = false;
 	h->last_major = major;
 	h->old_used = h->used;
-	nursery = h->limit / 8 < GC_NURSERY ? h->limit / 8 : GC_NURSERY;
+	/* as big as the old objects (at least 4 MiB), so peak memory stays near twice the live */
+	nursery = h->used > 4 * GC_MIN ? h->used : 4 * GC_MIN;
+	if (nursery > GC_NURSERY)
+		nursery = GC_NURSERY;
+	if (nursery > h->limit / 8)
+		nursery = h->limit / 8;
 	if (nursery < GC_MIN / 4)
 		nursery = GC_MIN / 4;
 	h->threshold = h->used + nursery;
