@@ -2185,8 +2185,17 @@ static void array_lit(struct cg *g, struct jsl_node *e, int dst)
 static void object_lit(struct cg *g, struct jsl_node *e, int dst)
 {
 	int save = g->fs->freereg;
+	unsigned nk = 0, ninit = 0;
+	int init[JSL_OBJ_INLINE_MAX]; /* the distinct constant keys set so far */
+	bool fresh = true;	      /* no spread or computed key yet: those keys are all there is */
 
-	emit_abc(g, JSL_OP_NEWOBJ, dst, 0, 0);
+	/* room inside the object for its keys (a spread's are not known here) */
+	for (struct jsl_node *x = e->list; x; x = x->next)
+		nk += x->kind != JSL_N_SPREAD;
+	if (nk)
+		emit_abc(g, JSL_OP_NEWOBJN, dst, nk < JSL_OBJ_INLINE_MAX ? nk : JSL_OBJ_INLINE_MAX, 0);
+	else
+		emit_abc(g, JSL_OP_NEWOBJ, dst, 0, 0);
 	for (struct jsl_node *x = e->list; x; x = x->next) {
 		int v, k = -1, kr = -1;
 
@@ -2195,11 +2204,13 @@ static void object_lit(struct cg *g, struct jsl_node *e, int dst)
 			v = expr_any(g, x->a);
 			emit_abc(g, JSL_OP_OSPREAD, dst, v, 0);
 			g->fs->freereg = save;
+			fresh = false;
 			continue;
 		}
 		if (x->op == 1)
 			cg_error(g, x, "Invalid shorthand property initializer");
 		if (x->flag & JSL_NF_COMPUTED) {
+			fresh = false;
 			kr = reg_alloc(g, 1);
 			expr_to(g, x->a, kr);
 		} else {
@@ -2227,6 +2238,19 @@ static void object_lit(struct cg *g, struct jsl_node *e, int dst)
 		}
 		v = expr_any(g, x->b);
 		at_node(g, x);
+		if (k >= 0 && fresh && ninit < JSL_OBJ_INLINE_MAX) {
+			/* a key this literal has not set yet: INITF appends it without a lookup */
+			bool seen = false;
+
+			for (unsigned q = 0; q < ninit; q++)
+				seen = seen || init[q] == k;
+			if (!seen) {
+				init[ninit++] = k;
+				emit_abc(g, JSL_OP_INITF, dst, k, v);
+				g->fs->freereg = save;
+				continue;
+			}
+		}
 		set_prop(g, dst, k, kr, v);
 		g->fs->freereg = save;
 	}
@@ -2564,6 +2588,48 @@ static void cond_jump(struct cg *g, struct jsl_node *e, bool jump_if, int *list)
 }
 
 /* ---- statements ------------------------------------------------------------------ */
+
+/* A local of this function held in its register (not captured), initialised and assignable. */
+static struct cg_local *plain_local(struct cg *g, const struct jsl_node *e)
+{
+	struct cg_local *lo;
+
+	if (!e || e->kind != JSL_N_IDENT)
+		return NULL;
+	lo = find_local(g->fs, e->s, e->len);
+	return lo && !lo->cell && lo->ready ? lo : NULL;
+}
+
+/*
+ * Whether for loop n counts up as `i++` (or ++i) while `i < K` (a number
+ * constant) or `i < n` (another plain local): then *i, *b and *op are the
+ * operands of the INCJLT/INCJLTK that ends each iteration.
+ */
+static bool for_fusable(struct cg *g, const struct jsl_node *n, int *i, int *b, unsigned *op)
+{
+	const struct jsl_node *c = n->c, *t = n->b;
+	struct cg_local *li, *lb;
+
+	if (!c || !t || c->kind != JSL_N_UPDATE || c->op != JSL_T_INC || t->kind != JSL_N_BINARY ||
+	    t->op != JSL_T_LT || !t->a || t->a->kind != JSL_N_IDENT || !c->a ||
+	    c->a->kind != JSL_N_IDENT || !name_eq(t->a->s, t->a->len, c->a->s, c->a->len))
+		return false;
+	li = plain_local(g, c->a);
+	if (!li || li->is_const)
+		return false;
+	*i = li->reg;
+	if (t->b->kind == JSL_N_NUM && const_num(g, t->b->num) <= 255) {
+		*b = const_num(g, t->b->num);
+		*op = JSL_OP_INCJLTK;
+		return true;
+	}
+	lb = plain_local(g, t->b);
+	if (!lb)
+		return false;
+	*b = lb->reg;
+	*op = JSL_OP_INCJLT;
+	return true;
+}
 
 static void statement(struct cg *g, struct jsl_node *n);
 
@@ -2982,6 +3048,9 @@ static void statement(struct cg *g, struct jsl_node *n)
 	case JSL_N_FOR: {
 		struct scope_save s = enter_scope(g);
 		uint32_t first;
+		int fi, fb, jexit = NO_JUMP;
+		unsigned fop;
+		bool fused;
 
 		loop_begin(g, &loop, true);
 		first = fs->nlocals;
@@ -2992,7 +3061,14 @@ static void statement(struct cg *g, struct jsl_node *n)
 			expr_effect(g, n->a->a);
 		}
 		reset_completion(g);
-		jf = n->b ? emit_jump(g) : NO_JUMP;
+		fused = for_fusable(g, n, &fi, &fb, &fop);
+		if (fused) {
+			/* test first, then the body, then INCJLT(K): i++ and i < n at once */
+			cond_jump(g, n->b, false, &jexit);
+			jf = NO_JUMP;
+		} else {
+			jf = n->b ? emit_jump(g) : NO_JUMP;
+		}
 		top = here(g);
 		statement(g, n->d);
 		cont = here(g);
@@ -3000,6 +3076,16 @@ static void statement(struct cg *g, struct jsl_node *n)
 		for (uint32_t k = first; k < fs->nlocals; k++)
 			if (fs->locals[k].cell)
 				emit_abc(g, JSL_OP_COPYCELL, fs->locals[k].reg, 0, 0);
+		if (fused) {
+			at_node(g, n);
+			emit_abc(g, fop, fi, fb, 1);
+			back = emit_jump(g);
+			patch(g, back, top);
+			patch_here(g, jexit);
+			loop_end(g, &loop, cont);
+			leave_scope(g, s);
+			break;
+		}
 		if (n->c)
 			expr_effect(g, n->c);
 		patch_here(g, jf);

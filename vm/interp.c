@@ -55,38 +55,45 @@ static inline void init_regs(struct jsl_vm *vm, jv *upto)
 
 static void scan(struct jsl_vm *vm, struct jsl_obj *o);
 
-static void mark(struct jsl_vm *vm, jv v)
+/* Put o on the work list, growing it (or, when it cannot grow, scan o at once). */
+static NOINLINE void gray_push_slow(struct jsl_vm *vm, struct jsl_obj *o)
+{
+	size_t nc = vm->capgray ? vm->capgray * 2 : 256;
+	struct jsl_obj **g = realloc(vm->gray, nc * sizeof(*g));
+
+	if (!g) {
+		scan(vm, o); /* no room for the work list: recurse instead */
+		return;
+	}
+	vm->gray = g;
+	vm->capgray = nc;
+	vm->gray[vm->ngray++] = o;
+}
+
+static inline __attribute__((always_inline)) void mark(struct jsl_vm *vm, jv v)
 {
 	struct jsl_obj *o;
 
+	if (jv_is(v, JV_T_OBJ)) {
+		o = jv_obj(v);
+		if (o->mark) /* marked already, or old in a minor collection */
+			return;
+		o->mark = 1;
+		if (jsl_unlikely(vm->ngray == vm->capgray))
+			gray_push_slow(vm, o);
+		else
+			vm->gray[vm->ngray++] = o;
+		return;
+	}
 	if (jv_is(v, JV_T_STR)) {
 		struct jsl_str *s = jv_str(v);
 
-		if (s->h.fixed) /* constants and shared strings: kept anyway, never written */
+		if (s->h.fixed || s->h.mark) /* constants and shared strings: kept anyway */
 			return;
 		s->h.mark = 1;
 		if (s->base)
 			s->base->h.mark = 1;
-		return;
 	}
-	if (!jv_is(v, JV_T_OBJ))
-		return;
-	o = jv_obj(v);
-	if (o->mark)
-		return;
-	o->mark = 1;
-	if (vm->ngray == vm->capgray) {
-		size_t nc = vm->capgray ? vm->capgray * 2 : 256;
-		struct jsl_obj **g = realloc(vm->gray, nc * sizeof(*g));
-
-		if (!g) {
-			scan(vm, o); /* no room for the work list: recurse instead */
-			return;
-		}
-		vm->gray = g;
-		vm->capgray = nc;
-	}
-	vm->gray[vm->ngray++] = o;
 }
 
 /* Mark what o refers to; returns through the work list. */
@@ -136,22 +143,140 @@ static jv *live_top(const struct jsl_vm *vm)
 	return ci->base + n;
 }
 
-/* Mark from the registers of live frames, the globals and the VM's own roots, then sweep. */
+#ifdef JSL_GC_TORTURE
+/*
+ * A debugging build checks the generational invariant after every
+ * collection: no old object refers to an object that is not old (a
+ * missing write barrier would show here before it frees a live object).
+ */
+static void verify_ref(jv v, const struct jsl_obj *from)
+{
+	const struct jsl_obj *o;
+
+	if (jv_is(v, JV_T_STR))
+		o = &jv_str(v)->h;
+	else if (jv_is(v, JV_T_OBJ))
+		o = jv_obj(v);
+	else
+		return;
+	if (!o->mark && !o->fixed) {
+		fprintf(stderr, "jslite gc: old object %p (type %u) refers to young %p (type %u)\n",
+			(const void *)from, from->type, (const void *)o, o->type);
+		abort();
+	}
+}
+
+static void verify_heap(const struct jsl_heap *h)
+{
+	if (h->objs) {
+		fprintf(stderr, "jslite gc: young objects left after a collection\n");
+		abort();
+	}
+	for (const struct jsl_obj *o = h->old; o; o = o->next) {
+		if (!o->mark && !o->fixed) {
+			fprintf(stderr, "jslite gc: unmarked old object %p\n", (const void *)o);
+			abort();
+		}
+		switch (o->type) {
+		case JSL_OBJ_STR: {
+			const struct jsl_str *s = (const struct jsl_str *)o;
+
+			if (s->base)
+				verify_ref(jv_from_str(s->base), o);
+			break;
+		}
+		case JSL_OBJ_ARR: {
+			const struct jsl_arr *a = (const struct jsl_arr *)o;
+
+			for (uint32_t i = 0; i < a->len; i++)
+				verify_ref(a->v[i], o);
+			break;
+		}
+		case JSL_OBJ_OBJ:
+		case JSL_OBJ_MAP:
+		case JSL_OBJ_SET: {
+			const struct jsl_objt *t = (const struct jsl_objt *)o;
+
+			verify_ref(t->msg, o);
+			for (uint32_t i = 0; i < 2 * t->t.n; i++)
+				verify_ref(t->t.e[i], o);
+			break;
+		}
+		case JSL_OBJ_CELL:
+			verify_ref(((const struct jsl_cell *)o)->v, o);
+			break;
+		case JSL_OBJ_CLOS: {
+			const struct jsl_clos *c = (const struct jsl_clos *)o;
+
+			for (uint32_t i = 0; i < c->nup; i++)
+				verify_ref(c->up[i], o);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+#endif
+
+/* Free o, an object the collector did not reach (objects with nothing outside them directly). */
+static inline void sweep_free(struct jsl_heap *h, struct jsl_obj *o)
+{
+	if ((o->type == JSL_OBJ_OBJ && ((struct jsl_objt *)o)->t.inl &&
+	     !((struct jsl_objt *)o)->t.idx) ||
+	    o->type == JSL_OBJ_CELL || o->type == JSL_OBJ_CLOS ||
+	    (o->type == JSL_OBJ_STR && ((struct jsl_str *)o)->s == ((struct jsl_str *)o)->data))
+		jsl_mem_free(h, o, o->pool);
+	else
+		jsl_obj_free(h, o);
+}
+
+/*
+ * The young objects allocated between two minor collections (bytes): big
+ * enough that most short-lived objects are garbage by the time it fills,
+ * small beside the heap bound.
+ */
+#define GC_NURSERY (32u << 20)
+
+/*
+ * Collect (see struct jsl_heap): mark from the registers of live frames, the
+ * globals and the VM's own roots (and, in a minor collection, from the
+ * remembered old objects), then sweep the young objects (and, in a major
+ * one, the old ones too). Every object left is old and marked.
+ */
 static void collect(struct jsl_heap *h, void *ctx)
 {
 	struct jsl_vm *vm = ctx;
 	jv *top = live_top(vm);
-	struct jsl_obj **pp = &h->objs;
+	struct jsl_obj **pp, *o;
 	uint64_t work = (uint64_t)(vm->hwm - vm->stack) + vm->prog->nglobals;
+	bool major = h->force_major || h->rem_lost || h->old_used > h->major_at;
+	size_t nursery;
 
+#ifdef JSL_GC_TORTURE
+	static unsigned count;
+
+	major = major || ++count % 8 == 0;
+#endif
 	vm->gc_work = 0;
+	if (major) {
+		for (o = h->old; o; o = o->next)
+			o->mark = 0;
+		work += h->nrem;
+		for (size_t i = 0; i < h->nrem; i++)
+			h->rem[i]->rem = 0;
+		h->nrem = 0;
+	}
 	for (jv *p = vm->stack; p < top; p++)
 		mark(vm, *p);
-	/* Registers above the live frames may hold values about to be freed: clear them. */
+	/*
+	 * Registers above the live frames may hold values about to be freed: clear
+	 * them. hwm stays: a caller's temporaries past its callee's registers are
+	 * written again after the call, without moving hwm, and init_regs must not
+	 * reset them then.
+	 */
 	for (jv *p = top; p < vm->hwm; p++)
 		*p = JV_UNDEF;
-	if (vm->hwm > top)
-		vm->hwm = top;
 	for (uint32_t i = 0; i < vm->prog->nglobals; i++)
 		mark(vm, vm->globals[i]);
 	for (uint32_t i = 0; i < vm->nx; i++)
@@ -161,26 +286,64 @@ static void collect(struct jsl_heap *h, void *ctx)
 	for (struct jsl_ci *c = vm->cis; c <= vm->ci; c++)
 		if (c->cl)
 			mark(vm, jv_from_obj(c->cl));
+	/* old objects written since the last collection may hold young ones */
+	for (size_t i = 0; i < h->nrem; i++) {
+		h->rem[i]->rem = 0;
+		scan(vm, h->rem[i]);
+	}
+	work += h->nrem;
+	h->nrem = 0;
 	while (vm->ngray)
 		scan(vm, vm->gray[--vm->ngray]);
 	work += vm->gc_work;
-	while (*pp) {
-		struct jsl_obj *o = *pp;
+	/* the young: the marked ones become old (their mark stays set), the others go */
+	for (o = h->objs; o;) {
+		struct jsl_obj *n = o->next;
 
 		work++;
 		if (o->mark || o->fixed) {
-			o->mark = 0;
-			pp = &o->next;
+			o->mark = 1;
+			o->next = h->old;
+			h->old = o;
 		} else {
-			*pp = o->next;
 			h->used -= o->size;
-			jsl_obj_free(o);
+			sweep_free(h, o);
 		}
+		o = n;
 	}
-	h->threshold = h->used * 2 > GC_MIN ? h->used * 2 : GC_MIN;
+	h->objs = NULL;
+	if (major) {
+		for (pp = &h->old; *pp;) {
+			o = *pp;
+			work++;
+			if (o->mark || o->fixed) {
+				o->mark = 1;
+				pp = &o->next;
+			} else {
+				*pp = o->next;
+				h->used -= o->size;
+				sweep_free(h, o);
+			}
+		}
+		h->major_at = h->used * 2 > GC_MIN ? h->used * 2 : GC_MIN;
+		h->rem_lost = false;
+	}
+	h->force_major = false;
+	h->last_major = major;
+	h->old_used = h->used;
+	/* as big as the old objects (at least 4 MiB), so peak memory stays near twice the live */
+	nursery = h->used > 4 * GC_MIN ? h->used : 4 * GC_MIN;
+	if (nursery > GC_NURSERY)
+		nursery = GC_NURSERY;
+	if (nursery > h->limit / 8)
+		nursery = h->limit / 8;
+	if (nursery < GC_MIN / 4)
+		nursery = GC_MIN / 4;
+	h->threshold = h->used + nursery;
 	if (h->threshold > h->limit)
 		h->threshold = h->limit;
 #ifdef JSL_GC_TORTURE
+	verify_heap(h);
 	h->threshold = 0; /* a debugging build: collect at every allocation */
 #endif
 	/* Collections cost fuel, so a heap kept near its bound cannot make a run unbounded. */
@@ -865,6 +1028,7 @@ static NOINLINE int op_rest(struct jsl_vm *vm, jv *base, unsigned a)
 	if (jsl_new_arr(vm, n, &arr) < 0)
 		return -1;
 	r = (struct jsl_arr *)jv_obj(arr);
+	jsl_wb(&vm->heap, r);
 	for (uint32_t k = 0; k < n; k++)
 		r->v[k] = base[a + k];
 	r->len = n;
@@ -1308,6 +1472,29 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(JLEK) CMPJK(<=)
 			VM_CASE(JGTK) CMPJK(>)
 			VM_CASE(JGEK) CMPJK(>=)
+			VM_CASE(INCJLT)
+			VM_CASE(INCJLTK)
+			/* clang-format on */
+			{
+				/* i++ (as SUBI i i -1) and the loop's test, one dispatch */
+				jv a = *RA, b = JSL_I_OP(i) == JSL_OP_INCJLT ? *RB : K[JSL_I_B(i)];
+				bool r;
+
+				if (jsl_likely(jv_is_num(a))) {
+					a = jv_from_num_raw(jv_num(a) + 1);
+					*RA = a;
+				} else {
+					PROTECT(arith_slow(vm, JSL_OP_SUB, RA, a, jv_from_num_raw(-1.0)));
+					a = *RA;
+				}
+				if (jsl_likely(jv_is_num(a) & jv_is_num(b)))
+					r = jv_num(a) < jv_num(b);
+				else
+					r = less_slow(a, b, false);
+				TAKE_IF(r);
+				VM_NEXT;
+			}
+			/* clang-format off */
 			VM_CASE(JSEQK)
 			/* clang-format on */
 			{
@@ -1437,6 +1624,13 @@ static int execute(struct jsl_vm *vm, jv *result)
 				PROTECT(jsl_new_objt(vm, JSL_OBJ_OBJ, RA));
 				VM_NEXT;
 			}
+			VM_CASE(NEWOBJN)
+			{
+				int n = JSL_I_SB(i);
+
+				PROTECT(jsl_new_objt_n(vm, JSL_OBJ_OBJ, n > 0 ? (uint32_t)n : 0, RA));
+				VM_NEXT;
+			}
 			VM_CASE(OSPREAD)
 			{
 				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_OBJ)))
@@ -1484,6 +1678,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 					jv key = K[JSL_I_B(i)];
 					int64_t k;
 
+					jsl_wb(&vm->heap, jv_obj(o));
 					if (*slot < t->n && t->e[2 * *slot] == key) {
 						t->e[2 * *slot + 1] = *RC;
 						VM_NEXT;
@@ -1494,8 +1689,41 @@ static int execute(struct jsl_vm *vm, jv *result)
 						t->e[2 * k + 1] = *RC;
 						VM_NEXT;
 					}
+					/* a new key with room for it and no hash index to update
+					 * (an object literal filling its inline entries) */
+					if (t->n < t->cap && !t->idx && t->n < JSL_TAB_LINEAR && jv_is(key, JV_T_STR)) {
+						*slot = t->n;
+						t->e[2 * t->n] = key;
+						t->e[2 * t->n + 1] = *RC;
+						t->n++;
+						t->live++;
+						VM_NEXT;
+					}
 				}
 				PROTECT(jsl_set_prop(vm, o, K[JSL_I_B(i)], *RC));
+				VM_NEXT;
+			}
+			VM_CASE(INITF)
+			{
+				jv o = *RA, key = K[JSL_I_B(i)];
+
+				/* room inside the literal and no hash index to update; anything
+				 * else (only crafted code gets here) is an ordinary SETF */
+				if (jv_is_objtype(o, JSL_OBJ_OBJ) && jv_is(key, JV_T_STR)) {
+					struct jsl_objt *ob = (struct jsl_objt *)jv_obj(o);
+					struct jsl_tab *t = &ob->t;
+
+					if (t->n < t->cap && !t->idx && t->n < JSL_TAB_LINEAR && !ob->frozen &&
+					    !ob->cls) {
+						jsl_wb(&vm->heap, ob);
+						t->e[2 * t->n] = key;
+						t->e[2 * t->n + 1] = *RC;
+						t->n++;
+						t->live++;
+						VM_NEXT;
+					}
+				}
+				PROTECT(jsl_set_prop(vm, o, key, *RC));
 				VM_NEXT;
 			}
 			VM_CASE(SETIDX)
@@ -1508,6 +1736,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 
 					if (d >= 0 && d < a->len && d == (double)(uint32_t)d &&
 					    !a->frozen) {
+						jsl_wb(&vm->heap, a);
 						a->v[(uint32_t)d] = *RC;
 						VM_NEXT;
 					}
@@ -1557,6 +1786,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 			{
 				if (jsl_unlikely(!jv_is_objtype(*RA, JSL_OBJ_CELL)))
 					PROTECT(bad_code(vm));
+				jsl_wb(&vm->heap, jv_obj(*RA));
 				((struct jsl_cell *)jv_obj(*RA))->v = *RB;
 				VM_NEXT;
 			}
@@ -1570,6 +1800,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 
 				if (jsl_unlikely(c->v == JV_HOLE))
 					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				jsl_wb(&vm->heap, c);
 				c->v = *RB;
 				VM_NEXT;
 			}
@@ -1598,6 +1829,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 
 				if (jsl_unlikely(c->v == JV_HOLE))
 					PROTECT(cell_tdz(vm, K[JSL_I_C(i)]));
+				jsl_wb(&vm->heap, c);
 				c->v = *RA;
 				VM_NEXT;
 			}
@@ -2052,6 +2284,7 @@ static int setup(struct vm *v, const struct vm_store *st, uint64_t root,
 	}
 	vm->heap.threshold =
 	    vm->heap.used + GC_MIN < vm->heap.limit ? vm->heap.used + GC_MIN : vm->heap.limit;
+	vm->heap.major_at = vm->heap.used + GC_MIN;
 #ifdef JSL_GC_TORTURE
 	vm->heap.threshold = 0;
 #endif

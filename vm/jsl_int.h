@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm/vm.h"
@@ -366,10 +367,21 @@ static inline uint64_t jv_payload(jv v)
 
 /* ---- heap ------------------------------------------------------------------ */
 /*
- * Every heap value starts with struct jsl_obj and sits on one list per run;
- * the collector (value.c) is mark and sweep with the register stack, the
- * globals and the constants as roots. used counts the bytes of live objects
- * against limit (vm_limits.heap_bytes).
+ * Every heap value starts with struct jsl_obj and sits on one of two lists
+ * per run: the young objects (allocated since the last collection) and the
+ * old ones. The collector (interp.c) is a generational mark and sweep with
+ * sticky mark bits: an old object keeps its mark bit set, so a minor
+ * collection marks from the roots (the register stack, the globals, the
+ * VM's own) only the young objects, scans the old objects that were written
+ * since (the remembered set), frees the young objects it did not reach and
+ * makes the others old. A major collection clears the old marks and marks
+ * and sweeps everything. used counts the bytes of live objects against
+ * limit (vm_limits.heap_bytes).
+ *
+ * The write barrier: whoever stores a value into an object (an array's
+ * elements, a table's entries, a cell, an Error's message) calls jsl_wb on
+ * it after its last allocation before the store (an allocation may collect
+ * and make the object old).
  */
 enum jsl_obj_type {
 	JSL_OBJ_STR = 1,
@@ -387,7 +399,9 @@ struct jsl_obj {
 	uint32_t size; /* bytes charged to the heap */
 	uint8_t type;  /* enum jsl_obj_type */
 	uint8_t mark;
-	uint8_t fixed; /* constants: never collected */
+	uint8_t fixed : 1; /* constants: never collected */
+	uint8_t rem : 1;   /* old and on the remembered set */
+	uint8_t pool;	   /* its size class (jsl_mem_alloc), 0 when malloc'ed alone */
 };
 
 /*
@@ -417,13 +431,68 @@ struct jsl_str {
  * must survive an allocation live in registers (the roots), and a slow
  * path allocates at most once, at its end, storing the result at once.
  */
+/*
+ * Objects up to JSL_POOL_MAX bytes come from the heap's own pools: one free
+ * list per 16-byte size class, refilled from chunks of JSL_POOL_CHUNK bytes
+ * (malloc'ed, so through jemalloc) that the heap keeps until it is freed.
+ * Allocating and freeing such an object is a few instructions.
+ */
+#define JSL_POOL_MAX   256
+#define JSL_POOL_CHUNK (256u << 10)
 struct jsl_heap {
-	struct jsl_obj *objs;
+	struct jsl_obj *objs; /* young */
+	struct jsl_obj *old;
 	size_t used, limit, threshold;
-	bool oom; /* the bound was hit: the run ends with VM_ERR_MEMORY */
+	size_t old_used; /* used after the last collection (all of it old then) */
+	size_t major_at; /* a collection is major once old_used passes this */
+	struct jsl_obj **rem; /* the remembered set: old objects written since the last collection */
+	size_t nrem, caprem;
+	bool rem_lost;	  /* the set could not grow: the next collection is major */
+	bool force_major; /* the next collection is major (an allocation is past the bound) */
+	bool last_major;  /* the last collection was major */
+	bool oom;	  /* the bound was hit: the run ends with VM_ERR_MEMORY */
 	void (*collect)(struct jsl_heap *h, void *ctx);
 	void *ctx;
+	void *freel[JSL_POOL_MAX / 16 + 1]; /* free blocks of each size class */
+	char *bump, *bump_end;		     /* the rest of the newest chunk */
+	void *chunks;			     /* every chunk, linked through its first word */
 };
+/* size bytes for an object (zeroed when zero), its size class into *pool; NULL when out of memory. */
+void *jsl_mem_alloc(struct jsl_heap *h, size_t size, bool zero, uint8_t *pool);
+static inline void jsl_mem_free(struct jsl_heap *h, void *p, unsigned pool)
+{
+	if (!pool) {
+		free(p);
+		return;
+	}
+#ifdef JSL_GC_TORTURE
+	memset(p, 0xab, pool * 16u); /* a use after free reads nonsense, soon */
+#endif
+	*(void **)p = h->freel[pool];
+	h->freel[pool] = p;
+}
+
+void jsl_wb_slow(struct jsl_heap *h, struct jsl_obj *o);
+bool jsl_heap_room_slow(struct jsl_heap *h, size_t size);
+/* The write barrier (above): o is about to get values stored into it. */
+static inline void jsl_wb(struct jsl_heap *h, void *o)
+{
+	struct jsl_obj *x = o;
+
+	if (jsl_unlikely(x->mark) && !x->rem)
+		jsl_wb_slow(h, x);
+}
+/*
+ * Make room for size more bytes: collect when used passes threshold (a
+ * major collection too when a minor one did not free enough); false when
+ * the bound is still in the way.
+ */
+static inline bool jsl_heap_room(struct jsl_heap *h, size_t size)
+{
+	if (jsl_likely(h->used + size <= h->threshold))
+		return true;
+	return jsl_heap_room_slow(h, size);
+}
 
 /*
  * An ordered hash table: entries in insertion order (a deleted entry keeps
@@ -431,11 +500,14 @@ struct jsl_heap {
  * (entry + 1, 0 = free) once it holds more than a few entries. Plain objects
  * key it by strings, Maps and Sets by any value (SameValueZero).
  */
+/* Tables up to this many entries are searched linearly (no hash index). */
+#define JSL_TAB_LINEAR 8
 struct jsl_tab {
 	jv *e; /* 2 * cap: key, value */
 	uint32_t n, live, cap;
 	uint32_t *idx;
 	uint32_t hcap;
+	bool inl; /* e is the object's own inline storage (struct jsl_objt.in), not malloc'ed */
 };
 
 struct jsl_arr {
@@ -472,6 +544,7 @@ struct jsl_objt {
 	uint8_t frozen; /* Object.freeze */
 	jv msg;		/* Errors: the message */
 	struct jsl_tab t;
+	jv in[]; /* an object literal's first entries, sized for its keys (t.e while t.inl) */
 };
 
 struct jsl_cell {
@@ -523,7 +596,7 @@ static inline bool jv_is_callable(jv v)
 void *jsl_obj_alloc(struct jsl_heap *h, unsigned type, size_t size);
 /* Charge (delta > 0) or refund bytes that an object holds outside itself; false past the bound. */
 bool jsl_heap_charge(struct jsl_heap *h, struct jsl_obj *o, int64_t delta);
-void jsl_obj_free(struct jsl_obj *o);
+void jsl_obj_free(struct jsl_heap *h, struct jsl_obj *o);
 
 /* ---- tables (obj.c) ---- */
 /* The entry index of key, or -1. */
@@ -621,8 +694,21 @@ struct jsl_buf {
 	size_t len, cap, limit;
 	bool ok;
 };
-void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n);
-void jsl_buf_putc(struct jsl_buf *b, char c);
+void jsl_buf_put_slow(struct jsl_buf *b, const void *p, size_t n);
+static inline void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n)
+{
+	if (jsl_likely(b->ok && b->len + n < b->cap && (!b->limit || b->len + n <= b->limit))) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return;
+	}
+	jsl_buf_put_slow(b, p, n);
+}
+static inline void jsl_buf_putc(struct jsl_buf *b, char c)
+{
+	jsl_buf_put(b, &c, 1);
+}
 void jsl_buf_puts(struct jsl_buf *b, const char *s);
 
 struct jsl_prog;
@@ -776,6 +862,9 @@ int jsl_new_arr(struct jsl_vm *vm, uint32_t cap, jv *out);
 int jsl_arr_push(struct jsl_vm *vm, struct jsl_arr *a, jv v);
 int jsl_arr_resize(struct jsl_vm *vm, struct jsl_arr *a, uint32_t len);
 int jsl_new_objt(struct jsl_vm *vm, unsigned type, jv *out);
+/* The same with room for n properties inside the object (an object literal's keys). */
+int jsl_new_objt_n(struct jsl_vm *vm, unsigned type, uint32_t n, jv *out);
+#define JSL_OBJ_INLINE_MAX 32 /* the most properties an object holds inline */
 int jsl_obj_put(struct jsl_vm *vm, struct jsl_objt *o, jv key, jv val);
 /* Property get/set of any value (obj.c): the VM's slow paths. */
 int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out);

@@ -163,6 +163,7 @@ int jsl_nat_ARRAY(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 	}
 	if (jsl_new_arr(vm, n, ret) < 0)
 		return -1;
+	jsl_wb(&vm->heap, ARR(*ret));
 	for (unsigned i = 0; i < n; i++)
 		ARR(*ret)->v[i] = args[i];
 	ARR(*ret)->len = n;
@@ -367,8 +368,10 @@ int jsl_nat_ARRFROM(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 
 			if (jsl_call(vm, f, cargs, 2, &r) < 0)
 				goto fail;
-			if (i < a->len)
+			if (i < a->len) {
+				jsl_wb(&vm->heap, a);
 				a->v[i] = r;
+			}
 		}
 	}
 	jsl_root_pop(vm, 1);
@@ -382,6 +385,7 @@ int jsl_nat_ARROF(struct jsl_vm *vm, jv *args, unsigned n, jv *ret)
 {
 	if (jsl_new_arr(vm, n, ret) < 0)
 		return -1;
+	jsl_wb(&vm->heap, ARR(*ret));
 	for (unsigned i = 0; i < n; i++)
 		ARR(*ret)->v[i] = args[i];
 	ARR(*ret)->len = n;
@@ -428,11 +432,13 @@ static int obj_kve(struct jsl_vm *vm, jv o, int what, jv *ret)
 				goto fail;
 			}
 			jsl_root_pop(vm, 1);
+			jsl_wb(&vm->heap, ARR(pair));
 			ARR(pair)->v[0] = k->v[i];
 			ARR(pair)->v[1] = v;
 			ARR(pair)->len = 2;
 			v = pair;
 		}
+		jsl_wb(&vm->heap, k);
 		k->v[i] = v; /* the key is not needed any more */
 	}
 	jsl_root_pop(vm, 1);
@@ -785,6 +791,7 @@ static int arr_sort(struct jsl_vm *vm, jv self, jv cmp, jv *ret)
 			m++;
 		}
 		merge_keys(k, tmp, m);
+		jsl_wb(&vm->heap, a);
 		for (uint32_t i = 0; i < m; i++) {
 			a->v[i] = k[i].v;
 			free(k[i].s);
@@ -806,6 +813,7 @@ static int arr_sort(struct jsl_vm *vm, jv self, jv cmp, jv *ret)
 			jsl_root_pop(vm, 1);
 			return -1;
 		}
+		jsl_wb(&vm->heap, ARR(copy));
 		for (uint32_t i = 0; i < n && i < a->len; i++)
 			if (!jv_is(a->v[i], JV_T_UNDEF))
 				ARR(copy)->v[m++] = a->v[i];
@@ -816,6 +824,7 @@ static int arr_sort(struct jsl_vm *vm, jv self, jv cmp, jv *ret)
 		rc = merge_cmp(vm, cmp, ARR(copy)->v, ARR(scratch)->v, m);
 		if (!rc) {
 			a = ARR(self);
+			jsl_wb(&vm->heap, a);
 			for (uint32_t i = 0; i < m && i < a->len; i++)
 				a->v[i] = ARR(copy)->v[i];
 			for (uint32_t i = m; i < a->len; i++)
@@ -923,8 +932,10 @@ static int arr_iter(struct jsl_vm *vm, jv self, enum iter_kind k, jv f, jv *ret)
 		t = jsl_truthy(r);
 		switch (k) {
 		case IT_MAP:
-			if (i < ARR(out)->len)
+			if (i < ARR(out)->len) {
+				jsl_wb(&vm->heap, ARR(out));
 				ARR(out)->v[i] = r;
+			}
 			break;
 		case IT_FILTER:
 			if (t && (rc = jsl_arr_push(vm, ARR(out), v)) < 0)
@@ -1120,6 +1131,7 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 				return -1;
 			if (old)
 				memmove(a->v + n, a->v, old * sizeof(jv));
+			jsl_wb(&vm->heap, a);
 			for (unsigned i = 0; i < n; i++)
 				a->v[i] = args[i];
 		}
@@ -1136,6 +1148,7 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		if (jsl_new_arr(vm, k, ret) < 0)
 			return -1;
 		a = ARR(self);
+		jsl_wb(&vm->heap, ARR(*ret));
 		if (k)
 			memcpy(ARR(*ret)->v, a->v + s, k * sizeof(jv));
 		ARR(*ret)->len = k;
@@ -1158,6 +1171,7 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		if (jsl_new_arr(vm, del, ret) < 0)
 			return -1;
 		a = ARR(self);
+		jsl_wb(&vm->heap, ARR(*ret));
 		if (del)
 			memcpy(ARR(*ret)->v, a->v + s, del * sizeof(jv));
 		ARR(*ret)->len = del;
@@ -1173,6 +1187,7 @@ static int arr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *r
 		}
 		if (old - s - del)
 			memmove(a->v + s + ins, a->v + s + del, (old - s - del) * sizeof(jv));
+		jsl_wb(&vm->heap, a);
 		for (uint32_t i = 0; i < ins; i++)
 			a->v[s + i] = args[2 + i];
 		a->len = old + ins - del;
@@ -1280,6 +1295,7 @@ fail1:
 		uint32_t e = n > 2 && !jv_is(args[2], JV_T_UNDEF) ? rel(to_int(args[2]), a->len)
 								   : a->len;
 
+		jsl_wb(&vm->heap, a);
 		for (uint32_t i = s; i < e; i++)
 			a->v[i] = arg(args, n, 0);
 		jsl_charge(vm, a->len);
@@ -1336,11 +1352,13 @@ fail1:
 					jsl_root_pop(vm, 1);
 					return -1;
 				}
+				jsl_wb(&vm->heap, ARR(pair));
 				ARR(pair)->v[0] = jv_from_num(i);
 				ARR(pair)->v[1] = ARR(self)->v[i];
 				ARR(pair)->len = 2;
 				v = pair;
 			}
+			jsl_wb(&vm->heap, ARR(*ret));
 			ARR(*ret)->v[i] = v;
 			ARR(*ret)->len = i + 1;
 		}
@@ -1415,6 +1433,7 @@ static int mapset_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv
 					return -1;
 				}
 				t = &OBJT(self)->t;
+				jsl_wb(&vm->heap, ARR(v));
 				ARR(v)->v[0] = t->e[2 * k];
 				ARR(v)->v[1] = is_map ? t->e[2 * k + 1] : t->e[2 * k];
 				ARR(v)->len = 2;

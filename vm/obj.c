@@ -24,26 +24,63 @@ const char *const jsl_cls_names[JSL_CLS_COUNT] = {
 
 /* ---- allocation ---------------------------------------------------------------- */
 
+void *jsl_mem_alloc(struct jsl_heap *h, size_t size, bool zero, uint8_t *pool)
+{
+	unsigned c = (unsigned)(size + 15) / 16;
+	void *p;
+
+	if (size > JSL_POOL_MAX) {
+		*pool = 0;
+		p = zero ? calloc(1, size) : malloc(size);
+		if (p && (uintptr_t)p + size > JV_PAYLOAD) { /* cannot box a pointer above 2^48 */
+			free(p);
+			return NULL;
+		}
+		return p;
+	}
+	*pool = (uint8_t)c;
+	p = h->freel[c];
+	if (p) {
+		h->freel[c] = *(void **)p;
+		__builtin_prefetch(h->freel[c], 1); /* the next one of this class */
+	} else {
+		if ((size_t)(h->bump_end - h->bump) < c * 16u) {
+			char *k = malloc(JSL_POOL_CHUNK);
+
+			if (!k)
+				return NULL;
+			if ((uintptr_t)k + JSL_POOL_CHUNK > JV_PAYLOAD) {
+				free(k);
+				return NULL;
+			}
+			*(void **)k = h->chunks;
+			h->chunks = k;
+			h->bump = k + 16;
+			h->bump_end = k + JSL_POOL_CHUNK;
+		}
+		p = h->bump;
+		h->bump += c * 16u;
+	}
+	if (zero)
+		memset(p, 0, c * 16u);
+	return p;
+}
+
 void *jsl_obj_alloc(struct jsl_heap *h, unsigned type, size_t size)
 {
 	struct jsl_obj *o;
+	uint8_t pool;
 
-	if (h->collect && h->used + size > h->threshold)
-		h->collect(h, h->ctx);
-	if (h->used + size > h->limit || size > UINT32_MAX) {
+	if (!jsl_heap_room(h, size) || size > UINT32_MAX) {
 		h->oom = true;
 		return NULL;
 	}
-	o = calloc(1, size);
+	o = jsl_mem_alloc(h, size, true, &pool);
 	if (!o) {
 		h->oom = true;
 		return NULL;
 	}
-	if ((uintptr_t)o > JV_PAYLOAD) {
-		free(o);
-		h->oom = true;
-		return NULL;
-	}
+	o->pool = pool;
 	o->next = h->objs;
 	o->size = (uint32_t)size;
 	o->type = (uint8_t)type;
@@ -52,12 +89,40 @@ void *jsl_obj_alloc(struct jsl_heap *h, unsigned type, size_t size)
 	return o;
 }
 
+bool jsl_heap_room_slow(struct jsl_heap *h, size_t size)
+{
+	if (h->collect && h->used + size > h->threshold) {
+		h->collect(h, h->ctx);
+		if (h->used + size > h->limit && !h->last_major) {
+			/* the minor collection left the old garbage: all of it then */
+			h->force_major = true;
+			h->collect(h, h->ctx);
+		}
+	}
+	return h->used + size <= h->limit;
+}
+
+void jsl_wb_slow(struct jsl_heap *h, struct jsl_obj *o)
+{
+	if (h->nrem == h->caprem) {
+		size_t nc = h->caprem ? h->caprem * 2 : 256;
+		struct jsl_obj **r = realloc(h->rem, nc * sizeof(*r));
+
+		if (!r) {
+			h->rem_lost = true; /* the next collection marks everything */
+			return;
+		}
+		h->rem = r;
+		h->caprem = nc;
+	}
+	o->rem = 1;
+	h->rem[h->nrem++] = o;
+}
+
 bool jsl_heap_charge(struct jsl_heap *h, struct jsl_obj *o, int64_t delta)
 {
 	if (delta > 0) {
-		if (h->collect && h->used + (uint64_t)delta > h->threshold)
-			h->collect(h, h->ctx);
-		if (h->used + (uint64_t)delta > h->limit ||
+		if (!jsl_heap_room(h, (size_t)delta) ||
 		    (uint64_t)o->size + (uint64_t)delta > UINT32_MAX) {
 			h->oom = true;
 			return false;
@@ -68,7 +133,7 @@ bool jsl_heap_charge(struct jsl_heap *h, struct jsl_obj *o, int64_t delta)
 	return true;
 }
 
-void jsl_obj_free(struct jsl_obj *o)
+void jsl_obj_free(struct jsl_heap *h, struct jsl_obj *o)
 {
 	switch (o->type) {
 	case JSL_OBJ_ARR:
@@ -77,7 +142,8 @@ void jsl_obj_free(struct jsl_obj *o)
 	case JSL_OBJ_OBJ:
 	case JSL_OBJ_MAP:
 	case JSL_OBJ_SET:
-		free(((struct jsl_objt *)o)->t.e);
+		if (!((struct jsl_objt *)o)->t.inl)
+			free(((struct jsl_objt *)o)->t.e);
 		free(((struct jsl_objt *)o)->t.idx);
 		break;
 	case JSL_OBJ_TARR:
@@ -93,7 +159,7 @@ void jsl_obj_free(struct jsl_obj *o)
 	default:
 		break;
 	}
-	free(o);
+	jsl_mem_free(h, o, o->pool);
 }
 
 static int vm_oom(struct jsl_vm *vm)
@@ -185,6 +251,7 @@ int jsl_arr_push(struct jsl_vm *vm, struct jsl_arr *a, jv v)
 		}
 		jsl_root_pop(vm, 1);
 	}
+	jsl_wb(&vm->heap, a);
 	a->v[a->len++] = v;
 	return 0;
 }
@@ -198,6 +265,25 @@ int jsl_arr_resize(struct jsl_vm *vm, struct jsl_arr *a, uint32_t len)
 			a->v[i] = JV_UNDEF;
 	}
 	a->len = len;
+	return 0;
+}
+
+int jsl_new_objt_n(struct jsl_vm *vm, unsigned type, uint32_t n, jv *out)
+{
+	struct jsl_objt *o;
+
+	if (n > JSL_OBJ_INLINE_MAX)
+		n = JSL_OBJ_INLINE_MAX;
+	o = jsl_obj_alloc(&vm->heap, type, sizeof(*o) + (size_t)n * 2 * sizeof(jv));
+	if (!o)
+		return vm_oom(vm);
+	o->msg = JV_UNDEF;
+	if (n) {
+		o->t.e = o->in;
+		o->t.cap = n;
+		o->t.inl = true;
+	}
+	*out = jv_from_obj(o);
 	return 0;
 }
 
@@ -226,6 +312,7 @@ int jsl_new_error(struct jsl_vm *vm, unsigned cls, const char *msg, size_t len, 
 	}
 	jsl_root_pop(vm, 1);
 	((struct jsl_objt *)jv_obj(o))->cls = (uint8_t)cls;
+	jsl_wb(&vm->heap, jv_obj(o));
 	((struct jsl_objt *)jv_obj(o))->msg = s;
 	*out = o;
 	return 0;
@@ -268,7 +355,7 @@ bool jsl_same_value_zero(jv a, jv b)
 	return jsl_strict_eq(a, b);
 }
 
-#define TAB_LINEAR 8
+#define TAB_LINEAR JSL_TAB_LINEAR
 
 int64_t jsl_tab_find(const struct jsl_tab *t, jv key)
 {
@@ -333,6 +420,7 @@ bool jsl_tab_set(struct jsl_heap *h, struct jsl_obj *o, struct jsl_tab *t, jv ke
 	int64_t i = jsl_tab_find(t, key);
 
 	if (i >= 0) {
+		jsl_wb(h, o);
 		t->e[2 * i + 1] = val;
 		return true;
 	}
@@ -347,12 +435,20 @@ bool jsl_tab_set(struct jsl_heap *h, struct jsl_obj *o, struct jsl_tab *t, jv ke
 
 		if (!jsl_heap_charge(h, o, (int64_t)(nc - t->cap) * 16))
 			return false;
-		e = realloc(t->e, (size_t)nc * 2 * sizeof(jv));
+		if (t->inl) { /* out of the object's inline storage */
+			e = malloc((size_t)nc * 2 * sizeof(jv));
+			if (e)
+				memcpy(e, t->e, (size_t)t->n * 2 * sizeof(jv));
+		} else {
+			e = realloc(t->e, (size_t)nc * 2 * sizeof(jv));
+		}
 		if (!e)
 			return false;
 		t->e = e;
+		t->inl = false;
 		t->cap = nc;
 	}
+	jsl_wb(h, o);
 	t->e[2 * t->n] = key;
 	t->e[2 * t->n + 1] = val;
 	t->n++;
@@ -518,6 +614,7 @@ int jsl_own_keys(struct jsl_vm *vm, jv obj, jv *out)
 					tmp[no++] = a->v[i];
 			}
 			qsort(tmp, nint, sizeof(jv), cmp_index_keys);
+			jsl_wb(&vm->heap, a);
 			memcpy(a->v, tmp, (size_t)a->len * sizeof(jv));
 			free(tmp);
 		}
@@ -762,6 +859,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		i = key_index(key);
 		if (i >= 0) {
 			if (i < a->len) {
+				jsl_wb(&vm->heap, a);
 				a->v[i] = val;
 				return 0;
 			}
@@ -774,6 +872,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 				return -1;
 			}
 			jsl_root_pop(vm, 1);
+			jsl_wb(&vm->heap, a);
 			a->v[i] = val;
 			return 0;
 		}
@@ -805,6 +904,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 		if (o->frozen)
 			return vm->strict ? jsl_frozen_error(vm, obj, key, false) : 0;
 		if (o->cls && o->cls <= JSL_CLS_SYNTAXERROR && key_is(key, "message")) {
+			jsl_wb(&vm->heap, o);
 			o->msg = val;
 			return 0;
 		}
@@ -908,6 +1008,7 @@ int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv it)
 			if (!rc) {
 				struct jsl_arr *p = (struct jsl_arr *)jv_obj(pair);
 
+				jsl_wb(&vm->heap, p);
 				p->v[0] = o->t.e[2 * i];
 				p->v[1] = o->t.e[2 * i + 1];
 				p->len = 2;
@@ -1419,8 +1520,21 @@ static void json_str(struct jsl_buf *b, const char *s, size_t n)
 	jsl_buf_putc(b, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		const char *e = jsl_ctl_escape(ch);
+		const char *e;
 		char t[8];
+
+		if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0xed) {
+			/* a run of bytes that need no escape: one copy */
+			size_t j = i + 1;
+
+			while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' && s[j] != '\\' &&
+			       (unsigned char)s[j] != 0xed)
+				j++;
+			jsl_buf_put(b, s + i, j - i);
+			i = j - 1;
+			continue;
+		}
+		e = jsl_ctl_escape(ch);
 
 		if (ch == '"' || ch == '\\') {
 			jsl_buf_putc(b, '\\');
@@ -1710,8 +1824,19 @@ static void put_utf8(struct jsl_buf *b, uint32_t cp)
 static int jstr(struct jparse *p, jv *out)
 {
 	struct jsl_buf b = {.ok = true};
+	size_t j;
 
 	p->i++;
+	/* the common case, no escape: the string straight from the text */
+	for (j = p->i; j < p->n && p->s[j] != '"' && p->s[j] != '\\' && (unsigned char)p->s[j] >= 0x20;
+	     j++)
+		;
+	if (j < p->n && p->s[j] == '"') {
+		int rc = jsl_new_str(p->vm, p->s + p->i, j - p->i, out);
+
+		p->i = j + 1;
+		return rc;
+	}
 	for (;;) {
 		unsigned char ch;
 

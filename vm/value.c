@@ -40,23 +40,18 @@ struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 {
 	size_t size = sizeof(struct jsl_str) + len + 1;
 	struct jsl_str *s;
+	uint8_t pool;
 
-	if (h->collect && h->used + size > h->threshold)
-		h->collect(h, h->ctx);
-	if (len > VM_STR_MAX || h->used + size > h->limit) {
+	if (len > VM_STR_MAX || !jsl_heap_room(h, size)) {
 		h->oom = true;
 		return NULL;
 	}
-	s = malloc(size);
+	s = jsl_mem_alloc(h, size, false, &pool);
 	if (!s) {
 		h->oom = true;
 		return NULL;
 	}
-	if ((uintptr_t)s > JV_PAYLOAD) { /* cannot box a pointer above 2^48 */
-		free(s);
-		h->oom = true;
-		return NULL;
-	}
+	s->h.pool = pool;
 	s->s = s->data;
 	s->base = NULL;
 	s->cap = s->used = 0;
@@ -74,6 +69,7 @@ struct jsl_str *jsl_str_new(struct jsl_heap *h, const char *p, size_t len)
 	s->h.type = JSL_OBJ_STR;
 	s->h.mark = 0;
 	s->h.fixed = 0;
+	s->h.rem = 0;
 	h->objs = &s->h;
 	h->used += size;
 	return s;
@@ -89,9 +85,7 @@ struct jsl_str *jsl_str_builder(struct jsl_heap *h, const char *p, size_t len, s
 	if (len >= cap)
 		return NULL;
 	/* collect first: the new string is not reachable until the caller stores it */
-	if (h->collect && h->used + sizeof(*s) + cap > h->threshold)
-		h->collect(h, h->ctx);
-	if (h->used + sizeof(*s) + cap > h->limit) {
+	if (!jsl_heap_room(h, sizeof(*s) + cap)) {
 		h->oom = true;
 		return NULL;
 	}
@@ -118,15 +112,32 @@ void jsl_heap_free_all(struct jsl_heap *h)
 	while (h->objs) {
 		struct jsl_obj *n = h->objs->next;
 
-		jsl_obj_free(h->objs);
+		jsl_obj_free(h, h->objs);
 		h->objs = n;
 	}
+	while (h->old) {
+		struct jsl_obj *n = h->old->next;
+
+		jsl_obj_free(h, h->old);
+		h->old = n;
+	}
+	while (h->chunks) {
+		void *n = *(void **)h->chunks;
+
+		free(h->chunks);
+		h->chunks = n;
+	}
+	memset(h->freel, 0, sizeof(h->freel));
+	h->bump = h->bump_end = NULL;
+	free(h->rem);
+	h->rem = NULL;
+	h->nrem = h->caprem = 0;
 	h->used = 0;
 }
 
 /* ---- buffers -------------------------------------------------------------------- */
 
-void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n)
+void jsl_buf_put_slow(struct jsl_buf *b, const void *p, size_t n)
 {
 	if (!b->ok)
 		return;
@@ -151,11 +162,6 @@ void jsl_buf_put(struct jsl_buf *b, const void *p, size_t n)
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
-}
-
-void jsl_buf_putc(struct jsl_buf *b, char c)
-{
-	jsl_buf_put(b, &c, 1);
 }
 
 void jsl_buf_puts(struct jsl_buf *b, const char *s)
