@@ -1602,6 +1602,19 @@ rearm:
 	}
 }
 
+/* How long listen_on waits for a port still held by a process that just ended. */
+#define BIND_WAIT_MS  3000
+#define BIND_RETRY_MS 50
+
+static unsigned ss_port(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
 static int listen_on(struct cxp_loop *l, const char *addr, struct cxp_tls *tls,
 		     const struct cxp_handlers *h, void *ud, char *bound, size_t boundcap)
 {
@@ -1620,8 +1633,26 @@ static int listen_on(struct cxp_loop *l, const char *addr, struct cxp_tls *tls,
 	if (!ls)
 		return -ENOMEM;
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&ss, sslen) < 0 || listen(fd, SOMAXCONN) < 0) {
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	/* A daemon restarted on its port may find it still held for a moment by
+	 * the one before: a killed process's io_uring is torn down after the
+	 * process is gone, and its listening socket with it. Wait a little. */
+	for (int waited = 0;; waited += BIND_RETRY_MS) {
+		if (bind(fd, (struct sockaddr *)&ss, sslen) == 0)
+			break;
+		if (errno != EADDRINUSE || waited >= BIND_WAIT_MS || ss_port(&ss) == 0) {
+			ret = -errno;
+			goto fail;
+		}
+		if (waited == 0)
+			cxp_log("%s is in use; waiting up to %d ms for it to be free", addr,
+				BIND_WAIT_MS);
+		usleep(BIND_RETRY_MS * 1000);
+	}
+	if (listen(fd, SOMAXCONN) < 0) {
 		ret = -errno;
 		goto fail;
 	}

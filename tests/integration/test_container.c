@@ -659,7 +659,17 @@ static void test_trader_restart_nothing_lost(void)
 		char *argv[] = { (char *)tl_test_bin(), "trader", "--listen", listen, NULL };
 
 		CU_ASSERT_FATAL(tp_start(&t2, dir, "t-restart2", NULL, argv) == 0);
-		CU_ASSERT_FATAL(tp_first_line(&t2, 15000) == 0);
+		if (tp_first_line(&t2, 15000) != 0) {
+			FILE *f = fopen(t2.log, "r");
+			char ln[512];
+
+			fprintf(stderr, "\n--- %s:\n", t2.log); /* why it did not start */
+			while (f && fgets(ln, sizeof(ln), f))
+				fputs(ln, stderr);
+			if (f)
+				fclose(f);
+			CU_FAIL_FATAL("the restarted trader printed no address");
+		}
 	}
 	CU_ASSERT_EQUAL(tp_wait_log(&t2, "container c-restart registered", 10000), 0);
 	ok = tf_wait_all(cl, id, N, NULL, NULL, NULL, NULL);
