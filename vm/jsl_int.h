@@ -721,6 +721,34 @@ void jsl_inspect_short_str(const struct jsl_str *s, struct jsl_buf *b);
 
 double jsl_to_num(jv v);
 int32_t jsl_to_int32(double d);
+
+/* Element i of a typed array as a number, and its store (ToInt32 for the integer kinds). */
+static inline double jsl_tarr_get(const struct jsl_tarr *t, uint32_t i)
+{
+	switch (t->kind) {
+	case JSL_TA_U8:
+		return ((const uint8_t *)t->p)[i];
+	case JSL_TA_I32:
+		return ((const int32_t *)t->p)[i];
+	default:
+		return ((const double *)t->p)[i];
+	}
+}
+
+static inline void jsl_tarr_set(struct jsl_tarr *t, uint32_t i, double d)
+{
+	switch (t->kind) {
+	case JSL_TA_U8:
+		((uint8_t *)t->p)[i] = (uint8_t)jsl_to_int32(d);
+		break;
+	case JSL_TA_I32:
+		((int32_t *)t->p)[i] = jsl_to_int32(d);
+		break;
+	default:
+		((double *)t->p)[i] = d;
+		break;
+	}
+}
 double jsl_pow(double x, double y);
 /* *out := the character at UTF-16 index d of string str (undefined outside it). */
 struct jsl_vm;

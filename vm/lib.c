@@ -200,33 +200,6 @@ static struct jsl_tarr *TARR(jv v)
 	return (struct jsl_tarr *)jv_obj(v);
 }
 
-static double tarr_get(const struct jsl_tarr *t, uint32_t i)
-{
-	switch (t->kind) {
-	case JSL_TA_U8:
-		return ((const uint8_t *)t->p)[i];
-	case JSL_TA_I32:
-		return ((const int32_t *)t->p)[i];
-	default:
-		return ((const double *)t->p)[i];
-	}
-}
-
-static void tarr_set(struct jsl_tarr *t, uint32_t i, double d)
-{
-	switch (t->kind) {
-	case JSL_TA_U8:
-		((uint8_t *)t->p)[i] = (uint8_t)jsl_to_int32(d);
-		break;
-	case JSL_TA_I32:
-		((int32_t *)t->p)[i] = jsl_to_int32(d);
-		break;
-	default:
-		((double *)t->p)[i] = d;
-		break;
-	}
-}
-
 static int new_tarr(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *ret)
 {
 	jv src = arg(args, n, 0), tmp;
@@ -247,7 +220,7 @@ static int new_tarr(struct jsl_vm *vm, unsigned kind, jv *args, unsigned n, jv *
 		return -1;
 	}
 	for (uint32_t i = 0; i < len; i++)
-		tarr_set(TARR(*ret), i, jsl_to_num(ARR(tmp)->v[i]));
+		jsl_tarr_set(TARR(*ret), i, jsl_to_num(ARR(tmp)->v[i]));
 	jsl_root_pop(vm, 1);
 	return 0;
 }
@@ -1827,7 +1800,7 @@ static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *
 		uint32_t e = n > 2 && !jv_is(args[2], JV_T_UNDEF) ? rel(to_int(args[2]), len) : len;
 
 		for (uint32_t i = s; i < e; i++)
-			tarr_set(TARR(self), i, x);
+			jsl_tarr_set(TARR(self), i, x);
 		jsl_charge(vm, e > s ? (e - s) / 8 : 0);
 		*ret = self;
 		return 0;
@@ -1846,10 +1819,10 @@ static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *
 	}
 	case JSL_M_REVERSE:
 		for (uint32_t i = 0, j = len; i + 1 < j; i++, j--) {
-			double t = tarr_get(TARR(self), i);
+			double t = jsl_tarr_get(TARR(self), i);
 
-			tarr_set(TARR(self), i, tarr_get(TARR(self), j - 1));
-			tarr_set(TARR(self), j - 1, t);
+			jsl_tarr_set(TARR(self), i, jsl_tarr_get(TARR(self), j - 1));
+			jsl_tarr_set(TARR(self), j - 1, t);
 		}
 		jsl_charge(vm, len / 8);
 		*ret = self;
@@ -1869,7 +1842,7 @@ static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *
 		if (!rc && off + ARR(tmp)->len > TARR(self)->len)
 			rc = jsl_throw(vm, "RangeError: offset is out of bounds");
 		for (uint32_t i = 0; !rc && i < ARR(tmp)->len; i++)
-			tarr_set(TARR(self), (uint32_t)off + i, jsl_to_num(ARR(tmp)->v[i]));
+			jsl_tarr_set(TARR(self), (uint32_t)off + i, jsl_to_num(ARR(tmp)->v[i]));
 		jsl_root_pop(vm, 1);
 		*ret = JV_UNDEF;
 		return rc;
@@ -1892,7 +1865,7 @@ static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *
 			}
 		}
 		for (uint32_t i = 0; i < len && !rc; i++) {
-			jv v = jv_from_num(i < TARR(self)->len ? tarr_get(TARR(self), i) : NAN);
+			jv v = jv_from_num(i < TARR(self)->len ? jsl_tarr_get(TARR(self), i) : NAN);
 			jv cargs[3] = {v, jv_from_num(i), self}, r;
 
 			if (i >= TARR(self)->len)
@@ -1900,7 +1873,7 @@ static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *
 			if ((rc = jsl_call(vm, f, cargs, 3, &r)) < 0)
 				break;
 			if (m == JSL_M_MAP)
-				tarr_set(TARR(out), i, jsl_to_num(r));
+				jsl_tarr_set(TARR(out), i, jsl_to_num(r));
 			else if (jsl_truthy(r))
 				rc = jsl_arr_push(vm, ARR(keep), v);
 		}
@@ -1924,10 +1897,10 @@ static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *
 			if (!d)
 				return oom(vm);
 			for (uint32_t i = 0; i < len; i++)
-				d[i] = tarr_get(TARR(self), i);
+				d[i] = jsl_tarr_get(TARR(self), i);
 			qsort(d, len, sizeof(*d), num_cmp);
 			for (uint32_t i = 0; i < len; i++)
-				tarr_set(TARR(self), i, d[i]);
+				jsl_tarr_set(TARR(self), i, d[i]);
 			free(d);
 			jsl_charge(vm, (uint64_t)len * 2);
 			*ret = self;
@@ -1940,7 +1913,7 @@ static int tarr_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv *
 		if (!rc)
 			rc = arr_sort(vm, tmp, cmp, &r);
 		for (uint32_t i = 0; !rc && i < ARR(tmp)->len && i < TARR(self)->len; i++)
-			tarr_set(TARR(self), i, jsl_to_num(ARR(tmp)->v[i]));
+			jsl_tarr_set(TARR(self), i, jsl_to_num(ARR(tmp)->v[i]));
 		jsl_root_pop(vm, 1);
 		*ret = self;
 		return rc;

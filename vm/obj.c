@@ -649,33 +649,6 @@ static int64_t key_index(jv key)
 	return -1;
 }
 
-static double tarr_get(const struct jsl_tarr *t, uint32_t i)
-{
-	switch (t->kind) {
-	case JSL_TA_U8:
-		return ((const uint8_t *)t->p)[i];
-	case JSL_TA_I32:
-		return ((const int32_t *)t->p)[i];
-	default:
-		return ((const double *)t->p)[i];
-	}
-}
-
-static void tarr_set(struct jsl_tarr *t, uint32_t i, double d)
-{
-	switch (t->kind) {
-	case JSL_TA_U8:
-		((uint8_t *)t->p)[i] = (uint8_t)jsl_to_int32(d);
-		break;
-	case JSL_TA_I32:
-		((int32_t *)t->p)[i] = jsl_to_int32(d);
-		break;
-	default:
-		((double *)t->p)[i] = d;
-		break;
-	}
-}
-
 static int read_of_nullish(struct jsl_vm *vm, jv obj, jv key)
 {
 	struct jsl_buf kb = {.ok = true};
@@ -736,7 +709,7 @@ int jsl_get_prop(struct jsl_vm *vm, jv obj, jv key, jv *out)
 		i = key_index(key);
 		if (i >= 0) {
 			if (i < t->len)
-				*out = jv_from_num(tarr_get(t, (uint32_t)i));
+				*out = jv_from_num(jsl_tarr_get(t, (uint32_t)i));
 		} else if (key_is(key, "length")) {
 			*out = jv_from_num(t->len);
 		}
@@ -893,7 +866,7 @@ int jsl_set_prop(struct jsl_vm *vm, jv obj, jv key, jv val)
 
 		i = key_index(key);
 		if (i >= 0 && i < t->len)
-			tarr_set(t, (uint32_t)i, jsl_to_num(val));
+			jsl_tarr_set(t, (uint32_t)i, jsl_to_num(val));
 		return 0;
 	}
 	case JSL_OBJ_OBJ: {
@@ -989,7 +962,7 @@ int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv it)
 		struct jsl_tarr *t = (struct jsl_tarr *)jv_obj(it);
 
 		for (uint32_t i = 0; i < t->len && !rc; i++)
-			rc = jsl_arr_push(vm, a, jv_from_num(tarr_get(t, i)));
+			rc = jsl_arr_push(vm, a, jv_from_num(jsl_tarr_get(t, i)));
 	} else if (jv_is_objtype(it, JSL_OBJ_SET)) {
 		struct jsl_objt *o = (struct jsl_objt *)jv_obj(it);
 
@@ -1361,7 +1334,7 @@ static void insp_object(struct insp *c, jv v, int recurse, struct jsl_buf *b)
 			 t->len);
 		close = "]";
 		for (uint32_t i = 0; i < t->len && i < 100; i++)
-			insp_child(c, jv_from_num(tarr_get(t, i)), recurse, &out, 0, false);
+			insp_child(c, jv_from_num(jsl_tarr_get(t, i)), recurse, &out, 0, false);
 		if (t->len > 100) {
 			struct jsl_buf e = {.ok = true};
 			char s[64];
