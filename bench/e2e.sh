@@ -19,23 +19,9 @@ BATCH=${BATCH:-100}
 N_SEQ=${N_SEQ:-500}
 E2E="$BUILD/bench/e2e_bench"
 
-tmp=$(mktemp -d /tmp/tasklet-bench-e2e.XXXXXX)
-pids=""
-cur="" # the e2e_bench running now: in the background, so a signal ends it too
-cleanup() {
-	for p in $cur $pids; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in $cur $pids; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 WHO=e2e
 . "$(dirname "$0")/../scripts/lib.sh"
+with_tmpdir bench-e2e
 
 "$BIN" trader --listen 127.0.0.1:0 >"$tmp/trader.addr" 2>"$tmp/trader.log" &
 pids="$pids $!"
@@ -51,30 +37,12 @@ done
 wait_for "$tmp/trader.log" 'container c1 registered'
 wait_for "$tmp/trader.log" 'container c2 registered'
 
-# run_mode NAME COUNT BATCH ARGS...: RUNS runs of e2e_bench, one result line per run in $tmp/NAME.
+# run_mode NAME COUNT BATCH ARGS...: RUNS runs of e2e_bench, one result line
+# per run in $tmp/NAME (fields: 2 = tps, 4 = p50, 6 = p99, 8 = CPU per Tasklet).
 run_mode() {
 	name=$1 count=$2 batch=$3
 	shift 3
-	: >"$tmp/$name"
-	r=0
-	while [ $r -lt "$RUNS" ]; do
-		"$E2E" -n "$count" -b "$batch" "$@" >>"$tmp/$name" 2>"$tmp/$name.err" &
-		cur=$!
-		if ! wait "$cur"; then
-			cur=""
-			echo "e2e: $name run $((r + 1)) failed:" >&2
-			tail -n 20 "$tmp/$name.err" >&2
-			exit 1
-		fi
-		cur=""
-		r=$((r + 1))
-	done
-}
-
-# median NAME FIELD: the median of FIELD (2 = tps, 4 = p50, 6 = p99) over the runs.
-median() {
-	awk -v f="$2" '{ print $f }' "$tmp/$1" | sort -g |
-		awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+	runs "$name" "$E2E" -n "$count" -b "$batch" "$@"
 }
 
 run_mode local "$N" 1 --local

@@ -20,38 +20,19 @@ N=${N:-21}
 STMTS=${STMTS:-35000}
 FB="$BUILD/bench/fetch_bench"
 
-tmp=$(mktemp -d /tmp/tasklet-bench-fetch.XXXXXX)
-cur=""
-cleanup() {
-	[ -n "$cur" ] && kill "$cur" 2>/dev/null || true
-	[ -n "$cur" ] && wait "$cur" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+WHO=fetch
+. "$(dirname "$0")/../scripts/lib.sh"
+with_tmpdir bench-fetch
 
 # run NAME ARGS...: RUNS runs of fetch_bench ARGS, one line each in $tmp/NAME.
 run() {
 	name=$1
 	shift
-	: >"$tmp/$name"
-	r=0
-	while [ $r -lt "$RUNS" ]; do
-		"$FB" "$@" >>"$tmp/$name" 2>"$tmp/$name.err" &
-		cur=$!
-		if ! wait "$cur"; then
-			cur=""
-			echo "fetch: $name run $((r + 1)) failed:" >&2
-			tail -n 20 "$tmp/$name.err" >&2
-			exit 1
-		fi
-		cur=""
-		r=$((r + 1))
-	done
+	runs "$name" "$FB" "$@"
 }
 
-# median NAME KEY: the median over the runs of the value after KEY.
-median() {
+# median_key NAME KEY: the median over the runs of the value after KEY.
+median_key() {
 	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$tmp/$1" |
 		sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
@@ -61,18 +42,18 @@ run again resubmit "$N" "$STMTS"
 run cached graph-cache "$TOTAL_CACHE"
 
 printf '%-52s %14s\n' "small-chunk fetch, $TOTAL chunks (cache off)" "median"
-printf '%-52s %14s\n' "  chunks/s, wall (admission to graph whole)" "$(median graph chunks_per_s)"
-printf '%-52s %14s\n' "  ms per graph of ~62,000 chunks, wall" "$(median graph ms_per_graph)"
-printf '%-52s %14s\n' "  chunks/s of the container's fetch CPU time" "$(median graph cpu_chunks_per_s)"
-printf '%-52s %14s\n' "  container CPU ns per chunk" "$(median graph ns_cpu_per_chunk)"
+printf '%-52s %14s\n' "  chunks/s, wall (admission to graph whole)" "$(median_key graph chunks_per_s)"
+printf '%-52s %14s\n' "  ms per graph of ~62,000 chunks, wall" "$(median_key graph ms_per_graph)"
+printf '%-52s %14s\n' "  chunks/s of the container's fetch CPU time" "$(median_key graph cpu_chunks_per_s)"
+printf '%-52s %14s\n' "  container CPU ns per chunk" "$(median_key graph ns_cpu_per_chunk)"
 printf '%-52s %14s\n' "  target (issue 7)" "5000000"
 printf '%-52s %14s\n' "same, $TOTAL_CACHE chunks, cache on (ids hashed)" ""
-printf '%-52s %14s\n' "  chunks/s, wall" "$(median cached chunks_per_s)"
-printf '%-52s %14s\n' "  chunks/s of the container's fetch CPU time" "$(median cached cpu_chunks_per_s)"
-printf '%-52s %14s\n' "  container CPU ns per chunk" "$(median cached ns_cpu_per_chunk)"
-printf '%-52s %14s\n' "$STMTS statements ($(median again chunks) chunks), submitted $N times" ""
-printf '%-52s %14s\n' "  first submission, submit to result, us" "$(median again first_us)"
-printf '%-52s %14s\n' "  cached (2nd..${N}th, median), submit to result, us" "$(median again again_us)"
-printf '%-52s %14s\n' "  first submission, container fetch, us" "$(median again fetch_first_us)"
-printf '%-52s %14s\n' "  cached, container fetch (from its cache), us" "$(median again fetch_again_us)"
+printf '%-52s %14s\n' "  chunks/s, wall" "$(median_key cached chunks_per_s)"
+printf '%-52s %14s\n' "  chunks/s of the container's fetch CPU time" "$(median_key cached cpu_chunks_per_s)"
+printf '%-52s %14s\n' "  container CPU ns per chunk" "$(median_key cached ns_cpu_per_chunk)"
+printf '%-52s %14s\n' "$STMTS statements ($(median_key again chunks) chunks), submitted $N times" ""
+printf '%-52s %14s\n' "  first submission, submit to result, us" "$(median_key again first_us)"
+printf '%-52s %14s\n' "  cached (2nd..${N}th, median), submit to result, us" "$(median_key again again_us)"
+printf '%-52s %14s\n' "  first submission, container fetch, us" "$(median_key again fetch_first_us)"
+printf '%-52s %14s\n' "  cached, container fetch (from its cache), us" "$(median_key again fetch_again_us)"
 echo "(median of $RUNS runs; load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs)"

@@ -11,19 +11,6 @@ set -eu
 
 BIN=${1:-build/tasklet}
 EX=examples
-tmp=$(mktemp -d /tmp/tasklet-demo.XXXXXX)
-pids=""
-
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
 
 if [ -t 1 ]; then
 	say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
@@ -33,6 +20,7 @@ fi
 
 WHO=demo
 . "$(dirname "$0")/lib.sh"
+with_tmpdir demo
 
 say "1. A trader on 127.0.0.1 (ephemeral port)"
 "$BIN" trader --listen 127.0.0.1:0 --verbose >"$tmp/trader.addr" 2>"$tmp/trader.log" &

@@ -18,15 +18,17 @@ wait_for() {
 	done
 }
 
-# stop_all: TERM every process in $pids, reap them all, forget them.
+# stop_all: TERM every process in $pids and the one `runs` is waiting for
+# ($cur), reap them all, forget them.
 stop_all() {
-	for p in $pids; do
+	for p in ${cur:-} $pids; do
 		kill "$p" 2>/dev/null || true
 	done
-	for p in $pids; do
+	for p in ${cur:-} $pids; do
 		wait "$p" 2>/dev/null || true
 	done
 	pids=""
+	cur=""
 }
 
 # with_tmpdir NAME: a fresh directory in $tmp (/tmp/tasklet-NAME.XXXXXX) and
@@ -39,18 +41,24 @@ with_tmpdir() {
 }
 
 # runs NAME CMD...: run CMD RUNS times, each run's stdout appended to
-# $tmp/NAME; a failed run prints its stderr's end and exits 1.
+# $tmp/NAME; a failed run prints its stderr's end and exits 1. Each run is
+# in the background as $cur, so that a signal to the script ends it too
+# (stop_all).
 runs() {
 	rname=$1
 	shift
 	: >"$tmp/$rname"
 	r=0
 	while [ $r -lt "$RUNS" ]; do
-		"$@" >>"$tmp/$rname" 2>"$tmp/$rname.err" || {
+		"$@" >>"$tmp/$rname" 2>"$tmp/$rname.err" &
+		cur=$!
+		if ! wait "$cur"; then
+			cur=""
 			echo "${WHO:-tasklet}: $rname run $((r + 1)) failed:" >&2
 			tail -n 20 "$tmp/$rname.err" >&2
 			exit 1
-		}
+		fi
+		cur=""
 		r=$((r + 1))
 	done
 }
