@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mem.h"
 #include "vm/jsl_int.h"
 
 #define JSL_MAX_DEPTH	10000
@@ -2192,18 +2193,6 @@ static void make_shared_strs(void)
 		shared_strs[129 + t] = shared_str(types[t], strlen(types[t]));
 }
 
-static char *dup_or_empty(const char *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (!s)
-		return NULL;
-	if (n)
-		memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
-}
-
 /* A Tasklet being run: the VM, what the run has produced so far, the fuel it used. */
 struct vm {
 	struct jsl_vm *jvm;
@@ -2385,9 +2374,9 @@ int vm_finish(struct vm *v, struct vm_result *res)
 			res->value = b.p;
 		}
 	}
-	res->output = dup_or_empty(vm->out.p, vm->out.p ? vm->out.len : 0);
+	res->output = tl_memdup0(vm->out.p, vm->out.p ? vm->out.len : 0);
 	if (!res->value)
-		res->value = dup_or_empty(NULL, 0);
+		res->value = tl_memdup0(NULL, 0);
 	if (!res->output || !res->value) {
 		vm_result_free(res);
 		rc = -ENOMEM;

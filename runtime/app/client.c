@@ -26,6 +26,7 @@
 #include "cxp/cxp.h"
 #include "common/clock.h"
 #include "common/le.h"
+#include "common/mem.h"
 #include "runtime/app/record.h"
 #include "runtime/app/tasklet.h"
 #include "vm/jsl.h"
@@ -140,17 +141,6 @@ static struct task *task_find(struct tl_client *c, uint64_t id)
 
 	HASH_FIND(hh, c->tasks, &id, sizeof(id), t);
 	return t;
-}
-
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = 0;
-	}
-	return p;
 }
 
 /* Complete t once (first answer wins). Caller holds c->mu and broadcasts c->cv. */
@@ -799,11 +789,11 @@ static int take_result(struct tl_client *c, struct cxp_conn *conn, const struct 
 	pthread_mutex_lock(&c->mu);
 	if (!t->done) {
 		memcpy(t->res.digest, r.digest, sizeof(t->res.digest));
-		t->res.output = dupn(r.output, r.output_len);
+		t->res.output = tl_memdup0(r.output, r.output_len);
 		t->res.output_len = r.output_len;
-		t->res.value = dupn(r.value, r.value_len);
+		t->res.value = tl_memdup0(r.value, r.value_len);
 		if (r.status != TL_OK)
-			t->res.error = dupn(r.error, r.error_len);
+			t->res.error = tl_memdup0(r.error, r.error_len);
 		t->res.fuel_used = r.fuel_used;
 		t->res.cost = (double)r.cost_micro / 1e6;
 		t->res.run_ns = r.run_ns;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "common/le.h"
+#include "common/mem.h"
 #include "runtime/app/record.h"
 
 #define MAGIC "TLREC1\n"
@@ -93,17 +94,6 @@ int tl_record_write(const char *dir, const struct vm_sig *sig, const struct vm_s
 	return 0;
 }
 
-static char *dup_bytes(const char *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = 0;
-	}
-	return s;
-}
-
 int tl_record_read(const char *path, struct tl_record *r, char *err, size_t errlen)
 {
 	struct cxp_rbuf b;
@@ -169,11 +159,11 @@ int tl_record_read(const char *path, struct tl_record *r, char *err, size_t errl
 	olen = cxp_get_u32(&b);
 	p = cxp_get_bytes(&b, olen);
 	if (p)
-		r->output = dup_bytes((const char *)p, r->output_len = olen);
+		r->output = tl_memdup0((const char *)p, r->output_len = olen);
 	vlen = cxp_get_u32(&b);
 	p = cxp_get_bytes(&b, vlen);
 	if (p)
-		r->value = dup_bytes((const char *)p, r->value_len = vlen);
+		r->value = tl_memdup0((const char *)p, r->value_len = vlen);
 	cxp_get_str(&b, r->container, sizeof(r->container));
 	if (b.err || b.off != b.len || !r->output || !r->value) {
 		snprintf(err, errlen, "%s: truncated or malformed after the chunks (byte %zu of %zu)",
