@@ -602,3 +602,24 @@ int tf_wait_rss_at_most(pid_t pid, long kib, int ms)
 	} while (clock_now_ms() < end);
 	return -1;
 }
+
+/* Accept (and close) connections on listening fd for ms: how many arrived. */
+int tf_count_accepts(int fd, int ms)
+{
+	uint64_t end = clock_now_ms() + (uint64_t)ms;
+	int n = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int64_t left = (int64_t)(end - clock_now_ms());
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			return n;
+		int a = accept(fd, NULL, NULL);
+
+		if (a >= 0) {
+			close(a);
+			n++;
+		}
+	}
+}

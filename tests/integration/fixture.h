@@ -102,4 +102,7 @@ int tf_nfds(pid_t pid);
 int tf_wait_fds_at_most(pid_t pid, int n, int ms);
 int tf_wait_rss_at_most(pid_t pid, long kib, int ms);
 
+/* Accept (and close) connections on listening fd for ms: how many arrived. */
+int tf_count_accepts(int fd, int ms);
+
 #endif

@@ -244,27 +244,6 @@ static void case_rogue_container(enum tf_mode m)
 
 /* ---- Address steering ---------------------------------------------------- */
 
-/* Accept connections on fd for ms: how many arrived. */
-static int count_accepts(int fd, int ms)
-{
-	uint64_t end = clock_now_ms() + (uint64_t)ms;
-	int n = 0;
-
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int64_t left = (int64_t)(end - clock_now_ms());
-
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			return n;
-		int a = accept(fd, NULL, NULL);
-
-		if (a >= 0) {
-			close(a);
-			n++;
-		}
-	}
-}
-
 /*
  * A SUBMIT naming another host's address (127.0.0.2, where a "victim"
  * listens) as the application's, sent by an application the mode accepts:
@@ -308,7 +287,7 @@ static void case_address_steering(enum tf_mode m)
 	CU_ASSERT_EQUAL(tp_wait_log(&k.c, "tasklet 000000000000bad2 failed before running", 15000),
 			0);
 	tf_peer_close(&p);
-	CU_ASSERT_EQUAL(count_accepts(vfd, 200), 0);
+	CU_ASSERT_EQUAL(tf_count_accepts(vfd, 200), 0);
 	CU_ASSERT_EQUAL(tp_log_count(&k.c, "127.0.0.2"), 0);
 	close(vfd);
 	cl_end(&k);

@@ -332,27 +332,6 @@ static void test_trader_name_checked(void)
 	CU_ASSERT_TRUE(tf_stop_ok(&t));
 }
 
-/* Accept connections on fd for ms: how many arrived. */
-static int count_accepts(int fd, int ms)
-{
-	uint64_t end = clock_now_ms() + (uint64_t)ms;
-	int n = 0;
-
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int64_t left = (int64_t)(end - clock_now_ms());
-
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			return n;
-		int a = accept(fd, NULL, NULL);
-
-		if (a >= 0) {
-			close(a);
-			n++;
-		}
-	}
-}
-
 /*
  * Open mode: a SUBMIT naming another host's address (127.0.0.2, where a
  * "victim" listens) does not make a container connect there: the trader
@@ -403,7 +382,7 @@ static void test_open_no_address_steering(void)
 	CU_ASSERT_EQUAL(tp_wait_log(&c, "tasklet 000000000000bad2 admitted", 10000), 0);
 	CU_ASSERT_EQUAL(tp_wait_log(&c, "tasklet 000000000000bad2 failed before running", 15000), 0);
 	close(fd);
-	accepted = count_accepts(vfd, 200);
+	accepted = tf_count_accepts(vfd, 200);
 	CU_ASSERT_EQUAL(accepted, 0);
 	/* What the container was told to reach: the sender's own host. */
 	CU_ASSERT_TRUE(tp_log_count(&c, "from 127.0.0.1:") >= 2);
