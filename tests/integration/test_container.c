@@ -290,7 +290,7 @@ static void share_run(const char *share, int *econ_early)
 {
 	enum { N = 6 };
 	struct tp_proc t, c;
-	const char *opts[] = { "--workers", "1", "--economy-share", share, "--verbose", NULL };
+	const char *opts[] = { "--workers", "1", "--economy-share", share, NULL };
 	struct tl_client *cl;
 	uint64_t blocker, eid[N], pid[N];
 	struct tl_result r;
@@ -344,7 +344,7 @@ static void test_economy_share(void)
 static void test_second_signal_exits_at_once(void)
 {
 	struct tp_proc t, c;
-	const char *opts[] = { "--workers", "1", "--verbose", NULL };
+	const char *opts[] = { "--workers", "1", NULL };
 	struct tl_client *cl;
 	struct tl_result r;
 	uint64_t id, t0;
@@ -379,7 +379,7 @@ static void test_killed_container_tasklets_placed_again(void)
 {
 	enum { N = 8 };
 	struct tp_proc t, a, b;
-	const char *ao[] = { "--workers", "1", "--verbose", NULL };
+	const char *ao[] = { "--workers", "1", NULL };
 	const char *bo[] = { "--workers", "1", NULL };
 	struct tl_client *cl;
 	struct tl_stats st;
@@ -422,7 +422,7 @@ static void test_hung_container_suspected(void)
 	struct tp_proc t, a, b;
 	char *targv[] = { (char *)tl_test_bin(), "trader", "--listen", "127.0.0.1:0",
 			  "--suspect-ms", "1500", NULL };
-	const char *ao[] = { "--workers", "1", "--price", "1", "--verbose", NULL };
+	const char *ao[] = { "--workers", "1", "--price", "1", NULL };
 	const char *bo[] = { "--workers", "2", "--price", "50", NULL };
 	struct tl_client *cl;
 	struct tl_stats st;
@@ -580,7 +580,7 @@ static void test_relative_speed_minimum(void)
 static void test_deadline_missed_by_the_deadline(void)
 {
 	struct tp_proc t, c;
-	const char *opts[] = { "--workers", "1", "--fuel", "100000000000", "-v", NULL };
+	const char *opts[] = { "--workers", "1", "--fuel", "100000000000", NULL };
 	struct tl_client *cl;
 	struct tl_result r;
 	uint64_t blocker, late;

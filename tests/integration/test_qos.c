@@ -67,9 +67,9 @@ static int submit_qos(struct tl_client *cl, const char *qos, int ms, int tag, ui
 static void test_ft_replicas_distinct_hosts_cancel(void)
 {
 	struct tp_proc t, a, b, slow;
-	const char *oa[] = { "--host", "h1", "--workers", "1", "-v", NULL };
-	const char *ob[] = { "--host", "h1", "--workers", "1", "-v", "--price", "1", NULL };
-	const char *os[] = { "--host", "h2", "--workers", "1", "-v", "--inject",
+	const char *oa[] = { "--host", "h1", "--workers", "1", NULL };
+	const char *ob[] = { "--host", "h1", "--workers", "1", "--price", "1", NULL };
+	const char *os[] = { "--host", "h2", "--workers", "1", "--inject",
 			     "delay=lognormal:1500:0", NULL };
 	struct tl_client *cl;
 	struct tl_result r;
@@ -237,7 +237,6 @@ static void test_reliability_under_drops(void)
 {
 	enum { N = 40 };
 	struct tp_proc t, a, b;
-	const char *tv[] = { "--verbose", NULL };
 	const char *oa[] = { "--inject", "drop=0.5,seed=11", NULL };
 	const char *ob[] = { "--inject", "drop=0.5,seed=12", NULL };
 	struct tl_client *cl;
@@ -245,7 +244,7 @@ static void test_reliability_under_drops(void)
 	uint64_t id[N];
 	int ok = 0, missed = 0;
 
-	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-rel", tv) == 0);
+	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-rel", NULL) == 0);
 	CU_ASSERT_FATAL(tf_start_container(dir, &a, &t, "c-lossy1", oa) == 0);
 	CU_ASSERT_FATAL(tf_start_container(dir, &b, &t, "c-lossy2", ob) == 0);
 	cl = tf_client(&t);

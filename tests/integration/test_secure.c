@@ -341,7 +341,7 @@ static void test_trader_name_checked(void)
 static void test_open_no_address_steering(void)
 {
 	struct tp_proc t, c;
-	const char *oc[] = { "--listen", "127.0.0.1:0", "-v", NULL };
+	const char *oc[] = { "--listen", "127.0.0.1:0", NULL };
 	char victim[64];
 	int vfd, fd, accepted;
 	struct vm_sig s = { .tasklet_id = 0xbad1, .root = 77, .seed = 1 };
