@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Description: the trader's QoS matching in-process (bench/match_bench.c):
-# matches per CPU second of trd_match_task over 100 and 10,000 registered
+# placement decisions per CPU second over 100 and 10,000 registered
 # containers, for each QoS category alone and all seven together, beside a
-# plain linear scan of the same array (the anchor). Medians of RUNS runs of
+# plain linear scan of the same array (the anchor) and the same decision
+# testing every container (scan). Medians of RUNS runs of
 # MS ms of CPU time per row.
 set -eu
 BIN=${1:-build/tasklet} # unused; the same arguments as the other suites

@@ -186,12 +186,13 @@ static void fill_but_one(struct trd_cand *cs, size_t n)
  * A placement decision as the trader's place() takes it for a new Tasklet:
  * how many containers it got (0..k), or -errno; the first in *first.
  */
-static int decide(const struct trd_cand *cs, size_t n, const struct row *r, int *first)
+static int decide(const struct trd_order *o, const struct trd_cand *cs, size_t n,
+		  const struct row *r, int *first)
 {
 	int out[TRD_MAX_REPLICAS];
 	char why[256];
-	int m = trd_match_many(cs, n, r->q, (size_t)r->nq, &task, r->k, r->distinct, NULL, 0, out,
-			       why, sizeof(why));
+	int m = trd_match_many_o(o, cs, n, r->q, (size_t)r->nq, &task, r->k, r->distinct, NULL, 0,
+				 out, why, sizeof(why));
 
 	if (m >= 0 && (unsigned)m < r->k && r->distinct)
 		(void)trd_qualifying(cs, n, r->q, (size_t)r->nq, &task, 1);
@@ -222,15 +223,22 @@ static uint64_t cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static long one(const struct trd_cand *cs, size_t n, const struct row *r, int anchor)
+/* What is timed: ours (the kept order, as the trader matches), the anchor,
+ * or the scan (trd_match_many without an order: every container tested). */
+enum who { OURS, ANCHOR, SCAN };
+static const struct trd_order *cur_order; /* the order of the store being timed */
+
+static long one(const struct trd_cand *cs, size_t n, const struct row *r, enum who w)
 {
 	int first;
 
-	return anchor ? scan(cs, n, r->min_speed) : decide(cs, n, r, &first) + first;
+	if (w == ANCHOR)
+		return scan(cs, n, r->min_speed);
+	return decide(w == OURS ? cur_order : NULL, cs, n, r, &first) + first;
 }
 
 /* Decisions per CPU second of row r over cs[0..n) for about ms ms (ours, or the anchor). */
-static double rate(const struct trd_cand *cs, size_t n, const struct row *r, int anchor,
+static double rate(const struct trd_cand *cs, size_t n, const struct row *r, enum who anchor,
 		   unsigned ms)
 {
 	uint64_t t0, t, end, batch;
@@ -272,7 +280,14 @@ static double median(double *v, int n)
 /* Does row r get what it should from cs? 0, or -1 (said). */
 static int check(const struct trd_cand *cs, size_t n, const struct row *r)
 {
-	int first, m = decide(cs, n, r, &first);
+	int first, m = decide(cur_order, cs, n, r, &first), sf, sm = decide(NULL, cs, n, r, &sf);
+
+	if (m != sm || (m > 0 && first != sf)) {
+		fprintf(stderr, "match_bench: %s over %zu containers: the order chose %d (%d), the "
+				"scan %d (%d)\n",
+			r->name, n, first, m, sf, sm);
+		return -1;
+	}
 	int ok = r->expect == PLACED	      ? m == (int)r->k
 		 : r->expect == NONE	      ? m < 0
 					      : m == 1 && (size_t)first == n - 1;
@@ -281,6 +296,43 @@ static int check(const struct trd_cand *cs, size_t n, const struct row *r)
 		fprintf(stderr, "match_bench: %s over %zu containers: got %d of %u containers\n",
 			r->name, n, m, r->k);
 	return ok ? 0 : -1;
+}
+
+/* The kept order of cs[0..n), as the trader builds it at registration. */
+static struct trd_order *order_of(const struct trd_cand *cs, size_t n)
+{
+	struct trd_order *o = trd_order_new();
+
+	for (size_t i = 0; o && i < n; i++)
+		if (trd_order_set(o, cs, i) < 0) {
+			trd_order_free(o);
+			return NULL;
+		}
+	return o;
+}
+
+/* CPU ns per trd_order_set after a load change (the trader makes two per
+ * placement: at ASSIGN and at DONE), median of runs. */
+static double update_ns(struct trd_cand *cs, size_t n, struct trd_order *o, int runs)
+{
+	double v[64];
+	uint64_t s = 7;
+
+	for (int r = 0; r < runs; r++) {
+		enum { K = 200000 };
+		uint64_t t0 = cpu_ns();
+
+		for (int j = 0; j < K; j++) {
+			size_t i = rng(&s) % n;
+
+			cs[i].load += j & 1 ? -1u : 1u;
+			if (cs[i].load == -1u)
+				cs[i].load = 0;
+			trd_order_set(o, cs, i);
+		}
+		v[r] = (double)(cpu_ns() - t0) / K;
+	}
+	return median(v, runs);
 }
 
 static void usage(FILE *f)
@@ -334,41 +386,54 @@ int main(int argc, char **argv)
 	}
 	if (compile_rows() < 0)
 		return 1;
-	printf("placement decisions (trd_match_many, + trd_qualifying when short of hosts) per CPU\n"
-	       "second, median of %d runs of %u ms; anchor: a linear scan for the cheapest container\n"
-	       "with speed >= the signature's minimum, same array\n",
+	printf("placement decisions (trd_match_many over the kept order, + trd_qualifying when short\n"
+	       "of hosts) per CPU second, median of %d runs of %u ms; anchor: a linear scan for the\n"
+	       "cheapest container with speed >= the signature's minimum, same array; scan: the same\n"
+	       "decision testing every container (no order)\n",
 	       runs, ms);
 	for (int s = 0; s < nsizes; s++) {
 		size_t n = sizes[s];
 		struct trd_cand *cs = make_store(n, alike), *full = make_store(n, alike);
+		struct trd_order *ocs = NULL, *ofull = NULL;
 
-		if (!cs || !full) {
+		if (cs && full)
+			fill_but_one(full, n), ocs = order_of(cs, n), ofull = order_of(full, n);
+		if (!cs || !full || !ocs || !ofull) {
 			fprintf(stderr, "match_bench: out of memory for %zu containers\n", n);
 			return 1;
 		}
-		fill_but_one(full, n);
-		printf("\n%zu containers                   ours/s  us/decision     anchor/s  ours/anchor\n",
+		printf("\n%zu containers                   ours/s  us/decision     anchor/s  ours/anchor "
+		       "     scan/s  ours/scan\n",
 		       n);
 		for (size_t i = 0; i < NROWS; i++) {
 			const struct trd_cand *st = rows[i].expect == ONE_OF_K_FULL ? full : cs;
-			double ours[64], anch[64], mo, ma;
+			double ours[64], anch[64], scn[64], mo, ma, msc;
 
 			if (only && !strstr(rows[i].name, only))
 				continue;
+			cur_order = st == full ? ofull : ocs;
 			if (check(st, n, &rows[i]) < 0) {
 				free(cs);
 				free(full);
 				return 1;
 			}
 			for (int r = 0; r < runs; r++) {
-				ours[r] = rate(st, n, &rows[i], 0, ms);
-				anch[r] = rate(st, n, &rows[i], 1, ms);
+				ours[r] = rate(st, n, &rows[i], OURS, ms);
+				anch[r] = rate(st, n, &rows[i], ANCHOR, ms);
+				scn[r] = rate(st, n, &rows[i], SCAN, ms);
 			}
 			mo = median(ours, runs);
 			ma = median(anch, runs);
-			printf("  %-29s %11.0f %12.2f %12.0f %11.3gx\n", rows[i].name, mo, 1e6 / mo,
-			       ma, mo / ma);
+			msc = median(scn, runs);
+			printf("  %-29s %11.0f %12.2f %12.0f %11.3gx %11.0f %9.3gx\n", rows[i].name, mo,
+			       1e6 / mo, ma, mo / ma, msc, mo / msc);
 		}
+		if (!only)
+			printf("  keeping the order: %.0f ns of CPU per load change (two per "
+			       "placement)\n",
+			       update_ns(cs, n, ocs, runs));
+		trd_order_free(ocs);
+		trd_order_free(ofull);
 		free(cs);
 		free(full);
 	}

@@ -195,18 +195,21 @@ int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, 
 			snprintf(why, whycap, "no container is registered");
 			return -ENOENT;
 		}
-		/* Name the first requirement (in source order) that leaves nobody. */
+		/* Name the first requirement (in source order) that leaves nobody:
+		 * one pass counts, per requirement, the containers it is the first
+		 * to turn away (nfail[nq]: none turns them away). */
+		size_t nfail[VM_QOS_MAX + 1] = { 0 }, m = n;
+
+		for (size_t k = 0; k < n; k++) {
+			size_t r;
+
+			for (r = 0; r < nq; r++)
+				if (!satisfies_p(&cs[k], &pr[r]))
+					break;
+			nfail[r]++;
+		}
 		for (j = 0; j < nq; j++) {
-			size_t k, m = 0;
-
-			for (k = 0; k < n; k++) {
-				size_t r;
-
-				for (r = 0; r <= j; r++)
-					if (!satisfies_p(&cs[k], &pr[r]))
-						break;
-				m += r > j;
-			}
+			m -= nfail[j]; /* the containers that pass requirements 0..j */
 			if (m == 0)
 				break;
 			left = m;
@@ -270,6 +273,163 @@ size_t trd_qualifying(const struct trd_cand *cs, size_t n, const struct vm_qos *
 	return count;
 }
 
+/*
+ * The placement order, kept: a skip list over the store's indexes in
+ * better()'s order, so that a placement walks the containers best first and
+ * stops at the first k that qualify, instead of testing every container.
+ * Each node keeps a copy of the key it was inserted under, so that it can
+ * be found and removed whatever the store's record says now; the trader
+ * calls trd_order_set after every change of a container's load (and at
+ * registration), and trd_order_del before a container leaves the store.
+ */
+#define ORD_LVL 16
+
+struct ord_key {
+	uint64_t id;
+	uint32_t price, load, workers;
+};
+
+struct ord_node {
+	int32_t next[ORD_LVL];
+	struct ord_key k;
+	uint8_t lvl; /* 0: not in the list */
+};
+
+struct trd_order {
+	struct ord_node *n;
+	size_t cap;
+	int32_t head[ORD_LVL];
+	uint64_t rng;
+};
+
+static struct ord_key key_of(const struct trd_cand *c)
+{
+	return (struct ord_key){ .id = c->id, .price = c->price, .load = c->load,
+				 .workers = c->workers ? c->workers : 1 };
+}
+
+/* better(), on keys. */
+static int key_less(const struct ord_key *a, const struct ord_key *b)
+{
+	int ba = a->load >= a->workers, bb = b->load >= b->workers;
+	uint64_t la = (uint64_t)a->load * b->workers, lb = (uint64_t)b->load * a->workers;
+
+	if (ba != bb)
+		return !ba;
+	if (!ba && a->price != b->price)
+		return a->price < b->price;
+	if (la != lb)
+		return la < lb;
+	if (a->price != b->price)
+		return a->price < b->price;
+	return a->id < b->id;
+}
+
+struct trd_order *trd_order_new(void)
+{
+	struct trd_order *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	for (int l = 0; l < ORD_LVL; l++)
+		o->head[l] = -1;
+	o->rng = 0x9e3779b97f4a7c15ull;
+	return o;
+}
+
+void trd_order_free(struct trd_order *o)
+{
+	if (o)
+		free(o->n);
+	free(o);
+}
+
+/* The node before where key k goes, at each level (-1: the head). */
+static void ord_preds(const struct trd_order *o, const struct ord_key *k, int32_t *pred)
+{
+	int32_t x = -1;
+
+	for (int l = ORD_LVL - 1; l >= 0; l--) {
+		for (;;) {
+			int32_t nx = x < 0 ? o->head[l] : o->n[x].next[l];
+
+			if (nx < 0 || !key_less(&o->n[nx].k, k))
+				break;
+			x = nx;
+		}
+		pred[l] = x;
+	}
+}
+
+static int32_t *ord_link(struct trd_order *o, int32_t x, int l)
+{
+	return x < 0 ? &o->head[l] : &o->n[x].next[l];
+}
+
+void trd_order_del(struct trd_order *o, size_t i)
+{
+	int32_t pred[ORD_LVL];
+
+	if (i >= o->cap || !o->n[i].lvl)
+		return;
+	ord_preds(o, &o->n[i].k, pred);
+	for (int l = 0; l < o->n[i].lvl; l++) {
+		int32_t *p = ord_link(o, pred[l], l);
+
+		if (*p == (int32_t)i)
+			*p = o->n[i].next[l];
+	}
+	o->n[i].lvl = 0;
+}
+
+int trd_order_set(struct trd_order *o, const struct trd_cand *cs, size_t i)
+{
+	int32_t pred[ORD_LVL];
+	struct ord_node *x;
+	int lvl = 1;
+
+	if (i >= o->cap) {
+		size_t ncap = o->cap ? o->cap : 64;
+		struct ord_node *nn;
+
+		while (ncap <= i)
+			ncap *= 2;
+		nn = realloc(o->n, ncap * sizeof(*nn));
+		if (!nn)
+			return -ENOMEM;
+		memset(nn + o->cap, 0, (ncap - o->cap) * sizeof(*nn));
+		o->n = nn;
+		o->cap = ncap;
+	}
+	trd_order_del(o, i);
+	x = &o->n[i];
+	x->k = key_of(&cs[i]);
+	/* A level with probability 1/4 each (xorshift64: deterministic). */
+	o->rng ^= o->rng << 13, o->rng ^= o->rng >> 7, o->rng ^= o->rng << 17;
+	for (uint64_t r = o->rng; lvl < ORD_LVL && (r & 3) == 0; r >>= 2)
+		lvl++;
+	ord_preds(o, &x->k, pred);
+	for (int l = 0; l < lvl; l++) {
+		int32_t *p = ord_link(o, pred[l], l);
+
+		x->next[l] = *p;
+		*p = (int32_t)i;
+	}
+	x->lvl = (uint8_t)lvl;
+	return 0;
+}
+
+/* The first index in the order, or -1; then trd_order_next. */
+static int32_t ord_first(const struct trd_order *o)
+{
+	return o->head[0];
+}
+
+static int32_t ord_next(const struct trd_order *o, int32_t i)
+{
+	return o->n[i].next[0];
+}
+
 static int holds(const uint64_t *ids, size_t n, uint64_t id)
 {
 	for (size_t i = 0; i < n; i++)
@@ -278,9 +438,36 @@ static int holds(const uint64_t *ids, size_t n, uint64_t id)
 	return 0;
 }
 
+/* Not to be offered this Tasklet at all: it holds a replica already, is
+ * draining or suspected, full for the class, or (Reliability) unreliable. */
+static inline int excluded(const struct trd_cand *c, unsigned cls, const struct trd_task *task,
+			   const uint64_t *avoid, size_t navoid)
+{
+	return c->draining || c->suspected ||
+	       (c->capacity[cls] && c->held[cls] >= c->capacity[cls]) ||
+	       (task->skip_unreliable && c->unreliable) || holds(avoid, navoid, c->id);
+}
+
+static int host_taken(const char *const *taken, size_t ntaken, const char *host)
+{
+	for (size_t j = 0; j < ntaken; j++)
+		if (!strcmp(taken[j], host))
+			return 1;
+	return 0;
+}
+
 int trd_match_many(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
 		   const struct trd_task *task, unsigned k, int distinct_hosts,
 		   const uint64_t *avoid, size_t navoid, int *out, char *why, size_t whycap)
+{
+	return trd_match_many_o(NULL, cs, n, q, nq, task, k, distinct_hosts, avoid, navoid, out,
+				why, whycap);
+}
+
+int trd_match_many_o(const struct trd_order *o, const struct trd_cand *cs, size_t n,
+		     const struct vm_qos *q, size_t nq, const struct trd_task *task, unsigned k,
+		     int distinct_hosts, const uint64_t *avoid, size_t navoid, int *out, char *why,
+		     size_t whycap)
 {
 	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
 	unsigned cls = trd_class(q, nq), m = 0;
@@ -297,28 +484,53 @@ int trd_match_many(const struct trd_cand *cs, size_t n, const struct vm_qos *q, 
 		nq = VM_QOS_MAX;
 	prepare_all(pr, q, nq, task);
 	/* The hosts of the containers to avoid are taken already. */
-	for (size_t i = 0; i < n && distinct_hosts; i++)
-		if (holds(avoid, navoid, cs[i].id) && ntaken < TRD_MAX_REPLICAS)
-			taken[ntaken++] = cs[i].host;
-	while (m < k) {
+	for (size_t a = 0; a < navoid && distinct_hosts; a++)
+		for (size_t i = 0; i < n; i++)
+			if (cs[i].id == avoid[a] && ntaken < TRD_MAX_REPLICAS) {
+				taken[ntaken++] = cs[i].host;
+				break;
+			}
+	if (o) {
+		/* Best first: the first k that qualify are the ones the scan
+		 * below would pick, one round at a time. A walk that passes over
+		 * more than a sixteenth of the store (at least 64) without them
+		 * gives way to the scan: the same answer, and reading the array in
+		 * order beats following the list through all of it. */
+		size_t budget = n / 16 > 64 ? n / 16 : 64, ntaken0 = ntaken;
+		int32_t i;
+
+		for (i = ord_first(o); i >= 0 && m < k && budget; i = ord_next(o, i), budget--) {
+			const struct trd_cand *c = &cs[i];
+
+			if ((size_t)i >= n || excluded(c, cls, task, avoid, navoid) ||
+			    (distinct_hosts && host_taken(taken, ntaken, c->host)) ||
+			    !satisfies_all(c, pr, nq))
+				continue;
+			out[m++] = (int)i;
+			if (distinct_hosts)
+				taken[ntaken++] = c->host;
+		}
+		if (m < k && i >= 0) {
+			o = NULL;
+			m = 0;
+			ntaken = ntaken0;
+		}
+	}
+	while (!o && m < k) {
 		int best = -1;
 
 		for (size_t i = 0; i < n; i++) {
 			const struct trd_cand *c = &cs[i];
 			size_t j;
 
-			if (holds(avoid, navoid, c->id) || c->draining || c->suspected ||
-			    (c->capacity[cls] && c->held[cls] >= c->capacity[cls]))
+			if (excluded(c, cls, task, avoid, navoid))
 				continue;
 			for (j = 0; j < m; j++)
 				if (out[j] == (int)i)
 					break;
 			if (j < m)
 				continue;
-			for (j = 0; distinct_hosts && j < ntaken; j++)
-				if (!strcmp(taken[j], c->host))
-					break;
-			if (distinct_hosts && j < ntaken)
+			if (distinct_hosts && host_taken(taken, ntaken, c->host))
 				continue;
 			if (!satisfies_all(c, pr, nq))
 				continue;
@@ -358,3 +570,4 @@ int trd_match_many(const struct trd_cand *cs, size_t n, const struct vm_qos *q, 
 			 hosts_ok == 1 ? "ies" : "y");
 	return (int)m;
 }
+

@@ -138,7 +138,9 @@ struct pending {
 	uint64_t retx_at_ms;  /* Reliability by retransmission: next send; 0 = none */
 	uint32_t retx_tau_ms; /* its timeout */
 	unsigned retx_left;   /* sends still allowed */
-	int timed;            /* due_ms or retx_at_ms set: counted in t->ntimed */
+	struct pending *hnext, *hprev; /* in t->held while held unplaced */
+	int is_held;
+	size_t hpos;          /* 1 + its place in t->timed (due_ms or retx_at_ms set); 0: none */
 	int reliable;         /* Reliability: avoid containers that fail most placements */
 	uint8_t *sig;         /* the signature bytes to forward (kept to place it again) */
 	size_t siglen;
@@ -164,20 +166,59 @@ struct trd_trader {
 	uint64_t next_cid;
 	struct pending *pend; /* the Tasklet store: a hash by tasklet id (uthash) */
 	int hold_armed; /* a hold_tick timer is pending */
-	size_t nheld;   /* pending Tasklets held unplaced */
+	size_t nheld;   /* pending Tasklets held unplaced: the list t->held */
+	struct pending *held;
 	int qos_armed;  /* a qos_tick timer is pending */
-	size_t ntimed;  /* pending Tasklets with a deadline or a retransmission */
+	struct pending **timed; /* those with a deadline or a retransmission: a binary
+				 * min-heap by their next event (timed_at) */
+	size_t ntimed, captimed;
 	struct fuel_stat *fuel; /* what programs took, by code hash */
 	struct rt_window win;   /* every container's response times */
+	struct trd_order *order; /* cont[] in placement order (match.c) */
+	struct cid_ent *byid;   /* cont[]'s index by container id */
+	size_t nunreliable;     /* containers marked unreliable */
+};
+
+/* A container id's index in t->cont (uthash). */
+struct cid_ent {
+	uint64_t id;
+	size_t idx;
+	UT_hash_handle hh;
 };
 
 /* The index of container cid in the store, or -1. */
 static int cand_index(const struct trd_trader *t, uint64_t cid)
 {
-	for (size_t i = 0; i < t->ncont; i++)
-		if (t->cont[i].id == cid)
-			return (int)i;
-	return -1;
+	struct cid_ent *e;
+
+	HASH_FIND(hh, t->byid, &cid, sizeof(cid), e);
+	return e ? (int)e->idx : -1;
+}
+
+/* Container i's load changed: its place in the placement order too. */
+static void cand_moved(struct trd_trader *t, size_t i)
+{
+	/* The order has a slot for every index of the store (grown at
+	 * registration), so this allocates nothing and cannot fail. */
+	(void)trd_order_set(t->order, t->cont, i);
+}
+
+/* A response time (or a failure, INFINITY) of container i; a container
+ * whose window holds more failures than answers is marked unreliable. */
+static void cwin_add(struct trd_trader *t, size_t i, float ms, uint64_t now)
+{
+	struct rt_window *w = t->cwin[i];
+	int bad;
+
+	win_add(w, ms, now);
+	bad = w->n >= TRD_WIN_MIN && 2 * w->ninf > w->n;
+	if (bad != t->cont[i].unreliable) {
+		t->cont[i].unreliable = bad;
+		if (bad)
+			t->nunreliable++;
+		else
+			t->nunreliable--;
+	}
 }
 
 /* The placement of p on container cid (attempt, or any when attempt is 0), or -1. */
@@ -203,10 +244,128 @@ static struct pending *pending_find(struct trd_trader *t, uint64_t tid, uint64_t
 	return p && rep_find(p, cid, 0) >= 0 ? p : NULL;
 }
 
+/* ---- Timed Tasklets: a min-heap by the next deadline or retransmission ------- */
+
+/* When p next needs the trader's attention: its deadline or its next
+ * retransmission, whichever comes first; 0 = never. */
+static uint64_t timed_at(const struct pending *p)
+{
+	uint64_t a = p->due_ms, b = p->retx_at_ms;
+
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+static void timed_put(struct trd_trader *t, size_t i, struct pending *p)
+{
+	t->timed[i] = p;
+	p->hpos = i + 1;
+}
+
+static void timed_up(struct trd_trader *t, size_t i)
+{
+	struct pending *p = t->timed[i];
+
+	while (i && timed_at(t->timed[(i - 1) / 2]) > timed_at(p)) {
+		timed_put(t, i, t->timed[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	timed_put(t, i, p);
+}
+
+static void timed_down(struct trd_trader *t, size_t i)
+{
+	struct pending *p = t->timed[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= t->ntimed)
+			break;
+		if (c + 1 < t->ntimed && timed_at(t->timed[c + 1]) < timed_at(t->timed[c]))
+			c++;
+		if (timed_at(t->timed[c]) >= timed_at(p))
+			break;
+		timed_put(t, i, t->timed[c]);
+		i = c;
+	}
+	timed_put(t, i, p);
+}
+
+static void timed_del(struct trd_trader *t, struct pending *p)
+{
+	size_t i;
+
+	if (!p->hpos)
+		return;
+	i = p->hpos - 1;
+	p->hpos = 0;
+	if (i == --t->ntimed)
+		return;
+	{
+		struct pending *q = t->timed[t->ntimed]; /* the last fills the hole */
+
+		timed_put(t, i, q);
+		timed_up(t, i);
+		timed_down(t, q->hpos - 1);
+	}
+}
+
+/* p's deadline or retransmission time changed: its place in the heap too. */
+static int timed_fix(struct trd_trader *t, struct pending *p)
+{
+	if (!timed_at(p)) {
+		timed_del(t, p);
+		return 0;
+	}
+	if (!p->hpos) {
+		if (t->ntimed == t->captimed) {
+			size_t ncap = t->captimed ? 2 * t->captimed : 64;
+			struct pending **nt = realloc(t->timed, ncap * sizeof(*nt));
+
+			if (!nt)
+				return -ENOMEM;
+			t->timed = nt;
+			t->captimed = ncap;
+		}
+		timed_put(t, t->ntimed++, p);
+	}
+	timed_up(t, p->hpos - 1);
+	timed_down(t, p->hpos - 1);
+	return 0;
+}
+
+/* p waits unplaced (--hold-ms, or submitted again): on the held list. */
+static void held_add(struct trd_trader *t, struct pending *p)
+{
+	if (p->is_held)
+		return;
+	p->is_held = 1;
+	p->hprev = NULL;
+	p->hnext = t->held;
+	if (t->held)
+		t->held->hprev = p;
+	t->held = p;
+	t->nheld++;
+}
+
+static void held_del(struct trd_trader *t, struct pending *p)
+{
+	if (!p->is_held)
+		return;
+	p->is_held = 0;
+	if (p->hprev)
+		p->hprev->hnext = p->hnext;
+	else
+		t->held = p->hnext;
+	if (p->hnext)
+		p->hnext->hprev = p->hprev;
+	t->nheld--;
+}
+
 static void pending_unlink(struct trd_trader *t, struct pending *p)
 {
-	if (p->timed && t->ntimed)
-		t->ntimed--;
+	timed_del(t, p);
+	held_del(t, p);
 	HASH_DEL(t->pend, p);
 	free(p->sig);
 	free(p);
@@ -227,12 +386,13 @@ static int send_assigned(struct peer *app, uint64_t reqid, uint64_t tid, const s
 }
 
 /* A container no longer holds a placement of p (done, failed, given back, cancelled). */
-static void release_slot(struct trd_cand *c, struct pending *p)
+static void release_slot(struct trd_trader *t, struct trd_cand *c, struct pending *p)
 {
 	if (c->load)
 		c->load--;
 	if (c->held[p->cls])
 		c->held[p->cls]--;
+	cand_moved(t, (size_t)(c - t->cont));
 }
 
 /* A placement that ended without an answer: a failure in the response-time windows. */
@@ -240,7 +400,7 @@ static void record_failure(struct trd_trader *t, int ci, uint64_t now)
 {
 	win_add(&t->win, INFINITY, now);
 	if (ci >= 0)
-		win_add(t->cwin[ci], INFINITY, now);
+		cwin_add(t, (size_t)ci, INFINITY, now);
 }
 
 /* Tell the container of placement r that it is no longer wanted, and free its slot. */
@@ -253,7 +413,7 @@ static void cancel_placement(struct trd_trader *t, struct pending *p, const stru
 
 	if (ci < 0)
 		return;
-	release_slot(&t->cont[ci], p);
+	release_slot(t, &t->cont[ci], p);
 	cxp_wbuf_init_fixed(&w, b, sizeof(b));
 	cxp_cancel_encode(&w, &m);
 	if (!w.err)
@@ -278,6 +438,7 @@ static int place_on(struct trd_trader *t, struct pending *p, int i, char *why, s
 	p->attempt++;
 	c->load++;
 	c->held[p->cls]++;
+	cand_moved(t, (size_t)i);
 	p->rep[p->nrep].cid = c->id;
 	p->rep[p->nrep].attempt = p->attempt;
 	p->rep[p->nrep].sent_ms = clock_now_ms();
@@ -308,57 +469,30 @@ static struct trd_task task_of(struct trd_trader *t, const struct pending *p)
 }
 
 /*
- * Reliability: the containers to avoid beyond avoid[0..n): those whose own
- * window shows more failures than answers (of at least TRD_WIN_MIN
- * placements): a container that drops what it is given still sends
- * heartbeats. A malloc'd list with *nout entries, or NULL when there is
- * nothing more to avoid (or p has no Reliability).
- */
-static uint64_t *avoid_unreliable(const struct trd_trader *t, const struct pending *p,
-				  const uint64_t *avoid, size_t n, size_t *nout)
-{
-	uint64_t *more;
-	size_t nm = n;
-
-	if (!p->reliable)
-		return NULL;
-	more = malloc((t->ncont + n + 1) * sizeof(*more));
-	if (!more)
-		return NULL;
-	memcpy(more, avoid, n * sizeof(*more));
-	for (size_t i = 0; i < t->ncont; i++)
-		if (t->cwin[i]->n >= TRD_WIN_MIN && 2 * t->cwin[i]->ninf > t->cwin[i]->n)
-			more[nm++] = t->cont[i].id;
-	if (nm == n) {
-		free(more);
-		return NULL;
-	}
-	*nout = nm;
-	return more;
-}
-
-/*
  * Up to k containers for p (trd_match_many), skipping the ones that hold a
- * placement already; for Reliability, unreliable containers too while
- * that still finds k (avoid_unreliable). Fills idx; trd_match_many's result.
+ * placement already; for Reliability, the containers marked unreliable
+ * (their window shows more failures than answers, of at least TRD_WIN_MIN
+ * placements: a container that drops what it is given still sends
+ * heartbeats) while that still finds k. Fills idx; trd_match_many's result.
  */
 static int match_for(struct trd_trader *t, const struct pending *p, const struct trd_task *task,
 		     unsigned k, int distinct_hosts, int *idx, char *why, size_t whycap)
 {
-	uint64_t avoid[TRD_MAX_REPLICAS + 1], *more;
-	size_t nm;
+	uint64_t avoid[TRD_MAX_REPLICAS + 1];
 	int m = -ENOENT;
 
 	for (unsigned i = 0; i < p->nrep; i++)
 		avoid[i] = p->rep[i].cid;
-	more = avoid_unreliable(t, p, avoid, p->nrep, &nm);
-	if (more)
-		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, task, k, distinct_hosts, more,
-				   nm, idx, why, whycap);
-	free(more);
+	if (p->reliable && t->nunreliable) {
+		struct trd_task strict = *task;
+
+		strict.skip_unreliable = 1;
+		m = trd_match_many_o(t->order, t->cont, t->ncont, p->qos, p->nqos, &strict, k,
+				     distinct_hosts, avoid, p->nrep, idx, why, whycap);
+	}
 	if (m < (int)k)
-		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, task, k, distinct_hosts, avoid,
-				   p->nrep, idx, why, whycap);
+		m = trd_match_many_o(t->order, t->cont, t->ncont, p->qos, p->nqos, task, k,
+				     distinct_hosts, avoid, p->nrep, idx, why, whycap);
 	return m;
 }
 
@@ -449,7 +583,7 @@ static int place_or_hold_lost(struct trd_trader *t, struct pending *p, const cha
 		if (p->due_ms && p->due_ms < p->hold_until_ms)
 			p->hold_until_ms = p->due_ms;
 		cxp_log("tasklet %016llx held: %s", (unsigned long long)p->tasklet_id, why);
-		t->nheld++;
+		held_add(t, p);
 		arm_hold(t);
 		return 1;
 	}
@@ -497,20 +631,18 @@ static void retry_held(struct trd_trader *t, uint64_t now)
 	struct pending *p, *next;
 	char why[256];
 
-	HASH_ITER(hh, t->pend, p, next) {
+	for (p = t->held; p; p = next) {
 		int rc;
 
-		if (p->nrep)
-			continue;
+		next = p->hnext;
 		rc = place(t, p, why, sizeof(why));
 		if (rc == 0) {
-			t->nheld--;
+			held_del(t, p);
 			continue;
 		}
 		if (now >= p->hold_until_ms) {
 			cxp_log("tasklet %016llx: %s (held %u ms)", (unsigned long long)p->tasklet_id,
 				why, t->cfg.hold_ms);
-			t->nheld--;
 			if (p->due_ms && now >= p->due_ms)
 				fail_pending(t, p, CXP_E_DEADLINE,
 					     "deadline missed: no container could take it in time");
@@ -560,8 +692,6 @@ static void expire(struct trd_trader *t, struct pending *p, uint64_t now)
 	snprintf(msg, sizeof(msg), "deadline missed: no result by the deadline%s%s%s",
 		 p->nrep ? " (placed on " : " (not placed)", where, p->nrep ? ")" : "");
 	cxp_log("tasklet %016llx: %s", (unsigned long long)p->tasklet_id, msg);
-	if (!p->nrep && t->nheld)
-		t->nheld--;
 	fail_pending(t, p, CXP_E_DEADLINE, msg);
 }
 
@@ -585,7 +715,7 @@ static void retransmit(struct trd_trader *t, struct pending *p, uint64_t now)
 	 * again (it may have lost it). */
 	m = match_for(t, p, &task, 1, 0, idx, why, sizeof(why));
 	if (m < 1)
-		m = trd_match_many(t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, NULL, 0, idx,
+		m = trd_match_many_o(t->order, t->cont, t->ncont, p->qos, p->nqos, &task, 1, 0, NULL, 0, idx,
 				   why, sizeof(why));
 	if (m < 1) {
 		if (t->cfg.verbose)
@@ -608,20 +738,26 @@ static void retransmit(struct trd_trader *t, struct pending *p, uint64_t now)
 		p->retx_at_ms = now + p->retx_tau_ms;
 }
 
+/* Every TRD_QOS_TICK_MS while a Tasklet is timed: the ones whose deadline or
+ * retransmission time has come, from the top of the heap (the others wait). */
 static void qos_tick(void *arg)
 {
 	struct trd_trader *t = arg;
-	struct pending *p, *next;
 	uint64_t now = clock_now_ms();
 
 	t->qos_armed = 0;
-	HASH_ITER(hh, t->pend, p, next) {
-		if (!p->timed)
+	while (t->ntimed && timed_at(t->timed[0]) <= now) {
+		struct pending *p = t->timed[0];
+
+		if (p->due_ms && now >= p->due_ms) {
+			expire(t, p, now); /* p is gone, and out of the heap */
 			continue;
-		if (p->due_ms && now >= p->due_ms)
-			expire(t, p, now);
-		else if (p->retx_at_ms && now >= p->retx_at_ms && p->nrep)
+		}
+		if (p->nrep)
 			retransmit(t, p, now);
+		else /* held unplaced: retransmit once it is placed again */
+			p->retx_at_ms = now + TRD_QOS_TICK_MS;
+		timed_fix(t, p);
 	}
 	arm_qos(t);
 }
@@ -791,9 +927,11 @@ static uint32_t plan(struct trd_trader *t, struct pending *p, const struct vm_si
 			 "by when?");
 		return CXP_E_NOMATCH;
 	}
-	if (p->due_ms || p->retx_at_ms) {
-		p->timed = 1;
-		t->ntimed++;
+	if (timed_at(p)) {
+		if (timed_fix(t, p) < 0) {
+			snprintf(why, whycap, "out of memory for the trader's timers");
+			return CXP_E_INTERNAL;
+		}
 		arm_qos(t);
 	}
 	return 0;
@@ -962,6 +1100,7 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	struct trd_trader *t = pe->t;
 	struct cxp_register r;
 	struct trd_cand *c;
+	struct cid_ent *byid;
 	char err[256];
 	uint64_t id;
 
@@ -1021,6 +1160,11 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	t->cwin[t->ncont] = calloc(1, sizeof(struct rt_window));
 	if (!t->cwin[t->ncont])
 		return -ENOMEM;
+	byid = calloc(1, sizeof(*byid));
+	if (!byid) {
+		free(t->cwin[t->ncont]);
+		return -ENOMEM;
+	}
 	id = ++t->next_cid;
 	c = &t->cont[t->ncont];
 	memset(c, 0, sizeof(*c));
@@ -1036,6 +1180,14 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 	if (r.flags & CXP_CAP_TLS)
 		cxp_conn_peer_cert(pe->conn, NULL, 0, c->ca_cn, sizeof(c->ca_cn));
 	c->last_hb_ms = clock_now_ms(); /* registration counts as the first heartbeat */
+	if (trd_order_set(t->order, t->cont, t->ncont) < 0) {
+		free(byid);
+		free(t->cwin[t->ncont]);
+		return -ENOMEM;
+	}
+	byid->id = id;
+	byid->idx = t->ncont;
+	HASH_ADD(hh, t->byid, id, sizeof(byid->id), byid);
 	t->cpeer[t->ncont] = pe;
 	pe->kind = PEER_CONTAINER;
 	pe->cidx = t->ncont++;
@@ -1109,8 +1261,8 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 		float ms = (float)(now - p->rep[r].sent_ms);
 
 		win_add(&t->win, ms, now);
-		win_add(t->cwin[pe->cidx], ms, now);
-		release_slot(c, p);
+		cwin_add(t, pe->cidx, ms, now);
+		release_slot(t, c, p);
 		rep_remove(p, (unsigned)r);
 		for (unsigned i = 0; i < p->nrep; i++) {
 			/* One that stayed silent past the retransmission timeout counts as a failure. */
@@ -1164,7 +1316,7 @@ static int on_handback(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 			(unsigned long long)tid);
 		return 0;
 	}
-	release_slot(c, p);
+	release_slot(t, c, p);
 	rep_remove(p, (unsigned)rep_find(p, c->id, 0));
 	cxp_log("tasklet %016llx handed back by container %s; placing it again",
 		(unsigned long long)tid, c->name);
@@ -1235,7 +1387,7 @@ static int on_container_error(struct peer *pe, const struct cxp_hdr *h, const ui
 	cxp_log("container %s: error for tasklet %016llx: %s", c->name, (unsigned long long)h->reqid,
 		e.msg);
 	if (p) {
-		release_slot(c, p);
+		release_slot(t, c, p);
 		rep_remove(p, (unsigned)rep_find(p, c->id, 0));
 		record_failure(t, (int)pe->cidx, clock_now_ms());
 		if (!p->nrep) /* its last placement: the application hears why */
@@ -1313,7 +1465,7 @@ static void replace_all(struct trd_trader *t, struct trd_cand *c, uint64_t cid, 
 		if (r < 0)
 			continue;
 		if (c)
-			release_slot(c, p);
+			release_slot(t, c, p);
 		rep_remove(p, (unsigned)r);
 		win_add(&t->win, INFINITY, clock_now_ms());
 		if (p->nrep) { /* other replicas run on: bring the count back up if we can */
@@ -1335,15 +1487,29 @@ static void replace_all(struct trd_trader *t, struct trd_cand *c, uint64_t cid, 
 static void remove_container(struct trd_trader *t, size_t i)
 {
 	struct trd_cand c = t->cont[i];
+	struct cid_ent *e;
 
 	/* Out of the store first, so that its Tasklets go to other containers. */
+	HASH_FIND(hh, t->byid, &c.id, sizeof(c.id), e);
+	if (e) {
+		HASH_DEL(t->byid, e);
+		free(e);
+	}
+	if (c.unreliable)
+		t->nunreliable--;
+	trd_order_del(t->order, i);
 	t->ncont--;
 	free(t->cwin[i]);
 	if (i != t->ncont) {
+		trd_order_del(t->order, t->ncont);
 		t->cont[i] = t->cont[t->ncont];
 		t->cpeer[i] = t->cpeer[t->ncont];
 		t->cwin[i] = t->cwin[t->ncont];
 		t->cpeer[i]->cidx = i;
+		HASH_FIND(hh, t->byid, &t->cont[i].id, sizeof(t->cont[i].id), e);
+		if (e)
+			e->idx = i;
+		cand_moved(t, i);
 	}
 	cxp_log("container %s (id %llu) unregistered", c.name, (unsigned long long)c.id);
 	replace_all(t, NULL, c.id, c.name, "went away");
@@ -1388,10 +1554,8 @@ static void on_close(struct cxp_conn *conn, int reason, void *ud)
 			if (p->app != pe)
 				continue;
 			p->app = NULL;
-			if (!p->nrep) { /* held for an app that left: drop it */
-				t->nheld--;
+			if (!p->nrep) /* held for an app that left: drop it */
 				pending_unlink(t, p);
-			}
 		}
 	}
 	free(pe);
@@ -1423,8 +1587,10 @@ struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, cha
 		errno = -rc;
 		return NULL;
 	}
-	rc = cxp_loop_timer(l, TRD_TICK_MS, suspect_tick, t);
+	t->order = trd_order_new();
+	rc = t->order ? cxp_loop_timer(l, TRD_TICK_MS, suspect_tick, t) : -ENOMEM;
 	if (rc < 0) {
+		trd_order_free(t->order);
 		free(t);
 		errno = -rc;
 		return NULL;
@@ -1433,6 +1599,7 @@ struct trd_trader *trd_new(struct cxp_loop *l, const struct trd_config *cfg, cha
 		      : cxp_listen(l, cfg->listen, &trader_handlers, t, bound, boundcap);
 	if (rc < 0) {
 		cxp_log("cannot listen on %s: %s", cfg->listen, strerror(-rc));
+		trd_order_free(t->order);
 		free(t);
 		errno = -rc;
 		return NULL;
@@ -1454,6 +1621,16 @@ void trd_free(struct trd_trader *t)
 			free(fs);
 		}
 	}
+	{
+		struct cid_ent *e, *tmp;
+
+		HASH_ITER(hh, t->byid, e, tmp) {
+			HASH_DEL(t->byid, e);
+			free(e);
+		}
+	}
+	trd_order_free(t->order);
+	free(t->timed);
 	for (size_t i = 0; i < t->ncont; i++)
 		free(t->cwin[i]);
 	free(t->cwin);

@@ -25,6 +25,8 @@ struct trd_cand {
 	uint32_t capacity[2]; /* per class, from REGISTER; 0 = not limited */
 	int draining;         /* said DRAINING: offer it nothing */
 	int suspected;        /* no HEARTBEAT for suspect_ms: offer it nothing */
+	int unreliable;       /* its window shows more failures than answers: Reliability
+			       * Tasklets skip it while others qualify */
 	uint64_t last_hb_ms;  /* when its last HEARTBEAT (or its REGISTER) arrived */
 	char host[CXP_NAME_MAX + 1]; /* host identity (REGISTER): replicas go to distinct hosts */
 	char ca_cn[CXP_NAME_MAX + 1]; /* secure mode: the CA its certificate chains to
@@ -55,6 +57,7 @@ int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_
 struct trd_task {
 	uint64_t expected_fuel; /* learned for its program, or TRD_DEFAULT_FUEL */
 	uint32_t app_speed;     /* its application's speed (relative SpeedMinimum); 0 = unknown */
+	int skip_unreliable;    /* offer it no container marked unreliable */
 };
 /* Fuel expected of a program the trader has not seen finish yet. */
 #define TRD_DEFAULT_FUEL 100000
@@ -81,6 +84,29 @@ int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, 
 int trd_match_many(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
 		   const struct trd_task *task, unsigned k, int distinct_hosts,
 		   const uint64_t *avoid, size_t navoid, int *out, char *why, size_t whycap);
+
+/*
+ * The store's placement order (trd_match's: idle before busy, ...), kept
+ * up to date by its owner so that a placement walks the containers best
+ * first and stops at the first k that qualify, instead of testing all of
+ * them: O(log n) per change, and per placement about as many containers
+ * as the requirements pass over. A skip list over the store's indexes.
+ */
+struct trd_order;
+struct trd_order *trd_order_new(void);
+void trd_order_free(struct trd_order *o);
+/* cs[i] was added, or its load (or price, workers) changed. 0 or -ENOMEM. */
+int trd_order_set(struct trd_order *o, const struct trd_cand *cs, size_t i);
+/* Index i leaves the order (a store that moves its last record into a
+ * freed slot i: del(i), del(last), then set(i)). */
+void trd_order_del(struct trd_order *o, size_t i);
+
+/* trd_match_many walking order o (which must hold exactly cs[0..n)): the
+ * same answer, without testing every container. NULL: a scan. */
+int trd_match_many_o(const struct trd_order *o, const struct trd_cand *cs, size_t n,
+		     const struct vm_qos *q, size_t nq, const struct trd_task *task, unsigned k,
+		     int distinct_hosts, const uint64_t *avoid, size_t navoid, int *out, char *why,
+		     size_t whycap);
 
 /* How many distinct hosts (or containers, without distinct_hosts) satisfy
  * the QoS, full or not: whether FaultTolerance(k) can ever be placed. */

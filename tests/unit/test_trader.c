@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Description: QoS matching of the trader (trd_match) over a container store. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tests/tl_test.h"
@@ -211,6 +212,110 @@ static void test_privacy_needs_tls(void)
 	CU_ASSERT_EQUAL(trd_match(s, 3, &q, 1, NULL, 0), -ENOENT);
 }
 
+static uint64_t rnd_state = 42;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13, rnd_state ^= rnd_state >> 7, rnd_state ^= rnd_state << 17;
+	return (uint32_t)(rnd_state % n);
+}
+
+/*
+ * The kept placement order answers exactly as the scan: a store of 300
+ * containers (few hosts, so distinct hosts matter) changing under 20,000
+ * random steps (loads up and down, containers leaving the way the trader
+ * removes them: the last record moved into the freed slot, and new ones
+ * registering), each step followed by a match with random requirements,
+ * k replicas, distinct hosts, avoid lists and unreliable marks.
+ */
+static void test_order_same_as_scan(void)
+{
+	enum { N = 300, STEPS = 20000 };
+	static struct trd_cand cs[N];
+	struct trd_order *o = trd_order_new();
+	size_t n = 0;
+	uint64_t next_id = 1;
+	unsigned agree = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	for (int step = 0; step < STEPS; step++) {
+		uint32_t r = rnd(100);
+
+		if (n < 2 || (r < 3 && n < N)) { /* a container registers */
+			struct trd_cand *c = &cs[n];
+
+			memset(c, 0, sizeof(*c));
+			c->id = next_id++;
+			c->speed = 50 + rnd(1000);
+			c->price = rnd(6);
+			c->workers = 1 + rnd(4);
+			c->flags = (rnd(2) ? CXP_CAP_PRIORITY : 0) | (rnd(2) ? CXP_CAP_TLS : 0);
+			c->capacity[0] = rnd(3) ? 0 : 1 + rnd(4);
+			c->capacity[1] = rnd(3) ? 0 : 1 + rnd(4);
+			snprintf(c->host, sizeof(c->host), "h%u", rnd(20));
+			strcpy(c->ca_cn, rnd(2) ? "ca" : "other");
+			CU_ASSERT_EQUAL_FATAL(trd_order_set(o, cs, n), 0);
+			n++;
+		} else if (r < 5) { /* one leaves */
+			size_t i = rnd((uint32_t)n);
+
+			trd_order_del(o, i);
+			n--;
+			if (i != n) {
+				trd_order_del(o, n);
+				cs[i] = cs[n];
+				trd_order_set(o, cs, i);
+			}
+		} else { /* a load changes */
+			size_t i = rnd((uint32_t)n);
+			unsigned cls = rnd(2);
+
+			if (rnd(2) && cs[i].load) {
+				cs[i].load--;
+				if (cs[i].held[cls])
+					cs[i].held[cls]--;
+			} else {
+				cs[i].load++;
+				cs[i].held[cls]++;
+			}
+			cs[i].draining = rnd(50) == 0;
+			cs[i].suspected = rnd(50) == 0;
+			cs[i].unreliable = rnd(10) == 0;
+			trd_order_set(o, cs, i);
+		}
+		{
+			struct vm_qos q[3];
+			size_t nq = 0;
+			struct trd_task task = { .expected_fuel = 1000000, .app_speed = 100,
+						 .skip_unreliable = (int)rnd(2) };
+			unsigned k = 1 + rnd(3);
+			int dh = (int)rnd(2), a[TRD_MAX_REPLICAS], b[TRD_MAX_REPLICAS];
+			uint64_t avoid[2] = { 1 + rnd((uint32_t)next_id), 1 + rnd((uint32_t)next_id) };
+			size_t navoid = rnd(3);
+			int ma, mb;
+
+			if (rnd(3) == 0)
+				q[nq++] = prio(rnd(2) ? "True" : "False");
+			if (rnd(3) == 0)
+				q[nq++] = speed(100 + rnd(800));
+			if (rnd(4) == 0) {
+				q[nq] = (struct vm_qos){ .cat = VM_QOS_COST_LIMIT, .nparams = 1 };
+				q[nq].p[0].type = VM_QOS_P_INT;
+				q[nq++].p[0].i = rnd(5);
+			}
+			ma = trd_match_many_o(o, cs, n, q, nq, &task, k, dh, avoid, navoid, a, NULL, 0);
+			mb = trd_match_many(cs, n, q, nq, &task, k, dh, avoid, navoid, b, NULL, 0);
+			CU_ASSERT_EQUAL_FATAL(ma, mb);
+			for (int j = 0; j < ma; j++)
+				CU_ASSERT_EQUAL_FATAL(a[j], b[j]);
+			agree += ma > 0;
+		}
+	}
+	/* The steps placed something most of the time (the comparison meant something). */
+	CU_ASSERT(agree > STEPS / 2);
+	trd_order_free(o);
+}
+
 TL_SUITE(u_trader, NULL, NULL,
 	 { "no QoS: the cheapest container", test_no_qos_cheapest },
 	 { "Priority('True') needs a priority queue", test_priority_needs_queue },
@@ -222,4 +327,5 @@ TL_SUITE(u_trader, NULL, NULL,
 	 { "CostLimit: price x expected fuel within the limit", test_cost_limit_against_expected_fuel },
 	 { "SpeedMinimum(f, 'relative') against the application's speed", test_relative_speed },
 	 { "Deadline: only where the expected start and run fit", test_deadline_estimate },
-	 { "Privacy(TLS, CA): a TLS container of that CA only", test_privacy_needs_tls })
+	 { "Privacy(TLS, CA): a TLS container of that CA only", test_privacy_needs_tls },
+	 { "the kept placement order answers as the scan, under random change", test_order_same_as_scan })
