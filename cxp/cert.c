@@ -19,11 +19,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mbedtls/asn1write.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/sha256.h>
+#include <mbedtls/x509_crl.h>
 #include <mbedtls/x509_crt.h>
 
 #include "cxp/cxp.h"
@@ -97,6 +102,45 @@ static int write_new(const char *path, const char *s, mode_t mode, char *err, si
 	return ret;
 }
 
+/* The CA whose files are ca_crt and ca_key: a CA certificate and the key
+ * that belongs to it. 0, or -errno with err saying which file is wrong. */
+static int load_ca(const char *ca_crt, const char *ca_key, mbedtls_x509_crt *cacert,
+		   mbedtls_pk_context *cakey, char *err, size_t errlen)
+{
+	char e[128];
+	int ret;
+
+	if (access(ca_crt, R_OK) < 0 || access(ca_key, R_OK) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot read the CA: %s (--ca takes DIR/NAME of "
+			 "files DIR/NAME.crt and DIR/NAME.key)",
+			 access(ca_crt, R_OK) < 0 ? ca_crt : ca_key, strerror(-ret));
+		return ret;
+	}
+	ret = mbedtls_x509_crt_parse_file(cacert, ca_crt);
+	if (ret) {
+		mbedtls_strerror(ret, e, sizeof(e));
+		snprintf(err, errlen, "%s: not a certificate (%s)", ca_crt, e);
+		return -EINVAL;
+	}
+	if (!cacert->ca_istrue) {
+		snprintf(err, errlen, "%s: not a CA certificate (basicConstraints CA:FALSE)",
+			 ca_crt);
+		return -EINVAL;
+	}
+	ret = mbedtls_pk_parse_keyfile(cakey, ca_key, NULL);
+	if (ret) {
+		mbedtls_strerror(ret, e, sizeof(e));
+		snprintf(err, errlen, "%s: not a usable private key (%s)", ca_key, e);
+		return -EINVAL;
+	}
+	if (mbedtls_pk_check_pair(&cacert->pk, cakey)) {
+		snprintf(err, errlen, "%s: this key does not belong to %s", ca_key, ca_crt);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cxp_cert_make(const struct cxp_cert_spec *sp, char *err, size_t errlen)
 {
 	char crt_path[4096], key_path[4096], ca_crt[4096], ca_key[4096];
@@ -156,38 +200,9 @@ int cxp_cert_make(const struct cxp_cert_spec *sp, char *err, size_t errlen)
 	if (ret)
 		goto tls_fail;
 	if (sp->ca) {
-		if (access(ca_crt, R_OK) < 0 || access(ca_key, R_OK) < 0) {
-			ret = -errno;
-			snprintf(err, errlen, "%s: cannot read the CA: %s (--ca takes DIR/NAME of "
-				 "files DIR/NAME.crt and DIR/NAME.key)",
-				 access(ca_crt, R_OK) < 0 ? ca_crt : ca_key, strerror(-ret));
+		ret = load_ca(ca_crt, ca_key, &cacert, &cakey, err, errlen);
+		if (ret)
 			goto out;
-		}
-		ret = mbedtls_x509_crt_parse_file(&cacert, ca_crt);
-		if (ret) {
-			mbedtls_strerror(ret, e, sizeof(e));
-			snprintf(err, errlen, "%s: not a certificate (%s)", ca_crt, e);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (!cacert.ca_istrue) {
-			snprintf(err, errlen, "%s: not a CA certificate (basicConstraints CA:FALSE)",
-				 ca_crt);
-			ret = -EINVAL;
-			goto out;
-		}
-		ret = mbedtls_pk_parse_keyfile(&cakey, ca_key, NULL);
-		if (ret) {
-			mbedtls_strerror(ret, e, sizeof(e));
-			snprintf(err, errlen, "%s: not a usable private key (%s)", ca_key, e);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (mbedtls_pk_check_pair(&cacert.pk, &cakey)) {
-			snprintf(err, errlen, "%s: this key does not belong to %s", ca_key, ca_crt);
-			ret = -EINVAL;
-			goto out;
-		}
 		ret = mbedtls_x509_dn_gets(issuer, sizeof(issuer), &cacert.subject);
 		if (ret < 0) {
 			snprintf(err, errlen, "%s: cannot read its subject name", ca_crt);
@@ -266,6 +281,313 @@ out:
 	mbedtls_x509_crt_free(&cacert);
 	mbedtls_pk_free(&cakey);
 	mbedtls_pk_free(&key);
+	mbedtls_ctr_drbg_free(&drbg);
+	mbedtls_entropy_free(&entropy);
+	return ret;
+}
+
+/* ---- Revocation: DIR/NAME.crl --------------------------------------------- */
+
+/* Entries a CRL may hold (each ~40 bytes of DER). */
+#define CRL_MAX_ENTRIES 16384
+#define CRL_DER_MAX	(CRL_MAX_ENTRIES * 48 + 4096)
+/* The CRL's nextUpdate: a verifier refuses every certificate of the CA once
+ * it passes (mbedTLS: "The CRL is expired"), so it is set to the CA's own
+ * end of validity: the list is the operator's file, replaced when it
+ * changes, not fetched on a schedule. */
+
+/* An X.509 Time (UTCTime before 2050, else GeneralizedTime), backwards at *p. */
+static int asn1_write_time(unsigned char **p, unsigned char *start, const mbedtls_x509_time *t)
+{
+	char s[20];
+	int n, len = 0, ret;
+
+	if (t->year < 2050)
+		n = snprintf(s, sizeof(s), "%02d%02d%02d%02d%02d%02dZ", t->year % 100, t->mon,
+			     t->day, t->hour, t->min, t->sec);
+	else
+		n = snprintf(s, sizeof(s), "%04d%02d%02d%02d%02d%02dZ", t->year, t->mon, t->day,
+			     t->hour, t->min, t->sec);
+	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_raw_buffer(p, start, (const unsigned char *)s,
+								 (size_t)n));
+	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_len(p, start, (size_t)len));
+	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_tag(p, start, t->year < 2050
+								? MBEDTLS_ASN1_UTC_TIME
+								: MBEDTLS_ASN1_GENERALIZED_TIME));
+	return len;
+}
+
+/* AlgorithmIdentifier ecdsa-with-SHA256 (no parameters), backwards at *p. */
+static int asn1_write_ecdsa_sha256(unsigned char **p, unsigned char *start)
+{
+	int len = 0, ret;
+
+	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_oid(p, start, MBEDTLS_OID_ECDSA_SHA256,
+							 MBEDTLS_OID_SIZE(MBEDTLS_OID_ECDSA_SHA256)));
+	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_len(p, start, (size_t)len));
+	MBEDTLS_ASN1_CHK_ADD(len, mbedtls_asn1_write_tag(p, start, MBEDTLS_ASN1_CONSTRUCTED |
+								   MBEDTLS_ASN1_SEQUENCE));
+	return len;
+}
+
+/* A SEQUENCE header around the len bytes just written at *p: its size. */
+static int asn1_wrap_seq(unsigned char **p, unsigned char *start, int len)
+{
+	int ret, n = 0;
+
+	MBEDTLS_ASN1_CHK_ADD(n, mbedtls_asn1_write_len(p, start, (size_t)len));
+	MBEDTLS_ASN1_CHK_ADD(n, mbedtls_asn1_write_tag(p, start, MBEDTLS_ASN1_CONSTRUCTED |
+								 MBEDTLS_ASN1_SEQUENCE));
+	return n;
+}
+
+/* len += f, or ret = f and to cleanup when f < 0 (mbedTLS 2.28 has no
+ * MBEDTLS_ASN1_CHK_CLEANUP_ADD). */
+#define CRL_CHK(len, f)                  \
+	do {                             \
+		int r_ = (f);            \
+		if (r_ < 0) {            \
+			ret = r_;        \
+			goto cleanup;    \
+		}                        \
+		(len) += r_;             \
+	} while (0)
+
+/* One revoked certificate: its serial (the INTEGER's content octets) and when. */
+struct crl_ent {
+	const unsigned char *serial;
+	size_t len;
+	mbedtls_x509_time when;
+};
+
+static mbedtls_x509_time x509_now(void)
+{
+	mbedtls_x509_time t = { 0 };
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	t.year = tm.tm_year + 1900, t.mon = tm.tm_mon + 1, t.day = tm.tm_mday;
+	t.hour = tm.tm_hour, t.min = tm.tm_min, t.sec = tm.tm_sec;
+	return t;
+}
+
+/*
+ * The DER of a v1 CRL (RFC 5280 §5) issued by cacert over ents[0..n),
+ * signed with cakey, at out[0..*outlen): TBSCertList { signature, issuer,
+ * thisUpdate, nextUpdate, revokedCertificates }, then the signature.
+ */
+static int crl_der(const mbedtls_x509_crt *cacert, mbedtls_pk_context *cakey,
+		   const struct crl_ent *ents, size_t n, mbedtls_ctr_drbg_context *drbg,
+		   unsigned char *out, size_t outcap, size_t *outlen)
+{
+	unsigned char *tbs = malloc(CRL_DER_MAX), *p, *q, hash[32];
+	unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+	mbedtls_x509_time now = x509_now();
+	size_t siglen = 0;
+	int ret, len = 0, ents_len = 0, all = 0;
+
+	if (!tbs)
+		return MBEDTLS_ERR_ASN1_ALLOC_FAILED;
+	p = tbs + CRL_DER_MAX;
+	for (size_t i = n; i-- > 0;) {
+		int e = 0;
+
+		CRL_CHK(e, asn1_write_time(&p, tbs, &ents[i].when));
+		CRL_CHK(e, mbedtls_asn1_write_raw_buffer(&p, tbs, ents[i].serial,
+									      ents[i].len));
+		CRL_CHK(e, mbedtls_asn1_write_len(&p, tbs, ents[i].len));
+		CRL_CHK(e, mbedtls_asn1_write_tag(&p, tbs, MBEDTLS_ASN1_INTEGER));
+		CRL_CHK(e, asn1_wrap_seq(&p, tbs, e));
+		ents_len += e;
+	}
+	len = ents_len;
+	if (n)
+		CRL_CHK(len, asn1_wrap_seq(&p, tbs, ents_len));
+	CRL_CHK(len, asn1_write_time(&p, tbs, &cacert->valid_to));
+	CRL_CHK(len, asn1_write_time(&p, tbs, &now));
+	CRL_CHK(len, mbedtls_asn1_write_raw_buffer(&p, tbs, cacert->subject_raw.p,
+									 cacert->subject_raw.len));
+	CRL_CHK(len, asn1_write_ecdsa_sha256(&p, tbs));
+	CRL_CHK(len, asn1_wrap_seq(&p, tbs, len));
+	/* sign the TBSCertList */
+	ret = mbedtls_sha256_ret(p, (size_t)len, hash, 0);
+	if (!ret)
+		ret = mbedtls_pk_sign(cakey, MBEDTLS_MD_SHA256, hash, sizeof(hash), sig, &siglen,
+				      mbedtls_ctr_drbg_random, drbg);
+	if (ret)
+		goto cleanup;
+	/* CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue } */
+	q = out + outcap;
+	CRL_CHK(all, mbedtls_asn1_write_bitstring(&q, out, sig, siglen * 8));
+	CRL_CHK(all, asn1_write_ecdsa_sha256(&q, out));
+	CRL_CHK(all, mbedtls_asn1_write_raw_buffer(&q, out, p, (size_t)len));
+	CRL_CHK(all, asn1_wrap_seq(&q, out, all));
+	memmove(out, q, (size_t)all);
+	*outlen = (size_t)all;
+	ret = 0;
+cleanup:
+	free(tbs);
+	return ret;
+}
+
+/* Write s to path through path.tmp and a rename: the old list stays whole
+ * until the new one is. 0 or -errno with err set. */
+static int write_replace(const char *path, const char *s, char *err, size_t errlen)
+{
+	char tmp[4200];
+	int ret;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "path too long");
+		return -ENAMETOOLONG;
+	}
+	unlink(tmp);
+	ret = write_new(tmp, s, 0644, err, errlen);
+	if (ret)
+		return ret;
+	if (rename(tmp, path) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot replace it: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	return ret;
+}
+
+int cxp_cert_revoke(const char *ca, const char *cert_file, char *serial_hex, size_t hexcap,
+		    char *err, size_t errlen)
+{
+	char ca_crt[4096], ca_key[4096], crl_path[4096], e[128], dummy[8];
+	mbedtls_entropy_context entropy;
+	mbedtls_ctr_drbg_context drbg;
+	mbedtls_x509_crt cacert, leaf;
+	mbedtls_x509_crl old;
+	mbedtls_pk_context cakey;
+	struct crl_ent *ents = NULL;
+	unsigned char *der = NULL, *pem = NULL;
+	size_t n = 0, derlen = 0, pemlen = 0;
+	uint32_t flags = 0;
+	int ret, have_old = 0;
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	if (!ca || !*ca || !cert_file) {
+		snprintf(err, errlen, "revoking needs the CA (DIR/NAME) and a certificate file");
+		return -EINVAL;
+	}
+	if (snprintf(ca_crt, sizeof(ca_crt), "%s.crt", ca) >= (int)sizeof(ca_crt) ||
+	    snprintf(ca_key, sizeof(ca_key), "%s.key", ca) >= (int)sizeof(ca_key) ||
+	    snprintf(crl_path, sizeof(crl_path), "%s.crl", ca) >= (int)sizeof(crl_path)) {
+		snprintf(err, errlen, "path too long");
+		return -ENAMETOOLONG;
+	}
+	mbedtls_entropy_init(&entropy);
+	mbedtls_ctr_drbg_init(&drbg);
+	mbedtls_x509_crt_init(&cacert);
+	mbedtls_x509_crt_init(&leaf);
+	mbedtls_x509_crl_init(&old);
+	mbedtls_pk_init(&cakey);
+	ret = load_ca(ca_crt, ca_key, &cacert, &cakey, err, errlen);
+	if (ret)
+		goto out;
+	ret = mbedtls_x509_crt_parse_file(&leaf, cert_file);
+	if (ret) {
+		mbedtls_strerror(ret, e, sizeof(e));
+		snprintf(err, errlen, "%s: not a certificate (%s)", cert_file, e);
+		ret = -EINVAL;
+		goto out;
+	}
+	/* Issued by this CA (an expired one may still be revoked). */
+	ret = mbedtls_x509_crt_verify(&leaf, &cacert, NULL, NULL, &flags, NULL, NULL);
+	if (ret && (flags & ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE))) {
+		snprintf(err, errlen, "%s: not issued by the CA %s", cert_file, ca_crt);
+		ret = -EINVAL;
+		goto out;
+	}
+	snprintf(serial_hex ? serial_hex : dummy, serial_hex ? hexcap : sizeof(dummy), "%s", "");
+	if (serial_hex)
+		mbedtls_x509_serial_gets(serial_hex, hexcap, &leaf.serial);
+	if (access(crl_path, F_OK) == 0) {
+		ret = mbedtls_x509_crl_parse_file(&old, crl_path);
+		if (ret) {
+			mbedtls_strerror(ret, e, sizeof(e));
+			snprintf(err, errlen, "%s: not a CRL (%s); move it away to start a new one",
+				 crl_path, e);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (old.issuer_raw.len != cacert.subject_raw.len ||
+		    memcmp(old.issuer_raw.p, cacert.subject_raw.p, old.issuer_raw.len)) {
+			snprintf(err, errlen, "%s: a CRL of another CA", crl_path);
+			ret = -EINVAL;
+			goto out;
+		}
+		have_old = 1;
+	}
+	ents = calloc(CRL_MAX_ENTRIES, sizeof(*ents));
+	der = malloc(CRL_DER_MAX);
+	pem = malloc(CRL_DER_MAX * 2);
+	if (!ents || !der || !pem) {
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (const mbedtls_x509_crl_entry *x = have_old ? &old.entry : NULL; x && x->serial.len;
+	     x = x->next) {
+		if (x->serial.len == leaf.serial.len &&
+		    !memcmp(x->serial.p, leaf.serial.p, x->serial.len)) {
+			ret = 1; /* revoked already: nothing to write */
+			goto out;
+		}
+		if (n == CRL_MAX_ENTRIES - 1) {
+			snprintf(err, errlen, "%s: full (%d certificates)", crl_path,
+				 CRL_MAX_ENTRIES - 1);
+			ret = -ENOSPC;
+			goto out;
+		}
+		ents[n++] = (struct crl_ent){ x->serial.p, x->serial.len, x->revocation_date };
+	}
+	ents[n++] = (struct crl_ent){ leaf.serial.p, leaf.serial.len, x509_now() };
+	ret = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
+				    (const unsigned char *)"tasklet-crl", 11);
+	if (!ret)
+		ret = crl_der(&cacert, &cakey, ents, n, &drbg, der, CRL_DER_MAX, &derlen);
+	if (!ret)
+		ret = mbedtls_pem_write_buffer("-----BEGIN X509 CRL-----\n",
+					       "-----END X509 CRL-----\n", der, derlen, pem,
+					       CRL_DER_MAX * 2, &pemlen);
+	if (ret) {
+		mbedtls_strerror(ret, e, sizeof(e));
+		snprintf(err, errlen, "%s: cannot make the CRL: %s", crl_path, e);
+		ret = -EIO;
+		goto out;
+	}
+	{
+		/* Read back what was made, as every verifier will. */
+		mbedtls_x509_crl chk;
+
+		mbedtls_x509_crl_init(&chk);
+		ret = mbedtls_x509_crl_parse_der(&chk, der, derlen);
+		mbedtls_x509_crl_free(&chk);
+		if (ret) {
+			mbedtls_strerror(ret, e, sizeof(e));
+			snprintf(err, errlen, "%s: the CRL made does not parse: %s", crl_path, e);
+			ret = -EIO;
+			goto out;
+		}
+	}
+	ret = write_replace(crl_path, (const char *)pem, err, errlen);
+out:
+	free(ents);
+	free(der);
+	free(pem);
+	mbedtls_pk_free(&cakey);
+	mbedtls_x509_crl_free(&old);
+	mbedtls_x509_crt_free(&leaf);
+	mbedtls_x509_crt_free(&cacert);
 	mbedtls_ctr_drbg_free(&drbg);
 	mbedtls_entropy_free(&entropy);
 	return ret;

@@ -452,6 +452,10 @@ struct cxp_tls_config {
 	const char *key_file;  /* its private key; with cert_file */
 	const char *ca_files[CXP_TLS_CA_MAX]; /* trusted CA certificates (at least one) */
 	unsigned nca;
+	const char *crl_files[CXP_TLS_CA_MAX]; /* revocation lists, each signed by one of
+						* the CAs: a peer whose certificate is on
+						* one is refused */
+	unsigned ncrl;
 	int require_peer_cert; /* server: a client without a valid certificate is refused */
 };
 
@@ -568,6 +572,16 @@ int cxp_cert_make(const struct cxp_cert_spec *s, char *err, size_t errlen);
 /* The subject common name of the (first) certificate in the file at path. 0,
  * or -EINVAL with what is wrong in err. */
 int cxp_cert_file_cn(const char *path, char *cn, size_t cap, char *err, size_t errlen);
+/*
+ * Revoke the certificate in cert_file, issued by the CA ca ("DIR/NAME": the
+ * files DIR/NAME.crt and DIR/NAME.key): DIR/NAME.crl, a CRL signed by that
+ * CA, is written (or rewritten, through a temporary file and a rename) with
+ * every serial it held and this one. serial_hex (may be NULL) receives the
+ * serial. 0 when written, 1 when it was revoked already (nothing written),
+ * -errno with err set.
+ */
+int cxp_cert_revoke(const char *ca, const char *cert_file, char *serial_hex, size_t hexcap,
+		    char *err, size_t errlen);
 /* Whether NAME is acceptable as a certificate name (see cxp_cert_spec). */
 int cxp_cert_name_ok(const char *name);
 

@@ -27,7 +27,9 @@
 #include <mbedtls/error.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/md.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/x509_crl.h>
 #include <mbedtls/x509_crt.h>
 
 #include "cxp/cxp.h"
@@ -43,6 +45,8 @@ struct cxp_tls {
 	mbedtls_x509_crt own;
 	mbedtls_pk_context key;
 	mbedtls_x509_crt cas;
+	mbedtls_x509_crl crls; /* revocation lists; with ncrl == 0, unused */
+	unsigned ncrl;
 	mbedtls_ssl_config srv, cli;
 	int has_own;
 	/* Held across each handshake step. mbedTLS 2.28 computes an EC group's
@@ -119,13 +123,66 @@ static int load_crt(mbedtls_x509_crt *crt, const char *what, const char *file, c
 	return 0;
 }
 
+/*
+ * Add a revocation list to t->crls: it must parse, be issued by one of the
+ * CAs loaded already and carry that CA's signature (a list from elsewhere
+ * would silently revoke nothing). 0 or -errno with the problem in err.
+ */
+static int load_crl(struct cxp_tls *t, const char *file, char *err, size_t errlen)
+{
+	unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+	const mbedtls_x509_crl *crl;
+	const mbedtls_md_info_t *md;
+	const mbedtls_x509_crt *ca;
+	char e[128];
+	int ret;
+
+	if (access(file, R_OK) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot read the revocation list: %s", file,
+			 strerror(errno));
+		return ret;
+	}
+	ret = mbedtls_x509_crl_parse_file(&t->crls, file);
+	if (ret) {
+		tls_err(ret, e, sizeof(e));
+		snprintf(err, errlen, "%s: not a valid CRL in PEM or DER (%s)", file, e);
+		return -EINVAL;
+	}
+	for (crl = &t->crls; crl->next; crl = crl->next)
+		; /* the one just added is the last */
+	for (ca = &t->cas; ca && ca->raw.len; ca = ca->next)
+		if (ca->subject_raw.len == crl->issuer_raw.len &&
+		    !memcmp(ca->subject_raw.p, crl->issuer_raw.p, crl->issuer_raw.len))
+			break;
+	if (!ca || !ca->raw.len) {
+		snprintf(err, errlen, "%s: a revocation list of a CA not given with --ca", file);
+		return -EINVAL;
+	}
+	md = mbedtls_md_info_from_type(crl->sig_md);
+	if (!md || mbedtls_md(md, crl->tbs.p, crl->tbs.len, hash) ||
+	    mbedtls_pk_verify_ext(crl->sig_pk, crl->sig_opts, (mbedtls_pk_context *)&ca->pk,
+				  crl->sig_md, hash, mbedtls_md_get_size(md), crl->sig.p,
+				  crl->sig.len)) {
+		snprintf(err, errlen, "%s: its signature is not its CA's", file);
+		return -EINVAL;
+	}
+	if (mbedtls_x509_time_is_past(&crl->next_update)) {
+		snprintf(err, errlen, "%s: out of date (next update %04d-%02d-%02d): peers of its "
+			 "CA would all be refused", file, crl->next_update.year,
+			 crl->next_update.mon, crl->next_update.day);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void conf_common(mbedtls_ssl_config *conf, struct cxp_tls *t)
 {
 	mbedtls_ssl_conf_rng(conf, mbedtls_ctr_drbg_random, &t->drbg);
 	mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 	mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 	mbedtls_ssl_conf_ciphersuites(conf, suites);
-	mbedtls_ssl_conf_ca_chain(conf, &t->cas, NULL);
+	mbedtls_ssl_conf_ca_chain(conf, &t->cas, t->ncrl ? &t->crls : NULL);
 	mbedtls_ssl_conf_renegotiation(conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 	if (t->has_own)
 		mbedtls_ssl_conf_own_cert(conf, &t->own, &t->key);
@@ -165,6 +222,7 @@ struct cxp_tls *cxp_tls_new(const struct cxp_tls_config *cfg, char *err, size_t 
 	mbedtls_x509_crt_init(&t->own);
 	mbedtls_pk_init(&t->key);
 	mbedtls_x509_crt_init(&t->cas);
+	mbedtls_x509_crl_init(&t->crls);
 	mbedtls_ssl_config_init(&t->srv);
 	mbedtls_ssl_config_init(&t->cli);
 	pthread_mutex_init(&t->hs_mu, NULL);
@@ -180,6 +238,12 @@ struct cxp_tls *cxp_tls_new(const struct cxp_tls_config *cfg, char *err, size_t 
 		ret = load_crt(&t->cas, "CA certificate", cfg->ca_files[i], err, errlen);
 		if (ret < 0)
 			goto fail;
+	}
+	for (unsigned i = 0; i < cfg->ncrl && i < CXP_TLS_CA_MAX; i++) {
+		ret = load_crl(t, cfg->crl_files[i], err, errlen);
+		if (ret < 0)
+			goto fail;
+		t->ncrl++;
 	}
 	if (cfg->cert_file) {
 		ret = load_crt(&t->own, "certificate", cfg->cert_file, err, errlen);
@@ -248,6 +312,7 @@ void cxp_tls_free(struct cxp_tls *t)
 	mbedtls_ssl_config_free(&t->srv);
 	mbedtls_ssl_config_free(&t->cli);
 	mbedtls_x509_crt_free(&t->cas);
+	mbedtls_x509_crl_free(&t->crls);
 	mbedtls_pk_free(&t->key);
 	mbedtls_x509_crt_free(&t->own);
 	mbedtls_ctr_drbg_free(&t->drbg);

@@ -29,24 +29,29 @@ unsigned long long rt_opt_num(const char *opt, const char *val, unsigned long lo
 char *rt_read_input(const char *path, size_t *len);
 
 /* --cert FILE --key FILE --ca FILE (repeatable): a party's identity and the
- * CAs it trusts; with them it runs in secure mode (tasklet-security(7)). */
+ * CAs it trusts; with them it runs in secure mode (tasklet-security(7)).
+ * --crl FILE (repeatable): a CA's revocation list (tasklet cert revoke). */
 #define RT_OPT_CERT 1001
 #define RT_OPT_KEY  1002
 #define RT_OPT_CA   1003
 /* --trader-name CN (tasklet run, tasklet container): in secure mode, the
  * common name the trader's certificate must carry; default "trader". */
 #define RT_OPT_TRADER_NAME 1004
+#define RT_OPT_CRL  1005
 #define RT_TRADER_NAME_LONGOPT { "trader-name", required_argument, NULL, RT_OPT_TRADER_NAME }
 #define RT_TLS_LONGOPTS                                                                    \
 	{ "cert", required_argument, NULL, RT_OPT_CERT },                                   \
 	{ "key", required_argument, NULL, RT_OPT_KEY },                                     \
-	{ "ca", required_argument, NULL, RT_OPT_CA }
+	{ "ca", required_argument, NULL, RT_OPT_CA },                                       \
+	{ "crl", required_argument, NULL, RT_OPT_CRL }
 struct rt_tls_opts {
 	const char *cert, *key;
 	const char *ca[8];
 	unsigned nca;
+	const char *crl[8];
+	unsigned ncrl;
 };
-/* Take one of the options above (exits 2 on a ninth --ca). */
+/* Take one of the options above (exits 2 on a ninth --ca or --crl). */
 void rt_tls_opt(struct rt_tls_opts *t, int opt, const char *arg);
 /* NULL in open mode (none given); the credentials in secure mode; exits 2
  * with the reason when some are missing or a file is bad. */

@@ -119,7 +119,8 @@ int rt_cmd_run(int argc, char **argv)
 		case 'i': input = rt_read_input(optarg, &input_len); break;
 		case RT_OPT_CERT:
 		case RT_OPT_KEY:
-		case RT_OPT_CA: rt_tls_opt(&tlo, opt, optarg); break;
+		case RT_OPT_CA:
+		case RT_OPT_CRL: rt_tls_opt(&tlo, opt, optarg); break;
 		case RT_OPT_TRADER_NAME: o.trader_name = optarg; break;
 		case 'v': verbose = ec.verbose = 1; break;
 		case 'q': quiet = 1; break;

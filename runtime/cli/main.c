@@ -94,6 +94,12 @@ void rt_tls_opt(struct rt_tls_opts *t, int opt, const char *arg)
 		t->cert = arg;
 	} else if (opt == RT_OPT_KEY) {
 		t->key = arg;
+	} else if (opt == RT_OPT_CRL) {
+		if (t->ncrl == 8) {
+			fprintf(stderr, "tasklet: --crl: at most 8 revocation lists\n");
+			exit(RT_EXIT_USAGE);
+		}
+		t->crl[t->ncrl++] = arg;
 	} else if (t->nca == 8) {
 		fprintf(stderr, "tasklet: --ca: at most 8 trusted CAs\n");
 		exit(RT_EXIT_USAGE);
@@ -109,7 +115,7 @@ struct cxp_tls *rt_tls_load(const struct rt_tls_opts *t)
 	struct cxp_tls *tls;
 	char err[512];
 
-	if (!t->cert && !t->key && !t->nca)
+	if (!t->cert && !t->key && !t->nca && !t->ncrl)
 		return NULL;
 	if (!t->cert || !t->key || !t->nca) {
 		fprintf(stderr, "tasklet: secure mode needs --cert, --key and at least one --ca "
@@ -118,6 +124,9 @@ struct cxp_tls *rt_tls_load(const struct rt_tls_opts *t)
 	}
 	for (unsigned i = 0; i < t->nca; i++)
 		c.ca_files[i] = t->ca[i];
+	for (unsigned i = 0; i < t->ncrl; i++)
+		c.crl_files[i] = t->crl[i];
+	c.ncrl = t->ncrl;
 	tls = cxp_tls_new(&c, err, sizeof(err));
 	if (!tls) {
 		fprintf(stderr, "tasklet: %s\n", err);
@@ -188,6 +197,7 @@ int rt_daemon_opt(int opt, const char *arg, struct rt_tls_opts *tls, struct cxp_
 	case RT_OPT_CERT:
 	case RT_OPT_KEY:
 	case RT_OPT_CA:
+	case RT_OPT_CRL:
 		rt_tls_opt(tls, opt, arg);
 		return 1;
 	case RT_OPT_READ_TIMEOUT:
@@ -206,9 +216,9 @@ void rt_tls_log_mode(const struct rt_tls_opts *t, const char *who)
 {
 	if (t->cert)
 		cxp_log("secure mode: mutual TLS on every link, %s identity %s, trusting %u CA%s "
-			"(%s%s)",
+			"(%s%s), %u revocation list%s",
 			who, t->cert, t->nca, t->nca == 1 ? "" : "s", t->ca[0],
-			t->nca > 1 ? ", ..." : "");
+			t->nca > 1 ? ", ..." : "", t->ncrl, t->ncrl == 1 ? "" : "s");
 	else
 		cxp_log("OPEN MODE: no certificates: anyone who can reach this %s can talk to it, "
 			"and the network can read and alter its traffic; for loopback or a "

@@ -54,7 +54,8 @@ static int suite_init(void)
 	static const char *const cas[] = { "clusterca", "otherca" };
 	static const char *const issued[][2] = {
 	    {"clusterca", "trader"}, {"clusterca", "c1"}, {"clusterca", "app"},
-	    {"otherca", "c3"},	     {"otherca", "app3"}, {"clusterca", "elsewhere"}};
+	    {"otherca", "c3"},	     {"otherca", "app3"}, {"clusterca", "elsewhere"},
+	    {"clusterca", "c5"},     {"clusterca", "app5"}};
 	char ca[256];
 
 	signal(SIGPIPE, SIG_IGN);
@@ -392,6 +393,91 @@ static void test_open_no_address_steering(void)
 	CU_ASSERT_TRUE(tf_stop_ok(&t));
 }
 
+/* A container trusting clusterca and its revocation list crl. */
+static int start_crl_container(struct tp_proc *c, struct tp_proc *t, const char *name,
+			       const char *crl)
+{
+	char *argv[] = { (char *)tl_test_bin(), "container", "--trader", t->line, "--verbose",
+			 "--cert", (char *)pem(name, "crt"), "--key", (char *)pem(name, "key"),
+			 "--ca", (char *)pem("clusterca", "crt"), "--crl", (char *)crl, NULL };
+
+	return tp_start(c, dir, name, NULL, argv);
+}
+
+/*
+ * Revocation: tasklet cert revoke puts c5 and app5 on clusterca's list.
+ * A trader given the list refuses both (the application at once), while
+ * c1 and app, from the same CA, work on. A container given the list
+ * refuses to fetch from app5 when a trader without it passes app5's
+ * Tasklet on: the application hears an error, not a result.
+ */
+static void test_revoked_refused(void)
+{
+	char crl[256], hello[256];
+	struct tp_proc t, c1, c5;
+	uint64_t t0;
+
+	snprintf(crl, sizeof(crl), "%s/clusterca.crl", dir);
+	CU_ASSERT_EQUAL_FATAL(tp_write_file(dir, "hello5.jsl", "6 * 7\n", hello, sizeof(hello)), 0);
+	for (int i = 0; i < 2; i++) {
+		char ca[256];
+		const char *a[] = { "cert", "revoke", "--ca", ca, "--cert",
+				    pem(i ? "app5" : "c5", "crt"), NULL };
+
+		snprintf(ca, sizeof(ca), "%s/clusterca", dir);
+		CU_ASSERT_EQUAL(run_bin(a, 20000), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "clusterca.crl"));
+	}
+	{
+		/* twice is not an error, and a certificate of another CA is refused */
+		char ca[256];
+		const char *again[] = { "cert", "revoke", "--ca", ca, "--cert", pem("c5", "crt"), NULL };
+		const char *foreign[] = { "cert", "revoke", "--ca", ca, "--cert", pem("c3", "crt"),
+					  NULL };
+
+		snprintf(ca, sizeof(ca), "%s/clusterca", dir);
+		CU_ASSERT_EQUAL(run_bin(again, 20000), 0);
+		CU_ASSERT_EQUAL(run_bin(foreign, 20000), 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "not issued by the CA"));
+	}
+	/* A trader with the list. */
+	{
+		const char *o[] = { "--cert", pem("trader", "crt"), "--key", pem("trader", "key"),
+				    "--ca", pem("clusterca", "crt"), "--crl", crl, NULL };
+
+		CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-crl", o) == 0);
+	}
+	CU_ASSERT_FATAL(start_crl_container(&c1, &t, "c1", crl) == 0);
+	CU_ASSERT_EQUAL_FATAL(tp_wait_log(&t, "container c1 registered", 20000), 0);
+	CU_ASSERT_FATAL(start_crl_container(&c5, &t, "c5", crl) == 0);
+	CU_ASSERT_EQUAL(tp_wait_log(&t, "has been revoked", 20000), 0);
+	CU_ASSERT_EQUAL(tp_log_count(&t, "container c5 registered"), 0);
+	t0 = clock_now_ms();
+	CU_ASSERT_EQUAL(run_secure(&t, "app5", hello), 2); /* the trader refused it: tasklet(1) */
+	CU_ASSERT_TRUE(clock_now_ms() - t0 < 5000);
+	CU_ASSERT_EQUAL(run_secure(&t, "app", hello), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "=> 42"));
+	tp_stop(&c5, SIGKILL, 1000);
+	CU_ASSERT_TRUE(tf_stop_ok(&c1));
+	CU_ASSERT_TRUE(tf_stop_ok(&t));
+	/* A trader without it, a container with it: no fetch from app5. */
+	{
+		const char *o[] = { "--cert", pem("trader", "crt"), "--key", pem("trader", "key"),
+				    "--ca", pem("clusterca", "crt"), NULL };
+
+		CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-nocrl", o) == 0);
+	}
+	CU_ASSERT_FATAL(start_crl_container(&c1, &t, "c1", crl) == 0);
+	CU_ASSERT_EQUAL_FATAL(tp_wait_log(&t, "container c1 registered", 20000), 0);
+	CU_ASSERT_NOT_EQUAL(run_secure(&t, "app5", hello), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "=> 42"));
+	CU_ASSERT_EQUAL(tp_wait_log(&c1, "has been revoked", 10000), 0);
+	CU_ASSERT_EQUAL(run_secure(&t, "app", hello), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "=> 42"));
+	CU_ASSERT_TRUE(tf_stop_ok(&c1));
+	CU_ASSERT_TRUE(tf_stop_ok(&t));
+}
+
 TL_SUITE(x_secure, suite_init, suite_clean,
 	 {"secure cluster: mutual TLS, Privacy('TLS', CA) honoured", test_secure_cluster_privacy},
 	 {"secure mode refuses a container without a certificate, a second c1, an application "
@@ -400,4 +486,6 @@ TL_SUITE(x_secure, suite_init, suite_clean,
 	 {"open mode: no SUBMIT or direct ASSIGN steers a container to another address",
 	  test_open_no_address_steering},
 	 {"the trader's certificate must carry the expected name (--trader-name)",
-	  test_trader_name_checked})
+	  test_trader_name_checked},
+	 {"revoked certificates (tasklet cert revoke, --crl) refused by trader and container",
+	  test_revoked_refused})
