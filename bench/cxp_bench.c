@@ -18,6 +18,10 @@
  *                                   the same over TLS (mbedTLS, TLS 1.2 AEAD,
  *                                   mutual, with certificates made in a
  *                                   temporary directory)
+ *   CXP_BENCH_STATS=1 cxp_bench stream ...
+ *                                   also says on standard error how the server's
+ *                                   loop received: multishot completions from the
+ *                                   buffer ring, direct receives, bytes per receive
  *   cxp_bench handshake SIZE SECONDS mutual TLS connections set up and closed
  *                                   one after the other; prints "hsps X"
  *                                   (handshakes per second; SIZE unused)
@@ -355,6 +359,17 @@ static int run_cxp(enum mode mode, size_t size, uint64_t dur_ns, size_t window)
 			goto out;
 		}
 		printf("gbps %.2f\n", (double)bytes * 8 / secs / 1e9);
+		if (getenv("CXP_BENCH_STATS")) {
+			struct cxp_loop_stats st;
+
+			cxp_loop_stats(b.srv, &st);
+			fprintf(stderr, "server: %llu multishot completions, %llu direct receives, "
+				"%llu bytes each on average\n",
+				(unsigned long long)st.recv_multishot,
+				(unsigned long long)st.recv_direct,
+				(unsigned long long)(b.acked * size /
+						     (st.recv_multishot + st.recv_direct + 1)));
+		}
 		rc = 0;
 	} else {
 		rc = print_rr(b.lat, b.nlat, b.t_end - b.t_warm);
