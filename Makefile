@@ -56,8 +56,13 @@ LDFLAGS     += -fsanitize=address,undefined
 else ifeq ($(TSAN),1)
 CFLAGS_BASE += -fsanitize=thread -fno-omit-frame-pointer -DTL_NO_JEMALLOC
 LDFLAGS     += -fsanitize=thread
-else
+else ifeq ($(STATIC),1)
 LDLIBS      += -ljemalloc
+else
+# jemalloc linked in (Debian's libjemalloc_pic.a): the shared libjemalloc
+# drags in libstdc++ (for its C++ operators), about 1 MB of a tasklet
+# process's resident memory that nothing here uses (bench/README.md, VM).
+LDLIBS      += -Wl,-Bstatic -ljemalloc_pic -Wl,-Bdynamic
 endif
 LDLIBS      += -lmbedtls -lmbedx509 -lmbedcrypto -lpthread -lm -ldl
 ifeq ($(STATIC),1)
