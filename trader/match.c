@@ -117,10 +117,16 @@ static inline int satisfies_all(const struct trd_cand *c, const struct prep *pr,
 	return 1;
 }
 
-/* Busy: every worker has a Tasklet (the trader's count: assigned, not done). */
-static int busy(const struct trd_cand *c)
+/* What the placement order compares of a container. */
+struct ord_key {
+	uint64_t id;
+	uint32_t price, load, workers;
+};
+
+static struct ord_key key_of(const struct trd_cand *c)
 {
-	return c->load >= c->workers;
+	return (struct ord_key){ .id = c->id, .price = c->price, .load = c->load,
+				 .workers = c->workers };
 }
 
 /*
@@ -129,19 +135,28 @@ static int busy(const struct trd_cand *c)
  * cheapest, then the lower load per worker; among busy ones the lower load
  * per worker (the sooner start), then the cheapest; then the older id.
  */
-static int better(const struct trd_cand *a, const struct trd_cand *b)
+static int key_less(const struct ord_key *a, const struct ord_key *b)
 {
+	int ba = a->load >= a->workers, bb = b->load >= b->workers;
 	uint64_t la = (uint64_t)a->load * b->workers, lb = (uint64_t)b->load * a->workers;
 
-	if (busy(a) != busy(b))
-		return !busy(a);
-	if (!busy(a) && a->price != b->price)
+	if (ba != bb)
+		return !ba;
+	if (!ba && a->price != b->price)
 		return a->price < b->price;
 	if (la != lb)
 		return la < lb;
 	if (a->price != b->price)
 		return a->price < b->price;
 	return a->id < b->id;
+}
+
+/* a before b in the placement order. */
+static int better(const struct trd_cand *a, const struct trd_cand *b)
+{
+	struct ord_key ka = key_of(a), kb = key_of(b);
+
+	return key_less(&ka, &kb);
 }
 
 int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
@@ -284,11 +299,6 @@ size_t trd_qualifying(const struct trd_cand *cs, size_t n, const struct vm_qos *
  */
 #define ORD_LVL 16
 
-struct ord_key {
-	uint64_t id;
-	uint32_t price, load, workers;
-};
-
 struct ord_node {
 	int32_t next[ORD_LVL];
 	struct ord_key k;
@@ -301,29 +311,6 @@ struct trd_order {
 	int32_t head[ORD_LVL];
 	uint64_t rng;
 };
-
-static struct ord_key key_of(const struct trd_cand *c)
-{
-	return (struct ord_key){ .id = c->id, .price = c->price, .load = c->load,
-				 .workers = c->workers ? c->workers : 1 };
-}
-
-/* better(), on keys. */
-static int key_less(const struct ord_key *a, const struct ord_key *b)
-{
-	int ba = a->load >= a->workers, bb = b->load >= b->workers;
-	uint64_t la = (uint64_t)a->load * b->workers, lb = (uint64_t)b->load * a->workers;
-
-	if (ba != bb)
-		return !ba;
-	if (!ba && a->price != b->price)
-		return a->price < b->price;
-	if (la != lb)
-		return la < lb;
-	if (a->price != b->price)
-		return a->price < b->price;
-	return a->id < b->id;
-}
 
 struct trd_order *trd_order_new(void)
 {
