@@ -39,6 +39,8 @@ struct fuel_stat {
 	uint64_t code_hash;
 	double mean;
 	uint64_t runs;
+	struct rt_window *win; /* its response times, once it has had a Reliability
+				* Tasklet (at most TRD_PROG_WINS programs have one) */
 	UT_hash_handle hh;
 };
 
@@ -61,6 +63,7 @@ struct peer {
 #define TRD_WIN 256
 #define TRD_WIN_AGE_MS 60000
 #define TRD_WIN_MIN 16 /* fewer samples: the prior (tasklet-qos(7)) */
+#define TRD_PROG_WINS 1024 /* programs with a window of their own, at most */
 /* Answers queued for a peer and not yet read by it, past which its next
  * request closes it: a peer that sends and never reads would otherwise make
  * the trader buffer (up to the loop's 64 MiB per connection) for it. Honest
@@ -174,6 +177,7 @@ struct trd_trader {
 	size_t ntimed, captimed;
 	struct fuel_stat *fuel; /* what programs took, by code hash */
 	struct rt_window win;   /* every container's response times */
+	size_t nprogwin;        /* programs with a window of their own */
 	struct trd_order *order; /* cont[] in placement order (match.c) */
 	struct cid_ent *byid;   /* cont[]'s index by container id */
 	size_t nunreliable;     /* containers marked unreliable */
@@ -396,11 +400,52 @@ static void release_slot(struct trd_trader *t, struct trd_cand *c, struct pendin
 }
 
 /* A placement that ended without an answer: a failure in the response-time windows. */
-static void record_failure(struct trd_trader *t, int ci, uint64_t now)
+/*
+ * The response-time window of p's program, or NULL when it has none: a
+ * program gets one at its first Reliability Tasklet (create), while fewer
+ * than TRD_PROG_WINS programs have one; Reliability reads it before the
+ * window of all programs, whose lengths may differ by orders of magnitude.
+ */
+static struct rt_window *prog_win(struct trd_trader *t, const struct pending *p, int create)
 {
-	win_add(&t->win, INFINITY, now);
+	struct fuel_stat *fs;
+
+	if (!p->code_hash)
+		return NULL;
+	HASH_FIND(hh, t->fuel, &p->code_hash, sizeof(p->code_hash), fs);
+	if (!fs && create) {
+		fs = calloc(1, sizeof(*fs));
+		if (!fs)
+			return NULL;
+		fs->code_hash = p->code_hash;
+		fs->mean = TRD_DEFAULT_FUEL;
+		HASH_ADD(hh, t->fuel, code_hash, sizeof(fs->code_hash), fs);
+	}
+	if (fs && !fs->win && create && t->nprogwin < TRD_PROG_WINS) {
+		fs->win = calloc(1, sizeof(*fs->win));
+		t->nprogwin += fs->win != NULL;
+	}
+	return fs ? fs->win : NULL;
+}
+
+/* A response time of p (INFINITY: a placement that ended without an
+ * answer) in the windows: all programs', p's program's, and container ci's
+ * (when ci >= 0). */
+static void record_rt(struct trd_trader *t, const struct pending *p, int ci, float ms,
+		      uint64_t now)
+{
+	struct rt_window *pw = prog_win(t, p, 0);
+
+	win_add(&t->win, ms, now);
+	if (pw)
+		win_add(pw, ms, now);
 	if (ci >= 0)
-		cwin_add(t, (size_t)ci, INFINITY, now);
+		cwin_add(t, (size_t)ci, ms, now);
+}
+
+static void record_failure(struct trd_trader *t, const struct pending *p, int ci, uint64_t now)
+{
+	record_rt(t, p, ci, INFINITY, now);
 }
 
 /* Tell the container of placement r that it is no longer wanted, and free its slot. */
@@ -684,7 +729,7 @@ static void expire(struct trd_trader *t, struct pending *p, uint64_t now)
 		int ci = cand_index(t, p->rep[i].cid);
 
 		if (!p->rep[i].late)
-			record_failure(t, ci, now);
+			record_failure(t, p, ci, now);
 		if (ci >= 0 && off < sizeof(where))
 			off += (size_t)snprintf(where + off, sizeof(where) - off, "%s%s",
 						off ? ", " : "", t->cont[ci].name);
@@ -707,7 +752,7 @@ static void retransmit(struct trd_trader *t, struct pending *p, uint64_t now)
 	for (unsigned i = 0; i < p->nrep; i++)
 		if (!p->rep[i].late && now - p->rep[i].sent_ms >= p->retx_tau_ms) {
 			p->rep[i].late = 1;
-			record_failure(t, cand_index(t, p->rep[i].cid), now);
+			record_failure(t, p, cand_index(t, p->rep[i].cid), now);
 		}
 	if (!p->retx_left || p->nrep > TRD_MAX_REPLICAS - 1)
 		return;
@@ -798,9 +843,20 @@ static int plan_reliability(struct trd_trader *t, struct pending *p, double r, u
 			    char *why, size_t whycap)
 {
 	static float s[TRD_WIN];
-	unsigned n = win_sorted(&t->win, clock_now_ms(), s), finite = 0, need, slots;
+	struct rt_window *pw = prog_win(t, p, 1);
+	unsigned n = 0, finite = 0, need, slots;
+	const char *src = "its program's";
 	double tau, pt, fd;
-	int prior = n < TRD_WIN_MIN;
+	int prior;
+
+	/* Its program's window when it knows enough, else all programs'. */
+	if (pw)
+		n = win_sorted(pw, clock_now_ms(), s);
+	if (n < TRD_WIN_MIN) {
+		n = win_sorted(&t->win, clock_now_ms(), s);
+		src = "all programs'";
+	}
+	prior = n < TRD_WIN_MIN;
 
 	while (finite < n && isfinite(s[finite]))
 		finite++;
@@ -829,10 +885,11 @@ static int plan_reliability(struct trd_trader *t, struct pending *p, double r, u
 		if (p->retx_left)
 			p->retx_at_ms = clock_now_ms() + p->retx_tau_ms;
 		if (t->cfg.verbose)
-			cxp_log("tasklet %016llx: Reliability(%g) in %llu ms: %u samples%s, tau %.1f "
-				"ms, P(tau) %.3f, slots %u, sends needed %u: retransmission",
+			cxp_log("tasklet %016llx: Reliability(%g) in %llu ms: %u samples of %s "
+				"window%s, tau %.1f ms, P(tau) %.3f, slots %u, sends needed %u: "
+				"retransmission",
 				(unsigned long long)p->tasklet_id, r, (unsigned long long)left_ms, n,
-				prior ? " (prior)" : "", tau, pt, slots, need);
+				src, prior ? " (prior)" : "", tau, pt, slots, need);
 		return 0;
 	}
 	{
@@ -854,11 +911,11 @@ static int plan_reliability(struct trd_trader *t, struct pending *p, double r, u
 		p->want = red;
 		p->max_attempts += red - 1;
 		if (t->cfg.verbose)
-			cxp_log("tasklet %016llx: Reliability(%g) in %llu ms: %u samples%s, tau %.1f "
-				"ms, P(tau) %.3f, slots %u < sends needed %u; F(deadline) %.3f: "
-				"redundancy, %u replicas",
+			cxp_log("tasklet %016llx: Reliability(%g) in %llu ms: %u samples of %s "
+				"window%s, tau %.1f ms, P(tau) %.3f, slots %u < sends needed %u; "
+				"F(deadline) %.3f: redundancy, %u replicas",
 				(unsigned long long)p->tasklet_id, r, (unsigned long long)left_ms, n,
-				prior ? " (prior)" : "", tau, pt, slots, need, fd, red);
+				src, prior ? " (prior)" : "", tau, pt, slots, need, fd, red);
 	}
 	return 0;
 }
@@ -1214,11 +1271,12 @@ static void learn_fuel(struct trd_trader *t, uint64_t code_hash, uint64_t fuel)
 		if (!fs)
 			return;
 		fs->code_hash = code_hash;
-		fs->mean = (double)fuel;
 		HASH_ADD(hh, t->fuel, code_hash, sizeof(fs->code_hash), fs);
-	} else {
-		fs->mean += ((double)fuel - fs->mean) / 4;
 	}
+	if (!fs->runs) /* new, or made for its window before any run finished */
+		fs->mean = (double)fuel;
+	else
+		fs->mean += ((double)fuel - fs->mean) / 4;
 	fs->runs++;
 }
 
@@ -1260,15 +1318,14 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 		int r = rep_find(p, c->id, 0);
 		float ms = (float)(now - p->rep[r].sent_ms);
 
-		win_add(&t->win, ms, now);
-		cwin_add(t, pe->cidx, ms, now);
+		record_rt(t, p, (int)pe->cidx, ms, now);
 		release_slot(t, c, p);
 		rep_remove(p, (unsigned)r);
 		for (unsigned i = 0; i < p->nrep; i++) {
 			/* One that stayed silent past the retransmission timeout counts as a failure. */
 			if (p->retx_tau_ms && !p->rep[i].late &&
 			    now - p->rep[i].sent_ms >= p->retx_tau_ms)
-				record_failure(t, cand_index(t, p->rep[i].cid), now);
+				record_failure(t, p, cand_index(t, p->rep[i].cid), now);
 			int oi = cand_index(t, p->rep[i].cid);
 
 			cxp_log("tasklet %016llx done on %s: cancelling attempt %u on %s",
@@ -1389,7 +1446,7 @@ static int on_container_error(struct peer *pe, const struct cxp_hdr *h, const ui
 	if (p) {
 		release_slot(t, c, p);
 		rep_remove(p, (unsigned)rep_find(p, c->id, 0));
-		record_failure(t, (int)pe->cidx, clock_now_ms());
+		record_failure(t, p, (int)pe->cidx, clock_now_ms());
 		if (!p->nrep) /* its last placement: the application hears why */
 			fail_pending(t, p, e.code, e.msg);
 		if (t->nheld)
@@ -1467,7 +1524,7 @@ static void replace_all(struct trd_trader *t, struct trd_cand *c, uint64_t cid, 
 		if (c)
 			release_slot(t, c, p);
 		rep_remove(p, (unsigned)r);
-		win_add(&t->win, INFINITY, clock_now_ms());
+		record_failure(t, p, -1, clock_now_ms());
 		if (p->nrep) { /* other replicas run on: bring the count back up if we can */
 			char w2[256];
 
@@ -1618,6 +1675,7 @@ void trd_free(struct trd_trader *t)
 
 		HASH_ITER(hh, t->fuel, fs, tmp) {
 			HASH_DEL(t->fuel, fs);
+			free(fs->win);
 			free(fs);
 		}
 	}

@@ -276,6 +276,70 @@ static void test_reliability_under_drops(void)
 	CU_ASSERT_TRUE(tf_stop_ok(&t));
 }
 
+/* The tau (ms) of the last Reliability decision in log that read "samples of
+ * its program's window", or -1. */
+static double last_program_tau(const char *log)
+{
+	FILE *f = fopen(log, "r");
+	char line[1024];
+	double tau = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = strstr(line, "of its program's window");
+
+		if (p && (p = strstr(p, "tau ")))
+			tau = strtod(p + 4, NULL);
+	}
+	fclose(f);
+	return tau;
+}
+
+/*
+ * Reliability reads the response times of the Tasklet's own program: after
+ * 20 runs of a slow program and 20 of a fast one, the fast one's
+ * retransmission timeout comes from its own window, not from a window
+ * where the slow program's runs dominate the tail.
+ */
+static void test_reliability_per_program_window(void)
+{
+	enum { N = 20 };
+	static const char slow[] = "@QOS Deadline(20000), Reliability('0.9')\n"
+				   "let s = 0; for (let i = 0; i < 2000000; i++) s = (s + i) % 7; s;\n";
+	static const char fast[] = "@QOS Deadline(20000), Reliability('0.9')\n6 * 7;\n";
+	struct tp_proc t, a;
+	struct tl_client *cl;
+	double slow_tau = -1, fast_tau;
+	int ok = 0;
+
+	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-progwin", NULL) == 0);
+	CU_ASSERT_FATAL(tf_start_container(dir, &a, &t, "c-progwin", NULL) == 0);
+	cl = tf_client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < N; i++) {
+			struct tl_result r;
+
+			CU_ASSERT_EQUAL_FATAL(tf_run_one(cl, k ? fast : slow, &r), 0);
+			ok += r.status == TL_OK;
+			tl_result_free(&r);
+			if (k == 0 && i == N - 1)
+				slow_tau = last_program_tau(t.log);
+		}
+	fast_tau = last_program_tau(t.log);
+	CU_ASSERT_EQUAL(ok, 2 * N);
+	CU_ASSERT_TRUE(slow_tau > 0);
+	CU_ASSERT_TRUE(fast_tau > 0);
+	CU_ASSERT_TRUE(fast_tau * 3 < slow_tau);
+	if (!(fast_tau > 0 && fast_tau * 3 < slow_tau))
+		fprintf(stderr, "\nper-program window: slow tau %.1f ms, fast tau %.1f ms\n",
+			slow_tau, fast_tau);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(tf_stop_ok(&a));
+	CU_ASSERT_TRUE(tf_stop_ok(&t));
+}
+
 /*
  * A container that drops everything yet sends heartbeats (a black hole),
  * and is the cheapest: Reliability Tasklets are retransmitted away from it,
@@ -475,6 +539,7 @@ TL_SUITE(x_qos, suite_init, suite_clean,
 	 { "Deadline: the trader answers 'deadline missed' at the deadline",
 	   test_deadline_answered_by_trader },
 	 { "Reliability(0.99) under 50% drops: retransmission", test_reliability_under_drops },
+	 { "Reliability reads its program's own response times", test_reliability_per_program_window },
 	 { "Reliability: a container that drops everything is avoided",
 	   test_reliability_avoids_black_hole },
 	 { "earliest deadline first inside one container", test_edf_in_one_container },
