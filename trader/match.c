@@ -443,6 +443,20 @@ static int host_taken(const char *const *taken, size_t ntaken, const char *host)
 	return 0;
 }
 
+int trd_qualifies(const struct trd_cand *c, const struct vm_qos *q, size_t nq,
+		  const struct trd_task *task)
+{
+	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
+	struct prep pr[VM_QOS_MAX];
+
+	if (!task)
+		task = &unknown;
+	if (nq > VM_QOS_MAX)
+		nq = VM_QOS_MAX;
+	prepare_all(pr, q, nq, task);
+	return !excluded(c, trd_class(q, nq), task, NULL, 0) && satisfies_all(c, pr, nq);
+}
+
 int trd_match_many(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
 		   const struct trd_task *task, unsigned k, int distinct_hosts,
 		   const uint64_t *avoid, size_t navoid, int *out, char *why, size_t whycap)

@@ -169,8 +169,9 @@ struct trd_trader {
 	uint64_t next_cid;
 	struct pending *pend; /* the Tasklet store: a hash by tasklet id (uthash) */
 	int hold_armed; /* a hold_tick timer is pending */
-	size_t nheld;   /* pending Tasklets held unplaced: the list t->held */
-	struct pending *held;
+	uint64_t held_scan_ms; /* when retry_held last searched the whole store */
+	size_t nheld;   /* pending Tasklets held unplaced: the list t->held, first held first */
+	struct pending *held, *held_tail;
 	int qos_armed;  /* a qos_tick timer is pending */
 	struct pending **timed; /* those with a deadline or a retransmission: a binary
 				 * min-heap by their next event (timed_at) */
@@ -344,11 +345,13 @@ static void held_add(struct trd_trader *t, struct pending *p)
 	if (p->is_held)
 		return;
 	p->is_held = 1;
-	p->hprev = NULL;
-	p->hnext = t->held;
-	if (t->held)
-		t->held->hprev = p;
-	t->held = p;
+	p->hnext = NULL;
+	p->hprev = t->held_tail;
+	if (t->held_tail)
+		t->held_tail->hnext = p;
+	else
+		t->held = p;
+	t->held_tail = p;
 	t->nheld++;
 }
 
@@ -363,6 +366,8 @@ static void held_del(struct trd_trader *t, struct pending *p)
 		t->held = p->hnext;
 	if (p->hnext)
 		p->hnext->hprev = p->hprev;
+	else
+		t->held_tail = p->hprev;
 	t->nheld--;
 }
 
@@ -671,15 +676,25 @@ static int replace_lost(struct trd_trader *t, struct pending *p, const char *why
 }
 
 /* Held signatures: retried when a container registers, failed at their deadline. */
-static void retry_held(struct trd_trader *t, uint64_t now)
+/*
+ * Held signatures: searched for in the whole store when full is set (a
+ * registration, a container heard from again, every TRD_HELD_SCAN_MS);
+ * otherwise only those whose hold ran out are searched for a last time, and
+ * answered when still nothing can take them.
+ */
+static void retry_held(struct trd_trader *t, uint64_t now, int full)
 {
 	struct pending *p, *next;
 	char why[256];
 
+	if (full)
+		t->held_scan_ms = now;
 	for (p = t->held; p; p = next) {
 		int rc;
 
 		next = p->hnext;
+		if (!full && now < p->hold_until_ms)
+			continue;
 		rc = place(t, p, why, sizeof(why));
 		if (rc == 0) {
 			held_del(t, p);
@@ -697,12 +712,39 @@ static void retry_held(struct trd_trader *t, uint64_t now)
 	}
 }
 
+/*
+ * Container ci has a slot free: offer it to the held Tasklets, first held
+ * first, while it can take them (a FaultTolerance Tasklet's first
+ * placement, all its replicas at once, waits for the next full search).
+ * Cheap whatever the size of the store, where a full search per freed slot
+ * would not be.
+ */
+static void offer_held(struct trd_trader *t, size_t ci)
+{
+	struct pending *p, *next;
+	char why[256];
+
+	for (p = t->held; p && ci < t->ncont; p = next) {
+		struct trd_task task;
+
+		next = p->hnext;
+		if (p->want != 1 || p->nrep || p->attempt >= p->max_attempts)
+			continue;
+		task = task_of(t, p);
+		if (!trd_qualifies(&t->cont[ci], p->qos, p->nqos, &task))
+			continue;
+		if (place_on(t, p, (int)ci, why, sizeof(why)) == 0)
+			held_del(t, p);
+	}
+}
+
 static void hold_tick(void *arg)
 {
 	struct trd_trader *t = arg;
+	uint64_t now = clock_now_ms();
 
 	t->hold_armed = 0;
-	retry_held(t, clock_now_ms());
+	retry_held(t, now, now - t->held_scan_ms >= TRD_HELD_SCAN_MS);
 	arm_hold(t);
 }
 
@@ -1255,7 +1297,7 @@ static int on_register(struct peer *pe, const struct cxp_hdr *h, const uint8_t *
 		c->price, (c->flags & CXP_CAP_PRIORITY) ? ", priority queue" : "",
 		(c->flags & CXP_CAP_INJECT) ? ", FAULT INJECTION on" : "");
 	cxp_send_id(pe->conn, CXP_MSG_REGISTERED, h->reqid, id);
-	retry_held(t, clock_now_ms());
+	retry_held(t, clock_now_ms(), 1);
 	return 0;
 }
 
@@ -1338,7 +1380,7 @@ static int on_done(struct peer *pe, const struct cxp_hdr *h, const uint8_t *payl
 	learn_fuel(t, p->code_hash, d.fuel_used);
 	pending_unlink(t, p);
 	if (t->nheld)
-		retry_held(t, clock_now_ms());
+		offer_held(t, pe->cidx);
 	return 0;
 }
 
@@ -1423,6 +1465,8 @@ static int on_heartbeat(struct peer *pe, const struct cxp_hdr *h, const uint8_t 
 		c->suspected = 0;
 		cxp_log("container %s (id %llu) is heard from again: no longer suspected", c->name,
 			(unsigned long long)c->id);
+		if (pe->t->nheld)
+			retry_held(pe->t, clock_now_ms(), 1);
 	}
 	return 0;
 }
@@ -1450,7 +1494,7 @@ static int on_container_error(struct peer *pe, const struct cxp_hdr *h, const ui
 		if (!p->nrep) /* its last placement: the application hears why */
 			fail_pending(t, p, e.code, e.msg);
 		if (t->nheld)
-			retry_held(t, clock_now_ms());
+			offer_held(t, pe->cidx);
 	}
 	return 0;
 }

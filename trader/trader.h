@@ -101,6 +101,11 @@ int trd_order_set(struct trd_order *o, const struct trd_cand *cs, size_t i);
  * freed slot i: del(i), del(last), then set(i)). */
 void trd_order_del(struct trd_order *o, size_t i);
 
+/* Whether container c could take a Tasklet with QoS q[0..nq) now: every
+ * requirement met, and not draining, suspected or full for its class. */
+int trd_qualifies(const struct trd_cand *c, const struct vm_qos *q, size_t nq,
+		  const struct trd_task *task);
+
 /* trd_match_many walking order o (which must hold exactly cs[0..n)): the
  * same answer, without testing every container. NULL: a scan. */
 int trd_match_many_o(const struct trd_order *o, const struct trd_cand *cs, size_t n,
@@ -122,6 +127,10 @@ size_t trd_qualifying(const struct trd_cand *cs, size_t n, const struct vm_qos *
 /* A container silent this long (no HEARTBEAT; they come every second) is suspected. */
 #define TRD_SUSPECT_MS 3000
 #define TRD_TICK_MS 250
+/* Held Tasklets: each is offered the container that frees a slot it can
+ * use; the whole store is searched for them at each registration and every
+ * TRD_HELD_SCAN_MS (their hold times are checked every 50 ms). */
+#define TRD_HELD_SCAN_MS 500
 #define TRD_RESUBMIT_HOLD_MS 3000
 
 struct trd_config {

@@ -245,6 +245,37 @@ static void test_full_container_gets_no_more(void)
 }
 
 /*
+ * Every container full, the trader holding (--hold-ms): each held Tasklet
+ * is offered the container as soon as one of its slots frees, first held
+ * first, so all of them run there and none is answered "container busy".
+ */
+static void test_held_placed_as_slots_free(void)
+{
+	enum { N = 10 };
+	struct tp_proc t, c;
+	const char *to[] = { "--hold-ms", "60000", NULL };
+	const char *co[] = { "--workers", "1", "--queue", "1", NULL };
+	struct tl_client *cl;
+	uint64_t id[N];
+	int on_c = 0, none = 0, ok;
+
+	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-held", to) == 0);
+	CU_ASSERT_FATAL(tf_start_container(dir, &c, &t, "c-one", co) == 0);
+	cl = tf_client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(tf_submit_loop(cl, 0, tf_iters_for_ms(20), i, &id[i]), 0);
+	ok = tf_wait_all(cl, id, N, "c-one", &on_c, "none", &none);
+	CU_ASSERT_EQUAL(ok, N);
+	CU_ASSERT_EQUAL(on_c, N);
+	CU_ASSERT_TRUE(tp_log_count(&t, "held") >= 1); /* the queue of one did fill */
+	CU_ASSERT_EQUAL(tp_log_count(&c, "refused"), 0);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(tf_stop_ok(&c));
+	CU_ASSERT_TRUE(tf_stop_ok(&t));
+}
+
+/*
  * SIGTERM with queued work: the only container takes all ten; a second one
  * registers; SIGTERM makes the first hand the queued ones back, the trader
  * places them on the second, the running one finishes; every Tasklet has
@@ -837,6 +868,7 @@ TL_SUITE(x_container, suite_init, suite_clean,
 	 { "a stalled fetch blocks no worker", test_stalled_fetch_blocks_no_worker },
 	 { "an idle worker steals what waits behind a long run", test_idle_worker_steals },
 	 { "a full container is offered nothing: no 'busy' while another has room", test_full_container_gets_no_more },
+	 { "held while every container is full: placed as slots free, none busy", test_held_placed_as_slots_free },
 	 { "SIGTERM with queued work: handed back, nothing lost, exit 0", test_sigterm_drains_nothing_lost },
 	 { "--economy-share 50 alternates the classes; 0 is strict priority", test_economy_share },
 	 { "a second signal during a drain exits at once (status 1)", test_second_signal_exits_at_once },
