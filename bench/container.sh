@@ -12,6 +12,7 @@ BUILD=${2:-build}
 RUNS=${RUNS:-5}
 N=${N:-100000}
 NFLOOD=${NFLOOD:-400}
+NFLONG=${NFLONG:-150} # priority Tasklets per run with ~20 ms economy runs
 CB="$BUILD/bench/container_bench"
 CPUS=$(nproc)
 
@@ -75,12 +76,18 @@ echo
 
 runs flood --flood --workers "$CPUS" -n "$NFLOOD"
 runs flood_nosteal --flood --workers "$CPUS" -n "$NFLOOD" --no-steal-priority
+# Long economy runs (~20 ms): a priority Tasklet no longer waits for the run
+# in progress, which pauses between two fuel slices; --no-preempt as before.
+runs flood_long --flood --workers "$CPUS" -n "$NFLONG" --econ-iters 2000000
+runs flood_long_np --flood --workers "$CPUS" -n "$NFLONG" --econ-iters 2000000 --no-preempt
 printf '%-44s %12s %12s %14s\n' "economy flood, $CPUS workers, prio every 2 ms" "prio p50 us" \
 	"prio p99 us" "econ p50 us"
-for m in flood flood_nosteal; do
+for m in flood flood_nosteal flood_long flood_long_np; do
 	case $m in
 	flood) label="idle workers steal priority first" ;;
 	flood_nosteal) label="idle workers steal economy only" ;;
+	flood_long) label="~20 ms economy runs, paused for priority" ;;
+	flood_long_np) label="~20 ms economy runs, --no-preempt" ;;
 	esac
 	printf '%-44s %12s %12s %14s\n' "$label" "$(median $m 2)" "$(median $m 4)" "$(median $m 6)"
 done

@@ -13,11 +13,13 @@
  *       N no-op Tasklets through a container of W workers (pinned to CPUs
  *       0..W-1), K in flight: each one finished submits the next, from the
  *       container's I/O thread (a closed loop with no feeder thread)
- *   container_bench --flood --workers W -n N
+ *   container_bench --flood --workers W -n N [--econ-iters I] [--no-preempt]
  *       priority waiting time while economy is flooded: the economy queues
- *       are kept full of Tasklets of about 200 us; a priority Tasklet is
- *       added every ~2 ms; prints the priority and economy queue times
- *       measured by the container itself (tl queue_ns)
+ *       are kept full of Tasklets of I loop iterations (20000: about
+ *       200 us); a priority Tasklet is added every ~2 ms; prints the
+ *       priority and economy queue times measured by the container itself
+ *       (tl queue_ns). --no-preempt: economy runs in progress are not
+ *       paused for priority Tasklets (as before they were)
  *
  * Output, one line: "tps X ns_per Y" or "prio_p50_us A prio_p99_us B
  * econ_p50_us C n_prio D".
@@ -142,10 +144,12 @@ int main(int argc, char **argv)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "window", required_argument, NULL, 'k' },
 		{ "no-steal-priority", no_argument, NULL, 'S' },
+		{ "no-preempt", no_argument, NULL, 'P' },
+		{ "econ-iters", required_argument, NULL, 'I' },
 		{ 0 },
 	};
 	struct rt_container_config cfg = { .trader = "127.0.0.1:9", .speed = 1, .queue_max = 4096 };
-	unsigned long n = 100000, window = 1024, workers = 1;
+	unsigned long n = 100000, window = 1024, workers = 1, econ_iters = 20000;
 	struct feed f = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 	struct vm_store *st = vm_store_new(0);
 	uint64_t root, eroot, t0, t1;
@@ -160,6 +164,8 @@ int main(int argc, char **argv)
 		case 'k': window = strtoul(optarg, NULL, 10); break;
 		case 'n': n = strtoul(optarg, NULL, 10); break;
 		case 'S': cfg.no_steal_priority = 1; break;
+		case 'P': cfg.no_preempt = 1; break;
+		case 'I': econ_iters = strtoul(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}
@@ -190,11 +196,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (mode == 'F') {
-		/* Economy Tasklets of about 200 us; a priority no-op every ~2 ms. */
+		/* Economy Tasklets of econ_iters iterations; a priority no-op every ~2 ms. */
 		unsigned long sent = 0;
 		uint64_t next_prio;
+		char esrc[96];
 
-		if (compile(st, "let i = 0; while (i < 20000) { i = i + 1; } i;\n", &eroot) < 0)
+		snprintf(esrc, sizeof(esrc), "let i = 0; while (i < %lu) { i = i + 1; } i;\n",
+			 econ_iters);
+		if (compile(st, esrc, &eroot) < 0)
 			return 1;
 		f.cap = n;
 		f.prio_q = calloc(n, sizeof(uint64_t));

@@ -36,6 +36,8 @@ struct rt_container_config {
 	unsigned drain_timeout_ms;     /* SIGTERM: wait this long for running Tasklets; 0 = 30000 */
 	int verbose;                   /* log every Tasklet (admitted, ran) */
 	int no_steal_priority;         /* idle workers steal economy work only (for the bench) */
+	int no_preempt;                /* economy runs are not paused for priority work (for
+					* the bench) */
 	char inject[256];              /* --inject spec ("" = none): see tasklet-container(8) */
 	long chunk_cache;              /* chunks the cache holds (tasklet-container(8));
 					* 0 = RT_CHUNK_CACHE_DEFAULT, < 0 = no cache */

@@ -123,6 +123,7 @@ struct job {
 	uint64_t wait_ns;    /* time queued, set at dequeue */
 	unsigned ran_on;     /* the worker that ran it */
 	uint64_t start_seq;  /* c->starts when it started (0: never ran) */
+	unsigned preempted;  /* times an economy run paused for priority Tasklets */
 	uint64_t inject_delay_ns; /* --inject delay before it starts */
 	int inject_lie;           /* --inject lie: forge its result */
 	_Atomic int handed_back; /* drain gave it back, the trader cancelled it, or it was
@@ -277,6 +278,11 @@ void rt_sched_place(struct rt_container *c, struct job *j);
 /* Worker w: the next job to run (own priority, then economy under the
  * economy share, then stolen), or NULL when there is none right now. */
 struct job *rt_sched_next(struct worker *w);
+/* Worker w, between two slices of an economy run: a priority job that
+ * should run before that run goes on (strict priority: any worker's, as
+ * rt_sched_next takes them), or NULL (none waits, or --economy-share says
+ * economy is owed its start). */
+struct job *rt_sched_preempt(struct worker *w);
 /* I/O thread: take every queued job out of the queues (drain). */
 unsigned rt_sched_take_all(struct rt_container *c, struct job **out, unsigned max);
 unsigned rt_sched_depth(const struct rt_container *c, enum rt_dq_class cls);

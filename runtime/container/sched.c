@@ -14,7 +14,10 @@
  * within a class; with --economy-share P, economy goes first whenever
  * economy has had less than P% of the starts taken while it had work
  * waiting. A priority Tasklet placed behind a worker's long run starts on
- * the first worker that frees up (bench/README.md measures the difference).
+ * the first worker that frees up (bench/README.md measures the difference),
+ * or sooner: a worker running an economy Tasklet looks between every two
+ * fuel slices (about a millisecond) for priority work, and runs it first,
+ * the economy run paused in its VM (rt_sched_preempt, worker.c).
  *
  * Queues are rt_dq rings with batch 1: every queued item can be stolen at
  * any time (also by the I/O thread when the container drains).
@@ -284,6 +287,34 @@ struct job *rt_sched_next(struct worker *w)
 		j = steal(w, RT_DQ_STEAL_ECON);
 	if (j)
 		share_account(w, j->cls, econ_waiting);
+	return j;
+}
+
+struct job *rt_sched_preempt(struct worker *w)
+{
+	struct rt_container *c = w->c;
+	struct job *j;
+
+	if (c->cfg.no_preempt || (c->cfg.economy_share && w->share_debt > 0))
+		return NULL;
+	/* A cheap look first: this runs between every two slices. */
+	if (!rt_dq_depth(&w->q, RT_DQ_PRIO) &&
+	    !atomic_load_explicit(&c->edf[RT_DQ_PRIO].count, memory_order_relaxed)) {
+		unsigned k;
+
+		if (c->cfg.no_steal_priority)
+			return NULL;
+		for (k = 1; k < c->nworkers; k++)
+			if (rt_dq_depth(&c->w[(w->idx + k) % c->nworkers].q, RT_DQ_PRIO))
+				break;
+		if (k >= c->nworkers)
+			return NULL;
+	}
+	j = pop_class(w, RT_DQ_PRIO);
+	if (!j && !c->cfg.no_steal_priority)
+		j = steal(w, RT_DQ_STEAL_PRIO);
+	if (j)
+		share_account(w, RT_DQ_PRIO, 1);
 	return j;
 }
 

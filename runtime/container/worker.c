@@ -45,12 +45,18 @@ static uint64_t wall_ns(void)
  * (about a millisecond of work at the speeds measured here). */
 #define RT_SLICE_FUEL (1u << 17)
 
+static void run_claimed(struct worker *w, struct job *j);
+
 /*
  * Run j in slices of RT_SLICE_FUEL, stopping at a slice boundary once its
- * deadline has passed (status CXP_E_DEADLINE then). Fills j->res. 0, or
- * -ENOMEM when the VM could not be made.
+ * deadline has passed (status CXP_E_DEADLINE then). An economy run lets
+ * waiting priority Tasklets run between two slices (strict priority: a
+ * priority Tasklet waits about a slice, not for the end of the economy run);
+ * the time they take is added to *paused_ns. Fills j->res. 0, or -ENOMEM
+ * when the VM could not be made.
  */
-static int vm_run_sliced(struct job *j, const struct vm_limits *lim)
+static int vm_run_sliced(struct worker *w, struct job *j, const struct vm_limits *lim,
+			 uint64_t *paused_ns)
 {
 	struct vm *vm = vm_new(j->local_st ? j->local_st : j->st, j->sig.root, lim, NULL);
 	int stopped = 0;
@@ -63,6 +69,28 @@ static int vm_run_sliced(struct job *j, const struct vm_limits *lim)
 		if (j->deadline_ns && wall_ns() >= j->deadline_ns) {
 			stopped = 1;
 			break;
+		}
+		if (j->cls == RT_DQ_ECON) {
+			struct job *pj;
+			uint64_t t0 = 0;
+
+			while ((pj = rt_sched_preempt(w))) {
+				if (!t0)
+					t0 = clock_now_ns();
+				if (w->c->cfg.verbose)
+					cxp_log("tasklet %016llx (economy) paused for priority "
+						"tasklet %016llx",
+						(unsigned long long)j->sig.tasklet_id,
+						(unsigned long long)pj->sig.tasklet_id);
+				run_claimed(w, pj);
+			}
+			if (t0) {
+				*paused_ns += clock_now_ns() - t0;
+				j->preempted++;
+				atomic_store_explicit(&w->running, 1, memory_order_relaxed);
+				/* running again (tasklet top shows it from here) */
+				RT_PROBE_RUN_START(w->idx, j->cls, j->sig.tasklet_id);
+			}
 		}
 	}
 	if (vm_finish(vm, &j->res) < 0) {
@@ -89,7 +117,7 @@ static void run_job(struct worker *w, struct job *j)
 	struct vm_limits lim = { .fuel = c->cfg.fuel, .seed = j->sig.seed,
 				 .start_ms = j->sig.start_ns / 1000000 };
 	int64_t climit = cost_limit(j);
-	uint64_t t0, budget = 0;
+	uint64_t t0, budget = 0, paused = 0;
 
 	/* CostLimit(c) is a fuel budget: c million divided by the price per
 	 * million fuel. The VM stops the run when it is spent. */
@@ -127,7 +155,7 @@ static void run_job(struct worker *w, struct job *j)
 		snprintf(j->fail_msg, sizeof(j->fail_msg),
 			 "deadline missed: it passed %.3f ms before the Tasklet could start",
 			 (double)(wall_ns() - j->deadline_ns) / 1e6);
-	} else if (vm_run_sliced(j, &lim) < 0) {
+	} else if (vm_run_sliced(w, j, &lim, &paused) < 0) {
 		j->status = cxp_ecode_status(CXP_E_INTERNAL);
 		snprintf(j->fail_msg, sizeof(j->fail_msg), "container %s: VM could not start",
 			 c->cfg.name);
@@ -135,7 +163,8 @@ static void run_job(struct worker *w, struct job *j)
 		snprintf(j->fail_msg, sizeof(j->fail_msg),
 			 "deadline missed: stopped after %llu fuel, %.3f ms in the VM (a late "
 			 "result is useless)",
-			 (unsigned long long)j->res.fuel_used, (double)(clock_now_ns() - t0) / 1e6);
+			 (unsigned long long)j->res.fuel_used,
+			 (double)(clock_now_ns() - t0 - paused) / 1e6);
 	} else {
 		j->status = (uint32_t)j->res.status;
 		if (j->status == VM_ERR_FUEL && budget)
@@ -145,14 +174,30 @@ static void run_job(struct worker *w, struct job *j)
 				 (long long)climit, (unsigned long long)j->res.fuel_used,
 				 c->cfg.price, (double)j->res.fuel_used * c->cfg.price / 1e6);
 	}
-	j->run_ns = clock_now_ns() - t0;
+	j->run_ns = clock_now_ns() - t0 - paused; /* its own time, not the priority runs' */
 	atomic_store_explicit(&w->running, 0, memory_order_relaxed);
 	RT_PROBE_RUN_END(w->idx, j->cls, j->sig.tasklet_id, j->status, j->run_ns);
 	if (c->cfg.verbose)
-		cxp_log("tasklet %016llx %s (%s) in %.3f ms after %.3f ms queued, fuel %llu",
+		cxp_log("tasklet %016llx %s (%s) in %.3f ms after %.3f ms queued, fuel %llu%s",
 			(unsigned long long)j->sig.tasklet_id, j->status == 0 ? "ran" : "failed",
 			j->cls == RT_DQ_PRIO ? "priority" : "economy", (double)j->run_ns / 1e6,
-			(double)j->wait_ns / 1e6, (unsigned long long)j->res.fuel_used);
+			(double)j->wait_ns / 1e6, (unsigned long long)j->res.fuel_used,
+			j->preempted ? ", paused for priority Tasklets" : "");
+}
+
+/* Claim j (the I/O thread may have answered it while it was queued: its
+ * deadline passed; then it is only freed), run it, and hand it to the I/O
+ * thread for delivery. */
+static void run_claimed(struct worker *w, struct job *j)
+{
+	int queued = J_QUEUED;
+
+	if (atomic_compare_exchange_strong(&j->state, &queued, J_RUNNING)) {
+		j->wait_ns = w->last_wait_ns;
+		run_job(w, j);
+	}
+	if (cxp_loop_post(w->c->loop, finished, j) < 0)
+		rt_job_free(j); /* ENOMEM: the trader reports it lost when we go */
 }
 
 static void *worker_main(void *arg)
@@ -183,18 +228,7 @@ static void *worker_main(void *arg)
 			if (!j)
 				continue;
 		}
-		{
-			int queued = J_QUEUED;
-
-			/* Claim it: the I/O thread may have answered it while queued
-			 * (its deadline passed); then only free it. */
-			if (atomic_compare_exchange_strong(&j->state, &queued, J_RUNNING)) {
-				j->wait_ns = w->last_wait_ns;
-				run_job(w, j);
-			}
-		}
-		if (cxp_loop_post(c->loop, finished, j) < 0)
-			rt_job_free(j); /* ENOMEM: the trader reports it lost when we go */
+		run_claimed(w, j);
 	}
 	return NULL;
 }

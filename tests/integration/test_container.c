@@ -101,6 +101,43 @@ static void test_priority_overtakes_in_one_container(void)
 	CU_ASSERT_TRUE(tf_stop_ok(&t));
 }
 
+/*
+ * A priority Tasklet does not wait for the economy run in progress: one
+ * worker busy with a long economy Tasklet (about 3 s) pauses it between two
+ * fuel slices to run the priority one, whose result arrives while the
+ * economy one is still running; the economy one then finishes correctly.
+ */
+static void test_priority_preempts_running_economy(void)
+{
+	struct tp_proc t, c;
+	const char *opts[] = { "--workers", "1", "--cpus", "0", NULL };
+	struct tl_client *cl;
+	struct tl_result r;
+	uint64_t eid, pid;
+
+	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-preempt", NULL) == 0);
+	CU_ASSERT_FATAL(tf_start_container(dir, &c, &t, "c-preempt", opts) == 0);
+	cl = tf_client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	CU_ASSERT_EQUAL_FATAL(tf_submit_loop(cl, 0, tf_iters_for_ms(3000), 1, &eid), 0);
+	CU_ASSERT_EQUAL_FATAL(tp_wait_log(&c, "started (economy)", 20000), 0);
+	CU_ASSERT_EQUAL_FATAL(tf_submit_loop(cl, 1, tf_iters_for_ms(5), 2, &pid), 0);
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, pid, &r, 20000), 0);
+	CU_ASSERT_EQUAL(r.status, TL_OK);
+	CU_ASSERT_TRUE(r.priority);
+	tl_result_free(&r);
+	/* The economy run is still going: its result is not here yet. */
+	CU_ASSERT_EQUAL(tl_wait(cl, eid, &r, 0), -ETIMEDOUT);
+	tl_result_free(&r);
+	CU_ASSERT_EQUAL_FATAL(tl_wait(cl, eid, &r, 60000), 0);
+	CU_ASSERT_EQUAL(r.status, TL_OK);
+	tl_result_free(&r);
+	CU_ASSERT_EQUAL(tp_log_count(&c, "paused for priority tasklet"), 1);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(tf_stop_ok(&c));
+	CU_ASSERT_TRUE(tf_stop_ok(&t));
+}
+
 /* ---- a stalled application ---------------------------------------------------------- */
 
 
@@ -865,6 +902,7 @@ static void test_make_install(void)
 
 TL_SUITE(x_container, suite_init, suite_clean,
 	 { "priority overtakes queued economy in one container", test_priority_overtakes_in_one_container },
+	 { "priority pauses the economy run in progress", test_priority_preempts_running_economy },
 	 { "a stalled fetch blocks no worker", test_stalled_fetch_blocks_no_worker },
 	 { "an idle worker steals what waits behind a long run", test_idle_worker_steals },
 	 { "a full container is offered nothing: no 'busy' while another has room", test_full_container_gets_no_more },
