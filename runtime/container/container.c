@@ -108,6 +108,7 @@ static void io_tick(void *arg)
 	rt_trader_tick(c, now);
 	rt_fetch_tick(c, now);
 	rt_links_tick(c, now);
+	rt_redeliver_tick(c, now, 0);
 	if (c->draining)
 		drain_step(c, now);
 	if (RT_PROBE_ENABLED(depth))
@@ -392,6 +393,8 @@ static void close_all(void *arg)
 	}
 	/* Unacknowledged results are reported to the trader as the links close,
 	 * so the trader link goes last. */
+	c->closing_links = 1;
+	rt_redeliver_tick(c, clock_now_ms(), 1);
 	rt_links_close(c);
 	if (c->tconn)
 		cxp_close(c->tconn, 0);

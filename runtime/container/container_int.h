@@ -80,7 +80,21 @@ struct delivery {
 	uint64_t sent_ms;
 	char why[200]; /* the run's own error, for the report */
 	UT_hash_handle hh; /* in its link's unacked, keyed by tasklet_id */
+	/* To send it again if the link breaks before the acknowledgement: */
+	uint8_t *frame;    /* the RESULT payload (NULL: too large to keep) */
+	uint32_t frame_len;
+	unsigned sends;    /* how many times it was sent */
+	uint64_t retry_ms; /* on c->redeliver: when to send it again */
+	struct delivery *next;
+	char app_addr[VM_SIG_ADDR_MAX + 1];
+	char app_cn[VM_SIG_CN_MAX + 1];
 };
+/* A result whose link broke before the acknowledgement is sent again on a
+ * new link, RT_REDELIVER_MS x the sends so far later, up to RT_REDELIVER_SENDS
+ * sends in all; results over RT_REDELIVER_MAX bytes are not kept for it. */
+#define RT_REDELIVER_SENDS 3
+#define RT_REDELIVER_MS 250
+#define RT_REDELIVER_MAX (1u << 20)
 
 struct app_link {
 	struct rt_container *c;
@@ -126,6 +140,7 @@ struct job {
 	unsigned preempted;  /* times an economy run paused for priority Tasklets */
 	uint64_t inject_delay_ns; /* --inject delay before it starts */
 	int inject_lie;           /* --inject lie: forge its result */
+	int inject_reset;         /* --inject reset: break the link once its result is sent */
 	_Atomic int handed_back; /* drain gave it back, the trader cancelled it, or it was
 				  * answered early (deadline): the worker does not run it (or
 				  * stops it at its next slice), and its result is not sent */
@@ -152,6 +167,8 @@ struct rt_inject {
 	unsigned die_after;      /* SIGKILL itself at the (N+1)-th admission; 0 = never */
 	double lie;              /* share of results forged (a lying container, for digests) */
 	int deaf;                /* ignore CANCEL: run cancelled replicas to their end */
+	double reset;            /* share of results whose application link is reset as soon
+				  * as the result is sent (before the acknowledgement) */
 	uint64_t seed, state;
 	unsigned admitted;
 };
@@ -189,6 +206,8 @@ struct rt_container {
 	struct worker *w;
 	unsigned nworkers;
 	_Atomic int stopping;   /* stop: workers exit once their queues are empty */
+	struct delivery *redeliver; /* results waiting to be sent again (deliver.c) */
+	int closing_links;      /* shutting down: a broken link's results are reported */
 	_Atomic unsigned parked; /* workers asleep in their park */
 	_Atomic uint64_t starts; /* Tasklets started by any worker */
 	_Atomic uint32_t speed;  /* measured now (or --speed), reported in heartbeats */
@@ -297,6 +316,9 @@ void rt_workers_stop(struct rt_container *c);
 void rt_deliveries_lost(struct rt_container *c, struct app_link *k, const char *why);
 /* Expire deliveries not acknowledged in time. */
 void rt_deliveries_tick(struct rt_container *c, struct app_link *k, uint64_t now_ms);
+/* I/O thread: send again the results whose time has come (io_tick); with
+ * flush, report all of them undelivered instead (shutdown). */
+void rt_redeliver_tick(struct rt_container *c, uint64_t now_ms, int flush);
 /* RESULT_ACK from link k. < 0: a malformed frame (close the link). */
 int rt_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *payload);
 /* I/O thread: send j's result (or error) to its application; frees j in the end. */

@@ -6,6 +6,13 @@
  * acknowledgement, or that is not acknowledged within RT_ACK_TIMEOUT_MS, is
  * reported to the trader as UNDELIVERED, and the trader passes that on to
  * the application. Either way the job leaves the container here.
+ *
+ * A link that breaks before the acknowledgement (the application's host
+ * unreachable for a moment, a connection reset) does not lose the result
+ * at once: it is sent again on a new link, up to RT_REDELIVER_SENDS sends
+ * in all, RT_REDELIVER_MS x the sends so far apart (the application keeps
+ * the first answer of a Tasklet, so a result that did arrive before the
+ * break is not counted twice); only then is it reported UNDELIVERED.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -28,14 +35,91 @@ static void report_undelivered(struct rt_container *c, const struct delivery *d,
 			       d->why[0] ? "; the run had failed: " : "", d->why);
 }
 
+static void delivery_free(struct delivery *d)
+{
+	if (d)
+		free(d->frame);
+	free(d);
+}
+
 void rt_deliveries_lost(struct rt_container *c, struct app_link *k, const char *why)
 {
 	struct delivery *d, *tmp;
+	uint64_t now = clock_now_ms();
 
 	HASH_ITER(hh, k->unacked, d, tmp) {
 		HASH_DEL(k->unacked, d);
+		if (d->frame && d->sends < RT_REDELIVER_SENDS && !c->closing_links) {
+			d->retry_ms = now + (uint64_t)RT_REDELIVER_MS * d->sends;
+			cxp_log("tasklet %016llx: link to %s lost before the result was acknowledged "
+				"(%s); sending it again in %u ms",
+				(unsigned long long)d->tasklet_id, k->addr, why,
+				RT_REDELIVER_MS * d->sends);
+			d->next = c->redeliver;
+			c->redeliver = d;
+			continue;
+		}
 		report_undelivered(c, d, k->addr, why);
-		free(d);
+		delivery_free(d);
+	}
+}
+
+/* Send d on a link to its application: 0 (it is on the link's unacked), or
+ * -errno (d untouched). */
+static int send_delivery(struct rt_container *c, struct delivery *d, const uint8_t *p,
+			 size_t len, struct app_link **kout)
+{
+	struct vm_sig sig = { 0 }; /* rt_link_get reads the address and the name only */
+	struct delivery *old;
+	struct app_link *k;
+	int rc;
+
+	snprintf(sig.app_addr, sizeof(sig.app_addr), "%s", d->app_addr);
+	snprintf(sig.app_cn, sizeof(sig.app_cn), "%s", d->app_cn);
+	k = rt_link_get(c, &sig);
+	if (!k)
+		return errno ? -errno : -ENOMEM;
+	rc = cxp_send(k->conn, CXP_MSG_RESULT, d->tasklet_id, p, len);
+	if (rc < 0)
+		return rc;
+	d->sends++;
+	d->sent_ms = clock_now_ms();
+	/* A Tasklet id is admitted once at a time, so a second RESULT for it on
+	 * this link replaces a stale entry rather than adding one. */
+	HASH_FIND(hh, k->unacked, &d->tasklet_id, sizeof(d->tasklet_id), old);
+	if (old) {
+		HASH_DEL(k->unacked, old);
+		delivery_free(old);
+	}
+	HASH_ADD(hh, k->unacked, tasklet_id, sizeof(d->tasklet_id), d);
+	if (kout)
+		*kout = k;
+	return 0;
+}
+
+void rt_redeliver_tick(struct rt_container *c, uint64_t now_ms, int flush)
+{
+	struct delivery **pp = &c->redeliver, *d;
+
+	while ((d = *pp)) {
+		int rc;
+
+		if (!flush && now_ms < d->retry_ms) {
+			pp = &d->next;
+			continue;
+		}
+		*pp = d->next;
+		d->next = NULL;
+		if (flush) {
+			report_undelivered(c, d, d->app_addr, "the container shut down");
+			delivery_free(d);
+			continue;
+		}
+		rc = send_delivery(c, d, d->frame, d->frame_len, NULL);
+		if (rc < 0) {
+			report_undelivered(c, d, d->app_addr, strerror(-rc));
+			delivery_free(d);
+		}
 	}
 }
 
@@ -48,7 +132,7 @@ void rt_deliveries_tick(struct rt_container *c, struct app_link *k, uint64_t now
 			continue;
 		HASH_DEL(k->unacked, d);
 		report_undelivered(c, d, k->addr, "no acknowledgement within 10 s");
-		free(d);
+		delivery_free(d);
 		rt_link_idle_check(k);
 	}
 }
@@ -81,7 +165,7 @@ int rt_result_ack(struct app_link *k, const struct cxp_hdr *h, const uint8_t *pa
 		cxp_done_encode(&w, &done);
 		cxp_send(c->tconn, CXP_MSG_DONE, tid, w.p, w.len);
 	}
-	free(d);
+	delivery_free(d);
 	rt_link_idle_check(k);
 	return 0;
 }
@@ -148,31 +232,23 @@ static void deliver(struct rt_container *c, struct job *j, int keep)
 	d->from_trader = j->from_trader;
 	d->sent_ms = clock_now_ms();
 	snprintf(d->why, sizeof(d->why), "%s", r.error);
-	k = rt_link_get(c, &j->sig);
-	if (!k) {
-		rc = -errno;
-		goto out;
+	snprintf(d->app_addr, sizeof(d->app_addr), "%s", j->sig.app_addr);
+	snprintf(d->app_cn, sizeof(d->app_cn), "%s", j->sig.app_cn);
+	if (w.len <= RT_REDELIVER_MAX && (d->frame = malloc(w.len ? w.len : 1)))
+		memcpy(d->frame, w.p, w.len), d->frame_len = (uint32_t)w.len;
+	rc = send_delivery(c, d, w.p, w.len, &k);
+	if (rc == 0 && j->inject_reset) {
+		/* --inject reset: the link breaks before the acknowledgement */
+		cxp_log("fault injection: link to %s reset after the result of tasklet %016llx",
+			k->addr, (unsigned long long)j->sig.tasklet_id);
+		cxp_close(k->conn, -ECONNRESET);
 	}
-	rc = cxp_send(k->conn, CXP_MSG_RESULT, j->sig.tasklet_id, w.p, w.len);
-	if (rc < 0)
-		goto out;
-	{
-		struct delivery *old;
-
-		/* A Tasklet id is admitted once at a time, so a second RESULT for it
-		 * on this link replaces a stale entry rather than adding one. */
-		HASH_FIND(hh, k->unacked, &d->tasklet_id, sizeof(d->tasklet_id), old);
-		if (old) {
-			HASH_DEL(k->unacked, old);
-			free(old);
-		}
-	}
-	HASH_ADD(hh, k->unacked, tasklet_id, sizeof(d->tasklet_id), d);
-	d = NULL;
+	if (rc == 0)
+		d = NULL;
 out:
 	if (rc < 0 && d)
 		report_undelivered(c, d, j->sig.app_addr, strerror(-rc));
-	free(d);
+	delivery_free(d);
 	cxp_wbuf_free(&w);
 	rt_job_release(c, j);
 	if (!keep)

@@ -4,7 +4,9 @@
  * default): drop a share of the admitted Tasklets, delay each start by a
  * lognormal sample, die after N admissions, lie (forge a share of the
  * results, so that replicas' digests disagree) or be deaf to CANCEL (run a
- * cancelled replica to its end, as a container that never got the message). Every decision comes from one
+ * cancelled replica to its end, as a container that never got the message),
+ * or reset the application's link as soon as a result is sent (before its
+ * acknowledgement: the result is sent again). Every decision comes from one
  * seeded generator on the I/O thread, in admission order, so a run with the
  * same seed and the same arrivals injects the same faults.
  */
@@ -80,6 +82,9 @@ int rt_inject_parse(const char *spec, struct rt_inject *in, char *err, size_t er
 				goto bad;
 		} else if (!strcmp(tok, "deaf")) {
 			in->deaf = 1;
+		} else if (!strncmp(tok, "reset=", 6)) {
+			if (num(tok + 6, 0, 1, &in->reset) < 0)
+				goto bad;
 		} else if (!strncmp(tok, "seed=", 5)) {
 			if (num(tok + 5, 0, 1.8e19, &d) < 0 || d != floor(d))
 				goto bad;
@@ -91,11 +96,12 @@ int rt_inject_parse(const char *spec, struct rt_inject *in, char *err, size_t er
 bad:
 		snprintf(err, errlen,
 			 "--inject: bad '%s' (want drop=P, delay=lognormal:MEDIAN_MS:SIGMA, "
-			 "die-after=N, lie=P, deaf, seed=S, comma-separated)",
+			 "die-after=N, lie=P, deaf, reset=P, seed=S, comma-separated)",
 			 tok);
 		return -EINVAL;
 	}
-	in->on = in->drop > 0 || in->delay || in->die_after || in->lie > 0 || in->deaf;
+	in->on = in->drop > 0 || in->delay || in->die_after || in->lie > 0 || in->deaf ||
+		 in->reset > 0;
 	in->state = in->seed;
 	return 0;
 }
@@ -109,9 +115,10 @@ int rt_inject_check(const char *spec, char *err, size_t errlen)
 
 void rt_inject_describe(const struct rt_inject *in, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "drop=%g delay=%s%g:%g die-after=%u lie=%g%s seed=%llu", in->drop,
-		 in->delay ? "lognormal:" : "none:", in->delay_median_ms, in->delay_sigma,
-		 in->die_after, in->lie, in->deaf ? " deaf" : "", (unsigned long long)in->seed);
+	snprintf(buf, cap, "drop=%g delay=%s%g:%g die-after=%u lie=%g%s reset=%g seed=%llu",
+		 in->drop, in->delay ? "lognormal:" : "none:", in->delay_median_ms,
+		 in->delay_sigma, in->die_after, in->lie, in->deaf ? " deaf" : "", in->reset,
+		 (unsigned long long)in->seed);
 }
 
 int rt_inject_admit(struct rt_container *c, struct job *j)
@@ -135,6 +142,8 @@ int rt_inject_admit(struct rt_container *c, struct job *j)
 	}
 	if (in->lie > 0 && next_unit(&in->state) < in->lie)
 		j->inject_lie = 1;
+	if (in->reset > 0 && next_unit(&in->state) < in->reset)
+		j->inject_reset = 1;
 	if (in->drop > 0 && next_unit(&in->state) < in->drop) {
 		cxp_log("fault injection: tasklet %016llx dropped", (unsigned long long)j->sig.tasklet_id);
 		return 1;

@@ -138,6 +138,42 @@ static void test_priority_preempts_running_economy(void)
 	CU_ASSERT_TRUE(tf_stop_ok(&t));
 }
 
+/*
+ * A result whose link to the application breaks before the acknowledgement
+ * (--inject reset=1: every time) is sent again on a new link: each Tasklet
+ * is answered, with its result, exactly once at the application, and none
+ * is reported undelivered.
+ */
+static void test_result_sent_again_after_reset(void)
+{
+	enum { N = 5 };
+	struct tp_proc t, c;
+	const char *co[] = { "--inject", "reset=1", NULL };
+	struct tl_client *cl;
+	struct tl_stats st;
+	int ok = 0;
+
+	CU_ASSERT_FATAL(tf_start_trader(dir, &t, "t-reset", NULL) == 0);
+	CU_ASSERT_FATAL(tf_start_container(dir, &c, &t, "c-reset", co) == 0);
+	cl = tf_client(&t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
+	for (int i = 0; i < N; i++) {
+		struct tl_result r;
+
+		CU_ASSERT_EQUAL_FATAL(tf_run_one(cl, "6 * 7;\n", &r), 0);
+		ok += r.status == TL_OK && r.value && !strcmp(r.value, "42");
+		tl_result_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, N);
+	tl_client_stats(cl, &st);
+	CU_ASSERT_EQUAL(st.answered, N);
+	CU_ASSERT_EQUAL(tp_log_count(&c, "link to"), 2 * N); /* reset, then sent again */
+	CU_ASSERT_EQUAL(tp_log_count(&c, "result not delivered"), 0);
+	tl_client_free(cl);
+	CU_ASSERT_TRUE(tf_stop_ok(&c));
+	CU_ASSERT_TRUE(tf_stop_ok(&t));
+}
+
 /* ---- a stalled application ---------------------------------------------------------- */
 
 
@@ -548,7 +584,7 @@ static void test_inject_die_after(void)
 	CU_ASSERT_FATAL(tf_start_container(dir, &a, &t, "c-faulty", ao) == 0);
 	CU_ASSERT_EQUAL(tp_log_count(&t, "c-faulty registered"), 1);
 	CU_ASSERT_EQUAL(tp_log_count(&t, "FAULT INJECTION on"), 1);
-	CU_ASSERT_EQUAL(tp_log_count(&a, "FAULT INJECTION ON (drop=0 delay=none:0:0 die-after=3 lie=0 seed=7)"), 1);
+	CU_ASSERT_EQUAL(tp_log_count(&a, "FAULT INJECTION ON (drop=0 delay=none:0:0 die-after=3 lie=0 reset=0 seed=7)"), 1);
 	CU_ASSERT_FATAL(tf_start_container(dir, &b, &t, "c-sound", bo) == 0);
 	cl = tf_client(&t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cl);
@@ -903,6 +939,7 @@ static void test_make_install(void)
 TL_SUITE(x_container, suite_init, suite_clean,
 	 { "priority overtakes queued economy in one container", test_priority_overtakes_in_one_container },
 	 { "priority pauses the economy run in progress", test_priority_preempts_running_economy },
+	 { "a result whose link breaks before its acknowledgement is sent again", test_result_sent_again_after_reset },
 	 { "a stalled fetch blocks no worker", test_stalled_fetch_blocks_no_worker },
 	 { "an idle worker steals what waits behind a long run", test_idle_worker_steals },
 	 { "a full container is offered nothing: no 'busy' while another has room", test_full_container_gets_no_more },
