@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mbedtls/ctr_drbg.h>
@@ -45,8 +46,11 @@ struct cxp_tls {
 	mbedtls_x509_crt own;
 	mbedtls_pk_context key;
 	mbedtls_x509_crt cas;
-	mbedtls_x509_crl crls; /* revocation lists; with ncrl == 0, unused */
+	mbedtls_x509_crl *crls; /* revocation lists (heap: replaced when their files
+				 * change); with ncrl == 0, unused */
 	unsigned ncrl;
+	char *crl_files[CXP_TLS_CA_MAX];
+	struct stat crl_st[CXP_TLS_CA_MAX]; /* the files as last read (or tried) */
 	mbedtls_ssl_config srv, cli;
 	int has_own;
 	/* Held across each handshake step. mbedTLS 2.28 computes an EC group's
@@ -65,6 +69,7 @@ struct tls_conn {
 	size_t in_off, in_len; /* ciphertext [in_off, in_len) not yet read by mbedTLS */
 	struct cxp_obuf out;   /* ciphertext to send */
 	int server, done, any_in;
+	int hs_begun; /* its first handshake step ran (the revocation lists checked then) */
 	uint8_t first[2];      /* the first two bytes the peer sent (for error hints) */
 	size_t first_off;      /* where they are in in[] */
 	int top_depth;         /* depth of the chain's top seen by the verify callback */
@@ -128,7 +133,8 @@ static int load_crt(mbedtls_x509_crt *crt, const char *what, const char *file, c
  * CAs loaded already and carry that CA's signature (a list from elsewhere
  * would silently revoke nothing). 0 or -errno with the problem in err.
  */
-static int load_crl(struct cxp_tls *t, const char *file, char *err, size_t errlen)
+static int load_crl(struct cxp_tls *t, mbedtls_x509_crl *chain, const char *file, char *err,
+		    size_t errlen)
 {
 	unsigned char hash[MBEDTLS_MD_MAX_SIZE];
 	const mbedtls_x509_crl *crl;
@@ -143,13 +149,13 @@ static int load_crl(struct cxp_tls *t, const char *file, char *err, size_t errle
 			 strerror(errno));
 		return ret;
 	}
-	ret = mbedtls_x509_crl_parse_file(&t->crls, file);
+	ret = mbedtls_x509_crl_parse_file(chain, file);
 	if (ret) {
 		tls_err(ret, e, sizeof(e));
 		snprintf(err, errlen, "%s: not a valid CRL in PEM or DER (%s)", file, e);
 		return -EINVAL;
 	}
-	for (crl = &t->crls; crl->next; crl = crl->next)
+	for (crl = chain; crl->next; crl = crl->next)
 		; /* the one just added is the last */
 	for (ca = &t->cas; ca && ca->raw.len; ca = ca->next)
 		if (ca->subject_raw.len == crl->issuer_raw.len &&
@@ -182,7 +188,7 @@ static void conf_common(mbedtls_ssl_config *conf, struct cxp_tls *t)
 	mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 	mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 	mbedtls_ssl_conf_ciphersuites(conf, suites);
-	mbedtls_ssl_conf_ca_chain(conf, &t->cas, t->ncrl ? &t->crls : NULL);
+	mbedtls_ssl_conf_ca_chain(conf, &t->cas, t->ncrl ? t->crls : NULL);
 	mbedtls_ssl_conf_renegotiation(conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
 	if (t->has_own)
 		mbedtls_ssl_conf_own_cert(conf, &t->own, &t->key);
@@ -222,7 +228,6 @@ struct cxp_tls *cxp_tls_new(const struct cxp_tls_config *cfg, char *err, size_t 
 	mbedtls_x509_crt_init(&t->own);
 	mbedtls_pk_init(&t->key);
 	mbedtls_x509_crt_init(&t->cas);
-	mbedtls_x509_crl_init(&t->crls);
 	mbedtls_ssl_config_init(&t->srv);
 	mbedtls_ssl_config_init(&t->cli);
 	pthread_mutex_init(&t->hs_mu, NULL);
@@ -239,11 +244,27 @@ struct cxp_tls *cxp_tls_new(const struct cxp_tls_config *cfg, char *err, size_t 
 		if (ret < 0)
 			goto fail;
 	}
+	if (cfg->ncrl) {
+		t->crls = calloc(1, sizeof(*t->crls));
+		if (!t->crls) {
+			snprintf(err, errlen, "out of memory");
+			ret = -ENOMEM;
+			goto fail;
+		}
+		mbedtls_x509_crl_init(t->crls);
+	}
 	for (unsigned i = 0; i < cfg->ncrl && i < CXP_TLS_CA_MAX; i++) {
-		ret = load_crl(t, cfg->crl_files[i], err, errlen);
+		t->crl_files[i] = strdup(cfg->crl_files[i]);
+		if (!t->crl_files[i] || stat(cfg->crl_files[i], &t->crl_st[i]) < 0) {
+			ret = t->crl_files[i] ? -errno : -ENOMEM;
+			snprintf(err, errlen, "%s: cannot read the revocation list: %s",
+				 cfg->crl_files[i], strerror(-ret));
+			goto fail;
+		}
+		t->ncrl++;
+		ret = load_crl(t, t->crls, cfg->crl_files[i], err, errlen);
 		if (ret < 0)
 			goto fail;
-		t->ncrl++;
 	}
 	if (cfg->cert_file) {
 		ret = load_crt(&t->own, "certificate", cfg->cert_file, err, errlen);
@@ -312,7 +333,11 @@ void cxp_tls_free(struct cxp_tls *t)
 	mbedtls_ssl_config_free(&t->srv);
 	mbedtls_ssl_config_free(&t->cli);
 	mbedtls_x509_crt_free(&t->cas);
-	mbedtls_x509_crl_free(&t->crls);
+	if (t->crls)
+		mbedtls_x509_crl_free(t->crls);
+	free(t->crls);
+	for (unsigned i = 0; i < t->ncrl; i++)
+		free(t->crl_files[i]);
 	mbedtls_pk_free(&t->key);
 	mbedtls_x509_crt_free(&t->own);
 	mbedtls_ctr_drbg_free(&t->drbg);
@@ -574,6 +599,54 @@ static int decrypt(struct cxp_conn *c)
 	}
 }
 
+/*
+ * Caller holds t->hs_mu. When a revocation list file changed since it was
+ * read (tasklet cert revoke rewrites it through a rename), read them all
+ * again and use the new lists from this handshake on; a file that cannot be
+ * read or checked leaves the previous lists in force, logged once per
+ * change. No handshake step runs meanwhile (the lock), and none keeps a
+ * pointer to the lists between steps, so the old ones are freed here.
+ */
+static void crl_maybe_reload(struct cxp_tls *t)
+{
+	mbedtls_x509_crl *fresh;
+	int changed = 0;
+	char err[256];
+
+	for (unsigned i = 0; i < t->ncrl; i++) {
+		struct stat st;
+
+		if (stat(t->crl_files[i], &st) < 0)
+			memset(&st, 0, sizeof(st));
+		if (st.st_ino != t->crl_st[i].st_ino || st.st_size != t->crl_st[i].st_size ||
+		    st.st_mtim.tv_sec != t->crl_st[i].st_mtim.tv_sec ||
+		    st.st_mtim.tv_nsec != t->crl_st[i].st_mtim.tv_nsec)
+			changed = 1;
+		t->crl_st[i] = st;
+	}
+	if (!changed)
+		return;
+	fresh = calloc(1, sizeof(*fresh));
+	if (!fresh)
+		return;
+	mbedtls_x509_crl_init(fresh);
+	for (unsigned i = 0; i < t->ncrl; i++)
+		if (load_crl(t, fresh, t->crl_files[i], err, sizeof(err)) < 0) {
+			cxp_log("revocation lists not reloaded, the previous ones stay in force: %s",
+				err);
+			mbedtls_x509_crl_free(fresh);
+			free(fresh);
+			return;
+		}
+	mbedtls_x509_crl_free(t->crls);
+	free(t->crls);
+	t->crls = fresh;
+	mbedtls_ssl_conf_ca_chain(&t->srv, &t->cas, t->crls);
+	mbedtls_ssl_conf_ca_chain(&t->cli, &t->cas, t->crls);
+	cxp_log("revocation lists reloaded (%u file%s): they apply to new connections", t->ncrl,
+		t->ncrl == 1 ? "" : "s");
+}
+
 /* Run the handshake as far as the bytes in allow; on success check the
  * peer and tell the owner. */
 static int handshake(struct cxp_conn *c)
@@ -583,6 +656,11 @@ static int handshake(struct cxp_conn *c)
 	int ret;
 
 	pthread_mutex_lock(&s->t->hs_mu);
+	if (!s->hs_begun) {
+		s->hs_begun = 1;
+		if (s->t->ncrl)
+			crl_maybe_reload(s->t);
+	}
 	ret = mbedtls_ssl_handshake(&s->ssl);
 	pthread_mutex_unlock(&s->t->hs_mu);
 

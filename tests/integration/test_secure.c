@@ -55,7 +55,7 @@ static int suite_init(void)
 	static const char *const issued[][2] = {
 	    {"clusterca", "trader"}, {"clusterca", "c1"}, {"clusterca", "app"},
 	    {"otherca", "c3"},	     {"otherca", "app3"}, {"clusterca", "elsewhere"},
-	    {"clusterca", "c5"},     {"clusterca", "app5"}};
+	    {"clusterca", "c5"},     {"clusterca", "app5"},      {"clusterca", "c6"}};
 	char ca[256];
 
 	signal(SIGPIPE, SIG_IGN);
@@ -457,6 +457,20 @@ static void test_revoked_refused(void)
 	CU_ASSERT_TRUE(clock_now_ms() - t0 < 5000);
 	CU_ASSERT_EQUAL(run_secure(&t, "app", hello), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "=> 42"));
+	tp_stop(&c5, SIGKILL, 1000);
+	/* Revoked while the trader runs: the rewritten list applies from the
+	 * next handshake on, no restart. */
+	{
+		char ca[256];
+		const char *a[] = { "cert", "revoke", "--ca", ca, "--cert", pem("c6", "crt"), NULL };
+
+		snprintf(ca, sizeof(ca), "%s/clusterca", dir);
+		CU_ASSERT_EQUAL(run_bin(a, 20000), 0);
+	}
+	CU_ASSERT_FATAL(start_crl_container(&c5, &t, "c6", crl) == 0);
+	CU_ASSERT_EQUAL(tp_wait_log(&t, "revocation lists reloaded", 20000), 0);
+	CU_ASSERT_EQUAL(tp_wait_log(&t, "certificate for c6 is refused", 20000), 0);
+	CU_ASSERT_EQUAL(tp_log_count(&t, "container c6 registered"), 0);
 	tp_stop(&c5, SIGKILL, 1000);
 	CU_ASSERT_TRUE(tf_stop_ok(&c1));
 	CU_ASSERT_TRUE(tf_stop_ok(&t));
