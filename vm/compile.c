@@ -44,6 +44,7 @@ struct nset {
 	const char **s;
 	uint32_t *l;
 	uint32_t n, cap;
+	bool keep; /* outlives the statement: names are copied (jsl_keep_str) */
 };
 
 struct cg_upval {
@@ -102,6 +103,15 @@ struct cg_func {
 	bool is_main;
 };
 
+/* A top-level binding found by compile_main's first pass (the name kept). */
+struct top_decl {
+	const char *s;
+	uint32_t len, line, col;
+	uint8_t kind; /* TD_* */
+};
+
+enum { TD_LET, TD_CONST, TD_FUNC, TD_VAR };
+
 struct cg_const {
 	bool is_str;
 	double num;
@@ -120,18 +130,16 @@ struct cg {
 	uint32_t nk, capk;
 	int32_t *khash; /* open addressing: constant index or -1 */
 	uint32_t khcap;
-	const char **fnames; /* names mentioned inside function bodies */
-	uint32_t *fnlens;
-	uint32_t nfn, capfn;
 	uint32_t line, col; /* position for errors */
 	int optj;	    /* pending jumps of the innermost optional chain */
 	const char *label;  /* label for the next loop statement */
 	uint32_t label_len;
-	struct nset mainset; /* names used inside any function (main's captured set) */
 	uint32_t *ghash;     /* global index + 1 by name (open addressing), ghcap slots */
 	uint32_t ghcap;
 	const struct jsl_node *iter_src; /* the initializer of the declaration pattern being bound */
 	bool strict;			 /* the file begins with "use strict" */
+	struct top_decl *tops;		 /* the first pass's top-level bindings (compile_main) */
+	uint32_t ntops, captops;
 };
 
 /* ---- buffers ------------------------------------------------------------------ */
@@ -166,14 +174,11 @@ static void cg_free(struct cg *g)
 		free(g->funcs[i]);
 	}
 	free(g->funcs);
-	free(g->mainset.s);
-	free(g->mainset.l);
 	free(g->ghash);
 	free(g->globals);
 	free(g->k);
 	free(g->khash);
-	free(g->fnames);
-	free(g->fnlens);
+	free(g->tops);
 }
 
 __attribute__((noreturn, format(printf, 3, 4))) static void
@@ -357,6 +362,8 @@ static int add_const(struct cg *g, const struct cg_const *c)
 		cg_error(g, NULL, "more than %d distinct constants", JSL_MAX_BX + 1);
 	g->k = grow(g, g->k, &g->capk, g->nk + 1, sizeof(*g->k));
 	g->k[g->nk] = *c;
+	if (c->is_str) /* c->s may be in the statement's arena */
+		g->k[g->nk].s = jsl_keep_str(g->C, c->s, c->len);
 	g->khash[i] = (int32_t)g->nk;
 	return (int)g->nk++;
 }
@@ -448,7 +455,7 @@ static void nset_add(struct cg *g, struct nset *ns, const char *s, uint32_t len)
 	if (nset_has(ns, s, len))
 		return;
 	if ((ns->n + 1) * 2 > ns->cap) {
-		struct nset nn = {.cap = ns->cap ? ns->cap * 2 : 64};
+		struct nset nn = {.cap = ns->cap ? ns->cap * 2 : 64, .keep = ns->keep};
 
 		nn.s = calloc(nn.cap, sizeof(*nn.s));
 		nn.l = calloc(nn.cap, sizeof(*nn.l));
@@ -473,7 +480,7 @@ static void nset_add(struct cg *g, struct nset *ns, const char *s, uint32_t len)
 	}
 	for (h = name_hash(s, len) & (ns->cap - 1); ns->s[h]; h = (h + 1) & (ns->cap - 1))
 		;
-	ns->s[h] = s;
+	ns->s[h] = ns->keep ? jsl_keep_str(g->C, s, len) : s;
 	ns->l[h] = len;
 	ns->n++;
 }
@@ -3318,7 +3325,7 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 	g->optj = NO_JUMP;
 	g->label = NULL;
 	fs->parent = parent;
-	fs->name = f->s;
+	fs->name = f->s ? jsl_keep_str(g->C, f->s, f->len) : NULL;
 	fs->namelen = f->len;
 	fs->line = f->line;
 	fs->node = f;
@@ -3430,6 +3437,14 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 		g->line = f->b->line;
 		emit_abc(g, JSL_OP_RETU, 0, 0, 0);
 	}
+	/* Only compiling needed these (their names are in the statement's arena). */
+	free(fs->captured.s);
+	free(fs->captured.l);
+	memset(&fs->captured, 0, sizeof(fs->captured));
+	free(fs->locals);
+	fs->locals = NULL;
+	fs->nlocals = fs->caplocals = 0;
+	fs->node = NULL;
 	g->fs = saved;
 	g->line = line;
 	g->col = col;
@@ -3524,88 +3539,166 @@ static void declare_main_name(struct cg *g, struct jsl_node *d, bool is_func, bo
 	}
 }
 
-/* The names a top-level destructuring declaration binds, as declare_main_name. */
-static void main_pattern_names(struct cg *g, struct jsl_node *p, bool is_const)
+static void add_top(struct cg *g, const struct jsl_node *n, unsigned kind)
+{
+	struct top_decl *t;
+
+	g->tops = grow(g, g->tops, &g->captops, g->ntops + 1, sizeof(*g->tops));
+	t = &g->tops[g->ntops++];
+	t->s = jsl_keep_str(g->C, n->s, n->len);
+	t->len = n->len;
+	t->line = n->line;
+	t->col = n->col;
+	t->kind = (uint8_t)kind;
+}
+
+/* The names a top-level let/const pattern binds (what main_pattern_names walks). */
+static void top_pattern(struct cg *g, struct jsl_node *p, bool is_const)
 {
 	switch (p->kind) {
 	case JSL_N_IDENT:
-		declare_main_name(g, p, false, is_const);
+		add_top(g, p, is_const ? TD_CONST : TD_LET);
 		break;
 	case JSL_N_ASSIGN:
 	case JSL_N_SPREAD:
 	case JSL_N_PARAM:
-		main_pattern_names(g, p->a, is_const);
+		top_pattern(g, p->a, is_const);
 		break;
 	case JSL_N_ARRAY:
 		for (struct jsl_node *x = p->list; x; x = x->next)
 			if (x->kind != JSL_N_EMPTY)
-				main_pattern_names(g, x, is_const);
+				top_pattern(g, x, is_const);
 		break;
 	case JSL_N_OBJECT:
 		for (struct jsl_node *x = p->list; x; x = x->next)
-			main_pattern_names(g, x->kind == JSL_N_SPREAD ? x->a : x->b, is_const);
+			top_pattern(g, x->kind == JSL_N_SPREAD ? x->a : x->b, is_const);
 		break;
 	default:
 		cg_error(g, p, "Invalid destructuring assignment target");
 	}
 }
 
-/* The top level: declarations, hoisted functions, then the statements. */
+/* The names a top-level var binds (what declare_var_main walks), via collect_vars. */
+static void top_var(struct cg *g, struct jsl_node *p)
+{
+	switch (p->kind) {
+	case JSL_N_IDENT:
+	case JSL_N_DECL:
+		add_top(g, p, TD_VAR);
+		break;
+	case JSL_N_ASSIGN:
+	case JSL_N_SPREAD:
+		top_var(g, p->a);
+		break;
+	case JSL_N_ARRAY:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			top_var(g, x);
+		break;
+	case JSL_N_OBJECT:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			top_var(g, x->kind == JSL_N_SPREAD ? x->a : x->b);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The top level, in two passes over the source so that no more than one
+ * top-level statement's tree is alive at a time (compile memory follows the
+ * source, not 50 times it). The first pass parses every statement and keeps
+ * only what the prologue needs: the names functions mention (main's captured
+ * set: such bindings live in global slots), the top-level let/const/var/
+ * function names, the "use strict" directive. The prologue then declares
+ * them (registers or global slots) and binds the hoisted functions; the
+ * second pass parses again and compiles each statement, and each top-level
+ * function where it stands, freeing its tree before the next.
+ */
 static void compile_main(struct cg *g)
 {
-	struct jsl_node *prog = g->C->prog;
+	struct jsl_cc *C = g->C;
 	struct cg_func *fs = g->funcs[0];
 	struct cg_func **tops;
+	struct jsl_node *n;
 	uint32_t ntop = 0, k = 0;
+	bool prologue = true;
 	int r;
 
 	g->fs = fs;
 	fs->is_main = true;
 	g->optj = NO_JUMP;
-	collect_captured(g, &fs->captured, prog->list, false);
+	fs->captured.keep = true;
+	jsl_parse_begin(C);
+	while ((n = jsl_parse_next(C))) {
+		if (prologue && n->kind == JSL_N_EXPR && n->a->kind == JSL_N_STR) {
+			if (name_eq(n->a->s, n->a->len, "use strict", 10))
+				g->strict = true;
+		} else {
+			prologue = false;
+		}
+		collect_captured(g, &fs->captured, n, false);
+		if (n->kind == JSL_N_FUNC) {
+			add_top(g, n, TD_FUNC);
+			ntop++;
+		} else if (n->kind == JSL_N_LET && !(n->flag & JSL_NF_VAR)) {
+			for (struct jsl_node *d = n->list; d; d = d->next) {
+				if (d->kind == JSL_N_DECL && d->b)
+					top_pattern(g, d->b, n->flag & JSL_NF_CONST);
+				else
+					add_top(g, d, n->flag & JSL_NF_CONST ? TD_CONST : TD_LET);
+			}
+		}
+		collect_vars(g, n, top_var);
+		jsl_parse_release(C);
+	}
 	fs->creg = reg_alloc(g, 1);
 	fs->vartop = fs->freereg;
 	g->line = 1;
 	emit_abc(g, JSL_OP_LOADU, fs->creg, 0, 0);
 	/* strict code throws where a sloppy script ignores a write (a frozen object's) */
-	g->strict = use_strict(prog->list) != NULL;
 	if (g->strict)
 		emit_abc(g, JSL_OP_STRICT, 0, 0, 0);
-	/* Top-level bindings: duplicates, then registers or global slots. */
-	for (struct jsl_node *n = prog->list; n; n = n->next) {
-		struct jsl_node *d = n->kind == JSL_N_LET && !(n->flag & JSL_NF_VAR) ? n->list
-				     : n->kind == JSL_N_FUNC			    ? n
-										    : NULL;
+	/* Top-level bindings: duplicates, then registers or global slots; then var. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < g->ntops; i++) {
+			const struct top_decl *t = &g->tops[i];
+			struct jsl_node d = {.kind = JSL_N_IDENT, .line = t->line, .col = t->col,
+					     .s = t->s, .len = t->len};
 
-		if (n->kind == JSL_N_FUNC)
-			ntop++;
-		for (; d; d = n->kind == JSL_N_LET ? d->next : NULL) {
-			if (d->kind == JSL_N_DECL && d->b)
-				main_pattern_names(g, d->b, n->flag & JSL_NF_CONST);
-			else
-				declare_main_name(g, d, n->kind == JSL_N_FUNC, n->flag & JSL_NF_CONST);
+			if (pass == 0 && t->kind != TD_VAR)
+				declare_main_name(g, &d, t->kind == TD_FUNC, t->kind == TD_CONST);
+			else if (pass == 1 && t->kind == TD_VAR)
+				declare_var_main(g, &d);
 		}
 	}
-	collect_vars(g, prog->list, declare_var_main);
 	/* Function declarations are bound before the first statement runs. */
-	tops = jsl_alloc(g->C, sizeof(*tops) * (ntop + 1));
-	for (struct jsl_node *n = prog->list; n; n = n->next) {
-		if (n->kind != JSL_N_FUNC)
+	tops = jsl_keep(C, sizeof(*tops) * (ntop + 1));
+	for (uint32_t i = 0; i < g->ntops; i++) {
+		const struct top_decl *t = &g->tops[i];
+
+		if (t->kind != TD_FUNC)
 			continue;
 		tops[k] = new_func(g);
-		at_node(g, n);
+		g->line = t->line;
+		g->col = t->col;
 		r = reg_alloc(g, 1);
 		emit_abx(g, JSL_OP_LOADFN, r, tops[k]->idx);
-		emit_abx(g, JSL_OP_DEFG, r, (unsigned)resolve(g, n->s, n->len).idx);
+		emit_abx(g, JSL_OP_DEFG, r, (unsigned)resolve(g, t->s, t->len).idx);
 		fs->freereg--;
 		k++;
 	}
-	statements(g, prog->list);
-	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
+	free(g->tops);
+	g->tops = NULL;
+	g->ntops = g->captops = 0;
 	k = 0;
-	for (struct jsl_node *n = prog->list; n; n = n->next)
+	jsl_parse_begin(C);
+	while ((n = jsl_parse_next(C))) {
+		statement(g, n);
 		if (n->kind == JSL_N_FUNC)
 			compile_function(g, tops[k++], n, NULL);
+		jsl_parse_release(C);
+	}
+	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
 }
 
 /* ---- chunks ------------------------------------------------------------------------ */
@@ -3845,7 +3938,6 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 	}
 	if (len > INT32_MAX)
 		jsl_error_at(C, 1, 1, "source larger than 2 GiB");
-	jsl_parse_program(C);
 	(void)nfuncs;
 	new_func(g);
 	compile_main(g);

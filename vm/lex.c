@@ -31,14 +31,17 @@ struct jsl_arena_blk {
 	max_align_t data[];
 };
 
-void *jsl_alloc(struct jsl_cc *C, size_t n)
+#define ARENA_BLK 32768
+
+/* n zeroed bytes from the arena whose newest block is *head. */
+static void *arena_alloc(struct jsl_cc *C, struct jsl_arena_blk **head, size_t n)
 {
-	struct jsl_arena_blk *b = C->arena;
+	struct jsl_arena_blk *b = *head;
 	void *p;
 
 	n = (n + 15) & ~(size_t)15;
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > 32768 ? n : 32768;
+		size_t cap = n > ARENA_BLK ? n : ARENA_BLK;
 
 		/* malloc, not calloc: zeroing each piece as it is handed out touches
 		 * only what a small compile uses (bench/e2e: calloc's fresh pages were
@@ -48,22 +51,68 @@ void *jsl_alloc(struct jsl_cc *C, size_t n)
 			jsl_nomem(C);
 		b->used = 0;
 		b->cap = cap;
-		b->next = C->arena;
-		C->arena = b;
+		b->next = *head;
+		*head = b;
 	}
 	p = (char *)b->data + b->used;
 	b->used += n;
 	return memset(p, 0, n);
 }
 
+void *jsl_alloc(struct jsl_cc *C, size_t n)
+{
+	return arena_alloc(C, &C->arena, n);
+}
+
+void *jsl_keep(struct jsl_cc *C, size_t n)
+{
+	return arena_alloc(C, &C->keep, n);
+}
+
+const char *jsl_keep_str(struct jsl_cc *C, const char *s, uint32_t len)
+{
+	char *p = arena_alloc(C, &C->keep, (size_t)len + 1);
+
+	memcpy(p, s, len);
+	p[len] = 0;
+	return p;
+}
+
+static void blocks_free(struct jsl_arena_blk *b)
+{
+	while (b) {
+		struct jsl_arena_blk *n = b->next;
+
+		free(b);
+		b = n;
+	}
+}
+
+/*
+ * Everything jsl_alloc handed out dies; one standard block stays for the
+ * next statement, so that compiling statement by statement does not call
+ * malloc per statement.
+ */
+void jsl_arena_reset(struct jsl_cc *C)
+{
+	struct jsl_arena_blk *b = C->arena, *keep = NULL;
+
+	if (b && b->cap == ARENA_BLK) {
+		keep = b;
+		b = b->next;
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	blocks_free(b);
+	C->arena = keep;
+}
+
 void jsl_arena_free(struct jsl_cc *C)
 {
-	while (C->arena) {
-		struct jsl_arena_blk *n = C->arena->next;
-
-		free(C->arena);
-		C->arena = n;
-	}
+	blocks_free(C->arena);
+	blocks_free(C->keep);
+	C->arena = NULL;
+	C->keep = NULL;
 }
 
 void jsl_error_at(struct jsl_cc *C, uint32_t line, uint32_t col, const char *fmt, ...)
