@@ -3747,21 +3747,22 @@ static int store_code(struct vm_store *st, const uint32_t *code, uint32_t n, uin
 	return 0;
 }
 
-/* A function's (pc << 32 | x) table (lines, call names) as a table of INT entries. */
+/* A function's (pc << 32 | x) table (lines, call names) as a table of INT entries
+ * (as store_table, without a copy of the table as slots). */
 static int store_pc_table(struct vm_store *st, const uint64_t *t, uint32_t n, uint64_t *first)
 {
-	struct vm_slot *e = calloc(n ? n : 1, sizeof(*e));
-	int rc;
+	struct vm_chunk *c = NULL, *prev = NULL;
 
-	if (!e)
-		return -ENOMEM;
+	*first = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		e[i].type = VM_SLOT_INT;
-		e[i].v.i = (int64_t)t[i];
+		if (i % JSL_TABLE_PER_CHUNK == 0) {
+			c = vm_chain_add(st, VM_CHUNK_DATA, JSL_S_NEXT, &prev, first);
+			if (!c)
+				return -ENOMEM;
+		}
+		vm_slot_set_int(c, i % JSL_TABLE_PER_CHUNK, (int64_t)t[i]);
 	}
-	rc = store_table(st, e, n, first);
-	free(e);
-	return rc;
+	return 0;
 }
 
 static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *id)
@@ -3861,6 +3862,13 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 		rc = store_func(st, g->funcs[i], &e[i].v.link);
 		if (rc)
 			goto out;
+		/* stored: the chunks hold the code now (lowers the peak before the seal) */
+		free(g->funcs[i]->code);
+		free(g->funcs[i]->lines);
+		free(g->funcs[i]->cnames);
+		g->funcs[i]->code = NULL;
+		g->funcs[i]->lines = NULL;
+		g->funcs[i]->cnames = NULL;
 	}
 	rc = store_table(st, e, g->nfuncs, &funcs);
 	if (rc)

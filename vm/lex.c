@@ -597,7 +597,9 @@ void jsl_lex_next(struct jsl_cc *C)
 		t->type = JSL_T_IDENT;
 		t->slen = (uint32_t)(C->pos - start);
 		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-			if (strlen(keywords[i].word) == t->slen &&
+			/* the first byte first: most identifiers are not keywords */
+			if (keywords[i].word[0] == C->src[start] &&
+			    strlen(keywords[i].word) == t->slen &&
 			    !memcmp(keywords[i].word, C->src + start, t->slen)) {
 				t->type = keywords[i].tok;
 				break;
@@ -625,8 +627,11 @@ void jsl_lex_next(struct jsl_cc *C)
 
 		for (i = 0; i < sizeof(puncts); i++) {
 			const char *p = jsl_tok_text[puncts[i]];
-			size_t n = strlen(p);
+			size_t n;
 
+			if (p[0] != c) /* the first byte first: a linear scan stays cheap */
+				continue;
+			n = strlen(p);
 			if (C->len - C->pos >= n && !memcmp(C->src + C->pos, p, n)) {
 				/* "?." followed by a digit is "?" then a number (a ? .5 : 1). */
 				if (puncts[i] == JSL_T_OPTCHAIN && peekc(C, 2) >= '0' &&
