@@ -76,6 +76,7 @@ struct cg_loop {
 	bool is_loop;	/* continue may target it */
 	bool is_switch; /* an unlabelled break may target it */
 	struct cg_try *tries; /* the try statements around the loop */
+	int iter;	      /* for-of: the register of what it walks (ITERDONE), else -1 */
 };
 
 struct cg_func {
@@ -2740,6 +2741,7 @@ static void loop_begin(struct cg *g, struct cg_loop *l, bool is_loop)
 	l->is_loop = is_loop;
 	l->is_switch = false;
 	l->tries = g->fs->tries;
+	l->iter = -1;
 	g->label = NULL;
 	g->fs->loop = l;
 }
@@ -2778,6 +2780,14 @@ static void exit_tries(struct cg *g, struct cg_try *stop)
 	fs->tries = saved;
 }
 
+/* End the live walks of the for-of loops inside stop (a Map or Set may compact again). */
+static void exit_iters(struct cg *g, struct cg_loop *stop)
+{
+	for (struct cg_loop *l = g->fs->loop; l && l != stop; l = l->up)
+		if (l->iter >= 0)
+			emit_abc(g, JSL_OP_ITERDONE, l->iter, 0, 0);
+}
+
 static bool is_loop_kind(unsigned k)
 {
 	return k == JSL_N_WHILE || k == JSL_N_DOWHILE || k == JSL_N_FOR || k == JSL_N_FORIN ||
@@ -2807,10 +2817,63 @@ static void break_continue(struct cg *g, struct jsl_node *n)
 			       "statement",
 			 (int)n->len, n->s);
 	exit_tries(g, l->tries);
+	exit_iters(g, is_break ? l->up : l);
 	if (is_break)
 		concat(g, &l->brk, emit_jump(g));
 	else
 		concat(g, &l->cont, emit_jump(g));
+}
+
+/*
+ * for (x of e) body: arrays and typed arrays (length and elements read at each
+ * step), Maps and Sets walked live (vm/iter.c), anything else iterable (a
+ * string) through a copy as an array (ITER):
+ *
+ *     it := e; JLIVEIT it (Map, Set, typed array: skip the ITER); ITER it := [...it]
+ *     cur := 0
+ * top: FORNEXT it (x := next, or to done)
+ *     body                        (break: ITERDONE it first, then to done)
+ *     JMP top
+ * done:
+ */
+static void for_of(struct cg *g, struct jsl_node *n)
+{
+	struct cg_func *fs = g->fs;
+	struct cg_loop loop;
+	int it, jmapset, jdone, top;
+
+	it = reg_alloc(g, 3); /* it, the cursor, the element */
+	expr_to(g, n->b, it);
+	at_node(g, n);
+	emit_abc(g, JSL_OP_JLIVEIT, it, 0, 1);
+	jmapset = emit_jump(g);
+	record_iter_text(g, emit(g, JSL_ABC(JSL_OP_ITER, it, it, 0)), n->b, false);
+	patch_here(g, jmapset);
+	load_num(g, it + 1, 0);
+	fs->vartop = fs->freereg; /* the three live through the loop */
+	loop_begin(g, &loop, true);
+	loop.iter = it;
+	top = here(g);
+	at_node(g, n);
+	emit_abc(g, JSL_OP_FORNEXT, it, 2, 1);
+	jdone = emit_jump(g);
+	{
+		struct scope_save s2 = enter_scope(g);
+
+		if (n->a->kind == JSL_N_LET) {
+			struct jsl_node *d = n->a->list;
+
+			predeclare(g, n->a);
+			bind_target(g, d->b ? d->b : d, it + 2, BIND_DECL);
+		} else {
+			bind_target(g, n->a->a, it + 2, BIND_ASSIGN);
+		}
+		statement(g, n->d);
+		leave_scope(g, s2);
+	}
+	patch(g, emit_jump(g), top);
+	loop_end(g, &loop, top);
+	patch_here(g, jdone);
 }
 
 static void for_in_of(struct cg *g, struct jsl_node *n)
@@ -2821,18 +2884,18 @@ static void for_in_of(struct cg *g, struct jsl_node *n)
 	int it, idx, jtest, top, cont, back = NO_JUMP, t, obj = -1, skip = NO_JUMP;
 
 	reset_completion(g);
-	if (n->kind == JSL_N_FORIN) {
+	if (n->kind == JSL_N_FOROF) {
+		for_of(g, n);
+		leave_scope(g, s);
+		return;
+	}
+	{
 		/* for-in keeps the object beside its keys, to skip those deleted meanwhile */
 		obj = reg_alloc(g, 1);
 		expr_to(g, n->b, obj);
 		it = reg_alloc(g, 1);
 		at_node(g, n);
 		emit_abc(g, JSL_OP_KEYS, it, obj, 0);
-	} else {
-		it = reg_alloc(g, 1);
-		expr_to(g, n->b, it);
-		at_node(g, n);
-		record_iter_text(g, emit(g, JSL_ABC(JSL_OP_ITER, it, it, 0)), n->b, false);
 	}
 	idx = reg_alloc(g, 1);
 	load_num(g, idx, 0);
@@ -3127,6 +3190,7 @@ static void statement(struct cg *g, struct jsl_node *n)
 		}
 		at_node(g, n);
 		exit_tries(g, NULL);
+		exit_iters(g, NULL);
 		if (r >= 0)
 			emit_abc(g, JSL_OP_RET, r, 0, 0);
 		else
