@@ -2006,7 +2006,12 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 			nat = -2;
 		}
 	} else if (is_new) {
-		cg_error(g, f, "'new' is only supported with the built-in constructors in JSLite");
+		/* Constructors need 'this' and prototypes, outside the subset; no run-time
+		 * check either: an arrow (node: "f is not a constructor") is no closer. */
+		cg_error(g, e,
+			 "'new %.*s' is not supported in JSLite: a function of the program is not a "
+			 "constructor (only Map, Set, Array, Error and its kinds, typed arrays are)",
+			 (int)f->len, f->s);
 	} else if (f->kind == JSL_N_MEMBER && f->a->kind == JSL_N_IDENT &&
 		   is_builtin_ns(f->a->s, f->a->len) &&
 		   resolve(g, f->a->s, f->a->len).kind == V_NONE) {
@@ -4008,8 +4013,9 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 		rc = C->rc ? C->rc : -EINVAL;
 		goto out;
 	}
-	if (len > INT32_MAX)
-		jsl_error_at(C, 1, 1, "source larger than 2 GiB");
+	if (len > JSL_MAX_SOURCE)
+		jsl_error_at(C, 1, 1, "source of %zu bytes is over JSLite's limit of %u MiB", len,
+			     JSL_MAX_SOURCE >> 20);
 	(void)nfuncs;
 	new_func(g);
 	compile_main(g);
@@ -4060,9 +4066,10 @@ int jsl_read_file(const char *path, char **src, size_t *len, char *err, size_t e
 		snprintf(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
-	if (sb.st_size > 64 << 20) {
+	if (sb.st_size > JSL_MAX_SOURCE) {
 		rc = -EFBIG;
-		snprintf(err, errlen, "%s: source larger than 64 MiB", path);
+		snprintf(err, errlen, "%s: source of %lld bytes is over JSLite's limit of %u MiB",
+			 path, (long long)sb.st_size, JSL_MAX_SOURCE >> 20);
 		goto out;
 	}
 	buf = malloc((size_t)sb.st_size + 1);

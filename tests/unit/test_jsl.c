@@ -411,6 +411,12 @@ static void test_compile_file(void)
 	CU_ASSERT_NOT_EQUAL(root, 0);
 	CU_ASSERT_EQUAL(jsl_compile_file(st, "/tmp", &root, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(err, "/tmp: not a regular file");
+	/* over the limit: refused from its size, before a byte is read (a sparse file) */
+	CU_ASSERT_EQUAL_FATAL(truncate(path, (off_t)JSL_MAX_SOURCE + 1), 0);
+	CU_ASSERT_EQUAL(jsl_compile_file(st, path, &root, err, sizeof(err)), -EFBIG);
+	snprintf(want, sizeof(want), "%s: source of %u bytes is over JSLite's limit of 64 MiB",
+		 path, JSL_MAX_SOURCE + 1);
+	CU_ASSERT_STRING_EQUAL(err, want);
 	unlink(path);
 	vm_store_free(st);
 }
