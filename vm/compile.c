@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -3772,79 +3773,170 @@ static void compile_main(struct cg *g)
 
 /* ---- chunks ------------------------------------------------------------------------ */
 
-/* Write n table entries as a chain of DATA chunks; *first = 0 when n == 0. */
-static int store_table(struct vm_store *st, const struct vm_slot *e, uint32_t n, uint64_t *first)
-{
-	struct vm_chunk *c = NULL, *prev = NULL;
+/*
+ * The chunks go straight into the caller's store under their content ids
+ * (vm/chunk.h): children before parents, a chain from its last chunk back,
+ * so that every link is already a content id when its chunk is hashed. The
+ * graph and its ids are those vm_store_seal would give the same chunks
+ * written with provisional ids, without a second copy of the whole program
+ * alive while sealing. Strings and QoS chunks, written by vm/str.c and
+ * vm/qos.c with provisional ids, are sealed one by one from a small
+ * scratch store.
+ */
+struct writer {
+	struct vm_store *st;  /* the destination */
+	struct vm_store *tmp; /* scratch for vm_str_store / vm_qos_store, renewed now and then */
+	uint32_t ntmp;
+	char *err;
+	size_t errlen;
+};
 
-	*first = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		if (i % JSL_TABLE_PER_CHUNK == 0) {
-			c = vm_chain_add(st, VM_CHUNK_DATA, JSL_S_NEXT, &prev, first);
-			if (!c)
-				return -ENOMEM;
-		}
-		c->s[i % JSL_TABLE_PER_CHUNK] = e[i];
-	}
-	return 0;
+#define WRITER_TMP_MAX 4096 /* strings sealed through one scratch store */
+
+static void chunk_init(struct vm_chunk *c, uint8_t kind)
+{
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
 }
 
-static int store_code(struct vm_store *st, const uint32_t *code, uint32_t n, uint64_t *first)
+/* Put c (its links content ids already) into the store under its content id. */
+static int put_chunk(struct writer *w, struct vm_chunk *c, uint64_t *id)
 {
-	struct vm_chunk *c = NULL, *prev = NULL;
-
-	*first = 0;
-	for (uint32_t i = 0; i < n; i += 2) {
-		uint8_t b[8];
-		unsigned k = (i / 2) % (VM_CHUNK_SLOTS - 1), m = n - i >= 2 ? 2 : 1;
-
-		if (k == 0) {
-			c = vm_chain_add(st, VM_CHUNK_CODE, JSL_S_NEXT, &prev, first);
-			if (!c)
-				return -ENOMEM;
-		}
-		for (unsigned j = 0; j < m; j++) {
-			uint32_t w = code[i + j];
-
-			b[4 * j] = (uint8_t)w;
-			b[4 * j + 1] = (uint8_t)(w >> 8);
-			b[4 * j + 2] = (uint8_t)(w >> 16);
-			b[4 * j + 3] = (uint8_t)(w >> 24);
-		}
-		vm_slot_set_bytes(c, k, b, 4 * m);
-	}
-	return 0;
-}
-
-/* A function's (pc << 32 | x) table (lines, call names) as a table of INT entries
- * (as store_table, without a copy of the table as slots). */
-static int store_pc_table(struct vm_store *st, const uint64_t *t, uint32_t n, uint64_t *first)
-{
-	struct vm_chunk *c = NULL, *prev = NULL;
-
-	*first = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		if (i % JSL_TABLE_PER_CHUNK == 0) {
-			c = vm_chain_add(st, VM_CHUNK_DATA, JSL_S_NEXT, &prev, first);
-			if (!c)
-				return -ENOMEM;
-		}
-		vm_slot_set_int(c, i % JSL_TABLE_PER_CHUNK, (int64_t)t[i]);
-	}
-	return 0;
-}
-
-static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *id)
-{
-	struct vm_chunk *c;
-	uint64_t code, lines = 0, name = 0, cnames = 0;
 	int rc;
 
-	uint64_t upv = 0;
+	c->id = vm_chunk_content_id(c);
+	*id = c->id;
+	rc = vm_store_put(w->st, c);
+	if (rc == -EEXIST)
+		snprintf(w->err, w->errlen,
+			 "content id 0x%" PRIx64 " is held by another chunk (a hash collision)", c->id);
+	return rc;
+}
 
-	rc = store_code(st, fs->code, fs->ncode, &code);
+/* Seal what vm/str.c or vm/qos.c wrote at tmp_id in the scratch store into the store. */
+static int seal_tmp(struct writer *w, uint64_t tmp_id, uint64_t *id)
+{
+	int rc = vm_store_seal(w->st, w->tmp, tmp_id, id, w->err, w->errlen);
+
+	if (++w->ntmp >= WRITER_TMP_MAX) {
+		vm_store_free(w->tmp);
+		w->tmp = NULL;
+		w->ntmp = 0;
+	}
+	return rc;
+}
+
+static int scratch(struct writer *w)
+{
+	if (!w->tmp)
+		w->tmp = vm_store_new(0);
+	return w->tmp ? 0 : -ENOMEM;
+}
+
+static int store_str(struct writer *w, const char *s, size_t len, uint64_t *id)
+{
+	uint64_t t;
+	int rc = scratch(w);
+
 	if (!rc)
-		rc = store_pc_table(st, fs->lines, fs->nlines, &lines);
+		rc = vm_str_store(w->tmp, s, len, &t);
+	return rc ? rc : seal_tmp(w, t, id);
+}
+
+/*
+ * n entries, JSL_TABLE_PER_CHUNK to a DATA chunk, chained through JSL_S_NEXT,
+ * entry i set by fill(i); *first = 0 when n == 0.
+ */
+static int store_chain(struct writer *w, uint8_t kind, uint32_t n, uint32_t per,
+		       void (*fill)(struct vm_chunk *c, uint32_t i, const void *arg), const void *arg,
+		       uint64_t *first)
+{
+	uint64_t next = 0;
+	int rc;
+
+	*first = 0;
+	if (!n)
+		return 0;
+	for (uint32_t c0 = (n - 1) / per * per;; c0 -= per) {
+		struct vm_chunk c;
+
+		chunk_init(&c, kind);
+		for (uint32_t i = c0; i < n && i < c0 + per; i++)
+			fill(&c, i, arg);
+		if (next)
+			vm_slot_set_link(&c, JSL_S_NEXT, next);
+		rc = put_chunk(w, &c, &next);
+		if (rc)
+			return rc;
+		if (!c0)
+			break;
+	}
+	*first = next;
+	return 0;
+}
+
+static void fill_slot(struct vm_chunk *c, uint32_t i, const void *arg)
+{
+	c->s[i % JSL_TABLE_PER_CHUNK] = ((const struct vm_slot *)arg)[i];
+}
+
+static void fill_int(struct vm_chunk *c, uint32_t i, const void *arg)
+{
+	vm_slot_set_int(c, i % JSL_TABLE_PER_CHUNK, (int64_t)((const uint64_t *)arg)[i]);
+}
+
+struct code_arg {
+	const uint32_t *code;
+	uint32_t n;
+};
+
+/* Slot k of a CODE chunk holds instructions 2k and 2k + 1 (little-endian words). */
+static void fill_code(struct vm_chunk *c, uint32_t k, const void *arg)
+{
+	const struct code_arg *a = arg;
+	uint32_t i = 2 * k, m = a->n - i >= 2 ? 2 : 1;
+	uint8_t b[8];
+
+	for (uint32_t j = 0; j < m; j++) {
+		uint32_t x = a->code[i + j];
+
+		b[4 * j] = (uint8_t)x;
+		b[4 * j + 1] = (uint8_t)(x >> 8);
+		b[4 * j + 2] = (uint8_t)(x >> 16);
+		b[4 * j + 3] = (uint8_t)(x >> 24);
+	}
+	vm_slot_set_bytes(c, k % (VM_CHUNK_SLOTS - 1), b, 4 * m);
+}
+
+/* Write n table entries as a chain of DATA chunks; *first = 0 when n == 0. */
+static int store_table(struct writer *w, const struct vm_slot *e, uint32_t n, uint64_t *first)
+{
+	return store_chain(w, VM_CHUNK_DATA, n, JSL_TABLE_PER_CHUNK, fill_slot, e, first);
+}
+
+static int store_code(struct writer *w, const uint32_t *code, uint32_t n, uint64_t *first)
+{
+	struct code_arg a = {code, n};
+
+	return store_chain(w, VM_CHUNK_CODE, (n + 1) / 2, VM_CHUNK_SLOTS - 1, fill_code, &a,
+			   first);
+}
+
+/* A function's (pc << 32 | x) table (lines, call names) as a table of INT entries. */
+static int store_pc_table(struct writer *w, const uint64_t *t, uint32_t n, uint64_t *first)
+{
+	return store_chain(w, VM_CHUNK_DATA, n, JSL_TABLE_PER_CHUNK, fill_int, t, first);
+}
+
+static int store_func(struct writer *w, const struct cg_func *fs, uint64_t *id)
+{
+	struct vm_chunk c;
+	uint64_t code, lines = 0, name = 0, cnames = 0, upv = 0;
+	int rc;
+
+	rc = store_code(w, fs->code, fs->ncode, &code);
+	if (!rc)
+		rc = store_pc_table(w, fs->lines, fs->nlines, &lines);
 	if (!rc && fs->nup) {
 		uint64_t *t = calloc(fs->nup, sizeof(*t));
 
@@ -3852,49 +3944,44 @@ static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *i
 			return -ENOMEM;
 		for (uint32_t i = 0; i < fs->nup; i++)
 			t[i] = fs->upv[i].desc;
-		rc = store_pc_table(st, t, fs->nup, &upv);
+		rc = store_pc_table(w, t, fs->nup, &upv);
 		free(t);
 	}
 	if (!rc)
-		rc = store_pc_table(st, fs->cnames, fs->ncnames, &cnames);
+		rc = store_pc_table(w, fs->cnames, fs->ncnames, &cnames);
+	if (!rc && fs->name)
+		rc = store_str(w, fs->name, fs->namelen, &name);
 	if (rc)
 		return rc;
-	if (fs->name) {
-		rc = vm_str_store(st, fs->name, fs->namelen, &name);
-		if (rc)
-			return rc;
-	}
-	c = vm_store_alloc(st, VM_CHUNK_FUNC);
-	if (!c)
-		return -ENOMEM;
-	vm_slot_set_int(c, JSL_FUNC_S_NPARAMS, fs->nparams);
-	vm_slot_set_int(c, JSL_FUNC_S_NREGS, fs->maxreg ? fs->maxreg : 1);
-	vm_slot_set_int(c, JSL_FUNC_S_NCODE, fs->ncode);
-	vm_slot_set_link(c, JSL_FUNC_S_CODE, code);
+	chunk_init(&c, VM_CHUNK_FUNC);
+	vm_slot_set_int(&c, JSL_FUNC_S_NPARAMS, fs->nparams);
+	vm_slot_set_int(&c, JSL_FUNC_S_NREGS, fs->maxreg ? fs->maxreg : 1);
+	vm_slot_set_int(&c, JSL_FUNC_S_NCODE, fs->ncode);
+	if (code)
+		vm_slot_set_link(&c, JSL_FUNC_S_CODE, code);
 	if (name)
-		vm_slot_set_link(c, JSL_FUNC_S_NAME, name);
-	vm_slot_set_int(c, JSL_FUNC_S_NLINES, fs->nlines);
+		vm_slot_set_link(&c, JSL_FUNC_S_NAME, name);
+	vm_slot_set_int(&c, JSL_FUNC_S_NLINES, fs->nlines);
 	if (lines)
-		vm_slot_set_link(c, JSL_FUNC_S_LINES, lines);
-	vm_slot_set_int(c, JSL_FUNC_S_LINE, fs->line);
-	vm_slot_set_int(c, JSL_FUNC_S_NCNAMES, fs->ncnames);
+		vm_slot_set_link(&c, JSL_FUNC_S_LINES, lines);
+	vm_slot_set_int(&c, JSL_FUNC_S_LINE, fs->line);
+	vm_slot_set_int(&c, JSL_FUNC_S_NCNAMES, fs->ncnames);
 	if (cnames)
-		vm_slot_set_link(c, JSL_FUNC_S_CNAMES, cnames);
+		vm_slot_set_link(&c, JSL_FUNC_S_CNAMES, cnames);
 	if (fs->nup) {
-		vm_slot_set_int(c, JSL_FUNC_S_NUP, fs->nup);
-		vm_slot_set_link(c, JSL_FUNC_S_UPV, upv);
+		vm_slot_set_int(&c, JSL_FUNC_S_NUP, fs->nup);
+		vm_slot_set_link(&c, JSL_FUNC_S_UPV, upv);
 	}
-	*id = c->id;
-	return 0;
+	return put_chunk(w, &c, id);
 }
 
-static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
+static int store_program(struct cg *g, struct writer *w, uint64_t *root)
 {
 	struct jsl_cc *C = g->C;
 	uint32_t nslots = g->nk > g->nfuncs ? g->nk : g->nfuncs;
 	struct vm_slot *e;
-	uint64_t qos = 0, file, consts, funcs, gnames;
-	struct vm_chunk *r;
+	uint64_t qos = 0, file, consts, funcs, gnames, main_id = 0, t;
+	struct vm_chunk r;
 	int rc;
 
 	if (nslots < g->nglobals)
@@ -3903,18 +3990,22 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 	if (!e)
 		return -ENOMEM;
 	if (C->nqos) {
-		rc = vm_qos_store(st, C->qos, C->nqos, &qos);
+		rc = scratch(w);
+		if (!rc)
+			rc = vm_qos_store(w->tmp, C->qos, C->nqos, &t);
+		if (!rc)
+			rc = seal_tmp(w, t, &qos);
 		if (rc)
 			goto out;
 	}
-	rc = vm_str_store(st, C->file, strlen(C->file), &file);
+	rc = store_str(w, C->file, strlen(C->file), &file);
 	if (rc)
 		goto out;
 	for (uint32_t i = 0; i < g->nk; i++) {
 		memset(&e[i], 0, sizeof(e[i]));
 		if (g->k[i].is_str) {
 			e[i].type = VM_SLOT_LINK;
-			rc = vm_str_store(st, g->k[i].s, g->k[i].len, &e[i].v.link);
+			rc = store_str(w, g->k[i].s, g->k[i].len, &e[i].v.link);
 			if (rc)
 				goto out;
 		} else {
@@ -3922,16 +4013,16 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 			e[i].v.f = g->k[i].num;
 		}
 	}
-	rc = store_table(st, e, g->nk, &consts);
+	rc = store_table(w, e, g->nk, &consts);
 	if (rc)
 		goto out;
 	for (uint32_t i = 0; i < g->nfuncs; i++) {
 		memset(&e[i], 0, sizeof(e[i]));
 		e[i].type = VM_SLOT_LINK;
-		rc = store_func(st, g->funcs[i], &e[i].v.link);
+		rc = store_func(w, g->funcs[i], &e[i].v.link);
 		if (rc)
 			goto out;
-		/* stored: the chunks hold the code now (lowers the peak before the seal) */
+		/* stored: the chunks hold the code now (lowers the peak) */
 		free(g->funcs[i]->code);
 		free(g->funcs[i]->lines);
 		free(g->funcs[i]->cnames);
@@ -3939,40 +4030,36 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 		g->funcs[i]->lines = NULL;
 		g->funcs[i]->cnames = NULL;
 	}
-	rc = store_table(st, e, g->nfuncs, &funcs);
+	main_id = e[0].v.link; /* main is function 0 of the table */
+	rc = store_table(w, e, g->nfuncs, &funcs);
 	if (rc)
 		goto out;
 	for (uint32_t i = 0; i < g->nglobals; i++) {
 		memset(&e[i], 0, sizeof(e[i]));
 		e[i].type = VM_SLOT_LINK;
-		rc = vm_str_store(st, g->globals[i].name, g->globals[i].len, &e[i].v.link);
+		rc = store_str(w, g->globals[i].name, g->globals[i].len, &e[i].v.link);
 		if (rc)
 			goto out;
 	}
-	rc = store_table(st, e, g->nglobals, &gnames);
+	rc = store_table(w, e, g->nglobals, &gnames);
 	if (rc)
 		goto out;
-	r = vm_store_alloc(st, VM_CHUNK_ROOT);
-	if (!r) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	vm_slot_set_int(r, VM_ROOT_S_MAGIC, VM_ROOT_MAGIC);
-	vm_slot_set_int(r, VM_ROOT_S_VER, VM_ROOT_VERSION);
+	chunk_init(&r, VM_CHUNK_ROOT);
+	vm_slot_set_int(&r, VM_ROOT_S_MAGIC, VM_ROOT_MAGIC);
+	vm_slot_set_int(&r, VM_ROOT_S_VER, VM_ROOT_VERSION);
 	if (qos)
-		vm_slot_set_link(r, VM_ROOT_S_QOS, qos);
-	vm_slot_set_link(r, JSL_ROOT_S_FILE, file);
-	vm_slot_set_int(r, JSL_ROOT_S_NCONST, g->nk);
+		vm_slot_set_link(&r, VM_ROOT_S_QOS, qos);
+	vm_slot_set_link(&r, JSL_ROOT_S_FILE, file);
+	vm_slot_set_int(&r, JSL_ROOT_S_NCONST, g->nk);
 	if (consts)
-		vm_slot_set_link(r, JSL_ROOT_S_CONST, consts);
-	vm_slot_set_int(r, JSL_ROOT_S_NFUNC, g->nfuncs);
-	vm_slot_set_link(r, JSL_ROOT_S_FUNC, funcs);
-	vm_slot_set_int(r, JSL_ROOT_S_NGLOBAL, g->nglobals);
+		vm_slot_set_link(&r, JSL_ROOT_S_CONST, consts);
+	vm_slot_set_int(&r, JSL_ROOT_S_NFUNC, g->nfuncs);
+	vm_slot_set_link(&r, JSL_ROOT_S_FUNC, funcs);
+	vm_slot_set_int(&r, JSL_ROOT_S_NGLOBAL, g->nglobals);
 	if (gnames)
-		vm_slot_set_link(r, JSL_ROOT_S_GLOBAL, gnames);
-	/* main is function 0 of the table */
-	vm_slot_set_link(r, VM_ROOT_S_MAIN, vm_store_get(st, funcs)->s[0].v.link);
-	*root = r->id;
+		vm_slot_set_link(&r, JSL_ROOT_S_GLOBAL, gnames);
+	vm_slot_set_link(&r, VM_ROOT_S_MAIN, main_id);
+	rc = put_chunk(w, &r, root);
 out:
 	free(e);
 	return rc;
@@ -3985,8 +4072,8 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 	struct cg *g;
 	int rc;
 	volatile uint32_t nfuncs = 0;
-	struct vm_store *volatile tmp = NULL;
-	uint64_t r0 = 0;
+	struct writer w = {.st = st};
+	char why[160];
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -4019,23 +4106,17 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 	(void)nfuncs;
 	new_func(g);
 	compile_main(g);
-	/* Written with provisional ids, then sealed into st under content ids
-	 * (vm/chunk.h): the same program has the same ids wherever it is compiled. */
-	tmp = vm_store_new(0);
-	rc = tmp ? store_program(g, tmp, &r0) : -ENOMEM;
+	/* Under content ids (vm/chunk.h): the same program has the same ids
+	 * wherever it is compiled. */
+	why[0] = '\0';
+	w.err = why;
+	w.errlen = sizeof(why);
+	rc = store_program(g, &w, root);
 	if (rc < 0 && err && errlen)
 		snprintf(err, errlen, "%s: storing the compiled program failed: %s", C->file,
-			 strerror(-rc));
-	if (rc == 0) {
-		char why[160];
-
-		rc = vm_store_seal(st, tmp, r0, root, why, sizeof(why));
-		if (rc < 0 && err && errlen)
-			snprintf(err, errlen, "%s: storing the compiled program failed: %s",
-				 C->file, why);
-	}
+			 why[0] ? why : strerror(-rc));
 out:
-	vm_store_free(tmp);
+	vm_store_free(w.tmp);
 	cg_free(g);
 	jsl_arena_free(C);
 	free(g);
