@@ -121,10 +121,22 @@ struct cg_const {
 	uint32_t len;
 };
 
+/* Where the chunks go (store_program, below). */
+struct writer {
+	struct vm_store *st;  /* the destination */
+	struct vm_store *tmp; /* scratch for vm_str_store / vm_qos_store, renewed now and then */
+	uint32_t ntmp;
+	char *err;
+	size_t errlen;
+	char why[160]; /* err points here */
+};
+
 struct cg {
 	struct jsl_cc *C;
-	struct cg_func **funcs;
-	uint32_t nfuncs, capfuncs;
+	struct cg_func **funcs; /* NULL once written out (flush_func) */
+	uint64_t *fids;		/* the FUNC chunk's content id of each function written out */
+	uint32_t nfuncs, capfuncs, capfids;
+	struct writer w;
 	struct cg_func *fs;
 	struct cg_global *globals;
 	uint32_t nglobals, capglobals;
@@ -163,18 +175,25 @@ static void *grow(struct cg *g, void *p, uint32_t *cap, uint32_t need, size_t el
 	return q;
 }
 
+static void func_free(struct cg_func *fs)
+{
+	if (!fs)
+		return;
+	free(fs->code);
+	free(fs->lines);
+	free(fs->locals);
+	free(fs->cnames);
+	free(fs->upv);
+	free(fs->captured.s);
+	free(fs->captured.l);
+	free(fs);
+}
+
 static void cg_free(struct cg *g)
 {
-	for (uint32_t i = 0; i < g->nfuncs; i++) {
-		free(g->funcs[i]->code);
-		free(g->funcs[i]->lines);
-		free(g->funcs[i]->locals);
-		free(g->funcs[i]->cnames);
-		free(g->funcs[i]->upv);
-		free(g->funcs[i]->captured.s);
-		free(g->funcs[i]->captured.l);
-		free(g->funcs[i]);
-	}
+	for (uint32_t i = 0; i < g->nfuncs; i++)
+		func_free(g->funcs[i]);
+	free(g->fids);
 	free(g->funcs);
 	free(g->ghash);
 	free(g->globals);
@@ -3367,7 +3386,9 @@ static struct cg_func *new_func(struct cg *g)
 	}
 	(void)cap;
 	g->funcs = grow(g, g->funcs, &g->capfuncs, g->nfuncs + 1, sizeof(*g->funcs));
+	g->fids = grow(g, g->fids, &g->capfids, g->nfuncs + 1, sizeof(*g->fids));
 	g->funcs[g->nfuncs] = fs;
+	g->fids[g->nfuncs] = 0;
 	fs->idx = g->nfuncs++;
 	fs->creg = -1;
 	return fs;
@@ -3523,6 +3544,8 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 	g->label_len = label_len;
 }
 
+static void flush_func(struct cg *g, struct cg_func *fs);
+
 static void compile_closure(struct cg *g, struct jsl_node *f, int dst)
 {
 	struct cg_func *child = new_func(g);
@@ -3533,6 +3556,7 @@ static void compile_closure(struct cg *g, struct jsl_node *f, int dst)
 		emit_abx(g, JSL_OP_CLOSURE, dst, child->idx);
 	else
 		emit_abx(g, JSL_OP_LOADFN, dst, child->idx);
+	flush_func(g, child);
 }
 
 /* Top-level var x: a global slot or a register of main like a top-level let. */
@@ -3764,8 +3788,10 @@ static void compile_main(struct cg *g)
 	jsl_parse_begin(C);
 	while ((n = jsl_parse_next(C))) {
 		statement(g, n);
-		if (n->kind == JSL_N_FUNC)
-			compile_function(g, tops[k++], n, NULL);
+		if (n->kind == JSL_N_FUNC) {
+			compile_function(g, tops[k], n, NULL);
+			flush_func(g, tops[k++]);
+		}
 		jsl_parse_release(C);
 	}
 	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
@@ -3783,14 +3809,6 @@ static void compile_main(struct cg *g)
  * vm/qos.c with provisional ids, are sealed one by one from a small
  * scratch store.
  */
-struct writer {
-	struct vm_store *st;  /* the destination */
-	struct vm_store *tmp; /* scratch for vm_str_store / vm_qos_store, renewed now and then */
-	uint32_t ntmp;
-	char *err;
-	size_t errlen;
-};
-
 #define WRITER_TMP_MAX 4096 /* strings sealed through one scratch store */
 
 static void chunk_init(struct vm_chunk *c, uint8_t kind)
@@ -3975,6 +3993,31 @@ static int store_func(struct writer *w, const struct cg_func *fs, uint64_t *id)
 	return put_chunk(w, &c, id);
 }
 
+/*
+ * A function compiled (and its closure instruction emitted): its chunks go to
+ * the store now and its buffers are freed, so that compile memory does not
+ * hold every function's code until the end. Failing to store unwinds.
+ */
+static void flush_func(struct cg *g, struct cg_func *fs)
+{
+	uint32_t idx = fs->idx;
+	int rc = store_func(&g->w, fs, &g->fids[idx]);
+
+	if (rc < 0) {
+		struct jsl_cc *C = g->C;
+
+		if (rc == -ENOMEM)
+			jsl_nomem(C);
+		if (C->err && C->errlen)
+			snprintf(C->err, C->errlen, "%s: storing the compiled program failed: %s",
+				 C->file, g->w.err[0] ? g->w.err : strerror(-rc));
+		C->rc = rc;
+		longjmp(C->jb, 1);
+	}
+	func_free(fs);
+	g->funcs[idx] = NULL;
+}
+
 static int store_program(struct cg *g, struct writer *w, uint64_t *root)
 {
 	struct jsl_cc *C = g->C;
@@ -4017,18 +4060,16 @@ static int store_program(struct cg *g, struct writer *w, uint64_t *root)
 	if (rc)
 		goto out;
 	for (uint32_t i = 0; i < g->nfuncs; i++) {
+		if (g->funcs[i]) { /* main (the others went as they were compiled) */
+			rc = store_func(w, g->funcs[i], &g->fids[i]);
+			if (rc)
+				goto out;
+			func_free(g->funcs[i]);
+			g->funcs[i] = NULL;
+		}
 		memset(&e[i], 0, sizeof(e[i]));
 		e[i].type = VM_SLOT_LINK;
-		rc = store_func(w, g->funcs[i], &e[i].v.link);
-		if (rc)
-			goto out;
-		/* stored: the chunks hold the code now (lowers the peak) */
-		free(g->funcs[i]->code);
-		free(g->funcs[i]->lines);
-		free(g->funcs[i]->cnames);
-		g->funcs[i]->code = NULL;
-		g->funcs[i]->lines = NULL;
-		g->funcs[i]->cnames = NULL;
+		e[i].v.link = g->fids[i];
 	}
 	main_id = e[0].v.link; /* main is function 0 of the table */
 	rc = store_table(w, e, g->nfuncs, &funcs);
@@ -4065,23 +4106,31 @@ out:
 	return rc;
 }
 
-int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t len, uint64_t *root,
-		char *err, size_t errlen)
+/*
+ * jsl_compile; with own_src, src is a malloc'd buffer that compiling may
+ * free once both passes have read it (before the program's last chunks are
+ * written: the source no longer counts in the peak), and always frees.
+ */
+static int compile_src(struct vm_store *st, const char *file, const char *src, size_t len,
+		       bool own_src, uint64_t *root, char *err, size_t errlen)
 {
 	struct jsl_cc *C;
 	struct cg *g;
 	int rc;
 	volatile uint32_t nfuncs = 0;
-	struct writer w = {.st = st};
-	char why[160];
 
 	if (err && errlen)
 		err[0] = '\0';
-	if (!st || !src || !root)
+	if (!st || !src || !root) {
+		if (own_src)
+			free((char *)src);
 		return -EINVAL;
+	}
 	C = calloc(1, sizeof(*C));
 	g = calloc(1, sizeof(*g));
 	if (!C || !g) {
+		if (own_src)
+			free((char *)src);
 		free(C);
 		free(g);
 		if (err && errlen)
@@ -4104,24 +4153,37 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 		jsl_error_at(C, 1, 1, "source of %zu bytes is over JSLite's limit of %u MiB", len,
 			     JSL_MAX_SOURCE >> 20);
 	(void)nfuncs;
+	/* Under content ids (vm/chunk.h): the same program has the same ids
+	 * wherever it is compiled. Functions go as they are compiled, main last. */
+	g->w.st = st;
+	g->w.err = g->w.why;
+	g->w.errlen = sizeof(g->w.why);
 	new_func(g);
 	compile_main(g);
-	/* Under content ids (vm/chunk.h): the same program has the same ids
-	 * wherever it is compiled. */
-	why[0] = '\0';
-	w.err = why;
-	w.errlen = sizeof(why);
-	rc = store_program(g, &w, root);
+	if (own_src) { /* nothing points into it now (names and strings were copied) */
+		free((char *)src);
+		C->src = NULL;
+		C->len = 0;
+	}
+	rc = store_program(g, &g->w, root);
 	if (rc < 0 && err && errlen)
 		snprintf(err, errlen, "%s: storing the compiled program failed: %s", C->file,
-			 why[0] ? why : strerror(-rc));
+			 g->w.why[0] ? g->w.why : strerror(-rc));
 out:
-	vm_store_free(w.tmp);
+	if (own_src)
+		free((char *)C->src);
+	vm_store_free(g->w.tmp);
 	cg_free(g);
 	jsl_arena_free(C);
 	free(g);
 	free(C);
 	return rc;
+}
+
+int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t len, uint64_t *root,
+		char *err, size_t errlen)
+{
+	return compile_src(st, file, src, len, false, root, err, errlen);
 }
 
 int jsl_read_file(const char *path, char **src, size_t *len, char *err, size_t errlen)
@@ -4193,7 +4255,5 @@ int jsl_compile_file(struct vm_store *st, const char *path, uint64_t *root, char
 
 	if (rc < 0)
 		return rc;
-	rc = jsl_compile(st, path, src, len, root, err, errlen);
-	free(src);
-	return rc;
+	return compile_src(st, path, src, len, true, root, err, errlen);
 }
