@@ -558,18 +558,48 @@ static const struct {
 };
 
 /* Punctuators, longest first so the first match is the longest one. */
+/* Punctuators grouped by their first byte, longest first within a group (the
+ * lexer takes the longest that matches). */
 static const uint8_t puncts[] = {
-    JSL_T_NULLISH_ASSIGN, JSL_T_LOR_ASSIGN, JSL_T_LAND_ASSIGN, JSL_T_USHR_ASSIGN, JSL_T_SNE,	 JSL_T_SEQ,	   JSL_T_SHL_ASSIGN, JSL_T_SHR_ASSIGN,
-    JSL_T_USHR,	       JSL_T_POW_ASSIGN, JSL_T_ELLIPSIS,   JSL_T_NE,	     JSL_T_EQ,
-    JSL_T_ARROW,       JSL_T_LE,	 JSL_T_SHL,	   JSL_T_GE,	     JSL_T_SHR,
-    JSL_T_INC,	       JSL_T_ADD_ASSIGN, JSL_T_DEC,	   JSL_T_SUB_ASSIGN, JSL_T_POW,
-    JSL_T_MUL_ASSIGN,  JSL_T_DIV_ASSIGN, JSL_T_MOD_ASSIGN, JSL_T_AND,	     JSL_T_AND_ASSIGN,
-    JSL_T_OR,	       JSL_T_OR_ASSIGN,	 JSL_T_XOR_ASSIGN, JSL_T_NULLISH,    JSL_T_OPTCHAIN,
-    JSL_T_LBRACE,      JSL_T_RBRACE,	 JSL_T_LPAREN,	   JSL_T_RPAREN,     JSL_T_LBRACK,
-    JSL_T_RBRACK,      JSL_T_SEMI,	 JSL_T_COMMA,	   JSL_T_DOT,	     JSL_T_QUESTION,
-    JSL_T_COLON,       JSL_T_TILDE,	 JSL_T_NOT,	   JSL_T_ASSIGN,     JSL_T_LT,
-    JSL_T_GT,	       JSL_T_PLUS,	 JSL_T_MINUS,	   JSL_T_STAR,	     JSL_T_SLASH,
-    JSL_T_PERCENT,     JSL_T_AMP,	 JSL_T_PIPE,	   JSL_T_CARET,	     JSL_T_BACKTICK,
+    JSL_T_SNE, JSL_T_NE, JSL_T_NOT, JSL_T_MOD_ASSIGN, JSL_T_PERCENT, JSL_T_LAND_ASSIGN,
+    JSL_T_AND, JSL_T_AND_ASSIGN, JSL_T_AMP, JSL_T_LPAREN, JSL_T_RPAREN, JSL_T_POW_ASSIGN,
+    JSL_T_POW, JSL_T_MUL_ASSIGN, JSL_T_STAR, JSL_T_INC, JSL_T_ADD_ASSIGN, JSL_T_PLUS,
+    JSL_T_COMMA, JSL_T_DEC, JSL_T_SUB_ASSIGN, JSL_T_MINUS, JSL_T_ELLIPSIS, JSL_T_DOT,
+    JSL_T_DIV_ASSIGN, JSL_T_SLASH, JSL_T_COLON, JSL_T_SEMI, JSL_T_SHL_ASSIGN, JSL_T_LE,
+    JSL_T_SHL, JSL_T_LT, JSL_T_SEQ, JSL_T_EQ, JSL_T_ARROW, JSL_T_ASSIGN, JSL_T_USHR_ASSIGN,
+    JSL_T_SHR_ASSIGN, JSL_T_USHR, JSL_T_GE, JSL_T_SHR, JSL_T_GT, JSL_T_NULLISH_ASSIGN,
+    JSL_T_NULLISH, JSL_T_OPTCHAIN, JSL_T_QUESTION, JSL_T_LBRACK, JSL_T_RBRACK,
+    JSL_T_XOR_ASSIGN, JSL_T_CARET, JSL_T_BACKTICK, JSL_T_LBRACE, JSL_T_LOR_ASSIGN, JSL_T_OR,
+    JSL_T_OR_ASSIGN, JSL_T_PIPE, JSL_T_RBRACE, JSL_T_TILDE,
+};
+
+/* Index in puncts of the first punctuator that starts with byte c, + 1 (0: none). */
+static const uint8_t punct_first[128] = {
+    ['!'] = 1,
+    ['%'] = 4,
+    ['&'] = 6,
+    ['('] = 10,
+    [')'] = 11,
+    ['*'] = 12,
+    ['+'] = 16,
+    [','] = 19,
+    ['-'] = 20,
+    ['.'] = 23,
+    ['/'] = 25,
+    [':'] = 27,
+    [';'] = 28,
+    ['<'] = 29,
+    ['='] = 33,
+    ['>'] = 37,
+    ['?'] = 43,
+    ['['] = 47,
+    [']'] = 48,
+    ['^'] = 49,
+    ['`'] = 51,
+    ['{'] = 52,
+    ['|'] = 53,
+    ['}'] = 57,
+    ['~'] = 58,
 };
 
 void jsl_lex_next(struct jsl_cc *C)
@@ -625,13 +655,11 @@ void jsl_lex_next(struct jsl_cc *C)
 	} else {
 		size_t i;
 
-		for (i = 0; i < sizeof(puncts); i++) {
+		i = c < 128 && punct_first[c] ? punct_first[c] - 1u : sizeof(puncts);
+		for (; i < sizeof(puncts) && jsl_tok_text[puncts[i]][0] == c; i++) {
 			const char *p = jsl_tok_text[puncts[i]];
-			size_t n;
+			size_t n = strlen(p);
 
-			if (p[0] != c) /* the first byte first: a linear scan stays cheap */
-				continue;
-			n = strlen(p);
 			if (C->len - C->pos >= n && !memcmp(C->src + C->pos, p, n)) {
 				/* "?." followed by a digit is "?" then a number (a ? .5 : 1). */
 				if (puncts[i] == JSL_T_OPTCHAIN && peekc(C, 2) >= '0' &&
@@ -643,7 +671,7 @@ void jsl_lex_next(struct jsl_cc *C)
 				break;
 			}
 		}
-		if (i == sizeof(puncts)) {
+		if (i == sizeof(puncts) || jsl_tok_text[puncts[i]][0] != c) {
 			if (c >= 0x20 && c < 0x7f)
 				jsl_error_at(C, t->line, t->col, "unexpected character '%c'", c);
 			jsl_error_at(C, t->line, t->col, "unexpected character (byte 0x%02x)", c);
