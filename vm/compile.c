@@ -134,7 +134,7 @@ struct writer {
 struct cg {
 	struct jsl_cc *C;
 	struct cg_func **funcs; /* NULL once written out (flush_func) */
-	uint64_t *fids;		/* the FUNC chunk's content id of each function written out */
+	uint64_t *fids;		/* each written-out function's FUNC chunk id */
 	uint32_t nfuncs, capfuncs, capfids;
 	struct writer w;
 	struct cg_func *fs;
@@ -152,7 +152,7 @@ struct cg {
 	uint32_t ghcap;
 	const struct jsl_node *iter_src; /* the initializer of the declaration pattern being bound */
 	bool strict;			 /* the file begins with "use strict" */
-	struct top_decl *tops;		 /* the first pass's top-level bindings (compile_main) */
+	struct top_decl *tops;		 /* compile_main's first pass: top-level bindings */
 	uint32_t ntops, captops;
 };
 
@@ -2029,8 +2029,9 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 		/* Constructors need 'this' and prototypes, outside the subset; no run-time
 		 * check either: an arrow (node: "f is not a constructor") is no closer. */
 		cg_error(g, e,
-			 "'new %.*s' is not supported in JSLite: a function of the program is not a "
-			 "constructor (only Map, Set, Array, Error and its kinds, typed arrays are)",
+			 "'new %.*s' is not supported in JSLite: a function of the program is "
+			 "not a constructor (only Map, Set, Array, Error and its kinds, typed "
+			 "arrays are)",
 			 (int)f->len, f->s);
 	} else if (f->kind == JSL_N_MEMBER && f->a->kind == JSL_N_IDENT &&
 		   is_builtin_ns(f->a->s, f->a->len) &&
