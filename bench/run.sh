@@ -8,6 +8,9 @@ here=$(dirname "$0")
 echo "== VM: JSLite interpreter vs lua5.4 / luajit -joff / node --jitless =="
 sh "$here/vm.sh" "$BIN"
 echo
+echo "== Compile: tasklet compile's peak memory and time vs lua5.4 loadfile / node --jitless --check =="
+sh "$here/compile.sh" "$BIN"
+echo
 echo "== CXP: event loop throughput and round trips vs iperf3 / plain TCP sockets =="
 sh "$here/cxp.sh" "$BIN" "$BUILD"
 echo

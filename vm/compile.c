@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@ struct nset {
 	const char **s;
 	uint32_t *l;
 	uint32_t n, cap;
+	bool keep; /* outlives the statement: names are copied (jsl_keep_str) */
 };
 
 struct cg_upval {
@@ -75,6 +77,7 @@ struct cg_loop {
 	bool is_loop;	/* continue may target it */
 	bool is_switch; /* an unlabelled break may target it */
 	struct cg_try *tries; /* the try statements around the loop */
+	int iter;	      /* for-of: the register of what it walks (ITERDONE), else -1 */
 };
 
 struct cg_func {
@@ -102,6 +105,15 @@ struct cg_func {
 	bool is_main;
 };
 
+/* A top-level binding found by compile_main's first pass (the name kept). */
+struct top_decl {
+	const char *s;
+	uint32_t len, line, col;
+	uint8_t kind; /* TD_* */
+};
+
+enum { TD_LET, TD_CONST, TD_FUNC, TD_VAR };
+
 struct cg_const {
 	bool is_str;
 	double num;
@@ -109,10 +121,22 @@ struct cg_const {
 	uint32_t len;
 };
 
+/* Where the chunks go (store_program, below). */
+struct writer {
+	struct vm_store *st;  /* the destination */
+	struct vm_store *tmp; /* scratch for vm_str_store / vm_qos_store, renewed now and then */
+	uint32_t ntmp;
+	char *err;
+	size_t errlen;
+	char why[160]; /* err points here */
+};
+
 struct cg {
 	struct jsl_cc *C;
-	struct cg_func **funcs;
-	uint32_t nfuncs, capfuncs;
+	struct cg_func **funcs; /* NULL once written out (flush_func) */
+	uint64_t *fids;		/* each written-out function's FUNC chunk id */
+	uint32_t nfuncs, capfuncs, capfids;
+	struct writer w;
 	struct cg_func *fs;
 	struct cg_global *globals;
 	uint32_t nglobals, capglobals;
@@ -120,18 +144,16 @@ struct cg {
 	uint32_t nk, capk;
 	int32_t *khash; /* open addressing: constant index or -1 */
 	uint32_t khcap;
-	const char **fnames; /* names mentioned inside function bodies */
-	uint32_t *fnlens;
-	uint32_t nfn, capfn;
 	uint32_t line, col; /* position for errors */
 	int optj;	    /* pending jumps of the innermost optional chain */
 	const char *label;  /* label for the next loop statement */
 	uint32_t label_len;
-	struct nset mainset; /* names used inside any function (main's captured set) */
 	uint32_t *ghash;     /* global index + 1 by name (open addressing), ghcap slots */
 	uint32_t ghcap;
 	const struct jsl_node *iter_src; /* the initializer of the declaration pattern being bound */
 	bool strict;			 /* the file begins with "use strict" */
+	struct top_decl *tops;		 /* compile_main's first pass: top-level bindings */
+	uint32_t ntops, captops;
 };
 
 /* ---- buffers ------------------------------------------------------------------ */
@@ -153,27 +175,31 @@ static void *grow(struct cg *g, void *p, uint32_t *cap, uint32_t need, size_t el
 	return q;
 }
 
+static void func_free(struct cg_func *fs)
+{
+	if (!fs)
+		return;
+	free(fs->code);
+	free(fs->lines);
+	free(fs->locals);
+	free(fs->cnames);
+	free(fs->upv);
+	free(fs->captured.s);
+	free(fs->captured.l);
+	free(fs);
+}
+
 static void cg_free(struct cg *g)
 {
-	for (uint32_t i = 0; i < g->nfuncs; i++) {
-		free(g->funcs[i]->code);
-		free(g->funcs[i]->lines);
-		free(g->funcs[i]->locals);
-		free(g->funcs[i]->cnames);
-		free(g->funcs[i]->upv);
-		free(g->funcs[i]->captured.s);
-		free(g->funcs[i]->captured.l);
-		free(g->funcs[i]);
-	}
+	for (uint32_t i = 0; i < g->nfuncs; i++)
+		func_free(g->funcs[i]);
+	free(g->fids);
 	free(g->funcs);
-	free(g->mainset.s);
-	free(g->mainset.l);
 	free(g->ghash);
 	free(g->globals);
 	free(g->k);
 	free(g->khash);
-	free(g->fnames);
-	free(g->fnlens);
+	free(g->tops);
 }
 
 __attribute__((noreturn, format(printf, 3, 4))) static void
@@ -357,6 +383,8 @@ static int add_const(struct cg *g, const struct cg_const *c)
 		cg_error(g, NULL, "more than %d distinct constants", JSL_MAX_BX + 1);
 	g->k = grow(g, g->k, &g->capk, g->nk + 1, sizeof(*g->k));
 	g->k[g->nk] = *c;
+	if (c->is_str) /* c->s may be in the statement's arena */
+		g->k[g->nk].s = jsl_keep_str(g->C, c->s, c->len);
 	g->khash[i] = (int32_t)g->nk;
 	return (int)g->nk++;
 }
@@ -448,7 +476,7 @@ static void nset_add(struct cg *g, struct nset *ns, const char *s, uint32_t len)
 	if (nset_has(ns, s, len))
 		return;
 	if ((ns->n + 1) * 2 > ns->cap) {
-		struct nset nn = {.cap = ns->cap ? ns->cap * 2 : 64};
+		struct nset nn = {.cap = ns->cap ? ns->cap * 2 : 64, .keep = ns->keep};
 
 		nn.s = calloc(nn.cap, sizeof(*nn.s));
 		nn.l = calloc(nn.cap, sizeof(*nn.l));
@@ -473,7 +501,7 @@ static void nset_add(struct cg *g, struct nset *ns, const char *s, uint32_t len)
 	}
 	for (h = name_hash(s, len) & (ns->cap - 1); ns->s[h]; h = (h + 1) & (ns->cap - 1))
 		;
-	ns->s[h] = s;
+	ns->s[h] = ns->keep ? jsl_keep_str(g->C, s, len) : s;
 	ns->l[h] = len;
 	ns->n++;
 }
@@ -1998,7 +2026,13 @@ static void call(struct cg *g, struct jsl_node *e, int dst)
 			nat = -2;
 		}
 	} else if (is_new) {
-		cg_error(g, f, "'new' is only supported with the built-in constructors in JSLite");
+		/* Constructors need 'this' and prototypes, outside the subset; no run-time
+		 * check either: an arrow (node: "f is not a constructor") is no closer. */
+		cg_error(g, e,
+			 "'new %.*s' is not supported in JSLite: a function of the program is "
+			 "not a constructor (only Map, Set, Array, Error and its kinds, typed "
+			 "arrays are)",
+			 (int)f->len, f->s);
 	} else if (f->kind == JSL_N_MEMBER && f->a->kind == JSL_N_IDENT &&
 		   is_builtin_ns(f->a->s, f->a->len) &&
 		   resolve(g, f->a->s, f->a->len).kind == V_NONE) {
@@ -2733,6 +2767,7 @@ static void loop_begin(struct cg *g, struct cg_loop *l, bool is_loop)
 	l->is_loop = is_loop;
 	l->is_switch = false;
 	l->tries = g->fs->tries;
+	l->iter = -1;
 	g->label = NULL;
 	g->fs->loop = l;
 }
@@ -2771,6 +2806,14 @@ static void exit_tries(struct cg *g, struct cg_try *stop)
 	fs->tries = saved;
 }
 
+/* End the live walks of the for-of loops inside stop (a Map or Set may compact again). */
+static void exit_iters(struct cg *g, struct cg_loop *stop)
+{
+	for (struct cg_loop *l = g->fs->loop; l && l != stop; l = l->up)
+		if (l->iter >= 0)
+			emit_abc(g, JSL_OP_ITERDONE, l->iter, 0, 0);
+}
+
 static bool is_loop_kind(unsigned k)
 {
 	return k == JSL_N_WHILE || k == JSL_N_DOWHILE || k == JSL_N_FOR || k == JSL_N_FORIN ||
@@ -2800,10 +2843,63 @@ static void break_continue(struct cg *g, struct jsl_node *n)
 			       "statement",
 			 (int)n->len, n->s);
 	exit_tries(g, l->tries);
+	exit_iters(g, is_break ? l->up : l);
 	if (is_break)
 		concat(g, &l->brk, emit_jump(g));
 	else
 		concat(g, &l->cont, emit_jump(g));
+}
+
+/*
+ * for (x of e) body: arrays and typed arrays (length and elements read at each
+ * step), Maps and Sets walked live (vm/iter.c), anything else iterable (a
+ * string) through a copy as an array (ITER):
+ *
+ *     it := e; JLIVEIT it (Map, Set, typed array: skip the ITER); ITER it := [...it]
+ *     cur := 0
+ * top: FORNEXT it (x := next, or to done)
+ *     body                        (break: ITERDONE it first, then to done)
+ *     JMP top
+ * done:
+ */
+static void for_of(struct cg *g, struct jsl_node *n)
+{
+	struct cg_func *fs = g->fs;
+	struct cg_loop loop;
+	int it, jmapset, jdone, top;
+
+	it = reg_alloc(g, 3); /* it, the cursor, the element */
+	expr_to(g, n->b, it);
+	at_node(g, n);
+	emit_abc(g, JSL_OP_JLIVEIT, it, 0, 1);
+	jmapset = emit_jump(g);
+	record_iter_text(g, emit(g, JSL_ABC(JSL_OP_ITER, it, it, 0)), n->b, false);
+	patch_here(g, jmapset);
+	load_num(g, it + 1, 0);
+	fs->vartop = fs->freereg; /* the three live through the loop */
+	loop_begin(g, &loop, true);
+	loop.iter = it;
+	top = here(g);
+	at_node(g, n);
+	emit_abc(g, JSL_OP_FORNEXT, it, 2, 1);
+	jdone = emit_jump(g);
+	{
+		struct scope_save s2 = enter_scope(g);
+
+		if (n->a->kind == JSL_N_LET) {
+			struct jsl_node *d = n->a->list;
+
+			predeclare(g, n->a);
+			bind_target(g, d->b ? d->b : d, it + 2, BIND_DECL);
+		} else {
+			bind_target(g, n->a->a, it + 2, BIND_ASSIGN);
+		}
+		statement(g, n->d);
+		leave_scope(g, s2);
+	}
+	patch(g, emit_jump(g), top);
+	loop_end(g, &loop, top);
+	patch_here(g, jdone);
 }
 
 static void for_in_of(struct cg *g, struct jsl_node *n)
@@ -2814,18 +2910,18 @@ static void for_in_of(struct cg *g, struct jsl_node *n)
 	int it, idx, jtest, top, cont, back = NO_JUMP, t, obj = -1, skip = NO_JUMP;
 
 	reset_completion(g);
-	if (n->kind == JSL_N_FORIN) {
+	if (n->kind == JSL_N_FOROF) {
+		for_of(g, n);
+		leave_scope(g, s);
+		return;
+	}
+	{
 		/* for-in keeps the object beside its keys, to skip those deleted meanwhile */
 		obj = reg_alloc(g, 1);
 		expr_to(g, n->b, obj);
 		it = reg_alloc(g, 1);
 		at_node(g, n);
 		emit_abc(g, JSL_OP_KEYS, it, obj, 0);
-	} else {
-		it = reg_alloc(g, 1);
-		expr_to(g, n->b, it);
-		at_node(g, n);
-		record_iter_text(g, emit(g, JSL_ABC(JSL_OP_ITER, it, it, 0)), n->b, false);
 	}
 	idx = reg_alloc(g, 1);
 	load_num(g, idx, 0);
@@ -3120,6 +3216,7 @@ static void statement(struct cg *g, struct jsl_node *n)
 		}
 		at_node(g, n);
 		exit_tries(g, NULL);
+		exit_iters(g, NULL);
 		if (r >= 0)
 			emit_abc(g, JSL_OP_RET, r, 0, 0);
 		else
@@ -3290,7 +3387,9 @@ static struct cg_func *new_func(struct cg *g)
 	}
 	(void)cap;
 	g->funcs = grow(g, g->funcs, &g->capfuncs, g->nfuncs + 1, sizeof(*g->funcs));
+	g->fids = grow(g, g->fids, &g->capfids, g->nfuncs + 1, sizeof(*g->fids));
 	g->funcs[g->nfuncs] = fs;
+	g->fids[g->nfuncs] = 0;
 	fs->idx = g->nfuncs++;
 	fs->creg = -1;
 	return fs;
@@ -3318,7 +3417,7 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 	g->optj = NO_JUMP;
 	g->label = NULL;
 	fs->parent = parent;
-	fs->name = f->s;
+	fs->name = f->s ? jsl_keep_str(g->C, f->s, f->len) : NULL;
 	fs->namelen = f->len;
 	fs->line = f->line;
 	fs->node = f;
@@ -3430,6 +3529,14 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 		g->line = f->b->line;
 		emit_abc(g, JSL_OP_RETU, 0, 0, 0);
 	}
+	/* Only compiling needed these (their names are in the statement's arena). */
+	free(fs->captured.s);
+	free(fs->captured.l);
+	memset(&fs->captured, 0, sizeof(fs->captured));
+	free(fs->locals);
+	fs->locals = NULL;
+	fs->nlocals = fs->caplocals = 0;
+	fs->node = NULL;
 	g->fs = saved;
 	g->line = line;
 	g->col = col;
@@ -3437,6 +3544,8 @@ static void compile_function(struct cg *g, struct cg_func *fs, struct jsl_node *
 	g->label = label;
 	g->label_len = label_len;
 }
+
+static void flush_func(struct cg *g, struct cg_func *fs);
 
 static void compile_closure(struct cg *g, struct jsl_node *f, int dst)
 {
@@ -3448,6 +3557,7 @@ static void compile_closure(struct cg *g, struct jsl_node *f, int dst)
 		emit_abx(g, JSL_OP_CLOSURE, dst, child->idx);
 	else
 		emit_abx(g, JSL_OP_LOADFN, dst, child->idx);
+	flush_func(g, child);
 }
 
 /* Top-level var x: a global slot or a register of main like a top-level let. */
@@ -3524,164 +3634,328 @@ static void declare_main_name(struct cg *g, struct jsl_node *d, bool is_func, bo
 	}
 }
 
-/* The names a top-level destructuring declaration binds, as declare_main_name. */
-static void main_pattern_names(struct cg *g, struct jsl_node *p, bool is_const)
+static void add_top(struct cg *g, const struct jsl_node *n, unsigned kind)
+{
+	struct top_decl *t;
+
+	g->tops = grow(g, g->tops, &g->captops, g->ntops + 1, sizeof(*g->tops));
+	t = &g->tops[g->ntops++];
+	t->s = jsl_keep_str(g->C, n->s, n->len);
+	t->len = n->len;
+	t->line = n->line;
+	t->col = n->col;
+	t->kind = (uint8_t)kind;
+}
+
+/* The names a top-level let/const pattern binds (what main_pattern_names walks). */
+static void top_pattern(struct cg *g, struct jsl_node *p, bool is_const)
 {
 	switch (p->kind) {
 	case JSL_N_IDENT:
-		declare_main_name(g, p, false, is_const);
+		add_top(g, p, is_const ? TD_CONST : TD_LET);
 		break;
 	case JSL_N_ASSIGN:
 	case JSL_N_SPREAD:
 	case JSL_N_PARAM:
-		main_pattern_names(g, p->a, is_const);
+		top_pattern(g, p->a, is_const);
 		break;
 	case JSL_N_ARRAY:
 		for (struct jsl_node *x = p->list; x; x = x->next)
 			if (x->kind != JSL_N_EMPTY)
-				main_pattern_names(g, x, is_const);
+				top_pattern(g, x, is_const);
 		break;
 	case JSL_N_OBJECT:
 		for (struct jsl_node *x = p->list; x; x = x->next)
-			main_pattern_names(g, x->kind == JSL_N_SPREAD ? x->a : x->b, is_const);
+			top_pattern(g, x->kind == JSL_N_SPREAD ? x->a : x->b, is_const);
 		break;
 	default:
 		cg_error(g, p, "Invalid destructuring assignment target");
 	}
 }
 
-/* The top level: declarations, hoisted functions, then the statements. */
+/* The names a top-level var binds (what declare_var_main walks), via collect_vars. */
+static void top_var(struct cg *g, struct jsl_node *p)
+{
+	switch (p->kind) {
+	case JSL_N_IDENT:
+	case JSL_N_DECL:
+		add_top(g, p, TD_VAR);
+		break;
+	case JSL_N_ASSIGN:
+	case JSL_N_SPREAD:
+		top_var(g, p->a);
+		break;
+	case JSL_N_ARRAY:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			top_var(g, x);
+		break;
+	case JSL_N_OBJECT:
+		for (struct jsl_node *x = p->list; x; x = x->next)
+			top_var(g, x->kind == JSL_N_SPREAD ? x->a : x->b);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The top level, in two passes over the source so that no more than one
+ * top-level statement's tree is alive at a time (compile memory follows the
+ * source, not 50 times it). The first pass parses every statement and keeps
+ * only what the prologue needs: the names functions mention (main's captured
+ * set: such bindings live in global slots), the top-level let/const/var/
+ * function names, the "use strict" directive. The prologue then declares
+ * them (registers or global slots) and binds the hoisted functions; the
+ * second pass parses again and compiles each statement, and each top-level
+ * function where it stands, freeing its tree before the next.
+ */
 static void compile_main(struct cg *g)
 {
-	struct jsl_node *prog = g->C->prog;
+	struct jsl_cc *C = g->C;
 	struct cg_func *fs = g->funcs[0];
 	struct cg_func **tops;
+	struct jsl_node *n;
 	uint32_t ntop = 0, k = 0;
+	bool prologue = true;
 	int r;
 
 	g->fs = fs;
 	fs->is_main = true;
 	g->optj = NO_JUMP;
-	collect_captured(g, &fs->captured, prog->list, false);
+	fs->captured.keep = true;
+	jsl_parse_begin(C);
+	while ((n = jsl_parse_next(C))) {
+		if (prologue && n->kind == JSL_N_EXPR && n->a->kind == JSL_N_STR) {
+			if (name_eq(n->a->s, n->a->len, "use strict", 10))
+				g->strict = true;
+		} else {
+			prologue = false;
+		}
+		collect_captured(g, &fs->captured, n, false);
+		if (n->kind == JSL_N_FUNC) {
+			add_top(g, n, TD_FUNC);
+			ntop++;
+		} else if (n->kind == JSL_N_LET && !(n->flag & JSL_NF_VAR)) {
+			for (struct jsl_node *d = n->list; d; d = d->next) {
+				if (d->kind == JSL_N_DECL && d->b)
+					top_pattern(g, d->b, n->flag & JSL_NF_CONST);
+				else
+					add_top(g, d, n->flag & JSL_NF_CONST ? TD_CONST : TD_LET);
+			}
+		}
+		collect_vars(g, n, top_var);
+		jsl_parse_release(C);
+	}
 	fs->creg = reg_alloc(g, 1);
 	fs->vartop = fs->freereg;
 	g->line = 1;
 	emit_abc(g, JSL_OP_LOADU, fs->creg, 0, 0);
 	/* strict code throws where a sloppy script ignores a write (a frozen object's) */
-	g->strict = use_strict(prog->list) != NULL;
 	if (g->strict)
 		emit_abc(g, JSL_OP_STRICT, 0, 0, 0);
-	/* Top-level bindings: duplicates, then registers or global slots. */
-	for (struct jsl_node *n = prog->list; n; n = n->next) {
-		struct jsl_node *d = n->kind == JSL_N_LET && !(n->flag & JSL_NF_VAR) ? n->list
-				     : n->kind == JSL_N_FUNC			    ? n
-										    : NULL;
+	/* Top-level bindings: duplicates, then registers or global slots; then var. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < g->ntops; i++) {
+			const struct top_decl *t = &g->tops[i];
+			struct jsl_node d = {.kind = JSL_N_IDENT, .line = t->line, .col = t->col,
+					     .s = t->s, .len = t->len};
 
-		if (n->kind == JSL_N_FUNC)
-			ntop++;
-		for (; d; d = n->kind == JSL_N_LET ? d->next : NULL) {
-			if (d->kind == JSL_N_DECL && d->b)
-				main_pattern_names(g, d->b, n->flag & JSL_NF_CONST);
-			else
-				declare_main_name(g, d, n->kind == JSL_N_FUNC, n->flag & JSL_NF_CONST);
+			if (pass == 0 && t->kind != TD_VAR)
+				declare_main_name(g, &d, t->kind == TD_FUNC, t->kind == TD_CONST);
+			else if (pass == 1 && t->kind == TD_VAR)
+				declare_var_main(g, &d);
 		}
 	}
-	collect_vars(g, prog->list, declare_var_main);
 	/* Function declarations are bound before the first statement runs. */
-	tops = jsl_alloc(g->C, sizeof(*tops) * (ntop + 1));
-	for (struct jsl_node *n = prog->list; n; n = n->next) {
-		if (n->kind != JSL_N_FUNC)
+	tops = jsl_keep(C, sizeof(*tops) * (ntop + 1));
+	for (uint32_t i = 0; i < g->ntops; i++) {
+		const struct top_decl *t = &g->tops[i];
+
+		if (t->kind != TD_FUNC)
 			continue;
 		tops[k] = new_func(g);
-		at_node(g, n);
+		g->line = t->line;
+		g->col = t->col;
 		r = reg_alloc(g, 1);
 		emit_abx(g, JSL_OP_LOADFN, r, tops[k]->idx);
-		emit_abx(g, JSL_OP_DEFG, r, (unsigned)resolve(g, n->s, n->len).idx);
+		emit_abx(g, JSL_OP_DEFG, r, (unsigned)resolve(g, t->s, t->len).idx);
 		fs->freereg--;
 		k++;
 	}
-	statements(g, prog->list);
-	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
+	free(g->tops);
+	g->tops = NULL;
+	g->ntops = g->captops = 0;
 	k = 0;
-	for (struct jsl_node *n = prog->list; n; n = n->next)
-		if (n->kind == JSL_N_FUNC)
-			compile_function(g, tops[k++], n, NULL);
+	jsl_parse_begin(C);
+	while ((n = jsl_parse_next(C))) {
+		statement(g, n);
+		if (n->kind == JSL_N_FUNC) {
+			compile_function(g, tops[k], n, NULL);
+			flush_func(g, tops[k++]);
+		}
+		jsl_parse_release(C);
+	}
+	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
 }
 
 /* ---- chunks ------------------------------------------------------------------------ */
 
-/* Write n table entries as a chain of DATA chunks; *first = 0 when n == 0. */
-static int store_table(struct vm_store *st, const struct vm_slot *e, uint32_t n, uint64_t *first)
-{
-	struct vm_chunk *c = NULL, *prev = NULL;
+/*
+ * The chunks go straight into the caller's store under their content ids
+ * (vm/chunk.h): children before parents, a chain from its last chunk back,
+ * so that every link is already a content id when its chunk is hashed. The
+ * graph and its ids are those vm_store_seal would give the same chunks
+ * written with provisional ids, without a second copy of the whole program
+ * alive while sealing. Strings and QoS chunks, written by vm/str.c and
+ * vm/qos.c with provisional ids, are sealed one by one from a small
+ * scratch store.
+ */
+#define WRITER_TMP_MAX 4096 /* strings sealed through one scratch store */
 
-	*first = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		if (i % JSL_TABLE_PER_CHUNK == 0) {
-			c = vm_chain_add(st, VM_CHUNK_DATA, JSL_S_NEXT, &prev, first);
-			if (!c)
-				return -ENOMEM;
-		}
-		c->s[i % JSL_TABLE_PER_CHUNK] = e[i];
-	}
-	return 0;
+static void chunk_init(struct vm_chunk *c, uint8_t kind)
+{
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
 }
 
-static int store_code(struct vm_store *st, const uint32_t *code, uint32_t n, uint64_t *first)
+/* Put c (its links content ids already) into the store under its content id. */
+static int put_chunk(struct writer *w, struct vm_chunk *c, uint64_t *id)
 {
-	struct vm_chunk *c = NULL, *prev = NULL;
-
-	*first = 0;
-	for (uint32_t i = 0; i < n; i += 2) {
-		uint8_t b[8];
-		unsigned k = (i / 2) % (VM_CHUNK_SLOTS - 1), m = n - i >= 2 ? 2 : 1;
-
-		if (k == 0) {
-			c = vm_chain_add(st, VM_CHUNK_CODE, JSL_S_NEXT, &prev, first);
-			if (!c)
-				return -ENOMEM;
-		}
-		for (unsigned j = 0; j < m; j++) {
-			uint32_t w = code[i + j];
-
-			b[4 * j] = (uint8_t)w;
-			b[4 * j + 1] = (uint8_t)(w >> 8);
-			b[4 * j + 2] = (uint8_t)(w >> 16);
-			b[4 * j + 3] = (uint8_t)(w >> 24);
-		}
-		vm_slot_set_bytes(c, k, b, 4 * m);
-	}
-	return 0;
-}
-
-/* A function's (pc << 32 | x) table (lines, call names) as a table of INT entries. */
-static int store_pc_table(struct vm_store *st, const uint64_t *t, uint32_t n, uint64_t *first)
-{
-	struct vm_slot *e = calloc(n ? n : 1, sizeof(*e));
 	int rc;
 
-	if (!e)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < n; i++) {
-		e[i].type = VM_SLOT_INT;
-		e[i].v.i = (int64_t)t[i];
-	}
-	rc = store_table(st, e, n, first);
-	free(e);
+	c->id = vm_chunk_content_id(c);
+	*id = c->id;
+	rc = vm_store_put(w->st, c);
+	if (rc == -EEXIST)
+		snprintf(w->err, w->errlen,
+			 "content id 0x%" PRIx64 " is held by another chunk (a hash collision)", c->id);
 	return rc;
 }
 
-static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *id)
+/* Seal what vm/str.c or vm/qos.c wrote at tmp_id in the scratch store into the store. */
+static int seal_tmp(struct writer *w, uint64_t tmp_id, uint64_t *id)
 {
-	struct vm_chunk *c;
-	uint64_t code, lines = 0, name = 0, cnames = 0;
+	int rc = vm_store_seal(w->st, w->tmp, tmp_id, id, w->err, w->errlen);
+
+	if (++w->ntmp >= WRITER_TMP_MAX) {
+		vm_store_free(w->tmp);
+		w->tmp = NULL;
+		w->ntmp = 0;
+	}
+	return rc;
+}
+
+static int scratch(struct writer *w)
+{
+	if (!w->tmp)
+		w->tmp = vm_store_new(0);
+	return w->tmp ? 0 : -ENOMEM;
+}
+
+static int store_str(struct writer *w, const char *s, size_t len, uint64_t *id)
+{
+	uint64_t t;
+	int rc = scratch(w);
+
+	if (!rc)
+		rc = vm_str_store(w->tmp, s, len, &t);
+	return rc ? rc : seal_tmp(w, t, id);
+}
+
+/*
+ * n entries, JSL_TABLE_PER_CHUNK to a DATA chunk, chained through JSL_S_NEXT,
+ * entry i set by fill(i); *first = 0 when n == 0.
+ */
+static int store_chain(struct writer *w, uint8_t kind, uint32_t n, uint32_t per,
+		       void (*fill)(struct vm_chunk *c, uint32_t i, const void *arg), const void *arg,
+		       uint64_t *first)
+{
+	uint64_t next = 0;
 	int rc;
 
-	uint64_t upv = 0;
+	*first = 0;
+	if (!n)
+		return 0;
+	for (uint32_t c0 = (n - 1) / per * per;; c0 -= per) {
+		struct vm_chunk c;
 
-	rc = store_code(st, fs->code, fs->ncode, &code);
+		chunk_init(&c, kind);
+		for (uint32_t i = c0; i < n && i < c0 + per; i++)
+			fill(&c, i, arg);
+		if (next)
+			vm_slot_set_link(&c, JSL_S_NEXT, next);
+		rc = put_chunk(w, &c, &next);
+		if (rc)
+			return rc;
+		if (!c0)
+			break;
+	}
+	*first = next;
+	return 0;
+}
+
+static void fill_slot(struct vm_chunk *c, uint32_t i, const void *arg)
+{
+	c->s[i % JSL_TABLE_PER_CHUNK] = ((const struct vm_slot *)arg)[i];
+}
+
+static void fill_int(struct vm_chunk *c, uint32_t i, const void *arg)
+{
+	vm_slot_set_int(c, i % JSL_TABLE_PER_CHUNK, (int64_t)((const uint64_t *)arg)[i]);
+}
+
+struct code_arg {
+	const uint32_t *code;
+	uint32_t n;
+};
+
+/* Slot k of a CODE chunk holds instructions 2k and 2k + 1 (little-endian words). */
+static void fill_code(struct vm_chunk *c, uint32_t k, const void *arg)
+{
+	const struct code_arg *a = arg;
+	uint32_t i = 2 * k, m = a->n - i >= 2 ? 2 : 1;
+	uint8_t b[8];
+
+	for (uint32_t j = 0; j < m; j++) {
+		uint32_t x = a->code[i + j];
+
+		b[4 * j] = (uint8_t)x;
+		b[4 * j + 1] = (uint8_t)(x >> 8);
+		b[4 * j + 2] = (uint8_t)(x >> 16);
+		b[4 * j + 3] = (uint8_t)(x >> 24);
+	}
+	vm_slot_set_bytes(c, k % (VM_CHUNK_SLOTS - 1), b, 4 * m);
+}
+
+/* Write n table entries as a chain of DATA chunks; *first = 0 when n == 0. */
+static int store_table(struct writer *w, const struct vm_slot *e, uint32_t n, uint64_t *first)
+{
+	return store_chain(w, VM_CHUNK_DATA, n, JSL_TABLE_PER_CHUNK, fill_slot, e, first);
+}
+
+static int store_code(struct writer *w, const uint32_t *code, uint32_t n, uint64_t *first)
+{
+	struct code_arg a = {code, n};
+
+	return store_chain(w, VM_CHUNK_CODE, (n + 1) / 2, VM_CHUNK_SLOTS - 1, fill_code, &a,
+			   first);
+}
+
+/* A function's (pc << 32 | x) table (lines, call names) as a table of INT entries. */
+static int store_pc_table(struct writer *w, const uint64_t *t, uint32_t n, uint64_t *first)
+{
+	return store_chain(w, VM_CHUNK_DATA, n, JSL_TABLE_PER_CHUNK, fill_int, t, first);
+}
+
+static int store_func(struct writer *w, const struct cg_func *fs, uint64_t *id)
+{
+	struct vm_chunk c;
+	uint64_t code, lines = 0, name = 0, cnames = 0, upv = 0;
+	int rc;
+
+	rc = store_code(w, fs->code, fs->ncode, &code);
 	if (!rc)
-		rc = store_pc_table(st, fs->lines, fs->nlines, &lines);
+		rc = store_pc_table(w, fs->lines, fs->nlines, &lines);
 	if (!rc && fs->nup) {
 		uint64_t *t = calloc(fs->nup, sizeof(*t));
 
@@ -3689,49 +3963,69 @@ static int store_func(struct vm_store *st, const struct cg_func *fs, uint64_t *i
 			return -ENOMEM;
 		for (uint32_t i = 0; i < fs->nup; i++)
 			t[i] = fs->upv[i].desc;
-		rc = store_pc_table(st, t, fs->nup, &upv);
+		rc = store_pc_table(w, t, fs->nup, &upv);
 		free(t);
 	}
 	if (!rc)
-		rc = store_pc_table(st, fs->cnames, fs->ncnames, &cnames);
+		rc = store_pc_table(w, fs->cnames, fs->ncnames, &cnames);
+	if (!rc && fs->name)
+		rc = store_str(w, fs->name, fs->namelen, &name);
 	if (rc)
 		return rc;
-	if (fs->name) {
-		rc = vm_str_store(st, fs->name, fs->namelen, &name);
-		if (rc)
-			return rc;
-	}
-	c = vm_store_alloc(st, VM_CHUNK_FUNC);
-	if (!c)
-		return -ENOMEM;
-	vm_slot_set_int(c, JSL_FUNC_S_NPARAMS, fs->nparams);
-	vm_slot_set_int(c, JSL_FUNC_S_NREGS, fs->maxreg ? fs->maxreg : 1);
-	vm_slot_set_int(c, JSL_FUNC_S_NCODE, fs->ncode);
-	vm_slot_set_link(c, JSL_FUNC_S_CODE, code);
+	chunk_init(&c, VM_CHUNK_FUNC);
+	vm_slot_set_int(&c, JSL_FUNC_S_NPARAMS, fs->nparams);
+	vm_slot_set_int(&c, JSL_FUNC_S_NREGS, fs->maxreg ? fs->maxreg : 1);
+	vm_slot_set_int(&c, JSL_FUNC_S_NCODE, fs->ncode);
+	if (code)
+		vm_slot_set_link(&c, JSL_FUNC_S_CODE, code);
 	if (name)
-		vm_slot_set_link(c, JSL_FUNC_S_NAME, name);
-	vm_slot_set_int(c, JSL_FUNC_S_NLINES, fs->nlines);
+		vm_slot_set_link(&c, JSL_FUNC_S_NAME, name);
+	vm_slot_set_int(&c, JSL_FUNC_S_NLINES, fs->nlines);
 	if (lines)
-		vm_slot_set_link(c, JSL_FUNC_S_LINES, lines);
-	vm_slot_set_int(c, JSL_FUNC_S_LINE, fs->line);
-	vm_slot_set_int(c, JSL_FUNC_S_NCNAMES, fs->ncnames);
+		vm_slot_set_link(&c, JSL_FUNC_S_LINES, lines);
+	vm_slot_set_int(&c, JSL_FUNC_S_LINE, fs->line);
+	vm_slot_set_int(&c, JSL_FUNC_S_NCNAMES, fs->ncnames);
 	if (cnames)
-		vm_slot_set_link(c, JSL_FUNC_S_CNAMES, cnames);
+		vm_slot_set_link(&c, JSL_FUNC_S_CNAMES, cnames);
 	if (fs->nup) {
-		vm_slot_set_int(c, JSL_FUNC_S_NUP, fs->nup);
-		vm_slot_set_link(c, JSL_FUNC_S_UPV, upv);
+		vm_slot_set_int(&c, JSL_FUNC_S_NUP, fs->nup);
+		vm_slot_set_link(&c, JSL_FUNC_S_UPV, upv);
 	}
-	*id = c->id;
-	return 0;
+	return put_chunk(w, &c, id);
 }
 
-static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
+/*
+ * A function compiled (and its closure instruction emitted): its chunks go to
+ * the store now and its buffers are freed, so that compile memory does not
+ * hold every function's code until the end. Failing to store unwinds.
+ */
+static void flush_func(struct cg *g, struct cg_func *fs)
+{
+	uint32_t idx = fs->idx;
+	int rc = store_func(&g->w, fs, &g->fids[idx]);
+
+	if (rc < 0) {
+		struct jsl_cc *C = g->C;
+
+		if (rc == -ENOMEM)
+			jsl_nomem(C);
+		if (C->err && C->errlen)
+			snprintf(C->err, C->errlen, "%s: storing the compiled program failed: %s",
+				 C->file, g->w.err[0] ? g->w.err : strerror(-rc));
+		C->rc = rc;
+		longjmp(C->jb, 1);
+	}
+	func_free(fs);
+	g->funcs[idx] = NULL;
+}
+
+static int store_program(struct cg *g, struct writer *w, uint64_t *root)
 {
 	struct jsl_cc *C = g->C;
 	uint32_t nslots = g->nk > g->nfuncs ? g->nk : g->nfuncs;
 	struct vm_slot *e;
-	uint64_t qos = 0, file, consts, funcs, gnames;
-	struct vm_chunk *r;
+	uint64_t qos = 0, file, consts, funcs, gnames, main_id = 0, t;
+	struct vm_chunk r;
 	int rc;
 
 	if (nslots < g->nglobals)
@@ -3740,18 +4034,22 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 	if (!e)
 		return -ENOMEM;
 	if (C->nqos) {
-		rc = vm_qos_store(st, C->qos, C->nqos, &qos);
+		rc = scratch(w);
+		if (!rc)
+			rc = vm_qos_store(w->tmp, C->qos, C->nqos, &t);
+		if (!rc)
+			rc = seal_tmp(w, t, &qos);
 		if (rc)
 			goto out;
 	}
-	rc = vm_str_store(st, C->file, strlen(C->file), &file);
+	rc = store_str(w, C->file, strlen(C->file), &file);
 	if (rc)
 		goto out;
 	for (uint32_t i = 0; i < g->nk; i++) {
 		memset(&e[i], 0, sizeof(e[i]));
 		if (g->k[i].is_str) {
 			e[i].type = VM_SLOT_LINK;
-			rc = vm_str_store(st, g->k[i].s, g->k[i].len, &e[i].v.link);
+			rc = store_str(w, g->k[i].s, g->k[i].len, &e[i].v.link);
 			if (rc)
 				goto out;
 		} else {
@@ -3759,72 +4057,81 @@ static int store_program(struct cg *g, struct vm_store *st, uint64_t *root)
 			e[i].v.f = g->k[i].num;
 		}
 	}
-	rc = store_table(st, e, g->nk, &consts);
+	rc = store_table(w, e, g->nk, &consts);
 	if (rc)
 		goto out;
 	for (uint32_t i = 0; i < g->nfuncs; i++) {
+		if (g->funcs[i]) { /* main (the others went as they were compiled) */
+			rc = store_func(w, g->funcs[i], &g->fids[i]);
+			if (rc)
+				goto out;
+			func_free(g->funcs[i]);
+			g->funcs[i] = NULL;
+		}
 		memset(&e[i], 0, sizeof(e[i]));
 		e[i].type = VM_SLOT_LINK;
-		rc = store_func(st, g->funcs[i], &e[i].v.link);
-		if (rc)
-			goto out;
+		e[i].v.link = g->fids[i];
 	}
-	rc = store_table(st, e, g->nfuncs, &funcs);
+	main_id = e[0].v.link; /* main is function 0 of the table */
+	rc = store_table(w, e, g->nfuncs, &funcs);
 	if (rc)
 		goto out;
 	for (uint32_t i = 0; i < g->nglobals; i++) {
 		memset(&e[i], 0, sizeof(e[i]));
 		e[i].type = VM_SLOT_LINK;
-		rc = vm_str_store(st, g->globals[i].name, g->globals[i].len, &e[i].v.link);
+		rc = store_str(w, g->globals[i].name, g->globals[i].len, &e[i].v.link);
 		if (rc)
 			goto out;
 	}
-	rc = store_table(st, e, g->nglobals, &gnames);
+	rc = store_table(w, e, g->nglobals, &gnames);
 	if (rc)
 		goto out;
-	r = vm_store_alloc(st, VM_CHUNK_ROOT);
-	if (!r) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	vm_slot_set_int(r, VM_ROOT_S_MAGIC, VM_ROOT_MAGIC);
-	vm_slot_set_int(r, VM_ROOT_S_VER, VM_ROOT_VERSION);
+	chunk_init(&r, VM_CHUNK_ROOT);
+	vm_slot_set_int(&r, VM_ROOT_S_MAGIC, VM_ROOT_MAGIC);
+	vm_slot_set_int(&r, VM_ROOT_S_VER, VM_ROOT_VERSION);
 	if (qos)
-		vm_slot_set_link(r, VM_ROOT_S_QOS, qos);
-	vm_slot_set_link(r, JSL_ROOT_S_FILE, file);
-	vm_slot_set_int(r, JSL_ROOT_S_NCONST, g->nk);
+		vm_slot_set_link(&r, VM_ROOT_S_QOS, qos);
+	vm_slot_set_link(&r, JSL_ROOT_S_FILE, file);
+	vm_slot_set_int(&r, JSL_ROOT_S_NCONST, g->nk);
 	if (consts)
-		vm_slot_set_link(r, JSL_ROOT_S_CONST, consts);
-	vm_slot_set_int(r, JSL_ROOT_S_NFUNC, g->nfuncs);
-	vm_slot_set_link(r, JSL_ROOT_S_FUNC, funcs);
-	vm_slot_set_int(r, JSL_ROOT_S_NGLOBAL, g->nglobals);
+		vm_slot_set_link(&r, JSL_ROOT_S_CONST, consts);
+	vm_slot_set_int(&r, JSL_ROOT_S_NFUNC, g->nfuncs);
+	vm_slot_set_link(&r, JSL_ROOT_S_FUNC, funcs);
+	vm_slot_set_int(&r, JSL_ROOT_S_NGLOBAL, g->nglobals);
 	if (gnames)
-		vm_slot_set_link(r, JSL_ROOT_S_GLOBAL, gnames);
-	/* main is function 0 of the table */
-	vm_slot_set_link(r, VM_ROOT_S_MAIN, vm_store_get(st, funcs)->s[0].v.link);
-	*root = r->id;
+		vm_slot_set_link(&r, JSL_ROOT_S_GLOBAL, gnames);
+	vm_slot_set_link(&r, VM_ROOT_S_MAIN, main_id);
+	rc = put_chunk(w, &r, root);
 out:
 	free(e);
 	return rc;
 }
 
-int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t len, uint64_t *root,
-		char *err, size_t errlen)
+/*
+ * jsl_compile; with own_src, src is a malloc'd buffer that compiling may
+ * free once both passes have read it (before the program's last chunks are
+ * written: the source no longer counts in the peak), and always frees.
+ */
+static int compile_src(struct vm_store *st, const char *file, const char *src, size_t len,
+		       bool own_src, uint64_t *root, char *err, size_t errlen)
 {
 	struct jsl_cc *C;
 	struct cg *g;
 	int rc;
 	volatile uint32_t nfuncs = 0;
-	struct vm_store *volatile tmp = NULL;
-	uint64_t r0 = 0;
 
 	if (err && errlen)
 		err[0] = '\0';
-	if (!st || !src || !root)
+	if (!st || !src || !root) {
+		if (own_src)
+			free((char *)src);
 		return -EINVAL;
+	}
 	C = calloc(1, sizeof(*C));
 	g = calloc(1, sizeof(*g));
 	if (!C || !g) {
+		if (own_src)
+			free((char *)src);
 		free(C);
 		free(g);
 		if (err && errlen)
@@ -3843,34 +4150,41 @@ int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t l
 		rc = C->rc ? C->rc : -EINVAL;
 		goto out;
 	}
-	if (len > INT32_MAX)
-		jsl_error_at(C, 1, 1, "source larger than 2 GiB");
-	jsl_parse_program(C);
+	if (len > JSL_MAX_SOURCE)
+		jsl_error_at(C, 1, 1, "source of %zu bytes is over JSLite's limit of %u MiB", len,
+			     JSL_MAX_SOURCE >> 20);
 	(void)nfuncs;
+	/* Under content ids (vm/chunk.h): the same program has the same ids
+	 * wherever it is compiled. Functions go as they are compiled, main last. */
+	g->w.st = st;
+	g->w.err = g->w.why;
+	g->w.errlen = sizeof(g->w.why);
 	new_func(g);
 	compile_main(g);
-	/* Written with provisional ids, then sealed into st under content ids
-	 * (vm/chunk.h): the same program has the same ids wherever it is compiled. */
-	tmp = vm_store_new(0);
-	rc = tmp ? store_program(g, tmp, &r0) : -ENOMEM;
+	if (own_src) { /* nothing points into it now (names and strings were copied) */
+		free((char *)src);
+		C->src = NULL;
+		C->len = 0;
+	}
+	rc = store_program(g, &g->w, root);
 	if (rc < 0 && err && errlen)
 		snprintf(err, errlen, "%s: storing the compiled program failed: %s", C->file,
-			 strerror(-rc));
-	if (rc == 0) {
-		char why[160];
-
-		rc = vm_store_seal(st, tmp, r0, root, why, sizeof(why));
-		if (rc < 0 && err && errlen)
-			snprintf(err, errlen, "%s: storing the compiled program failed: %s",
-				 C->file, why);
-	}
+			 g->w.why[0] ? g->w.why : strerror(-rc));
 out:
-	vm_store_free(tmp);
+	if (own_src)
+		free((char *)C->src);
+	vm_store_free(g->w.tmp);
 	cg_free(g);
 	jsl_arena_free(C);
 	free(g);
 	free(C);
 	return rc;
+}
+
+int jsl_compile(struct vm_store *st, const char *file, const char *src, size_t len, uint64_t *root,
+		char *err, size_t errlen)
+{
+	return compile_src(st, file, src, len, false, root, err, errlen);
 }
 
 int jsl_read_file(const char *path, char **src, size_t *len, char *err, size_t errlen)
@@ -3896,9 +4210,10 @@ int jsl_read_file(const char *path, char **src, size_t *len, char *err, size_t e
 		snprintf(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
-	if (sb.st_size > 64 << 20) {
+	if (sb.st_size > JSL_MAX_SOURCE) {
 		rc = -EFBIG;
-		snprintf(err, errlen, "%s: source larger than 64 MiB", path);
+		snprintf(err, errlen, "%s: source of %lld bytes is over JSLite's limit of %u MiB",
+			 path, (long long)sb.st_size, JSL_MAX_SOURCE >> 20);
 		goto out;
 	}
 	buf = malloc((size_t)sb.st_size + 1);
@@ -3941,7 +4256,5 @@ int jsl_compile_file(struct vm_store *st, const char *path, uint64_t *root, char
 
 	if (rc < 0)
 		return rc;
-	rc = jsl_compile(st, path, src, len, root, err, errlen);
-	free(src);
-	return rc;
+	return compile_src(st, path, src, len, true, root, err, errlen);
 }

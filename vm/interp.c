@@ -1955,6 +1955,38 @@ static int execute(struct jsl_vm *vm, jv *result)
 				TAKE_IF(jv_is(*RA, JV_T_UNDEF) || jv_is(*RA, JV_T_NULL));
 				VM_NEXT;
 			}
+			/* for-of (vm/iter.c): R[A] the iterable, R[A+1] the cursor, R[A+2] the element */
+			VM_CASE(JLIVEIT)
+			{
+				TAKE_IF(jv_is_objtype(*RA, JSL_OBJ_MAP) || jv_is_objtype(*RA, JSL_OBJ_SET) ||
+					jv_is_objtype(*RA, JSL_OBJ_TARR));
+				VM_NEXT;
+			}
+			VM_CASE(FORNEXT)
+			{
+				bool done;
+
+				if (jv_is_objtype(RA[0], JSL_OBJ_ARR) && jv_is_num(RA[1])) {
+					const struct jsl_arr *a = (const struct jsl_arr *)jv_obj(RA[0]);
+					double d = jv_num(RA[1]);
+
+					/* the length is read at each step: a push in the loop is seen */
+					done = !(d >= 0 && d < a->len && d == (double)(uint32_t)d);
+					if (!done) {
+						RA[2] = a->v[(uint32_t)d];
+						RA[1] = jv_from_num(d + 1);
+					}
+				} else {
+					PROTECT(jsl_iter_step(vm, RA, &done));
+				}
+				TAKE_IF(done);
+				VM_NEXT;
+			}
+			VM_CASE(ITERDONE)
+			{
+				jsl_iter_done(*RA);
+				VM_NEXT;
+			}
 		}
 	do_call: {
 		jv f = cf;

@@ -12,7 +12,14 @@
 #include "vm/vm.h"
 
 /*
- * Read a source file (at most 64 MiB, a regular file) into a malloc'd,
+ * The largest source JSLite compiles, in bytes: a file over it is refused
+ * from its size alone, before it is read (jsl_read_file), and so is a
+ * longer source handed to jsl_compile, before it is parsed.
+ */
+#define JSL_MAX_SOURCE (64u << 20)
+
+/*
+ * Read a source file (at most JSL_MAX_SOURCE, a regular file) into a malloc'd,
  * NUL-terminated buffer. 0, or -errno with "path: cannot open: <strerror>"
  * (or the like) in err.
  */

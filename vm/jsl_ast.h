@@ -4,9 +4,14 @@
  * compile context they share with the code generator (compile.c). Private
  * to vm/.
  *
- * Memory: every token string and tree node comes from the context's arena
- * and dies with it. Errors unwind with longjmp to jsl_compile, which frees
- * the arena and the code generator's buffers (all reachable from the context).
+ * Memory: every token string and tree node comes from the context's arena,
+ * which the compiler resets after each top-level statement
+ * (jsl_parse_release), so that compile memory follows the largest statement,
+ * not the whole source; what must outlive a statement (names of top-level
+ * bindings, string constants, function names) is copied into the keep arena
+ * (jsl_keep), which lives as long as the context. Errors unwind with longjmp
+ * to jsl_compile, which frees both arenas and the code generator's buffers
+ * (all reachable from the context).
  */
 #ifndef TL_VM_JSL_AST_H
 #define TL_VM_JSL_AST_H
@@ -228,13 +233,13 @@ struct jsl_cc {
 	/* results */
 	struct vm_qos qos[VM_QOS_MAX];
 	size_t nqos;
-	struct jsl_node *prog; /* BLOCK of the top-level statements */
 	/* errors */
 	char *err;
 	size_t errlen;
 	int rc; /* -EINVAL (syntax/semantics) or -ENOMEM */
 	jmp_buf jb;
-	struct jsl_arena_blk *arena;
+	struct jsl_arena_blk *arena; /* this statement's tokens and nodes */
+	struct jsl_arena_blk *keep;  /* what lives as long as the context */
 	void *cg; /* the code generator's state (compile.c) */
 };
 
@@ -243,7 +248,10 @@ __attribute__((noreturn, format(printf, 4, 5))) void
 jsl_error_at(struct jsl_cc *C, uint32_t line, uint32_t col, const char *fmt, ...);
 __attribute__((noreturn)) void jsl_nomem(struct jsl_cc *C);
 void *jsl_alloc(struct jsl_cc *C, size_t n); /* zeroed; never NULL (unwinds) */
-void jsl_arena_free(struct jsl_cc *C);
+void *jsl_keep(struct jsl_cc *C, size_t n);  /* as jsl_alloc, but lives as long as C */
+const char *jsl_keep_str(struct jsl_cc *C, const char *s, uint32_t len); /* NUL-terminated copy */
+void jsl_arena_reset(struct jsl_cc *C); /* frees what jsl_alloc handed out */
+void jsl_arena_free(struct jsl_cc *C);  /* frees both arenas */
 
 void jsl_lex_init(struct jsl_cc *C);
 void jsl_lex_next(struct jsl_cc *C);
@@ -257,7 +265,18 @@ void jsl_lex_template(struct jsl_cc *C, struct jsl_token *t, bool *ended, uint32
 /* Describe the current token for "expected X, got Y" messages into buf. */
 const char *jsl_tok_describe(const struct jsl_token *t, char *buf, size_t cap);
 
-/* Parse the whole source into C->prog and C->qos. */
-void jsl_parse_program(struct jsl_cc *C);
+/*
+ * The program, one top-level statement at a time:
+ *   program := qos? statement* EOF
+ * jsl_parse_begin puts the lexer at the start of the source and parses the
+ * @QOS header into C->qos (C->nqos restarts at 0, so a second pass parses it
+ * again); jsl_parse_next returns the next top-level statement (its next is
+ * NULL), or NULL at the end of input; jsl_parse_release frees the nodes and
+ * token strings of the statements returned so far (jsl_arena_reset), keeping
+ * the token the parser looks at next.
+ */
+void jsl_parse_begin(struct jsl_cc *C);
+struct jsl_node *jsl_parse_next(struct jsl_cc *C);
+void jsl_parse_release(struct jsl_cc *C);
 
 #endif

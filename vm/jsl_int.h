@@ -505,6 +505,7 @@ static inline bool jsl_heap_room(struct jsl_heap *h, size_t size)
 struct jsl_tab {
 	jv *e; /* 2 * cap: key, value */
 	uint32_t n, live, cap;
+	uint32_t niter; /* for-of loops walking it live (vm/iter.c): entries keep their places */
 	uint32_t *idx;
 	uint32_t hcap;
 	bool inl; /* e is the object's own inline storage (struct jsl_objt.in), not malloc'ed */
@@ -908,6 +909,17 @@ int jsl_frozen_error(struct jsl_vm *vm, jv obj, jv key, bool del);
 int jsl_to_key(struct jsl_vm *vm, jv key, jv *out);
 /* The canonical array index that string s names, or -1. */
 int64_t jsl_str_index(const struct jsl_str *s);
+/*
+ * for-of over a Map or Set, live as in JavaScript (vm/iter.c): ra[0] the
+ * collection, ra[1] the cursor (0 at the start), ra[2] := the next entry
+ * ([key, value] for a Map); *done when there is none. While a walk is on
+ * (struct jsl_tab.niter) the table neither compacts nor renumbers its
+ * entries, so the cursor stays valid whatever the loop body adds or deletes.
+ * jsl_iter_done ends a walk left early (break, return). 0 or -1 (thrown).
+ */
+int jsl_iter_step(struct jsl_vm *vm, jv *ra, bool *done);
+void jsl_iter_done(jv it);
+
 /* Append the elements of an iterable (array, string, Map, Set, typed array) to array a. */
 int jsl_spread(struct jsl_vm *vm, struct jsl_arr *a, jv iterable);
 /* JSON.stringify(v, null, indent) into b; 1 when v is undefined/function (no text). */

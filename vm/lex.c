@@ -31,14 +31,17 @@ struct jsl_arena_blk {
 	max_align_t data[];
 };
 
-void *jsl_alloc(struct jsl_cc *C, size_t n)
+#define ARENA_BLK 32768
+
+/* n zeroed bytes from the arena whose newest block is *head. */
+static void *arena_alloc(struct jsl_cc *C, struct jsl_arena_blk **head, size_t n)
 {
-	struct jsl_arena_blk *b = C->arena;
+	struct jsl_arena_blk *b = *head;
 	void *p;
 
 	n = (n + 15) & ~(size_t)15;
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > 32768 ? n : 32768;
+		size_t cap = n > ARENA_BLK ? n : ARENA_BLK;
 
 		/* malloc, not calloc: zeroing each piece as it is handed out touches
 		 * only what a small compile uses (bench/e2e: calloc's fresh pages were
@@ -48,22 +51,68 @@ void *jsl_alloc(struct jsl_cc *C, size_t n)
 			jsl_nomem(C);
 		b->used = 0;
 		b->cap = cap;
-		b->next = C->arena;
-		C->arena = b;
+		b->next = *head;
+		*head = b;
 	}
 	p = (char *)b->data + b->used;
 	b->used += n;
 	return memset(p, 0, n);
 }
 
+void *jsl_alloc(struct jsl_cc *C, size_t n)
+{
+	return arena_alloc(C, &C->arena, n);
+}
+
+void *jsl_keep(struct jsl_cc *C, size_t n)
+{
+	return arena_alloc(C, &C->keep, n);
+}
+
+const char *jsl_keep_str(struct jsl_cc *C, const char *s, uint32_t len)
+{
+	char *p = arena_alloc(C, &C->keep, (size_t)len + 1);
+
+	memcpy(p, s, len);
+	p[len] = 0;
+	return p;
+}
+
+static void blocks_free(struct jsl_arena_blk *b)
+{
+	while (b) {
+		struct jsl_arena_blk *n = b->next;
+
+		free(b);
+		b = n;
+	}
+}
+
+/*
+ * Everything jsl_alloc handed out dies; one standard block stays for the
+ * next statement, so that compiling statement by statement does not call
+ * malloc per statement.
+ */
+void jsl_arena_reset(struct jsl_cc *C)
+{
+	struct jsl_arena_blk *b = C->arena, *keep = NULL;
+
+	if (b && b->cap == ARENA_BLK) {
+		keep = b;
+		b = b->next;
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	blocks_free(b);
+	C->arena = keep;
+}
+
 void jsl_arena_free(struct jsl_cc *C)
 {
-	while (C->arena) {
-		struct jsl_arena_blk *n = C->arena->next;
-
-		free(C->arena);
-		C->arena = n;
-	}
+	blocks_free(C->arena);
+	blocks_free(C->keep);
+	C->arena = NULL;
+	C->keep = NULL;
 }
 
 void jsl_error_at(struct jsl_cc *C, uint32_t line, uint32_t col, const char *fmt, ...)
@@ -509,18 +558,48 @@ static const struct {
 };
 
 /* Punctuators, longest first so the first match is the longest one. */
+/* Punctuators grouped by their first byte, longest first within a group (the
+ * lexer takes the longest that matches). */
 static const uint8_t puncts[] = {
-    JSL_T_NULLISH_ASSIGN, JSL_T_LOR_ASSIGN, JSL_T_LAND_ASSIGN, JSL_T_USHR_ASSIGN, JSL_T_SNE,	 JSL_T_SEQ,	   JSL_T_SHL_ASSIGN, JSL_T_SHR_ASSIGN,
-    JSL_T_USHR,	       JSL_T_POW_ASSIGN, JSL_T_ELLIPSIS,   JSL_T_NE,	     JSL_T_EQ,
-    JSL_T_ARROW,       JSL_T_LE,	 JSL_T_SHL,	   JSL_T_GE,	     JSL_T_SHR,
-    JSL_T_INC,	       JSL_T_ADD_ASSIGN, JSL_T_DEC,	   JSL_T_SUB_ASSIGN, JSL_T_POW,
-    JSL_T_MUL_ASSIGN,  JSL_T_DIV_ASSIGN, JSL_T_MOD_ASSIGN, JSL_T_AND,	     JSL_T_AND_ASSIGN,
-    JSL_T_OR,	       JSL_T_OR_ASSIGN,	 JSL_T_XOR_ASSIGN, JSL_T_NULLISH,    JSL_T_OPTCHAIN,
-    JSL_T_LBRACE,      JSL_T_RBRACE,	 JSL_T_LPAREN,	   JSL_T_RPAREN,     JSL_T_LBRACK,
-    JSL_T_RBRACK,      JSL_T_SEMI,	 JSL_T_COMMA,	   JSL_T_DOT,	     JSL_T_QUESTION,
-    JSL_T_COLON,       JSL_T_TILDE,	 JSL_T_NOT,	   JSL_T_ASSIGN,     JSL_T_LT,
-    JSL_T_GT,	       JSL_T_PLUS,	 JSL_T_MINUS,	   JSL_T_STAR,	     JSL_T_SLASH,
-    JSL_T_PERCENT,     JSL_T_AMP,	 JSL_T_PIPE,	   JSL_T_CARET,	     JSL_T_BACKTICK,
+    JSL_T_SNE, JSL_T_NE, JSL_T_NOT, JSL_T_MOD_ASSIGN, JSL_T_PERCENT, JSL_T_LAND_ASSIGN,
+    JSL_T_AND, JSL_T_AND_ASSIGN, JSL_T_AMP, JSL_T_LPAREN, JSL_T_RPAREN, JSL_T_POW_ASSIGN,
+    JSL_T_POW, JSL_T_MUL_ASSIGN, JSL_T_STAR, JSL_T_INC, JSL_T_ADD_ASSIGN, JSL_T_PLUS,
+    JSL_T_COMMA, JSL_T_DEC, JSL_T_SUB_ASSIGN, JSL_T_MINUS, JSL_T_ELLIPSIS, JSL_T_DOT,
+    JSL_T_DIV_ASSIGN, JSL_T_SLASH, JSL_T_COLON, JSL_T_SEMI, JSL_T_SHL_ASSIGN, JSL_T_LE,
+    JSL_T_SHL, JSL_T_LT, JSL_T_SEQ, JSL_T_EQ, JSL_T_ARROW, JSL_T_ASSIGN, JSL_T_USHR_ASSIGN,
+    JSL_T_SHR_ASSIGN, JSL_T_USHR, JSL_T_GE, JSL_T_SHR, JSL_T_GT, JSL_T_NULLISH_ASSIGN,
+    JSL_T_NULLISH, JSL_T_OPTCHAIN, JSL_T_QUESTION, JSL_T_LBRACK, JSL_T_RBRACK,
+    JSL_T_XOR_ASSIGN, JSL_T_CARET, JSL_T_BACKTICK, JSL_T_LBRACE, JSL_T_LOR_ASSIGN, JSL_T_OR,
+    JSL_T_OR_ASSIGN, JSL_T_PIPE, JSL_T_RBRACE, JSL_T_TILDE,
+};
+
+/* Index in puncts of the first punctuator that starts with byte c, + 1 (0: none). */
+static const uint8_t punct_first[128] = {
+    ['!'] = 1,
+    ['%'] = 4,
+    ['&'] = 6,
+    ['('] = 10,
+    [')'] = 11,
+    ['*'] = 12,
+    ['+'] = 16,
+    [','] = 19,
+    ['-'] = 20,
+    ['.'] = 23,
+    ['/'] = 25,
+    [':'] = 27,
+    [';'] = 28,
+    ['<'] = 29,
+    ['='] = 33,
+    ['>'] = 37,
+    ['?'] = 43,
+    ['['] = 47,
+    [']'] = 48,
+    ['^'] = 49,
+    ['`'] = 51,
+    ['{'] = 52,
+    ['|'] = 53,
+    ['}'] = 57,
+    ['~'] = 58,
 };
 
 void jsl_lex_next(struct jsl_cc *C)
@@ -548,7 +627,9 @@ void jsl_lex_next(struct jsl_cc *C)
 		t->type = JSL_T_IDENT;
 		t->slen = (uint32_t)(C->pos - start);
 		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-			if (strlen(keywords[i].word) == t->slen &&
+			/* the first byte first: most identifiers are not keywords */
+			if (keywords[i].word[0] == C->src[start] &&
+			    strlen(keywords[i].word) == t->slen &&
 			    !memcmp(keywords[i].word, C->src + start, t->slen)) {
 				t->type = keywords[i].tok;
 				break;
@@ -574,7 +655,8 @@ void jsl_lex_next(struct jsl_cc *C)
 	} else {
 		size_t i;
 
-		for (i = 0; i < sizeof(puncts); i++) {
+		i = c < 128 && punct_first[c] ? punct_first[c] - 1u : sizeof(puncts);
+		for (; i < sizeof(puncts) && jsl_tok_text[puncts[i]][0] == c; i++) {
 			const char *p = jsl_tok_text[puncts[i]];
 			size_t n = strlen(p);
 
@@ -589,7 +671,7 @@ void jsl_lex_next(struct jsl_cc *C)
 				break;
 			}
 		}
-		if (i == sizeof(puncts)) {
+		if (i == sizeof(puncts) || jsl_tok_text[puncts[i]][0] != c) {
 			if (c >= 0x20 && c < 0x7f)
 				jsl_error_at(C, t->line, t->col, "unexpected character '%c'", c);
 			jsl_error_at(C, t->line, t->col, "unexpected character (byte 0x%02x)", c);

@@ -1424,6 +1424,8 @@ static int mapset_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv
 
 		if (!jv_is_callable(f))
 			return not_function(vm, f);
+		/* live, as for-of (vm/iter.c): entries keep their places meanwhile */
+		OBJT(self)->t.niter++;
 		for (uint32_t k = 0; k < OBJT(self)->t.n; k++) {
 			struct jsl_tab *t = &OBJT(self)->t;
 			jv cargs[3], r;
@@ -1433,9 +1435,12 @@ static int mapset_method(struct jsl_vm *vm, unsigned m, jv *recv, unsigned n, jv
 			cargs[0] = is_map ? t->e[2 * k + 1] : t->e[2 * k];
 			cargs[1] = t->e[2 * k];
 			cargs[2] = self;
-			if (jsl_call(vm, f, cargs, 3, &r) < 0)
+			if (jsl_call(vm, f, cargs, 3, &r) < 0) {
+				OBJT(self)->t.niter--;
 				return -1;
+			}
 		}
+		OBJT(self)->t.niter--;
 		*ret = JV_UNDEF;
 		return 0;
 	}

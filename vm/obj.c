@@ -424,7 +424,7 @@ bool jsl_tab_set(struct jsl_heap *h, struct jsl_obj *o, struct jsl_tab *t, jv ke
 		t->e[2 * i + 1] = val;
 		return true;
 	}
-	if (t->n == t->cap && t->live < t->n / 2 && t->n >= 8) {
+	if (t->n == t->cap && t->live < t->n / 2 && t->n >= 8 && !t->niter) {
 		tab_compact(t);
 		if (t->idx && !tab_reindex(t, t->hcap))
 			return false;
@@ -490,7 +490,7 @@ bool jsl_tab_del(struct jsl_tab *t, jv key)
 	t->e[2 * i] = JV_HOLE;
 	t->e[2 * i + 1] = JV_UNDEF;
 	t->live--;
-	if (!t->live) {
+	if (!t->live && !t->niter) {
 		t->n = 0;
 		if (t->idx)
 			memset(t->idx, 0, t->hcap * sizeof(*t->idx));
@@ -500,7 +500,14 @@ bool jsl_tab_del(struct jsl_tab *t, jv key)
 
 void jsl_tab_clear(struct jsl_tab *t)
 {
-	t->n = t->live = 0;
+	/* a for-of walking it live (vm/iter.c) goes on with what is added next */
+	for (uint32_t i = 0; t->niter && i < t->n; i++) {
+		t->e[2 * i] = JV_HOLE;
+		t->e[2 * i + 1] = JV_UNDEF;
+	}
+	if (!t->niter)
+		t->n = 0;
+	t->live = 0;
 	if (t->idx)
 		memset(t->idx, 0, t->hcap * sizeof(*t->idx));
 }

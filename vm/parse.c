@@ -1587,19 +1587,46 @@ static struct jsl_node *parse_statement(struct parser *P, bool single)
 	return n;
 }
 
-/* program := qos? statement* EOF */
-void jsl_parse_program(struct jsl_cc *C)
+/* program := qos? statement* EOF  (see jsl_ast.h: one statement per call) */
+void jsl_parse_begin(struct jsl_cc *C)
 {
 	struct parser P = {.C = C};
-	struct jsl_node **tail;
 
+	C->nqos = 0;
 	jsl_lex_init(C);
 	if (at(&P, JSL_T_ATQOS))
 		parse_qos(&P);
-	C->prog = new_node(&P, JSL_N_BLOCK, 1, 1);
-	tail = &C->prog->list;
-	while (!at(&P, JSL_T_EOF)) {
-		*tail = parse_statement(&P, false);
-		tail = &(*tail)->next;
+}
+
+struct jsl_node *jsl_parse_next(struct jsl_cc *C)
+{
+	/* Between top-level statements the parser has no state of its own. */
+	struct parser P = {.C = C};
+
+	if (at(&P, JSL_T_EOF))
+		return NULL;
+	return parse_statement(&P, false);
+}
+
+void jsl_parse_release(struct jsl_cc *C)
+{
+	struct jsl_token *t = &C->tok;
+	char small[64], *save = small;
+
+	/* The lookahead token's decoded text lives in the arena: carry it over. */
+	if (t->str) {
+		if (t->slen >= sizeof(small)) {
+			save = malloc((size_t)t->slen + 1);
+			if (!save)
+				jsl_nomem(C);
+		}
+		memcpy(save, t->str, (size_t)t->slen + 1);
+	}
+	jsl_arena_reset(C);
+	if (t->str) {
+		t->str = jsl_alloc(C, (size_t)t->slen + 1);
+		memcpy(t->str, save, (size_t)t->slen + 1);
+		if (save != small)
+			free(save);
 	}
 }

@@ -9,8 +9,10 @@
 #   JSL_TIMEOUT  seconds per run (default 20)
 #   JSL_JOBS     programs run at the same time (default 2); output stays in order
 #
-# With no PROGRAM, runs every tests/jslite/<topic>/*.js and every
-# tests/jslite/reject/*.js (compile-error cases, see README.md).
+# With no PROGRAM, runs every tests/jslite/<topic>/*.js, every
+# tests/jslite/reject/*.js (compile-error cases) and every
+# tests/jslite/differences/*.js (the documented deviations from node: JSLite
+# must print the program's .out file, node something else; see README.md).
 # Programs listed in tests/jslite/PENDING still run: a failure is reported as
 # PENDING with the listed reason, a pass as FIXED (remove it from the list),
 # which fails the run so that the list cannot rot.
@@ -114,10 +116,7 @@ run_prog()
 	(cd "$here" && $to "$bin" exec "$rel" </dev/null >"$w/tl.raw" 2>"$w/tl.err")
 	trc=$?
 	if [ "$trc" = 0 ]; then
-		# Cut by byte count so that the output keeps its exact bytes.
-		cut=$(LC_ALL=C awk '/^=> / { n = c } { c += length($0) + 1 } END { print n + 0 }' \
-			"$w/tl.raw")
-		head -c "$cut" "$w/tl.raw" >"$w/tl.out"
+		cut_result "$w/tl.raw" "$w/tl.out"
 	else
 		cp "$w/tl.raw" "$w/tl.out"
 	fi
@@ -136,6 +135,48 @@ run_prog()
 		ok=0
 		echo "node failed (exit $nrc), tasklet exec did not:" >>"$w/detail"
 		sed -n '1,5p' "$w/node.err" >>"$w/detail"
+	fi
+	echo "$ok" >"$w/ok"
+}
+
+# cut_result RAW OUT: tasklet exec's output without its result line "=> VALUE"
+# (everything from the last line that starts with "=> ", cut by byte count so
+# that the output keeps its exact bytes).
+cut_result()
+{
+	cut=$(LC_ALL=C awk '/^=> / { n = c } { c += length($0) + 1 } END { print n + 0 }' "$1")
+	head -c "$cut" "$1" >"$2"
+}
+
+# run_difference PATH: a deviation man jslite(7) documents. tasklet exec must
+# succeed and print exactly PATH's .out file; node must print something else
+# (when node agrees, the deviation is gone: the program belongs in a topic
+# folder and the paragraph out of the man page).
+run_difference()
+{
+	rel=$1 w=$2
+	exp=$here/${rel%.js}.out
+	ok=1
+	: >"$w/detail"
+	(cd "$here" && $to "$node" "$rel" </dev/null >"$w/node.out" 2>"$w/node.err")
+	(cd "$here" && $to "$bin" exec "$rel" </dev/null >"$w/tl.raw" 2>"$w/tl.err")
+	trc=$?
+	cut_result "$w/tl.raw" "$w/tl.out"
+	if [ ! -f "$exp" ]; then
+		ok=0
+		echo "no expected-output file ${rel%.js}.out" >>"$w/detail"
+	elif [ "$trc" != 0 ]; then
+		ok=0
+		echo "tasklet exec failed (exit $trc):" >>"$w/detail"
+		sed -n '1,3p' "$w/tl.err" >>"$w/detail"
+	elif ! cmp -s "$exp" "$w/tl.out"; then
+		ok=0
+		diff "$exp" "$w/tl.out" | sed -n '1,10p' |
+			sed -e 's/^</expected</' -e 's/^>/tasklet>/' >>"$w/detail"
+	elif cmp -s "$exp" "$w/node.out"; then
+		ok=0
+		echo "node prints the same: the deviation is gone (move the program to a" \
+			"topic folder, the paragraph out of man jslite(7))" >>"$w/detail"
 	fi
 	echo "$ok" >"$w/ok"
 }
@@ -211,6 +252,7 @@ while [ "$i" -lt "$n" ]; do
 		rm -rf "$w" && mkdir "$w"
 		case $rel in
 		reject/*) run_reject "$rel" "$w" & ;;
+		differences/*) run_difference "$rel" "$w" & ;;
 		*) run_prog "$rel" "$w" & ;;
 		esac
 		j=$((j + 1))

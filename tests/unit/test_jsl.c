@@ -264,6 +264,37 @@ static void test_qos_chunks(void)
 }
 
 /* The documented layout (man jslite(7)): root, function table, FUNC and CODE chunks. */
+/*
+ * The compiler writes every chunk under its content id: sealing the graph
+ * again (vm_store_seal, which renames links to content ids and hashes)
+ * gives back the same root and adds no chunk. Long code and line chains,
+ * strings past one chunk, QoS, globals, nested functions.
+ */
+static void test_content_ids(void)
+{
+	struct vm_store *st = vm_store_new(0), *st2 = vm_store_new(0);
+	size_t cap = 1 << 20, n;
+	char *src = malloc(cap), err[256];
+	uint64_t root = 0, again = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	n = (size_t)snprintf(src, cap, "@QOS Deadline(100), CostLimit(5)\nlet t = '%0200d';\n"
+				       "function add(a) { return (b) => a + b + t.length; }\n", 7);
+	for (int i = 0; i < 3000; i++)
+		n += (size_t)snprintf(src + n, cap - n, "const g%d = add(%d)(%d);\n", i, i, i * 3);
+	snprintf(src + n, cap - n, "g0 + g2999\n");
+	CU_ASSERT_EQUAL_FATAL(compile(st, src, &root, err, sizeof(err)), 0);
+	CU_ASSERT(vm_id_is_content(root));
+	CU_ASSERT_EQUAL(vm_store_seal(st2, st, root, &again, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(again, root);
+	CU_ASSERT_EQUAL(vm_store_count(st2), vm_store_count(st));
+	free(src);
+	vm_store_free(st2);
+	vm_store_free(st);
+}
+
 static void test_chunk_layout(void)
 {
 	struct vm_store *st = vm_store_new(0);
@@ -411,6 +442,12 @@ static void test_compile_file(void)
 	CU_ASSERT_NOT_EQUAL(root, 0);
 	CU_ASSERT_EQUAL(jsl_compile_file(st, "/tmp", &root, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(err, "/tmp: not a regular file");
+	/* over the limit: refused from its size, before a byte is read (a sparse file) */
+	CU_ASSERT_EQUAL_FATAL(truncate(path, (off_t)JSL_MAX_SOURCE + 1), 0);
+	CU_ASSERT_EQUAL(jsl_compile_file(st, path, &root, err, sizeof(err)), -EFBIG);
+	snprintf(want, sizeof(want), "%s: source of %u bytes is over JSLite's limit of 64 MiB",
+		 path, JSL_MAX_SOURCE + 1);
+	CU_ASSERT_STRING_EQUAL(err, want);
 	unlink(path);
 	vm_store_free(st);
 }
@@ -504,6 +541,7 @@ TL_SUITE(u_jsl, NULL, NULL, {"syntax errors name file:line:col", test_syntax_err
 	 {"bad @QOS headers are compile errors", test_qos_errors},
 	 {"@QOS requirements become QoS chunks", test_qos_chunks},
 	 {"root, FUNC and CODE chunk layout", test_chunk_layout},
+	 {"chunks are written under their content ids", test_content_ids},
 	 {"long functions chain CODE chunks", test_code_chain},
 	 {"automatic semicolon insertion", test_asi},
 	 {"jsl_compile_file reads files and names them", test_compile_file},
