@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,32 +117,52 @@ const char *vm_chunk_kind_name(unsigned kind)
 /* ---- wire codec ---------------------------------------------------------- */
 
 /*
+ * In memory a chunk has its wire layout (asserted below): id at 0, kind at 8,
+ * the slots from 16 on, each a type byte, a len byte and its payload at 8.
+ * On a little-endian host a valid wire chunk's bytes therefore are its
+ * decoded struct vm_chunk, padding included (the wire's reserved bytes are
+ * 0, as vm_chunk_decode leaves the padding), so the decoder validates and
+ * copies, and the store can take a chunk straight from a received frame.
+ */
+_Static_assert(sizeof(struct vm_slot) == VM_SLOT_WIRE_SIZE, "slot layout");
+_Static_assert(offsetof(struct vm_slot, v) == 8, "slot payload at 8");
+_Static_assert(sizeof(struct vm_chunk) == VM_CHUNK_WIRE_SIZE, "chunk layout");
+_Static_assert(offsetof(struct vm_chunk, kind) == 8, "kind at 8");
+_Static_assert(offsetof(struct vm_chunk, s) == VM_CHUNK_HDR_SIZE, "slots at 16");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                       \
+    defined(__FLOAT_WORD_ORDER__) && __FLOAT_WORD_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WIRE_IS_MEMORY 1
+#else
+#define WIRE_IS_MEMORY 0
+#endif
+
+/*
  * Writes the canonical form: reserved bytes and padding zero, len only for
  * BYTES, BYTES payload zero padded past len, EMPTY payload zero. An in-memory
  * chunk with an invalid type or length is written as is, so that decoding it
- * fails rather than silently repairing it.
+ * fails rather than silently repairing it. Two 64-bit stores a slot, no
+ * branch on the common types: a serving application encodes every chunk.
  */
 void vm_chunk_encode(const struct vm_chunk *c, uint8_t out[VM_CHUNK_WIRE_SIZE])
 {
-	memset(out, 0, VM_CHUNK_WIRE_SIZE);
 	le64_store(out, c->id);
-	out[8] = c->kind;
+	le64_store(out + 8, c->kind);
 	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
 		const struct vm_slot *s = &c->s[i];
 		uint8_t *p = out + VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
+		uint64_t w0 = s->type, w1;
 
-		p[0] = s->type;
-		switch (s->type) {
-		case VM_SLOT_EMPTY:
-			break;
-		case VM_SLOT_BYTES:
-			p[1] = s->len;
-			memcpy(p + 8, s->v.b, s->len < VM_SLOT_PAYLOAD ? s->len : VM_SLOT_PAYLOAD);
-			break;
-		default: /* INT, FLOAT, LINK and invalid tags: the raw 64 bits */
-			le64_store(p + 8, s->v.link);
-			break;
+		if (s->type == VM_SLOT_BYTES) {
+			w0 |= (uint64_t)s->len << 8;
+			w1 = le64_load(s->v.b);
+			if (s->len < VM_SLOT_PAYLOAD)
+				w1 &= (1ull << (8 * s->len)) - 1;
+		} else {
+			/* INT, FLOAT, LINK and invalid tags: the raw 64 bits */
+			w1 = s->type == VM_SLOT_EMPTY ? 0 : s->v.link;
 		}
+		le64_store(p, w0);
+		le64_store(p + 8, w1);
 	}
 }
 
@@ -232,11 +253,39 @@ static int decode_slot(const uint8_t *in, unsigned i, uint64_t id, struct vm_slo
 }
 
 /*
+ * True when vm_chunk_decode_bytewise accepts in (VM_CHUNK_WIRE_SIZE bytes):
+ * the same rules, two 64-bit words a slot and no branch on a slot's type
+ * beyond BYTES. It only says yes or no; the message naming the first bad
+ * byte comes from the bytewise decoder, which runs only on a refusal. The
+ * unit suite checks the two agree on every (type, len) pair and payload edge.
+ */
+static inline bool wire_ok(const uint8_t *in)
+{
+	uint64_t h = le64_load(in + 8), bad;
+
+	bad = (le64_load(in) == 0) | ((h & 0xff) - 1 >= VM_CHUNK_KIND_MAX) | ((h >> 8) != 0);
+	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
+		const uint8_t *p = in + VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
+		uint64_t w0 = le64_load(p), w1 = le64_load(p + 8);
+		unsigned t = (unsigned)(w0 & 0xff), l = (unsigned)(w0 >> 8) & 0xff;
+
+		bad |= w0 >> 16; /* reserved bytes 2..7 */
+		if (t == VM_SLOT_BYTES)
+			bad |= (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
+		else
+			bad |= l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
+			       (t == VM_SLOT_LINK && w1 == 0);
+	}
+	return bad == 0;
+}
+
+/*
  * Checks in wire order, so the first error reported is the first bad byte:
  * size, id, kind, header reserved bytes, then each slot's type tag, reserved
  * bytes, len and payload. *out is only written on success.
  */
-int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *err, size_t errlen)
+int vm_chunk_decode_bytewise(const uint8_t *in, size_t len, struct vm_chunk *out, char *err,
+			     size_t errlen)
 {
 	struct vm_chunk c;
 	int nz, rc;
@@ -269,6 +318,17 @@ int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *e
 	return 0;
 }
 
+/* A valid chunk is validated word by word and copied; only a refused one goes
+ * through the bytewise decoder, for its message. */
+int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *err, size_t errlen)
+{
+	if (!WIRE_IS_MEMORY || !in || len != VM_CHUNK_WIRE_SIZE || !wire_ok(in))
+		return vm_chunk_decode_bytewise(in, len, out, err, errlen);
+	if (out)
+		memcpy(out, in, VM_CHUNK_WIRE_SIZE);
+	return 0;
+}
+
 /* ---- the store ----------------------------------------------------------- */
 
 struct store_ent {
@@ -293,7 +353,8 @@ struct vm_store {
 	size_t mask; /* table size - 1 */
 	size_t count;
 	uint64_t last_id;   /* vm_store_alloc hands out last_id + 1 next */
-	struct slab *slabs; /* newest first */
+	struct slab *slabs; /* in use, newest (the one filled) first */
+	struct slab *spare; /* vm_store_reserve's, not yet in use */
 };
 
 /* The murmur3 64-bit finalizer: sequential ids spread over the whole table. */
@@ -333,6 +394,10 @@ void vm_store_free(struct vm_store *st)
 		next = s->next;
 		mem_free(s);
 	}
+	for (s = st->spare; s; s = next) {
+		next = s->next;
+		mem_free(s);
+	}
 	mem_free(st->tab);
 	mem_free(st);
 }
@@ -351,9 +416,9 @@ static inline struct store_ent *find(const struct vm_store *st, uint64_t id)
 	}
 }
 
-static int grow_table(struct vm_store *st)
+/* The table rehashed into ncap (a power of two) entries: 0 or -ENOMEM. */
+static int grow_table_to(struct vm_store *st, size_t ncap)
 {
-	size_t ncap = (st->mask + 1) * 2;
 	struct store_ent *old = st->tab, *nt;
 	size_t ocap = st->mask + 1;
 
@@ -369,6 +434,11 @@ static int grow_table(struct vm_store *st)
 	return 0;
 }
 
+static int grow_table(struct vm_store *st)
+{
+	return grow_table_to(st, (st->mask + 1) * 2);
+}
+
 /* A fresh, uninitialised chunk from the newest slab; NULL on ENOMEM. */
 static struct vm_chunk *slab_take(struct vm_store *st)
 {
@@ -379,11 +449,16 @@ static struct vm_chunk *slab_take(struct vm_store *st)
 
 		if (cap > SLAB_MAX)
 			cap = SLAB_MAX;
-		s = mem_alloc(sizeof(*s) + cap * sizeof(s->c[0]), false);
-		if (!s)
-			return NULL;
-		s->cap = cap;
-		s->used = 0;
+		if (st->spare) {
+			s = st->spare;
+			st->spare = s->next;
+		} else {
+			s = mem_alloc(sizeof(*s) + cap * sizeof(s->c[0]), false);
+			if (!s)
+				return NULL;
+			s->cap = cap;
+			s->used = 0;
+		}
 		s->next = st->slabs;
 		st->slabs = s;
 	}
@@ -471,6 +546,93 @@ static bool chunk_equal(const struct vm_chunk *a, const struct vm_chunk *b)
 		}
 	}
 	return true;
+}
+
+/*
+ * The slabs reserved are of at most SLAB_MAX chunks (1.1 MB) each, not one
+ * of n: jemalloc hands allocations past 8 MB to an arena that gives their
+ * pages back to the kernel at once, so a graph's store of 17 MB would be
+ * faulted in afresh (a page fault every 15 chunks) for every Tasklet.
+ */
+int vm_store_reserve(struct vm_store *st, size_t n)
+{
+	size_t cap = st->mask + 1, want = st->count + n, room;
+	struct slab *s;
+
+	if (n > SIZE_MAX / 8 / sizeof(struct vm_chunk) - st->count)
+		return -ENOMEM;
+	while (want * 8 > cap * 5)
+		cap *= 2;
+	if (cap != st->mask + 1 && grow_table_to(st, cap))
+		return -ENOMEM;
+	room = st->slabs ? st->slabs->cap - st->slabs->used : 0;
+	for (s = st->spare; s; s = s->next)
+		room += s->cap;
+	while (room < n) {
+		size_t k = n - room < SLAB_MAX ? n - room : SLAB_MAX;
+
+		s = mem_alloc(sizeof(*s) + k * sizeof(s->c[0]), false);
+		if (!s)
+			return -ENOMEM;
+		s->cap = k;
+		s->used = 0;
+		s->next = st->spare;
+		st->spare = s;
+		room += k;
+	}
+	return 0;
+}
+
+void vm_store_prefetch(const struct vm_store *st, uint64_t id)
+{
+	__builtin_prefetch(&st->tab[(size_t)mix64(id) & st->mask]);
+}
+
+/*
+ * The chunk is copied once, from the wire straight into its slab entry
+ * (WIRE_IS_MEMORY), after a word-wise check; a duplicate id is decoded aside
+ * and compared as vm_store_put does.
+ */
+int vm_store_put_wire(struct vm_store *st, const uint8_t *wire, const struct vm_chunk **stored,
+		      char *err, size_t errlen)
+{
+	struct store_ent *e;
+	struct vm_chunk *n, tmp;
+	int rc;
+
+	if (!WIRE_IS_MEMORY || !wire_ok(wire)) {
+		rc = vm_chunk_decode_bytewise(wire, VM_CHUNK_WIRE_SIZE, &tmp, err, errlen);
+		if (rc)
+			return rc;
+	}
+	e = find(st, le64_load(wire));
+	if (e->id) {
+		if (WIRE_IS_MEMORY)
+			memcpy(&tmp, wire, sizeof(tmp));
+		if (!chunk_equal(e->c, &tmp))
+			return vm_fail(-EEXIST, err, errlen,
+				       "chunk 0x%" PRIx64 ": a different chunk has this id already",
+				       e->id);
+		return 0;
+	}
+	if ((st->count + 1) * 8 > (st->mask + 1) * 5) {
+		if (grow_table(st))
+			return -ENOMEM;
+		e = find(st, le64_load(wire));
+	}
+	n = slab_take(st);
+	if (!n)
+		return -ENOMEM;
+	if (WIRE_IS_MEMORY)
+		memcpy(n, wire, sizeof(*n));
+	else
+		*n = tmp;
+	e->id = n->id;
+	e->c = n;
+	st->count++;
+	if (stored)
+		*stored = n;
+	return 1;
 }
 
 /* Also -EINVAL for id 0, which no chunk may have. */

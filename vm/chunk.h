@@ -106,6 +106,28 @@ struct vm_chunk *vm_store_alloc(struct vm_store *st, uint8_t kind);
  * different content (identical content is accepted), -ENOMEM. */
 int vm_store_put(struct vm_store *st, const struct vm_chunk *c);
 
+/*
+ * Room for n more chunks without growing: the table sized for them and one
+ * slab of n chunks (a container sizes a fetched graph's store from its
+ * MANIFEST). 0 or -ENOMEM. Only an allocation: a store never needs it.
+ */
+int vm_store_reserve(struct vm_store *st, size_t n);
+
+/*
+ * Validate a chunk's wire form (VM_CHUNK_WIRE_SIZE bytes at wire, every
+ * check of vm_chunk_decode) and put it into the store with a single copy.
+ * 1 when it is new (*stored, if not NULL, gets the stored chunk), 0 when
+ * the store holds an identical chunk under that id, -EINVAL (malformed:
+ * the first bad byte named in err), -EEXIST (a different chunk has that id;
+ * said in err), -ENOMEM.
+ */
+int vm_store_put_wire(struct vm_store *st, const uint8_t *wire, const struct vm_chunk **stored,
+		      char *err, size_t errlen);
+
+/* A hint: id will be looked up or put soon (its table entry is fetched into
+ * the CPU cache). No effect on the contents. */
+void vm_store_prefetch(const struct vm_store *st, uint64_t id);
+
 /* The chunk with that id, or NULL. The pointer stays valid until the store is freed. */
 const struct vm_chunk *vm_store_get(const struct vm_store *st, uint64_t id);
 struct vm_chunk *vm_store_get_mut(struct vm_store *st, uint64_t id);

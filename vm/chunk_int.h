@@ -24,6 +24,15 @@ __attribute__((format(printf, 4, 0))) int vm_vfail(int rc, char *err, size_t err
 						   const char *fmt, va_list ap);
 
 /*
+ * vm_chunk_decode checking byte by byte in wire order, so that its message
+ * names the first bad byte; vm_chunk_decode runs it only on a chunk its
+ * word-wise check refused (and the unit suite holds the two to the same
+ * verdict).
+ */
+int vm_chunk_decode_bytewise(const uint8_t *in, size_t len, struct vm_chunk *out, char *err,
+			     size_t errlen);
+
+/*
  * Append a new chunk of kind to a chain: *prev (NULL for the first chunk)
  * gets a LINK to it in slot next_slot, or *first gets its id when it is the
  * first; *prev becomes the new chunk, which is returned. NULL (errno =

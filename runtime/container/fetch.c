@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/le.h"
 #include "runtime/container/container_int.h"
 
 _Static_assert(CXP_MANIFEST_MAX == VM_MAX_TASKLET_CHUNKS, "a manifest holds a whole graph");
@@ -202,6 +203,26 @@ static void fetch_done(struct job *j, size_t nchunks)
 	rt_sched_place(c, j);
 }
 
+/* Room in j->got for n more chunks: 0 or -ENOMEM. */
+static int got_room(struct job *j, size_t n)
+{
+	size_t ncap = j->capgot ? j->capgot : 256;
+	const struct vm_chunk **ng;
+
+	if ((size_t)j->ngot + n <= j->capgot)
+		return 0;
+	if ((size_t)j->ngot + n > UINT32_MAX / 2)
+		return -ENOMEM;
+	while (ncap < (size_t)j->ngot + n)
+		ncap *= 2;
+	ng = realloc(j->got, ncap * sizeof(*ng));
+	if (!ng)
+		return -ENOMEM;
+	j->got = ng;
+	j->capgot = (uint32_t)ncap;
+	return 0;
+}
+
 /* Put ch into j's store; 1 when it is new there (then listed in j->got), 0 when j held
  * it already (identical), -EEXIST (a different chunk under that id), -ENOMEM. */
 static int job_put(struct job *j, const struct vm_chunk *ch)
@@ -209,15 +230,8 @@ static int job_put(struct job *j, const struct vm_chunk *ch)
 	size_t before = vm_store_count(j->st);
 	int rc;
 
-	if (j->ngot == j->capgot) {
-		uint32_t ncap = j->capgot ? 2 * j->capgot : 256;
-		const struct vm_chunk **ng = realloc(j->got, ncap * sizeof(*ng));
-
-		if (!ng)
-			return -ENOMEM;
-		j->got = ng;
-		j->capgot = ncap;
-	}
+	if (got_room(j, 1) < 0)
+		return -ENOMEM;
 	rc = vm_store_put(j->st, ch);
 	if (rc < 0 || vm_store_count(j->st) == before)
 		return rc;
@@ -338,6 +352,42 @@ static int send_fetches(struct job *j, const uint64_t *ids, size_t n)
 	return rc;
 }
 
+/* How far ahead the table entries of ids are fetched into the CPU cache:
+ * a store of a large graph is megabytes, a probe a cache miss otherwise. */
+#define PREFETCH_AHEAD 8
+
+/* The first link of a chunk in j->got that leads to no chunk in j's store, or 0.
+ * One lookup a link, their table entries fetched PREFETCH_AHEAD links ahead. */
+static uint64_t missing_link(struct job *j)
+{
+	uint64_t ring[PREFETCH_AHEAD];
+	size_t in = 0, out = 0;
+	uint32_t i = 0;
+	unsigned s = 0;
+
+	for (;;) {
+		/* fill: the next links in got order, each prefetched as it is queued */
+		while (in - out < PREFETCH_AHEAD && i < j->ngot) {
+			const struct vm_chunk *c = j->got[i];
+
+			for (; s < VM_CHUNK_SLOTS && in - out < PREFETCH_AHEAD; s++)
+				if (c->s[s].type == VM_SLOT_LINK) {
+					ring[in++ % PREFETCH_AHEAD] = c->s[s].v.link;
+					vm_store_prefetch(j->st, c->s[s].v.link);
+				}
+			if (s == VM_CHUNK_SLOTS) {
+				s = 0;
+				i++;
+			}
+		}
+		if (in == out)
+			return 0;
+		if (!vm_store_get(j->st, ring[out % PREFETCH_AHEAD]))
+			return ring[out % PREFETCH_AHEAD];
+		out++;
+	}
+}
+
 /*
  * Everything asked for has come: the graph must be whole now, i.e. the root
  * is here and every link of every chunk here leads to a chunk here (one
@@ -354,13 +404,7 @@ static void fetch_check(struct job *j)
 			    j->sig.app_addr, (unsigned long long)j->sig.root);
 		return;
 	}
-	for (uint32_t i = 0; i < j->ngot && !first; i++)
-		for (unsigned s = 0; s < VM_CHUNK_SLOTS; s++)
-			if (j->got[i]->s[s].type == VM_SLOT_LINK &&
-			    !vm_store_get(j->st, j->got[i]->s[s].v.link)) {
-				first = j->got[i]->s[s].v.link;
-				break;
-			}
+	first = missing_link(j);
 	if (first) {
 		fetch_fault(j, CXP_E_BADMSG,
 			    "application %s sent an incomplete graph: chunk %016llx is missing",
@@ -398,6 +442,12 @@ static int on_manifest(struct job *j, const struct cxp_hdr *h, const uint8_t *pa
 		return -EPROTO;
 	}
 	j->manifest_seen = 1;
+	/* the whole graph's room at once: no table growth, one slab, no got realloc
+	 * (m.n is at most CXP_MANIFEST_MAX, the bound on a graph) */
+	if (vm_store_reserve(j->st, m.n) < 0 || got_room(j, m.n) < 0) {
+		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
+		return 0;
+	}
 	if (j->graph_mode == CXP_GRAPH_CHUNKS) {
 		j->expect = m.n;
 		return 0;
@@ -459,23 +509,34 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 	 * the cache off a chunk serves only the graph of the application that sent
 	 * it, and its id is a name like any other (no SHA-256 per chunk then). */
 	check = cache_of(j->c) != NULL;
+	if (got_room(j, m.n) < 0) {
+		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
+		return 0;
+	}
 	for (uint32_t i = 0; i < m.n; i++) {
 		const uint8_t *wire = m.chunks + (size_t)i * VM_CHUNK_WIRE_SIZE;
-		struct vm_chunk ch;
+		const struct vm_chunk *ch = NULL;
+		uint64_t id = le64_load(wire);
 
-		rc = vm_chunk_decode(wire, VM_CHUNK_WIRE_SIZE, &ch, err, sizeof(err));
-		if (rc == 0 && check && vm_id_is_content(ch.id) &&
-		    vm_chunk_wire_content_id(wire) != ch.id) {
+		if (i + PREFETCH_AHEAD < m.n)
+			vm_store_prefetch(j->st, le64_load(wire + PREFETCH_AHEAD * VM_CHUNK_WIRE_SIZE));
+		/* validated word by word and copied once, into the store's slab */
+		rc = vm_store_put_wire(j->st, wire, &ch, err, sizeof(err));
+		if (rc == 1)
+			j->got[j->ngot++] = ch;
+		/* after the put, so a malformed chunk is named as such first; a
+		 * mismatch fails the whole fetch, so its store is never run nor
+		 * cached */
+		if (rc >= 0 && check && vm_id_is_content(id) && vm_chunk_wire_content_id(wire) != id) {
 			snprintf(err, sizeof(err),
 				 "chunk %016llx: its content does not hash to its content id",
-				 (unsigned long long)ch.id);
+				 (unsigned long long)id);
 			rc = -EINVAL;
 		}
-		if (rc == 0)
-			rc = job_put(j, &ch);
 		if (rc < 0) {
 			fetch_fault(j, CXP_E_BADMSG, "chunk %u of %u from %s: %s", i + 1, m.n,
-				    j->sig.app_addr, rc == -EEXIST ? "conflicting duplicate id" : err);
+				    j->sig.app_addr, rc == -EEXIST ? "conflicting duplicate id"
+						     : rc == -ENOMEM ? "out of memory" : err);
 			return -EPROTO;
 		}
 	}
