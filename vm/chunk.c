@@ -422,9 +422,12 @@ static int grow_table_to(struct vm_store *st, size_t ncap)
 	struct store_ent *old = st->tab, *nt;
 	size_t ocap = st->mask + 1;
 
-	nt = mem_alloc(ncap * sizeof(*nt), true);
+	/* zeroed here, not by jemalloc: for a large reused extent it zeroes by
+	 * handing the pages back (madvise), and every one then faults in again */
+	nt = mem_alloc(ncap * sizeof(*nt), false);
 	if (!nt)
 		return -ENOMEM;
+	memset(nt, 0, ncap * sizeof(*nt));
 	st->tab = nt;
 	st->mask = ncap - 1;
 	for (size_t i = 0; i < ocap; i++)

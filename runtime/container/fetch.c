@@ -80,6 +80,9 @@ static void fetch_detach(struct job *j)
 	free(j->got);
 	j->got = NULL;
 	j->ngot = j->capgot = 0;
+	free(j->links);
+	j->links = NULL;
+	j->nlinks = j->caplinks = 0;
 	if (!k)
 		return;
 	j->link = NULL;
@@ -223,6 +226,37 @@ static int got_room(struct job *j, size_t n)
 	return 0;
 }
 
+/* Room in j->links for n more links: 0 or -ENOMEM. */
+static int links_room(struct job *j, size_t n)
+{
+	size_t ncap = j->caplinks ? j->caplinks : 256;
+	uint64_t *nl;
+
+	if (j->nlinks + n <= j->caplinks)
+		return 0;
+	while (ncap < j->nlinks + n)
+		ncap *= 2;
+	nl = realloc(j->links, ncap * sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	j->links = nl;
+	j->caplinks = ncap;
+	return 0;
+}
+
+/* Note the links of ch (new in j's store, still in the CPU's cache) for the
+ * completeness check, which then reads these ids, not every stored chunk
+ * again: 0 or -ENOMEM. */
+static int note_links(struct job *j, const struct vm_chunk *ch)
+{
+	if (j->caplinks - j->nlinks < VM_CHUNK_SLOTS && links_room(j, VM_CHUNK_SLOTS) < 0)
+		return -ENOMEM;
+	for (unsigned s = 0; s < VM_CHUNK_SLOTS; s++)
+		if (ch->s[s].type == VM_SLOT_LINK)
+			j->links[j->nlinks++] = ch->s[s].v.link;
+	return 0;
+}
+
 /* Put ch into j's store; 1 when it is new there (then listed in j->got), 0 when j held
  * it already (identical), -EEXIST (a different chunk under that id), -ENOMEM. */
 static int job_put(struct job *j, const struct vm_chunk *ch)
@@ -236,7 +270,7 @@ static int job_put(struct job *j, const struct vm_chunk *ch)
 	if (rc < 0 || vm_store_count(j->st) == before)
 		return rc;
 	j->got[j->ngot++] = vm_store_get(j->st, ch->id);
-	return 1;
+	return note_links(j, ch) < 0 ? -ENOMEM : 1;
 }
 
 /* from_cache: take id from the cache into j's store (once), queueing it for the walk. */
@@ -356,36 +390,17 @@ static int send_fetches(struct job *j, const uint64_t *ids, size_t n)
  * a store of a large graph is megabytes, a probe a cache miss otherwise. */
 #define PREFETCH_AHEAD 8
 
-/* The first link of a chunk in j->got that leads to no chunk in j's store, or 0.
- * One lookup a link, their table entries fetched PREFETCH_AHEAD links ahead. */
+/* The first link of a chunk in j->got that leads to no chunk in j's store, or 0:
+ * one lookup a link, each table entry fetched PREFETCH_AHEAD links ahead. */
 static uint64_t missing_link(struct job *j)
 {
-	uint64_t ring[PREFETCH_AHEAD];
-	size_t in = 0, out = 0;
-	uint32_t i = 0;
-	unsigned s = 0;
-
-	for (;;) {
-		/* fill: the next links in got order, each prefetched as it is queued */
-		while (in - out < PREFETCH_AHEAD && i < j->ngot) {
-			const struct vm_chunk *c = j->got[i];
-
-			for (; s < VM_CHUNK_SLOTS && in - out < PREFETCH_AHEAD; s++)
-				if (c->s[s].type == VM_SLOT_LINK) {
-					ring[in++ % PREFETCH_AHEAD] = c->s[s].v.link;
-					vm_store_prefetch(j->st, c->s[s].v.link);
-				}
-			if (s == VM_CHUNK_SLOTS) {
-				s = 0;
-				i++;
-			}
-		}
-		if (in == out)
-			return 0;
-		if (!vm_store_get(j->st, ring[out % PREFETCH_AHEAD]))
-			return ring[out % PREFETCH_AHEAD];
-		out++;
+	for (size_t i = 0; i < j->nlinks; i++) {
+		if (i + PREFETCH_AHEAD < j->nlinks)
+			vm_store_prefetch(j->st, j->links[i + PREFETCH_AHEAD]);
+		if (!vm_store_get(j->st, j->links[i]))
+			return j->links[i];
 	}
+	return 0;
 }
 
 /*
@@ -444,7 +459,7 @@ static int on_manifest(struct job *j, const struct cxp_hdr *h, const uint8_t *pa
 	j->manifest_seen = 1;
 	/* the whole graph's room at once: no table growth, one slab, no got realloc
 	 * (m.n is at most CXP_MANIFEST_MAX, the bound on a graph) */
-	if (vm_store_reserve(j->st, m.n) < 0 || got_room(j, m.n) < 0) {
+	if (vm_store_reserve(j->st, m.n) < 0 || got_room(j, m.n) < 0 || links_room(j, m.n) < 0) {
 		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
 		return 0;
 	}
@@ -522,8 +537,11 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 			vm_store_prefetch(j->st, le64_load(wire + PREFETCH_AHEAD * VM_CHUNK_WIRE_SIZE));
 		/* validated word by word and copied once, into the store's slab */
 		rc = vm_store_put_wire(j->st, wire, &ch, err, sizeof(err));
-		if (rc == 1)
+		if (rc == 1) {
 			j->got[j->ngot++] = ch;
+			if (note_links(j, ch) < 0)
+				rc = -ENOMEM;
+		}
 		/* after the put, so a malformed chunk is named as such first; a
 		 * mismatch fails the whole fetch, so its store is never run nor
 		 * cached */
