@@ -70,6 +70,8 @@ void rt_cache_free(struct rt_cache *k);
 const struct vm_chunk *rt_cache_get(struct rt_cache *k, uint64_t id);
 /* Keep a copy of ch (a content-addressed chunk whose id was checked). 0 or -ENOMEM. */
 int rt_cache_put(struct rt_cache *k, const struct vm_chunk *ch);
+/* A hint: id will be looked up or put soon. */
+void rt_cache_prefetch(const struct rt_cache *k, uint64_t id);
 void rt_cache_stats(const struct rt_cache *k, struct rt_cache_stats *st);
 
 struct delivery {

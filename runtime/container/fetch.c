@@ -426,8 +426,11 @@ static void fetch_check(struct job *j)
 			    j->sig.app_addr, (unsigned long long)first);
 		return;
 	}
-	for (uint32_t i = 0; k && i < j->ngot; i++)
+	for (uint32_t i = 0; k && i < j->ngot; i++) {
+		if (i + PREFETCH_AHEAD < j->ngot)
+			rt_cache_prefetch(k, j->got[i + PREFETCH_AHEAD]->id);
 		cache_chunk(j->got[i], k);
+	}
 	fetch_done(j, j->ngot);
 }
 
