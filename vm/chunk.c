@@ -280,6 +280,41 @@ static inline bool wire_ok(const uint8_t *in)
 }
 
 /*
+ * wire_ok's checks while copying in to out (VM_CHUNK_WIRE_SIZE bytes, which on
+ * a WIRE_IS_MEMORY host are then the decoded chunk) word by word, each word
+ * read once, and the LINK payloads appended to links[*nl...] (room for
+ * VM_CHUNK_SLOTS). True when valid; out and links are garbage otherwise.
+ */
+static inline __attribute__((always_inline)) bool wire_copy_ok(const uint8_t *in, uint8_t *out,
+								uint64_t *links, size_t *nl)
+{
+	uint64_t id = le64_load(in), h = le64_load(in + 8), bad;
+	size_t k = 0;
+
+	memcpy(out, &id, 8);
+	memcpy(out + 8, &h, 8);
+	bad = (id == 0) | ((h & 0xff) - 1 >= VM_CHUNK_KIND_MAX) | ((h >> 8) != 0);
+	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
+		size_t off = VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
+		uint64_t w0 = le64_load(in + off), w1 = le64_load(in + off + 8);
+		unsigned t = (unsigned)(w0 & 0xff), l = (unsigned)(w0 >> 8) & 0xff;
+
+		memcpy(out + off, &w0, 8);
+		memcpy(out + off + 8, &w1, 8);
+		bad |= w0 >> 16;
+		if (t == VM_SLOT_BYTES)
+			bad |= (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
+		else
+			bad |= l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
+			       (t == VM_SLOT_LINK && w1 == 0);
+		links[k] = w1;
+		k += t == VM_SLOT_LINK;
+	}
+	*nl = k;
+	return bad == 0;
+}
+
+/*
  * Checks in wire order, so the first error reported is the first bad byte:
  * size, id, kind, header reserved bytes, then each slot's type tag, reserved
  * bytes, len and payload. *out is only written on success.
@@ -442,8 +477,9 @@ static int grow_table(struct vm_store *st)
 	return grow_table_to(st, (st->mask + 1) * 2);
 }
 
-/* A fresh, uninitialised chunk from the newest slab; NULL on ENOMEM. */
-static struct vm_chunk *slab_take(struct vm_store *st)
+/* The chunk slab_take will hand out next (uninitialised), without taking it;
+ * NULL on ENOMEM. */
+static struct vm_chunk *slab_peek(struct vm_store *st)
 {
 	struct slab *s = st->slabs;
 
@@ -465,7 +501,17 @@ static struct vm_chunk *slab_take(struct vm_store *st)
 		s->next = st->slabs;
 		st->slabs = s;
 	}
-	return &s->c[s->used++];
+	return &s->c[s->used];
+}
+
+/* A fresh, uninitialised chunk from the newest slab; NULL on ENOMEM. */
+static struct vm_chunk *slab_take(struct vm_store *st)
+{
+	struct vm_chunk *c = slab_peek(st);
+
+	if (c)
+		st->slabs->used++;
+	return c;
 }
 
 /*
@@ -636,6 +682,76 @@ int vm_store_put_wire(struct vm_store *st, const uint8_t *wire, const struct vm_
 	if (stored)
 		*stored = n;
 	return 1;
+}
+
+/* How far ahead vm_store_put_wires fetches table entries into the CPU cache. */
+#define PUT_AHEAD 8
+
+/*
+ * vm_store_put_wire's work for a whole frame in one loop: no call per
+ * chunk, the table entry of the chunk PUT_AHEAD on prefetched, and the links
+ * of each new chunk gathered while its bytes are in the CPU's cache.
+ */
+int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n,
+		       struct vm_wire_batch *b, char *err, size_t errlen)
+{
+	int rc;
+
+	b->done = 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *w = wire + i * VM_CHUNK_WIRE_SIZE;
+		const struct vm_chunk *c;
+
+		if (b->caplinks - b->nlinks < VM_CHUNK_SLOTS)
+			return 0; /* the caller makes room and goes on from b->done */
+		if (i + PUT_AHEAD < n)
+			__builtin_prefetch(&st->tab[(size_t)mix64(le64_load(
+						    w + PUT_AHEAD * VM_CHUNK_WIRE_SIZE)) &
+						    st->mask]);
+		if (WIRE_IS_MEMORY && (st->count + 1) * 8 <= (st->mask + 1) * 5) {
+			struct vm_chunk *nc = slab_peek(st);
+			struct store_ent *e;
+			size_t nl;
+
+			if (!nc)
+				return -ENOMEM;
+			if (!wire_copy_ok(w, (uint8_t *)nc, b->links + b->nlinks, &nl))
+				goto slow; /* the bytewise decoder names the bad byte */
+			e = find(st, nc->id);
+			if (e->id) {
+				if (!chunk_equal(e->c, nc))
+					return vm_fail(-EEXIST, err, errlen,
+						       "chunk 0x%" PRIx64
+						       ": a different chunk has this id already",
+						       e->id);
+				b->done++;
+				continue;
+			}
+			st->slabs->used++;
+			e->id = nc->id;
+			e->c = nc;
+			st->count++;
+			b->stored[b->nstored++] = nc;
+			b->nlinks += nl;
+			b->done++;
+			continue;
+		} else {
+slow:
+			rc = vm_store_put_wire(st, w, &c, err, errlen);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				b->done++;
+				continue;
+			}
+		}
+		b->stored[b->nstored++] = c;
+		for (unsigned s = 0; s < VM_CHUNK_SLOTS; s++)
+			if (c->s[s].type == VM_SLOT_LINK)
+				b->links[b->nlinks++] = c->s[s].v.link;
+		b->done++;
+	}
+	return 0;
 }
 
 /* Also -EINVAL for id 0, which no chunk may have. */

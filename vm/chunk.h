@@ -124,6 +124,26 @@ int vm_store_reserve(struct vm_store *st, size_t n);
 int vm_store_put_wire(struct vm_store *st, const uint8_t *wire, const struct vm_chunk **stored,
 		      char *err, size_t errlen);
 
+/*
+ * vm_store_put_wire for n consecutive wire chunks, in order, for a receiver
+ * that also wants what it stored: each new chunk is appended to
+ * b->stored (room for n needed) and its links to b->links. Stops before a
+ * chunk when fewer than VM_CHUNK_SLOTS entries of b->links are free: then
+ * it returns 0 with b->done < n, and the caller makes room and calls again
+ * from chunk b->done. 0 with b->done == n when all were taken; < 0 as
+ * vm_store_put_wire (b->done is then the refused chunk's index, and the
+ * chunks before it are stored).
+ */
+struct vm_wire_batch {
+	const struct vm_chunk **stored;
+	size_t nstored;
+	uint64_t *links;
+	size_t nlinks, caplinks;
+	size_t done;
+};
+int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n,
+		       struct vm_wire_batch *b, char *err, size_t errlen);
+
 /* A hint: id will be looked up or put soon (its table entry is fetched into
  * the CPU cache). No effect on the contents. */
 void vm_store_prefetch(const struct vm_store *st, uint64_t id);

@@ -531,7 +531,36 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
 		return 0;
 	}
-	for (uint32_t i = 0; i < m.n; i++) {
+	if (!check) { /* the whole frame in one pass of vm/ */
+		struct vm_wire_batch b = {.stored = j->got + j->ngot};
+
+		for (size_t from = 0; from < m.n; from += b.done) {
+			if (links_room(j, VM_CHUNK_SLOTS * 64) < 0) {
+				rc = -ENOMEM;
+				break;
+			}
+			b.links = j->links + j->nlinks;
+			b.caplinks = j->caplinks - j->nlinks;
+			b.nlinks = 0;
+			rc = vm_store_put_wires(j->st, m.chunks + from * VM_CHUNK_WIRE_SIZE,
+						m.n - from, &b, err, sizeof(err));
+			j->nlinks += b.nlinks;
+			if (rc < 0) {
+				b.done += from;
+				break;
+			}
+		}
+		j->ngot += (uint32_t)b.nstored;
+		if (rc < 0) {
+			fetch_fault(j, CXP_E_BADMSG, "chunk %zu of %u from %s: %s", b.done + 1,
+				    m.n, j->sig.app_addr,
+				    rc == -EEXIST   ? "conflicting duplicate id"
+				    : rc == -ENOMEM ? "out of memory"
+						    : err);
+			return -EPROTO;
+		}
+	}
+	for (uint32_t i = 0; check && i < m.n; i++) {
 		const uint8_t *wire = m.chunks + (size_t)i * VM_CHUNK_WIRE_SIZE;
 		const struct vm_chunk *ch = NULL;
 		uint64_t id = le64_load(wire);

@@ -745,6 +745,73 @@ static void test_put_wire(void)
 	vm_store_free(st);
 }
 
+/* vm_store_put_wires: a frame's chunks in order, their links gathered, a
+ * duplicate skipped, a refusal naming its chunk, a stop when links run short. */
+static void test_put_wires(void)
+{
+	enum { N = 300 };
+	struct vm_store *st = vm_store_new(0);
+	uint8_t *w = malloc((size_t)(N + 1) * WIRE);
+	const struct vm_chunk *stored[N + 1];
+	uint64_t links[N * 2 + VM_CHUNK_SLOTS];
+	struct vm_wire_batch b = {.stored = stored, .links = links, .caplinks = 40};
+	struct vm_chunk c;
+	char err[160];
+	size_t from = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	CU_ASSERT_EQUAL(vm_store_reserve(st, N), 0);
+	for (unsigned i = 0; i < N; i++) { /* a chain: chunk i links to i + 1 (slot 5) */
+		memset(&c, 0, sizeof(c));
+		c.id = 1000 + i;
+		c.kind = VM_CHUNK_DATA;
+		vm_slot_set_int(&c, 0, -(int64_t)i);
+		vm_slot_set_bytes(&c, 1, "xy", 2);
+		if (i + 1 < N)
+			vm_slot_set_link(&c, 5, 1001 + i);
+		vm_chunk_encode(&c, w + (size_t)i * WIRE);
+	}
+	memcpy(w + (size_t)N * WIRE, w, WIRE); /* chunk 0 again: identical, skipped */
+	while (from < N + 1) {
+		CU_ASSERT_EQUAL_FATAL(vm_store_put_wires(st, w + from * WIRE, N + 1 - from, &b, err,
+							 sizeof(err)), 0);
+		CU_ASSERT_FATAL(b.done > 0);
+		from += b.done;
+		b.caplinks = sizeof(links) / sizeof(links[0]); /* room, as a caller makes it */
+	}
+	CU_ASSERT_EQUAL(b.nstored, N);
+	CU_ASSERT_EQUAL(b.nlinks, N - 1);
+	CU_ASSERT_EQUAL(vm_store_count(st), N);
+	for (unsigned i = 0; i < N; i++) {
+		CU_ASSERT_PTR_EQUAL(stored[i], vm_store_get(st, 1000 + i));
+		CU_ASSERT_EQUAL(stored[i]->s[0].v.i, -(int64_t)i);
+	}
+	for (unsigned i = 0; i + 1 < N; i++)
+		CU_ASSERT_EQUAL(links[i], 1001 + i);
+	/* a conflicting duplicate and a malformed chunk in a frame: refused at its index */
+	vm_store_free(st);
+	st = vm_store_new(0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	w[(size_t)7 * WIRE + slot_off(1, 0)] = 9; /* chunk 7: bad type tag in slot 1 */
+	b = (struct vm_wire_batch){.stored = stored, .links = links,
+				    .caplinks = sizeof(links) / sizeof(links[0])};
+	CU_ASSERT_EQUAL(vm_store_put_wires(st, w, N, &b, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(b.done, 7);
+	CU_ASSERT_EQUAL(vm_store_count(st), 7);
+	expect_msg(err, "slot 1");
+	expect_msg(err, "bad type tag 9");
+	w[(size_t)7 * WIRE + slot_off(1, 0)] = VM_SLOT_BYTES;
+	memcpy(w + (size_t)8 * WIRE, w + (size_t)2 * WIRE, 8); /* chunk 8 takes chunk 2's id */
+	b = (struct vm_wire_batch){.stored = stored, .links = links,
+				    .caplinks = sizeof(links) / sizeof(links[0])};
+	CU_ASSERT_EQUAL(vm_store_put_wires(st, w, N, &b, err, sizeof(err)), -EEXIST);
+	CU_ASSERT_EQUAL(b.done, 8);
+	expect_msg(err, "a different chunk has this id");
+	vm_store_free(st);
+	free(w);
+}
+
 /* clang-format off */
 TL_SUITE(u_chunk, NULL, NULL,
 	 { "SHA-256: the SHA extensions and mbedTLS agree", test_sha256 },
@@ -756,6 +823,7 @@ TL_SUITE(u_chunk, NULL, NULL,
 	 { "malformed chunks rejected with slot and offset", test_reject },
 	 { "word-wise decode and bytewise decode agree on every slot edge", test_decode_agrees },
 	 { "put_wire: one copy, same verdicts, reserve and growth", test_put_wire },
+	 { "put_wires: a frame in order, links gathered, refusals at their index", test_put_wires },
 	 { "decoder fuzz: no crash, accepted input is canonical", test_fuzz },
 	 { "store put/get/alloc and -EEXIST", test_store_basic },
 	 { "walk: BFS slot order, cycles once, early stop, -E2BIG", test_walk },
