@@ -45,10 +45,12 @@ struct task {
 	UT_hash_handle hh; /* in c->tasks, keyed by id */
 	/* the graph breadth first from the root, in wire form: what a FETCH_GRAPH
 	 * sends, in order (ngraph x VM_CHUNK_WIRE_SIZE bytes, encoded once by the
-	 * submitting thread, so serving it is a copy); graph is only the walk's */
+	 * submitting thread, so serving it is a copy; in pieces of about 1 MB, as
+	 * allocations past jemalloc's 8 MB are unmapped on free and faulted in
+	 * afresh); graph is only the walk's */
 	const struct vm_chunk **graph;
 	uint32_t ngraph, graphcap;
-	uint8_t *wire;
+	uint8_t **wire; /* in pieces of GRAPH_BATCH chunks, a CHUNKS frame each */
 	uint8_t *ids; /* their ids, as a MANIFEST lists them (ngraph x u64, little-endian) */
 };
 
@@ -455,7 +457,7 @@ static int send_chunks(struct cxp_conn *conn, uint64_t reqid, uint64_t tid,
 	return 0;
 }
 
-/* A CHUNKS frame of the n chunks already encoded at wire (t->wire), answering
+/* A CHUNKS frame of the n chunks already encoded at wire (a piece of t->wire), answering
  * reqid: one copy into the connection's output queue. 0 or -errno. */
 static int send_wire(struct cxp_conn *conn, uint64_t reqid, uint64_t tid, const uint8_t *wire,
 		     uint32_t n)
@@ -530,6 +532,14 @@ static int collect_chunk(const struct vm_chunk *ch, void *arg)
 	return 0;
 }
 
+static void task_wire_free(struct task *t)
+{
+	for (uint32_t k = 0; t->wire && k < (t->ngraph + GRAPH_BATCH - 1) / GRAPH_BATCH; k++)
+		free(t->wire[k]);
+	free(t->wire);
+	t->wire = NULL;
+}
+
 /* t's graph in breadth-first order from its root, encoded into t->wire (set
  * before t is published, then only read): 0 or -errno (-E2BIG past
  * VM_MAX_TASKLET_CHUNKS). */
@@ -545,12 +555,22 @@ static int task_graph(struct task *t)
 	if (rc >= 0 && (uint32_t)rc != t->ngraph)
 		rc = -EINVAL;
 	if (rc >= 0 && t->ngraph) {
-		t->wire = malloc((size_t)t->ngraph * VM_CHUNK_WIRE_SIZE);
+		uint32_t npieces = (t->ngraph + GRAPH_BATCH - 1) / GRAPH_BATCH;
+
+		t->wire = calloc(npieces, sizeof(*t->wire));
 		t->ids = malloc((size_t)t->ngraph * 8);
 		if (!t->wire || !t->ids)
 			rc = -ENOMEM;
+		for (uint32_t k = 0; rc >= 0 && k < npieces; k++) {
+			uint32_t n = k + 1 < npieces ? GRAPH_BATCH : t->ngraph - k * GRAPH_BATCH;
+
+			t->wire[k] = malloc((size_t)n * VM_CHUNK_WIRE_SIZE);
+			if (!t->wire[k])
+				rc = -ENOMEM;
+		}
 		for (uint32_t i = 0; rc >= 0 && i < t->ngraph; i++) {
-			vm_chunk_encode(t->graph[i], t->wire + (size_t)i * VM_CHUNK_WIRE_SIZE);
+			vm_chunk_encode(t->graph[i], t->wire[i / GRAPH_BATCH] +
+							 (size_t)(i % GRAPH_BATCH) * VM_CHUNK_WIRE_SIZE);
 			le64_store(t->ids + (size_t)i * 8, t->graph[i]->id);
 		}
 	}
@@ -574,8 +594,8 @@ static int serve_more(struct tl_client *c, struct serving *sv)
 		return -ECANCELED;
 	}
 	n = t->ngraph - sv->next < GRAPH_BATCH ? t->ngraph - sv->next : GRAPH_BATCH;
-	rc = send_wire(sv->conn, sv->reqid, t->id, t->wire + (size_t)sv->next * VM_CHUNK_WIRE_SIZE,
-		       n);
+	/* sv->next is a multiple of GRAPH_BATCH: a frame is a piece */
+	rc = send_wire(sv->conn, sv->reqid, t->id, t->wire[sv->next / GRAPH_BATCH], n);
 	if (rc < 0) {
 		cxp_log("%s: cannot answer FETCH_GRAPH: %s", cxp_conn_peer(sv->conn),
 			strerror(-rc));
@@ -1021,7 +1041,7 @@ int tl_submit_input(struct tl_client *c, const char *name, const char *src, size
 	return 0;
 err:
 	free(t->graph);
-	free(t->wire);
+	task_wire_free(t);
 	free(t->ids);
 	if (t->st)
 		vm_store_free(t->st);
@@ -1054,7 +1074,7 @@ static void task_forget(void *arg)
 	pthread_mutex_lock(&c->mu);
 	HASH_DEL(c->tasks, t);
 	pthread_mutex_unlock(&c->mu);
-	free(t->wire);
+	task_wire_free(t);
 	free(t->ids);
 	vm_store_free(t->st);
 	tl_result_free(&t->res);
@@ -1382,7 +1402,7 @@ void tl_client_free(struct tl_client *c)
 	}
 	HASH_ITER(hh, c->tasks, t, tmp) {
 		HASH_DEL(c->tasks, t);
-		free(t->wire);
+		task_wire_free(t);
 		free(t->ids);
 		vm_store_free(t->st);
 		tl_result_free(&t->res);
