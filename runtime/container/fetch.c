@@ -531,8 +531,13 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
 		return 0;
 	}
-	if (!check) { /* the whole frame in one pass of vm/ */
+	/* The whole frame in one pass of vm/; then, with the cache on, the content
+	 * ids of the chunks taken, in order, so the first bad chunk is the one
+	 * named: a content id that does not match before a later malformed
+	 * chunk. A mismatch fails the fetch: its store is neither run nor cached. */
+	{
 		struct vm_wire_batch b = {.stored = j->got + j->ngot};
+		size_t upto;
 
 		for (size_t from = 0; from < m.n; from += b.done) {
 			if (links_room(j, VM_CHUNK_SLOTS * 64) < 0) {
@@ -551,42 +556,26 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 			}
 		}
 		j->ngot += (uint32_t)b.nstored;
+		upto = rc < 0 ? b.done : m.n;
+		for (size_t i = 0; check && i < upto; i++) {
+			const uint8_t *wire = m.chunks + i * VM_CHUNK_WIRE_SIZE;
+			uint64_t id = le64_load(wire);
+
+			if (vm_id_is_content(id) && vm_chunk_wire_content_id(wire) != id) {
+				snprintf(err, sizeof(err),
+					 "chunk %016llx: its content does not hash to its content id",
+					 (unsigned long long)id);
+				b.done = i;
+				rc = -EINVAL;
+				break;
+			}
+		}
 		if (rc < 0) {
 			fetch_fault(j, CXP_E_BADMSG, "chunk %zu of %u from %s: %s", b.done + 1,
 				    m.n, j->sig.app_addr,
 				    rc == -EEXIST   ? "conflicting duplicate id"
 				    : rc == -ENOMEM ? "out of memory"
 						    : err);
-			return -EPROTO;
-		}
-	}
-	for (uint32_t i = 0; check && i < m.n; i++) {
-		const uint8_t *wire = m.chunks + (size_t)i * VM_CHUNK_WIRE_SIZE;
-		const struct vm_chunk *ch = NULL;
-		uint64_t id = le64_load(wire);
-
-		if (i + PREFETCH_AHEAD < m.n)
-			vm_store_prefetch(j->st, le64_load(wire + PREFETCH_AHEAD * VM_CHUNK_WIRE_SIZE));
-		/* validated word by word and copied once, into the store's slab */
-		rc = vm_store_put_wire(j->st, wire, &ch, err, sizeof(err));
-		if (rc == 1) {
-			j->got[j->ngot++] = ch;
-			if (note_links(j, ch) < 0)
-				rc = -ENOMEM;
-		}
-		/* after the put, so a malformed chunk is named as such first; a
-		 * mismatch fails the whole fetch, so its store is never run nor
-		 * cached */
-		if (rc >= 0 && check && vm_id_is_content(id) && vm_chunk_wire_content_id(wire) != id) {
-			snprintf(err, sizeof(err),
-				 "chunk %016llx: its content does not hash to its content id",
-				 (unsigned long long)id);
-			rc = -EINVAL;
-		}
-		if (rc < 0) {
-			fetch_fault(j, CXP_E_BADMSG, "chunk %u of %u from %s: %s", i + 1, m.n,
-				    j->sig.app_addr, rc == -EEXIST ? "conflicting duplicate id"
-						     : rc == -ENOMEM ? "out of memory" : err);
 			return -EPROTO;
 		}
 	}
