@@ -966,6 +966,15 @@ uint64_t vm_chunk_wire_content_id(const uint8_t *wire)
 	return le64_load(d) | VM_ID_CONTENT;
 }
 
+void vm_chunk_wire_content_id2(const uint8_t *a, const uint8_t *b, uint64_t ids[2])
+{
+	uint8_t da[32], db[32];
+
+	vm_sha256_x2(a + 8, b + 8, VM_CHUNK_WIRE_SIZE - 8, da, db, 0);
+	ids[0] = le64_load(da) | VM_ID_CONTENT;
+	ids[1] = le64_load(db) | VM_ID_CONTENT;
+}
+
 uint64_t vm_chunk_content_id(const struct vm_chunk *c)
 {
 	uint8_t b[VM_CHUNK_WIRE_SIZE];

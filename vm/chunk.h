@@ -192,6 +192,9 @@ static inline int vm_id_is_content(uint64_t id)
 uint64_t vm_chunk_content_id(const struct vm_chunk *c);
 /* The same for a chunk's wire form (VM_CHUNK_WIRE_SIZE bytes, not validated). */
 uint64_t vm_chunk_wire_content_id(const uint8_t *wire);
+/* The same for two chunks at once (ids[0] for a, ids[1] for b): with the x86
+ * SHA extensions their hashes overlap, about twice the rate of one by one. */
+void vm_chunk_wire_content_id2(const uint8_t *a, const uint8_t *b, uint64_t ids[2]);
 
 /*
  * Copy the graph reachable from root in src into dst under content ids,

@@ -519,6 +519,25 @@ static void test_sha256(void)
 		bad += memcmp(a, c, 32) != 0 || memcmp(b, c, 32) != 0;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
+	/* two at once: each digest as if alone, every length, both paths */
+	for (size_t n = 0; n <= sizeof(buf) / 2; n++) {
+		uint8_t d[32], e[32];
+
+		for (int portable = 0; portable <= 1; portable++) {
+			vm_sha256_x2(buf, buf + sizeof(buf) / 2, n, a, b, portable);
+			mbedtls_sha256_ret(buf, n, d, 0);
+			mbedtls_sha256_ret(buf + sizeof(buf) / 2, n, e, 0);
+			bad += memcmp(a, d, 32) != 0 || memcmp(b, e, 32) != 0;
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	{
+		uint64_t ids[2];
+
+		vm_chunk_wire_content_id2(buf, buf + 300, ids);
+		CU_ASSERT_EQUAL(ids[0], vm_chunk_wire_content_id(buf));
+		CU_ASSERT_EQUAL(ids[1], vm_chunk_wire_content_id(buf + 300));
+	}
 	/* FIPS 180-2's "abc" */
 	vm_sha256("abc", 3, a, 0);
 	CU_ASSERT_EQUAL(a[0], 0xba);
