@@ -129,7 +129,7 @@ _Static_assert(offsetof(struct vm_slot, v) == 8, "slot payload at 8");
 _Static_assert(sizeof(struct vm_chunk) == VM_CHUNK_WIRE_SIZE, "chunk layout");
 _Static_assert(offsetof(struct vm_chunk, kind) == 8, "kind at 8");
 _Static_assert(offsetof(struct vm_chunk, s) == VM_CHUNK_HDR_SIZE, "slots at 16");
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                       \
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                        \
     defined(__FLOAT_WORD_ORDER__) && __FLOAT_WORD_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define WIRE_IS_MEMORY 1
 #else
@@ -271,7 +271,8 @@ static inline bool wire_ok(const uint8_t *in)
 
 		bad |= w0 >> 16; /* reserved bytes 2..7 */
 		if (t == VM_SLOT_BYTES)
-			bad |= (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
+			bad |=
+			    (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
 		else
 			bad |= l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
 			       (t == VM_SLOT_LINK && w1 == 0);
@@ -286,7 +287,7 @@ static inline bool wire_ok(const uint8_t *in)
  * VM_CHUNK_SLOTS). True when valid; out and links are garbage otherwise.
  */
 static inline __attribute__((always_inline)) bool wire_copy_ok(const uint8_t *in, uint8_t *out,
-								uint64_t *links, size_t *nl)
+							       uint64_t *links, size_t *nl)
 {
 	uint64_t id = le64_load(in), h = le64_load(in + 8), bad;
 	size_t k = 0;
@@ -303,7 +304,8 @@ static inline __attribute__((always_inline)) bool wire_copy_ok(const uint8_t *in
 		memcpy(out + off + 8, &w1, 8);
 		bad |= w0 >> 16;
 		if (t == VM_SLOT_BYTES)
-			bad |= (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
+			bad |=
+			    (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
 		else
 			bad |= l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
 			       (t == VM_SLOT_LINK && w1 == 0);
@@ -692,8 +694,8 @@ int vm_store_put_wire(struct vm_store *st, const uint8_t *wire, const struct vm_
  * chunk, the table entry of the chunk PUT_AHEAD on prefetched, and the links
  * of each new chunk gathered while its bytes are in the CPU's cache.
  */
-int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n,
-		       struct vm_wire_batch *b, char *err, size_t errlen)
+int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n, struct vm_wire_batch *b,
+		       char *err, size_t errlen)
 {
 	int rc;
 
@@ -705,9 +707,9 @@ int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n,
 		if (b->caplinks - b->nlinks < VM_CHUNK_SLOTS)
 			return 0; /* the caller makes room and goes on from b->done */
 		if (i + PUT_AHEAD < n)
-			__builtin_prefetch(&st->tab[(size_t)mix64(le64_load(
-						    w + PUT_AHEAD * VM_CHUNK_WIRE_SIZE)) &
-						    st->mask]);
+			__builtin_prefetch(
+			    &st->tab[(size_t)mix64(le64_load(w + PUT_AHEAD * VM_CHUNK_WIRE_SIZE)) &
+				     st->mask]);
 		if (WIRE_IS_MEMORY && (st->count + 1) * 8 <= (st->mask + 1) * 5) {
 			struct vm_chunk *nc = slab_peek(st);
 			struct store_ent *e;
@@ -736,7 +738,7 @@ int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n,
 			b->done++;
 			continue;
 		} else {
-slow:
+		slow:
 			rc = vm_store_put_wire(st, w, &c, err, errlen);
 			if (rc < 0)
 				return rc;

@@ -141,8 +141,8 @@ struct vm_wire_batch {
 	size_t nlinks, caplinks;
 	size_t done;
 };
-int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n,
-		       struct vm_wire_batch *b, char *err, size_t errlen);
+int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n, struct vm_wire_batch *b,
+		       char *err, size_t errlen);
 
 /* A hint: id will be looked up or put soon (its table entry is fetched into
  * the CPU cache). No effect on the contents. */

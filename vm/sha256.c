@@ -80,9 +80,8 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void blocks_ni(uint32_t state
  * are independent, so the CPU overlaps them (a single hash waits on the
  * latency of each sha256rnds2). The same digests as two calls of blocks_ni.
  */
-__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_ni_x2(uint32_t sa[8], uint32_t sb[8],
-								     const uint8_t *pa,
-								     const uint8_t *pb, size_t n)
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+blocks_ni_x2(uint32_t sa[8], uint32_t sb[8], const uint8_t *pa, const uint8_t *pb, size_t n)
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
 	__m128i a0, a1, b0, b1, tmp, wa[4], wb[4];
@@ -109,10 +108,10 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void blocks_ni_x2(uint32_t sa
 			} else {
 				ma = _mm_sha256msg1_epu32(wa[g & 3], wa[(g + 1) & 3]);
 				mb = _mm_sha256msg1_epu32(wb[g & 3], wb[(g + 1) & 3]);
-				ma = _mm_add_epi32(ma,
-						   _mm_alignr_epi8(wa[(g + 3) & 3], wa[(g + 2) & 3], 4));
-				mb = _mm_add_epi32(mb,
-						   _mm_alignr_epi8(wb[(g + 3) & 3], wb[(g + 2) & 3], 4));
+				ma = _mm_add_epi32(
+				    ma, _mm_alignr_epi8(wa[(g + 3) & 3], wa[(g + 2) & 3], 4));
+				mb = _mm_add_epi32(
+				    mb, _mm_alignr_epi8(wb[(g + 3) & 3], wb[(g + 2) & 3], 4));
 				wa[g & 3] = _mm_sha256msg2_epu32(ma, wa[(g + 3) & 3]);
 				wb[g & 3] = _mm_sha256msg2_epu32(mb, wb[(g + 3) & 3]);
 			}
@@ -152,8 +151,11 @@ static int have_ni(void)
 	return h;
 }
 
-#define SHA256_IV { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, \
-		   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 }
+#define SHA256_IV                                                                                  \
+	{                                                                                          \
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c,            \
+		    0x1f83d9ab, 0x5be0cd19                                                         \
+	}
 
 /* The padded last block(s) of a message of n bytes at p into last[128]:
  * how many (1 or 2). */

@@ -51,7 +51,7 @@ struct task {
 	const struct vm_chunk **graph;
 	uint32_t ngraph, graphcap;
 	uint8_t **wire; /* in pieces of GRAPH_BATCH chunks, a CHUNKS frame each */
-	uint8_t *ids; /* their ids, as a MANIFEST lists them (ngraph x u64, little-endian) */
+	uint8_t *ids;	/* their ids, as a MANIFEST lists them (ngraph x u64, little-endian) */
 };
 
 /*
@@ -569,8 +569,9 @@ static int task_graph(struct task *t)
 				rc = -ENOMEM;
 		}
 		for (uint32_t i = 0; rc >= 0 && i < t->ngraph; i++) {
-			vm_chunk_encode(t->graph[i], t->wire[i / GRAPH_BATCH] +
-							 (size_t)(i % GRAPH_BATCH) * VM_CHUNK_WIRE_SIZE);
+			vm_chunk_encode(t->graph[i],
+					t->wire[i / GRAPH_BATCH] +
+					    (size_t)(i % GRAPH_BATCH) * VM_CHUNK_WIRE_SIZE);
 			le64_store(t->ids + (size_t)i * 8, t->graph[i]->id);
 		}
 	}

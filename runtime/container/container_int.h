@@ -118,7 +118,7 @@ struct job {
 	uint32_t from_cache;       /* chunks the cache supplied */
 	const struct vm_chunk **got; /* every chunk in st, as it came (freed when the fetch ends) */
 	uint32_t ngot, capgot;
-	uint64_t *links;           /* every link of the chunks in got, for the completeness check */
+	uint64_t *links; /* every link of the chunks in got, for the completeness check */
 	size_t nlinks, caplinks;
 
 	/* queue and run */

@@ -565,7 +565,8 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 				continue;
 			/* two at a time when the next is content-addressed too: their
 			 * SHA-256 rounds overlap */
-			if (i + 1 < upto && vm_id_is_content(le64_load(wire + VM_CHUNK_WIRE_SIZE))) {
+			if (i + 1 < upto &&
+			    vm_id_is_content(le64_load(wire + VM_CHUNK_WIRE_SIZE))) {
 				vm_chunk_wire_content_id2(wire, wire + VM_CHUNK_WIRE_SIZE, hashed);
 				if (hashed[0] == id &&
 				    hashed[1] == le64_load(wire + VM_CHUNK_WIRE_SIZE)) {
@@ -576,17 +577,18 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 				hashed[0] = vm_chunk_wire_content_id(wire);
 			}
 			if (hashed[0] != id) {
-				snprintf(err, sizeof(err),
-					 "chunk %016llx: its content does not hash to its content id",
-					 (unsigned long long)id);
+				snprintf(
+				    err, sizeof(err),
+				    "chunk %016llx: its content does not hash to its content id",
+				    (unsigned long long)id);
 				b.done = i;
 				rc = -EINVAL;
 				break;
 			}
 		}
 		if (rc < 0) {
-			fetch_fault(j, CXP_E_BADMSG, "chunk %zu of %u from %s: %s", b.done + 1,
-				    m.n, j->sig.app_addr,
+			fetch_fault(j, CXP_E_BADMSG, "chunk %zu of %u from %s: %s", b.done + 1, m.n,
+				    j->sig.app_addr,
 				    rc == -EEXIST   ? "conflicting duplicate id"
 				    : rc == -ENOMEM ? "out of memory"
 						    : err);

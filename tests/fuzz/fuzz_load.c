@@ -64,8 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t nw = size / VM_CHUNK_WIRE_SIZE, from = 0;
 		const struct vm_chunk **stored = malloc((nw + 1) * sizeof(*stored));
 		uint64_t *links = malloc((nw * VM_CHUNK_SLOTS + 1) * sizeof(*links));
-		struct vm_wire_batch b = { .stored = stored, .links = links,
-					   .caplinks = nw * VM_CHUNK_SLOTS };
+		struct vm_wire_batch b = {
+		    .stored = stored, .links = links, .caplinks = nw * VM_CHUNK_SLOTS};
 
 		if (!stored || !links || vm_store_reserve(st2, nw) < 0)
 			abort();

@@ -660,8 +660,8 @@ static void test_seal_deep(void)
  * inside and just past len, all ones), and each reserved byte set alone. */
 static void test_decode_agrees(void)
 {
-	static const uint64_t payloads[] = {0, 1, 0xff, 0x100, 0xff00, 0x8000000000000000ull,
-					    0x00ffffffffffffffull, ~0ull};
+	static const uint64_t payloads[] = {
+	    0, 1, 0xff, 0x100, 0xff00, 0x8000000000000000ull, 0x00ffffffffffffffull, ~0ull};
 	uint8_t b[WIRE];
 	struct vm_chunk fast, slow;
 	char e1[160], e2[160];
@@ -684,11 +684,13 @@ static void test_decode_agrees(void)
 					if (k < sizeof(payloads) / sizeof(payloads[0]))
 						le64_store(p + 8, payloads[k]);
 					else if (t < 8 && l < 2) /* one reserved byte set */
-						p[2 + k - sizeof(payloads) / sizeof(payloads[0])] = 1;
+						p[2 + k - sizeof(payloads) / sizeof(payloads[0])] =
+						    1;
 					else
 						continue;
 					a = vm_chunk_decode(b, WIRE, &fast, e1, sizeof(e1));
-					z = vm_chunk_decode_bytewise(b, WIRE, &slow, e2, sizeof(e2));
+					z = vm_chunk_decode_bytewise(b, WIRE, &slow, e2,
+								     sizeof(e2));
 					if (a != z || (a == 0 && memcmp(&fast, &slow, WIRE)) ||
 					    (a != 0 && strcmp(e1, e2)))
 						disagree++;
@@ -793,8 +795,8 @@ static void test_put_wires(void)
 	}
 	memcpy(w + (size_t)N * WIRE, w, WIRE); /* chunk 0 again: identical, skipped */
 	while (from < N + 1) {
-		CU_ASSERT_EQUAL_FATAL(vm_store_put_wires(st, w + from * WIRE, N + 1 - from, &b, err,
-							 sizeof(err)), 0);
+		CU_ASSERT_EQUAL_FATAL(
+		    vm_store_put_wires(st, w + from * WIRE, N + 1 - from, &b, err, sizeof(err)), 0);
 		CU_ASSERT_FATAL(b.done > 0);
 		from += b.done;
 		b.caplinks = sizeof(links) / sizeof(links[0]); /* room, as a caller makes it */
@@ -813,8 +815,8 @@ static void test_put_wires(void)
 	st = vm_store_new(0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	w[(size_t)7 * WIRE + slot_off(1, 0)] = 9; /* chunk 7: bad type tag in slot 1 */
-	b = (struct vm_wire_batch){.stored = stored, .links = links,
-				    .caplinks = sizeof(links) / sizeof(links[0])};
+	b = (struct vm_wire_batch){
+	    .stored = stored, .links = links, .caplinks = sizeof(links) / sizeof(links[0])};
 	CU_ASSERT_EQUAL(vm_store_put_wires(st, w, N, &b, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_EQUAL(b.done, 7);
 	CU_ASSERT_EQUAL(vm_store_count(st), 7);
@@ -822,8 +824,8 @@ static void test_put_wires(void)
 	expect_msg(err, "bad type tag 9");
 	w[(size_t)7 * WIRE + slot_off(1, 0)] = VM_SLOT_BYTES;
 	memcpy(w + (size_t)8 * WIRE, w + (size_t)2 * WIRE, 8); /* chunk 8 takes chunk 2's id */
-	b = (struct vm_wire_batch){.stored = stored, .links = links,
-				    .caplinks = sizeof(links) / sizeof(links[0])};
+	b = (struct vm_wire_batch){
+	    .stored = stored, .links = links, .caplinks = sizeof(links) / sizeof(links[0])};
 	CU_ASSERT_EQUAL(vm_store_put_wires(st, w, N, &b, err, sizeof(err)), -EEXIST);
 	CU_ASSERT_EQUAL(b.done, 8);
 	expect_msg(err, "a different chunk has this id");
