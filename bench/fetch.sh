@@ -8,8 +8,9 @@
 # 4,674 chunks) submitted N times: its first submission beside the later,
 # cached ones; and the small-chunk fetch of TOTAL_CACHE chunks (250,000)
 # with the cache on (every content id checked with SHA-256, every chunk
-# cached). Medians of RUNS runs. On a shared host the wall figures move
-# with the other load; the CPU figure does much less.
+# cached); beside each, the CPU time the application's I/O thread spent
+# serving them. Medians of RUNS runs. On a shared host the wall figures
+# move with the other load; the CPU figures do much less.
 set -eu
 BIN=${1:-build/tasklet}
 BUILD=${2:-build}
@@ -46,11 +47,14 @@ printf '%-52s %14s\n' "  chunks/s, wall (admission to graph whole)" "$(median_ke
 printf '%-52s %14s\n' "  ms per graph of ~62,000 chunks, wall" "$(median_key graph ms_per_graph)"
 printf '%-52s %14s\n' "  chunks/s of the container's fetch CPU time" "$(median_key graph cpu_chunks_per_s)"
 printf '%-52s %14s\n' "  container CPU ns per chunk" "$(median_key graph ns_cpu_per_chunk)"
+printf '%-52s %14s\n' "  chunks/s of the application's serving CPU time" "$(median_key graph app_cpu_chunks_per_s)"
+printf '%-52s %14s\n' "  application CPU ns per chunk" "$(median_key graph ns_app_cpu_per_chunk)"
 printf '%-52s %14s\n' "  target (issue 7)" "5000000"
 printf '%-52s %14s\n' "same, $TOTAL_CACHE chunks, cache on (ids hashed)" ""
 printf '%-52s %14s\n' "  chunks/s, wall" "$(median_key cached chunks_per_s)"
 printf '%-52s %14s\n' "  chunks/s of the container's fetch CPU time" "$(median_key cached cpu_chunks_per_s)"
 printf '%-52s %14s\n' "  container CPU ns per chunk" "$(median_key cached ns_cpu_per_chunk)"
+printf '%-52s %14s\n' "  application CPU ns per chunk" "$(median_key cached ns_app_cpu_per_chunk)"
 printf '%-52s %14s\n' "$STMTS statements ($(median_key again chunks) chunks), submitted $N times" ""
 printf '%-52s %14s\n' "  first submission, submit to result, us" "$(median_key again first_us)"
 printf '%-52s %14s\n' "  cached (2nd..${N}th, median), submit to result, us" "$(median_key again again_us)"

@@ -15,7 +15,9 @@
  *                                decoding, checking every content id, storing),
  *                                and over the CPU time the container's I/O
  *                                thread spent on them (what the host's other
- *                                load does not change)
+ *                                load does not change); "app_cpu_chunks_per_s
+ *                                A ns_app_cpu_per_chunk B": the same for the
+ *                                application's I/O thread (serving them)
  *   fetch_bench graph-cache TOTAL  the same with the cache on (its default size):
  *                                every content id is then checked (SHA-256 of
  *                                each chunk) and every chunk goes into the
@@ -132,10 +134,11 @@ static int run_one(struct rig *r, const char *src, size_t len, const char *want,
 static int bench_graph(long total, long cache)
 {
 	struct rt_fetch_stats a, b;
+	struct tl_stats aa, ab;
 	struct rig r = { 0 };
 	size_t len = STR_BYTES + 128;
 	char *src = malloc(len), want[64];
-	uint64_t chunks = 0, ns = 0, cpu = 0, lat;
+	uint64_t chunks = 0, ns = 0, cpu = 0, app_cpu = 0, lat;
 	unsigned graphs = 0;
 	int rc = 1;
 
@@ -150,18 +153,22 @@ static int bench_graph(long total, long cache)
 		n += sprintf(src + n, "';\nconsole.log(s.length);\n");
 		snprintf(want, sizeof(want), "%u\n", STR_BYTES);
 		rt_container_fetch_stats(r.c, &a);
+		tl_client_stats(r.cl, &aa);
 		if (run_one(&r, src, (size_t)n, want, &lat) < 0)
 			goto out;
 		rt_container_fetch_stats(r.c, &b);
+		tl_client_stats(r.cl, &ab);
 		chunks += b.chunks - a.chunks;
 		ns += b.fetch_ns - a.fetch_ns;
 		cpu += b.cpu_ns - a.cpu_ns;
+		app_cpu += ab.io_cpu_ns - aa.io_cpu_ns;
 		graphs++;
 	}
 	printf("chunks_per_s %.0f ms_per_graph %.2f cpu_chunks_per_s %.0f ns_cpu_per_chunk %.0f "
-	       "chunks %llu graphs %u\n",
+	       "app_cpu_chunks_per_s %.0f ns_app_cpu_per_chunk %.0f chunks %llu graphs %u\n",
 	       (double)chunks / ((double)ns / 1e9), (double)ns / 1e6 / graphs,
 	       (double)chunks / ((double)cpu / 1e9), (double)cpu / (double)chunks,
+	       (double)chunks / ((double)app_cpu / 1e9), (double)app_cpu / (double)chunks,
 	       (unsigned long long)chunks, graphs);
 	rc = 0;
 out:

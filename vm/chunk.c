@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,32 +117,52 @@ const char *vm_chunk_kind_name(unsigned kind)
 /* ---- wire codec ---------------------------------------------------------- */
 
 /*
+ * In memory a chunk has its wire layout (asserted below): id at 0, kind at 8,
+ * the slots from 16 on, each a type byte, a len byte and its payload at 8.
+ * On a little-endian host a valid wire chunk's bytes therefore are its
+ * decoded struct vm_chunk, padding included (the wire's reserved bytes are
+ * 0, as vm_chunk_decode leaves the padding), so the decoder validates and
+ * copies, and the store can take a chunk straight from a received frame.
+ */
+_Static_assert(sizeof(struct vm_slot) == VM_SLOT_WIRE_SIZE, "slot layout");
+_Static_assert(offsetof(struct vm_slot, v) == 8, "slot payload at 8");
+_Static_assert(sizeof(struct vm_chunk) == VM_CHUNK_WIRE_SIZE, "chunk layout");
+_Static_assert(offsetof(struct vm_chunk, kind) == 8, "kind at 8");
+_Static_assert(offsetof(struct vm_chunk, s) == VM_CHUNK_HDR_SIZE, "slots at 16");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                        \
+    defined(__FLOAT_WORD_ORDER__) && __FLOAT_WORD_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WIRE_IS_MEMORY 1
+#else
+#define WIRE_IS_MEMORY 0
+#endif
+
+/*
  * Writes the canonical form: reserved bytes and padding zero, len only for
  * BYTES, BYTES payload zero padded past len, EMPTY payload zero. An in-memory
  * chunk with an invalid type or length is written as is, so that decoding it
- * fails rather than silently repairing it.
+ * fails rather than silently repairing it. Two 64-bit stores a slot, no
+ * branch on the common types: a serving application encodes every chunk.
  */
 void vm_chunk_encode(const struct vm_chunk *c, uint8_t out[VM_CHUNK_WIRE_SIZE])
 {
-	memset(out, 0, VM_CHUNK_WIRE_SIZE);
 	le64_store(out, c->id);
-	out[8] = c->kind;
+	le64_store(out + 8, c->kind);
 	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
 		const struct vm_slot *s = &c->s[i];
 		uint8_t *p = out + VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
+		uint64_t w0 = s->type, w1;
 
-		p[0] = s->type;
-		switch (s->type) {
-		case VM_SLOT_EMPTY:
-			break;
-		case VM_SLOT_BYTES:
-			p[1] = s->len;
-			memcpy(p + 8, s->v.b, s->len < VM_SLOT_PAYLOAD ? s->len : VM_SLOT_PAYLOAD);
-			break;
-		default: /* INT, FLOAT, LINK and invalid tags: the raw 64 bits */
-			le64_store(p + 8, s->v.link);
-			break;
+		if (s->type == VM_SLOT_BYTES) {
+			w0 |= (uint64_t)s->len << 8;
+			w1 = le64_load(s->v.b);
+			if (s->len < VM_SLOT_PAYLOAD)
+				w1 &= (1ull << (8 * s->len)) - 1;
+		} else {
+			/* INT, FLOAT, LINK and invalid tags: the raw 64 bits */
+			w1 = s->type == VM_SLOT_EMPTY ? 0 : s->v.link;
 		}
+		le64_store(p, w0);
+		le64_store(p + 8, w1);
 	}
 }
 
@@ -232,11 +253,76 @@ static int decode_slot(const uint8_t *in, unsigned i, uint64_t id, struct vm_slo
 }
 
 /*
+ * True when vm_chunk_decode_bytewise accepts in (VM_CHUNK_WIRE_SIZE bytes):
+ * the same rules, two 64-bit words a slot and no branch on a slot's type
+ * beyond BYTES. It only says yes or no; the message naming the first bad
+ * byte comes from the bytewise decoder, which runs only on a refusal. The
+ * unit suite checks the two agree on every (type, len) pair and payload edge.
+ */
+static inline bool wire_ok(const uint8_t *in)
+{
+	uint64_t h = le64_load(in + 8), bad;
+
+	bad = (le64_load(in) == 0) | ((h & 0xff) - 1 >= VM_CHUNK_KIND_MAX) | ((h >> 8) != 0);
+	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
+		const uint8_t *p = in + VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
+		uint64_t w0 = le64_load(p), w1 = le64_load(p + 8);
+		unsigned t = (unsigned)(w0 & 0xff), l = (unsigned)(w0 >> 8) & 0xff;
+
+		bad |= w0 >> 16; /* reserved bytes 2..7 */
+		if (t == VM_SLOT_BYTES)
+			bad |=
+			    (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
+		else
+			bad |= l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
+			       (t == VM_SLOT_LINK && w1 == 0);
+	}
+	return bad == 0;
+}
+
+/*
+ * wire_ok's checks while copying in to out (VM_CHUNK_WIRE_SIZE bytes, which on
+ * a WIRE_IS_MEMORY host are then the decoded chunk) word by word, each word
+ * read once, and the LINK payloads appended to links[*nl...] (room for
+ * VM_CHUNK_SLOTS). True when valid; out and links are garbage otherwise.
+ */
+static inline __attribute__((always_inline)) bool wire_copy_ok(const uint8_t *in, uint8_t *out,
+							       uint64_t *links, size_t *nl)
+{
+	uint64_t id = le64_load(in), h = le64_load(in + 8), bad;
+	size_t k = 0;
+
+	memcpy(out, &id, 8);
+	memcpy(out + 8, &h, 8);
+	bad = (id == 0) | ((h & 0xff) - 1 >= VM_CHUNK_KIND_MAX) | ((h >> 8) != 0);
+	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
+		size_t off = VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
+		uint64_t w0 = le64_load(in + off), w1 = le64_load(in + off + 8);
+		unsigned t = (unsigned)(w0 & 0xff), l = (unsigned)(w0 >> 8) & 0xff;
+
+		memcpy(out + off, &w0, 8);
+		memcpy(out + off + 8, &w1, 8);
+		bad |= w0 >> 16;
+		if (t == VM_SLOT_BYTES)
+			bad |=
+			    (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
+		else
+			bad |= l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
+			       (t == VM_SLOT_LINK && w1 == 0);
+		links[k] = w1;
+		k += t == VM_SLOT_LINK;
+	}
+	*nl = k;
+	return bad == 0;
+}
+
+/*
  * Checks in wire order, so the first error reported is the first bad byte:
  * size, id, kind, header reserved bytes, then each slot's type tag, reserved
  * bytes, len and payload. *out is only written on success.
  */
-int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *err, size_t errlen)
+int vm_chunk_decode_bytewise(const uint8_t *in, size_t len, struct vm_chunk *out, char *err,
+			     size_t errlen)
 {
 	struct vm_chunk c;
 	int nz, rc;
@@ -269,6 +355,17 @@ int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *e
 	return 0;
 }
 
+/* A valid chunk is validated word by word and copied; only a refused one goes
+ * through the bytewise decoder, for its message. */
+int vm_chunk_decode(const uint8_t *in, size_t len, struct vm_chunk *out, char *err, size_t errlen)
+{
+	if (!WIRE_IS_MEMORY || !in || len != VM_CHUNK_WIRE_SIZE || !wire_ok(in))
+		return vm_chunk_decode_bytewise(in, len, out, err, errlen);
+	if (out)
+		memcpy(out, in, VM_CHUNK_WIRE_SIZE);
+	return 0;
+}
+
 /* ---- the store ----------------------------------------------------------- */
 
 struct store_ent {
@@ -293,7 +390,8 @@ struct vm_store {
 	size_t mask; /* table size - 1 */
 	size_t count;
 	uint64_t last_id;   /* vm_store_alloc hands out last_id + 1 next */
-	struct slab *slabs; /* newest first */
+	struct slab *slabs; /* in use, newest (the one filled) first */
+	struct slab *spare; /* vm_store_reserve's, not yet in use */
 };
 
 /* The murmur3 64-bit finalizer: sequential ids spread over the whole table. */
@@ -333,6 +431,10 @@ void vm_store_free(struct vm_store *st)
 		next = s->next;
 		mem_free(s);
 	}
+	for (s = st->spare; s; s = next) {
+		next = s->next;
+		mem_free(s);
+	}
 	mem_free(st->tab);
 	mem_free(st);
 }
@@ -351,15 +453,18 @@ static inline struct store_ent *find(const struct vm_store *st, uint64_t id)
 	}
 }
 
-static int grow_table(struct vm_store *st)
+/* The table rehashed into ncap (a power of two) entries: 0 or -ENOMEM. */
+static int grow_table_to(struct vm_store *st, size_t ncap)
 {
-	size_t ncap = (st->mask + 1) * 2;
 	struct store_ent *old = st->tab, *nt;
 	size_t ocap = st->mask + 1;
 
-	nt = mem_alloc(ncap * sizeof(*nt), true);
+	/* zeroed here, not by jemalloc: for a large reused extent it zeroes by
+	 * handing the pages back (madvise), and every one then faults in again */
+	nt = mem_alloc(ncap * sizeof(*nt), false);
 	if (!nt)
 		return -ENOMEM;
+	memset(nt, 0, ncap * sizeof(*nt));
 	st->tab = nt;
 	st->mask = ncap - 1;
 	for (size_t i = 0; i < ocap; i++)
@@ -369,8 +474,14 @@ static int grow_table(struct vm_store *st)
 	return 0;
 }
 
-/* A fresh, uninitialised chunk from the newest slab; NULL on ENOMEM. */
-static struct vm_chunk *slab_take(struct vm_store *st)
+static int grow_table(struct vm_store *st)
+{
+	return grow_table_to(st, (st->mask + 1) * 2);
+}
+
+/* The chunk slab_take will hand out next (uninitialised), without taking it;
+ * NULL on ENOMEM. */
+static struct vm_chunk *slab_peek(struct vm_store *st)
 {
 	struct slab *s = st->slabs;
 
@@ -379,15 +490,30 @@ static struct vm_chunk *slab_take(struct vm_store *st)
 
 		if (cap > SLAB_MAX)
 			cap = SLAB_MAX;
-		s = mem_alloc(sizeof(*s) + cap * sizeof(s->c[0]), false);
-		if (!s)
-			return NULL;
-		s->cap = cap;
-		s->used = 0;
+		if (st->spare) {
+			s = st->spare;
+			st->spare = s->next;
+		} else {
+			s = mem_alloc(sizeof(*s) + cap * sizeof(s->c[0]), false);
+			if (!s)
+				return NULL;
+			s->cap = cap;
+			s->used = 0;
+		}
 		s->next = st->slabs;
 		st->slabs = s;
 	}
-	return &s->c[s->used++];
+	return &s->c[s->used];
+}
+
+/* A fresh, uninitialised chunk from the newest slab; NULL on ENOMEM. */
+static struct vm_chunk *slab_take(struct vm_store *st)
+{
+	struct vm_chunk *c = slab_peek(st);
+
+	if (c)
+		st->slabs->used++;
+	return c;
 }
 
 /*
@@ -471,6 +597,163 @@ static bool chunk_equal(const struct vm_chunk *a, const struct vm_chunk *b)
 		}
 	}
 	return true;
+}
+
+/*
+ * The slabs reserved are of at most SLAB_MAX chunks (1.1 MB) each, not one
+ * of n: jemalloc hands allocations past 8 MB to an arena that gives their
+ * pages back to the kernel at once, so a graph's store of 17 MB would be
+ * faulted in afresh (a page fault every 15 chunks) for every Tasklet.
+ */
+int vm_store_reserve(struct vm_store *st, size_t n)
+{
+	size_t cap = st->mask + 1, want = st->count + n, room;
+	struct slab *s;
+
+	if (n > SIZE_MAX / 8 / sizeof(struct vm_chunk) - st->count)
+		return -ENOMEM;
+	while (want * 8 > cap * 5)
+		cap *= 2;
+	if (cap != st->mask + 1 && grow_table_to(st, cap))
+		return -ENOMEM;
+	room = st->slabs ? st->slabs->cap - st->slabs->used : 0;
+	for (s = st->spare; s; s = s->next)
+		room += s->cap;
+	while (room < n) {
+		size_t k = n - room < SLAB_MAX ? n - room : SLAB_MAX;
+
+		s = mem_alloc(sizeof(*s) + k * sizeof(s->c[0]), false);
+		if (!s)
+			return -ENOMEM;
+		s->cap = k;
+		s->used = 0;
+		s->next = st->spare;
+		st->spare = s;
+		room += k;
+	}
+	return 0;
+}
+
+void vm_store_prefetch(const struct vm_store *st, uint64_t id)
+{
+	__builtin_prefetch(&st->tab[(size_t)mix64(id) & st->mask]);
+}
+
+/*
+ * The chunk is copied once, from the wire straight into its slab entry
+ * (WIRE_IS_MEMORY), after a word-wise check; a duplicate id is decoded aside
+ * and compared as vm_store_put does.
+ */
+int vm_store_put_wire(struct vm_store *st, const uint8_t *wire, const struct vm_chunk **stored,
+		      char *err, size_t errlen)
+{
+	struct store_ent *e;
+	struct vm_chunk *n, tmp;
+	int rc;
+
+	if (!WIRE_IS_MEMORY || !wire_ok(wire)) {
+		rc = vm_chunk_decode_bytewise(wire, VM_CHUNK_WIRE_SIZE, &tmp, err, errlen);
+		if (rc)
+			return rc;
+	}
+	e = find(st, le64_load(wire));
+	if (e->id) {
+		if (WIRE_IS_MEMORY)
+			memcpy(&tmp, wire, sizeof(tmp));
+		if (!chunk_equal(e->c, &tmp))
+			return vm_fail(-EEXIST, err, errlen,
+				       "chunk 0x%" PRIx64 ": a different chunk has this id already",
+				       e->id);
+		return 0;
+	}
+	if ((st->count + 1) * 8 > (st->mask + 1) * 5) {
+		if (grow_table(st))
+			return -ENOMEM;
+		e = find(st, le64_load(wire));
+	}
+	n = slab_take(st);
+	if (!n)
+		return -ENOMEM;
+	if (WIRE_IS_MEMORY)
+		memcpy(n, wire, sizeof(*n));
+	else
+		*n = tmp;
+	e->id = n->id;
+	e->c = n;
+	st->count++;
+	if (stored)
+		*stored = n;
+	return 1;
+}
+
+/* How far ahead vm_store_put_wires fetches table entries into the CPU cache. */
+#define PUT_AHEAD 8
+
+/*
+ * vm_store_put_wire's work for a whole frame in one loop: no call per
+ * chunk, the table entry of the chunk PUT_AHEAD on prefetched, and the links
+ * of each new chunk gathered while its bytes are in the CPU's cache.
+ */
+int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n, struct vm_wire_batch *b,
+		       char *err, size_t errlen)
+{
+	int rc;
+
+	b->done = 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *w = wire + i * VM_CHUNK_WIRE_SIZE;
+		const struct vm_chunk *c;
+
+		if (b->caplinks - b->nlinks < VM_CHUNK_SLOTS)
+			return 0; /* the caller makes room and goes on from b->done */
+		if (i + PUT_AHEAD < n)
+			__builtin_prefetch(
+			    &st->tab[(size_t)mix64(le64_load(w + PUT_AHEAD * VM_CHUNK_WIRE_SIZE)) &
+				     st->mask]);
+		if (WIRE_IS_MEMORY && (st->count + 1) * 8 <= (st->mask + 1) * 5) {
+			struct vm_chunk *nc = slab_peek(st);
+			struct store_ent *e;
+			size_t nl;
+
+			if (!nc)
+				return -ENOMEM;
+			if (!wire_copy_ok(w, (uint8_t *)nc, b->links + b->nlinks, &nl))
+				goto slow; /* the bytewise decoder names the bad byte */
+			e = find(st, nc->id);
+			if (e->id) {
+				if (!chunk_equal(e->c, nc))
+					return vm_fail(-EEXIST, err, errlen,
+						       "chunk 0x%" PRIx64
+						       ": a different chunk has this id already",
+						       e->id);
+				b->done++;
+				continue;
+			}
+			st->slabs->used++;
+			e->id = nc->id;
+			e->c = nc;
+			st->count++;
+			b->stored[b->nstored++] = nc;
+			b->nlinks += nl;
+			b->done++;
+			continue;
+		} else {
+		slow:
+			rc = vm_store_put_wire(st, w, &c, err, errlen);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				b->done++;
+				continue;
+			}
+		}
+		b->stored[b->nstored++] = c;
+		for (unsigned s = 0; s < VM_CHUNK_SLOTS; s++)
+			if (c->s[s].type == VM_SLOT_LINK)
+				b->links[b->nlinks++] = c->s[s].v.link;
+		b->done++;
+	}
+	return 0;
 }
 
 /* Also -EINVAL for id 0, which no chunk may have. */
@@ -683,6 +966,15 @@ uint64_t vm_chunk_wire_content_id(const uint8_t *wire)
 
 	vm_sha256(wire + 8, VM_CHUNK_WIRE_SIZE - 8, d, 0);
 	return le64_load(d) | VM_ID_CONTENT;
+}
+
+void vm_chunk_wire_content_id2(const uint8_t *a, const uint8_t *b, uint64_t ids[2])
+{
+	uint8_t da[32], db[32];
+
+	vm_sha256_x2(a + 8, b + 8, VM_CHUNK_WIRE_SIZE - 8, da, db, 0);
+	ids[0] = le64_load(da) | VM_ID_CONTENT;
+	ids[1] = le64_load(db) | VM_ID_CONTENT;
 }
 
 uint64_t vm_chunk_content_id(const struct vm_chunk *c)

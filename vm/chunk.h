@@ -106,6 +106,48 @@ struct vm_chunk *vm_store_alloc(struct vm_store *st, uint8_t kind);
  * different content (identical content is accepted), -ENOMEM. */
 int vm_store_put(struct vm_store *st, const struct vm_chunk *c);
 
+/*
+ * Room for n more chunks without growing: the table sized for them and one
+ * slab of n chunks (a container sizes a fetched graph's store from its
+ * MANIFEST). 0 or -ENOMEM. Only an allocation: a store never needs it.
+ */
+int vm_store_reserve(struct vm_store *st, size_t n);
+
+/*
+ * Validate a chunk's wire form (VM_CHUNK_WIRE_SIZE bytes at wire, every
+ * check of vm_chunk_decode) and put it into the store with a single copy.
+ * 1 when it is new (*stored, if not NULL, gets the stored chunk), 0 when
+ * the store holds an identical chunk under that id, -EINVAL (malformed:
+ * the first bad byte named in err), -EEXIST (a different chunk has that id;
+ * said in err), -ENOMEM.
+ */
+int vm_store_put_wire(struct vm_store *st, const uint8_t *wire, const struct vm_chunk **stored,
+		      char *err, size_t errlen);
+
+/*
+ * vm_store_put_wire for n consecutive wire chunks, in order, for a receiver
+ * that also wants what it stored: each new chunk is appended to
+ * b->stored (room for n needed) and its links to b->links. Stops before a
+ * chunk when fewer than VM_CHUNK_SLOTS entries of b->links are free: then
+ * it returns 0 with b->done < n, and the caller makes room and calls again
+ * from chunk b->done. 0 with b->done == n when all were taken; < 0 as
+ * vm_store_put_wire (b->done is then the refused chunk's index, and the
+ * chunks before it are stored).
+ */
+struct vm_wire_batch {
+	const struct vm_chunk **stored;
+	size_t nstored;
+	uint64_t *links;
+	size_t nlinks, caplinks;
+	size_t done;
+};
+int vm_store_put_wires(struct vm_store *st, const uint8_t *wire, size_t n, struct vm_wire_batch *b,
+		       char *err, size_t errlen);
+
+/* A hint: id will be looked up or put soon (its table entry is fetched into
+ * the CPU cache). No effect on the contents. */
+void vm_store_prefetch(const struct vm_store *st, uint64_t id);
+
 /* The chunk with that id, or NULL. The pointer stays valid until the store is freed. */
 const struct vm_chunk *vm_store_get(const struct vm_store *st, uint64_t id);
 struct vm_chunk *vm_store_get_mut(struct vm_store *st, uint64_t id);
@@ -150,6 +192,9 @@ static inline int vm_id_is_content(uint64_t id)
 uint64_t vm_chunk_content_id(const struct vm_chunk *c);
 /* The same for a chunk's wire form (VM_CHUNK_WIRE_SIZE bytes, not validated). */
 uint64_t vm_chunk_wire_content_id(const uint8_t *wire);
+/* The same for two chunks at once (ids[0] for a, ids[1] for b): with the x86
+ * SHA extensions their hashes overlap, about twice the rate of one by one. */
+void vm_chunk_wire_content_id2(const uint8_t *a, const uint8_t *b, uint64_t ids[2]);
 
 /*
  * Copy the graph reachable from root in src into dst under content ids,

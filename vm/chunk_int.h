@@ -24,6 +24,15 @@ __attribute__((format(printf, 4, 0))) int vm_vfail(int rc, char *err, size_t err
 						   const char *fmt, va_list ap);
 
 /*
+ * vm_chunk_decode checking byte by byte in wire order, so that its message
+ * names the first bad byte; vm_chunk_decode runs it only on a chunk its
+ * word-wise check refused (and the unit suite holds the two to the same
+ * verdict).
+ */
+int vm_chunk_decode_bytewise(const uint8_t *in, size_t len, struct vm_chunk *out, char *err,
+			     size_t errlen);
+
+/*
  * Append a new chunk of kind to a chain: *prev (NULL for the first chunk)
  * gets a LINK to it in slot next_slot, or *first gets its id when it is the
  * first; *prev becomes the new chunk, which is returned. NULL (errno =
@@ -37,5 +46,9 @@ struct vm_chunk *vm_chain_add(struct vm_store *st, uint8_t kind, unsigned next_s
  * CPU has them and portable is 0, else mbedTLS. The same digest either way.
  */
 void vm_sha256(const void *p, size_t n, uint8_t out[32], int portable);
+/* Two messages of n bytes each: the same digests as two vm_sha256 calls, in
+ * about the time of one with the SHA extensions (their rounds overlap). */
+void vm_sha256_x2(const void *a, const void *b, size_t n, uint8_t oa[32], uint8_t ob[32],
+		  int portable);
 
 #endif

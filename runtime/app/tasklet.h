@@ -126,6 +126,8 @@ struct tl_stats {
 				     * both containers named) */
 	uint64_t chunks_served; /* chunks sent to containers (FETCH and FETCH_GRAPH replies) */
 	uint64_t graph_requests; /* FETCH_GRAPH requests answered */
+	uint64_t io_cpu_ns;	 /* CPU time of the client's I/O thread so far (serving chunks,
+				  * submitting, taking results); 0 where it cannot be read */
 };
 void tl_client_stats(struct tl_client *c, struct tl_stats *st);
 

@@ -91,6 +91,11 @@ static struct cent *find(const struct rt_cache *k, uint64_t id)
 	return &k->tab[i];
 }
 
+void rt_cache_prefetch(const struct rt_cache *k, uint64_t id)
+{
+	__builtin_prefetch(&k->tab[slot_of(k, id)]);
+}
+
 const struct vm_chunk *rt_cache_get(struct rt_cache *k, uint64_t id)
 {
 	uint32_t e = find(k, id)->idx;
@@ -103,6 +108,9 @@ const struct vm_chunk *rt_cache_get(struct rt_cache *k, uint64_t id)
 	k->st.hits++;
 	return &k->c[e - 1];
 }
+
+/* How many chunks ahead of the hand an eviction prefetches the index entry of. */
+#define EVICT_AHEAD 8
 
 /* Take entry e out of the index, shifting later entries of its run back. */
 static void unindex(struct rt_cache *k, struct cent *e)
@@ -159,6 +167,9 @@ int rt_cache_put(struct rt_cache *k, const struct vm_chunk *ch)
 		}
 		idx = k->hand;
 		k->hand = (k->hand + 1) % k->cap;
+		/* the index entry the next eviction is likely to take out (a miss
+		 * otherwise: the index is megabytes, probed at random) */
+		__builtin_prefetch(&k->tab[slot_of(k, k->c[(idx + EVICT_AHEAD) % k->cap].id)]);
 		unindex(k, find(k, k->c[idx].id));
 		k->st.evictions++;
 		e = find(k, ch->id); /* the shift may have moved the free entry */

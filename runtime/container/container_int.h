@@ -70,6 +70,8 @@ void rt_cache_free(struct rt_cache *k);
 const struct vm_chunk *rt_cache_get(struct rt_cache *k, uint64_t id);
 /* Keep a copy of ch (a content-addressed chunk whose id was checked). 0 or -ENOMEM. */
 int rt_cache_put(struct rt_cache *k, const struct vm_chunk *ch);
+/* A hint: id will be looked up or put soon. */
+void rt_cache_prefetch(const struct rt_cache *k, uint64_t id);
 void rt_cache_stats(const struct rt_cache *k, struct rt_cache_stats *st);
 
 struct delivery {
@@ -130,6 +132,8 @@ struct job {
 	uint32_t from_cache;       /* chunks the cache supplied */
 	const struct vm_chunk **got; /* every chunk in st, as it came (freed when the fetch ends) */
 	uint32_t ngot, capgot;
+	uint64_t *links; /* every link of the chunks in got, for the completeness check */
+	size_t nlinks, caplinks;
 
 	/* queue and run */
 	unsigned worker;     /* the worker whose queue it was placed on */

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/le.h"
 #include "runtime/container/container_int.h"
 
 _Static_assert(CXP_MANIFEST_MAX == VM_MAX_TASKLET_CHUNKS, "a manifest holds a whole graph");
@@ -79,6 +80,9 @@ static void fetch_detach(struct job *j)
 	free(j->got);
 	j->got = NULL;
 	j->ngot = j->capgot = 0;
+	free(j->links);
+	j->links = NULL;
+	j->nlinks = j->caplinks = 0;
 	if (!k)
 		return;
 	j->link = NULL;
@@ -202,6 +206,57 @@ static void fetch_done(struct job *j, size_t nchunks)
 	rt_sched_place(c, j);
 }
 
+/* Room in j->got for n more chunks: 0 or -ENOMEM. */
+static int got_room(struct job *j, size_t n)
+{
+	size_t ncap = j->capgot ? j->capgot : 256;
+	const struct vm_chunk **ng;
+
+	if ((size_t)j->ngot + n <= j->capgot)
+		return 0;
+	if ((size_t)j->ngot + n > UINT32_MAX / 2)
+		return -ENOMEM;
+	while (ncap < (size_t)j->ngot + n)
+		ncap *= 2;
+	ng = realloc(j->got, ncap * sizeof(*ng));
+	if (!ng)
+		return -ENOMEM;
+	j->got = ng;
+	j->capgot = (uint32_t)ncap;
+	return 0;
+}
+
+/* Room in j->links for n more links: 0 or -ENOMEM. */
+static int links_room(struct job *j, size_t n)
+{
+	size_t ncap = j->caplinks ? j->caplinks : 256;
+	uint64_t *nl;
+
+	if (j->nlinks + n <= j->caplinks)
+		return 0;
+	while (ncap < j->nlinks + n)
+		ncap *= 2;
+	nl = realloc(j->links, ncap * sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	j->links = nl;
+	j->caplinks = ncap;
+	return 0;
+}
+
+/* Note the links of ch (new in j's store, still in the CPU's cache) for the
+ * completeness check, which then reads these ids, not every stored chunk
+ * again: 0 or -ENOMEM. */
+static int note_links(struct job *j, const struct vm_chunk *ch)
+{
+	if (j->caplinks - j->nlinks < VM_CHUNK_SLOTS && links_room(j, VM_CHUNK_SLOTS) < 0)
+		return -ENOMEM;
+	for (unsigned s = 0; s < VM_CHUNK_SLOTS; s++)
+		if (ch->s[s].type == VM_SLOT_LINK)
+			j->links[j->nlinks++] = ch->s[s].v.link;
+	return 0;
+}
+
 /* Put ch into j's store; 1 when it is new there (then listed in j->got), 0 when j held
  * it already (identical), -EEXIST (a different chunk under that id), -ENOMEM. */
 static int job_put(struct job *j, const struct vm_chunk *ch)
@@ -209,20 +264,13 @@ static int job_put(struct job *j, const struct vm_chunk *ch)
 	size_t before = vm_store_count(j->st);
 	int rc;
 
-	if (j->ngot == j->capgot) {
-		uint32_t ncap = j->capgot ? 2 * j->capgot : 256;
-		const struct vm_chunk **ng = realloc(j->got, ncap * sizeof(*ng));
-
-		if (!ng)
-			return -ENOMEM;
-		j->got = ng;
-		j->capgot = ncap;
-	}
+	if (got_room(j, 1) < 0)
+		return -ENOMEM;
 	rc = vm_store_put(j->st, ch);
 	if (rc < 0 || vm_store_count(j->st) == before)
 		return rc;
 	j->got[j->ngot++] = vm_store_get(j->st, ch->id);
-	return 1;
+	return note_links(j, ch) < 0 ? -ENOMEM : 1;
 }
 
 /* from_cache: take id from the cache into j's store (once), queueing it for the walk. */
@@ -338,6 +386,23 @@ static int send_fetches(struct job *j, const uint64_t *ids, size_t n)
 	return rc;
 }
 
+/* How far ahead the table entries of ids are fetched into the CPU cache:
+ * a store of a large graph is megabytes, a probe a cache miss otherwise. */
+#define PREFETCH_AHEAD 8
+
+/* The first link of a chunk in j->got that leads to no chunk in j's store, or 0:
+ * one lookup a link, each table entry fetched PREFETCH_AHEAD links ahead. */
+static uint64_t missing_link(struct job *j)
+{
+	for (size_t i = 0; i < j->nlinks; i++) {
+		if (i + PREFETCH_AHEAD < j->nlinks)
+			vm_store_prefetch(j->st, j->links[i + PREFETCH_AHEAD]);
+		if (!vm_store_get(j->st, j->links[i]))
+			return j->links[i];
+	}
+	return 0;
+}
+
 /*
  * Everything asked for has come: the graph must be whole now, i.e. the root
  * is here and every link of every chunk here leads to a chunk here (one
@@ -354,21 +419,18 @@ static void fetch_check(struct job *j)
 			    j->sig.app_addr, (unsigned long long)j->sig.root);
 		return;
 	}
-	for (uint32_t i = 0; i < j->ngot && !first; i++)
-		for (unsigned s = 0; s < VM_CHUNK_SLOTS; s++)
-			if (j->got[i]->s[s].type == VM_SLOT_LINK &&
-			    !vm_store_get(j->st, j->got[i]->s[s].v.link)) {
-				first = j->got[i]->s[s].v.link;
-				break;
-			}
+	first = missing_link(j);
 	if (first) {
 		fetch_fault(j, CXP_E_BADMSG,
 			    "application %s sent an incomplete graph: chunk %016llx is missing",
 			    j->sig.app_addr, (unsigned long long)first);
 		return;
 	}
-	for (uint32_t i = 0; k && i < j->ngot; i++)
+	for (uint32_t i = 0; k && i < j->ngot; i++) {
+		if (i + PREFETCH_AHEAD < j->ngot)
+			rt_cache_prefetch(k, j->got[i + PREFETCH_AHEAD]->id);
 		cache_chunk(j->got[i], k);
+	}
 	fetch_done(j, j->ngot);
 }
 
@@ -398,6 +460,12 @@ static int on_manifest(struct job *j, const struct cxp_hdr *h, const uint8_t *pa
 		return -EPROTO;
 	}
 	j->manifest_seen = 1;
+	/* the whole graph's room at once: no table growth, one slab, no got realloc
+	 * (m.n is at most CXP_MANIFEST_MAX, the bound on a graph) */
+	if (vm_store_reserve(j->st, m.n) < 0 || got_room(j, m.n) < 0 || links_room(j, m.n) < 0) {
+		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
+		return 0;
+	}
 	if (j->graph_mode == CXP_GRAPH_CHUNKS) {
 		j->expect = m.n;
 		return 0;
@@ -459,23 +527,71 @@ static int on_chunks(struct job *j, const struct cxp_hdr *h, const uint8_t *payl
 	 * the cache off a chunk serves only the graph of the application that sent
 	 * it, and its id is a name like any other (no SHA-256 per chunk then). */
 	check = cache_of(j->c) != NULL;
-	for (uint32_t i = 0; i < m.n; i++) {
-		const uint8_t *wire = m.chunks + (size_t)i * VM_CHUNK_WIRE_SIZE;
-		struct vm_chunk ch;
+	if (got_room(j, m.n) < 0) {
+		fetch_fail(j, CXP_E_INTERNAL, "container %s: out of memory", j->c->cfg.name);
+		return 0;
+	}
+	/* The whole frame in one pass of vm/; then, with the cache on, the content
+	 * ids of the chunks taken, in order, so the first bad chunk is the one
+	 * named: a content id that does not match before a later malformed
+	 * chunk. A mismatch fails the fetch: its store is neither run nor cached. */
+	{
+		struct vm_wire_batch b = {.stored = j->got + j->ngot};
+		size_t upto;
 
-		rc = vm_chunk_decode(wire, VM_CHUNK_WIRE_SIZE, &ch, err, sizeof(err));
-		if (rc == 0 && check && vm_id_is_content(ch.id) &&
-		    vm_chunk_wire_content_id(wire) != ch.id) {
-			snprintf(err, sizeof(err),
-				 "chunk %016llx: its content does not hash to its content id",
-				 (unsigned long long)ch.id);
-			rc = -EINVAL;
+		for (size_t from = 0; from < m.n; from += b.done) {
+			if (links_room(j, VM_CHUNK_SLOTS * 64) < 0) {
+				rc = -ENOMEM;
+				break;
+			}
+			b.links = j->links + j->nlinks;
+			b.caplinks = j->caplinks - j->nlinks;
+			b.nlinks = 0;
+			rc = vm_store_put_wires(j->st, m.chunks + from * VM_CHUNK_WIRE_SIZE,
+						m.n - from, &b, err, sizeof(err));
+			j->nlinks += b.nlinks;
+			if (rc < 0) {
+				b.done += from;
+				break;
+			}
 		}
-		if (rc == 0)
-			rc = job_put(j, &ch);
+		j->ngot += (uint32_t)b.nstored;
+		upto = rc < 0 ? b.done : m.n;
+		for (size_t i = 0; check && i < upto; i++) {
+			const uint8_t *wire = m.chunks + i * VM_CHUNK_WIRE_SIZE;
+			uint64_t id = le64_load(wire), hashed[2];
+
+			if (!vm_id_is_content(id))
+				continue;
+			/* two at a time when the next is content-addressed too: their
+			 * SHA-256 rounds overlap */
+			if (i + 1 < upto &&
+			    vm_id_is_content(le64_load(wire + VM_CHUNK_WIRE_SIZE))) {
+				vm_chunk_wire_content_id2(wire, wire + VM_CHUNK_WIRE_SIZE, hashed);
+				if (hashed[0] == id &&
+				    hashed[1] == le64_load(wire + VM_CHUNK_WIRE_SIZE)) {
+					i++;
+					continue;
+				}
+			} else {
+				hashed[0] = vm_chunk_wire_content_id(wire);
+			}
+			if (hashed[0] != id) {
+				snprintf(
+				    err, sizeof(err),
+				    "chunk %016llx: its content does not hash to its content id",
+				    (unsigned long long)id);
+				b.done = i;
+				rc = -EINVAL;
+				break;
+			}
+		}
 		if (rc < 0) {
-			fetch_fault(j, CXP_E_BADMSG, "chunk %u of %u from %s: %s", i + 1, m.n,
-				    j->sig.app_addr, rc == -EEXIST ? "conflicting duplicate id" : err);
+			fetch_fault(j, CXP_E_BADMSG, "chunk %zu of %u from %s: %s", b.done + 1, m.n,
+				    j->sig.app_addr,
+				    rc == -EEXIST   ? "conflicting duplicate id"
+				    : rc == -ENOMEM ? "out of memory"
+						    : err);
 			return -EPROTO;
 		}
 	}

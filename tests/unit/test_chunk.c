@@ -519,6 +519,25 @@ static void test_sha256(void)
 		bad += memcmp(a, c, 32) != 0 || memcmp(b, c, 32) != 0;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
+	/* two at once: each digest as if alone, every length, both paths */
+	for (size_t n = 0; n <= sizeof(buf) / 2; n++) {
+		uint8_t d[32], e[32];
+
+		for (int portable = 0; portable <= 1; portable++) {
+			vm_sha256_x2(buf, buf + sizeof(buf) / 2, n, a, b, portable);
+			mbedtls_sha256_ret(buf, n, d, 0);
+			mbedtls_sha256_ret(buf + sizeof(buf) / 2, n, e, 0);
+			bad += memcmp(a, d, 32) != 0 || memcmp(b, e, 32) != 0;
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	{
+		uint64_t ids[2];
+
+		vm_chunk_wire_content_id2(buf, buf + 300, ids);
+		CU_ASSERT_EQUAL(ids[0], vm_chunk_wire_content_id(buf));
+		CU_ASSERT_EQUAL(ids[1], vm_chunk_wire_content_id(buf + 300));
+	}
 	/* FIPS 180-2's "abc" */
 	vm_sha256("abc", 3, a, 0);
 	CU_ASSERT_EQUAL(a[0], 0xba);
@@ -636,6 +655,184 @@ static void test_seal_deep(void)
 	vm_store_free(dst);
 }
 
+/* The word-wise check of vm_chunk_decode and the bytewise decoder agree: every
+ * (type, len) pair of a slot, each with payloads at the edges (0, a byte just
+ * inside and just past len, all ones), and each reserved byte set alone. */
+static void test_decode_agrees(void)
+{
+	static const uint64_t payloads[] = {
+	    0, 1, 0xff, 0x100, 0xff00, 0x8000000000000000ull, 0x00ffffffffffffffull, ~0ull};
+	uint8_t b[WIRE];
+	struct vm_chunk fast, slow;
+	char e1[160], e2[160];
+	unsigned disagree = 0, accepted = 0;
+
+	memset(b, 0, sizeof(b));
+	le64_store(b, 7);
+	b[8] = VM_CHUNK_DATA;
+	for (unsigned slot = 0; slot < VM_CHUNK_SLOTS; slot += 15)
+		for (unsigned t = 0; t < 256; t++)
+			for (unsigned l = 0; l < 256; l++)
+				for (unsigned k = 0; k < sizeof(payloads) / sizeof(payloads[0]) + 6;
+				     k++) {
+					uint8_t *p = b + slot_off(slot, 0);
+					int a, z;
+
+					memset(p, 0, VM_SLOT_WIRE_SIZE);
+					p[0] = (uint8_t)t;
+					p[1] = (uint8_t)l;
+					if (k < sizeof(payloads) / sizeof(payloads[0]))
+						le64_store(p + 8, payloads[k]);
+					else if (t < 8 && l < 2) /* one reserved byte set */
+						p[2 + k - sizeof(payloads) / sizeof(payloads[0])] =
+						    1;
+					else
+						continue;
+					a = vm_chunk_decode(b, WIRE, &fast, e1, sizeof(e1));
+					z = vm_chunk_decode_bytewise(b, WIRE, &slow, e2,
+								     sizeof(e2));
+					if (a != z || (a == 0 && memcmp(&fast, &slow, WIRE)) ||
+					    (a != 0 && strcmp(e1, e2)))
+						disagree++;
+					accepted += a == 0;
+				}
+	CU_ASSERT_EQUAL(disagree, 0);
+	CU_ASSERT(accepted > 0);
+	/* the header: id 0, every kind byte, each reserved byte */
+	memset(b, 0, sizeof(b));
+	le64_store(b, 7);
+	for (unsigned kind = 0; kind < 256; kind++) {
+		b[8] = (uint8_t)kind;
+		CU_ASSERT_EQUAL(vm_chunk_decode(b, WIRE, NULL, NULL, 0),
+				vm_chunk_decode_bytewise(b, WIRE, NULL, NULL, 0));
+	}
+	b[8] = VM_CHUNK_CODE;
+	for (unsigned r = 9; r < 16; r++) {
+		b[r] = 0x80;
+		CU_ASSERT_EQUAL(vm_chunk_decode(b, WIRE, NULL, NULL, 0), -EINVAL);
+		b[r] = 0;
+	}
+	le64_store(b, 0);
+	CU_ASSERT_EQUAL(vm_chunk_decode(b, WIRE, NULL, e1, sizeof(e1)), -EINVAL);
+	expect_msg(e1, "id is 0");
+}
+
+/* vm_store_put_wire: one copy into a reserved store, the same verdicts as
+ * decode + put, stable pointers across reserve and growth. */
+static void test_put_wire(void)
+{
+	struct vm_store *st = vm_store_new(0);
+	const struct vm_chunk *got = NULL, *first;
+	struct vm_chunk c, back;
+	uint8_t b[WIRE];
+	char err[160];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL(vm_store_reserve(st, 5000), 0);
+	sample_chunk(&c);
+	vm_chunk_encode(&c, b);
+	CU_ASSERT_EQUAL(vm_store_put_wire(st, b, &got, err, sizeof(err)), 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	CU_ASSERT_EQUAL_FATAL(vm_chunk_decode(b, WIRE, &back, NULL, 0), 0);
+	CU_ASSERT_EQUAL(memcmp(got, &back, sizeof(back)), 0);
+	CU_ASSERT_PTR_EQUAL(vm_store_get(st, c.id), got);
+	first = got;
+	/* identical again: 0; different content under the id: -EEXIST, named */
+	CU_ASSERT_EQUAL(vm_store_put_wire(st, b, &got, err, sizeof(err)), 0);
+	b[slot_off(0, 8)] ^= 1;
+	if (b[slot_off(0, 0)] == VM_SLOT_EMPTY || b[slot_off(0, 0)] == VM_SLOT_LINK)
+		b[slot_off(0, 0)] = VM_SLOT_INT;
+	CU_ASSERT_EQUAL(vm_store_put_wire(st, b, NULL, err, sizeof(err)), -EEXIST);
+	expect_msg(err, "a different chunk has this id");
+	/* malformed: the bytewise decoder's message, nothing stored */
+	vm_chunk_encode(&c, b);
+	le64_store(b, 0x4242);
+	b[slot_off(3, 4)] = 9;
+	CU_ASSERT_EQUAL(vm_store_put_wire(st, b, NULL, err, sizeof(err)), -EINVAL);
+	expect_msg(err, "slot 3");
+	expect_msg(err, "reserved byte at offset");
+	CU_ASSERT_PTR_NULL(vm_store_get(st, 0x4242));
+	/* 20000 more: past the reservation, the first pointer stays */
+	for (uint64_t id = 100; id < 20100; id++) {
+		vm_chunk_encode(&c, b);
+		le64_store(b, id);
+		vm_store_prefetch(st, id);
+		CU_ASSERT_EQUAL_FATAL(vm_store_put_wire(st, b, &got, err, sizeof(err)), 1);
+		CU_ASSERT_EQUAL_FATAL(got->id, id);
+	}
+	CU_ASSERT_EQUAL(vm_store_count(st), 20001);
+	CU_ASSERT_PTR_EQUAL(vm_store_get(st, c.id), first);
+	CU_ASSERT_EQUAL(vm_store_get(st, 12345)->id, 12345);
+	vm_store_free(st);
+}
+
+/* vm_store_put_wires: a frame's chunks in order, their links gathered, a
+ * duplicate skipped, a refusal naming its chunk, a stop when links run short. */
+static void test_put_wires(void)
+{
+	enum { N = 300 };
+	struct vm_store *st = vm_store_new(0);
+	uint8_t *w = malloc((size_t)(N + 1) * WIRE);
+	const struct vm_chunk *stored[N + 1];
+	uint64_t links[N * 2 + VM_CHUNK_SLOTS];
+	struct vm_wire_batch b = {.stored = stored, .links = links, .caplinks = 40};
+	struct vm_chunk c;
+	char err[160];
+	size_t from = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	CU_ASSERT_EQUAL(vm_store_reserve(st, N), 0);
+	for (unsigned i = 0; i < N; i++) { /* a chain: chunk i links to i + 1 (slot 5) */
+		memset(&c, 0, sizeof(c));
+		c.id = 1000 + i;
+		c.kind = VM_CHUNK_DATA;
+		vm_slot_set_int(&c, 0, -(int64_t)i);
+		vm_slot_set_bytes(&c, 1, "xy", 2);
+		if (i + 1 < N)
+			vm_slot_set_link(&c, 5, 1001 + i);
+		vm_chunk_encode(&c, w + (size_t)i * WIRE);
+	}
+	memcpy(w + (size_t)N * WIRE, w, WIRE); /* chunk 0 again: identical, skipped */
+	while (from < N + 1) {
+		CU_ASSERT_EQUAL_FATAL(
+		    vm_store_put_wires(st, w + from * WIRE, N + 1 - from, &b, err, sizeof(err)), 0);
+		CU_ASSERT_FATAL(b.done > 0);
+		from += b.done;
+		b.caplinks = sizeof(links) / sizeof(links[0]); /* room, as a caller makes it */
+	}
+	CU_ASSERT_EQUAL(b.nstored, N);
+	CU_ASSERT_EQUAL(b.nlinks, N - 1);
+	CU_ASSERT_EQUAL(vm_store_count(st), N);
+	for (unsigned i = 0; i < N; i++) {
+		CU_ASSERT_PTR_EQUAL(stored[i], vm_store_get(st, 1000 + i));
+		CU_ASSERT_EQUAL(stored[i]->s[0].v.i, -(int64_t)i);
+	}
+	for (unsigned i = 0; i + 1 < N; i++)
+		CU_ASSERT_EQUAL(links[i], 1001 + i);
+	/* a conflicting duplicate and a malformed chunk in a frame: refused at its index */
+	vm_store_free(st);
+	st = vm_store_new(0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	w[(size_t)7 * WIRE + slot_off(1, 0)] = 9; /* chunk 7: bad type tag in slot 1 */
+	b = (struct vm_wire_batch){
+	    .stored = stored, .links = links, .caplinks = sizeof(links) / sizeof(links[0])};
+	CU_ASSERT_EQUAL(vm_store_put_wires(st, w, N, &b, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(b.done, 7);
+	CU_ASSERT_EQUAL(vm_store_count(st), 7);
+	expect_msg(err, "slot 1");
+	expect_msg(err, "bad type tag 9");
+	w[(size_t)7 * WIRE + slot_off(1, 0)] = VM_SLOT_BYTES;
+	memcpy(w + (size_t)8 * WIRE, w + (size_t)2 * WIRE, 8); /* chunk 8 takes chunk 2's id */
+	b = (struct vm_wire_batch){
+	    .stored = stored, .links = links, .caplinks = sizeof(links) / sizeof(links[0])};
+	CU_ASSERT_EQUAL(vm_store_put_wires(st, w, N, &b, err, sizeof(err)), -EEXIST);
+	CU_ASSERT_EQUAL(b.done, 8);
+	expect_msg(err, "a different chunk has this id");
+	vm_store_free(st);
+	free(w);
+}
+
 /* clang-format off */
 TL_SUITE(u_chunk, NULL, NULL,
 	 { "SHA-256: the SHA extensions and mbedTLS agree", test_sha256 },
@@ -645,6 +842,9 @@ TL_SUITE(u_chunk, NULL, NULL,
 	 { "encode/decode round trip of every slot type", test_round_trip },
 	 { "slot type and chunk kind names", test_names },
 	 { "malformed chunks rejected with slot and offset", test_reject },
+	 { "word-wise decode and bytewise decode agree on every slot edge", test_decode_agrees },
+	 { "put_wire: one copy, same verdicts, reserve and growth", test_put_wire },
+	 { "put_wires: a frame in order, links gathered, refusals at their index", test_put_wires },
 	 { "decoder fuzz: no crash, accepted input is canonical", test_fuzz },
 	 { "store put/get/alloc and -EEXIST", test_store_basic },
 	 { "walk: BFS slot order, cycles once, early stop, -E2BIG", test_walk },
