@@ -1551,6 +1551,19 @@ static void json_nl(struct jctx *j, struct jsl_buf *b)
 		jsl_buf_puts(b, j->gap);
 }
 
+/* Whether a plain object's table has no array-index keys (which own keys would list first). */
+static bool json_plain_keys(const struct jsl_tab *t)
+{
+	for (uint32_t i = 0; i < t->n; i++) {
+		jv k = t->e[2 * i];
+
+		if (k != JV_HOLE && (unsigned)(jv_str(k)->s[0] - '0') < 10 &&
+		    jsl_str_index(jv_str(k)) >= 0)
+			return false;
+	}
+	return true;
+}
+
 static int json_val(struct jctx *j, jv v, struct jsl_buf *b)
 {
 	struct jsl_vm *vm = j->vm;
@@ -1605,6 +1618,33 @@ static int json_val(struct jctx *j, jv v, struct jsl_buf *b)
 		if (a->len)
 			json_nl(j, b);
 		jsl_buf_putc(b, ']');
+		return 0;
+	}
+	if (jv_is_objtype(v, JSL_OBJ_OBJ) && json_plain_keys(&((struct jsl_objt *)jv_obj(v))->t)) {
+		/* no index keys: own keys are the table's order, read straight from it (no
+		 * key array; nothing allocates, and nothing runs that could change t) */
+		const struct jsl_tab *t = &((struct jsl_objt *)jv_obj(v))->t;
+		uint32_t n = 0;
+
+		jsl_charge(vm, t->n);
+		jsl_buf_putc(b, '{');
+		for (uint32_t i = 0; i < t->n; i++) {
+			jv k = t->e[2 * i], val = t->e[2 * i + 1];
+
+			if (k == JV_HOLE || json_skip(val))
+				continue;
+			if (n++)
+				jsl_buf_putc(b, ',');
+			json_nl(j, b);
+			json_str(b, jv_str(k)->s, jv_str(k)->len);
+			jsl_buf_puts(b, j->gap[0] ? ": " : ":");
+			if (json_val(j, val, b) < 0)
+				return -1;
+		}
+		j->depth--;
+		if (n)
+			json_nl(j, b);
+		jsl_buf_putc(b, '}');
 		return 0;
 	}
 	{
