@@ -284,6 +284,8 @@ static void collect(struct jsl_heap *h, void *ctx)
 		mark(vm, vm->xroots[i]);
 	mark(vm, vm->exc);
 	mark(vm, vm->input);
+	for (uint32_t i = 0; i < JSL_KEYCACHE; i++)
+		mark(vm, vm->keycache[i]);
 	for (struct jsl_ci *c = vm->cis; c <= vm->ci; c++)
 		if (c->cl)
 			mark(vm, jv_from_obj(c->cl));
@@ -2148,6 +2150,7 @@ static void jvm_free(struct jsl_vm *vm)
 	free(vm->hs);
 	free(vm->xroots);
 	free(vm->gray);
+	free(vm->kidx);
 	free(vm);
 }
 

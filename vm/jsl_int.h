@@ -829,6 +829,8 @@ struct jsl_handler {
 	const uint32_t *pc;
 };
 
+#define JSL_KEYCACHE 256 /* JSON.parse's key cache (a power of two) */
+#define JSL_KEYMAX   64	 /* the longest key it shares */
 struct jsl_vm {
 	const struct jsl_prog *prog;
 	struct jsl_heap heap;
@@ -861,6 +863,17 @@ struct jsl_vm {
 	int64_t fuel_limit;
 	uint64_t start_ms; /* Date.now() at fuel 0 (vm_limits.start_ms) */
 	bool strict;	   /* set by STRICT: the program is strict code ("use strict") */
+	/*
+	 * JSON.parse's object keys (obj.c): the last key string seen for each
+	 * hash slot (roots: the collector marks them), and a hash index of the
+	 * program's string constants (K index + 1, 0 = free; built at the first
+	 * parse), so that equal keys share one string, a constant's when the
+	 * program names the key (its inline caches then hit).
+	 */
+	jv keycache[JSL_KEYCACHE];
+	uint32_t *kidx;
+	uint32_t kcap;
+	bool kidx_built;
 };
 
 /* Push v on the extra roots (false on allocation failure); pop n of them. */
