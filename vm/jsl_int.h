@@ -709,7 +709,10 @@ static inline void jsl_buf_putc(struct jsl_buf *b, char c)
 {
 	jsl_buf_put(b, &c, 1);
 }
-void jsl_buf_puts(struct jsl_buf *b, const char *s);
+static inline void jsl_buf_puts(struct jsl_buf *b, const char *s)
+{
+	jsl_buf_put(b, s, strlen(s)); /* a literal's length is known at compile time */
+}
 
 struct jsl_prog;
 /* Append ToString(v) (as String(v) gives it) / util.inspect(v) to b. */
