@@ -506,16 +506,19 @@ out:
 
 static inline double js_mod(double a, double b)
 {
-	if (a >= 1 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
-	    b == (int32_t)b)
-		return (double)((int32_t)a % (int32_t)b);
-	/* glibc's fmod walks the quotient bit by bit: 2.5e15 % 7 costs ~200 ns.
-	 * Integers below 2^53 are exact in int64; the result keeps a's sign (and -0). */
-	if (fabs(a) < 0x1p53 && fabs(b) < 0x1p53 && b != 0) {
+	/*
+	 * Integers below 2^63 (exact in int64: every double past 2^53 is one):
+	 * the remainder of integer division, in 32 bits when both fit; it keeps
+	 * a's sign (and -0). glibc's fmod walks the quotient bit by bit: 2.5e15 % 7
+	 * costs ~200 ns.
+	 */
+	if (jsl_likely(fabs(a) < 0x1p63 && fabs(b) >= 1 && fabs(b) < 0x1p63)) {
 		int64_t ia = (int64_t)a, ib = (int64_t)b;
 
-		if ((double)ia == a && (double)ib == b) {
-			int64_t r = ia % ib;
+		if (jsl_likely((double)ia == a && (double)ib == b)) {
+			int64_t r = ((uint64_t)ia | (uint64_t)ib) >> 32
+					    ? ia % ib
+					    : (int64_t)((uint32_t)ia % (uint32_t)ib);
 
 			return r ? (double)r : copysign(0.0, a);
 		}
@@ -1216,29 +1219,39 @@ static int execute(struct jsl_vm *vm, jv *result)
 #define VM_CASE(name)  case JSL_OP_##name:
 #define VM_NEXT	       continue
 #endif
-/* R[A] := R[B] op cval: expr of the numbers x and y inline, anything else in arith_slow. */
-#define ARITH_WITH(op, expr, cval)                                                                 \
+/*
+ * R[A] := R[B] op *cptr: expr of the numbers x and y inline, anything else in
+ * arith_slow. The operands are read as doubles straight into floating-point
+ * registers, and every boxed value is a NaN, so one unordered compare tells
+ * that both are numbers (a NaN number goes the slow way too): a chain like
+ * s = (s + x) % 7 then never waits for a move between the integer and the
+ * floating-point registers.
+ */
+#define ARITH_WITH(op, expr, cptr)                                                                 \
 	{                                                                                          \
-		jv b = *RB, c = (cval);                                                            \
-		if (jsl_likely(jv_is_num(b) & jv_is_num(c))) {                                     \
-			double x = jv_num(b), y = jv_num(c);                                       \
-			*RA = jv_from_num_raw(expr);                                               \
+		double x, y;                                                                       \
+		memcpy(&x, RB, sizeof(x));                                                         \
+		memcpy(&y, (cptr), sizeof(y));                                                     \
+		if (jsl_likely(!__builtin_isunordered(x, y))) {                                    \
+			double z_ = (expr);                                                        \
+			memcpy(RA, &z_, sizeof(z_));                                               \
 		} else {                                                                           \
-			PROTECT(arith_slow(vm, op, RA, b, c));                                     \
+			PROTECT(arith_slow(vm, op, RA, *RB, *(cptr)));                             \
 		}                                                                                  \
 		VM_NEXT;                                                                           \
 	}
-#define ARITH(op, expr)	 ARITH_WITH(op, expr, *RC)
-#define ARITHK(op, expr) ARITH_WITH(op, expr, K[JSL_I_C(i)])
+#define ARITH(op, expr)	 ARITH_WITH(op, expr, RC)
+#define ARITHK(op, expr) ARITH_WITH(op, expr, &K[JSL_I_C(i)])
 /* R[A] := R[B] op sC: as ARITH, the immediate y = sC always a number. */
 #define ARITHI(op, expr)                                                                           \
 	{                                                                                          \
-		jv b = *RB;                                                                        \
-		if (jsl_likely(jv_is_num(b))) {                                                    \
-			double x = jv_num(b), y = JSL_I_SC(i);                                     \
-			*RA = jv_from_num_raw(expr);                                               \
+		double x, y = JSL_I_SC(i);                                                         \
+		memcpy(&x, RB, sizeof(x));                                                         \
+		if (jsl_likely(x == x)) {                                                          \
+			double z_ = (expr);                                                        \
+			memcpy(RA, &z_, sizeof(z_));                                               \
 		} else {                                                                           \
-			PROTECT(arith_slow(vm, op, RA, b, jv_from_num_raw((double)JSL_I_SC(i))));  \
+			PROTECT(arith_slow(vm, op, RA, *RB, jv_from_num_raw((double)JSL_I_SC(i))));\
 		}                                                                                  \
 		VM_NEXT;                                                                           \
 	}
@@ -1272,14 +1285,19 @@ static int execute(struct jsl_vm *vm, jv *result)
 			PROTECT(arith_slow(vm, op, RA, b, c));                                     \
 		VM_NEXT;                                                                           \
 	}
+/* A test of R[A] and R[B]: numexpr of the numbers x and y (read as ARITH reads them), else slowexpr of a and b. */
 #define CMPJ(numexpr, slowexpr)                                                                    \
 	{                                                                                          \
-		jv a = *RA, b = *RB;                                                               \
+		double x, y;                                                                       \
 		bool r;                                                                            \
-		if (jsl_likely(jv_is_num(a) & jv_is_num(b)))                                       \
+		memcpy(&x, RA, sizeof(x));                                                         \
+		memcpy(&y, RB, sizeof(y));                                                         \
+		if (jsl_likely(!__builtin_isunordered(x, y))) {                                    \
 			r = numexpr;                                                               \
-		else                                                                               \
+		} else {                                                                           \
+			jv a = *RA, b = *RB;                                                       \
 			r = slowexpr;                                                              \
+		}                                                                                  \
 		TAKE_IF(r);                                                                        \
 		VM_NEXT;                                                                           \
 	}
@@ -1296,6 +1314,26 @@ static int execute(struct jsl_vm *vm, jv *result)
 		jv a = *RA;                                                                        \
 		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
 		TAKE_IF(x cmp jv_num(K[JSL_I_B(i)]));                                              \
+		VM_NEXT;                                                                           \
+	}
+
+/* i++ (as SUBI i i -1) and a for loop's test i < bval, one dispatch */
+#define INCJ(bval)                                                                                 \
+	{                                                                                          \
+		jv a = *RA, b = (bval);                                                            \
+		bool r;                                                                            \
+		if (jsl_likely(jv_is_num(a))) {                                                    \
+			a = jv_from_num_raw(jv_num(a) + 1);                                        \
+			*RA = a;                                                                   \
+		} else {                                                                           \
+			PROTECT(arith_slow(vm, JSL_OP_SUB, RA, a, jv_from_num_raw(-1.0)));         \
+			a = *RA;                                                                   \
+		}                                                                                  \
+		if (jsl_likely(jv_is_num(a) & jv_is_num(b)))                                       \
+			r = jv_num(a) < jv_num(b);                                                 \
+		else                                                                               \
+			r = less_slow(a, b, false);                                                \
+		TAKE_IF(r);                                                                        \
 		VM_NEXT;                                                                           \
 	}
 
@@ -1465,8 +1503,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			/* one opcode a line: the bodies are macros, which clang-format mangles */
 			/* clang-format off */
-			VM_CASE(JLT)  CMPJ(jv_num(a) < jv_num(b), less_slow(a, b, false))
-			VM_CASE(JLE)  CMPJ(jv_num(a) <= jv_num(b), less_slow(a, b, true))
+			VM_CASE(JLT)  CMPJ(x < y, less_slow(a, b, false))
+			VM_CASE(JLE)  CMPJ(x <= y, less_slow(a, b, true))
 			VM_CASE(JLTI) CMPJI(<)
 			VM_CASE(JLEI) CMPJI(<=)
 			VM_CASE(JGTI) CMPJI(>)
@@ -1475,28 +1513,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(JLEK) CMPJK(<=)
 			VM_CASE(JGTK) CMPJK(>)
 			VM_CASE(JGEK) CMPJK(>=)
-			VM_CASE(INCJLT)
-			VM_CASE(INCJLTK)
-			/* clang-format on */
-			{
-				/* i++ (as SUBI i i -1) and the loop's test, one dispatch */
-				jv a = *RA, b = JSL_I_OP(i) == JSL_OP_INCJLT ? *RB : K[JSL_I_B(i)];
-				bool r;
-
-				if (jsl_likely(jv_is_num(a))) {
-					a = jv_from_num_raw(jv_num(a) + 1);
-					*RA = a;
-				} else {
-					PROTECT(arith_slow(vm, JSL_OP_SUB, RA, a, jv_from_num_raw(-1.0)));
-					a = *RA;
-				}
-				if (jsl_likely(jv_is_num(a) & jv_is_num(b)))
-					r = jv_num(a) < jv_num(b);
-				else
-					r = less_slow(a, b, false);
-				TAKE_IF(r);
-				VM_NEXT;
-			}
+			VM_CASE(INCJLT)  INCJ(*RB)
+			VM_CASE(INCJLTK) INCJ(K[JSL_I_B(i)])
 			/* clang-format off */
 			VM_CASE(JSEQK)
 			/* clang-format on */
