@@ -739,6 +739,11 @@ static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
 			*ra = jv_from_num(jv_str(b)->ulen);
 			return 0;
 		}
+		/* s[null], s[true], s[undefined]: keys "null", "true", ..., no character */
+		if (jv_is(c, JV_T_NULL) || jv_is(c, JV_T_BOOL) || jv_is(c, JV_T_UNDEF)) {
+			*ra = JV_UNDEF;
+			return 0;
+		}
 		d = jv_is_num(c) ? jv_num(c) : jsl_to_num(c);
 		/* only canonical index strings ("3", not "03") name characters */
 		if (jv_is(c, JV_T_STR)) {
@@ -1303,36 +1308,42 @@ static int execute(struct jsl_vm *vm, jv *result)
 	}
 #define CMPJI(cmp)                                                                                 \
 	{                                                                                          \
-		jv a = *RA;                                                                        \
-		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
+		double x;                                                                          \
+		memcpy(&x, RA, sizeof(x));                                                         \
+		if (jsl_unlikely(x != x))                                                          \
+			x = jsl_to_num(*RA);                                                       \
 		TAKE_IF(x cmp(double) JSL_I_SB(i));                                                \
 		VM_NEXT;                                                                           \
 	}
 /* The same against a number constant (a crafted non-number K[B] reads as a NaN: false). */
 #define CMPJK(cmp)                                                                                 \
 	{                                                                                          \
-		jv a = *RA;                                                                        \
-		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
+		double x;                                                                          \
+		memcpy(&x, RA, sizeof(x));                                                         \
+		if (jsl_unlikely(x != x))                                                          \
+			x = jsl_to_num(*RA);                                                       \
 		TAKE_IF(x cmp jv_num(K[JSL_I_B(i)]));                                              \
 		VM_NEXT;                                                                           \
 	}
 
-/* i++ (as SUBI i i -1) and a for loop's test i < bval, one dispatch */
-#define INCJ(bval)                                                                                 \
+/* i++ (as SUBI i i -1) and a for loop's test i < *bptr, one dispatch (operands as ARITH reads them) */
+#define INCJ(bptr)                                                                                 \
 	{                                                                                          \
-		jv a = *RA, b = (bval);                                                            \
+		double x, y;                                                                       \
 		bool r;                                                                            \
-		if (jsl_likely(jv_is_num(a))) {                                                    \
-			a = jv_from_num_raw(jv_num(a) + 1);                                        \
-			*RA = a;                                                                   \
+		memcpy(&x, RA, sizeof(x));                                                         \
+		if (jsl_likely(x == x)) {                                                          \
+			x += 1;                                                                    \
+			memcpy(RA, &x, sizeof(x));                                                 \
 		} else {                                                                           \
-			PROTECT(arith_slow(vm, JSL_OP_SUB, RA, a, jv_from_num_raw(-1.0)));         \
-			a = *RA;                                                                   \
+			PROTECT(arith_slow(vm, JSL_OP_SUB, RA, *RA, jv_from_num_raw(-1.0)));       \
+			memcpy(&x, RA, sizeof(x));                                                 \
 		}                                                                                  \
-		if (jsl_likely(jv_is_num(a) & jv_is_num(b)))                                       \
-			r = jv_num(a) < jv_num(b);                                                 \
+		memcpy(&y, (bptr), sizeof(y));                                                     \
+		if (jsl_likely(!__builtin_isunordered(x, y)))                                      \
+			r = x < y;                                                                 \
 		else                                                                               \
-			r = less_slow(a, b, false);                                                \
+			r = less_slow(*RA, *(bptr), false);                                        \
 		TAKE_IF(r);                                                                        \
 		VM_NEXT;                                                                           \
 	}
@@ -1513,8 +1524,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(JLEK) CMPJK(<=)
 			VM_CASE(JGTK) CMPJK(>)
 			VM_CASE(JGEK) CMPJK(>=)
-			VM_CASE(INCJLT)  INCJ(*RB)
-			VM_CASE(INCJLTK) INCJ(K[JSL_I_B(i)])
+			VM_CASE(INCJLT)  INCJ(RB)
+			VM_CASE(INCJLTK) INCJ(&K[JSL_I_B(i)])
 			/* clang-format off */
 			VM_CASE(JSEQK)
 			/* clang-format on */
@@ -1581,17 +1592,21 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(GETIDX)
 			{
-				jv b = *RB, c = *RC;
+				jv b = *RB, c;
 
-				if (jv_is_objtype(b, JSL_OBJ_ARR) && jv_is_num(c)) {
+				if (jv_is_objtype(b, JSL_OBJ_ARR)) {
+					/* the index as a double straight from its register (a
+					 * boxed value is a NaN: out of range) */
 					const struct jsl_arr *a = (const struct jsl_arr *)jv_obj(b);
-					double d = jv_num(c);
+					double d;
 
+					memcpy(&d, RC, sizeof(d));
 					if (d >= 0 && d < a->len && d == (double)(uint32_t)d) {
 						*RA = a->v[(uint32_t)d];
 						VM_NEXT;
 					}
 				}
+				c = *RC;
 				if (jv_is(b, JV_T_STR) && jv_is_num(c)) {
 					const struct jsl_str *s = jv_str(b);
 					double d = jv_num(c);
@@ -1749,12 +1764,13 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(SETIDX)
 			{
-				jv o = *RA, k = *RB;
+				jv o = *RA;
 
-				if (jv_is_objtype(o, JSL_OBJ_ARR) && jv_is_num(k)) {
+				if (jv_is_objtype(o, JSL_OBJ_ARR)) {
 					struct jsl_arr *a = (struct jsl_arr *)jv_obj(o);
-					double d = jv_num(k);
+					double d; /* as GETIDX reads it */
 
+					memcpy(&d, RB, sizeof(d));
 					if (d >= 0 && d < a->len && d == (double)(uint32_t)d &&
 					    !a->frozen) {
 						jsl_wb(&vm->heap, a);
@@ -1762,7 +1778,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 						VM_NEXT;
 					}
 				}
-				PROTECT(jsl_set_prop(vm, o, k, *RC));
+				PROTECT(jsl_set_prop(vm, o, *RB, *RC));
 				VM_NEXT;
 			}
 			VM_CASE(DELIDX)
