@@ -1206,10 +1206,11 @@ static int execute(struct jsl_vm *vm, jv *result)
 	} while (0)
 #define VM_FETCH()                                                                                 \
 	do {                                                                                       \
+		i = *pc;                                                                           \
 		if (jsl_unlikely(fuel <= 0))                                                       \
 			goto out_of_fuel;                                                          \
 		fuel--;                                                                            \
-		i = *pc++;                                                                         \
+		pc++;                                                                              \
 	} while (0)
 #ifdef JSL_COMPUTED_GOTO
 #define VM_DISPATCH(x) goto *disp[JSL_I_OP(x)];
