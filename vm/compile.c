@@ -3550,31 +3550,6 @@ static void main_pattern_names(struct cg *g, struct jsl_node *p, bool is_const)
 	}
 }
 
-/*
- * The top-level statements. The completion value is the last value a
- * statement produced, so the statements before the last expression
- * statement cannot decide it (that one either produces a value or throws,
- * which ends the run): they are compiled without completion register, and
- * a loop like `for (...) s = f(s);` does not copy s to it each iteration.
- */
-static void main_statements(struct cg *g, struct jsl_node *list)
-{
-	struct cg_func *fs = g->fs;
-	const struct jsl_node *last = NULL;
-	int creg = fs->creg;
-
-	for (const struct jsl_node *n = list; n; n = n->next)
-		if (n->kind == JSL_N_EXPR)
-			last = n;
-	for (struct jsl_node *n = list; n; n = n->next) {
-		if (n == last)
-			last = NULL;
-		fs->creg = last ? -1 : creg;
-		statement(g, n);
-	}
-	fs->creg = creg;
-}
-
 /* The top level: declarations, hoisted functions, then the statements. */
 static void compile_main(struct cg *g)
 {
@@ -3625,7 +3600,7 @@ static void compile_main(struct cg *g)
 		fs->freereg--;
 		k++;
 	}
-	main_statements(g, prog->list);
+	statements(g, prog->list);
 	emit_abc(g, JSL_OP_RET, fs->creg, 0, 0);
 	k = 0;
 	for (struct jsl_node *n = prog->list; n; n = n->next)
