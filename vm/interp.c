@@ -284,6 +284,8 @@ static void collect(struct jsl_heap *h, void *ctx)
 		mark(vm, vm->xroots[i]);
 	mark(vm, vm->exc);
 	mark(vm, vm->input);
+	for (uint32_t i = 0; i < JSL_KEYCACHE; i++)
+		mark(vm, vm->keycache[i]);
 	for (struct jsl_ci *c = vm->cis; c <= vm->ci; c++)
 		if (c->cl)
 			mark(vm, jv_from_obj(c->cl));
@@ -504,16 +506,19 @@ out:
 
 static inline double js_mod(double a, double b)
 {
-	if (a >= 1 && b > 0 && a < 2147483648.0 && b < 2147483648.0 && a == (int32_t)a &&
-	    b == (int32_t)b)
-		return (double)((int32_t)a % (int32_t)b);
-	/* glibc's fmod walks the quotient bit by bit: 2.5e15 % 7 costs ~200 ns.
-	 * Integers below 2^53 are exact in int64; the result keeps a's sign (and -0). */
-	if (fabs(a) < 0x1p53 && fabs(b) < 0x1p53 && b != 0) {
+	/*
+	 * Integers below 2^63 (exact in int64: every double past 2^53 is one):
+	 * the remainder of integer division, in 32 bits when both fit; it keeps
+	 * a's sign (and -0). glibc's fmod walks the quotient bit by bit: 2.5e15 % 7
+	 * costs ~200 ns.
+	 */
+	if (jsl_likely(fabs(a) < 0x1p63 && fabs(b) >= 1 && fabs(b) < 0x1p63)) {
 		int64_t ia = (int64_t)a, ib = (int64_t)b;
 
-		if ((double)ia == a && (double)ib == b) {
-			int64_t r = ia % ib;
+		if (jsl_likely((double)ia == a && (double)ib == b)) {
+			int64_t r = ((uint64_t)ia | (uint64_t)ib) >> 32
+					    ? ia % ib
+					    : (int64_t)((uint32_t)ia % (uint32_t)ib);
 
 			return r ? (double)r : copysign(0.0, a);
 		}
@@ -732,6 +737,11 @@ static NOINLINE int getidx_slow(struct jsl_vm *vm, jv *ra, jv b, jv c)
 		if (jv_is(c, JV_T_STR) && jv_str(c)->len == 6 &&
 		    !memcmp(jv_str(c)->s, "length", 6)) {
 			*ra = jv_from_num(jv_str(b)->ulen);
+			return 0;
+		}
+		/* s[null], s[true], s[undefined]: keys "null", "true", ..., no character */
+		if (jv_is(c, JV_T_NULL) || jv_is(c, JV_T_BOOL) || jv_is(c, JV_T_UNDEF)) {
+			*ra = JV_UNDEF;
 			return 0;
 		}
 		d = jv_is_num(c) ? jv_num(c) : jsl_to_num(c);
@@ -1196,10 +1206,11 @@ static int execute(struct jsl_vm *vm, jv *result)
 	} while (0)
 #define VM_FETCH()                                                                                 \
 	do {                                                                                       \
+		i = *pc;                                                                           \
 		if (jsl_unlikely(fuel <= 0))                                                       \
 			goto out_of_fuel;                                                          \
 		fuel--;                                                                            \
-		i = *pc++;                                                                         \
+		pc++;                                                                              \
 	} while (0)
 #ifdef JSL_COMPUTED_GOTO
 #define VM_DISPATCH(x) goto *disp[JSL_I_OP(x)];
@@ -1214,29 +1225,39 @@ static int execute(struct jsl_vm *vm, jv *result)
 #define VM_CASE(name)  case JSL_OP_##name:
 #define VM_NEXT	       continue
 #endif
-/* R[A] := R[B] op cval: expr of the numbers x and y inline, anything else in arith_slow. */
-#define ARITH_WITH(op, expr, cval)                                                                 \
+/*
+ * R[A] := R[B] op *cptr: expr of the numbers x and y inline, anything else in
+ * arith_slow. The operands are read as doubles straight into floating-point
+ * registers, and every boxed value is a NaN, so one unordered compare tells
+ * that both are numbers (a NaN number goes the slow way too): a chain like
+ * s = (s + x) % 7 then never waits for a move between the integer and the
+ * floating-point registers.
+ */
+#define ARITH_WITH(op, expr, cptr)                                                                 \
 	{                                                                                          \
-		jv b = *RB, c = (cval);                                                            \
-		if (jsl_likely(jv_is_num(b) & jv_is_num(c))) {                                     \
-			double x = jv_num(b), y = jv_num(c);                                       \
-			*RA = jv_from_num_raw(expr);                                               \
+		double x, y;                                                                       \
+		memcpy(&x, RB, sizeof(x));                                                         \
+		memcpy(&y, (cptr), sizeof(y));                                                     \
+		if (jsl_likely(!__builtin_isunordered(x, y))) {                                    \
+			double z_ = (expr);                                                        \
+			memcpy(RA, &z_, sizeof(z_));                                               \
 		} else {                                                                           \
-			PROTECT(arith_slow(vm, op, RA, b, c));                                     \
+			PROTECT(arith_slow(vm, op, RA, *RB, *(cptr)));                             \
 		}                                                                                  \
 		VM_NEXT;                                                                           \
 	}
-#define ARITH(op, expr)	 ARITH_WITH(op, expr, *RC)
-#define ARITHK(op, expr) ARITH_WITH(op, expr, K[JSL_I_C(i)])
+#define ARITH(op, expr)	 ARITH_WITH(op, expr, RC)
+#define ARITHK(op, expr) ARITH_WITH(op, expr, &K[JSL_I_C(i)])
 /* R[A] := R[B] op sC: as ARITH, the immediate y = sC always a number. */
 #define ARITHI(op, expr)                                                                           \
 	{                                                                                          \
-		jv b = *RB;                                                                        \
-		if (jsl_likely(jv_is_num(b))) {                                                    \
-			double x = jv_num(b), y = JSL_I_SC(i);                                     \
-			*RA = jv_from_num_raw(expr);                                               \
+		double x, y = JSL_I_SC(i);                                                         \
+		memcpy(&x, RB, sizeof(x));                                                         \
+		if (jsl_likely(x == x)) {                                                          \
+			double z_ = (expr);                                                        \
+			memcpy(RA, &z_, sizeof(z_));                                               \
 		} else {                                                                           \
-			PROTECT(arith_slow(vm, op, RA, b, jv_from_num_raw((double)JSL_I_SC(i))));  \
+			PROTECT(arith_slow(vm, op, RA, *RB, jv_from_num_raw((double)JSL_I_SC(i))));\
 		}                                                                                  \
 		VM_NEXT;                                                                           \
 	}
@@ -1270,30 +1291,61 @@ static int execute(struct jsl_vm *vm, jv *result)
 			PROTECT(arith_slow(vm, op, RA, b, c));                                     \
 		VM_NEXT;                                                                           \
 	}
+/* A test of R[A] and R[B]: numexpr of the numbers x and y (read as ARITH reads them), else slowexpr of a and b. */
 #define CMPJ(numexpr, slowexpr)                                                                    \
 	{                                                                                          \
-		jv a = *RA, b = *RB;                                                               \
+		double x, y;                                                                       \
 		bool r;                                                                            \
-		if (jsl_likely(jv_is_num(a) & jv_is_num(b)))                                       \
+		memcpy(&x, RA, sizeof(x));                                                         \
+		memcpy(&y, RB, sizeof(y));                                                         \
+		if (jsl_likely(!__builtin_isunordered(x, y))) {                                    \
 			r = numexpr;                                                               \
-		else                                                                               \
+		} else {                                                                           \
+			jv a = *RA, b = *RB;                                                       \
 			r = slowexpr;                                                              \
+		}                                                                                  \
 		TAKE_IF(r);                                                                        \
 		VM_NEXT;                                                                           \
 	}
 #define CMPJI(cmp)                                                                                 \
 	{                                                                                          \
-		jv a = *RA;                                                                        \
-		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
+		double x;                                                                          \
+		memcpy(&x, RA, sizeof(x));                                                         \
+		if (jsl_unlikely(x != x))                                                          \
+			x = jsl_to_num(*RA);                                                       \
 		TAKE_IF(x cmp(double) JSL_I_SB(i));                                                \
 		VM_NEXT;                                                                           \
 	}
 /* The same against a number constant (a crafted non-number K[B] reads as a NaN: false). */
 #define CMPJK(cmp)                                                                                 \
 	{                                                                                          \
-		jv a = *RA;                                                                        \
-		double x = jv_is_num(a) ? jv_num(a) : jsl_to_num(a);                               \
+		double x;                                                                          \
+		memcpy(&x, RA, sizeof(x));                                                         \
+		if (jsl_unlikely(x != x))                                                          \
+			x = jsl_to_num(*RA);                                                       \
 		TAKE_IF(x cmp jv_num(K[JSL_I_B(i)]));                                              \
+		VM_NEXT;                                                                           \
+	}
+
+/* i++ (as SUBI i i -1) and a for loop's test i < *bptr, one dispatch (operands as ARITH reads them) */
+#define INCJ(bptr)                                                                                 \
+	{                                                                                          \
+		double x, y;                                                                       \
+		bool r;                                                                            \
+		memcpy(&x, RA, sizeof(x));                                                         \
+		if (jsl_likely(x == x)) {                                                          \
+			x += 1;                                                                    \
+			memcpy(RA, &x, sizeof(x));                                                 \
+		} else {                                                                           \
+			PROTECT(arith_slow(vm, JSL_OP_SUB, RA, *RA, jv_from_num_raw(-1.0)));       \
+			memcpy(&x, RA, sizeof(x));                                                 \
+		}                                                                                  \
+		memcpy(&y, (bptr), sizeof(y));                                                     \
+		if (jsl_likely(!__builtin_isunordered(x, y)))                                      \
+			r = x < y;                                                                 \
+		else                                                                               \
+			r = less_slow(*RA, *(bptr), false);                                        \
+		TAKE_IF(r);                                                                        \
 		VM_NEXT;                                                                           \
 	}
 
@@ -1463,8 +1515,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			/* one opcode a line: the bodies are macros, which clang-format mangles */
 			/* clang-format off */
-			VM_CASE(JLT)  CMPJ(jv_num(a) < jv_num(b), less_slow(a, b, false))
-			VM_CASE(JLE)  CMPJ(jv_num(a) <= jv_num(b), less_slow(a, b, true))
+			VM_CASE(JLT)  CMPJ(x < y, less_slow(a, b, false))
+			VM_CASE(JLE)  CMPJ(x <= y, less_slow(a, b, true))
 			VM_CASE(JLTI) CMPJI(<)
 			VM_CASE(JLEI) CMPJI(<=)
 			VM_CASE(JGTI) CMPJI(>)
@@ -1473,28 +1525,8 @@ static int execute(struct jsl_vm *vm, jv *result)
 			VM_CASE(JLEK) CMPJK(<=)
 			VM_CASE(JGTK) CMPJK(>)
 			VM_CASE(JGEK) CMPJK(>=)
-			VM_CASE(INCJLT)
-			VM_CASE(INCJLTK)
-			/* clang-format on */
-			{
-				/* i++ (as SUBI i i -1) and the loop's test, one dispatch */
-				jv a = *RA, b = JSL_I_OP(i) == JSL_OP_INCJLT ? *RB : K[JSL_I_B(i)];
-				bool r;
-
-				if (jsl_likely(jv_is_num(a))) {
-					a = jv_from_num_raw(jv_num(a) + 1);
-					*RA = a;
-				} else {
-					PROTECT(arith_slow(vm, JSL_OP_SUB, RA, a, jv_from_num_raw(-1.0)));
-					a = *RA;
-				}
-				if (jsl_likely(jv_is_num(a) & jv_is_num(b)))
-					r = jv_num(a) < jv_num(b);
-				else
-					r = less_slow(a, b, false);
-				TAKE_IF(r);
-				VM_NEXT;
-			}
+			VM_CASE(INCJLT)  INCJ(RB)
+			VM_CASE(INCJLTK) INCJ(&K[JSL_I_B(i)])
 			/* clang-format off */
 			VM_CASE(JSEQK)
 			/* clang-format on */
@@ -1561,17 +1593,21 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(GETIDX)
 			{
-				jv b = *RB, c = *RC;
+				jv b = *RB, c;
 
-				if (jv_is_objtype(b, JSL_OBJ_ARR) && jv_is_num(c)) {
+				if (jv_is_objtype(b, JSL_OBJ_ARR)) {
+					/* the index as a double straight from its register (a
+					 * boxed value is a NaN: out of range) */
 					const struct jsl_arr *a = (const struct jsl_arr *)jv_obj(b);
-					double d = jv_num(c);
+					double d;
 
+					memcpy(&d, RC, sizeof(d));
 					if (d >= 0 && d < a->len && d == (double)(uint32_t)d) {
 						*RA = a->v[(uint32_t)d];
 						VM_NEXT;
 					}
 				}
+				c = *RC;
 				if (jv_is(b, JV_T_STR) && jv_is_num(c)) {
 					const struct jsl_str *s = jv_str(b);
 					double d = jv_num(c);
@@ -1729,12 +1765,13 @@ static int execute(struct jsl_vm *vm, jv *result)
 			}
 			VM_CASE(SETIDX)
 			{
-				jv o = *RA, k = *RB;
+				jv o = *RA;
 
-				if (jv_is_objtype(o, JSL_OBJ_ARR) && jv_is_num(k)) {
+				if (jv_is_objtype(o, JSL_OBJ_ARR)) {
 					struct jsl_arr *a = (struct jsl_arr *)jv_obj(o);
-					double d = jv_num(k);
+					double d; /* as GETIDX reads it */
 
+					memcpy(&d, RB, sizeof(d));
 					if (d >= 0 && d < a->len && d == (double)(uint32_t)d &&
 					    !a->frozen) {
 						jsl_wb(&vm->heap, a);
@@ -1742,7 +1779,7 @@ static int execute(struct jsl_vm *vm, jv *result)
 						VM_NEXT;
 					}
 				}
-				PROTECT(jsl_set_prop(vm, o, k, *RC));
+				PROTECT(jsl_set_prop(vm, o, *RB, *RC));
 				VM_NEXT;
 			}
 			VM_CASE(DELIDX)
@@ -2180,6 +2217,7 @@ static void jvm_free(struct jsl_vm *vm)
 	free(vm->hs);
 	free(vm->xroots);
 	free(vm->gray);
+	free(vm->kidx);
 	free(vm);
 }
 

@@ -710,7 +710,10 @@ static inline void jsl_buf_putc(struct jsl_buf *b, char c)
 {
 	jsl_buf_put(b, &c, 1);
 }
-void jsl_buf_puts(struct jsl_buf *b, const char *s);
+static inline void jsl_buf_puts(struct jsl_buf *b, const char *s)
+{
+	jsl_buf_put(b, s, strlen(s)); /* a literal's length is known at compile time */
+}
 
 struct jsl_prog;
 /* Append ToString(v) (as String(v) gives it) / util.inspect(v) to b. */
@@ -830,6 +833,8 @@ struct jsl_handler {
 	const uint32_t *pc;
 };
 
+#define JSL_KEYCACHE 256 /* JSON.parse's key cache (a power of two) */
+#define JSL_KEYMAX   64	 /* the longest key it shares */
 struct jsl_vm {
 	const struct jsl_prog *prog;
 	struct jsl_heap heap;
@@ -862,6 +867,17 @@ struct jsl_vm {
 	int64_t fuel_limit;
 	uint64_t start_ms; /* Date.now() at fuel 0 (vm_limits.start_ms) */
 	bool strict;	   /* set by STRICT: the program is strict code ("use strict") */
+	/*
+	 * JSON.parse's object keys (obj.c): the last key string seen for each
+	 * hash slot (roots: the collector marks them), and a hash index of the
+	 * program's string constants (K index + 1, 0 = free; built at the first
+	 * parse), so that equal keys share one string, a constant's when the
+	 * program names the key (its inline caches then hit).
+	 */
+	jv keycache[JSL_KEYCACHE];
+	uint32_t *kidx;
+	uint32_t kcap;
+	bool kidx_built;
 };
 
 /* Push v on the extra roots (false on allocation failure); pop n of them. */

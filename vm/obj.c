@@ -1558,6 +1558,19 @@ static void json_nl(struct jctx *j, struct jsl_buf *b)
 		jsl_buf_puts(b, j->gap);
 }
 
+/* Whether a plain object's table has no array-index keys (which own keys would list first). */
+static bool json_plain_keys(const struct jsl_tab *t)
+{
+	for (uint32_t i = 0; i < t->n; i++) {
+		jv k = t->e[2 * i];
+
+		if (k != JV_HOLE && (unsigned)(jv_str(k)->s[0] - '0') < 10 &&
+		    jsl_str_index(jv_str(k)) >= 0)
+			return false;
+	}
+	return true;
+}
+
 static int json_val(struct jctx *j, jv v, struct jsl_buf *b)
 {
 	struct jsl_vm *vm = j->vm;
@@ -1612,6 +1625,33 @@ static int json_val(struct jctx *j, jv v, struct jsl_buf *b)
 		if (a->len)
 			json_nl(j, b);
 		jsl_buf_putc(b, ']');
+		return 0;
+	}
+	if (jv_is_objtype(v, JSL_OBJ_OBJ) && json_plain_keys(&((struct jsl_objt *)jv_obj(v))->t)) {
+		/* no index keys: own keys are the table's order, read straight from it (no
+		 * key array; nothing allocates, and nothing runs that could change t) */
+		const struct jsl_tab *t = &((struct jsl_objt *)jv_obj(v))->t;
+		uint32_t n = 0;
+
+		jsl_charge(vm, t->n);
+		jsl_buf_putc(b, '{');
+		for (uint32_t i = 0; i < t->n; i++) {
+			jv k = t->e[2 * i], val = t->e[2 * i + 1];
+
+			if (k == JV_HOLE || json_skip(val))
+				continue;
+			if (n++)
+				jsl_buf_putc(b, ',');
+			json_nl(j, b);
+			json_str(b, jv_str(k)->s, jv_str(k)->len);
+			jsl_buf_puts(b, j->gap[0] ? ": " : ":");
+			if (json_val(j, val, b) < 0)
+				return -1;
+		}
+		j->depth--;
+		if (n)
+			json_nl(j, b);
+		jsl_buf_putc(b, '}');
 		return 0;
 	}
 	{
@@ -1898,10 +1938,107 @@ static int jstr(struct jparse *p, jv *out)
 	return jsl_buf_to_str(p->vm, &b, out);
 }
 
+static uint32_t fnv(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return h ? h : 1; /* as str_hash caches it */
+}
+
+static bool same_bytes(jv v, const char *p, size_t n)
+{
+	return jv_is(v, JV_T_STR) && jv_str(v)->len == n && !memcmp(jv_str(v)->s, p, n);
+}
+
+/* The hash index of the program's string constants of at most JSL_KEYMAX bytes. */
+static void build_kidx(struct jsl_vm *vm)
+{
+	const struct jsl_prog *pr = vm->prog;
+	uint32_t n = 0, cap = 16;
+
+	vm->kidx_built = true;
+	for (uint32_t i = 0; i < pr->nconsts; i++)
+		n += jv_is(pr->consts[i], JV_T_STR) && jv_str(pr->consts[i])->len <= JSL_KEYMAX;
+	if (!n)
+		return;
+	while (cap < 2 * n)
+		cap *= 2;
+	vm->kidx = calloc(cap, sizeof(*vm->kidx));
+	if (!vm->kidx)
+		return; /* no index: keys are not shared with constants, nothing else changes */
+	vm->kcap = cap;
+	for (uint32_t i = 0; i < pr->nconsts; i++) {
+		jv c = pr->consts[i];
+		uint32_t h;
+
+		if (!jv_is(c, JV_T_STR) || jv_str(c)->len > JSL_KEYMAX)
+			continue;
+		for (h = fnv(jv_str(c)->s, jv_str(c)->len) & (cap - 1); vm->kidx[h];
+		     h = (h + 1) & (cap - 1))
+			;
+		vm->kidx[h] = i + 1;
+	}
+}
+
+/*
+ * An object key of the text, n bytes at p (no escapes): the program's
+ * constant with these bytes, or the string the key cache holds for them,
+ * or a new string (then cached). Equal keys of a document so share one
+ * string: no allocation per key, and property reads of the program's
+ * names hit their inline caches.
+ */
+static int jkey(struct jsl_vm *vm, const char *p, size_t n, jv *out)
+{
+	uint32_t h, slot;
+
+	if (n > JSL_KEYMAX)
+		return jsl_new_str(vm, p, n, out);
+	h = fnv(p, n);
+	slot = h & (JSL_KEYCACHE - 1);
+	if (same_bytes(vm->keycache[slot], p, n)) {
+		*out = vm->keycache[slot];
+		return 0;
+	}
+	if (!vm->kidx_built)
+		build_kidx(vm);
+	for (uint32_t k = h & (vm->kcap - 1); vm->kcap && vm->kidx[k]; k = (k + 1) & (vm->kcap - 1)) {
+		jv c = vm->prog->consts[vm->kidx[k] - 1];
+
+		if (same_bytes(c, p, n)) {
+			vm->keycache[slot] = *out = c;
+			return 0;
+		}
+	}
+	if (jsl_new_str(vm, p, n, out) < 0)
+		return -1;
+	jv_str(*out)->hash = h;
+	vm->keycache[slot] = *out;
+	return 0;
+}
+
+/* An object's key at p->i (a '"'): as jstr, shared through jkey when it has no escape. */
+static int jkeystr(struct jparse *p, jv *out)
+{
+	size_t j;
+
+	for (j = p->i + 1; j < p->n && p->s[j] != '"' && p->s[j] != '\\' &&
+			   (unsigned char)p->s[j] >= 0x20;
+	     j++)
+		;
+	if (j < p->n && p->s[j] == '"') {
+		int rc = jkey(p->vm, p->s + p->i + 1, j - p->i - 1, out);
+
+		p->i = j + 1;
+		return rc;
+	}
+	return jstr(p, out);
+}
+
 static int jvalue(struct jparse *p, jv *out)
 {
 	struct jsl_vm *vm = p->vm;
-	int rc;
 
 	jws(p);
 	if (p->i >= p->n)
@@ -1911,17 +2048,16 @@ static int jvalue(struct jparse *p, jv *out)
 	jsl_charge(vm, 1);
 	switch (p->s[p->i]) {
 	case '{': {
+		/* the pairs wait on the roots, then the object is made for their number */
+		uint32_t base = vm->nx, npairs = 0;
 		struct jsl_objt *o;
 
-		if (jsl_new_objt(vm, JSL_OBJ_OBJ, out) < 0)
-			return -1;
-		o = (struct jsl_objt *)jv_obj(*out);
-		if (!jsl_root_push(vm, *out))
-			return vm_oom(vm);
 		p->i++;
 		jws(p);
 		if (p->i < p->n && p->s[p->i] == '}') {
 			p->i++;
+			if (jsl_new_objt(vm, JSL_OBJ_OBJ, out) < 0)
+				return -1;
 			break;
 		}
 		for (bool first = true;; first = false) {
@@ -1931,21 +2067,30 @@ static int jvalue(struct jparse *p, jv *out)
 			if (p->i >= p->n || p->s[p->i] != '"') {
 				json_fail(p, first ? "Expected property name or '}'"
 						   : "Expected double-quoted property name");
-				goto objfail2;
-			}
-			if (jstr(p, &k) < 0 || !jsl_root_push(vm, k))
 				goto objfail;
+			}
+			if (jkeystr(p, &k) < 0) {
+				if (vm->status == VM_OK)
+					json_err(p);
+				goto objfail;
+			}
+			if (!jsl_root_push(vm, k)) {
+				vm_oom(vm);
+				goto objfail;
+			}
 			jws(p);
 			if (p->i >= p->n || p->s[p->i] != ':') {
-				jsl_root_pop(vm, 1);
 				json_fail(p, "Expected ':' after property name");
-				goto objfail2;
+				goto objfail;
 			}
 			p->i++;
-			rc = jvalue(p, &v);
-			jsl_root_pop(vm, 1);
-			if (rc < 0 || jsl_obj_put(vm, o, k, v) < 0)
-				goto objfail2;
+			if (jvalue(p, &v) < 0)
+				goto objfail;
+			if (!jsl_root_push(vm, v)) {
+				vm_oom(vm);
+				goto objfail;
+			}
+			npairs++;
 			jws(p);
 			if (p->i < p->n && p->s[p->i] == ',') {
 				p->i++;
@@ -1956,39 +2101,53 @@ static int jvalue(struct jparse *p, jv *out)
 				break;
 			}
 			json_fail(p, "Expected ',' or '}' after property value");
-			goto objfail2;
+			goto objfail;
 		}
-		jsl_root_pop(vm, 1);
+		if (jsl_new_objt_n(vm, JSL_OBJ_OBJ, npairs, out) < 0 || !jsl_root_push(vm, *out))
+			goto objoom;
+		o = (struct jsl_objt *)jv_obj(*out);
+		for (uint32_t k = 0; k < npairs; k++)
+			if (!jsl_tab_set(&vm->heap, &o->h, &o->t, vm->xroots[base + 2 * k],
+					 vm->xroots[base + 2 * k + 1]))
+				goto objoom;
+		vm->nx = base;
 		break;
-objfail:
+objoom:
 		if (vm->status == VM_OK)
-			json_err(p);
-objfail2:
-		jsl_root_pop(vm, 1);
+			vm_oom(vm);
+objfail:
+		vm->nx = base;
 		return -1;
 	}
 	case '[': {
+		/* the elements wait on the roots, then the array is made for their number */
+		uint32_t base = vm->nx, nel = 0;
 		struct jsl_arr *a;
 
-		if (jsl_new_arr(vm, 0, out) < 0)
-			return -1;
-		a = (struct jsl_arr *)jv_obj(*out);
-		if (!jsl_root_push(vm, *out))
-			return vm_oom(vm);
 		p->i++;
 		jws(p);
 		if (p->i < p->n && p->s[p->i] == ']') {
 			p->i++;
-			jsl_root_pop(vm, 1);
+			if (jsl_new_arr(vm, 0, out) < 0)
+				return -1;
 			break;
 		}
 		for (;;) {
 			jv v;
 
-			if (jvalue(p, &v) < 0 || jsl_arr_push(vm, a, v) < 0) {
-				jsl_root_pop(vm, 1);
+			if (jvalue(p, &v) < 0) {
+				vm->nx = base;
 				return -1;
 			}
+			if (nel == ARR_MAX) {
+				vm->nx = base;
+				return jsl_throw(vm, "RangeError: Invalid array length");
+			}
+			if (!jsl_root_push(vm, v)) {
+				vm->nx = base;
+				return vm_oom(vm);
+			}
+			nel++;
 			jws(p);
 			if (p->i < p->n && p->s[p->i] == ',') {
 				p->i++;
@@ -1998,10 +2157,18 @@ objfail2:
 				p->i++;
 				break;
 			}
-			jsl_root_pop(vm, 1);
+			vm->nx = base;
 			return json_fail(p, "Expected ',' or ']' after array element");
 		}
-		jsl_root_pop(vm, 1);
+		if (jsl_new_arr(vm, nel, out) < 0) {
+			vm->nx = base;
+			return -1;
+		}
+		a = (struct jsl_arr *)jv_obj(*out);
+		jsl_wb(&vm->heap, a); /* old already when making it collected */
+		memcpy(a->v, vm->xroots + base, (size_t)nel * sizeof(jv));
+		a->len = nel;
+		vm->nx = base;
 		break;
 	}
 	case '"':

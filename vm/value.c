@@ -164,11 +164,6 @@ void jsl_buf_put_slow(struct jsl_buf *b, const void *p, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void jsl_buf_puts(struct jsl_buf *b, const char *s)
-{
-	jsl_buf_put(b, s, strlen(s));
-}
-
 /* ---- numbers -------------------------------------------------------------------- */
 
 /*
@@ -277,7 +272,18 @@ out:
 		m /= 10;
 		e10++;
 	}
-	n = snprintf(digits, 24, "%llu", (unsigned long long)m);
+	{
+		char t[24];
+		int k = 0;
+
+		do {
+			t[k++] = (char)('0' + m % 10);
+			m /= 10;
+		} while (m);
+		for (n = 0; k;)
+			digits[n++] = t[--k];
+		digits[n] = '\0';
+	}
 	*exp10 = e10 + n - 1;
 	return n;
 }
