@@ -369,6 +369,10 @@ static int run_cxp(enum mode mode, size_t size, uint64_t dur_ns, size_t window)
 				(unsigned long long)st.recv_direct,
 				(unsigned long long)(b.acked * size /
 						     (st.recv_multishot + st.recv_direct + 1)));
+			cxp_loop_stats(b.cli, &st);
+			fprintf(stderr, "client: %llu multishot completions, %llu direct receives\n",
+				(unsigned long long)st.recv_multishot,
+				(unsigned long long)st.recv_direct);
 		}
 		rc = 0;
 	} else {

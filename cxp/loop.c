@@ -125,6 +125,11 @@ enum {
 #define RX_DIRECT_MIN  (64u << 10)
 #define RX_SMALL       1024u       /* ... and RX_CALM receives in a row under this, each */
 #define RX_CALM        8           /* leaving no partial frame, bring it back to multishot */
+/* A connection with this much queued to send streams out: its receives
+ * (acknowledgements, credit) go one-shot. A multishot receive armed on a
+ * socket that is also sending bulk cut the stream 4x here (bench/README.md,
+ * CXP), on the sending side, whose receives are small. */
+#define TX_BULK        (256u << 10)
 #define FILE_SLOTS     4096u       /* registered file table (capped by RLIMIT_NOFILE) */
 
 #define DEF_READ_MS    30000u
@@ -621,7 +626,8 @@ static size_t partial_rest(const struct cxp_conn *c)
 static int want_multishot(const struct cxp_conn *c)
 {
 	return c->l->recv_multishot && c->tp == &cxp_tcp_transport && c->ready && !c->closing &&
-	       !c->linger && !c->dead && !c->direct && partial_rest(c) <= RX_DIRECT_MIN;
+	       !c->linger && !c->dead && !c->direct && partial_rest(c) <= RX_DIRECT_MIN &&
+	       cxp_conn_unsent(c) < TX_BULK;
 }
 
 static int arm_recv(struct cxp_conn *c)
@@ -1818,6 +1824,8 @@ void cxp_send_commit(struct cxp_conn *c, uint8_t type, uint64_t reqid, size_t le
 
 	cxp_hdr_encode(&h, b->p + b->len);
 	b->len += CXP_HDR_SIZE + len;
+	if (c->ms && b->len >= TX_BULK)
+		ms_stop(c); /* it streams out now: its next receive goes one-shot */
 	queue_flush(c);
 }
 
@@ -2268,10 +2276,10 @@ static void setup_features(struct cxp_loop *l, unsigned setup_flags)
 	l->setup_flags = setup_flags;
 	l->accept_multishot = !feature_off("accept_multishot");
 	l->poll_multishot = !feature_off("poll_multishot");
-	/* Opt-in ($TASKLET_URING_ON=recv_multishot): measured here, streams of
-	 * 64 KiB and 1 MiB frames ran 3-6x slower through the buffer ring than
-	 * received straight into their frame buffers, for a 2% gain on small
-	 * request-reply traffic (bench/README.md, CXP). */
+	/* Opt-in ($TASKLET_URING_ON=recv_multishot): measured here, no gain over
+	 * one-shot receives above the noise, on request-reply or end to end; it
+	 * cost streams 4x until a sender streaming out received one-shot
+	 * (TX_BULK; bench/README.md, CXP). */
 	if (!feature_listed("TASKLET_URING_ON", "recv_multishot"))
 		snprintf(l->why_ms, sizeof(l->why_ms), "opt-in: TASKLET_URING_ON");
 	else if (feature_off("recv_multishot"))
