@@ -109,6 +109,21 @@ static void prepare_all(struct prep *pr, const struct vm_qos *q, size_t nq,
 		prepare(&pr[j], &q[j], task);
 }
 
+/* Prepare q[0..nq) for *task (an unknown Tasklet's defaults when NULL, and
+ * *task pointed at them): the number of requirements prepared. */
+static size_t prepare_task(struct prep *pr, const struct vm_qos *q, size_t nq,
+			   const struct trd_task **task)
+{
+	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
+
+	if (!*task)
+		*task = &unknown;
+	if (nq > VM_QOS_MAX)
+		nq = VM_QOS_MAX;
+	prepare_all(pr, q, nq, *task);
+	return nq;
+}
+
 static inline int satisfies_all(const struct trd_cand *c, const struct prep *pr, size_t nq)
 {
 	for (size_t j = 0; j < nq; j++)
@@ -168,15 +183,10 @@ int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_
 int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
 		   const struct trd_task *task, char *why, size_t whycap)
 {
-	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
 	unsigned cls = trd_class(q, nq);
 	struct prep pr[VM_QOS_MAX];
 
-	if (!task)
-		task = &unknown;
-	if (nq > VM_QOS_MAX)
-		nq = VM_QOS_MAX;
-	prepare_all(pr, q, nq, task);
+	nq = prepare_task(pr, q, nq, &task);
 	size_t full = 0;
 	int best = -1;
 
@@ -252,13 +262,10 @@ static uint64_t host_hash(const char *h)
 size_t trd_qualifying(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq,
 		      const struct trd_task *task, int distinct_hosts)
 {
-	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
 	const char **set = NULL;
 	size_t count = 0, cap = 16;
 	struct prep pr[VM_QOS_MAX];
 
-	if (!task)
-		task = &unknown;
 	if (distinct_hosts) {
 		/* An open-addressing set of the hosts seen: linear in n. */
 		while (cap < 2 * n)
@@ -267,9 +274,7 @@ size_t trd_qualifying(const struct trd_cand *cs, size_t n, const struct vm_qos *
 		if (!set)
 			return 0;
 	}
-	if (nq > VM_QOS_MAX)
-		nq = VM_QOS_MAX;
-	prepare_all(pr, q, nq, task);
+	nq = prepare_task(pr, q, nq, &task);
 	for (size_t i = 0; i < n; i++) {
 		if (!satisfies_all(&cs[i], pr, nq))
 			continue;
@@ -446,14 +451,9 @@ static int host_taken(const char *const *taken, size_t ntaken, const char *host)
 int trd_qualifies(const struct trd_cand *c, const struct vm_qos *q, size_t nq,
 		  const struct trd_task *task)
 {
-	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
 	struct prep pr[VM_QOS_MAX];
 
-	if (!task)
-		task = &unknown;
-	if (nq > VM_QOS_MAX)
-		nq = VM_QOS_MAX;
-	prepare_all(pr, q, nq, task);
+	nq = prepare_task(pr, q, nq, &task);
 	return !excluded(c, trd_class(q, nq), task, NULL, 0) && satisfies_all(c, pr, nq);
 }
 
@@ -470,20 +470,15 @@ int trd_match_many_o(const struct trd_order *o, const struct trd_cand *cs, size_
 		     int distinct_hosts, const uint64_t *avoid, size_t navoid, int *out, char *why,
 		     size_t whycap)
 {
-	static const struct trd_task unknown = { .expected_fuel = TRD_DEFAULT_FUEL };
 	unsigned cls = trd_class(q, nq), m = 0;
 	size_t hosts_ok = 0;
 	const char *taken[TRD_MAX_REPLICAS * 2 + 1];
 	size_t ntaken = 0;
 	struct prep pr[VM_QOS_MAX];
 
-	if (!task)
-		task = &unknown;
 	if (k > TRD_MAX_REPLICAS)
 		k = TRD_MAX_REPLICAS;
-	if (nq > VM_QOS_MAX)
-		nq = VM_QOS_MAX;
-	prepare_all(pr, q, nq, task);
+	nq = prepare_task(pr, q, nq, &task);
 	/* The hosts of the containers to avoid are taken already. */
 	for (size_t a = 0; a < navoid && distinct_hosts; a++)
 		for (size_t i = 0; i < n; i++)

@@ -439,20 +439,34 @@ static void count_served(struct tl_client *c, uint64_t chunks, int graph)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* Start a CHUNKS frame of n chunks for tasklet tid in the connection's
+ * output queue: where the n wire chunks go (then cxp_send_commit with
+ * *len), or NULL with errno set. */
+static uint8_t *chunks_begin(struct cxp_conn *conn, uint64_t tid, uint32_t n, size_t *len)
+{
+	uint8_t *p;
+
+	*len = 12 + (size_t)n * VM_CHUNK_WIRE_SIZE;
+	p = cxp_send_begin(conn, CXP_MSG_CHUNKS, *len);
+	if (!p)
+		return NULL;
+	le64_store(p, tid);
+	le32_store(p + 8, n);
+	return p + 12;
+}
+
 /* A CHUNKS frame of n chunks for tasklet tid, answering reqid, encoded straight
  * into the connection's output queue: 0 or -errno. */
 static int send_chunks(struct cxp_conn *conn, uint64_t reqid, uint64_t tid,
 		       const struct vm_chunk *const *ch, uint32_t n)
 {
-	size_t len = 12 + (size_t)n * VM_CHUNK_WIRE_SIZE;
-	uint8_t *p = cxp_send_begin(conn, CXP_MSG_CHUNKS, len);
+	size_t len;
+	uint8_t *p = chunks_begin(conn, tid, n, &len);
 
 	if (!p)
 		return -errno;
-	le64_store(p, tid);
-	le32_store(p + 8, n);
 	for (uint32_t i = 0; i < n; i++)
-		vm_chunk_encode(ch[i], p + 12 + (size_t)i * VM_CHUNK_WIRE_SIZE);
+		vm_chunk_encode(ch[i], p + (size_t)i * VM_CHUNK_WIRE_SIZE);
 	cxp_send_commit(conn, CXP_MSG_CHUNKS, reqid, len);
 	return 0;
 }
@@ -462,14 +476,12 @@ static int send_chunks(struct cxp_conn *conn, uint64_t reqid, uint64_t tid,
 static int send_wire(struct cxp_conn *conn, uint64_t reqid, uint64_t tid, const uint8_t *wire,
 		     uint32_t n)
 {
-	size_t len = 12 + (size_t)n * VM_CHUNK_WIRE_SIZE;
-	uint8_t *p = cxp_send_begin(conn, CXP_MSG_CHUNKS, len);
+	size_t len;
+	uint8_t *p = chunks_begin(conn, tid, n, &len);
 
 	if (!p)
 		return -errno;
-	le64_store(p, tid);
-	le32_store(p + 8, n);
-	memcpy(p + 12, wire, (size_t)n * VM_CHUNK_WIRE_SIZE);
+	memcpy(p, wire, (size_t)n * VM_CHUNK_WIRE_SIZE);
 	cxp_send_commit(conn, CXP_MSG_CHUNKS, reqid, len);
 	return 0;
 }
