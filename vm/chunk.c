@@ -252,6 +252,24 @@ static int decode_slot(const uint8_t *in, unsigned i, uint64_t id, struct vm_slo
 	return 0;
 }
 
+/* Nonzero when a chunk's header words (its id, then kind and reserved bytes) are bad. */
+static inline uint64_t wire_hdr_bad(uint64_t id, uint64_t h)
+{
+	return (id == 0) | ((h & 0xff) - 1 >= VM_CHUNK_KIND_MAX) | ((h >> 8) != 0);
+}
+
+/* Nonzero when a slot's two words (type, len, reserved; payload) are bad. */
+static inline uint64_t wire_slot_bad(uint64_t w0, uint64_t w1)
+{
+	unsigned t = (unsigned)(w0 & 0xff), l = (unsigned)(w0 >> 8) & 0xff;
+	uint64_t bad = w0 >> 16; /* reserved bytes 2..7 */
+
+	if (t == VM_SLOT_BYTES)
+		return bad | (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
+	return bad | l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
+	       (t == VM_SLOT_LINK && w1 == 0);
+}
+
 /*
  * True when vm_chunk_decode_bytewise accepts in (VM_CHUNK_WIRE_SIZE bytes):
  * the same rules, two 64-bit words a slot and no branch on a slot's type
@@ -261,21 +279,12 @@ static int decode_slot(const uint8_t *in, unsigned i, uint64_t id, struct vm_slo
  */
 static inline bool wire_ok(const uint8_t *in)
 {
-	uint64_t h = le64_load(in + 8), bad;
+	uint64_t bad = wire_hdr_bad(le64_load(in), le64_load(in + 8));
 
-	bad = (le64_load(in) == 0) | ((h & 0xff) - 1 >= VM_CHUNK_KIND_MAX) | ((h >> 8) != 0);
 	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
 		const uint8_t *p = in + VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
-		uint64_t w0 = le64_load(p), w1 = le64_load(p + 8);
-		unsigned t = (unsigned)(w0 & 0xff), l = (unsigned)(w0 >> 8) & 0xff;
 
-		bad |= w0 >> 16; /* reserved bytes 2..7 */
-		if (t == VM_SLOT_BYTES)
-			bad |=
-			    (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
-		else
-			bad |= l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
-			       (t == VM_SLOT_LINK && w1 == 0);
+		bad |= wire_slot_bad(le64_load(p), le64_load(p + 8));
 	}
 	return bad == 0;
 }
@@ -294,23 +303,16 @@ static inline __attribute__((always_inline)) bool wire_copy_ok(const uint8_t *in
 
 	memcpy(out, &id, 8);
 	memcpy(out + 8, &h, 8);
-	bad = (id == 0) | ((h & 0xff) - 1 >= VM_CHUNK_KIND_MAX) | ((h >> 8) != 0);
+	bad = wire_hdr_bad(id, h);
 	for (unsigned i = 0; i < VM_CHUNK_SLOTS; i++) {
 		size_t off = VM_CHUNK_HDR_SIZE + i * VM_SLOT_WIRE_SIZE;
 		uint64_t w0 = le64_load(in + off), w1 = le64_load(in + off + 8);
-		unsigned t = (unsigned)(w0 & 0xff), l = (unsigned)(w0 >> 8) & 0xff;
 
 		memcpy(out + off, &w0, 8);
 		memcpy(out + off + 8, &w1, 8);
-		bad |= w0 >> 16;
-		if (t == VM_SLOT_BYTES)
-			bad |=
-			    (l > VM_SLOT_PAYLOAD) | (l < VM_SLOT_PAYLOAD && (w1 >> (8 * l)) != 0);
-		else
-			bad |= l | (t > VM_SLOT_TYPE_MAX) | (t == VM_SLOT_EMPTY && w1 != 0) |
-			       (t == VM_SLOT_LINK && w1 == 0);
+		bad |= wire_slot_bad(w0, w1);
 		links[k] = w1;
-		k += t == VM_SLOT_LINK;
+		k += (w0 & 0xff) == VM_SLOT_LINK;
 	}
 	*nl = k;
 	return bad == 0;
