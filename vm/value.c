@@ -248,6 +248,22 @@ static bool shortest_fast(double d, uint64_t *mant, int *e10)
 	return false;
 }
 
+/* u in decimal at out (at most 20 digits and a NUL): the number of digits. */
+static int u64_digits(uint64_t u, char *out)
+{
+	char t[20];
+	int k = 0, n = 0;
+
+	do {
+		t[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (k)
+		out[n++] = t[--k];
+	out[n] = '\0';
+	return n;
+}
+
 static int shortest_digits(double d, char digits[24], int *exp10)
 {
 	int lo = 1, hi = 17, n, e10;
@@ -272,18 +288,7 @@ out:
 		m /= 10;
 		e10++;
 	}
-	{
-		char t[24];
-		int k = 0;
-
-		do {
-			t[k++] = (char)('0' + m % 10);
-			m /= 10;
-		} while (m);
-		for (n = 0; k;)
-			digits[n++] = t[--k];
-		digits[n] = '\0';
-	}
+	n = u64_digits(m, digits);
 	*exp10 = e10 + n - 1;
 	return n;
 }
@@ -302,20 +307,10 @@ int jsl_num_format(double d, char buf[JSL_NUMBUF])
 	if (fabs(d) < 9007199254740992.0 && d == (double)(int64_t)d) {
 		/* integers: digits by hand (snprintf was a tenth of JSON.stringify's time) */
 		int64_t v = (int64_t)d;
-		uint64_t u = v < 0 ? (uint64_t)-v : (uint64_t)v;
-		char t[24];
-		int m = 0;
 
-		do {
-			t[m++] = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
 		if (v < 0)
 			buf[len++] = '-';
-		while (m)
-			buf[len++] = t[--m];
-		buf[len] = '\0';
-		return len;
+		return len + u64_digits(v < 0 ? (uint64_t)-v : (uint64_t)v, buf + len);
 	}
 	if (d < 0) {
 		buf[len++] = '-';
