@@ -174,6 +174,13 @@ static int better(const struct trd_cand *a, const struct trd_cand *b)
 	return key_less(&ka, &kb);
 }
 
+/* Offered nothing now: draining, suspected, or as full for class cls as its capacity. */
+static inline int unavailable(const struct trd_cand *c, unsigned cls)
+{
+	return c->draining || c->suspected ||
+	       (c->capacity[cls] && c->held[cls] >= c->capacity[cls]);
+}
+
 int trd_match(const struct trd_cand *cs, size_t n, const struct vm_qos *q, size_t nq, char *why,
 	      size_t whycap)
 {
@@ -193,8 +200,7 @@ int trd_match_task(const struct trd_cand *cs, size_t n, const struct vm_qos *q, 
 	for (size_t i = 0; i < n; i++) {
 		if (!satisfies_all(&cs[i], pr, nq))
 			continue;
-		if (cs[i].draining || cs[i].suspected ||
-		    (cs[i].capacity[cls] && cs[i].held[cls] >= cs[i].capacity[cls])) {
+		if (unavailable(&cs[i], cls)) {
 			full++;
 			continue;
 		}
@@ -435,9 +441,8 @@ static int holds(const uint64_t *ids, size_t n, uint64_t id)
 static inline int excluded(const struct trd_cand *c, unsigned cls, const struct trd_task *task,
 			   const uint64_t *avoid, size_t navoid)
 {
-	return c->draining || c->suspected ||
-	       (c->capacity[cls] && c->held[cls] >= c->capacity[cls]) ||
-	       (task->skip_unreliable && c->unreliable) || holds(avoid, navoid, c->id);
+	return unavailable(c, cls) || (task->skip_unreliable && c->unreliable) ||
+	       holds(avoid, navoid, c->id);
 }
 
 static int host_taken(const char *const *taken, size_t ntaken, const char *host)
