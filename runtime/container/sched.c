@@ -297,19 +297,8 @@ struct job *rt_sched_preempt(struct worker *w)
 
 	if (c->cfg.no_preempt || (c->cfg.economy_share && w->share_debt > 0))
 		return NULL;
-	/* A cheap look first: this runs between every two slices. */
-	if (!rt_dq_depth(&w->q, RT_DQ_PRIO) &&
-	    !atomic_load_explicit(&c->edf[RT_DQ_PRIO].count, memory_order_relaxed)) {
-		unsigned k;
-
-		if (c->cfg.no_steal_priority)
-			return NULL;
-		for (k = 1; k < c->nworkers; k++)
-			if (rt_dq_depth(&c->w[(w->idx + k) % c->nworkers].q, RT_DQ_PRIO))
-				break;
-		if (k >= c->nworkers)
-			return NULL;
-	}
+	/* Between every two slices: with nothing waiting, pop_class and steal
+	 * read a few counters and return NULL. */
 	j = pop_class(w, RT_DQ_PRIO);
 	if (!j && !c->cfg.no_steal_priority)
 		j = steal(w, RT_DQ_STEAL_PRIO);
