@@ -74,7 +74,7 @@ int rt_cmd_trader(int argc, char **argv)
 	static const char usage[] =
 		"usage: tasklet trader --listen ADDR:PORT [--hold-ms MS] [--suspect-ms MS]\n"
 		"                      [--resubmit-hold-ms MS] [--verbose]\n"
-		"                      [--cert FILE --key FILE --ca FILE...]\n"
+		"                      [--cert FILE --key FILE --ca FILE... [--crl FILE...]]\n"
 		"                      [--read-timeout MS] [--idle-timeout MS] [--max-conns N]\n"
 		"                      [--max-conns-per-addr N] [--rx-budget MIB]\n";
 	struct rt_tls_opts tlo = { 0 };
@@ -177,7 +177,7 @@ int rt_cmd_container(int argc, char **argv)
 		"                         [--economy-share PERCENT] [--drain-timeout MS]\n"
 		"                         [--fetch-timeout MS] [--inject SPEC] [--chunk-cache N]\n"
 		"                         [--price N] [--speed MIPS] [--no-priority] [--fuel N]\n"
-		"                         [--verbose] [--cert FILE --key FILE --ca FILE...]\n"
+		"                         [--verbose] [--cert FILE --key FILE --ca FILE... [--crl FILE...]]\n"
 		"                         [--trader-name CN]\n"
 		"                         [--read-timeout MS] [--idle-timeout MS] [--max-conns N]\n"
 		"                         [--max-conns-per-addr N] [--rx-budget MIB]\n";

@@ -18,7 +18,7 @@ static void run_usage(FILE *f)
 		"usage: tasklet run [--trader ADDR:PORT] [--listen ADDR:PORT] [--containers N]\n"
 		"                   [--workers N] [--repeat N] [--timeout SEC] [--seed N]\n"
 		"                   [--local-fallback] [--record DIR] [--input FILE|-] [-v] [-q]\n"
-		"                   [--cert FILE --key FILE --ca FILE... [--trader-name CN]]\n"
+		"                   [--cert FILE --key FILE --ca FILE... [--crl FILE...] [--trader-name CN]]\n"
 		"                   FILE.jsl...\n"
 		"Compile each FILE, submit it to the trader, print its output and result.\n"
 		"Without --trader, an embedded trader and N (default 2) containers start on\n"
